@@ -1,0 +1,194 @@
+//! The audit log: who did what to which object, when, allowed or denied. Never content values.
+//! Events are written with the same connection (transaction) as the change or read they record.
+
+use ankommen_store::Db;
+use ankommen_store::entities::{audit_event, staff};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use crate::policy::{Action, Resource};
+use crate::{Ctx, Error, Result};
+
+/// What happened, to what. Object ids are database ids or random ids, never names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub action: &'static str,
+    pub object_kind: Option<&'static str>,
+    pub object_id: Option<String>,
+    pub section: Option<&'static str>,
+    pub allowed: bool,
+}
+
+impl Event {
+    pub fn new(action: &'static str) -> Self {
+        Self { action, object_kind: None, object_id: None, section: None, allowed: true }
+    }
+    pub fn on(action: &'static str, kind: &'static str, id: impl ToString) -> Self {
+        Self { object_kind: Some(kind), object_id: Some(id.to_string()), ..Self::new(action) }
+    }
+    pub fn section(mut self, s: &'static str) -> Self {
+        self.section = Some(s);
+        self
+    }
+    pub fn denied(mut self) -> Self {
+        self.allowed = false;
+        self
+    }
+}
+
+/// Who acted, when there is no logged-in actor (failed logins, the command line, first setup).
+#[derive(Clone, Debug, Default)]
+pub struct Who {
+    pub staff_id: Option<i64>,
+    pub organisation_id: Option<i64>,
+    pub roles: String,
+}
+
+/// Writes an event for the context's actor.
+pub async fn record<C: ConnectionTrait>(conn: &C, ctx: &Ctx, ev: Event) -> Result<()> {
+    let who = Who {
+        staff_id: Some(ctx.actor.staff_id),
+        organisation_id: Some(ctx.actor.organisation_id),
+        roles: ctx.actor.roles.joined(),
+    };
+    record_as(conn, ctx.now(), &who, ctx.request_id.as_deref(), ev).await
+}
+
+/// Writes an event for an explicit `who`.
+pub async fn record_as<C: ConnectionTrait>(
+    conn: &C,
+    at: DateTime<Utc>,
+    who: &Who,
+    request_id: Option<&str>,
+    ev: Event,
+) -> Result<()> {
+    let row = audit_event::ActiveModel {
+        id: NotSet,
+        at: Set(at),
+        actor_staff_id: Set(who.staff_id),
+        actor_organisation_id: Set(who.organisation_id),
+        actor_roles: Set(who.roles.clone()),
+        action: Set(ev.action.to_string()),
+        object_kind: Set(ev.object_kind.map(str::to_string)),
+        object_id: Set(ev.object_id),
+        section: Set(ev.section.map(str::to_string)),
+        outcome: Set(if ev.allowed { "allowed" } else { "denied" }.to_string()),
+        request_id: Set(request_id.map(str::to_string)),
+    };
+    audit_event::Entity::insert(row).exec_without_returning(conn).await?;
+    Ok(())
+}
+
+/// Filters of the audit view. All optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub actor_staff_id: Option<i64>,
+    pub action: Option<String>,
+    pub object_kind: Option<String>,
+    pub object_id: Option<String>,
+    pub denied_only: bool,
+    pub page: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub event: audit_event::Model,
+    /// The actor's display name, when the actor is a known staff member.
+    pub actor_name: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Page {
+    pub rows: Vec<Row>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+}
+
+pub const PAGE_SIZE: u64 = 50;
+
+/// Browses the audit log within the actor's scope: the whole deployment for the county office's
+/// administrators and data-protection officers, the own organisation's events otherwise.
+/// The browsing itself is recorded.
+pub async fn search(db: &Db, ctx: &Ctx, f: &Filter) -> Result<Page> {
+    let all = Resource::AuditLog { organisation_id: None };
+    let scope = if ctx.allows(Action::ViewAuditLog, &all) {
+        None
+    } else {
+        let own = Resource::AuditLog { organisation_id: Some(ctx.actor.organisation_id) };
+        ctx.authorize(db, Action::ViewAuditLog, &own, Event::new("audit_log_viewed"), Error::Forbidden)
+            .await?;
+        Some(ctx.actor.organisation_id)
+    };
+    let mut q = audit_event::Entity::find();
+    if let Some(org) = scope {
+        q = q.filter(audit_event::Column::ActorOrganisationId.eq(org));
+    }
+    if let Some(d) = f.from {
+        q = q.filter(audit_event::Column::At.gte(d.and_hms_opt(0, 0, 0).map(|t| t.and_utc())));
+    }
+    if let Some(d) = f.to.and_then(|d| d.succ_opt()) {
+        q = q.filter(audit_event::Column::At.lt(d.and_hms_opt(0, 0, 0).map(|t| t.and_utc())));
+    }
+    if let Some(id) = f.actor_staff_id {
+        q = q.filter(audit_event::Column::ActorStaffId.eq(id));
+    }
+    if let Some(a) = &f.action {
+        q = q.filter(audit_event::Column::Action.eq(a.as_str()));
+    }
+    if let Some(k) = &f.object_kind {
+        q = q.filter(audit_event::Column::ObjectKind.eq(k.as_str()));
+    }
+    if let Some(id) = &f.object_id {
+        q = q.filter(audit_event::Column::ObjectId.eq(id.as_str()));
+    }
+    if f.denied_only {
+        q = q.filter(audit_event::Column::Outcome.eq("denied"));
+    }
+    let txn = db.writer();
+    let total = q.clone().count(txn).await?;
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let page = f.page.clamp(1, pages);
+    let events = q
+        .order_by_desc(audit_event::Column::Id)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+        .all(txn)
+        .await?;
+    let ids: Vec<i64> = events.iter().filter_map(|e| e.actor_staff_id).collect();
+    let names: std::collections::HashMap<i64, String> = if ids.is_empty() {
+        Default::default()
+    } else {
+        staff::Entity::find()
+            .filter(staff::Column::Id.is_in(ids))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.display_name))
+            .collect()
+    };
+    record(txn, ctx, Event::new("audit_log_viewed")).await?;
+    let rows = events
+        .into_iter()
+        .map(|e| Row { actor_name: e.actor_staff_id.and_then(|id| names.get(&id).cloned()), event: e })
+        .collect();
+    Ok(Page { rows, total, page, pages })
+}
+
+/// The distinct actions recorded so far, for the filter's choice list.
+pub async fn known_actions(db: &Db) -> Result<Vec<String>> {
+    let mut v: Vec<String> = audit_event::Entity::find()
+        .select_only()
+        .column(audit_event::Column::Action)
+        .distinct()
+        .into_tuple()
+        .all(db.reader())
+        .await?;
+    v.sort();
+    Ok(v)
+}

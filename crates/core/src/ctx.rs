@@ -1,0 +1,37 @@
+//! The context of every service call: who acts, what time it is, which request this is.
+
+use std::sync::Arc;
+
+use ankommen_store::Db;
+use chrono::{DateTime, Utc};
+
+use crate::audit::{self, Event};
+use crate::policy::{self, Action, Actor, Resource};
+use crate::{Clock, Error, Result};
+
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    pub actor: Actor,
+    pub clock: Arc<dyn Clock>,
+    pub request_id: Option<String>,
+}
+
+impl Ctx {
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Asks the policy. On refusal, writes a `denied` audit event for `event` and returns `refusal`
+    /// (`Forbidden` for actions, `NotFound` for reads of objects the actor must not know about).
+    pub async fn authorize(&self, db: &Db, action: Action, res: &Resource, event: Event, refusal: Error) -> Result<()> {
+        if policy::allows(&self.actor, action, res) {
+            return Ok(());
+        }
+        audit::record(db.writer(), self, event.denied()).await?;
+        Err(refusal)
+    }
+
+    pub fn allows(&self, action: Action, res: &Resource) -> bool {
+        policy::allows(&self.actor, action, res)
+    }
+}

@@ -1,0 +1,26 @@
+//! The core: domain types, the access policy, and the services that apply the rules.
+//!
+//! Every service takes a [`Ctx`] (the acting user, the clock, the request id), asks the [`policy`]
+//! before touching data, and writes its audit event in the same transaction as the change or read.
+
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod ctx;
+pub mod demo;
+pub mod error;
+pub mod municipalities;
+pub mod organisations;
+pub mod policy;
+pub mod sessions;
+pub mod setup;
+pub mod settings;
+pub mod staff;
+pub mod teams;
+pub mod tokens;
+pub mod types;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use ctx::Ctx;
+pub use error::{Error, FieldError, FieldErrors, Result};
+pub use policy::{Action, Actor, Resource};

@@ -1,0 +1,270 @@
+//! Server-side sessions in the database (shared by every instance on one PostgreSQL). The cookie holds
+//! a random token; the table holds its hash. Sessions end on logout, after the idle timeout, after the
+//! absolute timeout, and when the person is deactivated or sets a new password.
+
+use ankommen_store::Db;
+use ankommen_store::entities::{organisation, session, staff, staff_municipality, staff_role};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder};
+
+use crate::audit::{self, Event};
+use crate::policy::{Action, Actor, Resource};
+use crate::tokens::{hash_token, random_id, random_token};
+use crate::types::{Locale, OrgKind, RoleSet};
+use crate::{Clock, Ctx, Error, Result};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionPolicy {
+    pub idle: Duration,
+    pub absolute: Duration,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self { idle: Duration::minutes(30), absolute: Duration::hours(10) }
+    }
+}
+
+/// A freshly opened session: the secret for the cookie and the CSRF token for forms.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub token: String,
+    pub csrf_token: String,
+    pub public_id: String,
+}
+
+/// A session that is valid now, with the person acting in it.
+#[derive(Debug, Clone)]
+pub struct Current {
+    pub public_id: String,
+    pub csrf_token: String,
+    pub actor: Actor,
+}
+
+/// Writes to `last_seen_at` at most this often, so that every request is not a write.
+const TOUCH_EVERY_SECONDS: i64 = 30;
+
+pub(crate) async fn create<C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+    policy: &SessionPolicy,
+    staff_id: i64,
+    user_agent: &str,
+) -> Result<NewSession> {
+    let token = random_token()?;
+    let csrf_token = random_token()?;
+    let public_id = random_id()?;
+    session::Entity::insert(session::ActiveModel {
+        token_hash: Set(hash_token(&token)),
+        public_id: Set(public_id.clone()),
+        staff_id: Set(staff_id),
+        csrf_token: Set(csrf_token.clone()),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set(now + policy.absolute),
+        user_agent: Set(describe_user_agent(user_agent)),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(NewSession { token, csrf_token, public_id })
+}
+
+pub(crate) async fn delete_by_token<C: ConnectionTrait>(conn: &C, token: &str) -> Result<()> {
+    session::Entity::delete_by_id(hash_token(token)).exec(conn).await?;
+    Ok(())
+}
+
+/// Ends every session of a person (deactivation, new password).
+pub(crate) async fn delete_all_of<C: ConnectionTrait>(conn: &C, staff_id: i64) -> Result<u64> {
+    Ok(session::Entity::delete_many()
+        .filter(session::Column::StaffId.eq(staff_id))
+        .exec(conn)
+        .await?
+        .rows_affected)
+}
+
+pub(crate) async fn load_roles<C: ConnectionTrait>(conn: &C, staff_id: i64) -> Result<RoleSet> {
+    let roles = staff_role::Entity::find()
+        .filter(staff_role::Column::StaffId.eq(staff_id))
+        .all(conn)
+        .await?;
+    Ok(RoleSet::from_stored(roles.iter().map(|r| r.role.as_str())))
+}
+
+/// Loads the acting person fresh from the database; `None` when deactivated or gone.
+pub async fn load_actor<C: ConnectionTrait>(conn: &C, staff_id: i64) -> Result<Option<Actor>> {
+    let Some(person) = staff::Entity::find_by_id(staff_id).one(conn).await? else { return Ok(None) };
+    if !person.active {
+        return Ok(None);
+    }
+    let Some(org) = organisation::Entity::find_by_id(person.organisation_id).one(conn).await? else {
+        return Ok(None);
+    };
+    let municipalities = staff_municipality::Entity::find()
+        .filter(staff_municipality::Column::StaffId.eq(staff_id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|m| m.ags)
+        .collect();
+    Ok(Some(Actor {
+        staff_id,
+        username: person.username,
+        display_name: person.display_name,
+        organisation_id: org.id,
+        organisation_kind: OrgKind::parse(&org.kind).map_err(|_| Error::Internal("bad organisation kind".into()))?,
+        team_id: person.team_id,
+        roles: load_roles(conn, staff_id).await?,
+        municipalities,
+        locale: Locale::parse(&person.locale).unwrap_or_default(),
+    }))
+}
+
+/// Why a presented session was not accepted (for the login page's message).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ended {
+    Unknown,
+    TimedOut,
+}
+
+/// Resolves the cookie's token to a valid session, enforcing the timeouts and the person's status.
+pub async fn resolve(
+    db: &Db,
+    clock: &dyn Clock,
+    policy: &SessionPolicy,
+    token: &str,
+) -> Result<std::result::Result<Current, Ended>> {
+    let now = clock.now();
+    let hash = hash_token(token);
+    let Some(s) = session::Entity::find_by_id(hash.clone()).one(db.reader()).await? else {
+        return Ok(Err(Ended::Unknown));
+    };
+    if now >= s.expires_at || now - s.last_seen_at >= policy.idle {
+        session::Entity::delete_by_id(hash).exec(db.writer()).await?;
+        return Ok(Err(Ended::TimedOut));
+    }
+    let Some(actor) = load_actor(db.reader(), s.staff_id).await? else {
+        delete_all_of(db.writer(), s.staff_id).await?;
+        return Ok(Err(Ended::Unknown));
+    };
+    if (now - s.last_seen_at).num_seconds() >= TOUCH_EVERY_SECONDS {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, sea_orm::sea_query::Expr::value(now))
+            .filter(session::Column::TokenHash.eq(hash))
+            .exec(db.writer())
+            .await?;
+    }
+    Ok(Ok(Current { public_id: s.public_id, csrf_token: s.csrf_token, actor }))
+}
+
+/// Ends the current session (logout).
+pub async fn logout(db: &Db, ctx: &Ctx, token: &str) -> Result<()> {
+    let txn = sea_orm::TransactionTrait::begin(db.writer()).await?;
+    delete_by_token(&txn, token).await?;
+    audit::record(&txn, ctx, Event::on("logout", "staff", ctx.actor.staff_id)).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub public_id: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub user_agent: String,
+    pub current: bool,
+}
+
+fn own(ctx: &Ctx) -> Resource {
+    Resource::Staff { organisation_id: ctx.actor.organisation_id, team_id: ctx.actor.team_id, staff_id: ctx.actor.staff_id }
+}
+
+/// The actor's own open sessions, newest first.
+pub async fn list_own(db: &Db, ctx: &Ctx, current_public_id: &str) -> Result<Vec<SessionInfo>> {
+    ctx.authorize(db, Action::ManageOwnSessions, &own(ctx), Event::new("sessions_listed"), Error::Forbidden)
+        .await?;
+    let now = ctx.now();
+    let rows = session::Entity::find()
+        .filter(session::Column::StaffId.eq(ctx.actor.staff_id))
+        .filter(session::Column::ExpiresAt.gt(now))
+        .order_by_desc(session::Column::LastSeenAt)
+        .all(db.reader())
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|s| SessionInfo {
+            current: s.public_id == current_public_id,
+            public_id: s.public_id,
+            created_at: s.created_at,
+            last_seen_at: s.last_seen_at,
+            expires_at: s.expires_at,
+            user_agent: s.user_agent,
+        })
+        .collect())
+}
+
+/// Ends one of the actor's own sessions. Someone else's session answers like a missing one.
+pub async fn end_own(db: &Db, ctx: &Ctx, public_id: &str) -> Result<()> {
+    let txn = sea_orm::TransactionTrait::begin(db.writer()).await?;
+    let res = session::Entity::delete_many()
+        .filter(session::Column::PublicId.eq(public_id))
+        .filter(session::Column::StaffId.eq(ctx.actor.staff_id))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected == 0 {
+        drop(txn);
+        audit::record(db.writer(), ctx, Event::new("session_ended").denied()).await?;
+        return Err(Error::NotFound);
+    }
+    audit::record(&txn, ctx, Event::on("session_ended", "staff", ctx.actor.staff_id)).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Removes expired sessions (run periodically; resolving also removes them one by one).
+pub async fn prune(db: &Db, clock: &dyn Clock, policy: &SessionPolicy) -> Result<u64> {
+    let now = clock.now();
+    Ok(session::Entity::delete_many()
+        .filter(
+            session::Column::ExpiresAt
+                .lte(now)
+                .or(session::Column::LastSeenAt.lte(now - policy.idle)),
+        )
+        .exec(db.writer())
+        .await?
+        .rows_affected)
+}
+
+/// A short, non-identifying description of a browser, e.g. "Firefox · Windows".
+pub fn describe_user_agent(ua: &str) -> String {
+    let browser = [("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
+        .iter()
+        .find(|(k, _)| ua.contains(k))
+        .map(|(_, n)| *n);
+    let os = [("Windows", "Windows"), ("Android", "Android"), ("iPad", "iPadOS"), ("iPhone", "iOS"), ("Mac OS", "macOS"), ("Linux", "Linux")]
+        .iter()
+        .find(|(k, _)| ua.contains(k))
+        .map(|(_, n)| *n);
+    match (browser, os) {
+        (Some(b), Some(o)) => format!("{b} · {o}"),
+        (Some(b), None) => b.to_string(),
+        (None, Some(o)) => o.to_string(),
+        (None, None) => "–".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe_user_agent;
+
+    #[test]
+    fn user_agents_are_summarised() {
+        assert_eq!(
+            describe_user_agent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"),
+            "Chrome · Linux"
+        );
+        assert_eq!(describe_user_agent("Mozilla/5.0 (Windows NT 10.0; rv:121.0) Gecko/20100101 Firefox/121.0"), "Firefox · Windows");
+        assert_eq!(describe_user_agent("curl/8"), "–");
+    }
+}

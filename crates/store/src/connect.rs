@@ -1,0 +1,190 @@
+//! Opening a database: the URL decides the backend; SQLite gets its safety pragmas and a single writer.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+use sea_orm_migration::MigratorTrait;
+
+use crate::Migrator;
+
+/// Which database engine a URL selects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// How to reach the database.
+#[derive(Clone, Debug)]
+pub struct DbConfig {
+    pub url: String,
+    /// Connections in the pool (PostgreSQL) or reader connections (SQLite).
+    pub max_connections: u32,
+}
+
+/// Errors while opening a database, each with a one-line, human-readable explanation.
+#[derive(Debug)]
+pub enum ConnectError {
+    UnknownScheme(String),
+    DirectoryNotWritable(PathBuf, String),
+    Unreachable(String),
+    Migration(String),
+}
+
+impl std::fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::UnknownScheme(s) => write!(
+                f,
+                "unsupported database URL scheme '{s}' (use sqlite://PATH or postgres://USER@HOST/DB)"
+            ),
+            Self::DirectoryNotWritable(p, e) => {
+                write!(f, "the data directory {} cannot be written: {e}", p.display())
+            }
+            Self::Unreachable(e) => write!(f, "the database cannot be reached: {e}"),
+            Self::Migration(e) => write!(f, "the database schema could not be migrated: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ConnectError {}
+
+/// A database handle. SQLite allows one writer at a time: all writes go through a single-connection
+/// pool, so transactions never fail with `SQLITE_BUSY` when upgrading; reads use their own pool.
+/// On PostgreSQL both handles are the same pool.
+#[derive(Clone, Debug)]
+pub struct Db {
+    backend: Backend,
+    writer: DatabaseConnection,
+    reader: DatabaseConnection,
+}
+
+impl Db {
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+    /// The connection for anything that writes (including audited reads, which write an audit event).
+    pub fn writer(&self) -> &DatabaseConnection {
+        &self.writer
+    }
+    /// The connection for plain reads that record nothing.
+    pub fn reader(&self) -> &DatabaseConnection {
+        &self.reader
+    }
+
+    /// Applies all pending migrations.
+    pub async fn migrate(&self) -> Result<(), ConnectError> {
+        Migrator::up(&self.writer, None)
+            .await
+            .map_err(|e| ConnectError::Migration(e.to_string()))
+    }
+
+    /// True when the database answers a trivial query.
+    pub async fn ping(&self) -> bool {
+        self.reader.execute_unprepared("SELECT 1").await.is_ok()
+    }
+
+    /// Closes the pools (used at shutdown so SQLite checkpoints its WAL).
+    pub async fn close(self) {
+        let _ = self.writer.close().await;
+        if self.backend == Backend::Postgres {
+            return;
+        }
+        let _ = self.reader.close().await;
+    }
+}
+
+/// Selects the backend from a URL, or explains why not.
+pub fn backend_of(url: &str) -> Result<Backend, ConnectError> {
+    let scheme = url.split_once(':').map(|(s, _)| s).unwrap_or(url);
+    match scheme {
+        "sqlite" => Ok(Backend::Sqlite),
+        "postgres" | "postgresql" => Ok(Backend::Postgres),
+        other => Err(ConnectError::UnknownScheme(other.to_string())),
+    }
+}
+
+/// Builds the SQLite URL for a file in a data directory.
+pub fn sqlite_url_for(dir: &std::path::Path, file: &str) -> String {
+    format!("sqlite://{}", dir.join(file).display())
+}
+
+/// Opens (and for SQLite creates) the database. Does not migrate.
+pub async fn connect(cfg: &DbConfig) -> Result<Db, ConnectError> {
+    match backend_of(&cfg.url)? {
+        Backend::Sqlite => connect_sqlite(cfg).await,
+        Backend::Postgres => {
+            let mut opts = ConnectOptions::new(cfg.url.clone());
+            opts.max_connections(cfg.max_connections.max(2))
+                .min_connections(1)
+                .connect_timeout(Duration::from_secs(5))
+                .acquire_timeout(Duration::from_secs(10))
+                .sqlx_logging(false);
+            let conn = Database::connect(opts)
+                .await
+                .map_err(|e| ConnectError::Unreachable(short_db_error(&e)))?;
+            conn.execute_unprepared("SELECT 1")
+                .await
+                .map_err(|e| ConnectError::Unreachable(short_db_error(&e)))?;
+            Ok(Db {
+                backend: Backend::Postgres,
+                writer: conn.clone(),
+                reader: conn,
+            })
+        }
+    }
+}
+
+fn sqlite_path(url: &str) -> &str {
+    let rest = url.trim_start_matches("sqlite:");
+    let rest = rest.trim_start_matches("//");
+    rest.split('?').next().unwrap_or(rest)
+}
+
+async fn connect_sqlite(cfg: &DbConfig) -> Result<Db, ConnectError> {
+    let path = PathBuf::from(sqlite_path(&cfg.url));
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| ConnectError::DirectoryNotWritable(dir.to_path_buf(), e.to_string()))?;
+        let probe = dir.join(".ankommen-write-test");
+        std::fs::write(&probe, b"ok")
+            .map_err(|e| ConnectError::DirectoryNotWritable(dir.to_path_buf(), e.to_string()))?;
+        let _ = std::fs::remove_file(&probe);
+    }
+    let open = |max: u32| {
+        let path = path.clone();
+        let mut opts = ConnectOptions::new(format!("sqlite://{}", path.display()));
+        opts.max_connections(max)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .sqlx_logging(false)
+            .map_sqlx_sqlite_opts(move |o: SqliteConnectOptions| {
+                o.filename(&path)
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_millis(5000))
+                    .pragma("secure_delete", "ON")
+            });
+        async move { Database::connect(opts).await }
+    };
+    let writer = open(1)
+        .await
+        .map_err(|e| ConnectError::Unreachable(short_db_error(&e)))?;
+    let reader = open(cfg.max_connections.max(1))
+        .await
+        .map_err(|e| ConnectError::Unreachable(short_db_error(&e)))?;
+    Ok(Db {
+        backend: Backend::Sqlite,
+        writer,
+        reader,
+    })
+}
+
+/// A single-line description of a connection error, without credentials from the URL.
+fn short_db_error(e: &DbErr) -> String {
+    e.to_string().lines().next().unwrap_or("unknown error").to_string()
+}

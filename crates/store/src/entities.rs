@@ -1,0 +1,215 @@
+//! The tables as SeaORM entities. Relations are resolved by explicit queries in the core services.
+
+macro_rules! no_relations {
+    () => {
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+        impl ActiveModelBehavior for ActiveModel {}
+    };
+}
+
+/// A municipality (Gemeinde/Stadt) of the deployment, keyed by its official key (AGS).
+pub mod municipality {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "municipalities")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub ags: String,
+        pub name: String,
+        pub active: bool,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub version: i32,
+    }
+    no_relations!();
+}
+
+/// An organisation: the county office, a municipality employing its own staff, or a welfare provider.
+pub mod organisation {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "organisations")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub name: String,
+        /// `county_office` | `municipality` | `provider` (the exchange format's values).
+        pub kind: String,
+        pub municipality_ags: Option<String>,
+        pub active: bool,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub version: i32,
+    }
+    no_relations!();
+}
+
+/// A team inside one organisation.
+pub mod team {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "teams")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub organisation_id: i64,
+        pub name: String,
+        pub active: bool,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub version: i32,
+    }
+    no_relations!();
+}
+
+/// A staff member (a user account). Never hard-deleted once it has history; deactivated instead.
+pub mod staff {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "staff")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub organisation_id: i64,
+        pub team_id: Option<i64>,
+        #[sea_orm(unique)]
+        pub username: String,
+        pub display_name: String,
+        pub email: Option<String>,
+        /// UI language: `de` or `en`.
+        pub locale: String,
+        /// Argon2id PHC string; `None` until the person has set a password via a setup link.
+        pub password_hash: Option<String>,
+        /// Full-time equivalent (0–1], reported in the statewide figures template.
+        pub fte: Option<f64>,
+        pub active: bool,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub deactivated_at: Option<DateTimeUtc>,
+        pub version: i32,
+    }
+    no_relations!();
+}
+
+/// The roles a staff member holds (several are possible).
+pub mod staff_role {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "staff_roles")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub staff_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub role: String,
+    }
+    no_relations!();
+}
+
+/// The municipalities a staff member serves.
+pub mod staff_municipality {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "staff_municipalities")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub staff_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub ags: String,
+    }
+    no_relations!();
+}
+
+/// A server-side login session. Only a hash of the cookie value is stored.
+pub mod session {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "sessions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub token_hash: String,
+        /// A random id that may be shown and used in URLs (to end a session); not the secret.
+        #[sea_orm(unique)]
+        pub public_id: String,
+        pub staff_id: i64,
+        pub csrf_token: String,
+        pub created_at: DateTimeUtc,
+        pub last_seen_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+        /// A short description of the browser ("Firefox on Linux"), for the user's session list.
+        pub user_agent: String,
+    }
+    no_relations!();
+}
+
+/// Failed-login counters, keyed by a hash of (account, address) or of the address alone.
+pub mod login_throttle {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "login_throttle")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub key: String,
+        pub failures: i32,
+        pub window_start: DateTimeUtc,
+        pub blocked_until: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+/// One-time links: set up the first administrator, or let a person set their password.
+pub mod setup_token {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "setup_tokens")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub token_hash: String,
+        /// `bootstrap` | `set_password`
+        pub purpose: String,
+        pub staff_id: Option<i64>,
+        pub created_by: Option<i64>,
+        pub created_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+        pub used_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+/// The append-only audit log. Holds who, what, when and the outcome; never content values.
+pub mod audit_event {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "audit_events")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub at: DateTimeUtc,
+        pub actor_staff_id: Option<i64>,
+        pub actor_organisation_id: Option<i64>,
+        /// The actor's roles at the time, comma-separated.
+        pub actor_roles: String,
+        pub action: String,
+        pub object_kind: Option<String>,
+        pub object_id: Option<String>,
+        /// Which part of an object was touched (e.g. a client record's section), when that matters.
+        pub section: Option<String>,
+        /// `allowed` | `denied`
+        pub outcome: String,
+        pub request_id: Option<String>,
+    }
+    no_relations!();
+}
+
+/// Deployment-wide settings (name of the county or city, and later catalogues).
+pub mod setting {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "settings")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub key: String,
+        pub value: String,
+    }
+    no_relations!();
+}

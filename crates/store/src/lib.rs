@@ -1,0 +1,11 @@
+//! Storage: the entities, the one migration set shared by SQLite and PostgreSQL, and connecting to either.
+//!
+//! Everything here is mechanics. Rules (who may see what, what is valid) live in `ankommen-core`.
+
+pub mod connect;
+pub mod entities;
+pub mod migrations;
+
+pub use connect::{Backend, Db, DbConfig, connect};
+pub use migrations::Migrator;
+pub use sea_orm;

@@ -1,0 +1,15 @@
+//! The one migration set. Migrations are additive (SQLite cannot alter columns); where the backends
+//! really differ (triggers, privileges) the difference stays inside the migration that needs it.
+
+use sea_orm_migration::prelude::*;
+
+mod m0001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_foundation::Migration)]
+    }
+}

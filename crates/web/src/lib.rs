@@ -1,0 +1,54 @@
+//! The web shell: routes, extractors, templates, translations and static assets. Handlers extract
+//! input, call one core service and render; no rules live here.
+
+pub mod assets;
+pub mod error;
+pub mod forms;
+pub mod i18n;
+pub mod layers;
+pub mod page;
+pub mod routes;
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ankommen_core::Clock;
+use ankommen_core::sessions::SessionPolicy;
+use ankommen_store::Db;
+
+/// Settings of the web layer.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    pub session: SessionPolicy,
+    /// Mark cookies `Secure` (and send HSTS). On whenever the public URL is https.
+    pub secure_cookies: bool,
+    /// Demo mode: a banner on every page.
+    pub demo: bool,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (for throttling by address).
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Longest a request may take before it is answered with 408.
+    pub request_timeout: Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            session: SessionPolicy::default(),
+            secure_cookies: false,
+            demo: false,
+            trusted_proxies: Vec::new(),
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Everything a request handler may use.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub config: Arc<WebConfig>,
+}
+
+pub use routes::router;
