@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod municipalities;
 pub mod organisations;
+pub mod overview;
 pub mod policy;
 pub mod sessions;
 pub mod setup;

@@ -1,1 +1,149 @@
-//! (being written)
+//! Translations (Fluent). German is the source language; English the second UI language. The files
+//! are in `crates/web/locales/<lang>/main.ftl` and are compiled into the binary.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use ankommen_core::types::Locale;
+use chrono::{DateTime, Utc};
+use chrono_tz::Europe::Berlin;
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader, langid};
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "de",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static DE: LanguageIdentifier = langid!("de");
+static EN: LanguageIdentifier = langid!("en");
+
+/// The translator for one request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tr {
+    pub locale: Locale,
+}
+
+impl Tr {
+    pub fn new(locale: Locale) -> Self {
+        Self { locale }
+    }
+
+    fn id(&self) -> &'static LanguageIdentifier {
+        match self.locale {
+            Locale::De => &DE,
+            Locale::En => &EN,
+        }
+    }
+
+    /// The text for `key`; the key itself when it is missing (tests keep the files complete).
+    pub fn t(&self, key: &str) -> String {
+        LOCALES.try_lookup(self.id(), key).unwrap_or_else(|| key.to_string())
+    }
+
+    /// The text for `key` with one variable.
+    pub fn t1(&self, key: &str, name: &'static str, value: &str) -> String {
+        let mut args: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
+        args.insert(Cow::Borrowed(name), FluentValue::from(value.to_string()));
+        LOCALES.try_lookup_with_args(self.id(), key, &args).unwrap_or_else(|| key.to_string())
+    }
+
+    /// The text for `key` with a number (plural forms).
+    pub fn tn(&self, key: &str, name: &'static str, n: impl std::borrow::Borrow<i64>) -> String {
+        let n = *n.borrow();
+        let mut args: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
+        args.insert(Cow::Borrowed(name), FluentValue::from(n));
+        LOCALES.try_lookup_with_args(self.id(), key, &args).unwrap_or_else(|| key.to_string())
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.locale.as_str()
+    }
+
+    /// A point in time, in the offices' time zone, as the locale writes it.
+    pub fn datetime(&self, t: impl std::borrow::Borrow<DateTime<Utc>>) -> String {
+        let local = t.borrow().with_timezone(&Berlin);
+        match self.locale {
+            Locale::De => local.format("%d.%m.%Y, %H:%M").to_string(),
+            Locale::En => local.format("%Y-%m-%d %H:%M").to_string(),
+        }
+    }
+
+    pub fn role(&self, r: impl std::borrow::Borrow<ankommen_core::types::Role>) -> String {
+        let r = *r.borrow();
+        self.t(&format!("role-{}", r.as_str().replace('_', "-")))
+    }
+
+    pub fn org_kind(&self, k: &str) -> String {
+        self.t(&format!("org-kind-{}", k.replace('_', "-")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn keys(text: &str) -> BTreeSet<String> {
+        text.lines()
+            .filter_map(|l| l.split_once(" ="))
+            .map(|(k, _)| k.trim().to_string())
+            .filter(|k| !k.is_empty() && !k.starts_with('#') && !k.starts_with(' ') && !k.starts_with('.'))
+            .collect()
+    }
+
+    #[test]
+    fn german_and_english_have_the_same_keys() {
+        let de = keys(include_str!("../locales/de/main.ftl"));
+        let en = keys(include_str!("../locales/en/main.ftl"));
+        let only_de: Vec<_> = de.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&de).collect();
+        assert!(only_de.is_empty() && only_en.is_empty(), "only in de: {only_de:?}; only in en: {only_en:?}");
+        assert!(de.len() > 100, "the files look truncated: {} keys", de.len());
+    }
+
+    #[test]
+    fn every_key_used_in_code_and_templates_exists() {
+        let de = keys(include_str!("../locales/de/main.ftl"));
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut missing = BTreeSet::new();
+        let mut files = Vec::new();
+        for dir in ["templates", "templates/admin", "src", "src/routes", "../core/src"] {
+            if let Ok(rd) = std::fs::read_dir(root.join(dir)) {
+                files.extend(rd.flatten().map(|e| e.path()).filter(|p| p.is_file()));
+            }
+        }
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap_or_default();
+            // t("key"), t1("key", tn("key", and the error keys of the core ("error-...").
+            for pat in [".t(\"", ".t1(\"", ".tn(\"", "\"error-"] {
+                for part in text.split(pat).skip(1) {
+                    let key: String = part.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+                    let key = if pat == "\"error-" { format!("error-{key}") } else { key };
+                    if !key.is_empty() && !key.ends_with('-') && !de.contains(&key) {
+                        missing.insert(format!("{key} ({})", f.display()));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "keys missing in de/main.ftl: {missing:#?}");
+    }
+
+    #[test]
+    fn lookups_translate_and_fall_back_to_the_key() {
+        assert_eq!(Tr::new(Locale::De).t("login-submit"), "Anmelden");
+        assert_eq!(Tr::new(Locale::En).t("login-submit"), "Log in");
+        assert_eq!(Tr::new(Locale::De).t("no-such-key"), "no-such-key");
+    }
+
+    #[test]
+    fn times_are_shown_in_german_local_time() {
+        let t = DateTime::parse_from_rfc3339("2026-07-01T10:00:00Z").map(|t| t.with_timezone(&Utc)).unwrap();
+        assert_eq!(Tr::new(Locale::De).datetime(&t), "01.07.2026, 12:00");
+        let w = DateTime::parse_from_rfc3339("2026-01-15T10:00:00Z").map(|t| t.with_timezone(&Utc)).unwrap();
+        assert_eq!(Tr::new(Locale::En).datetime(&w), "2026-01-15 11:00");
+    }
+}

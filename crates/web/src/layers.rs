@@ -1,1 +1,267 @@
-//! (being written)
+//! The middleware every request passes: request id, session resolution, CSRF check, security
+//! headers, and rendering of error pages in the user's language.
+
+use std::net::{IpAddr, SocketAddr};
+
+use askama::Template;
+use axum::body::{Body, to_bytes};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+
+use ankommen_core::sessions::{self, Current, Ended};
+use ankommen_core::tokens::{random_id, random_token, same_secret};
+use ankommen_core::types::Locale;
+
+use crate::error::ErrorPage;
+use crate::forms::{FormData, MAX_FORM_BYTES};
+use crate::page::Page;
+use crate::AppState;
+
+pub const LANG_COOKIE: &str = "ankommen_lang";
+pub const FLASH_COOKIE: &str = "ankommen_flash";
+
+/// The session cookie's name. With `Secure` cookies the `__Host-` prefix pins it to this host.
+pub fn session_cookie(secure: bool) -> &'static str {
+    if secure { "__Host-ankommen_session" } else { "ankommen_session" }
+}
+
+/// The CSRF cookie for pages before login (double-submit); after login the session's token is used.
+pub fn csrf_cookie(secure: bool) -> &'static str {
+    if secure { "__Host-ankommen_csrf" } else { "ankommen_csrf" }
+}
+
+/// What the middleware found out about a request, for extractors and handlers.
+#[derive(Clone, Debug, Default)]
+pub struct RequestState {
+    pub request_id: String,
+    pub current: Option<Current>,
+    pub token: Option<String>,
+    pub ended: Option<Ended>,
+    pub csrf: String,
+    pub locale: Option<Locale>,
+    pub flash: Option<String>,
+    pub client_addr: String,
+    pub user_agent: String,
+}
+
+pub fn cookies(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect()
+}
+
+fn cookie<'a>(all: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    all.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// A `Set-Cookie` value. `max_age` None: a browser-session cookie; Some(0): delete.
+pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, http_only: bool, secure: bool) -> HeaderValue {
+    let mut s = format!("{name}={value}; Path=/; SameSite=Lax");
+    if http_only {
+        s.push_str("; HttpOnly");
+    }
+    if secure {
+        s.push_str("; Secure");
+    }
+    if let Some(a) = max_age {
+        s.push_str(&format!("; Max-Age={a}"));
+    }
+    HeaderValue::from_str(&s).unwrap_or_else(|_| HeaderValue::from_static("invalid=; Max-Age=0"))
+}
+
+fn is_token(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The client's address: the peer, or — when the peer is a trusted proxy — the last address in
+/// `X-Forwarded-For` that is not itself a trusted proxy.
+fn client_addr(req: &Request, state: &AppState) -> String {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let Some(peer) = peer else { return "unknown".into() };
+    if !state.config.trusted_proxies.contains(&peer) {
+        return peer.to_string();
+    }
+    let forwarded: Vec<IpAddr> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    forwarded
+        .iter()
+        .rev()
+        .find(|ip| !state.config.trusted_proxies.contains(ip))
+        .copied()
+        .unwrap_or(peer)
+        .to_string()
+}
+
+fn is_unsafe(m: &Method) -> bool {
+    !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Resolves the session, enforces CSRF on state-changing requests, and renders error pages.
+pub async fn session_layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let secure = state.config.secure_cookies;
+    let jar = cookies(req.headers());
+    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+    let user_agent = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let mut rs = RequestState { request_id, client_addr: client_addr(&req, &state), user_agent, ..Default::default() };
+    rs.locale = cookie(&jar, LANG_COOKIE).and_then(|l| Locale::parse(l).ok());
+    rs.flash = cookie(&jar, FLASH_COOKIE).filter(|f| f.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')).map(str::to_string);
+
+    if let Some(token) = cookie(&jar, session_cookie(secure)).filter(|t| is_token(t)) {
+        match sessions::resolve(&state.db, state.clock.as_ref(), &state.config.session, token).await {
+            Ok(Ok(c)) => {
+                rs.current = Some(c);
+                rs.token = Some(token.to_string());
+            }
+            Ok(Err(e)) => rs.ended = Some(e),
+            Err(e) => return crate::error::AppError(e).into_response_with(&rs, &state).await,
+        }
+    }
+    let pre = cookie(&jar, csrf_cookie(secure)).filter(|t| is_token(t)).map(str::to_string);
+    let mut new_pre = None;
+    rs.csrf = match (&rs.current, pre) {
+        (Some(c), _) => c.csrf_token.clone(),
+        (None, Some(p)) => p,
+        (None, None) => {
+            let t = random_token().unwrap_or_default();
+            new_pre = Some(t.clone());
+            t
+        }
+    };
+
+    let (parts, body) = req.into_parts();
+    let mut req = if is_unsafe(&parts.method) {
+        let cross_site = parts.headers.get("sec-fetch-site").is_some_and(|v| v.as_bytes() == b"cross-site");
+        let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
+            Ok(b) => b,
+            Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+        };
+        let provided = parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .or_else(|| FormData::parse(&bytes).map(|f| f.get("_csrf").to_string()));
+        let ok = !cross_site && new_pre.is_none() && provided.is_some_and(|p| same_secret(&p, &rs.csrf));
+        if !ok {
+            tracing::warn!("request refused: CSRF token missing or wrong");
+            let e = ErrorPage { status: StatusCode::FORBIDDEN, message_key: "error-page-csrf" };
+            return render_error(&e, &rs, &state).await;
+        }
+        Request::from_parts(parts, Body::from(bytes))
+    } else {
+        Request::from_parts(parts, body)
+    };
+    req.extensions_mut().insert(rs.clone());
+    let mut res = next.run(req).await;
+
+    if let Some(e) = res.extensions().get::<ErrorPage>().cloned() {
+        let mut page = render_error(&e, &rs, &state).await;
+        for v in res.headers().get_all(header::SET_COOKIE) {
+            page.headers_mut().append(header::SET_COOKIE, v.clone());
+        }
+        res = page;
+    }
+    let h = res.headers_mut();
+    if let Some(t) = new_pre {
+        h.append(header::SET_COOKIE, set_cookie(csrf_cookie(secure), &t, None, true, secure));
+    }
+    if rs.ended.is_some() {
+        h.append(header::SET_COOKIE, set_cookie(session_cookie(secure), "", Some(0), true, secure));
+    }
+    if rs.flash.is_some() {
+        h.append(header::SET_COOKIE, set_cookie(FLASH_COOKIE, "", Some(0), true, secure));
+    }
+    res
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTpl {
+    page: Page,
+    message: String,
+    reference: String,
+    status: u16,
+}
+
+async fn render_error(e: &ErrorPage, rs: &RequestState, state: &AppState) -> Response {
+    let mut page = Page::build(rs, state, String::new());
+    page.title = page.t(e.message_key);
+    let tpl = ErrorTpl {
+        message: page.t(&format!("{}-text", e.message_key)),
+        reference: rs.request_id.clone(),
+        status: e.status.as_u16(),
+        page,
+    };
+    match tpl.render() {
+        Ok(html) => (e.status, Html(html)).into_response(),
+        Err(_) => e.status.into_response(),
+    }
+}
+
+impl crate::error::AppError {
+    async fn into_response_with(self, rs: &RequestState, state: &AppState) -> Response {
+        let r = self.into_response();
+        match r.extensions().get::<ErrorPage>() {
+            Some(e) => render_error(e, rs, state).await,
+            None => r,
+        }
+    }
+}
+
+/// The request's id: random, set on the response as `X-Request-Id`, written to logs and audit events.
+#[derive(Clone, Debug)]
+pub struct RequestId(pub String);
+
+pub async fn request_id_layer(mut req: Request, next: Next) -> Response {
+    let id = random_id().unwrap_or_else(|_| "-".into());
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let path = req.extensions().get::<axum::extract::MatchedPath>().map(|p| p.as_str().to_string());
+    // Only the route pattern is logged, never the concrete path or query (they may carry search terms).
+    let span = tracing::info_span!("request", id = %id, method = %req.method(), route = path.as_deref().unwrap_or("-"));
+    let _enter = span.enter();
+    let start = std::time::Instant::now();
+    drop(_enter);
+    let mut res = next.run(req).await;
+    let status = res.status().as_u16();
+    tracing::info!(parent: &span, status, ms = start.elapsed().as_millis() as u64, "handled");
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert("x-request-id", v);
+    }
+    res
+}
+
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Security headers on every response; `no-store` on everything but static assets.
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let is_static = req.uri().path().starts_with("/static/");
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"));
+    if state.config.secure_cookies {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
+    if !is_static {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}

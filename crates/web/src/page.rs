@@ -1,1 +1,140 @@
-//! (being written)
+//! What every page's layout needs (language, the signed-in person's navigation, CSRF token, banners),
+//! and the extractors that provide it: [`Anon`] for any page, [`Authed`] for pages behind the login.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use ankommen_core::policy::{self, Areas};
+use ankommen_core::sessions::Current;
+use ankommen_core::types::Locale;
+use ankommen_core::Ctx;
+
+use crate::i18n::Tr;
+use crate::layers::RequestState;
+use crate::AppState;
+
+/// The signed-in person as the navigation shows them.
+#[derive(Clone, Debug)]
+pub struct UserNav {
+    pub display_name: String,
+    pub areas: Areas,
+}
+
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub tr: Tr,
+    pub csrf: String,
+    pub user: Option<UserNav>,
+    pub demo: bool,
+    pub flash: Option<String>,
+    pub deployment: String,
+    /// Which navigation entry is current (`home`, `admin`, `audit`, `account`).
+    pub nav: &'static str,
+    pub title: String,
+}
+
+impl Page {
+    pub fn t(&self, key: &str) -> String {
+        self.tr.t(key)
+    }
+    pub fn t1(&self, key: &str, name: &'static str, value: &str) -> String {
+        self.tr.t1(key, name, value)
+    }
+    pub fn tn(&self, key: &str, name: &'static str, n: impl std::borrow::Borrow<i64>) -> String {
+        self.tr.tn(key, name, n)
+    }
+    pub fn lang(&self) -> &'static str {
+        self.tr.lang()
+    }
+    pub fn titled(mut self, key: &str) -> Self {
+        self.title = self.tr.t(key);
+        self
+    }
+    pub fn at(mut self, nav: &'static str) -> Self {
+        self.nav = nav;
+        self
+    }
+    pub fn is_nav(&self, nav: &str) -> bool {
+        self.nav == nav
+    }
+    pub fn datetime(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        self.tr.datetime(t)
+    }
+    pub fn css_path(&self) -> &'static str {
+        crate::assets::CSS_PATH
+    }
+    pub fn htmx_path(&self) -> &'static str {
+        crate::assets::HTMX_PATH
+    }
+    pub fn version(&self) -> &'static str {
+        env!("CARGO_PKG_VERSION")
+    }
+
+    pub(crate) fn build(rs: &RequestState, state: &AppState, deployment: String) -> Self {
+        let locale = rs.current.as_ref().map(|c| c.actor.locale).or(rs.locale).unwrap_or(Locale::De);
+        let tr = Tr::new(locale);
+        Page {
+            tr,
+            csrf: rs.csrf.clone(),
+            user: rs.current.as_ref().map(|c| UserNav {
+                display_name: c.actor.display_name.clone(),
+                areas: policy::areas(&c.actor),
+            }),
+            demo: state.config.demo,
+            flash: rs.flash.as_deref().map(|k| tr.t(k)),
+            deployment,
+            nav: "",
+            title: String::new(),
+        }
+    }
+}
+
+fn request_state(parts: &Parts) -> RequestState {
+    parts.extensions.get::<RequestState>().cloned().unwrap_or_default()
+}
+
+async fn deployment_name(state: &AppState) -> String {
+    ankommen_core::settings::get(&state.db, ankommen_core::settings::DEPLOYMENT_NAME)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
+/// Any page, signed in or not.
+pub struct Anon {
+    pub page: Page,
+    pub rs: RequestState,
+}
+
+impl FromRequestParts<AppState> for Anon {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let rs = request_state(parts);
+        let page = Page::build(&rs, state, deployment_name(state).await);
+        Ok(Anon { page, rs })
+    }
+}
+
+/// A page or action behind the login. Without a valid session: a redirect to the login page.
+pub struct Authed {
+    pub ctx: Ctx,
+    pub page: Page,
+    pub session: Current,
+    /// The session cookie's secret (for logout).
+    pub token: String,
+}
+
+impl FromRequestParts<AppState> for Authed {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let rs = request_state(parts);
+        let (Some(current), Some(token)) = (rs.current.clone(), rs.token.clone()) else {
+            return Err(Redirect::to("/login").into_response());
+        };
+        let page = Page::build(&rs, state, deployment_name(state).await);
+        let ctx = Ctx { actor: current.actor.clone(), clock: state.clock.clone(), request_id: Some(rs.request_id.clone()) };
+        Ok(Authed { ctx, page, session: current, token })
+    }
+}

@@ -1,0 +1,132 @@
+//! What the start page shows each person: their own place in the deployment and, per role, the
+//! figures they may see. Only staff data and counts here; client data arrives with the case modules.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ankommen_store::Db;
+use ankommen_store::entities::{municipality, organisation, staff, staff_municipality, staff_role, team};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+
+use crate::policy::{Action, Resource};
+use crate::types::{Role, RoleSet};
+use crate::{Ctx, Result};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AdminCounts {
+    pub organisations: u64,
+    pub teams: u64,
+    pub staff_active: u64,
+    /// Active people who have not yet set a password.
+    pub staff_pending: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Coverage {
+    pub ags: String,
+    pub name: String,
+    pub organisations: usize,
+    pub ims: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Colleague {
+    pub display_name: String,
+    pub roles: RoleSet,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Overview {
+    pub organisation: String,
+    pub team: Option<String>,
+    pub municipalities: Vec<(String, String)>,
+    pub admin: Option<AdminCounts>,
+    pub team_members: Vec<Colleague>,
+    /// Which municipalities are served by how many IMs of how many organisations.
+    pub coverage: Vec<Coverage>,
+}
+
+pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Overview> {
+    let a = &ctx.actor;
+    let conn = db.reader();
+    let mut o = Overview {
+        organisation: organisation::Entity::find_by_id(a.organisation_id).one(conn).await?.map(|o| o.name).unwrap_or_default(),
+        ..Default::default()
+    };
+    if let Some(t) = a.team_id {
+        o.team = team::Entity::find_by_id(t).one(conn).await?.map(|t| t.name);
+    }
+    let all_munis = municipality::Entity::find().order_by_asc(municipality::Column::Name).all(conn).await?;
+    o.municipalities = all_munis
+        .iter()
+        .filter(|m| a.municipalities.contains(&m.ags))
+        .map(|m| (m.ags.clone(), m.name.clone()))
+        .collect();
+
+    if ctx.allows(Action::ViewAdministration, &Resource::Deployment) {
+        let whole = ctx.allows(Action::ManageOrganisations, &Resource::Deployment);
+        let mut orgs = organisation::Entity::find().filter(organisation::Column::Active.eq(true));
+        let mut teams = team::Entity::find().filter(team::Column::Active.eq(true));
+        let mut people = staff::Entity::find().filter(staff::Column::Active.eq(true));
+        if !whole {
+            orgs = orgs.filter(organisation::Column::Id.eq(a.organisation_id));
+            teams = teams.filter(team::Column::OrganisationId.eq(a.organisation_id));
+            people = people.filter(staff::Column::OrganisationId.eq(a.organisation_id));
+        }
+        o.admin = Some(AdminCounts {
+            organisations: orgs.count(conn).await?,
+            teams: teams.count(conn).await?,
+            staff_active: people.clone().count(conn).await?,
+            staff_pending: people.filter(staff::Column::PasswordHash.is_null()).count(conn).await?,
+        });
+    }
+
+    if let (Some(t), true) = (a.team_id, a.has(Role::TeamLead) || a.has(Role::Im)) {
+        let members = staff::Entity::find()
+            .filter(staff::Column::TeamId.eq(t))
+            .filter(staff::Column::Active.eq(true))
+            .order_by_asc(staff::Column::DisplayName)
+            .all(conn)
+            .await?;
+        let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
+        let roles = staff_role::Entity::find().filter(staff_role::Column::StaffId.is_in(ids)).all(conn).await?;
+        o.team_members = members
+            .into_iter()
+            .map(|m| Colleague {
+                roles: RoleSet::from_stored(roles.iter().filter(|r| r.staff_id == m.id).map(|r| r.role.as_str())),
+                display_name: m.display_name,
+            })
+            .collect();
+    }
+
+    let visible: Vec<&municipality::Model> = all_munis
+        .iter()
+        .filter(|m| ctx.allows(Action::ViewFiguresAggregate, &Resource::Municipality { ags: m.ags.clone() }))
+        .collect();
+    if !visible.is_empty() {
+        let ims: BTreeSet<i64> = staff_role::Entity::find()
+            .filter(staff_role::Column::Role.eq(Role::Im.as_str()))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|r| r.staff_id)
+            .collect();
+        let active: BTreeMap<i64, i64> = staff::Entity::find()
+            .filter(staff::Column::Active.eq(true))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.organisation_id))
+            .collect();
+        let links = staff_municipality::Entity::find().all(conn).await?;
+        for m in visible {
+            let serving: Vec<i64> = links
+                .iter()
+                .filter(|l| l.ags == m.ags && ims.contains(&l.staff_id) && active.contains_key(&l.staff_id))
+                .map(|l| l.staff_id)
+                .collect();
+            let orgs: BTreeSet<i64> = serving.iter().filter_map(|id| active.get(id).copied()).collect();
+            o.coverage.push(Coverage { ags: m.ags.clone(), name: m.name.clone(), organisations: orgs.len(), ims: serving.len() });
+        }
+    }
+    Ok(o)
+}
