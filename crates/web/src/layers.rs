@@ -5,6 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use askama::Template;
 use axum::body::{Body, to_bytes};
+use axum::extract::connect_info::MockConnectInfo;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -83,7 +84,12 @@ fn is_token(s: &str) -> bool {
 /// The client's address: the peer, or — when the peer is a trusted proxy — the last address in
 /// `X-Forwarded-For` that is not itself a trusted proxy.
 fn client_addr(req: &Request, state: &AppState) -> String {
-    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    // `MockConnectInfo` is how axum lets tests (and embedders without sockets) supply the peer.
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .or_else(|| req.extensions().get::<MockConnectInfo<SocketAddr>>().map(|m| m.0.ip()));
     let Some(peer) = peer else { return "unknown".into() };
     if !state.config.trusted_proxies.contains(&peer) {
         return peer.to_string();

@@ -1,1 +1,11 @@
+//! The HTTP test suite: the production router on a fresh database per test. Runs on SQLite, or on
+//! PostgreSQL when `ANKOMMEN_TEST_DATABASE_URL` names an admin connection (a database per test is
+//! created from a migrated template).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
+mod admin;
+mod audit;
+mod auth;
+mod headers;

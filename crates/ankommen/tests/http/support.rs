@@ -1,0 +1,265 @@
+//! Test harness: a fresh database per test (SQLite file or PostgreSQL database from a template),
+//! the demo county as fixtures, a manual clock, and a cookie-keeping client.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use ankommen_core::{Clock, ManualClock};
+use ankommen_store::sea_orm::{ConnectionTrait, Statement};
+use ankommen_store::{Db, DbConfig, connect};
+use ankommen_web::{AppState, WebConfig, router};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
+use axum::http::{HeaderMap, Request, StatusCode};
+use chrono::{DateTime, Utc};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = ankommen_core::demo::DEMO_PASSWORD;
+
+pub fn start_time() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-21T08:00:00Z").unwrap().with_timezone(&Utc)
+}
+
+pub struct TestApp {
+    pub db: Db,
+    pub clock: ManualClock,
+    pub app: Router,
+    pub ids: HashMap<&'static str, i64>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+
+fn with_database(url: &str, db: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (url, String::new()),
+    };
+    let base = base.rsplit_once('/').map(|(b, _)| b).unwrap_or(base);
+    format!("{base}/{db}{query}")
+}
+
+async fn exec(db: &Db, sql: &str) {
+    db.writer().execute_unprepared(sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// Creates (once per test process) a migrated template database on PostgreSQL.
+async fn pg_template(admin_url: &str) -> String {
+    TEMPLATE
+        .get_or_init(|| async {
+            let name = format!("ankommen_tpl_{}", std::process::id());
+            let admin = connect(&DbConfig { url: admin_url.to_string(), max_connections: 2 }).await.unwrap();
+            // Leftovers of earlier runs that nobody uses any more.
+            let rows = admin
+                .writer()
+                .query_all_raw(Statement::from_string(
+                    admin.writer().get_database_backend(),
+                    "SELECT datname FROM pg_database WHERE datname LIKE 'ankommen_t%' \
+                     AND datname NOT IN (SELECT datname FROM pg_stat_activity WHERE datname IS NOT NULL)",
+                ))
+                .await
+                .unwrap();
+            for r in rows {
+                let n: String = r.try_get("", "datname").unwrap();
+                let _ = admin.writer().execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{n}\"")).await;
+            }
+            exec(&admin, &format!("CREATE DATABASE \"{name}\"")).await;
+            let tpl = connect(&DbConfig { url: with_database(admin_url, &name), max_connections: 2 }).await.unwrap();
+            tpl.migrate().await.unwrap();
+            tpl.close().await;
+            admin.close().await;
+            name
+        })
+        .await
+        .clone()
+}
+
+impl TestApp {
+    /// A migrated database with the demo county.
+    pub async fn new() -> Self {
+        let app = Self::empty().await;
+        let ids = ankommen_core::demo::seed(&app.db, &app.clock).await.unwrap();
+        Self { ids, ..app }
+    }
+
+    /// A migrated, empty database (no organisations, no people).
+    pub async fn empty() -> Self {
+        let clock = ManualClock::new(start_time());
+        let (db, dir) = match std::env::var("ANKOMMEN_TEST_DATABASE_URL").ok().filter(|s| !s.is_empty()) {
+            Some(admin_url) => {
+                let tpl = pg_template(&admin_url).await;
+                let name = format!("ankommen_t_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+                let admin = connect(&DbConfig { url: admin_url.clone(), max_connections: 1 }).await.unwrap();
+                exec(&admin, &format!("CREATE DATABASE \"{name}\" TEMPLATE \"{tpl}\"")).await;
+                admin.close().await;
+                let db = connect(&DbConfig { url: with_database(&admin_url, &name), max_connections: 4 }).await.unwrap();
+                (db, None)
+            }
+            None => {
+                let dir = tempfile::tempdir().unwrap();
+                let url = format!("sqlite://{}", dir.path().join("test.sqlite").display());
+                let db = connect(&DbConfig { url, max_connections: 4 }).await.unwrap();
+                db.migrate().await.unwrap();
+                (db, Some(dir))
+            }
+        };
+        let config = WebConfig::default();
+        let state = AppState { db: db.clone(), clock: Arc::new(clock.clone()) as Arc<dyn Clock>, config: Arc::new(config) };
+        Self { db, clock, app: router(state), ids: HashMap::new(), _dir: dir }
+    }
+
+    pub fn id(&self, username: &str) -> i64 {
+        *self.ids.get(username).unwrap_or_else(|| panic!("no demo user {username}"))
+    }
+
+    pub fn client(&self) -> Client {
+        self.client_from("192.0.2.10")
+    }
+
+    /// A client connecting from the given address.
+    pub fn client_from(&self, ip: &str) -> Client {
+        let addr: SocketAddr = format!("{ip}:40000").parse().unwrap();
+        Client { app: self.app.clone().layer(MockConnectInfo(addr)), cookies: HashMap::new(), csrf: None }
+    }
+
+    /// A client logged in as a demo user.
+    pub async fn login(&self, username: &str) -> Client {
+        let mut c = self.client();
+        let r = c.login(username, PASSWORD).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "login of {username} failed: {}", r.body);
+        c
+    }
+
+    /// Audit rows as (action, outcome, actor, object_kind, object_id).
+    pub async fn audit(&self) -> Vec<(String, String, Option<i64>, Option<String>, Option<String>)> {
+        use ankommen_store::entities::audit_event;
+        use ankommen_store::sea_orm::{EntityTrait, QueryOrder};
+        audit_event::Entity::find()
+            .order_by_asc(audit_event::Column::Id)
+            .all(self.db.reader())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.action, e.outcome, e.actor_staff_id, e.object_kind, e.object_id))
+            .collect()
+    }
+
+    pub async fn audit_has(&self, action: &str, outcome: &str, actor: Option<i64>) -> bool {
+        self.audit().await.iter().any(|(a, o, who, _, _)| a == action && o == outcome && (actor.is_none() || *who == actor))
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        let row = self
+            .db
+            .reader()
+            .query_one_raw(Statement::from_string(self.db.reader().get_database_backend(), format!("SELECT COUNT(*) AS n FROM {table}")))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get::<i64>("", "n").unwrap()
+    }
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn location(&self) -> &str {
+        self.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+    pub fn header(&self, name: &str) -> &str {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+    #[track_caller]
+    pub fn assert_contains(&self, text: &str) {
+        assert!(self.body.contains(text), "expected {text:?} in the page (status {}):\n{}", self.status, self.body);
+    }
+}
+
+pub struct Client {
+    app: Router,
+    pub cookies: HashMap<String, String>,
+    pub csrf: Option<String>,
+}
+
+/// The value of the first hidden `_csrf` field in a page.
+fn csrf_in(body: &str) -> Option<String> {
+    let at = body.find("name=\"_csrf\" value=\"")? + "name=\"_csrf\" value=\"".len();
+    Some(body[at..].chars().take_while(|c| *c != '"').collect())
+}
+
+impl Client {
+    pub async fn send(&mut self, req: Request<Body>) -> Resp {
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        for v in headers.get_all("set-cookie") {
+            let v = v.to_str().unwrap();
+            let (pair, attrs) = v.split_once(';').unwrap_or((v, ""));
+            let (k, val) = pair.split_once('=').unwrap();
+            if attrs.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_string(), val.to_string());
+            }
+        }
+        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        if let Some(t) = csrf_in(&body) {
+            self.csrf = Some(t);
+        }
+        Resp { status, headers, body }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    pub async fn get(&mut self, path: &str) -> Resp {
+        let req = Request::get(path).header("cookie", self.cookie_header()).body(Body::empty()).unwrap();
+        self.send(req).await
+    }
+
+    /// Posts a form with the CSRF token of the last page seen (fetching `/` first if none).
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        if self.csrf.is_none() {
+            self.get("/login").await;
+        }
+        let token = self.csrf.clone().unwrap_or_default();
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all).await
+    }
+
+    /// Posts a form exactly as given (no CSRF token added).
+    pub async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        let req = Request::post(path)
+            .header("cookie", self.cookie_header())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Logs in like a browser: load the form, submit it, follow the redirect.
+    pub async fn login(&mut self, username: &str, password: &str) -> Resp {
+        self.get("/login").await;
+        let r = self.post("/login", &[("username", username), ("password", password)]).await;
+        if r.status == StatusCode::SEE_OTHER {
+            self.get(r.location()).await;
+        }
+        r
+    }
+
+    pub fn session_cookie(&self) -> Option<String> {
+        self.cookies.get("ankommen_session").cloned()
+    }
+}
