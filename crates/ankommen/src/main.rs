@@ -1,1 +1,125 @@
-fn main() {}
+//! The `ankommen` binary: configuration, the command line, and running the web server.
+//!
+//! Every failure ends as one line `error: …` on standard error and exit code 1.
+
+mod admin;
+mod cli;
+mod config;
+mod serve;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use ankommen_store::connect::{Backend, ConnectError};
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+use crate::cli::{AdminCommand, Cli, Command};
+use crate::config::{Config, ConfigError, DEFAULT_LOG};
+
+/// A failure reported to the person at the terminal: one line, exit code 1.
+#[derive(Debug)]
+pub struct Failure(String);
+
+impl Failure {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Always a single line, whatever a lower layer put into the message.
+        let mut first = true;
+        for part in self.0.split_whitespace() {
+            if !first {
+                f.write_str(" ")?;
+            }
+            f.write_str(part)?;
+            first = false;
+        }
+        Ok(())
+    }
+}
+
+impl From<ConnectError> for Failure {
+    fn from(e: ConnectError) -> Self {
+        Self(e.to_string())
+    }
+}
+
+impl From<ConfigError> for Failure {
+    fn from(e: ConfigError) -> Self {
+        Self(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    // Usage errors, --help and --version are handled (and exit) here, with clap's own exit codes.
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    let env = config::process_env();
+    let cfg = config::resolve(&cli.global.flags(), &env, &config::read_from_disk)?;
+    init_logging(&cfg, matches!(cli.command, Command::Serve(_)));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(format!("cannot start the runtime: {e}")))?;
+    runtime.block_on(async {
+        match &cli.command {
+            Command::Serve(args) => serve::run(&cfg, args.demo).await,
+            Command::Migrate => migrate(&cfg).await,
+            Command::Admin(AdminCommand::CreateUser(args)) => admin::create_user(&cfg, args).await,
+        }
+    })
+}
+
+async fn migrate(cfg: &Config) -> Result<(), Failure> {
+    let db = serve::open_and_migrate(cfg, cfg.database_url()).await?;
+    let backend = match db.backend() {
+        Backend::Sqlite => "SQLite",
+        Backend::Postgres => "PostgreSQL",
+    };
+    db.close().await;
+    println!("database migrated ({backend})");
+    Ok(())
+}
+
+/// Logs go to standard error. One-shot commands log only warnings unless a filter is configured,
+/// so their output stays readable; the server logs at the configured level (default `info`).
+fn init_logging(cfg: &Config, server: bool) {
+    let fallback = if server { DEFAULT_LOG } else { "warn" };
+    let wanted = cfg.log.as_deref().unwrap_or(fallback);
+    let (filter, invalid) = match EnvFilter::try_new(wanted) {
+        Ok(f) => (f, None),
+        Err(e) => (EnvFilter::new(fallback), Some(e.to_string())),
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
+    if let Some(e) = invalid {
+        tracing::warn!("the log filter is invalid ({e}); using \"{fallback}\"");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_are_one_line() {
+        let f = Failure::new("first\nsecond  third\r\n");
+        assert_eq!(f.to_string(), "first second third");
+    }
+}

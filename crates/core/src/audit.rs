@@ -6,7 +6,8 @@ use ankommen_store::entities::{audit_event, staff};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use crate::policy::{Action, Resource};
@@ -24,10 +25,20 @@ pub struct Event {
 
 impl Event {
     pub fn new(action: &'static str) -> Self {
-        Self { action, object_kind: None, object_id: None, section: None, allowed: true }
+        Self {
+            action,
+            object_kind: None,
+            object_id: None,
+            section: None,
+            allowed: true,
+        }
     }
     pub fn on(action: &'static str, kind: &'static str, id: impl ToString) -> Self {
-        Self { object_kind: Some(kind), object_id: Some(id.to_string()), ..Self::new(action) }
+        Self {
+            object_kind: Some(kind),
+            object_id: Some(id.to_string()),
+            ..Self::new(action)
+        }
     }
     pub fn section(mut self, s: &'static str) -> Self {
         self.section = Some(s);
@@ -78,7 +89,9 @@ pub async fn record_as<C: ConnectionTrait>(
         outcome: Set(if ev.allowed { "allowed" } else { "denied" }.to_string()),
         request_id: Set(request_id.map(str::to_string)),
     };
-    audit_event::Entity::insert(row).exec_without_returning(conn).await?;
+    audit_event::Entity::insert(row)
+        .exec_without_returning(conn)
+        .await?;
     Ok(())
 }
 
@@ -116,13 +129,23 @@ pub const PAGE_SIZE: u64 = 50;
 /// administrators and data-protection officers, the own organisation's events otherwise.
 /// The browsing itself is recorded.
 pub async fn search(db: &Db, ctx: &Ctx, f: &Filter) -> Result<Page> {
-    let all = Resource::AuditLog { organisation_id: None };
+    let all = Resource::AuditLog {
+        organisation_id: None,
+    };
     let scope = if ctx.allows(Action::ViewAuditLog, &all) {
         None
     } else {
-        let own = Resource::AuditLog { organisation_id: Some(ctx.actor.organisation_id) };
-        ctx.authorize(db, Action::ViewAuditLog, &own, Event::new("audit_log_viewed"), Error::Forbidden)
-            .await?;
+        let own = Resource::AuditLog {
+            organisation_id: Some(ctx.actor.organisation_id),
+        };
+        ctx.authorize(
+            db,
+            Action::ViewAuditLog,
+            &own,
+            Event::new("audit_log_viewed"),
+            Error::Forbidden,
+        )
+        .await?;
         Some(ctx.actor.organisation_id)
     };
     let mut q = audit_event::Entity::find();
@@ -175,9 +198,17 @@ pub async fn search(db: &Db, ctx: &Ctx, f: &Filter) -> Result<Page> {
     record(txn, ctx, Event::new("audit_log_viewed")).await?;
     let rows = events
         .into_iter()
-        .map(|e| Row { actor_name: e.actor_staff_id.and_then(|id| names.get(&id).cloned()), event: e })
+        .map(|e| Row {
+            actor_name: e.actor_staff_id.and_then(|id| names.get(&id).cloned()),
+            event: e,
+        })
         .collect();
-    Ok(Page { rows, total, page, pages })
+    Ok(Page {
+        rows,
+        total,
+        page,
+        pages,
+    })
 }
 
 /// The distinct actions recorded so far, for the filter's choice list.

@@ -12,7 +12,10 @@ use ankommen_store::entities::{login_throttle, staff};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
+    TransactionTrait,
+};
 
 use crate::audit::{self, Event, Who};
 use crate::sessions::{self, NewSession, SessionPolicy};
@@ -51,7 +54,9 @@ pub async fn hash_password(password: &str) -> Result<String> {
 }
 
 fn verify_blocking(hash: &str, password: &str) -> bool {
-    let Ok(parsed) = PasswordHash::new(hash) else { return false };
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
     argon2().is_ok_and(|a| a.verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
@@ -60,7 +65,8 @@ fn verify_blocking(hash: &str, password: &str) -> bool {
 fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| {
-        let pw = crate::tokens::random_token().unwrap_or_else(|_| "dummy-password-for-timing".into());
+        let pw =
+            crate::tokens::random_token().unwrap_or_else(|_| "dummy-password-for-timing".into());
         hash_password_blocking(&pw).unwrap_or_default()
     })
 }
@@ -94,12 +100,17 @@ pub enum LoginOutcome {
     /// Wrong user name or password; deliberately not saying which.
     Failed,
     /// Too many failures from this address (for this account); try again after the time given.
-    Throttled { until: DateTime<Utc> },
+    Throttled {
+        until: DateTime<Utc>,
+    },
 }
 
 fn keys(username: &str, address: &str) -> [(String, i32); 2] {
     [
-        (hash_token(&format!("pair\u{0}{username}\u{0}{address}")), PAIR_LIMIT),
+        (
+            hash_token(&format!("pair\u{0}{username}\u{0}{address}")),
+            PAIR_LIMIT,
+        ),
         (hash_token(&format!("addr\u{0}{address}")), ADDRESS_LIMIT),
     ]
 }
@@ -119,7 +130,14 @@ pub async fn login(
     let rid = attempt.request_id.as_deref();
 
     if let Some(until) = blocked_until(db, &keys, now).await? {
-        audit::record_as(db.writer(), now, &Who::default(), rid, Event::new("login_throttled").denied()).await?;
+        audit::record_as(
+            db.writer(),
+            now,
+            &Who::default(),
+            rid,
+            Event::new("login_throttled").denied(),
+        )
+        .await?;
         return Ok(LoginOutcome::Throttled { until });
     }
 
@@ -154,7 +172,9 @@ pub async fn login(
         return Ok(LoginOutcome::Failed);
     };
 
-    login_throttle::Entity::delete_by_id(keys[0].0.clone()).exec(&txn).await?;
+    login_throttle::Entity::delete_by_id(keys[0].0.clone())
+        .exec(&txn)
+        .await?;
     if let Some(prev) = previous_session_token {
         sessions::delete_by_token(&txn, prev).await?;
     }
@@ -162,27 +182,52 @@ pub async fn login(
     let who = Who {
         staff_id: Some(account.id),
         organisation_id: Some(account.organisation_id),
-        roles: crate::sessions::load_roles(&txn, account.id).await?.joined(),
+        roles: crate::sessions::load_roles(&txn, account.id)
+            .await?
+            .joined(),
     };
-    audit::record_as(&txn, now, &who, rid, Event::on("login", "staff", account.id)).await?;
+    audit::record_as(
+        &txn,
+        now,
+        &who,
+        rid,
+        Event::on("login", "staff", account.id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(LoginOutcome::Success(new))
 }
 
-async fn blocked_until(db: &Db, keys: &[(String, i32)], now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+async fn blocked_until(
+    db: &Db,
+    keys: &[(String, i32)],
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>> {
     let ids: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
     let rows = login_throttle::Entity::find()
         .filter(login_throttle::Column::Key.is_in(ids))
         .all(db.reader())
         .await?;
-    Ok(rows.into_iter().filter_map(|r| r.blocked_until).filter(|u| *u > now).max())
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| r.blocked_until)
+        .filter(|u| *u > now)
+        .max())
 }
 
-async fn record_failure<C: ConnectionTrait>(conn: &C, keys: &[(String, i32)], now: DateTime<Utc>) -> Result<()> {
+async fn record_failure<C: ConnectionTrait>(
+    conn: &C,
+    keys: &[(String, i32)],
+    now: DateTime<Utc>,
+) -> Result<()> {
     for (key, limit) in keys {
-        let row = login_throttle::Entity::find_by_id(key.clone()).one(conn).await?;
+        let row = login_throttle::Entity::find_by_id(key.clone())
+            .one(conn)
+            .await?;
         let (failures, window_start) = match &row {
-            Some(r) if r.window_start + Duration::minutes(WINDOW_MINUTES) > now => (r.failures + 1, r.window_start),
+            Some(r) if r.window_start + Duration::minutes(WINDOW_MINUTES) > now => {
+                (r.failures + 1, r.window_start)
+            }
             _ => (1, now),
         };
         let blocked = (failures >= *limit).then(|| now + Duration::minutes(BLOCK_MINUTES));
@@ -195,7 +240,9 @@ async fn record_failure<C: ConnectionTrait>(conn: &C, keys: &[(String, i32)], no
         if row.is_some() {
             login_throttle::Entity::update(am).exec(conn).await?;
         } else {
-            login_throttle::Entity::insert(am).exec_without_returning(conn).await?;
+            login_throttle::Entity::insert(am)
+                .exec_without_returning(conn)
+                .await?;
         }
     }
     Ok(())

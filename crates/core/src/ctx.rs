@@ -23,7 +23,14 @@ impl Ctx {
 
     /// Asks the policy. On refusal, writes a `denied` audit event for `event` and returns `refusal`
     /// (`Forbidden` for actions, `NotFound` for reads of objects the actor must not know about).
-    pub async fn authorize(&self, db: &Db, action: Action, res: &Resource, event: Event, refusal: Error) -> Result<()> {
+    pub async fn authorize(
+        &self,
+        db: &Db,
+        action: Action,
+        res: &Resource,
+        event: Event,
+        refusal: Error,
+    ) -> Result<()> {
         if policy::allows(&self.actor, action, res) {
             return Ok(());
         }

@@ -26,7 +26,11 @@ impl FieldErrors {
         self.0.iter().find(|e| e.field == field).map(|e| e.key)
     }
     /// Records the error of a parse, returning the parsed value if there was none.
-    pub fn take<T>(&mut self, field: &'static str, r: std::result::Result<T, &'static str>) -> Option<T> {
+    pub fn take<T>(
+        &mut self,
+        field: &'static str,
+        r: std::result::Result<T, &'static str>,
+    ) -> Option<T> {
         match r {
             Ok(v) => Some(v),
             Err(key) => {
@@ -36,7 +40,11 @@ impl FieldErrors {
         }
     }
     pub fn into_result(self) -> Result<()> {
-        if self.is_empty() { Ok(()) } else { Err(Error::Invalid(self)) }
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Invalid(self))
+        }
     }
 }
 

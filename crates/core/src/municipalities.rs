@@ -3,7 +3,9 @@
 use ankommen_store::Db;
 use ankommen_store::entities::municipality;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
 
 use crate::audit::{self, Event};
 use crate::policy::{Action, Resource};
@@ -30,11 +32,17 @@ impl MunicipalityInput {
 
 /// All municipalities (names and keys are public facts; any signed-in person may list them).
 pub async fn list(db: &Db) -> Result<Vec<municipality::Model>> {
-    Ok(municipality::Entity::find().order_by_asc(municipality::Column::Name).all(db.reader()).await?)
+    Ok(municipality::Entity::find()
+        .order_by_asc(municipality::Column::Name)
+        .all(db.reader())
+        .await?)
 }
 
 pub async fn get(db: &Db, ags: &str) -> Result<municipality::Model> {
-    municipality::Entity::find_by_id(ags.to_string()).one(db.reader()).await?.ok_or(Error::NotFound)
+    municipality::Entity::find_by_id(ags.to_string())
+        .one(db.reader())
+        .await?
+        .ok_or(Error::NotFound)
 }
 
 pub(crate) async fn insert<C: sea_orm::ConnectionTrait>(
@@ -60,9 +68,18 @@ pub(crate) async fn insert<C: sea_orm::ConnectionTrait>(
 }
 
 pub async fn create(db: &Db, ctx: &Ctx, input: MunicipalityInput) -> Result<()> {
-    let res = Resource::Municipality { ags: input.ags.to_string() };
+    let res = Resource::Municipality {
+        ags: input.ags.to_string(),
+    };
     let ev = Event::on("municipality_created", "municipality", &input.ags);
-    ctx.authorize(db, Action::ManageMunicipalities, &res, ev.clone(), Error::Forbidden).await?;
+    ctx.authorize(
+        db,
+        Action::ManageMunicipalities,
+        &res,
+        ev.clone(),
+        Error::Forbidden,
+    )
+    .await?;
     let txn = db.writer().begin().await?;
     insert(&txn, ctx.now(), &input).await?;
     audit::record(&txn, ctx, ev).await?;
@@ -71,10 +88,26 @@ pub async fn create(db: &Db, ctx: &Ctx, input: MunicipalityInput) -> Result<()> 
 }
 
 /// Renames a municipality (the key never changes) and sets whether it is active.
-pub async fn update(db: &Db, ctx: &Ctx, ags: &str, name: Name, active: bool, version: i32) -> Result<()> {
-    let res = Resource::Municipality { ags: ags.to_string() };
+pub async fn update(
+    db: &Db,
+    ctx: &Ctx,
+    ags: &str,
+    name: Name,
+    active: bool,
+    version: i32,
+) -> Result<()> {
+    let res = Resource::Municipality {
+        ags: ags.to_string(),
+    };
     let ev = Event::on("municipality_updated", "municipality", ags);
-    ctx.authorize(db, Action::ManageMunicipalities, &res, ev.clone(), Error::Forbidden).await?;
+    ctx.authorize(
+        db,
+        Action::ManageMunicipalities,
+        &res,
+        ev.clone(),
+        Error::Forbidden,
+    )
+    .await?;
     let txn = db.writer().begin().await?;
     let r = municipality::Entity::update_many()
         .col_expr(municipality::Column::Name, Expr::value(name.into_string()))
@@ -85,7 +118,12 @@ pub async fn update(db: &Db, ctx: &Ctx, ags: &str, name: Name, active: bool, ver
         .filter(municipality::Column::Version.eq(version))
         .exec(&txn)
         .await?;
-    crate::organisations::expect_updated(&txn, r.rows_affected, municipality::Entity::find_by_id(ags.to_string())).await?;
+    crate::organisations::expect_updated(
+        &txn,
+        r.rows_affected,
+        municipality::Entity::find_by_id(ags.to_string()),
+    )
+    .await?;
     audit::record(&txn, ctx, ev).await?;
     txn.commit().await?;
     Ok(())

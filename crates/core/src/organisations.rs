@@ -22,7 +22,11 @@ pub struct OrganisationInput {
 }
 
 impl OrganisationInput {
-    pub fn parse(name: &str, kind: &str, municipality: &str) -> std::result::Result<Self, FieldErrors> {
+    pub fn parse(
+        name: &str,
+        kind: &str,
+        municipality: &str,
+    ) -> std::result::Result<Self, FieldErrors> {
         let mut e = FieldErrors::new();
         let name = e.take("name", Name::parse(name));
         let kind = e.take("kind", OrgKind::parse(kind));
@@ -36,8 +40,16 @@ impl OrganisationInput {
         };
         match (name, kind) {
             (Some(name), Some(kind)) if e.is_empty() => {
-                let municipality = if kind == OrgKind::Municipality { municipality } else { None };
-                Ok(Self { name, kind, municipality })
+                let municipality = if kind == OrgKind::Municipality {
+                    municipality
+                } else {
+                    None
+                };
+                Ok(Self {
+                    name,
+                    kind,
+                    municipality,
+                })
             }
             _ => Err(e),
         }
@@ -45,7 +57,11 @@ impl OrganisationInput {
 }
 
 /// After an update guarded by a version: no row means either gone (not found) or changed meanwhile.
-pub(crate) async fn expect_updated<C: ConnectionTrait, E: EntityTrait>(conn: &C, rows: u64, find: Select<E>) -> Result<()> {
+pub(crate) async fn expect_updated<C: ConnectionTrait, E: EntityTrait>(
+    conn: &C,
+    rows: u64,
+    find: Select<E>,
+) -> Result<()> {
     if rows > 0 {
         return Ok(());
     }
@@ -59,9 +75,17 @@ pub(crate) async fn expect_updated<C: ConnectionTrait, E: EntityTrait>(conn: &C,
 pub async fn list(db: &Db, ctx: &Ctx) -> Result<Vec<organisation::Model>> {
     let mut q = organisation::Entity::find().order_by_asc(organisation::Column::Name);
     if !ctx.allows(Action::ManageOrganisations, &Resource::Deployment) {
-        let own = Resource::Organisation { id: ctx.actor.organisation_id };
-        ctx.authorize(db, Action::ViewOrganisation, &own, Event::new("organisations_listed"), Error::Forbidden)
-            .await?;
+        let own = Resource::Organisation {
+            id: ctx.actor.organisation_id,
+        };
+        ctx.authorize(
+            db,
+            Action::ViewOrganisation,
+            &own,
+            Event::new("organisations_listed"),
+            Error::Forbidden,
+        )
+        .await?;
         q = q.filter(organisation::Column::Id.eq(ctx.actor.organisation_id));
     }
     Ok(q.all(db.reader()).await?)
@@ -69,21 +93,38 @@ pub async fn list(db: &Db, ctx: &Ctx) -> Result<Vec<organisation::Model>> {
 
 /// Names of all organisations (for labels; not access-controlled data).
 pub async fn names(db: &Db) -> Result<std::collections::HashMap<i64, String>> {
-    Ok(organisation::Entity::find().all(db.reader()).await?.into_iter().map(|o| (o.id, o.name)).collect())
+    Ok(organisation::Entity::find()
+        .all(db.reader())
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect())
 }
 
 pub async fn get(db: &Db, ctx: &Ctx, id: i64) -> Result<organisation::Model> {
     let res = Resource::Organisation { id };
-    ctx.authorize(db, Action::ViewOrganisation, &res, Event::on("organisation_viewed", "organisation", id), Error::NotFound)
-        .await?;
-    organisation::Entity::find_by_id(id).one(db.reader()).await?.ok_or(Error::NotFound)
+    ctx.authorize(
+        db,
+        Action::ViewOrganisation,
+        &res,
+        Event::on("organisation_viewed", "organisation", id),
+        Error::NotFound,
+    )
+    .await?;
+    organisation::Entity::find_by_id(id)
+        .one(db.reader())
+        .await?
+        .ok_or(Error::NotFound)
 }
 
 async fn check_municipality<C: ConnectionTrait>(conn: &C, input: &OrganisationInput) -> Result<()> {
-    if let Some(ags) = &input.municipality {
-        if municipality::Entity::find_by_id(ags.to_string()).one(conn).await?.is_none() {
-            return Err(Error::field("municipality", "error-municipality-unknown"));
-        }
+    if let Some(ags) = &input.municipality
+        && municipality::Entity::find_by_id(ags.to_string())
+            .one(conn)
+            .await?
+            .is_none()
+    {
+        return Err(Error::field("municipality", "error-municipality-unknown"));
     }
     Ok(())
 }
@@ -95,7 +136,11 @@ fn name_conflict(e: sea_orm::DbErr) -> Error {
     }
 }
 
-pub(crate) async fn insert<C: ConnectionTrait>(conn: &C, now: chrono::DateTime<chrono::Utc>, input: &OrganisationInput) -> Result<i64> {
+pub(crate) async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    now: chrono::DateTime<chrono::Utc>,
+    input: &OrganisationInput,
+) -> Result<i64> {
     check_municipality(conn, input).await?;
     let r = organisation::Entity::insert(organisation::ActiveModel {
         id: NotSet,
@@ -114,28 +159,61 @@ pub(crate) async fn insert<C: ConnectionTrait>(conn: &C, now: chrono::DateTime<c
 }
 
 pub async fn create(db: &Db, ctx: &Ctx, input: OrganisationInput) -> Result<i64> {
-    ctx.authorize(db, Action::ManageOrganisations, &Resource::Deployment, Event::new("organisation_created"), Error::Forbidden)
-        .await?;
+    ctx.authorize(
+        db,
+        Action::ManageOrganisations,
+        &Resource::Deployment,
+        Event::new("organisation_created"),
+        Error::Forbidden,
+    )
+    .await?;
     let txn = db.writer().begin().await?;
     let id = insert(&txn, ctx.now(), &input).await?;
-    audit::record(&txn, ctx, Event::on("organisation_created", "organisation", id)).await?;
+    audit::record(
+        &txn,
+        ctx,
+        Event::on("organisation_created", "organisation", id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(id)
 }
 
-pub async fn update(db: &Db, ctx: &Ctx, id: i64, input: OrganisationInput, active: bool, version: i32) -> Result<()> {
+pub async fn update(
+    db: &Db,
+    ctx: &Ctx,
+    id: i64,
+    input: OrganisationInput,
+    active: bool,
+    version: i32,
+) -> Result<()> {
     let ev = Event::on("organisation_updated", "organisation", id);
-    ctx.authorize(db, Action::ManageOrganisations, &Resource::Organisation { id }, ev.clone(), Error::Forbidden)
-        .await?;
+    ctx.authorize(
+        db,
+        Action::ManageOrganisations,
+        &Resource::Organisation { id },
+        ev.clone(),
+        Error::Forbidden,
+    )
+    .await?;
     if !active && id == ctx.actor.organisation_id {
-        return Err(Error::field("active", "error-cannot-deactivate-own-organisation"));
+        return Err(Error::field(
+            "active",
+            "error-cannot-deactivate-own-organisation",
+        ));
     }
     let txn = db.writer().begin().await?;
     check_municipality(&txn, &input).await?;
     let r = organisation::Entity::update_many()
-        .col_expr(organisation::Column::Name, Expr::value(input.name.into_string()))
+        .col_expr(
+            organisation::Column::Name,
+            Expr::value(input.name.into_string()),
+        )
         .col_expr(organisation::Column::Kind, Expr::value(input.kind.as_str()))
-        .col_expr(organisation::Column::MunicipalityAgs, Expr::value(input.municipality.map(|a| a.to_string())))
+        .col_expr(
+            organisation::Column::MunicipalityAgs,
+            Expr::value(input.municipality.map(|a| a.to_string())),
+        )
         .col_expr(organisation::Column::Active, Expr::value(active))
         .col_expr(organisation::Column::UpdatedAt, Expr::value(ctx.now()))
         .col_expr(organisation::Column::Version, Expr::value(version + 1))

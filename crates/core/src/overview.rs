@@ -4,7 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ankommen_store::Db;
-use ankommen_store::entities::{municipality, organisation, staff, staff_municipality, staff_role, team};
+use ankommen_store::entities::{
+    municipality, organisation, staff, staff_municipality, staff_role, team,
+};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use crate::policy::{Action, Resource};
@@ -49,13 +51,20 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Overview> {
     let a = &ctx.actor;
     let conn = db.reader();
     let mut o = Overview {
-        organisation: organisation::Entity::find_by_id(a.organisation_id).one(conn).await?.map(|o| o.name).unwrap_or_default(),
+        organisation: organisation::Entity::find_by_id(a.organisation_id)
+            .one(conn)
+            .await?
+            .map(|o| o.name)
+            .unwrap_or_default(),
         ..Default::default()
     };
     if let Some(t) = a.team_id {
         o.team = team::Entity::find_by_id(t).one(conn).await?.map(|t| t.name);
     }
-    let all_munis = municipality::Entity::find().order_by_asc(municipality::Column::Name).all(conn).await?;
+    let all_munis = municipality::Entity::find()
+        .order_by_asc(municipality::Column::Name)
+        .all(conn)
+        .await?;
     o.municipalities = all_munis
         .iter()
         .filter(|m| a.municipalities.contains(&m.ags))
@@ -76,7 +85,10 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Overview> {
             organisations: orgs.count(conn).await?,
             teams: teams.count(conn).await?,
             staff_active: people.clone().count(conn).await?,
-            staff_pending: people.filter(staff::Column::PasswordHash.is_null()).count(conn).await?,
+            staff_pending: people
+                .filter(staff::Column::PasswordHash.is_null())
+                .count(conn)
+                .await?,
         });
     }
 
@@ -88,11 +100,19 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Overview> {
             .all(conn)
             .await?;
         let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
-        let roles = staff_role::Entity::find().filter(staff_role::Column::StaffId.is_in(ids)).all(conn).await?;
+        let roles = staff_role::Entity::find()
+            .filter(staff_role::Column::StaffId.is_in(ids))
+            .all(conn)
+            .await?;
         o.team_members = members
             .into_iter()
             .map(|m| Colleague {
-                roles: RoleSet::from_stored(roles.iter().filter(|r| r.staff_id == m.id).map(|r| r.role.as_str())),
+                roles: RoleSet::from_stored(
+                    roles
+                        .iter()
+                        .filter(|r| r.staff_id == m.id)
+                        .map(|r| r.role.as_str()),
+                ),
                 display_name: m.display_name,
             })
             .collect();
@@ -100,7 +120,12 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Overview> {
 
     let visible: Vec<&municipality::Model> = all_munis
         .iter()
-        .filter(|m| ctx.allows(Action::ViewFiguresAggregate, &Resource::Municipality { ags: m.ags.clone() }))
+        .filter(|m| {
+            ctx.allows(
+                Action::ViewFiguresAggregate,
+                &Resource::Municipality { ags: m.ags.clone() },
+            )
+        })
         .collect();
     if !visible.is_empty() {
         let ims: BTreeSet<i64> = staff_role::Entity::find()
@@ -121,11 +146,21 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Overview> {
         for m in visible {
             let serving: Vec<i64> = links
                 .iter()
-                .filter(|l| l.ags == m.ags && ims.contains(&l.staff_id) && active.contains_key(&l.staff_id))
+                .filter(|l| {
+                    l.ags == m.ags && ims.contains(&l.staff_id) && active.contains_key(&l.staff_id)
+                })
                 .map(|l| l.staff_id)
                 .collect();
-            let orgs: BTreeSet<i64> = serving.iter().filter_map(|id| active.get(id).copied()).collect();
-            o.coverage.push(Coverage { ags: m.ags.clone(), name: m.name.clone(), organisations: orgs.len(), ims: serving.len() });
+            let orgs: BTreeSet<i64> = serving
+                .iter()
+                .filter_map(|id| active.get(id).copied())
+                .collect();
+            o.coverage.push(Coverage {
+                ags: m.ags.clone(),
+                name: m.name.clone(),
+                organisations: orgs.len(),
+                ims: serving.len(),
+            });
         }
     }
     Ok(o)

@@ -71,12 +71,25 @@ pub struct CaseRef {
 pub enum Resource {
     /// The deployment as a whole (the county or city).
     Deployment,
-    Municipality { ags: String },
-    Organisation { id: i64 },
-    Team { organisation_id: i64, team_id: i64 },
-    Staff { organisation_id: i64, team_id: Option<i64>, staff_id: i64 },
+    Municipality {
+        ags: String,
+    },
+    Organisation {
+        id: i64,
+    },
+    Team {
+        organisation_id: i64,
+        team_id: i64,
+    },
+    Staff {
+        organisation_id: i64,
+        team_id: Option<i64>,
+        staff_id: i64,
+    },
     /// The audit log of one organisation's staff, or (None) of the whole deployment.
-    AuditLog { organisation_id: Option<i64> },
+    AuditLog {
+        organisation_id: Option<i64>,
+    },
     Case(CaseRef),
 }
 
@@ -104,10 +117,21 @@ pub fn relation(actor: &Actor, res: &Resource) -> Relation {
     match res {
         Resource::Deployment | Resource::Municipality { .. } => Relation::Unowned,
         Resource::Organisation { id } => by_org(*id, None),
-        Resource::AuditLog { organisation_id: None } => Relation::Unowned,
-        Resource::AuditLog { organisation_id: Some(id) } => by_org(*id, None),
-        Resource::Team { organisation_id, team_id } => by_org(*organisation_id, Some(*team_id)),
-        Resource::Staff { organisation_id, team_id, staff_id } => {
+        Resource::AuditLog {
+            organisation_id: None,
+        } => Relation::Unowned,
+        Resource::AuditLog {
+            organisation_id: Some(id),
+        } => by_org(*id, None),
+        Resource::Team {
+            organisation_id,
+            team_id,
+        } => by_org(*organisation_id, Some(*team_id)),
+        Resource::Staff {
+            organisation_id,
+            team_id,
+            staff_id,
+        } => {
             if *staff_id == actor.staff_id {
                 Relation::Own
             } else {
@@ -128,16 +152,25 @@ pub fn relation(actor: &Actor, res: &Resource) -> Relation {
 pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
     use Action::*;
     let rel = relation(actor, res);
-    let in_org = matches!(rel, Relation::Own | Relation::SameTeam | Relation::SameOrganisation);
+    let in_org = matches!(
+        rel,
+        Relation::Own | Relation::SameTeam | Relation::SameOrganisation
+    );
     let admin = actor.has(Role::Admin);
     let county_admin = admin && actor.is_county();
     match (action, res) {
         (ViewAdministration, Resource::Deployment) => admin,
-        (ManageMunicipalities, Resource::Deployment | Resource::Municipality { .. }) => county_admin,
+        (ManageMunicipalities, Resource::Deployment | Resource::Municipality { .. }) => {
+            county_admin
+        }
         (ManageOrganisations, Resource::Deployment | Resource::Organisation { .. }) => county_admin,
         (ViewOrganisation, Resource::Organisation { .. }) => county_admin || (admin && in_org),
-        (ManageTeams, Resource::Team { .. } | Resource::Organisation { .. }) => county_admin || (admin && in_org),
-        (ManageStaff, Resource::Staff { .. } | Resource::Organisation { .. }) => county_admin || (admin && in_org),
+        (ManageTeams, Resource::Team { .. } | Resource::Organisation { .. }) => {
+            county_admin || (admin && in_org)
+        }
+        (ManageStaff, Resource::Staff { .. } | Resource::Organisation { .. }) => {
+            county_admin || (admin && in_org)
+        }
         (ViewAuditLog, Resource::AuditLog { organisation_id }) => {
             let auditor = admin || actor.has(Role::Dpo);
             auditor && (actor.is_county() || (organisation_id.is_some() && in_org))
@@ -148,17 +181,24 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
                 || (actor.has(Role::TeamLead) && matches!(rel, Relation::Own | Relation::SameTeam))
         }
         // Need-to-know: client data only for the IM of the case (or one it is shared with).
-        (ReadClient | WriteClient, Resource::Case(_)) => actor.has(Role::Im) && rel == Relation::Own,
+        (ReadClient | WriteClient, Resource::Case(_)) => {
+            actor.has(Role::Im) && rel == Relation::Own
+        }
         (ReassignCase, Resource::Case(_)) => {
             actor.has(Role::TeamLead) && matches!(rel, Relation::Own | Relation::SameTeam)
         }
-        (ReadClientForRequest, Resource::Case(_)) => actor.has(Role::Dpo) && (actor.is_county() || in_org),
+        (ReadClientForRequest, Resource::Case(_)) => {
+            actor.has(Role::Dpo) && (actor.is_county() || in_org)
+        }
         (ViewFiguresOwn, Resource::Staff { .. }) => actor.has(Role::Im) && rel == Relation::Own,
-        (ViewFiguresTeam, Resource::Team { .. }) => actor.has(Role::TeamLead) && rel == Relation::SameTeam,
+        (ViewFiguresTeam, Resource::Team { .. }) => {
+            actor.has(Role::TeamLead) && rel == Relation::SameTeam
+        }
         (ViewFiguresAggregate, Resource::Deployment) => actor.has(Role::Coordinator),
         (ViewFiguresAggregate, Resource::Municipality { ags }) => {
             actor.has(Role::Coordinator)
-                || (actor.has(Role::MunicipalOfficer) && actor.municipalities.iter().any(|m| m == ags))
+                || (actor.has(Role::MunicipalOfficer)
+                    && actor.municipalities.iter().any(|m| m == ags))
         }
         _ => false,
     }
@@ -178,7 +218,13 @@ pub fn areas(actor: &Actor) -> Areas {
         administration: allows(actor, Action::ViewAdministration, &Resource::Deployment),
         organisations: allows(actor, Action::ManageOrganisations, &Resource::Deployment),
         municipalities: allows(actor, Action::ManageMunicipalities, &Resource::Deployment),
-        audit: allows(actor, Action::ViewAuditLog, &Resource::AuditLog { organisation_id: Some(actor.organisation_id) }),
+        audit: allows(
+            actor,
+            Action::ViewAuditLog,
+            &Resource::AuditLog {
+                organisation_id: Some(actor.organisation_id),
+            },
+        ),
     }
 }
 
@@ -202,7 +248,11 @@ mod tests {
             username: "me".into(),
             display_name: "Me".into(),
             organisation_id: org,
-            organisation_kind: if org == COUNTY { OrgKind::CountyOffice } else { OrgKind::Provider },
+            organisation_kind: if org == COUNTY {
+                OrgKind::CountyOffice
+            } else {
+                OrgKind::Provider
+            },
             team_id: Some(TEAM_A),
             roles: RoleSet::new([role]),
             municipalities: vec!["08118048".into()],
@@ -218,7 +268,11 @@ mod tests {
             Relation::SameOrganisation => (PROVIDER, Some(TEAM_B), COLLEAGUE_OTHER_TEAM),
             Relation::OtherOrganisation | Relation::Unowned => (OTHER_PROVIDER, None, STRANGER),
         };
-        Resource::Staff { organisation_id: org, team_id: team, staff_id: id }
+        Resource::Staff {
+            organisation_id: org,
+            team_id: team,
+            staff_id: id,
+        }
     }
 
     fn case(rel: Relation) -> Resource {
@@ -237,24 +291,36 @@ mod tests {
         })
     }
 
-    const RELS: [Relation; 4] =
-        [Relation::Own, Relation::SameTeam, Relation::SameOrganisation, Relation::OtherOrganisation];
+    const RELS: [Relation; 4] = [
+        Relation::Own,
+        Relation::SameTeam,
+        Relation::SameOrganisation,
+        Relation::OtherOrganisation,
+    ];
 
     /// Expected outcome per role, in the order of `RELS`.
-    fn check(action: Action, make: fn(Relation) -> Resource, org: i64, expected: &[(Role, [bool; 4])]) {
+    fn check(
+        action: Action,
+        make: fn(Relation) -> Resource,
+        org: i64,
+        expected: &[(Role, [bool; 4])],
+    ) {
         for (role, row) in expected {
             let a = actor(*role, org);
             for (rel, want) in RELS.iter().zip(row) {
                 let res = make(*rel);
                 assert_eq!(relation(&a, &res), *rel, "relation for {res:?}");
-                assert_eq!(allows(&a, action, &res), *want, "{role:?} {action:?} on {rel:?} (org {org})");
+                assert_eq!(
+                    allows(&a, action, &res),
+                    *want,
+                    "{role:?} {action:?} on {rel:?} (org {org})"
+                );
             }
         }
     }
 
     use Role::*;
     const NONE: [bool; 4] = [false; 4];
-    const ALL: [bool; 4] = [true; 4];
     const IN_ORG: [bool; 4] = [true, true, true, false];
     const OWN: [bool; 4] = [true, false, false, false];
     const TEAM: [bool; 4] = [true, true, false, false];
@@ -262,9 +328,19 @@ mod tests {
     #[test]
     fn staff_management_matrix() {
         // A provider's administrator manages its own organisation's staff only.
-        check(Action::ManageStaff, staff, PROVIDER, &[
-            (Im, NONE), (TeamLead, NONE), (Coordinator, NONE), (MunicipalOfficer, NONE), (Admin, IN_ORG), (Dpo, NONE),
-        ]);
+        check(
+            Action::ManageStaff,
+            staff,
+            PROVIDER,
+            &[
+                (Im, NONE),
+                (TeamLead, NONE),
+                (Coordinator, NONE),
+                (MunicipalOfficer, NONE),
+                (Admin, IN_ORG),
+                (Dpo, NONE),
+            ],
+        );
     }
 
     #[test]
@@ -273,9 +349,24 @@ mod tests {
         for rel in RELS {
             assert!(allows(&a, Action::ManageStaff, &staff(rel)));
         }
-        assert!(allows(&a, Action::ManageOrganisations, &Resource::Deployment));
-        assert!(allows(&a, Action::ManageMunicipalities, &Resource::Deployment));
-        assert!(allows(&a, Action::ManageTeams, &Resource::Team { organisation_id: OTHER_PROVIDER, team_id: 99 }));
+        assert!(allows(
+            &a,
+            Action::ManageOrganisations,
+            &Resource::Deployment
+        ));
+        assert!(allows(
+            &a,
+            Action::ManageMunicipalities,
+            &Resource::Deployment
+        ));
+        assert!(allows(
+            &a,
+            Action::ManageTeams,
+            &Resource::Team {
+                organisation_id: OTHER_PROVIDER,
+                team_id: 99
+            }
+        ));
     }
 
     #[test]
@@ -284,10 +375,24 @@ mod tests {
             for org in [COUNTY, PROVIDER] {
                 let a = actor(*role, org);
                 let want = *role == Admin && org == COUNTY;
-                assert_eq!(allows(&a, Action::ManageOrganisations, &Resource::Deployment), want, "{role:?} {org}");
-                assert_eq!(allows(&a, Action::ManageMunicipalities, &Resource::Deployment), want, "{role:?} {org}");
                 assert_eq!(
-                    allows(&a, Action::ManageMunicipalities, &Resource::Municipality { ags: "08118048".into() }),
+                    allows(&a, Action::ManageOrganisations, &Resource::Deployment),
+                    want,
+                    "{role:?} {org}"
+                );
+                assert_eq!(
+                    allows(&a, Action::ManageMunicipalities, &Resource::Deployment),
+                    want,
+                    "{role:?} {org}"
+                );
+                assert_eq!(
+                    allows(
+                        &a,
+                        Action::ManageMunicipalities,
+                        &Resource::Municipality {
+                            ags: "08118048".into()
+                        }
+                    ),
                     want
                 );
             }
@@ -297,16 +402,35 @@ mod tests {
     #[test]
     fn team_management_matrix() {
         let team = |rel: Relation| match rel {
-            Relation::Own | Relation::SameTeam => Resource::Team { organisation_id: PROVIDER, team_id: TEAM_A },
-            Relation::SameOrganisation => Resource::Team { organisation_id: PROVIDER, team_id: TEAM_B },
-            _ => Resource::Team { organisation_id: OTHER_PROVIDER, team_id: 99 },
+            Relation::Own | Relation::SameTeam => Resource::Team {
+                organisation_id: PROVIDER,
+                team_id: TEAM_A,
+            },
+            Relation::SameOrganisation => Resource::Team {
+                organisation_id: PROVIDER,
+                team_id: TEAM_B,
+            },
+            _ => Resource::Team {
+                organisation_id: OTHER_PROVIDER,
+                team_id: 99,
+            },
         };
         for role in Role::ALL {
             let a = actor(*role, PROVIDER);
             let want_in_org = *role == Admin;
-            assert_eq!(allows(&a, Action::ManageTeams, &team(Relation::SameTeam)), want_in_org);
-            assert_eq!(allows(&a, Action::ManageTeams, &team(Relation::SameOrganisation)), want_in_org);
-            assert!(!allows(&a, Action::ManageTeams, &team(Relation::OtherOrganisation)));
+            assert_eq!(
+                allows(&a, Action::ManageTeams, &team(Relation::SameTeam)),
+                want_in_org
+            );
+            assert_eq!(
+                allows(&a, Action::ManageTeams, &team(Relation::SameOrganisation)),
+                want_in_org
+            );
+            assert!(!allows(
+                &a,
+                Action::ManageTeams,
+                &team(Relation::OtherOrganisation)
+            ));
         }
     }
 
@@ -316,12 +440,30 @@ mod tests {
             for org in [COUNTY, PROVIDER] {
                 let a = actor(*role, org);
                 let auditor = matches!(role, Admin | Dpo);
-                let own = Resource::AuditLog { organisation_id: Some(org) };
-                let other = Resource::AuditLog { organisation_id: Some(OTHER_PROVIDER) };
-                let all = Resource::AuditLog { organisation_id: None };
-                assert_eq!(allows(&a, Action::ViewAuditLog, &own), auditor, "{role:?} own");
-                assert_eq!(allows(&a, Action::ViewAuditLog, &other), auditor && org == COUNTY, "{role:?} other");
-                assert_eq!(allows(&a, Action::ViewAuditLog, &all), auditor && org == COUNTY, "{role:?} all");
+                let own = Resource::AuditLog {
+                    organisation_id: Some(org),
+                };
+                let other = Resource::AuditLog {
+                    organisation_id: Some(OTHER_PROVIDER),
+                };
+                let all = Resource::AuditLog {
+                    organisation_id: None,
+                };
+                assert_eq!(
+                    allows(&a, Action::ViewAuditLog, &own),
+                    auditor,
+                    "{role:?} own"
+                );
+                assert_eq!(
+                    allows(&a, Action::ViewAuditLog, &other),
+                    auditor && org == COUNTY,
+                    "{role:?} other"
+                );
+                assert_eq!(
+                    allows(&a, Action::ViewAuditLog, &all),
+                    auditor && org == COUNTY,
+                    "{role:?} all"
+                );
             }
         }
     }
@@ -335,25 +477,76 @@ mod tests {
 
     #[test]
     fn client_data_is_need_to_know() {
-        check(Action::ReadClient, case, PROVIDER, &[
-            (Im, OWN), (TeamLead, NONE), (Coordinator, NONE), (MunicipalOfficer, NONE), (Admin, NONE), (Dpo, NONE),
-        ]);
-        check(Action::WriteClient, case, PROVIDER, &[
-            (Im, OWN), (TeamLead, NONE), (Coordinator, NONE), (MunicipalOfficer, NONE), (Admin, NONE), (Dpo, NONE),
-        ]);
+        check(
+            Action::ReadClient,
+            case,
+            PROVIDER,
+            &[
+                (Im, OWN),
+                (TeamLead, NONE),
+                (Coordinator, NONE),
+                (MunicipalOfficer, NONE),
+                (Admin, NONE),
+                (Dpo, NONE),
+            ],
+        );
+        check(
+            Action::WriteClient,
+            case,
+            PROVIDER,
+            &[
+                (Im, OWN),
+                (TeamLead, NONE),
+                (Coordinator, NONE),
+                (MunicipalOfficer, NONE),
+                (Admin, NONE),
+                (Dpo, NONE),
+            ],
+        );
         // Team leads see the team's case list and reassign; they do not browse intake data.
-        check(Action::ViewCaseList, case, PROVIDER, &[
-            (Im, OWN), (TeamLead, TEAM), (Coordinator, NONE), (MunicipalOfficer, NONE), (Admin, NONE), (Dpo, NONE),
-        ]);
-        check(Action::ReassignCase, case, PROVIDER, &[
-            (Im, NONE), (TeamLead, TEAM), (Coordinator, NONE), (MunicipalOfficer, NONE), (Admin, NONE), (Dpo, NONE),
-        ]);
-        check(Action::ReadClientForRequest, case, PROVIDER, &[(Dpo, IN_ORG), (Admin, NONE), (Im, NONE)]);
+        check(
+            Action::ViewCaseList,
+            case,
+            PROVIDER,
+            &[
+                (Im, OWN),
+                (TeamLead, TEAM),
+                (Coordinator, NONE),
+                (MunicipalOfficer, NONE),
+                (Admin, NONE),
+                (Dpo, NONE),
+            ],
+        );
+        check(
+            Action::ReassignCase,
+            case,
+            PROVIDER,
+            &[
+                (Im, NONE),
+                (TeamLead, TEAM),
+                (Coordinator, NONE),
+                (MunicipalOfficer, NONE),
+                (Admin, NONE),
+                (Dpo, NONE),
+            ],
+        );
+        check(
+            Action::ReadClientForRequest,
+            case,
+            PROVIDER,
+            &[(Dpo, IN_ORG), (Admin, NONE), (Im, NONE)],
+        );
         // The county office's data-protection officer answers requests for every organisation.
         let county_dpo = actor(Dpo, COUNTY);
         for rel in RELS {
-            assert!(allows(&county_dpo, Action::ReadClientForRequest, &case(rel)), "{rel:?}");
-            assert!(!allows(&county_dpo, Action::ReadClient, &case(rel)), "{rel:?}");
+            assert!(
+                allows(&county_dpo, Action::ReadClientForRequest, &case(rel)),
+                "{rel:?}"
+            );
+            assert!(
+                !allows(&county_dpo, Action::ReadClient, &case(rel)),
+                "{rel:?}"
+            );
         }
     }
 
@@ -374,24 +567,62 @@ mod tests {
     #[test]
     fn aggregate_figures_for_coordinators_and_municipal_officers() {
         let coordinator = actor(Coordinator, COUNTY);
-        assert!(allows(&coordinator, Action::ViewFiguresAggregate, &Resource::Deployment));
+        assert!(allows(
+            &coordinator,
+            Action::ViewFiguresAggregate,
+            &Resource::Deployment
+        ));
         let mut officer = actor(MunicipalOfficer, PROVIDER);
         officer.organisation_kind = OrgKind::Municipality;
-        assert!(allows(&officer, Action::ViewFiguresAggregate, &Resource::Municipality { ags: "08118048".into() }));
-        assert!(!allows(&officer, Action::ViewFiguresAggregate, &Resource::Municipality { ags: "08118019".into() }));
-        assert!(!allows(&officer, Action::ViewFiguresAggregate, &Resource::Deployment));
+        assert!(allows(
+            &officer,
+            Action::ViewFiguresAggregate,
+            &Resource::Municipality {
+                ags: "08118048".into()
+            }
+        ));
+        assert!(!allows(
+            &officer,
+            Action::ViewFiguresAggregate,
+            &Resource::Municipality {
+                ags: "08118019".into()
+            }
+        ));
+        assert!(!allows(
+            &officer,
+            Action::ViewFiguresAggregate,
+            &Resource::Deployment
+        ));
         for role in [Im, TeamLead, Admin, Dpo] {
-            assert!(!allows(&actor(role, COUNTY), Action::ViewFiguresAggregate, &Resource::Deployment));
+            assert!(!allows(
+                &actor(role, COUNTY),
+                Action::ViewFiguresAggregate,
+                &Resource::Deployment
+            ));
         }
-        check(Action::ViewFiguresOwn, staff, PROVIDER, &[(Im, OWN), (TeamLead, NONE), (Coordinator, NONE)]);
+        check(
+            Action::ViewFiguresOwn,
+            staff,
+            PROVIDER,
+            &[(Im, OWN), (TeamLead, NONE), (Coordinator, NONE)],
+        );
     }
 
     #[test]
     fn nothing_is_allowed_without_a_role() {
         let mut a = actor(Im, COUNTY);
         a.roles = RoleSet::default();
-        for action in [Action::ViewAdministration, Action::ManageStaff, Action::ViewAuditLog, Action::ReadClient] {
-            for res in [Resource::Deployment, staff(Relation::SameTeam), case(Relation::Own)] {
+        for action in [
+            Action::ViewAdministration,
+            Action::ManageStaff,
+            Action::ViewAuditLog,
+            Action::ReadClient,
+        ] {
+            for res in [
+                Resource::Deployment,
+                staff(Relation::SameTeam),
+                case(Relation::Own),
+            ] {
                 assert!(!allows(&a, action, &res), "{action:?} {res:?}");
             }
         }
@@ -402,13 +633,29 @@ mod tests {
     fn areas_follow_roles() {
         assert_eq!(
             areas(&actor(Admin, COUNTY)),
-            Areas { administration: true, organisations: true, municipalities: true, audit: true }
+            Areas {
+                administration: true,
+                organisations: true,
+                municipalities: true,
+                audit: true
+            }
         );
         assert_eq!(
             areas(&actor(Admin, PROVIDER)),
-            Areas { administration: true, organisations: false, municipalities: false, audit: true }
+            Areas {
+                administration: true,
+                organisations: false,
+                municipalities: false,
+                audit: true
+            }
         );
-        assert_eq!(areas(&actor(Dpo, PROVIDER)), Areas { audit: true, ..Areas::default() });
+        assert_eq!(
+            areas(&actor(Dpo, PROVIDER)),
+            Areas {
+                audit: true,
+                ..Areas::default()
+            }
+        );
         assert_eq!(areas(&actor(Im, PROVIDER)), Areas::default());
     }
 }

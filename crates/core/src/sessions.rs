@@ -5,7 +5,9 @@
 use ankommen_store::Db;
 use ankommen_store::entities::{organisation, session, staff, staff_municipality, staff_role};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder,
+};
 
 use crate::audit::{self, Event};
 use crate::policy::{Action, Actor, Resource};
@@ -21,7 +23,10 @@ pub struct SessionPolicy {
 
 impl Default for SessionPolicy {
     fn default() -> Self {
-        Self { idle: Duration::minutes(30), absolute: Duration::hours(10) }
+        Self {
+            idle: Duration::minutes(30),
+            absolute: Duration::hours(10),
+        }
     }
 }
 
@@ -66,11 +71,17 @@ pub(crate) async fn create<C: ConnectionTrait>(
     })
     .exec_without_returning(conn)
     .await?;
-    Ok(NewSession { token, csrf_token, public_id })
+    Ok(NewSession {
+        token,
+        csrf_token,
+        public_id,
+    })
 }
 
 pub(crate) async fn delete_by_token<C: ConnectionTrait>(conn: &C, token: &str) -> Result<()> {
-    session::Entity::delete_by_id(hash_token(token)).exec(conn).await?;
+    session::Entity::delete_by_id(hash_token(token))
+        .exec(conn)
+        .await?;
     Ok(())
 }
 
@@ -93,11 +104,16 @@ pub(crate) async fn load_roles<C: ConnectionTrait>(conn: &C, staff_id: i64) -> R
 
 /// Loads the acting person fresh from the database; `None` when deactivated or gone.
 pub async fn load_actor<C: ConnectionTrait>(conn: &C, staff_id: i64) -> Result<Option<Actor>> {
-    let Some(person) = staff::Entity::find_by_id(staff_id).one(conn).await? else { return Ok(None) };
+    let Some(person) = staff::Entity::find_by_id(staff_id).one(conn).await? else {
+        return Ok(None);
+    };
     if !person.active {
         return Ok(None);
     }
-    let Some(org) = organisation::Entity::find_by_id(person.organisation_id).one(conn).await? else {
+    let Some(org) = organisation::Entity::find_by_id(person.organisation_id)
+        .one(conn)
+        .await?
+    else {
         return Ok(None);
     };
     let municipalities = staff_municipality::Entity::find()
@@ -112,7 +128,8 @@ pub async fn load_actor<C: ConnectionTrait>(conn: &C, staff_id: i64) -> Result<O
         username: person.username,
         display_name: person.display_name,
         organisation_id: org.id,
-        organisation_kind: OrgKind::parse(&org.kind).map_err(|_| Error::Internal("bad organisation kind".into()))?,
+        organisation_kind: OrgKind::parse(&org.kind)
+            .map_err(|_| Error::Internal("bad organisation kind".into()))?,
         team_id: person.team_id,
         roles: load_roles(conn, staff_id).await?,
         municipalities,
@@ -136,11 +153,16 @@ pub async fn resolve(
 ) -> Result<std::result::Result<Current, Ended>> {
     let now = clock.now();
     let hash = hash_token(token);
-    let Some(s) = session::Entity::find_by_id(hash.clone()).one(db.reader()).await? else {
+    let Some(s) = session::Entity::find_by_id(hash.clone())
+        .one(db.reader())
+        .await?
+    else {
         return Ok(Err(Ended::Unknown));
     };
     if now >= s.expires_at || now - s.last_seen_at >= policy.idle {
-        session::Entity::delete_by_id(hash).exec(db.writer()).await?;
+        session::Entity::delete_by_id(hash)
+            .exec(db.writer())
+            .await?;
         return Ok(Err(Ended::TimedOut));
     }
     let Some(actor) = load_actor(db.reader(), s.staff_id).await? else {
@@ -149,12 +171,19 @@ pub async fn resolve(
     };
     if (now - s.last_seen_at).num_seconds() >= TOUCH_EVERY_SECONDS {
         session::Entity::update_many()
-            .col_expr(session::Column::LastSeenAt, sea_orm::sea_query::Expr::value(now))
+            .col_expr(
+                session::Column::LastSeenAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
             .filter(session::Column::TokenHash.eq(hash))
             .exec(db.writer())
             .await?;
     }
-    Ok(Ok(Current { public_id: s.public_id, csrf_token: s.csrf_token, actor }))
+    Ok(Ok(Current {
+        public_id: s.public_id,
+        csrf_token: s.csrf_token,
+        actor,
+    }))
 }
 
 /// Ends the current session (logout).
@@ -177,13 +206,23 @@ pub struct SessionInfo {
 }
 
 fn own(ctx: &Ctx) -> Resource {
-    Resource::Staff { organisation_id: ctx.actor.organisation_id, team_id: ctx.actor.team_id, staff_id: ctx.actor.staff_id }
+    Resource::Staff {
+        organisation_id: ctx.actor.organisation_id,
+        team_id: ctx.actor.team_id,
+        staff_id: ctx.actor.staff_id,
+    }
 }
 
 /// The actor's own open sessions, newest first.
 pub async fn list_own(db: &Db, ctx: &Ctx, current_public_id: &str) -> Result<Vec<SessionInfo>> {
-    ctx.authorize(db, Action::ManageOwnSessions, &own(ctx), Event::new("sessions_listed"), Error::Forbidden)
-        .await?;
+    ctx.authorize(
+        db,
+        Action::ManageOwnSessions,
+        &own(ctx),
+        Event::new("sessions_listed"),
+        Error::Forbidden,
+    )
+    .await?;
     let now = ctx.now();
     let rows = session::Entity::find()
         .filter(session::Column::StaffId.eq(ctx.actor.staff_id))
@@ -217,7 +256,12 @@ pub async fn end_own(db: &Db, ctx: &Ctx, public_id: &str) -> Result<()> {
         audit::record(db.writer(), ctx, Event::new("session_ended").denied()).await?;
         return Err(Error::NotFound);
     }
-    audit::record(&txn, ctx, Event::on("session_ended", "staff", ctx.actor.staff_id)).await?;
+    audit::record(
+        &txn,
+        ctx,
+        Event::on("session_ended", "staff", ctx.actor.staff_id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -238,14 +282,26 @@ pub async fn prune(db: &Db, clock: &dyn Clock, policy: &SessionPolicy) -> Result
 
 /// A short, non-identifying description of a browser, e.g. "Firefox · Windows".
 pub fn describe_user_agent(ua: &str) -> String {
-    let browser = [("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
-        .iter()
-        .find(|(k, _)| ua.contains(k))
-        .map(|(_, n)| *n);
-    let os = [("Windows", "Windows"), ("Android", "Android"), ("iPad", "iPadOS"), ("iPhone", "iOS"), ("Mac OS", "macOS"), ("Linux", "Linux")]
-        .iter()
-        .find(|(k, _)| ua.contains(k))
-        .map(|(_, n)| *n);
+    let browser = [
+        ("Edg/", "Edge"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    .iter()
+    .find(|(k, _)| ua.contains(k))
+    .map(|(_, n)| *n);
+    let os = [
+        ("Windows", "Windows"),
+        ("Android", "Android"),
+        ("iPad", "iPadOS"),
+        ("iPhone", "iOS"),
+        ("Mac OS", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(k, _)| ua.contains(k))
+    .map(|(_, n)| *n);
     match (browser, os) {
         (Some(b), Some(o)) => format!("{b} · {o}"),
         (Some(b), None) => b.to_string(),
@@ -261,10 +317,17 @@ mod tests {
     #[test]
     fn user_agents_are_summarised() {
         assert_eq!(
-            describe_user_agent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"),
+            describe_user_agent(
+                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
+            ),
             "Chrome · Linux"
         );
-        assert_eq!(describe_user_agent("Mozilla/5.0 (Windows NT 10.0; rv:121.0) Gecko/20100101 Firefox/121.0"), "Firefox · Windows");
+        assert_eq!(
+            describe_user_agent(
+                "Mozilla/5.0 (Windows NT 10.0; rv:121.0) Gecko/20100101 Firefox/121.0"
+            ),
+            "Firefox · Windows"
+        );
         assert_eq!(describe_user_agent("curl/8"), "–");
     }
 }

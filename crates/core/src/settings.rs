@@ -11,13 +11,23 @@ use crate::Result;
 pub const DEPLOYMENT_NAME: &str = "deployment_name";
 
 pub async fn get(db: &Db, key: &str) -> Result<Option<String>> {
-    Ok(setting::Entity::find_by_id(key.to_string()).one(db.reader()).await?.map(|s| s.value))
+    Ok(setting::Entity::find_by_id(key.to_string())
+        .one(db.reader())
+        .await?
+        .map(|s| s.value))
 }
 
 pub async fn set<C: ConnectionTrait>(conn: &C, key: &str, value: &str) -> Result<()> {
-    setting::Entity::insert(setting::ActiveModel { key: Set(key.to_string()), value: Set(value.to_string()) })
-        .on_conflict(OnConflict::column(setting::Column::Key).update_column(setting::Column::Value).to_owned())
-        .exec_without_returning(conn)
-        .await?;
+    setting::Entity::insert(setting::ActiveModel {
+        key: Set(key.to_string()),
+        value: Set(value.to_string()),
+    })
+    .on_conflict(
+        OnConflict::column(setting::Column::Key)
+            .update_column(setting::Column::Value)
+            .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?;
     Ok(())
 }

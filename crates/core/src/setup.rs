@@ -5,7 +5,9 @@ use ankommen_store::Db;
 use ankommen_store::entities::{setup_token, staff};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
+};
 
 use crate::audit::{self, Event, Who};
 use crate::organisations::OrganisationInput;
@@ -56,7 +58,15 @@ pub async fn bootstrap_link_if_needed(db: &Db, clock: &dyn Clock) -> Result<Opti
     if crate::staff::count(db).await? > 0 {
         return Ok(None);
     }
-    let token = issue(db.writer(), clock.now(), PURPOSE_BOOTSTRAP, None, None, BOOTSTRAP_LINK_HOURS).await?;
+    let token = issue(
+        db.writer(),
+        clock.now(),
+        PURPOSE_BOOTSTRAP,
+        None,
+        None,
+        BOOTSTRAP_LINK_HOURS,
+    )
+    .await?;
     Ok(Some(token))
 }
 
@@ -64,10 +74,18 @@ pub async fn bootstrap_link_if_needed(db: &Db, clock: &dyn Clock) -> Result<Opti
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Purpose {
     Bootstrap,
-    SetPassword { staff_id: i64, username: String, display_name: String },
+    SetPassword {
+        staff_id: i64,
+        username: String,
+        display_name: String,
+    },
 }
 
-async fn find_valid<C: ConnectionTrait>(conn: &C, now: DateTime<Utc>, token: &str) -> Result<setup_token::Model> {
+async fn find_valid<C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+    token: &str,
+) -> Result<setup_token::Model> {
     setup_token::Entity::find_by_id(hash_token(token))
         .one(conn)
         .await?
@@ -81,8 +99,16 @@ pub async fn check(db: &Db, clock: &dyn Clock, token: &str) -> Result<Purpose> {
     match (t.purpose.as_str(), t.staff_id) {
         (PURPOSE_BOOTSTRAP, _) => Ok(Purpose::Bootstrap),
         (PURPOSE_SET_PASSWORD, Some(id)) => {
-            let p = staff::Entity::find_by_id(id).one(db.reader()).await?.filter(|p| p.active).ok_or(Error::NotFound)?;
-            Ok(Purpose::SetPassword { staff_id: id, username: p.username, display_name: p.display_name })
+            let p = staff::Entity::find_by_id(id)
+                .one(db.reader())
+                .await?
+                .filter(|p| p.active)
+                .ok_or(Error::NotFound)?;
+            Ok(Purpose::SetPassword {
+                staff_id: id,
+                username: p.username,
+                display_name: p.display_name,
+            })
         }
         _ => Err(Error::NotFound),
     }
@@ -95,7 +121,11 @@ async fn mark_used<C: ConnectionTrait>(conn: &C, now: DateTime<Utc>, token: &str
         .filter(setup_token::Column::UsedAt.is_null())
         .exec(conn)
         .await?;
-    if r.rows_affected == 1 { Ok(()) } else { Err(Error::NotFound) }
+    if r.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(Error::NotFound)
+    }
 }
 
 /// Raw input of the first-setup form.
@@ -124,18 +154,43 @@ impl BootstrapInput {
         let organisation_name = e.take("organisation_name", Name::parse(&f.organisation_name));
         let username = e.take("username", Username::parse(&f.username));
         let display_name = e.take("display_name", Name::parse(&f.display_name));
-        let password = e.take("password", NewPassword::parse(&f.password, &f.password_confirm));
-        match (deployment_name, organisation_name, username, display_name, password) {
-            (Some(deployment_name), Some(organisation_name), Some(username), Some(display_name), Some(password)) => {
-                Ok(Self { deployment_name, organisation_name, username, display_name, password })
-            }
+        let password = e.take(
+            "password",
+            NewPassword::parse(&f.password, &f.password_confirm),
+        );
+        match (
+            deployment_name,
+            organisation_name,
+            username,
+            display_name,
+            password,
+        ) {
+            (
+                Some(deployment_name),
+                Some(organisation_name),
+                Some(username),
+                Some(display_name),
+                Some(password),
+            ) => Ok(Self {
+                deployment_name,
+                organisation_name,
+                username,
+                display_name,
+                password,
+            }),
             _ => Err(e),
         }
     }
 }
 
 /// Sets up the deployment: its name, the county office, and the first administrator.
-pub async fn complete_bootstrap(db: &Db, clock: &dyn Clock, token: &str, input: BootstrapInput, request_id: Option<&str>) -> Result<i64> {
+pub async fn complete_bootstrap(
+    db: &Db,
+    clock: &dyn Clock,
+    token: &str,
+    input: BootstrapInput,
+    request_id: Option<&str>,
+) -> Result<i64> {
     let hash = crate::auth::hash_password(input.password.expose()).await?;
     let now = clock.now();
     let txn = db.writer().begin().await?;
@@ -144,11 +199,20 @@ pub async fn complete_bootstrap(db: &Db, clock: &dyn Clock, token: &str, input: 
         return Err(Error::NotFound);
     }
     mark_used(&txn, now, token).await?;
-    crate::settings::set(&txn, crate::settings::DEPLOYMENT_NAME, input.deployment_name.as_str()).await?;
+    crate::settings::set(
+        &txn,
+        crate::settings::DEPLOYMENT_NAME,
+        input.deployment_name.as_str(),
+    )
+    .await?;
     let org_id = crate::organisations::insert(
         &txn,
         now,
-        &OrganisationInput { name: input.organisation_name, kind: OrgKind::CountyOffice, municipality: None },
+        &OrganisationInput {
+            name: input.organisation_name,
+            kind: OrgKind::CountyOffice,
+            municipality: None,
+        },
     )
     .await
     .map_err(|e| match e {
@@ -167,15 +231,34 @@ pub async fn complete_bootstrap(db: &Db, clock: &dyn Clock, token: &str, input: 
         fte: None,
     };
     let id = crate::staff::insert(&txn, now, &staff_input, Some(hash)).await?;
-    let who = Who { staff_id: Some(id), organisation_id: Some(org_id), roles: Role::Admin.as_str().into() };
-    audit::record_as(&txn, now, &who, request_id, Event::on("deployment_set_up", "organisation", org_id)).await?;
+    let who = Who {
+        staff_id: Some(id),
+        organisation_id: Some(org_id),
+        roles: Role::Admin.as_str().into(),
+    };
+    audit::record_as(
+        &txn,
+        now,
+        &who,
+        request_id,
+        Event::on("deployment_set_up", "organisation", org_id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(id)
 }
 
 /// Sets a person's password through their link. All their sessions end.
-pub async fn set_password(db: &Db, clock: &dyn Clock, token: &str, password: NewPassword, request_id: Option<&str>) -> Result<()> {
-    let Purpose::SetPassword { staff_id, .. } = check(db, clock, token).await? else { return Err(Error::NotFound) };
+pub async fn set_password(
+    db: &Db,
+    clock: &dyn Clock,
+    token: &str,
+    password: NewPassword,
+    request_id: Option<&str>,
+) -> Result<()> {
+    let Purpose::SetPassword { staff_id, .. } = check(db, clock, token).await? else {
+        return Err(Error::NotFound);
+    };
     let hash = crate::auth::hash_password(password.expose()).await?;
     let now = clock.now();
     let txn = db.writer().begin().await?;
@@ -187,9 +270,23 @@ pub async fn set_password(db: &Db, clock: &dyn Clock, token: &str, password: New
         .exec(&txn)
         .await?;
     crate::sessions::delete_all_of(&txn, staff_id).await?;
-    let person = staff::Entity::find_by_id(staff_id).one(&txn).await?.ok_or(Error::NotFound)?;
-    let who = Who { staff_id: Some(staff_id), organisation_id: Some(person.organisation_id), roles: String::new() };
-    audit::record_as(&txn, now, &who, request_id, Event::on("password_set", "staff", staff_id)).await?;
+    let person = staff::Entity::find_by_id(staff_id)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let who = Who {
+        staff_id: Some(staff_id),
+        organisation_id: Some(person.organisation_id),
+        roles: String::new(),
+    };
+    audit::record_as(
+        &txn,
+        now,
+        &who,
+        request_id,
+        Event::on("password_set", "staff", staff_id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

@@ -4,18 +4,23 @@
 use std::collections::HashMap;
 
 use ankommen_store::Db;
-use ankommen_store::entities::{municipality, organisation, staff, staff_municipality, staff_role, team};
+use ankommen_store::entities::{
+    municipality, organisation, staff, staff_municipality, staff_role, team,
+};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
 };
 
 use crate::audit::{self, Event, Who};
 use crate::organisations::expect_updated;
 use crate::policy::{Action, Resource};
 use crate::setup::{self, SETUP_LINK_HOURS};
-use crate::types::{Ags, Email, Fte, Locale, Name, NewPassword, OrgKind, Role, RoleSet, Username, role_allowed_in};
+use crate::types::{
+    Ags, Email, Fte, Locale, Name, NewPassword, OrgKind, Role, RoleSet, Username, role_allowed_in,
+};
 use crate::{Clock, Ctx, Error, FieldErrors, Result};
 
 /// Raw form or JSON input for a staff member.
@@ -52,7 +57,11 @@ impl StaffInput {
         let display_name = e.take("display_name", Name::parse(&f.display_name));
         let email = e.take("email", Email::parse_optional(&f.email));
         let organisation_id = e.take("organisation_id", parse_id(&f.organisation_id));
-        let team_id = if f.team_id.trim().is_empty() { Some(None) } else { e.take("team_id", parse_id(&f.team_id)).map(Some) };
+        let team_id = if f.team_id.trim().is_empty() {
+            Some(None)
+        } else {
+            e.take("team_id", parse_id(&f.team_id)).map(Some)
+        };
         let mut roles = Vec::new();
         for r in &f.roles {
             if let Some(r) = e.take("roles", Role::parse(r)) {
@@ -70,14 +79,40 @@ impl StaffInput {
         }
         municipalities.sort();
         municipalities.dedup();
-        let locale = if f.locale.trim().is_empty() { Some(Locale::De) } else { e.take("locale", Locale::parse(&f.locale)) };
+        let locale = if f.locale.trim().is_empty() {
+            Some(Locale::De)
+        } else {
+            e.take("locale", Locale::parse(&f.locale))
+        };
         let fte = e.take("fte", Fte::parse_optional(&f.fte));
-        match (username, display_name, email, organisation_id, team_id, locale, fte) {
-            (Some(username), Some(display_name), Some(email), Some(organisation_id), Some(team_id), Some(locale), Some(fte))
-                if e.is_empty() =>
-            {
-                Ok(Self { username, display_name, email, organisation_id, team_id, roles: RoleSet::new(roles), municipalities, locale, fte })
-            }
+        match (
+            username,
+            display_name,
+            email,
+            organisation_id,
+            team_id,
+            locale,
+            fte,
+        ) {
+            (
+                Some(username),
+                Some(display_name),
+                Some(email),
+                Some(organisation_id),
+                Some(team_id),
+                Some(locale),
+                Some(fte),
+            ) if e.is_empty() => Ok(Self {
+                username,
+                display_name,
+                email,
+                organisation_id,
+                team_id,
+                roles: RoleSet::new(roles),
+                municipalities,
+                locale,
+                fte,
+            }),
             _ => Err(e),
         }
     }
@@ -88,7 +123,10 @@ fn parse_id(s: &str) -> std::result::Result<i64, &'static str> {
     if t.is_empty() {
         return Err("error-required");
     }
-    t.parse::<i64>().ok().filter(|v| *v > 0).ok_or("error-choice")
+    t.parse::<i64>()
+        .ok()
+        .filter(|v| *v > 0)
+        .ok_or("error-choice")
 }
 
 /// A staff member with roles and municipalities.
@@ -111,15 +149,28 @@ pub struct ListFilter {
 }
 
 fn resource(p: &staff::Model) -> Resource {
-    Resource::Staff { organisation_id: p.organisation_id, team_id: p.team_id, staff_id: p.id }
+    Resource::Staff {
+        organisation_id: p.organisation_id,
+        team_id: p.team_id,
+        staff_id: p.id,
+    }
 }
 
 /// Staff the actor administers, filtered.
 pub async fn list(db: &Db, ctx: &Ctx, f: &ListFilter) -> Result<Vec<StaffDetail>> {
     let whole_deployment = ctx.allows(Action::ManageOrganisations, &Resource::Deployment);
-    let own = Resource::Organisation { id: ctx.actor.organisation_id };
+    let own = Resource::Organisation {
+        id: ctx.actor.organisation_id,
+    };
     if !whole_deployment {
-        ctx.authorize(db, Action::ManageStaff, &own, Event::new("staff_listed"), Error::Forbidden).await?;
+        ctx.authorize(
+            db,
+            Action::ManageStaff,
+            &own,
+            Event::new("staff_listed"),
+            Error::Forbidden,
+        )
+        .await?;
     }
     let mut q = staff::Entity::find().order_by_asc(staff::Column::DisplayName);
     if !whole_deployment {
@@ -138,7 +189,12 @@ pub async fn list(db: &Db, ctx: &Ctx, f: &ListFilter) -> Result<Vec<StaffDetail>
         let pattern = format!("%{}%", text.to_lowercase().replace(['%', '_'], ""));
         q = q.filter(
             Condition::any()
-                .add(Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(staff::Column::DisplayName))).like(pattern.clone()))
+                .add(
+                    Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(
+                        staff::Column::DisplayName,
+                    )))
+                    .like(pattern.clone()),
+                )
                 .add(staff::Column::Username.like(pattern)),
         );
     }
@@ -147,7 +203,11 @@ pub async fn list(db: &Db, ctx: &Ctx, f: &ListFilter) -> Result<Vec<StaffDetail>
     let mut roles: HashMap<i64, Vec<String>> = HashMap::new();
     let mut munis: HashMap<i64, Vec<String>> = HashMap::new();
     if !ids.is_empty() {
-        for r in staff_role::Entity::find().filter(staff_role::Column::StaffId.is_in(ids.clone())).all(db.reader()).await? {
+        for r in staff_role::Entity::find()
+            .filter(staff_role::Column::StaffId.is_in(ids.clone()))
+            .all(db.reader())
+            .await?
+        {
             roles.entry(r.staff_id).or_default().push(r.role);
         }
         for m in staff_municipality::Entity::find()
@@ -174,7 +234,9 @@ pub async fn list(db: &Db, ctx: &Ctx, f: &ListFilter) -> Result<Vec<StaffDetail>
 }
 
 async fn load<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<StaffDetail>> {
-    let Some(p) = staff::Entity::find_by_id(id).one(conn).await? else { return Ok(None) };
+    let Some(p) = staff::Entity::find_by_id(id).one(conn).await? else {
+        return Ok(None);
+    };
     let roles = crate::sessions::load_roles(conn, id).await?;
     let municipalities = staff_municipality::Entity::find()
         .filter(staff_municipality::Column::StaffId.eq(id))
@@ -183,21 +245,36 @@ async fn load<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<StaffDetai
         .into_iter()
         .map(|m| m.ags)
         .collect();
-    Ok(Some(StaffDetail { roles, municipalities, has_password: p.password_hash.is_some(), person: p }))
+    Ok(Some(StaffDetail {
+        roles,
+        municipalities,
+        has_password: p.password_hash.is_some(),
+        person: p,
+    }))
 }
 
 /// One staff member, if the actor administers them; otherwise not found.
 pub async fn get(db: &Db, ctx: &Ctx, id: i64) -> Result<StaffDetail> {
-    let Some(d) = load(db.reader(), id).await? else { return Err(Error::NotFound) };
-    ctx.authorize(db, Action::ManageStaff, &resource(&d.person), Event::on("staff_viewed", "staff", id), Error::NotFound)
-        .await?;
+    let Some(d) = load(db.reader(), id).await? else {
+        return Err(Error::NotFound);
+    };
+    ctx.authorize(
+        db,
+        Action::ManageStaff,
+        &resource(&d.person),
+        Event::on("staff_viewed", "staff", id),
+        Error::NotFound,
+    )
+    .await?;
     Ok(d)
 }
 
 /// Checks the references of an input against the database and the rules that span objects.
 async fn validate<C: ConnectionTrait>(conn: &C, input: &StaffInput) -> Result<()> {
     let mut e = FieldErrors::new();
-    let org = organisation::Entity::find_by_id(input.organisation_id).one(conn).await?;
+    let org = organisation::Entity::find_by_id(input.organisation_id)
+        .one(conn)
+        .await?;
     match &org {
         None => e.add("organisation_id", "error-choice"),
         Some(o) => {
@@ -215,7 +292,10 @@ async fn validate<C: ConnectionTrait>(conn: &C, input: &StaffInput) -> Result<()
     }
     if !input.municipalities.is_empty() {
         let keys: Vec<String> = input.municipalities.iter().map(|a| a.to_string()).collect();
-        let found = municipality::Entity::find().filter(municipality::Column::Ags.is_in(keys.clone())).all(conn).await?;
+        let found = municipality::Entity::find()
+            .filter(municipality::Column::Ags.is_in(keys.clone()))
+            .all(conn)
+            .await?;
         if found.len() != keys.len() {
             e.add("municipalities", "error-municipality-unknown");
         }
@@ -224,20 +304,39 @@ async fn validate<C: ConnectionTrait>(conn: &C, input: &StaffInput) -> Result<()
 }
 
 async fn write_links<C: ConnectionTrait>(conn: &C, id: i64, input: &StaffInput) -> Result<()> {
-    staff_role::Entity::delete_many().filter(staff_role::Column::StaffId.eq(id)).exec(conn).await?;
-    staff_municipality::Entity::delete_many().filter(staff_municipality::Column::StaffId.eq(id)).exec(conn).await?;
-    let roles: Vec<_> =
-        input.roles.iter().map(|r| staff_role::ActiveModel { staff_id: Set(id), role: Set(r.as_str().to_string()) }).collect();
+    staff_role::Entity::delete_many()
+        .filter(staff_role::Column::StaffId.eq(id))
+        .exec(conn)
+        .await?;
+    staff_municipality::Entity::delete_many()
+        .filter(staff_municipality::Column::StaffId.eq(id))
+        .exec(conn)
+        .await?;
+    let roles: Vec<_> = input
+        .roles
+        .iter()
+        .map(|r| staff_role::ActiveModel {
+            staff_id: Set(id),
+            role: Set(r.as_str().to_string()),
+        })
+        .collect();
     if !roles.is_empty() {
-        staff_role::Entity::insert_many(roles).exec_without_returning(conn).await?;
+        staff_role::Entity::insert_many(roles)
+            .exec_without_returning(conn)
+            .await?;
     }
     let munis: Vec<_> = input
         .municipalities
         .iter()
-        .map(|a| staff_municipality::ActiveModel { staff_id: Set(id), ags: Set(a.to_string()) })
+        .map(|a| staff_municipality::ActiveModel {
+            staff_id: Set(id),
+            ags: Set(a.to_string()),
+        })
         .collect();
     if !munis.is_empty() {
-        staff_municipality::Entity::insert_many(munis).exec_without_returning(conn).await?;
+        staff_municipality::Entity::insert_many(munis)
+            .exec_without_returning(conn)
+            .await?;
     }
     Ok(())
 }
@@ -282,11 +381,30 @@ pub(crate) async fn insert<C: ConnectionTrait>(
 /// Creates a staff member without a password and returns their id and a one-time setup link token
 /// with which they choose their own password.
 pub async fn create(db: &Db, ctx: &Ctx, input: StaffInput) -> Result<(i64, String)> {
-    let target = Resource::Staff { organisation_id: input.organisation_id, team_id: input.team_id, staff_id: 0 };
-    ctx.authorize(db, Action::ManageStaff, &target, Event::new("staff_created"), Error::Forbidden).await?;
+    let target = Resource::Staff {
+        organisation_id: input.organisation_id,
+        team_id: input.team_id,
+        staff_id: 0,
+    };
+    ctx.authorize(
+        db,
+        Action::ManageStaff,
+        &target,
+        Event::new("staff_created"),
+        Error::Forbidden,
+    )
+    .await?;
     let txn = db.writer().begin().await?;
     let id = insert(&txn, ctx.now(), &input, None).await?;
-    let token = setup::issue(&txn, ctx.now(), setup::PURPOSE_SET_PASSWORD, Some(id), Some(ctx.actor.staff_id), SETUP_LINK_HOURS).await?;
+    let token = setup::issue(
+        &txn,
+        ctx.now(),
+        setup::PURPOSE_SET_PASSWORD,
+        Some(id),
+        Some(ctx.actor.staff_id),
+        SETUP_LINK_HOURS,
+    )
+    .await?;
     audit::record(&txn, ctx, Event::on("staff_created", "staff", id)).await?;
     audit::record(&txn, ctx, Event::on("setup_link_issued", "staff", id)).await?;
     txn.commit().await?;
@@ -294,11 +412,29 @@ pub async fn create(db: &Db, ctx: &Ctx, input: StaffInput) -> Result<(i64, Strin
 }
 
 /// Changes a staff member. Role, team and status changes apply from the person's next request.
-pub async fn update(db: &Db, ctx: &Ctx, id: i64, input: StaffInput, active: bool, version: i32) -> Result<()> {
+pub async fn update(
+    db: &Db,
+    ctx: &Ctx,
+    id: i64,
+    input: StaffInput,
+    active: bool,
+    version: i32,
+) -> Result<()> {
     let current = get(db, ctx, id).await?;
     // Moving someone to another organisation needs the right to manage staff there too.
-    let target = Resource::Staff { organisation_id: input.organisation_id, team_id: input.team_id, staff_id: id };
-    ctx.authorize(db, Action::ManageStaff, &target, Event::on("staff_updated", "staff", id), Error::Forbidden).await?;
+    let target = Resource::Staff {
+        organisation_id: input.organisation_id,
+        team_id: input.team_id,
+        staff_id: id,
+    };
+    ctx.authorize(
+        db,
+        Action::ManageStaff,
+        &target,
+        Event::on("staff_updated", "staff", id),
+        Error::Forbidden,
+    )
+    .await?;
     if id == ctx.actor.staff_id {
         let mut e = FieldErrors::new();
         if !active {
@@ -318,10 +454,22 @@ pub async fn update(db: &Db, ctx: &Ctx, id: i64, input: StaffInput, active: bool
         _ => None,
     };
     let r = staff::Entity::update_many()
-        .col_expr(staff::Column::Username, Expr::value(input.username.as_str()))
-        .col_expr(staff::Column::DisplayName, Expr::value(input.display_name.as_str()))
-        .col_expr(staff::Column::Email, Expr::value(input.email.as_ref().map(|e| e.as_str().to_string())))
-        .col_expr(staff::Column::OrganisationId, Expr::value(input.organisation_id))
+        .col_expr(
+            staff::Column::Username,
+            Expr::value(input.username.as_str()),
+        )
+        .col_expr(
+            staff::Column::DisplayName,
+            Expr::value(input.display_name.as_str()),
+        )
+        .col_expr(
+            staff::Column::Email,
+            Expr::value(input.email.as_ref().map(|e| e.as_str().to_string())),
+        )
+        .col_expr(
+            staff::Column::OrganisationId,
+            Expr::value(input.organisation_id),
+        )
         .col_expr(staff::Column::TeamId, Expr::value(input.team_id))
         .col_expr(staff::Column::Locale, Expr::value(input.locale.as_str()))
         .col_expr(staff::Column::Fte, Expr::value(input.fte.map(Fte::value)))
@@ -356,7 +504,15 @@ pub async fn issue_setup_link(db: &Db, ctx: &Ctx, id: i64) -> Result<String> {
         return Err(Error::Conflict("error-inactive"));
     }
     let txn = db.writer().begin().await?;
-    let token = setup::issue(&txn, ctx.now(), setup::PURPOSE_SET_PASSWORD, Some(id), Some(ctx.actor.staff_id), SETUP_LINK_HOURS).await?;
+    let token = setup::issue(
+        &txn,
+        ctx.now(),
+        setup::PURPOSE_SET_PASSWORD,
+        Some(id),
+        Some(ctx.actor.staff_id),
+        SETUP_LINK_HOURS,
+    )
+    .await?;
     audit::record(&txn, ctx, Event::on("setup_link_issued", "staff", id)).await?;
     txn.commit().await?;
     Ok(token)
@@ -371,16 +527,35 @@ pub async fn set_own_locale(db: &Db, ctx: &Ctx, locale: Locale) -> Result<()> {
         .filter(staff::Column::Id.eq(ctx.actor.staff_id))
         .exec(&txn)
         .await?;
-    audit::record(&txn, ctx, Event::on("own_settings_changed", "staff", ctx.actor.staff_id)).await?;
+    audit::record(
+        &txn,
+        ctx,
+        Event::on("own_settings_changed", "staff", ctx.actor.staff_id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// Changes the actor's own password (the current one is required). Other sessions are ended.
-pub async fn change_own_password(db: &Db, ctx: &Ctx, current: &str, new: NewPassword, keep_session: &str) -> Result<()> {
-    let person = staff::Entity::find_by_id(ctx.actor.staff_id).one(db.reader()).await?.ok_or(Error::NotFound)?;
+pub async fn change_own_password(
+    db: &Db,
+    ctx: &Ctx,
+    current: &str,
+    new: NewPassword,
+    keep_session: &str,
+) -> Result<()> {
+    let person = staff::Entity::find_by_id(ctx.actor.staff_id)
+        .one(db.reader())
+        .await?
+        .ok_or(Error::NotFound)?;
     if !crate::auth::verify_password(person.password_hash.clone(), current).await {
-        audit::record(db.writer(), ctx, Event::on("password_changed", "staff", person.id).denied()).await?;
+        audit::record(
+            db.writer(),
+            ctx,
+            Event::on("password_changed", "staff", person.id).denied(),
+        )
+        .await?;
         return Err(Error::field("current_password", "error-current-password"));
     }
     let hash = crate::auth::hash_password(new.expose()).await?;
@@ -412,7 +587,12 @@ pub struct CliUser {
 }
 
 /// Creates a person from the command line, with a password. Recorded as done by the system.
-pub async fn create_from_cli(db: &Db, clock: &dyn Clock, user: CliUser, password: NewPassword) -> Result<i64> {
+pub async fn create_from_cli(
+    db: &Db,
+    clock: &dyn Clock,
+    user: CliUser,
+    password: NewPassword,
+) -> Result<i64> {
     let hash = crate::auth::hash_password(password.expose()).await?;
     let now = clock.now();
     let txn = db.writer().begin().await?;
@@ -447,8 +627,19 @@ pub async fn create_from_cli(db: &Db, clock: &dyn Clock, user: CliUser, password
         fte: None,
     };
     let id = insert(&txn, now, &input, Some(hash)).await?;
-    let who = Who { staff_id: None, organisation_id: Some(org_id), roles: "system".into() };
-    audit::record_as(&txn, now, &who, None, Event::on("staff_created", "staff", id)).await?;
+    let who = Who {
+        staff_id: None,
+        organisation_id: Some(org_id),
+        roles: "system".into(),
+    };
+    audit::record_as(
+        &txn,
+        now,
+        &who,
+        None,
+        Event::on("staff_created", "staff", id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(id)
 }

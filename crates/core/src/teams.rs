@@ -23,9 +23,17 @@ fn name_conflict(e: sea_orm::DbErr) -> Error {
 
 /// The teams of an organisation the actor administers (unknown or foreign organisations: not found).
 pub async fn list(db: &Db, ctx: &Ctx, organisation_id: i64) -> Result<Vec<team::Model>> {
-    let res = Resource::Organisation { id: organisation_id };
-    ctx.authorize(db, Action::ManageTeams, &res, Event::on("teams_listed", "organisation", organisation_id), Error::NotFound)
-        .await?;
+    let res = Resource::Organisation {
+        id: organisation_id,
+    };
+    ctx.authorize(
+        db,
+        Action::ManageTeams,
+        &res,
+        Event::on("teams_listed", "organisation", organisation_id),
+        Error::NotFound,
+    )
+    .await?;
     Ok(team::Entity::find()
         .filter(team::Column::OrganisationId.eq(organisation_id))
         .order_by_asc(team::Column::Name)
@@ -43,13 +51,31 @@ pub async fn list_all_visible(db: &Db, ctx: &Ctx) -> Result<Vec<team::Model>> {
 }
 
 pub async fn get(db: &Db, ctx: &Ctx, id: i64) -> Result<team::Model> {
-    let t = team::Entity::find_by_id(id).one(db.reader()).await?.ok_or(Error::NotFound)?;
-    let res = Resource::Team { organisation_id: t.organisation_id, team_id: id };
-    ctx.authorize(db, Action::ManageTeams, &res, Event::on("team_viewed", "team", id), Error::NotFound).await?;
+    let t = team::Entity::find_by_id(id)
+        .one(db.reader())
+        .await?
+        .ok_or(Error::NotFound)?;
+    let res = Resource::Team {
+        organisation_id: t.organisation_id,
+        team_id: id,
+    };
+    ctx.authorize(
+        db,
+        Action::ManageTeams,
+        &res,
+        Event::on("team_viewed", "team", id),
+        Error::NotFound,
+    )
+    .await?;
     Ok(t)
 }
 
-pub(crate) async fn insert<C: ConnectionTrait>(conn: &C, now: chrono::DateTime<chrono::Utc>, organisation_id: i64, name: &Name) -> Result<i64> {
+pub(crate) async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    now: chrono::DateTime<chrono::Utc>,
+    organisation_id: i64,
+    name: &Name,
+) -> Result<i64> {
     let r = team::Entity::insert(team::ActiveModel {
         id: NotSet,
         organisation_id: Set(organisation_id),
@@ -66,11 +92,23 @@ pub(crate) async fn insert<C: ConnectionTrait>(conn: &C, now: chrono::DateTime<c
 }
 
 pub async fn create(db: &Db, ctx: &Ctx, organisation_id: i64, name: Name) -> Result<i64> {
-    let res = Resource::Organisation { id: organisation_id };
-    ctx.authorize(db, Action::ManageTeams, &res, Event::on("team_created", "organisation", organisation_id), Error::NotFound)
-        .await?;
+    let res = Resource::Organisation {
+        id: organisation_id,
+    };
+    ctx.authorize(
+        db,
+        Action::ManageTeams,
+        &res,
+        Event::on("team_created", "organisation", organisation_id),
+        Error::NotFound,
+    )
+    .await?;
     let txn = db.writer().begin().await?;
-    if organisation::Entity::find_by_id(organisation_id).one(&txn).await?.is_none() {
+    if organisation::Entity::find_by_id(organisation_id)
+        .one(&txn)
+        .await?
+        .is_none()
+    {
         return Err(Error::NotFound);
     }
     let id = insert(&txn, ctx.now(), organisation_id, &name).await?;
@@ -79,7 +117,14 @@ pub async fn create(db: &Db, ctx: &Ctx, organisation_id: i64, name: Name) -> Res
     Ok(id)
 }
 
-pub async fn update(db: &Db, ctx: &Ctx, id: i64, name: Name, active: bool, version: i32) -> Result<()> {
+pub async fn update(
+    db: &Db,
+    ctx: &Ctx,
+    id: i64,
+    name: Name,
+    active: bool,
+    version: i32,
+) -> Result<()> {
     let t = get(db, ctx, id).await?;
     let txn = db.writer().begin().await?;
     let r = team::Entity::update_many()

@@ -75,7 +75,10 @@ impl Username {
         if t.len() < 3 || t.len() > 64 {
             return Err("error-username-length");
         }
-        if !t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b)) {
+        if !t
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+        {
             return Err("error-username-chars");
         }
         Ok(Self(t))
@@ -129,8 +132,14 @@ impl Email {
         }
         let ok = t.len() <= 254
             && !t.chars().any(|c| c.is_whitespace() || c.is_control())
-            && t.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'));
-        if ok { Ok(Some(Self(t.to_string()))) } else { Err("error-email") }
+            && t.split_once('@').is_some_and(|(l, d)| {
+                !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.')
+            });
+        if ok {
+            Ok(Some(Self(t.to_string())))
+        } else {
+            Err("error-email")
+        }
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -212,6 +221,8 @@ str_enum!(
     }
 );
 
+// The macro cannot mark a variant `#[default]`; German is the default interface language.
+#[allow(clippy::derivable_impls)]
 impl Default for Locale {
     fn default() -> Self {
         Locale::De
@@ -237,7 +248,11 @@ impl RoleSet {
     }
     /// Comma-separated, as stored in the audit log.
     pub fn joined(&self) -> String {
-        self.0.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+        self.0
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
     }
     /// Parses stored role strings, ignoring ones this version does not know.
     pub fn from_stored<'a>(it: impl IntoIterator<Item = &'a str>) -> Self {
@@ -261,8 +276,14 @@ mod tests {
 
     #[test]
     fn ags_accepts_official_keys() {
-        assert_eq!(Ags::parse("08 118 048").map(|a| a.to_string()), Ok("08118048".to_string()));
-        assert_eq!(Ags::parse("16051000").map(|a| a.to_string()), Ok("16051000".to_string()));
+        assert_eq!(
+            Ags::parse("08 118 048").map(|a| a.to_string()),
+            Ok("08118048".to_string())
+        );
+        assert_eq!(
+            Ags::parse("16051000").map(|a| a.to_string()),
+            Ok("16051000".to_string())
+        );
     }
 
     #[test]
@@ -276,7 +297,10 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(Name::parse("  AWO   Kreisverband ").map(Name::into_string), Ok("AWO Kreisverband".into()));
+        assert_eq!(
+            Name::parse("  AWO   Kreisverband ").map(Name::into_string),
+            Ok("AWO Kreisverband".into())
+        );
         assert_eq!(Name::parse("   "), Err("error-required"));
         assert_eq!(Name::parse(&"x".repeat(201)), Err("error-too-long"));
         assert_eq!(Name::parse("a\u{7}b"), Err("error-control-chars"));
@@ -285,7 +309,10 @@ mod tests {
 
     #[test]
     fn usernames_are_lowercase_ascii() {
-        assert_eq!(Username::parse(" A.Schmidt ").map(|u| u.as_str().to_string()), Ok("a.schmidt".into()));
+        assert_eq!(
+            Username::parse(" A.Schmidt ").map(|u| u.as_str().to_string()),
+            Ok("a.schmidt".into())
+        );
         assert_eq!(Username::parse("ab"), Err("error-username-length"));
         assert_eq!(Username::parse("jürgen"), Err("error-username-chars"));
         assert_eq!(Username::parse("a b c"), Err("error-username-chars"));
@@ -293,15 +320,30 @@ mod tests {
 
     #[test]
     fn passwords_need_length_and_confirmation() {
-        assert_eq!(NewPassword::parse("short", "short"), Err("error-password-short"));
-        assert_eq!(NewPassword::parse("long enough pass", "long enough pasS"), Err("error-password-mismatch"));
+        assert_eq!(
+            NewPassword::parse("short", "short"),
+            Err("error-password-short")
+        );
+        assert_eq!(
+            NewPassword::parse("long enough pass", "long enough pasS"),
+            Err("error-password-mismatch")
+        );
         assert!(NewPassword::parse("long enough pass", "long enough pass").is_ok());
-        assert_eq!(format!("{:?}", NewPassword::parse("long enough pass", "long enough pass")), "Ok(NewPassword(***))");
+        assert_eq!(
+            format!(
+                "{:?}",
+                NewPassword::parse("long enough pass", "long enough pass")
+            ),
+            "Ok(NewPassword(***))"
+        );
     }
 
     #[test]
     fn fte_accepts_german_decimal_comma() {
-        assert_eq!(Fte::parse_optional("0,75").map(|f| f.map(Fte::value)), Ok(Some(0.75)));
+        assert_eq!(
+            Fte::parse_optional("0,75").map(|f| f.map(Fte::value)),
+            Ok(Some(0.75))
+        );
         assert_eq!(Fte::parse_optional(""), Ok(None));
         assert_eq!(Fte::parse_optional("1,5"), Err("error-fte"));
         assert_eq!(Fte::parse_optional("0"), Err("error-fte"));
@@ -310,7 +352,10 @@ mod tests {
 
     #[test]
     fn email_shape() {
-        assert!(matches!(Email::parse_optional("a.b@landkreis.de"), Ok(Some(_))));
+        assert!(matches!(
+            Email::parse_optional("a.b@landkreis.de"),
+            Ok(Some(_))
+        ));
         assert_eq!(Email::parse_optional(""), Ok(None));
         assert_eq!(Email::parse_optional("no-at-sign"), Err("error-email"));
         assert_eq!(Email::parse_optional("a@b"), Err("error-email"));
@@ -324,7 +369,10 @@ mod tests {
         assert_eq!(Role::parse("superuser"), Err("error-choice"));
         assert!(!role_allowed_in(Role::Coordinator, OrgKind::Provider));
         assert!(role_allowed_in(Role::Coordinator, OrgKind::CountyOffice));
-        assert!(!role_allowed_in(Role::MunicipalOfficer, OrgKind::CountyOffice));
+        assert!(!role_allowed_in(
+            Role::MunicipalOfficer,
+            OrgKind::CountyOffice
+        ));
         assert!(role_allowed_in(Role::Im, OrgKind::Provider));
     }
 }

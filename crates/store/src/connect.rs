@@ -41,7 +41,11 @@ impl std::fmt::Display for ConnectError {
                 "unsupported database URL scheme '{s}' (use sqlite://PATH or postgres://USER@HOST/DB)"
             ),
             Self::DirectoryNotWritable(p, e) => {
-                write!(f, "the data directory {} cannot be written: {e}", p.display())
+                write!(
+                    f,
+                    "the data directory {} cannot be written: {e}",
+                    p.display()
+                )
             }
             Self::Unreachable(e) => write!(f, "the database cannot be reached: {e}"),
             Self::Migration(e) => write!(f, "the database schema could not be migrated: {e}"),
@@ -186,5 +190,9 @@ async fn connect_sqlite(cfg: &DbConfig) -> Result<Db, ConnectError> {
 
 /// A single-line description of a connection error, without credentials from the URL.
 fn short_db_error(e: &DbErr) -> String {
-    e.to_string().lines().next().unwrap_or("unknown error").to_string()
+    e.to_string()
+        .lines()
+        .next()
+        .unwrap_or("unknown error")
+        .to_string()
 }

@@ -42,7 +42,10 @@ impl IntoResponse for AppError {
             tracing::error!(error = %msg, "internal error");
         }
         let mut r = status.into_response();
-        r.extensions_mut().insert(ErrorPage { status, message_key });
+        r.extensions_mut().insert(ErrorPage {
+            status,
+            message_key,
+        });
         r
     }
 }

@@ -19,14 +19,24 @@ pub struct FormData(pub Vec<(String, String)>);
 
 impl FormData {
     pub fn parse(bytes: &[u8]) -> Option<Self> {
-        serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes).ok().map(Self)
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes)
+            .ok()
+            .map(Self)
     }
     /// The first value of a field, or "".
     pub fn get(&self, name: &str) -> &str {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
     }
     pub fn all(&self, name: &str) -> Vec<String> {
-        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
     }
     pub fn checked(&self, name: &str) -> bool {
         !self.get(name).is_empty()
@@ -73,14 +83,26 @@ impl FormView {
     pub fn new() -> Self {
         Self::default()
     }
-    pub fn from_pairs<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
-        Self { values: pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect(), ..Self::default() }
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        Self {
+            values: pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+            ..Self::default()
+        }
     }
     pub fn from_data(d: &FormData) -> Self {
-        Self { values: d.0.iter().filter(|(k, _)| keep(k)).cloned().collect(), ..Self::default() }
+        Self {
+            values: d.0.iter().filter(|(k, _)| keep(k)).cloned().collect(),
+            ..Self::default()
+        }
     }
     pub fn with_errors(mut self, e: &FieldErrors, tr: &Tr) -> Self {
-        self.errors.extend(e.0.iter().map(|fe| (fe.field.to_string(), tr.t(fe.key))));
+        self.errors
+            .extend(e.0.iter().map(|fe| (fe.field.to_string(), tr.t(fe.key))));
         self
     }
     pub fn with_general(mut self, msg: String) -> Self {
@@ -88,14 +110,21 @@ impl FormView {
         self
     }
     pub fn v(&self, name: &str) -> &str {
-        self.values.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+        self.values
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
     }
     /// For check boxes and multiple choices.
     pub fn has(&self, name: &str, value: &str) -> bool {
         self.values.iter().any(|(k, v)| k == name && v == value)
     }
     pub fn err(&self, name: &str) -> Option<&str> {
-        self.errors.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.errors
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty() || self.general.is_some()

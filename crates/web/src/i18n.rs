@@ -41,14 +41,18 @@ impl Tr {
 
     /// The text for `key`; the key itself when it is missing (tests keep the files complete).
     pub fn t(&self, key: &str) -> String {
-        LOCALES.try_lookup(self.id(), key).unwrap_or_else(|| key.to_string())
+        LOCALES
+            .try_lookup(self.id(), key)
+            .unwrap_or_else(|| key.to_string())
     }
 
     /// The text for `key` with one variable.
     pub fn t1(&self, key: &str, name: &'static str, value: &str) -> String {
         let mut args: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
         args.insert(Cow::Borrowed(name), FluentValue::from(value.to_string()));
-        LOCALES.try_lookup_with_args(self.id(), key, &args).unwrap_or_else(|| key.to_string())
+        LOCALES
+            .try_lookup_with_args(self.id(), key, &args)
+            .unwrap_or_else(|| key.to_string())
     }
 
     /// The text for `key` with a number (plural forms).
@@ -56,7 +60,9 @@ impl Tr {
         let n = *n.borrow();
         let mut args: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
         args.insert(Cow::Borrowed(name), FluentValue::from(n));
-        LOCALES.try_lookup_with_args(self.id(), key, &args).unwrap_or_else(|| key.to_string())
+        LOCALES
+            .try_lookup_with_args(self.id(), key, &args)
+            .unwrap_or_else(|| key.to_string())
     }
 
     pub fn lang(&self) -> &'static str {
@@ -91,17 +97,28 @@ mod tests {
         text.lines()
             .filter_map(|l| l.split_once(" ="))
             .map(|(k, _)| k.trim().to_string())
-            .filter(|k| !k.is_empty() && !k.starts_with('#') && !k.starts_with(' ') && !k.starts_with('.'))
+            .filter(|k| {
+                !k.is_empty() && !k.starts_with('#') && !k.starts_with(' ') && !k.starts_with('.')
+            })
             .collect()
     }
 
     #[test]
     fn no_key_is_defined_twice() {
-        for (lang, text) in [("de", include_str!("../locales/de/main.ftl")), ("en", include_str!("../locales/en/main.ftl"))] {
+        for (lang, text) in [
+            ("de", include_str!("../locales/de/main.ftl")),
+            ("en", include_str!("../locales/en/main.ftl")),
+        ] {
             let mut seen = BTreeSet::new();
-            for l in text.lines().filter(|l| !l.starts_with(' ') && !l.starts_with('#')) {
+            for l in text
+                .lines()
+                .filter(|l| !l.starts_with(' ') && !l.starts_with('#'))
+            {
                 if let Some((k, _)) = l.split_once(" =") {
-                    assert!(seen.insert(k.trim().to_string()), "{lang}: {k} defined twice");
+                    assert!(
+                        seen.insert(k.trim().to_string()),
+                        "{lang}: {k} defined twice"
+                    );
                 }
             }
         }
@@ -113,8 +130,15 @@ mod tests {
         let en = keys(include_str!("../locales/en/main.ftl"));
         let only_de: Vec<_> = de.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&de).collect();
-        assert!(only_de.is_empty() && only_en.is_empty(), "only in de: {only_de:?}; only in en: {only_en:?}");
-        assert!(de.len() > 100, "the files look truncated: {} keys", de.len());
+        assert!(
+            only_de.is_empty() && only_en.is_empty(),
+            "only in de: {only_de:?}; only in en: {only_en:?}"
+        );
+        assert!(
+            de.len() > 100,
+            "the files look truncated: {} keys",
+            de.len()
+        );
     }
 
     #[test]
@@ -123,7 +147,13 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut missing = BTreeSet::new();
         let mut files = Vec::new();
-        for dir in ["templates", "templates/admin", "src", "src/routes", "../core/src"] {
+        for dir in [
+            "templates",
+            "templates/admin",
+            "src",
+            "src/routes",
+            "../core/src",
+        ] {
             if let Ok(rd) = std::fs::read_dir(root.join(dir)) {
                 files.extend(rd.flatten().map(|e| e.path()).filter(|p| p.is_file()));
             }
@@ -137,15 +167,25 @@ mod tests {
                     continue;
                 }
                 for part in text.split(pat).skip(1) {
-                    let key: String = part.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
-                    let key = if pat == "\"error-" { format!("error-{key}") } else { key };
+                    let key: String = part
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                        .collect();
+                    let key = if pat == "\"error-" {
+                        format!("error-{key}")
+                    } else {
+                        key
+                    };
                     if !key.is_empty() && !key.ends_with('-') && !de.contains(&key) {
                         missing.insert(format!("{key} ({})", f.display()));
                     }
                 }
             }
         }
-        assert!(missing.is_empty(), "keys missing in de/main.ftl: {missing:#?}");
+        assert!(
+            missing.is_empty(),
+            "keys missing in de/main.ftl: {missing:#?}"
+        );
     }
 
     #[test]
@@ -157,9 +197,13 @@ mod tests {
 
     #[test]
     fn times_are_shown_in_german_local_time() {
-        let t = DateTime::parse_from_rfc3339("2026-07-01T10:00:00Z").map(|t| t.with_timezone(&Utc)).unwrap();
-        assert_eq!(Tr::new(Locale::De).datetime(&t), "01.07.2026, 12:00");
-        let w = DateTime::parse_from_rfc3339("2026-01-15T10:00:00Z").map(|t| t.with_timezone(&Utc)).unwrap();
-        assert_eq!(Tr::new(Locale::En).datetime(&w), "2026-01-15 11:00");
+        let t = DateTime::parse_from_rfc3339("2026-07-01T10:00:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap();
+        assert_eq!(Tr::new(Locale::De).datetime(t), "01.07.2026, 12:00");
+        let w = DateTime::parse_from_rfc3339("2026-01-15T10:00:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap();
+        assert_eq!(Tr::new(Locale::En).datetime(w), "2026-01-15 11:00");
     }
 }

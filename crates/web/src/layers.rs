@@ -15,22 +15,30 @@ use ankommen_core::sessions::{self, Current, Ended};
 use ankommen_core::tokens::{random_id, random_token, same_secret};
 use ankommen_core::types::Locale;
 
+use crate::AppState;
 use crate::error::ErrorPage;
 use crate::forms::{FormData, MAX_FORM_BYTES};
 use crate::page::Page;
-use crate::AppState;
 
 pub const LANG_COOKIE: &str = "ankommen_lang";
 pub const FLASH_COOKIE: &str = "ankommen_flash";
 
 /// The session cookie's name. With `Secure` cookies the `__Host-` prefix pins it to this host.
 pub fn session_cookie(secure: bool) -> &'static str {
-    if secure { "__Host-ankommen_session" } else { "ankommen_session" }
+    if secure {
+        "__Host-ankommen_session"
+    } else {
+        "ankommen_session"
+    }
 }
 
 /// The CSRF cookie for pages before login (double-submit); after login the session's token is used.
 pub fn csrf_cookie(secure: bool) -> &'static str {
-    if secure { "__Host-ankommen_csrf" } else { "ankommen_csrf" }
+    if secure {
+        "__Host-ankommen_csrf"
+    } else {
+        "ankommen_csrf"
+    }
 }
 
 /// What the middleware found out about a request, for extractors and handlers.
@@ -63,7 +71,13 @@ fn cookie<'a>(all: &'a [(String, String)], name: &str) -> Option<&'a str> {
 }
 
 /// A `Set-Cookie` value. `max_age` None: a browser-session cookie; Some(0): delete.
-pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, http_only: bool, secure: bool) -> HeaderValue {
+pub fn set_cookie(
+    name: &str,
+    value: &str,
+    max_age: Option<i64>,
+    http_only: bool,
+    secure: bool,
+) -> HeaderValue {
     let mut s = format!("{name}={value}; Path=/; SameSite=Lax");
     if http_only {
         s.push_str("; HttpOnly");
@@ -89,8 +103,14 @@ fn client_addr(req: &Request, state: &AppState) -> String {
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip())
-        .or_else(|| req.extensions().get::<MockConnectInfo<SocketAddr>>().map(|m| m.0.ip()));
-    let Some(peer) = peer else { return "unknown".into() };
+        .or_else(|| {
+            req.extensions()
+                .get::<MockConnectInfo<SocketAddr>>()
+                .map(|m| m.0.ip())
+        });
+    let Some(peer) = peer else {
+        return "unknown".into();
+    };
     if !state.config.trusted_proxies.contains(&peer) {
         return peer.to_string();
     }
@@ -119,23 +139,52 @@ fn is_unsafe(m: &Method) -> bool {
 pub async fn session_layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let secure = state.config.secure_cookies;
     let jar = cookies(req.headers());
-    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
-    let user_agent = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    let mut rs = RequestState { request_id, client_addr: client_addr(&req, &state), user_agent, ..Default::default() };
+    let request_id = req
+        .extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
+    let user_agent = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let mut rs = RequestState {
+        request_id,
+        client_addr: client_addr(&req, &state),
+        user_agent,
+        ..Default::default()
+    };
     rs.locale = cookie(&jar, LANG_COOKIE).and_then(|l| Locale::parse(l).ok());
-    rs.flash = cookie(&jar, FLASH_COOKIE).filter(|f| f.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')).map(str::to_string);
+    rs.flash = cookie(&jar, FLASH_COOKIE)
+        .filter(|f| f.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'))
+        .map(str::to_string);
 
     if let Some(token) = cookie(&jar, session_cookie(secure)).filter(|t| is_token(t)) {
-        match sessions::resolve(&state.db, state.clock.as_ref(), &state.config.session, token).await {
+        match sessions::resolve(
+            &state.db,
+            state.clock.as_ref(),
+            &state.config.session,
+            token,
+        )
+        .await
+        {
             Ok(Ok(c)) => {
                 rs.current = Some(c);
                 rs.token = Some(token.to_string());
             }
             Ok(Err(e)) => rs.ended = Some(e),
-            Err(e) => return crate::error::AppError(e).into_response_with(&rs, &state).await,
+            Err(e) => {
+                return crate::error::AppError(e)
+                    .into_response_with(&rs, &state)
+                    .await;
+            }
         }
     }
-    let pre = cookie(&jar, csrf_cookie(secure)).filter(|t| is_token(t)).map(str::to_string);
+    let pre = cookie(&jar, csrf_cookie(secure))
+        .filter(|t| is_token(t))
+        .map(str::to_string);
     let mut new_pre = None;
     rs.csrf = match (&rs.current, pre) {
         (Some(c), _) => c.csrf_token.clone(),
@@ -149,7 +198,10 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
 
     let (parts, body) = req.into_parts();
     let mut req = if is_unsafe(&parts.method) {
-        let cross_site = parts.headers.get("sec-fetch-site").is_some_and(|v| v.as_bytes() == b"cross-site");
+        let cross_site = parts
+            .headers
+            .get("sec-fetch-site")
+            .is_some_and(|v| v.as_bytes() == b"cross-site");
         let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
             Ok(b) => b,
             Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
@@ -160,10 +212,14 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
             .or_else(|| FormData::parse(&bytes).map(|f| f.get("_csrf").to_string()));
-        let ok = !cross_site && new_pre.is_none() && provided.is_some_and(|p| same_secret(&p, &rs.csrf));
+        let ok =
+            !cross_site && new_pre.is_none() && provided.is_some_and(|p| same_secret(&p, &rs.csrf));
         if !ok {
             tracing::warn!("request refused: CSRF token missing or wrong");
-            let e = ErrorPage { status: StatusCode::FORBIDDEN, message_key: "error-page-csrf" };
+            let e = ErrorPage {
+                status: StatusCode::FORBIDDEN,
+                message_key: "error-page-csrf",
+            };
             return render_error(&e, &rs, &state).await;
         }
         Request::from_parts(parts, Body::from(bytes))
@@ -182,13 +238,22 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
     }
     let h = res.headers_mut();
     if let Some(t) = new_pre {
-        h.append(header::SET_COOKIE, set_cookie(csrf_cookie(secure), &t, None, true, secure));
+        h.append(
+            header::SET_COOKIE,
+            set_cookie(csrf_cookie(secure), &t, None, true, secure),
+        );
     }
     if rs.ended.is_some() {
-        h.append(header::SET_COOKIE, set_cookie(session_cookie(secure), "", Some(0), true, secure));
+        h.append(
+            header::SET_COOKIE,
+            set_cookie(session_cookie(secure), "", Some(0), true, secure),
+        );
     }
     if rs.flash.is_some() {
-        h.append(header::SET_COOKIE, set_cookie(FLASH_COOKIE, "", Some(0), true, secure));
+        h.append(
+            header::SET_COOKIE,
+            set_cookie(FLASH_COOKIE, "", Some(0), true, secure),
+        );
     }
     res
 }
@@ -234,7 +299,10 @@ pub struct RequestId(pub String);
 pub async fn request_id_layer(mut req: Request, next: Next) -> Response {
     let id = random_id().unwrap_or_else(|_| "-".into());
     req.extensions_mut().insert(RequestId(id.clone()));
-    let path = req.extensions().get::<axum::extract::MatchedPath>().map(|p| p.as_str().to_string());
+    let path = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_string());
     // Only the route pattern is logged, never the concrete path or query (they may carry search terms).
     let span = tracing::info_span!("request", id = %id, method = %req.method(), route = path.as_deref().unwrap_or("-"));
     let _enter = span.enter();
@@ -257,14 +325,32 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     let is_static = req.uri().path().starts_with("/static/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
-    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+    );
     if state.config.secure_cookies {
-        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
     }
     if !is_static {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

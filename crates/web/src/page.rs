@@ -5,14 +5,14 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use ankommen_core::Ctx;
 use ankommen_core::policy::{self, Areas};
 use ankommen_core::sessions::Current;
 use ankommen_core::types::Locale;
-use ankommen_core::Ctx;
 
+use crate::AppState;
 use crate::i18n::Tr;
 use crate::layers::RequestState;
-use crate::AppState;
 
 /// The signed-in person as the navigation shows them.
 #[derive(Clone, Debug)]
@@ -72,7 +72,12 @@ impl Page {
     }
 
     pub(crate) fn build(rs: &RequestState, state: &AppState, deployment: String) -> Self {
-        let locale = rs.current.as_ref().map(|c| c.actor.locale).or(rs.locale).unwrap_or(Locale::De);
+        let locale = rs
+            .current
+            .as_ref()
+            .map(|c| c.actor.locale)
+            .or(rs.locale)
+            .unwrap_or(Locale::De);
         let tr = Tr::new(locale);
         Page {
             tr,
@@ -91,7 +96,11 @@ impl Page {
 }
 
 fn request_state(parts: &Parts) -> RequestState {
-    parts.extensions.get::<RequestState>().cloned().unwrap_or_default()
+    parts
+        .extensions
+        .get::<RequestState>()
+        .cloned()
+        .unwrap_or_default()
 }
 
 async fn deployment_name(state: &AppState) -> String {
@@ -110,7 +119,10 @@ pub struct Anon {
 
 impl FromRequestParts<AppState> for Anon {
     type Rejection = Response;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let rs = request_state(parts);
         let page = Page::build(&rs, state, deployment_name(state).await);
         Ok(Anon { page, rs })
@@ -128,13 +140,25 @@ pub struct Authed {
 
 impl FromRequestParts<AppState> for Authed {
     type Rejection = Response;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let rs = request_state(parts);
         let (Some(current), Some(token)) = (rs.current.clone(), rs.token.clone()) else {
             return Err(Redirect::to("/login").into_response());
         };
         let page = Page::build(&rs, state, deployment_name(state).await);
-        let ctx = Ctx { actor: current.actor.clone(), clock: state.clock.clone(), request_id: Some(rs.request_id.clone()) };
-        Ok(Authed { ctx, page, session: current, token })
+        let ctx = Ctx {
+            actor: current.actor.clone(),
+            clock: state.clock.clone(),
+            request_id: Some(rs.request_id.clone()),
+        };
+        Ok(Authed {
+            ctx,
+            page,
+            session: current,
+            token,
+        })
     }
 }

@@ -12,10 +12,22 @@ async fn the_audit_log_cannot_be_altered_or_deleted() {
     let n = t.count("audit_events").await;
     assert!(n >= 2);
     let db = t.db.writer();
-    assert!(db.execute_unprepared("UPDATE audit_events SET action = 'nothing'").await.is_err());
-    assert!(db.execute_unprepared("DELETE FROM audit_events").await.is_err());
+    assert!(
+        db.execute_unprepared("UPDATE audit_events SET action = 'nothing'")
+            .await
+            .is_err()
+    );
+    assert!(
+        db.execute_unprepared("DELETE FROM audit_events")
+            .await
+            .is_err()
+    );
     if t.db.backend() == ankommen_store::Backend::Postgres {
-        assert!(db.execute_unprepared("TRUNCATE audit_events").await.is_err());
+        assert!(
+            db.execute_unprepared("TRUNCATE audit_events")
+                .await
+                .is_err()
+        );
     }
     assert_eq!(t.count("audit_events").await, n);
     assert!(!t.audit().await.iter().any(|(a, ..)| a == "nothing"));
@@ -38,19 +50,35 @@ async fn auditors_browse_within_their_scope() {
     let mut awo = t.login("awo.admin").await;
     let page = awo.get("/audit?action=login").await;
     page.assert_contains("Olena Kovalenko");
-    assert!(!page.body.contains("Amina Haddad"), "AWO's administrator sees only AWO's events");
+    assert!(
+        !page.body.contains("Amina Haddad"),
+        "AWO's administrator sees only AWO's events"
+    );
     let page = awo.get(&format!("/audit?actor={caritas_im}")).await;
     assert!(!page.body.contains("Amina Haddad"));
-    let page = awo.get(&format!("/audit?actor={awo_im}&action=login")).await;
+    let page = awo
+        .get(&format!("/audit?actor={awo_im}&action=login"))
+        .await;
     page.assert_contains("ein Eintrag");
 
     let mut im = t.login("awo.im1").await;
     assert_eq!(im.get("/audit").await.status, StatusCode::FORBIDDEN);
-    assert!(t.audit_has("audit_log_viewed", "denied", Some(t.id("awo.im1"))).await);
-    assert!(t.audit_has("audit_log_viewed", "allowed", Some(t.id("datenschutz"))).await);
+    assert!(
+        t.audit_has("audit_log_viewed", "denied", Some(t.id("awo.im1")))
+            .await
+    );
+    assert!(
+        t.audit_has("audit_log_viewed", "allowed", Some(t.id("datenschutz")))
+            .await
+    );
 
     // Filters that make no sense are ignored, not errors.
-    assert_eq!(dpo.get("/audit?from=gestern&page=-4&actor=abc").await.status, StatusCode::OK);
+    assert_eq!(
+        dpo.get("/audit?from=gestern&page=-4&actor=abc")
+            .await
+            .status,
+        StatusCode::OK
+    );
     let denied = dpo.get("/audit?denied=on").await;
     denied.assert_contains("abgewiesen");
     assert!(!denied.body.contains(">erlaubt<"));

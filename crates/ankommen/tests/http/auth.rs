@@ -17,9 +17,21 @@ async fn login_opens_a_session_and_shows_the_start_page() {
     let r = c.login("admin", PASSWORD).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/");
-    let cookie = r.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).find(|v| v.starts_with("ankommen_session=")).unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain-http test deployment must not mark cookies Secure: {cookie}");
+    let cookie = r
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|v| v.starts_with("ankommen_session="))
+        .unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Secure"),
+        "plain-http test deployment must not mark cookies Secure: {cookie}"
+    );
     let home = c.get("/").await;
     assert_eq!(home.status, StatusCode::OK);
     home.assert_contains("Sabine Adler");
@@ -43,9 +55,16 @@ async fn wrong_password_and_unknown_user_get_the_same_answer() {
     assert!(!wrong.body.contains("not the password"));
     assert!(c.session_cookie().is_none());
     let audit = t.audit().await;
-    assert!(audit.iter().any(|(a, o, who, _, id)| a == "login_failed" && o == "denied" && *who == Some(t.id("admin")) && id.is_some()));
+    assert!(audit.iter().any(|(a, o, who, _, id)| a == "login_failed"
+        && o == "denied"
+        && *who == Some(t.id("admin"))
+        && id.is_some()));
     // For an unknown account nothing identifying is stored (not even the typed name).
-    assert!(audit.iter().any(|(a, _, who, kind, _)| a == "login_failed" && who.is_none() && kind.is_none()));
+    assert!(
+        audit
+            .iter()
+            .any(|(a, _, who, kind, _)| a == "login_failed" && who.is_none() && kind.is_none())
+    );
 }
 
 #[tokio::test]
@@ -63,13 +82,17 @@ async fn login_rotates_the_session_id_and_logout_kills_it_server_side() {
     assert_eq!(stale.get("/").await.status, StatusCode::SEE_OTHER);
     // Logout: the server forgets the session, so a copied cookie no longer works either.
     let mut copy = t.client();
-    copy.cookies.insert("ankommen_session".into(), second.clone());
+    copy.cookies
+        .insert("ankommen_session".into(), second.clone());
     assert_eq!(copy.get("/").await.status, StatusCode::OK);
     let out = c.post("/logout", &[]).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert_eq!(out.location(), "/login");
     assert_eq!(copy.get("/").await.location(), "/login");
-    assert!(t.audit_has("logout", "allowed", Some(t.id("awo.im1"))).await);
+    assert!(
+        t.audit_has("logout", "allowed", Some(t.id("awo.im1")))
+            .await
+    );
     assert_eq!(t.count("sessions").await, 0);
 }
 
@@ -108,7 +131,10 @@ async fn timed_out_session_shows_a_notice_on_the_login_page() {
     t.clock.advance(Duration::minutes(45));
     let r = c.get("/login").await;
     r.assert_contains("Ihre Sitzung ist abgelaufen");
-    assert!(c.session_cookie().is_none(), "the dead session cookie is cleared");
+    assert!(
+        c.session_cookie().is_none(),
+        "the dead session cookie is cleared"
+    );
 }
 
 #[tokio::test]
@@ -116,7 +142,10 @@ async fn guessing_is_throttled_per_address_without_locking_the_account_out() {
     let t = TestApp::new().await;
     let mut attacker = t.client_from("203.0.113.5");
     for _ in 0..5 {
-        assert_eq!(attacker.login("awo.im2", "guess guess guess").await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            attacker.login("awo.im2", "guess guess guess").await.status,
+            StatusCode::UNAUTHORIZED
+        );
     }
     // Now even the right password is refused from this address, with a clear message.
     let r = attacker.login("awo.im2", PASSWORD).await;
@@ -126,10 +155,16 @@ async fn guessing_is_throttled_per_address_without_locking_the_account_out() {
     assert!(t.audit_has("login_throttled", "denied", None).await);
     // The person in the office (another address) is not locked out.
     let mut office = t.client_from("192.0.2.77");
-    assert_eq!(office.login("awo.im2", PASSWORD).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        office.login("awo.im2", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
     // After the block the attacker's address may try again.
     t.clock.advance(Duration::minutes(16));
-    assert_eq!(attacker.login("awo.im2", PASSWORD).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        attacker.login("awo.im2", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]
@@ -140,8 +175,17 @@ async fn one_address_spraying_many_accounts_is_throttled() {
         let r = c.login(&format!("user{i}"), "guess guess guess").await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "attempt {i}");
     }
-    assert_eq!(c.login("admin", PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(t.client_from("192.0.2.1").login("admin", PASSWORD).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        c.login("admin", PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        t.client_from("192.0.2.1")
+            .login("admin", PASSWORD)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]
@@ -150,24 +194,49 @@ async fn state_changing_requests_need_the_csrf_token() {
     // Login form without a token.
     let mut c = t.client();
     c.get("/login").await;
-    let r = c.post_raw("/login", &[("username", "admin"), ("password", PASSWORD)]).await;
+    let r = c
+        .post_raw("/login", &[("username", "admin"), ("password", PASSWORD)])
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     r.assert_contains("Sicherheitsprüfung fehlgeschlagen");
     assert!(c.session_cookie().is_none());
     // Logged in, with a wrong token: nothing is created.
     let mut admin = t.login("admin").await;
     let before = t.count("organisations").await;
-    let r = admin.post_raw("/admin/organisations", &[("_csrf", "0".repeat(64).as_str()), ("name", "Evil e.V."), ("kind", "provider")]).await;
+    let r = admin
+        .post_raw(
+            "/admin/organisations",
+            &[
+                ("_csrf", "0".repeat(64).as_str()),
+                ("name", "Evil e.V."),
+                ("kind", "provider"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(t.count("organisations").await, before);
     // The pre-login token does not work for a session.
     let mut fresh = t.client();
     fresh.get("/login").await;
     let pre = fresh.csrf.clone().unwrap();
-    let r = admin.post_raw("/admin/organisations", &[("_csrf", pre.as_str()), ("name", "Evil e.V."), ("kind", "provider")]).await;
+    let r = admin
+        .post_raw(
+            "/admin/organisations",
+            &[
+                ("_csrf", pre.as_str()),
+                ("name", "Evil e.V."),
+                ("kind", "provider"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // With the right token it works.
-    let r = admin.post("/admin/organisations", &[("name", "Diakonie Neckartal"), ("kind", "provider")]).await;
+    let r = admin
+        .post(
+            "/admin/organisations",
+            &[("name", "Diakonie Neckartal"), ("kind", "provider")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(t.count("organisations").await, before + 1);
 }
@@ -186,28 +255,55 @@ async fn deactivation_and_role_changes_apply_on_the_next_request() {
     assert_eq!(form.status, StatusCode::OK);
     form.assert_contains("Ahmad Karimi");
     let awo = t.id("awo.admin");
-    let person = ankommen_core::staff::get(&t.db, &ctx(&t, "admin").await, id).await.unwrap();
+    let person = ankommen_core::staff::get(&t.db, &ctx(&t, "admin").await, id)
+        .await
+        .unwrap();
     let org_id = person.person.organisation_id.to_string();
     let team_id = person.person.team_id.unwrap().to_string();
     let version = person.person.version.to_string();
     let r = county
-        .post(&format!("/admin/staff/{id}"), &[
-            ("display_name", "Ahmad Karimi"), ("username", "awo.im1"), ("organisation_id", &org_id), ("team_id", &team_id),
-            ("roles", "im"), ("municipalities", "08990002"), ("locale", "de"), ("version", &version),
-        ])
+        .post(
+            &format!("/admin/staff/{id}"),
+            &[
+                ("display_name", "Ahmad Karimi"),
+                ("username", "awo.im1"),
+                ("organisation_id", &org_id),
+                ("team_id", &team_id),
+                ("roles", "im"),
+                ("municipalities", "08990002"),
+                ("locale", "de"),
+                ("version", &version),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(im.get("/").await.location(), "/login");
-    assert_eq!(im.login("awo.im1", PASSWORD).await.status, StatusCode::UNAUTHORIZED);
-    assert!(t.audit_has("staff_deactivated", "allowed", Some(t.id("admin"))).await);
+    assert_eq!(
+        im.login("awo.im1", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(
+        t.audit_has("staff_deactivated", "allowed", Some(t.id("admin")))
+            .await
+    );
 
     // Take the administrator role away from AWO's administrator.
-    let p = ankommen_core::staff::get(&t.db, &ctx(&t, "admin").await, awo).await.unwrap();
+    let p = ankommen_core::staff::get(&t.db, &ctx(&t, "admin").await, awo)
+        .await
+        .unwrap();
     let r = county
-        .post(&format!("/admin/staff/{awo}"), &[
-            ("display_name", "Thomas Berger"), ("username", "awo.admin"), ("organisation_id", &p.person.organisation_id.to_string()),
-            ("roles", "team_lead"), ("locale", "de"), ("active", "on"), ("version", &p.person.version.to_string()),
-        ])
+        .post(
+            &format!("/admin/staff/{awo}"),
+            &[
+                ("display_name", "Thomas Berger"),
+                ("username", "awo.admin"),
+                ("organisation_id", &p.person.organisation_id.to_string()),
+                ("roles", "team_lead"),
+                ("locale", "de"),
+                ("active", "on"),
+                ("version", &p.person.version.to_string()),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(awo_admin.get("/admin").await.status, StatusCode::FORBIDDEN);
@@ -216,8 +312,15 @@ async fn deactivation_and_role_changes_apply_on_the_next_request() {
 
 /// A core context for a demo user (to read fixtures' versions the way the UI does).
 pub async fn ctx(t: &TestApp, username: &str) -> ankommen_core::Ctx {
-    let actor = ankommen_core::sessions::load_actor(t.db.reader(), t.id(username)).await.unwrap().unwrap();
-    ankommen_core::Ctx { actor, clock: std::sync::Arc::new(t.clock.clone()), request_id: None }
+    let actor = ankommen_core::sessions::load_actor(t.db.reader(), t.id(username))
+        .await
+        .unwrap()
+        .unwrap();
+    ankommen_core::Ctx {
+        actor,
+        clock: std::sync::Arc::new(t.clock.clone()),
+        request_id: None,
+    }
 }
 
 #[tokio::test]
@@ -232,21 +335,38 @@ async fn people_see_and_end_their_own_sessions() {
     // End the tablet's session from the laptop.
     let tablet_page = tablet.get("/account/sessions").await;
     let mine = |body: &str| -> String {
-        let row = body.split("<tr>").find(|r| r.contains("diese Sitzung")).unwrap().to_string();
-        row.split("/account/sessions/").nth(1).unwrap().split('/').next().unwrap().to_string()
+        let row = body
+            .split("<tr>")
+            .find(|r| r.contains("diese Sitzung"))
+            .unwrap()
+            .to_string();
+        row.split("/account/sessions/")
+            .nth(1)
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap()
+            .to_string()
     };
     let tablet_id = mine(&tablet_page.body);
-    let r = laptop.post(&format!("/account/sessions/{tablet_id}/end"), &[]).await;
+    let r = laptop
+        .post(&format!("/account/sessions/{tablet_id}/end"), &[])
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(tablet.get("/").await.location(), "/login");
     assert_eq!(laptop.get("/").await.status, StatusCode::OK);
     // Someone else's session cannot be ended: it answers like a missing one.
     let mut other = t.login("caritas.im").await;
     let other_id = mine(&other.get("/account/sessions").await.body);
-    let r = laptop.post(&format!("/account/sessions/{other_id}/end"), &[]).await;
+    let r = laptop
+        .post(&format!("/account/sessions/{other_id}/end"), &[])
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(other.get("/").await.status, StatusCode::OK);
-    assert!(t.audit_has("session_ended", "denied", Some(t.id("caritas.leitung"))).await);
+    assert!(
+        t.audit_has("session_ended", "denied", Some(t.id("caritas.leitung")))
+            .await
+    );
 }
 
 #[tokio::test]
@@ -272,14 +392,47 @@ async fn password_change_needs_the_current_password_and_ends_other_sessions() {
     let mut a = t.login("talheim.im").await;
     let mut b = t.login("talheim.im").await;
     a.get("/account").await;
-    let r = a.post("/account/password", &[("current_password", "wrong wrong"), ("new_password", "ein neuer langer Satz"), ("new_password_confirm", "ein neuer langer Satz")]).await;
+    let r = a
+        .post(
+            "/account/password",
+            &[
+                ("current_password", "wrong wrong"),
+                ("new_password", "ein neuer langer Satz"),
+                ("new_password_confirm", "ein neuer langer Satz"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     r.assert_contains("Das aktuelle Passwort ist falsch.");
-    let r = a.post("/account/password", &[("current_password", PASSWORD), ("new_password", "kurz"), ("new_password_confirm", "kurz")]).await;
+    let r = a
+        .post(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "kurz"),
+                ("new_password_confirm", "kurz"),
+            ],
+        )
+        .await;
     r.assert_contains("mindestens 12 Zeichen");
-    let r = a.post("/account/password", &[("current_password", PASSWORD), ("new_password", "ein neuer langer Satz"), ("new_password_confirm", "ein neuer langer Satz")]).await;
+    let r = a
+        .post(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "ein neuer langer Satz"),
+                ("new_password_confirm", "ein neuer langer Satz"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(a.get("/").await.status, StatusCode::OK);
     assert_eq!(b.get("/").await.location(), "/login");
-    assert_eq!(t.client().login("talheim.im", "ein neuer langer Satz").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        t.client()
+            .login("talheim.im", "ein neuer langer Satz")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
 }

@@ -11,8 +11,14 @@ async fn every_response_carries_the_security_headers() {
     for path in ["/login", "/", "/admin", "/does-not-exist", "/healthz"] {
         let r = c.get(path).await;
         let csp = r.header("content-security-policy");
-        assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
-        assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"), "{path}");
+        assert!(
+            csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
+            "{path}: {csp}"
+        );
+        assert!(
+            !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+            "{path}"
+        );
         assert_eq!(r.header("x-content-type-options"), "nosniff", "{path}");
         assert_eq!(r.header("referrer-policy"), "no-referrer", "{path}");
         assert_eq!(r.header("cache-control"), "no-store", "{path}");
@@ -40,14 +46,24 @@ async fn health_and_readiness() {
     assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "ready"));
     // Not ready once the database is gone.
     t.db.clone().close().await;
-    assert_eq!(c.get("/readyz").await.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        c.get("/readyz").await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
 }
 
 #[tokio::test]
 async fn pages_behind_the_login_redirect_to_it() {
     let t = TestApp::new().await;
     let mut c = t.client();
-    for path in ["/", "/admin", "/admin/staff", "/audit", "/account", "/account/sessions"] {
+    for path in [
+        "/",
+        "/admin",
+        "/admin/staff",
+        "/audit",
+        "/account",
+        "/account/sessions",
+    ] {
         let r = c.get(path).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}");
         assert_eq!(r.location(), "/login", "{path}");

@@ -21,7 +21,9 @@ use tower::ServiceExt;
 pub const PASSWORD: &str = ankommen_core::demo::DEMO_PASSWORD;
 
 pub fn start_time() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-21T08:00:00Z").unwrap().with_timezone(&Utc)
+    DateTime::parse_from_rfc3339("2026-11-21T08:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 pub struct TestApp {
@@ -45,7 +47,10 @@ fn with_database(url: &str, db: &str) -> String {
 }
 
 async fn exec(db: &Db, sql: &str) {
-    db.writer().execute_unprepared(sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    db.writer()
+        .execute_unprepared(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
 /// Creates (once per test process) a migrated template database on PostgreSQL.
@@ -66,6 +71,11 @@ async fn pg_template(admin_url: &str) -> String {
                 .unwrap();
             for r in rows {
                 let n: String = r.try_get("", "datname").unwrap();
+                // Names carry the creating process id; keep those of test runs still alive.
+                let pid = n.trim_start_matches("ankommen_tpl_").trim_start_matches("ankommen_t_").split('_').next().unwrap_or("");
+                if !pid.is_empty() && std::path::Path::new(&format!("/proc/{pid}")).exists() {
+                    continue;
+                }
                 let _ = admin.writer().execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{n}\"")).await;
             }
             exec(&admin, &format!("CREATE DATABASE \"{name}\"")).await;
@@ -83,38 +93,79 @@ impl TestApp {
     /// A migrated database with the demo county.
     pub async fn new() -> Self {
         let app = Self::empty().await;
-        let ids = ankommen_core::demo::seed(&app.db, &app.clock).await.unwrap();
+        let ids = ankommen_core::demo::seed(&app.db, &app.clock)
+            .await
+            .unwrap();
         Self { ids, ..app }
     }
 
     /// A migrated, empty database (no organisations, no people).
     pub async fn empty() -> Self {
         let clock = ManualClock::new(start_time());
-        let (db, dir) = match std::env::var("ANKOMMEN_TEST_DATABASE_URL").ok().filter(|s| !s.is_empty()) {
+        let (db, dir) = match std::env::var("ANKOMMEN_TEST_DATABASE_URL")
+            .ok()
+            .filter(|s| !s.is_empty())
+        {
             Some(admin_url) => {
                 let tpl = pg_template(&admin_url).await;
-                let name = format!("ankommen_t_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
-                let admin = connect(&DbConfig { url: admin_url.clone(), max_connections: 1 }).await.unwrap();
-                exec(&admin, &format!("CREATE DATABASE \"{name}\" TEMPLATE \"{tpl}\"")).await;
+                let name = format!(
+                    "ankommen_t_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::SeqCst)
+                );
+                let admin = connect(&DbConfig {
+                    url: admin_url.clone(),
+                    max_connections: 1,
+                })
+                .await
+                .unwrap();
+                exec(
+                    &admin,
+                    &format!("CREATE DATABASE \"{name}\" TEMPLATE \"{tpl}\""),
+                )
+                .await;
                 admin.close().await;
-                let db = connect(&DbConfig { url: with_database(&admin_url, &name), max_connections: 4 }).await.unwrap();
+                let db = connect(&DbConfig {
+                    url: with_database(&admin_url, &name),
+                    max_connections: 4,
+                })
+                .await
+                .unwrap();
                 (db, None)
             }
             None => {
                 let dir = tempfile::tempdir().unwrap();
                 let url = format!("sqlite://{}", dir.path().join("test.sqlite").display());
-                let db = connect(&DbConfig { url, max_connections: 4 }).await.unwrap();
+                let db = connect(&DbConfig {
+                    url,
+                    max_connections: 4,
+                })
+                .await
+                .unwrap();
                 db.migrate().await.unwrap();
                 (db, Some(dir))
             }
         };
         let config = WebConfig::default();
-        let state = AppState { db: db.clone(), clock: Arc::new(clock.clone()) as Arc<dyn Clock>, config: Arc::new(config) };
-        Self { db, clock, app: router(state), ids: HashMap::new(), _dir: dir }
+        let state = AppState {
+            db: db.clone(),
+            clock: Arc::new(clock.clone()) as Arc<dyn Clock>,
+            config: Arc::new(config),
+        };
+        Self {
+            db,
+            clock,
+            app: router(state),
+            ids: HashMap::new(),
+            _dir: dir,
+        }
     }
 
     pub fn id(&self, username: &str) -> i64 {
-        *self.ids.get(username).unwrap_or_else(|| panic!("no demo user {username}"))
+        *self
+            .ids
+            .get(username)
+            .unwrap_or_else(|| panic!("no demo user {username}"))
     }
 
     pub fn client(&self) -> Client {
@@ -124,19 +175,30 @@ impl TestApp {
     /// A client connecting from the given address.
     pub fn client_from(&self, ip: &str) -> Client {
         let addr: SocketAddr = format!("{ip}:40000").parse().unwrap();
-        Client { app: self.app.clone().layer(MockConnectInfo(addr)), cookies: HashMap::new(), csrf: None }
+        Client {
+            app: self.app.clone().layer(MockConnectInfo(addr)),
+            cookies: HashMap::new(),
+            csrf: None,
+        }
     }
 
     /// A client logged in as a demo user.
     pub async fn login(&self, username: &str) -> Client {
         let mut c = self.client();
         let r = c.login(username, PASSWORD).await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "login of {username} failed: {}", r.body);
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "login of {username} failed: {}",
+            r.body
+        );
         c
     }
 
     /// Audit rows as (action, outcome, actor, object_kind, object_id).
-    pub async fn audit(&self) -> Vec<(String, String, Option<i64>, Option<String>, Option<String>)> {
+    pub async fn audit(
+        &self,
+    ) -> Vec<(String, String, Option<i64>, Option<String>, Option<String>)> {
         use ankommen_store::entities::audit_event;
         use ankommen_store::sea_orm::{EntityTrait, QueryOrder};
         audit_event::Entity::find()
@@ -145,19 +207,32 @@ impl TestApp {
             .await
             .unwrap()
             .into_iter()
-            .map(|e| (e.action, e.outcome, e.actor_staff_id, e.object_kind, e.object_id))
+            .map(|e| {
+                (
+                    e.action,
+                    e.outcome,
+                    e.actor_staff_id,
+                    e.object_kind,
+                    e.object_id,
+                )
+            })
             .collect()
     }
 
     pub async fn audit_has(&self, action: &str, outcome: &str, actor: Option<i64>) -> bool {
-        self.audit().await.iter().any(|(a, o, who, _, _)| a == action && o == outcome && (actor.is_none() || *who == actor))
+        self.audit().await.iter().any(|(a, o, who, _, _)| {
+            a == action && o == outcome && (actor.is_none() || *who == actor)
+        })
     }
 
     pub async fn count(&self, table: &str) -> i64 {
         let row = self
             .db
             .reader()
-            .query_one_raw(Statement::from_string(self.db.reader().get_database_backend(), format!("SELECT COUNT(*) AS n FROM {table}")))
+            .query_one_raw(Statement::from_string(
+                self.db.reader().get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
             .await
             .unwrap()
             .unwrap();
@@ -173,14 +248,25 @@ pub struct Resp {
 
 impl Resp {
     pub fn location(&self) -> &str {
-        self.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
     pub fn header(&self, name: &str) -> &str {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
     #[track_caller]
     pub fn assert_contains(&self, text: &str) {
-        assert!(self.body.contains(text), "expected {text:?} in the page (status {}):\n{}", self.status, self.body);
+        assert!(
+            self.body.contains(text),
+            "expected {text:?} in the page (status {}):\n{}",
+            self.status,
+            self.body
+        );
     }
 }
 
@@ -211,19 +297,31 @@ impl Client {
                 self.cookies.insert(k.to_string(), val.to_string());
             }
         }
-        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec())
+            .unwrap();
         if let Some(t) = csrf_in(&body) {
             self.csrf = Some(t);
         }
-        Resp { status, headers, body }
+        Resp {
+            status,
+            headers,
+            body,
+        }
     }
 
     fn cookie_header(&self) -> String {
-        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     pub async fn get(&mut self, path: &str) -> Resp {
-        let req = Request::get(path).header("cookie", self.cookie_header()).body(Body::empty()).unwrap();
+        let req = Request::get(path)
+            .header("cookie", self.cookie_header())
+            .body(Body::empty())
+            .unwrap();
         self.send(req).await
     }
 
@@ -252,7 +350,9 @@ impl Client {
     /// Logs in like a browser: load the form, submit it, follow the redirect.
     pub async fn login(&mut self, username: &str, password: &str) -> Resp {
         self.get("/login").await;
-        let r = self.post("/login", &[("username", username), ("password", password)]).await;
+        let r = self
+            .post("/login", &[("username", username), ("password", password)])
+            .await;
         if r.status == StatusCode::SEE_OTHER {
             self.get(r.location()).await;
         }

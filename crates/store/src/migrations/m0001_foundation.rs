@@ -61,7 +61,11 @@ impl MigrationTrait for Migration {
                 .col(ts("created_at"))
                 .col(ts("updated_at"))
                 .col(integer("version"))
-                .foreign_key(ForeignKey::create().from("teams", "organisation_id").to("organisations", "id"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("teams", "organisation_id")
+                        .to("organisations", "id"),
+                )
                 .to_owned(),
         )
         .await?;
@@ -92,20 +96,38 @@ impl MigrationTrait for Migration {
                 .col(ts("updated_at"))
                 .col(timestamp_with_time_zone_null("deactivated_at"))
                 .col(integer("version"))
-                .foreign_key(ForeignKey::create().from("staff", "organisation_id").to("organisations", "id"))
-                .foreign_key(ForeignKey::create().from("staff", "team_id").to("teams", "id"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("staff", "organisation_id")
+                        .to("organisations", "id"),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("staff", "team_id")
+                        .to("teams", "id"),
+                )
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_staff_organisation").table("staff").col("organisation_id").to_owned())
-            .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_staff_organisation")
+                .table("staff")
+                .col("organisation_id")
+                .to_owned(),
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table("staff_roles")
                 .col(big_integer("staff_id"))
                 .col(string("role"))
                 .primary_key(Index::create().col("staff_id").col("role"))
-                .foreign_key(ForeignKey::create().from("staff_roles", "staff_id").to("staff", "id"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("staff_roles", "staff_id")
+                        .to("staff", "id"),
+                )
                 .to_owned(),
         )
         .await?;
@@ -115,8 +137,16 @@ impl MigrationTrait for Migration {
                 .col(big_integer("staff_id"))
                 .col(string("ags"))
                 .primary_key(Index::create().col("staff_id").col("ags"))
-                .foreign_key(ForeignKey::create().from("staff_municipalities", "staff_id").to("staff", "id"))
-                .foreign_key(ForeignKey::create().from("staff_municipalities", "ags").to("municipalities", "ags"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("staff_municipalities", "staff_id")
+                        .to("staff", "id"),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("staff_municipalities", "ags")
+                        .to("municipalities", "ags"),
+                )
                 .to_owned(),
         )
         .await?;
@@ -131,12 +161,22 @@ impl MigrationTrait for Migration {
                 .col(ts("last_seen_at"))
                 .col(ts("expires_at"))
                 .col(string("user_agent"))
-                .foreign_key(ForeignKey::create().from("sessions", "staff_id").to("staff", "id"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("sessions", "staff_id")
+                        .to("staff", "id"),
+                )
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_sessions_staff").table("sessions").col("staff_id").to_owned())
-            .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_sessions_staff")
+                .table("sessions")
+                .col("staff_id")
+                .to_owned(),
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table("login_throttle")
@@ -157,7 +197,11 @@ impl MigrationTrait for Migration {
                 .col(ts("created_at"))
                 .col(ts("expires_at"))
                 .col(timestamp_with_time_zone_null("used_at"))
-                .foreign_key(ForeignKey::create().from("setup_tokens", "staff_id").to("staff", "id"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("setup_tokens", "staff_id")
+                        .to("staff", "id"),
+                )
                 .to_owned(),
         )
         .await?;
@@ -204,7 +248,9 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, _m: &SchemaManager) -> Result<(), DbErr> {
-        Err(DbErr::Migration("the foundation migration cannot be reverted".into()))
+        Err(DbErr::Migration(
+            "the foundation migration cannot be reverted".into(),
+        ))
     }
 }
 

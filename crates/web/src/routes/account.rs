@@ -11,10 +11,10 @@ use ankommen_core::types::{Locale, NewPassword};
 use ankommen_core::{Error, FieldErrors};
 
 use super::{done, form_failure, render, render_status};
+use crate::AppState;
 use crate::error::AppResult;
 use crate::forms::{FormData, FormView};
 use crate::page::{Authed, Page};
-use crate::AppState;
 
 #[derive(Template)]
 #[template(path = "account.html")]
@@ -26,10 +26,18 @@ struct AccountTpl {
 
 pub async fn page(a: Authed) -> Response {
     let locale = a.ctx.actor.locale.as_str().to_string();
-    render(&AccountTpl { page: a.page.at("account").titled("account-title"), locale, form: FormView::new() })
+    render(&AccountTpl {
+        page: a.page.at("account").titled("account-title"),
+        locale,
+        form: FormView::new(),
+    })
 }
 
-pub async fn language(State(state): State<AppState>, a: Authed, form: FormData) -> AppResult<Response> {
+pub async fn language(
+    State(state): State<AppState>,
+    a: Authed,
+    form: FormData,
+) -> AppResult<Response> {
     match Locale::parse(form.get("locale")) {
         Ok(l) => {
             staff::set_own_locale(&state.db, &a.ctx, l).await?;
@@ -43,19 +51,40 @@ pub async fn language(State(state): State<AppState>, a: Authed, form: FormData) 
     }
 }
 
-pub async fn password(State(state): State<AppState>, a: Authed, form: FormData) -> AppResult<Response> {
+pub async fn password(
+    State(state): State<AppState>,
+    a: Authed,
+    form: FormData,
+) -> AppResult<Response> {
     let tr = a.page.tr;
-    let result = match NewPassword::parse(form.get("new_password"), form.get("new_password_confirm")) {
-        Ok(pw) => staff::change_own_password(&state.db, &a.ctx, form.get("current_password"), pw, &a.session.public_id).await,
-        Err(key) => Err(Error::field("new_password", key)),
-    };
+    let result =
+        match NewPassword::parse(form.get("new_password"), form.get("new_password_confirm")) {
+            Ok(pw) => {
+                staff::change_own_password(
+                    &state.db,
+                    &a.ctx,
+                    form.get("current_password"),
+                    pw,
+                    &a.session.public_id,
+                )
+                .await
+            }
+            Err(key) => Err(Error::field("new_password", key)),
+        };
     match result {
-        Ok(()) => Ok(done("/account", "flash-password-changed", state.config.secure_cookies)),
+        Ok(()) => Ok(done(
+            "/account",
+            "flash-password-changed",
+            state.config.secure_cookies,
+        )),
         Err(e) => {
             let form = form_failure(e, FormView::new(), &tr)?;
             let locale = a.ctx.actor.locale.as_str().to_string();
             let page = a.page.at("account").titled("account-title");
-            Ok(render_status(&AccountTpl { page, locale, form }, StatusCode::UNPROCESSABLE_ENTITY))
+            Ok(render_status(
+                &AccountTpl { page, locale, form },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ))
         }
     }
 }
@@ -69,13 +98,28 @@ struct SessionsTpl {
 
 pub async fn sessions(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
     let list = sessions::list_own(&state.db, &a.ctx, &a.session.public_id).await?;
-    Ok(render(&SessionsTpl { page: a.page.at("account").titled("sessions-title"), sessions: list }))
+    Ok(render(&SessionsTpl {
+        page: a.page.at("account").titled("sessions-title"),
+        sessions: list,
+    }))
 }
 
-pub async fn end_session(State(state): State<AppState>, a: Authed, Path(id): Path<String>) -> AppResult<Response> {
+pub async fn end_session(
+    State(state): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
     sessions::end_own(&state.db, &a.ctx, &id).await?;
     if id == a.session.public_id {
-        return Ok(done("/login", "flash-logged-out", state.config.secure_cookies));
+        return Ok(done(
+            "/login",
+            "flash-logged-out",
+            state.config.secure_cookies,
+        ));
     }
-    Ok(done("/account/sessions", "flash-session-ended", state.config.secure_cookies))
+    Ok(done(
+        "/account/sessions",
+        "flash-session-ended",
+        state.config.secure_cookies,
+    ))
 }

@@ -15,13 +15,17 @@ use ankommen_core::{Error, FieldErrors};
 use ankommen_store::entities::{municipality, organisation, team};
 
 use super::{done, form_failure, render, render_status};
+use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FormData, FormView};
 use crate::page::{Authed, Page};
-use crate::AppState;
 
 fn deny_unless(a: &Authed, action: Action, res: &Resource) -> AppResult<()> {
-    if a.ctx.allows(action, res) { Ok(()) } else { Err(AppError(Error::Forbidden)) }
+    if a.ctx.allows(action, res) {
+        Ok(())
+    } else {
+        Err(AppError(Error::Forbidden))
+    }
 }
 
 #[derive(Template)]
@@ -57,24 +61,44 @@ struct MunicipalitiesTpl {
     form: FormView,
 }
 
-async fn municipalities_page(state: &AppState, a: Authed, form: FormView, status: StatusCode) -> AppResult<Response> {
+async fn municipalities_page(
+    state: &AppState,
+    a: Authed,
+    form: FormView,
+    status: StatusCode,
+) -> AppResult<Response> {
     deny_unless(&a, Action::ManageMunicipalities, &Resource::Deployment)?;
     let items = municipalities::list(&state.db).await?;
-    Ok(render_status(&MunicipalitiesTpl { page: a.page.at("admin").titled("municipalities-title"), items, form }, status))
+    Ok(render_status(
+        &MunicipalitiesTpl {
+            page: a.page.at("admin").titled("municipalities-title"),
+            items,
+            form,
+        },
+        status,
+    ))
 }
 
 pub async fn municipalities(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
     municipalities_page(&state, a, FormView::new(), StatusCode::OK).await
 }
 
-pub async fn create_municipality(State(state): State<AppState>, a: Authed, form: FormData) -> AppResult<Response> {
+pub async fn create_municipality(
+    State(state): State<AppState>,
+    a: Authed,
+    form: FormData,
+) -> AppResult<Response> {
     let view = FormView::from_data(&form);
     let result = match MunicipalityInput::parse(form.get("ags"), form.get("name")) {
         Ok(input) => municipalities::create(&state.db, &a.ctx, input).await,
         Err(e) => Err(Error::Invalid(e)),
     };
     match result {
-        Ok(()) => Ok(done("/admin/municipalities", "flash-saved", state.config.secure_cookies)),
+        Ok(()) => Ok(done(
+            "/admin/municipalities",
+            "flash-saved",
+            state.config.secure_cookies,
+        )),
         Err(e) => {
             let view = form_failure(e, view, &a.page.tr)?;
             municipalities_page(&state, a, view, StatusCode::UNPROCESSABLE_ENTITY).await
@@ -98,27 +122,57 @@ fn municipality_form(m: &municipality::Model) -> FormView {
     FormView::from_pairs(pairs)
 }
 
-pub async fn municipality(State(state): State<AppState>, a: Authed, Path(ags): Path<String>) -> AppResult<Response> {
-    deny_unless(&a, Action::ManageMunicipalities, &Resource::Municipality { ags: ags.clone() })?;
+pub async fn municipality(
+    State(state): State<AppState>,
+    a: Authed,
+    Path(ags): Path<String>,
+) -> AppResult<Response> {
+    deny_unless(
+        &a,
+        Action::ManageMunicipalities,
+        &Resource::Municipality { ags: ags.clone() },
+    )?;
     let item = municipalities::get(&state.db, &ags).await?;
     let form = municipality_form(&item);
-    Ok(render(&MunicipalityTpl { page: a.page.at("admin").titled("municipality-edit-title"), item, form }))
+    Ok(render(&MunicipalityTpl {
+        page: a.page.at("admin").titled("municipality-edit-title"),
+        item,
+        form,
+    }))
 }
 
-pub async fn update_municipality(State(state): State<AppState>, a: Authed, Path(ags): Path<String>, form: FormData) -> AppResult<Response> {
+pub async fn update_municipality(
+    State(state): State<AppState>,
+    a: Authed,
+    Path(ags): Path<String>,
+    form: FormData,
+) -> AppResult<Response> {
     let view = FormView::from_data(&form);
     let result = match (Name::parse(form.get("name")), form.int("version")) {
-        (Ok(name), Some(v)) => municipalities::update(&state.db, &a.ctx, &ags, name, form.checked("active"), v).await,
+        (Ok(name), Some(v)) => {
+            municipalities::update(&state.db, &a.ctx, &ags, name, form.checked("active"), v).await
+        }
         (Err(key), _) => Err(Error::field("name", key)),
         (_, None) => Err(Error::field("form", "error-form")),
     };
     match result {
-        Ok(()) => Ok(done("/admin/municipalities", "flash-saved", state.config.secure_cookies)),
+        Ok(()) => Ok(done(
+            "/admin/municipalities",
+            "flash-saved",
+            state.config.secure_cookies,
+        )),
         Err(e) => {
             let view = form_failure(e, view, &a.page.tr)?;
             let item = municipalities::get(&state.db, &ags).await?;
             let page = a.page.at("admin").titled("municipality-edit-title");
-            Ok(render_status(&MunicipalityTpl { page, item, form: view }, StatusCode::UNPROCESSABLE_ENTITY))
+            Ok(render_status(
+                &MunicipalityTpl {
+                    page,
+                    item,
+                    form: view,
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ))
         }
     }
 }
@@ -137,15 +191,32 @@ struct OrganisationsTpl {
 }
 
 fn kinds(page: &Page) -> Vec<(String, String)> {
-    OrgKind::ALL.iter().map(|k| (k.as_str().to_string(), page.tr.org_kind(k.as_str()))).collect()
+    OrgKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_string(), page.tr.org_kind(k.as_str())))
+        .collect()
 }
 
-async fn organisations_page(state: &AppState, a: Authed, form: FormView, status: StatusCode) -> AppResult<Response> {
+async fn organisations_page(
+    state: &AppState,
+    a: Authed,
+    form: FormView,
+    status: StatusCode,
+) -> AppResult<Response> {
     let items = organisations::list(&state.db, &a.ctx).await?;
-    let can_create = a.ctx.allows(Action::ManageOrganisations, &Resource::Deployment);
+    let can_create = a
+        .ctx
+        .allows(Action::ManageOrganisations, &Resource::Deployment);
     let page = a.page.at("admin").titled("organisations-title");
     Ok(render_status(
-        &OrganisationsTpl { kinds: kinds(&page), page, items, municipalities: municipalities::list(&state.db).await?, form, can_create },
+        &OrganisationsTpl {
+            kinds: kinds(&page),
+            page,
+            items,
+            municipalities: municipalities::list(&state.db).await?,
+            form,
+            can_create,
+        },
         status,
     ))
 }
@@ -155,17 +226,26 @@ pub async fn organisations(State(state): State<AppState>, a: Authed) -> AppResul
 }
 
 fn parse_organisation(form: &FormData) -> Result<OrganisationInput, Error> {
-    OrganisationInput::parse(form.get("name"), form.get("kind"), form.get("municipality")).map_err(Error::Invalid)
+    OrganisationInput::parse(form.get("name"), form.get("kind"), form.get("municipality"))
+        .map_err(Error::Invalid)
 }
 
-pub async fn create_organisation(State(state): State<AppState>, a: Authed, form: FormData) -> AppResult<Response> {
+pub async fn create_organisation(
+    State(state): State<AppState>,
+    a: Authed,
+    form: FormData,
+) -> AppResult<Response> {
     let view = FormView::from_data(&form);
     let result = match parse_organisation(&form) {
         Ok(input) => organisations::create(&state.db, &a.ctx, input).await,
         Err(e) => Err(e),
     };
     match result {
-        Ok(id) => Ok(done(&format!("/admin/organisations/{id}"), "flash-saved", state.config.secure_cookies)),
+        Ok(id) => Ok(done(
+            &format!("/admin/organisations/{id}"),
+            "flash-saved",
+            state.config.secure_cookies,
+        )),
         Err(e) => {
             let view = form_failure(e, view, &a.page.tr)?;
             organisations_page(&state, a, view, StatusCode::UNPROCESSABLE_ENTITY).await
@@ -190,7 +270,10 @@ fn organisation_form(o: &organisation::Model) -> FormView {
     let mut pairs = vec![
         ("name", o.name.clone()),
         ("kind", o.kind.clone()),
-        ("municipality", o.municipality_ags.clone().unwrap_or_default()),
+        (
+            "municipality",
+            o.municipality_ags.clone().unwrap_or_default(),
+        ),
         ("version", o.version.to_string()),
     ];
     if o.active {
@@ -209,7 +292,9 @@ async fn organisation_page(
 ) -> AppResult<Response> {
     let item = organisations::get(&state.db, &a.ctx, id).await?;
     let teams = teams::list(&state.db, &a.ctx, id).await?;
-    let can_edit = a.ctx.allows(Action::ManageOrganisations, &Resource::Organisation { id });
+    let can_edit = a
+        .ctx
+        .allows(Action::ManageOrganisations, &Resource::Organisation { id });
     let page = a.page.at("admin");
     let mut page = page;
     page.title = item.name.clone();
@@ -228,41 +313,80 @@ async fn organisation_page(
     ))
 }
 
-pub async fn organisation(State(state): State<AppState>, a: Authed, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn organisation(
+    State(state): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     organisation_page(&state, a, id, None, FormView::new(), StatusCode::OK).await
 }
 
-pub async fn update_organisation(State(state): State<AppState>, a: Authed, Path(id): Path<i64>, form: FormData) -> AppResult<Response> {
+pub async fn update_organisation(
+    State(state): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> AppResult<Response> {
     let view = FormView::from_data(&form);
     let result = match (parse_organisation(&form), form.int("version")) {
-        (Ok(input), Some(v)) => organisations::update(&state.db, &a.ctx, id, input, form.checked("active"), v).await,
+        (Ok(input), Some(v)) => {
+            organisations::update(&state.db, &a.ctx, id, input, form.checked("active"), v).await
+        }
         (Err(e), _) => Err(e),
         (_, None) => Err(Error::field("form", "error-form")),
     };
     match result {
-        Ok(()) => Ok(done(&format!("/admin/organisations/{id}"), "flash-saved", state.config.secure_cookies)),
+        Ok(()) => Ok(done(
+            &format!("/admin/organisations/{id}"),
+            "flash-saved",
+            state.config.secure_cookies,
+        )),
         Err(e) => {
             let view = form_failure(e, view, &a.page.tr)?;
-            organisation_page(&state, a, id, Some(view), FormView::new(), StatusCode::UNPROCESSABLE_ENTITY).await
+            organisation_page(
+                &state,
+                a,
+                id,
+                Some(view),
+                FormView::new(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
 
-pub async fn create_team(State(state): State<AppState>, a: Authed, Path(id): Path<i64>, form: FormData) -> AppResult<Response> {
+pub async fn create_team(
+    State(state): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> AppResult<Response> {
     let view = FormView::from_data(&form);
     let result = match Name::parse(form.get("team_name")) {
         Ok(name) => teams::create(&state.db, &a.ctx, id, name).await.map(|_| ()),
         Err(key) => Err(Error::field("team_name", key)),
     };
     match result {
-        Ok(()) => Ok(done(&format!("/admin/organisations/{id}"), "flash-saved", state.config.secure_cookies)),
+        Ok(()) => Ok(done(
+            &format!("/admin/organisations/{id}"),
+            "flash-saved",
+            state.config.secure_cookies,
+        )),
         Err(e) => {
             let e = match e {
                 Error::Invalid(fe) => {
                     // The core names the field "name"; on this page the team's field is "team_name".
                     let mut mapped = FieldErrors::new();
                     for f in fe.0 {
-                        mapped.add(if f.field == "name" { "team_name" } else { f.field }, f.key);
+                        mapped.add(
+                            if f.field == "name" {
+                                "team_name"
+                            } else {
+                                f.field
+                            },
+                            f.key,
+                        );
                     }
                     Error::Invalid(mapped)
                 }
@@ -290,29 +414,55 @@ fn team_form(t: &team::Model) -> FormView {
     FormView::from_pairs(pairs)
 }
 
-pub async fn team(State(state): State<AppState>, a: Authed, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn team(
+    State(state): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let item = teams::get(&state.db, &a.ctx, id).await?;
     let form = team_form(&item);
-    Ok(render(&TeamTpl { page: a.page.at("admin").titled("team-edit-title"), item, form }))
+    Ok(render(&TeamTpl {
+        page: a.page.at("admin").titled("team-edit-title"),
+        item,
+        form,
+    }))
 }
 
-pub async fn update_team(State(state): State<AppState>, a: Authed, Path(id): Path<i64>, form: FormData) -> AppResult<Response> {
+pub async fn update_team(
+    State(state): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> AppResult<Response> {
     let view = FormView::from_data(&form);
     let result = match (Name::parse(form.get("name")), form.int("version")) {
-        (Ok(name), Some(v)) => teams::update(&state.db, &a.ctx, id, name, form.checked("active"), v).await,
+        (Ok(name), Some(v)) => {
+            teams::update(&state.db, &a.ctx, id, name, form.checked("active"), v).await
+        }
         (Err(key), _) => Err(Error::field("name", key)),
         (_, None) => Err(Error::field("form", "error-form")),
     };
     match result {
         Ok(()) => {
             let t = teams::get(&state.db, &a.ctx, id).await?;
-            Ok(done(&format!("/admin/organisations/{}", t.organisation_id), "flash-saved", state.config.secure_cookies))
+            Ok(done(
+                &format!("/admin/organisations/{}", t.organisation_id),
+                "flash-saved",
+                state.config.secure_cookies,
+            ))
         }
         Err(e) => {
             let view = form_failure(e, view, &a.page.tr)?;
             let item = teams::get(&state.db, &a.ctx, id).await?;
             let page = a.page.at("admin").titled("team-edit-title");
-            Ok(render_status(&TeamTpl { page, item, form: view }, StatusCode::UNPROCESSABLE_ENTITY))
+            Ok(render_status(
+                &TeamTpl {
+                    page,
+                    item,
+                    form: view,
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ))
         }
     }
 }

@@ -9,10 +9,10 @@ use serde::Deserialize;
 use ankommen_core::audit::{self, Filter, Page as AuditPage};
 
 use super::render;
+use crate::AppState;
 use crate::error::AppResult;
 use crate::forms::FormView;
 use crate::page::{Authed, Page};
-use crate::AppState;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct AuditQuery {
@@ -48,7 +48,11 @@ fn date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
 }
 
-pub async fn page(State(state): State<AppState>, a: Authed, Query(q): Query<AuditQuery>) -> AppResult<Response> {
+pub async fn page(
+    State(state): State<AppState>,
+    a: Authed,
+    Query(q): Query<AuditQuery>,
+) -> AppResult<Response> {
     let f = Filter {
         from: date(&q.from),
         to: date(&q.to),
@@ -80,5 +84,11 @@ pub async fn page(State(state): State<AppState>, a: Authed, Query(q): Query<Audi
         ("actor", q.actor),
         ("denied", q.denied),
     ]);
-    Ok(render(&AuditTpl { page: a.page.at("audit").titled("audit-title"), result, actions, filter, query_base }))
+    Ok(render(&AuditTpl {
+        page: a.page.at("audit").titled("audit-title"),
+        result,
+        actions,
+        filter,
+        query_base,
+    }))
 }

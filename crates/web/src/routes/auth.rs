@@ -6,17 +6,17 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use ankommen_core::auth::{self, LoginAttempt, LoginOutcome};
-use ankommen_core::setup::{self, BootstrapForm, BootstrapInput, Purpose};
 use ankommen_core::sessions::Ended;
+use ankommen_core::setup::{self, BootstrapForm, BootstrapInput, Purpose};
 use ankommen_core::types::{Locale, NewPassword};
 use ankommen_core::{Error, FieldErrors};
 
 use super::{done, form_failure, render, render_status};
+use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FormData, FormView};
 use crate::layers::{LANG_COOKIE, session_cookie, set_cookie};
 use crate::page::{Anon, Authed, Page};
-use crate::AppState;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -35,10 +35,18 @@ pub async fn login_page(anon: Anon) -> Response {
         Some(Ended::TimedOut) => Some(page.t("login-timed-out")),
         _ => None,
     };
-    render(&LoginTpl { page, form: FormView::new(), notice })
+    render(&LoginTpl {
+        page,
+        form: FormView::new(),
+        notice,
+    })
 }
 
-pub async fn login(State(state): State<AppState>, anon: Anon, form: FormData) -> AppResult<Response> {
+pub async fn login(
+    State(state): State<AppState>,
+    anon: Anon,
+    form: FormData,
+) -> AppResult<Response> {
     let attempt = LoginAttempt {
         username: form.get("username").to_string(),
         password: form.get("password").to_string(),
@@ -48,23 +56,46 @@ pub async fn login(State(state): State<AppState>, anon: Anon, form: FormData) ->
     };
     let page = anon.page.titled("login-title");
     let view = FormView::from_data(&form);
-    let outcome =
-        auth::login(&state.db, state.clock.as_ref(), &state.config.session, attempt, anon.rs.token.as_deref()).await?;
+    let outcome = auth::login(
+        &state.db,
+        state.clock.as_ref(),
+        &state.config.session,
+        attempt,
+        anon.rs.token.as_deref(),
+    )
+    .await?;
     match outcome {
         LoginOutcome::Success(s) => {
             let secure = state.config.secure_cookies;
             let mut r = Redirect::to("/").into_response();
-            r.headers_mut().append(header::SET_COOKIE, set_cookie(session_cookie(secure), &s.token, None, true, secure));
+            r.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(session_cookie(secure), &s.token, None, true, secure),
+            );
             Ok(r)
         }
         LoginOutcome::Failed => {
             let form = view.with_general(page.t("login-failed"));
-            Ok(render_status(&LoginTpl { page, form, notice: None }, StatusCode::UNAUTHORIZED))
+            Ok(render_status(
+                &LoginTpl {
+                    page,
+                    form,
+                    notice: None,
+                },
+                StatusCode::UNAUTHORIZED,
+            ))
         }
         LoginOutcome::Throttled { until } => {
             let minutes = ((until - state.clock.now()).num_seconds() + 59) / 60;
             let form = view.with_general(page.tn("login-throttled", "minutes", minutes.max(1)));
-            Ok(render_status(&LoginTpl { page, form, notice: None }, StatusCode::TOO_MANY_REQUESTS))
+            Ok(render_status(
+                &LoginTpl {
+                    page,
+                    form,
+                    notice: None,
+                },
+                StatusCode::TOO_MANY_REQUESTS,
+            ))
         }
     }
 }
@@ -73,7 +104,10 @@ pub async fn logout(State(state): State<AppState>, a: Authed) -> AppResult<Respo
     ankommen_core::sessions::logout(&state.db, &a.ctx, &a.token).await?;
     let secure = state.config.secure_cookies;
     let mut r = done("/login", "flash-logged-out", secure);
-    r.headers_mut().append(header::SET_COOKIE, set_cookie(session_cookie(secure), "", Some(0), true, secure));
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(session_cookie(secure), "", Some(0), true, secure),
+    );
     Ok(r)
 }
 
@@ -83,7 +117,13 @@ pub async fn choose_language(State(state): State<AppState>, Path(lang): Path<Str
     let mut r = Redirect::to("/login").into_response();
     r.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(LANG_COOKIE, locale.as_str(), Some(365 * 24 * 3600), true, state.config.secure_cookies),
+        set_cookie(
+            LANG_COOKIE,
+            locale.as_str(),
+            Some(365 * 24 * 3600),
+            true,
+            state.config.secure_cookies,
+        ),
     );
     r
 }
@@ -100,8 +140,18 @@ struct SetupTpl {
 
 fn setup_tpl(page: Page, purpose: &Purpose, form: FormView) -> SetupTpl {
     match purpose {
-        Purpose::Bootstrap => SetupTpl { page: page.titled("setup-bootstrap-title"), form, bootstrap: true, person: String::new(), username: String::new() },
-        Purpose::SetPassword { display_name, username, .. } => SetupTpl {
+        Purpose::Bootstrap => SetupTpl {
+            page: page.titled("setup-bootstrap-title"),
+            form,
+            bootstrap: true,
+            person: String::new(),
+            username: String::new(),
+        },
+        Purpose::SetPassword {
+            display_name,
+            username,
+            ..
+        } => SetupTpl {
             page: page.titled("setup-password-title"),
             form,
             bootstrap: false,
@@ -111,12 +161,21 @@ fn setup_tpl(page: Page, purpose: &Purpose, form: FormView) -> SetupTpl {
     }
 }
 
-pub async fn setup_page(State(state): State<AppState>, anon: Anon, Path(token): Path<String>) -> AppResult<Response> {
+pub async fn setup_page(
+    State(state): State<AppState>,
+    anon: Anon,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
     let purpose = setup::check(&state.db, state.clock.as_ref(), &token).await?;
     Ok(render(&setup_tpl(anon.page, &purpose, FormView::new())))
 }
 
-pub async fn setup(State(state): State<AppState>, anon: Anon, Path(token): Path<String>, form: FormData) -> AppResult<Response> {
+pub async fn setup(
+    State(state): State<AppState>,
+    anon: Anon,
+    Path(token): Path<String>,
+    form: FormData,
+) -> AppResult<Response> {
     let purpose = setup::check(&state.db, state.clock.as_ref(), &token).await?;
     let view = FormView::from_data(&form);
     let tr = anon.page.tr;
@@ -132,24 +191,39 @@ pub async fn setup(State(state): State<AppState>, anon: Anon, Path(token): Path<
                 password_confirm: form.get("password_confirm").into(),
             };
             match BootstrapInput::parse(&raw) {
-                Ok(input) => setup::complete_bootstrap(&state.db, state.clock.as_ref(), &token, input, rid).await.map(|_| ()),
+                Ok(input) => {
+                    setup::complete_bootstrap(&state.db, state.clock.as_ref(), &token, input, rid)
+                        .await
+                        .map(|_| ())
+                }
                 Err(e) => Err(Error::Invalid(e)),
             }
         }
-        Purpose::SetPassword { .. } => match NewPassword::parse(form.get("password"), form.get("password_confirm")) {
-            Ok(pw) => setup::set_password(&state.db, state.clock.as_ref(), &token, pw, rid).await,
-            Err(key) => {
-                let mut e = FieldErrors::new();
-                e.add("password", key);
-                Err(Error::Invalid(e))
+        Purpose::SetPassword { .. } => {
+            match NewPassword::parse(form.get("password"), form.get("password_confirm")) {
+                Ok(pw) => {
+                    setup::set_password(&state.db, state.clock.as_ref(), &token, pw, rid).await
+                }
+                Err(key) => {
+                    let mut e = FieldErrors::new();
+                    e.add("password", key);
+                    Err(Error::Invalid(e))
+                }
             }
-        },
+        }
     };
     match result {
-        Ok(()) => Ok(done("/login", "flash-password-set", state.config.secure_cookies)),
+        Ok(()) => Ok(done(
+            "/login",
+            "flash-password-set",
+            state.config.secure_cookies,
+        )),
         Err(e) => {
             let form = form_failure(e, view, &tr)?;
-            Ok(render_status(&setup_tpl(anon.page, &purpose, form), StatusCode::UNPROCESSABLE_ENTITY))
+            Ok(render_status(
+                &setup_tpl(anon.page, &purpose, form),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ))
         }
     }
 }

@@ -8,9 +8,9 @@ use ankommen_core::overview::{self, Overview};
 use ankommen_core::types::Role;
 
 use super::render;
+use crate::AppState;
 use crate::error::AppResult;
 use crate::page::{Authed, Page};
-use crate::AppState;
 
 #[derive(Template)]
 #[template(path = "home.html")]

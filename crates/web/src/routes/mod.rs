@@ -8,22 +8,22 @@ mod home;
 mod staff;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::middleware;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use ankommen_core::Error;
 
+use crate::AppState;
 use crate::error::AppError;
 use crate::forms::FormView;
 use crate::i18n::Tr;
 use crate::layers::{self, FLASH_COOKIE, set_cookie};
-use crate::AppState;
 
 /// The whole application: routes and the middleware stack, as production runs it.
 pub fn router(state: AppState) -> Router {
@@ -40,25 +40,52 @@ pub fn router(state: AppState) -> Router {
         .route("/account/sessions", get(account::sessions))
         .route("/account/sessions/{id}/end", post(account::end_session))
         .route("/admin", get(admin::index))
-        .route("/admin/municipalities", get(admin::municipalities).post(admin::create_municipality))
-        .route("/admin/municipalities/{ags}", get(admin::municipality).post(admin::update_municipality))
-        .route("/admin/organisations", get(admin::organisations).post(admin::create_organisation))
-        .route("/admin/organisations/{id}", get(admin::organisation).post(admin::update_organisation))
+        .route(
+            "/admin/municipalities",
+            get(admin::municipalities).post(admin::create_municipality),
+        )
+        .route(
+            "/admin/municipalities/{ags}",
+            get(admin::municipality).post(admin::update_municipality),
+        )
+        .route(
+            "/admin/organisations",
+            get(admin::organisations).post(admin::create_organisation),
+        )
+        .route(
+            "/admin/organisations/{id}",
+            get(admin::organisation).post(admin::update_organisation),
+        )
         .route("/admin/organisations/{id}/teams", post(admin::create_team))
-        .route("/admin/teams/{id}", get(admin::team).post(admin::update_team))
+        .route(
+            "/admin/teams/{id}",
+            get(admin::team).post(admin::update_team),
+        )
         .route("/admin/staff", get(staff::list).post(staff::create))
         .route("/admin/staff/new", get(staff::new_form))
-        .route("/admin/staff/{id}", get(staff::edit_form).post(staff::update))
+        .route(
+            "/admin/staff/{id}",
+            get(staff::edit_form).post(staff::update),
+        )
         .route("/admin/staff/{id}/setup-link", post(staff::setup_link))
         .route("/audit", get(audit::page))
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(state.clone(), layers::session_layer))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            layers::session_layer,
+        ))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/static/{file}", get(crate::assets::serve))
-        .layer(middleware::from_fn_with_state(state.clone(), layers::security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            layers::security_headers,
+        ))
         .layer(middleware::from_fn(layers::request_id_layer))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a request handler panicked");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
@@ -98,7 +125,10 @@ pub(crate) fn render_status<T: Template>(t: &T, status: StatusCode) -> Response 
 /// Redirect after a successful POST, with a short message shown on the next page.
 pub(crate) fn done(to: &str, flash_key: &str, secure: bool) -> Response {
     let mut r = Redirect::to(to).into_response();
-    r.headers_mut().append(header::SET_COOKIE, set_cookie(FLASH_COOKIE, flash_key, Some(60), true, secure));
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(FLASH_COOKIE, flash_key, Some(60), true, secure),
+    );
     r
 }
 

@@ -6,19 +6,19 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
+use ankommen_core::Error;
 use ankommen_core::municipalities;
 use ankommen_core::organisations;
 use ankommen_core::staff::{self, ListFilter, StaffDetail, StaffForm, StaffInput};
 use ankommen_core::teams;
 use ankommen_core::types::{Role, RoleSet};
-use ankommen_core::Error;
 use ankommen_store::entities::{municipality, team};
 
 use super::{done, form_failure, render, render_status};
+use crate::AppState;
 use crate::error::AppResult;
 use crate::forms::{FormData, FormView};
 use crate::page::{Authed, Page};
-use crate::AppState;
 
 #[derive(Clone, Debug)]
 pub struct Row {
@@ -55,14 +55,25 @@ pub struct ListQuery {
 }
 
 fn role_choices(page: &Page) -> Vec<(String, String)> {
-    Role::ALL.iter().map(|r| (r.as_str().to_string(), page.tr.role(*r))).collect()
+    Role::ALL
+        .iter()
+        .map(|r| (r.as_str().to_string(), page.tr.role(*r)))
+        .collect()
 }
 
 fn roles_label(page: &Page, roles: &RoleSet) -> String {
-    roles.iter().map(|r| page.tr.role(r)).collect::<Vec<_>>().join(", ")
+    roles
+        .iter()
+        .map(|r| page.tr.role(r))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<ListQuery>) -> AppResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    a: Authed,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
     let f = ListFilter {
         organisation_id: q.organisation.parse().ok(),
         team_id: None,
@@ -73,7 +84,11 @@ pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<List
     let people = staff::list(&state.db, &a.ctx, &f).await?;
     let org_names = organisations::names(&state.db).await?;
     let team_names: std::collections::HashMap<i64, String> =
-        teams::list_all_visible(&state.db, &a.ctx).await?.into_iter().map(|t| (t.id, t.name)).collect();
+        teams::list_all_visible(&state.db, &a.ctx)
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t.name))
+            .collect();
     let page = a.page.at("admin").titled("staff-title");
     let rows = people
         .iter()
@@ -81,17 +96,38 @@ pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<List
             id: d.person.id,
             display_name: d.person.display_name.clone(),
             username: d.person.username.clone(),
-            organisation: org_names.get(&d.person.organisation_id).cloned().unwrap_or_default(),
-            team: d.person.team_id.and_then(|t| team_names.get(&t).cloned()).unwrap_or_default(),
+            organisation: org_names
+                .get(&d.person.organisation_id)
+                .cloned()
+                .unwrap_or_default(),
+            team: d
+                .person
+                .team_id
+                .and_then(|t| team_names.get(&t).cloned())
+                .unwrap_or_default(),
             roles: roles_label(&page, &d.roles),
             active: d.person.active,
             pending: !d.has_password,
         })
         .collect();
-    let organisations =
-        organisations::list(&state.db, &a.ctx).await?.into_iter().map(|o| (o.id, o.name)).collect();
-    let filter = FormView::from_pairs([("q", q.q), ("organisation", q.organisation), ("role", q.role), ("inactive", q.inactive)]);
-    Ok(render(&ListTpl { roles: role_choices(&page), page, rows, organisations, filter }))
+    let organisations = organisations::list(&state.db, &a.ctx)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let filter = FormView::from_pairs([
+        ("q", q.q),
+        ("organisation", q.organisation),
+        ("role", q.role),
+        ("inactive", q.inactive),
+    ]);
+    Ok(render(&ListTpl {
+        roles: role_choices(&page),
+        page,
+        rows,
+        organisations,
+        filter,
+    }))
 }
 
 #[derive(Template)]
@@ -117,12 +153,22 @@ async fn form_page(
     status: StatusCode,
 ) -> AppResult<Response> {
     let organisations = organisations::list(&state.db, &a.ctx).await?;
-    let org_names: std::collections::HashMap<i64, String> = organisations.iter().map(|o| (o.id, o.name.clone())).collect();
+    let org_names: std::collections::HashMap<i64, String> = organisations
+        .iter()
+        .map(|o| (o.id, o.name.clone()))
+        .collect();
     let teams: Vec<team::Model> = teams::list_all_visible(&state.db, &a.ctx).await?;
     let teams = teams
         .into_iter()
         .map(|t| {
-            let label = format!("{} – {}", org_names.get(&t.organisation_id).cloned().unwrap_or_default(), t.name);
+            let label = format!(
+                "{} – {}",
+                org_names
+                    .get(&t.organisation_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                t.name
+            );
             (t.id, label, t.organisation_id)
         })
         .collect();
@@ -148,7 +194,15 @@ async fn form_page(
 
 pub async fn new_form(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
     let org = a.ctx.actor.organisation_id.to_string();
-    form_page(&state, a, None, FormView::from_pairs([("organisation_id", org), ("locale", "de".into())]), None, StatusCode::OK).await
+    form_page(
+        &state,
+        a,
+        None,
+        FormView::from_pairs([("organisation_id", org), ("locale", "de".into())]),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 fn parse(form: &FormData) -> Result<StaffInput, Error> {
@@ -166,7 +220,11 @@ fn parse(form: &FormData) -> Result<StaffInput, Error> {
     StaffInput::parse(&raw).map_err(Error::Invalid)
 }
 
-pub async fn create(State(state): State<AppState>, a: Authed, form: FormData) -> AppResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    a: Authed,
+    form: FormData,
+) -> AppResult<Response> {
     let view = FormView::from_data(&form);
     let result = match parse(&form) {
         Ok(input) => staff::create(&state.db, &a.ctx, input).await,
@@ -179,11 +237,27 @@ pub async fn create(State(state): State<AppState>, a: Authed, form: FormData) ->
             let form = person_form(&person);
             let mut page_a = a;
             page_a.page.flash = Some(page_a.page.t("flash-staff-created"));
-            form_page(&state, page_a, Some(person), form, Some(format!("/setup/{token}")), StatusCode::CREATED).await
+            form_page(
+                &state,
+                page_a,
+                Some(person),
+                form,
+                Some(format!("/setup/{token}")),
+                StatusCode::CREATED,
+            )
+            .await
         }
         Err(e) => {
             let view = form_failure(e, view, &a.page.tr)?;
-            form_page(&state, a, None, view, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            form_page(
+                &state,
+                a,
+                None,
+                view,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
@@ -195,45 +269,96 @@ fn person_form(d: &StaffDetail) -> FormView {
         ("display_name".into(), p.display_name.clone()),
         ("email".into(), p.email.clone().unwrap_or_default()),
         ("organisation_id".into(), p.organisation_id.to_string()),
-        ("team_id".into(), p.team_id.map(|t| t.to_string()).unwrap_or_default()),
+        (
+            "team_id".into(),
+            p.team_id.map(|t| t.to_string()).unwrap_or_default(),
+        ),
         ("locale".into(), p.locale.clone()),
-        ("fte".into(), p.fte.map(|f| f.to_string().replace('.', ",")).unwrap_or_default()),
+        (
+            "fte".into(),
+            p.fte
+                .map(|f| f.to_string().replace('.', ","))
+                .unwrap_or_default(),
+        ),
         ("version".into(), p.version.to_string()),
     ];
     if p.active {
         pairs.push(("active".into(), "on".into()));
     }
-    pairs.extend(d.roles.iter().map(|r| ("roles".to_string(), r.as_str().to_string())));
-    pairs.extend(d.municipalities.iter().map(|m| ("municipalities".to_string(), m.clone())));
+    pairs.extend(
+        d.roles
+            .iter()
+            .map(|r| ("roles".to_string(), r.as_str().to_string())),
+    );
+    pairs.extend(
+        d.municipalities
+            .iter()
+            .map(|m| ("municipalities".to_string(), m.clone())),
+    );
     FormView::from_pairs(pairs)
 }
 
-pub async fn edit_form(State(state): State<AppState>, a: Authed, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn edit_form(
+    State(state): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let person = staff::get(&state.db, &a.ctx, id).await?;
     let form = person_form(&person);
     form_page(&state, a, Some(person), form, None, StatusCode::OK).await
 }
 
-pub async fn update(State(state): State<AppState>, a: Authed, Path(id): Path<i64>, form: FormData) -> AppResult<Response> {
+pub async fn update(
+    State(state): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> AppResult<Response> {
     let view = FormView::from_data(&form);
     let result = match (parse(&form), form.int("version")) {
-        (Ok(input), Some(v)) => staff::update(&state.db, &a.ctx, id, input, form.checked("active"), v).await,
+        (Ok(input), Some(v)) => {
+            staff::update(&state.db, &a.ctx, id, input, form.checked("active"), v).await
+        }
         (Err(e), _) => Err(e),
         (_, None) => Err(Error::field("form", "error-form")),
     };
     match result {
-        Ok(()) => Ok(done(&format!("/admin/staff/{id}"), "flash-saved", state.config.secure_cookies)),
+        Ok(()) => Ok(done(
+            &format!("/admin/staff/{id}"),
+            "flash-saved",
+            state.config.secure_cookies,
+        )),
         Err(e) => {
             let view = form_failure(e, view, &a.page.tr)?;
             let person = staff::get(&state.db, &a.ctx, id).await?;
-            form_page(&state, a, Some(person), view, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            form_page(
+                &state,
+                a,
+                Some(person),
+                view,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
 
-pub async fn setup_link(State(state): State<AppState>, a: Authed, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn setup_link(
+    State(state): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let token = staff::issue_setup_link(&state.db, &a.ctx, id).await?;
     let person = staff::get(&state.db, &a.ctx, id).await?;
     let form = person_form(&person);
-    form_page(&state, a, Some(person), form, Some(format!("/setup/{token}")), StatusCode::OK).await
+    form_page(
+        &state,
+        a,
+        Some(person),
+        form,
+        Some(format!("/setup/{token}")),
+        StatusCode::OK,
+    )
+    .await
 }

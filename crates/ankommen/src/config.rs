@@ -1,0 +1,1164 @@
+//! Settings of the binary and where they come from.
+//!
+//! Precedence, lowest first: built-in defaults < TOML file (`--config FILE` or `ANKOMMEN_CONFIG`)
+//! < environment (`ANKOMMEN_*`, or `ANKOMMEN_*_FILE` naming a file that holds the value) < flags.
+//!
+//! [`resolve`] is a pure function of the parsed flags, an explicit environment map and a
+//! file-reading function, so tests never touch the process environment or the disk.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Duration as StdDuration;
+
+use ankommen_core::sessions::SessionPolicy;
+use ankommen_store::connect::{Backend, backend_of, sqlite_url_for};
+use ankommen_web::WebConfig;
+use serde::Deserialize;
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+pub const DEFAULT_DATA_DIR: &str = "./data";
+pub const DEFAULT_LOG: &str = "info,sqlx=warn";
+pub const DEFAULT_IDLE_TIMEOUT_MINUTES: u32 = 30;
+pub const DEFAULT_ABSOLUTE_TIMEOUT_HOURS: u32 = 10;
+pub const DEFAULT_MAX_CONNECTIONS: u32 = 8;
+pub const DEFAULT_REQUEST_TIMEOUT_SECONDS: u64 = 30;
+
+/// The SQLite file in the data directory used when no database URL is configured.
+pub const DATABASE_FILE: &str = "ankommen.sqlite";
+
+/// The environment variable naming the config file.
+pub const ENV_CONFIG: &str = "ANKOMMEN_CONFIG";
+pub const ENV_LISTEN: &str = "ANKOMMEN_LISTEN";
+pub const ENV_DATA_DIR: &str = "ANKOMMEN_DATA_DIR";
+pub const ENV_DATABASE_URL: &str = "ANKOMMEN_DATABASE_URL";
+pub const ENV_PUBLIC_URL: &str = "ANKOMMEN_PUBLIC_URL";
+pub const ENV_SECURE_COOKIES: &str = "ANKOMMEN_SECURE_COOKIES";
+pub const ENV_IDLE_TIMEOUT_MINUTES: &str = "ANKOMMEN_IDLE_TIMEOUT_MINUTES";
+pub const ENV_ABSOLUTE_TIMEOUT_HOURS: &str = "ANKOMMEN_ABSOLUTE_TIMEOUT_HOURS";
+pub const ENV_TRUSTED_PROXIES: &str = "ANKOMMEN_TRUSTED_PROXIES";
+pub const ENV_LOG: &str = "ANKOMMEN_LOG";
+pub const ENV_MAX_CONNECTIONS: &str = "ANKOMMEN_MAX_CONNECTIONS";
+pub const ENV_REQUEST_TIMEOUT_SECONDS: &str = "ANKOMMEN_REQUEST_TIMEOUT_SECONDS";
+
+/// Upper bounds that keep durations and pool sizes sane (and chrono arithmetic far from overflow).
+const MAX_IDLE_TIMEOUT_MINUTES: u32 = 60 * 24 * 365;
+const MAX_ABSOLUTE_TIMEOUT_HOURS: u32 = 24 * 365;
+const MAX_MAX_CONNECTIONS: u32 = 1000;
+const MAX_REQUEST_TIMEOUT_SECONDS: u32 = 3600;
+
+/// The settings given as command-line flags (the highest layer).
+#[derive(Clone, Debug, Default)]
+pub struct Flags {
+    pub listen: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub config: Option<PathBuf>,
+    pub public_url: Option<String>,
+}
+
+/// Whether session cookies carry the `Secure` attribute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SecureCookies {
+    /// On exactly when the public URL is https.
+    Auto,
+    On,
+    Off,
+}
+
+/// The resolved settings.
+#[derive(Clone, PartialEq)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    /// The database URL as configured; `None` means the SQLite file in the data directory.
+    /// May contain a password: never print or log it.
+    pub database_url: Option<String>,
+    /// The backend of [`Config::database_url`] (checked while resolving).
+    pub backend: Backend,
+    /// The address people use to reach the application, without a trailing slash.
+    pub public_url: Option<String>,
+    pub secure_cookies: bool,
+    pub idle_timeout_minutes: u32,
+    pub absolute_timeout_hours: u32,
+    pub trusted_proxies: Vec<IpAddr>,
+    /// The log filter as configured; `None` means the default.
+    pub log: Option<String>,
+    pub max_connections: u32,
+    pub request_timeout_seconds: u64,
+    /// The config file that was read, if any.
+    pub config_file: Option<PathBuf>,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field(
+                "database_url",
+                &self.database_url.as_ref().map(|_| "<redacted>"),
+            )
+            .field("backend", &self.backend)
+            .field("public_url", &self.public_url)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("idle_timeout_minutes", &self.idle_timeout_minutes)
+            .field("absolute_timeout_hours", &self.absolute_timeout_hours)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("log", &self.log)
+            .field("max_connections", &self.max_connections)
+            .field("request_timeout_seconds", &self.request_timeout_seconds)
+            .field("config_file", &self.config_file)
+            .finish()
+    }
+}
+
+impl Config {
+    /// The database URL to connect to (the configured one, or the SQLite file in the data directory).
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| sqlite_url_for(&self.data_dir, DATABASE_FILE))
+    }
+
+    /// The base of links printed for people: the public URL, or `http://<listen>`.
+    pub fn base_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen))
+    }
+
+    pub fn session_policy(&self) -> SessionPolicy {
+        SessionPolicy {
+            idle: chrono::Duration::minutes(i64::from(self.idle_timeout_minutes)),
+            absolute: chrono::Duration::hours(i64::from(self.absolute_timeout_hours)),
+        }
+    }
+
+    pub fn web_config(&self, demo: bool) -> WebConfig {
+        WebConfig {
+            session: self.session_policy(),
+            secure_cookies: self.secure_cookies,
+            demo,
+            trusted_proxies: self.trusted_proxies.clone(),
+            request_timeout: StdDuration::from_secs(self.request_timeout_seconds),
+        }
+    }
+}
+
+/// Why the settings could not be resolved. Each message is one line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the config file {path}: {reason}")]
+    ReadConfigFile { path: String, reason: String },
+    #[error("config file {path}: {message}")]
+    ConfigFileSyntax { path: String, message: String },
+    #[error("both {name} and {name}_FILE are set; set only one of them")]
+    BothSet { name: &'static str },
+    #[error("cannot read {name}_FILE ({path}): {reason}")]
+    ReadSecretFile {
+        name: &'static str,
+        path: String,
+        reason: String,
+    },
+    #[error("{name}_FILE ({path}) is empty")]
+    EmptySecretFile { name: &'static str, path: String },
+    /// A value that does not parse; `origin` names where it came from (a flag, a variable, a key).
+    #[error("{origin}: {problem}")]
+    Invalid { origin: String, problem: String },
+}
+
+/// A function that reads a whole text file (the config file, `*_FILE` secrets).
+pub type ReadFile<'a> = &'a dyn Fn(&Path) -> std::io::Result<String>;
+
+/// Reads a file from disk; the reader used outside tests.
+pub fn read_from_disk(path: &Path) -> std::io::Result<String> {
+    std::fs::read_to_string(path)
+}
+
+/// The `ANKOMMEN_*` variables of the process environment. Values that are not valid Unicode are
+/// converted lossily (and then fail to parse with a clear message instead of being ignored).
+pub fn process_env() -> HashMap<String, String> {
+    std::env::vars_os()
+        .filter_map(|(k, v)| {
+            let k = k.into_string().ok()?;
+            k.starts_with("ANKOMMEN_")
+                .then(|| (k, v.to_string_lossy().into_owned()))
+        })
+        .collect()
+}
+
+/// Resolves the settings from flags, environment and config file over the defaults.
+pub fn resolve(
+    flags: &Flags,
+    env: &HashMap<String, String>,
+    read: ReadFile<'_>,
+) -> Result<Config, ConfigError> {
+    let config_file = flags.config.clone().or_else(|| {
+        env.get(ENV_CONFIG)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    });
+    let file_layer = match &config_file {
+        Some(path) => {
+            let text = read(path).map_err(|e| ConfigError::ReadConfigFile {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            file_layer(path, &text)?
+        }
+        None => Layer::default(),
+    };
+    let env_layer = env_layer(env, read)?;
+    let flag_layer = flag_layer(flags)?;
+    let merged = flag_layer.over(env_layer).over(file_layer);
+    finish(merged, config_file)
+}
+
+/// One source's settings; `None` where the source says nothing.
+#[derive(Debug, Default)]
+struct Layer {
+    listen: Option<SocketAddr>,
+    data_dir: Option<PathBuf>,
+    /// The URL and where it came from (for error messages that must not echo the URL).
+    database_url: Option<(String, String)>,
+    public_url: Option<String>,
+    secure_cookies: Option<SecureCookies>,
+    idle_timeout_minutes: Option<u32>,
+    absolute_timeout_hours: Option<u32>,
+    trusted_proxies: Option<Vec<IpAddr>>,
+    log: Option<String>,
+    max_connections: Option<u32>,
+    request_timeout_seconds: Option<u64>,
+}
+
+impl Layer {
+    /// This layer's values where it has them, `lower`'s elsewhere.
+    fn over(self, lower: Layer) -> Layer {
+        Layer {
+            listen: self.listen.or(lower.listen),
+            data_dir: self.data_dir.or(lower.data_dir),
+            database_url: self.database_url.or(lower.database_url),
+            public_url: self.public_url.or(lower.public_url),
+            secure_cookies: self.secure_cookies.or(lower.secure_cookies),
+            idle_timeout_minutes: self.idle_timeout_minutes.or(lower.idle_timeout_minutes),
+            absolute_timeout_hours: self.absolute_timeout_hours.or(lower.absolute_timeout_hours),
+            trusted_proxies: self.trusted_proxies.or(lower.trusted_proxies),
+            log: self.log.or(lower.log),
+            max_connections: self.max_connections.or(lower.max_connections),
+            request_timeout_seconds: self
+                .request_timeout_seconds
+                .or(lower.request_timeout_seconds),
+        }
+    }
+}
+
+fn finish(m: Layer, config_file: Option<PathBuf>) -> Result<Config, ConfigError> {
+    let data_dir = m
+        .data_dir
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+    let (database_url, backend) = match m.database_url {
+        Some((url, origin)) => {
+            let backend = backend_of(&url).map_err(|e| invalid(&origin, e.to_string()))?;
+            (Some(url), backend)
+        }
+        None => (None, Backend::Sqlite),
+    };
+    let secure_cookies = match m.secure_cookies.unwrap_or(SecureCookies::Auto) {
+        SecureCookies::On => true,
+        SecureCookies::Off => false,
+        SecureCookies::Auto => m
+            .public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://")),
+    };
+    let listen = match m.listen {
+        Some(l) => l,
+        None => parse_listen("default", DEFAULT_LISTEN)?,
+    };
+    Ok(Config {
+        listen,
+        data_dir,
+        database_url,
+        backend,
+        public_url: m.public_url,
+        secure_cookies,
+        idle_timeout_minutes: m
+            .idle_timeout_minutes
+            .unwrap_or(DEFAULT_IDLE_TIMEOUT_MINUTES),
+        absolute_timeout_hours: m
+            .absolute_timeout_hours
+            .unwrap_or(DEFAULT_ABSOLUTE_TIMEOUT_HOURS),
+        trusted_proxies: m.trusted_proxies.unwrap_or_default(),
+        log: m.log,
+        max_connections: m.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS),
+        request_timeout_seconds: m
+            .request_timeout_seconds
+            .unwrap_or(DEFAULT_REQUEST_TIMEOUT_SECONDS),
+        config_file,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The layers
+
+/// The TOML file: keys are exactly the setting names.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<String>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    public_url: Option<String>,
+    /// `true`, `false` or `"auto"`.
+    secure_cookies: Option<toml::Value>,
+    idle_timeout_minutes: Option<i64>,
+    absolute_timeout_hours: Option<i64>,
+    trusted_proxies: Option<Vec<String>>,
+    log: Option<String>,
+    max_connections: Option<i64>,
+    request_timeout_seconds: Option<i64>,
+}
+
+fn file_layer(path: &Path, text: &str) -> Result<Layer, ConfigError> {
+    let shown = path.display().to_string();
+    let f: FileConfig = toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| line_of(text, s.start));
+        let message = one_line(e.message());
+        ConfigError::ConfigFileSyntax {
+            path: shown.clone(),
+            message: match line {
+                Some(l) => format!("line {l}: {message}"),
+                None => message,
+            },
+        }
+    })?;
+    let origin = |key: &str| format!("config file {shown}: {key}");
+    Ok(Layer {
+        listen: f
+            .listen
+            .map(|v| parse_listen(&origin("listen"), &v))
+            .transpose()?,
+        data_dir: f
+            .data_dir
+            .map(|v| parse_data_dir(&origin("data_dir"), v))
+            .transpose()?,
+        database_url: f.database_url.map(|v| (v, origin("database_url"))),
+        public_url: f
+            .public_url
+            .map(|v| parse_public_url(&origin("public_url"), &v))
+            .transpose()?,
+        secure_cookies: f
+            .secure_cookies
+            .map(|v| match v {
+                toml::Value::Boolean(true) => Ok(SecureCookies::On),
+                toml::Value::Boolean(false) => Ok(SecureCookies::Off),
+                toml::Value::String(s) => parse_secure_cookies(&origin("secure_cookies"), &s),
+                _ => Err(invalid(
+                    &origin("secure_cookies"),
+                    "must be true, false or \"auto\"",
+                )),
+            })
+            .transpose()?,
+        idle_timeout_minutes: f
+            .idle_timeout_minutes
+            .map(|v| in_range_u32(&origin("idle_timeout_minutes"), v, MAX_IDLE_TIMEOUT_MINUTES))
+            .transpose()?,
+        absolute_timeout_hours: f
+            .absolute_timeout_hours
+            .map(|v| {
+                in_range_u32(
+                    &origin("absolute_timeout_hours"),
+                    v,
+                    MAX_ABSOLUTE_TIMEOUT_HOURS,
+                )
+            })
+            .transpose()?,
+        trusted_proxies: f
+            .trusted_proxies
+            .map(|list| {
+                list.iter()
+                    .map(|a| parse_ip(&origin("trusted_proxies"), a))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?,
+        log: f.log,
+        max_connections: f
+            .max_connections
+            .map(|v| in_range_u32(&origin("max_connections"), v, MAX_MAX_CONNECTIONS))
+            .transpose()?,
+        request_timeout_seconds: f
+            .request_timeout_seconds
+            .map(|v| {
+                in_range_u32(
+                    &origin("request_timeout_seconds"),
+                    v,
+                    MAX_REQUEST_TIMEOUT_SECONDS,
+                )
+                .map(u64::from)
+            })
+            .transpose()?,
+    })
+}
+
+/// An environment variable's value, from `NAME` or from the file named by `NAME_FILE`, with the
+/// name of the variable it came from. Empty variables count as unset.
+fn env_value(
+    env: &HashMap<String, String>,
+    name: &'static str,
+    read: ReadFile<'_>,
+) -> Result<Option<(String, String)>, ConfigError> {
+    let file_name = format!("{name}_FILE");
+    let direct = env.get(name).filter(|v| !v.is_empty());
+    let file = env.get(&file_name).filter(|v| !v.is_empty());
+    match (direct, file) {
+        (Some(_), Some(_)) => Err(ConfigError::BothSet { name }),
+        (Some(v), None) => Ok(Some((v.clone(), name.to_string()))),
+        (None, Some(path)) => {
+            let text = read(Path::new(path)).map_err(|e| ConfigError::ReadSecretFile {
+                name,
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
+            let value = trim_one_newline(&text).to_string();
+            if value.is_empty() {
+                return Err(ConfigError::EmptySecretFile {
+                    name,
+                    path: path.clone(),
+                });
+            }
+            Ok(Some((value, file_name)))
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+fn env_layer(env: &HashMap<String, String>, read: ReadFile<'_>) -> Result<Layer, ConfigError> {
+    let get = |name: &'static str| env_value(env, name, read);
+    Ok(Layer {
+        listen: get(ENV_LISTEN)?
+            .map(|(v, o)| parse_listen(&o, &v))
+            .transpose()?,
+        data_dir: get(ENV_DATA_DIR)?
+            .map(|(v, o)| parse_data_dir(&o, PathBuf::from(v)))
+            .transpose()?,
+        database_url: get(ENV_DATABASE_URL)?,
+        public_url: get(ENV_PUBLIC_URL)?
+            .map(|(v, o)| parse_public_url(&o, &v))
+            .transpose()?,
+        secure_cookies: get(ENV_SECURE_COOKIES)?
+            .map(|(v, o)| parse_secure_cookies(&o, &v))
+            .transpose()?,
+        idle_timeout_minutes: get(ENV_IDLE_TIMEOUT_MINUTES)?
+            .map(|(v, o)| parse_u32(&o, &v, MAX_IDLE_TIMEOUT_MINUTES))
+            .transpose()?,
+        absolute_timeout_hours: get(ENV_ABSOLUTE_TIMEOUT_HOURS)?
+            .map(|(v, o)| parse_u32(&o, &v, MAX_ABSOLUTE_TIMEOUT_HOURS))
+            .transpose()?,
+        trusted_proxies: get(ENV_TRUSTED_PROXIES)?
+            .map(|(v, o)| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(|a| parse_ip(&o, a))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?,
+        log: get(ENV_LOG)?.map(|(v, _)| v),
+        max_connections: get(ENV_MAX_CONNECTIONS)?
+            .map(|(v, o)| parse_u32(&o, &v, MAX_MAX_CONNECTIONS))
+            .transpose()?,
+        request_timeout_seconds: get(ENV_REQUEST_TIMEOUT_SECONDS)?
+            .map(|(v, o)| parse_u32(&o, &v, MAX_REQUEST_TIMEOUT_SECONDS).map(u64::from))
+            .transpose()?,
+    })
+}
+
+fn flag_layer(flags: &Flags) -> Result<Layer, ConfigError> {
+    Ok(Layer {
+        listen: flags
+            .listen
+            .as_deref()
+            .map(|v| parse_listen("--listen", v))
+            .transpose()?,
+        data_dir: flags
+            .data_dir
+            .clone()
+            .map(|v| parse_data_dir("--data-dir", v))
+            .transpose()?,
+        database_url: flags
+            .database_url
+            .clone()
+            .map(|v| (v, "--database-url".to_string())),
+        public_url: flags
+            .public_url
+            .as_deref()
+            .map(|v| parse_public_url("--public-url", v))
+            .transpose()?,
+        ..Layer::default()
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Value parsers
+
+fn invalid(origin: &str, problem: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        origin: origin.to_string(),
+        problem: problem.into(),
+    }
+}
+
+fn parse_listen(origin: &str, v: &str) -> Result<SocketAddr, ConfigError> {
+    v.trim().parse::<SocketAddr>().map_err(|_| {
+        invalid(
+            origin,
+            format!(
+                "invalid listen address '{v}' (expected IP:PORT, e.g. 127.0.0.1:8080 or [::1]:8080)"
+            ),
+        )
+    })
+}
+
+fn parse_data_dir(origin: &str, v: PathBuf) -> Result<PathBuf, ConfigError> {
+    if v.as_os_str().is_empty() {
+        return Err(invalid(origin, "the data directory must not be empty"));
+    }
+    Ok(v)
+}
+
+fn parse_public_url(origin: &str, v: &str) -> Result<String, ConfigError> {
+    let t = v.trim().trim_end_matches('/');
+    let host = t
+        .strip_prefix("https://")
+        .or_else(|| t.strip_prefix("http://"));
+    match host {
+        Some(h) if !h.is_empty() && !h.chars().any(|c| c.is_whitespace() || c.is_control()) => {
+            Ok(t.to_string())
+        }
+        _ => Err(invalid(
+            origin,
+            format!(
+                "invalid public URL '{v}' (expected http://HOST or https://HOST, e.g. https://ankommen.example.org)"
+            ),
+        )),
+    }
+}
+
+fn parse_secure_cookies(origin: &str, v: &str) -> Result<SecureCookies, ConfigError> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "auto" => Ok(SecureCookies::Auto),
+        "true" | "yes" | "on" | "1" => Ok(SecureCookies::On),
+        "false" | "no" | "off" | "0" => Ok(SecureCookies::Off),
+        _ => Err(invalid(
+            origin,
+            format!("invalid value '{v}' (expected auto, true or false)"),
+        )),
+    }
+}
+
+fn parse_u32(origin: &str, v: &str, max: u32) -> Result<u32, ConfigError> {
+    let n: i64 = v
+        .trim()
+        .parse()
+        .map_err(|_| invalid(origin, format!("'{v}' is not a whole number")))?;
+    in_range_u32(origin, n, max)
+}
+
+fn in_range_u32(origin: &str, n: i64, max: u32) -> Result<u32, ConfigError> {
+    u32::try_from(n)
+        .ok()
+        .filter(|n| (1..=max).contains(n))
+        .ok_or_else(|| invalid(origin, format!("{n} is out of range (allowed: 1 to {max})")))
+}
+
+fn parse_ip(origin: &str, v: &str) -> Result<IpAddr, ConfigError> {
+    v.trim().parse::<IpAddr>().map_err(|_| {
+        invalid(
+            origin,
+            format!("invalid IP address '{v}' (expected e.g. 10.0.0.1 or fd00::1)"),
+        )
+    })
+}
+
+/// Removes one trailing line break (`\n` or `\r\n`), as editors and `echo` add one.
+pub fn trim_one_newline(s: &str) -> &str {
+    match s.strip_suffix('\n') {
+        Some(rest) => rest.strip_suffix('\r').unwrap_or(rest),
+        None => s,
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset)
+        .map_or(1, |before| before.matches('\n').count() + 1)
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fake file system for the reader.
+    fn files(list: &[(&str, &str)]) -> impl Fn(&Path) -> std::io::Result<String> {
+        let map: HashMap<PathBuf, String> = list
+            .iter()
+            .map(|(p, t)| (PathBuf::from(p), (*t).to_string()))
+            .collect();
+        move |p: &Path| {
+            map.get(p).cloned().ok_or_else(|| {
+                std::io::Error::new(std::io::ErrorKind::NotFound, "No such file or directory")
+            })
+        }
+    }
+
+    fn env(list: &[(&str, &str)]) -> HashMap<String, String> {
+        list.iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect()
+    }
+
+    fn run(
+        flags: &Flags,
+        env_list: &[(&str, &str)],
+        file_list: &[(&str, &str)],
+    ) -> Result<Config, ConfigError> {
+        let read = files(file_list);
+        resolve(flags, &env(env_list), &read)
+    }
+
+    fn addr(s: &str) -> SocketAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn defaults_when_nothing_is_set() {
+        let c = run(&Flags::default(), &[], &[]).unwrap();
+        assert_eq!(c.listen, addr("127.0.0.1:8080"));
+        assert_eq!(c.data_dir, PathBuf::from("./data"));
+        assert_eq!(c.database_url, None);
+        assert_eq!(c.database_url(), "sqlite://./data/ankommen.sqlite");
+        assert_eq!(c.backend, Backend::Sqlite);
+        assert_eq!(c.public_url, None);
+        assert_eq!(c.base_url(), "http://127.0.0.1:8080");
+        assert!(!c.secure_cookies);
+        assert_eq!(c.idle_timeout_minutes, 30);
+        assert_eq!(c.absolute_timeout_hours, 10);
+        assert!(c.trusted_proxies.is_empty());
+        assert_eq!(c.log, None);
+        assert_eq!(c.max_connections, 8);
+        assert_eq!(c.request_timeout_seconds, 30);
+        assert_eq!(c.config_file, None);
+        let w = c.web_config(false);
+        assert_eq!(w.session.idle, chrono::Duration::minutes(30));
+        assert_eq!(w.session.absolute, chrono::Duration::hours(10));
+        assert_eq!(w.request_timeout, StdDuration::from_secs(30));
+        assert!(!w.demo);
+    }
+
+    const FULL_FILE: &str = r#"
+listen = "127.0.0.1:1001"
+data_dir = "/file/data"
+database_url = "sqlite:///file/db.sqlite"
+public_url = "https://file.example/"
+secure_cookies = false
+idle_timeout_minutes = 11
+absolute_timeout_hours = 12
+trusted_proxies = ["10.0.0.1", "fd00::1"]
+log = "debug"
+max_connections = 13
+request_timeout_seconds = 14
+"#;
+
+    #[test]
+    fn file_only_values_come_from_the_file() {
+        let flags = Flags {
+            config: Some("/etc/ankommen.toml".into()),
+            ..Flags::default()
+        };
+        let c = run(&flags, &[], &[("/etc/ankommen.toml", FULL_FILE)]).unwrap();
+        assert_eq!(c.listen, addr("127.0.0.1:1001"));
+        assert_eq!(c.data_dir, PathBuf::from("/file/data"));
+        assert_eq!(c.database_url.as_deref(), Some("sqlite:///file/db.sqlite"));
+        assert_eq!(c.public_url.as_deref(), Some("https://file.example"));
+        assert!(!c.secure_cookies, "explicit false beats auto");
+        assert_eq!(c.idle_timeout_minutes, 11);
+        assert_eq!(c.absolute_timeout_hours, 12);
+        assert_eq!(
+            c.trusted_proxies,
+            vec![
+                "10.0.0.1".parse::<IpAddr>().unwrap(),
+                "fd00::1".parse().unwrap()
+            ]
+        );
+        assert_eq!(c.log.as_deref(), Some("debug"));
+        assert_eq!(c.max_connections, 13);
+        assert_eq!(c.request_timeout_seconds, 14);
+        assert_eq!(c.config_file, Some(PathBuf::from("/etc/ankommen.toml")));
+    }
+
+    #[test]
+    fn config_file_may_be_named_by_the_environment() {
+        let c = run(
+            &Flags::default(),
+            &[("ANKOMMEN_CONFIG", "/env.toml")],
+            &[("/env.toml", "listen = \"127.0.0.1:1002\"\n")],
+        )
+        .unwrap();
+        assert_eq!(c.listen, addr("127.0.0.1:1002"));
+        // The flag names the file when both do.
+        let flags = Flags {
+            config: Some("/flag.toml".into()),
+            ..Flags::default()
+        };
+        let c = run(
+            &flags,
+            &[("ANKOMMEN_CONFIG", "/env.toml")],
+            &[
+                ("/env.toml", "listen = \"127.0.0.1:1002\"\n"),
+                ("/flag.toml", "listen = \"127.0.0.1:1003\"\n"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.listen, addr("127.0.0.1:1003"));
+    }
+
+    const FULL_ENV: &[(&str, &str)] = &[
+        ("ANKOMMEN_LISTEN", "127.0.0.1:2001"),
+        ("ANKOMMEN_DATA_DIR", "/env/data"),
+        ("ANKOMMEN_DATABASE_URL", "postgres://env@db/env"),
+        ("ANKOMMEN_PUBLIC_URL", "http://env.example"),
+        ("ANKOMMEN_SECURE_COOKIES", "true"),
+        ("ANKOMMEN_IDLE_TIMEOUT_MINUTES", "21"),
+        ("ANKOMMEN_ABSOLUTE_TIMEOUT_HOURS", "22"),
+        ("ANKOMMEN_TRUSTED_PROXIES", "192.168.1.1, 192.168.1.2"),
+        ("ANKOMMEN_LOG", "warn"),
+        ("ANKOMMEN_MAX_CONNECTIONS", "23"),
+        ("ANKOMMEN_REQUEST_TIMEOUT_SECONDS", "24"),
+    ];
+
+    #[test]
+    fn environment_beats_the_file() {
+        let flags = Flags {
+            config: Some("/c.toml".into()),
+            ..Flags::default()
+        };
+        let c = run(&flags, FULL_ENV, &[("/c.toml", FULL_FILE)]).unwrap();
+        assert_eq!(c.listen, addr("127.0.0.1:2001"));
+        assert_eq!(c.data_dir, PathBuf::from("/env/data"));
+        assert_eq!(c.database_url.as_deref(), Some("postgres://env@db/env"));
+        assert_eq!(c.backend, Backend::Postgres);
+        assert_eq!(c.public_url.as_deref(), Some("http://env.example"));
+        assert!(
+            c.secure_cookies,
+            "explicit true beats auto with an http URL"
+        );
+        assert_eq!(c.idle_timeout_minutes, 21);
+        assert_eq!(c.absolute_timeout_hours, 22);
+        assert_eq!(
+            c.trusted_proxies,
+            vec![
+                "192.168.1.1".parse::<IpAddr>().unwrap(),
+                "192.168.1.2".parse().unwrap()
+            ]
+        );
+        assert_eq!(c.log.as_deref(), Some("warn"));
+        assert_eq!(c.max_connections, 23);
+        assert_eq!(c.request_timeout_seconds, 24);
+    }
+
+    #[test]
+    fn flags_beat_environment_file_and_defaults() {
+        let flags = Flags {
+            listen: Some("127.0.0.1:3001".into()),
+            data_dir: Some("/flag/data".into()),
+            database_url: Some("sqlite:///flag/db.sqlite".into()),
+            config: Some("/c.toml".into()),
+            public_url: Some("https://flag.example".into()),
+        };
+        let c = run(&flags, FULL_ENV, &[("/c.toml", FULL_FILE)]).unwrap();
+        assert_eq!(c.listen, addr("127.0.0.1:3001"));
+        assert_eq!(c.data_dir, PathBuf::from("/flag/data"));
+        assert_eq!(c.database_url.as_deref(), Some("sqlite:///flag/db.sqlite"));
+        assert_eq!(c.backend, Backend::Sqlite);
+        assert_eq!(c.public_url.as_deref(), Some("https://flag.example"));
+        assert_eq!(c.base_url(), "https://flag.example");
+        // Settings without a flag still come from the environment.
+        assert_eq!(c.max_connections, 23);
+    }
+
+    #[test]
+    fn each_layer_fills_only_what_it_sets() {
+        // listen: all four layers; data_dir: file + env; public_url: file only; log: none.
+        let flags = Flags {
+            listen: Some("127.0.0.1:3001".into()),
+            config: Some("/c.toml".into()),
+            ..Flags::default()
+        };
+        let c = run(
+            &flags,
+            &[("ANKOMMEN_LISTEN", "127.0.0.1:2001"), ("ANKOMMEN_DATA_DIR", "/env/data")],
+            &[(
+                "/c.toml",
+                "listen = \"127.0.0.1:1001\"\ndata_dir = \"/file/data\"\npublic_url = \"https://file.example\"\n",
+            )],
+        )
+        .unwrap();
+        assert_eq!(c.listen, addr("127.0.0.1:3001"));
+        assert_eq!(c.data_dir, PathBuf::from("/env/data"));
+        assert_eq!(c.public_url.as_deref(), Some("https://file.example"));
+        assert!(c.secure_cookies, "auto: on because the public URL is https");
+        assert_eq!(c.log, None);
+        assert_eq!(c.max_connections, DEFAULT_MAX_CONNECTIONS);
+        assert_eq!(c.database_url(), "sqlite:///env/data/ankommen.sqlite");
+    }
+
+    #[test]
+    fn secure_cookies_auto_follows_the_public_url() {
+        let c = run(
+            &Flags::default(),
+            &[("ANKOMMEN_PUBLIC_URL", "https://x.example")],
+            &[],
+        )
+        .unwrap();
+        assert!(c.secure_cookies);
+        let c = run(
+            &Flags::default(),
+            &[("ANKOMMEN_PUBLIC_URL", "http://x.example")],
+            &[],
+        )
+        .unwrap();
+        assert!(!c.secure_cookies);
+        let c = run(
+            &Flags::default(),
+            &[
+                ("ANKOMMEN_PUBLIC_URL", "https://x.example"),
+                ("ANKOMMEN_SECURE_COOKIES", "false"),
+            ],
+            &[],
+        )
+        .unwrap();
+        assert!(!c.secure_cookies);
+        let c = run(
+            &Flags::default(),
+            &[("ANKOMMEN_SECURE_COOKIES", "auto")],
+            &[],
+        )
+        .unwrap();
+        assert!(!c.secure_cookies);
+    }
+
+    #[test]
+    fn file_variant_reads_the_value_from_a_file() {
+        let c = run(
+            &Flags::default(),
+            &[
+                ("ANKOMMEN_DATABASE_URL_FILE", "/run/secrets/db"),
+                ("ANKOMMEN_MAX_CONNECTIONS_FILE", "/run/secrets/max"),
+            ],
+            &[
+                ("/run/secrets/db", "postgres://app:s3cret@db/ankommen\n"),
+                ("/run/secrets/max", "5\r\n"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            c.database_url.as_deref(),
+            Some("postgres://app:s3cret@db/ankommen")
+        );
+        assert_eq!(c.backend, Backend::Postgres);
+        assert_eq!(c.max_connections, 5);
+        // Only one newline is removed.
+        let c = run(
+            &Flags::default(),
+            &[("ANKOMMEN_LOG_FILE", "/log")],
+            &[("/log", "debug\n\n")],
+        )
+        .unwrap();
+        assert_eq!(c.log.as_deref(), Some("debug\n"));
+    }
+
+    #[test]
+    fn file_variant_errors() {
+        let e = run(
+            &Flags::default(),
+            &[
+                ("ANKOMMEN_DATABASE_URL", "sqlite:///a"),
+                ("ANKOMMEN_DATABASE_URL_FILE", "/run/secrets/db"),
+            ],
+            &[("/run/secrets/db", "sqlite:///b\n")],
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            ConfigError::BothSet {
+                name: "ANKOMMEN_DATABASE_URL"
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "both ANKOMMEN_DATABASE_URL and ANKOMMEN_DATABASE_URL_FILE are set; set only one of them"
+        );
+
+        let e = run(
+            &Flags::default(),
+            &[("ANKOMMEN_DATABASE_URL_FILE", "/missing")],
+            &[],
+        )
+        .unwrap_err();
+        assert!(
+            matches!(
+                e,
+                ConfigError::ReadSecretFile {
+                    name: "ANKOMMEN_DATABASE_URL",
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(
+            e.to_string()
+                .starts_with("cannot read ANKOMMEN_DATABASE_URL_FILE (/missing): "),
+            "{e}"
+        );
+
+        let e = run(
+            &Flags::default(),
+            &[("ANKOMMEN_PUBLIC_URL_FILE", "/empty")],
+            &[("/empty", "\n")],
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            ConfigError::EmptySecretFile {
+                name: "ANKOMMEN_PUBLIC_URL",
+                path: "/empty".into()
+            }
+        );
+
+        // A bad value from a file names the _FILE variable.
+        let e = run(
+            &Flags::default(),
+            &[("ANKOMMEN_LISTEN_FILE", "/l")],
+            &[("/l", "nonsense\n")],
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("ANKOMMEN_LISTEN_FILE: invalid listen address 'nonsense'"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn empty_variables_count_as_unset() {
+        let c = run(
+            &Flags::default(),
+            &[("ANKOMMEN_LISTEN", ""), ("ANKOMMEN_DATABASE_URL", "")],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(c.listen, addr("127.0.0.1:8080"));
+        assert_eq!(c.database_url, None);
+    }
+
+    #[test]
+    fn bad_listen_addresses_are_rejected() {
+        let flags = Flags {
+            listen: Some("localhost".into()),
+            ..Flags::default()
+        };
+        let e = run(&flags, &[], &[]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--listen: invalid listen address 'localhost' (expected IP:PORT, e.g. 127.0.0.1:8080 or [::1]:8080)"
+        );
+        let e = run(
+            &Flags::default(),
+            &[("ANKOMMEN_LISTEN", "127.0.0.1:99999")],
+            &[],
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("ANKOMMEN_LISTEN: invalid listen address"),
+            "{e}"
+        );
+        let flags = Flags {
+            config: Some("/c.toml".into()),
+            ..Flags::default()
+        };
+        let e = run(&flags, &[], &[("/c.toml", "listen = \"1.2.3\"\n")]).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("config file /c.toml: listen: invalid listen address '1.2.3'"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bad_numbers_are_rejected() {
+        let e = run(
+            &Flags::default(),
+            &[("ANKOMMEN_MAX_CONNECTIONS", "eight")],
+            &[],
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "ANKOMMEN_MAX_CONNECTIONS: 'eight' is not a whole number"
+        );
+        let e = run(
+            &Flags::default(),
+            &[("ANKOMMEN_IDLE_TIMEOUT_MINUTES", "0")],
+            &[],
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "ANKOMMEN_IDLE_TIMEOUT_MINUTES: 0 is out of range (allowed: 1 to 525600)"
+        );
+        let e = run(
+            &Flags::default(),
+            &[("ANKOMMEN_REQUEST_TIMEOUT_SECONDS", "-5")],
+            &[],
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("-5 is out of range"), "{e}");
+        let flags = Flags {
+            config: Some("/c.toml".into()),
+            ..Flags::default()
+        };
+        let e = run(&flags, &[], &[("/c.toml", "max_connections = 0\n")]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "config file /c.toml: max_connections: 0 is out of range (allowed: 1 to 1000)"
+        );
+        // A string where TOML wants an integer is a syntax-level error with the line.
+        let e = run(&flags, &[], &[("/c.toml", "\nmax_connections = \"8\"\n")]).unwrap_err();
+        assert!(matches!(e, ConfigError::ConfigFileSyntax { .. }), "{e:?}");
+        assert!(
+            e.to_string().starts_with("config file /c.toml: line 2: "),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn unknown_toml_keys_are_named() {
+        let flags = Flags {
+            config: Some("/c.toml".into()),
+            ..Flags::default()
+        };
+        let e = run(
+            &flags,
+            &[],
+            &[("/c.toml", "listen = \"127.0.0.1:1\"\nlisten_port = 80\n")],
+        )
+        .unwrap_err();
+        let msg = e.to_string();
+        assert!(matches!(e, ConfigError::ConfigFileSyntax { .. }), "{e:?}");
+        assert!(
+            msg.starts_with("config file /c.toml: line 2: unknown field `listen_port`"),
+            "{msg}"
+        );
+        assert!(!msg.contains('\n'));
+    }
+
+    #[test]
+    fn broken_toml_and_missing_file_are_errors() {
+        let flags = Flags {
+            config: Some("/c.toml".into()),
+            ..Flags::default()
+        };
+        let e = run(&flags, &[], &[("/c.toml", "listen = \n")]).unwrap_err();
+        assert!(matches!(e, ConfigError::ConfigFileSyntax { .. }), "{e:?}");
+        assert!(!e.to_string().contains('\n'));
+        let e = run(&flags, &[], &[]).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("cannot read the config file /c.toml: "),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn other_bad_values_are_rejected() {
+        let e = run(
+            &Flags::default(),
+            &[("ANKOMMEN_TRUSTED_PROXIES", "10.0.0.1,proxy.local")],
+            &[],
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("ANKOMMEN_TRUSTED_PROXIES: invalid IP address 'proxy.local'"),
+            "{e}"
+        );
+        let e = run(
+            &Flags::default(),
+            &[("ANKOMMEN_SECURE_COOKIES", "maybe")],
+            &[],
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "ANKOMMEN_SECURE_COOKIES: invalid value 'maybe' (expected auto, true or false)"
+        );
+        let flags = Flags {
+            public_url: Some("ankommen.example".into()),
+            ..Flags::default()
+        };
+        let e = run(&flags, &[], &[]).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("--public-url: invalid public URL 'ankommen.example'"),
+            "{e}"
+        );
+        let flags = Flags {
+            config: Some("/c.toml".into()),
+            ..Flags::default()
+        };
+        let e = run(&flags, &[], &[("/c.toml", "secure_cookies = 1\n")]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "config file /c.toml: secure_cookies: must be true, false or \"auto\""
+        );
+    }
+
+    #[test]
+    fn unknown_database_scheme_is_rejected_without_echoing_the_url() {
+        let flags = Flags {
+            database_url: Some("mysql://root:hunter2@db/x".into()),
+            ..Flags::default()
+        };
+        let e = run(&flags, &[], &[]).unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.starts_with("--database-url: unsupported database URL scheme 'mysql'"),
+            "{msg}"
+        );
+        assert!(!msg.contains("hunter2"));
+    }
+
+    #[test]
+    fn debug_output_hides_the_database_url() {
+        let flags = Flags {
+            database_url: Some("postgres://app:hunter2@db/x".into()),
+            ..Flags::default()
+        };
+        let c = run(&flags, &[], &[]).unwrap();
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn trims_exactly_one_newline() {
+        assert_eq!(trim_one_newline("abc\n"), "abc");
+        assert_eq!(trim_one_newline("abc\r\n"), "abc");
+        assert_eq!(trim_one_newline("abc\n\n"), "abc\n");
+        assert_eq!(trim_one_newline("abc"), "abc");
+    }
+}

@@ -1,0 +1,368 @@
+//! `ankommen serve`: migrate, announce the setup link or the demo accounts, serve until a signal.
+
+use std::future::IntoFuture;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use ankommen_core::sessions::SessionPolicy;
+use ankommen_core::{Clock, SystemClock};
+use ankommen_store::connect::{Backend, sqlite_url_for};
+use ankommen_store::{Db, DbConfig, connect};
+use ankommen_web::{AppState, router};
+use tokio::task::JoinHandle;
+use tracing::{debug, info, warn};
+
+use crate::Failure;
+use crate::config::Config;
+
+/// The SQLite file of demo mode, in the data directory.
+pub const DEMO_DATABASE_FILE: &str = "demo.sqlite";
+
+/// How often expired sessions and old login-throttle records are removed.
+const PRUNE_EVERY: Duration = Duration::from_secs(10 * 60);
+
+/// How long in-flight requests may take to finish after a shutdown signal, beyond the request timeout.
+const SHUTDOWN_GRACE_EXTRA: Duration = Duration::from_secs(10);
+
+/// Connects to the configured database and applies pending migrations.
+pub async fn open_and_migrate(cfg: &Config, url: String) -> Result<Db, Failure> {
+    let db = connect(&DbConfig {
+        url,
+        max_connections: cfg.max_connections,
+    })
+    .await?;
+    if let Err(e) = db.migrate().await {
+        db.close().await;
+        return Err(e.into());
+    }
+    Ok(db)
+}
+
+pub async fn run(cfg: &Config, demo: bool) -> Result<(), Failure> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let db = if demo {
+        open_demo(cfg, clock.as_ref()).await?
+    } else {
+        open_and_migrate(cfg, cfg.database_url()).await?
+    };
+    match serve(cfg, demo, db.clone(), clock).await {
+        Ok(()) => {
+            db.close().await;
+            info!("stopped");
+            Ok(())
+        }
+        Err(e) => {
+            db.close().await;
+            Err(e)
+        }
+    }
+}
+
+async fn serve(cfg: &Config, demo: bool, db: Db, clock: Arc<dyn Clock>) -> Result<(), Failure> {
+    let listener = tokio::net::TcpListener::bind(cfg.listen)
+        .await
+        .map_err(|e| Failure::new(format!("cannot listen on {}: {e}", cfg.listen)))?;
+    let local = listener.local_addr().unwrap_or(cfg.listen);
+
+    if demo {
+        print_demo_accounts(cfg);
+    } else {
+        let token = ankommen_core::setup::bootstrap_link_if_needed(&db, clock.as_ref())
+            .await
+            .map_err(|e| {
+                Failure::new(format!("cannot check whether an administrator exists: {e}"))
+            })?;
+        if let Some(token) = token {
+            print_setup_notice(cfg, &token);
+        }
+    }
+
+    let web = cfg.web_config(demo);
+    let grace = web.request_timeout + SHUTDOWN_GRACE_EXTRA;
+    let pruning = spawn_pruning(db.clone(), clock.clone(), web.session);
+    let state = AppState {
+        db,
+        clock,
+        config: Arc::new(web),
+    };
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+
+    let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
+    let server = axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            let _ = stopping_tx.send(true);
+        })
+        .into_future();
+    info!("listening on {local}");
+
+    let result = tokio::select! {
+        r = server => r.map_err(|e| Failure::new(format!("the server failed: {e}"))),
+        () = async {
+            // Only after a signal: give in-flight requests a bounded time to finish.
+            if stopping_rx.wait_for(|stopping| *stopping).await.is_err() {
+                std::future::pending::<()>().await;
+            }
+            tokio::time::sleep(grace).await;
+        } => {
+            warn!("requests still running {} s after the shutdown signal; closing anyway", grace.as_secs());
+            Ok(())
+        }
+    };
+    pruning.abort();
+    let _ = pruning.await;
+    result
+}
+
+/// Waits for SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            warn!("cannot listen for SIGINT: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                warn!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => info!("SIGINT received, shutting down"),
+        () = terminate => info!("SIGTERM received, shutting down"),
+    }
+}
+
+/// Removes expired sessions and stale login-throttle records every ten minutes.
+fn spawn_pruning(db: Db, clock: Arc<dyn Clock>, policy: SessionPolicy) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(PRUNE_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match ankommen_core::sessions::prune(&db, clock.as_ref(), &policy).await {
+                Ok(n) => debug!(removed = n, "expired sessions pruned"),
+                Err(e) => warn!("pruning expired sessions failed: {e}"),
+            }
+            match ankommen_core::auth::prune_throttle(&db, clock.now()).await {
+                Ok(n) => debug!(removed = n, "login throttle records pruned"),
+                Err(e) => warn!("pruning login throttle records failed: {e}"),
+            }
+        }
+    })
+}
+
+fn print_setup_notice(cfg: &Config, token: &str) {
+    let days = ankommen_core::setup::BOOTSTRAP_LINK_HOURS / 24;
+    println!();
+    println!("No administrator exists yet.");
+    println!(
+        "Open this one-time link to set up the deployment and its first administrator (valid for {days} days):"
+    );
+    println!();
+    println!("    {}/setup/{token}", cfg.base_url());
+    println!();
+    println!("Alternatively, create an administrator on the command line:");
+    println!();
+    println!("    ankommen admin create-user --username NAME --name \"Full Name\"");
+    println!();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Demo mode
+
+/// Checks that demo mode may run with these settings.
+pub fn check_demo_allowed(cfg: &Config) -> Result<(), Failure> {
+    if !cfg.listen.ip().is_loopback() {
+        return Err(Failure::new(format!(
+            "demo mode only listens on a loopback address (127.0.0.0/8 or ::1), not {}: its accounts share a published password",
+            cfg.listen
+        )));
+    }
+    if cfg.database_url.is_some() && cfg.backend == Backend::Postgres {
+        return Err(Failure::new(
+            "demo mode uses its own SQLite database and refuses to run while a PostgreSQL database is configured; \
+             remove --database-url / ANKOMMEN_DATABASE_URL / database_url",
+        ));
+    }
+    Ok(())
+}
+
+/// Deletes the previous demo database, creates a new one and loads the demo county.
+async fn open_demo(cfg: &Config, clock: &dyn Clock) -> Result<Db, Failure> {
+    check_demo_allowed(cfg)?;
+    if cfg.database_url.is_some() {
+        info!("demo mode uses its own database; the configured database is not touched");
+    }
+    remove_demo_files(&cfg.data_dir)?;
+    let db = open_and_migrate(cfg, sqlite_url_for(&cfg.data_dir, DEMO_DATABASE_FILE)).await?;
+    if let Err(e) = ankommen_core::demo::seed(&db, clock).await {
+        db.close().await;
+        return Err(Failure::new(format!("loading the demo data failed: {e}")));
+    }
+    Ok(db)
+}
+
+/// The demo database and its WAL and shared-memory files.
+fn demo_files(data_dir: &Path) -> Vec<PathBuf> {
+    ["", "-wal", "-shm", "-journal"]
+        .iter()
+        .map(|suffix| data_dir.join(format!("{DEMO_DATABASE_FILE}{suffix}")))
+        .collect()
+}
+
+fn remove_demo_files(data_dir: &Path) -> Result<(), Failure> {
+    for f in demo_files(data_dir) {
+        match std::fs::remove_file(&f) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(Failure::new(format!(
+                    "cannot remove the old demo database {}: {e}",
+                    f.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_demo_accounts(cfg: &Config) {
+    use ankommen_core::demo::{ACCOUNTS, DEMO_PASSWORD, DEPLOYMENT};
+    let roles = |a: &ankommen_core::demo::DemoAccount| {
+        a.roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let user_w = ACCOUNTS
+        .iter()
+        .map(|a| a.username.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("USERNAME".len());
+    let name_w = ACCOUNTS
+        .iter()
+        .map(|a| a.display_name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("NAME".len());
+    println!();
+    println!("DEMO MODE: {DEPLOYMENT} (fictional data; the demo database is reset on every start)");
+    println!(
+        "Open {} and sign in with one of these accounts.",
+        cfg.base_url()
+    );
+    println!("Password for every account: {DEMO_PASSWORD}");
+    println!();
+    println!("    {:<user_w$}  {:<name_w$}  ROLES", "USERNAME", "NAME");
+    for a in ACCOUNTS {
+        println!(
+            "    {:<user_w$}  {:<name_w$}  {}",
+            a.username,
+            a.display_name,
+            roles(a)
+        );
+    }
+    println!();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Flags, resolve};
+    use std::collections::HashMap;
+
+    fn cfg(flags: Flags) -> Config {
+        resolve(&flags, &HashMap::new(), &|_: &Path| {
+            Err(std::io::Error::other("no files"))
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn demo_needs_a_loopback_address() {
+        assert!(check_demo_allowed(&cfg(Flags::default())).is_ok());
+        assert!(
+            check_demo_allowed(&cfg(Flags {
+                listen: Some("127.0.0.2:1".into()),
+                ..Flags::default()
+            }))
+            .is_ok()
+        );
+        assert!(
+            check_demo_allowed(&cfg(Flags {
+                listen: Some("[::1]:1".into()),
+                ..Flags::default()
+            }))
+            .is_ok()
+        );
+        let e = check_demo_allowed(&cfg(Flags {
+            listen: Some("0.0.0.0:1".into()),
+            ..Flags::default()
+        }))
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("demo mode only listens on a loopback address"),
+            "{e}"
+        );
+        assert!(
+            check_demo_allowed(&cfg(Flags {
+                listen: Some("[::]:1".into()),
+                ..Flags::default()
+            }))
+            .is_err()
+        );
+        assert!(
+            check_demo_allowed(&cfg(Flags {
+                listen: Some("192.168.1.5:1".into()),
+                ..Flags::default()
+            }))
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn demo_refuses_postgres() {
+        let c = cfg(Flags {
+            database_url: Some("postgres://u@h/db".into()),
+            ..Flags::default()
+        });
+        let e = check_demo_allowed(&c).unwrap_err();
+        assert!(e.to_string().contains("PostgreSQL"), "{e}");
+        let c = cfg(Flags {
+            database_url: Some("sqlite:///tmp/x.sqlite".into()),
+            ..Flags::default()
+        });
+        assert!(check_demo_allowed(&c).is_ok());
+    }
+
+    #[test]
+    fn demo_files_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in demo_files(dir.path()) {
+            std::fs::write(&f, b"x").unwrap();
+        }
+        std::fs::write(dir.path().join("ankommen.sqlite"), b"keep").unwrap();
+        remove_demo_files(dir.path()).unwrap();
+        for f in demo_files(dir.path()) {
+            assert!(!f.exists(), "{} still exists", f.display());
+        }
+        assert!(dir.path().join("ankommen.sqlite").exists());
+        // Nothing to remove is fine.
+        remove_demo_files(dir.path()).unwrap();
+    }
+}
