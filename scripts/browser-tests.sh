@@ -24,7 +24,7 @@ fi
 
 echo "browser-tests: cargo build -p ankommen"
 cargo build -p ankommen
-bin="$root/target/debug/ankommen"
+bin="${CARGO_TARGET_DIR:-$root/target}/debug/ankommen"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ankommen-e2e.XXXXXX")
 data_dir="$work/data"
