@@ -83,6 +83,15 @@ impl From<DbErr> for Error {
     }
 }
 
+/// A database error where a unique-constraint violation means "this value is taken" on one field
+/// (`Conflict` would otherwise be shown for the whole form).
+pub fn taken(field: &'static str, key: &'static str) -> impl Fn(DbErr) -> Error {
+    move |e| match Error::from(e) {
+        Error::Conflict("error-duplicate") => Error::field(field, key),
+        other => other,
+    }
+}
+
 impl From<FieldErrors> for Error {
     fn from(e: FieldErrors) -> Self {
         Error::Invalid(e)

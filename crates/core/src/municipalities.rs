@@ -60,10 +60,7 @@ pub(crate) async fn insert<C: sea_orm::ConnectionTrait>(
     })
     .exec_without_returning(conn)
     .await
-    .map_err(|e| match Error::from(e) {
-        Error::Conflict("error-duplicate") => Error::field("ags", "error-ags-taken"),
-        other => other,
-    })?;
+    .map_err(crate::error::taken("ags", "error-ags-taken"))?;
     Ok(())
 }
 

@@ -129,13 +129,6 @@ async fn check_municipality<C: ConnectionTrait>(conn: &C, input: &OrganisationIn
     Ok(())
 }
 
-fn name_conflict(e: sea_orm::DbErr) -> Error {
-    match Error::from(e) {
-        Error::Conflict("error-duplicate") => Error::field("name", "error-name-taken"),
-        other => other,
-    }
-}
-
 pub(crate) async fn insert<C: ConnectionTrait>(
     conn: &C,
     now: chrono::DateTime<chrono::Utc>,
@@ -154,7 +147,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
     })
     .exec(conn)
     .await
-    .map_err(name_conflict)?;
+    .map_err(crate::error::taken("name", "error-name-taken"))?;
     Ok(r.last_insert_id)
 }
 
@@ -221,7 +214,7 @@ pub async fn update(
         .filter(organisation::Column::Version.eq(version))
         .exec(&txn)
         .await
-        .map_err(name_conflict)?;
+        .map_err(crate::error::taken("name", "error-name-taken"))?;
     expect_updated(&txn, r.rows_affected, organisation::Entity::find_by_id(id)).await?;
     audit::record(&txn, ctx, ev).await?;
     txn.commit().await?;

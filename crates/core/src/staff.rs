@@ -341,13 +341,6 @@ async fn write_links<C: ConnectionTrait>(conn: &C, id: i64, input: &StaffInput) 
     Ok(())
 }
 
-fn username_conflict(e: sea_orm::DbErr) -> Error {
-    match Error::from(e) {
-        Error::Conflict("error-duplicate") => Error::field("username", "error-username-taken"),
-        other => other,
-    }
-}
-
 pub(crate) async fn insert<C: ConnectionTrait>(
     conn: &C,
     now: chrono::DateTime<chrono::Utc>,
@@ -373,7 +366,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
     })
     .exec(conn)
     .await
-    .map_err(username_conflict)?;
+    .map_err(crate::error::taken("username", "error-username-taken"))?;
     write_links(conn, r.last_insert_id, input).await?;
     Ok(r.last_insert_id)
 }
@@ -481,7 +474,7 @@ pub async fn update(
         .filter(staff::Column::Version.eq(version))
         .exec(&txn)
         .await
-        .map_err(username_conflict)?;
+        .map_err(crate::error::taken("username", "error-username-taken"))?;
     expect_updated(&txn, r.rows_affected, staff::Entity::find_by_id(id)).await?;
     write_links(&txn, id, &input).await?;
     let action = match (current.person.active, active) {

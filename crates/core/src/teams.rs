@@ -14,13 +14,6 @@ use crate::policy::{Action, Resource};
 use crate::types::Name;
 use crate::{Ctx, Error, Result};
 
-fn name_conflict(e: sea_orm::DbErr) -> Error {
-    match Error::from(e) {
-        Error::Conflict("error-duplicate") => Error::field("name", "error-name-taken"),
-        other => other,
-    }
-}
-
 /// The teams of an organisation the actor administers (unknown or foreign organisations: not found).
 pub async fn list(db: &Db, ctx: &Ctx, organisation_id: i64) -> Result<Vec<team::Model>> {
     let res = Resource::Organisation {
@@ -87,7 +80,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
     })
     .exec(conn)
     .await
-    .map_err(name_conflict)?;
+    .map_err(crate::error::taken("name", "error-name-taken"))?;
     Ok(r.last_insert_id)
 }
 
@@ -136,7 +129,7 @@ pub async fn update(
         .filter(team::Column::Version.eq(version))
         .exec(&txn)
         .await
-        .map_err(name_conflict)?;
+        .map_err(crate::error::taken("name", "error-name-taken"))?;
     expect_updated(&txn, r.rows_affected, team::Entity::find_by_id(id)).await?;
     audit::record(&txn, ctx, Event::on("team_updated", "team", id)).await?;
     txn.commit().await?;

@@ -51,6 +51,24 @@ pub async fn index(State(state): State<AppState>, a: Authed) -> AppResult<Respon
     }))
 }
 
+/// The fields of the simple edit forms (municipality, team): name, active, and the record's version.
+fn named_edit(form: &FormData) -> Result<(Name, bool, i32), Error> {
+    let name = Name::parse(form.get("name")).map_err(|key| Error::field("name", key))?;
+    let version = form
+        .int("version")
+        .ok_or_else(|| Error::field("form", "error-form"))?;
+    Ok((name, form.checked("active"), version))
+}
+
+/// The values of a simple edit form, from the stored record.
+fn edit_values(name: &str, active: bool, version: i32) -> FormView {
+    let mut pairs = vec![("name", name.to_string()), ("version", version.to_string())];
+    if active {
+        pairs.push(("active", "on".into()));
+    }
+    FormView::from_pairs(pairs)
+}
+
 // --- municipalities -------------------------------------------------------------------------
 
 #[derive(Template)]
@@ -115,11 +133,7 @@ struct MunicipalityTpl {
 }
 
 fn municipality_form(m: &municipality::Model) -> FormView {
-    let mut pairs = vec![("name", m.name.clone()), ("version", m.version.to_string())];
-    if m.active {
-        pairs.push(("active", "on".into()));
-    }
-    FormView::from_pairs(pairs)
+    edit_values(&m.name, m.active, m.version)
 }
 
 pub async fn municipality(
@@ -148,12 +162,11 @@ pub async fn update_municipality(
     form: FormData,
 ) -> AppResult<Response> {
     let view = FormView::from_data(&form);
-    let result = match (Name::parse(form.get("name")), form.int("version")) {
-        (Ok(name), Some(v)) => {
-            municipalities::update(&state.db, &a.ctx, &ags, name, form.checked("active"), v).await
+    let result = match named_edit(&form) {
+        Ok((name, active, v)) => {
+            municipalities::update(&state.db, &a.ctx, &ags, name, active, v).await
         }
-        (Err(key), _) => Err(Error::field("name", key)),
-        (_, None) => Err(Error::field("form", "error-form")),
+        Err(e) => Err(e),
     };
     match result {
         Ok(()) => Ok(done(
@@ -407,11 +420,7 @@ struct TeamTpl {
 }
 
 fn team_form(t: &team::Model) -> FormView {
-    let mut pairs = vec![("name", t.name.clone()), ("version", t.version.to_string())];
-    if t.active {
-        pairs.push(("active", "on".into()));
-    }
-    FormView::from_pairs(pairs)
+    edit_values(&t.name, t.active, t.version)
 }
 
 pub async fn team(
@@ -435,12 +444,9 @@ pub async fn update_team(
     form: FormData,
 ) -> AppResult<Response> {
     let view = FormView::from_data(&form);
-    let result = match (Name::parse(form.get("name")), form.int("version")) {
-        (Ok(name), Some(v)) => {
-            teams::update(&state.db, &a.ctx, id, name, form.checked("active"), v).await
-        }
-        (Err(key), _) => Err(Error::field("name", key)),
-        (_, None) => Err(Error::field("form", "error-form")),
+    let result = match named_edit(&form) {
+        Ok((name, active, v)) => teams::update(&state.db, &a.ctx, id, name, active, v).await,
+        Err(e) => Err(e),
     };
     match result {
         Ok(()) => {
