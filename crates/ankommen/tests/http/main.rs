@@ -9,3 +9,4 @@ mod admin;
 mod audit;
 mod auth;
 mod headers;
+mod process;
