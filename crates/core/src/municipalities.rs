@@ -38,6 +38,31 @@ pub async fn list(db: &Db) -> Result<Vec<municipality::Model>> {
         .await?)
 }
 
+/// The municipalities, for those who manage them (the county office's administrators).
+pub async fn list_managed(db: &Db, ctx: &Ctx) -> Result<Vec<municipality::Model>> {
+    let ev = Event::new("municipalities_listed");
+    ctx.authorize(
+        db,
+        Action::ManageMunicipalities,
+        &Resource::Deployment,
+        ev,
+        Error::Forbidden,
+    )
+    .await?;
+    list(db).await
+}
+
+/// One municipality, for those who manage it.
+pub async fn get_managed(db: &Db, ctx: &Ctx, ags: &str) -> Result<municipality::Model> {
+    let res = Resource::Municipality {
+        ags: ags.to_string(),
+    };
+    let ev = Event::on("municipality_viewed", "municipality", ags);
+    ctx.authorize(db, Action::ManageMunicipalities, &res, ev, Error::Forbidden)
+        .await?;
+    get(db, ags).await
+}
+
 pub async fn get(db: &Db, ags: &str) -> Result<municipality::Model> {
     municipality::Entity::find_by_id(ags.to_string())
         .one(db.reader())

@@ -72,24 +72,7 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Overview> {
         .collect();
 
     if ctx.allows(Action::ViewAdministration, &Resource::Deployment) {
-        let whole = ctx.allows(Action::ManageOrganisations, &Resource::Deployment);
-        let mut orgs = organisation::Entity::find().filter(organisation::Column::Active.eq(true));
-        let mut teams = team::Entity::find().filter(team::Column::Active.eq(true));
-        let mut people = staff::Entity::find().filter(staff::Column::Active.eq(true));
-        if !whole {
-            orgs = orgs.filter(organisation::Column::Id.eq(a.organisation_id));
-            teams = teams.filter(team::Column::OrganisationId.eq(a.organisation_id));
-            people = people.filter(staff::Column::OrganisationId.eq(a.organisation_id));
-        }
-        o.admin = Some(AdminCounts {
-            organisations: orgs.count(conn).await?,
-            teams: teams.count(conn).await?,
-            staff_active: people.clone().count(conn).await?,
-            staff_pending: people
-                .filter(staff::Column::PasswordHash.is_null())
-                .count(conn)
-                .await?,
-        });
+        o.admin = Some(admin_counts(db, ctx).await?);
     }
 
     if let (Some(t), true) = (a.team_id, a.has(Role::TeamLead) || a.has(Role::Im)) {
@@ -164,4 +147,41 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Overview> {
         }
     }
     Ok(o)
+}
+
+/// The administration's overview: how many organisations, teams and people the actor administers.
+pub async fn administration(db: &Db, ctx: &Ctx) -> Result<AdminCounts> {
+    let ev = crate::audit::Event::new("administration_viewed");
+    ctx.authorize(
+        db,
+        Action::ViewAdministration,
+        &Resource::Deployment,
+        ev,
+        crate::Error::Forbidden,
+    )
+    .await?;
+    admin_counts(db, ctx).await
+}
+
+async fn admin_counts(db: &Db, ctx: &Ctx) -> Result<AdminCounts> {
+    let a = &ctx.actor;
+    let conn = db.reader();
+    let whole = ctx.allows(Action::ManageOrganisations, &Resource::Deployment);
+    let mut orgs = organisation::Entity::find().filter(organisation::Column::Active.eq(true));
+    let mut teams = team::Entity::find().filter(team::Column::Active.eq(true));
+    let mut people = staff::Entity::find().filter(staff::Column::Active.eq(true));
+    if !whole {
+        orgs = orgs.filter(organisation::Column::Id.eq(a.organisation_id));
+        teams = teams.filter(team::Column::OrganisationId.eq(a.organisation_id));
+        people = people.filter(staff::Column::OrganisationId.eq(a.organisation_id));
+    }
+    Ok(AdminCounts {
+        organisations: orgs.count(conn).await?,
+        teams: teams.count(conn).await?,
+        staff_active: people.clone().count(conn).await?,
+        staff_pending: people
+            .filter(staff::Column::PasswordHash.is_null())
+            .count(conn)
+            .await?,
+    })
 }

@@ -16,17 +16,9 @@ use ankommen_store::entities::{municipality, organisation, team};
 
 use super::{done, form_failure, render, render_status};
 use crate::AppState;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::forms::{FormData, FormView};
 use crate::page::{Authed, Page};
-
-fn deny_unless(a: &Authed, action: Action, res: &Resource) -> AppResult<()> {
-    if a.ctx.allows(action, res) {
-        Ok(())
-    } else {
-        Err(AppError(Error::Forbidden))
-    }
-}
 
 #[derive(Template)]
 #[template(path = "admin/index.html")]
@@ -39,12 +31,11 @@ struct IndexTpl {
 }
 
 pub async fn index(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
-    deny_unless(&a, Action::ViewAdministration, &Resource::Deployment)?;
-    let o = overview::for_actor(&state.db, &a.ctx).await?;
+    let counts = overview::administration(&state.db, &a.ctx).await?;
     let areas = ankommen_core::policy::areas(&a.ctx.actor);
     Ok(render(&IndexTpl {
         page: a.page.at("admin").titled("admin-title"),
-        counts: o.admin.unwrap_or_default(),
+        counts,
         organisations: areas.organisations,
         municipalities: areas.municipalities,
         own_organisation: a.ctx.actor.organisation_id,
@@ -85,8 +76,7 @@ async fn municipalities_page(
     form: FormView,
     status: StatusCode,
 ) -> AppResult<Response> {
-    deny_unless(&a, Action::ManageMunicipalities, &Resource::Deployment)?;
-    let items = municipalities::list(&state.db).await?;
+    let items = municipalities::list_managed(&state.db, &a.ctx).await?;
     Ok(render_status(
         &MunicipalitiesTpl {
             page: a.page.at("admin").titled("municipalities-title"),
@@ -141,12 +131,7 @@ pub async fn municipality(
     a: Authed,
     Path(ags): Path<String>,
 ) -> AppResult<Response> {
-    deny_unless(
-        &a,
-        Action::ManageMunicipalities,
-        &Resource::Municipality { ags: ags.clone() },
-    )?;
-    let item = municipalities::get(&state.db, &ags).await?;
+    let item = municipalities::get_managed(&state.db, &a.ctx, &ags).await?;
     let form = municipality_form(&item);
     Ok(render(&MunicipalityTpl {
         page: a.page.at("admin").titled("municipality-edit-title"),
@@ -176,7 +161,7 @@ pub async fn update_municipality(
         )),
         Err(e) => {
             let view = form_failure(e, view, &a.page.tr)?;
-            let item = municipalities::get(&state.db, &ags).await?;
+            let item = municipalities::get_managed(&state.db, &a.ctx, &ags).await?;
             let page = a.page.at("admin").titled("municipality-edit-title");
             Ok(render_status(
                 &MunicipalityTpl {
