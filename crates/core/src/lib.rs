@@ -10,6 +10,7 @@ pub mod ctx;
 pub mod demo;
 pub mod error;
 pub mod municipalities;
+pub mod names;
 pub mod organisations;
 pub mod overview;
 pub mod policy;
