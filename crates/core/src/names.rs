@@ -4,6 +4,7 @@
 //!   lower case, punctuation dropped — "Müller" and "MUELLER" fold alike;
 //! - the *skeleton* of each word: its consonants only, repeats collapsed, so that spellings that differ
 //!   in vowels match ("Mohammad", "Muhammed", and Arabic "محمد", which is written without vowels).
+//!
 //! Skeletons are deliberately loose (more hits, never a missed person); duplicate detection pairs them
 //! with the year of birth.
 
