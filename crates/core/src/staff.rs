@@ -389,17 +389,8 @@ pub async fn create(db: &Db, ctx: &Ctx, input: StaffInput) -> Result<(i64, Strin
     .await?;
     let txn = db.writer().begin().await?;
     let id = insert(&txn, ctx.now(), &input, None).await?;
-    let token = setup::issue(
-        &txn,
-        ctx.now(),
-        setup::PURPOSE_SET_PASSWORD,
-        Some(id),
-        Some(ctx.actor.staff_id),
-        SETUP_LINK_HOURS,
-    )
-    .await?;
     audit::record(&txn, ctx, Event::on("staff_created", "staff", id)).await?;
-    audit::record(&txn, ctx, Event::on("setup_link_issued", "staff", id)).await?;
+    let token = issue_password_link(&txn, ctx, id).await?;
     txn.commit().await?;
     Ok((id, token))
 }
@@ -497,8 +488,15 @@ pub async fn issue_setup_link(db: &Db, ctx: &Ctx, id: i64) -> Result<String> {
         return Err(Error::Conflict("error-inactive"));
     }
     let txn = db.writer().begin().await?;
+    let token = issue_password_link(&txn, ctx, id).await?;
+    txn.commit().await?;
+    Ok(token)
+}
+
+/// Issues a one-time set-password link for a person and records that, within the caller's transaction.
+async fn issue_password_link<C: ConnectionTrait>(conn: &C, ctx: &Ctx, id: i64) -> Result<String> {
     let token = setup::issue(
-        &txn,
+        conn,
         ctx.now(),
         setup::PURPOSE_SET_PASSWORD,
         Some(id),
@@ -506,8 +504,7 @@ pub async fn issue_setup_link(db: &Db, ctx: &Ctx, id: i64) -> Result<String> {
         SETUP_LINK_HOURS,
     )
     .await?;
-    audit::record(&txn, ctx, Event::on("setup_link_issued", "staff", id)).await?;
-    txn.commit().await?;
+    audit::record(conn, ctx, Event::on("setup_link_issued", "staff", id)).await?;
     Ok(token)
 }
 

@@ -41,6 +41,19 @@ impl FormData {
     pub fn checked(&self, name: &str) -> bool {
         !self.get(name).is_empty()
     }
+    /// The common tail of every edit form: the parsed fields, the "active" check box and the version
+    /// of the record the user saw (missing version: the form is broken, not the user's input).
+    pub fn edit<T>(
+        &self,
+        parsed: Result<T, ankommen_core::Error>,
+    ) -> Result<(T, bool, i32), ankommen_core::Error> {
+        let input = parsed?;
+        let version = self
+            .int("version")
+            .ok_or_else(|| ankommen_core::Error::field("form", "error-form"))?;
+        Ok((input, self.checked("active"), version))
+    }
+
     /// An integer field (e.g. the version of an edited record); None when missing or not a number.
     pub fn int(&self, name: &str) -> Option<i32> {
         self.get(name).trim().parse().ok()

@@ -44,11 +44,7 @@ pub async fn index(State(state): State<AppState>, a: Authed) -> AppResult<Respon
 
 /// The fields of the simple edit forms (municipality, team): name, active, and the record's version.
 fn named_edit(form: &FormData) -> Result<(Name, bool, i32), Error> {
-    let name = Name::parse(form.get("name")).map_err(|key| Error::field("name", key))?;
-    let version = form
-        .int("version")
-        .ok_or_else(|| Error::field("form", "error-form"))?;
-    Ok((name, form.checked("active"), version))
+    form.edit(Name::parse(form.get("name")).map_err(|key| Error::field("name", key)))
 }
 
 /// The values of a simple edit form, from the stored record.
@@ -326,12 +322,11 @@ pub async fn update_organisation(
     form: FormData,
 ) -> AppResult<Response> {
     let view = FormView::from_data(&form);
-    let result = match (parse_organisation(&form), form.int("version")) {
-        (Ok(input), Some(v)) => {
-            organisations::update(&state.db, &a.ctx, id, input, form.checked("active"), v).await
+    let result = match form.edit(parse_organisation(&form)) {
+        Ok((input, active, v)) => {
+            organisations::update(&state.db, &a.ctx, id, input, active, v).await
         }
-        (Err(e), _) => Err(e),
-        (_, None) => Err(Error::field("form", "error-form")),
+        Err(e) => Err(e),
     };
     match result {
         Ok(()) => Ok(done(

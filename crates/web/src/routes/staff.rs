@@ -315,12 +315,9 @@ pub async fn update(
     form: FormData,
 ) -> AppResult<Response> {
     let view = FormView::from_data(&form);
-    let result = match (parse(&form), form.int("version")) {
-        (Ok(input), Some(v)) => {
-            staff::update(&state.db, &a.ctx, id, input, form.checked("active"), v).await
-        }
-        (Err(e), _) => Err(e),
-        (_, None) => Err(Error::field("form", "error-form")),
+    let result = match form.edit(parse(&form)) {
+        Ok((input, active, v)) => staff::update(&state.db, &a.ctx, id, input, active, v).await,
+        Err(e) => Err(e),
     };
     match result {
         Ok(()) => Ok(done(
