@@ -1,0 +1,241 @@
+//! Printable documents: the consent form and the release from confidentiality as PDF, German and the
+//! client's language side by side, rendered in-process with typst (embedded fonts, no network).
+//!
+//! Texts live in `translations/<code>.toml` (see this crate's README for translators). Form data is
+//! handed to the typst template only as JSON data through `sys.inputs`, never as markup.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+mod fonts;
+mod render;
+mod translations;
+mod world;
+
+/// Version of the consent (and release) text. Bump it whenever the meaning of a text changes, so a
+/// recorded consent can name the text the client signed.
+pub const CONSENT_TEXT_VERSION: &str = "2026-1";
+
+/// The data category keys a release can name (shared with the rest of the system), in print order.
+pub const DATA_CATEGORIES: [&str; 10] = [
+    "identity",
+    "contact",
+    "residence",
+    "language_education",
+    "work",
+    "housing",
+    "benefits",
+    "health",
+    "family",
+    "case_progress",
+];
+
+/// Writing direction of a language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dir {
+    Ltr,
+    Rtl,
+}
+
+/// A language the forms are available in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormLanguage {
+    /// ISO 639-1 code, e.g. `"ar"`.
+    pub code: &'static str,
+    /// The language's name in itself, e.g. `"العربية"`.
+    pub native_name: String,
+    pub dir: Dir,
+    /// `"reviewed"`, or a note such as `"draft — … needs review by a certified translator"`.
+    pub review_status: String,
+    pub reviewed_by: Option<String>,
+    pub reviewed_on: Option<String>,
+}
+
+impl FormLanguage {
+    /// Whether a qualified person has reviewed this translation.
+    pub fn is_reviewed(&self) -> bool {
+        self.review_status == translations::REVIEWED
+    }
+}
+
+/// All languages the forms are available in, German first.
+pub fn languages() -> Vec<FormLanguage> {
+    let Ok(all) = translations::all() else {
+        // Only possible with a broken embedded file, which the unit tests rule out.
+        return Vec::new();
+    };
+    all.iter()
+        .map(|(code, t)| FormLanguage {
+            code,
+            native_name: t.language_name.clone(),
+            dir: t.dir,
+            review_status: t.review_status.clone(),
+            reviewed_by: t.reviewed_by.clone(),
+            reviewed_on: t.reviewed_on.clone(),
+        })
+        .collect()
+}
+
+/// Whether the forms exist in the language `code` (e.g. `"fa"`).
+pub fn is_supported(code: &str) -> bool {
+    translations::codes().any(|c| c == code)
+}
+
+/// The label of a data category (one of [`DATA_CATEGORIES`]) in the language `lang`.
+pub fn data_category_label(lang: &str, key: &str) -> Option<String> {
+    let t = translations::get(lang).ok().flatten()?;
+    t.categories.label(key).map(str::to_owned)
+}
+
+/// The person a form is about.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Party {
+    /// The name in Latin letters, as in German documents.
+    pub name: String,
+    /// The name in the person's own script, if it differs (e.g. `"أحمد كريمي"`).
+    pub name_original: Option<String>,
+    /// The date of birth, already formatted (`"1990"` or `"12.03.1990"`).
+    pub birth: String,
+}
+
+/// The data printed on a consent form.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ConsentForm {
+    pub client: Party,
+    pub organisation: String,
+    pub im_name: String,
+    pub municipality: String,
+    /// Must be [`CONSENT_TEXT_VERSION`]: only the current text can be printed.
+    pub text_version: String,
+    pub date: NaiveDate,
+}
+
+/// The data printed on a release from confidentiality (*Schweigepflichtentbindung*).
+#[derive(Clone, PartialEq, Eq)]
+pub struct ReleaseForm {
+    pub client: Party,
+    pub organisation: String,
+    pub im_name: String,
+    pub recipient: String,
+    /// Keys from [`DATA_CATEGORIES`]; at least one.
+    pub data_categories: Vec<String>,
+    pub purpose: String,
+    pub valid_from: NaiveDate,
+    /// `None`: valid until revoked.
+    pub valid_until: Option<NaiveDate>,
+    /// `true`: both sides may inform each other; `false`: only the integration management informs.
+    pub mutual: bool,
+    pub date: NaiveDate,
+}
+
+// Personal data stays out of debug output (and so out of logs).
+impl fmt::Debug for Party {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Party").finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for ConsentForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConsentForm")
+            .field("text_version", &self.text_version)
+            .field("date", &self.date)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for ReleaseForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReleaseForm")
+            .field("data_categories", &self.data_categories)
+            .field("valid_from", &self.valid_from)
+            .field("valid_until", &self.valid_until)
+            .field("mutual", &self.mutual)
+            .field("date", &self.date)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    #[error("no form translation for this language")]
+    UnsupportedLanguage,
+    /// The form data cannot be printed (unknown data category, wrong text version, …). The message
+    /// names the problem, never the personal data.
+    #[error("invalid form data: {0}")]
+    Invalid(String),
+    /// typst failed; the message comes from the template, not from form data.
+    #[error("rendering the PDF failed: {0}")]
+    Render(String),
+}
+
+/// The consent form as PDF: German and `lang` side by side (`lang == "de"`: German only).
+pub fn consent_pdf(lang: &str, form: &ConsentForm) -> Result<Vec<u8>, DocumentError> {
+    render::consent(lang, form)
+}
+
+/// The release from confidentiality as PDF: German and `lang` side by side (`"de"`: German only).
+pub fn release_pdf(lang: &str, form: &ReleaseForm) -> Result<Vec<u8>, DocumentError> {
+    render::release(lang, form)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_lists_german_first_and_all_required_languages() {
+        let langs = languages();
+        assert_eq!(langs[0].code, "de");
+        // The German source text awaits approval by the data-protection officer: not marked reviewed.
+        assert!(!langs[0].is_reviewed());
+        let codes: Vec<_> = langs.iter().map(|l| l.code).collect();
+        for code in ["de", "en", "ar", "fa", "uk", "tr", "ti", "fr", "ru"] {
+            assert!(codes.contains(&code), "{code}");
+            assert!(is_supported(code));
+        }
+        assert!(!is_supported("xx"));
+        assert!(!is_supported(""));
+        let ar = langs.iter().find(|l| l.code == "ar").unwrap();
+        assert_eq!(ar.dir, Dir::Rtl);
+        assert_eq!(ar.native_name, "العربية");
+        assert!(!ar.is_reviewed());
+    }
+
+    #[test]
+    fn data_category_labels() {
+        assert_eq!(
+            data_category_label("de", "health").as_deref(),
+            Some("Gesundheit (besonders geschützte Daten)")
+        );
+        assert!(data_category_label("ar", "housing").is_some());
+        assert!(data_category_label("ar", "nope").is_none());
+        assert!(data_category_label("xx", "housing").is_none());
+    }
+
+    #[test]
+    fn debug_output_hides_personal_data() {
+        let party = Party {
+            name: "Canary Name".into(),
+            name_original: Some("Canary Original".into()),
+            birth: "1990".into(),
+        };
+        let form = ReleaseForm {
+            client: party,
+            organisation: "Org".into(),
+            im_name: "Canary IM".into(),
+            recipient: "Canary Recipient".into(),
+            data_categories: vec!["health".into()],
+            purpose: "Canary Purpose".into(),
+            valid_from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            valid_until: None,
+            mutual: true,
+            date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        };
+        let debug = format!("{form:?} {:?}", form.client);
+        assert!(!debug.contains("Canary"), "{debug}");
+    }
+}

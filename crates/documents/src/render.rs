@@ -1,0 +1,399 @@
+//! Turns form data into the JSON the template reads, runs typst and exports a deterministic PDF.
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use typst::diag::{SourceDiagnostic, Warned};
+use typst::foundations::{Datetime, Dict, Smart, Value};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, Timestamp};
+
+use crate::translations::{self, REVIEWED, Translation};
+use crate::world::FormWorld;
+use crate::{CONSENT_TEXT_VERSION, ConsentForm, DATA_CATEGORIES, Dir, DocumentError, ReleaseForm};
+
+/// How many compilations the typst memoisation cache keeps entries for: enough to make repeated
+/// renders cheap, small enough that a long-running server does not grow without bound.
+const CACHE_GENERATIONS: usize = 10;
+
+/// Everything the template reads, serialised to JSON and passed as `sys.inputs.data`.
+#[derive(Serialize)]
+struct Data<'a> {
+    kind: &'static str,
+    title: &'a str,
+    header_note: String,
+    footer_note: String,
+    date: Ymd,
+    columns: Vec<Column<'a>>,
+    form: FormData<'a>,
+    categories: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Ymd {
+    year: i32,
+    month: u32,
+    day: u32,
+}
+
+/// One language column: its texts and how to set them.
+#[derive(Serialize)]
+struct Column<'a> {
+    lang: &'a str,
+    dir: Dir,
+    fonts: [&'static str; 3],
+    /// Font size in pt.
+    size: f64,
+    /// Line spacing in em.
+    leading: f64,
+    t: &'a Translation,
+}
+
+#[derive(Serialize, Default)]
+struct FormData<'a> {
+    client_name: &'a str,
+    client_name_original: Option<&'a str>,
+    birth: &'a str,
+    organisation: &'a str,
+    im_name: &'a str,
+    municipality: Option<&'a str>,
+    place_date: String,
+    recipient: Option<&'a str>,
+    purpose: Option<&'a str>,
+    valid_from: Option<String>,
+    valid_until: Option<String>,
+    mutual: bool,
+}
+
+pub(crate) fn consent(lang: &str, form: &ConsentForm) -> Result<Vec<u8>, DocumentError> {
+    render(&consent_data(lang, form)?, form.date).map(|(pdf, _warnings)| pdf)
+}
+
+pub(crate) fn release(lang: &str, form: &ReleaseForm) -> Result<Vec<u8>, DocumentError> {
+    render(&release_data(lang, form)?, form.date).map(|(pdf, _warnings)| pdf)
+}
+
+fn consent_data<'a>(lang: &str, form: &'a ConsentForm) -> Result<Data<'a>, DocumentError> {
+    let columns = columns(lang)?;
+    if form.text_version != CONSENT_TEXT_VERSION {
+        return Err(DocumentError::Invalid(format!(
+            "consent text version {:?} cannot be printed, only {CONSENT_TEXT_VERSION:?}",
+            form.text_version
+        )));
+    }
+    let de = columns[0].t;
+    let data = Data {
+        kind: "consent",
+        title: &de.consent.title,
+        header_note: format!("Einwilligung · Textfassung {CONSENT_TEXT_VERSION}"),
+        footer_note: footer_note(&columns),
+        date: ymd(form.date),
+        form: FormData {
+            client_name: &form.client.name,
+            client_name_original: original_name(&form.client.name_original),
+            birth: &form.client.birth,
+            organisation: &form.organisation,
+            im_name: &form.im_name,
+            municipality: Some(&form.municipality),
+            place_date: format!("{}, {}", form.municipality, german_date(form.date)),
+            ..FormData::default()
+        },
+        columns,
+        categories: Vec::new(),
+    };
+    Ok(data)
+}
+
+fn release_data<'a>(lang: &str, form: &'a ReleaseForm) -> Result<Data<'a>, DocumentError> {
+    let columns = columns(lang)?;
+    let categories = categories(&form.data_categories)?;
+    if form
+        .valid_until
+        .is_some_and(|until| until < form.valid_from)
+    {
+        return Err(DocumentError::Invalid(
+            "the release ends before it starts".to_owned(),
+        ));
+    }
+    let de = columns[0].t;
+    let data = Data {
+        kind: "release",
+        title: &de.release.title,
+        header_note: format!("Schweigepflichtentbindung · Textfassung {CONSENT_TEXT_VERSION}"),
+        footer_note: footer_note(&columns),
+        date: ymd(form.date),
+        form: FormData {
+            client_name: &form.client.name,
+            client_name_original: original_name(&form.client.name_original),
+            birth: &form.client.birth,
+            organisation: &form.organisation,
+            im_name: &form.im_name,
+            // The release has no place: it is written by hand next to the printed date.
+            place_date: german_date(form.date),
+            recipient: Some(&form.recipient),
+            purpose: Some(&form.purpose),
+            valid_from: Some(german_date(form.valid_from)),
+            valid_until: form.valid_until.map(german_date),
+            mutual: form.mutual,
+            ..FormData::default()
+        },
+        columns,
+        categories,
+    };
+    Ok(data)
+}
+
+/// The German column and, unless `lang` is German, the column in `lang`.
+fn columns(lang: &str) -> Result<Vec<Column<'static>>, DocumentError> {
+    let german = translations::get("de")
+        .map_err(DocumentError::Render)?
+        .ok_or_else(|| DocumentError::Render("German texts missing".to_owned()))?;
+    let (code, other) = translations::all()
+        .map_err(DocumentError::Render)?
+        .iter()
+        .find(|(code, _)| *code == lang)
+        .ok_or(DocumentError::UnsupportedLanguage)?;
+    let mut columns = vec![column("de", german, lang == "de")];
+    if *code != "de" {
+        columns.push(column(code, other, false));
+    }
+    Ok(columns)
+}
+
+fn column(code: &'static str, t: &'static Translation, alone: bool) -> Column<'static> {
+    // Naskh has a small x-height next to Noto Sans and needs room for its marks; Ethiopic syllables
+    // are dense. The font listed first also supplies spaces, digits and punctuation for the column.
+    let (fonts, size, leading) = match code {
+        "ar" | "fa" => (
+            ["Noto Naskh Arabic", "Noto Sans", "Noto Sans Ethiopic"],
+            9.5,
+            0.45,
+        ),
+        "ti" => (
+            ["Noto Sans", "Noto Sans Ethiopic", "Noto Naskh Arabic"],
+            8.5,
+            0.75,
+        ),
+        _ => (
+            ["Noto Sans", "Noto Naskh Arabic", "Noto Sans Ethiopic"],
+            8.5,
+            0.62,
+        ),
+    };
+    Column {
+        lang: code,
+        dir: t.dir,
+        fonts,
+        size: if alone { 9.5 } else { size },
+        leading,
+        t,
+    }
+}
+
+/// The office note at the foot of each page: languages and, if not reviewed, the translation status.
+fn footer_note(columns: &[Column<'_>]) -> String {
+    let names: Vec<&str> = columns.iter().map(|c| c.t.language_name.as_str()).collect();
+    let mut note = format!("Sprachen: {}", names.join(" | "));
+    for c in &columns[1..] {
+        if c.t.review_status != REVIEWED {
+            note.push_str(&format!(
+                " · Übersetzung ({}): {}",
+                c.lang, c.t.review_status
+            ));
+        }
+    }
+    note
+}
+
+/// The requested categories, known keys only, each once, in the canonical order.
+fn categories(keys: &[String]) -> Result<Vec<&'static str>, DocumentError> {
+    if let Some(unknown) = keys.iter().find(|k| !DATA_CATEGORIES.contains(&k.as_str())) {
+        return Err(DocumentError::Invalid(format!(
+            "unknown data category {unknown:?}"
+        )));
+    }
+    let selected: Vec<&'static str> = DATA_CATEGORIES
+        .into_iter()
+        .filter(|key| keys.iter().any(|k| k == key))
+        .collect();
+    if selected.is_empty() {
+        return Err(DocumentError::Invalid(
+            "a release must name at least one data category".to_owned(),
+        ));
+    }
+    Ok(selected)
+}
+
+fn original_name(name: &Option<String>) -> Option<&str> {
+    name.as_deref().map(str::trim).filter(|n| !n.is_empty())
+}
+
+fn german_date(date: NaiveDate) -> String {
+    date.format("%d.%m.%Y").to_string()
+}
+
+fn ymd(date: NaiveDate) -> Ymd {
+    Ymd {
+        year: date.year(),
+        month: date.month(),
+        day: date.day(),
+    }
+}
+
+fn typst_date(date: NaiveDate) -> Result<Datetime, DocumentError> {
+    let month = u8::try_from(date.month()).ok();
+    let day = u8::try_from(date.day()).ok();
+    month
+        .zip(day)
+        .and_then(|(m, d)| Datetime::from_ymd_hms(date.year(), m, d, 0, 0, 0))
+        .ok_or_else(|| DocumentError::Invalid("date out of range".to_owned()))
+}
+
+/// Compiles the template with `data` and exports the PDF; also returns typst's warnings.
+fn render(data: &Data<'_>, date: NaiveDate) -> Result<(Vec<u8>, Vec<String>), DocumentError> {
+    let json = serde_json::to_string(data).map_err(|e| DocumentError::Render(e.to_string()))?;
+    let mut inputs = Dict::new();
+    inputs.insert("data".into(), Value::Str(json.into()));
+    let today = typst_date(date)?;
+    let world = FormWorld::new(inputs, today).map_err(DocumentError::Render)?;
+
+    let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
+    let result = output.map_err(|errors| DocumentError::Render(messages(&errors)));
+    let document = match result {
+        Ok(document) => document,
+        Err(e) => {
+            typst::comemo::evict(CACHE_GENERATIONS);
+            return Err(e);
+        }
+    };
+    let options = PdfOptions {
+        // A stable identifier and a timestamp from the form date: same input, same bytes.
+        ident: Smart::Custom(format!("ankommen/{}/{}", data.kind, CONSENT_TEXT_VERSION)),
+        timestamp: Some(Timestamp::new_utc(today)),
+        ..PdfOptions::default()
+    };
+    let pdf = typst_pdf::pdf(&document, &options)
+        .map_err(|errors| DocumentError::Render(messages(&errors)));
+    typst::comemo::evict(CACHE_GENERATIONS);
+    Ok((
+        pdf?,
+        warnings.iter().map(|w| w.message.to_string()).collect(),
+    ))
+}
+
+fn messages(diagnostics: &[SourceDiagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Party;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn consent_form() -> ConsentForm {
+        ConsentForm {
+            client: Party {
+                name: "Ahmad Karimi".into(),
+                name_original: Some("أحمد كريمي".into()),
+                birth: "12.03.1990".into(),
+            },
+            organisation: "Caritas Musterstadt".into(),
+            im_name: "Maria Muster".into(),
+            municipality: "Musterstadt".into(),
+            text_version: CONSENT_TEXT_VERSION.into(),
+            date: date(2026, 2, 1),
+        }
+    }
+
+    fn release_form() -> ReleaseForm {
+        ReleaseForm {
+            client: consent_form().client,
+            organisation: "Caritas Musterstadt".into(),
+            im_name: "Maria Muster".into(),
+            recipient: "Jobcenter Musterkreis".into(),
+            data_categories: vec!["work".into(), "identity".into(), "work".into()],
+            purpose: "Vermittlung in einen Sprachkurs".into(),
+            valid_from: date(2026, 2, 1),
+            valid_until: Some(date(2026, 12, 31)),
+            mutual: true,
+            date: date(2026, 2, 1),
+        }
+    }
+
+    #[test]
+    fn no_typst_warnings_in_any_language() {
+        let (consent_form, release_form) = (consent_form(), release_form());
+        for lang in translations::codes() {
+            let data = consent_data(lang, &consent_form).unwrap();
+            let warnings = render(&data, consent_form.date).unwrap().1;
+            assert!(warnings.is_empty(), "consent/{lang}: {warnings:?}");
+            let data = release_data(lang, &release_form).unwrap();
+            let warnings = render(&data, release_form.date).unwrap().1;
+            assert!(warnings.is_empty(), "release/{lang}: {warnings:?}");
+        }
+    }
+
+    #[test]
+    fn unsupported_language_is_an_error() {
+        assert!(matches!(
+            consent("xx", &consent_form()),
+            Err(DocumentError::UnsupportedLanguage)
+        ));
+        assert!(matches!(
+            release("", &release_form()),
+            Err(DocumentError::UnsupportedLanguage)
+        ));
+    }
+
+    #[test]
+    fn only_the_current_text_version_can_be_printed() {
+        let mut form = consent_form();
+        form.text_version = "2025-1".into();
+        assert!(matches!(
+            consent("ar", &form),
+            Err(DocumentError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn release_categories_are_checked_deduplicated_and_ordered() {
+        assert_eq!(
+            categories(&["work".into(), "identity".into(), "work".into()]).unwrap(),
+            vec!["identity", "work"]
+        );
+        assert!(matches!(
+            categories(&["identity".into(), "religion".into()]),
+            Err(DocumentError::Invalid(_))
+        ));
+        assert!(matches!(categories(&[]), Err(DocumentError::Invalid(_))));
+    }
+
+    #[test]
+    fn release_must_not_end_before_it_starts() {
+        let mut form = release_form();
+        form.valid_until = Some(date(2026, 1, 31));
+        assert!(matches!(
+            release("de", &form),
+            Err(DocumentError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn same_input_gives_the_same_bytes() {
+        let a = consent("fa", &consent_form()).unwrap();
+        let b = consent("fa", &consent_form()).unwrap();
+        assert!(a == b, "PDF output is not deterministic");
+    }
+
+    #[test]
+    fn german_dates() {
+        assert_eq!(german_date(date(2026, 3, 9)), "09.03.2026");
+    }
+}

@@ -1,0 +1,280 @@
+//! The form texts per language: one TOML file per language in `translations/`, embedded at build time.
+
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Dir;
+
+/// Language code and file content, German (the source language) first.
+const FILES: [(&str, &str); 9] = [
+    ("de", include_str!("../translations/de.toml")),
+    ("en", include_str!("../translations/en.toml")),
+    ("ar", include_str!("../translations/ar.toml")),
+    ("fa", include_str!("../translations/fa.toml")),
+    ("uk", include_str!("../translations/uk.toml")),
+    ("tr", include_str!("../translations/tr.toml")),
+    ("ti", include_str!("../translations/ti.toml")),
+    ("fr", include_str!("../translations/fr.toml")),
+    ("ru", include_str!("../translations/ru.toml")),
+];
+
+/// The status a translation must state to count as reviewed.
+pub(crate) const REVIEWED: &str = "reviewed";
+
+/// One translation file. Unknown keys are rejected so a typo in a file does not silently drop a text.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Translation {
+    pub language_name: String,
+    pub dir: Dir,
+    pub review_status: String,
+    #[serde(default)]
+    pub reviewed_by: Option<String>,
+    #[serde(default)]
+    pub reviewed_on: Option<String>,
+    pub fields: Fields,
+    pub consent: ConsentText,
+    pub release: ReleaseText,
+    pub categories: Categories,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Fields {
+    pub person: String,
+    pub name: String,
+    pub name_original: String,
+    pub birth: String,
+    pub organisation: String,
+    pub integration_manager: String,
+    pub municipality: String,
+    pub place_date: String,
+    pub signature_client: String,
+    pub signature_im: String,
+    pub interpreter: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ConsentText {
+    pub title: String,
+    pub subtitle: String,
+    pub intro: String,
+    pub controller_heading: String,
+    pub controller: String,
+    pub collected_heading: String,
+    pub collected_minimum: String,
+    pub collected_voluntary: String,
+    pub collected_health: String,
+    pub purpose_heading: String,
+    pub purpose: String,
+    pub recipients_heading: String,
+    pub recipients: String,
+    pub retention_heading: String,
+    pub retention: String,
+    pub withdraw_heading: String,
+    pub withdraw: String,
+    pub rights_heading: String,
+    pub rights: String,
+    pub declaration_heading: String,
+    pub declaration: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReleaseText {
+    pub title: String,
+    pub subtitle: String,
+    pub intro: String,
+    pub recipient: String,
+    pub data_categories: String,
+    pub purpose: String,
+    pub valid_from: String,
+    pub valid_until: String,
+    pub valid_until_revoked: String,
+    pub direction: String,
+    pub mutual: String,
+    pub one_way: String,
+    pub revoke_heading: String,
+    pub revoke: String,
+    pub declaration_heading: String,
+    pub declaration: String,
+}
+
+/// Labels of the data categories; the field names are the keys shared with the rest of the system.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Categories {
+    pub identity: String,
+    pub contact: String,
+    pub residence: String,
+    pub language_education: String,
+    pub work: String,
+    pub housing: String,
+    pub benefits: String,
+    pub health: String,
+    pub family: String,
+    pub case_progress: String,
+}
+
+impl Categories {
+    pub(crate) fn label(&self, key: &str) -> Option<&str> {
+        let label = match key {
+            "identity" => &self.identity,
+            "contact" => &self.contact,
+            "residence" => &self.residence,
+            "language_education" => &self.language_education,
+            "work" => &self.work,
+            "housing" => &self.housing,
+            "benefits" => &self.benefits,
+            "health" => &self.health,
+            "family" => &self.family,
+            "case_progress" => &self.case_progress,
+            _ => return None,
+        };
+        Some(label)
+    }
+}
+
+static TRANSLATIONS: LazyLock<Result<Vec<(&'static str, Translation)>, String>> =
+    LazyLock::new(|| {
+        FILES
+            .iter()
+            .map(|(code, text)| {
+                toml::from_str::<Translation>(text)
+                    .map(|t| (*code, t))
+                    .map_err(|e| format!("translations/{code}.toml: {e}"))
+            })
+            .collect()
+    });
+
+/// All translations, German first. Fails only if an embedded file is broken (a unit test guards that).
+pub(crate) fn all() -> Result<&'static [(&'static str, Translation)], String> {
+    TRANSLATIONS.as_deref().map_err(Clone::clone)
+}
+
+/// The translation for `code`, `Ok(None)` if there is none.
+pub(crate) fn get(code: &str) -> Result<Option<&'static Translation>, String> {
+    Ok(all()?.iter().find(|(c, _)| *c == code).map(|(_, t)| t))
+}
+
+/// The language codes with a translation file (no parsing needed).
+pub(crate) fn codes() -> impl Iterator<Item = &'static str> {
+    FILES.iter().map(|(code, _)| *code)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::DATA_CATEGORIES;
+
+    /// Optional metadata that a file may leave out.
+    const OPTIONAL: [&str; 2] = ["reviewed_by", "reviewed_on"];
+
+    fn key_paths(table: &toml::Table, prefix: &str, out: &mut BTreeSet<String>) {
+        for (key, value) in table {
+            let path = if prefix.is_empty() {
+                key.clone()
+            } else {
+                format!("{prefix}.{key}")
+            };
+            match value {
+                toml::Value::Table(inner) => key_paths(inner, &path, out),
+                _ => {
+                    if !OPTIONAL.contains(&path.as_str()) {
+                        out.insert(path);
+                    }
+                }
+            }
+        }
+    }
+
+    fn keys_of(text: &str) -> BTreeSet<String> {
+        let table: toml::Table = toml::from_str(text).unwrap();
+        let mut keys = BTreeSet::new();
+        key_paths(&table, "", &mut keys);
+        keys
+    }
+
+    #[test]
+    fn every_translation_has_exactly_the_keys_of_german() {
+        let german = keys_of(FILES[0].1);
+        assert!(german.len() > 50, "de.toml looks incomplete: {german:?}");
+        for (code, text) in FILES {
+            let keys = keys_of(text);
+            let missing: Vec<_> = german.difference(&keys).collect();
+            let extra: Vec<_> = keys.difference(&german).collect();
+            assert!(
+                missing.is_empty() && extra.is_empty(),
+                "{code}.toml: missing {missing:?}, not in de.toml {extra:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_translation_parses_and_no_text_is_empty() {
+        let all = all().unwrap();
+        assert_eq!(all.len(), FILES.len());
+        assert_eq!(all[0].0, "de");
+        for (code, text) in FILES {
+            let table: toml::Table = toml::from_str(text).unwrap();
+            let mut stack = vec![table];
+            while let Some(table) = stack.pop() {
+                for (key, value) in table {
+                    match value {
+                        toml::Value::Table(inner) => stack.push(inner),
+                        toml::Value::String(s) => {
+                            assert!(!s.trim().is_empty(), "{code}.toml: {key} is empty")
+                        }
+                        other => panic!("{code}.toml: {key} is not a string: {other:?}"),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_data_category_has_a_label_in_every_language() {
+        for (code, t) in all().unwrap() {
+            for key in DATA_CATEGORIES {
+                assert!(t.categories.label(key).is_some(), "{code}: {key}");
+            }
+            assert!(t.categories.label("nonsense").is_none());
+        }
+    }
+
+    #[test]
+    fn review_status_is_honest() {
+        for (code, t) in all().unwrap() {
+            if *code == "de" {
+                // The source text is written by us; it is approved, not translated.
+                assert!(
+                    t.review_status == REVIEWED || t.review_status.contains("freizugeben"),
+                    "German: {}",
+                    t.review_status
+                );
+            } else if t.review_status != REVIEWED {
+                assert!(
+                    t.review_status.contains("review"),
+                    "{code}: a draft must say it needs review: {}",
+                    t.review_status
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn right_to_left_exactly_for_arabic_script() {
+        for (code, t) in all().unwrap() {
+            let expected = if matches!(*code, "ar" | "fa") {
+                Dir::Rtl
+            } else {
+                Dir::Ltr
+            };
+            assert_eq!(t.dir, expected, "{code}");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! A minimal typst `World`: one embedded source file, embedded fonts, data only through
+//! `sys.inputs`, no file system, no packages, no network, and a fixed "today".
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Dict, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+use crate::fonts::FONTS;
+
+/// The form template; it reads everything variable from `sys.inputs.data`.
+const TEMPLATE: &str = include_str!("form.typ");
+
+pub(crate) struct FormWorld {
+    library: LazyHash<Library>,
+    main: Source,
+    today: Datetime,
+}
+
+impl FormWorld {
+    /// `inputs` becomes `sys.inputs`; `today` is what `datetime.today()` answers.
+    pub(crate) fn new(inputs: Dict, today: Datetime) -> Result<Self, String> {
+        let path = VirtualPath::new("form.typ").map_err(|e| format!("template path: {e:?}"))?;
+        let id = FileId::new(RootedPath::new(VirtualRoot::Project, path));
+        Ok(Self {
+            library: LazyHash::new(Library::builder().with_inputs(inputs).build()),
+            main: Source::new(id, TEMPLATE.to_owned()),
+            today,
+        })
+    }
+}
+
+impl World for FormWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &FONTS.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else {
+            Err(FileError::AccessDenied)
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.main.id() {
+            Ok(Bytes::from_string(self.main.clone()))
+        } else {
+            Err(FileError::AccessDenied)
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        FONTS.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        Some(self.today)
+    }
+}
