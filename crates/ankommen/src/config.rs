@@ -12,6 +12,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration as StdDuration;
 
+use ankommen_core::sealing::Sealer;
 use ankommen_core::sessions::SessionPolicy;
 use ankommen_store::connect::{Backend, backend_of, sqlite_url_for};
 use ankommen_web::WebConfig;
@@ -27,6 +28,8 @@ pub const DEFAULT_REQUEST_TIMEOUT_SECONDS: u64 = 30;
 
 /// The SQLite file in the data directory used when no database URL is configured.
 pub const DATABASE_FILE: &str = "ankommen.sqlite";
+/// The key file of encryption at rest in the data directory, used when no key is configured.
+pub const KEY_FILE: &str = "ankommen.key";
 
 /// The environment variable naming the config file.
 pub const ENV_CONFIG: &str = "ANKOMMEN_CONFIG";
@@ -41,6 +44,12 @@ pub const ENV_TRUSTED_PROXIES: &str = "ANKOMMEN_TRUSTED_PROXIES";
 pub const ENV_LOG: &str = "ANKOMMEN_LOG";
 pub const ENV_MAX_CONNECTIONS: &str = "ANKOMMEN_MAX_CONNECTIONS";
 pub const ENV_REQUEST_TIMEOUT_SECONDS: &str = "ANKOMMEN_REQUEST_TIMEOUT_SECONDS";
+/// The key file of encryption at rest. By the `NAME_FILE` convention this is also "the file that
+/// holds `ANKOMMEN_ENCRYPTION_KEY`", so the two are one setting and exclude each other.
+pub const ENV_ENCRYPTION_KEY_FILE: &str = "ANKOMMEN_ENCRYPTION_KEY_FILE";
+/// The key of encryption at rest itself (64 hex digits), e.g. from a container secret. Environment
+/// only: a config file is no place for the key.
+pub const ENV_ENCRYPTION_KEY: &str = "ANKOMMEN_ENCRYPTION_KEY";
 
 /// Upper bounds that keep durations and pool sizes sane (and chrono arithmetic far from overflow).
 const MAX_IDLE_TIMEOUT_MINUTES: u32 = 60 * 24 * 365;
@@ -67,6 +76,24 @@ pub enum SecureCookies {
     Off,
 }
 
+/// Where the master key of encryption at rest comes from.
+#[derive(Clone, PartialEq, Eq)]
+pub enum EncryptionKey {
+    /// A key file holding 64 hex digits; created with a new random key (mode 0600) when missing.
+    File(PathBuf),
+    /// The key itself, from [`ENV_ENCRYPTION_KEY`] (checked while resolving). Never print or log it.
+    Value(String),
+}
+
+impl fmt::Debug for EncryptionKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::File(path) => f.debug_tuple("File").field(path).finish(),
+            Self::Value(_) => f.write_str("Value(<redacted>)"),
+        }
+    }
+}
+
 /// The resolved settings.
 #[derive(Clone, PartialEq)]
 pub struct Config {
@@ -87,6 +114,9 @@ pub struct Config {
     pub log: Option<String>,
     pub max_connections: u32,
     pub request_timeout_seconds: u64,
+    /// The master key of encryption at rest: a key file (default `<data_dir>/ankommen.key`) or the
+    /// key itself from the environment.
+    pub encryption_key: EncryptionKey,
     /// The config file that was read, if any.
     pub config_file: Option<PathBuf>,
 }
@@ -109,6 +139,7 @@ impl fmt::Debug for Config {
             .field("log", &self.log)
             .field("max_connections", &self.max_connections)
             .field("request_timeout_seconds", &self.request_timeout_seconds)
+            .field("encryption_key", &self.encryption_key)
             .field("config_file", &self.config_file)
             .finish()
     }
@@ -189,9 +220,22 @@ pub fn process_env() -> HashMap<String, String> {
         .collect()
 }
 
-/// Resolves the settings from flags, environment and config file over the defaults.
+/// Resolves the settings from flags, environment and config file over the defaults (tests; the
+/// binary calls [`resolve_with_key_file`] until `--encryption-key-file` joins [`Flags`]).
+#[cfg(test)]
 pub fn resolve(
     flags: &Flags,
+    env: &HashMap<String, String>,
+    read: ReadFile<'_>,
+) -> Result<Config, ConfigError> {
+    resolve_with_key_file(flags, None, env, read)
+}
+
+/// [`resolve`] with the flag `--encryption-key-file`, which `main.rs` adds to the command line
+/// defined in `cli.rs`. (It belongs into [`Flags`] once `GlobalArgs` defines it.)
+pub fn resolve_with_key_file(
+    flags: &Flags,
+    encryption_key_file: Option<PathBuf>,
     env: &HashMap<String, String>,
     read: ReadFile<'_>,
 ) -> Result<Config, ConfigError> {
@@ -211,7 +255,7 @@ pub fn resolve(
         None => Layer::default(),
     };
     let env_layer = env_layer(env, read)?;
-    let flag_layer = flag_layer(flags)?;
+    let flag_layer = flag_layer(flags, encryption_key_file)?;
     let merged = flag_layer.over(env_layer).over(file_layer);
     finish(merged, config_file)
 }
@@ -231,6 +275,7 @@ struct Layer {
     log: Option<String>,
     max_connections: Option<u32>,
     request_timeout_seconds: Option<u64>,
+    encryption_key: Option<EncryptionKey>,
 }
 
 impl Layer {
@@ -250,6 +295,7 @@ impl Layer {
             request_timeout_seconds: self
                 .request_timeout_seconds
                 .or(lower.request_timeout_seconds),
+            encryption_key: self.encryption_key.or(lower.encryption_key),
         }
     }
 }
@@ -277,6 +323,9 @@ fn finish(m: Layer, config_file: Option<PathBuf>) -> Result<Config, ConfigError>
         Some(l) => l,
         None => parse_listen("default", DEFAULT_LISTEN)?,
     };
+    let encryption_key = m
+        .encryption_key
+        .unwrap_or_else(|| EncryptionKey::File(data_dir.join(KEY_FILE)));
     Ok(Config {
         listen,
         data_dir,
@@ -296,6 +345,7 @@ fn finish(m: Layer, config_file: Option<PathBuf>) -> Result<Config, ConfigError>
         request_timeout_seconds: m
             .request_timeout_seconds
             .unwrap_or(DEFAULT_REQUEST_TIMEOUT_SECONDS),
+        encryption_key,
         config_file,
     })
 }
@@ -319,6 +369,10 @@ struct FileConfig {
     log: Option<String>,
     max_connections: Option<i64>,
     request_timeout_seconds: Option<i64>,
+    encryption_key_file: Option<PathBuf>,
+    /// Not allowed: present only to refuse it with a clear message (a config file is often
+    /// readable by many and copied around; the key belongs in a 0600 key file or the environment).
+    encryption_key: Option<toml::Value>,
 }
 
 fn file_layer(path: &Path, text: &str) -> Result<Layer, ConfigError> {
@@ -335,6 +389,14 @@ fn file_layer(path: &Path, text: &str) -> Result<Layer, ConfigError> {
         }
     })?;
     let origin = |key: &str| format!("config file {shown}: {key}");
+    if f.encryption_key.is_some() {
+        return Err(invalid(
+            &origin("encryption_key"),
+            format!(
+                "the key itself is not accepted in the config file; name a key file with encryption_key_file, or set {ENV_ENCRYPTION_KEY}"
+            ),
+        ));
+    }
     Ok(Layer {
         listen: f
             .listen
@@ -398,6 +460,10 @@ fn file_layer(path: &Path, text: &str) -> Result<Layer, ConfigError> {
                 )
                 .map(u64::from)
             })
+            .transpose()?,
+        encryption_key: f
+            .encryption_key_file
+            .map(|v| parse_key_file(&origin("encryption_key_file"), v))
             .transpose()?,
     })
 }
@@ -472,10 +538,34 @@ fn env_layer(env: &HashMap<String, String>, read: ReadFile<'_>) -> Result<Layer,
         request_timeout_seconds: get(ENV_REQUEST_TIMEOUT_SECONDS)?
             .map(|(v, o)| parse_u32(&o, &v, MAX_REQUEST_TIMEOUT_SECONDS).map(u64::from))
             .transpose()?,
+        encryption_key: env_encryption_key(env)?,
     })
 }
 
-fn flag_layer(flags: &Flags) -> Result<Layer, ConfigError> {
+/// `ANKOMMEN_ENCRYPTION_KEY` (the key) or `ANKOMMEN_ENCRYPTION_KEY_FILE` (a key file). The latter
+/// is read by the server like any key file (private mode, created when missing), not through
+/// [`env_value`]; there is no `ANKOMMEN_ENCRYPTION_KEY_FILE_FILE`.
+fn env_encryption_key(env: &HashMap<String, String>) -> Result<Option<EncryptionKey>, ConfigError> {
+    let key = env.get(ENV_ENCRYPTION_KEY).filter(|v| !v.is_empty());
+    let file = env.get(ENV_ENCRYPTION_KEY_FILE).filter(|v| !v.is_empty());
+    match (key, file) {
+        (Some(_), Some(_)) => Err(ConfigError::BothSet {
+            name: ENV_ENCRYPTION_KEY,
+        }),
+        (Some(v), None) => {
+            // Checked now so that a bad key stops every command with a one-line error; the message
+            // never repeats the value.
+            Sealer::from_hex(v).map_err(|e| invalid(ENV_ENCRYPTION_KEY, e.to_string()))?;
+            Ok(Some(EncryptionKey::Value(v.clone())))
+        }
+        (None, Some(path)) => {
+            parse_key_file(ENV_ENCRYPTION_KEY_FILE, PathBuf::from(path)).map(Some)
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+fn flag_layer(flags: &Flags, encryption_key_file: Option<PathBuf>) -> Result<Layer, ConfigError> {
     Ok(Layer {
         listen: flags
             .listen
@@ -495,6 +585,9 @@ fn flag_layer(flags: &Flags) -> Result<Layer, ConfigError> {
             .public_url
             .as_deref()
             .map(|v| parse_public_url("--public-url", v))
+            .transpose()?,
+        encryption_key: encryption_key_file
+            .map(|v| parse_key_file("--encryption-key-file", v))
             .transpose()?,
         ..Layer::default()
     })
@@ -526,6 +619,13 @@ fn parse_data_dir(origin: &str, v: PathBuf) -> Result<PathBuf, ConfigError> {
         return Err(invalid(origin, "the data directory must not be empty"));
     }
     Ok(v)
+}
+
+fn parse_key_file(origin: &str, v: PathBuf) -> Result<EncryptionKey, ConfigError> {
+    if v.as_os_str().is_empty() {
+        return Err(invalid(origin, "the key file path must not be empty"));
+    }
+    Ok(EncryptionKey::File(v))
 }
 
 fn parse_public_url(origin: &str, v: &str) -> Result<String, ConfigError> {
@@ -652,6 +752,10 @@ mod tests {
         assert_eq!(c.log, None);
         assert_eq!(c.max_connections, 8);
         assert_eq!(c.request_timeout_seconds, 30);
+        assert_eq!(
+            c.encryption_key,
+            EncryptionKey::File(PathBuf::from("./data/ankommen.key"))
+        );
         assert_eq!(c.config_file, None);
         let w = c.web_config(false);
         assert_eq!(w.session.idle, chrono::Duration::minutes(30));
@@ -672,6 +776,7 @@ trusted_proxies = ["10.0.0.1", "fd00::1"]
 log = "debug"
 max_connections = 13
 request_timeout_seconds = 14
+encryption_key_file = "/file/ankommen.key"
 "#;
 
     #[test]
@@ -698,6 +803,10 @@ request_timeout_seconds = 14
         assert_eq!(c.log.as_deref(), Some("debug"));
         assert_eq!(c.max_connections, 13);
         assert_eq!(c.request_timeout_seconds, 14);
+        assert_eq!(
+            c.encryption_key,
+            EncryptionKey::File(PathBuf::from("/file/ankommen.key"))
+        );
         assert_eq!(c.config_file, Some(PathBuf::from("/etc/ankommen.toml")));
     }
 
@@ -739,6 +848,7 @@ request_timeout_seconds = 14
         ("ANKOMMEN_LOG", "warn"),
         ("ANKOMMEN_MAX_CONNECTIONS", "23"),
         ("ANKOMMEN_REQUEST_TIMEOUT_SECONDS", "24"),
+        ("ANKOMMEN_ENCRYPTION_KEY_FILE", "/env/ankommen.key"),
     ];
 
     #[test]
@@ -769,6 +879,10 @@ request_timeout_seconds = 14
         assert_eq!(c.log.as_deref(), Some("warn"));
         assert_eq!(c.max_connections, 23);
         assert_eq!(c.request_timeout_seconds, 24);
+        assert_eq!(
+            c.encryption_key,
+            EncryptionKey::File(PathBuf::from("/env/ankommen.key"))
+        );
     }
 
     #[test]
@@ -815,6 +929,150 @@ request_timeout_seconds = 14
         assert_eq!(c.log, None);
         assert_eq!(c.max_connections, DEFAULT_MAX_CONNECTIONS);
         assert_eq!(c.database_url(), "sqlite:///env/data/ankommen.sqlite");
+        // The default key file follows the data directory, whichever layer set it.
+        assert_eq!(
+            c.encryption_key,
+            EncryptionKey::File(PathBuf::from("/env/data/ankommen.key"))
+        );
+    }
+
+    /// A key in hex, as an operator would put it into `ANKOMMEN_ENCRYPTION_KEY`.
+    const HEX_KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+    fn run_with_key_flag(
+        key_file: &str,
+        env_list: &[(&str, &str)],
+        file_list: &[(&str, &str)],
+    ) -> Result<Config, ConfigError> {
+        let flags = Flags {
+            config: Some("/c.toml".into()),
+            ..Flags::default()
+        };
+        let read = files(file_list);
+        resolve_with_key_file(&flags, Some(key_file.into()), &env(env_list), &read)
+    }
+
+    #[test]
+    fn encryption_key_precedence() {
+        let file = [("/c.toml", FULL_FILE)];
+        // The flag beats the environment (either form) and the file.
+        let c = run_with_key_flag("/flag/ankommen.key", FULL_ENV, &file).unwrap();
+        assert_eq!(
+            c.encryption_key,
+            EncryptionKey::File(PathBuf::from("/flag/ankommen.key"))
+        );
+        let c = run_with_key_flag(
+            "/flag/ankommen.key",
+            &[("ANKOMMEN_ENCRYPTION_KEY", HEX_KEY)],
+            &file,
+        )
+        .unwrap();
+        assert_eq!(
+            c.encryption_key,
+            EncryptionKey::File(PathBuf::from("/flag/ankommen.key"))
+        );
+        // The key in the environment beats the key file of the config file.
+        let flags = Flags {
+            config: Some("/c.toml".into()),
+            ..Flags::default()
+        };
+        let c = run(&flags, &[("ANKOMMEN_ENCRYPTION_KEY", HEX_KEY)], &file).unwrap();
+        assert_eq!(c.encryption_key, EncryptionKey::Value(HEX_KEY.into()));
+        // An explicit key file does not follow the data directory.
+        let c = run(&flags, &[("ANKOMMEN_DATA_DIR", "/env/data")], &file).unwrap();
+        assert_eq!(
+            c.encryption_key,
+            EncryptionKey::File(PathBuf::from("/file/ankommen.key"))
+        );
+        // Empty variables count as unset.
+        let c = run(
+            &Flags::default(),
+            &[
+                ("ANKOMMEN_ENCRYPTION_KEY", ""),
+                ("ANKOMMEN_ENCRYPTION_KEY_FILE", ""),
+            ],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            c.encryption_key,
+            EncryptionKey::File(PathBuf::from("./data/ankommen.key"))
+        );
+    }
+
+    #[test]
+    fn encryption_key_errors_never_echo_the_key() {
+        // The key and the key file exclude each other (the _FILE convention).
+        let e = run(
+            &Flags::default(),
+            &[
+                ("ANKOMMEN_ENCRYPTION_KEY", HEX_KEY),
+                ("ANKOMMEN_ENCRYPTION_KEY_FILE", "/k"),
+            ],
+            &[],
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "both ANKOMMEN_ENCRYPTION_KEY and ANKOMMEN_ENCRYPTION_KEY_FILE are set; set only one of them"
+        );
+        // A malformed key stops resolving, without repeating it.
+        for bad in [
+            &HEX_KEY[..62],
+            "0011223344556677-secret-part-8899aabbccddeeff00112233445566778899",
+        ] {
+            let e = run(&Flags::default(), &[("ANKOMMEN_ENCRYPTION_KEY", bad)], &[]).unwrap_err();
+            let msg = e.to_string();
+            assert!(
+                msg.starts_with(
+                    "ANKOMMEN_ENCRYPTION_KEY: the encryption key must be exactly 64 hexadecimal characters"
+                ),
+                "{msg}"
+            );
+            assert!(!msg.contains("00112233"), "{msg}");
+            assert!(!msg.contains("secret"), "{msg}");
+        }
+        // The config file may name a key file but never hold the key.
+        let flags = Flags {
+            config: Some("/c.toml".into()),
+            ..Flags::default()
+        };
+        let e = run(
+            &flags,
+            &[],
+            &[("/c.toml", &format!("encryption_key = \"{HEX_KEY}\"\n"))],
+        )
+        .unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.starts_with("config file /c.toml: encryption_key: the key itself is not accepted"),
+            "{msg}"
+        );
+        assert!(!msg.contains("00112233"), "{msg}");
+        // Empty paths are refused.
+        let e = run_with_key_flag("", &[], &[("/c.toml", "")]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--encryption-key-file: the key file path must not be empty"
+        );
+        let e = run(&flags, &[], &[("/c.toml", "encryption_key_file = \"\"\n")]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "config file /c.toml: encryption_key_file: the key file path must not be empty"
+        );
+    }
+
+    #[test]
+    fn debug_output_hides_the_encryption_key() {
+        let c = run(
+            &Flags::default(),
+            &[("ANKOMMEN_ENCRYPTION_KEY", HEX_KEY)],
+            &[],
+        )
+        .unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("00112233"), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! `ankommen serve`: migrate, announce the setup link or the demo accounts, serve until a signal.
+//! `ankommen serve`: load the encryption key, migrate, announce the setup link or the demo accounts,
+//! serve until a signal.
 
 use std::future::IntoFuture;
 use std::net::SocketAddr;
@@ -6,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use ankommen_core::sealing::{KeyFile, Sealer};
 use ankommen_core::sessions::SessionPolicy;
 use ankommen_core::{Clock, SystemClock};
 use ankommen_store::connect::{Backend, sqlite_url_for};
@@ -15,7 +17,7 @@ use tokio::task::JoinHandle;
 use tracing::{debug, info, warn};
 
 use crate::Failure;
-use crate::config::Config;
+use crate::config::{Config, ENV_ENCRYPTION_KEY, EncryptionKey};
 
 /// The SQLite file of demo mode, in the data directory.
 pub const DEMO_DATABASE_FILE: &str = "demo.sqlite";
@@ -40,14 +42,63 @@ pub async fn open_and_migrate(cfg: &Config, url: String) -> Result<Db, Failure> 
     Ok(db)
 }
 
+/// Loads the master key of encryption at rest, creating the key file (and the data directory it
+/// lives in by default) on first start. Logs where the key came from and its public fingerprint,
+/// never the key.
+pub fn load_sealer(cfg: &Config) -> Result<Sealer, Failure> {
+    match &cfg.encryption_key {
+        EncryptionKey::Value(hex) => {
+            let sealer = Sealer::from_hex(hex)
+                .map_err(|e| Failure::new(format!("{ENV_ENCRYPTION_KEY}: {e}")))?;
+            info!(
+                "encryption key taken from {ENV_ENCRYPTION_KEY} (key id {})",
+                sealer.key_id()
+            );
+            Ok(sealer)
+        }
+        EncryptionKey::File(path) => {
+            // Like the SQLite file, the default key file may be the first thing in a new data
+            // directory; any other directory must exist already.
+            if path.parent() == Some(cfg.data_dir.as_path()) {
+                std::fs::create_dir_all(&cfg.data_dir).map_err(|e| {
+                    Failure::new(format!(
+                        "cannot create the data directory {}: {e}",
+                        cfg.data_dir.display()
+                    ))
+                })?;
+            }
+            let (sealer, how) =
+                Sealer::load_or_create_reporting(path).map_err(|e| Failure::new(e.to_string()))?;
+            match how {
+                KeyFile::Created => warn!(
+                    "created a new encryption key in {} (key id {}); back this file up separately from the database: without it, encrypted fields cannot be read",
+                    path.display(),
+                    sealer.key_id()
+                ),
+                KeyFile::Loaded => info!(
+                    "encryption key loaded from {} (key id {})",
+                    path.display(),
+                    sealer.key_id()
+                ),
+            }
+            Ok(sealer)
+        }
+    }
+}
+
 pub async fn run(cfg: &Config, demo: bool) -> Result<(), Failure> {
+    if demo {
+        // Before the key file is created: a refused demo leaves nothing behind.
+        check_demo_allowed(cfg)?;
+    }
+    let sealer = Arc::new(load_sealer(cfg)?);
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let db = if demo {
-        open_demo(cfg, clock.as_ref()).await?
+        open_demo(cfg, clock.clone()).await?
     } else {
         open_and_migrate(cfg, cfg.database_url()).await?
     };
-    match serve(cfg, demo, db.clone(), clock).await {
+    match serve(cfg, demo, db.clone(), clock, sealer).await {
         Ok(()) => {
             db.close().await;
             info!("stopped");
@@ -60,7 +111,13 @@ pub async fn run(cfg: &Config, demo: bool) -> Result<(), Failure> {
     }
 }
 
-async fn serve(cfg: &Config, demo: bool, db: Db, clock: Arc<dyn Clock>) -> Result<(), Failure> {
+async fn serve(
+    cfg: &Config,
+    demo: bool,
+    db: Db,
+    clock: Arc<dyn Clock>,
+    sealer: Arc<Sealer>,
+) -> Result<(), Failure> {
     let listener = tokio::net::TcpListener::bind(cfg.listen)
         .await
         .map_err(|e| Failure::new(format!("cannot listen on {}: {e}", cfg.listen)))?;
@@ -86,6 +143,7 @@ async fn serve(cfg: &Config, demo: bool, db: Db, clock: Arc<dyn Clock>) -> Resul
         db,
         clock,
         config: Arc::new(web),
+        sealer,
     };
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
 
@@ -200,14 +258,18 @@ pub fn check_demo_allowed(cfg: &Config) -> Result<(), Failure> {
 }
 
 /// Deletes the previous demo database, creates a new one and loads the demo county.
-async fn open_demo(cfg: &Config, clock: &dyn Clock) -> Result<Db, Failure> {
+async fn open_demo(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Db, Failure> {
     check_demo_allowed(cfg)?;
     if cfg.database_url.is_some() {
         info!("demo mode uses its own database; the configured database is not touched");
     }
     remove_demo_files(&cfg.data_dir)?;
     let db = open_and_migrate(cfg, sqlite_url_for(&cfg.data_dir, DEMO_DATABASE_FILE)).await?;
-    if let Err(e) = ankommen_core::demo::seed(&db, clock).await {
+    let loaded = match ankommen_core::demo::seed(&db, clock.as_ref()).await {
+        Ok(ids) => ankommen_core::demo::seed_clients(&db, clock, &ids).await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = loaded {
         db.close().await;
         return Err(Failure::new(format!("loading the demo data failed: {e}")));
     }
@@ -348,6 +410,92 @@ mod tests {
             ..Flags::default()
         });
         assert!(check_demo_allowed(&c).is_ok());
+    }
+
+    fn cfg_in(dir: &Path, env: &[(&str, &str)], key_file: Option<PathBuf>) -> Config {
+        let env: HashMap<String, String> = env
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect();
+        let flags = Flags {
+            data_dir: Some(dir.to_path_buf()),
+            ..Flags::default()
+        };
+        crate::config::resolve_with_key_file(&flags, key_file, &env, &|_: &Path| {
+            Err(std::io::Error::other("no files"))
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn the_key_file_is_created_in_a_new_data_directory_and_then_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("new/data");
+        let c = cfg_in(&data, &[], None);
+        let first = load_sealer(&c).unwrap();
+        let key_file = data.join("ankommen.key");
+        assert!(key_file.exists());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let again = load_sealer(&c).unwrap();
+        assert_eq!(again.key_id(), first.key_id());
+        let aad = ankommen_core::sealing::Aad::new("t", "c", 1);
+        let blob = first.seal(&aad, "x").unwrap();
+        assert_eq!(again.open(&aad, &blob).unwrap(), "x");
+    }
+
+    #[test]
+    fn a_configured_key_file_needs_an_existing_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = cfg_in(dir.path(), &[], Some(dir.path().join("keys/ankommen.key")));
+        let e = load_sealer(&c).unwrap_err().to_string();
+        assert!(
+            e.starts_with(&format!(
+                "cannot create the encryption key file {}",
+                dir.path().join("keys/ankommen.key").display()
+            )),
+            "{e}"
+        );
+        assert!(!dir.path().join("keys").exists());
+        assert!(!dir.path().join("ankommen.key").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_unsafe_or_malformed_key_file_stops_the_server_with_one_line() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let key_file = dir.path().join("ankommen.key");
+        let secret = "ab".repeat(32);
+        std::fs::write(&key_file, format!("{secret}\n")).unwrap();
+        std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let c = cfg_in(dir.path(), &[], None);
+        let e = load_sealer(&c).unwrap_err().to_string();
+        assert!(
+            e.contains("accessible to group or others (mode 0644)"),
+            "{e}"
+        );
+        assert!(!e.contains(&secret), "{e}");
+        std::fs::write(&key_file, "hunter2\n").unwrap();
+        std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let e = load_sealer(&c).unwrap_err().to_string();
+        assert!(e.contains("is malformed"), "{e}");
+        assert!(!e.contains("hunter2"), "{e}");
+        assert!(!e.contains('\n'));
+    }
+
+    #[test]
+    fn a_key_from_the_environment_needs_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let hex = "0f".repeat(32);
+        let c = cfg_in(dir.path(), &[("ANKOMMEN_ENCRYPTION_KEY", &hex)], None);
+        let s = load_sealer(&c).unwrap();
+        assert_eq!(s.key_id(), Sealer::from_hex(&hex).unwrap().key_id());
+        assert!(!dir.path().join("ankommen.key").exists());
     }
 
     #[test]

@@ -21,6 +21,13 @@ impl Ctx {
         self.clock.now()
     }
 
+    /// Today's date where the offices are (Europe/Berlin): the day that deadlines are counted in.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.now()
+            .with_timezone(&chrono_tz::Europe::Berlin)
+            .date_naive()
+    }
+
     /// Asks the policy. On refusal, writes a `denied` audit event for `event` and returns `refusal`
     /// (`Forbidden` for actions, `NotFound` for reads of objects the actor must not know about).
     pub async fn authorize(

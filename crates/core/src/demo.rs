@@ -259,3 +259,250 @@ pub async fn seed(
     txn.commit().await?;
     Ok(ids)
 }
+
+/// A demo client: (IM, given, family, original spelling, birth, clock start, target group,
+/// consent language or none).
+type DemoClient = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    &'static str,
+    crate::catalog::TargetGroup,
+    Option<&'static str>,
+);
+
+const CLIENTS: &[DemoClient] = {
+    use crate::catalog::TargetGroup::*;
+    &[
+        (
+            "awo.im1",
+            "Mohammad",
+            "Haddad",
+            Some("محمد حداد"),
+            "1988",
+            "2025-04-01",
+            FollowUpHousing,
+            Some("ar"),
+        ),
+        (
+            "awo.im1",
+            "Zahra",
+            "Ahmadi",
+            Some("زهرا احمدی"),
+            "1993",
+            "2024-03-15",
+            FollowUpHousing,
+            Some("fa"),
+        ),
+        (
+            "awo.im1",
+            "Dawit",
+            "Tesfay",
+            Some("ዳዊት ተስፋይ"),
+            "1996",
+            "2026-10-20",
+            FollowUpHousing,
+            None,
+        ),
+        (
+            "awo.im1",
+            "Iryna",
+            "Shevchenko",
+            Some("Ірина Шевченко"),
+            "12.05.1979",
+            "2023-09-01",
+            Ukraine,
+            Some("uk"),
+        ),
+        (
+            "awo.im2",
+            "Hamid",
+            "Rahimi",
+            Some("حمید رحیمی"),
+            "1990",
+            "2025-11-01",
+            FollowUpHousing,
+            Some("prs"),
+        ),
+        (
+            "awo.im2",
+            "Amina",
+            "Yusuf",
+            None,
+            "2001",
+            "2026-02-01",
+            FollowUpHousing,
+            Some("so"),
+        ),
+        (
+            "caritas.im",
+            "Yonas",
+            "Gebremedhin",
+            Some("ዮናስ ገብረመድህን"),
+            "1994",
+            "2025-06-01",
+            FollowUpHousing,
+            Some("ti"),
+        ),
+        (
+            "talheim.im",
+            "Mehmet",
+            "Yılmaz",
+            None,
+            "1985",
+            "2024-12-01",
+            FollowUpHousing,
+            Some("tr"),
+        ),
+        (
+            "talheim.im",
+            "Oksana",
+            "Melnyk",
+            Some("Оксана Мельник"),
+            "1990",
+            "2025-03-10",
+            Ukraine,
+            Some("uk"),
+        ),
+        (
+            "kreis.im",
+            "Fatima",
+            "Noori",
+            Some("فاطمه نوری"),
+            "1999",
+            "2025-08-01",
+            FollowUpHousing,
+            Some("fa"),
+        ),
+    ]
+};
+
+/// Adds demo clients, households, consents and a release (for `serve --demo`; the tests start
+/// without clients). Everything goes through the same services as real work, as the IMs.
+pub async fn seed_clients(
+    db: &Db,
+    clock: std::sync::Arc<dyn Clock>,
+    ids: &std::collections::HashMap<&'static str, i64>,
+) -> Result<()> {
+    use crate::clients::{self, Intake, IntakeForm, MemberCase, MinimumForm, MinimumInput};
+    use crate::consent::{self, ConsentInput};
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    for (im, given, family, original, birth, start, group, lang) in CLIENTS {
+        let staff_id = *ids.get(im).ok_or_else(|| bad(im))?;
+        let actor = crate::sessions::load_actor(db.writer(), staff_id)
+            .await?
+            .ok_or_else(|| bad(im))?;
+        let ctx = crate::Ctx {
+            actor,
+            clock: clock.clone(),
+            request_id: None,
+        };
+        let today = ctx.today();
+        let form = MinimumForm {
+            given_name: (*given).into(),
+            family_name: (*family).into(),
+            name_original: original.unwrap_or("").into(),
+            birth: (*birth).into(),
+            municipality: ctx
+                .actor
+                .municipalities
+                .first()
+                .cloned()
+                .unwrap_or_default(),
+            au_move_in: (*start).into(),
+            target_group: group.as_str().into(),
+        };
+        let minimum = MinimumInput::parse(&form, today).map_err(bad)?;
+        let crate::clients::Registered::Created { person_id, case_id } = clients::register(
+            db,
+            &ctx,
+            clients::RegisterInput {
+                minimum,
+                clock_start: None,
+                eligibility_note: None,
+                duplicates_checked: true,
+            },
+        )
+        .await?
+        else {
+            return Err(bad("duplicate demo client"));
+        };
+        // The case began with the move-in, not today.
+        let opened = crate::types::parse_date(start).map_err(bad)?;
+        ankommen_store::entities::case::Entity::update_many()
+            .col_expr(
+                ankommen_store::entities::case::Column::OpenedOn,
+                Expr::value(opened),
+            )
+            .filter(ankommen_store::entities::case::Column::Id.eq(case_id))
+            .exec(db.writer())
+            .await?;
+        let Some(lang) = lang else { continue };
+        let given_on = opened.max(today - chrono::Duration::days(400)).to_string();
+        let input =
+            ConsentInput::parse("2026-1", lang, &given_on, "paper", None, today).map_err(bad)?;
+        consent::record(db, &ctx, person_id, input).await?;
+        let intake = Intake::parse(&IntakeForm {
+            languages: vec![((*lang).into(), "native".into())],
+            german_level: "A2".into(),
+            housing: "follow_up_housing".into(),
+            ..IntakeForm::default()
+        })
+        .map_err(bad)?;
+        clients::update_intake(db, &ctx, person_id, 1, intake).await?;
+        if *family == "Haddad" {
+            for (g, o, b, rel, mode) in [
+                (
+                    "Rania",
+                    "رانيا حداد",
+                    "1991",
+                    crate::catalog::HouseholdRelation::Partner,
+                    MemberCase::Join(case_id),
+                ),
+                (
+                    "Lina",
+                    "لينا حداد",
+                    "2018",
+                    crate::catalog::HouseholdRelation::Child,
+                    MemberCase::Join(case_id),
+                ),
+            ] {
+                let m = MinimumInput::parse(
+                    &MinimumForm {
+                        given_name: g.into(),
+                        family_name: "Haddad".into(),
+                        name_original: o.into(),
+                        birth: b.into(),
+                        municipality: form.municipality.clone(),
+                        au_move_in: (*start).into(),
+                        target_group: group.as_str().into(),
+                    },
+                    today,
+                )
+                .map_err(bad)?;
+                clients::add_member(db, &ctx, person_id, m, rel, mode).await?;
+            }
+            let release = crate::releases::ReleaseInput::parse(&crate::releases::ReleaseForm {
+                recipient: "other".into(),
+                recipient_name: "Jobcenter Neckartal".into(),
+                recipient_category: "jobcenter".into(),
+                categories: vec![
+                    "identity".into(),
+                    "language_education".into(),
+                    "work".into(),
+                ],
+                purpose: "Vermittlung in einen Sprachkurs und in Arbeit".into(),
+                valid_from: given_on.clone(),
+                valid_until: (today + chrono::Duration::days(300)).to_string(),
+                mutual: true,
+            })
+            .map_err(bad)?;
+            crate::releases::create(db, &ctx, person_id, release).await?;
+        }
+    }
+    Ok(())
+}

@@ -3,9 +3,15 @@
 //! Every service takes a [`Ctx`] (the acting user, the clock, the request id), asks the [`policy`]
 //! before touching data, and writes its audit event in the same transaction as the change or read.
 
+pub(crate) mod access;
 pub mod audit;
 pub mod auth;
+pub mod caseload;
+pub mod cases;
+pub mod catalog;
+pub mod clients;
 pub mod clock;
+pub mod consent;
 pub mod ctx;
 pub mod demo;
 pub mod error;
@@ -14,6 +20,10 @@ pub mod names;
 pub mod organisations;
 pub mod overview;
 pub mod policy;
+pub mod printing;
+pub mod privacy;
+pub mod releases;
+pub mod sealing;
 pub mod sessions;
 pub mod settings;
 pub mod setup;

@@ -207,6 +207,10 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
 /// The navigation areas a person's roles open (the UI shows only these).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Areas {
+    /// The caseload (IMs and team leads).
+    pub caseload: bool,
+    /// Data-subject requests (the data-protection officer).
+    pub privacy: bool,
     pub administration: bool,
     pub organisations: bool,
     pub municipalities: bool,
@@ -215,6 +219,8 @@ pub struct Areas {
 
 pub fn areas(actor: &Actor) -> Areas {
     Areas {
+        caseload: actor.has(Role::Im) || actor.has(Role::TeamLead),
+        privacy: actor.has(Role::Dpo),
         administration: allows(actor, Action::ViewAdministration, &Resource::Deployment),
         organisations: allows(actor, Action::ManageOrganisations, &Resource::Deployment),
         municipalities: allows(actor, Action::ManageMunicipalities, &Resource::Deployment),
@@ -637,7 +643,8 @@ mod tests {
                 administration: true,
                 organisations: true,
                 municipalities: true,
-                audit: true
+                audit: true,
+                ..Areas::default()
             }
         );
         assert_eq!(
@@ -646,16 +653,24 @@ mod tests {
                 administration: true,
                 organisations: false,
                 municipalities: false,
-                audit: true
+                audit: true,
+                ..Areas::default()
             }
         );
         assert_eq!(
             areas(&actor(Dpo, PROVIDER)),
             Areas {
                 audit: true,
+                privacy: true,
                 ..Areas::default()
             }
         );
-        assert_eq!(areas(&actor(Im, PROVIDER)), Areas::default());
+        assert_eq!(
+            areas(&actor(Im, PROVIDER)),
+            Areas {
+                caseload: true,
+                ..Areas::default()
+            }
+        );
     }
 }

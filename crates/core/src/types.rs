@@ -192,6 +192,8 @@ macro_rules! str_enum {
     };
 }
 
+pub(crate) use str_enum;
+
 str_enum!(
     /// The roles of `domain.md`; the strings are the exchange format's.
     Role {
@@ -374,5 +376,190 @@ mod tests {
             OrgKind::CountyOffice
         ));
         assert!(role_allowed_in(Role::Im, OrgKind::Provider));
+    }
+}
+
+/// A calendar date as typed: `YYYY-MM-DD` (the HTML date input) or `DD.MM.YYYY` (German).
+pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, &'static str> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err("error-required");
+    }
+    chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(t, "%d.%m.%Y"))
+        .map_err(|_| "error-date")
+        .and_then(|d| {
+            if (1900..=2200).contains(&chrono::Datelike::year(&d)) {
+                Ok(d)
+            } else {
+                Err("error-date")
+            }
+        })
+}
+
+/// An optional date: empty means none.
+pub fn parse_date_opt(s: &str) -> Result<Option<chrono::NaiveDate>, &'static str> {
+    if s.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse_date(s).map(Some)
+    }
+}
+
+/// Free text written by staff: trimmed, at most `max` characters, control characters other than line
+/// breaks and tabs refused. Empty means none.
+pub fn parse_text(s: &str, max: usize) -> Result<Option<String>, &'static str> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if t.chars().count() > max {
+        return Err("error-too-long");
+    }
+    if t.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err("error-control-chars");
+    }
+    Ok(Some(t.replace("\r\n", "\n")))
+}
+
+/// Required free text.
+pub fn parse_text_req(s: &str, max: usize) -> Result<String, &'static str> {
+    parse_text(s, max)?.ok_or("error-required")
+}
+
+/// A date of birth that may be known only by its year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Birth {
+    Year(i32),
+    Date(chrono::NaiveDate),
+}
+
+impl Birth {
+    /// `1990`, `1990-03-12` or `12.03.1990`; not in the future relative to `today`.
+    pub fn parse(s: &str, today: chrono::NaiveDate) -> Result<Self, &'static str> {
+        use chrono::Datelike;
+        let t = s.trim();
+        if t.is_empty() {
+            return Err("error-required");
+        }
+        let b = if t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()) {
+            Birth::Year(t.parse().map_err(|_| "error-birth")?)
+        } else {
+            Birth::Date(parse_date(t).map_err(|_| "error-birth")?)
+        };
+        let year = b.year();
+        if year < 1900 || year > today.year() {
+            return Err("error-birth");
+        }
+        if let Birth::Date(d) = b
+            && d > today
+        {
+            return Err("error-birth");
+        }
+        Ok(b)
+    }
+    pub fn year(self) -> i32 {
+        use chrono::Datelike;
+        match self {
+            Birth::Year(y) => y,
+            Birth::Date(d) => d.year(),
+        }
+    }
+    pub fn date(self) -> Option<chrono::NaiveDate> {
+        match self {
+            Birth::Date(d) => Some(d),
+            Birth::Year(_) => None,
+        }
+    }
+    pub fn from_stored(date: Option<chrono::NaiveDate>, year: i32) -> Self {
+        date.map_or(Birth::Year(year), Birth::Date)
+    }
+    /// Age at `on`, with the mid-year convention of `figures.md` when only the year is known.
+    pub fn age_on(self, on: chrono::NaiveDate) -> i32 {
+        use chrono::Datelike;
+        match self {
+            Birth::Year(y) => {
+                if on.month() < 7 {
+                    on.year() - y - 1
+                } else {
+                    on.year() - y
+                }
+            }
+            Birth::Date(d) => {
+                let mut age = on.year() - d.year();
+                // Born on 29 February: the birthday counts as 1 March in other years.
+                let (m, day) = (d.month(), d.day());
+                if (on.month(), on.day()) < (m, day) {
+                    age -= 1;
+                }
+                age
+            }
+        }
+    }
+    /// As shown in German documents: `1990` or `12.03.1990`.
+    pub fn display(self) -> String {
+        match self {
+            Birth::Year(y) => y.to_string(),
+            Birth::Date(d) => d.format("%d.%m.%Y").to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod birth_tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    #[test]
+    fn birth_parses_year_or_date_and_refuses_the_future() {
+        let today = d(2026, 11, 21);
+        assert_eq!(Birth::parse("1990", today), Ok(Birth::Year(1990)));
+        assert_eq!(
+            Birth::parse("12.03.1990", today),
+            Ok(Birth::Date(d(1990, 3, 12)))
+        );
+        assert_eq!(
+            Birth::parse("1990-03-12", today),
+            Ok(Birth::Date(d(1990, 3, 12)))
+        );
+        assert_eq!(Birth::parse("2027", today), Err("error-birth"));
+        assert_eq!(Birth::parse("22.11.2026", today), Err("error-birth"));
+        assert_eq!(Birth::parse("31.02.1990", today), Err("error-birth"));
+        assert_eq!(Birth::parse("", today), Err("error-required"));
+    }
+
+    #[test]
+    fn age_follows_the_figures_conventions() {
+        // Full date: 18 from the 18th birthday on.
+        let b = Birth::Date(d(2008, 11, 21));
+        assert_eq!(b.age_on(d(2026, 11, 20)), 17);
+        assert_eq!(b.age_on(d(2026, 11, 21)), 18);
+        // 29 February counts as 1 March in other years.
+        let leap = Birth::Date(d(2008, 2, 29));
+        assert_eq!(leap.age_on(d(2026, 2, 28)), 17);
+        assert_eq!(leap.age_on(d(2026, 3, 1)), 18);
+        // Year only: mid-year convention.
+        let y = Birth::Year(2008);
+        assert_eq!(y.age_on(d(2026, 6, 30)), 17);
+        assert_eq!(y.age_on(d(2026, 7, 1)), 18);
+    }
+
+    #[test]
+    fn dates_accept_both_notations() {
+        assert_eq!(parse_date("2026-11-21"), Ok(d(2026, 11, 21)));
+        assert_eq!(parse_date("21.11.2026"), Ok(d(2026, 11, 21)));
+        assert_eq!(parse_date("21/11/2026"), Err("error-date"));
+        assert_eq!(parse_date_opt(" "), Ok(None));
+        assert_eq!(parse_text("  a\u{7}b ", 10), Err("error-control-chars"));
+        assert_eq!(
+            parse_text("line\r\nnext", 20),
+            Ok(Some("line\nnext".into()))
+        );
     }
 }

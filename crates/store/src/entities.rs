@@ -1,13 +1,5 @@
 //! The tables as SeaORM entities. Relations are resolved by explicit queries in the core services.
 
-macro_rules! no_relations {
-    () => {
-        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-        pub enum Relation {}
-        impl ActiveModelBehavior for ActiveModel {}
-    };
-}
-
 /// A municipality (Gemeinde/Stadt) of the deployment, keyed by its official key (AGS).
 pub mod municipality {
     use sea_orm::entity::prelude::*;
@@ -213,3 +205,5 @@ pub mod setting {
     }
     no_relations!();
 }
+
+pub use crate::client_entities::*;

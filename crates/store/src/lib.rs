@@ -2,6 +2,9 @@
 //!
 //! Everything here is mechanics. Rules (who may see what, what is valid) live in `ankommen-core`.
 
+#[macro_use]
+mod macros;
+mod client_entities;
 pub mod connect;
 pub mod entities;
 pub mod migrations;

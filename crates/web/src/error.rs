@@ -30,7 +30,8 @@ pub fn status_of(e: &Error) -> (StatusCode, &'static str) {
         Error::NotFound => (StatusCode::NOT_FOUND, "error-page-not-found"),
         Error::Forbidden => (StatusCode::FORBIDDEN, "error-page-forbidden"),
         Error::Invalid(_) => (StatusCode::BAD_REQUEST, "error-page-invalid"),
-        Error::Conflict(_) => (StatusCode::CONFLICT, "error-page-conflict"),
+        // A conflict says what conflicts (e.g. "no consent"), not only that something does.
+        Error::Conflict(key) => (StatusCode::CONFLICT, key),
         Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "error-page-internal"),
     }
 }

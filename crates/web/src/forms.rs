@@ -129,6 +129,19 @@ impl FormView {
             .map(|(_, v)| v.as_str())
             .unwrap_or("")
     }
+    /// All values of a repeated field.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.values
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+    /// Sets (replaces) a value.
+    pub fn set(&mut self, name: &str, value: &str) {
+        self.values.retain(|(k, _)| k != name);
+        self.values.push((name.to_string(), value.to_string()));
+    }
     /// For check boxes and multiple choices.
     pub fn has(&self, name: &str, value: &str) -> bool {
         self.values.iter().any(|(k, v)| k == name && v == value)

@@ -93,6 +93,24 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
+    /// All translation files of a language, concatenated (fluent-templates loads every `.ftl` of the
+    /// language's folder into one bundle).
+    fn ftl(lang: &str) -> String {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(lang);
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .map(|rd| rd.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.retain(|p| p.extension().is_some_and(|e| e == "ftl"));
+        files.sort();
+        files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     fn keys(text: &str) -> BTreeSet<String> {
         text.lines()
             .filter_map(|l| l.split_once(" ="))
@@ -104,11 +122,43 @@ mod tests {
     }
 
     #[test]
+    fn every_catalog_value_has_a_label_in_both_languages() {
+        use ankommen_core::catalog::*;
+        let mut wanted: Vec<String> = Vec::new();
+        macro_rules! list {
+            ($prefix:literal, $t:ty) => {
+                wanted.extend(
+                    <$t>::ALL
+                        .iter()
+                        .map(|v| format!("{}-{}", $prefix, v.as_str())),
+                );
+            };
+        }
+        list!("target-group", TargetGroup);
+        list!("relation", HouseholdRelation);
+        list!("sex", Sex);
+        list!("german-level", GermanLevel);
+        list!("language-level", LanguageLevel);
+        list!("case-status", CaseStatus);
+        list!("closure-reason", ClosureReason);
+        list!("consent-form", ConsentForm);
+        list!("data-category", DataCategory);
+        list!("residence-status", ResidenceStatus);
+        list!("housing", Housing);
+        list!("benefit", Benefit);
+        list!("recipient-category", RecipientCategory);
+        wanted.extend(LANGUAGES.iter().map(|l| format!("lang-{l}")));
+        wanted.extend(NATIONALITIES.iter().map(|c| format!("country-{c}")));
+        for lang in ["de", "en"] {
+            let have = keys(&ftl(lang));
+            let missing: Vec<_> = wanted.iter().filter(|k| !have.contains(*k)).collect();
+            assert!(missing.is_empty(), "{lang}: no label for {missing:?}");
+        }
+    }
+
+    #[test]
     fn no_key_is_defined_twice() {
-        for (lang, text) in [
-            ("de", include_str!("../locales/de/main.ftl")),
-            ("en", include_str!("../locales/en/main.ftl")),
-        ] {
+        for (lang, text) in [("de", ftl("de")), ("en", ftl("en"))] {
             let mut seen = BTreeSet::new();
             for l in text
                 .lines()
@@ -126,8 +176,8 @@ mod tests {
 
     #[test]
     fn german_and_english_have_the_same_keys() {
-        let de = keys(include_str!("../locales/de/main.ftl"));
-        let en = keys(include_str!("../locales/en/main.ftl"));
+        let de = keys(&ftl("de"));
+        let en = keys(&ftl("en"));
         let only_de: Vec<_> = de.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&de).collect();
         assert!(
@@ -143,13 +193,17 @@ mod tests {
 
     #[test]
     fn every_key_used_in_code_and_templates_exists() {
-        let de = keys(include_str!("../locales/de/main.ftl"));
+        let de = keys(&ftl("de"));
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut missing = BTreeSet::new();
         let mut files = Vec::new();
         for dir in [
             "templates",
             "templates/admin",
+            "templates/clients",
+            "templates/cases",
+            "templates/consent",
+            "templates/privacy",
             "src",
             "src/routes",
             "../core/src",
@@ -184,7 +238,7 @@ mod tests {
         }
         assert!(
             missing.is_empty(),
-            "keys missing in de/main.ftl: {missing:#?}"
+            "keys missing in the de translation files: {missing:#?}"
         );
     }
 

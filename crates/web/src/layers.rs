@@ -202,16 +202,29 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
             .headers
             .get("sec-fetch-site")
             .is_some_and(|v| v.as_bytes() == b"cross-site");
-        let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
-            Ok(b) => b,
-            Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+        // File uploads (multipart) only for signed-in people, and with a larger limit.
+        let upload = rs.current.is_some() && is_multipart(&parts.headers);
+        let (bytes, truncated) = if upload {
+            match read_upload(body).await {
+                Some(b) => b,
+                None => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+            }
+        } else {
+            match to_bytes(body, MAX_FORM_BYTES).await {
+                Ok(b) => (b, false),
+                Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+            }
         };
-        let provided = parts
+        let header_token = parts
             .headers
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-            .or_else(|| FormData::parse(&bytes).map(|f| f.get("_csrf").to_string()));
+            .map(str::to_string);
+        let provided = match header_token {
+            Some(t) => Some(t),
+            None if upload => multipart_csrf(&parts.headers, &bytes).await,
+            None => FormData::parse(&bytes).map(|f| f.get("_csrf").to_string()),
+        };
         let ok =
             !cross_site && new_pre.is_none() && provided.is_some_and(|p| same_secret(&p, &rs.csrf));
         if !ok {
@@ -222,7 +235,11 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
             };
             return render_error(&e, &rs, &state).await;
         }
-        Request::from_parts(parts, Body::from(bytes))
+        let mut req = Request::from_parts(parts, Body::from(bytes));
+        if truncated {
+            req.extensions_mut().insert(UploadTruncated);
+        }
+        req
     } else {
         Request::from_parts(parts, body)
     };
@@ -256,6 +273,78 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
         );
     }
     res
+}
+
+/// The largest multipart body kept (a scan of at most 10 MiB plus the form's other fields). Upload
+/// routes set the same `DefaultBodyLimit`.
+pub const MAX_UPLOAD_BYTES: usize = 12 * 1024 * 1024;
+
+/// Beyond [`MAX_UPLOAD_BYTES`] an upload is still read (and thrown away) up to this size, so that the
+/// browser receives the form with its error instead of a reset connection. Larger: 413.
+const MAX_UPLOAD_DRAIN_BYTES: usize = 64 * 1024 * 1024;
+
+/// Marks a request whose multipart body was cut at [`MAX_UPLOAD_BYTES`]: the handler shows "file too
+/// large" and must not store anything.
+#[derive(Clone, Copy, Debug)]
+pub struct UploadTruncated;
+
+fn is_multipart(h: &HeaderMap) -> bool {
+    h.get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        })
+}
+
+/// Reads a multipart body: kept up to [`MAX_UPLOAD_BYTES`] (and then flagged as cut), drained up to
+/// [`MAX_UPLOAD_DRAIN_BYTES`]; None beyond that or on a broken body.
+async fn read_upload(mut body: Body) -> Option<(axum::body::Bytes, bool)> {
+    use http_body_util::BodyExt;
+    let mut kept: Vec<u8> = Vec::new();
+    let mut seen = 0usize;
+    let mut truncated = false;
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame.ok()?.into_data() else {
+            continue;
+        };
+        seen = seen.saturating_add(data.len());
+        if seen > MAX_UPLOAD_DRAIN_BYTES {
+            return None;
+        }
+        if !truncated {
+            let room = MAX_UPLOAD_BYTES - kept.len();
+            if data.len() <= room {
+                kept.extend_from_slice(&data);
+            } else {
+                kept.extend_from_slice(&data[..room]);
+                truncated = true;
+            }
+        }
+    }
+    Some((kept.into(), truncated))
+}
+
+/// The `_csrf` field of a multipart form. It must come before the first file (forms put it first),
+/// so that it is found even in a body cut at the limit, without reading any file.
+async fn multipart_csrf(headers: &HeaderMap, bytes: &axum::body::Bytes) -> Option<String> {
+    use axum::extract::{FromRequest, Multipart};
+    /// The token field is at the start; a prefix suffices (and keeps multer's limits out of play).
+    const HEAD: usize = 64 * 1024;
+    let ct = headers.get(header::CONTENT_TYPE)?.clone();
+    let mut req = Request::new(Body::from(bytes.slice(..bytes.len().min(HEAD))));
+    req.headers_mut().insert(header::CONTENT_TYPE, ct);
+    let mut mp = Multipart::from_request(req, &()).await.ok()?;
+    while let Ok(Some(field)) = mp.next_field().await {
+        if field.file_name().is_some() {
+            return None;
+        }
+        if field.name() == Some("_csrf") {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 #[derive(Template)]

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ankommen_core::Clock;
+use ankommen_core::sealing::Sealer;
 use ankommen_core::sessions::SessionPolicy;
 use ankommen_store::Db;
 
@@ -49,6 +50,9 @@ pub struct AppState {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<WebConfig>,
+    /// Seals and opens special-category fields (encryption at rest); pass `&state.sealer` to the
+    /// core services that need it. Its `Debug` shows only a key fingerprint.
+    pub sealer: Arc<Sealer>,
 }
 
 pub use routes::router;

@@ -14,6 +14,23 @@ use crate::AppState;
 use crate::i18n::Tr;
 use crate::layers::RequestState;
 
+/// A date however a template holds it (askama passes arguments by reference).
+pub trait AsDate {
+    fn as_date(&self) -> chrono::NaiveDate;
+}
+
+impl AsDate for chrono::NaiveDate {
+    fn as_date(&self) -> chrono::NaiveDate {
+        *self
+    }
+}
+
+impl<T: AsDate + ?Sized> AsDate for &T {
+    fn as_date(&self) -> chrono::NaiveDate {
+        (**self).as_date()
+    }
+}
+
 /// The signed-in person as the navigation shows them.
 #[derive(Clone, Debug)]
 pub struct UserNav {
@@ -38,14 +55,28 @@ impl Page {
     pub fn t(&self, key: &str) -> String {
         self.tr.t(key)
     }
-    pub fn t1(&self, key: &str, name: &'static str, value: &str) -> String {
-        self.tr.t1(key, name, value)
+    pub fn t1(&self, key: &str, name: &'static str, value: impl AsRef<str>) -> String {
+        self.tr.t1(key, name, value.as_ref())
     }
     pub fn tn(&self, key: &str, name: &'static str, n: impl std::borrow::Borrow<i64>) -> String {
         self.tr.tn(key, name, n)
     }
     pub fn lang(&self) -> &'static str {
         self.tr.lang()
+    }
+    /// The label of a value of one of the core's value lists (`catalog.ftl`: `<list>-<value>`).
+    pub fn label(&self, list: &str, value: impl std::fmt::Display) -> String {
+        self.tr.t(&format!("{list}-{value}"))
+    }
+    /// A date as Germans write it (also in the English interface: the offices' documents do).
+    pub fn date(&self, d: impl AsDate) -> String {
+        d.as_date().format("%d.%m.%Y").to_string()
+    }
+    /// An optional date, or "–".
+    pub fn date_opt(&self, d: impl std::borrow::Borrow<Option<chrono::NaiveDate>>) -> String {
+        d.borrow()
+            .map(|d| d.format("%d.%m.%Y").to_string())
+            .unwrap_or_else(|| "–".into())
     }
     pub fn titled(mut self, key: &str) -> Self {
         self.title = self.tr.t(key);

@@ -3,10 +3,15 @@
 //! created from a migrated template).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod fixtures;
 mod support;
 
 mod admin;
 mod audit;
 mod auth;
+mod cases;
+mod clients;
+mod consent;
 mod headers;
+mod privacy_matrix;
 mod process;

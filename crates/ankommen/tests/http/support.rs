@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use ankommen_core::sealing::Sealer;
 use ankommen_core::{Clock, ManualClock};
 use ankommen_store::sea_orm::{ConnectionTrait, Statement};
 use ankommen_store::{Db, DbConfig, connect};
@@ -25,6 +26,13 @@ pub fn start_time() -> DateTime<Utc> {
         .unwrap()
         .with_timezone(&Utc)
 }
+
+/// The encryption key of every test app: fixed (drawn at random once) so that runs are repeatable
+/// and a test can check what the database holds with `Sealer::from_key(TEST_ENCRYPTION_KEY)`.
+pub const TEST_ENCRYPTION_KEY: [u8; 32] = [
+    0x46, 0x37, 0xf0, 0x7e, 0x97, 0x3c, 0xef, 0xe8, 0x0e, 0x0f, 0x60, 0x49, 0xb7, 0xc2, 0x8d, 0x23,
+    0xf2, 0x6d, 0x55, 0x67, 0x2a, 0x69, 0x9e, 0x56, 0xa3, 0x13, 0x01, 0xc4, 0x4c, 0x0c, 0x41, 0x28,
+];
 
 pub struct TestApp {
     pub db: Db,
@@ -151,6 +159,7 @@ impl TestApp {
             db: db.clone(),
             clock: Arc::new(clock.clone()) as Arc<dyn Clock>,
             config: Arc::new(config),
+            sealer: Arc::new(Sealer::from_key(TEST_ENCRYPTION_KEY)),
         };
         Self {
             db,

@@ -4,7 +4,11 @@ mod account;
 mod admin;
 mod audit;
 mod auth;
+mod cases;
+mod clients;
+mod consent;
 mod home;
+mod privacy;
 mod staff;
 
 use askama::Template;
@@ -69,6 +73,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/admin/staff/{id}/setup-link", post(staff::setup_link))
         .route("/audit", get(audit::page))
+        .merge(clients::routes())
+        .merge(cases::routes())
+        .merge(consent::routes())
+        .merge(privacy::routes())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -1,0 +1,179 @@
+//! Need-to-know access to persons and cases: which cases an actor may see, and the policy's view
+//! of a case. A person is reachable only through a case the actor may read.
+
+use ankommen_store::entities::{case, case_person, case_share, person, staff};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+
+use crate::audit::{self, Event};
+use crate::policy::{Action, CaseRef, Resource};
+use crate::{Ctx, Error, Result};
+
+/// The policy's view of a case: its organisation, municipality, the assigned IM's team and shares.
+pub(crate) async fn case_ref<C: ConnectionTrait>(conn: &C, c: &case::Model) -> Result<CaseRef> {
+    let team_id = staff::Entity::find_by_id(c.assigned_to)
+        .one(conn)
+        .await?
+        .and_then(|s| s.team_id);
+    let shared_with = case_share::Entity::find()
+        .filter(case_share::Column::CaseId.eq(c.id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|s| s.staff_id)
+        .collect();
+    Ok(CaseRef {
+        organisation_id: c.organisation_id,
+        municipality_ags: c.municipality_ags.clone(),
+        team_id,
+        assigned_to: c.assigned_to,
+        shared_with,
+    })
+}
+
+pub(crate) async fn case_resource<C: ConnectionTrait>(
+    conn: &C,
+    c: &case::Model,
+) -> Result<Resource> {
+    Ok(Resource::Case(case_ref(conn, c).await?))
+}
+
+/// Loads a case the actor may do `action` to. A refusal is audited and answers like a missing case.
+pub(crate) async fn case_for<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    case_id: i64,
+    action: Action,
+    event: Event,
+) -> Result<(case::Model, CaseRef)> {
+    let Some(c) = case::Entity::find_by_id(case_id).one(conn).await? else {
+        return Err(Error::NotFound);
+    };
+    let r = case_ref(conn, &c).await?;
+    if !ctx.allows(action, &Resource::Case(r.clone())) {
+        audit::record(conn, ctx, event.denied()).await?;
+        return Err(Error::NotFound);
+    }
+    Ok((c, r))
+}
+
+/// All cases a person belongs to.
+pub(crate) async fn cases_of_person<C: ConnectionTrait>(
+    conn: &C,
+    person_id: i64,
+) -> Result<Vec<case::Model>> {
+    let ids: Vec<i64> = case_person::Entity::find()
+        .select_only()
+        .column(case_person::Column::CaseId)
+        .filter(case_person::Column::PersonId.eq(person_id))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(case::Entity::find()
+        .filter(case::Column::Id.is_in(ids))
+        .all(conn)
+        .await?)
+}
+
+/// The person and the cases through which the actor may do `action` to them. No such case: the
+/// refusal is audited and answers like a missing person.
+pub(crate) async fn person_for<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    person_id: i64,
+    action: Action,
+    event: Event,
+) -> Result<(person::Model, Vec<case::Model>)> {
+    let Some(p) = person::Entity::find_by_id(person_id).one(conn).await? else {
+        return Err(Error::NotFound);
+    };
+    let mut allowed = Vec::new();
+    for c in cases_of_person(conn, person_id).await? {
+        if ctx.allows(action, &case_resource(conn, &c).await?) {
+            allowed.push(c);
+        }
+    }
+    if allowed.is_empty() {
+        audit::record(conn, ctx, event.denied()).await?;
+        return Err(Error::NotFound);
+    }
+    allowed.sort_by_key(|c| (c.status == "closed", std::cmp::Reverse(c.opened_on)));
+    Ok((p, allowed))
+}
+
+/// May the actor do `action` to this person (through any case)? No audit; for listing.
+pub(crate) async fn may<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    person_id: i64,
+    action: Action,
+) -> Result<bool> {
+    for c in cases_of_person(conn, person_id).await? {
+        if ctx.allows(action, &case_resource(conn, &c).await?) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Ids of the cases the actor may list: assigned to them, shared with them, and, for team leads,
+/// assigned to a member of their team. The policy is asked again for each row by the callers.
+pub(crate) async fn listable_case_ids<C: ConnectionTrait>(conn: &C, ctx: &Ctx) -> Result<Vec<i64>> {
+    use crate::types::Role;
+    let me = ctx.actor.staff_id;
+    let mut holders = vec![me];
+    if ctx.actor.has(Role::TeamLead)
+        && let Some(team) = ctx.actor.team_id
+    {
+        let members: Vec<i64> = staff::Entity::find()
+            .select_only()
+            .column(staff::Column::Id)
+            .filter(staff::Column::TeamId.eq(team))
+            .filter(staff::Column::OrganisationId.eq(ctx.actor.organisation_id))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        holders.extend(members);
+    }
+    let mut ids: Vec<i64> = case::Entity::find()
+        .select_only()
+        .column(case::Column::Id)
+        .filter(case::Column::AssignedTo.is_in(holders))
+        .filter(case::Column::OrganisationId.eq(ctx.actor.organisation_id))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let shared: Vec<i64> = case_share::Entity::find()
+        .select_only()
+        .column(case_share::Column::CaseId)
+        .filter(case_share::Column::StaffId.eq(me))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    ids.extend(shared);
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// [`person_for`] at the start of a transaction. The audit entry of a refusal is written in `tx`;
+/// dropping the transaction would roll it back, so it is committed (it holds nothing else yet)
+/// before the refusal is returned.
+pub(crate) async fn person_in(
+    tx: sea_orm::DatabaseTransaction,
+    ctx: &Ctx,
+    person_id: i64,
+    action: Action,
+    event: Event,
+) -> Result<(
+    sea_orm::DatabaseTransaction,
+    person::Model,
+    Vec<case::Model>,
+)> {
+    match person_for(&tx, ctx, person_id, action, event).await {
+        Ok((p, cases)) => Ok((tx, p, cases)),
+        Err(e) => {
+            tx.commit().await?;
+            Err(e)
+        }
+    }
+}

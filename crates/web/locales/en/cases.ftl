@@ -1,0 +1,194 @@
+# The caseload and the case page: filters, saved filters, the 3-year clock, pauses, extension,
+# closure, reopening, moves, sharing and handover.
+
+## Caseload
+
+caseload-title = Cases
+caseload-new-client = Register a new client
+caseload-filter-label = Filter and search cases
+caseload-search = Name or case number
+caseload-search-hint = Also finds other spellings (e.g. “Mueller” for “Müller”) and the spelling in the original script.
+caseload-status = Status
+caseload-status-open = open (active and paused)
+caseload-status-active = active
+caseload-status-paused = paused
+caseload-status-closed = closed
+caseload-status-all = all
+caseload-time-left = Time left
+caseload-time-left-warning = from 30 months (last half year)
+caseload-time-left-under3 = less than 3 months
+caseload-time-left-overdue = overdue
+caseload-last-contact = Last contact
+caseload-last-contact-never = never
+caseload-last-contact-over30 = more than 30 days ago
+caseload-last-contact-over90 = more than 90 days ago
+caseload-sort = Sort by
+caseload-sort-name = Name
+caseload-sort-number = Case number
+caseload-sort-time_left = Time left
+caseload-sort-last_contact = Last contact
+caseload-dir = Order
+caseload-dir-asc = ascending
+caseload-dir-desc = descending
+caseload-reset = Reset filters
+caseload-saved-title = Saved filters
+caseload-saved-none = You have not saved any filters yet.
+caseload-saved-delete = Delete
+caseload-saved-name = Name for this filter
+caseload-saved-save = Save this filter
+caseload-saved-hint = Only the filters are saved, never the search term.
+caseload-count = { $count ->
+    [0] No cases
+    [one] One case
+   *[other] { $count } cases
+}
+caseload-empty = You have no cases yet.
+caseload-empty-filtered = No cases match these filters.
+caseload-select = Select
+caseload-select-case = Select case { $number }
+caseload-col-names = Name(s)
+caseload-col-time-left = Time left
+caseload-col-last-contact = Last contact
+caseload-col-im = Integration manager
+caseload-handover-unseen = Handover: please read
+caseload-out-of-target-group = outside target group
+caseload-days-left = { $days ->
+    [one] 1 day left
+   *[other] { $days } days left
+}
+caseload-days-overdue = { $days ->
+    [one] overdue by 1 day
+   *[other] overdue by { $days } days
+}
+caseload-reassign-title = Hand over cases
+caseload-reassign-hint = Select in the table above the cases another integration manager should take over. The new integration manager sees your note first when opening the case.
+caseload-reassign-to = Hand over to
+caseload-handover-note = Handover note
+caseload-handover-note-hint = What does the new integration manager need to know first? No health data.
+caseload-reassign-submit = Hand over selected cases
+caseload-flash-reassigned = { $count ->
+    [0] No cases handed over (they were already assigned there).
+    [one] 1 case handed over.
+   *[other] { $count } cases handed over.
+}
+caseload-flash-reassigned-short = Cases handed over.
+caseload-flash-filter-saved = The filter was saved.
+caseload-flash-filter-deleted = The filter was deleted.
+
+## Case page
+
+case-title = Case { $number }
+case-back-to-caseload = Back to the caseload
+case-number = Case number
+case-facts = Case details
+case-im = Integration manager
+case-opened-on = Opened on
+case-clock-start = Start of support
+case-clock-end = End
+case-clock-warn-from = Reminder from (30 months)
+case-time-left = Time left
+case-extended = extended
+case-clock-warning-text = Please plan the closure. In a justified individual case, support can be extended to { $date } at the latest.
+case-persons = Persons
+case-handover-title = Handover: please read first
+case-handover-from = Handed over by
+case-handover-ack = Noted
+case-offers-title = Handover to the new service
+case-offer-link = Handover summary for { $organisation }
+case-offer-no-release = { $organisation }: there is no valid release from confidentiality for this recipient, so nothing can be handed over.
+case-snapshot-title = Status at closure
+case-snapshot-date = Recorded on { $date }.
+case-snapshot-german = German at intake
+case-snapshot-housing = Housing
+case-snapshot-outcomes = Outcomes recorded
+case-actions = Work on the case
+case-pause-title = Pause the case
+case-pause-hint = For example during a longer stay abroad. The clock keeps running.
+case-paused-from = Paused from
+case-pause-reason = Reason (optional)
+case-pause-submit = Pause
+case-resume-title = Resume the case
+case-resumed-on = Resumed on
+case-resume-submit = Resume
+case-extend-title = Extend the support
+case-extend-hint = In a justified individual case to at most 4 years, that is { $date } at the latest.
+case-extended-until = Extend until
+case-extension-reason = Written justification
+case-extension-reason-hint = At least 30 characters: why is further support needed?
+case-extend-submit = Extend
+case-close-title = Close the case
+case-closed-on = Closed on
+case-closure-reason = Reason
+case-closure-note = Closing note
+case-closure-note-hint = Required for “low cooperation” and “ended for self-protection”.
+case-close-submit = Close
+case-move-title = The client has moved
+case-move-hint = If another organisation serves the new municipality, the case is closed as “moved away”.
+case-moved-to = New municipality
+case-moved-on = Moved on
+case-move-note = Note (optional)
+case-move-submit = Record the move
+case-share-title = Share with a colleague
+case-share-hint = For example for a stand-in. The colleague can then read and work on the case.
+case-share-none = There is no other integration manager in your organisation.
+case-share-with = Colleague
+case-share-submit = Share
+case-shared-with = Shared with
+case-unshare = Stop sharing
+case-reopen-title = Reopen the case
+case-reopen-reason = Reason
+case-reopen-submit = Reopen
+case-pauses = Pauses
+case-history = History
+case-history-by = by
+case-event-opened = Opened
+case-event-paused = Paused
+case-event-resumed = Resumed
+case-event-extended = Extended
+case-event-closed = Closed
+case-event-reopened = Reopened
+case-event-moved = Moved
+case-event-shared = Shared
+case-event-unshared = No longer shared
+case-event-reassigned = Handed over
+case-event-extended-until = until { $date }
+case-event-was-closed = previously closed on { $date }
+case-flash-paused = The case is paused.
+case-flash-resumed = The case is active again.
+case-flash-extended = The support was extended.
+case-flash-closed = The case was closed.
+case-flash-reopened = The case was reopened.
+case-flash-moved = The move was recorded; the case stays with you.
+case-flash-moved-closed = The move was recorded and the case closed as “moved away”.
+case-flash-shared = The case was shared.
+case-flash-unshared = The case is no longer shared.
+case-flash-handover-seen = The handover note is marked as read.
+
+## Handover summary
+
+case-summary-title = Handover summary
+case-summary-back = Back to the case
+case-summary-refused-text = A summary is only possible with a valid release from confidentiality for this recipient that covers the progress of the counselling.
+case-summary-for = For
+case-summary-from = From
+case-summary-prepared-by = Prepared by
+case-summary-released-only = Only data covered by a valid release from confidentiality is included. Health data is never handed over.
+case-summary-person = Person
+case-summary-birth = Date or year of birth
+case-summary-nationality = Nationality
+case-summary-address = Address
+case-summary-phone = Phone
+case-summary-email = Email
+case-summary-residence-status = Residence status
+case-summary-residence-until = valid until
+case-summary-languages = Languages
+case-summary-german-level = German
+case-summary-german-certificate = Certificate
+case-summary-school = School
+case-summary-vocational = Vocational training
+case-summary-profession = Profession
+case-summary-work-experience = Work experience
+case-summary-interests = Interests
+case-summary-housing = Housing
+case-summary-benefits = Benefits
+case-summary-relation = Relation in the household

@@ -1,0 +1,749 @@
+//! The caseload and the case pages: filters, saved filters, the 3-year clock, pause, extension,
+//! closure, reopening, moves, sharing and handover.
+//!
+//! The name search (`q`) is personal data: it travels only in POST bodies, never in a URL. The
+//! other filter fields (status, municipality key, time left, ...) may appear in links.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+
+use ankommen_core::Error;
+use ankommen_core::caseload::{self, Filter, Page as Caseload};
+use ankommen_core::cases::{self, CaseView, HandoverSummary, Moved};
+use ankommen_core::catalog::{ClosureReason, DataCategory, LanguageEntry};
+use ankommen_core::clients::Intake;
+use ankommen_core::municipalities;
+use ankommen_core::types::Role;
+use ankommen_store::entities::saved_filter;
+
+use super::{done, form_failure, render, render_status};
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use crate::forms::{FormData, FormView};
+use crate::page::{Authed, Page};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cases", get(list).post(list_post))
+        .route("/cases/filters", post(save_filter))
+        .route("/cases/filters/{id}/delete", post(delete_filter))
+        .route("/cases/reassign", post(reassign))
+        .route("/cases/{id}", get(show))
+        .route("/cases/{id}/handover-seen", post(handover_seen))
+        .route("/cases/{id}/handover/{org}", get(summary))
+        .route("/cases/{id}/{action}", post(act))
+}
+
+/// An id from the path; anything else answers like a missing record.
+fn path_id(s: &str) -> Result<i64, AppError> {
+    s.parse().map_err(|_| AppError(Error::NotFound))
+}
+
+/// The form fields of a POST without the CSRF token.
+fn posted(form: &FormData) -> Vec<(String, String)> {
+    form.0
+        .iter()
+        .filter(|(k, _)| k != "_csrf")
+        .cloned()
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The caseload
+
+#[derive(Template)]
+#[template(path = "cases/list.html")]
+struct ListTpl {
+    page: Page,
+    result: Caseload,
+    /// The applied filter (and the name search), as the filter form shows it.
+    filter: FormView,
+    /// The filter as hidden fields of the other forms of the page (POST bodies only).
+    hidden: Vec<(String, String)>,
+    /// The save-filter and reassign forms: what was typed, and their errors.
+    form: FormView,
+    page_numbers: Vec<usize>,
+    municipalities: Vec<(String, String)>,
+    saved: Vec<saved_filter::Model>,
+    is_lead: bool,
+    is_im: bool,
+    colleagues: Vec<(i64, String)>,
+    /// Whether any row of this page has a reassign box.
+    any_reassignable: bool,
+}
+
+fn filter_pairs(f: &Filter) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = f
+        .pairs()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    if let Some(m) = &f.municipality {
+        v.push(("municipality".into(), m.clone()));
+    }
+    if let Some(q) = &f.query {
+        v.push(("q".into(), q.clone()));
+    }
+    v
+}
+
+async fn list_page(
+    state: &AppState,
+    a: Authed,
+    f: Filter,
+    form: FormView,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let result = caseload::list(&state.db, &a.ctx, &f).await?;
+    let saved = caseload::saved(&state.db, &a.ctx).await?;
+    let is_lead = a.ctx.actor.has(Role::TeamLead);
+    let is_im = a.ctx.actor.has(Role::Im);
+    let all = municipalities::list(&state.db).await?;
+    // An IM filters by the municipalities they serve; a team lead's team may serve any.
+    let municipalities = all
+        .into_iter()
+        .filter(|m| is_lead || a.ctx.actor.municipalities.contains(&m.ags))
+        .map(|m| (m.ags, m.name))
+        .collect();
+    let colleagues = if is_lead {
+        cases::colleagues(state.db.reader(), a.ctx.actor.organisation_id).await?
+    } else {
+        vec![]
+    };
+    let mut hidden = filter_pairs(&f);
+    hidden.push(("page".into(), result.page.to_string()));
+    let filter = FormView::from_pairs(filter_pairs(&f));
+    let page = a.page.at("cases").titled("caseload-title");
+    Ok(render_status(
+        &ListTpl {
+            page,
+            page_numbers: (1..=result.pages).collect(),
+            any_reassignable: result.rows.iter().any(|r| r.may_reassign),
+            result,
+            filter,
+            hidden,
+            form,
+            municipalities,
+            saved,
+            is_lead,
+            is_im,
+            colleagues,
+        },
+        status,
+    ))
+}
+
+/// `GET /cases`: the filter from the query (never a name search), or a saved filter.
+pub async fn list(
+    State(state): State<AppState>,
+    mut a: Authed,
+    RawQuery(query): RawQuery,
+) -> AppResult<Response> {
+    let q = FormData::parse(query.unwrap_or_default().as_bytes()).unwrap_or_default();
+    let mut f = match q.get("saved").parse::<i64>() {
+        Ok(id) => {
+            let s = caseload::saved_one(&state.db, &a.ctx, id).await?;
+            let mut f = Filter::from_query(&s.query);
+            f.page = q.get("page").parse().unwrap_or(1).max(1);
+            f
+        }
+        Err(_) => Filter::from_pairs(|k| q.get(k)),
+    };
+    f.query = None;
+    // Right after a reassignment: say how many cases were handed over.
+    if a.page.flash.is_some()
+        && let Ok(n) = q.get("reassigned").parse::<i64>()
+    {
+        a.page.flash = Some(a.page.tn("caseload-flash-reassigned", "count", n));
+    }
+    list_page(&state, a, f, FormView::new(), StatusCode::OK).await
+}
+
+/// `POST /cases`: the same list, with the name search kept in the form.
+pub async fn list_post(
+    State(state): State<AppState>,
+    a: Authed,
+    form: FormData,
+) -> AppResult<Response> {
+    let f = Filter::from_pairs(|k| form.get(k));
+    list_page(&state, a, f, FormView::new(), StatusCode::OK).await
+}
+
+/// Re-shows the caseload after a failed POST of one of its forms.
+async fn list_failure(
+    state: &AppState,
+    a: Authed,
+    form: &FormData,
+    e: Error,
+) -> AppResult<Response> {
+    let status = match &e {
+        Error::Conflict(_) => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    let view = form_failure(e, FormView::from_pairs(posted(form)), &a.page.tr)?;
+    let f = Filter::from_pairs(|k| form.get(k));
+    list_page(state, a, f, view, status).await
+}
+
+pub async fn save_filter(
+    State(state): State<AppState>,
+    a: Authed,
+    form: FormData,
+) -> AppResult<Response> {
+    let f = Filter::from_pairs(|k| form.get(k));
+    match caseload::save(&state.db, &a.ctx, form.get("filter_name"), &f).await {
+        Ok(id) => Ok(done(
+            &format!("/cases?saved={id}"),
+            "caseload-flash-filter-saved",
+            state.config.secure_cookies,
+        )),
+        Err(e) => list_failure(&state, a, &form, e).await,
+    }
+}
+
+pub async fn delete_filter(
+    State(state): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    caseload::delete_saved(&state.db, &a.ctx, path_id(&id)?).await?;
+    Ok(done(
+        "/cases",
+        "caseload-flash-filter-deleted",
+        state.config.secure_cookies,
+    ))
+}
+
+pub async fn reassign(
+    State(state): State<AppState>,
+    a: Authed,
+    form: FormData,
+) -> AppResult<Response> {
+    let mut ids: Vec<i64> = form
+        .all("case")
+        .iter()
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    match cases::reassign(
+        &state.db,
+        &a.ctx,
+        &ids,
+        form.get("reassign_to"),
+        form.get("handover_note"),
+    )
+    .await
+    {
+        Ok(n) => Ok(done(
+            &format!("/cases?reassigned={n}"),
+            "caseload-flash-reassigned-short",
+            state.config.secure_cookies,
+        )),
+        Err(e) => list_failure(&state, a, &form, e).await,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The case page
+
+/// One entry of the case's history, ready to show.
+struct EventRow {
+    date: String,
+    kind: String,
+    by: String,
+    other: Option<String>,
+    reason: Option<String>,
+    detail: Option<String>,
+}
+
+/// What the closure snapshot says about one person.
+struct SnapshotRow {
+    name: String,
+    german_level: String,
+    housing: String,
+    outcomes: i64,
+}
+
+#[derive(Template)]
+#[template(path = "cases/case.html")]
+struct CaseTpl {
+    page: Page,
+    view: CaseView,
+    form: FormView,
+    /// The action whose form failed ("" when none): its form shows the message about the whole form.
+    failed: &'static str,
+    municipalities: Vec<(String, String)>,
+    closure_reasons: Vec<(String, String)>,
+    events: Vec<EventRow>,
+    snapshot: Vec<SnapshotRow>,
+    snapshot_date: Option<String>,
+    closure_reason: Option<String>,
+}
+
+fn date_text(s: &str) -> String {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map(|d| d.format("%d.%m.%Y").to_string())
+        .unwrap_or_else(|_| s.to_string())
+}
+
+fn event_rows(view: &CaseView, page: &Page, names: &[(String, String)]) -> Vec<EventRow> {
+    view.events
+        .iter()
+        .map(|e| {
+            let ev = &e.event;
+            let detail = ev.detail.as_deref().map(|d| match ev.kind.as_str() {
+                "closed" => page.label("closure-reason", d),
+                "moved" => names
+                    .iter()
+                    .find(|(ags, _)| ags == d)
+                    .map(|(_, n)| n.clone())
+                    .unwrap_or_else(|| d.to_string()),
+                "extended" => page.t1("case-event-extended-until", "date", date_text(d)),
+                "reopened" => {
+                    let (date, reason) = d.split_once(' ').unwrap_or((d, ""));
+                    let mut s = page.t1("case-event-was-closed", "date", date_text(date));
+                    if !reason.is_empty() {
+                        s = format!("{s} ({})", page.label("closure-reason", reason));
+                    }
+                    s
+                }
+                _ => d.to_string(),
+            });
+            EventRow {
+                date: page.date(ev.on_date),
+                kind: page.label("case-event", &ev.kind),
+                by: e.by.clone(),
+                other: e.other.clone(),
+                reason: ev.reason.clone(),
+                detail,
+            }
+        })
+        .collect()
+}
+
+fn snapshot_rows(view: &CaseView, page: &Page) -> (Vec<SnapshotRow>, Option<String>) {
+    let Some(json) = view.case.closure_snapshot.as_deref() else {
+        return (vec![], None);
+    };
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(json) else {
+        return (vec![], None);
+    };
+    let text = |x: &serde_json::Value, list: &str| {
+        x.as_str()
+            .map(|s| page.label(list, s))
+            .unwrap_or_else(|| "–".into())
+    };
+    let rows = v["persons"]
+        .as_array()
+        .map(|ps| {
+            ps.iter()
+                .map(|p| SnapshotRow {
+                    name: view
+                        .persons
+                        .iter()
+                        .find(|m| Some(m.id) == p["person"].as_i64())
+                        .map(|m| format!("{} {}", m.given_name, m.family_name))
+                        .unwrap_or_default(),
+                    german_level: text(&p["german_level_at_intake"], "german-level"),
+                    housing: text(&p["housing"], "housing"),
+                    outcomes: p["outcomes"]
+                        .as_array()
+                        .map(|o| o.len() as i64)
+                        .unwrap_or(0),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (rows, v["closed_on"].as_str().map(date_text))
+}
+
+async fn case_page(
+    state: &AppState,
+    a: Authed,
+    id: i64,
+    form: FormView,
+    failed: &'static str,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let view = cases::get(&state.db, &a.ctx, id).await?;
+    let all = municipalities::list(&state.db).await?;
+    let municipality_names: Vec<(String, String)> =
+        all.into_iter().map(|m| (m.ags, m.name)).collect();
+    let mut page = a.page.at("cases");
+    page.title = page.t1("case-title", "number", &view.case.case_number);
+    let (snapshot, snapshot_date) = snapshot_rows(&view, &page);
+    Ok(render_status(
+        &CaseTpl {
+            events: event_rows(&view, &page, &municipality_names),
+            municipalities: municipality_names
+                .iter()
+                .filter(|(ags, _)| *ags != view.case.municipality_ags)
+                .cloned()
+                .collect(),
+            closure_reasons: ClosureReason::ALL
+                .iter()
+                .map(|r| {
+                    (
+                        r.as_str().to_string(),
+                        page.label("closure-reason", r.as_str()),
+                    )
+                })
+                .collect(),
+            closure_reason: view
+                .case
+                .closure_reason
+                .as_deref()
+                .map(|r| page.label("closure-reason", r)),
+            snapshot,
+            snapshot_date,
+            page,
+            view,
+            form,
+            failed,
+        },
+        status,
+    ))
+}
+
+/// The values every form of the case page starts with: the version seen, and today for dates.
+fn defaults(a: &Authed) -> Vec<(String, String)> {
+    let today = a.ctx.today().to_string();
+    ["paused_from", "resumed_on", "closed_on", "moved_on"]
+        .into_iter()
+        .map(|k| (k.to_string(), today.clone()))
+        .collect()
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = path_id(&id)?;
+    let form = FormView::from_pairs(defaults(&a));
+    case_page(&state, a, id, form, "", StatusCode::OK).await
+}
+
+pub async fn handover_seen(
+    State(state): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = path_id(&id)?;
+    cases::acknowledge_handover(&state.db, &a.ctx, id).await?;
+    Ok(done(
+        &format!("/cases/{id}"),
+        "case-flash-handover-seen",
+        state.config.secure_cookies,
+    ))
+}
+
+/// The state changes of a case, each a small form of the case page posting to
+/// `/cases/{id}/<action>`.
+pub async fn act(
+    State(state): State<AppState>,
+    a: Authed,
+    Path((id, action)): Path<(String, String)>,
+    form: FormData,
+) -> AppResult<Response> {
+    let id = path_id(&id)?;
+    let failed: &'static str = match action.as_str() {
+        "pause" => "pause",
+        "resume" => "resume",
+        "extend" => "extend",
+        "close" => "close",
+        "reopen" => "reopen",
+        "move" => "move",
+        "share" => "share",
+        "unshare" => "unshare",
+        _ => return Err(AppError(Error::NotFound)),
+    };
+    let (db, ctx) = (&state.db, &a.ctx);
+    let g = |k: &str| form.get(k);
+    let result: Result<&'static str, Error> = async {
+        // A form without the version is broken, not the user's input.
+        let version = form
+            .int("version")
+            .ok_or_else(|| Error::field("form", "error-form"));
+        match failed {
+            "pause" => {
+                cases::pause(db, ctx, id, version?, g("paused_from"), g("pause_reason")).await?;
+                Ok("case-flash-paused")
+            }
+            "resume" => {
+                cases::resume(db, ctx, id, version?, g("resumed_on")).await?;
+                Ok("case-flash-resumed")
+            }
+            "extend" => {
+                let (until, why) = (g("extended_until"), g("extension_reason"));
+                cases::extend(db, ctx, id, version?, until, why).await?;
+                Ok("case-flash-extended")
+            }
+            "close" => {
+                let (on, reason, note) = (g("closed_on"), g("closure_reason"), g("closure_note"));
+                cases::close(db, ctx, id, version?, on, reason, note).await?;
+                Ok("case-flash-closed")
+            }
+            "reopen" => {
+                cases::reopen(db, ctx, id, version?, g("reopen_reason")).await?;
+                Ok("case-flash-reopened")
+            }
+            "move" => {
+                let (to, on, note) = (g("moved_to"), g("moved_on"), g("move_note"));
+                Ok(
+                    match cases::move_away(db, ctx, id, version?, to, on, note).await? {
+                        Moved::CaseMoved => "case-flash-moved",
+                        Moved::Closed => "case-flash-moved-closed",
+                    },
+                )
+            }
+            "share" => {
+                let staff: i64 = g("staff_id")
+                    .trim()
+                    .parse()
+                    .map_err(|_| Error::field("share_with", "error-choice"))?;
+                cases::share(db, ctx, id, staff).await?;
+                Ok("case-flash-shared")
+            }
+            _ => {
+                let staff: i64 = g("staff_id").trim().parse().map_err(|_| Error::NotFound)?;
+                cases::unshare(db, ctx, id, staff).await?;
+                Ok("case-flash-unshared")
+            }
+        }
+    }
+    .await;
+    match result {
+        Ok(flash) => Ok(done(
+            &format!("/cases/{id}"),
+            flash,
+            state.config.secure_cookies,
+        )),
+        Err(e) => {
+            let status = match &e {
+                Error::Conflict(_) => StatusCode::CONFLICT,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            // What was typed comes first, so it wins over the defaults.
+            let mut values = posted(&form);
+            values.extend(defaults(&a));
+            let view = form_failure(e, FormView::from_pairs(values), &a.page.tr)?;
+            case_page(&state, a, id, view, failed, status).await
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The handover summary
+
+/// One released category of one person, with what it holds.
+struct Section {
+    title: String,
+    facts: Vec<(String, String)>,
+}
+
+struct SummaryPerson {
+    /// The name, only when the identity data is released.
+    name: Option<(String, Option<String>)>,
+    sections: Vec<Section>,
+}
+
+#[derive(Template)]
+#[template(path = "cases/handover_summary.html")]
+struct SummaryTpl {
+    page: Page,
+    case_id: i64,
+    summary: Option<HandoverSummary>,
+    persons: Vec<SummaryPerson>,
+    /// Why no summary can be made.
+    refusal: Option<String>,
+    prepared_on: String,
+}
+
+fn opt(v: &Option<String>) -> String {
+    v.clone()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "–".into())
+}
+
+fn section(
+    page: &Page,
+    s: &HandoverSummary,
+    p: &cases::SummaryPerson,
+    cat: DataCategory,
+) -> Section {
+    let person = &p.person;
+    let intake = Intake::from_person(person);
+    let f = |k: &str, v: String| (page.t(k), v);
+    let facts = match cat {
+        DataCategory::Identity => vec![
+            f(
+                "case-summary-birth",
+                person
+                    .birth_date
+                    .map(|d| page.date(d))
+                    .unwrap_or_else(|| person.birth_year.to_string()),
+            ),
+            f(
+                "case-summary-nationality",
+                intake
+                    .nationality
+                    .as_deref()
+                    .map(|c| page.label("country", c))
+                    .unwrap_or_else(|| "–".into()),
+            ),
+            f("case-summary-address", opt(&intake.address)),
+        ],
+        DataCategory::Contact => vec![
+            f("case-summary-phone", opt(&intake.phone)),
+            f("case-summary-email", opt(&intake.email)),
+        ],
+        DataCategory::Residence => vec![
+            f(
+                "case-summary-residence-status",
+                intake
+                    .residence_status
+                    .map(|r| page.label("residence-status", r.as_str()))
+                    .unwrap_or_else(|| "–".into()),
+            ),
+            f(
+                "case-summary-residence-until",
+                page.date_opt(intake.residence_valid_until),
+            ),
+        ],
+        DataCategory::LanguageEducation => vec![
+            f(
+                "case-summary-languages",
+                intake
+                    .languages
+                    .iter()
+                    .map(|LanguageEntry { code, level }| {
+                        format!(
+                            "{} ({})",
+                            page.label("lang", code),
+                            page.label("language-level", level)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            f(
+                "case-summary-german-level",
+                intake
+                    .german_level
+                    .map(|l| page.label("german-level", l.as_str()))
+                    .unwrap_or_else(|| "–".into()),
+            ),
+            f(
+                "case-summary-german-certificate",
+                opt(&intake.german_certificate),
+            ),
+            f("case-summary-school", opt(&intake.school)),
+            f("case-summary-vocational", opt(&intake.vocational)),
+        ],
+        DataCategory::Work => vec![
+            f("case-summary-profession", opt(&intake.profession)),
+            f("case-summary-work-experience", opt(&intake.work_experience)),
+            f("case-summary-interests", opt(&intake.interests)),
+        ],
+        DataCategory::Housing => vec![f(
+            "case-summary-housing",
+            intake
+                .housing
+                .map(|h| page.label("housing", h.as_str()))
+                .unwrap_or_else(|| "–".into()),
+        )],
+        DataCategory::Benefits => vec![f(
+            "case-summary-benefits",
+            intake
+                .benefits
+                .iter()
+                .map(|b| page.label("benefit", b.as_str()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        )],
+        DataCategory::Family => vec![f(
+            "case-summary-relation",
+            person
+                .relation
+                .as_deref()
+                .map(|r| page.label("relation", r))
+                .unwrap_or_else(|| "–".into()),
+        )],
+        DataCategory::CaseProgress => vec![
+            f("case-number", s.case.case_number.clone()),
+            f("case-opened-on", page.date(s.case.opened_on)),
+            f("case-clock-start", page.date(s.case.clock_start)),
+            f("case-closed-on", page.date_opt(s.case.closed_on)),
+        ],
+        // Never part of a summary (the core leaves it out too).
+        DataCategory::Health => vec![],
+    };
+    Section {
+        title: page.label("data-category", cat.as_str()),
+        facts,
+    }
+}
+
+pub async fn summary(
+    State(state): State<AppState>,
+    a: Authed,
+    Path((id, org)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let id = path_id(&id)?;
+    let org = path_id(&org)?;
+    let mut page = a.page.at("cases");
+    page.title = page.t("case-summary-title");
+    let prepared_on = page.date(a.ctx.today());
+    match cases::handover_summary(&state.db, &a.ctx, id, org).await {
+        Ok(s) => {
+            let persons = s
+                .persons
+                .iter()
+                .map(|p| SummaryPerson {
+                    name: p.categories.contains(&DataCategory::Identity).then(|| {
+                        (
+                            format!("{} {}", p.person.given_name, p.person.family_name),
+                            p.person.name_original.clone(),
+                        )
+                    }),
+                    sections: p
+                        .categories
+                        .iter()
+                        .filter(|c| **c != DataCategory::Health)
+                        .map(|c| section(&page, &s, p, *c))
+                        .collect(),
+                })
+                .collect();
+            Ok(render(&SummaryTpl {
+                page,
+                case_id: id,
+                summary: Some(s),
+                persons,
+                refusal: None,
+                prepared_on,
+            }))
+        }
+        Err(Error::Conflict(key)) => {
+            let refusal = Some(page.t(key));
+            Ok(render_status(
+                &SummaryTpl {
+                    page,
+                    case_id: id,
+                    summary: None,
+                    persons: vec![],
+                    refusal,
+                    prepared_on,
+                },
+                StatusCode::CONFLICT,
+            ))
+        }
+        Err(e) => Err(AppError(e)),
+    }
+}

@@ -1,0 +1,112 @@
+//! The data-protection officer's pages: finding a person for a data-subject request and who accessed the record.
+//!
+//! Names and reasons travel only in POST bodies, never in URLs.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+
+use ankommen_core::policy;
+use ankommen_core::privacy::{self, Hit, RequestView};
+use ankommen_core::types::Birth;
+use ankommen_core::{Error, municipalities};
+
+use super::{form_failure, render_status};
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use crate::forms::{FormData, FormView};
+use crate::page::{Authed, Page};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/privacy", get(search_page))
+        .route("/privacy/lookup", post(lookup))
+        .route("/privacy/persons/{id}", post(open))
+}
+
+#[derive(Template)]
+#[template(path = "privacy/search.html")]
+struct SearchTpl {
+    page: Page,
+    form: FormView,
+    /// None before a search.
+    hits: Option<Vec<Hit>>,
+}
+
+fn search(a: Authed, form: FormView, hits: Option<Vec<Hit>>, status: StatusCode) -> Response {
+    let page = a.page.at("privacy").titled("privacy-title");
+    render_status(&SearchTpl { page, form, hits }, status)
+}
+
+async fn search_page(a: Authed) -> AppResult<Response> {
+    // The form itself shows nothing; the core refuses (and audits) the lookup of anyone else.
+    if !policy::areas(&a.ctx.actor).privacy {
+        return Err(AppError(Error::Forbidden));
+    }
+    Ok(search(a, FormView::new(), None, StatusCode::OK))
+}
+
+async fn lookup(State(state): State<AppState>, a: Authed, form: FormData) -> AppResult<Response> {
+    let view = FormView::from_data(&form);
+    match privacy::lookup(
+        &state.db,
+        &a.ctx,
+        form.get("name"),
+        form.get("birth_year"),
+        form.get("reason"),
+    )
+    .await
+    {
+        Ok(hits) => Ok(search(a, view, Some(hits), StatusCode::OK)),
+        Err(e) => {
+            let view = form_failure(e, view, &a.page.tr)?;
+            Ok(search(a, view, None, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "privacy/record.html")]
+struct RecordTpl {
+    page: Page,
+    v: RequestView,
+    birth: String,
+    municipality: String,
+    reason: String,
+}
+
+async fn open(
+    State(state): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> AppResult<Response> {
+    let reason = form.get("reason").to_string();
+    match privacy::open_for_request(&state.db, &a.ctx, id, &reason).await {
+        Ok(v) => {
+            let municipality = municipalities::get(&state.db, &v.person.municipality_ags)
+                .await
+                .map(|m| m.name)
+                .unwrap_or_else(|_| v.person.municipality_ags.clone());
+            let page = a.page.at("privacy").titled("privacy-record-title");
+            Ok(render_status(
+                &RecordTpl {
+                    page,
+                    birth: Birth::from_stored(v.person.birth_date, v.person.birth_year).display(),
+                    municipality,
+                    reason,
+                    v,
+                },
+                StatusCode::OK,
+            ))
+        }
+        Err(e) => {
+            let view = FormView::from_pairs([("reason", reason)]);
+            let view = form_failure(e, view, &a.page.tr)?;
+            Ok(search(a, view, None, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+    }
+}
