@@ -11,7 +11,11 @@ Settings come from (later wins): built-in defaults, the TOML config file (--conf
 ANKOMMEN_CONFIG), environment variables (ANKOMMEN_LISTEN, ANKOMMEN_DATA_DIR, ANKOMMEN_DATABASE_URL, \
 ANKOMMEN_PUBLIC_URL, ANKOMMEN_SECURE_COOKIES, ANKOMMEN_IDLE_TIMEOUT_MINUTES, \
 ANKOMMEN_ABSOLUTE_TIMEOUT_HOURS, ANKOMMEN_TRUSTED_PROXIES, ANKOMMEN_LOG, ANKOMMEN_MAX_CONNECTIONS, \
-ANKOMMEN_REQUEST_TIMEOUT_SECONDS; each also as NAME_FILE holding the value in a file), and flags.";
+ANKOMMEN_REQUEST_TIMEOUT_SECONDS; each also as NAME_FILE holding the value in a file), and flags. \
+The key of encryption at rest: ANKOMMEN_ENCRYPTION_KEY_FILE (or encryption_key_file, \
+--encryption-key-file) names the key file, created if missing [default: DIR/ankommen.key]; or \
+ANKOMMEN_ENCRYPTION_KEY holds the key itself (64 hex digits, environment only; not together with \
+ANKOMMEN_ENCRYPTION_KEY_FILE).";
 
 /// ankommen: case management for integration management.
 #[derive(Debug, Parser)]
@@ -41,6 +45,9 @@ pub struct GlobalArgs {
     /// The address people use to reach ankommen, e.g. https://ankommen.example.org
     #[arg(long, global = true, value_name = "URL")]
     pub public_url: Option<String>,
+    /// Key file of encryption at rest, 64 hex digits; created with mode 0600 if missing [default: DIR/ankommen.key]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub encryption_key_file: Option<PathBuf>,
 }
 
 impl GlobalArgs {
@@ -51,6 +58,7 @@ impl GlobalArgs {
             database_url: self.database_url.clone(),
             config: self.config.clone(),
             public_url: self.public_url.clone(),
+            encryption_key_file: self.encryption_key_file.clone(),
         }
     }
 }
@@ -133,6 +141,67 @@ mod tests {
             Cli::try_parse_from(["ankommen", "--database-url", "sqlite:///x", "migrate"]).unwrap();
         assert_eq!(cli.global.database_url.as_deref(), Some("sqlite:///x"));
         assert!(matches!(cli.command, Command::Migrate));
+    }
+
+    fn key_file_of(args: &[&str]) -> Option<PathBuf> {
+        let cli = Cli::try_parse_from(args).unwrap();
+        assert_eq!(
+            cli.global.flags().encryption_key_file,
+            cli.global.encryption_key_file
+        );
+        cli.global.encryption_key_file
+    }
+
+    #[test]
+    fn encryption_key_file_flag_works_before_and_after_the_subcommand() {
+        assert_eq!(key_file_of(&["ankommen", "serve"]), None);
+        assert_eq!(
+            key_file_of(&["ankommen", "--encryption-key-file", "/k/a.key", "serve"]),
+            Some(PathBuf::from("/k/a.key"))
+        );
+        assert_eq!(
+            key_file_of(&[
+                "ankommen",
+                "serve",
+                "--demo",
+                "--encryption-key-file",
+                "/k/b.key"
+            ]),
+            Some(PathBuf::from("/k/b.key"))
+        );
+        assert_eq!(
+            key_file_of(&[
+                "ankommen",
+                "admin",
+                "create-user",
+                "--username",
+                "chef",
+                "--name",
+                "Chef",
+                "--password-stdin",
+                "--encryption-key-file",
+                "/k/c.key"
+            ]),
+            Some(PathBuf::from("/k/c.key"))
+        );
+    }
+
+    #[test]
+    fn help_lists_the_encryption_key_settings() {
+        let help = Cli::command().render_long_help().to_string();
+        assert!(help.contains("--encryption-key-file <FILE>"), "{help}");
+        assert!(help.contains("ANKOMMEN_ENCRYPTION_KEY_FILE"), "{help}");
+        assert!(
+            help.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .any(|w| w == "ANKOMMEN_ENCRYPTION_KEY"),
+            "{help}"
+        );
+        // Global flags are listed in the help of subcommands, too.
+        let mut cmd = Cli::command();
+        cmd.build();
+        let serve = cmd.find_subcommand_mut("serve").unwrap();
+        let help = serve.render_long_help().to_string();
+        assert!(help.contains("--encryption-key-file <FILE>"), "{help}");
     }
 
     #[test]

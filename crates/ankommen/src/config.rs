@@ -65,6 +65,7 @@ pub struct Flags {
     pub database_url: Option<String>,
     pub config: Option<PathBuf>,
     pub public_url: Option<String>,
+    pub encryption_key_file: Option<PathBuf>,
 }
 
 /// Whether session cookies carry the `Secure` attribute.
@@ -220,22 +221,9 @@ pub fn process_env() -> HashMap<String, String> {
         .collect()
 }
 
-/// Resolves the settings from flags, environment and config file over the defaults (tests; the
-/// binary calls [`resolve_with_key_file`] until `--encryption-key-file` joins [`Flags`]).
-#[cfg(test)]
+/// Resolves the settings from flags, environment and config file over the defaults.
 pub fn resolve(
     flags: &Flags,
-    env: &HashMap<String, String>,
-    read: ReadFile<'_>,
-) -> Result<Config, ConfigError> {
-    resolve_with_key_file(flags, None, env, read)
-}
-
-/// [`resolve`] with the flag `--encryption-key-file`, which `main.rs` adds to the command line
-/// defined in `cli.rs`. (It belongs into [`Flags`] once `GlobalArgs` defines it.)
-pub fn resolve_with_key_file(
-    flags: &Flags,
-    encryption_key_file: Option<PathBuf>,
     env: &HashMap<String, String>,
     read: ReadFile<'_>,
 ) -> Result<Config, ConfigError> {
@@ -255,7 +243,7 @@ pub fn resolve_with_key_file(
         None => Layer::default(),
     };
     let env_layer = env_layer(env, read)?;
-    let flag_layer = flag_layer(flags, encryption_key_file)?;
+    let flag_layer = flag_layer(flags)?;
     let merged = flag_layer.over(env_layer).over(file_layer);
     finish(merged, config_file)
 }
@@ -565,7 +553,7 @@ fn env_encryption_key(env: &HashMap<String, String>) -> Result<Option<Encryption
     }
 }
 
-fn flag_layer(flags: &Flags, encryption_key_file: Option<PathBuf>) -> Result<Layer, ConfigError> {
+fn flag_layer(flags: &Flags) -> Result<Layer, ConfigError> {
     Ok(Layer {
         listen: flags
             .listen
@@ -586,7 +574,9 @@ fn flag_layer(flags: &Flags, encryption_key_file: Option<PathBuf>) -> Result<Lay
             .as_deref()
             .map(|v| parse_public_url("--public-url", v))
             .transpose()?,
-        encryption_key: encryption_key_file
+        encryption_key: flags
+            .encryption_key_file
+            .clone()
             .map(|v| parse_key_file("--encryption-key-file", v))
             .transpose()?,
         ..Layer::default()
@@ -893,6 +883,7 @@ encryption_key_file = "/file/ankommen.key"
             database_url: Some("sqlite:///flag/db.sqlite".into()),
             config: Some("/c.toml".into()),
             public_url: Some("https://flag.example".into()),
+            encryption_key_file: Some("/flag/ankommen.key".into()),
         };
         let c = run(&flags, FULL_ENV, &[("/c.toml", FULL_FILE)]).unwrap();
         assert_eq!(c.listen, addr("127.0.0.1:3001"));
@@ -901,6 +892,10 @@ encryption_key_file = "/file/ankommen.key"
         assert_eq!(c.backend, Backend::Sqlite);
         assert_eq!(c.public_url.as_deref(), Some("https://flag.example"));
         assert_eq!(c.base_url(), "https://flag.example");
+        assert_eq!(
+            c.encryption_key,
+            EncryptionKey::File(PathBuf::from("/flag/ankommen.key"))
+        );
         // Settings without a flag still come from the environment.
         assert_eq!(c.max_connections, 23);
     }
@@ -946,10 +941,10 @@ encryption_key_file = "/file/ankommen.key"
     ) -> Result<Config, ConfigError> {
         let flags = Flags {
             config: Some("/c.toml".into()),
+            encryption_key_file: Some(key_file.into()),
             ..Flags::default()
         };
-        let read = files(file_list);
-        resolve_with_key_file(&flags, Some(key_file.into()), &env(env_list), &read)
+        run(&flags, env_list, file_list)
     }
 
     #[test]

@@ -419,9 +419,10 @@ mod tests {
             .collect();
         let flags = Flags {
             data_dir: Some(dir.to_path_buf()),
+            encryption_key_file: key_file,
             ..Flags::default()
         };
-        crate::config::resolve_with_key_file(&flags, key_file, &env, &|_: &Path| {
+        crate::config::resolve(&flags, &env, &|_: &Path| {
             Err(std::io::Error::other("no files"))
         })
         .unwrap()

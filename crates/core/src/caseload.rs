@@ -13,7 +13,7 @@ use crate::access;
 use crate::audit::{self, Event};
 use crate::cases::{self, ClockState};
 use crate::names;
-use crate::policy::Action;
+use crate::policy::{self, Action};
 use crate::types::Name;
 use crate::{Ctx, Error, Result};
 
@@ -216,6 +216,10 @@ pub struct Page {
 
 /// The caseload of the actor. Reads names of many persons, so the view is audited (no object).
 pub async fn list(db: &Db, ctx: &Ctx, f: &Filter) -> Result<Page> {
+    if !policy::areas(&ctx.actor).caseload {
+        audit::record(db.writer(), ctx, Event::new("caseload_viewed").denied()).await?;
+        return Err(Error::Forbidden);
+    }
     let tx = db.writer().begin().await?;
     let ids = access::listable_case_ids(&tx, ctx).await?;
     let today = ctx.today();

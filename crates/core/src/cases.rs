@@ -959,6 +959,11 @@ pub async fn unshare(db: &Db, ctx: &Ctx, case_id: i64, staff_id: i64) -> Result<
 /// A team lead hands cases to another IM of the organisation, with a note the new IM sees first.
 /// All or nothing: if one case may not be reassigned, none is.
 pub async fn reassign(db: &Db, ctx: &Ctx, case_ids: &[i64], to: &str, note: &str) -> Result<usize> {
+    // A case selected twice is handed over once.
+    let mut case_ids = case_ids.to_vec();
+    case_ids.sort_unstable();
+    case_ids.dedup();
+    let case_ids = &case_ids[..];
     let mut e = FieldErrors::new();
     if case_ids.is_empty() {
         e.add("cases", "error-select-cases");
