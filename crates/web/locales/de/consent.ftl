@@ -117,6 +117,7 @@ privacy-field-reason = Anlass
 privacy-field-reason-hint = Zum Beispiel „Auskunftsersuchen nach Art. 15 DSGVO vom 12.11.2026“.
 privacy-search = Suchen
 privacy-hits = { $count ->
+    [0] Keine Treffer
     [one] Ein Treffer
    *[other] { $count } Treffer
 }

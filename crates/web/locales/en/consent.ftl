@@ -117,6 +117,7 @@ privacy-field-reason = Reason
 privacy-field-reason-hint = For example "Request for access under Art. 15 GDPR of 12.11.2026".
 privacy-search = Search
 privacy-hits = { $count ->
+    [0] No matches
     [one] One match
    *[other] { $count } matches
 }
