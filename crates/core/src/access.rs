@@ -177,3 +177,22 @@ pub(crate) async fn person_in(
         }
     }
 }
+
+/// [`case_for`] at the start of a transaction. The audit entry of a refusal is written in
+/// `tx`; dropping the transaction would roll it back, so it is committed (it holds nothing else yet)
+/// before the refusal is returned.
+pub(crate) async fn case_in(
+    tx: sea_orm::DatabaseTransaction,
+    ctx: &Ctx,
+    case_id: i64,
+    action: Action,
+    ev: Event,
+) -> Result<(sea_orm::DatabaseTransaction, case::Model, CaseRef)> {
+    match case_for(&tx, ctx, case_id, action, ev).await {
+        Ok((c, r)) => Ok((tx, c, r)),
+        Err(e) => {
+            tx.commit().await?;
+            Err(e)
+        }
+    }
+}

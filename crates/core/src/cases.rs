@@ -18,7 +18,7 @@ use crate::access;
 use crate::audit::{self, Event};
 use crate::catalog::{CaseStatus, ClosureReason, DataCategory};
 use crate::organisations::expect_updated;
-use crate::policy::{Action, CaseRef};
+use crate::policy::Action;
 use crate::releases::{self, RecipientRef};
 use crate::types::{Ags, Role, parse_date, parse_text, parse_text_req};
 use crate::{Ctx, Error, FieldErrors, Result};
@@ -359,30 +359,11 @@ async fn offers<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// [`access::case_for`] at the start of a transaction. The audit entry of a refusal is written in
-/// `tx`; dropping the transaction would roll it back, so it is committed (it holds nothing else yet)
-/// before the refusal is returned.
-async fn case_in(
-    tx: sea_orm::DatabaseTransaction,
-    ctx: &Ctx,
-    case_id: i64,
-    action: Action,
-    ev: Event,
-) -> Result<(sea_orm::DatabaseTransaction, case::Model, CaseRef)> {
-    match access::case_for(&tx, ctx, case_id, action, ev).await {
-        Ok((c, r)) => Ok((tx, c, r)),
-        Err(e) => {
-            tx.commit().await?;
-            Err(e)
-        }
-    }
-}
-
 /// Loads a case for its IM. The read is audited.
 pub async fn get(db: &Db, ctx: &Ctx, case_id: i64) -> Result<CaseView> {
     let tx = db.writer().begin().await?;
     let ev = Event::on("case_viewed", "case", case_id);
-    let (tx, c, r) = case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
+    let (tx, c, r) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
     let today = ctx.today();
     let persons = persons_of(&tx, case_id).await?;
     let mut events = Vec::new();
@@ -472,7 +453,7 @@ async fn begin_change(
 ) -> Result<(sea_orm::DatabaseTransaction, case::Model, Event)> {
     let tx = db.writer().begin().await?;
     let ev = Event::on(action, "case", case_id);
-    let (tx, c, _) = case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
+    let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
     if c.version != version {
         return Err(Error::Conflict("error-stale"));
     }
@@ -879,7 +860,7 @@ pub async fn move_away(
 pub async fn acknowledge_handover(db: &Db, ctx: &Ctx, case_id: i64) -> Result<()> {
     let tx = db.writer().begin().await?;
     let ev = Event::on("handover_acknowledged", "case", case_id);
-    let (tx, c, _) = case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
+    let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
     if c.assigned_to == ctx.actor.staff_id {
         case::Entity::update_many()
             .col_expr(case::Column::HandoverSeen, Expr::value(true))
@@ -896,7 +877,7 @@ pub async fn acknowledge_handover(db: &Db, ctx: &Ctx, case_id: i64) -> Result<()
 pub async fn share(db: &Db, ctx: &Ctx, case_id: i64, staff_id: i64) -> Result<()> {
     let tx = db.writer().begin().await?;
     let ev = Event::on("case_shared", "case", case_id);
-    let (tx, c, r) = case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
+    let (tx, c, r) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
     let ok = colleagues(&tx, c.organisation_id)
         .await?
         .iter()
@@ -932,7 +913,7 @@ pub async fn share(db: &Db, ctx: &Ctx, case_id: i64, staff_id: i64) -> Result<()
 pub async fn unshare(db: &Db, ctx: &Ctx, case_id: i64, staff_id: i64) -> Result<()> {
     let tx = db.writer().begin().await?;
     let ev = Event::on("case_unshared", "case", case_id);
-    let (tx, _, _) = case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
+    let (tx, _, _) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
     let res = case_share::Entity::delete_many()
         .filter(case_share::Column::CaseId.eq(case_id))
         .filter(case_share::Column::StaffId.eq(staff_id))
@@ -1076,7 +1057,7 @@ pub async fn handover_summary(
 ) -> Result<HandoverSummary> {
     let tx = db.writer().begin().await?;
     let ev = Event::on("handover_summary_created", "case", case_id);
-    let (tx, c, _) = case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
+    let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
     let today = ctx.today();
     let Some(org) = organisation::Entity::find_by_id(organisation_id)
         .one(&tx)
