@@ -159,6 +159,118 @@ str_enum!(
     }
 );
 
+str_enum!(
+    /// The exchange format's fields of action (`goal.field`, `contact.topics`). The catalog the UI
+    /// offers is the administrator's (`fields_of_action`); each entry maps onto one of these.
+    ExchangeField {
+        Language = "language",
+        SchoolChildcare = "school_childcare",
+        TrainingStudies = "training_studies",
+        Work = "work",
+        Housing = "housing",
+        Health = "health",
+        Finances = "finances",
+        Residence = "residence",
+        Family = "family",
+        Participation = "participation",
+        DailyLife = "daily_life",
+    }
+);
+
+str_enum!(
+    /// The status of a goal. Reached, not reached and dropped close it.
+    GoalStatus {
+        Open = "open",
+        InProgress = "in_progress",
+        Reached = "reached",
+        NotReached = "not_reached",
+        Dropped = "dropped",
+    }
+);
+
+impl GoalStatus {
+    /// Whether the status closes the goal (and needs a closing date).
+    pub fn is_closed(self) -> bool {
+        matches!(
+            self,
+            GoalStatus::Reached | GoalStatus::NotReached | GoalStatus::Dropped
+        )
+    }
+}
+
+str_enum!(
+    /// Who does a step.
+    StepOwner {
+        Client = "client",
+        Im = "im",
+        ThirdParty = "third_party",
+    }
+);
+
+str_enum!(
+    /// The kind of a counselling contact (exchange `contact_kind`).
+    ContactKind {
+        HomeVisit = "home_visit",
+        OfficeHours = "office_hours",
+        OfficeAppointment = "office_appointment",
+        Phone = "phone",
+        VideoMessenger = "video_messenger",
+        Accompaniment = "accompaniment",
+        Group = "group",
+    }
+);
+
+str_enum!(
+    /// Who interpreted in a contact.
+    InterpreterType {
+        Professional = "professional",
+        Volunteer = "volunteer",
+        Family = "family",
+    }
+);
+
+str_enum!(
+    /// The kinds of dated outcomes (exchange `outcome.type`, plus `course` for course attendance).
+    OutcomeType {
+        GermanLevel = "german_level",
+        Course = "course",
+        Employment = "employment",
+        Training = "training",
+        Internship = "internship",
+        Studies = "studies",
+        RentalContract = "rental_contract",
+        BenefitsIndependent = "benefits_independent",
+        ChildcareSchool = "childcare_school",
+    }
+);
+
+str_enum!(
+    /// The kind of language course.
+    CourseType {
+        Integration = "integration",
+        Literacy = "literacy",
+        JobLanguage = "job_language",
+        Other = "other",
+    }
+);
+
+str_enum!(
+    /// The kind of employment.
+    EmploymentType {
+        SocialInsurance = "social_insurance",
+        MiniJob = "mini_job",
+        SelfEmployed = "self_employed",
+    }
+);
+
+str_enum!(
+    /// A child's place in childcare or school.
+    ChildcarePlace {
+        Kita = "kita",
+        School = "school",
+    }
+);
+
 /// Languages offered in the intake's language list and for consents (ISO 639-1, or -3 where there
 /// is no two-letter code). The UI translates them as `lang-<code>`.
 pub const LANGUAGES: &[&str] = &[

@@ -15,6 +15,7 @@ pub mod consent;
 pub mod ctx;
 pub mod demo;
 pub mod error;
+pub mod fields;
 pub mod municipalities;
 pub mod names;
 pub mod organisations;

@@ -31,3 +31,180 @@ pub async fn set<C: ConnectionTrait>(conn: &C, key: &str, value: &str) -> Result
     .await?;
     Ok(())
 }
+
+/// Months between plan reviews (Fortschreibung), unless a plan sets its own interval.
+pub const REVIEW_INTERVAL_MONTHS: &str = "review_interval_months";
+/// The first phase of a case, in months, in which contacts are due more often.
+pub const CONTACT_FIRST_PHASE_MONTHS: &str = "contact_first_phase_months";
+/// Days allowed between contacts in the first phase.
+pub const CONTACT_FIRST_PHASE_DAYS: &str = "contact_first_phase_days";
+/// Days allowed between contacts after the first phase.
+pub const CONTACT_LATER_DAYS: &str = "contact_later_days";
+/// How many days ahead the day view warns of expiring releases, residence permits and reviews.
+pub const EXPIRY_WARNING_DAYS: &str = "expiry_warning_days";
+
+/// The working rules an administrator configures: review interval and contact frequency per
+/// phase (`domain.md`: weekly at the start, monthly later). Read by the plan, the day view and
+/// the quality indicators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WorkRules {
+    pub review_interval_months: u32,
+    pub contact_first_phase_months: u32,
+    pub contact_first_phase_days: u32,
+    pub contact_later_days: u32,
+    pub expiry_warning_days: u32,
+}
+
+impl Default for WorkRules {
+    fn default() -> Self {
+        Self {
+            review_interval_months: 6,
+            contact_first_phase_months: 3,
+            contact_first_phase_days: 7,
+            contact_later_days: 31,
+            expiry_warning_days: 30,
+        }
+    }
+}
+
+impl WorkRules {
+    /// The allowed range of each rule: (key, min, max).
+    pub const LIMITS: [(&'static str, u32, u32); 5] = [
+        (REVIEW_INTERVAL_MONTHS, 1, 24),
+        (CONTACT_FIRST_PHASE_MONTHS, 0, 36),
+        (CONTACT_FIRST_PHASE_DAYS, 1, 365),
+        (CONTACT_LATER_DAYS, 1, 365),
+        (EXPIRY_WARNING_DAYS, 1, 180),
+    ];
+
+    fn slot(&mut self, key: &str) -> Option<&mut u32> {
+        Some(match key {
+            REVIEW_INTERVAL_MONTHS => &mut self.review_interval_months,
+            CONTACT_FIRST_PHASE_MONTHS => &mut self.contact_first_phase_months,
+            CONTACT_FIRST_PHASE_DAYS => &mut self.contact_first_phase_days,
+            CONTACT_LATER_DAYS => &mut self.contact_later_days,
+            EXPIRY_WARNING_DAYS => &mut self.expiry_warning_days,
+            _ => return None,
+        })
+    }
+
+    /// The value of a rule by its key.
+    pub fn get(&self, key: &str) -> Option<u32> {
+        let mut c = *self;
+        c.slot(key).map(|v| *v)
+    }
+
+    /// The stored rules; missing or unreadable values fall back to the defaults.
+    pub async fn load<C: ConnectionTrait>(conn: &C) -> Result<Self> {
+        let mut r = Self::default();
+        for (key, min, max) in Self::LIMITS {
+            if let Some(s) = setting::Entity::find_by_id(key.to_string())
+                .one(conn)
+                .await?
+                && let Ok(v) = s.value.trim().parse::<u32>()
+                && (min..=max).contains(&v)
+                && let Some(slot) = r.slot(key)
+            {
+                *slot = v;
+            }
+        }
+        Ok(r)
+    }
+
+    /// Parses the administrator's form: each value a whole number within its limits.
+    pub fn parse(pairs: &[(&str, &str)]) -> std::result::Result<Self, crate::FieldErrors> {
+        let mut r = Self::default();
+        let mut e = crate::FieldErrors::new();
+        for (key, min, max) in Self::LIMITS {
+            let raw = pairs
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.trim())
+                .unwrap_or("");
+            match raw.parse::<u32>() {
+                Ok(v) if (min..=max).contains(&v) => {
+                    if let Some(slot) = r.slot(key) {
+                        *slot = v;
+                    }
+                }
+                _ if raw.is_empty() => e.add(key, "error-required"),
+                _ => e.add(key, "error-out-of-range"),
+            }
+        }
+        if e.is_empty() { Ok(r) } else { Err(e) }
+    }
+
+    /// Stores all rules.
+    pub async fn store<C: ConnectionTrait>(&self, conn: &C) -> Result<()> {
+        for (key, _, _) in Self::LIMITS {
+            if let Some(v) = self.get(key) {
+                set(conn, key, &v.to_string()).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Days allowed between contacts for a case opened (clock start) on `start`, on day `on`.
+    pub fn contact_allowance_days(&self, start: chrono::NaiveDate, on: chrono::NaiveDate) -> u32 {
+        let first_end = start
+            .checked_add_months(chrono::Months::new(self.contact_first_phase_months))
+            .unwrap_or(start);
+        if on < first_end {
+            self.contact_first_phase_days
+        } else {
+            self.contact_later_days
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn contact_allowance_follows_the_phase() {
+        let r = WorkRules::default();
+        assert_eq!(
+            r.contact_allowance_days(d("2026-01-31"), d("2026-04-29")),
+            7
+        );
+        assert_eq!(
+            r.contact_allowance_days(d("2026-01-31"), d("2026-04-30")),
+            31
+        );
+    }
+
+    #[test]
+    fn parse_checks_limits_and_reports_each_field() {
+        let ok = WorkRules::parse(&[
+            (REVIEW_INTERVAL_MONTHS, "3"),
+            (CONTACT_FIRST_PHASE_MONTHS, "2"),
+            (CONTACT_FIRST_PHASE_DAYS, "14"),
+            (CONTACT_LATER_DAYS, "28"),
+            (EXPIRY_WARNING_DAYS, "21"),
+        ])
+        .unwrap();
+        assert_eq!(ok.review_interval_months, 3);
+        assert_eq!(ok.contact_later_days, 28);
+        let bad = WorkRules::parse(&[
+            (REVIEW_INTERVAL_MONTHS, "0"),
+            (CONTACT_FIRST_PHASE_MONTHS, "x"),
+            (CONTACT_FIRST_PHASE_DAYS, ""),
+            (CONTACT_LATER_DAYS, "28"),
+            (EXPIRY_WARNING_DAYS, "21"),
+        ])
+        .unwrap_err();
+        assert_eq!(bad.get(REVIEW_INTERVAL_MONTHS), Some("error-out-of-range"));
+        assert_eq!(
+            bad.get(CONTACT_FIRST_PHASE_MONTHS),
+            Some("error-out-of-range")
+        );
+        assert_eq!(bad.get(CONTACT_FIRST_PHASE_DAYS), Some("error-required"));
+        assert_eq!(bad.get(CONTACT_LATER_DAYS), None);
+    }
+}

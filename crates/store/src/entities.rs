@@ -207,3 +207,4 @@ pub mod setting {
 }
 
 pub use crate::client_entities::*;
+pub use crate::plan_entities::*;

@@ -8,6 +8,7 @@ mod client_entities;
 pub mod connect;
 pub mod entities;
 pub mod migrations;
+mod plan_entities;
 
 pub use connect::{Backend, Db, DbConfig, connect};
 pub use migrations::Migrator;

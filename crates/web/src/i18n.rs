@@ -147,6 +147,15 @@ mod tests {
         list!("housing", Housing);
         list!("benefit", Benefit);
         list!("recipient-category", RecipientCategory);
+        list!("exchange-field", ExchangeField);
+        list!("goal-status", GoalStatus);
+        list!("step-owner", StepOwner);
+        list!("contact-kind", ContactKind);
+        list!("interpreter-type", InterpreterType);
+        list!("outcome-type", OutcomeType);
+        list!("course-type", CourseType);
+        list!("employment-type", EmploymentType);
+        list!("childcare-place", ChildcarePlace);
         wanted.extend(LANGUAGES.iter().map(|l| format!("lang-{l}")));
         wanted.extend(NATIONALITIES.iter().map(|c| format!("country-{c}")));
         for lang in ["de", "en"] {

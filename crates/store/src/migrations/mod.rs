@@ -5,6 +5,9 @@ use sea_orm_migration::prelude::*;
 
 mod m0001_foundation;
 mod m0002_clients;
+mod m0003_plans;
+
+pub use m0003_plans::DEFAULT_FIELDS;
 
 pub struct Migrator;
 
@@ -14,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_clients::Migration),
+            Box::new(m0003_plans::Migration),
         ]
     }
 }

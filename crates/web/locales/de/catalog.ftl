@@ -162,3 +162,60 @@ error-select-cases = Bitte mindestens einen Fall auswählen.
 error-until-before-from = Das Ende liegt vor dem Beginn.
 nav-cases = Fälle
 nav-privacy = Datenschutz-Anfragen
+
+## Fields of action as the exchange format names them (the administrator's catalog has its own names)
+exchange-field-language = Sprache
+exchange-field-school_childcare = Schule/Kita (Kinder)
+exchange-field-training_studies = Ausbildung/Studium
+exchange-field-work = Arbeit
+exchange-field-housing = Wohnen
+exchange-field-health = Gesundheit
+exchange-field-finances = Finanzen/Schulden
+exchange-field-residence = Aufenthalt/Asylverfahren
+exchange-field-family = Familie
+exchange-field-participation = Gesellschaftliche Teilhabe
+exchange-field-daily_life = Alltag/Mobilität
+
+goal-status-open = offen
+goal-status-in_progress = in Arbeit
+goal-status-reached = erreicht
+goal-status-not_reached = nicht erreicht
+goal-status-dropped = verworfen
+
+step-owner-client = Klient:in
+step-owner-im = Integrationsmanager:in
+step-owner-third_party = Dritte (Dienst, Person)
+
+contact-kind-home_visit = Hausbesuch
+contact-kind-office_hours = Sprechstunde
+contact-kind-office_appointment = Termin im Büro
+contact-kind-phone = Telefon
+contact-kind-video_messenger = Video/Messenger
+contact-kind-accompaniment = Begleitung zu einem Termin
+contact-kind-group = Gruppenangebot
+
+interpreter-type-professional = professionell
+interpreter-type-volunteer = ehrenamtlich
+interpreter-type-family = Familie/Bekannte
+
+outcome-type-german_level = Deutschniveau erreicht
+outcome-type-course = Kursteilnahme
+outcome-type-employment = Beschäftigung
+outcome-type-training = Ausbildung
+outcome-type-internship = Praktikum
+outcome-type-studies = Studium
+outcome-type-rental_contract = eigener Mietvertrag
+outcome-type-benefits_independent = unabhängig von Sozialleistungen
+outcome-type-childcare_school = Kita- oder Schulplatz
+
+course-type-integration = Integrationskurs
+course-type-literacy = Alphabetisierungskurs
+course-type-job_language = Berufssprachkurs
+course-type-other = anderer Kurs
+
+employment-type-social_insurance = sozialversicherungspflichtig
+employment-type-mini_job = Minijob
+employment-type-self_employed = selbstständig
+
+childcare-place-kita = Kita
+childcare-place-school = Schule

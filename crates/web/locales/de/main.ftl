@@ -208,6 +208,7 @@ flash-staff-created = Die Person wurde angelegt.
 
 ## Eingabefehler
 error-required = Bitte ausfüllen.
+error-out-of-range = Bitte eine ganze Zahl im erlaubten Bereich angeben.
 error-too-long = Die Eingabe ist zu lang.
 error-control-chars = Die Eingabe enthält unzulässige Steuerzeichen.
 error-choice = Bitte wählen Sie einen Eintrag aus der Liste.

@@ -162,3 +162,60 @@ error-select-cases = Please select at least one case.
 error-until-before-from = The end is before the start.
 nav-cases = Cases
 nav-privacy = Data-subject requests
+
+## Fields of action as the exchange format names them (the administrator's catalog has its own names)
+exchange-field-language = Language
+exchange-field-school_childcare = School/childcare (children)
+exchange-field-training_studies = Training/studies
+exchange-field-work = Work
+exchange-field-housing = Housing
+exchange-field-health = Health
+exchange-field-finances = Finances/debts
+exchange-field-residence = Residence/asylum procedure
+exchange-field-family = Family
+exchange-field-participation = Participation
+exchange-field-daily_life = Daily life/mobility
+
+goal-status-open = open
+goal-status-in_progress = in progress
+goal-status-reached = reached
+goal-status-not_reached = not reached
+goal-status-dropped = dropped
+
+step-owner-client = Client
+step-owner-im = Integration manager
+step-owner-third_party = Third party (service, person)
+
+contact-kind-home_visit = Home visit
+contact-kind-office_hours = Office hours
+contact-kind-office_appointment = Office appointment
+contact-kind-phone = Phone
+contact-kind-video_messenger = Video/messenger
+contact-kind-accompaniment = Accompaniment to an appointment
+contact-kind-group = Group event
+
+interpreter-type-professional = professional
+interpreter-type-volunteer = volunteer
+interpreter-type-family = family/friends
+
+outcome-type-german_level = German level reached
+outcome-type-course = Course attendance
+outcome-type-employment = Employment
+outcome-type-training = Vocational training
+outcome-type-internship = Internship
+outcome-type-studies = Studies
+outcome-type-rental_contract = Own rental contract
+outcome-type-benefits_independent = Independent of benefits
+outcome-type-childcare_school = Childcare or school place
+
+course-type-integration = Integration course
+course-type-literacy = Literacy course
+course-type-job_language = Job-related language course
+course-type-other = Other course
+
+employment-type-social_insurance = subject to social insurance
+employment-type-mini_job = Mini-job
+employment-type-self_employed = self-employed
+
+childcare-place-kita = Kita (childcare)
+childcare-place-school = School

@@ -208,6 +208,7 @@ flash-staff-created = The person was created.
 
 ## Input errors
 error-required = Please fill in.
+error-out-of-range = Please enter a whole number within the allowed range.
 error-too-long = The input is too long.
 error-control-chars = The input contains control characters.
 error-choice = Please choose an entry from the list.
