@@ -24,6 +24,7 @@ pub mod policy;
 pub mod printing;
 pub mod privacy;
 pub mod releases;
+pub mod schedule;
 pub mod sealing;
 pub mod sessions;
 pub mod settings;
