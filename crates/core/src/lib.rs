@@ -31,6 +31,7 @@ pub mod settings;
 pub mod setup;
 pub mod staff;
 pub mod teams;
+pub mod today;
 pub mod tokens;
 pub mod types;
 

@@ -12,6 +12,7 @@ mod auth;
 mod cases;
 mod clients;
 mod consent;
+mod day;
 mod headers;
 mod privacy_matrix;
 mod process;

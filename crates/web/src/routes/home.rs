@@ -1,10 +1,11 @@
-//! The start page, per role.
+//! The start page, per role. IMs and team leads find their working day here (`today`).
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 
 use ankommen_core::overview::{self, Overview};
+use ankommen_core::today::{self, DayView};
 use ankommen_core::types::Role;
 
 use super::render;
@@ -18,13 +19,13 @@ struct HomeTpl {
     page: Page,
     o: Overview,
     roles: Vec<String>,
-    is_im: bool,
-    is_team_lead: bool,
     is_dpo: bool,
+    day: Option<DayView>,
 }
 
 pub async fn home(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
     let o = overview::for_actor(&state.db, &a.ctx).await?;
+    let day = today::for_actor(&state.db, &a.ctx).await?;
     let actor = &a.ctx.actor;
     let page = a.page.at("home");
     let roles = actor.roles.iter().map(|r| page.tr.role(r)).collect();
@@ -32,10 +33,9 @@ pub async fn home(State(state): State<AppState>, a: Authed) -> AppResult<Respons
     page.title = page.t("home-title");
     Ok(render(&HomeTpl {
         roles,
-        is_im: actor.has(Role::Im),
-        is_team_lead: actor.has(Role::TeamLead),
         is_dpo: actor.has(Role::Dpo),
         o,
+        day,
         page,
     }))
 }

@@ -9,6 +9,7 @@ mod clients;
 mod consent;
 mod home;
 mod privacy;
+mod rules;
 mod staff;
 
 use askama::Template;
@@ -77,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         .merge(cases::routes())
         .merge(consent::routes())
         .merge(privacy::routes())
+        .merge(rules::routes())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
