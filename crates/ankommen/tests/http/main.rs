@@ -12,6 +12,7 @@ mod auth;
 mod cases;
 mod clients;
 mod consent;
+mod contacts;
 mod headers;
 mod privacy_matrix;
 mod process;
