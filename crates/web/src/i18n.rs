@@ -212,6 +212,8 @@ mod tests {
             "templates/clients",
             "templates/cases",
             "templates/consent",
+            "templates/contacts",
+            "templates/outcomes",
             "templates/privacy",
             "src",
             "src/routes",

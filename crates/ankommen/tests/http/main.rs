@@ -13,6 +13,7 @@ mod cases;
 mod clients;
 mod consent;
 mod day;
+mod contacts;
 mod headers;
 mod privacy_matrix;
 mod process;

@@ -284,6 +284,8 @@ struct CaseTpl {
     snapshot: Vec<SnapshotRow>,
     snapshot_date: Option<String>,
     closure_reason: Option<String>,
+    /// Follow-ups of the case (`contacts/_case_followups.html`).
+    followups: Vec<super::contacts::FollowupRow>,
 }
 
 fn date_text(s: &str) -> String {
@@ -372,6 +374,7 @@ async fn case_page(
     status: StatusCode,
 ) -> AppResult<Response> {
     let view = cases::get(&state.db, &a.ctx, id).await?;
+    let followups = super::contacts::case_followups(state, &a, id).await?;
     let all = municipalities::list(&state.db).await?;
     let municipality_names: Vec<(String, String)> =
         all.into_iter().map(|m| (m.ags, m.name)).collect();
@@ -402,6 +405,7 @@ async fn case_page(
                 .map(|r| page.label("closure-reason", r)),
             snapshot,
             snapshot_date,
+            followups,
             page,
             view,
             form,

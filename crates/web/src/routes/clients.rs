@@ -210,6 +210,8 @@ struct RecordTpl {
     municipality: String,
     birth: String,
     consent_active: bool,
+    /// Outcomes: the current state and the history (`outcomes/_record.html`).
+    outcomes: super::outcomes::OutcomeSection,
 }
 
 async fn municipality_name(state: &AppState, ags: &str) -> String {
@@ -225,10 +227,12 @@ pub async fn record(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let v = clients::get(&state.db, &a.ctx, id).await?;
+    let outcomes = super::outcomes::record_section(&state, &a, id).await?;
     let municipality = municipality_name(&state, &v.person.municipality_ags).await;
     let mut page = a.page.at("cases");
     page.title = format!("{} {}", v.person.given_name, v.person.family_name);
     Ok(render(&RecordTpl {
+        outcomes,
         page,
         birth: birth_of(&v.person),
         consent_active: matches!(v.consent, ConsentState::Active(_)),

@@ -7,7 +7,9 @@ mod auth;
 mod cases;
 mod clients;
 mod consent;
+mod contacts;
 mod home;
+mod outcomes;
 mod privacy;
 mod rules;
 mod staff;
@@ -79,6 +81,8 @@ pub fn router(state: AppState) -> Router {
         .merge(consent::routes())
         .merge(privacy::routes())
         .merge(rules::routes())
+        .merge(contacts::routes())
+        .merge(outcomes::routes())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

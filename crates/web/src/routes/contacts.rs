@@ -1,0 +1,671 @@
+//! Counselling contacts (the quick form, editing), follow-ups (set, done, moved) and a case's
+//! timeline. The confidential note travels only in POST bodies and pages, never in a URL.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+
+use ankommen_core::Error;
+use ankommen_core::catalog::{ContactKind, InterpreterType, LANGUAGES};
+use ankommen_core::contacts::{self, ContactForm, FormChoices};
+use ankommen_core::fields::{self, Field};
+use ankommen_core::followups;
+use ankommen_core::timeline::{self, Filter, Item, Kind, Timeline};
+use ankommen_store::entities::person;
+
+use super::{done, form_failure, render_status};
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use crate::forms::{FormData, FormView};
+use crate::page::{Authed, Page};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cases/{id}/contacts/new", get(new_form).post(create))
+        .route("/contacts/{id}", get(edit_form).post(update))
+        .route("/cases/{id}/followups", post(create_followup))
+        .route("/followups/{id}/done", post(followup_done))
+        .route("/followups/{id}/move", post(followup_move))
+        .route("/cases/{id}/timeline", get(show_timeline))
+}
+
+/// An id from the path; anything else answers like a missing record.
+pub(crate) fn path_id(s: &str) -> Result<i64, AppError> {
+    s.parse().map_err(|_| AppError(Error::NotFound))
+}
+
+fn status_of(e: &Error) -> StatusCode {
+    match e {
+        Error::Conflict(_) => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+pub(crate) fn full_name(p: &person::Model) -> String {
+    format!("{} {}", p.given_name, p.family_name)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The contact form
+
+#[derive(Template)]
+#[template(path = "contacts/form.html")]
+struct FormTpl {
+    page: Page,
+    /// Where the form posts to.
+    action: String,
+    case_id: i64,
+    case_number: String,
+    /// A new contact (with the optional follow-up) or an edit (with the version).
+    is_new: bool,
+    form: FormView,
+    persons: Vec<(String, String)>,
+    topics: Vec<(String, String)>,
+    kinds: Vec<(String, String)>,
+    languages: Vec<(String, String)>,
+    interpreter_types: Vec<(String, String)>,
+    today: String,
+}
+
+fn form_of(f: &FormData) -> ContactForm {
+    ContactForm {
+        date: f.get("date").into(),
+        minutes: f.get("minutes").into(),
+        kind: f.get("kind").into(),
+        topics: f.all("topics"),
+        interpreter_language: f.get("interpreter_language").into(),
+        interpreter_type: f.get("interpreter_type").into(),
+        persons: f.all("persons"),
+        note: f.get("note").into(),
+        followup_on: f.get("followup_on").into(),
+        followup_reason: f.get("followup_reason").into(),
+    }
+}
+
+fn topic_choices(fields: &[Field], lang: &str) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .map(|f| (f.key.clone(), f.label(lang).to_string()))
+        .collect()
+}
+
+fn form_page(
+    a: Authed,
+    ch: FormChoices,
+    action: String,
+    is_new: bool,
+    form: FormView,
+    status: StatusCode,
+) -> Response {
+    let mut page = a.page.at("cases");
+    page.title = page.t(if is_new {
+        "contact-new-title"
+    } else {
+        "contact-edit-title"
+    });
+    let lang = page.lang();
+    let tpl = FormTpl {
+        action,
+        case_id: ch.case.id,
+        case_number: ch.case.case_number.clone(),
+        is_new,
+        form,
+        persons: ch
+            .persons
+            .iter()
+            .map(|p| (p.id.to_string(), full_name(p)))
+            .collect(),
+        topics: topic_choices(&ch.fields, lang),
+        kinds: ContactKind::ALL
+            .iter()
+            .map(|k| (k.to_string(), page.label("contact-kind", k)))
+            .collect(),
+        languages: LANGUAGES
+            .iter()
+            .map(|l| (l.to_string(), page.label("lang", l)))
+            .collect(),
+        interpreter_types: InterpreterType::ALL
+            .iter()
+            .map(|k| (k.to_string(), page.label("interpreter-type", k)))
+            .collect(),
+        today: a.ctx.today().to_string(),
+        page,
+    };
+    render_status(&tpl, status)
+}
+
+/// `GET /cases/{id}/contacts/new`: today, all persons of the case, the usual kind.
+pub async fn new_form(
+    State(state): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = path_id(&id)?;
+    let ch = contacts::new_form(&state.db, &a.ctx, id).await?;
+    let mut pairs = vec![
+        ("date".to_string(), a.ctx.today().to_string()),
+        (
+            "kind".to_string(),
+            ContactKind::OfficeAppointment.to_string(),
+        ),
+    ];
+    pairs.extend(
+        ch.persons
+            .iter()
+            .map(|p| ("persons".into(), p.id.to_string())),
+    );
+    let form = FormView::from_pairs(pairs);
+    Ok(form_page(
+        a,
+        ch,
+        format!("/cases/{id}/contacts/new"),
+        true,
+        form,
+        StatusCode::OK,
+    ))
+}
+
+/// `POST /cases/{id}/contacts/new`
+pub async fn create(
+    State(state): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+    form: FormData,
+) -> AppResult<Response> {
+    let id = path_id(&id)?;
+    match contacts::record(&state.db, &a.ctx, &state.sealer, id, &form_of(&form)).await {
+        Ok(_) => Ok(done(
+            &format!("/cases/{id}"),
+            "contact-flash-recorded",
+            state.config.secure_cookies,
+        )),
+        Err(e) => {
+            let status = status_of(&e);
+            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
+            // A closed case has no form to go back to: the message is the page.
+            let ch = contacts::new_form(&state.db, &a.ctx, id).await?;
+            Ok(form_page(
+                a,
+                ch,
+                format!("/cases/{id}/contacts/new"),
+                true,
+                view,
+                status,
+            ))
+        }
+    }
+}
+
+/// `GET /contacts/{id}`: the stored contact with its opened note.
+pub async fn edit_form(
+    State(state): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = path_id(&id)?;
+    let v = contacts::get(&state.db, &a.ctx, &state.sealer, id).await?;
+    let k = &v.contact;
+    let mut pairs: Vec<(String, String)> = vec![
+        ("date".into(), k.contact_date.to_string()),
+        (
+            "minutes".into(),
+            k.minutes.map(|m| m.to_string()).unwrap_or_default(),
+        ),
+        ("kind".into(), k.contact_kind.clone()),
+        (
+            "interpreter_language".into(),
+            k.interpreter_language.clone().unwrap_or_default(),
+        ),
+        (
+            "interpreter_type".into(),
+            k.interpreter_type.clone().unwrap_or_default(),
+        ),
+        ("note".into(), v.note.clone().unwrap_or_default()),
+        ("version".into(), k.version.to_string()),
+    ];
+    pairs.extend(v.topics.iter().map(|t| ("topics".into(), t.clone())));
+    pairs.extend(v.persons.iter().map(|p| ("persons".into(), p.to_string())));
+    Ok(form_page(
+        a,
+        v.choices,
+        format!("/contacts/{id}"),
+        false,
+        FormView::from_pairs(pairs),
+        StatusCode::OK,
+    ))
+}
+
+/// `POST /contacts/{id}`
+pub async fn update(
+    State(state): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+    form: FormData,
+) -> AppResult<Response> {
+    let id = path_id(&id)?;
+    let result = match form.int("version") {
+        Some(v) => contacts::update(&state.db, &a.ctx, &state.sealer, id, v, &form_of(&form)).await,
+        None => Err(Error::field("form", "error-form")),
+    };
+    match result {
+        Ok(case_id) => Ok(done(
+            &format!("/cases/{case_id}/timeline"),
+            "contact-flash-updated",
+            state.config.secure_cookies,
+        )),
+        Err(e) => {
+            let status = status_of(&e);
+            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
+            let ch = contacts::edit_choices(&state.db, &a.ctx, id).await?;
+            Ok(form_page(
+                a,
+                ch,
+                format!("/contacts/{id}"),
+                false,
+                view,
+                status,
+            ))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Follow-ups
+
+#[derive(Template)]
+#[template(path = "contacts/followup.html")]
+struct FollowupTpl {
+    page: Page,
+    case_id: i64,
+    /// Where the form posts to.
+    action: String,
+    /// Moving an existing follow-up (date only) or setting a new one.
+    moving: bool,
+    form: FormView,
+}
+
+fn followup_page(
+    a: Authed,
+    case_id: i64,
+    action: String,
+    moving: bool,
+    form: FormView,
+    status: StatusCode,
+) -> Response {
+    let mut page = a.page.at("cases");
+    page.title = page.t(if moving {
+        "followup-move-title"
+    } else {
+        "followup-new-title"
+    });
+    render_status(
+        &FollowupTpl {
+            page,
+            case_id,
+            action,
+            moving,
+            form,
+        },
+        status,
+    )
+}
+
+/// `POST /cases/{id}/followups`
+pub async fn create_followup(
+    State(state): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+    form: FormData,
+) -> AppResult<Response> {
+    let id = path_id(&id)?;
+    match followups::create(
+        &state.db,
+        &a.ctx,
+        id,
+        form.get("followup_on"),
+        form.get("followup_reason"),
+    )
+    .await
+    {
+        Ok(_) => Ok(done(
+            &format!("/cases/{id}#followups"),
+            "followup-flash-created",
+            state.config.secure_cookies,
+        )),
+        Err(e) => {
+            let status = status_of(&e);
+            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
+            Ok(followup_page(
+                a,
+                id,
+                format!("/cases/{id}/followups"),
+                false,
+                view,
+                status,
+            ))
+        }
+    }
+}
+
+/// `POST /followups/{id}/done`
+pub async fn followup_done(
+    State(state): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+    form: FormData,
+) -> AppResult<Response> {
+    let id = path_id(&id)?;
+    let version = form
+        .int("version")
+        .ok_or_else(|| AppError(Error::field("form", "error-form")))?;
+    let case_id = followups::done(&state.db, &a.ctx, id, version).await?;
+    Ok(done(
+        &format!("/cases/{case_id}#followups"),
+        "followup-flash-done",
+        state.config.secure_cookies,
+    ))
+}
+
+/// `POST /followups/{id}/move`
+pub async fn followup_move(
+    State(state): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+    form: FormData,
+) -> AppResult<Response> {
+    let id = path_id(&id)?;
+    let result = match form.int("version") {
+        Some(v) => followups::move_to(&state.db, &a.ctx, id, v, form.get("move_to")).await,
+        None => Err(Error::field("form", "error-form")),
+    };
+    match result {
+        Ok(case_id) => Ok(done(
+            &format!("/cases/{case_id}#followups"),
+            "followup-flash-moved",
+            state.config.secure_cookies,
+        )),
+        Err(e) => {
+            let status = status_of(&e);
+            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
+            let case_id = form.get("case_id").trim().parse().unwrap_or(0);
+            Ok(followup_page(
+                a,
+                case_id,
+                format!("/followups/{id}/move"),
+                true,
+                view,
+                status,
+            ))
+        }
+    }
+}
+
+/// A follow-up as the case page lists it.
+pub(crate) struct FollowupRow {
+    pub id: i64,
+    pub version: i32,
+    pub due_on: String,
+    pub first_due_on: Option<String>,
+    pub reason: String,
+    pub done_on: Option<String>,
+    pub due: bool,
+    pub overdue: bool,
+}
+
+/// The follow-ups section of the case page (`contacts/_case_followups.html`).
+pub(crate) async fn case_followups(
+    state: &AppState,
+    a: &Authed,
+    case_id: i64,
+) -> AppResult<Vec<FollowupRow>> {
+    let page = &a.page;
+    Ok(followups::for_case(&state.db, &a.ctx, case_id)
+        .await?
+        .into_iter()
+        .map(|r| FollowupRow {
+            id: r.followup.id,
+            version: r.followup.version,
+            due_on: page.date(r.followup.due_on),
+            first_due_on: r.followup.first_due_on.map(|d| page.date(d)),
+            reason: r.followup.reason,
+            done_on: r.followup.done_on.map(|d| page.date(d)),
+            due: r.due,
+            overdue: r.overdue,
+        })
+        .collect())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The timeline
+
+/// One entry, ready to show.
+struct TlRow {
+    date: String,
+    kind: &'static str,
+    kind_label: String,
+    title: String,
+    lines: Vec<String>,
+    note: Option<String>,
+    by: Option<String>,
+    /// (href, text) of the place to act.
+    link: Option<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "contacts/timeline.html")]
+struct TimelineTpl {
+    page: Page,
+    t: Timeline,
+    rows: Vec<TlRow>,
+    kinds: Vec<(&'static str, String, bool)>,
+    persons: Vec<(String, String)>,
+    person: String,
+    /// The filter as a query string for the page links (kinds and person only).
+    query: String,
+    page_numbers: Vec<usize>,
+}
+
+fn date_text(s: &str) -> String {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map(|d| d.format("%d.%m.%Y").to_string())
+        .unwrap_or_else(|_| s.to_string())
+}
+
+fn outcome_line(page: &Page, o: &ankommen_store::entities::outcome::Model) -> String {
+    super::outcomes::describe(page, o)
+}
+
+fn rows(page: &Page, t: &Timeline, fields: &[Field]) -> Vec<TlRow> {
+    let name_of = |id: i64| {
+        t.persons
+            .iter()
+            .find(|p| p.id == id)
+            .map(full_name)
+            .unwrap_or_default()
+    };
+    let lang = page.lang();
+    t.entries
+        .iter()
+        .map(|e| {
+            let mut lines = Vec::new();
+            let mut note = None;
+            let mut link = None;
+            let title = match &e.item {
+                Item::Contact(c) => {
+                    let k = &c.contact;
+                    let mut title = page.label("contact-kind", &k.contact_kind);
+                    if let Some(m) = k.minutes {
+                        title = format!(
+                            "{title} ({})",
+                            page.tn("contact-minutes-n", "minutes", m as i64)
+                        );
+                    }
+                    lines.push(format!(
+                        "{}: {}",
+                        page.t("contact-participants"),
+                        c.persons
+                            .iter()
+                            .map(|p| name_of(*p))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                    if !c.topics.is_empty() {
+                        lines.push(format!(
+                            "{}: {}",
+                            page.t("contact-topics"),
+                            c.topics
+                                .iter()
+                                .map(|t| fields::label(fields, t, lang).to_string())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ));
+                    }
+                    if let (Some(l), Some(ty)) = (&k.interpreter_language, &k.interpreter_type) {
+                        lines.push(format!(
+                            "{}: {} ({})",
+                            page.t("contact-interpreter"),
+                            page.label("lang", l),
+                            page.label("interpreter-type", ty)
+                        ));
+                    }
+                    note = c.note.clone();
+                    link = Some((format!("/contacts/{}", k.id), page.t("contact-edit-link")));
+                    title
+                }
+                Item::FollowupSet(f) => {
+                    lines.push(f.reason.clone());
+                    page.t1("timeline-followup-set", "date", page.date(f.due_on))
+                }
+                Item::FollowupDone(f) => {
+                    lines.push(f.reason.clone());
+                    page.t("timeline-followup-done")
+                }
+                Item::CaseEvent(ev, other) => {
+                    if let Some(o) = other {
+                        lines.push(format!("→ {o}"));
+                    }
+                    if let Some(d) = &ev.detail {
+                        lines.push(match ev.kind.as_str() {
+                            "closed" => page.label("closure-reason", d),
+                            "extended" => {
+                                page.t1("case-event-extended-until", "date", date_text(d))
+                            }
+                            _ => d.clone(),
+                        });
+                    }
+                    if let Some(r) = &ev.reason {
+                        lines.push(r.clone());
+                    }
+                    page.label("case-event", &ev.kind)
+                }
+                Item::Review(r) => {
+                    for s in [&r.participants, &r.summary, &r.changes]
+                        .into_iter()
+                        .flatten()
+                    {
+                        lines.push(s.clone());
+                    }
+                    page.t("timeline-review")
+                }
+                Item::Outcome(o) => {
+                    lines.push(outcome_line(page, o));
+                    link = Some((
+                        format!("/clients/{}/outcomes", o.person_id),
+                        page.t("outcome-link"),
+                    ));
+                    page.label("outcome-type", &o.outcome_type)
+                }
+                Item::ConsentGiven(c) => {
+                    lines.push(format!(
+                        "{} ({})",
+                        c.text_version,
+                        page.label("lang", &c.language)
+                    ));
+                    page.t("timeline-consent-given")
+                }
+                Item::ConsentWithdrawn(_) => page.t("timeline-consent-withdrawn"),
+                Item::ReleaseCreated(r) => {
+                    lines.push(r.recipient_name.clone());
+                    link = Some((
+                        format!("/releases/{}", r.id),
+                        page.t("timeline-release-link"),
+                    ));
+                    page.t("timeline-release-created")
+                }
+                Item::ReleaseRevoked(r) => {
+                    lines.push(r.recipient_name.clone());
+                    page.t("timeline-release-revoked")
+                }
+            };
+            let title = match e.person {
+                Some(p) => format!("{title} – {}", name_of(p)),
+                None => title,
+            };
+            TlRow {
+                date: page.date(e.date),
+                kind: e.kind.as_str(),
+                kind_label: page.label("timeline-kind", e.kind.as_str()),
+                title,
+                lines,
+                note,
+                by: e.by.clone(),
+                link,
+            }
+        })
+        .collect()
+}
+
+/// `GET /cases/{id}/timeline?show=contact&show=outcome&person=12&page=2`
+pub async fn show_timeline(
+    State(state): State<AppState>,
+    a: Authed,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> AppResult<Response> {
+    let id = path_id(&id)?;
+    let q = FormData::parse(query.unwrap_or_default().as_bytes()).unwrap_or_default();
+    let filter = Filter::from_query(&q.all("show"), q.get("person"), q.get("page"));
+    let t = timeline::get(&state.db, &a.ctx, &state.sealer, id, filter).await?;
+    let catalog = fields::all(state.db.reader()).await?;
+    let mut page = a.page.at("cases");
+    page.title = page.t1("timeline-title", "number", &t.case.case_number);
+    let rows = rows(&page, &t, &catalog);
+    let kinds = Kind::ALL
+        .iter()
+        .map(|k| {
+            (
+                k.as_str(),
+                page.label("timeline-kind", k.as_str()),
+                t.filter.kinds.contains(k),
+            )
+        })
+        .collect();
+    let mut query: Vec<(String, String)> = t
+        .filter
+        .kinds
+        .iter()
+        .map(|k| ("show".to_string(), k.as_str().to_string()))
+        .collect();
+    if let Some(p) = t.filter.person {
+        query.push(("person".into(), p.to_string()));
+    }
+    let query = serde_urlencoded::to_string(&query).unwrap_or_default();
+    let tpl = TimelineTpl {
+        page_numbers: (1..=t.pages).collect(),
+        persons: t
+            .persons
+            .iter()
+            .map(|p| (p.id.to_string(), full_name(p)))
+            .collect(),
+        person: t.filter.person.map(|p| p.to_string()).unwrap_or_default(),
+        rows,
+        kinds,
+        query,
+        page,
+        t,
+    };
+    Ok(render_status(&tpl, StatusCode::OK))
+}
