@@ -20,6 +20,7 @@ pub mod municipalities;
 pub mod names;
 pub mod organisations;
 pub mod overview;
+pub mod plans;
 pub mod policy;
 pub mod printing;
 pub mod privacy;

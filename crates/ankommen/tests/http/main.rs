@@ -13,5 +13,6 @@ mod cases;
 mod clients;
 mod consent;
 mod headers;
+mod plans;
 mod privacy_matrix;
 mod process;

@@ -8,6 +8,7 @@ mod cases;
 mod clients;
 mod consent;
 mod home;
+mod plans;
 mod privacy;
 mod staff;
 
@@ -77,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         .merge(cases::routes())
         .merge(consent::routes())
         .merge(privacy::routes())
+        .merge(plans::routes())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
