@@ -23,6 +23,7 @@ pub mod names;
 pub mod organisations;
 pub mod outcomes;
 pub mod overview;
+pub mod plans;
 pub mod policy;
 pub mod printing;
 pub mod privacy;

@@ -159,6 +159,69 @@ impl fmt::Debug for ReleaseForm {
     }
 }
 
+/// One step of a printed goal.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PlanStep {
+    pub text: String,
+    /// `client` | `im` | `third_party`.
+    pub owner: String,
+    /// The named third party or service.
+    pub third_party: Option<String>,
+    pub due_on: Option<NaiveDate>,
+    pub done_on: Option<NaiveDate>,
+}
+
+/// One goal of a printed plan.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PlanGoal {
+    /// The key of the field of action (`language`, `housing`, ... or one the administrator added).
+    pub field: String,
+    /// The German name of the field (printed for fields without a translation).
+    pub field_label_de: String,
+    /// The household member the goal is for, if not the whole household.
+    pub person: Option<String>,
+    /// In the client's words.
+    pub text: String,
+    /// 1 high – 3 low.
+    pub priority: Option<i32>,
+    pub target_date: Option<NaiveDate>,
+    /// `open` | `in_progress` | `reached` | `not_reached` | `dropped`.
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub steps: Vec<PlanStep>,
+}
+
+/// The data printed on an integration plan.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PlanForm {
+    /// The client who signs (the case's first person).
+    pub client: Party,
+    /// The other household members of the case.
+    pub members: Vec<String>,
+    pub organisation: String,
+    pub im_name: String,
+    pub municipality: String,
+    pub case_number: String,
+    /// The frozen version printed; None: the current plan.
+    pub version: Option<i32>,
+    pub frozen_on: Option<NaiveDate>,
+    /// The date of the review (of this version, or the latest).
+    pub review_on: Option<NaiveDate>,
+    pub next_review: Option<NaiveDate>,
+    pub goals: Vec<PlanGoal>,
+    pub date: NaiveDate,
+}
+
+impl fmt::Debug for PlanForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PlanForm")
+            .field("version", &self.version)
+            .field("goals", &self.goals.len())
+            .field("date", &self.date)
+            .finish_non_exhaustive()
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {
     #[error("no form translation for this language")]
@@ -180,6 +243,12 @@ pub fn consent_pdf(lang: &str, form: &ConsentForm) -> Result<Vec<u8>, DocumentEr
 /// The release from confidentiality as PDF: German and `lang` side by side (`"de"`: German only).
 pub fn release_pdf(lang: &str, form: &ReleaseForm) -> Result<Vec<u8>, DocumentError> {
     render::release(lang, form)
+}
+
+/// The integration plan as PDF: goals, steps, review dates and signature lines, German and `lang`
+/// side by side (`"de"`: German only).
+pub fn plan_pdf(lang: &str, form: &PlanForm) -> Result<Vec<u8>, DocumentError> {
+    render::plan(lang, form)
 }
 
 #[cfg(test)]

@@ -9,7 +9,9 @@ use typst_pdf::{PdfOptions, Timestamp};
 
 use crate::translations::{self, REVIEWED, Translation};
 use crate::world::FormWorld;
-use crate::{CONSENT_TEXT_VERSION, ConsentForm, DATA_CATEGORIES, Dir, DocumentError, ReleaseForm};
+use crate::{
+    CONSENT_TEXT_VERSION, ConsentForm, DATA_CATEGORIES, Dir, DocumentError, PlanForm, ReleaseForm,
+};
 
 /// How many compilations the typst memoisation cache keeps entries for: enough to make repeated
 /// renders cheap, small enough that a long-running server does not grow without bound.
@@ -248,13 +250,165 @@ fn typst_date(date: NaiveDate) -> Result<Datetime, DocumentError> {
         .ok_or_else(|| DocumentError::Invalid("date out of range".to_owned()))
 }
 
+/// Everything the plan template reads (`sys.inputs.data`).
+#[derive(Serialize)]
+struct PlanData<'a> {
+    kind: &'static str,
+    title: &'a str,
+    header_note: String,
+    footer_note: String,
+    date: Ymd,
+    columns: Vec<Column<'a>>,
+    form: PlanFormData<'a>,
+}
+
+#[derive(Serialize)]
+struct PlanFormData<'a> {
+    client_name: &'a str,
+    client_name_original: Option<&'a str>,
+    birth: &'a str,
+    members: Option<String>,
+    organisation: &'a str,
+    im_name: &'a str,
+    case_number: &'a str,
+    /// "2 (21.11.2026)"; None: the current plan.
+    version: Option<String>,
+    review_on: Option<String>,
+    next_review: Option<String>,
+    place_date: String,
+    goals: Vec<PlanGoalData<'a>>,
+}
+
+#[derive(Serialize)]
+struct PlanGoalData<'a> {
+    field: &'a str,
+    field_label_de: &'a str,
+    person: Option<&'a str>,
+    text: &'a str,
+    priority: Option<i32>,
+    target_date: Option<String>,
+    status: &'a str,
+    status_reason: Option<&'a str>,
+    steps: Vec<PlanStepData<'a>>,
+}
+
+#[derive(Serialize)]
+struct PlanStepData<'a> {
+    text: &'a str,
+    owner: &'a str,
+    third_party: Option<&'a str>,
+    due_on: Option<String>,
+    done_on: Option<String>,
+}
+
+const GOAL_STATUSES: [&str; 5] = ["open", "in_progress", "reached", "not_reached", "dropped"];
+const STEP_OWNERS: [&str; 3] = ["client", "im", "third_party"];
+
+pub(crate) fn plan(lang: &str, form: &PlanForm) -> Result<Vec<u8>, DocumentError> {
+    let data = plan_data(lang, form)?;
+    let json = serde_json::to_string(&data).map_err(|e| DocumentError::Render(e.to_string()))?;
+    compile(
+        "plan.typ",
+        crate::world::PLAN_TEMPLATE,
+        json,
+        "plan",
+        form.date,
+    )
+    .map(|(pdf, _warnings)| pdf)
+}
+
+fn plan_data<'a>(lang: &str, form: &'a PlanForm) -> Result<PlanData<'a>, DocumentError> {
+    let columns = columns(lang)?;
+    let mut goals = Vec::new();
+    for g in &form.goals {
+        if !GOAL_STATUSES.contains(&g.status.as_str()) {
+            return Err(DocumentError::Invalid(format!(
+                "unknown goal status {:?}",
+                g.status
+            )));
+        }
+        if g.priority.is_some_and(|p| !(1..=3).contains(&p)) {
+            return Err(DocumentError::Invalid("priority out of range".to_owned()));
+        }
+        let mut steps = Vec::new();
+        for s in &g.steps {
+            if !STEP_OWNERS.contains(&s.owner.as_str()) {
+                return Err(DocumentError::Invalid(format!(
+                    "unknown step owner {:?}",
+                    s.owner
+                )));
+            }
+            steps.push(PlanStepData {
+                text: &s.text,
+                owner: &s.owner,
+                third_party: original_name(&s.third_party),
+                due_on: s.due_on.map(german_date),
+                done_on: s.done_on.map(german_date),
+            });
+        }
+        goals.push(PlanGoalData {
+            field: &g.field,
+            field_label_de: &g.field_label_de,
+            person: original_name(&g.person),
+            text: &g.text,
+            priority: g.priority,
+            target_date: g.target_date.map(german_date),
+            status: &g.status,
+            status_reason: original_name(&g.status_reason),
+            steps,
+        });
+    }
+    let de = columns[0].t;
+    let members: Vec<&str> = form.members.iter().map(String::as_str).collect();
+    Ok(PlanData {
+        kind: "plan",
+        title: &de.plan.title,
+        header_note: match form.version {
+            Some(n) => format!("Integrationsplan · Fassung {n}"),
+            None => "Integrationsplan · aktueller Stand".to_owned(),
+        },
+        footer_note: footer_note(&columns),
+        date: ymd(form.date),
+        form: PlanFormData {
+            client_name: &form.client.name,
+            client_name_original: original_name(&form.client.name_original),
+            birth: &form.client.birth,
+            members: (!members.is_empty()).then(|| members.join(", ")),
+            organisation: &form.organisation,
+            im_name: &form.im_name,
+            case_number: &form.case_number,
+            version: form.version.map(|n| match form.frozen_on {
+                Some(d) => format!("{n} ({})", german_date(d)),
+                None => n.to_string(),
+            }),
+            review_on: form.review_on.map(german_date),
+            next_review: form.next_review.map(german_date),
+            place_date: format!("{}, {}", form.municipality, german_date(form.date)),
+            goals,
+        },
+        columns,
+    })
+}
+
 /// Compiles the template with `data` and exports the PDF; also returns typst's warnings.
 fn render(data: &Data<'_>, date: NaiveDate) -> Result<(Vec<u8>, Vec<String>), DocumentError> {
     let json = serde_json::to_string(data).map_err(|e| DocumentError::Render(e.to_string()))?;
+    compile("form.typ", crate::world::TEMPLATE, json, data.kind, date)
+}
+
+/// Compiles one of the embedded templates with the JSON `json` as `sys.inputs.data`.
+fn compile(
+    name: &str,
+    template: &'static str,
+    json: String,
+    kind: &str,
+    date: NaiveDate,
+) -> Result<(Vec<u8>, Vec<String>), DocumentError> {
     let mut inputs = Dict::new();
     inputs.insert("data".into(), Value::Str(json.into()));
     let today = typst_date(date)?;
-    let world = FormWorld::new(inputs, today).map_err(DocumentError::Render)?;
+    let world =
+        FormWorld::with_template(name, template, inputs, today).map_err(DocumentError::Render)?;
 
     let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
     let result = output.map_err(|errors| DocumentError::Render(messages(&errors)));
@@ -267,7 +421,7 @@ fn render(data: &Data<'_>, date: NaiveDate) -> Result<(Vec<u8>, Vec<String>), Do
     };
     let options = PdfOptions {
         // A stable identifier and a timestamp from the form date: same input, same bytes.
-        ident: Smart::Custom(format!("ankommen/{}/{}", data.kind, CONSENT_TEXT_VERSION)),
+        ident: Smart::Custom(format!("ankommen/{kind}/{CONSENT_TEXT_VERSION}")),
         timestamp: Some(Timestamp::new_utc(today)),
         ..PdfOptions::default()
     };
@@ -390,6 +544,103 @@ mod tests {
         let a = consent("fa", &consent_form()).unwrap();
         let b = consent("fa", &consent_form()).unwrap();
         assert!(a == b, "PDF output is not deterministic");
+    }
+
+    fn plan_form() -> PlanForm {
+        use crate::{PlanGoal, PlanStep};
+        PlanForm {
+            client: consent_form().client,
+            members: vec!["Layla Karimi".into()],
+            organisation: "Caritas Musterstadt".into(),
+            im_name: "Maria Muster".into(),
+            municipality: "Musterstadt".into(),
+            case_number: "2026-00012".into(),
+            version: Some(2),
+            frozen_on: Some(date(2026, 2, 1)),
+            review_on: Some(date(2026, 2, 1)),
+            next_review: Some(date(2026, 8, 1)),
+            goals: vec![
+                PlanGoal {
+                    field: "language".into(),
+                    field_label_de: "Sprache".into(),
+                    person: None,
+                    text: "Ich möchte bis zum Sommer die B1-Prüfung schaffen. #panic(\"x\") *fett*"
+                        .into(),
+                    priority: Some(1),
+                    target_date: Some(date(2026, 7, 31)),
+                    status: "in_progress".into(),
+                    status_reason: None,
+                    steps: vec![
+                        PlanStep {
+                            text: "Beim Kursträger anmelden".into(),
+                            owner: "third_party".into(),
+                            third_party: Some("VHS Musterstadt".into()),
+                            due_on: Some(date(2026, 3, 1)),
+                            done_on: Some(date(2026, 2, 20)),
+                        },
+                        PlanStep {
+                            text: "Jeden Tag 30 Minuten üben".into(),
+                            owner: "client".into(),
+                            third_party: None,
+                            due_on: None,
+                            done_on: None,
+                        },
+                    ],
+                },
+                PlanGoal {
+                    field: "custom_field".into(),
+                    field_label_de: "Eigenes Handlungsfeld".into(),
+                    person: Some("Layla Karimi".into()),
+                    text: "Einen Kita-Platz finden".into(),
+                    priority: None,
+                    target_date: None,
+                    status: "dropped".into(),
+                    status_reason: Some("Platz über die Gemeinde gefunden".into()),
+                    steps: vec![],
+                },
+            ],
+            date: date(2026, 2, 1),
+        }
+    }
+
+    #[test]
+    fn the_plan_renders_without_warnings_in_every_language() {
+        let form = plan_form();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../target/tmp/documents-previews");
+        let _ = std::fs::create_dir_all(&dir);
+        for lang in translations::codes() {
+            let json = serde_json::to_string(&plan_data(lang, &form).unwrap()).unwrap();
+            let (pdf, warnings) = compile(
+                "plan.typ",
+                crate::world::PLAN_TEMPLATE,
+                json,
+                "plan",
+                form.date,
+            )
+            .unwrap();
+            assert!(warnings.is_empty(), "plan/{lang}: {warnings:?}");
+            assert!(pdf.starts_with(b"%PDF"));
+            let _ = std::fs::write(dir.join(format!("plan-{lang}.pdf")), &pdf);
+        }
+        let mut empty = form.clone();
+        empty.goals.clear();
+        empty.version = None;
+        assert!(plan("ar", &empty).unwrap().starts_with(b"%PDF"));
+    }
+
+    #[test]
+    fn the_plan_refuses_unknown_values() {
+        let mut form = plan_form();
+        form.goals[0].status = "nonsense".into();
+        assert!(matches!(plan("de", &form), Err(DocumentError::Invalid(_))));
+        let mut form = plan_form();
+        form.goals[0].steps[0].owner = "nobody".into();
+        assert!(matches!(plan("de", &form), Err(DocumentError::Invalid(_))));
+        assert!(matches!(
+            plan("xx", &plan_form()),
+            Err(DocumentError::UnsupportedLanguage)
+        ));
     }
 
     #[test]

@@ -37,6 +37,9 @@ pub(crate) struct Translation {
     pub consent: ConsentText,
     pub release: ReleaseText,
     pub categories: Categories,
+    pub plan: PlanText,
+    /// Names of the standard fields of action, by key (`language`, `housing`, ...).
+    pub plan_fields: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -98,6 +101,47 @@ pub(crate) struct ReleaseText {
     pub one_way: String,
     pub revoke_heading: String,
     pub revoke: String,
+    pub declaration_heading: String,
+    pub declaration: String,
+}
+
+/// The texts of the printed integration plan.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PlanText {
+    pub title: String,
+    pub subtitle: String,
+    pub intro: String,
+    pub household: String,
+    pub case_number: String,
+    pub version: String,
+    pub version_current: String,
+    pub review_on: String,
+    pub next_review: String,
+    pub goals_heading: String,
+    pub goal: String,
+    pub no_goals: String,
+    pub person: String,
+    pub priority: String,
+    pub priority_1: String,
+    pub priority_2: String,
+    pub priority_3: String,
+    pub target_date: String,
+    pub status: String,
+    pub status_reason: String,
+    pub status_open: String,
+    pub status_in_progress: String,
+    pub status_reached: String,
+    pub status_not_reached: String,
+    pub status_dropped: String,
+    pub no_steps: String,
+    pub step: String,
+    pub owner: String,
+    pub owner_client: String,
+    pub owner_im: String,
+    pub owner_third_party: String,
+    pub due_on: String,
+    pub done_on: String,
     pub declaration_heading: String,
     pub declaration: String,
 }

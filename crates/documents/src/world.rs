@@ -11,7 +11,9 @@ use typst::{Library, LibraryExt, World};
 use crate::fonts::FONTS;
 
 /// The form template; it reads everything variable from `sys.inputs.data`.
-const TEMPLATE: &str = include_str!("form.typ");
+pub(crate) const TEMPLATE: &str = include_str!("form.typ");
+/// The integration plan's template, read the same way.
+pub(crate) const PLAN_TEMPLATE: &str = include_str!("plan.typ");
 
 pub(crate) struct FormWorld {
     library: LazyHash<Library>,
@@ -20,13 +22,19 @@ pub(crate) struct FormWorld {
 }
 
 impl FormWorld {
-    /// `inputs` becomes `sys.inputs`; `today` is what `datetime.today()` answers.
-    pub(crate) fn new(inputs: Dict, today: Datetime) -> Result<Self, String> {
-        let path = VirtualPath::new("form.typ").map_err(|e| format!("template path: {e:?}"))?;
+    /// A world whose main file is `template` (one of the embedded templates): `inputs` becomes
+    /// `sys.inputs`; `today` is what `datetime.today()` answers.
+    pub(crate) fn with_template(
+        name: &str,
+        template: &'static str,
+        inputs: Dict,
+        today: Datetime,
+    ) -> Result<Self, String> {
+        let path = VirtualPath::new(name).map_err(|e| format!("template path: {e:?}"))?;
         let id = FileId::new(RootedPath::new(VirtualRoot::Project, path));
         Ok(Self {
             library: LazyHash::new(Library::builder().with_inputs(inputs).build()),
-            main: Source::new(id, TEMPLATE.to_owned()),
+            main: Source::new(id, template.to_owned()),
             today,
         })
     }

@@ -15,5 +15,6 @@ mod consent;
 mod day;
 mod contacts;
 mod headers;
+mod plans;
 mod privacy_matrix;
 mod process;

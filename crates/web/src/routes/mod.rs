@@ -10,6 +10,7 @@ mod consent;
 mod contacts;
 mod home;
 mod outcomes;
+mod plans;
 mod privacy;
 mod rules;
 mod staff;
@@ -83,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .merge(rules::routes())
         .merge(contacts::routes())
         .merge(outcomes::routes())
+        .merge(plans::routes())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
