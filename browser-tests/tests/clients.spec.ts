@@ -1,6 +1,17 @@
-import { test as base, expect, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { type Locator, type Page } from '@playwright/test';
 import { expectNoA11yViolations } from './axe';
-import { DEMO_PASSWORD, startDemoServer, type DemoServer } from './demo-server';
+import {
+  expect,
+  fillMinimum,
+  heute,
+  login,
+  nav,
+  post,
+  section,
+  submitWithoutBrowserValidation,
+  test,
+  today,
+} from './demo-fixture';
 
 // An integration manager's Monday morning, in the German interface, against the demo county
 // (its own `serve --demo`, see demo-server.ts): register an Arabic-named client, record consent,
@@ -10,7 +21,9 @@ import { DEMO_PASSWORD, startDemoServer, type DemoServer } from './demo-server';
 //
 // The tests build on one record, so they run in order, in one worker, against one demo server.
 
-type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
+test.describe.configure({ mode: 'serial' });
+// A missing element fails within seconds, not at the 30 s test timeout.
+test.use({ actionTimeout: 5_000, navigationTimeout: 10_000 });
 
 const IM = 'awo.im1';
 const IM_NAME = 'Ahmad Karimi';
@@ -20,70 +33,6 @@ const GIVEN = 'Yasmin';
 const FAMILY = 'Darwish';
 const ORIGINAL = 'ياسمين درويش';
 const FULL = `${GIVEN} ${FAMILY}`;
-
-async function login(page: Page, username: string) {
-  await page.goto('/login');
-  await page.getByLabel('Benutzername', { exact: true }).fill(username);
-  await page.getByLabel('Passwort', { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
-  await page.waitForURL((url) => url.pathname === '/');
-}
-
-const test = base.extend<
-  { user: string },
-  { demo: DemoServer; sessions: (user: string) => Promise<StorageState> }
->({
-  demo: [
-    async ({}, use) => {
-      const demo = await startDemoServer();
-      await use(demo);
-      await demo.stop();
-    },
-    { scope: 'worker', timeout: 40_000 },
-  ],
-  // One login per account and run; the tests then start signed in (the first one signs in by hand).
-  sessions: [
-    async ({ browser, demo }, use) => {
-      const cache = new Map<string, Promise<StorageState>>();
-      await use((user) => {
-        let state = cache.get(user);
-        if (!state) {
-          state = (async () => {
-            const context = await browser.newContext({ baseURL: demo.url, locale: 'de-DE' });
-            await login(await context.newPage(), user);
-            const s = await context.storageState();
-            await context.close();
-            return s;
-          })();
-          cache.set(user, state);
-        }
-        return state;
-      });
-    },
-    { scope: 'worker' },
-  ],
-  user: [IM, { option: true }],
-  baseURL: async ({ demo }, use) => {
-    await use(demo.url);
-  },
-  storageState: async ({ user, sessions }, use) => {
-    await use(user ? await sessions(user) : undefined);
-  },
-});
-
-test.describe.configure({ mode: 'serial' });
-// A missing element fails within seconds, not at the 30 s test timeout.
-test.use({ actionTimeout: 5_000, navigationTimeout: 10_000 });
-
-/** Today in the server's time zone (the browser runs in Europe/Berlin too), as YYYY-MM-DD. */
-function today(): string {
-  return new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Berlin' });
-}
-
-/** Today as Germans write it. */
-function heute(): string {
-  return today().split('-').reverse().join('.');
-}
 
 /** Filled in by the first test, used by the others. */
 let record = '';
@@ -97,41 +46,6 @@ function recordPath(): string {
 async function openRecord(page: Page) {
   await page.goto(recordPath());
   await expect(page.getByRole('heading', { level: 1 })).toContainText(FULL);
-}
-
-function nav(page: Page): Locator {
-  return page.getByRole('navigation', { name: 'Hauptnavigation' });
-}
-
-/** A section of a page, by its heading. */
-function section(page: Page, heading: string): Locator {
-  return page.getByRole('region', { name: heading, exact: true });
-}
-
-async function fillMinimum(page: Page, given: string, family: string, original: string, birth: string) {
-  await page.getByLabel('Vorname(n)', { exact: true }).fill(given);
-  await page.getByLabel('Familienname', { exact: true }).fill(family);
-  await page.getByLabel('Name in der Originalschrift (freiwillig)').fill(original);
-  await page.getByLabel('Geburtsjahr oder Geburtsdatum').fill(birth);
-}
-
-/** Submits past the browser's own `required` check, to see the server's answer (what counts). */
-async function submitWithoutBrowserValidation(button: Locator) {
-  await button.evaluate((b) => {
-    const form = (b as HTMLButtonElement).form;
-    if (form) form.noValidate = true;
-  });
-  await button.click();
-}
-
-/** Clicks a submit button and returns the status of the POST it sends. */
-async function post(page: Page, button: Locator): Promise<number> {
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && r.request().isNavigationRequest()),
-    button.click(),
-  ]);
-  await page.waitForLoadState();
-  return response.status();
 }
 
 test.describe('signed out', () => {

@@ -841,7 +841,7 @@ async fn the_timeline_shows_every_kind_newest_first_and_filters_by_kind_and_pers
     let order = [
         "<strong>Ruht</strong>",
         "<strong>Fortschreibung des Integrationsplans</strong>",
-        "goal_added",
+        "<strong>Ziel hinzugefügt</strong>",
         "<strong>Deutschniveau erreicht",
         "Wiedervorlage für 20.12.2026 gesetzt",
         "<strong>Hausbesuch",
