@@ -101,6 +101,11 @@ test('IM freezes the first version, records a review and compares the versions',
   await page.goto(planPath());
   await post(page, page.getByRole('button', { name: 'Fassung festschreiben' }));
   await expect(page.getByRole('status').filter({ hasText: 'Die Fassung wurde festgeschrieben.' })).toBeVisible();
+  // The frozen version opens, ready to print and to take the signed scan.
+  await expect(page.getByRole('heading', { level: 1, name: 'Fassung 1' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Unterschriebene Fassung hinterlegen' })).toBeVisible();
+  await expectNoA11yViolations(page);
+  await page.goto(planPath());
   await expect(page.getByRole('link', { name: 'Fassung 1', exact: true })).toBeVisible();
 
   await page.getByRole('link', { name: 'Fortschreibung erfassen' }).click();
@@ -115,6 +120,8 @@ test('IM freezes the first version, records a review and compares the versions',
   await page.getByLabel('Änderungen am Plan').fill('Ziel 1 ist jetzt in Arbeit.');
   await post(page, page.getByRole('button', { name: 'Fortschreibung speichern' }));
   await expect(page.getByRole('status').filter({ hasText: 'Die Fortschreibung wurde gespeichert' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Fassung 2' })).toBeVisible();
+  await page.goto(planPath());
   await expect(page.getByRole('link', { name: 'Fassung 2', exact: true })).toBeVisible();
   await expect(goal(page, GOAL_1)).toContainText('in Arbeit');
 
@@ -160,7 +167,7 @@ test('IM records a home visit with an interpreter and a follow-up, and sees it o
   await page.getByRole('checkbox', { name: 'Sprache', exact: true }).check();
   await page.getByRole('checkbox', { name: 'Arbeit', exact: true }).check();
   // A language without the kind of interpreter: a clear error, and the note stays.
-  await page.getByLabel('Sprache', { exact: true }).selectOption('ar');
+  await page.getByRole('group', { name: 'Dolmetschung' }).getByLabel('Sprache').selectOption('ar');
   await page.getByLabel('Vertrauliche Notiz').fill('Kurs besprochen, Kinderbetreuung offen.');
   await page.getByLabel('Wiedervorlage am').fill(today());
   await page.getByLabel('Anlass').fill('Kursanmeldung nachfragen');
@@ -200,4 +207,51 @@ test('IM records a home visit with an interpreter and a follow-up, and sees it o
   await post(page, section(page, 'Kontakte und Wiedervorlagen').getByRole('button', { name: /^Erledigt/ }).first());
   await page.goto('/');
   await expect(page.getByRole('region', { name: 'Wiedervorlagen' }).getByRole('listitem').filter({ hasText: FULL })).toHaveCount(0);
+});
+
+test.describe('the team lead', () => {
+  test.use({ user: 'awo.leitung' });
+
+  test('sees the team in counts per IM, without client names', async ({ page }) => {
+    await page.goto('/');
+    const team = page.getByRole('region', { name: 'Ihr Team heute' });
+    await expect(team.getByRole('columnheader', { name: 'Wiedervorlagen überfällig' })).toBeVisible();
+    await expect(team.getByRole('rowheader', { name: 'Ahmad Karimi' })).toBeVisible();
+    await expect(team).not.toContainText(FULL);
+    await expect(team).not.toContainText('Haddad');
+    await expectNoA11yViolations(page);
+  });
+});
+
+test.describe('the administrator', () => {
+  test.use({ user: 'admin' });
+
+  test('sets the working rules and adds a field of action', async ({ page }) => {
+    await page.goto('/admin/rules');
+    await expect(page.getByRole('heading', { level: 1, name: 'Arbeitsregeln' })).toBeVisible();
+    await expectNoA11yViolations(page);
+    const interval = page.getByLabel('Fortschreibung alle … Monate');
+    await interval.fill('0');
+    await submitWithoutBrowserValidation(page.getByRole('button', { name: 'Speichern', exact: true }));
+    await expect(page.getByRole('alert')).toBeVisible();
+    await expect(interval).toHaveAttribute('aria-invalid', 'true');
+    await expect(interval).toHaveValue('0');
+    await expectNoA11yViolations(page);
+    await interval.fill('4');
+    await post(page, page.getByRole('button', { name: 'Speichern', exact: true }));
+    await page.goto('/admin/rules');
+    await expect(page.getByLabel('Fortschreibung alle … Monate')).toHaveValue('4');
+
+    await page.goto('/admin/fields');
+    await expect(page.getByRole('heading', { level: 1, name: 'Handlungsfelder' })).toBeVisible();
+    await expectNoA11yViolations(page);
+    const add = page.getByRole('region', { name: 'Neues Handlungsfeld' });
+    await add.getByLabel('Name (Deutsch)').fill('Führerschein');
+    await add.getByLabel('Name (Englisch)').fill("Driving licence");
+    await add.getByLabel('Gemeldet als').selectOption('daily_life');
+    await add.getByLabel('Reihenfolge (Zahl)').fill('120');
+    await post(page, add.getByRole('button'));
+    await page.goto('/admin/fields');
+    await expect(page.getByRole('main')).toContainText('Führerschein');
+  });
 });
