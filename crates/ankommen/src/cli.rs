@@ -72,6 +72,9 @@ pub enum Command {
     /// Administration tasks
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Benchmark tooling: a county-sized dataset and a load runner (see docs/benchmarks.md)
+    #[command(subcommand)]
+    Bench(crate::bench::BenchCommand),
 }
 
 #[derive(Debug, Args)]

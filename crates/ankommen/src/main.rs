@@ -3,6 +3,7 @@
 //! Every failure ends as one line `error: …` on standard error and exit code 1.
 
 mod admin;
+mod bench;
 mod cli;
 mod config;
 mod serve;
@@ -79,6 +80,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Command::Serve(args) => serve::run(&cfg, args.demo).await,
             Command::Migrate => migrate(&cfg).await,
             Command::Admin(AdminCommand::CreateUser(args)) => admin::create_user(&cfg, args).await,
+            Command::Bench(cmd) => bench::run(&cfg, cmd).await,
         }
     })
 }
