@@ -5,16 +5,14 @@ use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use super::util::ts;
+
 pub struct Migration;
 
 impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m0001_foundation"
     }
-}
-
-fn ts(col: &'static str) -> ColumnDef {
-    timestamp_with_time_zone(col)
 }
 
 #[async_trait::async_trait]

@@ -7,42 +7,14 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use super::util::{fk, index, ts};
+
 pub struct Migration;
 
 impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m0002_clients"
     }
-}
-
-fn ts(col: &'static str) -> ColumnDef {
-    timestamp_with_time_zone(col)
-}
-
-fn fk(
-    from: &'static str,
-    col: &'static str,
-    to: &'static str,
-    to_col: &'static str,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from, col)
-        .to(to, to_col)
-        .to_owned()
-}
-
-async fn index(
-    m: &SchemaManager<'_>,
-    name: &str,
-    table: &'static str,
-    cols: &[&'static str],
-) -> Result<(), DbErr> {
-    let mut idx = Index::create();
-    idx.name(name).table(table);
-    for c in cols {
-        idx.col(*c);
-    }
-    m.create_index(idx.to_owned()).await
 }
 
 #[async_trait::async_trait]

@@ -7,46 +7,14 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use super::util::{fk, index, ts, unique_index};
+
 pub struct Migration;
 
 impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m0003_plans"
     }
-}
-
-fn ts(col: &'static str) -> ColumnDef {
-    timestamp_with_time_zone(col)
-}
-
-fn fk(
-    from: &'static str,
-    col: &'static str,
-    to: &'static str,
-    to_col: &'static str,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from, col)
-        .to(to, to_col)
-        .to_owned()
-}
-
-async fn index(
-    m: &SchemaManager<'_>,
-    name: &str,
-    table: &'static str,
-    cols: &[&'static str],
-    unique: bool,
-) -> Result<(), DbErr> {
-    let mut idx = Index::create();
-    idx.name(name).table(table);
-    if unique {
-        idx.unique();
-    }
-    for c in cols {
-        idx.col(*c);
-    }
-    m.create_index(idx.to_owned()).await
 }
 
 /// The fields of action of `domain.md`, keyed by the exchange format's `field` values, with their
@@ -165,7 +133,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        index(m, "ix_goals_case", "goals", &["case_id"], false).await?;
+        index(m, "ix_goals_case", "goals", &["case_id"]).await?;
 
         // Steps of a goal (exchange `step`): what, who (client | im | third_party), by when, done on.
         m.create_table(
@@ -190,15 +158,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        index(m, "ix_steps_goal", "steps", &["goal_id"], false).await?;
-        index(
-            m,
-            "ix_steps_case_due",
-            "steps",
-            &["case_id", "due_on"],
-            false,
-        )
-        .await?;
+        index(m, "ix_steps_goal", "steps", &["goal_id"]).await?;
+        index(m, "ix_steps_case_due", "steps", &["case_id", "due_on"]).await?;
 
         // Reviews (Fortschreibung, exchange `review`). `changes` is what was changed in the plan.
         m.create_table(
@@ -217,14 +178,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        index(
-            m,
-            "ix_reviews_case",
-            "reviews",
-            &["case_id", "held_on"],
-            false,
-        )
-        .await?;
+        index(m, "ix_reviews_case", "reviews", &["case_id", "held_on"]).await?;
         // The short assessment of each goal in a review.
         m.create_table(
             Table::create()
@@ -264,12 +218,11 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        index(
+        unique_index(
             m,
             "ux_plan_versions_case_number",
             "plan_versions",
             &["case_id", "number"],
-            true,
         )
         .await?;
 
@@ -299,7 +252,6 @@ impl MigrationTrait for Migration {
             "ix_followups_case_due",
             "followups",
             &["case_id", "due_on"],
-            false,
         )
         .await?;
         index(
@@ -307,7 +259,6 @@ impl MigrationTrait for Migration {
             "ix_contact_persons_person",
             "contact_persons",
             &["person_id"],
-            false,
         )
         .await?;
         Ok(())

@@ -9,6 +9,68 @@ mod m0003_plans;
 
 pub use m0003_plans::DEFAULT_FIELDS;
 
+/// Helpers shared by the migrations.
+pub(crate) mod util {
+    use sea_orm_migration::prelude::*;
+    use sea_orm_migration::schema::timestamp_with_time_zone;
+
+    /// A timestamp column (with time zone on PostgreSQL).
+    pub fn ts(col: &'static str) -> ColumnDef {
+        timestamp_with_time_zone(col)
+    }
+
+    /// A foreign key from `from.col` to `to.to_col`.
+    pub fn fk(
+        from: &'static str,
+        col: &'static str,
+        to: &'static str,
+        to_col: &'static str,
+    ) -> ForeignKeyCreateStatement {
+        ForeignKey::create()
+            .from(from, col)
+            .to(to, to_col)
+            .to_owned()
+    }
+
+    /// A (non-unique) index over `cols`.
+    pub async fn index(
+        m: &SchemaManager<'_>,
+        name: &str,
+        table: &'static str,
+        cols: &[&'static str],
+    ) -> Result<(), DbErr> {
+        create_index(m, name, table, cols, false).await
+    }
+
+    /// A unique index over `cols`.
+    pub async fn unique_index(
+        m: &SchemaManager<'_>,
+        name: &str,
+        table: &'static str,
+        cols: &[&'static str],
+    ) -> Result<(), DbErr> {
+        create_index(m, name, table, cols, true).await
+    }
+
+    async fn create_index(
+        m: &SchemaManager<'_>,
+        name: &str,
+        table: &'static str,
+        cols: &[&'static str],
+        unique: bool,
+    ) -> Result<(), DbErr> {
+        let mut idx = Index::create();
+        idx.name(name).table(table);
+        if unique {
+            idx.unique();
+        }
+        for c in cols {
+            idx.col(*c);
+        }
+        m.create_index(idx.to_owned()).await
+    }
+}
+
 pub struct Migrator;
 
 #[async_trait::async_trait]
