@@ -48,10 +48,18 @@ impl FormData {
         parsed: Result<T, ankommen_core::Error>,
     ) -> Result<(T, bool, i32), ankommen_core::Error> {
         let input = parsed?;
-        let version = self
-            .int("version")
-            .ok_or_else(|| ankommen_core::Error::field("form", "error-form"))?;
-        Ok((input, self.checked("active"), version))
+        Ok((input, self.checked("active"), self.version()?))
+    }
+
+    /// The version of the record the user saw. Missing: the form is broken, not the user's input.
+    pub fn version(&self) -> Result<i32, ankommen_core::Error> {
+        self.version_in("version")
+    }
+
+    /// A version carried in another field (e.g. `plan_version`), with the same rule.
+    pub fn version_in(&self, name: &str) -> Result<i32, ankommen_core::Error> {
+        self.int(name)
+            .ok_or_else(|| ankommen_core::Error::field("form", "error-form"))
     }
 
     /// An integer field (e.g. the version of an edited record); None when missing or not a number.

@@ -21,7 +21,7 @@ use ankommen_core::municipalities;
 use ankommen_core::types::Role;
 use ankommen_store::entities::saved_filter;
 
-use super::{done, form_failure, render, render_status};
+use super::{done, form_failure, path_id, render, render_status};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FormData, FormView};
@@ -37,11 +37,6 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/handover-seen", post(handover_seen))
         .route("/cases/{id}/handover/{org}", get(summary))
         .route("/cases/{id}/{action}", post(act))
-}
-
-/// An id from the path; anything else answers like a missing record.
-fn path_id(s: &str) -> Result<i64, AppError> {
-    s.parse().map_err(|_| AppError(Error::NotFound))
 }
 
 /// The form fields of a POST without the CSRF token.
@@ -472,9 +467,7 @@ pub async fn act(
     let g = |k: &str| form.get(k);
     let result: Result<&'static str, Error> = async {
         // A form without the version is broken, not the user's input.
-        let version = form
-            .int("version")
-            .ok_or_else(|| Error::field("form", "error-form"));
+        let version = form.version();
         match failed {
             "pause" => {
                 cases::pause(db, ctx, id, version?, g("paused_from"), g("pause_reason")).await?;

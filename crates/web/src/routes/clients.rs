@@ -22,7 +22,7 @@ use ankommen_core::municipalities;
 use ankommen_core::types::{Birth, parse_date_opt, parse_text};
 use ankommen_store::entities::municipality;
 
-use super::{done, form_failure, render, render_status};
+use super::{done, form_failure, full_name, render, render_status};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FormData, FormView};
@@ -415,10 +415,6 @@ async fn intake_page(
     ))
 }
 
-fn full_name(p: &ankommen_store::entities::person::Model) -> String {
-    format!("{} {}", p.given_name, p.family_name)
-}
-
 pub async fn intake_form(
     State(state): State<AppState>,
     a: Authed,
@@ -552,11 +548,7 @@ pub async fn save_health(
     let view = FormView::from_data(&form);
     let parsed = parse_text(form.get("health"), 4000)
         .map_err(|k| Error::field("health", k))
-        .and_then(|t| {
-            form.int("version")
-                .map(|v| (t, v))
-                .ok_or_else(|| Error::field("form", "error-form"))
-        });
+        .and_then(|t| form.version().map(|v| (t, v)));
     let result = match parsed {
         Ok((text, version)) => {
             clients::update_health(&state.db, &a.ctx, &state.sealer, id, version, text).await

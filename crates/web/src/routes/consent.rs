@@ -318,8 +318,8 @@ async fn withdraw(
     Path(id): Path<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let result = match form.int("version") {
-        Some(v) => {
+    let result = match form.version() {
+        Ok(v) => {
             consent::withdraw(
                 &state.db,
                 &a.ctx,
@@ -330,7 +330,7 @@ async fn withdraw(
             )
             .await
         }
-        None => Err(Error::field("form", "error-form")),
+        Err(e) => Err(e),
     };
     match result {
         Ok(person_id) => Ok(done(
@@ -523,9 +523,9 @@ async fn revoke_release(
     Path(id): Path<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let result = match form.int("version") {
-        Some(v) => releases::revoke(&state.db, &a.ctx, id, v, form.get("revoked_on")).await,
-        None => Err(Error::field("form", "error-form")),
+    let result = match form.version() {
+        Ok(v) => releases::revoke(&state.db, &a.ctx, id, v, form.get("revoked_on")).await,
+        Err(e) => Err(e),
     };
     match result {
         Ok(_) => Ok(done(

@@ -14,11 +14,10 @@ use ankommen_core::contacts::{self, ContactForm, FormChoices};
 use ankommen_core::fields::{self, Field};
 use ankommen_core::followups;
 use ankommen_core::timeline::{self, Filter, Item, Kind, Timeline};
-use ankommen_store::entities::person;
 
-use super::{done, form_failure, render_status};
+use super::{done, form_failure, full_name, path_id, render_status};
 use crate::AppState;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::forms::{FormData, FormView};
 use crate::page::{Authed, Page};
 
@@ -32,20 +31,11 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/timeline", get(show_timeline))
 }
 
-/// An id from the path; anything else answers like a missing record.
-pub(crate) fn path_id(s: &str) -> Result<i64, AppError> {
-    s.parse().map_err(|_| AppError(Error::NotFound))
-}
-
 fn status_of(e: &Error) -> StatusCode {
     match e {
         Error::Conflict(_) => StatusCode::CONFLICT,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
-}
-
-pub(crate) fn full_name(p: &person::Model) -> String {
-    format!("{} {}", p.given_name, p.family_name)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -246,9 +236,9 @@ pub async fn update(
     form: FormData,
 ) -> AppResult<Response> {
     let id = path_id(&id)?;
-    let result = match form.int("version") {
-        Some(v) => contacts::update(&state.db, &a.ctx, &state.sealer, id, v, &form_of(&form)).await,
-        None => Err(Error::field("form", "error-form")),
+    let result = match form.version() {
+        Ok(v) => contacts::update(&state.db, &a.ctx, &state.sealer, id, v, &form_of(&form)).await,
+        Err(e) => Err(e),
     };
     match result {
         Ok(case_id) => Ok(done(
@@ -358,9 +348,7 @@ pub async fn followup_done(
     form: FormData,
 ) -> AppResult<Response> {
     let id = path_id(&id)?;
-    let version = form
-        .int("version")
-        .ok_or_else(|| AppError(Error::field("form", "error-form")))?;
+    let version = form.version()?;
     let case_id = followups::done(&state.db, &a.ctx, id, version).await?;
     Ok(done(
         &format!("/cases/{case_id}#followups"),
@@ -377,9 +365,9 @@ pub async fn followup_move(
     form: FormData,
 ) -> AppResult<Response> {
     let id = path_id(&id)?;
-    let result = match form.int("version") {
-        Some(v) => followups::move_to(&state.db, &a.ctx, id, v, form.get("move_to")).await,
-        None => Err(Error::field("form", "error-form")),
+    let result = match form.version() {
+        Ok(v) => followups::move_to(&state.db, &a.ctx, id, v, form.get("move_to")).await,
+        Err(e) => Err(e),
     };
     match result {
         Ok(case_id) => Ok(done(

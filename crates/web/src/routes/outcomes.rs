@@ -15,10 +15,10 @@ use ankommen_core::catalog::{
 use ankommen_core::outcomes::{self, OutcomeForm, OutcomesView};
 use ankommen_store::entities::outcome;
 
-use super::contacts::{full_name, path_id};
 use super::{done, form_failure, render_status};
+use super::{full_name, path_id};
 use crate::AppState;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::forms::{FormData, FormView};
 use crate::page::{Authed, Page};
 
@@ -292,9 +292,9 @@ pub async fn update(
     form: FormData,
 ) -> AppResult<Response> {
     let id = path_id(&id)?;
-    let result = match form.int("version") {
-        Some(v) => outcomes::update(&state.db, &a.ctx, id, v, &form_of(&form)).await,
-        None => Err(Error::field("form", "error-form")),
+    let result = match form.version() {
+        Ok(v) => outcomes::update(&state.db, &a.ctx, id, v, &form_of(&form)).await,
+        Err(e) => Err(e),
     };
     match result {
         Ok(person_id) => Ok(done(
@@ -334,9 +334,7 @@ pub async fn delete(
     form: FormData,
 ) -> AppResult<Response> {
     let id = path_id(&id)?;
-    let version = form
-        .int("version")
-        .ok_or_else(|| AppError(Error::field("form", "error-form")))?;
+    let version = form.version()?;
     let person_id = outcomes::delete(&state.db, &a.ctx, id, version).await?;
     Ok(done(
         &format!("/clients/{person_id}/outcomes"),

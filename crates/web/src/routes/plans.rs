@@ -21,7 +21,7 @@ use ankommen_core::plans::{
 use ankommen_documents as documents;
 
 use super::consent::UploadForm;
-use super::{done, form_failure, render_status};
+use super::{done, form_failure, path_id, render_status};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FormData, FormView};
@@ -55,11 +55,6 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/cases/{id}/plan/compare", get(compare))
         .route("/cases/{id}/plan/print", get(print))
-}
-
-/// An id from the path; anything else answers like a missing record.
-fn path_id(s: &str) -> Result<i64, AppError> {
-    s.parse().map_err(|_| AppError(Error::NotFound))
 }
 
 fn path_n(s: &str) -> Result<i32, AppError> {
@@ -313,9 +308,9 @@ pub async fn freeze(
     form: FormData,
 ) -> AppResult<Response> {
     let id = path_id(&id)?;
-    let result = match form.int("plan_version") {
-        Some(pv) => plans::freeze(&state.db, &a.ctx, id, pv).await,
-        None => Err(Error::field("form", "error-form")),
+    let result = match form.version_in("plan_version") {
+        Ok(pv) => plans::freeze(&state.db, &a.ctx, id, pv).await,
+        Err(e) => Err(e),
     };
     match result {
         Ok(n) => Ok(done(
@@ -338,11 +333,9 @@ pub async fn settings(
     form: FormData,
 ) -> AppResult<Response> {
     let id = path_id(&id)?;
-    let result = match form.int("plan_version") {
-        Some(pv) => {
-            plans::set_interval(&state.db, &a.ctx, id, pv, form.get("review_interval")).await
-        }
-        None => Err(Error::field("form", "error-form")),
+    let result = match form.version_in("plan_version") {
+        Ok(pv) => plans::set_interval(&state.db, &a.ctx, id, pv, form.get("review_interval")).await,
+        Err(e) => Err(e),
     };
     match result {
         Ok(()) => Ok(done(
@@ -442,11 +435,9 @@ pub async fn update_goal(
     form: FormData,
 ) -> AppResult<Response> {
     let (id, gid) = (path_id(&id)?, path_id(&gid)?);
-    let result = match form.int("version") {
-        Some(ver) => {
-            plans::update_goal(&state.db, &a.ctx, id, gid, ver, &goal_form_of(&form)).await
-        }
-        None => Err(Error::field("form", "error-form")),
+    let result = match form.version() {
+        Ok(ver) => plans::update_goal(&state.db, &a.ctx, id, gid, ver, &goal_form_of(&form)).await,
+        Err(e) => Err(e),
     };
     match result {
         Ok(()) => Ok(done(
@@ -542,9 +533,9 @@ pub async fn update_step(
     if form.checked("done_today") && input.done_on.trim().is_empty() {
         input.done_on = a.ctx.today().to_string();
     }
-    let result = match form.int("version") {
-        Some(ver) => plans::update_step(&state.db, &a.ctx, id, sid, ver, &input).await,
-        None => Err(Error::field("form", "error-form")),
+    let result = match form.version() {
+        Ok(ver) => plans::update_step(&state.db, &a.ctx, id, sid, ver, &input).await,
+        Err(e) => Err(e),
     };
     match result {
         Ok(()) => Ok(done(
@@ -639,9 +630,9 @@ pub async fn hold_review(
         changes: form.get("changes").into(),
         goals,
     };
-    let result = match form.int("plan_version") {
-        Some(pv) => plans::hold_review(&state.db, &a.ctx, id, pv, &input).await,
-        None => Err(Error::field("form", "error-form")),
+    let result = match form.version_in("plan_version") {
+        Ok(pv) => plans::hold_review(&state.db, &a.ctx, id, pv, &input).await,
+        Err(e) => Err(e),
     };
     match result {
         Ok(n) => Ok(done(
