@@ -18,6 +18,11 @@ use tracing_subscriber::EnvFilter;
 use crate::cli::{AdminCommand, Cli, Command};
 use crate::config::{Config, ConfigError, DEFAULT_LOG};
 
+/// mimalloc instead of the system allocator: measured on the request path (many small allocations
+/// handed between the async runtime's and the SQLite driver's threads), see `docs/benchmarks.md`.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A failure reported to the person at the terminal: one line, exit code 1.
 #[derive(Debug)]
 pub struct Failure(String);

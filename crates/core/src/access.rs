@@ -2,7 +2,10 @@
 //! of a case. A person is reachable only through a case the actor may read.
 
 use ankommen_store::entities::{case, case_person, case_share, person, staff};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+};
 
 use crate::audit::{self, Event};
 use crate::policy::{Action, CaseRef, Resource};
@@ -14,13 +17,22 @@ pub(crate) async fn case_ref<C: ConnectionTrait>(conn: &C, c: &case::Model) -> R
         .one(conn)
         .await?
         .and_then(|s| s.team_id);
+    ref_with(conn, c, team_id).await
+}
+
+/// [`case_ref`] when the holder's team is known (one query: the shares).
+async fn ref_with<C: ConnectionTrait>(
+    conn: &C,
+    c: &case::Model,
+    team_id: Option<i64>,
+) -> Result<CaseRef> {
     let shared_with = case_share::Entity::find()
+        .select_only()
+        .column(case_share::Column::StaffId)
         .filter(case_share::Column::CaseId.eq(c.id))
+        .into_tuple()
         .all(conn)
-        .await?
-        .into_iter()
-        .map(|s| s.staff_id)
-        .collect();
+        .await?;
     Ok(CaseRef {
         organisation_id: c.organisation_id,
         municipality_ags: c.municipality_ags.clone(),
@@ -28,6 +40,14 @@ pub(crate) async fn case_ref<C: ConnectionTrait>(conn: &C, c: &case::Model) -> R
         assigned_to: c.assigned_to,
         shared_with,
     })
+}
+
+/// A case with the team of the IM it is assigned to.
+#[derive(Debug, FromQueryResult)]
+struct CaseWithTeam {
+    #[sea_orm(nested)]
+    case: case::Model,
+    holder_team: Option<i64>,
 }
 
 pub(crate) async fn case_resource<C: ConnectionTrait>(
@@ -45,10 +65,21 @@ pub(crate) async fn case_for<C: ConnectionTrait>(
     action: Action,
     event: Event,
 ) -> Result<(case::Model, CaseRef)> {
-    let Some(c) = case::Entity::find_by_id(case_id).one(conn).await? else {
+    let Some(CaseWithTeam {
+        case: c,
+        holder_team,
+    }) = case::Entity::find_by_id(case_id)
+        .column_as(
+            Expr::cust("(SELECT team_id FROM staff WHERE staff.id = cases.assigned_to)"),
+            "holder_team",
+        )
+        .into_model::<CaseWithTeam>()
+        .one(conn)
+        .await?
+    else {
         return Err(Error::NotFound);
     };
-    let r = case_ref(conn, &c).await?;
+    let r = ref_with(conn, &c, holder_team).await?;
     if !ctx.allows(action, &Resource::Case(r.clone())) {
         audit::record(conn, ctx, event.denied()).await?;
         return Err(Error::NotFound);

@@ -176,12 +176,19 @@ fn add_months(d: NaiveDate, m: u32) -> NaiveDate {
 
 /// The clock of a case on `today`.
 pub fn clock(c: &case::Model, today: NaiveDate) -> CaseClock {
-    let start = c.clock_start;
-    let end = c
-        .extended_until
-        .unwrap_or_else(|| add_months(start, REGULAR_MONTHS));
+    clock_of(&c.status, c.clock_start, c.extended_until, today)
+}
+
+/// [`clock`] from the three columns it depends on (for queries that do not load whole cases).
+pub fn clock_of(
+    status: &str,
+    start: NaiveDate,
+    extended_until: Option<NaiveDate>,
+    today: NaiveDate,
+) -> CaseClock {
+    let end = extended_until.unwrap_or_else(|| add_months(start, REGULAR_MONTHS));
     let warn_from = add_months(start, WARNING_MONTHS);
-    let state = if c.status == CaseStatus::Closed.as_str() {
+    let state = if status == CaseStatus::Closed.as_str() {
         ClockState::Closed
     } else if today > end {
         ClockState::Overdue
@@ -195,7 +202,7 @@ pub fn clock(c: &case::Model, today: NaiveDate) -> CaseClock {
         warn_from,
         end,
         max_end: add_months(start, MAX_MONTHS),
-        extended: c.extended_until.is_some(),
+        extended: extended_until.is_some(),
         days_left: (end - today).num_days(),
         state,
     }
@@ -248,15 +255,16 @@ pub(crate) async fn persons_of<C: ConnectionTrait>(
     conn: &C,
     case_id: i64,
 ) -> Result<Vec<person::Model>> {
-    let ids: Vec<i64> = case_person::Entity::find()
-        .filter(case_person::Column::CaseId.eq(case_id))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|cp| cp.person_id)
-        .collect();
     Ok(person::Entity::find()
-        .filter(person::Column::Id.is_in(ids))
+        .filter(
+            person::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(case_person::Column::PersonId)
+                    .from(case_person::Entity)
+                    .and_where(case_person::Column::CaseId.eq(case_id))
+                    .to_owned(),
+            ),
+        )
         .order_by_asc(person::Column::Id)
         .all(conn)
         .await?)

@@ -55,17 +55,24 @@ pub async fn state<C: ConnectionTrait>(
     person_id: i64,
     on: NaiveDate,
 ) -> Result<ConsentState> {
-    let all = list(conn, person_id).await?;
+    Ok(state_of(list(conn, person_id).await?, on))
+}
+
+/// The consent situation on a day from a person's consents (any order; others' are ignored by
+/// the caller).
+pub fn state_of(mut all: Vec<consent::Model>, on: NaiveDate) -> ConsentState {
+    // Newest first, as `list` returns them.
+    all.sort_by_key(|c| std::cmp::Reverse((c.given_on, c.id)));
     if let Some(c) = all
         .iter()
         .find(|c| c.given_on <= on && c.withdrawn_on.is_none_or(|w| w > on))
     {
-        return Ok(ConsentState::Active(c.clone()));
+        return ConsentState::Active(c.clone());
     }
-    Ok(match all.into_iter().find(|c| c.withdrawn_on.is_some()) {
+    match all.into_iter().find(|c| c.withdrawn_on.is_some()) {
         Some(c) => ConsentState::Withdrawn(c),
         None => ConsentState::None,
-    })
+    }
 }
 
 /// An uploaded file as received.

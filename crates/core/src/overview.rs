@@ -7,7 +7,10 @@ use ankommen_store::Db;
 use ankommen_store::entities::{
     municipality, organisation, staff, staff_municipality, staff_role, team,
 };
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Expr, ExprTrait, JoinType, Query, UnionType};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use crate::policy::{Action, Resource};
 use crate::types::{Role, RoleSet};
@@ -50,16 +53,30 @@ pub struct Overview {
 pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Overview> {
     let a = &ctx.actor;
     let conn = db.reader();
-    let mut o = Overview {
-        organisation: organisation::Entity::find_by_id(a.organisation_id)
-            .one(conn)
-            .await?
-            .map(|o| o.name)
-            .unwrap_or_default(),
-        ..Default::default()
-    };
-    if let Some(t) = a.team_id {
-        o.team = team::Entity::find_by_id(t).one(conn).await?.map(|t| t.name);
+    // The organisation's and the team's names in one query.
+    let names = Query::select()
+        .expr_as(Expr::val("organisation"), "kind")
+        .column(organisation::Column::Name)
+        .from(organisation::Entity)
+        .and_where(Expr::col(organisation::Column::Id).eq(a.organisation_id))
+        .union(
+            UnionType::All,
+            Query::select()
+                .expr_as(Expr::val("team"), "kind")
+                .column(team::Column::Name)
+                .from(team::Entity)
+                .and_where(Expr::col(team::Column::Id).eq(a.team_id.unwrap_or(0)))
+                .to_owned(),
+        )
+        .to_owned();
+    let mut o = Overview::default();
+    for row in conn.query_all(&names).await? {
+        let name: String = row.try_get("", "name")?;
+        if row.try_get::<String>("", "kind")? == "team" {
+            o.team = Some(name);
+        } else {
+            o.organisation = name;
+        }
     }
     let all_munis = municipality::Entity::find()
         .order_by_asc(municipality::Column::Name)
@@ -76,27 +93,40 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Overview> {
     }
 
     if let (Some(t), true) = (a.team_id, a.has(Role::TeamLead) || a.has(Role::Im)) {
-        let members = staff::Entity::find()
+        // The active members with their roles, one row per role, in one query.
+        let rows: Vec<(i64, String, Option<String>)> = staff::Entity::find()
+            .select_only()
+            .column(staff::Column::Id)
+            .column(staff::Column::DisplayName)
+            .column(staff_role::Column::Role)
+            .join_rev(
+                JoinType::LeftJoin,
+                staff_role::Entity::belongs_to(staff::Entity)
+                    .from(staff_role::Column::StaffId)
+                    .to(staff::Column::Id)
+                    .into(),
+            )
             .filter(staff::Column::TeamId.eq(t))
             .filter(staff::Column::Active.eq(true))
             .order_by_asc(staff::Column::DisplayName)
+            .order_by_asc(staff::Column::Id)
+            .into_tuple()
             .all(conn)
             .await?;
-        let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
-        let roles = staff_role::Entity::find()
-            .filter(staff_role::Column::StaffId.is_in(ids))
-            .all(conn)
-            .await?;
+        let mut members: Vec<(i64, String, Vec<String>)> = Vec::new();
+        for (id, name, role) in rows {
+            if members.last().is_none_or(|m| m.0 != id) {
+                members.push((id, name, Vec::new()));
+            }
+            if let (Some(m), Some(r)) = (members.last_mut(), role) {
+                m.2.push(r);
+            }
+        }
         o.team_members = members
             .into_iter()
-            .map(|m| Colleague {
-                roles: RoleSet::from_stored(
-                    roles
-                        .iter()
-                        .filter(|r| r.staff_id == m.id)
-                        .map(|r| r.role.as_str()),
-                ),
-                display_name: m.display_name,
+            .map(|(_, display_name, roles)| Colleague {
+                roles: RoleSet::from_stored(roles.iter().map(String::as_str)),
+                display_name,
             })
             .collect();
     }

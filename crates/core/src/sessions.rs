@@ -5,8 +5,10 @@
 use ankommen_store::Db;
 use ankommen_store::entities::{organisation, session, staff, staff_municipality, staff_role};
 use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, JoinType, Query, UnionType};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, FromQueryResult,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::audit::{self, Event};
@@ -102,39 +104,119 @@ pub(crate) async fn load_roles<C: ConnectionTrait>(conn: &C, staff_id: i64) -> R
     Ok(RoleSet::from_stored(roles.iter().map(|r| r.role.as_str())))
 }
 
-/// Loads the acting person fresh from the database; `None` when deactivated or gone.
-pub async fn load_actor<C: ConnectionTrait>(conn: &C, staff_id: i64) -> Result<Option<Actor>> {
-    let Some(person) = staff::Entity::find_by_id(staff_id).one(conn).await? else {
-        return Ok(None);
-    };
-    if !person.active {
+/// The columns of a person and their organisation that make an [`Actor`].
+#[derive(Debug, FromQueryResult)]
+struct ActorRow {
+    staff_id: i64,
+    username: String,
+    display_name: String,
+    active: bool,
+    organisation_id: i64,
+    organisation_kind: String,
+    team_id: Option<i64>,
+    locale: String,
+}
+
+/// `SELECT <ActorRow> FROM staff JOIN organisations`: the caller adds the filter (and joins).
+fn actor_select<E: EntityTrait>(q: sea_orm::Select<E>) -> sea_orm::Select<E> {
+    q.column_as(staff::Column::Id, "staff_id")
+        .column(staff::Column::Username)
+        .column(staff::Column::DisplayName)
+        .column(staff::Column::Active)
+        .column(staff::Column::OrganisationId)
+        .column_as(organisation::Column::Kind, "organisation_kind")
+        .column(staff::Column::TeamId)
+        .column(staff::Column::Locale)
+}
+
+fn join_organisation() -> sea_orm::RelationDef {
+    staff::Entity::belongs_to(organisation::Entity)
+        .from(staff::Column::OrganisationId)
+        .to(organisation::Column::Id)
+        .into()
+}
+
+/// The roles and municipalities of a person, in one query.
+async fn roles_and_municipalities<C: ConnectionTrait>(
+    conn: &C,
+    staff_id: i64,
+) -> Result<(RoleSet, Vec<String>)> {
+    let stmt = Query::select()
+        .expr_as(Expr::val("role"), "kind")
+        .expr_as(Expr::col(staff_role::Column::Role), "value")
+        .from(staff_role::Entity)
+        .and_where(Expr::col(staff_role::Column::StaffId).eq(staff_id))
+        .union(
+            UnionType::All,
+            Query::select()
+                .expr_as(Expr::val("ags"), "kind")
+                .expr_as(Expr::col(staff_municipality::Column::Ags), "value")
+                .from(staff_municipality::Entity)
+                .and_where(Expr::col(staff_municipality::Column::StaffId).eq(staff_id))
+                .to_owned(),
+        )
+        .to_owned();
+    let mut roles = Vec::new();
+    let mut municipalities = Vec::new();
+    for row in conn.query_all(&stmt).await? {
+        let kind: String = row.try_get("", "kind")?;
+        let value: String = row.try_get("", "value")?;
+        if kind == "role" {
+            roles.push(value);
+        } else {
+            municipalities.push(value);
+        }
+    }
+    municipalities.sort();
+    Ok((
+        RoleSet::from_stored(roles.iter().map(String::as_str)),
+        municipalities,
+    ))
+}
+
+async fn actor_of<C: ConnectionTrait>(conn: &C, row: ActorRow) -> Result<Option<Actor>> {
+    if !row.active {
         return Ok(None);
     }
-    let Some(org) = organisation::Entity::find_by_id(person.organisation_id)
-        .one(conn)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let municipalities = staff_municipality::Entity::find()
-        .filter(staff_municipality::Column::StaffId.eq(staff_id))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|m| m.ags)
-        .collect();
+    let (roles, municipalities) = roles_and_municipalities(conn, row.staff_id).await?;
     Ok(Some(Actor {
-        staff_id,
-        username: person.username,
-        display_name: person.display_name,
-        organisation_id: org.id,
-        organisation_kind: OrgKind::parse(&org.kind)
+        staff_id: row.staff_id,
+        username: row.username,
+        display_name: row.display_name,
+        organisation_id: row.organisation_id,
+        organisation_kind: OrgKind::parse(&row.organisation_kind)
             .map_err(|_| Error::Internal("bad organisation kind".into()))?,
-        team_id: person.team_id,
-        roles: load_roles(conn, staff_id).await?,
+        team_id: row.team_id,
+        roles,
         municipalities,
-        locale: Locale::parse(&person.locale).unwrap_or_default(),
+        locale: Locale::parse(&row.locale).unwrap_or_default(),
     }))
+}
+
+/// Loads the acting person fresh from the database; `None` when deactivated or gone.
+pub async fn load_actor<C: ConnectionTrait>(conn: &C, staff_id: i64) -> Result<Option<Actor>> {
+    let row = actor_select(staff::Entity::find().select_only())
+        .join(JoinType::InnerJoin, join_organisation())
+        .filter(staff::Column::Id.eq(staff_id))
+        .into_model::<ActorRow>()
+        .one(conn)
+        .await?;
+    match row {
+        Some(row) => actor_of(conn, row).await,
+        None => Ok(None),
+    }
+}
+
+/// A session row with the person acting in it (two queries: this one, and their roles and
+/// municipalities).
+#[derive(Debug, FromQueryResult)]
+struct SessionRow {
+    public_id: String,
+    csrf_token: String,
+    last_seen_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    #[sea_orm(nested)]
+    actor: ActorRow,
 }
 
 /// Why a presented session was not accepted (for the login page's message).
@@ -153,10 +235,27 @@ pub async fn resolve(
 ) -> Result<std::result::Result<Current, Ended>> {
     let now = clock.now();
     let hash = hash_token(token);
-    let Some(s) = session::Entity::find_by_id(hash.clone())
-        .one(db.reader())
-        .await?
-    else {
+    let found = actor_select(
+        session::Entity::find()
+            .select_only()
+            .column(session::Column::PublicId)
+            .column(session::Column::CsrfToken)
+            .column(session::Column::LastSeenAt)
+            .column(session::Column::ExpiresAt),
+    )
+    .join(
+        JoinType::InnerJoin,
+        session::Entity::belongs_to(staff::Entity)
+            .from(session::Column::StaffId)
+            .to(staff::Column::Id)
+            .into(),
+    )
+    .join(JoinType::InnerJoin, join_organisation())
+    .filter(session::Column::TokenHash.eq(hash.clone()))
+    .into_model::<SessionRow>()
+    .one(db.reader())
+    .await?;
+    let Some(s) = found else {
         return Ok(Err(Ended::Unknown));
     };
     if now >= s.expires_at || now - s.last_seen_at >= policy.idle {
@@ -165,8 +264,9 @@ pub async fn resolve(
             .await?;
         return Ok(Err(Ended::TimedOut));
     }
-    let Some(actor) = load_actor(db.reader(), s.staff_id).await? else {
-        delete_all_of(db.writer(), s.staff_id).await?;
+    let staff_id = s.actor.staff_id;
+    let Some(actor) = actor_of(db.reader(), s.actor).await? else {
+        delete_all_of(db.writer(), staff_id).await?;
         return Ok(Err(Ended::Unknown));
     };
     if (now - s.last_seen_at).num_seconds() >= TOUCH_EVERY_SECONDS {

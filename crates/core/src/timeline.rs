@@ -14,8 +14,11 @@ use ankommen_store::entities::{
     staff,
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
 
 use crate::Ctx;
 use crate::access;
@@ -137,6 +140,14 @@ pub struct Timeline {
     pub pages: usize,
 }
 
+/// A contact row with the number of all contacts the query matched (before its limit).
+#[derive(Debug, FromQueryResult)]
+struct CountedContact {
+    #[sea_orm(nested)]
+    contact: contact::Model,
+    total: i64,
+}
+
 /// Where an entry comes from, before the page is loaded.
 #[derive(Clone, Copy, Debug)]
 enum Src {
@@ -188,12 +199,14 @@ pub async fn get(
     };
     let mut keys: Vec<Key> = Vec::new();
 
+    // Only the newest `page * PAGE_SIZE` contacts can be on the page (the other kinds are few and
+    // loaded whole), so the contacts are read through the index on (case, date) with a limit;
+    // `COUNT(*) OVER ()` brings the number of all of them in the same query.
+    let mut contact_count = 0usize;
+    let mut contacts: HashMap<i64, contact::Model> = HashMap::new();
     if filter.shows(Kind::Contact) {
         let mut q = contact::Entity::find()
-            .select_only()
-            .column(contact::Column::Id)
-            .column(contact::Column::ContactDate)
-            .column(contact::Column::CreatedAt)
+            .column_as(Expr::cust("COUNT(*) OVER ()"), "total")
             .filter(contact::Column::CaseId.eq(case_id));
         if let Some(p) = filter.person {
             q = q.filter(
@@ -206,12 +219,27 @@ pub async fn get(
                 ),
             );
         }
-        let rows: Vec<(i64, NaiveDate, DateTime<Utc>)> = q.into_tuple().all(&tx).await?;
-        keys.extend(rows.into_iter().map(|(id, date, at)| Key {
-            date,
-            at,
-            src: Src::Contact(id),
-        }));
+        let newest = u64::try_from(filter.page.saturating_mul(PAGE_SIZE)).unwrap_or(u64::MAX);
+        let rows: Vec<CountedContact> = q
+            .order_by_desc(contact::Column::ContactDate)
+            .order_by_desc(contact::Column::CreatedAt)
+            .order_by_desc(contact::Column::Id)
+            .limit(newest)
+            .into_model()
+            .all(&tx)
+            .await?;
+        contact_count = rows
+            .first()
+            .map_or(0, |r| usize::try_from(r.total).unwrap_or(0));
+        // Pushed oldest first: among entries of the same moment the later-pushed comes first.
+        for r in rows.into_iter().rev() {
+            keys.push(Key {
+                date: r.contact.contact_date,
+                at: r.contact.created_at,
+                src: Src::Contact(r.contact.id),
+            });
+            contacts.insert(r.contact.id, r.contact);
+        }
     }
 
     let followups = if filter.shows(Kind::Followup) {
@@ -270,14 +298,31 @@ pub async fn get(
         src: Src::Review(i),
     }));
 
+    // The persons' consents: shown as entries, and deciding whose outcomes may be shown.
+    let all_consents =
+        if (filter.shows(Kind::Consent) || filter.shows(Kind::Outcome)) && !person_ids.is_empty() {
+            consent::Entity::find()
+                .filter(consent::Column::PersonId.is_in(person_ids.clone()))
+                .all(&tx)
+                .await?
+        } else {
+            vec![]
+        };
+
     // Outcomes are shown only for persons with an active consent (like the intake data).
     let outcomes = if filter.shows(Kind::Outcome) {
-        let mut with_consent = Vec::new();
-        for p in &person_ids {
-            if crate::consent::state(&tx, *p, today).await?.is_active() {
-                with_consent.push(*p);
-            }
-        }
+        let with_consent: Vec<i64> = person_ids
+            .iter()
+            .copied()
+            .filter(|p| {
+                let theirs = all_consents
+                    .iter()
+                    .filter(|k| k.person_id == *p)
+                    .cloned()
+                    .collect();
+                crate::consent::state_of(theirs, today).is_active()
+            })
+            .collect();
         if with_consent.is_empty() {
             vec![]
         } else {
@@ -295,11 +340,8 @@ pub async fn get(
         src: Src::Outcome(i),
     }));
 
-    let consents = if filter.shows(Kind::Consent) && !person_ids.is_empty() {
-        consent::Entity::find()
-            .filter(consent::Column::PersonId.is_in(person_ids.clone()))
-            .all(&tx)
-            .await?
+    let consents = if filter.shows(Kind::Consent) {
+        all_consents
     } else {
         vec![]
     };
@@ -346,7 +388,8 @@ pub async fn get(
     let mut keys: Vec<(usize, Key)> = keys.into_iter().enumerate().collect();
     keys.sort_by(|(i, a), (j, b)| (b.date, b.at, j).cmp(&(a.date, a.at, i)));
     let keys: Vec<Key> = keys.into_iter().map(|(_, k)| k).collect();
-    let total = keys.len();
+    // The contacts not read (older than the page) still count.
+    let total = keys.len() + contact_count.saturating_sub(contacts.len());
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = filter.page.clamp(1, pages);
     let shown: Vec<&Key> = keys
@@ -355,7 +398,7 @@ pub async fn get(
         .take(PAGE_SIZE)
         .collect();
 
-    // The page's contacts, their participants and notes.
+    // The page's contacts: their participants and notes.
     let contact_ids: Vec<i64> = shown
         .iter()
         .filter_map(|k| match k.src {
@@ -363,17 +406,6 @@ pub async fn get(
             _ => None,
         })
         .collect();
-    let mut contacts: HashMap<i64, contact::Model> = if contact_ids.is_empty() {
-        HashMap::new()
-    } else {
-        contact::Entity::find()
-            .filter(contact::Column::Id.is_in(contact_ids.clone()))
-            .all(&tx)
-            .await?
-            .into_iter()
-            .map(|k| (k.id, k))
-            .collect()
-    };
     let mut who = participants(&tx, &contact_ids).await?;
 
     // Staff names of the page, in one query.

@@ -2,25 +2,27 @@
 //! contacts overdue, the 30-month mark, expiring releases and residence permits, withdrawn
 //! consents), and for a team lead the same aggregated per team member, as counts only.
 //!
-//! Built for large caseloads: a constant number of queries per page, whatever the number of cases
-//! (the case ids first, then one grouped query per kind of data, the rest computed here). The view
-//! is one read of client data and is audited once (`day_view_viewed`) in the same transaction.
+//! Built for large caseloads: a constant number of queries per page, whatever the number of cases.
+//! The actor's cases are one query that also brings each case's last contact, plan start, last
+//! review and review interval (correlated subqueries over indexes); follow-ups, steps, persons,
+//! releases and consents are one query each, bounded in SQL by the same case scope, never by id
+//! lists sent back and forth. The view is one read of client data and is audited once
+//! (`day_view_viewed`) in the same transaction.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use ankommen_store::Db;
 use ankommen_store::entities::{
-    case, case_person, case_share, consent, contact, followup, goal, person, plan, release, review,
-    setting, staff, staff_role, step,
+    case, case_person, case_share, consent, followup, goal, person, release, setting, staff,
+    staff_role, step,
 };
 use chrono::{Duration, NaiveDate};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, JoinType, Query, SelectStatement};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
 };
 
-use crate::access;
 use crate::audit::{self, Event};
 use crate::cases::{self, ClockState};
 use crate::catalog::GoalStatus;
@@ -162,6 +164,73 @@ pub async fn load_rules<C: ConnectionTrait>(conn: &C) -> Result<WorkRules> {
     Ok(WorkRules::parse(&pairs).unwrap_or(defaults))
 }
 
+/// One not-closed case in the actor's scope, with the few facts the day view derives its items
+/// from; the per-case facts come from correlated subqueries that each read one index entry or a
+/// handful (contacts by (case, date), goals, reviews, the plan), so no id lists travel back and
+/// forth and no whole rows are loaded.
+#[derive(Clone, Debug, FromQueryResult)]
+struct CaseRow {
+    id: i64,
+    organisation_id: i64,
+    municipality_ags: String,
+    assigned_to: i64,
+    status: String,
+    opened_on: NaiveDate,
+    clock_start: NaiveDate,
+    extended_until: Option<NaiveDate>,
+    holder_team: Option<i64>,
+    last_contact: Option<NaiveDate>,
+    plan_start: Option<NaiveDate>,
+    last_review: Option<NaiveDate>,
+    review_interval: Option<i32>,
+}
+
+/// The cases the day view considers, as a condition on `cases`: not closed, and assigned to the
+/// actor (or, with `team`, to a member of the lead's team) in the actor's organisation, or shared
+/// with the actor. The same set as `access::listable_case_ids`; the policy is still asked per row.
+fn scope(ctx: &Ctx, team: Option<i64>) -> Condition {
+    let a = &ctx.actor;
+    let mut holders = Condition::any().add(case::Column::AssignedTo.eq(a.staff_id));
+    if let Some(team) = team {
+        holders = holders.add(
+            case::Column::AssignedTo.in_subquery(
+                Query::select()
+                    .column(staff::Column::Id)
+                    .from(staff::Entity)
+                    .and_where(staff::Column::TeamId.eq(team))
+                    .and_where(staff::Column::OrganisationId.eq(a.organisation_id))
+                    .to_owned(),
+            ),
+        );
+    }
+    Condition::all().add(case::Column::Status.ne("closed")).add(
+        Condition::any()
+            .add(
+                Condition::all()
+                    .add(case::Column::OrganisationId.eq(a.organisation_id))
+                    .add(holders),
+            )
+            .add(
+                case::Column::Id.in_subquery(
+                    Query::select()
+                        .column(case_share::Column::CaseId)
+                        .from(case_share::Entity)
+                        .and_where(case_share::Column::StaffId.eq(a.staff_id))
+                        .to_owned(),
+                ),
+            ),
+    )
+}
+
+/// `SELECT id FROM cases WHERE <scope>`, for `case_id IN (...)` filters.
+fn case_ids_in(scope: &Condition) -> SelectStatement {
+    Query::select()
+        .column(case::Column::Id)
+        .from(case::Entity)
+        .cond_where(scope.clone())
+        .to_owned()
+}
+
 /// What the data of one case says is due (computed without further queries).
 #[derive(Clone, Debug, Default)]
 struct CaseFacts {
@@ -176,50 +245,76 @@ struct CaseFacts {
 /// The day view of the actor. IMs see their own cases' items (cases assigned to or shared with
 /// them); team leads see counts per IM of their team. Other roles: None (nothing read, nothing
 /// audited).
+///
+/// A constant number of queries whatever the caseload: the working rules and (for a lead) the
+/// team's members, which are not client data, before the transaction; in it the cases with their
+/// facts, their shares, follow-ups, steps, and for an IM the persons, releases and consents; then
+/// the audit event.
 pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Option<DayView>> {
     let a = &ctx.actor;
     let is_im = a.has(Role::Im);
-    let is_lead = a.has(Role::TeamLead) && a.team_id.is_some();
-    if !is_im && !is_lead {
+    let lead_team = a.team_id.filter(|_| a.has(Role::TeamLead));
+    if !is_im && lead_team.is_none() {
         return Ok(None);
     }
     let today = ctx.today();
-    let tx = db.writer().begin().await?;
-    let rules = load_rules(&tx).await?;
+    let rules = load_rules(db.reader()).await?;
     let warn = Duration::days(i64::from(rules.expiry_warning_days));
+    let members = match lead_team {
+        Some(team) => Some(team_members(db.reader(), a.organisation_id, team).await?),
+        None => None,
+    };
 
-    // The cases: listable, not closed, and the policy asked for each row.
-    let ids = access::listable_case_ids(&tx, ctx).await?;
-    let cases: Vec<case::Model> = case::Entity::find()
-        .filter(case::Column::Id.is_in(ids.clone()))
-        .filter(case::Column::Status.ne("closed"))
+    let tx = db.writer().begin().await?;
+    let all = scope(ctx, lead_team);
+    let cases: Vec<CaseRow> = case::Entity::find()
+        .select_only()
+        .column(case::Column::Id)
+        .column(case::Column::OrganisationId)
+        .column(case::Column::MunicipalityAgs)
+        .column(case::Column::AssignedTo)
+        .column(case::Column::Status)
+        .column(case::Column::OpenedOn)
+        .column(case::Column::ClockStart)
+        .column(case::Column::ExtendedUntil)
+        .column_as(
+            Expr::cust("(SELECT team_id FROM staff WHERE staff.id = cases.assigned_to)"),
+            "holder_team",
+        )
+        .column_as(
+            Expr::cust(
+                "(SELECT MAX(contact_date) FROM contacts WHERE contacts.case_id = cases.id)",
+            ),
+            "last_contact",
+        )
+        .column_as(
+            Expr::cust("(SELECT MIN(created_on) FROM goals WHERE goals.case_id = cases.id)"),
+            "plan_start",
+        )
+        .column_as(
+            Expr::cust("(SELECT MAX(held_on) FROM reviews WHERE reviews.case_id = cases.id)"),
+            "last_review",
+        )
+        .column_as(
+            Expr::cust("(SELECT review_interval_months FROM plans WHERE plans.case_id = cases.id)"),
+            "review_interval",
+        )
+        .filter(all.clone())
+        .into_model()
         .all(&tx)
         .await?;
-    let ids: Vec<i64> = cases.iter().map(|c| c.id).collect();
     let shares: Vec<(i64, i64)> = case_share::Entity::find()
         .select_only()
         .column(case_share::Column::CaseId)
         .column(case_share::Column::StaffId)
-        .filter(case_share::Column::CaseId.is_in(ids.clone()))
+        .filter(case_share::Column::CaseId.in_subquery(case_ids_in(&all)))
         .into_tuple()
         .all(&tx)
         .await?;
-    let holders: BTreeSet<i64> = cases.iter().map(|c| c.assigned_to).collect();
-    let holder_rows: Vec<(i64, Option<i64>, String)> = staff::Entity::find()
-        .select_only()
-        .column(staff::Column::Id)
-        .column(staff::Column::TeamId)
-        .column(staff::Column::DisplayName)
-        .filter(staff::Column::Id.is_in(holders))
-        .into_tuple()
-        .all(&tx)
-        .await?;
-    let team_of: HashMap<i64, Option<i64>> =
-        holder_rows.iter().map(|(id, t, _)| (*id, *t)).collect();
-    let case_ref = |c: &case::Model| CaseRef {
+    let case_ref = |c: &CaseRow| CaseRef {
         organisation_id: c.organisation_id,
         municipality_ags: c.municipality_ags.clone(),
-        team_id: team_of.get(&c.assigned_to).copied().flatten(),
+        team_id: c.holder_team,
         assigned_to: c.assigned_to,
         shared_with: shares
             .iter()
@@ -228,8 +323,8 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Option<DayView>> {
             .collect(),
     };
     // Own: the IM may read the client (assigned or shared). Team: the lead may list the case.
-    let mut own: Vec<&case::Model> = Vec::new();
-    let mut team: Vec<&case::Model> = Vec::new();
+    let mut own: Vec<&CaseRow> = Vec::new();
+    let mut team: Vec<&CaseRow> = Vec::new();
     for c in &cases {
         let res = Resource::Case(case_ref(c));
         if is_im
@@ -238,25 +333,19 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Option<DayView>> {
         {
             own.push(c);
         }
-        if is_lead && ctx.allows(Action::ViewCaseList, &res) {
+        if lead_team.is_some() && ctx.allows(Action::ViewCaseList, &res) {
             team.push(c);
         }
     }
-    let wanted: Vec<i64> = own
-        .iter()
-        .chain(team.iter())
-        .map(|c| c.id)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
 
-    // One grouped query per kind of data.
+    // Follow-ups and steps due, for every case in scope (rows of cases the policy refused above
+    // are never looked at).
     let followups: Vec<(i64, NaiveDate, String)> = followup::Entity::find()
         .select_only()
         .column(followup::Column::CaseId)
         .column(followup::Column::DueOn)
         .column(followup::Column::Reason)
-        .filter(followup::Column::CaseId.is_in(wanted.clone()))
+        .filter(followup::Column::CaseId.in_subquery(case_ids_in(&all)))
         .filter(followup::Column::DoneOn.is_null())
         .filter(followup::Column::DueOn.lte(today))
         .order_by_asc(followup::Column::DueOn)
@@ -273,78 +362,33 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Option<DayView>> {
         .column(step::Column::CaseId)
         .column(step::Column::DueOn)
         .column(step::Column::Text)
-        .filter(step::Column::CaseId.is_in(wanted.clone()))
+        .filter(step::Column::CaseId.in_subquery(case_ids_in(&all)))
         .filter(step::Column::DoneOn.is_null())
         .filter(step::Column::DueOn.lte(today + Duration::days(STEP_LOOKAHEAD_DAYS)))
         // Steps of goals that were reached, not reached or dropped are not to be done any more.
-        .filter(
-            step::Column::GoalId.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(goal::Column::Id)
-                    .from(goal::Entity)
-                    .and_where(Expr::col(goal::Column::CaseId).is_in(wanted.clone()))
-                    .and_where(Expr::col(goal::Column::Status).is_not_in(closed_goal))
-                    .to_owned(),
-            ),
-        )
+        .filter(Expr::exists(
+            Query::select()
+                .expr(Expr::val(1))
+                .from(goal::Entity)
+                .and_where(
+                    Expr::col((goal::Entity, goal::Column::Id))
+                        .equals((step::Entity, step::Column::GoalId)),
+                )
+                .and_where(Expr::col((goal::Entity, goal::Column::Status)).is_not_in(closed_goal))
+                .to_owned(),
+        ))
         .order_by_asc(step::Column::DueOn)
         .into_tuple()
         .all(&tx)
         .await?;
-    let plan_start: HashMap<i64, Option<NaiveDate>> = goal::Entity::find()
-        .select_only()
-        .column(goal::Column::CaseId)
-        .column_as(goal::Column::CreatedOn.min(), "first")
-        .filter(goal::Column::CaseId.is_in(wanted.clone()))
-        .group_by(goal::Column::CaseId)
-        .into_tuple::<(i64, Option<NaiveDate>)>()
-        .all(&tx)
-        .await?
-        .into_iter()
-        .collect();
-    let last_review: HashMap<i64, Option<NaiveDate>> = review::Entity::find()
-        .select_only()
-        .column(review::Column::CaseId)
-        .column_as(review::Column::HeldOn.max(), "last")
-        .filter(review::Column::CaseId.is_in(wanted.clone()))
-        .group_by(review::Column::CaseId)
-        .into_tuple::<(i64, Option<NaiveDate>)>()
-        .all(&tx)
-        .await?
-        .into_iter()
-        .collect();
-    let intervals: HashMap<i64, Option<i32>> = plan::Entity::find()
-        .select_only()
-        .column(plan::Column::CaseId)
-        .column(plan::Column::ReviewIntervalMonths)
-        .filter(plan::Column::CaseId.is_in(wanted.clone()))
-        .into_tuple::<(i64, Option<i32>)>()
-        .all(&tx)
-        .await?
-        .into_iter()
-        .collect();
-    let last_contact: HashMap<i64, Option<NaiveDate>> = contact::Entity::find()
-        .select_only()
-        .column(contact::Column::CaseId)
-        .column_as(contact::Column::ContactDate.max(), "last")
-        .filter(contact::Column::CaseId.is_in(wanted.clone()))
-        .group_by(contact::Column::CaseId)
-        .into_tuple::<(i64, Option<NaiveDate>)>()
-        .all(&tx)
-        .await?
-        .into_iter()
-        .collect();
 
-    let facts = |c: &case::Model| -> CaseFacts {
-        let interval = intervals
-            .get(&c.id)
-            .copied()
-            .flatten()
+    let facts = |c: &CaseRow| -> CaseFacts {
+        let interval = c
+            .review_interval
             .and_then(|m| u32::try_from(m).ok())
             .filter(|m| *m > 0)
             .unwrap_or(rules.review_interval_months);
-        let last = last_contact.get(&c.id).copied().flatten();
-        let k = cases::clock(c, today);
+        let k = cases::clock_of(&c.status, c.clock_start, c.extended_until, today);
         CaseFacts {
             followups: followups
                 .iter()
@@ -356,44 +400,19 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Option<DayView>> {
                 .filter(|(cid, _, _)| *cid == c.id)
                 .map(|(_, d, t)| (*d, t.clone()))
                 .collect(),
-            review_due: schedule::next_review_due(
-                plan_start.get(&c.id).copied().flatten(),
-                last_review.get(&c.id).copied().flatten(),
-                interval,
-            )
-            .filter(|d| *d <= today + warn),
+            review_due: schedule::next_review_due(c.plan_start, c.last_review, interval)
+                .filter(|d| *d <= today + warn),
             contact_due: (c.status == "active")
-                .then(|| schedule::next_contact_due(c.opened_on, last, &rules))
+                .then(|| schedule::next_contact_due(c.opened_on, c.last_contact, &rules))
                 .filter(|d| *d < today),
-            last_contact: last,
+            last_contact: c.last_contact,
             clock: matches!(k.state, ClockState::Warning | ClockState::Overdue)
                 .then_some((k.state, k.end)),
         }
     };
 
     // The team lead's counts per IM of the team.
-    let team_rows = if is_lead {
-        let team_id = a.team_id;
-        let members: Vec<(i64, String)> = staff::Entity::find()
-            .select_only()
-            .column(staff::Column::Id)
-            .column(staff::Column::DisplayName)
-            .filter(staff::Column::TeamId.eq(team_id))
-            .filter(staff::Column::OrganisationId.eq(a.organisation_id))
-            .filter(staff::Column::Active.eq(true))
-            .filter(
-                staff::Column::Id.in_subquery(
-                    sea_orm::sea_query::Query::select()
-                        .column(staff_role::Column::StaffId)
-                        .from(staff_role::Entity)
-                        .and_where(Expr::col(staff_role::Column::Role).eq(Role::Im.as_str()))
-                        .to_owned(),
-                ),
-            )
-            .order_by_asc(staff::Column::DisplayName)
-            .into_tuple()
-            .all(&tx)
-            .await?;
+    let team_rows = members.map(|members| {
         let mut rows: Vec<MemberCounts> = members
             .into_iter()
             .map(|(staff_id, display_name)| MemberCounts {
@@ -416,13 +435,11 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Option<DayView>> {
             r.contact_overdue += usize::from(f.contact_due.is_some());
             r.clock_30_months += usize::from(f.clock.is_some());
         }
-        Some(rows)
-    } else {
-        None
-    };
+        rows
+    });
 
     let sections = if is_im {
-        Some(own_sections(&tx, &own, &facts, today, warn).await?)
+        Some(own_sections(&tx, &scope(ctx, None), &own, &facts, today, warn).await?)
     } else {
         None
     };
@@ -437,66 +454,100 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Option<DayView>> {
     }))
 }
 
-fn name_of(p: &(i64, String, String, Option<NaiveDate>)) -> String {
-    format!("{} {}", p.1, p.2)
+/// The active IMs of a team, by name (staff data only).
+async fn team_members<C: ConnectionTrait>(
+    conn: &C,
+    organisation_id: i64,
+    team: i64,
+) -> Result<Vec<(i64, String)>> {
+    Ok(staff::Entity::find()
+        .select_only()
+        .column(staff::Column::Id)
+        .column(staff::Column::DisplayName)
+        .filter(staff::Column::TeamId.eq(team))
+        .filter(staff::Column::OrganisationId.eq(organisation_id))
+        .filter(staff::Column::Active.eq(true))
+        .filter(
+            staff::Column::Id.in_subquery(
+                Query::select()
+                    .column(staff_role::Column::StaffId)
+                    .from(staff_role::Entity)
+                    .and_where(Expr::col(staff_role::Column::Role).eq(Role::Im.as_str()))
+                    .to_owned(),
+            ),
+        )
+        .order_by_asc(staff::Column::DisplayName)
+        .into_tuple()
+        .all(conn)
+        .await?)
 }
 
-/// The IM's items, with client names: three more queries (persons, releases, consents).
+/// A person of the IM's own cases, as the day view shows them.
+#[derive(Clone, Debug, FromQueryResult)]
+struct PersonRow {
+    case_id: i64,
+    person_id: i64,
+    given_name: String,
+    family_name: String,
+    residence_valid_until: Option<NaiveDate>,
+}
+
+impl PersonRow {
+    fn name(&self) -> String {
+        format!("{} {}", self.given_name, self.family_name)
+    }
+}
+
+/// The IM's items, with client names: three more queries (persons with their cases, releases,
+/// consents), each bounded by `own_scope` in SQL and by the policy-checked `own` cases here.
 async fn own_sections<C: ConnectionTrait>(
     conn: &C,
-    own: &[&case::Model],
-    facts: &impl Fn(&case::Model) -> CaseFacts,
+    own_scope: &Condition,
+    own: &[&CaseRow],
+    facts: &impl Fn(&CaseRow) -> CaseFacts,
     today: NaiveDate,
     warn: Duration,
 ) -> Result<Vec<Section>> {
-    let ids: Vec<i64> = own.iter().map(|c| c.id).collect();
-    let links: Vec<(i64, i64)> = case_person::Entity::find()
+    let own_ids: BTreeSet<i64> = own.iter().map(|c| c.id).collect();
+    let links: Vec<PersonRow> = case_person::Entity::find()
         .select_only()
         .column(case_person::Column::CaseId)
         .column(case_person::Column::PersonId)
-        .filter(case_person::Column::CaseId.is_in(ids))
-        .order_by_asc(case_person::Column::PersonId)
-        .into_tuple()
-        .all(conn)
-        .await?;
-    let person_ids: Vec<i64> = links
-        .iter()
-        .map(|(_, p)| *p)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let persons: BTreeMap<i64, (i64, String, String, Option<NaiveDate>)> = person::Entity::find()
-        .select_only()
-        .column(person::Column::Id)
         .column(person::Column::GivenName)
         .column(person::Column::FamilyName)
         .column(person::Column::ResidenceValidUntil)
-        .filter(person::Column::Id.is_in(person_ids.clone()))
-        .into_tuple::<(i64, String, String, Option<NaiveDate>)>()
+        .join(
+            JoinType::InnerJoin,
+            case_person::Entity::belongs_to(person::Entity)
+                .from(case_person::Column::PersonId)
+                .to(person::Column::Id)
+                .into(),
+        )
+        .filter(case_person::Column::CaseId.in_subquery(case_ids_in(own_scope)))
+        .order_by_asc(case_person::Column::PersonId)
+        .order_by_asc(case_person::Column::CaseId)
+        .into_model()
         .all(conn)
         .await?
         .into_iter()
-        .map(|p| (p.0, p))
+        .filter(|l: &PersonRow| own_ids.contains(&l.case_id))
         .collect();
-    // A person's case (for sorting and the case id of person items): the first own case.
-    let mut case_of: BTreeMap<i64, i64> = BTreeMap::new();
-    let mut first: BTreeMap<i64, i64> = BTreeMap::new();
-    for (cid, pid) in &links {
-        case_of.entry(*pid).or_insert(*cid);
-        first.entry(*cid).or_insert(*pid);
+    // A person's case (for sorting and the case id of person items): the first own case; a
+    // case's client: its first person.
+    let mut persons: BTreeMap<i64, &PersonRow> = BTreeMap::new();
+    let mut first: BTreeMap<i64, &PersonRow> = BTreeMap::new();
+    for l in &links {
+        persons.entry(l.person_id).or_insert(l);
+        first.entry(l.case_id).or_insert(l);
     }
-    let client = |case_id: i64| -> (Option<i64>, String) {
-        first
-            .get(&case_id)
-            .and_then(|pid| persons.get(pid))
-            .map(|p| (Some(p.0), name_of(p)))
-            .unwrap_or((None, String::new()))
-    };
 
     let mut items: Vec<Item> = Vec::new();
     for c in own {
         let f = facts(c);
-        let (pid, name) = client(c.id);
+        let (pid, name) = first
+            .get(&c.id)
+            .map(|p| (Some(p.person_id), p.name()))
+            .unwrap_or((None, String::new()));
         let item = |kind, date, overdue, detail, href: String| Item {
             kind,
             case_id: c.id,
@@ -560,9 +611,9 @@ async fn own_sections<C: ConnectionTrait>(
         let p = persons.get(&pid)?;
         Some(Item {
             kind,
-            case_id: case_of.get(&pid).copied().unwrap_or_default(),
+            case_id: p.case_id,
             person_id: Some(pid),
-            client: name_of(p),
+            client: p.name(),
             date,
             overdue,
             detail,
@@ -571,16 +622,29 @@ async fn own_sections<C: ConnectionTrait>(
         })
     };
     for p in persons.values() {
-        if let Some(d) = p.3.filter(|d| *d <= today + warn) {
-            items.extend(person_item(Kind::Residence, p.0, d, d < today, None));
+        if let Some(d) = p.residence_valid_until.filter(|d| *d <= today + warn) {
+            items.extend(person_item(
+                Kind::Residence,
+                p.person_id,
+                d,
+                d < today,
+                None,
+            ));
         }
     }
+    let of_own_persons = || {
+        Query::select()
+            .column(case_person::Column::PersonId)
+            .from(case_person::Entity)
+            .and_where(case_person::Column::CaseId.in_subquery(case_ids_in(own_scope)))
+            .to_owned()
+    };
     let releases: Vec<(i64, NaiveDate, String)> = release::Entity::find()
         .select_only()
         .column(release::Column::PersonId)
         .column(release::Column::ValidUntil)
         .column(release::Column::RecipientName)
-        .filter(release::Column::PersonId.is_in(person_ids.clone()))
+        .filter(release::Column::PersonId.in_subquery(of_own_persons()))
         .filter(release::Column::RevokedOn.is_null())
         .filter(release::Column::ValidFrom.lte(today))
         .filter(release::Column::ValidUntil.gte(today))
@@ -591,27 +655,24 @@ async fn own_sections<C: ConnectionTrait>(
     for (pid, d, recipient) in releases {
         items.extend(person_item(Kind::Release, pid, d, false, Some(recipient)));
     }
-    // Consents: the latest per person; withdrawn recently and no newer consent given since.
-    let consents: Vec<(i64, NaiveDate, Option<NaiveDate>)> = consent::Entity::find()
+    // Consents withdrawn recently, where that consent is the person's latest (no newer consent
+    // given since).
+    let withdrawn: Vec<(i64, NaiveDate)> = consent::Entity::find()
         .select_only()
         .column(consent::Column::PersonId)
-        .column(consent::Column::GivenOn)
         .column(consent::Column::WithdrawnOn)
-        .filter(consent::Column::PersonId.is_in(person_ids))
-        .order_by_asc(consent::Column::Id)
+        .filter(consent::Column::PersonId.in_subquery(of_own_persons()))
+        .filter(consent::Column::WithdrawnOn.lte(today))
+        .filter(consent::Column::WithdrawnOn.gte(today - Duration::days(CONSENT_WITHDRAWN_DAYS)))
+        .filter(Expr::cust(
+            "NOT EXISTS (SELECT 1 FROM consents newer \
+             WHERE newer.person_id = consents.person_id AND newer.id > consents.id)",
+        ))
         .into_tuple()
         .all(conn)
         .await?;
-    let mut latest: BTreeMap<i64, Option<NaiveDate>> = BTreeMap::new();
-    for (pid, _, withdrawn) in consents {
-        latest.insert(pid, withdrawn);
-    }
-    for (pid, withdrawn) in latest {
-        if let Some(d) = withdrawn
-            .filter(|d| *d <= today && *d >= today - Duration::days(CONSENT_WITHDRAWN_DAYS))
-        {
-            items.extend(person_item(Kind::ConsentWithdrawn, pid, d, false, None));
-        }
+    for (pid, d) in withdrawn {
+        items.extend(person_item(Kind::ConsentWithdrawn, pid, d, false, None));
     }
 
     let mut sections: Vec<Section> = Kind::ALL
