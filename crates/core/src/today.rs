@@ -5,9 +5,8 @@
 //! Built for large caseloads: a constant number of queries per page, whatever the number of cases.
 //! The actor's cases are one query that also brings each case's last contact, plan start, last
 //! review and review interval (correlated subqueries over indexes); follow-ups, steps, persons,
-//! releases and consents are one query each, bounded in SQL by the same case scope, never by id
-//! lists sent back and forth. The view is one read of client data and is audited once
-//! (`day_view_viewed`) in the same transaction.
+//! releases and consents are one query each, by the ids that query returned. The view is one read
+//! of client data and is audited once (`day_view_viewed`) in the same transaction.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,7 +16,7 @@ use ankommen_store::entities::{
     staff_role, step,
 };
 use chrono::{Duration, NaiveDate};
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, JoinType, Query, SelectStatement};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query, SelectStatement, UnionType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
     QuerySelect, TransactionTrait,
@@ -185,10 +184,13 @@ struct CaseRow {
     review_interval: Option<i32>,
 }
 
-/// The cases the day view considers, as a condition on `cases`: not closed, and assigned to the
-/// actor (or, with `team`, to a member of the lead's team) in the actor's organisation, or shared
-/// with the actor. The same set as `access::listable_case_ids`; the policy is still asked per row.
-fn scope(ctx: &Ctx, team: Option<i64>) -> Condition {
+/// The ids of the cases the day view considers: not closed, and assigned to the actor (or, with
+/// `team`, to a member of the lead's team) in the actor's organisation, or shared with the actor.
+/// The same set as `access::listable_case_ids`; the policy is still asked per row.
+///
+/// A UNION of the two ways in rather than one condition with OR: PostgreSQL plans the OR with a
+/// subquery as a sequential scan of `cases`, and then of every table filtered by it.
+fn scope(ctx: &Ctx, team: Option<i64>) -> SelectStatement {
     let a = &ctx.actor;
     let mut holders = Condition::any().add(case::Column::AssignedTo.eq(a.staff_id));
     if let Some(team) = team {
@@ -203,31 +205,29 @@ fn scope(ctx: &Ctx, team: Option<i64>) -> Condition {
             ),
         );
     }
-    Condition::all().add(case::Column::Status.ne("closed")).add(
-        Condition::any()
-            .add(
-                Condition::all()
-                    .add(case::Column::OrganisationId.eq(a.organisation_id))
-                    .add(holders),
-            )
-            .add(
-                case::Column::Id.in_subquery(
-                    Query::select()
-                        .column(case_share::Column::CaseId)
-                        .from(case_share::Entity)
-                        .and_where(case_share::Column::StaffId.eq(a.staff_id))
-                        .to_owned(),
-                ),
-            ),
-    )
-}
-
-/// `SELECT id FROM cases WHERE <scope>`, for `case_id IN (...)` filters.
-fn case_ids_in(scope: &Condition) -> SelectStatement {
     Query::select()
         .column(case::Column::Id)
         .from(case::Entity)
-        .cond_where(scope.clone())
+        .and_where(case::Column::OrganisationId.eq(a.organisation_id))
+        .and_where(case::Column::Status.ne("closed"))
+        .cond_where(holders)
+        .union(
+            UnionType::Distinct,
+            Query::select()
+                .column(case::Column::Id)
+                .from(case::Entity)
+                .and_where(case::Column::Status.ne("closed"))
+                .and_where(
+                    case::Column::Id.in_subquery(
+                        Query::select()
+                            .column(case_share::Column::CaseId)
+                            .from(case_share::Entity)
+                            .and_where(case_share::Column::StaffId.eq(a.staff_id))
+                            .to_owned(),
+                    ),
+                )
+                .to_owned(),
+        )
         .to_owned()
 }
 
@@ -266,7 +266,6 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Option<DayView>> {
     };
 
     let tx = db.writer().begin().await?;
-    let all = scope(ctx, lead_team);
     let cases: Vec<CaseRow> = case::Entity::find()
         .select_only()
         .column(case::Column::Id)
@@ -299,15 +298,17 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Option<DayView>> {
             Expr::cust("(SELECT review_interval_months FROM plans WHERE plans.case_id = cases.id)"),
             "review_interval",
         )
-        .filter(all.clone())
+        .filter(case::Column::Id.in_subquery(scope(ctx, lead_team)))
         .into_model()
         .all(&tx)
         .await?;
+    // The later queries take these ids (a short list; the scope is evaluated once).
+    let ids: Vec<i64> = cases.iter().map(|c| c.id).collect();
     let shares: Vec<(i64, i64)> = case_share::Entity::find()
         .select_only()
         .column(case_share::Column::CaseId)
         .column(case_share::Column::StaffId)
-        .filter(case_share::Column::CaseId.in_subquery(case_ids_in(&all)))
+        .filter(case_share::Column::CaseId.is_in(ids.clone()))
         .into_tuple()
         .all(&tx)
         .await?;
@@ -338,14 +339,20 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Option<DayView>> {
         }
     }
 
-    // Follow-ups and steps due, for every case in scope (rows of cases the policy refused above
-    // are never looked at).
+    // Follow-ups and steps due, for the cases the policy allowed.
+    let wanted: Vec<i64> = own
+        .iter()
+        .chain(team.iter())
+        .map(|c| c.id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let followups: Vec<(i64, NaiveDate, String)> = followup::Entity::find()
         .select_only()
         .column(followup::Column::CaseId)
         .column(followup::Column::DueOn)
         .column(followup::Column::Reason)
-        .filter(followup::Column::CaseId.in_subquery(case_ids_in(&all)))
+        .filter(followup::Column::CaseId.is_in(wanted.clone()))
         .filter(followup::Column::DoneOn.is_null())
         .filter(followup::Column::DueOn.lte(today))
         .order_by_asc(followup::Column::DueOn)
@@ -362,7 +369,7 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Option<DayView>> {
         .column(step::Column::CaseId)
         .column(step::Column::DueOn)
         .column(step::Column::Text)
-        .filter(step::Column::CaseId.in_subquery(case_ids_in(&all)))
+        .filter(step::Column::CaseId.is_in(wanted.clone()))
         .filter(step::Column::DoneOn.is_null())
         .filter(step::Column::DueOn.lte(today + Duration::days(STEP_LOOKAHEAD_DAYS)))
         // Steps of goals that were reached, not reached or dropped are not to be done any more.
@@ -439,7 +446,7 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Option<DayView>> {
     });
 
     let sections = if is_im {
-        Some(own_sections(&tx, &scope(ctx, None), &own, &facts, today, warn).await?)
+        Some(own_sections(&tx, &own, &facts, today, warn).await?)
     } else {
         None
     };
@@ -483,7 +490,7 @@ async fn team_members<C: ConnectionTrait>(
 }
 
 /// A person of the IM's own cases, as the day view shows them.
-#[derive(Clone, Debug, FromQueryResult)]
+#[derive(Clone, Debug)]
 struct PersonRow {
     case_id: i64,
     person_id: i64,
@@ -498,47 +505,64 @@ impl PersonRow {
     }
 }
 
-/// The IM's items, with client names: three more queries (persons with their cases, releases,
-/// consents), each bounded by `own_scope` in SQL and by the policy-checked `own` cases here.
+/// The IM's items, with client names: four more queries (the cases' persons, their names,
+/// releases, consents), by the ids of the policy-checked `own` cases and their persons.
 async fn own_sections<C: ConnectionTrait>(
     conn: &C,
-    own_scope: &Condition,
     own: &[&CaseRow],
     facts: &impl Fn(&CaseRow) -> CaseFacts,
     today: NaiveDate,
     warn: Duration,
 ) -> Result<Vec<Section>> {
     let own_ids: BTreeSet<i64> = own.iter().map(|c| c.id).collect();
-    let links: Vec<PersonRow> = case_person::Entity::find()
+    // The links, then the persons by id: two index lookups (as one join, PostgreSQL's planner
+    // prefers scanning all persons).
+    let links: Vec<(i64, i64)> = case_person::Entity::find()
         .select_only()
         .column(case_person::Column::CaseId)
         .column(case_person::Column::PersonId)
+        .filter(case_person::Column::CaseId.is_in(own_ids.iter().copied()))
+        .order_by_asc(case_person::Column::PersonId)
+        .order_by_asc(case_person::Column::CaseId)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    // A person's case (for sorting and the case id of person items): the first own case.
+    let mut case_of: BTreeMap<i64, i64> = BTreeMap::new();
+    for (cid, pid) in &links {
+        case_of.entry(*pid).or_insert(*cid);
+    }
+    let rows: Vec<(i64, String, String, Option<NaiveDate>)> = person::Entity::find()
+        .select_only()
+        .column(person::Column::Id)
         .column(person::Column::GivenName)
         .column(person::Column::FamilyName)
         .column(person::Column::ResidenceValidUntil)
-        .join(
-            JoinType::InnerJoin,
-            case_person::Entity::belongs_to(person::Entity)
-                .from(case_person::Column::PersonId)
-                .to(person::Column::Id)
-                .into(),
-        )
-        .filter(case_person::Column::CaseId.in_subquery(case_ids_in(own_scope)))
-        .order_by_asc(case_person::Column::PersonId)
-        .order_by_asc(case_person::Column::CaseId)
-        .into_model()
+        .filter(person::Column::Id.is_in(case_of.keys().copied()))
+        .into_tuple()
         .all(conn)
-        .await?
+        .await?;
+    let persons: BTreeMap<i64, PersonRow> = rows
         .into_iter()
-        .filter(|l: &PersonRow| own_ids.contains(&l.case_id))
+        .map(|(id, given_name, family_name, residence_valid_until)| {
+            (
+                id,
+                PersonRow {
+                    case_id: case_of.get(&id).copied().unwrap_or_default(),
+                    person_id: id,
+                    given_name,
+                    family_name,
+                    residence_valid_until,
+                },
+            )
+        })
         .collect();
-    // A person's case (for sorting and the case id of person items): the first own case; a
-    // case's client: its first person.
-    let mut persons: BTreeMap<i64, &PersonRow> = BTreeMap::new();
+    // A case's client: its first person.
     let mut first: BTreeMap<i64, &PersonRow> = BTreeMap::new();
-    for l in &links {
-        persons.entry(l.person_id).or_insert(l);
-        first.entry(l.case_id).or_insert(l);
+    for (cid, pid) in &links {
+        if let Some(p) = persons.get(pid) {
+            first.entry(*cid).or_insert(p);
+        }
     }
 
     let mut items: Vec<Item> = Vec::new();
@@ -632,19 +656,13 @@ async fn own_sections<C: ConnectionTrait>(
             ));
         }
     }
-    let of_own_persons = || {
-        Query::select()
-            .column(case_person::Column::PersonId)
-            .from(case_person::Entity)
-            .and_where(case_person::Column::CaseId.in_subquery(case_ids_in(own_scope)))
-            .to_owned()
-    };
+    let person_ids: Vec<i64> = persons.keys().copied().collect();
     let releases: Vec<(i64, NaiveDate, String)> = release::Entity::find()
         .select_only()
         .column(release::Column::PersonId)
         .column(release::Column::ValidUntil)
         .column(release::Column::RecipientName)
-        .filter(release::Column::PersonId.in_subquery(of_own_persons()))
+        .filter(release::Column::PersonId.is_in(person_ids.clone()))
         .filter(release::Column::RevokedOn.is_null())
         .filter(release::Column::ValidFrom.lte(today))
         .filter(release::Column::ValidUntil.gte(today))
@@ -661,7 +679,7 @@ async fn own_sections<C: ConnectionTrait>(
         .select_only()
         .column(consent::Column::PersonId)
         .column(consent::Column::WithdrawnOn)
-        .filter(consent::Column::PersonId.in_subquery(of_own_persons()))
+        .filter(consent::Column::PersonId.is_in(person_ids))
         .filter(consent::Column::WithdrawnOn.lte(today))
         .filter(consent::Column::WithdrawnOn.gte(today - Duration::days(CONSENT_WITHDRAWN_DAYS)))
         .filter(Expr::cust(
