@@ -17,22 +17,28 @@ pub(crate) async fn case_ref<C: ConnectionTrait>(conn: &C, c: &case::Model) -> R
         .one(conn)
         .await?
         .and_then(|s| s.team_id);
-    ref_with(conn, c, team_id).await
+    ref_with(conn, c, team_id, true).await
 }
 
-/// [`case_ref`] when the holder's team is known (one query: the shares).
+/// [`case_ref`] when the holder's team is known: the shares are read when `shared` says there
+/// are any.
 async fn ref_with<C: ConnectionTrait>(
     conn: &C,
     c: &case::Model,
     team_id: Option<i64>,
+    shared: bool,
 ) -> Result<CaseRef> {
-    let shared_with = case_share::Entity::find()
-        .select_only()
-        .column(case_share::Column::StaffId)
-        .filter(case_share::Column::CaseId.eq(c.id))
-        .into_tuple()
-        .all(conn)
-        .await?;
+    let shared_with = if shared {
+        case_share::Entity::find()
+            .select_only()
+            .column(case_share::Column::StaffId)
+            .filter(case_share::Column::CaseId.eq(c.id))
+            .into_tuple()
+            .all(conn)
+            .await?
+    } else {
+        Vec::new()
+    };
     Ok(CaseRef {
         organisation_id: c.organisation_id,
         municipality_ags: c.municipality_ags.clone(),
@@ -42,12 +48,13 @@ async fn ref_with<C: ConnectionTrait>(
     })
 }
 
-/// A case with the team of the IM it is assigned to.
+/// A case with the team of the IM it is assigned to, and whether it is shared with anyone.
 #[derive(Debug, FromQueryResult)]
 struct CaseWithTeam {
     #[sea_orm(nested)]
     case: case::Model,
     holder_team: Option<i64>,
+    shared: bool,
 }
 
 pub(crate) async fn case_resource<C: ConnectionTrait>(
@@ -68,10 +75,15 @@ pub(crate) async fn case_for<C: ConnectionTrait>(
     let Some(CaseWithTeam {
         case: c,
         holder_team,
+        shared,
     }) = case::Entity::find_by_id(case_id)
         .column_as(
             Expr::cust("(SELECT team_id FROM staff WHERE staff.id = cases.assigned_to)"),
             "holder_team",
+        )
+        .column_as(
+            Expr::cust("EXISTS (SELECT 1 FROM case_shares WHERE case_shares.case_id = cases.id)"),
+            "shared",
         )
         .into_model::<CaseWithTeam>()
         .one(conn)
@@ -79,7 +91,7 @@ pub(crate) async fn case_for<C: ConnectionTrait>(
     else {
         return Err(Error::NotFound);
     };
-    let r = ref_with(conn, &c, holder_team).await?;
+    let r = ref_with(conn, &c, holder_team, shared).await?;
     if !ctx.allows(action, &Resource::Case(r.clone())) {
         audit::record(conn, ctx, event.denied()).await?;
         return Err(Error::NotFound);

@@ -4,9 +4,10 @@
 //!
 //! Built for large caseloads: a constant number of queries per page, whatever the number of cases.
 //! The actor's cases are one query that also brings each case's last contact, plan start, last
-//! review and review interval (correlated subqueries over indexes); follow-ups, steps, persons,
-//! releases and consents are one query each, by the ids that query returned. The view is one read
-//! of client data and is audited once (`day_view_viewed`) in the same transaction.
+//! review and review interval (correlated subqueries over indexes); then, by the ids it returned,
+//! the follow-ups and steps due (one query), the persons (two) and their expiring releases and
+//! withdrawn consents (one); shares only for cases that have any. The view is one read of client
+//! data and is audited once (`day_view_viewed`) in the same transaction.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -182,6 +183,8 @@ struct CaseRow {
     plan_start: Option<NaiveDate>,
     last_review: Option<NaiveDate>,
     review_interval: Option<i32>,
+    /// Whether the case is shared with anyone (the shares are read only then).
+    shared: bool,
 }
 
 /// The ids of the cases the day view considers: not closed, and assigned to the actor (or, with
@@ -298,20 +301,28 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Option<DayView>> {
             Expr::cust("(SELECT review_interval_months FROM plans WHERE plans.case_id = cases.id)"),
             "review_interval",
         )
+        .column_as(
+            Expr::cust("EXISTS (SELECT 1 FROM case_shares WHERE case_shares.case_id = cases.id)"),
+            "shared",
+        )
         .filter(case::Column::Id.in_subquery(scope(ctx, lead_team)))
         .into_model()
         .all(&tx)
         .await?;
-    // The later queries take these ids (a short list; the scope is evaluated once).
-    let ids: Vec<i64> = cases.iter().map(|c| c.id).collect();
-    let shares: Vec<(i64, i64)> = case_share::Entity::find()
-        .select_only()
-        .column(case_share::Column::CaseId)
-        .column(case_share::Column::StaffId)
-        .filter(case_share::Column::CaseId.is_in(ids.clone()))
-        .into_tuple()
-        .all(&tx)
-        .await?;
+    // The later queries take ids (short lists; the scope is evaluated once).
+    let shared: Vec<i64> = cases.iter().filter(|c| c.shared).map(|c| c.id).collect();
+    let shares: Vec<(i64, i64)> = if shared.is_empty() {
+        Vec::new()
+    } else {
+        case_share::Entity::find()
+            .select_only()
+            .column(case_share::Column::CaseId)
+            .column(case_share::Column::StaffId)
+            .filter(case_share::Column::CaseId.is_in(shared))
+            .into_tuple()
+            .all(&tx)
+            .await?
+    };
     let case_ref = |c: &CaseRow| CaseRef {
         organisation_id: c.organisation_id,
         municipality_ags: c.municipality_ags.clone(),
@@ -347,47 +358,67 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Option<DayView>> {
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let followups: Vec<(i64, NaiveDate, String)> = followup::Entity::find()
-        .select_only()
-        .column(followup::Column::CaseId)
-        .column(followup::Column::DueOn)
-        .column(followup::Column::Reason)
-        .filter(followup::Column::CaseId.is_in(wanted.clone()))
-        .filter(followup::Column::DoneOn.is_null())
-        .filter(followup::Column::DueOn.lte(today))
-        .order_by_asc(followup::Column::DueOn)
-        .into_tuple()
-        .all(&tx)
-        .await?;
     let closed_goal: Vec<&str> = GoalStatus::ALL
         .iter()
         .filter(|s| s.is_closed())
         .map(|s| s.as_str())
         .collect();
-    let steps: Vec<(i64, NaiveDate, String)> = step::Entity::find()
-        .select_only()
-        .column(step::Column::CaseId)
-        .column(step::Column::DueOn)
-        .column(step::Column::Text)
-        .filter(step::Column::CaseId.is_in(wanted.clone()))
-        .filter(step::Column::DoneOn.is_null())
-        .filter(step::Column::DueOn.lte(today + Duration::days(STEP_LOOKAHEAD_DAYS)))
-        // Steps of goals that were reached, not reached or dropped are not to be done any more.
-        .filter(Expr::exists(
+    let due = Query::select()
+        .expr_as(Expr::val(Kind::Followup.as_str()), "kind")
+        .expr_as(Expr::col(followup::Column::CaseId), "case_id")
+        .expr_as(Expr::col(followup::Column::DueOn), "due_on")
+        .expr_as(Expr::col(followup::Column::Reason), "text")
+        .from(followup::Entity)
+        .and_where(followup::Column::CaseId.is_in(wanted.clone()))
+        .and_where(followup::Column::DoneOn.is_null())
+        .and_where(followup::Column::DueOn.lte(today))
+        .union(
+            UnionType::All,
             Query::select()
-                .expr(Expr::val(1))
-                .from(goal::Entity)
-                .and_where(
-                    Expr::col((goal::Entity, goal::Column::Id))
-                        .equals((step::Entity, step::Column::GoalId)),
-                )
-                .and_where(Expr::col((goal::Entity, goal::Column::Status)).is_not_in(closed_goal))
+                .expr(Expr::val(Kind::Step.as_str()))
+                .column(step::Column::CaseId)
+                .column(step::Column::DueOn)
+                .column(step::Column::Text)
+                .from(step::Entity)
+                .and_where(step::Column::CaseId.is_in(wanted.clone()))
+                .and_where(step::Column::DoneOn.is_null())
+                .and_where(step::Column::DueOn.lte(today + Duration::days(STEP_LOOKAHEAD_DAYS)))
+                // Steps of goals that were reached, not reached or dropped are not to be done any
+                // more.
+                .and_where(Expr::exists(
+                    Query::select()
+                        .expr(Expr::val(1))
+                        .from(goal::Entity)
+                        .and_where(
+                            Expr::col((goal::Entity, goal::Column::Id))
+                                .equals((step::Entity, step::Column::GoalId)),
+                        )
+                        .and_where(
+                            Expr::col((goal::Entity, goal::Column::Status)).is_not_in(closed_goal),
+                        )
+                        .to_owned(),
+                ))
                 .to_owned(),
-        ))
-        .order_by_asc(step::Column::DueOn)
-        .into_tuple()
-        .all(&tx)
-        .await?;
+        )
+        .to_owned();
+    // Follow-ups and steps due: (case, due on, reason or step), by date.
+    let mut followups: Vec<(i64, NaiveDate, String)> = Vec::new();
+    let mut steps: Vec<(i64, NaiveDate, String)> = Vec::new();
+    for row in tx.query_all(&due).await? {
+        let kind: String = row.try_get("", "kind")?;
+        let item = (
+            row.try_get("", "case_id")?,
+            row.try_get("", "due_on")?,
+            row.try_get("", "text")?,
+        );
+        if kind == Kind::Step.as_str() {
+            steps.push(item);
+        } else {
+            followups.push(item);
+        }
+    }
+    followups.sort_by_key(|f| (f.1, f.0));
+    steps.sort_by_key(|s| (s.1, s.0));
 
     let facts = |c: &CaseRow| -> CaseFacts {
         let interval = c
@@ -505,8 +536,8 @@ impl PersonRow {
     }
 }
 
-/// The IM's items, with client names: four more queries (the cases' persons, their names,
-/// releases, consents), by the ids of the policy-checked `own` cases and their persons.
+/// The IM's items, with client names: three more queries (the cases' persons, their names, and
+/// their expiring releases and withdrawn consents), by the ids of the policy-checked `own` cases and their persons.
 async fn own_sections<C: ConnectionTrait>(
     conn: &C,
     own: &[&CaseRow],
@@ -657,40 +688,50 @@ async fn own_sections<C: ConnectionTrait>(
         }
     }
     let person_ids: Vec<i64> = persons.keys().copied().collect();
-    let releases: Vec<(i64, NaiveDate, String)> = release::Entity::find()
-        .select_only()
-        .column(release::Column::PersonId)
-        .column(release::Column::ValidUntil)
-        .column(release::Column::RecipientName)
-        .filter(release::Column::PersonId.is_in(person_ids.clone()))
-        .filter(release::Column::RevokedOn.is_null())
-        .filter(release::Column::ValidFrom.lte(today))
-        .filter(release::Column::ValidUntil.gte(today))
-        .filter(release::Column::ValidUntil.lte(today + warn))
-        .into_tuple()
-        .all(conn)
-        .await?;
-    for (pid, d, recipient) in releases {
-        items.extend(person_item(Kind::Release, pid, d, false, Some(recipient)));
-    }
-    // Consents withdrawn recently, where that consent is the person's latest (no newer consent
-    // given since).
-    let withdrawn: Vec<(i64, NaiveDate)> = consent::Entity::find()
-        .select_only()
-        .column(consent::Column::PersonId)
-        .column(consent::Column::WithdrawnOn)
-        .filter(consent::Column::PersonId.is_in(person_ids))
-        .filter(consent::Column::WithdrawnOn.lte(today))
-        .filter(consent::Column::WithdrawnOn.gte(today - Duration::days(CONSENT_WITHDRAWN_DAYS)))
-        .filter(Expr::cust(
-            "NOT EXISTS (SELECT 1 FROM consents newer \
-             WHERE newer.person_id = consents.person_id AND newer.id > consents.id)",
-        ))
-        .into_tuple()
-        .all(conn)
-        .await?;
-    for (pid, d) in withdrawn {
-        items.extend(person_item(Kind::ConsentWithdrawn, pid, d, false, None));
+    // Releases expiring soon, and consents withdrawn recently where that consent is the person's
+    // latest (no newer consent given since), in one query: (kind, person, date, recipient).
+    let person_events = Query::select()
+        .expr_as(Expr::val(Kind::Release.as_str()), "kind")
+        .expr_as(Expr::col(release::Column::PersonId), "person_id")
+        .expr_as(Expr::col(release::Column::ValidUntil), "on_date")
+        .expr_as(Expr::col(release::Column::RecipientName), "detail")
+        .from(release::Entity)
+        .and_where(release::Column::PersonId.is_in(person_ids.clone()))
+        .and_where(release::Column::RevokedOn.is_null())
+        .and_where(release::Column::ValidFrom.lte(today))
+        .and_where(release::Column::ValidUntil.gte(today))
+        .and_where(release::Column::ValidUntil.lte(today + warn))
+        .union(
+            UnionType::All,
+            Query::select()
+                .expr(Expr::val(Kind::ConsentWithdrawn.as_str()))
+                .column(consent::Column::PersonId)
+                .column(consent::Column::WithdrawnOn)
+                .expr(Expr::cust("NULL"))
+                .from(consent::Entity)
+                .and_where(consent::Column::PersonId.is_in(person_ids))
+                .and_where(consent::Column::WithdrawnOn.lte(today))
+                .and_where(
+                    consent::Column::WithdrawnOn
+                        .gte(today - Duration::days(CONSENT_WITHDRAWN_DAYS)),
+                )
+                .and_where(Expr::cust(
+                    "NOT EXISTS (SELECT 1 FROM consents newer \
+                     WHERE newer.person_id = consents.person_id AND newer.id > consents.id)",
+                ))
+                .to_owned(),
+        )
+        .to_owned();
+    for row in conn.query_all(&person_events).await? {
+        let kind: String = row.try_get("", "kind")?;
+        let pid: i64 = row.try_get("", "person_id")?;
+        let d: NaiveDate = row.try_get("", "on_date")?;
+        if kind == Kind::Release.as_str() {
+            let recipient: Option<String> = row.try_get("", "detail")?;
+            items.extend(person_item(Kind::Release, pid, d, false, recipient));
+        } else {
+            items.extend(person_item(Kind::ConsentWithdrawn, pid, d, false, None));
+        }
     }
 
     let mut sections: Vec<Section> = Kind::ALL
