@@ -886,6 +886,8 @@ async fn the_timeline_shows_every_kind_newest_first_and_filters_by_kind_and_pers
     r.assert_contains("<strong>Hausbesuch");
 
     // Hundreds of contacts: pages of 50, the filter kept in the page links.
+    let before = entries(&im.get(&base).await.body);
+    assert!(before > 5, "{before}");
     let now = "2026-11-24 08:00:00+00:00";
     for i in 0..60 {
         exec(&t, &format!(
@@ -899,6 +901,31 @@ async fn the_timeline_shows_every_kind_newest_first_and_filters_by_kind_and_pers
     let r = im.get(&format!("{base}?show=contact&page=2")).await;
     assert_eq!(r.body.matches("<li class=\"tl-contact\">").count(), 11);
     r.assert_contains("<span aria-current=\"page\">2</span>");
+
+    // All kinds: only the newest contacts are read for a page, but the others still count, and the
+    // oldest entries (the opening and the consent of day 1) are on the last page, after the rest.
+    let r = im.get(&base).await;
+    assert_eq!(entries(&r.body), before + 60);
+    assert_eq!(r.body.matches("<li class=\"tl-").count(), 50);
+    assert!(!r.body.contains("<strong>Einwilligung erteilt"));
+    let r = im.get(&format!("{base}?page=2")).await;
+    assert_eq!(r.body.matches("<li class=\"tl-").count(), before + 60 - 50);
+    r.assert_contains("<strong>Einwilligung erteilt");
+    let last_contact = r.body.rfind("<li class=\"tl-contact\">").unwrap();
+    let consent = r.body.find("<strong>Einwilligung erteilt").unwrap();
+    assert!(
+        last_contact < consent,
+        "the consent of day 1 comes after the contacts"
+    );
+}
+
+/// The number of entries the timeline says it has ("61 Einträge").
+fn entries(body: &str) -> usize {
+    let end = body.find(" Einträge<").expect("an entry count");
+    let start = body[..end]
+        .rfind(|c: char| !c.is_ascii_digit())
+        .map_or(0, |i| i + 1);
+    body[start..end].parse().expect("a number")
 }
 
 // ---------------------------------------------------------------------------------------------
