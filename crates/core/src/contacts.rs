@@ -6,8 +6,6 @@
 //! `contacts`, column `note` and the contact's id. The text column holds the hex of the sealed value.
 //! It never enters a URL, a log line or an error message.
 
-use std::collections::{BTreeSet, HashMap};
-
 use ankommen_store::Db;
 use ankommen_store::entities::{case, contact, contact_person, followup, person};
 use chrono::NaiveDate;
@@ -474,25 +472,6 @@ pub async fn update(
     audit::record(&tx, ctx, ev).await?;
     tx.commit().await?;
     Ok(c.id)
-}
-
-/// The participants of several contacts at once: contact id → person ids.
-pub(crate) async fn participants<C: ConnectionTrait>(
-    conn: &C,
-    contact_ids: &[i64],
-) -> Result<HashMap<i64, BTreeSet<i64>>> {
-    let mut out: HashMap<i64, BTreeSet<i64>> = HashMap::new();
-    if contact_ids.is_empty() {
-        return Ok(out);
-    }
-    for cp in contact_person::Entity::find()
-        .filter(contact_person::Column::ContactId.is_in(contact_ids.to_vec()))
-        .all(conn)
-        .await?
-    {
-        out.entry(cp.contact_id).or_default().insert(cp.person_id);
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

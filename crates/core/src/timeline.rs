@@ -14,16 +14,16 @@ use ankommen_store::entities::{
     staff,
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Expr, Query, UnionType};
 use sea_orm::{
-    ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
 };
 
 use crate::Ctx;
 use crate::access;
 use crate::audit::{self, Event};
-use crate::contacts::{open_note, participants, topics_of};
+use crate::contacts::{open_note, topics_of};
 use crate::policy::Action;
 use crate::sealing::Sealer;
 use crate::types::str_enum;
@@ -406,9 +406,7 @@ pub async fn get(
             _ => None,
         })
         .collect();
-    let mut who = participants(&tx, &contact_ids).await?;
-
-    // Staff names of the page, in one query.
+    // Who recorded the page's entries.
     let mut staff_ids: BTreeSet<i64> = BTreeSet::new();
     for k in &shown {
         match k.src {
@@ -434,17 +432,41 @@ pub async fn get(
             }
         }
     }
-    let names: HashMap<i64, String> = if staff_ids.is_empty() {
-        HashMap::new()
-    } else {
-        staff::Entity::find()
-            .filter(staff::Column::Id.is_in(staff_ids.into_iter().collect::<Vec<_>>()))
-            .all(&tx)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s.display_name))
-            .collect()
-    };
+    // The contacts' participants and the staff names, in one query.
+    let mut who: HashMap<i64, BTreeSet<i64>> = HashMap::new();
+    let mut names: HashMap<i64, String> = HashMap::new();
+    if !contact_ids.is_empty() || !staff_ids.is_empty() {
+        let q = Query::select()
+            .expr_as(Expr::val("participant"), "kind")
+            .expr_as(Expr::col(contact_person::Column::ContactId), "id")
+            .expr_as(Expr::col(contact_person::Column::PersonId), "person_id")
+            .expr_as(Expr::cust("NULL"), "name")
+            .from(contact_person::Entity)
+            .and_where(contact_person::Column::ContactId.is_in(contact_ids.clone()))
+            .union(
+                UnionType::All,
+                Query::select()
+                    .expr(Expr::val("staff"))
+                    .column(staff::Column::Id)
+                    .expr(Expr::cust("NULL"))
+                    .column(staff::Column::DisplayName)
+                    .from(staff::Entity)
+                    .and_where(staff::Column::Id.is_in(staff_ids))
+                    .to_owned(),
+            )
+            .to_owned();
+        for row in tx.query_all(&q).await? {
+            let kind: String = row.try_get("", "kind")?;
+            let id: i64 = row.try_get("", "id")?;
+            if kind == "staff" {
+                names.insert(id, row.try_get("", "name")?);
+            } else {
+                who.entry(id)
+                    .or_default()
+                    .insert(row.try_get("", "person_id")?);
+            }
+        }
+    }
     let name = |id: i64| names.get(&id).cloned();
 
     let mut entries = Vec::with_capacity(shown.len());
