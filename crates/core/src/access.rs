@@ -2,7 +2,7 @@
 //! of a case. A person is reachable only through a case the actor may read.
 
 use ankommen_store::entities::{case, case_person, case_share, person, staff};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Condition, Expr, Query, SelectStatement, UnionType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
 };
@@ -48,6 +48,16 @@ async fn ref_with<C: ConnectionTrait>(
     })
 }
 
+/// In a query on `cases`: the team of the IM the case is assigned to (the policy's `team_id`).
+pub(crate) fn holder_team() -> Expr {
+    Expr::cust("(SELECT team_id FROM staff WHERE staff.id = cases.assigned_to)")
+}
+
+/// In a query on `cases`: whether the case is shared with anyone (its shares are read only then).
+pub(crate) fn is_shared() -> Expr {
+    Expr::cust("EXISTS (SELECT 1 FROM case_shares WHERE case_shares.case_id = cases.id)")
+}
+
 /// A case with the team of the IM it is assigned to, and whether it is shared with anyone.
 #[derive(Debug, FromQueryResult)]
 struct CaseWithTeam {
@@ -77,14 +87,8 @@ pub(crate) async fn case_for<C: ConnectionTrait>(
         holder_team,
         shared,
     }) = case::Entity::find_by_id(case_id)
-        .column_as(
-            Expr::cust("(SELECT team_id FROM staff WHERE staff.id = cases.assigned_to)"),
-            "holder_team",
-        )
-        .column_as(
-            Expr::cust("EXISTS (SELECT 1 FROM case_shares WHERE case_shares.case_id = cases.id)"),
-            "shared",
-        )
+        .column_as(holder_team(), "holder_team")
+        .column_as(is_shared(), "shared")
         .into_model::<CaseWithTeam>()
         .one(conn)
         .await?
@@ -161,41 +165,65 @@ pub(crate) async fn may<C: ConnectionTrait>(
 /// Ids of the cases the actor may list: assigned to them, shared with them, and, for team leads,
 /// assigned to a member of their team. The policy is asked again for each row by the callers.
 pub(crate) async fn listable_case_ids<C: ConnectionTrait>(conn: &C, ctx: &Ctx) -> Result<Vec<i64>> {
-    use crate::types::Role;
-    let me = ctx.actor.staff_id;
-    let mut holders = vec![me];
-    if ctx.actor.has(Role::TeamLead)
-        && let Some(team) = ctx.actor.team_id
-    {
-        let members: Vec<i64> = staff::Entity::find()
-            .select_only()
-            .column(staff::Column::Id)
-            .filter(staff::Column::TeamId.eq(team))
-            .filter(staff::Column::OrganisationId.eq(ctx.actor.organisation_id))
-            .into_tuple()
-            .all(conn)
-            .await?;
-        holders.extend(members);
-    }
     let mut ids: Vec<i64> = case::Entity::find()
         .select_only()
         .column(case::Column::Id)
-        .filter(case::Column::AssignedTo.is_in(holders))
-        .filter(case::Column::OrganisationId.eq(ctx.actor.organisation_id))
+        .filter(case::Column::Id.in_subquery(listable_cases(ctx, false)))
         .into_tuple()
         .all(conn)
         .await?;
-    let shared: Vec<i64> = case_share::Entity::find()
-        .select_only()
-        .column(case_share::Column::CaseId)
-        .filter(case_share::Column::StaffId.eq(me))
-        .into_tuple()
-        .all(conn)
-        .await?;
-    ids.extend(shared);
     ids.sort_unstable();
-    ids.dedup();
     Ok(ids)
+}
+
+/// `SELECT id FROM cases` of the cases the actor may list (see [`listable_case_ids`]), optionally
+/// only those not closed; for `case_id IN (...)` filters.
+///
+/// A UNION of the two ways in rather than one condition with OR: PostgreSQL plans the OR with a
+/// subquery as a sequential scan of `cases`, and then of every table filtered by it.
+pub(crate) fn listable_cases(ctx: &Ctx, open_only: bool) -> SelectStatement {
+    use crate::types::Role;
+    let a = &ctx.actor;
+    let mut holders = Condition::any().add(case::Column::AssignedTo.eq(a.staff_id));
+    if a.has(Role::TeamLead)
+        && let Some(team) = a.team_id
+    {
+        holders = holders.add(
+            case::Column::AssignedTo.in_subquery(
+                Query::select()
+                    .column(staff::Column::Id)
+                    .from(staff::Entity)
+                    .and_where(staff::Column::TeamId.eq(team))
+                    .and_where(staff::Column::OrganisationId.eq(a.organisation_id))
+                    .to_owned(),
+            ),
+        );
+    }
+    let open = || Condition::all().add_option(open_only.then(|| case::Column::Status.ne("closed")));
+    Query::select()
+        .column(case::Column::Id)
+        .from(case::Entity)
+        .and_where(case::Column::OrganisationId.eq(a.organisation_id))
+        .cond_where(open())
+        .cond_where(holders)
+        .union(
+            UnionType::Distinct,
+            Query::select()
+                .column(case::Column::Id)
+                .from(case::Entity)
+                .cond_where(open())
+                .and_where(
+                    case::Column::Id.in_subquery(
+                        Query::select()
+                            .column(case_share::Column::CaseId)
+                            .from(case_share::Entity)
+                            .and_where(case_share::Column::StaffId.eq(a.staff_id))
+                            .to_owned(),
+                    ),
+                )
+                .to_owned(),
+        )
+        .to_owned()
 }
 
 /// [`person_for`] at the start of a transaction. The audit entry of a refusal is written in `tx`;

@@ -17,12 +17,13 @@ use ankommen_store::entities::{
     staff_role, step,
 };
 use chrono::{Duration, NaiveDate};
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query, SelectStatement, UnionType};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, UnionType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
     QuerySelect, TransactionTrait,
 };
 
+use crate::access;
 use crate::audit::{self, Event};
 use crate::cases::{self, ClockState};
 use crate::catalog::GoalStatus;
@@ -187,53 +188,6 @@ struct CaseRow {
     shared: bool,
 }
 
-/// The ids of the cases the day view considers: not closed, and assigned to the actor (or, with
-/// `team`, to a member of the lead's team) in the actor's organisation, or shared with the actor.
-/// The same set as `access::listable_case_ids`; the policy is still asked per row.
-///
-/// A UNION of the two ways in rather than one condition with OR: PostgreSQL plans the OR with a
-/// subquery as a sequential scan of `cases`, and then of every table filtered by it.
-fn scope(ctx: &Ctx, team: Option<i64>) -> SelectStatement {
-    let a = &ctx.actor;
-    let mut holders = Condition::any().add(case::Column::AssignedTo.eq(a.staff_id));
-    if let Some(team) = team {
-        holders = holders.add(
-            case::Column::AssignedTo.in_subquery(
-                Query::select()
-                    .column(staff::Column::Id)
-                    .from(staff::Entity)
-                    .and_where(staff::Column::TeamId.eq(team))
-                    .and_where(staff::Column::OrganisationId.eq(a.organisation_id))
-                    .to_owned(),
-            ),
-        );
-    }
-    Query::select()
-        .column(case::Column::Id)
-        .from(case::Entity)
-        .and_where(case::Column::OrganisationId.eq(a.organisation_id))
-        .and_where(case::Column::Status.ne("closed"))
-        .cond_where(holders)
-        .union(
-            UnionType::Distinct,
-            Query::select()
-                .column(case::Column::Id)
-                .from(case::Entity)
-                .and_where(case::Column::Status.ne("closed"))
-                .and_where(
-                    case::Column::Id.in_subquery(
-                        Query::select()
-                            .column(case_share::Column::CaseId)
-                            .from(case_share::Entity)
-                            .and_where(case_share::Column::StaffId.eq(a.staff_id))
-                            .to_owned(),
-                    ),
-                )
-                .to_owned(),
-        )
-        .to_owned()
-}
-
 /// What the data of one case says is due (computed without further queries).
 #[derive(Clone, Debug, Default)]
 struct CaseFacts {
@@ -279,10 +233,7 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Option<DayView>> {
         .column(case::Column::OpenedOn)
         .column(case::Column::ClockStart)
         .column(case::Column::ExtendedUntil)
-        .column_as(
-            Expr::cust("(SELECT team_id FROM staff WHERE staff.id = cases.assigned_to)"),
-            "holder_team",
-        )
+        .column_as(access::holder_team(), "holder_team")
         .column_as(
             Expr::cust(
                 "(SELECT MAX(contact_date) FROM contacts WHERE contacts.case_id = cases.id)",
@@ -301,11 +252,9 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Option<DayView>> {
             Expr::cust("(SELECT review_interval_months FROM plans WHERE plans.case_id = cases.id)"),
             "review_interval",
         )
-        .column_as(
-            Expr::cust("EXISTS (SELECT 1 FROM case_shares WHERE case_shares.case_id = cases.id)"),
-            "shared",
-        )
-        .filter(case::Column::Id.in_subquery(scope(ctx, lead_team)))
+        .column_as(access::is_shared(), "shared")
+        // The listable cases (for a team lead, their team's too) that are not closed.
+        .filter(case::Column::Id.in_subquery(access::listable_cases(ctx, true)))
         .into_model()
         .all(&tx)
         .await?;
