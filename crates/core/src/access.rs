@@ -230,16 +230,12 @@ pub(crate) fn listable_cases(ctx: &Ctx, open_only: bool) -> SelectStatement {
 /// dropping the transaction would roll it back, so it is committed (it holds nothing else yet)
 /// before the refusal is returned.
 pub(crate) async fn person_in(
-    tx: sea_orm::DatabaseTransaction,
+    tx: ankommen_store::Tx,
     ctx: &Ctx,
     person_id: i64,
     action: Action,
     event: Event,
-) -> Result<(
-    sea_orm::DatabaseTransaction,
-    person::Model,
-    Vec<case::Model>,
-)> {
+) -> Result<(ankommen_store::Tx, person::Model, Vec<case::Model>)> {
     match person_for(&tx, ctx, person_id, action, event).await {
         Ok((p, cases)) => Ok((tx, p, cases)),
         Err(e) => {
@@ -253,12 +249,12 @@ pub(crate) async fn person_in(
 /// `tx`; dropping the transaction would roll it back, so it is committed (it holds nothing else yet)
 /// before the refusal is returned.
 pub(crate) async fn case_in(
-    tx: sea_orm::DatabaseTransaction,
+    tx: ankommen_store::Tx,
     ctx: &Ctx,
     case_id: i64,
     action: Action,
     ev: Event,
-) -> Result<(sea_orm::DatabaseTransaction, case::Model, CaseRef)> {
+) -> Result<(ankommen_store::Tx, case::Model, CaseRef)> {
     match case_for(&tx, ctx, case_id, action, ev).await {
         Ok((c, r)) => Ok((tx, c, r)),
         Err(e) => {

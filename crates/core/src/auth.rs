@@ -14,7 +14,6 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
-    TransactionTrait,
 };
 
 use crate::audit::{self, Event, Who};
@@ -149,7 +148,7 @@ pub async fn login(
     let password_ok = verify_password(hash, &attempt.password).await;
     let account = account.filter(|a| a.active && password_ok);
 
-    let txn = db.writer().begin().await?;
+    let txn = db.begin().await?;
     let Some(account) = account else {
         record_failure(&txn, &keys, now).await?;
         // The account a failed attempt named is recorded only when it exists; typed user names are not

@@ -6,7 +6,7 @@ use ankommen_store::entities::{case, contact, person, saved_filter, staff};
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::access;
@@ -220,7 +220,7 @@ pub async fn list(db: &Db, ctx: &Ctx, f: &Filter) -> Result<Page> {
         audit::record(db.writer(), ctx, Event::new("caseload_viewed").denied()).await?;
         return Err(Error::Forbidden);
     }
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ids = access::listable_case_ids(&tx, ctx).await?;
     let today = ctx.today();
     let cases = case::Entity::find()

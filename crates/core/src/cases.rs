@@ -11,7 +11,7 @@ use sea_orm::ExprTrait;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 
 use crate::access;
@@ -369,7 +369,7 @@ async fn offers<C: ConnectionTrait>(
 
 /// Loads a case for its IM. The read is audited.
 pub async fn get(db: &Db, ctx: &Ctx, case_id: i64) -> Result<CaseView> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("case_viewed", "case", case_id);
     let (tx, c, r) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
     let today = ctx.today();
@@ -458,8 +458,8 @@ async fn begin_change(
     case_id: i64,
     version: i32,
     action: &'static str,
-) -> Result<(sea_orm::DatabaseTransaction, case::Model, Event)> {
-    let tx = db.writer().begin().await?;
+) -> Result<(ankommen_store::Tx, case::Model, Event)> {
+    let tx = db.begin().await?;
     let ev = Event::on(action, "case", case_id);
     let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
     if c.version != version {
@@ -470,7 +470,7 @@ async fn begin_change(
 
 /// The second half: the change of columns (guarded by the version), the audit entry, the commit.
 async fn finish_change(
-    tx: sea_orm::DatabaseTransaction,
+    tx: ankommen_store::Tx,
     ctx: &Ctx,
     c: &case::Model,
     cols: Vec<(case::Column, sea_orm::Value)>,
@@ -866,7 +866,7 @@ pub async fn move_away(
 
 /// The IM acknowledges the handover note of a case handed to them.
 pub async fn acknowledge_handover(db: &Db, ctx: &Ctx, case_id: i64) -> Result<()> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("handover_acknowledged", "case", case_id);
     let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
     if c.assigned_to == ctx.actor.staff_id {
@@ -883,7 +883,7 @@ pub async fn acknowledge_handover(db: &Db, ctx: &Ctx, case_id: i64) -> Result<()
 
 /// Shares a case with a colleague IM of the same organisation (e.g. a stand-in).
 pub async fn share(db: &Db, ctx: &Ctx, case_id: i64, staff_id: i64) -> Result<()> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("case_shared", "case", case_id);
     let (tx, c, r) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
     let ok = colleagues(&tx, c.organisation_id)
@@ -919,7 +919,7 @@ pub async fn share(db: &Db, ctx: &Ctx, case_id: i64, staff_id: i64) -> Result<()
 }
 
 pub async fn unshare(db: &Db, ctx: &Ctx, case_id: i64, staff_id: i64) -> Result<()> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("case_unshared", "case", case_id);
     let (tx, _, _) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
     let res = case_share::Entity::delete_many()
@@ -967,7 +967,7 @@ pub async fn reassign(db: &Db, ctx: &Ctx, case_ids: &[i64], to: &str, note: &str
         return Err(Error::field("form", "error-form"));
     };
     let today = ctx.today();
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     if !colleagues(&tx, ctx.actor.organisation_id)
         .await?
         .iter()
@@ -1063,7 +1063,7 @@ pub async fn handover_summary(
     case_id: i64,
     organisation_id: i64,
 ) -> Result<HandoverSummary> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("handover_summary_created", "case", case_id);
     let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
     let today = ctx.today();

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
 
 use crate::access;
@@ -212,7 +212,7 @@ pub async fn register(db: &Db, ctx: &Ctx, input: RegisterInput) -> Result<Regist
     .await?;
     e.into_result()?;
 
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     if !input.duplicates_checked {
         let hints = possible_duplicates(&tx, ctx, m).await?;
         if !hints.is_empty() {
@@ -312,7 +312,7 @@ pub async fn update_minimum(
     version: i32,
     m: MinimumInput,
 ) -> Result<()> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("client_updated", "person", person_id).section("minimum");
     let (tx, _, _) = access::person_in(tx, ctx, person_id, Action::WriteClient, ev.clone()).await?;
     let (fold, skel) = name_keys(
@@ -584,7 +584,7 @@ pub async fn update_intake(
     version: i32,
     i: Intake,
 ) -> Result<()> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("client_updated", "person", person_id).section("intake");
     let (tx, _, _) = access::person_in(tx, ctx, person_id, Action::WriteClient, ev.clone()).await?;
     require_consent(&tx, ctx, person_id).await?;
@@ -681,7 +681,7 @@ pub async fn open_health(
     sealer: &Sealer,
     person_id: i64,
 ) -> Result<(Option<String>, i32)> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("client_viewed", "person", person_id).section("health");
     let (tx, p, _) = access::person_in(tx, ctx, person_id, Action::ReadClient, ev.clone()).await?;
     require_consent(&tx, ctx, person_id).await?;
@@ -707,7 +707,7 @@ pub async fn update_health(
     version: i32,
     text: Option<String>,
 ) -> Result<()> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("client_updated", "person", person_id).section("health");
     let (tx, _, _) = access::person_in(tx, ctx, person_id, Action::WriteClient, ev.clone()).await?;
     require_consent(&tx, ctx, person_id).await?;
@@ -767,7 +767,7 @@ fn is_minor(p: &person::Model, today: NaiveDate) -> bool {
 
 /// Loads a client's record. The read is audited in the same transaction.
 pub async fn get(db: &Db, ctx: &Ctx, person_id: i64) -> Result<ClientView> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("client_viewed", "person", person_id).section("record");
     let (tx, p, cases) =
         access::person_in(tx, ctx, person_id, Action::ReadClient, ev.clone()).await?;
@@ -837,7 +837,7 @@ pub struct HouseholdView {
 }
 
 pub async fn household(db: &Db, ctx: &Ctx, household_id: i64) -> Result<HouseholdView> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("household_viewed", "household", household_id);
     let Some(_) = household::Entity::find_by_id(household_id).one(&tx).await? else {
         return Err(Error::NotFound);
@@ -895,7 +895,7 @@ pub async fn add_member(
     relation: HouseholdRelation,
     mode: MemberCase,
 ) -> Result<i64> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("household_member_added", "person", client_id).section("household");
     let (tx, client, cases) =
         access::person_in(tx, ctx, client_id, Action::WriteClient, ev.clone()).await?;

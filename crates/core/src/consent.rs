@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 use sha2::{Digest, Sha256};
 
@@ -189,7 +189,7 @@ async fn store_scan<C: ConnectionTrait>(
 
 /// Records a consent (with its scan, if any).
 pub async fn record(db: &Db, ctx: &Ctx, person_id: i64, input: ConsentInput) -> Result<i64> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("consent_recorded", "person", person_id).section("consent");
     let (tx, _, _) = access::person_in(tx, ctx, person_id, Action::WriteClient, ev.clone()).await?;
     let document_id = match &input.scan {
@@ -222,12 +222,12 @@ pub async fn record(db: &Db, ctx: &Ctx, person_id: i64, input: ConsentInput) -> 
 /// Loads a consent at the start of a transaction, with the person's access rules (a refusal is
 /// audited and committed, see [`access::person_in`]).
 async fn consent_for(
-    tx: sea_orm::DatabaseTransaction,
+    tx: ankommen_store::Tx,
     ctx: &Ctx,
     consent_id: i64,
     action: Action,
     ev: &'static str,
-) -> Result<(sea_orm::DatabaseTransaction, consent::Model)> {
+) -> Result<(ankommen_store::Tx, consent::Model)> {
     let Some(c) = consent::Entity::find_by_id(consent_id).one(&tx).await? else {
         return Err(Error::NotFound);
     };
@@ -238,7 +238,7 @@ async fn consent_for(
 
 /// Adds the signed scan to a consent recorded without one.
 pub async fn attach_scan(db: &Db, ctx: &Ctx, consent_id: i64, u: Upload) -> Result<i64> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let (tx, c) = consent_for(
         tx,
         ctx,
@@ -277,7 +277,7 @@ pub async fn withdraw(
     let mut e = FieldErrors::new();
     let on = e.take("withdrawn_on", parse_date(on));
     let note = e.take("withdrawal_note", parse_text(note, 2000)).flatten();
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let (tx, c) = consent_for(
         tx,
         ctx,
@@ -330,7 +330,7 @@ pub struct ConsentDetail {
 
 /// Loads a consent for display. A read of the person's record, audited.
 pub async fn get(db: &Db, ctx: &Ctx, consent_id: i64) -> Result<ConsentDetail> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let Some(c) = consent::Entity::find_by_id(consent_id).one(&tx).await? else {
         return Err(Error::NotFound);
     };
@@ -352,7 +352,7 @@ pub struct Download {
 }
 
 pub async fn document(db: &Db, ctx: &Ctx, document_id: i64) -> Result<Download> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let Some(d) = document::Entity::find_by_id(document_id).one(&tx).await? else {
         return Err(Error::NotFound);
     };

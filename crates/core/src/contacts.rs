@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 
 use crate::access;
@@ -238,7 +238,7 @@ async fn choices<C: ConnectionTrait>(
 
 /// The form for a new contact of a case. The read is audited.
 pub async fn new_form(db: &Db, ctx: &Ctx, case_id: i64) -> Result<FormChoices> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("case_viewed", "case", case_id).section("contact_new");
     let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
     if c.status == CaseStatus::Closed.as_str() {
@@ -272,7 +272,7 @@ pub async fn record(
     form: &ContactForm,
 ) -> Result<i64> {
     let today = ctx.today();
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("contact_recorded", "case", case_id);
     let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
     if c.status == CaseStatus::Closed.as_str() {
@@ -348,12 +348,12 @@ pub fn topics_of(c: &contact::Model) -> Vec<String> {
 /// Loads a contact and its case for `action`; the refusal is audited and answers like a missing
 /// contact.
 async fn contact_in(
-    tx: sea_orm::DatabaseTransaction,
+    tx: ankommen_store::Tx,
     ctx: &Ctx,
     contact_id: i64,
     action: Action,
     ev: Event,
-) -> Result<(sea_orm::DatabaseTransaction, contact::Model, case::Model)> {
+) -> Result<(ankommen_store::Tx, contact::Model, case::Model)> {
     let Some(k) = contact::Entity::find_by_id(contact_id).one(&tx).await? else {
         return Err(Error::NotFound);
     };
@@ -363,7 +363,7 @@ async fn contact_in(
 
 /// Opens a contact for editing (with its note). The read is audited.
 pub async fn get(db: &Db, ctx: &Ctx, sealer: &Sealer, contact_id: i64) -> Result<ContactView> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("contact_viewed", "contact", contact_id);
     let (tx, k, c) = contact_in(tx, ctx, contact_id, Action::ReadClient, ev.clone()).await?;
     let persons = contact_person::Entity::find()
@@ -398,7 +398,7 @@ pub async fn get(db: &Db, ctx: &Ctx, sealer: &Sealer, contact_id: i64) -> Result
 
 /// The form choices for re-showing a failed edit (no audit: the failed save was audited).
 pub async fn edit_choices(db: &Db, ctx: &Ctx, contact_id: i64) -> Result<FormChoices> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("contact_viewed", "contact", contact_id);
     let (tx, k, c) = contact_in(tx, ctx, contact_id, Action::ReadClient, ev).await?;
     let out = choices(&tx, c, &topics_of(&k)).await?;
@@ -416,7 +416,7 @@ pub async fn update(
     form: &ContactForm,
 ) -> Result<i64> {
     let today = ctx.today();
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("contact_updated", "contact", contact_id);
     let (tx, k, c) = contact_in(tx, ctx, contact_id, Action::WriteClient, ev.clone()).await?;
     if k.version != version {

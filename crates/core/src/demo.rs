@@ -5,7 +5,6 @@
 use std::sync::OnceLock;
 
 use ankommen_store::Db;
-use sea_orm::TransactionTrait;
 
 use crate::audit::{self, Event, Who};
 use crate::municipalities::MunicipalityInput;
@@ -199,7 +198,7 @@ pub async fn seed(
 ) -> Result<std::collections::HashMap<&'static str, i64>> {
     let now = clock.now();
     let hash = demo_hash().await?;
-    let txn = db.writer().begin().await?;
+    let txn = db.begin().await?;
     crate::settings::set(&txn, crate::settings::DEPLOYMENT_NAME, DEPLOYMENT).await?;
     for (ags, name) in MUNICIPALITIES {
         let input = MunicipalityInput::parse(ags, name).map_err(bad)?;
@@ -555,7 +554,7 @@ async fn seed_casework(
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
     let day = |n: i64| today + chrono::Duration::days(n);
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     for s in seeded {
         let by = s.staff_id;
         // (field, text, created days ago, status, closed days ago)

@@ -8,7 +8,6 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
 };
 
 use crate::audit::{self, Event};
@@ -249,7 +248,7 @@ pub fn slug(name: &str) -> String {
 /// unique. Returns the new field's id.
 pub async fn create(db: &Db, ctx: &Ctx, f: NewField) -> Result<i64> {
     authorize(db, ctx, Event::new("field_created")).await?;
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let base = slug(f.input.label_de.as_str());
     let taken: Vec<String> = field_of_action::Entity::find()
         .select_only()
@@ -294,7 +293,7 @@ pub async fn update(
 ) -> Result<()> {
     let ev = Event::on("field_changed", "field_of_action", id);
     authorize(db, ctx, ev.clone()).await?;
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let r = field_of_action::Entity::update_many()
         .col_expr(
             field_of_action::Column::LabelDe,
@@ -366,7 +365,7 @@ async fn fingerprint<C: ConnectionTrait>(conn: &C) -> Result<String> {
 pub async fn save_rules(db: &Db, ctx: &Ctx, rules: WorkRules, seen: &str) -> Result<()> {
     let ev = Event::new("rules_changed");
     authorize(db, ctx, ev.clone()).await?;
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     if fingerprint(&tx).await? != seen {
         return Err(Error::Conflict("error-stale"));
     }

@@ -10,7 +10,6 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
 };
 
 use crate::access;
@@ -68,7 +67,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
 /// Sets a follow-up for a case. Returns its id.
 pub async fn create(db: &Db, ctx: &Ctx, case_id: i64, due_on: &str, reason: &str) -> Result<i64> {
     let today = ctx.today();
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("followup_created", "case", case_id);
     let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev).await?;
     if c.status == CaseStatus::Closed.as_str() {
@@ -89,12 +88,12 @@ pub async fn create(db: &Db, ctx: &Ctx, case_id: i64, due_on: &str, reason: &str
 }
 
 async fn followup_in(
-    tx: sea_orm::DatabaseTransaction,
+    tx: ankommen_store::Tx,
     ctx: &Ctx,
     id: i64,
     version: i32,
     ev: Event,
-) -> Result<(sea_orm::DatabaseTransaction, followup::Model, case::Model)> {
+) -> Result<(ankommen_store::Tx, followup::Model, case::Model)> {
     let Some(f) = followup::Entity::find_by_id(id).one(&tx).await? else {
         return Err(Error::NotFound);
     };
@@ -109,7 +108,7 @@ async fn followup_in(
 }
 
 async fn save(
-    tx: sea_orm::DatabaseTransaction,
+    tx: ankommen_store::Tx,
     ctx: &Ctx,
     f: &followup::Model,
     cols: Vec<(followup::Column, sea_orm::Value)>,
@@ -134,7 +133,7 @@ async fn save(
 
 /// Marks a follow-up done today. Returns the case's id.
 pub async fn done(db: &Db, ctx: &Ctx, id: i64, version: i32) -> Result<i64> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("followup_done", "followup", id);
     let (tx, f, _) = followup_in(tx, ctx, id, version, ev.clone()).await?;
     let today = ctx.today();
@@ -152,7 +151,7 @@ pub async fn done(db: &Db, ctx: &Ctx, id: i64, version: i32) -> Result<i64> {
 /// the case's id.
 pub async fn move_to(db: &Db, ctx: &Ctx, id: i64, version: i32, due_on: &str) -> Result<i64> {
     let today = ctx.today();
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("followup_moved", "followup", id);
     let (tx, f, c) = followup_in(tx, ctx, id, version, ev.clone()).await?;
     if c.status == CaseStatus::Closed.as_str() {
@@ -194,7 +193,7 @@ pub const DONE_SHOWN: u64 = 10;
 /// The follow-ups of a case for its page: the open ones first (earliest first), then the latest
 /// done ones. The read is audited.
 pub async fn for_case(db: &Db, ctx: &Ctx, case_id: i64) -> Result<Vec<Row>> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("case_viewed", "case", case_id).section("followups");
     let (tx, _, _) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
     let today = ctx.today();

@@ -3,9 +3,7 @@
 use ankommen_store::Db;
 use ankommen_store::entities::municipality;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::audit::{self, Event};
 use crate::policy::{Action, Resource};
@@ -102,7 +100,7 @@ pub async fn create(db: &Db, ctx: &Ctx, input: MunicipalityInput) -> Result<()> 
         Error::Forbidden,
     )
     .await?;
-    let txn = db.writer().begin().await?;
+    let txn = db.begin().await?;
     insert(&txn, ctx.now(), &input).await?;
     audit::record(&txn, ctx, ev).await?;
     txn.commit().await?;
@@ -130,7 +128,7 @@ pub async fn update(
         Error::Forbidden,
     )
     .await?;
-    let txn = db.writer().begin().await?;
+    let txn = db.begin().await?;
     let r = municipality::Entity::update_many()
         .col_expr(municipality::Column::Name, Expr::value(name.into_string()))
         .col_expr(municipality::Column::Active, Expr::value(active))

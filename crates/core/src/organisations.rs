@@ -5,7 +5,7 @@ use ankommen_store::entities::{municipality, organisation};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select,
 };
 
 use crate::audit::{self, Event};
@@ -160,7 +160,7 @@ pub async fn create(db: &Db, ctx: &Ctx, input: OrganisationInput) -> Result<i64>
         Error::Forbidden,
     )
     .await?;
-    let txn = db.writer().begin().await?;
+    let txn = db.begin().await?;
     let id = insert(&txn, ctx.now(), &input).await?;
     audit::record(
         &txn,
@@ -195,7 +195,7 @@ pub async fn update(
             "error-cannot-deactivate-own-organisation",
         ));
     }
-    let txn = db.writer().begin().await?;
+    let txn = db.begin().await?;
     check_municipality(&txn, &input).await?;
     let r = organisation::Entity::update_many()
         .col_expr(

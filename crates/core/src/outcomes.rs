@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 
 use crate::access;
@@ -208,7 +208,7 @@ async fn records_of<C: ConnectionTrait>(conn: &C, person_id: i64) -> Result<Vec<
 
 /// A person's outcomes: the current state and the history. The read is audited.
 pub async fn list(db: &Db, ctx: &Ctx, person_id: i64) -> Result<OutcomesView> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("outcomes_viewed", "person", person_id);
     let (tx, p, _) = access::person_in(tx, ctx, person_id, Action::ReadClient, ev.clone()).await?;
     let today = ctx.today();
@@ -241,7 +241,7 @@ async fn require_consent<C: ConnectionTrait>(conn: &C, ctx: &Ctx, person_id: i64
 
 /// Records an outcome for a person. Returns its id.
 pub async fn record(db: &Db, ctx: &Ctx, person_id: i64, form: &OutcomeForm) -> Result<i64> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("outcome_recorded", "person", person_id);
     let (tx, _, _) = access::person_in(tx, ctx, person_id, Action::WriteClient, ev.clone()).await?;
     require_consent(&tx, ctx, person_id).await?;
@@ -272,12 +272,12 @@ pub async fn record(db: &Db, ctx: &Ctx, person_id: i64, form: &OutcomeForm) -> R
 }
 
 async fn outcome_in(
-    tx: sea_orm::DatabaseTransaction,
+    tx: ankommen_store::Tx,
     ctx: &Ctx,
     id: i64,
     action: Action,
     ev: Event,
-) -> Result<(sea_orm::DatabaseTransaction, outcome::Model)> {
+) -> Result<(ankommen_store::Tx, outcome::Model)> {
     let Some(o) = outcome::Entity::find_by_id(id).one(&tx).await? else {
         return Err(Error::NotFound);
     };
@@ -287,7 +287,7 @@ async fn outcome_in(
 
 /// One outcome for its edit form. The read is audited.
 pub async fn get(db: &Db, ctx: &Ctx, id: i64) -> Result<(outcome::Model, person::Model)> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("outcomes_viewed", "outcome", id);
     let (tx, o) = outcome_in(tx, ctx, id, Action::ReadClient, ev.clone()).await?;
     require_consent(&tx, ctx, o.person_id).await?;
@@ -302,7 +302,7 @@ pub async fn get(db: &Db, ctx: &Ctx, id: i64) -> Result<(outcome::Model, person:
 
 /// Corrects a wrong record, if nobody changed it since `version`. Returns the person's id.
 pub async fn update(db: &Db, ctx: &Ctx, id: i64, version: i32, form: &OutcomeForm) -> Result<i64> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("outcome_updated", "outcome", id);
     let (tx, o) = outcome_in(tx, ctx, id, Action::WriteClient, ev.clone()).await?;
     require_consent(&tx, ctx, o.person_id).await?;
@@ -338,7 +338,7 @@ pub async fn update(db: &Db, ctx: &Ctx, id: i64, version: i32, form: &OutcomeFor
 
 /// Deletes a wrong record, if nobody changed it since `version`. Returns the person's id.
 pub async fn delete(db: &Db, ctx: &Ctx, id: i64, version: i32) -> Result<i64> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("outcome_deleted", "outcome", id);
     let (tx, o) = outcome_in(tx, ctx, id, Action::WriteClient, ev.clone()).await?;
     let res = outcome::Entity::delete_many()

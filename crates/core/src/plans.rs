@@ -18,8 +18,8 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -816,7 +816,7 @@ async fn load<C: ConnectionTrait>(conn: &C, c: case::Model, today: NaiveDate) ->
 
 /// The plan of a case, for its IM. The read is audited (`plan_viewed`).
 pub async fn get(db: &Db, ctx: &Ctx, case_id: i64) -> Result<PlanView> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("plan_viewed", "case", case_id).section("plan");
     let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
     let view = load(&tx, c, ctx.today()).await?;
@@ -896,7 +896,7 @@ async fn version_row<C: ConnectionTrait>(
 
 /// One frozen version. The read is audited (`plan_version_viewed`).
 pub async fn version(db: &Db, ctx: &Ctx, case_id: i64, number: i32) -> Result<VersionView> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("plan_version_viewed", "case", case_id).section("plan");
     let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
     let v = version_row(&tx, case_id, number).await?;
@@ -930,7 +930,7 @@ pub async fn compare(
     a: i32,
     b: Option<i32>,
 ) -> Result<Comparison> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("plan_compared", "case", case_id).section("plan");
     let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
     let sa = Snapshot::from_json(&version_row(&tx, case_id, a).await?.snapshot)?;
@@ -958,8 +958,8 @@ async fn begin(
     ctx: &Ctx,
     case_id: i64,
     action: &'static str,
-) -> Result<(DatabaseTransaction, case::Model, Event)> {
-    let tx = db.writer().begin().await?;
+) -> Result<(ankommen_store::Tx, case::Model, Event)> {
+    let tx = db.begin().await?;
     let ev = Event::on(action, "case", case_id).section("plan");
     let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
     if c.status == CaseStatus::Closed.as_str() {
@@ -1520,7 +1520,7 @@ pub async fn print_data(
     case_id: i64,
     version: Option<i32>,
 ) -> Result<PlanPrint> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("plan_printed", "case", case_id).section("plan");
     let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
     let (snapshot, frozen_on) = match version {
@@ -1606,7 +1606,7 @@ fn check_scan(u: &Upload) -> std::result::Result<&'static str, &'static str> {
 /// Attaches the signed scan to a version (replacing an earlier one). The document belongs to the
 /// case's first person.
 pub async fn attach_scan(db: &Db, ctx: &Ctx, case_id: i64, number: i32, u: Upload) -> Result<()> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("plan_scan_added", "case", case_id).section("plan");
     let (tx, _, _) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
     let content_type = check_scan(&u).map_err(|k| Error::field("scan", k))?;
@@ -1649,7 +1649,7 @@ pub async fn attach_scan(db: &Db, ctx: &Ctx, case_id: i64, number: i32, u: Uploa
 
 /// The signed scan of a version, for download. Audited (`plan_scan_downloaded`).
 pub async fn scan(db: &Db, ctx: &Ctx, case_id: i64, number: i32) -> Result<Download> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("plan_scan_downloaded", "case", case_id).section("plan");
     let (tx, _, _) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
     let v = version_row(&tx, case_id, number).await?;

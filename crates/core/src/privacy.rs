@@ -6,7 +6,7 @@ use ankommen_store::entities::{audit_event, dpo_request, person, staff};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 
 use crate::access;
@@ -65,7 +65,7 @@ pub async fn lookup(
         return Err(Error::Forbidden);
     }
     e.into_result()?;
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let candidates = person::Entity::find()
         .filter(person::Column::BirthYear.eq(year.unwrap_or_default()))
         .all(&tx)
@@ -116,7 +116,7 @@ pub async fn open_for_request(
     reason: &str,
 ) -> Result<RequestView> {
     let reason = parse_reason(reason)?;
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("client_viewed_for_request", "person", person_id).section("request");
     let (tx, p, cases) =
         access::person_in(tx, ctx, person_id, Action::ReadClientForRequest, ev.clone()).await?;

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 
 use crate::access;
@@ -235,7 +235,7 @@ pub async fn may_share<C: ConnectionTrait>(
 
 /// Records a release. Needs an active consent (a release is data beyond the minimum).
 pub async fn create(db: &Db, ctx: &Ctx, person_id: i64, input: ReleaseInput) -> Result<i64> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("release_recorded", "person", person_id).section("releases");
     let (tx, _, _) = access::person_in(tx, ctx, person_id, Action::WriteClient, ev.clone()).await?;
     if !consent::state(&tx, person_id, ctx.today())
@@ -300,7 +300,7 @@ pub async fn create(db: &Db, ctx: &Ctx, person_id: i64, input: ReleaseInput) -> 
 
 /// Loads a release for reading or writing (with the person's access rules).
 pub async fn get(db: &Db, ctx: &Ctx, release_id: i64) -> Result<ReleaseView> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let Some(r) = release::Entity::find_by_id(release_id).one(&tx).await? else {
         return Err(Error::NotFound);
     };
@@ -320,7 +320,7 @@ pub async fn get(db: &Db, ctx: &Ctx, release_id: i64) -> Result<ReleaseView> {
 pub async fn revoke(db: &Db, ctx: &Ctx, release_id: i64, version: i32, on: &str) -> Result<i64> {
     let mut e = FieldErrors::new();
     let on = e.take("revoked_on", parse_date(on));
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let Some(r) = release::Entity::find_by_id(release_id).one(&tx).await? else {
         return Err(Error::NotFound);
     };

@@ -288,7 +288,7 @@ pub async fn resolve(
 
 /// Ends the current session (logout).
 pub async fn logout(db: &Db, ctx: &Ctx, token: &str) -> Result<()> {
-    let txn = sea_orm::TransactionTrait::begin(db.writer()).await?;
+    let txn = db.begin().await?;
     delete_by_token(&txn, token).await?;
     audit::record(&txn, ctx, Event::on("logout", "staff", ctx.actor.staff_id)).await?;
     txn.commit().await?;
@@ -345,7 +345,7 @@ pub async fn list_own(db: &Db, ctx: &Ctx, current_public_id: &str) -> Result<Vec
 
 /// Ends one of the actor's own sessions. Someone else's session answers like a missing one.
 pub async fn end_own(db: &Db, ctx: &Ctx, public_id: &str) -> Result<()> {
-    let txn = sea_orm::TransactionTrait::begin(db.writer()).await?;
+    let txn = db.begin().await?;
     let res = session::Entity::delete_many()
         .filter(session::Column::PublicId.eq(public_id))
         .filter(session::Column::StaffId.eq(ctx.actor.staff_id))

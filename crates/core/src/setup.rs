@@ -5,9 +5,7 @@ use ankommen_store::Db;
 use ankommen_store::entities::{setup_token, staff};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::audit::{self, Event, Who};
 use crate::organisations::OrganisationInput;
@@ -193,7 +191,7 @@ pub async fn complete_bootstrap(
 ) -> Result<i64> {
     let hash = crate::auth::hash_password(input.password.expose()).await?;
     let now = clock.now();
-    let txn = db.writer().begin().await?;
+    let txn = db.begin().await?;
     let t = find_valid(&txn, now, token).await?;
     if t.purpose != PURPOSE_BOOTSTRAP || staff::Entity::find().one(&txn).await?.is_some() {
         return Err(Error::NotFound);
@@ -261,7 +259,7 @@ pub async fn set_password(
     };
     let hash = crate::auth::hash_password(password.expose()).await?;
     let now = clock.now();
-    let txn = db.writer().begin().await?;
+    let txn = db.begin().await?;
     mark_used(&txn, now, token).await?;
     staff::Entity::update_many()
         .col_expr(staff::Column::PasswordHash, Expr::value(hash))

@@ -11,7 +11,6 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 
 use crate::audit::{self, Event, Who};
@@ -387,7 +386,7 @@ pub async fn create(db: &Db, ctx: &Ctx, input: StaffInput) -> Result<(i64, Strin
         Error::Forbidden,
     )
     .await?;
-    let txn = db.writer().begin().await?;
+    let txn = db.begin().await?;
     let id = insert(&txn, ctx.now(), &input, None).await?;
     audit::record(&txn, ctx, Event::on("staff_created", "staff", id)).await?;
     let token = issue_password_link(&txn, ctx, id).await?;
@@ -430,7 +429,7 @@ pub async fn update(
         e.into_result()?;
     }
     let now = ctx.now();
-    let txn = db.writer().begin().await?;
+    let txn = db.begin().await?;
     validate(&txn, &input).await?;
     let deactivated_at = match (current.person.active, active) {
         (true, false) => Some(now),
@@ -487,7 +486,7 @@ pub async fn issue_setup_link(db: &Db, ctx: &Ctx, id: i64) -> Result<String> {
     if !d.person.active {
         return Err(Error::Conflict("error-inactive"));
     }
-    let txn = db.writer().begin().await?;
+    let txn = db.begin().await?;
     let token = issue_password_link(&txn, ctx, id).await?;
     txn.commit().await?;
     Ok(token)
@@ -510,7 +509,7 @@ async fn issue_password_link<C: ConnectionTrait>(conn: &C, ctx: &Ctx, id: i64) -
 
 /// The actor's own UI language.
 pub async fn set_own_locale(db: &Db, ctx: &Ctx, locale: Locale) -> Result<()> {
-    let txn = db.writer().begin().await?;
+    let txn = db.begin().await?;
     staff::Entity::update_many()
         .col_expr(staff::Column::Locale, Expr::value(locale.as_str()))
         .col_expr(staff::Column::UpdatedAt, Expr::value(ctx.now()))
@@ -549,7 +548,7 @@ pub async fn change_own_password(
         return Err(Error::field("current_password", "error-current-password"));
     }
     let hash = crate::auth::hash_password(new.expose()).await?;
-    let txn = db.writer().begin().await?;
+    let txn = db.begin().await?;
     staff::Entity::update_many()
         .col_expr(staff::Column::PasswordHash, Expr::value(hash))
         .col_expr(staff::Column::UpdatedAt, Expr::value(ctx.now()))
@@ -585,7 +584,7 @@ pub async fn create_from_cli(
 ) -> Result<i64> {
     let hash = crate::auth::hash_password(password.expose()).await?;
     let now = clock.now();
-    let txn = db.writer().begin().await?;
+    let txn = db.begin().await?;
     let org = organisation::Entity::find()
         .filter(organisation::Column::Name.eq(user.organisation.as_str()))
         .one(&txn)

@@ -5,7 +5,7 @@ use ankommen_store::entities::{organisation, team};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 
 use crate::audit::{self, Event};
@@ -96,7 +96,7 @@ pub async fn create(db: &Db, ctx: &Ctx, organisation_id: i64, name: Name) -> Res
         Error::NotFound,
     )
     .await?;
-    let txn = db.writer().begin().await?;
+    let txn = db.begin().await?;
     if organisation::Entity::find_by_id(organisation_id)
         .one(&txn)
         .await?
@@ -119,7 +119,7 @@ pub async fn update(
     version: i32,
 ) -> Result<()> {
     let t = get(db, ctx, id).await?;
-    let txn = db.writer().begin().await?;
+    let txn = db.begin().await?;
     let r = team::Entity::update_many()
         .col_expr(team::Column::Name, Expr::value(name.into_string()))
         .col_expr(team::Column::Active, Expr::value(active))

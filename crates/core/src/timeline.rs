@@ -17,7 +17,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Query, UnionType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 
 use crate::Ctx;
@@ -181,7 +181,7 @@ pub async fn get(
     case_id: i64,
     filter: Filter,
 ) -> crate::Result<Timeline> {
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let ev = Event::on("timeline_viewed", "case", case_id);
     let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
     let today = ctx.today();

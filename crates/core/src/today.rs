@@ -20,7 +20,7 @@ use chrono::{Duration, NaiveDate};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, UnionType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 
 use crate::access;
@@ -222,7 +222,7 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Option<DayView>> {
         None => None,
     };
 
-    let tx = db.writer().begin().await?;
+    let tx = db.begin().await?;
     let cases: Vec<CaseRow> = case::Entity::find()
         .select_only()
         .column(case::Column::Id)

@@ -8,6 +8,7 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbE
 use sea_orm_migration::MigratorTrait;
 
 use crate::Migrator;
+use crate::tx::{GroupQueue, Tx};
 
 /// Prepared statements kept per connection (sqlx's default is 100).
 const STATEMENT_CACHE: usize = 1000;
@@ -59,13 +60,16 @@ impl std::fmt::Display for ConnectError {
 impl std::error::Error for ConnectError {}
 
 /// A database handle. SQLite allows one writer at a time: all writes go through a single-connection
-/// pool, so transactions never fail with `SQLITE_BUSY` when upgrading; reads use their own pool.
-/// On PostgreSQL both handles are the same pool.
+/// pool, so transactions never fail with `SQLITE_BUSY` when upgrading, and [`Db::begin`] commits
+/// them in groups (see [`crate::tx`]); reads use their own pool. On PostgreSQL both handles are the
+/// same pool.
 #[derive(Clone, Debug)]
 pub struct Db {
     backend: Backend,
     writer: DatabaseConnection,
     reader: DatabaseConnection,
+    /// SQLite: the writer's queue and its open group.
+    pub(crate) groups: Option<GroupQueue>,
 }
 
 impl Db {
@@ -75,6 +79,14 @@ impl Db {
     /// The connection for anything that writes (including audited reads, which write an audit event).
     pub fn writer(&self) -> &DatabaseConnection {
         &self.writer
+    }
+    /// Begins a transaction that may write: every change, and every audited read with its audit
+    /// event. Committed durably when [`Tx::commit`] returns; rolled back when dropped.
+    pub async fn begin(&self) -> Result<Tx, DbErr> {
+        match &self.groups {
+            Some(queue) => Tx::grouped(queue, &self.writer).await,
+            None => Tx::plain(&self.writer).await,
+        }
     }
     /// The connection for plain reads that record nothing.
     pub fn reader(&self) -> &DatabaseConnection {
@@ -140,6 +152,7 @@ pub async fn connect(cfg: &DbConfig) -> Result<Db, ConnectError> {
                 backend: Backend::Postgres,
                 writer: conn.clone(),
                 reader: conn,
+                groups: None,
             })
         }
     }
@@ -198,6 +211,7 @@ async fn connect_sqlite(cfg: &DbConfig) -> Result<Db, ConnectError> {
         backend: Backend::Sqlite,
         writer,
         reader,
+        groups: Some(GroupQueue::default()),
     })
 }
 

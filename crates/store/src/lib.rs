@@ -9,7 +9,9 @@ pub mod connect;
 pub mod entities;
 pub mod migrations;
 mod plan_entities;
+pub mod tx;
 
 pub use connect::{Backend, Db, DbConfig, connect};
 pub use migrations::Migrator;
 pub use sea_orm;
+pub use tx::Tx;

@@ -22,7 +22,6 @@ use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Statement,
-    TransactionTrait,
 };
 
 use crate::Failure;
@@ -430,7 +429,7 @@ where
 impl Batch {
     /// Writes everything buffered in one transaction.
     async fn flush(&mut self, db: &Db) -> Result<(), DbErr> {
-        let txn = db.writer().begin().await?;
+        let txn = db.begin().await?;
         insert_rows(&txn, &mut self.households).await?;
         insert_rows(&txn, &mut self.persons).await?;
         insert_rows(&txn, &mut self.cases).await?;
@@ -562,7 +561,7 @@ async fn staff_accounts(
         .await
         .map_err(core_err)?;
     let now = clock.now();
-    let txn = db.writer().begin().await.map_err(db_err)?;
+    let txn = db.begin().await.map_err(db_err)?;
     let mut team_ids = Vec::new();
     for (org_name, team_name, _) in TEAMS {
         let org = organisation::Entity::find()
@@ -1374,7 +1373,7 @@ pub async fn generate(
     }
     batch.flush(db).await.map_err(db_err)?;
 
-    let txn = db.writer().begin().await.map_err(db_err)?;
+    let txn = db.begin().await.map_err(db_err)?;
     if db.backend() == Backend::Postgres {
         // The rows carry their ids: move each id sequence past them, so new rows get fresh ids.
         for t in ID_TABLES {
