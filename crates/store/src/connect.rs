@@ -76,7 +76,8 @@ impl Db {
     pub fn backend(&self) -> Backend {
         self.backend
     }
-    /// The connection for anything that writes (including audited reads, which write an audit event).
+    /// The writer connection itself, for migrations and single statements outside a transaction
+    /// (session bookkeeping). Transactions, including audited reads, use [`Db::begin`].
     pub fn writer(&self) -> &DatabaseConnection {
         &self.writer
     }
