@@ -68,7 +68,7 @@ pub struct Tx {
 }
 
 struct Member {
-    _turn: OwnedMutexGuard<Groups>,
+    turn: OwnedMutexGuard<Groups>,
     outcome: watch::Receiver<Outcome>,
 }
 
@@ -95,35 +95,37 @@ impl Tx {
         writer: &DatabaseConnection,
     ) -> Result<Self, DbErr> {
         let mut turn = Arc::clone(queue).lock_owned().await;
-        if turn.open.is_none() {
-            let tx = writer.begin().await?;
-            let (outcome, _) = watch::channel(None);
-            turn.open = Some(OpenGroup { tx, outcome });
-            // The committer queues now: everyone already waiting for the writer joins this group.
-            let queue = Arc::clone(queue);
-            tokio::spawn(async move {
-                let mut turn = queue.lock_owned().await;
-                if let Some(group) = turn.open.take() {
-                    turn.committed += 1;
-                    let result = group.tx.commit().await.map_err(|e| e.to_string());
-                    if let Err(e) = &result {
-                        tracing::error!(error = %e, "group commit failed");
+        let group = match turn.open.take() {
+            Some(group) => group,
+            None => {
+                let tx = writer.begin().await?;
+                // The committer queues now: everyone already waiting for the writer joins this
+                // group. It cannot run before this turn ends.
+                let queue = Arc::clone(queue);
+                tokio::spawn(async move {
+                    let mut turn = queue.lock_owned().await;
+                    if let Some(group) = turn.open.take() {
+                        turn.committed += 1;
+                        let result = group.tx.commit().await.map_err(|e| e.to_string());
+                        if let Err(e) = &result {
+                            tracing::error!(error = %e, "group commit failed");
+                        }
+                        group.outcome.send_replace(Some(result));
                     }
-                    group.outcome.send_replace(Some(result));
+                });
+                OpenGroup {
+                    tx,
+                    outcome: watch::channel(None).0,
                 }
-            });
-        }
-        let Some(group) = turn.open.as_ref() else {
-            return Err(DbErr::Custom("no open transaction group".into()));
+            }
         };
         let outcome = group.outcome.subscribe();
-        let inner = group.tx.begin().await?;
+        let inner = group.tx.begin().await;
+        // The group stays open for its other members even if this savepoint could not begin.
+        turn.open = Some(group);
         Ok(Self {
-            inner,
-            member: Some(Member {
-                _turn: turn,
-                outcome,
-            }),
+            inner: inner?,
+            member: Some(Member { turn, outcome }),
         })
     }
 
@@ -131,11 +133,11 @@ impl Tx {
     pub async fn commit(self) -> Result<(), DbErr> {
         let Tx { inner, member } = self;
         inner.commit().await?;
-        let Some(Member { _turn, mut outcome }) = member else {
+        let Some(Member { turn, mut outcome }) = member else {
             return Ok(());
         };
         // Hand the writer to the next transaction of the group (or to its committer).
-        drop(_turn);
+        drop(turn);
         let result = match outcome.wait_for(Option::is_some).await {
             Ok(r) => r.clone().unwrap_or(Ok(())),
             Err(_) => Err("the transaction group ended without a commit".to_string()),
