@@ -12,6 +12,7 @@
 # Environment (all optional):
 #   BENCH_CLIENTS=7500 BENCH_YEARS=5 BENCH_SEED=1   dataset size (see `ankommen bench generate --help`)
 #   BENCH_USERS=20 BENCH_DURATION=30s BENCH_WARMUP=5s  load (see `ankommen bench run --help`)
+#   BENCH_THINK=0s                                  each user's pause between pages (0: closed loop)
 #   BENCH_PORT=18080                                port of the server
 #   BENCH_KEEP=1                                    reuse an existing dataset instead of generating
 #   ANKOMMEN_MAX_CONNECTIONS                        database pool of the server (default 8)
@@ -37,6 +38,7 @@ seed=${BENCH_SEED:-1}
 users=${BENCH_USERS:-20}
 duration=${BENCH_DURATION:-30s}
 warmup=${BENCH_WARMUP:-5s}
+think=${BENCH_THINK:-0s}
 port=${BENCH_PORT:-18080}
 dir=${BENCH_DIR:-$root/target/bench/$backend}
 bin=$root/target/release/ankommen
@@ -93,7 +95,9 @@ for _ in $(seq 1 100); do
 done
 
 for page in "${pages[@]}"; do
-    log "page $page: $users users, $warmup warm-up, $duration measured"
+    log "page $page: $users users, think time $think, $warmup warm-up, $duration measured"
+    label=$backend
+    [ "$think" = 0s ] || [ "$think" = 0 ] || label="$backend, think $think"
     "$bin" bench run --url "http://127.0.0.1:$port" --users "$users" --duration "$duration" \
-        --warmup "$warmup" --page "$page" --label "$backend"
+        --warmup "$warmup" --think "$think" --page "$page" --label "$label"
 done

@@ -84,6 +84,11 @@ pub struct RunArgs {
     /// The page to request
     #[arg(long, value_enum)]
     pub page: PageKind,
+    /// Each user's pause after a page has arrived before requesting the next (think time), e.g.
+    /// 1s; every pause is drawn between half and one and a half times this, so that the users do
+    /// not march in step. 0 (the default): the next page at once, a closed loop at full load
+    #[arg(long, default_value = "0s", value_parser = parse_duration)]
+    pub think: Duration,
     /// Password of the IM accounts
     #[arg(long, default_value = DEFAULT_BENCH_PASSWORD)]
     pub password: String,

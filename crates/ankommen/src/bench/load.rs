@@ -274,9 +274,46 @@ struct Tally {
     warmup: u64,
 }
 
-async fn user(mut c: Client, paths: Vec<String>, measure_from: Instant, until: Instant) -> Tally {
+/// Pauses of about `think` (uniformly between half and one and a half times it), from a small
+/// deterministic generator (xorshift64*) per user; always zero without a think time.
+struct Pauses {
+    think: Duration,
+    state: u64,
+}
+
+impl Pauses {
+    fn new(think: Duration, user: u64) -> Self {
+        Self {
+            think,
+            // Any non-zero state; distinct per user.
+            state: user.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
+        }
+    }
+
+    fn next(&mut self) -> Duration {
+        if self.think.is_zero() {
+            return Duration::ZERO;
+        }
+        self.state ^= self.state >> 12;
+        self.state ^= self.state << 25;
+        self.state ^= self.state >> 27;
+        let r = self.state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11;
+        let unit = r as f64 / (1u64 << 53) as f64;
+        self.think.mul_f64(0.5 + unit)
+    }
+}
+
+async fn user(
+    mut c: Client,
+    paths: Vec<String>,
+    mut pauses: Pauses,
+    measure_from: Instant,
+    until: Instant,
+) -> Tally {
     let mut t = Tally::default();
     let mut i = 0usize;
+    // With a think time, the users start spread over one pause.
+    tokio::time::sleep(pauses.next().div_f64(1.5)).await;
     while Instant::now() < until {
         let path = &paths[i % paths.len()];
         i += 1;
@@ -286,12 +323,16 @@ async fn user(mut c: Client, paths: Vec<String>, measure_from: Instant, until: I
         let ended = Instant::now();
         if began < measure_from || ended > until {
             t.warmup += 1;
-            continue;
+        } else {
+            match r {
+                Ok(r) if r.status == StatusCode::OK => t.ok.push(took),
+                Ok(r) => *t.errors.entry(format!("HTTP {}", r.status)).or_default() += 1,
+                Err(e) => *t.errors.entry(e).or_default() += 1,
+            }
         }
-        match r {
-            Ok(r) if r.status == StatusCode::OK => t.ok.push(took),
-            Ok(r) => *t.errors.entry(format!("HTTP {}", r.status)).or_default() += 1,
-            Err(e) => *t.errors.entry(e).or_default() += 1,
+        let pause = pauses.next();
+        if !pause.is_zero() {
+            tokio::time::sleep(pause.min(until.saturating_duration_since(Instant::now()))).await;
         }
     }
     t
@@ -304,6 +345,14 @@ pub fn quantile(sorted: &[Duration], q: f64) -> Duration {
     }
     let rank = (q * sorted.len() as f64).ceil() as usize;
     sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+fn think_text(think: Duration) -> String {
+    if think.is_zero() {
+        "no think time (closed loop)".to_string()
+    } else {
+        format!("think time {} s", think.as_secs_f64())
+    }
 }
 
 fn ms(d: Duration) -> String {
@@ -359,18 +408,23 @@ pub async fn run(args: &RunArgs) -> Result<(), Failure> {
     }
     let targets_n: usize = clients.iter().map(|(_, p)| p.len()).sum();
     eprintln!(
-        "requesting the {} page ({} distinct paths): {} s warm-up, then {} s measured",
+        "requesting the {} page ({} distinct paths): {} s warm-up, then {} s measured; {}",
         args.page.as_str(),
         targets_n,
         args.warmup.as_secs_f64(),
-        args.duration.as_secs_f64()
+        args.duration.as_secs_f64(),
+        think_text(args.think)
     );
     let start = Instant::now();
     let measure_from = start + args.warmup;
     let until = measure_from + args.duration;
     let tasks: Vec<_> = clients
         .into_iter()
-        .map(|(c, paths)| tokio::spawn(user(c, paths, measure_from, until)))
+        .zip(0u64..)
+        .map(|((c, paths), u)| {
+            let pauses = Pauses::new(args.think, u);
+            tokio::spawn(user(c, paths, pauses, measure_from, until))
+        })
         .collect();
     let mut all = Tally::default();
     for t in tasks {
@@ -389,8 +443,9 @@ pub async fn run(args: &RunArgs) -> Result<(), Failure> {
     let secs = args.duration.as_secs_f64().max(1e-9);
     let throughput = count as f64 / secs;
     println!(
-        "page {} | users {users} | {:.0} s | requests {count} | errors {errors} | {throughput:.1} req/s",
+        "page {} | users {users} | {} | {:.0} s | requests {count} | errors {errors} | {throughput:.1} req/s",
         args.page.as_str(),
+        think_text(args.think),
         secs
     );
     println!(
@@ -442,6 +497,31 @@ mod tests {
         assert_eq!(quantile(&v, 0.99), Duration::from_millis(99));
         assert_eq!(quantile(&v, 1.0), Duration::from_millis(100));
         assert_eq!(quantile(&[], 0.5), Duration::ZERO);
+    }
+
+    #[test]
+    fn pauses_vary_around_the_think_time_and_are_zero_without_one() {
+        let mut none = Pauses::new(Duration::ZERO, 0);
+        assert!((0..10).all(|_| none.next().is_zero()));
+        let think = Duration::from_secs(1);
+        let mut a = Pauses::new(think, 0);
+        let drawn: Vec<Duration> = (0..1000).map(|_| a.next()).collect();
+        assert!(drawn.iter().all(|d| *d >= think / 2 && *d < think * 3 / 2));
+        let mean = drawn.iter().sum::<Duration>() / 1000;
+        assert!(mean > Duration::from_millis(950) && mean < Duration::from_millis(1050));
+        assert!(drawn.iter().any(|d| *d < Duration::from_millis(600)));
+        assert!(drawn.iter().any(|d| *d > Duration::from_millis(1400)));
+        // Another user draws other pauses; the same user the same ones.
+        let mut b = Pauses::new(think, 1);
+        assert_ne!(
+            drawn[..10],
+            (0..10).map(|_| b.next()).collect::<Vec<_>>()[..]
+        );
+        let mut again = Pauses::new(think, 0);
+        assert_eq!(
+            drawn[..10],
+            (0..10).map(|_| again.next()).collect::<Vec<_>>()[..]
+        );
     }
 
     #[test]
