@@ -96,8 +96,6 @@ done
 
 for page in "${pages[@]}"; do
     log "page $page: $users users, think time $think, $warmup warm-up, $duration measured"
-    label=$backend
-    [ "$think" = 0s ] || [ "$think" = 0 ] || label="$backend, think $think"
     "$bin" bench run --url "http://127.0.0.1:$port" --users "$users" --duration "$duration" \
-        --warmup "$warmup" --think "$think" --page "$page" --label "$label"
+        --warmup "$warmup" --think "$think" --page "$page" --label "$backend"
 done

@@ -95,7 +95,8 @@ pub struct RunArgs {
     /// User names are this prefix and a two-digit number
     #[arg(long, default_value = "im")]
     pub user_prefix: String,
-    /// A label for the result line (e.g. "sqlite" or "postgres")
+    /// A label for the result line (e.g. "sqlite" or "postgres"); a think time is added to it
+    /// (`sqlite, think 1s`)
     #[arg(long, default_value = "")]
     pub label: String,
 }

@@ -355,6 +355,22 @@ fn think_text(think: Duration) -> String {
     }
 }
 
+/// The label of the result row: the given label (or "-"), and the think time if there is one,
+/// written as it is given on the command line (`sqlite, think 1s`, `postgres, think 250ms`).
+fn row_label(label: &str, think: Duration) -> String {
+    let label = if label.is_empty() { "-" } else { label };
+    if think.is_zero() {
+        return label.to_string();
+    }
+    let millis = think.as_millis();
+    let think = if millis.is_multiple_of(1000) {
+        format!("{}s", millis / 1000)
+    } else {
+        format!("{millis}ms")
+    };
+    format!("{label}, think {think}")
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.1}", d.as_secs_f64() * 1000.0)
 }
@@ -462,11 +478,7 @@ pub async fn run(args: &RunArgs) -> Result<(), Failure> {
     println!(
         "| {} | {} | {users} | {count} | {throughput:.1} | {} | {} | {} | {} | {errors} |",
         args.page.as_str(),
-        if args.label.is_empty() {
-            "-"
-        } else {
-            &args.label
-        },
+        row_label(&args.label, args.think),
         ms(quantile(&all.ok, 0.5)),
         ms(quantile(&all.ok, 0.9)),
         ms(quantile(&all.ok, 0.99)),
@@ -488,6 +500,27 @@ mod tests {
             <a href="/cases/7">B</a> <a href="/cases/filters">x</a> <a href="/cases/9/timeline">t</a>"#;
         assert_eq!(linked_ids(html, "/cases/"), vec![12, 7]);
         assert_eq!(linked_ids(html, "/clients/"), Vec::<i64>::new());
+    }
+
+    #[test]
+    fn the_row_label_names_the_think_time_as_given() {
+        assert_eq!(row_label("sqlite", Duration::ZERO), "sqlite");
+        assert_eq!(row_label("", Duration::ZERO), "-");
+        assert_eq!(
+            row_label("sqlite", Duration::from_secs(1)),
+            "sqlite, think 1s"
+        );
+        assert_eq!(
+            row_label("postgres", Duration::from_millis(250)),
+            "postgres, think 250ms"
+        );
+        assert_eq!(
+            row_label("", Duration::from_millis(1500)),
+            "-, think 1500ms"
+        );
+        // `--think 0ms` is the closed loop, whatever its spelling.
+        let zero = crate::bench::parse_duration("0ms").expect("0ms");
+        assert_eq!(row_label("sqlite", zero), "sqlite");
     }
 
     #[test]
