@@ -48,6 +48,48 @@ async fn ref_with<C: ConnectionTrait>(
     })
 }
 
+/// The shares of many cases in one statement: (case, staff) pairs. Pass only the cases that are
+/// shared ([`is_shared`]); none, no statement.
+pub(crate) async fn shares_of<C: ConnectionTrait>(
+    conn: &C,
+    shared_cases: Vec<i64>,
+) -> Result<Vec<(i64, i64)>> {
+    if shared_cases.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(case_share::Entity::find()
+        .select_only()
+        .column(case_share::Column::CaseId)
+        .column(case_share::Column::StaffId)
+        .filter(case_share::Column::CaseId.is_in(shared_cases))
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+/// The policy's view of a case read in a list (with [`holder_team`] as its team), given the shares
+/// of the list's cases from [`shares_of`].
+pub(crate) fn listed_case_ref(
+    case_id: i64,
+    organisation_id: i64,
+    municipality_ags: &str,
+    holder_team: Option<i64>,
+    assigned_to: i64,
+    shares: &[(i64, i64)],
+) -> CaseRef {
+    CaseRef {
+        organisation_id,
+        municipality_ags: municipality_ags.to_string(),
+        team_id: holder_team,
+        assigned_to,
+        shared_with: shares
+            .iter()
+            .filter(|(c, _)| *c == case_id)
+            .map(|(_, s)| *s)
+            .collect(),
+    }
+}
+
 /// In a query on `cases`: the team of the IM the case is assigned to (the policy's `team_id`).
 pub(crate) fn holder_team() -> Expr {
     Expr::cust("(SELECT team_id FROM staff WHERE staff.id = cases.assigned_to)")
@@ -162,22 +204,9 @@ pub(crate) async fn may<C: ConnectionTrait>(
     Ok(false)
 }
 
-/// Ids of the cases the actor may list: assigned to them, shared with them, and, for team leads,
-/// assigned to a member of their team. The policy is asked again for each row by the callers.
-pub(crate) async fn listable_case_ids<C: ConnectionTrait>(conn: &C, ctx: &Ctx) -> Result<Vec<i64>> {
-    let mut ids: Vec<i64> = case::Entity::find()
-        .select_only()
-        .column(case::Column::Id)
-        .filter(case::Column::Id.in_subquery(listable_cases(ctx, false)))
-        .into_tuple()
-        .all(conn)
-        .await?;
-    ids.sort_unstable();
-    Ok(ids)
-}
-
-/// `SELECT id FROM cases` of the cases the actor may list (see [`listable_case_ids`]), optionally
-/// only those not closed; for `case_id IN (...)` filters.
+/// `SELECT id FROM cases` of the cases the actor may list (assigned to them, shared with them, and,
+/// for team leads, assigned to a member of their team), optionally only those not closed; for
+/// `case_id IN (...)` filters. The policy is asked again for each row by the callers.
 ///
 /// A UNION of the two ways in rather than one condition with OR: PostgreSQL plans the OR with a
 /// subquery as a sequential scan of `cases`, and then of every table filtered by it.

@@ -2,18 +2,19 @@
 //! number, status, time left, last contact — filtered, sorted, paged; and saved filters.
 
 use ankommen_store::Db;
-use ankommen_store::entities::{case, contact, person, saved_filter, staff};
+use ankommen_store::entities::{case, case_person, person, saved_filter};
 use chrono::NaiveDate;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::access;
 use crate::audit::{self, Event};
 use crate::cases::{self, ClockState};
 use crate::names;
-use crate::policy::{self, Action};
+use crate::policy::{self, Action, Resource};
 use crate::types::Name;
 use crate::{Ctx, Error, Result};
 
@@ -214,6 +215,17 @@ pub struct Page {
     pub pages: usize,
 }
 
+/// A case of the caseload with what its row shows besides the case itself.
+#[derive(Debug, FromQueryResult)]
+struct ListedCase {
+    #[sea_orm(nested)]
+    case: case::Model,
+    holder_team: Option<i64>,
+    shared: bool,
+    last_contact: Option<NaiveDate>,
+    im_name: Option<String>,
+}
+
 /// The caseload of the actor. Reads names of many persons, so the view is audited (no object).
 pub async fn list(db: &Db, ctx: &Ctx, f: &Filter) -> Result<Page> {
     if !policy::areas(&ctx.actor).caseload {
@@ -221,54 +233,97 @@ pub async fn list(db: &Db, ctx: &Ctx, f: &Filter) -> Result<Page> {
         return Err(Error::Forbidden);
     }
     let tx = db.begin().await?;
-    let ids = access::listable_case_ids(&tx, ctx).await?;
     let today = ctx.today();
-    let cases = case::Entity::find()
-        .filter(case::Column::Id.is_in(ids.clone()))
+    // Closed cases are read only when the filter may show them.
+    let open_only = matches!(
+        f.status,
+        StatusFilter::Open | StatusFilter::Active | StatusFilter::Paused
+    );
+    // The listable cases with everything a row shows, in one statement: the holder's team and
+    // whether the case is shared (for the policy), the last contact (from the index on
+    // `(case_id, contact_date)`) and the IM's name (staff of the case's organisation only, which
+    // is the actor's: cases are listed within the organisation and shared only with colleagues).
+    let cases: Vec<ListedCase> = case::Entity::find()
+        .column_as(access::holder_team(), "holder_team")
+        .column_as(access::is_shared(), "shared")
+        .column_as(
+            Expr::cust(
+                "(SELECT MAX(contact_date) FROM contacts WHERE contacts.case_id = cases.id)",
+            ),
+            "last_contact",
+        )
+        .column_as(
+            Expr::cust(
+                "(SELECT display_name FROM staff WHERE staff.id = cases.assigned_to \
+                 AND staff.organisation_id = cases.organisation_id)",
+            ),
+            "im_name",
+        )
+        .filter(case::Column::Id.in_subquery(access::listable_cases(ctx, open_only)))
+        .into_model()
         .all(&tx)
         .await?;
-    let links: Vec<(i64, i64)> = ankommen_store::entities::case_person::Entity::find()
+    let shares = access::shares_of(
+        &tx,
+        cases
+            .iter()
+            .filter(|c| c.shared)
+            .map(|c| c.case.id)
+            .collect(),
+    )
+    .await?;
+    // The persons of the cases: (case, given, family, original spelling), by case and person id.
+    // Two statements rather than a join: PostgreSQL would join all persons by a sequential scan.
+    let links: Vec<(i64, i64)> = case_person::Entity::find()
         .select_only()
-        .column(ankommen_store::entities::case_person::Column::CaseId)
-        .column(ankommen_store::entities::case_person::Column::PersonId)
-        .filter(ankommen_store::entities::case_person::Column::CaseId.is_in(ids.clone()))
+        .column(case_person::Column::CaseId)
+        .column(case_person::Column::PersonId)
+        .filter(case_person::Column::CaseId.is_in(cases.iter().map(|c| c.case.id)))
+        .order_by_asc(case_person::Column::CaseId)
+        .order_by_asc(case_person::Column::PersonId)
         .into_tuple()
         .all(&tx)
         .await?;
-    let person_ids: Vec<i64> = links.iter().map(|(_, p)| *p).collect();
-    let persons = person::Entity::find()
-        .filter(person::Column::Id.is_in(person_ids))
-        .all(&tx)
-        .await?;
-    let last: Vec<(i64, Option<NaiveDate>)> = contact::Entity::find()
+    let persons: Vec<(i64, String, String, Option<String>)> = person::Entity::find()
         .select_only()
-        .column(contact::Column::CaseId)
-        .column_as(contact::Column::ContactDate.max(), "last")
-        .filter(contact::Column::CaseId.is_in(ids))
-        .group_by(contact::Column::CaseId)
+        .column(person::Column::Id)
+        .column(person::Column::GivenName)
+        .column(person::Column::FamilyName)
+        .column(person::Column::NameOriginal)
+        .filter(person::Column::Id.is_in(links.iter().map(|(_, p)| *p)))
         .into_tuple()
         .all(&tx)
         .await?;
-    let staff_names: Vec<(i64, String)> = staff::Entity::find()
-        .select_only()
-        .column(staff::Column::Id)
-        .column(staff::Column::DisplayName)
-        .filter(staff::Column::OrganisationId.eq(ctx.actor.organisation_id))
-        .into_tuple()
-        .all(&tx)
-        .await?;
+    let people: Vec<(i64, String, String, Option<String>)> = links
+        .iter()
+        .filter_map(|(case_id, person_id)| {
+            let (_, given, family, original) = persons.iter().find(|p| p.0 == *person_id)?;
+            Some((*case_id, given.clone(), family.clone(), original.clone()))
+        })
+        .collect();
 
     let mut rows = Vec::new();
-    for c in cases {
-        let res = access::case_resource(&tx, &c).await?;
+    for ListedCase {
+        case: c,
+        holder_team,
+        last_contact,
+        im_name,
+        ..
+    } in cases
+    {
+        let res = Resource::Case(access::listed_case_ref(
+            c.id,
+            c.organisation_id,
+            &c.municipality_ags,
+            holder_team,
+            c.assigned_to,
+            &shares,
+        ));
         if !ctx.allows(Action::ViewCaseList, &res) && !ctx.allows(Action::ReadClient, &res) {
             continue;
         }
-        let ps: Vec<&person::Model> = links
-            .iter()
-            .filter(|(cid, _)| *cid == c.id)
-            .filter_map(|(_, pid)| persons.iter().find(|p| p.id == *pid))
-            .collect();
+        let ps: Vec<&(i64, String, String, Option<String>)> =
+            people.iter().filter(|(cid, ..)| *cid == c.id).collect();
         let k = cases::clock(&c, today);
         rows.push((
             Row {
@@ -276,26 +331,16 @@ pub async fn list(db: &Db, ctx: &Ctx, f: &Filter) -> Result<Page> {
                 case_number: c.case_number.clone(),
                 names: ps
                     .iter()
-                    .map(|p| {
-                        (
-                            format!("{} {}", p.given_name, p.family_name),
-                            p.name_original.clone(),
-                        )
+                    .map(|(_, given, family, original)| {
+                        (format!("{given} {family}"), original.clone())
                     })
                     .collect(),
                 status: c.status.clone(),
                 clock_state: k.state,
                 days_left: k.days_left,
                 end: k.end,
-                last_contact: last
-                    .iter()
-                    .find(|(id, _)| *id == c.id)
-                    .and_then(|(_, d)| *d),
-                im_name: staff_names
-                    .iter()
-                    .find(|(id, _)| *id == c.assigned_to)
-                    .map(|(_, n)| n.clone())
-                    .unwrap_or_default(),
+                last_contact,
+                im_name: im_name.unwrap_or_default(),
                 own: c.assigned_to == ctx.actor.staff_id,
                 handover_unseen: !c.handover_seen && c.assigned_to == ctx.actor.staff_id,
                 out_of_target_group: c.eligibility_note.is_some(),
@@ -304,7 +349,7 @@ pub async fn list(db: &Db, ctx: &Ctx, f: &Filter) -> Result<Page> {
                 municipality_ags: c.municipality_ags.clone(),
             },
             ps.iter()
-                .map(|p| p.family_name.clone())
+                .map(|(_, _, family, _)| family.as_str())
                 .collect::<Vec<_>>()
                 .join(" "),
         ));

@@ -13,8 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ankommen_store::Db;
 use ankommen_store::entities::{
-    case, case_person, case_share, consent, followup, goal, person, release, setting, staff,
-    staff_role, step,
+    case, case_person, consent, followup, goal, person, release, setting, staff, staff_role, step,
 };
 use chrono::{Duration, NaiveDate};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, UnionType};
@@ -27,7 +26,7 @@ use crate::access;
 use crate::audit::{self, Event};
 use crate::cases::{self, ClockState};
 use crate::catalog::GoalStatus;
-use crate::policy::{Action, CaseRef, Resource};
+use crate::policy::{Action, Resource};
 use crate::schedule;
 use crate::settings::WorkRules;
 use crate::types::Role;
@@ -259,29 +258,20 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Option<DayView>> {
         .all(&tx)
         .await?;
     // The later queries take ids (short lists; the scope is evaluated once).
-    let shared: Vec<i64> = cases.iter().filter(|c| c.shared).map(|c| c.id).collect();
-    let shares: Vec<(i64, i64)> = if shared.is_empty() {
-        Vec::new()
-    } else {
-        case_share::Entity::find()
-            .select_only()
-            .column(case_share::Column::CaseId)
-            .column(case_share::Column::StaffId)
-            .filter(case_share::Column::CaseId.is_in(shared))
-            .into_tuple()
-            .all(&tx)
-            .await?
-    };
-    let case_ref = |c: &CaseRow| CaseRef {
-        organisation_id: c.organisation_id,
-        municipality_ags: c.municipality_ags.clone(),
-        team_id: c.holder_team,
-        assigned_to: c.assigned_to,
-        shared_with: shares
-            .iter()
-            .filter(|(cid, _)| *cid == c.id)
-            .map(|(_, s)| *s)
-            .collect(),
+    let shares = access::shares_of(
+        &tx,
+        cases.iter().filter(|c| c.shared).map(|c| c.id).collect(),
+    )
+    .await?;
+    let case_ref = |c: &CaseRow| {
+        access::listed_case_ref(
+            c.id,
+            c.organisation_id,
+            &c.municipality_ags,
+            c.holder_team,
+            c.assigned_to,
+            &shares,
+        )
     };
     // Own: the IM may read the client (assigned or shared). Team: the lead may list the case.
     let mut own: Vec<&CaseRow> = Vec::new();
