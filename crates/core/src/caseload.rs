@@ -272,8 +272,9 @@ pub async fn list(db: &Db, ctx: &Ctx, f: &Filter) -> Result<Page> {
             .collect(),
     )
     .await?;
-    // The persons of the cases: (case, given, family, original spelling), by case and person id.
-    // Two statements rather than a join: PostgreSQL would join all persons by a sequential scan.
+    // The persons of the cases, by case and person id: the links, then (id, given, family,
+    // original spelling). Two statements rather than a join: PostgreSQL would join all persons by
+    // a sequential scan.
     let links: Vec<(i64, i64)> = case_person::Entity::find()
         .select_only()
         .column(case_person::Column::CaseId)
@@ -294,13 +295,6 @@ pub async fn list(db: &Db, ctx: &Ctx, f: &Filter) -> Result<Page> {
         .into_tuple()
         .all(&tx)
         .await?;
-    let people: Vec<(i64, String, String, Option<String>)> = links
-        .iter()
-        .filter_map(|(case_id, person_id)| {
-            let (_, given, family, original) = persons.iter().find(|p| p.0 == *person_id)?;
-            Some((*case_id, given.clone(), family.clone(), original.clone()))
-        })
-        .collect();
 
     let mut rows = Vec::new();
     for ListedCase {
@@ -322,8 +316,11 @@ pub async fn list(db: &Db, ctx: &Ctx, f: &Filter) -> Result<Page> {
         if !ctx.allows(Action::ViewCaseList, &res) && !ctx.allows(Action::ReadClient, &res) {
             continue;
         }
-        let ps: Vec<&(i64, String, String, Option<String>)> =
-            people.iter().filter(|(cid, ..)| *cid == c.id).collect();
+        let ps: Vec<&(i64, String, String, Option<String>)> = links
+            .iter()
+            .filter(|(cid, _)| *cid == c.id)
+            .filter_map(|(_, pid)| persons.iter().find(|p| p.0 == *pid))
+            .collect();
         let k = cases::clock(&c, today);
         rows.push((
             Row {
