@@ -4,24 +4,16 @@
 use ankommen_store::entities::{case, case_person, case_share, person, staff};
 use sea_orm::sea_query::{Condition, Expr, Query, SelectStatement, UnionType};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use crate::audit::{self, Event};
 use crate::policy::{Action, CaseRef, Resource};
 use crate::{Ctx, Error, Result};
 
-/// The policy's view of a case: its organisation, municipality, the assigned IM's team and shares.
-pub(crate) async fn case_ref<C: ConnectionTrait>(conn: &C, c: &case::Model) -> Result<CaseRef> {
-    let team_id = staff::Entity::find_by_id(c.assigned_to)
-        .one(conn)
-        .await?
-        .and_then(|s| s.team_id);
-    ref_with(conn, c, team_id, true).await
-}
-
-/// [`case_ref`] when the holder's team is known: the shares are read when `shared` says there
-/// are any.
+/// The policy's view of a case (its organisation, municipality, the assigned IM's team and
+/// shares) when the holder's team is known: the shares are read when `shared` says there are any.
 async fn ref_with<C: ConnectionTrait>(
     conn: &C,
     c: &case::Model,
@@ -48,12 +40,16 @@ async fn ref_with<C: ConnectionTrait>(
     })
 }
 
-/// The shares of many cases in one statement: (case, staff) pairs. Pass only the cases that are
-/// shared ([`is_shared`]); none, no statement.
+/// The shares of many cases in one statement: (case, staff) pairs. Takes (case, [`is_shared`])
+/// pairs and reads only the shared ones; none shared, no statement.
 pub(crate) async fn shares_of<C: ConnectionTrait>(
     conn: &C,
-    shared_cases: Vec<i64>,
+    cases: impl IntoIterator<Item = (i64, bool)>,
 ) -> Result<Vec<(i64, i64)>> {
+    let shared_cases: Vec<i64> = cases
+        .into_iter()
+        .filter_map(|(id, shared)| shared.then_some(id))
+        .collect();
     if shared_cases.is_empty() {
         return Ok(Vec::new());
     }
@@ -109,13 +105,6 @@ struct CaseWithTeam {
     shared: bool,
 }
 
-pub(crate) async fn case_resource<C: ConnectionTrait>(
-    conn: &C,
-    c: &case::Model,
-) -> Result<Resource> {
-    Ok(Resource::Case(case_ref(conn, c).await?))
-}
-
 /// Loads a case the actor may do `action` to. A refusal is audited and answers like a missing case.
 pub(crate) async fn case_for<C: ConnectionTrait>(
     conn: &C,
@@ -145,22 +134,81 @@ pub(crate) async fn case_for<C: ConnectionTrait>(
     Ok((c, r))
 }
 
-/// All cases a person belongs to.
-pub(crate) async fn cases_of_person<C: ConnectionTrait>(
+/// A person's link to a case, with the policy's view of that case.
+#[derive(Clone, Debug)]
+pub(crate) struct LinkedCase {
+    pub person_id: i64,
+    pub case: case::Model,
+    pub case_ref: CaseRef,
+}
+
+/// The cases of many persons, each with the policy's view of it, in at most three statements
+/// (links; cases with their holder's team; the shares of the shared ones) however many persons
+/// and cases there are. One entry per (person, case) link, ordered by person and case.
+pub(crate) async fn cases_of_persons<C: ConnectionTrait>(
     conn: &C,
-    person_id: i64,
-) -> Result<Vec<case::Model>> {
-    let ids: Vec<i64> = case_person::Entity::find()
+    person_ids: &[i64],
+) -> Result<Vec<LinkedCase>> {
+    if person_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let links: Vec<(i64, i64)> = case_person::Entity::find()
         .select_only()
+        .column(case_person::Column::PersonId)
         .column(case_person::Column::CaseId)
-        .filter(case_person::Column::PersonId.eq(person_id))
+        .filter(case_person::Column::PersonId.is_in(person_ids.to_vec()))
+        .order_by_asc(case_person::Column::PersonId)
+        .order_by_asc(case_person::Column::CaseId)
         .into_tuple()
         .all(conn)
         .await?;
-    Ok(case::Entity::find()
-        .filter(case::Column::Id.is_in(ids))
+    if links.is_empty() {
+        return Ok(Vec::new());
+    }
+    let case_ids: Vec<i64> = links
+        .iter()
+        .map(|(_, c)| *c)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let cases: Vec<CaseWithTeam> = case::Entity::find()
+        .column_as(holder_team(), "holder_team")
+        .column_as(is_shared(), "shared")
+        .filter(case::Column::Id.is_in(case_ids))
+        .into_model::<CaseWithTeam>()
         .all(conn)
-        .await?)
+        .await?;
+    let shares = shares_of(conn, cases.iter().map(|c| (c.case.id, c.shared))).await?;
+    Ok(links
+        .into_iter()
+        .filter_map(|(person_id, case_id)| {
+            let c = cases.iter().find(|c| c.case.id == case_id)?;
+            Some(LinkedCase {
+                person_id,
+                case_ref: listed_case_ref(
+                    c.case.id,
+                    c.case.organisation_id,
+                    &c.case.municipality_ags,
+                    c.holder_team,
+                    c.case.assigned_to,
+                    &shares,
+                ),
+                case: c.case.clone(),
+            })
+        })
+        .collect())
+}
+
+/// The (person, case) links through which the actor may do `action`, for many persons at once.
+pub(crate) async fn allowed_cases<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    person_ids: &[i64],
+    action: Action,
+) -> Result<Vec<LinkedCase>> {
+    let mut links = cases_of_persons(conn, person_ids).await?;
+    links.retain(|l| ctx.allows(action, &Resource::Case(l.case_ref.clone())));
+    Ok(links)
 }
 
 /// The person and the cases through which the actor may do `action` to them. No such case: the
@@ -175,12 +223,11 @@ pub(crate) async fn person_for<C: ConnectionTrait>(
     let Some(p) = person::Entity::find_by_id(person_id).one(conn).await? else {
         return Err(Error::NotFound);
     };
-    let mut allowed = Vec::new();
-    for c in cases_of_person(conn, person_id).await? {
-        if ctx.allows(action, &case_resource(conn, &c).await?) {
-            allowed.push(c);
-        }
-    }
+    let mut allowed: Vec<case::Model> = allowed_cases(conn, ctx, &[person_id], action)
+        .await?
+        .into_iter()
+        .map(|l| l.case)
+        .collect();
     if allowed.is_empty() {
         audit::record(conn, ctx, event.denied()).await?;
         return Err(Error::NotFound);
@@ -189,19 +236,18 @@ pub(crate) async fn person_for<C: ConnectionTrait>(
     Ok((p, allowed))
 }
 
-/// May the actor do `action` to this person (through any case)? No audit; for listing.
-pub(crate) async fn may<C: ConnectionTrait>(
+/// Which of these persons the actor may do `action` to (through any case)? No audit; for listing.
+pub(crate) async fn may_among<C: ConnectionTrait>(
     conn: &C,
     ctx: &Ctx,
-    person_id: i64,
+    person_ids: &[i64],
     action: Action,
-) -> Result<bool> {
-    for c in cases_of_person(conn, person_id).await? {
-        if ctx.allows(action, &case_resource(conn, &c).await?) {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+) -> Result<std::collections::BTreeSet<i64>> {
+    Ok(allowed_cases(conn, ctx, person_ids, action)
+        .await?
+        .into_iter()
+        .map(|l| l.person_id)
+        .collect())
 }
 
 /// `SELECT id FROM cases` of the cases the actor may list (assigned to them, shared with them, and,

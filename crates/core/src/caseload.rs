@@ -263,15 +263,7 @@ pub async fn list(db: &Db, ctx: &Ctx, f: &Filter) -> Result<Page> {
         .into_model()
         .all(&tx)
         .await?;
-    let shares = access::shares_of(
-        &tx,
-        cases
-            .iter()
-            .filter(|c| c.shared)
-            .map(|c| c.case.id)
-            .collect(),
-    )
-    .await?;
+    let shares = access::shares_of(&tx, cases.iter().map(|c| (c.case.id, c.shared))).await?;
     // The persons of the cases, by case and person id: the links, then (id, given, family,
     // original spelling). Two statements rather than a join: PostgreSQL would join all persons by
     // a sequential scan.

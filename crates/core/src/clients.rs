@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
 };
 
 use crate::access;
@@ -122,37 +122,50 @@ pub async fn possible_duplicates<C: ConnectionTrait>(
         .filter(person::Column::BirthYear.eq(m.birth.year()))
         .all(conn)
         .await?;
+    let same: Vec<person::Model> = candidates
+        .into_iter()
+        .filter(|p| {
+            let theirs = format!("{} {}", p.given_name, p.family_name);
+            names::same_name(&m.full_name(), &theirs)
+                || p.name_original
+                    .as_deref()
+                    .is_some_and(|o| names::same_name(&m.full_name(), o))
+                || m.name_original
+                    .as_ref()
+                    .is_some_and(|o| names::same_name(o.as_str(), &theirs))
+        })
+        .collect();
+    let ids: Vec<i64> = same.iter().map(|p| p.id).collect();
+    let links: Vec<access::LinkedCase> = access::cases_of_persons(conn, &ids)
+        .await?
+        .into_iter()
+        .filter(|l| l.case.organisation_id == ctx.actor.organisation_id)
+        .collect();
+    let ims: Vec<(i64, String)> = staff::Entity::find()
+        .select_only()
+        .column(staff::Column::Id)
+        .column(staff::Column::DisplayName)
+        .filter(staff::Column::Id.is_in(links.iter().map(|l| l.case.assigned_to)))
+        .into_tuple()
+        .all(conn)
+        .await?;
     let mut out = Vec::new();
-    for p in candidates {
-        let theirs = format!("{} {}", p.given_name, p.family_name);
-        let same = names::same_name(&m.full_name(), &theirs)
-            || p.name_original
-                .as_deref()
-                .is_some_and(|o| names::same_name(&m.full_name(), o))
-            || m.name_original
-                .as_ref()
-                .is_some_and(|o| names::same_name(o.as_str(), &theirs));
-        if !same {
+    for l in links {
+        let Some(p) = same.iter().find(|p| p.id == l.person_id) else {
             continue;
-        }
-        for c in access::cases_of_person(conn, p.id).await? {
-            if c.organisation_id != ctx.actor.organisation_id {
-                continue;
-            }
-            let readable = ctx.allows(Action::ReadClient, &access::case_resource(conn, &c).await?);
-            let im_name = staff::Entity::find_by_id(c.assigned_to)
-                .one(conn)
-                .await?
-                .map(|s| s.display_name)
-                .unwrap_or_default();
-            out.push(DuplicateHint {
-                person_id: readable.then_some(p.id),
-                name: readable.then(|| theirs.clone()),
-                birth_year: p.birth_year,
-                case_number: c.case_number.clone(),
-                im_name,
-            });
-        }
+        };
+        let readable = ctx.allows(Action::ReadClient, &Resource::Case(l.case_ref));
+        out.push(DuplicateHint {
+            person_id: readable.then_some(p.id),
+            name: readable.then(|| format!("{} {}", p.given_name, p.family_name)),
+            birth_year: p.birth_year,
+            case_number: l.case.case_number,
+            im_name: ims
+                .iter()
+                .find(|(id, _)| *id == l.case.assigned_to)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default(),
+        });
     }
     Ok(out)
 }
@@ -808,13 +821,13 @@ async fn household_members<C: ConnectionTrait>(
         .filter(person::Column::HouseholdId.eq(household_id))
         .all(conn)
         .await?;
+    let others: Vec<person::Model> = all.into_iter().filter(|p| Some(p.id) != except).collect();
+    let ids: Vec<i64> = others.iter().map(|p| p.id).collect();
+    let readable = access::may_among(conn, ctx, &ids, Action::ReadClient).await?;
     let mut shown = Vec::new();
     let mut hidden = 0;
-    for p in all {
-        if Some(p.id) == except {
-            continue;
-        }
-        if access::may(conn, ctx, p.id, Action::ReadClient).await? {
+    for p in others {
+        if readable.contains(&p.id) {
             shown.push(Member {
                 minor: is_minor(&p, today),
                 person: p,
@@ -848,15 +861,15 @@ pub async fn household(db: &Db, ctx: &Ctx, household_id: i64) -> Result<Househol
         tx.commit().await?;
         return Err(Error::NotFound);
     }
+    let ids: Vec<i64> = members.iter().map(|m| m.person.id).collect();
     let mut cases: Vec<case::Model> = Vec::new();
-    for m in &members {
-        for c in access::cases_of_person(&tx, m.person.id).await? {
-            if !cases.iter().any(|x| x.id == c.id)
-                && ctx.allows(Action::ReadClient, &access::case_resource(&tx, &c).await?)
-            {
-                cases.push(c);
-            }
+    for l in access::allowed_cases(&tx, ctx, &ids, Action::ReadClient).await? {
+        if !cases.iter().any(|x| x.id == l.case.id) {
+            cases.push(l.case);
         }
+    }
+    cases.sort_by_key(|c| (c.status == "closed", std::cmp::Reverse(c.opened_on), c.id));
+    for m in &members {
         audit::record(
             &tx,
             ctx,

@@ -70,14 +70,21 @@ pub async fn lookup(
         .filter(person::Column::BirthYear.eq(year.unwrap_or_default()))
         .all(&tx)
         .await?;
+    let matched: Vec<person::Model> = candidates
+        .into_iter()
+        .filter(|p| {
+            names::matches(name, &format!("{} {}", p.given_name, p.family_name))
+                || p.name_original
+                    .as_deref()
+                    .is_some_and(|o| names::matches(name, o))
+        })
+        .collect();
+    let ids: Vec<i64> = matched.iter().map(|p| p.id).collect();
+    let allowed = access::may_among(&tx, ctx, &ids, Action::ReadClientForRequest).await?;
     let mut hits = Vec::new();
-    for p in candidates {
+    for p in matched {
         let n = format!("{} {}", p.given_name, p.family_name);
-        let matched = names::matches(name, &n)
-            || p.name_original
-                .as_deref()
-                .is_some_and(|o| names::matches(name, o));
-        if matched && access::may(&tx, ctx, p.id, Action::ReadClientForRequest).await? {
+        if allowed.contains(&p.id) {
             hits.push(Hit {
                 person_id: p.id,
                 name: n,

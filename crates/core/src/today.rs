@@ -258,11 +258,7 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Option<DayView>> {
         .all(&tx)
         .await?;
     // The later queries take ids (short lists; the scope is evaluated once).
-    let shares = access::shares_of(
-        &tx,
-        cases.iter().filter(|c| c.shared).map(|c| c.id).collect(),
-    )
-    .await?;
+    let shares = access::shares_of(&tx, cases.iter().map(|c| (c.id, c.shared))).await?;
     let case_ref = |c: &CaseRow| {
         access::listed_case_ref(
             c.id,
