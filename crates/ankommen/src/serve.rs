@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use ankommen_core::sealing::{KeyFile, Sealer};
 use ankommen_core::sessions::SessionPolicy;
+use ankommen_core::settings::{self, KeyCheck};
 use ankommen_core::{Clock, SystemClock};
 use ankommen_store::connect::{Backend, sqlite_url_for};
 use ankommen_store::{Db, DbConfig, connect};
@@ -45,7 +46,8 @@ pub async fn open_and_migrate(cfg: &Config, url: String) -> Result<Db, Failure> 
 /// Loads the master key of encryption at rest, creating the key file (and the data directory it
 /// lives in by default) on first start. Logs where the key came from and its public fingerprint,
 /// never the key.
-pub fn load_sealer(cfg: &Config) -> Result<Sealer, Failure> {
+/// Returns the key file's path as well if this call created it.
+pub fn load_sealer(cfg: &Config) -> Result<(Sealer, Option<PathBuf>), Failure> {
     match &cfg.encryption_key {
         EncryptionKey::Value(hex) => {
             let sealer = Sealer::from_hex(hex)
@@ -54,7 +56,7 @@ pub fn load_sealer(cfg: &Config) -> Result<Sealer, Failure> {
                 "encryption key taken from {ENV_ENCRYPTION_KEY} (key id {})",
                 sealer.key_id()
             );
-            Ok(sealer)
+            Ok((sealer, None))
         }
         EncryptionKey::File(path) => {
             // Like the SQLite file, the default key file may be the first thing in a new data
@@ -70,18 +72,62 @@ pub fn load_sealer(cfg: &Config) -> Result<Sealer, Failure> {
             let (sealer, how) =
                 Sealer::load_or_create_reporting(path).map_err(|e| Failure::new(e.to_string()))?;
             match how {
-                KeyFile::Created => warn!(
-                    "created a new encryption key in {} (key id {}); back this file up separately from the database: without it, encrypted fields cannot be read",
-                    path.display(),
-                    sealer.key_id()
-                ),
-                KeyFile::Loaded => info!(
-                    "encryption key loaded from {} (key id {})",
-                    path.display(),
-                    sealer.key_id()
-                ),
+                KeyFile::Created => {
+                    warn!(
+                        "created a new encryption key in {} (key id {}); back this file up separately from the database: without it, encrypted fields cannot be read",
+                        path.display(),
+                        sealer.key_id()
+                    );
+                    Ok((sealer, Some(path.clone())))
+                }
+                KeyFile::Loaded => {
+                    info!(
+                        "encryption key loaded from {} (key id {})",
+                        path.display(),
+                        sealer.key_id()
+                    );
+                    Ok((sealer, None))
+                }
             }
-            Ok(sealer)
+        }
+    }
+}
+
+/// Refuses to serve with a key that does not open the database's check value (another key than
+/// the one its encrypted fields were sealed with: a lost or mixed-up key file, or instances with
+/// different keys on one PostgreSQL database). A key file this start created has sealed nothing
+/// and is removed again, so that the right one can be restored in its place.
+async fn check_key(db: &Db, sealer: &Sealer, created: Option<&Path>) -> Result<(), Failure> {
+    let check = settings::check_encryption_key(db, sealer)
+        .await
+        .map_err(|e| Failure::new(format!("cannot check the encryption key: {e}")))?;
+    match check {
+        KeyCheck::Recorded => {
+            info!(
+                "recorded the check value of encryption key {} in the database",
+                sealer.key_id()
+            );
+            Ok(())
+        }
+        KeyCheck::Matches => Ok(()),
+        KeyCheck::Mismatch { recorded_key_id } => {
+            let mut msg = format!(
+                "the encryption key (key id {}) is not this database's key (key id {recorded_key_id}): its encrypted fields would not open; configure the database's key (the key file from the backup, or {ENV_ENCRYPTION_KEY})",
+                sealer.key_id()
+            );
+            if let Some(path) = created {
+                match std::fs::remove_file(path) {
+                    Ok(()) => msg.push_str(&format!(
+                        "; the key file {} this start created was removed again",
+                        path.display()
+                    )),
+                    Err(e) => msg.push_str(&format!(
+                        "; remove the key file {} this start created ({e})",
+                        path.display()
+                    )),
+                }
+            }
+            Err(Failure::new(msg))
         }
     }
 }
@@ -91,13 +137,18 @@ pub async fn run(cfg: &Config, demo: bool) -> Result<(), Failure> {
         // Before the key file is created: a refused demo leaves nothing behind.
         check_demo_allowed(cfg)?;
     }
-    let sealer = Arc::new(load_sealer(cfg)?);
+    let (sealer, created) = load_sealer(cfg)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let db = if demo {
         open_demo(cfg, clock.clone()).await?
     } else {
         open_and_migrate(cfg, cfg.database_url()).await?
     };
+    if let Err(e) = check_key(&db, &sealer, created.as_deref()).await {
+        db.close().await;
+        return Err(e);
+    }
+    let sealer = Arc::new(sealer);
     match serve(cfg, demo, db.clone(), clock, sealer).await {
         Ok(()) => {
             db.close().await;
@@ -433,16 +484,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("new/data");
         let c = cfg_in(&data, &[], None);
-        let first = load_sealer(&c).unwrap();
+        let (first, created) = load_sealer(&c).unwrap();
         let key_file = data.join("ankommen.key");
         assert!(key_file.exists());
+        assert_eq!(created.as_deref(), Some(key_file.as_path()));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
-        let again = load_sealer(&c).unwrap();
+        let (again, created) = load_sealer(&c).unwrap();
+        assert_eq!(created, None, "an existing key file is loaded, not created");
         assert_eq!(again.key_id(), first.key_id());
         let aad = ankommen_core::sealing::Aad::new("t", "c", 1);
         let blob = first.seal(&aad, "x").unwrap();
@@ -494,7 +547,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let hex = "0f".repeat(32);
         let c = cfg_in(dir.path(), &[("ANKOMMEN_ENCRYPTION_KEY", &hex)], None);
-        let s = load_sealer(&c).unwrap();
+        let (s, created) = load_sealer(&c).unwrap();
+        assert_eq!(created, None);
         assert_eq!(s.key_id(), Sealer::from_hex(&hex).unwrap().key_id());
         assert!(!dir.path().join("ankommen.key").exists());
     }

@@ -46,21 +46,7 @@ fn wait_for(port: u16) -> String {
 #[test]
 fn serves_until_sigterm_and_exits_cleanly() {
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let child = Command::new(BIN)
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-        ])
-        .arg(dir.path())
-        .env("ANKOMMEN_LOG", "warn")
-        .env_remove("ANKOMMEN_DATABASE_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let (child, port) = spawn_serve(dir.path(), "warn");
     let health = wait_for(port);
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     let ready = get(port, "/readyz").unwrap();
@@ -69,18 +55,7 @@ fn serves_until_sigterm_and_exits_cleanly() {
         dir.path().join("ankommen.sqlite").exists(),
         "the database is created on first start"
     );
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "exit status {:?}, stderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = stop(child);
     // No administrator yet: the one-time setup link was printed.
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -121,4 +96,122 @@ fn bad_configuration_gives_one_clear_line() {
     assert!(err.contains("cannot be written"), "{err}");
     let err = run_fails(&["serve", "--demo", "--listen", "0.0.0.0:0"]);
     assert!(err.contains("loopback"), "{err}");
+}
+
+/// Starts `serve` on a data directory (SQLite) and a free port.
+fn spawn_serve(dir: &std::path::Path, log: &str) -> (std::process::Child, u16) {
+    let port = free_port();
+    let child = Command::new(BIN)
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+        ])
+        .arg(dir)
+        .env("ANKOMMEN_LOG", log)
+        .env_remove("ANKOMMEN_DATABASE_URL")
+        .env_remove("ANKOMMEN_ENCRYPTION_KEY")
+        .env_remove("ANKOMMEN_ENCRYPTION_KEY_FILE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    (child, port)
+}
+
+/// Waits (at most 30 s) for a process that is expected to exit by itself.
+fn exit_of(mut child: std::process::Child) -> std::process::Output {
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("the server did not stop by itself");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Stops a server with SIGTERM; it must exit cleanly.
+fn stop(child: std::process::Child) -> std::process::Output {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = exit_of(child);
+    assert!(
+        out.status.success(),
+        "exit status {:?}, stderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn serve_then_stop(dir: &std::path::Path) {
+    let (child, port) = spawn_serve(dir, "warn");
+    let health = wait_for(port);
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    stop(child);
+}
+
+fn serve_refused(dir: &std::path::Path) -> String {
+    let (child, _) = spawn_serve(dir, "error");
+    let out = exit_of(child);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    err
+}
+
+#[cfg(unix)]
+#[test]
+fn a_key_that_is_not_the_databases_key_stops_the_start() {
+    use ankommen_core::sealing::Sealer;
+    use std::os::unix::fs::OpenOptionsExt;
+
+    let dir = tempfile::tempdir().unwrap();
+    // First start: the key file, the database and the key's check value are created.
+    serve_then_stop(dir.path());
+    let key_file = dir.path().join("ankommen.key");
+    let original = std::fs::read_to_string(&key_file).unwrap();
+    let original_id = Sealer::from_hex(original.trim()).unwrap().key_id();
+
+    // Another key in the key file (a mixed-up backup): refused, naming both key ids.
+    let other = "ab".repeat(32);
+    std::fs::write(&key_file, format!("{other}\n")).unwrap();
+    let other_id = Sealer::from_hex(&other).unwrap().key_id();
+    let err = serve_refused(dir.path());
+    assert!(
+        err.starts_with(&format!(
+            "error: the encryption key (key id {other_id}) is not this database's key (key id {original_id})"
+        )),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&key_file).unwrap(),
+        format!("{other}\n"),
+        "a key file the administrator put there is left alone"
+    );
+
+    // No key file (the database moved without it): a new key would be created; the start is
+    // refused and the new key file removed again, so the right one can be put back.
+    std::fs::remove_file(&key_file).unwrap();
+    let err = serve_refused(dir.path());
+    assert!(err.contains(&format!("(key id {original_id})")), "{err}");
+    assert!(err.contains("removed again"), "{err}");
+    assert!(!key_file.exists());
+
+    // The database's own key again: the server starts.
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&key_file)
+        .unwrap();
+    f.write_all(original.as_bytes()).unwrap();
+    drop(f);
+    serve_then_stop(dir.path());
 }
