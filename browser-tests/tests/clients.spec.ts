@@ -257,6 +257,8 @@ test('a release for the job centre, valid from today', async ({ page }) => {
   await expect(page.getByRole('heading', { level: 1, name: 'Schweigepflichtentbindung' })).toBeVisible();
   await expect(page.getByRole('definition').filter({ hasText: 'gültig' }).first()).toBeVisible();
   await expect(page.getByRole('definition').filter({ hasText: 'Jobcenter Neckartal' })).toContainText('Jobcenter');
+  // The page names the person it is about.
+  await expect(page.locator('main')).toContainText(FULL);
   await expectNoA11yViolations(page);
 
   await page.getByRole('link', { name: 'Zurück zur Akte' }).click();
@@ -365,9 +367,9 @@ test.describe('data-protection officer', () => {
 
   test('a request about "Yasmin Darvish": the record opens and its access log names the IM', async ({ page }) => {
     await page.goto('/');
-    await nav(page).getByRole('link', { name: 'Datenschutz-Anfragen', exact: true }).click();
+    await nav(page).getByRole('link', { name: 'Betroffenenanfragen', exact: true }).click();
     await page.waitForURL((url) => url.pathname === '/privacy');
-    await expect(page.getByRole('heading', { level: 1, name: 'Auskunftsersuchen' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: 'Betroffenenanfragen' })).toBeVisible();
     await expectNoA11yViolations(page);
 
     // Without a reason there is no search, and what was typed stays.
@@ -385,12 +387,14 @@ test.describe('data-protection officer', () => {
     await expect(hits).toContainText(ORIGINAL);
     await expectNoA11yViolations(page);
 
-    await hits.getByRole('button', { name: new RegExp(`^Akte für das Ersuchen öffnen ?: ${FULL}$`) }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Akte für ein Auskunftsersuchen' })).toBeVisible();
+    await hits.getByRole('button', { name: new RegExp(`^Akte für die Anfrage öffnen ?: ${FULL}$`) }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Akte für eine Betroffenenanfrage' })).toBeVisible();
     await expect(page.getByRole('definition').filter({ hasText: ORIGINAL })).toBeVisible();
     const log = section(page, 'Zugriffe auf die Akte');
     await expect(log.getByRole('cell', { name: IM_NAME, exact: true }).first()).toBeVisible();
-    await expect(section(page, 'Bisherige Ersuchen')).toContainText('Auskunftsersuchen nach Art. 15 DSGVO');
+    // What was done, in words.
+    await expect(log.getByRole('cell', { name: 'Person erfasst', exact: true })).toBeVisible();
+    await expect(section(page, 'Bisherige Anfragen')).toContainText('Auskunftsersuchen nach Art. 15 DSGVO');
     await expectNoA11yViolations(page);
   });
 

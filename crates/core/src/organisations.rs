@@ -101,6 +101,17 @@ pub async fn names(db: &Db) -> Result<std::collections::HashMap<i64, String>> {
         .collect())
 }
 
+/// The names of the organisations still active (for choosing one, e.g. as a release's recipient).
+pub async fn active_names(db: &Db) -> Result<Vec<(i64, String)>> {
+    Ok(organisation::Entity::find()
+        .filter(organisation::Column::Active.eq(true))
+        .all(db.reader())
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect())
+}
+
 pub async fn get(db: &Db, ctx: &Ctx, id: i64) -> Result<organisation::Model> {
     let res = Resource::Organisation { id };
     ctx.authorize(

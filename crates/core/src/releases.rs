@@ -3,7 +3,7 @@
 //! data leaves the organisation.
 
 use ankommen_store::Db;
-use ankommen_store::entities::{organisation, release};
+use ankommen_store::entities::{organisation, person, release};
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -252,6 +252,9 @@ pub async fn create(db: &Db, ctx: &Ctx, person_id: i64, input: ReleaseInput) -> 
             if o.id == ctx.actor.organisation_id {
                 return Err(Error::field("recipient", "error-release-own-org"));
             }
+            if !o.active {
+                return Err(Error::field("recipient", "error-organisation-inactive"));
+            }
             (
                 Some(o.id),
                 o.name,
@@ -298,21 +301,31 @@ pub async fn create(db: &Db, ctx: &Ctx, person_id: i64, input: ReleaseInput) -> 
     Ok(id)
 }
 
-/// Loads a release for reading or writing (with the person's access rules).
-pub async fn get(db: &Db, ctx: &Ctx, release_id: i64) -> Result<ReleaseView> {
+/// A release with the person it is about (the page names them).
+#[derive(Clone, Debug)]
+pub struct ReleaseDetail {
+    pub view: ReleaseView,
+    pub person: person::Model,
+}
+
+/// Loads a release for reading (with the person's access rules).
+pub async fn get(db: &Db, ctx: &Ctx, release_id: i64) -> Result<ReleaseDetail> {
     let tx = db.begin().await?;
     let Some(r) = release::Entity::find_by_id(release_id).one(&tx).await? else {
         return Err(Error::NotFound);
     };
     let ev = Event::on("client_viewed", "person", r.person_id).section("releases");
-    let (tx, _, _) =
+    let (tx, person, _) =
         access::person_in(tx, ctx, r.person_id, Action::ReadClient, ev.clone()).await?;
     audit::record(&tx, ctx, ev).await?;
     tx.commit().await?;
-    Ok(ReleaseView {
-        state: state_on(&r, ctx.today()),
-        categories: categories_of(&r),
-        release: r,
+    Ok(ReleaseDetail {
+        view: ReleaseView {
+            state: state_on(&r, ctx.today()),
+            categories: categories_of(&r),
+            release: r,
+        },
+        person,
     })
 }
 

@@ -39,11 +39,14 @@ impl Tr {
         }
     }
 
+    /// The text for `key`, if there is one.
+    pub fn try_t(&self, key: &str) -> Option<String> {
+        LOCALES.try_lookup(self.id(), key)
+    }
+
     /// The text for `key`; the key itself when it is missing (tests keep the files complete).
     pub fn t(&self, key: &str) -> String {
-        LOCALES
-            .try_lookup(self.id(), key)
-            .unwrap_or_else(|| key.to_string())
+        self.try_t(key).unwrap_or_else(|| key.to_string())
     }
 
     /// The text for `key` with one variable.
@@ -157,6 +160,16 @@ mod tests {
         list!("employment-type", EmploymentType);
         list!("childcare-place", ChildcarePlace);
         wanted.extend(LANGUAGES.iter().map(|l| format!("lang-{l}")));
+        wanted.extend(
+            ankommen_core::audit::ACTIONS
+                .iter()
+                .map(|a| format!("audit-action-{a}")),
+        );
+        wanted.extend(
+            ankommen_core::audit::SECTIONS
+                .iter()
+                .map(|s| format!("audit-section-{s}")),
+        );
         wanted.extend(NATIONALITIES.iter().map(|c| format!("country-{c}")));
         for lang in ["de", "en"] {
             let have = keys(&ftl(lang));

@@ -68,6 +68,20 @@ impl Page {
     pub fn label(&self, list: &str, value: impl std::fmt::Display) -> String {
         self.tr.t(&format!("{list}-{value}"))
     }
+    /// An audit log action in words (`client_viewed`: "Akte angesehen"); an unknown code as it is.
+    pub fn audit_action(&self, code: impl AsRef<str>) -> String {
+        let code = code.as_ref();
+        self.tr
+            .try_t(&format!("audit-action-{code}"))
+            .unwrap_or_else(|| code.to_string())
+    }
+    /// The section of a record an audit event names, in words; an unknown code as it is.
+    pub fn audit_section(&self, code: impl AsRef<str>) -> String {
+        let code = code.as_ref();
+        self.tr
+            .try_t(&format!("audit-section-{code}"))
+            .unwrap_or_else(|| code.to_string())
+    }
     /// A date as Germans write it (also in the English interface: the offices' documents do).
     pub fn date(&self, d: impl AsDate) -> String {
         d.as_date().format("%d.%m.%Y").to_string()

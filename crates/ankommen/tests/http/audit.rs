@@ -46,6 +46,9 @@ async fn auditors_browse_within_their_scope() {
     assert_eq!(page.status, StatusCode::OK);
     page.assert_contains("Amina Haddad");
     page.assert_contains("Olena Kovalenko");
+    // The action in words, in the table and in the filter.
+    page.assert_contains("<td>Anmeldung</td>");
+    page.assert_contains("<option value=\"login\" selected>Anmeldung</option>");
 
     let mut awo = t.login("awo.admin").await;
     let page = awo.get("/audit?action=login").await;

@@ -12,8 +12,9 @@ use ankommen_core::catalog::DataCategory;
 use ankommen_core::clients::{self, Intake, IntakeForm};
 use ankommen_core::releases::{self, RecipientRef};
 use ankommen_core::{Clock, Error, organisations};
-use ankommen_store::entities::{consent as consent_e, document, person, release};
-use ankommen_store::sea_orm::EntityTrait;
+use ankommen_store::entities::{consent as consent_e, document, organisation, person, release};
+use ankommen_store::sea_orm::sea_query::Expr;
+use ankommen_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::fixtures::{self, register_named};
 use crate::support::{Client, Resp, TestApp};
@@ -559,6 +560,15 @@ async fn release_state_shown(c: &mut Client, rid: i64, label: &str) {
     r.assert_contains(&format!("\">{label}</span>"));
 }
 
+async fn set_active(t: &TestApp, organisation_id: i64, active: bool) {
+    organisation::Entity::update_many()
+        .col_expr(organisation::Column::Active, Expr::value(active))
+        .filter(organisation::Column::Id.eq(organisation_id))
+        .exec(t.db.writer())
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn releases_are_valid_only_for_their_recipient_categories_and_time() {
     let t = TestApp::new().await;
@@ -652,6 +662,34 @@ async fn releases_are_valid_only_for_their_recipient_categories_and_time() {
         .await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     again.assert_contains("bereits widerrufen");
+
+    // The release page names the person it is about.
+    im.get(&format!("/releases/{rid2}"))
+        .await
+        .assert_contains("<bdi>Hassan Rahimi</bdi>");
+
+    // An organisation that is no longer active is not offered, and not accepted.
+    set_active(&t, caritas, false).await;
+    let new = im
+        .get(&format!("/clients/{}/releases/new", c.person_id))
+        .await;
+    assert!(!new.body.contains(&format!("value=\"org:{caritas}\"")));
+    let r = im
+        .post(
+            &format!("/clients/{}/releases", c.person_id),
+            &[
+                ("recipient", org_value.as_str()),
+                ("categories", "family"),
+                ("purpose", "Weitergabe an die frühere Beratungsstelle"),
+                ("valid_from", on.as_str()),
+                ("mutual", "no"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    r.assert_contains("nicht mehr aktiv");
+    r.assert_contains("Weitergabe an die frühere Beratungsstelle");
+    set_active(&t, caritas, true).await;
 
     // A valid release stops counting when the consent is withdrawn.
     let rid3 = record_release(
@@ -853,8 +891,11 @@ async fn the_dpo_finds_a_client_by_another_spelling_and_sees_who_accessed_the_re
     r.assert_contains(REASON);
     // The access log: the IM's registration and read, by name.
     r.assert_contains("<bdi>Ahmad Karimi</bdi>");
-    r.assert_contains("<code>client_viewed</code>");
-    r.assert_contains("<code>client_registered</code>");
+    // Actions and sections in words, not as codes.
+    r.assert_contains("<td>Akte angesehen</td>");
+    r.assert_contains("<td>Person erfasst</td>");
+    r.assert_contains("<td>Akte</td>");
+    assert!(!r.body.contains("client_viewed"), "{}", r.body);
     r.assert_contains("Jonas Datz"); // the request itself, by the DPO
     assert_eq!(t.count("dpo_requests").await, 1);
     assert!(

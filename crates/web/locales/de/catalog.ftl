@@ -155,13 +155,14 @@ error-no-release = Es gibt keine gültige Schweigepflichtentbindung für diese S
 error-phone = Bitte nur Ziffern, Leerzeichen und + - / ( ) verwenden.
 error-reason-short = Bitte den Anlass genauer angeben (mindestens 10 Zeichen).
 error-release-own-org = Die eigene Organisation braucht keine Schweigepflichtentbindung.
+error-organisation-inactive = Diese Organisation ist nicht mehr aktiv. Bitte eine andere Stelle wählen.
 error-same-municipality = Die Person wohnt bereits in dieser Gemeinde.
 error-scan-too-large = Die Datei ist zu groß (höchstens 10 MB).
 error-scan-type = Nur PDF, JPEG oder PNG sind erlaubt.
 error-select-cases = Bitte mindestens einen Fall auswählen.
 error-until-before-from = Das Ende liegt vor dem Beginn.
 nav-cases = Fälle
-nav-privacy = Datenschutz-Anfragen
+nav-privacy = Betroffenenanfragen
 
 ## Fields of action as the exchange format names them (the administrator's catalog has its own names)
 exchange-field-language = Sprache

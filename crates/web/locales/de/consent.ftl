@@ -109,8 +109,8 @@ forms-new-release = Schweigepflichtentbindung erfassen
 
 ## Data-subject requests (data-protection officer)
 
-privacy-title = Auskunftsersuchen
-privacy-intro = Suchen Sie eine Person für ein Ersuchen der betroffenen Person (z. B. Auskunft nach Art. 15 DSGVO). Name und Geburtsjahr sind nötig; der Anlass wird mit jeder Öffnung gespeichert und protokolliert.
+privacy-title = Betroffenenanfragen
+privacy-intro = Suchen Sie eine Person für eine Anfrage der betroffenen Person (z. B. Auskunft nach Art. 15 DSGVO). Name und Geburtsjahr sind nötig; der Anlass wird mit jeder Öffnung gespeichert und protokolliert.
 privacy-field-name = Name (beliebige Schreibweise)
 privacy-field-birth-year = Geburtsjahr
 privacy-field-reason = Anlass
@@ -124,9 +124,9 @@ privacy-hits = { $count ->
 privacy-no-hits = Keine Person gefunden. Prüfen Sie andere Schreibweisen oder das Geburtsjahr.
 privacy-name = Name
 privacy-birth-year = Geburtsjahr
-privacy-open = Akte für das Ersuchen öffnen
+privacy-open = Akte für die Anfrage öffnen
 privacy-new-search = Neue Suche
-privacy-record-title = Akte für ein Auskunftsersuchen
+privacy-record-title = Akte für eine Betroffenenanfrage
 privacy-record-notice = Geöffnet für den Anlass:
 privacy-minimum = Mindestdaten
 privacy-name-original = Name in Originalschrift
@@ -135,7 +135,7 @@ privacy-municipality = Gemeinde
 privacy-au-move-in = Einzug in die Anschlussunterbringung
 privacy-target-group = Zielgruppe
 privacy-case-numbers = Fallnummern
-privacy-reasons = Bisherige Ersuchen
+privacy-reasons = Bisherige Anfragen
 privacy-when = Zeitpunkt
 privacy-who = Wer
 privacy-reason = Anlass

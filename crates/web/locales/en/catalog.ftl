@@ -155,6 +155,7 @@ error-no-release = There is no valid release for this recipient.
 error-phone = Please use only digits, spaces and + - / ( ).
 error-reason-short = Please state the reason more precisely (at least 10 characters).
 error-release-own-org = Your own organisation needs no release.
+error-organisation-inactive = This organisation is no longer active. Please choose another recipient.
 error-same-municipality = The person already lives in this municipality.
 error-scan-too-large = The file is too large (10 MB at most).
 error-scan-type = Only PDF, JPEG or PNG are allowed.

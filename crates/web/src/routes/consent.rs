@@ -403,7 +403,7 @@ async fn release_new_page(
 ) -> AppResult<Response> {
     let v = clients::get(&state.db, &a.ctx, id).await?;
     let own = a.ctx.actor.organisation_id;
-    let mut orgs: Vec<(i64, String)> = organisations::names(&state.db)
+    let mut orgs: Vec<(i64, String)> = organisations::active_names(&state.db)
         .await?
         .into_iter()
         .filter(|(oid, _)| *oid != own)
@@ -487,6 +487,7 @@ async fn create_release(
 struct ReleaseTpl {
     page: Page,
     r: ReleaseView,
+    person: ankommen_store::entities::person::Model,
     form: FormView,
 }
 
@@ -497,7 +498,7 @@ async fn release_show(
     form: Option<FormView>,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let r = releases::get(&state.db, &a.ctx, id).await?;
+    let releases::ReleaseDetail { view: r, person } = releases::get(&state.db, &a.ctx, id).await?;
     let form = form.unwrap_or_else(|| {
         FormView::from_pairs([
             ("revoked_on", a.ctx.today().to_string()),
@@ -506,7 +507,15 @@ async fn release_show(
     });
     let mut page = a.page.at("cases");
     page.title = page.t("release-title");
-    Ok(render_status(&ReleaseTpl { page, r, form }, status))
+    Ok(render_status(
+        &ReleaseTpl {
+            page,
+            r,
+            person,
+            form,
+        },
+        status,
+    ))
 }
 
 async fn release_page(
