@@ -75,7 +75,7 @@ test('administrator creates an organisation, a team and a person who then logs i
 
   // The audit log shows what happened.
   await page.getByRole('navigation').getByRole('link', { name: 'Protokoll', exact: true }).click();
-  await expect(page.getByRole('cell', { name: 'staff_created' }).first()).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Konto angelegt', exact: true }).first()).toBeVisible();
   await expectNoA11yViolations(page);
 
   await page.getByRole('button', { name: 'Abmelden', exact: true }).click();
