@@ -232,8 +232,13 @@ pub(crate) async fn person_for<C: ConnectionTrait>(
         audit::record(conn, ctx, event.denied()).await?;
         return Err(Error::NotFound);
     }
-    allowed.sort_by_key(|c| (c.status == "closed", std::cmp::Reverse(c.opened_on)));
+    open_first_newest(&mut allowed);
     Ok((p, allowed))
+}
+
+/// A person's cases in the order pages show them: open ones first, then the newest first.
+pub(crate) fn open_first_newest(cases: &mut [case::Model]) {
+    cases.sort_by_key(|c| (c.status == "closed", std::cmp::Reverse(c.opened_on), c.id));
 }
 
 /// Which of these persons the actor may do `action` to (through any case)? No audit; for listing.

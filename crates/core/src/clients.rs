@@ -789,7 +789,10 @@ pub async fn get(db: &Db, ctx: &Ctx, person_id: i64) -> Result<ClientView> {
     let consents = consent::list(&tx, person_id).await?;
     let intake = matches!(consent, ConsentState::Active(_)).then(|| Intake::from_person(&p));
     let (household, household_hidden) = match p.household_id {
-        Some(h) => household_members(&tx, ctx, h, Some(person_id)).await?,
+        Some(h) => {
+            let (members, hidden, _) = household_members(&tx, ctx, h, Some(person_id)).await?;
+            (members, hidden)
+        }
         None => (vec![], 0),
     };
     let releases = crate::releases::list(&tx, person_id, today).await?;
@@ -809,13 +812,14 @@ pub async fn get(db: &Db, ctx: &Ctx, person_id: i64) -> Result<ClientView> {
     })
 }
 
-/// The members of a household the actor may read, and how many others there are.
+/// The members of a household the actor may read, how many others there are, and the cases
+/// through which the shown members may be read.
 async fn household_members<C: ConnectionTrait>(
     conn: &C,
     ctx: &Ctx,
     household_id: i64,
     except: Option<i64>,
-) -> Result<(Vec<Member>, usize)> {
+) -> Result<(Vec<Member>, usize, Vec<case::Model>)> {
     let today = ctx.today();
     let all = person::Entity::find()
         .filter(person::Column::HouseholdId.eq(household_id))
@@ -823,11 +827,18 @@ async fn household_members<C: ConnectionTrait>(
         .await?;
     let others: Vec<person::Model> = all.into_iter().filter(|p| Some(p.id) != except).collect();
     let ids: Vec<i64> = others.iter().map(|p| p.id).collect();
-    let readable = access::may_among(conn, ctx, &ids, Action::ReadClient).await?;
+    let links = access::allowed_cases(conn, ctx, &ids, Action::ReadClient).await?;
+    let mut cases: Vec<case::Model> = Vec::new();
+    for l in &links {
+        if !cases.iter().any(|x| x.id == l.case.id) {
+            cases.push(l.case.clone());
+        }
+    }
+    access::open_first_newest(&mut cases);
     let mut shown = Vec::new();
     let mut hidden = 0;
     for p in others {
-        if readable.contains(&p.id) {
+        if links.iter().any(|l| l.person_id == p.id) {
             shown.push(Member {
                 minor: is_minor(&p, today),
                 person: p,
@@ -837,7 +848,7 @@ async fn household_members<C: ConnectionTrait>(
         }
     }
     shown.sort_by_key(|m| (m.minor, m.person.birth_year, m.person.id));
-    Ok((shown, hidden))
+    Ok((shown, hidden, cases))
 }
 
 /// A household with everyone the actor may see, and their cases.
@@ -855,20 +866,12 @@ pub async fn household(db: &Db, ctx: &Ctx, household_id: i64) -> Result<Househol
     let Some(_) = household::Entity::find_by_id(household_id).one(&tx).await? else {
         return Err(Error::NotFound);
     };
-    let (members, hidden) = household_members(&tx, ctx, household_id, None).await?;
+    let (members, hidden, cases) = household_members(&tx, ctx, household_id, None).await?;
     if members.is_empty() {
         audit::record(&tx, ctx, ev.denied()).await?;
         tx.commit().await?;
         return Err(Error::NotFound);
     }
-    let ids: Vec<i64> = members.iter().map(|m| m.person.id).collect();
-    let mut cases: Vec<case::Model> = Vec::new();
-    for l in access::allowed_cases(&tx, ctx, &ids, Action::ReadClient).await? {
-        if !cases.iter().any(|x| x.id == l.case.id) {
-            cases.push(l.case);
-        }
-    }
-    cases.sort_by_key(|c| (c.status == "closed", std::cmp::Reverse(c.opened_on), c.id));
     for m in &members {
         audit::record(
             &tx,

@@ -70,16 +70,16 @@ impl Page {
     }
     /// An audit log action in words (`client_viewed`: "Akte angesehen"); an unknown code as it is.
     pub fn audit_action(&self, code: impl AsRef<str>) -> String {
-        let code = code.as_ref();
-        self.tr
-            .try_t(&format!("audit-action-{code}"))
-            .unwrap_or_else(|| code.to_string())
+        self.label_or_code("audit-action", code.as_ref())
     }
     /// The section of a record an audit event names, in words; an unknown code as it is.
     pub fn audit_section(&self, code: impl AsRef<str>) -> String {
-        let code = code.as_ref();
+        self.label_or_code("audit-section", code.as_ref())
+    }
+    /// [`Self::label`], or the code itself where the list has no label for it.
+    fn label_or_code(&self, list: &str, code: &str) -> String {
         self.tr
-            .try_t(&format!("audit-section-{code}"))
+            .try_t(&format!("{list}-{code}"))
             .unwrap_or_else(|| code.to_string())
     }
     /// A date as Germans write it (also in the English interface: the offices' documents do).
