@@ -81,6 +81,9 @@ test.describe('signed out', () => {
       await expect(summary.locator(`a[href="#f-${field}"]`)).toHaveCount(1);
       await expect(page.locator(`#f-${field}`)).toHaveAttribute('aria-invalid', 'true');
     }
+    // Each line of the summary names its field by the label the form shows.
+    await expect(summary.locator('a[href="#f-family_name"]')).toHaveText('Familienname: Bitte ausfüllen.');
+    await expect(summary.locator('a[href="#f-given_name"]')).toHaveText('Vorname(n): Bitte ausfüllen.');
     await expect(given).toHaveAccessibleDescription('Bitte ausfüllen.');
     await expect(page.getByLabel('Geburtsjahr oder Geburtsdatum')).toHaveAccessibleDescription(/Nur das Jahr.*Bitte ausfüllen\./);
     // Hints belong to their fields.

@@ -10,6 +10,10 @@ use ankommen_core::FieldErrors;
 
 use crate::i18n::Tr;
 
+/// The message key of a form that arrived incomplete (e.g. without the version of the record it
+/// edits): the form's fault, not the user's, so it is shown for the whole form, not for a field.
+const BROKEN_FORM: &str = "error-form";
+
 /// The largest form body accepted.
 pub const MAX_FORM_BYTES: usize = 256 * 1024;
 
@@ -59,7 +63,7 @@ impl FormData {
     /// A version carried in another field (e.g. `plan_version`), with the same rule.
     pub fn version_in(&self, name: &str) -> Result<i32, ankommen_core::Error> {
         self.int(name)
-            .ok_or_else(|| ankommen_core::Error::field("form", "error-form"))
+            .ok_or_else(|| ankommen_core::Error::field("form", BROKEN_FORM))
     }
 
     /// An integer field (e.g. the version of an edited record); None when missing or not a number.
@@ -72,7 +76,7 @@ pub struct BadForm;
 
 impl IntoResponse for BadForm {
     fn into_response(self) -> Response {
-        crate::error::AppError(ankommen_core::Error::field("form", "error-form")).into_response()
+        crate::error::AppError(ankommen_core::Error::field("form", BROKEN_FORM)).into_response()
     }
 }
 
@@ -122,8 +126,14 @@ impl FormView {
         }
     }
     pub fn with_errors(mut self, e: &FieldErrors, tr: &Tr) -> Self {
-        self.errors
-            .extend(e.0.iter().map(|fe| (fe.field.to_string(), tr.t(fe.key))));
+        for fe in &e.0 {
+            if fe.key == BROKEN_FORM {
+                // Not about anything the user typed: a message about the whole form.
+                self.general.get_or_insert_with(|| tr.t(fe.key));
+            } else {
+                self.errors.push((fe.field.to_string(), tr.t(fe.key)));
+            }
+        }
         self
     }
     pub fn with_general(mut self, msg: String) -> Self {
@@ -166,5 +176,148 @@ impl FormView {
     /// All error messages, for the summary at the top of a form.
     pub fn error_list(&self) -> Vec<(String, String)> {
         self.errors.clone()
+    }
+}
+
+/// The attribute by which the error summary (`_macros.html`, `errors`) marks a link whose field
+/// label is still to be filled in, with the id of the field as its value.
+const SUMMARY_FIELD: &str = " data-summary-field=\"";
+
+/// Names the field in each line of a form's error summary: "Fällig am: Das Datum liegt nach dem
+/// Ende des Falls." instead of the message alone, so that two "Pflichtfeld" lines can be told
+/// apart. The label is the one the page shows for the field: the text of its `<label for=…>`, or
+/// the `<legend>` of a fieldset with the field's id (check box groups). Done on the rendered page
+/// because the summary stands above the fields whose labels it names; a line whose field has no
+/// label on the page keeps its message alone. Pages without a summary are returned as they are.
+pub fn label_error_summary(html: String) -> String {
+    if !html.contains(SUMMARY_FIELD) {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find(SUMMARY_FIELD) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + SUMMARY_FIELD.len()..];
+        let Some(end) = after.find('"') else {
+            rest = after;
+            break;
+        };
+        let id = &after[..end];
+        // Past the attribute and the rest of the opening tag of the link.
+        let tail = &after[end + 1..];
+        let Some(close) = tail.find('>') else {
+            rest = tail;
+            break;
+        };
+        out.push_str(&tail[..=close]);
+        if let Some(label) = field_label(&html, id) {
+            out.push_str(&label);
+            out.push_str(": ");
+        } else {
+            debug_assert!(
+                html.contains(&format!("id=\"{id}\"")),
+                "the error summary links to {id}, which the page does not have"
+            );
+        }
+        rest = &tail[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The visible text of the label of the form control or fieldset with this id, if the page has one.
+fn field_label(html: &str, id: &str) -> Option<String> {
+    let inner = element_text(html, &format!("<label for=\"{id}\">"), "</label>").or_else(|| {
+        let fieldset = html.find(&format!("<fieldset id=\"{id}\""))?;
+        element_text(&html[fieldset..], "<legend>", "</legend>")
+    })?;
+    // Tags stripped, white space collapsed; the text stays escaped as the page has it.
+    let mut text = String::new();
+    let mut in_tag = false;
+    for ch in inner.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!text.is_empty()).then_some(text)
+}
+
+/// What stands between the first `open` and the next `close`.
+fn element_text<'a>(html: &'a str, open: &str, close: &str) -> Option<&'a str> {
+    let start = html.find(open)? + open.len();
+    let len = html[start..].find(close)?;
+    Some(&html[start..start + len])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FormView, label_error_summary};
+    use crate::i18n::Tr;
+    use ankommen_core::FieldErrors;
+    use ankommen_core::types::Locale;
+
+    #[test]
+    fn a_broken_form_is_a_message_about_the_whole_form_not_a_field() {
+        let mut e = FieldErrors::new();
+        e.add("form", "error-form");
+        e.add("date", "error-required");
+        let f = FormView::new().with_errors(&e, &Tr::new(Locale::De));
+        assert_eq!(
+            f.general.as_deref(),
+            Some("Das Formular ist unvollständig. Bitte laden Sie die Seite neu.")
+        );
+        assert_eq!(
+            f.error_list(),
+            vec![("date".to_string(), "Bitte ausfüllen.".to_string())]
+        );
+        assert_eq!(f.err("form"), None);
+    }
+
+    fn summary(lines: &[(&str, &str)]) -> String {
+        let items: String = lines
+            .iter()
+            .map(|(id, msg)| {
+                format!("<li><a href=\"#{id}\" data-summary-field=\"{id}\">{msg}</a></li>")
+            })
+            .collect();
+        format!("<div class=\"error-summary\"><ul>{items}</ul></div>")
+    }
+
+    #[test]
+    fn each_summary_line_names_its_field_by_the_label_the_page_shows() {
+        let html = format!(
+            "{}<form>\
+             <label for=\"f-due_on\">Fällig am</label><input id=\"f-due_on\">\
+             <label for=\"f-lang-1\">Sprachniveau<span class=\"visually-hidden\"> (Sprache 2)</span></label>\
+             <fieldset id=\"f-topics\" class=\"checks invalid\"><legend>Themen &amp; Felder</legend></fieldset>\
+             <p class=\"error\" id=\"f-cases\">x</p></form>",
+            summary(&[
+                ("f-due_on", "Das Datum liegt nach dem Ende des Falls."),
+                ("f-lang-1", "Pflichtfeld"),
+                ("f-topics", "Pflichtfeld"),
+                ("f-cases", "Keine Fälle gewählt."),
+            ])
+        );
+        let out = label_error_summary(html);
+        assert!(out.contains(
+            "<a href=\"#f-due_on\">Fällig am: Das Datum liegt nach dem Ende des Falls.</a>"
+        ));
+        assert!(out.contains("<a href=\"#f-lang-1\">Sprachniveau (Sprache 2): Pflichtfeld</a>"));
+        assert!(out.contains("<a href=\"#f-topics\">Themen &amp; Felder: Pflichtfeld</a>"));
+        // No label on the page: the message alone.
+        assert!(out.contains("<a href=\"#f-cases\">Keine Fälle gewählt.</a>"));
+        assert!(!out.contains("data-summary-field"));
+        // The form itself is unchanged.
+        assert!(out.ends_with("<p class=\"error\" id=\"f-cases\">x</p></form>"));
+    }
+
+    #[test]
+    fn a_page_without_a_summary_is_returned_as_it_is() {
+        let html = "<label for=\"f-a\">A</label><input id=\"f-a\">".to_string();
+        assert_eq!(label_error_summary(html.clone()), html);
     }
 }

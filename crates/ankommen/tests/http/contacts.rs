@@ -241,6 +241,12 @@ async fn bad_contact_input_gets_field_errors_and_keeps_what_was_typed() {
     r.assert_contains("Bitte mindestens eine beteiligte Person wählen.");
     r.assert_contains("Eine Wiedervorlage kann nicht in der Vergangenheit liegen.");
     r.assert_contains("TYPED-NOTE bitte behalten");
+    // The summary names each field by its label (a check box group by its legend).
+    r.assert_contains(">Datum: Das Datum darf nicht in der Zukunft liegen.</a>");
+    r.assert_contains(
+        ">Dauer in Minuten: Die Dauer ist eine ganze Zahl von 1 bis 600 Minuten.</a>",
+    );
+    r.assert_contains(">Beteiligte: Bitte mindestens eine beteiligte Person wählen.</a>");
     r.assert_contains("value=\"2026-11-22\"");
     r.assert_contains("<option value=\"phone\" selected>");
     // Nothing personal in the answer's address, and nothing stored.

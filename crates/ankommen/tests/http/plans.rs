@@ -366,6 +366,7 @@ async fn bad_input_gets_field_errors_and_keeps_what_was_typed() {
     let r = add_goal(&mut im, &p, "language", "   ", "2027-01-31").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     r.assert_contains("Bitte ausfüllen.");
+    r.assert_contains("<a href=\"#f-text\">Ziel: Bitte ausfüllen.</a>");
     r.assert_contains("value=\"2027-01-31\"");
     assert_eq!(t.count("goals").await, 0);
     assert_eq!(t.count("plans").await, 0);

@@ -141,9 +141,11 @@ pub(crate) fn render<T: Template>(t: &T) -> Response {
     render_status(t, StatusCode::OK)
 }
 
+/// Renders a template as a page with this status; a form's error summary names the fields by
+/// their labels (`forms::label_error_summary`).
 pub(crate) fn render_status<T: Template>(t: &T, status: StatusCode) -> Response {
     match t.render() {
-        Ok(html) => (status, Html(html)).into_response(),
+        Ok(html) => (status, Html(crate::forms::label_error_summary(html))).into_response(),
         Err(e) => AppError(Error::Internal(format!("template: {e}"))).into_response(),
     }
 }
