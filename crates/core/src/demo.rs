@@ -441,6 +441,16 @@ pub async fn seed_clients(
             .filter(ankommen_store::entities::case::Column::Id.eq(case_id))
             .exec(db.writer())
             .await?;
+        // ... and its timeline says so.
+        ankommen_store::entities::case_event::Entity::update_many()
+            .col_expr(
+                ankommen_store::entities::case_event::Column::OnDate,
+                Expr::value(opened),
+            )
+            .filter(ankommen_store::entities::case_event::Column::CaseId.eq(case_id))
+            .filter(ankommen_store::entities::case_event::Column::Kind.eq("opened"))
+            .exec(db.writer())
+            .await?;
         seeded.push(Seeded {
             family,
             person_id,
@@ -831,8 +841,9 @@ async fn seed_casework(
                 first_due_on: Set(None),
                 contact_id: Set(None),
                 created_by: Set(by),
-                created_at: Set(now),
-                updated_at: Set(now),
+                // Set two weeks before it is due, as an IM would have.
+                created_at: Set(now + chrono::Duration::days(due - 14)),
+                updated_at: Set(now + chrono::Duration::days(due - 14)),
                 version: Set(1),
             })
             .exec(&tx)

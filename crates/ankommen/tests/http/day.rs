@@ -3,8 +3,8 @@
 
 use ankommen_core::Clock;
 use ankommen_store::entities::{
-    case, case_share, consent, contact, field_of_action, followup, goal, person, plan, release,
-    review, step,
+    case, case_event, case_share, consent, contact, field_of_action, followup, goal, person, plan,
+    release, review, step,
 };
 use ankommen_store::sea_orm::sea_query::Expr;
 use ankommen_store::sea_orm::{
@@ -737,6 +737,29 @@ async fn the_demo_ims_working_day_shows_every_kind_of_item() {
         assert!(!s.contains("Nichts fällig"), "{kind} is empty:\n{s}");
     }
     assert!(section(&body, "followups").contains("Mohammad Haddad"));
+    // The demo's history is consistent: each case's timeline says it was opened on the day the
+    // case began (the move-in), and every follow-up was set before it fell due.
+    let cases = case::Entity::find().all(app.db.reader()).await.unwrap();
+    assert!(
+        cases
+            .iter()
+            .any(|c| c.opened_on < app.clock.now().date_naive())
+    );
+    for c in &cases {
+        let opened = case_event::Entity::find()
+            .filter(case_event::Column::CaseId.eq(c.id))
+            .filter(case_event::Column::Kind.eq("opened"))
+            .one(app.db.reader())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(opened.on_date, c.opened_on, "case {}", c.case_number);
+    }
+    let followups = followup::Entity::find().all(app.db.reader()).await.unwrap();
+    assert!(!followups.is_empty());
+    for f in &followups {
+        assert!(f.created_at.date_naive() < f.due_on, "{f:?}");
+    }
     // The team lead of Team Nord sees Ahmad Karimi's counts.
     let body = home(&app, "awo.leitung").await;
     assert!(section(&body, "team").contains("Ahmad Karimi"));
