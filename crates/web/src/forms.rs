@@ -284,7 +284,7 @@ mod tests {
                 format!("<li><a href=\"#{id}\" data-summary-field=\"{id}\">{msg}</a></li>")
             })
             .collect();
-        format!("<div class=\"error-summary\"><ul>{items}</ul></div>")
+        format!("<div role=\"alert\"><ul>{items}</ul></div>")
     }
 
     #[test]
