@@ -832,6 +832,8 @@ async fn seed_casework(
             _ => &[],
         };
         for (due, reason) in followups.iter() {
+            // Set two weeks before it is due, as an IM would have.
+            let set_at = now + chrono::Duration::days(due - 14);
             followup::Entity::insert(followup::ActiveModel {
                 id: NotSet,
                 case_id: Set(s.case_id),
@@ -841,9 +843,8 @@ async fn seed_casework(
                 first_due_on: Set(None),
                 contact_id: Set(None),
                 created_by: Set(by),
-                // Set two weeks before it is due, as an IM would have.
-                created_at: Set(now + chrono::Duration::days(due - 14)),
-                updated_at: Set(now + chrono::Duration::days(due - 14)),
+                created_at: Set(set_at),
+                updated_at: Set(set_at),
                 version: Set(1),
             })
             .exec(&tx)

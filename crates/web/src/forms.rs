@@ -196,20 +196,16 @@ pub fn label_error_summary(html: String) -> String {
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html.as_str();
     while let Some(at) = rest.find(SUMMARY_FIELD) {
-        out.push_str(&rest[..at]);
         let after = &rest[at + SUMMARY_FIELD.len()..];
-        let Some(end) = after.find('"') else {
-            rest = after;
+        // The field's id, and the end of the link's opening tag (the macro always writes both).
+        let Some((id, close)) = after
+            .find('"')
+            .and_then(|end| Some((&after[..end], end + 1 + after[end + 1..].find('>')?)))
+        else {
             break;
         };
-        let id = &after[..end];
-        // Past the attribute and the rest of the opening tag of the link.
-        let tail = &after[end + 1..];
-        let Some(close) = tail.find('>') else {
-            rest = tail;
-            break;
-        };
-        out.push_str(&tail[..=close]);
+        out.push_str(&rest[..at]);
+        out.push_str(&after[id.len() + 1..=close]);
         if let Some(label) = field_label(&html, id) {
             out.push_str(&label);
             out.push_str(": ");
@@ -219,7 +215,7 @@ pub fn label_error_summary(html: String) -> String {
                 "the error summary links to {id}, which the page does not have"
             );
         }
-        rest = &tail[close + 1..];
+        rest = &after[close + 1..];
     }
     out.push_str(rest);
     out
