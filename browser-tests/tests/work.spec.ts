@@ -142,6 +142,8 @@ test('IM prints the plan in German and Arabic', async ({ page }) => {
   await page.goto(planPath());
   const print = section(page, 'Drucken');
   await expect(print.getByLabel('Sprache neben Deutsch').locator('option[value="ar"]')).toHaveCount(1);
+  // Nothing is recorded yet of this client's languages: the chooser starts at German.
+  await expect(print.getByLabel('Sprache neben Deutsch')).toHaveValue('de');
   for (const lang of ['de', 'ar']) {
     const r = await page.request.get(`${planPath()}/print?lang=${lang}&version=2`);
     expect(r.status()).toBe(200);

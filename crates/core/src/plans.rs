@@ -686,6 +686,32 @@ impl PlanView {
     pub fn last_review(&self) -> Option<&review::Model> {
         self.reviews.first()
     }
+    /// The languages of the client who signs the plan (the case's first person, as printed), most
+    /// useful first: the interpreter language, then the native languages, then the others. The
+    /// print chooser starts at the first one the forms exist in.
+    pub fn client_languages(&self) -> Vec<String> {
+        let Some(p) = self.persons.first() else {
+            return Vec::new();
+        };
+        let spoken: Vec<crate::catalog::LanguageEntry> = p
+            .languages
+            .as_deref()
+            .and_then(|s| serde_json::from_str(s).ok())
+            .unwrap_or_default();
+        let native = spoken.iter().filter(|l| l.level == "native");
+        let other = spoken.iter().filter(|l| l.level != "native");
+        let mut out: Vec<String> = Vec::new();
+        for code in p
+            .interpreter_language
+            .iter()
+            .chain(native.chain(other).map(|l| &l.code))
+        {
+            if !out.contains(code) {
+                out.push(code.clone());
+            }
+        }
+        out
+    }
 }
 
 /// The day the next review of a case is due: one interval (the plan's own, or the working rules')

@@ -84,6 +84,17 @@ pub fn is_supported(code: &str) -> bool {
     translations::codes().any(|c| c == code)
 }
 
+/// The form language for a language a person speaks (ISO 639-1/-3), if the forms exist in it:
+/// the language itself, or for Dari (`prs`) the Persian forms, which are written in the same
+/// script and standard.
+pub fn form_language_for(code: &str) -> Option<&'static str> {
+    let code = match code {
+        "prs" => "fa",
+        other => other,
+    };
+    translations::codes().find(|c| *c == code)
+}
+
 /// The label of a data category (one of [`DATA_CATEGORIES`]) in the language `lang`.
 pub fn data_category_label(lang: &str, key: &str) -> Option<String> {
     let t = translations::get(lang).ok().flatten()?;
@@ -272,6 +283,18 @@ mod tests {
         assert_eq!(ar.dir, Dir::Rtl);
         assert_eq!(ar.native_name, "العربية");
         assert!(!ar.is_reviewed());
+    }
+
+    #[test]
+    fn a_spoken_language_maps_to_its_form_language() {
+        assert_eq!(form_language_for("ar"), Some("ar"));
+        assert_eq!(form_language_for("ti"), Some("ti"));
+        // Dari reads the Persian forms.
+        assert_eq!(form_language_for("prs"), Some("fa"));
+        // No forms in Pashto or Kurdish (yet): no form language.
+        assert_eq!(form_language_for("ps"), None);
+        assert_eq!(form_language_for("ku"), None);
+        assert_eq!(form_language_for(""), None);
     }
 
     #[test]

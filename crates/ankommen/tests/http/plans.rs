@@ -920,6 +920,99 @@ async fn the_plan_prints_in_german_and_arabic() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
+/// The select of the print chooser on a page.
+fn print_chooser(r: &Resp) -> &str {
+    let start = r.body.find("id=\"f-print-lang\"").expect("print chooser");
+    let end = start
+        + r.body[start..]
+            .find("</select>")
+            .expect("end of the chooser");
+    &r.body[start..end]
+}
+
+#[tokio::test]
+async fn the_print_chooser_starts_at_the_clients_language() {
+    let t = TestApp::new().await;
+    let p = register(&t).await;
+    let mut im = t.login("awo.im1").await;
+    two_goals(&t, &mut im, &p).await;
+
+    // Nothing is known of the client's languages: German.
+    let r = im.get(&plan(&p)).await;
+    let chooser = print_chooser(&r);
+    assert!(
+        chooser.contains("<option value=\"de\" lang=\"de\" selected>"),
+        "{chooser}"
+    );
+    assert_eq!(chooser.matches(" selected").count(), 1, "{chooser}");
+
+    // The intake (after a consent) names Pashto as native language, which has no forms, and
+    // Dari: the chooser starts at the Persian forms.
+    let ctx = t.ctx_of("awo.im1").await;
+    let consent = ankommen_core::consent::ConsentInput::parse(
+        "2026-1",
+        "fa",
+        &ctx.today().to_string(),
+        "screen",
+        None,
+        ctx.today(),
+    )
+    .unwrap();
+    ankommen_core::consent::record(&t.db, &ctx, p.person_id, consent)
+        .await
+        .unwrap();
+    let intake = format!("/clients/{}/intake", p.person_id);
+    let r = im
+        .post(
+            &intake,
+            &[
+                ("version", "1"),
+                ("language_code", "ps"),
+                ("language_level", "native"),
+                ("language_code", "prs"),
+                ("language_level", "B2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = im.get(&plan(&p)).await;
+    let chooser = print_chooser(&r);
+    assert!(
+        chooser.contains("<option value=\"fa\" lang=\"fa\" selected>"),
+        "{chooser}"
+    );
+    assert_eq!(chooser.matches(" selected").count(), 1, "{chooser}");
+
+    // An interpreter language comes first; a frozen version's page starts there too.
+    let r = im
+        .post(
+            &intake,
+            &[
+                ("version", "2"),
+                ("language_code", "ps"),
+                ("language_level", "native"),
+                ("interpreter_language", "ti"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let pv = plan_version(&t, p.case_id).await;
+    let r = im
+        .post(&format!("{}/freeze", plan(&p)), &[("plan_version", &pv)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    for page in [plan(&p), format!("{}/versions/1", plan(&p))] {
+        let r = im.get(&page).await;
+        assert_eq!(r.status, StatusCode::OK, "{page}");
+        let chooser = print_chooser(&r);
+        assert!(
+            chooser.contains("<option value=\"ti\" lang=\"ti\" selected>"),
+            "{page}: {chooser}"
+        );
+        assert_eq!(chooser.matches(" selected").count(), 1, "{chooser}");
+    }
+}
+
 #[tokio::test]
 async fn a_signed_scan_is_attached_to_its_version_by_content() {
     let t = TestApp::new().await;

@@ -147,13 +147,23 @@ struct LanguageRow {
     code: &'static str,
     native_name: String,
     reviewed: bool,
+    /// The chooser starts here.
+    selected: bool,
 }
 
-fn print_languages() -> Vec<LanguageRow> {
+/// The print chooser's languages, starting at the first of the client's languages that the
+/// forms exist in (German when there is none).
+fn print_languages(v: &PlanView) -> Vec<LanguageRow> {
+    let preferred = v
+        .client_languages()
+        .iter()
+        .find_map(|code| documents::form_language_for(code))
+        .unwrap_or("de");
     documents::languages()
         .into_iter()
         .map(|l| LanguageRow {
             reviewed: l.is_reviewed(),
+            selected: l.code == preferred,
             code: l.code,
             native_name: l.native_name,
         })
@@ -237,7 +247,7 @@ async fn plan_page(
             persons: person_options(&v),
             priorities: priority_options(&page),
             owners: owner_options(&page),
-            languages: print_languages(),
+            languages: print_languages(&v),
             review_overdue,
             page,
             v,
@@ -693,13 +703,14 @@ async fn version_page(
     let vv = plans::version(&state.db, &a.ctx, id, n).await?;
     let mut page = a.page.at("cases");
     page.title = page.t1("plan-version-title", "number", n.to_string());
+    let languages = print_languages(&vv.plan);
     Ok(render_status(
         &VersionTpl {
             page,
             vv,
             form,
             max_mb: MAX_SCAN_BYTES / (1024 * 1024),
-            languages: print_languages(),
+            languages,
         },
         status,
     ))
