@@ -9,7 +9,7 @@ use ankommen_store::entities::{
 use ankommen_store::sea_orm::sea_query::Expr;
 use ankommen_store::sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, EntityTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement,
 };
 use axum::http::StatusCode;
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -764,4 +764,27 @@ async fn the_demo_ims_working_day_shows_every_kind_of_item() {
     let body = home(&app, "awo.leitung").await;
     assert!(section(&body, "team").contains("Ahmad Karimi"));
     assert!(!body.contains("Mohammad Haddad"));
+}
+
+/// The day view's statements are planned once per connection on PostgreSQL (see
+/// `docs/benchmarks.md`): the server's connections ask for generic plans. (SQLite has no such
+/// setting; there the test has nothing to check.)
+#[tokio::test]
+async fn postgres_connections_plan_their_statements_once() {
+    let t = TestApp::new().await;
+    if t.db.backend() != ankommen_store::Backend::Postgres {
+        return;
+    }
+    for conn in [t.db.reader(), t.db.writer()] {
+        let row = conn
+            .query_one_raw(Statement::from_string(
+                conn.get_database_backend(),
+                "SHOW plan_cache_mode",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        let mode: String = row.try_get_by_index(0).unwrap();
+        assert_eq!(mode, "force_generic_plan");
+    }
 }
