@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 use crate::access;
 use crate::audit::{self, Event};
 use crate::cases::{self, CaseClock};
-use crate::catalog::{CaseStatus, GoalStatus, StepOwner};
+use crate::catalog::{CaseStatus, GoalStatus, LanguageLevel, StepOwner};
 use crate::consent::{Download, MAX_SCAN_BYTES, Upload, sniff};
 use crate::fields::{self, Field};
 use crate::organisations::expect_updated;
@@ -698,13 +698,13 @@ impl PlanView {
             .as_deref()
             .and_then(|s| serde_json::from_str(s).ok())
             .unwrap_or_default();
-        let native = spoken.iter().filter(|l| l.level == "native");
-        let other = spoken.iter().filter(|l| l.level != "native");
+        let native = LanguageLevel::Native.as_str();
+        let (native, other): (Vec<_>, Vec<_>) = spoken.iter().partition(|l| l.level == native);
         let mut out: Vec<String> = Vec::new();
         for code in p
             .interpreter_language
             .iter()
-            .chain(native.chain(other).map(|l| &l.code))
+            .chain(native.into_iter().chain(other).map(|l| &l.code))
         {
             if !out.contains(code) {
                 out.push(code.clone());

@@ -139,10 +139,11 @@ pub async fn connect(cfg: &DbConfig) -> Result<Db, ConnectError> {
             let mut opts = ConnectOptions::new(cfg.url.clone());
             opts.map_sqlx_postgres_opts(|o| {
                 o.statement_cache_capacity(STATEMENT_CACHE)
-                    // The prepared statements are planned once per connection instead of at every
-                    // execution: their parameters are ids, dates and short keys whose values do not
-                    // change the best plan (measured: a sixth more day views per second, the other
-                    // pages unchanged; `docs/benchmarks.md`). Needs PostgreSQL 12 or newer.
+                    // The prepared statements are planned once per connection instead of at
+                    // every execution: their parameters are ids, dates and short keys whose
+                    // values do not change the best plan (measured: about a fifth more day views
+                    // per second, the other pages unchanged or faster; `docs/benchmarks.md`).
+                    // Needs PostgreSQL 12 or newer.
                     .options([("plan_cache_mode", "force_generic_plan")])
             });
             opts.max_connections(cfg.max_connections.max(2))
