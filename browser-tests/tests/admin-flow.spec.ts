@@ -13,6 +13,8 @@ async function login(page: Page, username: string, password: string) {
 }
 
 test('administrator creates an organisation, a team and a person who then logs in', async ({ page }) => {
+  // Several logins and password changes (Argon2 in a debug build): 23–34 s on a slow hour.
+  test.slow();
   expect(adminPassword, 'ANKOMMEN_E2E_ADMIN_PASSWORD must be set (run scripts/browser-tests.sh)').not.toBe('');
   const suffix = Date.now().toString().slice(-6);
   const orgName = `Diakonie Neckartal ${suffix}`;
