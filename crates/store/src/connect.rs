@@ -183,7 +183,7 @@ async fn connect_sqlite(cfg: &DbConfig) -> Result<Db, ConnectError> {
             .map_err(|e| ConnectError::DirectoryNotWritable(dir.to_path_buf(), e.to_string()))?;
         let _ = std::fs::remove_file(&probe);
     }
-    let open = |max: u32| {
+    let open = |max: u32, query_only: bool| {
         let path = path.clone();
         let mut opts = ConnectOptions::new(format!("sqlite://{}", path.display()));
         opts.max_connections(max)
@@ -207,13 +207,16 @@ async fn connect_sqlite(cfg: &DbConfig) -> Result<Db, ConnectError> {
                     // 32 MiB of page cache per connection instead of 2 MiB: the working set of a
                     // county's pages stays decoded between requests.
                     .pragma("cache_size", "-32768")
+                    // Reader connections cannot change the database, whatever runs on them:
+                    // every write goes through the single writer.
+                    .pragma("query_only", if query_only { "ON" } else { "OFF" })
             });
         async move { Database::connect(opts).await }
     };
-    let writer = open(1)
+    let writer = open(1, false)
         .await
         .map_err(|e| ConnectError::Unreachable(short_db_error(&e)))?;
-    let reader = open(cfg.max_connections.max(1))
+    let reader = open(cfg.max_connections.max(1), true)
         .await
         .map_err(|e| ConnectError::Unreachable(short_db_error(&e)))?;
     Ok(Db {

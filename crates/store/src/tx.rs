@@ -264,6 +264,32 @@ mod tests {
         assert!((1..5).contains(&groups), "{groups} group commits");
     }
 
+    #[tokio::test]
+    async fn reader_connections_cannot_write() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = open(dir.path()).await;
+        let err = db
+            .reader()
+            .execute_raw(insert(1))
+            .await
+            .expect_err("a reader must not write");
+        assert!(err.to_string().contains("readonly"), "{err}");
+        // Not as a query either.
+        db.reader()
+            .query_all_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "INSERT INTO t (x) VALUES (2) RETURNING x",
+            ))
+            .await
+            .expect_err("a reader must not write");
+        assert_eq!(rows(&db).await, Vec::<i64>::new());
+        // The writer still can.
+        let tx = db.begin().await.expect("begin");
+        tx.execute_raw(insert(3)).await.expect("insert");
+        tx.commit().await.expect("commit");
+        assert_eq!(rows(&db).await, vec![3]);
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn one_at_a_time_each_commit_is_visible_when_it_returns() {
         let dir = tempfile::tempdir().expect("tempdir");
