@@ -313,3 +313,12 @@ pub struct LanguageEntry {
     pub code: String,
     pub level: String,
 }
+
+impl LanguageEntry {
+    /// The languages as stored with a person (`persons.languages`, JSON); none when empty or
+    /// unreadable.
+    pub fn stored(json: Option<&str>) -> Vec<Self> {
+        json.and_then(|s| serde_json::from_str(s).ok())
+            .unwrap_or_default()
+    }
+}

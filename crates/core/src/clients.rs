@@ -549,11 +549,7 @@ impl Intake {
         Self {
             sex: p.sex.as_deref().and_then(|s| Sex::parse(s).ok()),
             nationality: p.nationality.clone(),
-            languages: p
-                .languages
-                .as_deref()
-                .and_then(|s| serde_json::from_str(s).ok())
-                .unwrap_or_default(),
+            languages: LanguageEntry::stored(p.languages.as_deref()),
             german_level: p
                 .german_level
                 .as_deref()

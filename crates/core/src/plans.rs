@@ -693,11 +693,7 @@ impl PlanView {
         let Some(p) = self.persons.first() else {
             return Vec::new();
         };
-        let spoken: Vec<crate::catalog::LanguageEntry> = p
-            .languages
-            .as_deref()
-            .and_then(|s| serde_json::from_str(s).ok())
-            .unwrap_or_default();
+        let spoken = crate::catalog::LanguageEntry::stored(p.languages.as_deref());
         let native = LanguageLevel::Native.as_str();
         let (native, other): (Vec<_>, Vec<_>) = spoken.iter().partition(|l| l.level == native);
         let mut out: Vec<String> = Vec::new();
