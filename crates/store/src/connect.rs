@@ -84,9 +84,18 @@ impl Db {
     /// Begins a transaction that may write: every change, and every audited read with its audit
     /// event. Committed durably when [`Tx::commit`] returns; rolled back when dropped.
     pub async fn begin(&self) -> Result<Tx, DbErr> {
+        self.begin_as(false).await
+    }
+    /// Begins an audited read: a transaction that reads a person's data and writes nothing but the
+    /// audit events recording it (any other write is refused). Cheaper on SQLite than
+    /// [`Db::begin`]; see [`crate::tx`].
+    pub async fn begin_audited_read(&self) -> Result<Tx, DbErr> {
+        self.begin_as(true).await
+    }
+    async fn begin_as(&self, audited_read: bool) -> Result<Tx, DbErr> {
         match &self.groups {
-            Some(queue) => Tx::grouped(queue, &self.writer).await,
-            None => Tx::plain(&self.writer).await,
+            Some(queue) => Tx::grouped(queue, &self.writer, audited_read).await,
+            None => Tx::plain(&self.writer, audited_read).await,
         }
     }
     /// The connection for plain reads that record nothing.

@@ -23,6 +23,15 @@
 //! So each `Tx`'s reads and writes (for an audited read: the reads and their audit event) are in
 //! one database transaction, committed atomically and durably before `commit` returns; a group only
 //! shares the `COMMIT`. With one user at a time every group has one member.
+//!
+//! **Audited reads** ([`Db::begin_audited_read`](crate::Db::begin_audited_read)) are transactions
+//! that write nothing but the audit events of what they read. Such a `Tx` refuses every other write
+//! and keeps its audit events until `commit`, which inserts them in one step (one statement, or a
+//! savepoint around several) just before the transaction ends. Until then it has written nothing,
+//! so on SQLite it needs no savepoint of its own: it reads in the group's transaction directly,
+//! which saves two of the statements that hold the single writer per page view (the savepoint and
+//! its release). Dropped or failed before `commit`, it leaves nothing behind. The same rules hold
+//! on PostgreSQL (an ordinary transaction there), so both databases behave alike.
 
 use std::sync::Arc;
 
@@ -62,9 +71,12 @@ pub(crate) type GroupQueue = Arc<Mutex<Groups>>;
 /// (`&tx` is a connection) and end it with [`Tx::commit`]; dropping it rolls back.
 #[must_use = "a transaction is rolled back unless it is committed"]
 pub struct Tx {
-    // Dropped first: rolls back (to the savepoint) before the writer is handed on.
-    inner: DatabaseTransaction,
+    // Dropped first: rolls back (to the savepoint) before the writer is handed on. None for an
+    // audited read on SQLite, which reads in its group's transaction (see the module docs).
+    inner: Option<DatabaseTransaction>,
     member: Option<Member>,
+    /// An audited read: the audit events it will insert at `commit` (nothing else may be written).
+    audit: Option<AuditBuffer>,
 }
 
 struct Member {
@@ -76,23 +88,30 @@ impl std::fmt::Debug for Tx {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Tx")
             .field("grouped", &self.member.is_some())
+            .field("audited_read", &self.audit.is_some())
             .finish()
     }
 }
 
 impl Tx {
-    /// An ordinary transaction (PostgreSQL).
-    pub(crate) async fn plain(conn: &DatabaseConnection) -> Result<Self, DbErr> {
+    /// An ordinary transaction (PostgreSQL); `audited_read`: see the module docs.
+    pub(crate) async fn plain(
+        conn: &DatabaseConnection,
+        audited_read: bool,
+    ) -> Result<Self, DbErr> {
         Ok(Self {
-            inner: conn.begin().await?,
+            inner: Some(conn.begin().await?),
             member: None,
+            audit: audited_read.then(Default::default),
         })
     }
 
-    /// A member of the SQLite writer's current group (which it opens if there is none).
+    /// A member of the SQLite writer's current group (which it opens if there is none). An audited
+    /// read gets no savepoint of its own (see the module docs).
     pub(crate) async fn grouped(
         queue: &GroupQueue,
         writer: &DatabaseConnection,
+        audited_read: bool,
     ) -> Result<Self, DbErr> {
         let mut turn = Arc::clone(queue).lock_owned().await;
         let group = match turn.open.take() {
@@ -120,19 +139,65 @@ impl Tx {
             }
         };
         let outcome = group.outcome.subscribe();
-        let inner = group.tx.begin().await;
+        let inner = if audited_read {
+            None
+        } else {
+            Some(group.tx.begin().await)
+        };
         // The group stays open for its other members even if this savepoint could not begin.
         turn.open = Some(group);
         Ok(Self {
-            inner: inner?,
+            inner: inner.transpose()?,
             member: Some(Member { turn, outcome }),
+            audit: audited_read.then(Default::default),
         })
+    }
+
+    /// The transaction this `Tx` runs in: its own (PostgreSQL, or a savepoint on SQLite), or for an
+    /// audited read on SQLite its group's.
+    fn conn(&self) -> Result<&DatabaseTransaction, DbErr> {
+        if let Some(inner) = &self.inner {
+            return Ok(inner);
+        }
+        self.member
+            .as_ref()
+            .and_then(|m| m.turn.open.as_ref())
+            .map(|g| &g.tx)
+            .ok_or_else(|| DbErr::Custom("the transaction group is gone".into()))
+    }
+
+    /// Inserts an audited read's audit events (one step: a savepoint around several).
+    async fn insert_audit_events(&self) -> Result<(), DbErr> {
+        let Some(audit) = &self.audit else {
+            return Ok(());
+        };
+        let events = std::mem::take(&mut *audit.lock().map_err(|_| poisoned())?);
+        let conn = self.conn()?;
+        match events.len() {
+            0 => {}
+            1 => {
+                for stmt in events {
+                    conn.execute_raw(stmt).await?;
+                }
+            }
+            _ => {
+                let sp = conn.begin().await?;
+                for stmt in events {
+                    sp.execute_raw(stmt).await?;
+                }
+                sp.commit().await?;
+            }
+        }
+        Ok(())
     }
 
     /// Commits: returns once the changes are durable (on SQLite, once the group is committed).
     pub async fn commit(self) -> Result<(), DbErr> {
-        let Tx { inner, member } = self;
-        inner.commit().await?;
+        self.insert_audit_events().await?;
+        let Tx { inner, member, .. } = self;
+        if let Some(inner) = inner {
+            inner.commit().await?;
+        }
         let Some(Member { turn, mut outcome }) = member else {
             return Ok(());
         };
@@ -147,32 +212,90 @@ impl Tx {
 
     /// Rolls back (on SQLite, to the member's savepoint; the group goes on).
     pub async fn rollback(self) -> Result<(), DbErr> {
-        let Tx { inner, member } = self;
-        let result = inner.rollback().await;
+        let Tx { inner, member, .. } = self;
+        let result = match inner {
+            Some(inner) => inner.rollback().await,
+            // An audited read has written nothing yet.
+            None => Ok(()),
+        };
         drop(member);
         result
     }
+
+    /// An audited read refuses every write but its audit events, which it keeps until `commit`.
+    fn audited_write(audit: &AuditBuffer, stmt: Statement) -> Result<ExecResult, DbErr> {
+        if !stmt.sql.starts_with(AUDIT_INSERT) {
+            return Err(refused());
+        }
+        audit.lock().map_err(|_| poisoned())?.push(stmt);
+        // Inserted at commit: nothing affected yet.
+        Ok(ExecResult::from(
+            sea_orm::sqlx::sqlite::SqliteQueryResult::default(),
+        ))
+    }
+
+    /// An audited read's queries must be reads (a query may write with `RETURNING`).
+    fn check_query(&self, stmt: &Statement) -> Result<(), DbErr> {
+        if self.audit.is_some() && !is_read(&stmt.sql) {
+            return Err(refused());
+        }
+        Ok(())
+    }
+}
+
+/// How sea-orm begins the insert of an audit event (the same on both backends).
+const AUDIT_INSERT: &str = "INSERT INTO \"audit_events\" ";
+
+/// Whether a statement only reads (a `SELECT`, possibly a parenthesised union or a `WITH`).
+fn is_read(sql: &str) -> bool {
+    let head = sql.trim_start_matches(|c: char| c.is_whitespace() || c == '(');
+    ["SELECT", "WITH"].iter().any(|k| {
+        head.get(..k.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(k))
+    }) && !sql.to_ascii_uppercase().contains(" RETURNING ")
+}
+
+type AuditBuffer = std::sync::Mutex<Vec<Statement>>;
+
+fn refused() -> DbErr {
+    DbErr::Custom("an audited read writes nothing but its audit events".into())
+}
+
+fn poisoned() -> DbErr {
+    DbErr::Custom("audit buffer poisoned".into())
 }
 
 #[async_trait::async_trait]
 impl ConnectionTrait for Tx {
     fn get_database_backend(&self) -> DbBackend {
-        self.inner.get_database_backend()
+        self.conn()
+            .map(ConnectionTrait::get_database_backend)
+            .unwrap_or(DbBackend::Sqlite)
     }
     async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
-        self.inner.execute_raw(stmt).await
+        match &self.audit {
+            Some(audit) => Self::audited_write(audit, stmt),
+            None => self.conn()?.execute_raw(stmt).await,
+        }
     }
     async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
-        self.inner.execute_unprepared(sql).await
+        if self.audit.is_some() {
+            return Err(refused());
+        }
+        self.conn()?.execute_unprepared(sql).await
     }
     async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
-        self.inner.query_one_raw(stmt).await
+        self.check_query(&stmt)?;
+        self.conn()?.query_one_raw(stmt).await
     }
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
-        self.inner.query_all_raw(stmt).await
+        self.check_query(&stmt)?;
+        self.conn()?.query_all_raw(stmt).await
     }
     fn support_returning(&self) -> bool {
-        self.inner.support_returning()
+        self.conn()
+            .map(ConnectionTrait::support_returning)
+            .unwrap_or(false)
     }
 }
 
@@ -192,10 +315,35 @@ mod tests {
         .await
         .expect("open");
         db.writer()
-            .execute_unprepared("CREATE TABLE t (x INTEGER NOT NULL UNIQUE)")
+            .execute_unprepared(
+                "CREATE TABLE t (x INTEGER NOT NULL UNIQUE); \
+                 CREATE TABLE audit_events (x INTEGER NOT NULL UNIQUE)",
+            )
             .await
             .expect("create");
         db
+    }
+
+    /// An audit event as sea-orm inserts one.
+    fn event(x: i64) -> Statement {
+        Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            r#"INSERT INTO "audit_events" ("x") VALUES (?)"#,
+            [x.into()],
+        )
+    }
+
+    async fn events(db: &Db) -> Vec<i64> {
+        db.reader()
+            .query_all_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT x FROM audit_events ORDER BY x",
+            ))
+            .await
+            .expect("select")
+            .iter()
+            .map(|r| r.try_get_by_index::<i64>(0).expect("x"))
+            .collect()
     }
 
     fn insert(x: i64) -> Statement {
@@ -262,6 +410,101 @@ mod tests {
         assert_eq!(rows(&db).await, vec![1, 2, 4]);
         let groups = committed(&db).await;
         assert!((1..5).contains(&groups), "{groups} group commits");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn audited_reads_write_only_their_audit_events_at_commit() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = open(dir.path()).await;
+        let tx = db.begin().await.expect("begin");
+        tx.execute_raw(insert(1)).await.expect("insert");
+        tx.commit().await.expect("commit");
+
+        let read = db.begin_audited_read().await.expect("begin read");
+        // It reads in the writer's transaction.
+        let seen = read
+            .query_all_raw(Statement::from_string(DbBackend::Sqlite, "SELECT x FROM t"))
+            .await
+            .expect("read");
+        assert_eq!(seen.len(), 1);
+        // Every write but an audit event is refused, as a statement or as a query.
+        let err = read.execute_raw(insert(2)).await.expect_err("refused");
+        assert!(err.to_string().contains("audit events"), "{err}");
+        read.execute_unprepared("DELETE FROM t")
+            .await
+            .expect_err("refused");
+        read.query_one_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "INSERT INTO t (x) VALUES (3) RETURNING x",
+        ))
+        .await
+        .expect_err("refused");
+        // Its audit events wait for the commit.
+        read.execute_raw(event(10)).await.expect("event 10");
+        read.execute_raw(event(11)).await.expect("event 11");
+        assert_eq!(events(&db).await, Vec::<i64>::new());
+        read.commit().await.expect("commit read");
+        assert_eq!(events(&db).await, vec![10, 11]);
+        assert_eq!(rows(&db).await, vec![1]);
+
+        // Dropped before its commit, it leaves nothing.
+        let read = db.begin_audited_read().await.expect("begin read");
+        read.execute_raw(event(12)).await.expect("event 12");
+        drop(read);
+        // Failing to insert its events (here a duplicate), it leaves none of them.
+        let read = db.begin_audited_read().await.expect("begin read");
+        read.execute_raw(event(13)).await.expect("event 13");
+        read.execute_raw(event(10)).await.expect("event 10 again");
+        read.commit()
+            .await
+            .expect_err("a duplicate event fails the commit");
+        assert_eq!(events(&db).await, vec![10, 11]);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn audited_reads_share_a_group_with_writers() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = open(dir.path()).await;
+        // A writer holds the group open; reads and another writer queue behind it.
+        let first = db.begin().await.expect("begin");
+        first.execute_raw(insert(1)).await.expect("insert 1");
+        let read = |x: i64| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let tx = db.begin_audited_read().await?;
+                // It sees what the group's earlier members wrote.
+                let n = tx
+                    .query_all_raw(Statement::from_string(DbBackend::Sqlite, "SELECT x FROM t"))
+                    .await?
+                    .len();
+                tx.execute_raw(event(x)).await?;
+                tx.commit().await.map(|()| n)
+            })
+        };
+        let failing = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let tx = db.begin().await?;
+                tx.execute_raw(insert(5)).await?;
+                tx.execute_raw(insert(1)).await?;
+                tx.commit().await
+            })
+        };
+        let reads = [read(20), read(21)];
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        first.commit().await.expect("commit 1");
+        for r in reads {
+            assert_eq!(r.await.expect("join").expect("read"), 1);
+        }
+        failing
+            .await
+            .expect("join")
+            .expect_err("a duplicate must fail");
+        // The failed writer's first insert is gone; the reads' events are there.
+        assert_eq!(rows(&db).await, vec![1]);
+        assert_eq!(events(&db).await, vec![20, 21]);
+        let groups = committed(&db).await;
+        assert!((1..4).contains(&groups), "{groups} group commits");
     }
 
     #[tokio::test]
