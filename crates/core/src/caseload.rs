@@ -232,7 +232,7 @@ pub async fn list(db: &Db, ctx: &Ctx, f: &Filter) -> Result<Page> {
         audit::record(db.writer(), ctx, Event::new("caseload_viewed").denied()).await?;
         return Err(Error::Forbidden);
     }
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let today = ctx.today();
     // Closed cases are read only when the filter may show them.
     let open_only = matches!(

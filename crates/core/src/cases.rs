@@ -369,7 +369,7 @@ async fn offers<C: ConnectionTrait>(
 
 /// Loads a case for its IM. The read is audited.
 pub async fn get(db: &Db, ctx: &Ctx, case_id: i64) -> Result<CaseView> {
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let ev = Event::on("case_viewed", "case", case_id);
     let (tx, c, r) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
     let today = ctx.today();
@@ -1063,7 +1063,7 @@ pub async fn handover_summary(
     case_id: i64,
     organisation_id: i64,
 ) -> Result<HandoverSummary> {
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let ev = Event::on("handover_summary_created", "case", case_id);
     let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
     let today = ctx.today();

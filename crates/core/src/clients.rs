@@ -690,7 +690,7 @@ pub async fn open_health(
     sealer: &Sealer,
     person_id: i64,
 ) -> Result<(Option<String>, i32)> {
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let ev = Event::on("client_viewed", "person", person_id).section("health");
     let (tx, p, _) = access::person_in(tx, ctx, person_id, Action::ReadClient, ev.clone()).await?;
     require_consent(&tx, ctx, person_id).await?;
@@ -776,7 +776,7 @@ fn is_minor(p: &person::Model, today: NaiveDate) -> bool {
 
 /// Loads a client's record. The read is audited in the same transaction.
 pub async fn get(db: &Db, ctx: &Ctx, person_id: i64) -> Result<ClientView> {
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let ev = Event::on("client_viewed", "person", person_id).section("record");
     let (tx, p, cases) =
         access::person_in(tx, ctx, person_id, Action::ReadClient, ev.clone()).await?;
@@ -857,7 +857,7 @@ pub struct HouseholdView {
 }
 
 pub async fn household(db: &Db, ctx: &Ctx, household_id: i64) -> Result<HouseholdView> {
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let ev = Event::on("household_viewed", "household", household_id);
     let Some(_) = household::Entity::find_by_id(household_id).one(&tx).await? else {
         return Err(Error::NotFound);

@@ -330,7 +330,7 @@ pub struct ConsentDetail {
 
 /// Loads a consent for display. A read of the person's record, audited.
 pub async fn get(db: &Db, ctx: &Ctx, consent_id: i64) -> Result<ConsentDetail> {
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let Some(c) = consent::Entity::find_by_id(consent_id).one(&tx).await? else {
         return Err(Error::NotFound);
     };
@@ -352,7 +352,7 @@ pub struct Download {
 }
 
 pub async fn document(db: &Db, ctx: &Ctx, document_id: i64) -> Result<Download> {
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let Some(d) = document::Entity::find_by_id(document_id).one(&tx).await? else {
         return Err(Error::NotFound);
     };

@@ -238,7 +238,7 @@ async fn choices<C: ConnectionTrait>(
 
 /// The form for a new contact of a case. The read is audited.
 pub async fn new_form(db: &Db, ctx: &Ctx, case_id: i64) -> Result<FormChoices> {
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let ev = Event::on("case_viewed", "case", case_id).section("contact_new");
     let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
     if c.status == CaseStatus::Closed.as_str() {
@@ -363,7 +363,7 @@ async fn contact_in(
 
 /// Opens a contact for editing (with its note). The read is audited.
 pub async fn get(db: &Db, ctx: &Ctx, sealer: &Sealer, contact_id: i64) -> Result<ContactView> {
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let ev = Event::on("contact_viewed", "contact", contact_id);
     let (tx, k, c) = contact_in(tx, ctx, contact_id, Action::ReadClient, ev.clone()).await?;
     let persons = contact_person::Entity::find()
@@ -398,7 +398,7 @@ pub async fn get(db: &Db, ctx: &Ctx, sealer: &Sealer, contact_id: i64) -> Result
 
 /// The form choices for re-showing a failed edit (no audit: the failed save was audited).
 pub async fn edit_choices(db: &Db, ctx: &Ctx, contact_id: i64) -> Result<FormChoices> {
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let ev = Event::on("contact_viewed", "contact", contact_id);
     let (tx, k, c) = contact_in(tx, ctx, contact_id, Action::ReadClient, ev).await?;
     let out = choices(&tx, c, &topics_of(&k)).await?;

@@ -329,10 +329,7 @@ pub async fn update(
 pub async fn rules_managed(db: &Db, ctx: &Ctx) -> Result<(WorkRules, String)> {
     authorize(db, ctx, Event::new("rules_viewed")).await?;
     let conn = db.reader();
-    Ok((
-        crate::today::load_rules(conn).await?,
-        fingerprint(conn).await?,
-    ))
+    Ok((WorkRules::load(conn).await?, fingerprint(conn).await?))
 }
 
 /// The stored values of the rules, as one string (missing ones empty).

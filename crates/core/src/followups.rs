@@ -193,7 +193,7 @@ pub const DONE_SHOWN: u64 = 10;
 /// The follow-ups of a case for its page: the open ones first (earliest first), then the latest
 /// done ones. The read is audited.
 pub async fn for_case(db: &Db, ctx: &Ctx, case_id: i64) -> Result<Vec<Row>> {
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let ev = Event::on("case_viewed", "case", case_id).section("followups");
     let (tx, _, _) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
     let today = ctx.today();

@@ -208,7 +208,7 @@ async fn records_of<C: ConnectionTrait>(conn: &C, person_id: i64) -> Result<Vec<
 
 /// A person's outcomes: the current state and the history. The read is audited.
 pub async fn list(db: &Db, ctx: &Ctx, person_id: i64) -> Result<OutcomesView> {
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let ev = Event::on("outcomes_viewed", "person", person_id);
     let (tx, p, _) = access::person_in(tx, ctx, person_id, Action::ReadClient, ev.clone()).await?;
     let today = ctx.today();
@@ -287,7 +287,7 @@ async fn outcome_in(
 
 /// One outcome for its edit form. The read is audited.
 pub async fn get(db: &Db, ctx: &Ctx, id: i64) -> Result<(outcome::Model, person::Model)> {
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let ev = Event::on("outcomes_viewed", "outcome", id);
     let (tx, o) = outcome_in(tx, ctx, id, Action::ReadClient, ev.clone()).await?;
     require_consent(&tx, ctx, o.person_id).await?;

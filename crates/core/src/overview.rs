@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ankommen_store::Db;
 use ankommen_store::entities::{
-    municipality, organisation, staff, staff_municipality, staff_role, team,
+    municipality, organisation, setting, staff, staff_municipality, staff_role, team,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, JoinType, Query, UnionType};
 use sea_orm::{
@@ -13,6 +13,7 @@ use sea_orm::{
 };
 
 use crate::policy::{Action, Resource};
+use crate::settings::WorkRules;
 use crate::types::{Role, RoleSet};
 use crate::{Ctx, Result};
 
@@ -48,44 +49,72 @@ pub struct Overview {
     pub team_members: Vec<Colleague>,
     /// Which municipalities are served by how many IMs of how many organisations.
     pub coverage: Vec<Coverage>,
+    /// The working rules (the day view's intervals and warning periods).
+    pub rules: WorkRules,
 }
 
 pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Overview> {
     let a = &ctx.actor;
     let conn = db.reader();
-    // The organisation's and the team's names in one query.
-    let names = Query::select()
+    // In one query: the organisation's and the team's names, all municipalities (ags, name), and
+    // the working rules' settings, as (kind, value, key) rows.
+    let rule_keys: Vec<&str> = WorkRules::LIMITS.iter().map(|(k, _, _)| *k).collect();
+    let directory = Query::select()
         .expr_as(Expr::val("organisation"), "kind")
-        .column(organisation::Column::Name)
+        .expr_as(Expr::col(organisation::Column::Name), "value")
+        .expr_as(Expr::cust("NULL"), "key")
         .from(organisation::Entity)
         .and_where(Expr::col(organisation::Column::Id).eq(a.organisation_id))
         .union(
             UnionType::All,
             Query::select()
-                .expr_as(Expr::val("team"), "kind")
+                .expr(Expr::val("team"))
                 .column(team::Column::Name)
+                .expr(Expr::cust("NULL"))
                 .from(team::Entity)
                 .and_where(Expr::col(team::Column::Id).eq(a.team_id.unwrap_or(0)))
                 .to_owned(),
         )
+        .union(
+            UnionType::All,
+            Query::select()
+                .expr(Expr::val("municipality"))
+                .column(municipality::Column::Name)
+                .column(municipality::Column::Ags)
+                .from(municipality::Entity)
+                .to_owned(),
+        )
+        .union(
+            UnionType::All,
+            Query::select()
+                .expr(Expr::val("setting"))
+                .column(setting::Column::Value)
+                .column(setting::Column::Key)
+                .from(setting::Entity)
+                .and_where(setting::Column::Key.is_in(rule_keys))
+                .to_owned(),
+        )
         .to_owned();
     let mut o = Overview::default();
-    for row in conn.query_all(&names).await? {
-        let name: String = row.try_get("", "name")?;
-        if row.try_get::<String>("", "kind")? == "team" {
-            o.team = Some(name);
-        } else {
-            o.organisation = name;
+    // (ags, name) of every municipality, by name (folded, as lists of names are sorted elsewhere:
+    // the same order on both databases, umlauts with their base letters).
+    let mut all_munis: Vec<(String, String)> = Vec::new();
+    let mut stored_rules: Vec<(String, String)> = Vec::new();
+    for row in conn.query_all(&directory).await? {
+        let value: String = row.try_get("", "value")?;
+        match row.try_get::<String>("", "kind")?.as_str() {
+            "team" => o.team = Some(value),
+            "organisation" => o.organisation = value,
+            "setting" => stored_rules.push((row.try_get("", "key")?, value)),
+            _ => all_munis.push((row.try_get("", "key")?, value)),
         }
     }
-    let all_munis = municipality::Entity::find()
-        .order_by_asc(municipality::Column::Name)
-        .all(conn)
-        .await?;
+    o.rules = WorkRules::from_stored(&stored_rules);
+    all_munis.sort_by_cached_key(|(ags, name)| (crate::names::fold(name), ags.clone()));
     o.municipalities = all_munis
         .iter()
-        .filter(|m| a.municipalities.contains(&m.ags))
-        .map(|m| (m.ags.clone(), m.name.clone()))
+        .filter(|(ags, _)| a.municipalities.contains(ags))
+        .cloned()
         .collect();
 
     if ctx.allows(Action::ViewAdministration, &Resource::Deployment) {
@@ -131,12 +160,12 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Overview> {
             .collect();
     }
 
-    let visible: Vec<&municipality::Model> = all_munis
+    let visible: Vec<&(String, String)> = all_munis
         .iter()
-        .filter(|m| {
+        .filter(|(ags, _)| {
             ctx.allows(
                 Action::ViewFiguresAggregate,
-                &Resource::Municipality { ags: m.ags.clone() },
+                &Resource::Municipality { ags: ags.clone() },
             )
         })
         .collect();
@@ -156,11 +185,11 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Overview> {
             .map(|s| (s.id, s.organisation_id))
             .collect();
         let links = staff_municipality::Entity::find().all(conn).await?;
-        for m in visible {
+        for (ags, name) in visible {
             let serving: Vec<i64> = links
                 .iter()
                 .filter(|l| {
-                    l.ags == m.ags && ims.contains(&l.staff_id) && active.contains_key(&l.staff_id)
+                    &l.ags == ags && ims.contains(&l.staff_id) && active.contains_key(&l.staff_id)
                 })
                 .map(|l| l.staff_id)
                 .collect();
@@ -169,8 +198,8 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Overview> {
                 .filter_map(|id| active.get(id).copied())
                 .collect();
             o.coverage.push(Coverage {
-                ags: m.ags.clone(),
-                name: m.name.clone(),
+                ags: ags.clone(),
+                name: name.clone(),
                 organisations: orgs.len(),
                 ims: serving.len(),
             });

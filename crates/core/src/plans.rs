@@ -838,7 +838,7 @@ async fn load<C: ConnectionTrait>(conn: &C, c: case::Model, today: NaiveDate) ->
 
 /// The plan of a case, for its IM. The read is audited (`plan_viewed`).
 pub async fn get(db: &Db, ctx: &Ctx, case_id: i64) -> Result<PlanView> {
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let ev = Event::on("plan_viewed", "case", case_id).section("plan");
     let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
     let view = load(&tx, c, ctx.today()).await?;
@@ -918,7 +918,7 @@ async fn version_row<C: ConnectionTrait>(
 
 /// One frozen version. The read is audited (`plan_version_viewed`).
 pub async fn version(db: &Db, ctx: &Ctx, case_id: i64, number: i32) -> Result<VersionView> {
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let ev = Event::on("plan_version_viewed", "case", case_id).section("plan");
     let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
     let v = version_row(&tx, case_id, number).await?;
@@ -952,7 +952,7 @@ pub async fn compare(
     a: i32,
     b: Option<i32>,
 ) -> Result<Comparison> {
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let ev = Event::on("plan_compared", "case", case_id).section("plan");
     let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
     let sa = Snapshot::from_json(&version_row(&tx, case_id, a).await?.snapshot)?;
@@ -1542,7 +1542,7 @@ pub async fn print_data(
     case_id: i64,
     version: Option<i32>,
 ) -> Result<PlanPrint> {
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let ev = Event::on("plan_printed", "case", case_id).section("plan");
     let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
     let (snapshot, frozen_on) = match version {
@@ -1671,7 +1671,7 @@ pub async fn attach_scan(db: &Db, ctx: &Ctx, case_id: i64, number: i32, u: Uploa
 
 /// The signed scan of a version, for download. Audited (`plan_scan_downloaded`).
 pub async fn scan(db: &Db, ctx: &Ctx, case_id: i64, number: i32) -> Result<Download> {
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let ev = Event::on("plan_scan_downloaded", "case", case_id).section("plan");
     let (tx, _, _) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
     let v = version_row(&tx, case_id, number).await?;

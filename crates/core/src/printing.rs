@@ -123,7 +123,7 @@ fn printed(person_id: i64) -> Event {
 
 /// The data of a consent form for a person. The print is audited.
 pub async fn consent_data(db: &Db, ctx: &Ctx, person_id: i64) -> Result<ConsentData> {
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let ev = printed(person_id);
     let (tx, p, cases) =
         access::person_in(tx, ctx, person_id, Action::ReadClient, ev.clone()).await?;
@@ -140,7 +140,7 @@ pub async fn consent_data(db: &Db, ctx: &Ctx, person_id: i64) -> Result<ConsentD
 
 /// The data of a release form. The print is audited (on the person).
 pub async fn release_data(db: &Db, ctx: &Ctx, release_id: i64) -> Result<ReleaseData> {
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let Some(r) = release::Entity::find_by_id(release_id).one(&tx).await? else {
         return Err(Error::NotFound);
     };
@@ -168,7 +168,7 @@ pub async fn release_data(db: &Db, ctx: &Ctx, release_id: i64) -> Result<Release
 /// What can be printed for a person: the consent form and the person's releases. A read of the
 /// record, audited.
 pub async fn printable(db: &Db, ctx: &Ctx, person_id: i64) -> Result<Printable> {
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let ev = Event::on("client_viewed", "person", person_id).section("forms");
     let (tx, p, _) = access::person_in(tx, ctx, person_id, Action::ReadClient, ev.clone()).await?;
     let releases = releases::list(&tx, person_id, ctx.today()).await?;

@@ -65,7 +65,7 @@ pub async fn lookup(
         return Err(Error::Forbidden);
     }
     e.into_result()?;
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let candidates = person::Entity::find()
         .filter(person::Column::BirthYear.eq(year.unwrap_or_default()))
         .all(&tx)

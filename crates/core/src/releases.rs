@@ -310,7 +310,7 @@ pub struct ReleaseDetail {
 
 /// Loads a release for reading (with the person's access rules).
 pub async fn get(db: &Db, ctx: &Ctx, release_id: i64) -> Result<ReleaseDetail> {
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let Some(r) = release::Entity::find_by_id(release_id).one(&tx).await? else {
         return Err(Error::NotFound);
     };

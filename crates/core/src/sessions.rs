@@ -46,6 +46,9 @@ pub struct Current {
     pub public_id: String,
     pub csrf_token: String,
     pub actor: Actor,
+    /// The deployment's name for the page header, read with the session (a signed-in page needs
+    /// no statement of its own for it); empty until set.
+    pub deployment_name: String,
 }
 
 /// Writes to `last_seen_at` at most this often, so that every request is not a write.
@@ -215,6 +218,7 @@ struct SessionRow {
     csrf_token: String,
     last_seen_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
+    deployment_name: Option<String>,
     #[sea_orm(nested)]
     actor: ActorRow,
 }
@@ -241,7 +245,15 @@ pub async fn resolve(
             .column(session::Column::PublicId)
             .column(session::Column::CsrfToken)
             .column(session::Column::LastSeenAt)
-            .column(session::Column::ExpiresAt),
+            .column(session::Column::ExpiresAt)
+            .column_as(
+                // A constant key (no user input in the statement's text).
+                Expr::cust(format!(
+                    "(SELECT value FROM settings WHERE settings.key = '{}')",
+                    crate::settings::DEPLOYMENT_NAME
+                )),
+                "deployment_name",
+            ),
     )
     .join(
         JoinType::InnerJoin,
@@ -283,6 +295,7 @@ pub async fn resolve(
         public_id: s.public_id,
         csrf_token: s.csrf_token,
         actor,
+        deployment_name: s.deployment_name.unwrap_or_default(),
     }))
 }
 

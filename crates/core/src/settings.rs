@@ -3,7 +3,9 @@
 use ankommen_store::Db;
 use ankommen_store::entities::setting;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+};
 
 use crate::sealing::{Aad, Sealer};
 use crate::{Error, Result};
@@ -152,21 +154,36 @@ impl WorkRules {
         c.slot(key).map(|v| *v)
     }
 
-    /// The stored rules; missing or unreadable values fall back to the defaults.
+    /// The stored rules, in one query; missing or unreadable values fall back to the defaults.
     pub async fn load<C: ConnectionTrait>(conn: &C) -> Result<Self> {
+        let keys: Vec<&str> = Self::LIMITS.iter().map(|(k, _, _)| *k).collect();
+        let stored: Vec<(String, String)> = setting::Entity::find()
+            .select_only()
+            .column(setting::Column::Key)
+            .column(setting::Column::Value)
+            .filter(setting::Column::Key.is_in(keys))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        Ok(Self::from_stored(&stored))
+    }
+
+    /// The rules from stored (key, value) settings; missing, unreadable or out-of-range values
+    /// fall back to the defaults, other keys are ignored.
+    pub fn from_stored(stored: &[(String, String)]) -> Self {
         let mut r = Self::default();
         for (key, min, max) in Self::LIMITS {
-            if let Some(s) = setting::Entity::find_by_id(key.to_string())
-                .one(conn)
-                .await?
-                && let Ok(v) = s.value.trim().parse::<u32>()
-                && (min..=max).contains(&v)
+            if let Some(v) = stored
+                .iter()
+                .find(|(k, _)| k == key)
+                .and_then(|(_, v)| v.trim().parse::<u32>().ok())
+                .filter(|v| (min..=max).contains(v))
                 && let Some(slot) = r.slot(key)
             {
                 *slot = v;
             }
         }
-        Ok(r)
+        r
     }
 
     /// Parses the administrator's form: each value a whole number within its limits.
@@ -222,6 +239,31 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn stored_rules_fall_back_to_the_defaults_one_by_one() {
+        let stored = |pairs: &[(&str, &str)]| {
+            let v: Vec<(String, String)> = pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            WorkRules::from_stored(&v)
+        };
+        let d = WorkRules::default();
+        assert_eq!(stored(&[]), d);
+        let r = stored(&[
+            (REVIEW_INTERVAL_MONTHS, " 3 "),
+            (CONTACT_LATER_DAYS, "0"),
+            (CONTACT_FIRST_PHASE_DAYS, "x"),
+            (EXPIRY_WARNING_DAYS, "181"),
+            ("deployment_name", "12"),
+        ]);
+        assert_eq!(r.review_interval_months, 3);
+        assert_eq!(r.contact_later_days, d.contact_later_days);
+        assert_eq!(r.contact_first_phase_days, d.contact_first_phase_days);
+        assert_eq!(r.expiry_warning_days, d.expiry_warning_days);
+        assert_eq!(r.contact_first_phase_months, d.contact_first_phase_months);
     }
 
     #[test]

@@ -181,7 +181,7 @@ pub async fn get(
     case_id: i64,
     filter: Filter,
 ) -> crate::Result<Timeline> {
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let ev = Event::on("timeline_viewed", "case", case_id);
     let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
     let today = ctx.today();

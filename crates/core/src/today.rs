@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ankommen_store::Db;
 use ankommen_store::entities::{
-    case, case_person, consent, followup, goal, person, release, setting, staff, staff_role, step,
+    case, case_person, consent, followup, goal, person, release, staff, staff_role, step,
 };
 use chrono::{Duration, NaiveDate};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, UnionType};
@@ -135,35 +135,6 @@ pub struct DayView {
     pub team: Option<Vec<MemberCounts>>,
 }
 
-/// The working rules in one query (missing or unreadable values: the defaults).
-pub async fn load_rules<C: ConnectionTrait>(conn: &C) -> Result<WorkRules> {
-    let keys: Vec<&str> = WorkRules::LIMITS.iter().map(|(k, _, _)| *k).collect();
-    let stored: Vec<(String, String)> = setting::Entity::find()
-        .select_only()
-        .column(setting::Column::Key)
-        .column(setting::Column::Value)
-        .filter(setting::Column::Key.is_in(keys))
-        .into_tuple()
-        .all(conn)
-        .await?;
-    let defaults = WorkRules::default();
-    let values: Vec<(&str, String)> = WorkRules::LIMITS
-        .iter()
-        .map(|(key, min, max)| {
-            let v = stored
-                .iter()
-                .find(|(k, _)| k == key)
-                .and_then(|(_, v)| v.trim().parse::<u32>().ok())
-                .filter(|v| (*min..=*max).contains(v))
-                .or_else(|| defaults.get(key))
-                .unwrap_or(*min);
-            (*key, v.to_string())
-        })
-        .collect();
-    let pairs: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    Ok(WorkRules::parse(&pairs).unwrap_or(defaults))
-}
-
 /// One not-closed case in the actor's scope, with the few facts the day view derives its items
 /// from; the per-case facts come from correlated subqueries that each read one index entry or a
 /// handful (contacts by (case, date), goals, reviews, the plan), so no id lists travel back and
@@ -205,8 +176,9 @@ struct CaseFacts {
 /// A constant number of queries whatever the caseload: the working rules and (for a lead) the
 /// team's members, which are not client data, before the transaction; in it the cases with their
 /// facts, their shares, follow-ups, steps, and for an IM the persons, releases and consents; then
-/// the audit event.
-pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Option<DayView>> {
+/// the audit event. `rules`: the working rules, as [`WorkRules::load`] reads them (the start page reads
+/// them with its other settings).
+pub async fn for_actor(db: &Db, ctx: &Ctx, rules: WorkRules) -> Result<Option<DayView>> {
     let a = &ctx.actor;
     let is_im = a.has(Role::Im);
     let lead_team = a.team_id.filter(|_| a.has(Role::TeamLead));
@@ -214,14 +186,13 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Option<DayView>> {
         return Ok(None);
     }
     let today = ctx.today();
-    let rules = load_rules(db.reader()).await?;
     let warn = Duration::days(i64::from(rules.expiry_warning_days));
     let members = match lead_team {
         Some(team) => Some(team_members(db.reader(), a.organisation_id, team).await?),
         None => None,
     };
 
-    let tx = db.begin().await?;
+    let tx = db.begin_audited_read().await?;
     let cases: Vec<CaseRow> = case::Entity::find()
         .select_only()
         .column(case::Column::Id)

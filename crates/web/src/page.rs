@@ -148,7 +148,11 @@ fn request_state(parts: &Parts) -> RequestState {
         .unwrap_or_default()
 }
 
-async fn deployment_name(state: &AppState) -> String {
+/// The deployment's name for the header: read with the session when there is one.
+async fn deployment_name(state: &AppState, rs: &RequestState) -> String {
+    if let Some(current) = &rs.current {
+        return current.deployment_name.clone();
+    }
     ankommen_core::settings::get(&state.db, ankommen_core::settings::DEPLOYMENT_NAME)
         .await
         .ok()
@@ -169,7 +173,7 @@ impl FromRequestParts<AppState> for Anon {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let rs = request_state(parts);
-        let page = Page::build(&rs, state, deployment_name(state).await);
+        let page = Page::build(&rs, state, deployment_name(state, &rs).await);
         Ok(Anon { page, rs })
     }
 }
@@ -193,7 +197,7 @@ impl FromRequestParts<AppState> for Authed {
         let (Some(current), Some(token)) = (rs.current.clone(), rs.token.clone()) else {
             return Err(Redirect::to("/login").into_response());
         };
-        let page = Page::build(&rs, state, deployment_name(state).await);
+        let page = Page::build(&rs, state, deployment_name(state, &rs).await);
         let ctx = Ctx {
             actor: current.actor.clone(),
             clock: state.clock.clone(),
