@@ -334,16 +334,7 @@ mod tests {
     }
 
     async fn events(db: &Db) -> Vec<i64> {
-        db.reader()
-            .query_all_raw(Statement::from_string(
-                DbBackend::Sqlite,
-                "SELECT x FROM audit_events ORDER BY x",
-            ))
-            .await
-            .expect("select")
-            .iter()
-            .map(|r| r.try_get_by_index::<i64>(0).expect("x"))
-            .collect()
+        committed_x(db, "audit_events").await
     }
 
     fn insert(x: i64) -> Statement {
@@ -355,10 +346,15 @@ mod tests {
     }
 
     async fn rows(db: &Db) -> Vec<i64> {
+        committed_x(db, "t").await
+    }
+
+    /// The committed values of a test table, as a reader sees them.
+    async fn committed_x(db: &Db, table: &str) -> Vec<i64> {
         db.reader()
             .query_all_raw(Statement::from_string(
                 DbBackend::Sqlite,
-                "SELECT x FROM t ORDER BY x",
+                format!("SELECT x FROM {table} ORDER BY x"),
             ))
             .await
             .expect("select")
