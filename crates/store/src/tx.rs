@@ -173,20 +173,14 @@ impl Tx {
         };
         let events = std::mem::take(&mut *audit.lock().map_err(|_| poisoned())?);
         let conn = self.conn()?;
-        match events.len() {
-            0 => {}
-            1 => {
-                for stmt in events {
-                    conn.execute_raw(stmt).await?;
-                }
+        if events.len() > 1 {
+            let sp = conn.begin().await?;
+            for stmt in events {
+                sp.execute_raw(stmt).await?;
             }
-            _ => {
-                let sp = conn.begin().await?;
-                for stmt in events {
-                    sp.execute_raw(stmt).await?;
-                }
-                sp.commit().await?;
-            }
+            sp.commit().await?;
+        } else if let Some(stmt) = events.into_iter().next() {
+            conn.execute_raw(stmt).await?;
         }
         Ok(())
     }
@@ -252,8 +246,14 @@ fn is_read(sql: &str) -> bool {
     ["SELECT", "WITH"].iter().any(|k| {
         head.get(..k.len())
             .is_some_and(|h| h.eq_ignore_ascii_case(k))
-    }) && !sql.to_ascii_uppercase().contains(" RETURNING ")
+    }) && !sql
+        .as_bytes()
+        .windows(RETURNING.len())
+        .any(|w| w.eq_ignore_ascii_case(RETURNING))
 }
+
+/// Checked on every query of an audited read, without copying the statement.
+const RETURNING: &[u8] = b" RETURNING ";
 
 type AuditBuffer = std::sync::Mutex<Vec<Statement>>;
 
