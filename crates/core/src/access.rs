@@ -5,29 +5,34 @@ use ankommen_store::entities::{case, case_person, case_share, person, staff};
 use sea_orm::sea_query::{Condition, Expr, Query, SelectStatement, UnionType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect,
+    QuerySelect, QueryTrait,
 };
 
 use crate::audit::{self, Event};
+use crate::direct::{self, Reads};
 use crate::policy::{Action, CaseRef, Resource};
 use crate::{Ctx, Error, Result};
 
 /// The policy's view of a case (its organisation, municipality, the assigned IM's team and
 /// shares) when the holder's team is known: the shares are read when `shared` says there are any.
-async fn ref_with<C: ConnectionTrait>(
+async fn ref_with<C: Reads>(
     conn: &C,
     c: &case::Model,
     team_id: Option<i64>,
     shared: bool,
 ) -> Result<CaseRef> {
     let shared_with = if shared {
-        case_share::Entity::find()
+        let select = case_share::Entity::find()
             .select_only()
             .column(case_share::Column::StaffId)
-            .filter(case_share::Column::CaseId.eq(c.id))
-            .into_tuple()
-            .all(conn)
-            .await?
+            .filter(case_share::Column::CaseId.eq(c.id));
+        direct::rows(
+            conn,
+            select.build(conn.get_database_backend()),
+            |r| r.get("staff_id"),
+            |r| r.try_get("", "staff_id"),
+        )
+        .await?
     } else {
         Vec::new()
     };
@@ -106,7 +111,7 @@ struct CaseWithTeam {
 }
 
 /// Loads a case the actor may do `action` to. A refusal is audited and answers like a missing case.
-pub(crate) async fn case_for<C: ConnectionTrait>(
+pub(crate) async fn case_for<C: Reads>(
     conn: &C,
     ctx: &Ctx,
     case_id: i64,
@@ -117,12 +122,23 @@ pub(crate) async fn case_for<C: ConnectionTrait>(
         case: c,
         holder_team,
         shared,
-    }) = case::Entity::find_by_id(case_id)
-        .column_as(holder_team(), "holder_team")
-        .column_as(is_shared(), "shared")
-        .into_model::<CaseWithTeam>()
-        .one(conn)
-        .await?
+    }) = direct::rows(
+        conn,
+        case::Entity::find_by_id(case_id)
+            .column_as(holder_team(), "holder_team")
+            .column_as(is_shared(), "shared")
+            .build(conn.get_database_backend()),
+        |r| {
+            Ok(CaseWithTeam {
+                case: direct::model::<case::Entity>(r)?,
+                holder_team: r.get("holder_team")?,
+                shared: r.get("shared")?,
+            })
+        },
+        |r| CaseWithTeam::from_query_result(r, ""),
+    )
+    .await?
+    .pop()
     else {
         return Err(Error::NotFound);
     };

@@ -17,6 +17,7 @@ use sea_orm::{
 use crate::access;
 use crate::audit::{self, Event};
 use crate::catalog::{CaseStatus, ClosureReason, DataCategory};
+use crate::direct::{self, Reads};
 use crate::organisations::expect_updated;
 use crate::policy::Action;
 use crate::releases::{self, RecipientRef};
@@ -251,11 +252,8 @@ async fn staff_name<C: ConnectionTrait>(conn: &C, id: i64) -> Result<String> {
         .unwrap_or_default())
 }
 
-pub(crate) async fn persons_of<C: ConnectionTrait>(
-    conn: &C,
-    case_id: i64,
-) -> Result<Vec<person::Model>> {
-    Ok(person::Entity::find()
+pub(crate) async fn persons_of<C: Reads>(conn: &C, case_id: i64) -> Result<Vec<person::Model>> {
+    let select = person::Entity::find()
         .filter(
             person::Column::Id.in_subquery(
                 sea_orm::sea_query::Query::select()
@@ -265,9 +263,8 @@ pub(crate) async fn persons_of<C: ConnectionTrait>(
                     .to_owned(),
             ),
         )
-        .order_by_asc(person::Column::Id)
-        .all(conn)
-        .await?)
+        .order_by_asc(person::Column::Id);
+    Ok(direct::models(conn, select).await?)
 }
 
 /// Active IMs of the actor's organisation (for sharing and handover).
@@ -649,7 +646,7 @@ pub async fn extend(
 
 /// What was known about a case's persons on the day of closure: the figures and the case page read
 /// this instead of a record that may change later.
-async fn snapshot<C: ConnectionTrait>(conn: &C, case_id: i64, on: NaiveDate) -> Result<String> {
+async fn snapshot<C: Reads>(conn: &C, case_id: i64, on: NaiveDate) -> Result<String> {
     let mut persons = Vec::new();
     for p in persons_of(conn, case_id).await? {
         let outcomes: Vec<serde_json::Value> = outcome::Entity::find()
@@ -719,7 +716,7 @@ pub async fn close(
     finish_change(txo, ctx, &c, cols?, ev).await
 }
 
-async fn close_in<C: ConnectionTrait>(
+async fn close_in<C: crate::direct::Reads>(
     conn: &C,
     ctx: &Ctx,
     c: &case::Model,

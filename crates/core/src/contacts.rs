@@ -218,7 +218,7 @@ pub struct FormChoices {
     pub fields: Vec<Field>,
 }
 
-async fn choices<C: ConnectionTrait>(
+async fn choices<C: crate::direct::Reads>(
     conn: &C,
     c: case::Model,
     keep: &[String],

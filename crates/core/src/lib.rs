@@ -15,6 +15,7 @@ pub mod consent;
 pub mod contacts;
 pub mod ctx;
 pub mod demo;
+mod direct;
 pub mod error;
 pub mod fields;
 pub mod followups;

@@ -758,7 +758,11 @@ async fn due_inputs<C: ConnectionTrait>(
     Ok((start, last))
 }
 
-async fn load<C: ConnectionTrait>(conn: &C, c: case::Model, today: NaiveDate) -> Result<PlanView> {
+async fn load<C: crate::direct::Reads>(
+    conn: &C,
+    c: case::Model,
+    today: NaiveDate,
+) -> Result<PlanView> {
     let persons = cases::persons_of(conn, c.id).await?;
     let plan = plan::Entity::find()
         .filter(plan::Column::CaseId.eq(c.id))
@@ -1062,7 +1066,7 @@ async fn touch_plan<C: ConnectionTrait>(
     })
 }
 
-async fn person_ids<C: ConnectionTrait>(conn: &C, case_id: i64) -> Result<Vec<i64>> {
+async fn person_ids<C: crate::direct::Reads>(conn: &C, case_id: i64) -> Result<Vec<i64>> {
     Ok(cases::persons_of(conn, case_id)
         .await?
         .into_iter()

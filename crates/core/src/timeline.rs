@@ -17,13 +17,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Query, UnionType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect,
+    QuerySelect, QueryTrait,
 };
 
 use crate::Ctx;
 use crate::access;
 use crate::audit::{self, Event};
 use crate::contacts::{open_note, topics_of};
+use crate::direct;
 use crate::policy::Action;
 use crate::sealing::Sealer;
 use crate::types::str_enum;
@@ -220,14 +221,23 @@ pub async fn get(
             );
         }
         let newest = u64::try_from(filter.page.saturating_mul(PAGE_SIZE)).unwrap_or(u64::MAX);
-        let rows: Vec<CountedContact> = q
+        let q = q
             .order_by_desc(contact::Column::ContactDate)
             .order_by_desc(contact::Column::CreatedAt)
             .order_by_desc(contact::Column::Id)
-            .limit(newest)
-            .into_model()
-            .all(&tx)
-            .await?;
+            .limit(newest);
+        let rows: Vec<CountedContact> = direct::rows(
+            &tx,
+            q.build(tx.get_database_backend()),
+            |r| {
+                Ok(CountedContact {
+                    contact: direct::model::<contact::Entity>(r)?,
+                    total: r.get("total")?,
+                })
+            },
+            |r| CountedContact::from_query_result(r, ""),
+        )
+        .await?;
         contact_count = rows
             .first()
             .map_or(0, |r| usize::try_from(r.total).unwrap_or(0));
@@ -243,10 +253,11 @@ pub async fn get(
     }
 
     let followups = if filter.shows(Kind::Followup) {
-        followup::Entity::find()
-            .filter(followup::Column::CaseId.eq(case_id))
-            .all(&tx)
-            .await?
+        direct::models(
+            &tx,
+            followup::Entity::find().filter(followup::Column::CaseId.eq(case_id)),
+        )
+        .await?
     } else {
         vec![]
     };
@@ -266,10 +277,11 @@ pub async fn get(
     }
 
     let events = if filter.shows(Kind::Case) || filter.shows(Kind::Plan) {
-        case_event::Entity::find()
-            .filter(case_event::Column::CaseId.eq(case_id))
-            .all(&tx)
-            .await?
+        direct::models(
+            &tx,
+            case_event::Entity::find().filter(case_event::Column::CaseId.eq(case_id)),
+        )
+        .await?
     } else {
         vec![]
     };
@@ -285,10 +297,11 @@ pub async fn get(
     }
 
     let reviews = if filter.shows(Kind::Review) {
-        review::Entity::find()
-            .filter(review::Column::CaseId.eq(case_id))
-            .all(&tx)
-            .await?
+        direct::models(
+            &tx,
+            review::Entity::find().filter(review::Column::CaseId.eq(case_id)),
+        )
+        .await?
     } else {
         vec![]
     };
@@ -301,10 +314,11 @@ pub async fn get(
     // The persons' consents: shown as entries, and deciding whose outcomes may be shown.
     let all_consents =
         if (filter.shows(Kind::Consent) || filter.shows(Kind::Outcome)) && !person_ids.is_empty() {
-            consent::Entity::find()
-                .filter(consent::Column::PersonId.is_in(person_ids.clone()))
-                .all(&tx)
-                .await?
+            direct::models(
+                &tx,
+                consent::Entity::find().filter(consent::Column::PersonId.is_in(person_ids.clone())),
+            )
+            .await?
         } else {
             vec![]
         };
@@ -326,10 +340,11 @@ pub async fn get(
         if with_consent.is_empty() {
             vec![]
         } else {
-            outcome::Entity::find()
-                .filter(outcome::Column::PersonId.is_in(with_consent))
-                .all(&tx)
-                .await?
+            direct::models(
+                &tx,
+                outcome::Entity::find().filter(outcome::Column::PersonId.is_in(with_consent)),
+            )
+            .await?
         }
     } else {
         vec![]
@@ -361,10 +376,11 @@ pub async fn get(
     }
 
     let releases = if filter.shows(Kind::Release) && !person_ids.is_empty() {
-        release::Entity::find()
-            .filter(release::Column::PersonId.is_in(person_ids.clone()))
-            .all(&tx)
-            .await?
+        direct::models(
+            &tx,
+            release::Entity::find().filter(release::Column::PersonId.is_in(person_ids.clone())),
+        )
+        .await?
     } else {
         vec![]
     };
@@ -455,15 +471,37 @@ pub async fn get(
                     .to_owned(),
             )
             .to_owned();
-        for row in tx.query_all(&q).await? {
-            let kind: String = row.try_get("", "kind")?;
-            let id: i64 = row.try_get("", "id")?;
-            if kind == "staff" {
-                names.insert(id, row.try_get("", "name")?);
-            } else {
-                who.entry(id)
-                    .or_default()
-                    .insert(row.try_get("", "person_id")?);
+        // (kind, contact or staff id, participant, staff name)
+        let rows: Vec<(String, i64, Option<i64>, Option<String>)> = direct::rows(
+            &tx,
+            tx.get_database_backend().build(&q),
+            |r| {
+                Ok((
+                    r.get("kind")?,
+                    r.get("id")?,
+                    r.get("person_id")?,
+                    r.get("name")?,
+                ))
+            },
+            |r| {
+                Ok((
+                    r.try_get("", "kind")?,
+                    r.try_get("", "id")?,
+                    r.try_get("", "person_id")?,
+                    r.try_get("", "name")?,
+                ))
+            },
+        )
+        .await?;
+        for (kind, id, person_id, name) in rows {
+            match (kind.as_str(), person_id, name) {
+                ("staff", _, Some(name)) => {
+                    names.insert(id, name);
+                }
+                (_, Some(p), _) => {
+                    who.entry(id).or_default().insert(p);
+                }
+                _ => {}
             }
         }
     }

@@ -11,21 +11,22 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ankommen_store::Db;
 use ankommen_store::entities::{
     case, case_person, consent, followup, goal, person, release, staff, staff_role, step,
 };
+use ankommen_store::{Db, Tx};
 use chrono::{Duration, NaiveDate};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, UnionType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect,
+    QuerySelect, QueryTrait, TryGetableMany,
 };
 
 use crate::access;
 use crate::audit::{self, Event};
 use crate::cases::{self, ClockState};
 use crate::catalog::GoalStatus;
+use crate::direct;
 use crate::policy::{Action, Resource};
 use crate::schedule;
 use crate::settings::WorkRules;
@@ -193,7 +194,7 @@ pub async fn for_actor(db: &Db, ctx: &Ctx, rules: WorkRules) -> Result<Option<Da
     };
 
     let tx = db.begin_audited_read().await?;
-    let cases: Vec<CaseRow> = case::Entity::find()
+    let sel = case::Entity::find()
         .select_only()
         .column(case::Column::Id)
         .column(case::Column::OrganisationId)
@@ -224,10 +225,31 @@ pub async fn for_actor(db: &Db, ctx: &Ctx, rules: WorkRules) -> Result<Option<Da
         )
         .column_as(access::is_shared(), "shared")
         // The listable cases (for a team lead, their team's too) that are not closed.
-        .filter(case::Column::Id.in_subquery(access::listable_cases(ctx, true)))
-        .into_model()
-        .all(&tx)
-        .await?;
+        .filter(case::Column::Id.in_subquery(access::listable_cases(ctx, true)));
+    let cases: Vec<CaseRow> = direct::rows(
+        &tx,
+        sel.build(tx.get_database_backend()),
+        |r| {
+            Ok(CaseRow {
+                id: r.get("id")?,
+                organisation_id: r.get("organisation_id")?,
+                municipality_ags: r.get("municipality_ags")?,
+                assigned_to: r.get("assigned_to")?,
+                status: r.get("status")?,
+                opened_on: r.get("opened_on")?,
+                clock_start: r.get("clock_start")?,
+                extended_until: r.get("extended_until")?,
+                holder_team: r.get("holder_team")?,
+                last_contact: r.get("last_contact")?,
+                plan_start: r.get("plan_start")?,
+                last_review: r.get("last_review")?,
+                review_interval: r.get("review_interval")?,
+                shared: r.get("shared")?,
+            })
+        },
+        |r| CaseRow::from_query_result(r, ""),
+    )
+    .await?;
     // The later queries take ids (short lists; the scope is evaluated once).
     let shares = access::shares_of(&tx, cases.iter().map(|c| (c.id, c.shared))).await?;
     let case_ref = |c: &CaseRow| {
@@ -310,13 +332,28 @@ pub async fn for_actor(db: &Db, ctx: &Ctx, rules: WorkRules) -> Result<Option<Da
     // Follow-ups and steps due: (case, due on, reason or step), by date.
     let mut followups: Vec<(i64, NaiveDate, String)> = Vec::new();
     let mut steps: Vec<(i64, NaiveDate, String)> = Vec::new();
-    for row in tx.query_all(&due).await? {
-        let kind: String = row.try_get("", "kind")?;
-        let item = (
-            row.try_get("", "case_id")?,
-            row.try_get("", "due_on")?,
-            row.try_get("", "text")?,
-        );
+    let due_rows: Vec<(String, (i64, NaiveDate, String))> = direct::rows(
+        &tx,
+        tx.get_database_backend().build(&due),
+        |r| {
+            Ok((
+                r.get("kind")?,
+                (r.get("case_id")?, r.get("due_on")?, r.get("text")?),
+            ))
+        },
+        |r| {
+            Ok((
+                r.try_get("", "kind")?,
+                (
+                    r.try_get("", "case_id")?,
+                    r.try_get("", "due_on")?,
+                    r.try_get("", "text")?,
+                ),
+            ))
+        },
+    )
+    .await?;
+    for (kind, item) in due_rows {
         if kind == Kind::Step.as_str() {
             steps.push(item);
         } else {
@@ -444,8 +481,8 @@ impl PersonRow {
 
 /// The IM's items, with client names: three more queries (the cases' persons, their names, and
 /// their expiring releases and withdrawn consents), by the ids of the policy-checked `own` cases and their persons.
-async fn own_sections<C: ConnectionTrait>(
-    conn: &C,
+async fn own_sections(
+    tx: &Tx,
     own: &[&CaseRow],
     facts: &impl Fn(&CaseRow) -> CaseFacts,
     today: NaiveDate,
@@ -454,31 +491,46 @@ async fn own_sections<C: ConnectionTrait>(
     let own_ids: BTreeSet<i64> = own.iter().map(|c| c.id).collect();
     // The links, then the persons by id: two index lookups (as one join, PostgreSQL's planner
     // prefers scanning all persons).
-    let links: Vec<(i64, i64)> = case_person::Entity::find()
+    let sel = case_person::Entity::find()
         .select_only()
         .column(case_person::Column::CaseId)
         .column(case_person::Column::PersonId)
         .filter(case_person::Column::CaseId.is_in(own_ids.iter().copied()))
         .order_by_asc(case_person::Column::PersonId)
-        .order_by_asc(case_person::Column::CaseId)
-        .into_tuple()
-        .all(conn)
-        .await?;
+        .order_by_asc(case_person::Column::CaseId);
+    let links: Vec<(i64, i64)> = direct::rows(
+        tx,
+        sel.build(tx.get_database_backend()),
+        |r| Ok((r.get("case_id")?, r.get("person_id")?)),
+        |r| Ok(<(i64, i64)>::try_get_many_by_index(r)?),
+    )
+    .await?;
     // A person's case (for sorting and the case id of person items): the first own case.
     let mut case_of: BTreeMap<i64, i64> = BTreeMap::new();
     for (cid, pid) in &links {
         case_of.entry(*pid).or_insert(*cid);
     }
-    let rows: Vec<(i64, String, String, Option<NaiveDate>)> = person::Entity::find()
+    let sel = person::Entity::find()
         .select_only()
         .column(person::Column::Id)
         .column(person::Column::GivenName)
         .column(person::Column::FamilyName)
         .column(person::Column::ResidenceValidUntil)
-        .filter(person::Column::Id.is_in(case_of.keys().copied()))
-        .into_tuple()
-        .all(conn)
-        .await?;
+        .filter(person::Column::Id.is_in(case_of.keys().copied()));
+    let rows: Vec<(i64, String, String, Option<NaiveDate>)> = direct::rows(
+        tx,
+        sel.build(tx.get_database_backend()),
+        |r| {
+            Ok((
+                r.get("id")?,
+                r.get("given_name")?,
+                r.get("family_name")?,
+                r.get("residence_valid_until")?,
+            ))
+        },
+        |r| Ok(<(i64, String, String, Option<NaiveDate>)>::try_get_many_by_index(r)?),
+    )
+    .await?;
     let persons: BTreeMap<i64, PersonRow> = rows
         .into_iter()
         .map(|(id, given_name, family_name, residence_valid_until)| {
@@ -628,12 +680,29 @@ async fn own_sections<C: ConnectionTrait>(
                 .to_owned(),
         )
         .to_owned();
-    for row in conn.query_all(&person_events).await? {
-        let kind: String = row.try_get("", "kind")?;
-        let pid: i64 = row.try_get("", "person_id")?;
-        let d: NaiveDate = row.try_get("", "on_date")?;
+    let person_rows: Vec<(String, i64, NaiveDate, Option<String>)> = direct::rows(
+        tx,
+        tx.get_database_backend().build(&person_events),
+        |r| {
+            Ok((
+                r.get("kind")?,
+                r.get("person_id")?,
+                r.get("on_date")?,
+                r.get("detail")?,
+            ))
+        },
+        |r| {
+            Ok((
+                r.try_get("", "kind")?,
+                r.try_get("", "person_id")?,
+                r.try_get("", "on_date")?,
+                r.try_get("", "detail")?,
+            ))
+        },
+    )
+    .await?;
+    for (kind, pid, d, recipient) in person_rows {
         if kind == Kind::Release.as_str() {
-            let recipient: Option<String> = row.try_get("", "detail")?;
             items.extend(person_item(Kind::Release, pid, d, false, recipient));
         } else {
             items.extend(person_item(Kind::ConsentWithdrawn, pid, d, false, None));

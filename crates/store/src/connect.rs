@@ -3,12 +3,17 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+use sea_orm::sqlx::ConnectOptions as _;
+use sea_orm::sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, SqlxSqliteConnector,
+};
 use sea_orm_migration::MigratorTrait;
 
 use crate::Migrator;
-use crate::tx::{GroupQueue, Tx};
+use crate::tx::{GroupQueue, Groups, Tx};
 
 /// Prepared statements kept per connection (sqlx's default is 100).
 const STATEMENT_CACHE: usize = 1000;
@@ -192,48 +197,70 @@ async fn connect_sqlite(cfg: &DbConfig) -> Result<Db, ConnectError> {
             .map_err(|e| ConnectError::DirectoryNotWritable(dir.to_path_buf(), e.to_string()))?;
         let _ = std::fs::remove_file(&probe);
     }
-    let open = |max: u32, query_only: bool| {
-        let path = path.clone();
-        let mut opts = ConnectOptions::new(format!("sqlite://{}", path.display()));
-        opts.max_connections(max)
-            .min_connections(1)
-            .acquire_timeout(Duration::from_secs(30))
-            .sqlx_logging(false)
-            .map_sqlx_sqlite_opts(move |o: SqliteConnectOptions| {
-                o.filename(&path)
-                    .create_if_missing(true)
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Full)
-                    .foreign_keys(true)
-                    .busy_timeout(Duration::from_millis(5000))
-                    .pragma("secure_delete", "ON")
-                    // Room for every statement the application prepares, including the
-                    // variants of `IN (...)` lists, so that none is parsed again per request.
-                    .statement_cache_capacity(STATEMENT_CACHE)
-                    // Reads through a memory map instead of a read() call and a copy per page;
-                    // files larger than this are read the ordinary way beyond it.
-                    .pragma("mmap_size", "1073741824")
-                    // 32 MiB of page cache per connection instead of 2 MiB: the working set of a
-                    // county's pages stays decoded between requests.
-                    .pragma("cache_size", "-32768")
-                    // Reader connections cannot change the database, whatever runs on them:
-                    // every write goes through the single writer.
-                    .pragma("query_only", if query_only { "ON" } else { "OFF" })
-            });
-        async move { Database::connect(opts).await }
-    };
-    let writer = open(1, false)
+    let slot = crate::direct::HandleSlot::default();
+    let hook = slot.clone();
+    let writer = SqlitePoolOptions::new()
+        .max_connections(1)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(30))
+        // One connection for the life of the process: direct reads rely on its handle staying
+        // the group's (see `crate::direct`), and there is nothing to gain from replacing it.
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .after_connect(move |conn, _| {
+            let hook = hook.clone();
+            Box::pin(async move { crate::direct::capture(conn, &hook).await })
+        })
+        .connect_with(sqlite_options(&path, false))
         .await
-        .map_err(|e| ConnectError::Unreachable(short_db_error(&e)))?;
-    let reader = open(cfg.max_connections.max(1), true)
+        .map_err(|e| ConnectError::Unreachable(short_sqlx_error(&e)))?;
+    let reader = SqlitePoolOptions::new()
+        .max_connections(cfg.max_connections.max(1))
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(sqlite_options(&path, true))
         .await
-        .map_err(|e| ConnectError::Unreachable(short_db_error(&e)))?;
+        .map_err(|e| ConnectError::Unreachable(short_sqlx_error(&e)))?;
     Ok(Db {
         backend: Backend::Sqlite,
-        writer,
-        reader,
-        groups: Some(GroupQueue::default()),
+        groups: Some(Groups::new(slot)),
+        writer: SqlxSqliteConnector::from_sqlx_sqlite_pool(writer),
+        reader: SqlxSqliteConnector::from_sqlx_sqlite_pool(reader),
     })
+}
+
+/// The options of every SQLite connection; `query_only` for the readers.
+fn sqlite_options(path: &std::path::Path, query_only: bool) -> SqliteConnectOptions {
+    SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_millis(5000))
+        .pragma("secure_delete", "ON")
+        // Room for every statement the application prepares, including the variants of
+        // `IN (...)` lists, so that none is parsed again per request.
+        .statement_cache_capacity(STATEMENT_CACHE)
+        // Reads through a memory map instead of a read() call and a copy per page; files larger
+        // than this are read the ordinary way beyond it.
+        .pragma("mmap_size", "1073741824")
+        // 32 MiB of page cache per connection instead of 2 MiB: the working set of a county's
+        // pages stays decoded between requests.
+        .pragma("cache_size", "-32768")
+        // Reader connections cannot change the database, whatever runs on them: every write goes
+        // through the single writer.
+        .pragma("query_only", if query_only { "ON" } else { "OFF" })
+        .disable_statement_logging()
+}
+
+/// A single-line description of an sqlx error.
+fn short_sqlx_error(e: &sea_orm::sqlx::Error) -> String {
+    e.to_string()
+        .lines()
+        .next()
+        .unwrap_or("unknown error")
+        .to_string()
 }
 
 /// A single-line description of a connection error, without credentials from the URL.

@@ -39,7 +39,11 @@ use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
     QueryResult, Statement, TransactionTrait,
 };
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use tokio::sync::{Mutex, OwnedMutexGuard, watch};
+
+use crate::direct::Direct;
 
 /// The outcome of a group's `COMMIT`, as seen by its members (`None` until it is known).
 type Outcome = Option<Result<(), String>>;
@@ -48,11 +52,21 @@ type Outcome = Option<Result<(), String>>;
 #[derive(Default)]
 pub(crate) struct Groups {
     open: Option<OpenGroup>,
+    /// The writer connection's handle, for direct reads (see [`crate::direct`]).
+    slot: crate::direct::HandleSlot,
+    /// Work on the writer connection that may not have finished: one for the member holding the
+    /// turn, one for each of its driver calls in flight, and any left by a cancelled call or by a
+    /// transaction dropped without `commit` (sea-orm then queues its rollback). The driver's worker
+    /// is known to be idle only when this is the member's own one: see [`Tx::direct_rows`].
+    pending: AtomicUsize,
     /// Groups committed so far (for tests and diagnostics).
     committed: u64,
 }
 
 struct OpenGroup {
+    /// Opened by the group's first direct read; dropped before `tx` ends, so that it never outlives
+    /// the connection whose handle it uses (see [`crate::direct`]).
+    direct: Option<std::sync::Mutex<Direct>>,
     tx: DatabaseTransaction,
     outcome: watch::Sender<Outcome>,
 }
@@ -66,6 +80,37 @@ impl std::fmt::Debug for Groups {
 }
 
 pub(crate) type GroupQueue = Arc<Mutex<Groups>>;
+
+/// Awaits a driver call on the writer, counted in `pending` until it completes. A call cancelled
+/// before it completes stays counted (the worker may still be running it).
+async fn track<T>(pending: &AtomicUsize, call: impl Future<Output = T>) -> T {
+    pending.fetch_add(1, Ordering::SeqCst);
+    let out = call.await;
+    pending.fetch_sub(1, Ordering::SeqCst);
+    out
+}
+
+impl Groups {
+    /// The queue of a writer whose connect hook fills `slot` (see [`crate::direct`]).
+    pub(crate) fn new(slot: crate::direct::HandleSlot) -> GroupQueue {
+        Arc::new(Mutex::new(Self {
+            slot,
+            ..Self::default()
+        }))
+    }
+
+    /// Opens the open group's direct connection if it has none yet.
+    fn open_direct(&mut self) -> Result<(), DbErr> {
+        let handle = self.slot.lock().ok().and_then(|s| *s);
+        match (self.open.as_mut(), handle) {
+            (Some(group), Some(handle)) if group.direct.is_none() => {
+                group.direct = Some(std::sync::Mutex::new(Direct::open(handle)?));
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+}
 
 /// A transaction that may write: see the module documentation. Use it like a sea-orm transaction
 /// (`&tx` is a connection) and end it with [`Tx::commit`]; dropping it rolls back.
@@ -117,15 +162,20 @@ impl Tx {
         let group = match turn.open.take() {
             Some(group) => group,
             None => {
-                let tx = writer.begin().await?;
+                let tx = track(&turn.pending, writer.begin()).await?;
                 // The committer queues now: everyone already waiting for the writer joins this
                 // group. It cannot run before this turn ends.
                 let queue = Arc::clone(queue);
                 tokio::spawn(async move {
                     let mut turn = queue.lock_owned().await;
-                    if let Some(group) = turn.open.take() {
+                    if let Some(mut group) = turn.open.take() {
                         turn.committed += 1;
+                        // Its prepared statements are finalized before the connection moves on.
+                        group.direct = None;
                         let result = group.tx.commit().await.map_err(|e| e.to_string());
+                        // The worker answered the COMMIT, queued after everything else: it is
+                        // idle.
+                        turn.pending.store(0, Ordering::SeqCst);
                         if let Err(e) = &result {
                             tracing::error!(error = %e, "group commit failed");
                         }
@@ -133,23 +183,58 @@ impl Tx {
                     }
                 });
                 OpenGroup {
+                    direct: None,
                     tx,
                     outcome: watch::channel(None).0,
                 }
             }
         };
         let outcome = group.outcome.subscribe();
+        if audited_read && turn.pending.load(Ordering::SeqCst) != 0 {
+            // Something before this member may still be running on the driver's worker: wait for
+            // the worker to answer a statement queued after it.
+            if group.tx.execute_unprepared("SELECT 1").await.is_ok() {
+                turn.pending.store(0, Ordering::SeqCst);
+            }
+        }
+        // This member's own share, released by a completed `commit` or `rollback`.
+        turn.pending.fetch_add(1, Ordering::SeqCst);
         let inner = if audited_read {
             None
         } else {
-            Some(group.tx.begin().await)
+            Some(track(&turn.pending, group.tx.begin()).await)
         };
         // The group stays open for its other members even if this savepoint could not begin.
         turn.open = Some(group);
+        if audited_read {
+            turn.open_direct()?;
+        }
         Ok(Self {
             inner: inner.transpose()?,
             member: Some(Member { turn, outcome }),
             audit: audited_read.then(Default::default),
+        })
+    }
+
+    /// Runs a read-only statement directly on the SQLite writer's handle, in this audited read's
+    /// transaction, and maps every row with `f` (by column index). `None` where there is no direct
+    /// path (PostgreSQL, or a `Tx` that is not an audited read): then run the statement as usual.
+    /// See [`crate::direct`].
+    pub fn direct_rows<T>(
+        &self,
+        stmt: &Statement,
+        f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Option<Result<Vec<T>, DbErr>> {
+        self.audit.as_ref()?;
+        let turn = &self.member.as_ref()?.turn;
+        // Only while the driver's worker is idle: nothing but this member's own share pending.
+        if turn.pending.load(Ordering::SeqCst) != 1 {
+            return None;
+        }
+        let direct = turn.open.as_ref()?.direct.as_ref()?;
+        Some(match direct.lock() {
+            Ok(d) => d.rows(stmt, f),
+            Err(_) => Err(DbErr::Custom("direct connection poisoned".into())),
         })
     }
 
@@ -173,16 +258,27 @@ impl Tx {
         };
         let events = std::mem::take(&mut *audit.lock().map_err(|_| poisoned())?);
         let conn = self.conn()?;
-        if events.len() > 1 {
-            let sp = conn.begin().await?;
-            for stmt in events {
-                sp.execute_raw(stmt).await?;
+        self.tracked(async {
+            if events.len() > 1 {
+                let sp = conn.begin().await?;
+                for stmt in events {
+                    sp.execute_raw(stmt).await?;
+                }
+                sp.commit().await?;
+            } else if let Some(stmt) = events.into_iter().next() {
+                conn.execute_raw(stmt).await?;
             }
-            sp.commit().await?;
-        } else if let Some(stmt) = events.into_iter().next() {
-            conn.execute_raw(stmt).await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// A driver call on the writer, counted as pending until it completes (see `Groups::pending`).
+    async fn tracked<T>(&self, call: impl Future<Output = T>) -> T {
+        match &self.member {
+            Some(m) => track(&m.turn.pending, call).await,
+            None => call.await,
         }
-        Ok(())
     }
 
     /// Commits: returns once the changes are durable (on SQLite, once the group is committed).
@@ -190,11 +286,16 @@ impl Tx {
         self.insert_audit_events().await?;
         let Tx { inner, member, .. } = self;
         if let Some(inner) = inner {
-            inner.commit().await?;
+            match &member {
+                Some(m) => track(&m.turn.pending, inner.commit()).await?,
+                None => inner.commit().await?,
+            }
         }
         let Some(Member { turn, mut outcome }) = member else {
             return Ok(());
         };
+        // This member's share: everything it started has completed.
+        turn.pending.fetch_sub(1, Ordering::SeqCst);
         // Hand the writer to the next transaction of the group (or to its committer).
         drop(turn);
         let result = match outcome.wait_for(Option::is_some).await {
@@ -207,11 +308,15 @@ impl Tx {
     /// Rolls back (on SQLite, to the member's savepoint; the group goes on).
     pub async fn rollback(self) -> Result<(), DbErr> {
         let Tx { inner, member, .. } = self;
-        let result = match inner {
-            Some(inner) => inner.rollback().await,
+        let result = match (inner, &member) {
+            (Some(inner), Some(m)) => track(&m.turn.pending, inner.rollback()).await,
+            (Some(inner), None) => inner.rollback().await,
             // An audited read has written nothing yet.
-            None => Ok(()),
+            (None, _) => Ok(()),
         };
+        if let (Ok(()), Some(m)) = (&result, &member) {
+            m.turn.pending.fetch_sub(1, Ordering::SeqCst);
+        }
         drop(member);
         result
     }
@@ -241,7 +346,7 @@ impl Tx {
 const AUDIT_INSERT: &str = "INSERT INTO \"audit_events\" ";
 
 /// Whether a statement only reads (a `SELECT`, possibly a parenthesised union or a `WITH`).
-fn is_read(sql: &str) -> bool {
+pub(crate) fn is_read(sql: &str) -> bool {
     let head = sql.trim_start_matches(|c: char| c.is_whitespace() || c == '(');
     ["SELECT", "WITH"].iter().any(|k| {
         head.get(..k.len())
@@ -257,7 +362,7 @@ const RETURNING: &[u8] = b" RETURNING ";
 
 type AuditBuffer = std::sync::Mutex<Vec<Statement>>;
 
-fn refused() -> DbErr {
+pub(crate) fn refused() -> DbErr {
     DbErr::Custom("an audited read writes nothing but its audit events".into())
 }
 
@@ -275,22 +380,22 @@ impl ConnectionTrait for Tx {
     async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
         match &self.audit {
             Some(audit) => Self::audited_write(audit, stmt),
-            None => self.conn()?.execute_raw(stmt).await,
+            None => self.tracked(self.conn()?.execute_raw(stmt)).await,
         }
     }
     async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
         if self.audit.is_some() {
             return Err(refused());
         }
-        self.conn()?.execute_unprepared(sql).await
+        self.tracked(self.conn()?.execute_unprepared(sql)).await
     }
     async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
         self.check_query(&stmt)?;
-        self.conn()?.query_one_raw(stmt).await
+        self.tracked(self.conn()?.query_one_raw(stmt)).await
     }
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
         self.check_query(&stmt)?;
-        self.conn()?.query_all_raw(stmt).await
+        self.tracked(self.conn()?.query_all_raw(stmt)).await
     }
     fn support_returning(&self) -> bool {
         self.conn()
@@ -468,11 +573,13 @@ mod tests {
             let db = db.clone();
             tokio::spawn(async move {
                 let tx = db.begin_audited_read().await?;
-                // It sees what the group's earlier members wrote.
-                let n = tx
-                    .query_all_raw(Statement::from_string(DbBackend::Sqlite, "SELECT x FROM t"))
-                    .await?
-                    .len();
+                // It sees what the group's earlier members wrote, through the driver and directly.
+                let stmt = Statement::from_string(DbBackend::Sqlite, "SELECT x FROM t");
+                let n = tx.query_all_raw(stmt.clone()).await?.len();
+                let direct = tx
+                    .direct_rows(&stmt, |r| r.get::<_, i64>(0))
+                    .expect("a direct path on SQLite")?;
+                assert_eq!(direct, vec![1]);
                 tx.execute_raw(event(x)).await?;
                 tx.commit().await.map(|()| n)
             })
@@ -501,6 +608,185 @@ mod tests {
         assert_eq!(events(&db).await, vec![20, 21]);
         let groups = committed(&db).await;
         assert!((1..4).contains(&groups), "{groups} group commits");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn direct_reads_decode_what_the_driver_wrote_and_refuse_writes() {
+        use chrono::NaiveDate;
+        use sea_orm::Value;
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = open(dir.path()).await;
+        db.writer()
+            .execute_unprepared(
+                "CREATE TABLE d (x INTEGER NOT NULL, on_date TEXT NOT NULL, note TEXT, \
+                 flag BOOLEAN NOT NULL)",
+            )
+            .await
+            .expect("create");
+        let day = NaiveDate::from_ymd_opt(2026, 2, 28).expect("date");
+        let tx = db.begin().await.expect("begin");
+        tx.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            "INSERT INTO d (x, on_date, note, flag) VALUES (?, ?, ?, ?), (?, ?, ?, ?)",
+            [
+                Value::BigInt(Some(1)),
+                Value::ChronoDate(Some(day)),
+                Value::String(None),
+                Value::Bool(Some(true)),
+                Value::BigInt(Some(2)),
+                Value::ChronoDate(day.succ_opt()),
+                Value::String(Some("2026-03-01 – Ümlaut".into())),
+                Value::Bool(Some(false)),
+            ],
+        ))
+        .await
+        .expect("insert");
+        // A transaction that may write has no direct path.
+        let select = Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            "SELECT x, on_date, note, flag FROM d WHERE on_date <= ? AND x IN (?, ?) ORDER BY x",
+            [
+                Value::ChronoDate(day.succ_opt()),
+                Value::Int(Some(1)),
+                Value::BigInt(Some(2)),
+            ],
+        );
+        assert!(tx.direct_rows(&select, |r| r.get::<_, i64>(0)).is_none());
+        tx.commit().await.expect("commit");
+
+        let tx = db.begin_audited_read().await.expect("audited read");
+        type Row = (i64, NaiveDate, Option<String>, bool);
+        let direct: Vec<Row> = tx
+            .direct_rows(&select, |r| {
+                Ok((
+                    r.get("x")?,
+                    r.get("on_date")?,
+                    r.get("note")?,
+                    r.get("flag")?,
+                ))
+            })
+            .expect("a direct path")
+            .expect("direct rows");
+        let mut driver: Vec<Row> = Vec::new();
+        for r in tx.query_all_raw(select.clone()).await.expect("rows") {
+            driver.push((
+                r.try_get("", "x").expect("x"),
+                r.try_get("", "on_date").expect("on_date"),
+                r.try_get("", "note").expect("note"),
+                r.try_get("", "flag").expect("flag"),
+            ));
+        }
+        assert_eq!(direct, driver);
+        assert_eq!(
+            direct,
+            vec![
+                (1, day, None, true),
+                (
+                    2,
+                    day.succ_opt().expect("date"),
+                    Some("2026-03-01 – Ümlaut".into()),
+                    false
+                )
+            ]
+        );
+        // Writes are refused, and so is a parameter the direct path cannot bind; nothing panics.
+        for sql in [
+            "DELETE FROM d",
+            "UPDATE d SET flag = 0",
+            "INSERT INTO t (x) VALUES (9)",
+        ] {
+            let stmt = Statement::from_string(DbBackend::Sqlite, sql);
+            let err = tx
+                .direct_rows(&stmt, |r| r.get::<_, i64>(0))
+                .expect("a direct path")
+                .expect_err("a write must be refused");
+            assert!(err.to_string().contains("writes nothing"), "{err}");
+        }
+        let odd = Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            "SELECT x FROM d WHERE x > ?",
+            [Value::ChronoTime(None)],
+        );
+        assert!(
+            tx.direct_rows(&odd, |r| r.get::<_, i64>(0))
+                .expect("a direct path")
+                .is_err()
+        );
+        tx.execute_raw(event(30)).await.expect("event");
+        tx.commit().await.expect("commit");
+        assert_eq!(committed_x(&db, "d").await, vec![1, 2]);
+        assert_eq!(events(&db).await, vec![30]);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn direct_reads_wait_until_the_drivers_worker_is_idle() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = open(dir.path()).await;
+        let select = Statement::from_string(DbBackend::Sqlite, "SELECT x FROM t ORDER BY x");
+        fn direct(tx: &crate::Tx) -> Option<Vec<i64>> {
+            let select = Statement::from_string(DbBackend::Sqlite, "SELECT x FROM t ORDER BY x");
+            tx.direct_rows(&select, |r| r.get::<_, i64>(0))
+                .map(|r| r.expect("direct rows"))
+        }
+
+        // A driver call cancelled before it completed may still be running on the worker: the
+        // rest of this transaction reads through the driver.
+        let tx = db.begin_audited_read().await.expect("audited read");
+        assert_eq!(direct(&tx), Some(vec![]));
+        let slow = Statement::from_string(
+            DbBackend::Sqlite,
+            "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 3000000) \
+             SELECT count(*) FROM c",
+        );
+        let cancelled =
+            tokio::time::timeout(Duration::from_millis(5), tx.query_all_raw(slow)).await;
+        assert!(
+            cancelled.is_err(),
+            "the slow statement must still run when cancelled"
+        );
+        assert_eq!(direct(&tx), None);
+        assert!(
+            tx.query_all_raw(select.clone())
+                .await
+                .expect("rows")
+                .is_empty()
+        );
+        tx.execute_raw(event(1)).await.expect("event");
+        tx.commit().await.expect("commit");
+        // The group's COMMIT came after it: the next one reads directly again.
+        let tx = db.begin_audited_read().await.expect("audited read");
+        assert_eq!(direct(&tx), Some(vec![]));
+        tx.commit().await.expect("commit");
+
+        // A writer dropped without commit leaves its rollback queued on the worker; a read after it
+        // in the same group first waits for the worker, then reads directly without its rows.
+        let hold = db.begin().await.expect("begin");
+        hold.execute_raw(insert(1)).await.expect("insert 1");
+        let writer = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let tx = db.begin().await.expect("begin");
+                tx.execute_raw(insert(7)).await.expect("insert 7");
+                drop(tx);
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let read = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let tx = db.begin_audited_read().await.expect("audited read");
+                let seen = direct(&tx);
+                tx.commit().await.expect("commit");
+                seen
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        hold.commit().await.expect("commit 1");
+        writer.await.expect("join");
+        assert_eq!(read.await.expect("join"), Some(vec![1]));
+        assert_eq!(rows(&db).await, vec![1]);
+        assert_eq!(events(&db).await, vec![1]);
     }
 
     #[tokio::test]

@@ -1,0 +1,106 @@
+//! Reads of an audited read that take the direct path on SQLite (see `ankommen_store::direct`
+//! and [`Tx::direct_rows`]): the same statement, decoded by column name from rusqlite's row there
+//! and from sea-orm's everywhere else.
+
+use ankommen_store::Tx;
+use ankommen_store::rusqlite;
+use sea_orm::sea_query::ColumnType;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    IdenStatic, Iterable, QueryResult, QueryTrait, Select, Statement, TryIntoModel, Value,
+};
+
+/// A connection that may offer the direct path: an audited read on SQLite does
+/// ([`Tx::direct_rows`]); every other connection reads through sea-orm.
+pub(crate) trait Reads: ConnectionTrait {
+    fn direct_rows<T>(
+        &self,
+        _stmt: &Statement,
+        _f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Option<Result<Vec<T>, DbErr>> {
+        None
+    }
+}
+
+impl Reads for Tx {
+    fn direct_rows<T>(
+        &self,
+        stmt: &Statement,
+        f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Option<Result<Vec<T>, DbErr>> {
+        Tx::direct_rows(self, stmt, f)
+    }
+}
+
+impl Reads for sea_orm::DatabaseConnection {}
+impl Reads for sea_orm::DatabaseTransaction {}
+
+/// The rows of `stmt`, read on `conn`: directly where it offers that (decoded by `direct`),
+/// otherwise through sea-orm (decoded by `other`).
+pub(crate) async fn rows<C: Reads, T>(
+    conn: &C,
+    stmt: Statement,
+    direct: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    other: impl Fn(&QueryResult) -> Result<T, DbErr>,
+) -> Result<Vec<T>, DbErr> {
+    if let Some(rows) = conn.direct_rows(&stmt, direct) {
+        return rows;
+    }
+    conn.query_all_raw(stmt).await?.iter().map(other).collect()
+}
+
+/// The models an entity select returns, read on `conn` (see [`rows`]).
+pub(crate) async fn models<C: Reads, E>(conn: &C, select: Select<E>) -> Result<Vec<E::Model>, DbErr>
+where
+    E: EntityTrait,
+    E::ActiveModel: TryIntoModel<E::Model>,
+{
+    let stmt = select.build(conn.get_database_backend());
+    rows(conn, stmt, model::<E>, |r| {
+        E::Model::from_query_result(r, "")
+    })
+    .await
+}
+
+/// A row's columns of entity `E` (by their names) as its model: each value is read as the type
+/// the entity declares for its column, as sea-orm would decode it.
+pub(crate) fn model<E>(row: &rusqlite::Row<'_>) -> rusqlite::Result<E::Model>
+where
+    E: EntityTrait,
+    E::ActiveModel: TryIntoModel<E::Model>,
+{
+    let mut am = <E::ActiveModel as ActiveModelTrait>::default();
+    for col in E::Column::iter() {
+        let v = value(row, col.as_str(), col.def().get_column_type())?;
+        am.try_set(col, v).map_err(conversion)?;
+    }
+    am.try_into_model().map_err(conversion)
+}
+
+/// A column's value as the sea-orm value of its declared type (`NULL` as that type's `None`).
+fn value(row: &rusqlite::Row<'_>, name: &str, ty: &ColumnType) -> rusqlite::Result<Value> {
+    let i = row.as_ref().column_index(name)?;
+    Ok(match ty {
+        ColumnType::BigInteger => Value::BigInt(row.get(i)?),
+        ColumnType::Integer => Value::Int(row.get(i)?),
+        ColumnType::String(_) | ColumnType::Text | ColumnType::Char(_) => {
+            Value::String(row.get(i)?)
+        }
+        ColumnType::Boolean => Value::Bool(row.get(i)?),
+        ColumnType::Date => Value::ChronoDate(row.get(i)?),
+        ColumnType::TimestampWithTimeZone => Value::ChronoDateTimeUtc(row.get(i)?),
+        ColumnType::Double => Value::Double(row.get(i)?),
+        ColumnType::Blob | ColumnType::Binary(_) | ColumnType::VarBinary(_) => {
+            Value::Bytes(row.get(i)?)
+        }
+        other => {
+            return Err(conversion(DbErr::Custom(format!(
+                "direct read: no conversion for the column type {other:?} of {name}"
+            ))));
+        }
+    })
+}
+
+fn conversion(e: DbErr) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Null, Box::new(e))
+}
