@@ -70,16 +70,27 @@ where
     E::ActiveModel: TryIntoModel<E::Model>,
 {
     let mut am = <E::ActiveModel as ActiveModelTrait>::default();
-    for col in E::Column::iter() {
-        let v = value(row, col.as_str(), col.def().get_column_type())?;
+    let stmt = row.as_ref();
+    for (hint, col) in E::Column::iter().enumerate() {
+        let name = col.as_str();
+        // An entity's select lists its columns in declaration order: try that position first.
+        let i = match stmt.column_name(hint) {
+            Ok(n) if n == name => hint,
+            _ => stmt.column_index(name)?,
+        };
+        let v = value(row, i, name, col.def().get_column_type())?;
         am.try_set(col, v).map_err(conversion)?;
     }
     am.try_into_model().map_err(conversion)
 }
 
 /// A column's value as the sea-orm value of its declared type (`NULL` as that type's `None`).
-fn value(row: &rusqlite::Row<'_>, name: &str, ty: &ColumnType) -> rusqlite::Result<Value> {
-    let i = row.as_ref().column_index(name)?;
+fn value(
+    row: &rusqlite::Row<'_>,
+    i: usize,
+    name: &str,
+    ty: &ColumnType,
+) -> rusqlite::Result<Value> {
     Ok(match ty {
         ColumnType::BigInteger => Value::BigInt(row.get(i)?),
         ColumnType::Integer => Value::Int(row.get(i)?),

@@ -18,13 +18,15 @@
 //!    The driver's worker is idle meanwhile: it only acts on commands, and the turn's holder sends
 //!    none while it reads directly; the channel hand-offs before and after order the memory accesses.
 //! 2. **Liveness.** The [`Direct`] connection, with its prepared statements, belongs to the open
-//!    group and is dropped before the group's transaction ends, so it never outlives the checked-out
-//!    connection whose handle it uses. The writer pool has one connection, so the handle captured at
-//!    its last connect is the group's.
+//!    group and is closed before the group's `COMMIT`, with the worker idle, so it never outlives
+//!    the checked-out connection whose handle it uses (if it cannot be closed safely, its statements
+//!    are leaked instead). The writer pool has one connection, which it never replaces, so the
+//!    handle captured at its connect is the group's.
 //! 3. **Reads only.** Direct reads are offered only to audited reads, which refuse every write
 //!    ([`crate::tx`]); [`Direct::rows`] checks the same rule again for each statement.
 #![allow(unsafe_code)]
 
+use std::mem::ManuallyDrop;
 use std::ptr::NonNull;
 use std::sync::{Arc, Mutex};
 
@@ -57,9 +59,12 @@ pub(crate) async fn capture(
 }
 
 /// A rusqlite connection over the writer's handle, for the lifetime of one transaction group. It
-/// does not own the handle (dropping it finalizes its statements and leaves the connection open).
+/// does not own the handle. Its prepared statements are finalized only by [`Direct::close`], which
+/// must be called while the driver's worker is idle; dropped otherwise, it leaks them rather than
+/// touch the handle at a moment the worker might be using it (a leak only on error paths: the
+/// connection then cannot be closed, which is safe).
 pub(crate) struct Direct {
-    conn: rusqlite::Connection,
+    conn: ManuallyDrop<rusqlite::Connection>,
 }
 
 /// Statements prepared per group (a day view needs five).
@@ -73,7 +78,14 @@ impl Direct {
         let conn =
             unsafe { rusqlite::Connection::from_handle(handle.0.as_ptr()) }.map_err(direct_err)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-        Ok(Self { conn })
+        Ok(Self {
+            conn: ManuallyDrop::new(conn),
+        })
+    }
+
+    /// Finalizes the prepared statements; only while the driver's worker is idle (invariant 1).
+    pub(crate) fn close(self) {
+        drop(ManuallyDrop::into_inner(self.conn));
     }
 
     /// Runs a read-only statement and maps every row with `f`.

@@ -170,8 +170,20 @@ impl Tx {
                     let mut turn = queue.lock_owned().await;
                     if let Some(mut group) = turn.open.take() {
                         turn.committed += 1;
-                        // Its prepared statements are finalized before the connection moves on.
-                        group.direct = None;
+                        // The direct connection's statements are finalized before the connection
+                        // moves on, with the worker idle (or leaked: see `Direct`).
+                        if let Some(direct) = group.direct.take() {
+                            if turn.pending.load(Ordering::SeqCst) != 0
+                                && group.tx.execute_unprepared("SELECT 1").await.is_ok()
+                            {
+                                turn.pending.store(0, Ordering::SeqCst);
+                            }
+                            if turn.pending.load(Ordering::SeqCst) == 0
+                                && let Ok(direct) = direct.into_inner()
+                            {
+                                direct.close();
+                            }
+                        }
                         let result = group.tx.commit().await.map_err(|e| e.to_string());
                         // The worker answered the COMMIT, queued after everything else: it is
                         // idle.
