@@ -49,6 +49,38 @@ pub(crate) async fn rows<C: Reads, T>(
     conn.query_all_raw(stmt).await?.iter().map(other).collect()
 }
 
+/// A row of a few named columns, each decoded as the same Rust type on both paths.
+pub(crate) trait Tuple: Sized {
+    fn direct(row: &rusqlite::Row<'_>, names: &[&str]) -> rusqlite::Result<Self>;
+    fn other(row: &QueryResult, names: &[&str]) -> Result<Self, DbErr>;
+}
+
+macro_rules! tuple {
+    ($($t:ident $i:tt),+) => {
+        impl<$($t: rusqlite::types::FromSql + sea_orm::TryGetable),+> Tuple for ($($t,)+) {
+            fn direct(row: &rusqlite::Row<'_>, names: &[&str]) -> rusqlite::Result<Self> {
+                Ok(($(row.get(names[$i])?,)+))
+            }
+            fn other(row: &QueryResult, names: &[&str]) -> Result<Self, DbErr> {
+                Ok(($(row.try_get("", names[$i])?,)+))
+            }
+        }
+    };
+}
+tuple!(A 0, B 1);
+tuple!(A 0, B 1, C 2);
+tuple!(A 0, B 1, C 2, D 3);
+
+/// The rows of `stmt` as tuples of the columns `names` (in that order), read on `conn` (see
+/// [`rows`]).
+pub(crate) async fn tuples<C: Reads, T: Tuple>(
+    conn: &C,
+    stmt: Statement,
+    names: &[&str],
+) -> Result<Vec<T>, DbErr> {
+    rows(conn, stmt, |r| T::direct(r, names), |r| T::other(r, names)).await
+}
+
 /// The models an entity select returns, read on `conn` (see [`rows`]).
 pub(crate) async fn models<C: Reads, E>(conn: &C, select: Select<E>) -> Result<Vec<E::Model>, DbErr>
 where

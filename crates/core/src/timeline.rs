@@ -472,25 +472,10 @@ pub async fn get(
             )
             .to_owned();
         // (kind, contact or staff id, participant, staff name)
-        let rows: Vec<(String, i64, Option<i64>, Option<String>)> = direct::rows(
+        let rows: Vec<(String, i64, Option<i64>, Option<String>)> = direct::tuples(
             &tx,
             tx.get_database_backend().build(&q),
-            |r| {
-                Ok((
-                    r.get("kind")?,
-                    r.get("id")?,
-                    r.get("person_id")?,
-                    r.get("name")?,
-                ))
-            },
-            |r| {
-                Ok((
-                    r.try_get("", "kind")?,
-                    r.try_get("", "id")?,
-                    r.try_get("", "person_id")?,
-                    r.try_get("", "name")?,
-                ))
-            },
+            &["kind", "id", "person_id", "name"],
         )
         .await?;
         for (kind, id, person_id, name) in rows {

@@ -19,7 +19,7 @@ use chrono::{Duration, NaiveDate};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, UnionType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, TryGetableMany,
+    QuerySelect, QueryTrait,
 };
 
 use crate::access;
@@ -332,28 +332,14 @@ pub async fn for_actor(db: &Db, ctx: &Ctx, rules: WorkRules) -> Result<Option<Da
     // Follow-ups and steps due: (case, due on, reason or step), by date.
     let mut followups: Vec<(i64, NaiveDate, String)> = Vec::new();
     let mut steps: Vec<(i64, NaiveDate, String)> = Vec::new();
-    let due_rows: Vec<(String, (i64, NaiveDate, String))> = direct::rows(
+    let due_rows: Vec<(String, i64, NaiveDate, String)> = direct::tuples(
         &tx,
         tx.get_database_backend().build(&due),
-        |r| {
-            Ok((
-                r.get("kind")?,
-                (r.get("case_id")?, r.get("due_on")?, r.get("text")?),
-            ))
-        },
-        |r| {
-            Ok((
-                r.try_get("", "kind")?,
-                (
-                    r.try_get("", "case_id")?,
-                    r.try_get("", "due_on")?,
-                    r.try_get("", "text")?,
-                ),
-            ))
-        },
+        &["kind", "case_id", "due_on", "text"],
     )
     .await?;
-    for (kind, item) in due_rows {
+    for (kind, case_id, due_on, text) in due_rows {
+        let item = (case_id, due_on, text);
         if kind == Kind::Step.as_str() {
             steps.push(item);
         } else {
@@ -498,11 +484,10 @@ async fn own_sections(
         .filter(case_person::Column::CaseId.is_in(own_ids.iter().copied()))
         .order_by_asc(case_person::Column::PersonId)
         .order_by_asc(case_person::Column::CaseId);
-    let links: Vec<(i64, i64)> = direct::rows(
+    let links: Vec<(i64, i64)> = direct::tuples(
         tx,
         sel.build(tx.get_database_backend()),
-        |r| Ok((r.get("case_id")?, r.get("person_id")?)),
-        |r| Ok(<(i64, i64)>::try_get_many_by_index(r)?),
+        &["case_id", "person_id"],
     )
     .await?;
     // A person's case (for sorting and the case id of person items): the first own case.
@@ -517,18 +502,10 @@ async fn own_sections(
         .column(person::Column::FamilyName)
         .column(person::Column::ResidenceValidUntil)
         .filter(person::Column::Id.is_in(case_of.keys().copied()));
-    let rows: Vec<(i64, String, String, Option<NaiveDate>)> = direct::rows(
+    let rows: Vec<(i64, String, String, Option<NaiveDate>)> = direct::tuples(
         tx,
         sel.build(tx.get_database_backend()),
-        |r| {
-            Ok((
-                r.get("id")?,
-                r.get("given_name")?,
-                r.get("family_name")?,
-                r.get("residence_valid_until")?,
-            ))
-        },
-        |r| Ok(<(i64, String, String, Option<NaiveDate>)>::try_get_many_by_index(r)?),
+        &["id", "given_name", "family_name", "residence_valid_until"],
     )
     .await?;
     let persons: BTreeMap<i64, PersonRow> = rows
@@ -680,25 +657,10 @@ async fn own_sections(
                 .to_owned(),
         )
         .to_owned();
-    let person_rows: Vec<(String, i64, NaiveDate, Option<String>)> = direct::rows(
+    let person_rows: Vec<(String, i64, NaiveDate, Option<String>)> = direct::tuples(
         tx,
         tx.get_database_backend().build(&person_events),
-        |r| {
-            Ok((
-                r.get("kind")?,
-                r.get("person_id")?,
-                r.get("on_date")?,
-                r.get("detail")?,
-            ))
-        },
-        |r| {
-            Ok((
-                r.try_get("", "kind")?,
-                r.try_get("", "person_id")?,
-                r.try_get("", "on_date")?,
-                r.try_get("", "detail")?,
-            ))
-        },
+        &["kind", "person_id", "on_date", "detail"],
     )
     .await?;
     for (kind, pid, d, recipient) in person_rows {
