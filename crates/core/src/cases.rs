@@ -716,7 +716,7 @@ pub async fn close(
     finish_change(txo, ctx, &c, cols?, ev).await
 }
 
-async fn close_in<C: crate::direct::Reads>(
+async fn close_in<C: Reads>(
     conn: &C,
     ctx: &Ctx,
     c: &case::Model,

@@ -81,6 +81,15 @@ impl std::fmt::Debug for Groups {
 
 pub(crate) type GroupQueue = Arc<Mutex<Groups>>;
 
+/// Whether the driver's worker is idle, for the holder of the turn with no share of its own: if
+/// anything is pending, waits for the worker to answer a statement queued after it.
+async fn settle(pending: &AtomicUsize, group: &DatabaseTransaction) -> bool {
+    if pending.load(Ordering::SeqCst) != 0 && group.execute_unprepared("SELECT 1").await.is_ok() {
+        pending.store(0, Ordering::SeqCst);
+    }
+    pending.load(Ordering::SeqCst) == 0
+}
+
 /// Awaits a driver call on the writer, counted in `pending` until it completes. A call cancelled
 /// before it completes stays counted (the worker may still be running it).
 async fn track<T>(pending: &AtomicUsize, call: impl Future<Output = T>) -> T {
@@ -172,17 +181,11 @@ impl Tx {
                         turn.committed += 1;
                         // The direct connection's statements are finalized before the connection
                         // moves on, with the worker idle (or leaked: see `Direct`).
-                        if let Some(direct) = group.direct.take() {
-                            if turn.pending.load(Ordering::SeqCst) != 0
-                                && group.tx.execute_unprepared("SELECT 1").await.is_ok()
-                            {
-                                turn.pending.store(0, Ordering::SeqCst);
-                            }
-                            if turn.pending.load(Ordering::SeqCst) == 0
-                                && let Ok(direct) = direct.into_inner()
-                            {
-                                direct.close();
-                            }
+                        if let Some(direct) = group.direct.take()
+                            && settle(&turn.pending, &group.tx).await
+                            && let Ok(direct) = direct.into_inner()
+                        {
+                            direct.close();
                         }
                         let result = group.tx.commit().await.map_err(|e| e.to_string());
                         // The worker answered the COMMIT, queued after everything else: it is
@@ -202,12 +205,8 @@ impl Tx {
             }
         };
         let outcome = group.outcome.subscribe();
-        if audited_read && turn.pending.load(Ordering::SeqCst) != 0 {
-            // Something before this member may still be running on the driver's worker: wait for
-            // the worker to answer a statement queued after it.
-            if group.tx.execute_unprepared("SELECT 1").await.is_ok() {
-                turn.pending.store(0, Ordering::SeqCst);
-            }
+        if audited_read {
+            settle(&turn.pending, &group.tx).await;
         }
         // This member's own share, released by a completed `commit` or `rollback`.
         turn.pending.fetch_add(1, Ordering::SeqCst);
@@ -229,7 +228,7 @@ impl Tx {
     }
 
     /// Runs a read-only statement directly on the SQLite writer's handle, in this audited read's
-    /// transaction, and maps every row with `f` (by column index). `None` where there is no direct
+    /// transaction, and maps every row with `f`. `None` where there is no direct
     /// path (PostgreSQL, or a `Tx` that is not an audited read): then run the statement as usual.
     /// See [`crate::direct`].
     pub fn direct_rows<T>(
