@@ -62,7 +62,11 @@ pub(crate) async fn shares_of<C: ConnectionTrait>(
         .select_only()
         .column(case_share::Column::CaseId)
         .column(case_share::Column::StaffId)
-        .filter(case_share::Column::CaseId.is_in(shared_cases))
+        .filter(direct::one_of(
+            conn.get_database_backend(),
+            case_share::Column::CaseId,
+            shared_cases,
+        ))
         .into_tuple()
         .all(conn)
         .await?)

@@ -4,9 +4,9 @@
 
 use ankommen_store::Tx;
 use ankommen_store::rusqlite;
-use sea_orm::sea_query::ColumnType;
+use sea_orm::sea_query::{Alias, ColumnType, Expr, Func, Query, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
     IdenStatic, Iterable, QueryResult, QueryTrait, Select, Statement, TryIntoModel, Value,
 };
 
@@ -47,6 +47,36 @@ pub(crate) async fn rows<C: Reads, T>(
         return rows;
     }
     conn.query_all_raw(stmt).await?.iter().map(other).collect()
+}
+
+/// `col IN (ids)`. On SQLite the ids are one parameter, a JSON array (`IN (SELECT value FROM
+/// json_each(?))`), so that the statement's text does not depend on how many there are and a
+/// statement prepared once serves every list (the direct path keeps a group's prepared statements
+/// by their text). Elsewhere an ordinary list.
+pub(crate) fn one_of<C: ColumnTrait>(
+    backend: DbBackend,
+    col: C,
+    ids: impl IntoIterator<Item = i64>,
+) -> SimpleExpr {
+    match backend {
+        DbBackend::Sqlite => {
+            let list = ids
+                .into_iter()
+                .map(|id| id.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
+            col.in_subquery(
+                Query::select()
+                    .column(Alias::new("value"))
+                    .from_function(
+                        Func::cust(Alias::new("json_each")).arg(Expr::val(format!("[{list}]"))),
+                        Alias::new("ids"),
+                    )
+                    .to_owned(),
+            )
+        }
+        _ => col.is_in(ids),
+    }
 }
 
 /// A row of a few named columns, each decoded as the same Rust type on both paths.

@@ -179,6 +179,11 @@ struct CaseFacts {
 /// facts, their shares, follow-ups, steps, and for an IM the persons, releases and consents; then
 /// the audit event. `rules`: the working rules, as [`WorkRules::load`] reads them (the start page reads
 /// them with its other settings).
+///
+/// The transaction does only the reads, the policy's checks that decide what is read next, and the
+/// audit event; the items are derived, sorted and counted after its commit. On SQLite an audited
+/// read holds the single writer while its transaction is open (see `ankommen_store::tx`), so
+/// every microsecond of work moved out of it is one more page view per second for everyone.
 pub async fn for_actor(db: &Db, ctx: &Ctx, rules: WorkRules) -> Result<Option<DayView>> {
     let a = &ctx.actor;
     let is_im = a.has(Role::Im);
@@ -192,43 +197,14 @@ pub async fn for_actor(db: &Db, ctx: &Ctx, rules: WorkRules) -> Result<Option<Da
         Some(team) => Some(team_members(db.reader(), a.organisation_id, team).await?),
         None => None,
     };
+    let backend = db.reader().get_database_backend();
+    // Built before the transaction begins (it depends on the actor only).
+    let cases_stmt = cases_query(ctx).build(backend);
 
     let tx = db.begin_audited_read().await?;
-    let sel = case::Entity::find()
-        .select_only()
-        .column(case::Column::Id)
-        .column(case::Column::OrganisationId)
-        .column(case::Column::MunicipalityAgs)
-        .column(case::Column::AssignedTo)
-        .column(case::Column::Status)
-        .column(case::Column::OpenedOn)
-        .column(case::Column::ClockStart)
-        .column(case::Column::ExtendedUntil)
-        .column_as(access::holder_team(), "holder_team")
-        .column_as(
-            Expr::cust(
-                "(SELECT MAX(contact_date) FROM contacts WHERE contacts.case_id = cases.id)",
-            ),
-            "last_contact",
-        )
-        .column_as(
-            Expr::cust("(SELECT MIN(created_on) FROM goals WHERE goals.case_id = cases.id)"),
-            "plan_start",
-        )
-        .column_as(
-            Expr::cust("(SELECT MAX(held_on) FROM reviews WHERE reviews.case_id = cases.id)"),
-            "last_review",
-        )
-        .column_as(
-            Expr::cust("(SELECT review_interval_months FROM plans WHERE plans.case_id = cases.id)"),
-            "review_interval",
-        )
-        .column_as(access::is_shared(), "shared")
-        // The listable cases (for a team lead, their team's too) that are not closed.
-        .filter(case::Column::Id.in_subquery(access::listable_cases(ctx, true)));
     let cases: Vec<CaseRow> = direct::rows(
         &tx,
-        sel.build(tx.get_database_backend()),
+        cases_stmt,
         |r| {
             Ok(CaseRow {
                 id: r.get("id")?,
@@ -250,7 +226,7 @@ pub async fn for_actor(db: &Db, ctx: &Ctx, rules: WorkRules) -> Result<Option<Da
         |r| CaseRow::from_query_result(r, ""),
     )
     .await?;
-    // The later queries take ids (short lists; the scope is evaluated once).
+    // The later queries take ids (the scope is evaluated once).
     let shares = access::shares_of(&tx, cases.iter().map(|c| (c.id, c.shared))).await?;
     let case_ref = |c: &CaseRow| {
         access::listed_case_ref(
@@ -278,66 +254,26 @@ pub async fn for_actor(db: &Db, ctx: &Ctx, rules: WorkRules) -> Result<Option<Da
         }
     }
 
-    // Follow-ups and steps due, for the cases the policy allowed.
-    let wanted: Vec<i64> = own
-        .iter()
-        .chain(team.iter())
-        .map(|c| c.id)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let closed_goal: Vec<&str> = GoalStatus::ALL
-        .iter()
-        .filter(|s| s.is_closed())
-        .map(|s| s.as_str())
-        .collect();
-    let due = Query::select()
-        .expr_as(Expr::val(Kind::Followup.as_str()), "kind")
-        .expr_as(Expr::col(followup::Column::CaseId), "case_id")
-        .expr_as(Expr::col(followup::Column::DueOn), "due_on")
-        .expr_as(Expr::col(followup::Column::Reason), "text")
-        .from(followup::Entity)
-        .and_where(followup::Column::CaseId.is_in(wanted.clone()))
-        .and_where(followup::Column::DoneOn.is_null())
-        .and_where(followup::Column::DueOn.lte(today))
-        .union(
-            UnionType::All,
-            Query::select()
-                .expr(Expr::val(Kind::Step.as_str()))
-                .column(step::Column::CaseId)
-                .column(step::Column::DueOn)
-                .column(step::Column::Text)
-                .from(step::Entity)
-                .and_where(step::Column::CaseId.is_in(wanted.clone()))
-                .and_where(step::Column::DoneOn.is_null())
-                .and_where(step::Column::DueOn.lte(today + Duration::days(STEP_LOOKAHEAD_DAYS)))
-                // Steps of goals that were reached, not reached or dropped are not to be done any
-                // more.
-                .and_where(Expr::exists(
-                    Query::select()
-                        .expr(Expr::val(1))
-                        .from(goal::Entity)
-                        .and_where(
-                            Expr::col((goal::Entity, goal::Column::Id))
-                                .equals((step::Entity, step::Column::GoalId)),
-                        )
-                        .and_where(
-                            Expr::col((goal::Entity, goal::Column::Status)).is_not_in(closed_goal),
-                        )
-                        .to_owned(),
-                ))
-                .to_owned(),
-        )
-        .to_owned();
-    // Follow-ups and steps due: (case, due on, reason or step), by date.
-    let mut followups: Vec<(i64, NaiveDate, String)> = Vec::new();
-    let mut steps: Vec<(i64, NaiveDate, String)> = Vec::new();
+    // Follow-ups and steps due, for the cases the policy allowed: (kind, case, due on, reason or
+    // step).
+    let wanted: BTreeSet<i64> = own.iter().chain(team.iter()).map(|c| c.id).collect();
     let due_rows: Vec<(String, i64, NaiveDate, String)> = direct::tuples(
         &tx,
-        tx.get_database_backend().build(&due),
+        backend.build(&due_query(backend, wanted, today)),
         &["kind", "case_id", "due_on", "text"],
     )
     .await?;
+    let own_rows = if is_im {
+        Some(read_own(&tx, &own, today, warn).await?)
+    } else {
+        None
+    };
+    audit::record(&tx, ctx, Event::new("day_view_viewed")).await?;
+    tx.commit().await?;
+
+    // What is due, derived from what was read.
+    let mut followups: Vec<(i64, NaiveDate, String)> = Vec::new();
+    let mut steps: Vec<(i64, NaiveDate, String)> = Vec::new();
     for (kind, case_id, due_on, text) in due_rows {
         let item = (case_id, due_on, text);
         if kind == Kind::Step.as_str() {
@@ -405,20 +341,105 @@ pub async fn for_actor(db: &Db, ctx: &Ctx, rules: WorkRules) -> Result<Option<Da
         rows
     });
 
-    let sections = if is_im {
-        Some(own_sections(&tx, &own, &facts, today, warn).await?)
-    } else {
-        None
-    };
-
-    audit::record(&tx, ctx, Event::new("day_view_viewed")).await?;
-    tx.commit().await?;
+    let sections = own_rows.map(|rows| own_sections(&own, &facts, rows, today, warn));
     Ok(Some(DayView {
         today,
         rules,
         sections,
         team: team_rows,
     }))
+}
+
+/// The not-closed cases the actor may list (for a team lead, their team's too), each with the
+/// facts of [`CaseRow`].
+fn cases_query(ctx: &Ctx) -> sea_orm::Select<case::Entity> {
+    case::Entity::find()
+        .select_only()
+        .column(case::Column::Id)
+        .column(case::Column::OrganisationId)
+        .column(case::Column::MunicipalityAgs)
+        .column(case::Column::AssignedTo)
+        .column(case::Column::Status)
+        .column(case::Column::OpenedOn)
+        .column(case::Column::ClockStart)
+        .column(case::Column::ExtendedUntil)
+        .column_as(access::holder_team(), "holder_team")
+        .column_as(
+            Expr::cust(
+                "(SELECT MAX(contact_date) FROM contacts WHERE contacts.case_id = cases.id)",
+            ),
+            "last_contact",
+        )
+        .column_as(
+            Expr::cust("(SELECT MIN(created_on) FROM goals WHERE goals.case_id = cases.id)"),
+            "plan_start",
+        )
+        .column_as(
+            Expr::cust("(SELECT MAX(held_on) FROM reviews WHERE reviews.case_id = cases.id)"),
+            "last_review",
+        )
+        .column_as(
+            Expr::cust("(SELECT review_interval_months FROM plans WHERE plans.case_id = cases.id)"),
+            "review_interval",
+        )
+        .column_as(access::is_shared(), "shared")
+        .filter(case::Column::Id.in_subquery(access::listable_cases(ctx, true)))
+}
+
+/// The open follow-ups due by today and the open steps (of goals still pursued) due within
+/// [`STEP_LOOKAHEAD_DAYS`], of the cases `ids`, as (kind, case_id, due_on, text).
+fn due_query(
+    backend: sea_orm::DbBackend,
+    ids: BTreeSet<i64>,
+    today: NaiveDate,
+) -> sea_orm::sea_query::SelectStatement {
+    let closed_goal: Vec<&str> = GoalStatus::ALL
+        .iter()
+        .filter(|s| s.is_closed())
+        .map(|s| s.as_str())
+        .collect();
+    Query::select()
+        .expr_as(Expr::val(Kind::Followup.as_str()), "kind")
+        .expr_as(Expr::col(followup::Column::CaseId), "case_id")
+        .expr_as(Expr::col(followup::Column::DueOn), "due_on")
+        .expr_as(Expr::col(followup::Column::Reason), "text")
+        .from(followup::Entity)
+        .and_where(direct::one_of(
+            backend,
+            followup::Column::CaseId,
+            ids.iter().copied(),
+        ))
+        .and_where(followup::Column::DoneOn.is_null())
+        .and_where(followup::Column::DueOn.lte(today))
+        .union(
+            UnionType::All,
+            Query::select()
+                .expr(Expr::val(Kind::Step.as_str()))
+                .column(step::Column::CaseId)
+                .column(step::Column::DueOn)
+                .column(step::Column::Text)
+                .from(step::Entity)
+                .and_where(direct::one_of(backend, step::Column::CaseId, ids))
+                .and_where(step::Column::DoneOn.is_null())
+                .and_where(step::Column::DueOn.lte(today + Duration::days(STEP_LOOKAHEAD_DAYS)))
+                // Steps of goals that were reached, not reached or dropped are not to be done any
+                // more.
+                .and_where(Expr::exists(
+                    Query::select()
+                        .expr(Expr::val(1))
+                        .from(goal::Entity)
+                        .and_where(
+                            Expr::col((goal::Entity, goal::Column::Id))
+                                .equals((step::Entity, step::Column::GoalId)),
+                        )
+                        .and_where(
+                            Expr::col((goal::Entity, goal::Column::Status)).is_not_in(closed_goal),
+                        )
+                        .to_owned(),
+                ))
+                .to_owned(),
+        )
+        .to_owned()
 }
 
 /// The active IMs of a team, by name (staff data only).
@@ -465,50 +486,128 @@ impl PersonRow {
     }
 }
 
-/// The IM's items, with client names: three more queries (the cases' persons, their names, and
-/// their expiring releases and withdrawn consents), by the ids of the policy-checked `own` cases and their persons.
-async fn own_sections(
-    tx: &Tx,
-    own: &[&CaseRow],
-    facts: &impl Fn(&CaseRow) -> CaseFacts,
-    today: NaiveDate,
-    warn: Duration,
-) -> Result<Vec<Section>> {
-    let own_ids: BTreeSet<i64> = own.iter().map(|c| c.id).collect();
+/// What the IM's items need beyond the cases: their persons and the persons' expiring releases
+/// and withdrawn consents.
+struct OwnRows {
+    /// (case, person) of the own cases, by person, then case.
+    links: Vec<(i64, i64)>,
+    /// (id, given name, family name, residence permit valid until).
+    persons: Vec<(i64, String, String, Option<NaiveDate>)>,
+    /// (kind, person, date, recipient): releases expiring soon and consents withdrawn recently.
+    events: Vec<(String, i64, NaiveDate, Option<String>)>,
+}
+
+/// Reads [`OwnRows`] for the policy-checked `own` cases: three queries (the cases' persons, their
+/// names, and their releases and consents), by the ids of the cases and of their persons.
+async fn read_own(tx: &Tx, own: &[&CaseRow], today: NaiveDate, warn: Duration) -> Result<OwnRows> {
+    let backend = tx.get_database_backend();
     // The links, then the persons by id: two index lookups (as one join, PostgreSQL's planner
     // prefers scanning all persons).
     let sel = case_person::Entity::find()
         .select_only()
         .column(case_person::Column::CaseId)
         .column(case_person::Column::PersonId)
-        .filter(case_person::Column::CaseId.is_in(own_ids.iter().copied()))
+        .filter(direct::one_of(
+            backend,
+            case_person::Column::CaseId,
+            own.iter().map(|c| c.id),
+        ))
         .order_by_asc(case_person::Column::PersonId)
         .order_by_asc(case_person::Column::CaseId);
-    let links: Vec<(i64, i64)> = direct::tuples(
-        tx,
-        sel.build(tx.get_database_backend()),
-        &["case_id", "person_id"],
-    )
-    .await?;
-    // A person's case (for sorting and the case id of person items): the first own case.
-    let mut case_of: BTreeMap<i64, i64> = BTreeMap::new();
-    for (cid, pid) in &links {
-        case_of.entry(*pid).or_insert(*cid);
-    }
+    let links: Vec<(i64, i64)> =
+        direct::tuples(tx, sel.build(backend), &["case_id", "person_id"]).await?;
+    let person_ids: BTreeSet<i64> = links.iter().map(|(_, p)| *p).collect();
     let sel = person::Entity::find()
         .select_only()
         .column(person::Column::Id)
         .column(person::Column::GivenName)
         .column(person::Column::FamilyName)
         .column(person::Column::ResidenceValidUntil)
-        .filter(person::Column::Id.is_in(case_of.keys().copied()));
-    let rows: Vec<(i64, String, String, Option<NaiveDate>)> = direct::tuples(
+        .filter(direct::one_of(
+            backend,
+            person::Column::Id,
+            person_ids.iter().copied(),
+        ));
+    let persons = direct::tuples(
         tx,
-        sel.build(tx.get_database_backend()),
+        sel.build(backend),
         &["id", "given_name", "family_name", "residence_valid_until"],
     )
     .await?;
-    let persons: BTreeMap<i64, PersonRow> = rows
+    // Releases expiring soon, and consents withdrawn recently where that consent is the person's
+    // latest (no newer consent given since), in one query.
+    let person_events = Query::select()
+        .expr_as(Expr::val(Kind::Release.as_str()), "kind")
+        .expr_as(Expr::col(release::Column::PersonId), "person_id")
+        .expr_as(Expr::col(release::Column::ValidUntil), "on_date")
+        .expr_as(Expr::col(release::Column::RecipientName), "detail")
+        .from(release::Entity)
+        .and_where(direct::one_of(
+            backend,
+            release::Column::PersonId,
+            person_ids.iter().copied(),
+        ))
+        .and_where(release::Column::RevokedOn.is_null())
+        .and_where(release::Column::ValidFrom.lte(today))
+        .and_where(release::Column::ValidUntil.gte(today))
+        .and_where(release::Column::ValidUntil.lte(today + warn))
+        .union(
+            UnionType::All,
+            Query::select()
+                .expr(Expr::val(Kind::ConsentWithdrawn.as_str()))
+                .column(consent::Column::PersonId)
+                .column(consent::Column::WithdrawnOn)
+                .expr(Expr::cust("NULL"))
+                .from(consent::Entity)
+                .and_where(direct::one_of(
+                    backend,
+                    consent::Column::PersonId,
+                    person_ids,
+                ))
+                .and_where(consent::Column::WithdrawnOn.lte(today))
+                .and_where(
+                    consent::Column::WithdrawnOn
+                        .gte(today - Duration::days(CONSENT_WITHDRAWN_DAYS)),
+                )
+                .and_where(Expr::cust(
+                    "NOT EXISTS (SELECT 1 FROM consents newer \
+                     WHERE newer.person_id = consents.person_id AND newer.id > consents.id)",
+                ))
+                .to_owned(),
+        )
+        .to_owned();
+    let events = direct::tuples(
+        tx,
+        backend.build(&person_events),
+        &["kind", "person_id", "on_date", "detail"],
+    )
+    .await?;
+    Ok(OwnRows {
+        links,
+        persons,
+        events,
+    })
+}
+
+/// The IM's items, with client names, from the `own` cases, their facts and [`OwnRows`].
+fn own_sections(
+    own: &[&CaseRow],
+    facts: &impl Fn(&CaseRow) -> CaseFacts,
+    rows: OwnRows,
+    today: NaiveDate,
+    warn: Duration,
+) -> Vec<Section> {
+    let OwnRows {
+        links,
+        persons: person_rows,
+        events,
+    } = rows;
+    // A person's case (for sorting and the case id of person items): the first own case.
+    let mut case_of: BTreeMap<i64, i64> = BTreeMap::new();
+    for (cid, pid) in &links {
+        case_of.entry(*pid).or_insert(*cid);
+    }
+    let persons: BTreeMap<i64, PersonRow> = person_rows
         .into_iter()
         .map(|(id, given_name, family_name, residence_valid_until)| {
             (
@@ -622,48 +721,7 @@ async fn own_sections(
             ));
         }
     }
-    let person_ids: Vec<i64> = persons.keys().copied().collect();
-    // Releases expiring soon, and consents withdrawn recently where that consent is the person's
-    // latest (no newer consent given since), in one query: (kind, person, date, recipient).
-    let person_events = Query::select()
-        .expr_as(Expr::val(Kind::Release.as_str()), "kind")
-        .expr_as(Expr::col(release::Column::PersonId), "person_id")
-        .expr_as(Expr::col(release::Column::ValidUntil), "on_date")
-        .expr_as(Expr::col(release::Column::RecipientName), "detail")
-        .from(release::Entity)
-        .and_where(release::Column::PersonId.is_in(person_ids.clone()))
-        .and_where(release::Column::RevokedOn.is_null())
-        .and_where(release::Column::ValidFrom.lte(today))
-        .and_where(release::Column::ValidUntil.gte(today))
-        .and_where(release::Column::ValidUntil.lte(today + warn))
-        .union(
-            UnionType::All,
-            Query::select()
-                .expr(Expr::val(Kind::ConsentWithdrawn.as_str()))
-                .column(consent::Column::PersonId)
-                .column(consent::Column::WithdrawnOn)
-                .expr(Expr::cust("NULL"))
-                .from(consent::Entity)
-                .and_where(consent::Column::PersonId.is_in(person_ids))
-                .and_where(consent::Column::WithdrawnOn.lte(today))
-                .and_where(
-                    consent::Column::WithdrawnOn
-                        .gte(today - Duration::days(CONSENT_WITHDRAWN_DAYS)),
-                )
-                .and_where(Expr::cust(
-                    "NOT EXISTS (SELECT 1 FROM consents newer \
-                     WHERE newer.person_id = consents.person_id AND newer.id > consents.id)",
-                ))
-                .to_owned(),
-        )
-        .to_owned();
-    let person_rows: Vec<(String, i64, NaiveDate, Option<String>)> = direct::tuples(
-        tx,
-        tx.get_database_backend().build(&person_events),
-        &["kind", "person_id", "on_date", "detail"],
-    )
-    .await?;
-    for (kind, pid, d, recipient) in person_rows {
+    for (kind, pid, d, recipient) in events {
         if kind == Kind::Release.as_str() {
             items.extend(person_item(Kind::Release, pid, d, false, recipient));
         } else {
@@ -690,5 +748,5 @@ async fn own_sections(
                 .cmp(&(!y.overdue, y.date, &y.client, y.case_id))
         });
     }
-    Ok(sections)
+    sections
 }
