@@ -271,3 +271,35 @@ fn short_db_error(e: &DbErr) -> String {
         .unwrap_or("unknown error")
         .to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    /// The bundled SQLite is built without `SQLITE_ENABLE_STAT4` (`.cargo/config.toml`): with
+    /// statistics present, binding a new value to a parameter compared with an indexed column must
+    /// not make SQLite compile the statement again on its next step.
+    #[test]
+    fn statements_are_not_prepared_again_for_new_bindings() {
+        let c = rusqlite::Connection::open_in_memory().expect("open");
+        c.execute_batch(
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, k INTEGER NOT NULL);
+             CREATE INDEX ix_t_k ON t (k);
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+             INSERT INTO t (k) SELECT CASE WHEN i % 10 = 0 THEN i ELSE 1 END FROM n;
+             ANALYZE;",
+        )
+        .expect("fill and analyze");
+        let mut st = c
+            .prepare("SELECT count(*) FROM t WHERE k = ?")
+            .expect("prepare");
+        let mut counts = Vec::new();
+        for k in [1_i64, 10, 20, 1] {
+            counts.push(st.query_row([k], |r| r.get::<_, i64>(0)).expect("count"));
+        }
+        assert_eq!(counts, [1800, 1, 1, 1800]);
+        assert_eq!(
+            st.get_status(rusqlite::StatementStatus::RePrepare),
+            0,
+            "statements were compiled again per binding: is SQLITE_ENABLE_STAT4 undefined?"
+        );
+    }
+}
