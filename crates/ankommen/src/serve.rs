@@ -25,6 +25,8 @@ pub const DEMO_DATABASE_FILE: &str = "demo.sqlite";
 
 /// How often expired sessions and old login-throttle records are removed.
 const PRUNE_EVERY: Duration = Duration::from_secs(10 * 60);
+/// Rounds of pruning between two [`Db::optimize`]: hourly.
+const OPTIMIZE_EVERY_ROUNDS: u64 = 6;
 
 /// How long in-flight requests may take to finish after a shutdown signal, beyond the request timeout.
 const SHUTDOWN_GRACE_EXTRA: Duration = Duration::from_secs(10);
@@ -253,13 +255,20 @@ async fn shutdown_signal() {
     }
 }
 
-/// Removes expired sessions and stale login-throttle records every ten minutes.
+/// Removes expired sessions and stale login-throttle records every ten minutes; keeps SQLite's
+/// query-planner statistics current at start and every hour ([`Db::optimize`]).
 fn spawn_pruning(db: Db, clock: Arc<dyn Clock>, policy: SessionPolicy) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(PRUNE_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
+        for round in 0_u64.. {
             tick.tick().await;
+            if round % OPTIMIZE_EVERY_ROUNDS == 0 {
+                match db.optimize().await {
+                    Ok(()) => debug!("query planner statistics checked"),
+                    Err(e) => warn!("updating the query planner's statistics failed: {e}"),
+                }
+            }
             match ankommen_core::sessions::prune(&db, clock.as_ref(), &policy).await {
                 Ok(n) => debug!(removed = n, "expired sessions pruned"),
                 Err(e) => warn!("pruning expired sessions failed: {e}"),

@@ -15,6 +15,10 @@ use sea_orm_migration::MigratorTrait;
 use crate::Migrator;
 use crate::tx::{GroupQueue, Groups, Tx};
 
+/// Rows of each index SQLite's `ANALYZE` reads when [`Db::optimize`] runs it (SQLite suggests
+/// a few hundred to a thousand; the statistics stay approximate, which is all the planner needs).
+const ANALYSIS_LIMIT: u32 = 1000;
+
 /// Prepared statements kept per connection (sqlx's default is 100).
 const STATEMENT_CACHE: usize = 1000;
 
@@ -113,6 +117,25 @@ impl Db {
         Migrator::up(&self.writer, None)
             .await
             .map_err(|e| ConnectError::Migration(e.to_string()))
+    }
+
+    /// Keeps SQLite's query-planner statistics current, as SQLite advises for long-lived
+    /// connections (at start, then every few hours): `PRAGMA optimize` analyses the tables whose
+    /// statistics are missing or out of date, each bounded by [`ANALYSIS_LIMIT`] rows so that the
+    /// writer is held for milliseconds, not for a scan of a large table. Does nothing on
+    /// PostgreSQL, whose autovacuum analyses tables by itself.
+    pub async fn optimize(&self) -> Result<(), DbErr> {
+        if self.backend == Backend::Sqlite {
+            self.writer
+                .execute_unprepared(&format!("PRAGMA analysis_limit = {ANALYSIS_LIMIT}"))
+                .await?;
+            // 0x10002: analyse where needed, every table (not only those this connection has
+            // queried since it opened).
+            self.writer
+                .execute_unprepared("PRAGMA optimize = 0x10002")
+                .await?;
+        }
+        Ok(())
     }
 
     /// True when the database answers a trivial query.
@@ -274,6 +297,48 @@ fn short_db_error(e: &DbErr) -> String {
 
 #[cfg(test)]
 mod tests {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+    /// `optimize` gathers statistics for a table that has none, and leaves the database usable.
+    #[tokio::test]
+    async fn optimize_gathers_statistics() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = super::connect(&super::DbConfig {
+            url: super::sqlite_url_for(dir.path(), "o.sqlite"),
+            max_connections: 1,
+        })
+        .await
+        .expect("open");
+        db.writer()
+            .execute_unprepared(
+                "CREATE TABLE t (id INTEGER PRIMARY KEY, k INTEGER NOT NULL);
+                 CREATE INDEX ix_t_k ON t (k);
+                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
+                 INSERT INTO t (k) SELECT i % 7 FROM n;",
+            )
+            .await
+            .expect("fill");
+        let stats = || async {
+            db.reader()
+                .query_all_raw(Statement::from_string(
+                    DbBackend::Sqlite,
+                    "SELECT idx FROM sqlite_stat1 WHERE tbl = 't'",
+                ))
+                .await
+                .map(|rows| {
+                    rows.iter()
+                        .map(|r| r.try_get::<String>("", "idx").expect("idx"))
+                        .collect::<Vec<_>>()
+                })
+        };
+        assert!(stats().await.is_err(), "no statistics before");
+        db.optimize().await.expect("optimize");
+        assert_eq!(stats().await.expect("statistics"), ["ix_t_k"]);
+        db.optimize().await.expect("optimize again");
+        assert_eq!(stats().await.expect("statistics"), ["ix_t_k"]);
+        db.close().await;
+    }
+
     /// The bundled SQLite is built without `SQLITE_ENABLE_STAT4` (`.cargo/config.toml`): with
     /// statistics present, binding a new value to a parameter compared with an indexed column must
     /// not make SQLite compile the statement again on its next step.

@@ -55,6 +55,13 @@ fn serves_until_sigterm_and_exits_cleanly() {
         dir.path().join("ankommen.sqlite").exists(),
         "the database is created on first start"
     );
+    // At start the server gathers SQLite's query-planner statistics (`PRAGMA optimize`), here of
+    // the tables the migrations filled.
+    let analysed = wait_for_statistics(&dir.path().join("ankommen.sqlite"));
+    assert!(
+        analysed.iter().any(|t| t == "fields_of_action"),
+        "{analysed:?}"
+    );
     let out = stop(child);
     // No administrator yet: the one-time setup link was printed.
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -62,6 +69,31 @@ fn serves_until_sigterm_and_exits_cleanly() {
         stdout.contains(&format!("http://127.0.0.1:{port}/setup/")),
         "{stdout}"
     );
+}
+
+/// The tables with statistics in `sqlite_stat1`, once there are any (at most 30 s).
+fn wait_for_statistics(path: &std::path::Path) -> Vec<String> {
+    use ankommen_store::rusqlite::{Connection, OpenFlags};
+    let start = Instant::now();
+    loop {
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        let tables = conn
+            .prepare("SELECT DISTINCT tbl FROM sqlite_stat1 ORDER BY tbl")
+            .and_then(|mut st| {
+                st.query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<Result<Vec<_>, _>>()
+            });
+        match tables {
+            Ok(t) if !t.is_empty() => return t,
+            _ => {
+                assert!(
+                    start.elapsed() < Duration::from_secs(30),
+                    "no statistics gathered"
+                );
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+    }
 }
 
 fn run_fails(args: &[&str]) -> String {
