@@ -55,8 +55,7 @@ pub(crate) async fn rows<C: Reads, T>(
 /// their text), on PostgreSQL a comma-separated text made an array (`= ANY(string_to_array($1,
 /// ','))`; sqlx keeps each connection's prepared statements by their text, and PostgreSQL plans
 /// each of them once, as the store sets `plan_cache_mode = force_generic_plan`). Both still use
-/// the column's index.
-/// Elsewhere an ordinary list.
+/// the column's index. Elsewhere an ordinary list.
 pub(crate) fn one_of<C: ColumnTrait>(
     backend: DbBackend,
     col: C,
