@@ -5,34 +5,30 @@ use ankommen_store::entities::{case, case_person, case_share, person, staff};
 use sea_orm::sea_query::{Condition, Expr, Query, SelectStatement, UnionType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait,
+    QuerySelect,
 };
 
-use crate::audit::{self, Event};
-use crate::direct::{self, Reads};
+use crate::audit::Event;
 use crate::policy::{Action, CaseRef, Resource};
+use crate::query;
 use crate::{Ctx, Error, Result};
 
 /// The policy's view of a case (its organisation, municipality, the assigned IM's team and
 /// shares) when the holder's team is known: the shares are read when `shared` says there are any.
-async fn ref_with<C: Reads>(
+async fn ref_with<C: ConnectionTrait>(
     conn: &C,
     c: &case::Model,
     team_id: Option<i64>,
     shared: bool,
 ) -> Result<CaseRef> {
     let shared_with = if shared {
-        let select = case_share::Entity::find()
+        case_share::Entity::find()
             .select_only()
             .column(case_share::Column::StaffId)
-            .filter(case_share::Column::CaseId.eq(c.id));
-        direct::rows(
-            conn,
-            select.build(conn.get_database_backend()),
-            |r| r.get("staff_id"),
-            |r| r.try_get("", "staff_id"),
-        )
-        .await?
+            .filter(case_share::Column::CaseId.eq(c.id))
+            .into_tuple()
+            .all(conn)
+            .await?
     } else {
         Vec::new()
     };
@@ -62,7 +58,7 @@ pub(crate) async fn shares_of<C: ConnectionTrait>(
         .select_only()
         .column(case_share::Column::CaseId)
         .column(case_share::Column::StaffId)
-        .filter(direct::one_of(
+        .filter(query::one_of(
             conn.get_database_backend(),
             case_share::Column::CaseId,
             shared_cases,
@@ -115,7 +111,7 @@ struct CaseWithTeam {
 }
 
 /// Loads a case the actor may do `action` to. A refusal is audited and answers like a missing case.
-pub(crate) async fn case_for<C: Reads>(
+pub(crate) async fn case_for<C: ConnectionTrait>(
     conn: &C,
     ctx: &Ctx,
     case_id: i64,
@@ -126,31 +122,24 @@ pub(crate) async fn case_for<C: Reads>(
         case: c,
         holder_team,
         shared,
-    }) = direct::rows(
-        conn,
-        case::Entity::find_by_id(case_id)
-            .column_as(holder_team(), "holder_team")
-            .column_as(is_shared(), "shared")
-            .build(conn.get_database_backend()),
-        |r| {
-            Ok(CaseWithTeam {
-                case: direct::model::<case::Entity>(r)?,
-                holder_team: r.get("holder_team")?,
-                shared: r.get("shared")?,
-            })
-        },
-        |r| CaseWithTeam::from_query_result(r, ""),
-    )
-    .await?
-    .pop()
+    }) = case::Entity::find_by_id(case_id)
+        .column_as(holder_team(), "holder_team")
+        .column_as(is_shared(), "shared")
+        .into_model::<CaseWithTeam>()
+        .one(conn)
+        .await?
     else {
         return Err(Error::NotFound);
     };
     let r = ref_with(conn, &c, holder_team, shared).await?;
-    if !ctx.allows(action, &Resource::Case(r.clone())) {
-        audit::record(conn, ctx, event.denied()).await?;
-        return Err(Error::NotFound);
-    }
+    ctx.authorize(
+        conn,
+        action,
+        &Resource::Case(r.clone()),
+        event,
+        Error::NotFound,
+    )
+    .await?;
     Ok((c, r))
 }
 
@@ -249,8 +238,7 @@ pub(crate) async fn person_for<C: ConnectionTrait>(
         .map(|l| l.case)
         .collect();
     if allowed.is_empty() {
-        audit::record(conn, ctx, event.denied()).await?;
-        return Err(Error::NotFound);
+        return ctx.refuse(conn, event, Error::NotFound).await;
     }
     open_first_newest(&mut allowed);
     Ok((p, allowed))
@@ -326,18 +314,15 @@ pub(crate) fn listable_cases(ctx: &Ctx, open_only: bool) -> SelectStatement {
         .to_owned()
 }
 
-/// [`person_for`] at the start of a transaction. The audit entry of a refusal is written in `tx`;
-/// dropping the transaction would roll it back, so it is committed (it holds nothing else yet)
-/// before the refusal is returned.
-pub(crate) async fn person_in(
+/// A check made at the start of a change `tx`, with the transaction: on a refusal its audit
+/// entry (written in `tx`, which holds nothing else yet) is committed before the refusal is
+/// returned, since dropping the transaction would roll it back.
+pub(crate) async fn in_tx<T>(
     tx: ankommen_store::Tx,
-    ctx: &Ctx,
-    person_id: i64,
-    action: Action,
-    event: Event,
-) -> Result<(ankommen_store::Tx, person::Model, Vec<case::Model>)> {
-    match person_for(&tx, ctx, person_id, action, event).await {
-        Ok((p, cases)) => Ok((tx, p, cases)),
+    checked: Result<T>,
+) -> Result<(ankommen_store::Tx, T)> {
+    match checked {
+        Ok(v) => Ok((tx, v)),
         Err(e) => {
             tx.commit().await?;
             Err(e)
@@ -345,21 +330,28 @@ pub(crate) async fn person_in(
     }
 }
 
-/// [`case_for`] at the start of a transaction. The audit entry of a refusal is written in
-/// `tx`; dropping the transaction would roll it back, so it is committed (it holds nothing else yet)
-/// before the refusal is returned.
+/// [`person_for`] at the start of a change (see [`in_tx`]).
+pub(crate) async fn person_in(
+    tx: ankommen_store::Tx,
+    ctx: &Ctx,
+    person_id: i64,
+    action: Action,
+    event: Event,
+) -> Result<(ankommen_store::Tx, person::Model, Vec<case::Model>)> {
+    let checked = person_for(&tx, ctx, person_id, action, event).await;
+    let (tx, (p, cases)) = in_tx(tx, checked).await?;
+    Ok((tx, p, cases))
+}
+
+/// [`case_for`] at the start of a change (see [`in_tx`]).
 pub(crate) async fn case_in(
     tx: ankommen_store::Tx,
     ctx: &Ctx,
     case_id: i64,
     action: Action,
-    ev: Event,
+    event: Event,
 ) -> Result<(ankommen_store::Tx, case::Model, CaseRef)> {
-    match case_for(&tx, ctx, case_id, action, ev).await {
-        Ok((c, r)) => Ok((tx, c, r)),
-        Err(e) => {
-            tx.commit().await?;
-            Err(e)
-        }
-    }
+    let checked = case_for(&tx, ctx, case_id, action, event).await;
+    let (tx, (c, r)) = in_tx(tx, checked).await?;
+    Ok((tx, c, r))
 }

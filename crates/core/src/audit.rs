@@ -1,8 +1,8 @@
 //! The audit log: who did what to which object, when, allowed or denied. Never content values.
 //! Events are written with the same connection (transaction) as the change or read they record.
 
-use ankommen_store::Db;
 use ankommen_store::entities::{audit_event, staff};
+use ankommen_store::{Db, Tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -172,6 +172,29 @@ pub struct Who {
     pub roles: String,
 }
 
+/// Runs an audited read: `read` reads a person's data on the transaction and records what it
+/// reads with [`record`] (a refusal with the denied event). What it returns is handed out only
+/// after its events are durable; if they cannot be written, the read fails and nothing is handed
+/// out. A read that records no event is an internal error, not a silent disclosure. On an error
+/// the events recorded so far (a refusal) are committed before the error is returned. This is the
+/// only way services begin an audited read (decision 0009).
+pub(crate) async fn read<T>(db: &Db, read: impl AsyncFnOnce(&Tx) -> Result<T>) -> Result<T> {
+    let tx = db.begin_audited_read().await?;
+    match read(&tx).await {
+        Ok(_) if tx.audit_events() == 0 => Err(Error::Internal(
+            "an audited read recorded no audit event".into(),
+        )),
+        Ok(value) => {
+            tx.commit().await?;
+            Ok(value)
+        }
+        Err(e) => {
+            tx.commit().await?;
+            Err(e)
+        }
+    }
+}
+
 /// Writes an event for the context's actor.
 pub async fn record<C: ConnectionTrait>(conn: &C, ctx: &Ctx, ev: Event) -> Result<()> {
     let who = Who {
@@ -263,7 +286,7 @@ pub async fn search(db: &Db, ctx: &Ctx, f: &Filter) -> Result<Page> {
             organisation_id: Some(ctx.actor.organisation_id),
         };
         ctx.authorize(
-            db,
+            db.writer(),
             Action::ViewAuditLog,
             &own,
             Event::new("audit_log_viewed"),
@@ -346,4 +369,86 @@ pub async fn known_actions(db: &Db) -> Result<Vec<String>> {
         .await?;
     v.sort();
     Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use ankommen_store::{DbConfig, connect};
+    use sea_orm::PaginatorTrait;
+
+    use super::*;
+    use crate::policy::Actor;
+    use crate::types::{Locale, OrgKind, Role, RoleSet};
+
+    async fn setup(dir: &std::path::Path) -> (Db, Ctx) {
+        let db = connect(&DbConfig {
+            url: ankommen_store::connect::sqlite_url_for(dir, "a.sqlite"),
+            max_connections: 2,
+        })
+        .await
+        .expect("open");
+        db.migrate().await.expect("migrate");
+        let ctx = Ctx {
+            actor: Actor {
+                staff_id: 7,
+                username: "im".into(),
+                display_name: "IM".into(),
+                organisation_id: 3,
+                organisation_kind: OrgKind::Provider,
+                team_id: None,
+                roles: RoleSet::new([Role::Im]),
+                municipalities: vec![],
+                locale: Locale::De,
+            },
+            clock: Arc::new(crate::ManualClock::new(Utc::now())),
+            request_id: None,
+        };
+        (db, ctx)
+    }
+
+    async fn events(db: &Db) -> u64 {
+        audit_event::Entity::find()
+            .count(db.reader())
+            .await
+            .expect("count")
+    }
+
+    /// A read hands out its result only with its event on record; one that recorded no event is
+    /// refused; a refusal's event is kept with the error.
+    #[tokio::test]
+    async fn an_audited_read_hands_out_nothing_without_its_event() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (db, ctx) = setup(dir.path()).await;
+        let got = read(&db, async |tx| {
+            record(tx, &ctx, Event::on("client_viewed", "person", 1)).await?;
+            Ok("data")
+        })
+        .await
+        .expect("read");
+        assert_eq!(got, "data");
+        assert_eq!(events(&db).await, 1);
+
+        let forgot = read(&db, async |_tx| Ok("data")).await;
+        assert!(
+            matches!(&forgot, Err(Error::Internal(m)) if m.contains("no audit event")),
+            "{forgot:?}"
+        );
+        assert_eq!(events(&db).await, 1);
+
+        let refused: Result<&str> = read(&db, async |tx| {
+            ctx.refuse(tx, Event::on("client_viewed", "person", 2), Error::NotFound)
+                .await
+        })
+        .await;
+        assert!(matches!(refused, Err(Error::NotFound)), "{refused:?}");
+        let denied = audit_event::Entity::find()
+            .filter(audit_event::Column::Outcome.eq("denied"))
+            .count(db.reader())
+            .await
+            .expect("count");
+        assert_eq!((events(&db).await, denied), (2, 1));
+        db.close().await;
+    }
 }

@@ -229,154 +229,156 @@ struct ListedCase {
 /// The caseload of the actor. Reads names of many persons, so the view is audited (no object).
 pub async fn list(db: &Db, ctx: &Ctx, f: &Filter) -> Result<Page> {
     if !policy::areas(&ctx.actor).caseload {
-        audit::record(db.writer(), ctx, Event::new("caseload_viewed").denied()).await?;
-        return Err(Error::Forbidden);
+        return ctx
+            .refuse(db.writer(), Event::new("caseload_viewed"), Error::Forbidden)
+            .await;
     }
-    let tx = db.begin_audited_read().await?;
-    let today = ctx.today();
-    // Closed cases are read only when the filter may show them.
-    let open_only = matches!(
-        f.status,
-        StatusFilter::Open | StatusFilter::Active | StatusFilter::Paused
-    );
-    // The listable cases with everything a row shows, in one statement: the holder's team and
-    // whether the case is shared (for the policy), the last contact (from the index on
-    // `(case_id, contact_date)`) and the IM's name (staff of the case's organisation only, which
-    // is the actor's: cases are listed within the organisation and shared only with colleagues).
-    let cases: Vec<ListedCase> = case::Entity::find()
-        .column_as(access::holder_team(), "holder_team")
-        .column_as(access::is_shared(), "shared")
-        .column_as(
-            Expr::cust(
-                "(SELECT MAX(contact_date) FROM contacts WHERE contacts.case_id = cases.id)",
-            ),
-            "last_contact",
-        )
-        .column_as(
-            Expr::cust(
-                "(SELECT display_name FROM staff WHERE staff.id = cases.assigned_to \
-                 AND staff.organisation_id = cases.organisation_id)",
-            ),
-            "im_name",
-        )
-        .filter(case::Column::Id.in_subquery(access::listable_cases(ctx, open_only)))
-        .into_model()
-        .all(&tx)
-        .await?;
-    let shares = access::shares_of(&tx, cases.iter().map(|c| (c.case.id, c.shared))).await?;
-    // The persons of the cases, by case and person id: the links, then (id, given, family,
-    // original spelling). Two statements rather than a join: PostgreSQL would join all persons by
-    // a sequential scan.
-    let links: Vec<(i64, i64)> = case_person::Entity::find()
-        .select_only()
-        .column(case_person::Column::CaseId)
-        .column(case_person::Column::PersonId)
-        .filter(case_person::Column::CaseId.is_in(cases.iter().map(|c| c.case.id)))
-        .order_by_asc(case_person::Column::CaseId)
-        .order_by_asc(case_person::Column::PersonId)
-        .into_tuple()
-        .all(&tx)
-        .await?;
-    let persons: Vec<(i64, String, String, Option<String>)> = person::Entity::find()
-        .select_only()
-        .column(person::Column::Id)
-        .column(person::Column::GivenName)
-        .column(person::Column::FamilyName)
-        .column(person::Column::NameOriginal)
-        .filter(person::Column::Id.is_in(links.iter().map(|(_, p)| *p)))
-        .into_tuple()
-        .all(&tx)
-        .await?;
+    audit::read(db, async |tx| {
+        let today = ctx.today();
+        // Closed cases are read only when the filter may show them.
+        let open_only = matches!(
+            f.status,
+            StatusFilter::Open | StatusFilter::Active | StatusFilter::Paused
+        );
+        // The listable cases with everything a row shows, in one statement: the holder's team and
+        // whether the case is shared (for the policy), the last contact (from the index on
+        // `(case_id, contact_date)`) and the IM's name (staff of the case's organisation only, which
+        // is the actor's: cases are listed within the organisation and shared only with colleagues).
+        let cases: Vec<ListedCase> = case::Entity::find()
+            .column_as(access::holder_team(), "holder_team")
+            .column_as(access::is_shared(), "shared")
+            .column_as(
+                Expr::cust(
+                    "(SELECT MAX(contact_date) FROM contacts WHERE contacts.case_id = cases.id)",
+                ),
+                "last_contact",
+            )
+            .column_as(
+                Expr::cust(
+                    "(SELECT display_name FROM staff WHERE staff.id = cases.assigned_to \
+                     AND staff.organisation_id = cases.organisation_id)",
+                ),
+                "im_name",
+            )
+            .filter(case::Column::Id.in_subquery(access::listable_cases(ctx, open_only)))
+            .into_model()
+            .all(tx)
+            .await?;
+        let shares = access::shares_of(tx, cases.iter().map(|c| (c.case.id, c.shared))).await?;
+        // The persons of the cases, by case and person id: the links, then (id, given, family,
+        // original spelling). Two statements rather than a join: PostgreSQL would join all persons by
+        // a sequential scan.
+        let links: Vec<(i64, i64)> = case_person::Entity::find()
+            .select_only()
+            .column(case_person::Column::CaseId)
+            .column(case_person::Column::PersonId)
+            .filter(case_person::Column::CaseId.is_in(cases.iter().map(|c| c.case.id)))
+            .order_by_asc(case_person::Column::CaseId)
+            .order_by_asc(case_person::Column::PersonId)
+            .into_tuple()
+            .all(tx)
+            .await?;
+        let persons: Vec<(i64, String, String, Option<String>)> = person::Entity::find()
+            .select_only()
+            .column(person::Column::Id)
+            .column(person::Column::GivenName)
+            .column(person::Column::FamilyName)
+            .column(person::Column::NameOriginal)
+            .filter(person::Column::Id.is_in(links.iter().map(|(_, p)| *p)))
+            .into_tuple()
+            .all(tx)
+            .await?;
 
-    let mut rows = Vec::new();
-    for ListedCase {
-        case: c,
-        holder_team,
-        last_contact,
-        im_name,
-        ..
-    } in cases
-    {
-        let res = Resource::Case(access::listed_case_ref(
-            c.id,
-            c.organisation_id,
-            &c.municipality_ags,
+        let mut rows = Vec::new();
+        for ListedCase {
+            case: c,
             holder_team,
-            c.assigned_to,
-            &shares,
-        ));
-        if !ctx.allows(Action::ViewCaseList, &res) && !ctx.allows(Action::ReadClient, &res) {
-            continue;
+            last_contact,
+            im_name,
+            ..
+        } in cases
+        {
+            let res = Resource::Case(access::listed_case_ref(
+                c.id,
+                c.organisation_id,
+                &c.municipality_ags,
+                holder_team,
+                c.assigned_to,
+                &shares,
+            ));
+            if !ctx.allows(Action::ViewCaseList, &res) && !ctx.allows(Action::ReadClient, &res) {
+                continue;
+            }
+            let ps: Vec<&(i64, String, String, Option<String>)> = links
+                .iter()
+                .filter(|(cid, _)| *cid == c.id)
+                .filter_map(|(_, pid)| persons.iter().find(|p| p.0 == *pid))
+                .collect();
+            let k = cases::clock(&c, today);
+            rows.push((
+                Row {
+                    case_id: c.id,
+                    case_number: c.case_number.clone(),
+                    names: ps
+                        .iter()
+                        .map(|(_, given, family, original)| {
+                            (format!("{given} {family}"), original.clone())
+                        })
+                        .collect(),
+                    status: c.status.clone(),
+                    clock_state: k.state,
+                    days_left: k.days_left,
+                    end: k.end,
+                    last_contact,
+                    im_name: im_name.unwrap_or_default(),
+                    own: c.assigned_to == ctx.actor.staff_id,
+                    handover_unseen: !c.handover_seen && c.assigned_to == ctx.actor.staff_id,
+                    out_of_target_group: c.eligibility_note.is_some(),
+                    may_open: ctx.allows(Action::ReadClient, &res),
+                    may_reassign: ctx.allows(Action::ReassignCase, &res),
+                    municipality_ags: c.municipality_ags.clone(),
+                },
+                ps.iter()
+                    .map(|(_, _, family, _)| family.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ));
         }
-        let ps: Vec<&(i64, String, String, Option<String>)> = links
-            .iter()
-            .filter(|(cid, _)| *cid == c.id)
-            .filter_map(|(_, pid)| persons.iter().find(|p| p.0 == *pid))
+        rows.retain(|(r, _)| keep(r, f, today));
+        if let Some(q) = &f.query {
+            rows.retain(|(r, _)| {
+                r.names.iter().any(|(n, o)| {
+                    names::matches(q, n) || o.as_deref().is_some_and(|o| names::matches(q, o))
+                }) || r.case_number.contains(q.trim())
+            });
+        }
+        match f.sort {
+            Sort::Name => rows.sort_by_key(|(r, fam)| (names::fold(fam), r.case_id)),
+            Sort::CaseNumber => rows.sort_by(|a, b| a.0.case_number.cmp(&b.0.case_number)),
+            Sort::TimeLeft => rows.sort_by_key(|(r, _)| (r.days_left, r.case_id)),
+            Sort::LastContact => rows.sort_by_key(|(r, _)| (r.last_contact, r.case_id)),
+        }
+        if f.desc {
+            rows.reverse();
+        }
+        let total = rows.len();
+        let pages = total.div_ceil(PAGE_SIZE).max(1);
+        let page = f.page.clamp(1, pages);
+        let rows = rows
+            .into_iter()
+            .skip((page - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .map(|(r, _)| r)
             .collect();
-        let k = cases::clock(&c, today);
-        rows.push((
-            Row {
-                case_id: c.id,
-                case_number: c.case_number.clone(),
-                names: ps
-                    .iter()
-                    .map(|(_, given, family, original)| {
-                        (format!("{given} {family}"), original.clone())
-                    })
-                    .collect(),
-                status: c.status.clone(),
-                clock_state: k.state,
-                days_left: k.days_left,
-                end: k.end,
-                last_contact,
-                im_name: im_name.unwrap_or_default(),
-                own: c.assigned_to == ctx.actor.staff_id,
-                handover_unseen: !c.handover_seen && c.assigned_to == ctx.actor.staff_id,
-                out_of_target_group: c.eligibility_note.is_some(),
-                may_open: ctx.allows(Action::ReadClient, &res),
-                may_reassign: ctx.allows(Action::ReassignCase, &res),
-                municipality_ags: c.municipality_ags.clone(),
-            },
-            ps.iter()
-                .map(|(_, _, family, _)| family.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-        ));
-    }
-    rows.retain(|(r, _)| keep(r, f, today));
-    if let Some(q) = &f.query {
-        rows.retain(|(r, _)| {
-            r.names.iter().any(|(n, o)| {
-                names::matches(q, n) || o.as_deref().is_some_and(|o| names::matches(q, o))
-            }) || r.case_number.contains(q.trim())
-        });
-    }
-    match f.sort {
-        Sort::Name => rows.sort_by_key(|(r, fam)| (names::fold(fam), r.case_id)),
-        Sort::CaseNumber => rows.sort_by(|a, b| a.0.case_number.cmp(&b.0.case_number)),
-        Sort::TimeLeft => rows.sort_by_key(|(r, _)| (r.days_left, r.case_id)),
-        Sort::LastContact => rows.sort_by_key(|(r, _)| (r.last_contact, r.case_id)),
-    }
-    if f.desc {
-        rows.reverse();
-    }
-    let total = rows.len();
-    let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let page = f.page.clamp(1, pages);
-    let rows = rows
-        .into_iter()
-        .skip((page - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .map(|(r, _)| r)
-        .collect();
-    audit::record(&tx, ctx, Event::new("caseload_viewed")).await?;
-    tx.commit().await?;
-    Ok(Page {
-        rows,
-        total,
-        page,
-        pages,
+        audit::record(tx, ctx, Event::new("caseload_viewed")).await?;
+        Ok(Page {
+            rows,
+            total,
+            page,
+            pages,
+        })
     })
+    .await
 }
 
 fn keep(r: &Row, f: &Filter, today: NaiveDate) -> bool {

@@ -17,7 +17,6 @@ use sea_orm::{
 use crate::access;
 use crate::audit::{self, Event};
 use crate::catalog::{CaseStatus, ClosureReason, DataCategory};
-use crate::direct::{self, Reads};
 use crate::organisations::expect_updated;
 use crate::policy::Action;
 use crate::releases::{self, RecipientRef};
@@ -252,7 +251,10 @@ async fn staff_name<C: ConnectionTrait>(conn: &C, id: i64) -> Result<String> {
         .unwrap_or_default())
 }
 
-pub(crate) async fn persons_of<C: Reads>(conn: &C, case_id: i64) -> Result<Vec<person::Model>> {
+pub(crate) async fn persons_of<C: ConnectionTrait>(
+    conn: &C,
+    case_id: i64,
+) -> Result<Vec<person::Model>> {
     let select = person::Entity::find()
         .filter(
             person::Column::Id.in_subquery(
@@ -264,7 +266,7 @@ pub(crate) async fn persons_of<C: Reads>(conn: &C, case_id: i64) -> Result<Vec<p
             ),
         )
         .order_by_asc(person::Column::Id);
-    Ok(direct::models(conn, select).await?)
+    Ok(select.all(conn).await?)
 }
 
 /// Active IMs of the actor's organisation (for sharing and handover).
@@ -366,85 +368,86 @@ async fn offers<C: ConnectionTrait>(
 
 /// Loads a case for its IM. The read is audited.
 pub async fn get(db: &Db, ctx: &Ctx, case_id: i64) -> Result<CaseView> {
-    let tx = db.begin_audited_read().await?;
-    let ev = Event::on("case_viewed", "case", case_id);
-    let (tx, c, r) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
-    let today = ctx.today();
-    let persons = persons_of(&tx, case_id).await?;
-    let mut events = Vec::new();
-    for e in case_event::Entity::find()
-        .filter(case_event::Column::CaseId.eq(case_id))
-        .order_by_desc(case_event::Column::At)
-        .order_by_desc(case_event::Column::Id)
-        .all(&tx)
-        .await?
-    {
-        let by = match e.staff_id {
-            Some(s) => staff_name(&tx, s).await?,
-            None => String::new(),
-        };
-        let other = match e.other_staff_id {
-            Some(s) => Some(staff_name(&tx, s).await?),
-            None => None,
-        };
-        events.push(EventView {
-            event: e,
-            by,
-            other,
-        });
-    }
-    let pauses = case_pause::Entity::find()
-        .filter(case_pause::Column::CaseId.eq(case_id))
-        .order_by_desc(case_pause::Column::FromDate)
-        .all(&tx)
-        .await?;
-    let mut shared_with = Vec::new();
-    for s in &r.shared_with {
-        shared_with.push((*s, staff_name(&tx, *s).await?));
-    }
-    let handover_pending = match (&c.handover_note, c.handover_seen, c.handover_from) {
-        (Some(note), false, from) if c.assigned_to == ctx.actor.staff_id => Some((
-            note.clone(),
-            match from {
-                Some(f) => staff_name(&tx, f).await?,
+    audit::read(db, async |tx| {
+        let ev = Event::on("case_viewed", "case", case_id);
+        let (c, r) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
+        let today = ctx.today();
+        let persons = persons_of(tx, case_id).await?;
+        let mut events = Vec::new();
+        for e in case_event::Entity::find()
+            .filter(case_event::Column::CaseId.eq(case_id))
+            .order_by_desc(case_event::Column::At)
+            .order_by_desc(case_event::Column::Id)
+            .all(tx)
+            .await?
+        {
+            let by = match e.staff_id {
+                Some(s) => staff_name(tx, s).await?,
                 None => String::new(),
-            },
-        )),
-        _ => None,
-    };
-    let colleagues = colleagues(&tx, c.organisation_id)
-        .await?
-        .into_iter()
-        .filter(|(id, _)| *id != c.assigned_to && !r.shared_with.contains(id))
-        .collect();
-    let handover_offers = offers(&tx, &c, &persons, today).await?;
-    let im_name = staff_name(&tx, c.assigned_to).await?;
-    let organisation_name = organisation::Entity::find_by_id(c.organisation_id)
-        .one(&tx)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default();
-    let municipality_name = municipality::Entity::find_by_id(c.municipality_ags.clone())
-        .one(&tx)
-        .await?
-        .map(|m| m.name)
-        .unwrap_or_default();
-    audit::record(&tx, ctx, ev).await?;
-    tx.commit().await?;
-    Ok(CaseView {
-        clock: clock(&c, today),
-        case: c,
-        persons,
-        im_name,
-        organisation_name,
-        municipality_name,
-        events,
-        pauses,
-        shared_with,
-        handover_pending,
-        colleagues,
-        handover_offers,
+            };
+            let other = match e.other_staff_id {
+                Some(s) => Some(staff_name(tx, s).await?),
+                None => None,
+            };
+            events.push(EventView {
+                event: e,
+                by,
+                other,
+            });
+        }
+        let pauses = case_pause::Entity::find()
+            .filter(case_pause::Column::CaseId.eq(case_id))
+            .order_by_desc(case_pause::Column::FromDate)
+            .all(tx)
+            .await?;
+        let mut shared_with = Vec::new();
+        for s in &r.shared_with {
+            shared_with.push((*s, staff_name(tx, *s).await?));
+        }
+        let handover_pending = match (&c.handover_note, c.handover_seen, c.handover_from) {
+            (Some(note), false, from) if c.assigned_to == ctx.actor.staff_id => Some((
+                note.clone(),
+                match from {
+                    Some(f) => staff_name(tx, f).await?,
+                    None => String::new(),
+                },
+            )),
+            _ => None,
+        };
+        let colleagues = colleagues(tx, c.organisation_id)
+            .await?
+            .into_iter()
+            .filter(|(id, _)| *id != c.assigned_to && !r.shared_with.contains(id))
+            .collect();
+        let handover_offers = offers(tx, &c, &persons, today).await?;
+        let im_name = staff_name(tx, c.assigned_to).await?;
+        let organisation_name = organisation::Entity::find_by_id(c.organisation_id)
+            .one(tx)
+            .await?
+            .map(|o| o.name)
+            .unwrap_or_default();
+        let municipality_name = municipality::Entity::find_by_id(c.municipality_ags.clone())
+            .one(tx)
+            .await?
+            .map(|m| m.name)
+            .unwrap_or_default();
+        audit::record(tx, ctx, ev).await?;
+        Ok(CaseView {
+            clock: clock(&c, today),
+            case: c,
+            persons,
+            im_name,
+            organisation_name,
+            municipality_name,
+            events,
+            pauses,
+            shared_with,
+            handover_pending,
+            colleagues,
+            handover_offers,
+        })
     })
+    .await
 }
 
 /// The first half of a state change of one case: the access check (write) and the version check,
@@ -646,7 +649,7 @@ pub async fn extend(
 
 /// What was known about a case's persons on the day of closure: the figures and the case page read
 /// this instead of a record that may change later.
-async fn snapshot<C: Reads>(conn: &C, case_id: i64, on: NaiveDate) -> Result<String> {
+async fn snapshot<C: ConnectionTrait>(conn: &C, case_id: i64, on: NaiveDate) -> Result<String> {
     let mut persons = Vec::new();
     for p in persons_of(conn, case_id).await? {
         let outcomes: Vec<serde_json::Value> = outcome::Entity::find()
@@ -716,7 +719,7 @@ pub async fn close(
     finish_change(txo, ctx, &c, cols?, ev).await
 }
 
-async fn close_in<C: Reads>(
+async fn close_in<C: ConnectionTrait>(
     conn: &C,
     ctx: &Ctx,
     c: &case::Model,
@@ -1060,59 +1063,66 @@ pub async fn handover_summary(
     case_id: i64,
     organisation_id: i64,
 ) -> Result<HandoverSummary> {
-    let tx = db.begin_audited_read().await?;
-    let ev = Event::on("handover_summary_created", "case", case_id);
-    let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
-    let today = ctx.today();
-    let Some(org) = organisation::Entity::find_by_id(organisation_id)
-        .one(&tx)
-        .await?
-    else {
-        return Err(Error::NotFound);
-    };
-    let mut persons = Vec::new();
-    for p in persons_of(&tx, case_id).await? {
-        let mut cats = Vec::new();
-        for cat in DataCategory::ALL {
-            if *cat != DataCategory::Health
-                && releases::may_share(&tx, p.id, *cat, &RecipientRef::Organisation(org.id), today)
+    audit::read(db, async |tx| {
+        let ev = Event::on("handover_summary_created", "case", case_id);
+        let (c, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
+        let today = ctx.today();
+        let Some(org) = organisation::Entity::find_by_id(organisation_id)
+            .one(tx)
+            .await?
+        else {
+            return Err(Error::NotFound);
+        };
+        let mut persons = Vec::new();
+        for p in persons_of(tx, case_id).await? {
+            let mut cats = Vec::new();
+            for cat in DataCategory::ALL {
+                if *cat != DataCategory::Health
+                    && releases::may_share(
+                        tx,
+                        p.id,
+                        *cat,
+                        &RecipientRef::Organisation(org.id),
+                        today,
+                    )
                     .await?
-            {
-                cats.push(*cat);
+                {
+                    cats.push(*cat);
+                }
+            }
+            if cats.contains(&DataCategory::CaseProgress) {
+                persons.push(SummaryPerson {
+                    person: p,
+                    categories: cats,
+                });
             }
         }
-        if cats.contains(&DataCategory::CaseProgress) {
-            persons.push(SummaryPerson {
-                person: p,
-                categories: cats,
-            });
+        if persons.is_empty() {
+            return Err(Error::Conflict("error-no-release"));
         }
-    }
-    if persons.is_empty() {
-        return Err(Error::Conflict("error-no-release"));
-    }
-    for p in &persons {
-        audit::record(
-            &tx,
-            ctx,
-            Event::on("handover_summary_created", "person", p.person.id).section("handover"),
-        )
-        .await?;
-    }
-    audit::record(&tx, ctx, ev).await?;
-    let organisation_name = organisation::Entity::find_by_id(c.organisation_id)
-        .one(&tx)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default();
-    tx.commit().await?;
-    Ok(HandoverSummary {
-        case: c,
-        recipient: org.name,
-        persons,
-        prepared_by: ctx.actor.display_name.clone(),
-        organisation_name,
+        for p in &persons {
+            audit::record(
+                tx,
+                ctx,
+                Event::on("handover_summary_created", "person", p.person.id).section("handover"),
+            )
+            .await?;
+        }
+        audit::record(tx, ctx, ev).await?;
+        let organisation_name = organisation::Entity::find_by_id(c.organisation_id)
+            .one(tx)
+            .await?
+            .map(|o| o.name)
+            .unwrap_or_default();
+        Ok(HandoverSummary {
+            case: c,
+            recipient: org.name,
+            persons,
+            prepared_by: ctx.actor.display_name.clone(),
+            organisation_name,
+        })
     })
+    .await
 }
 
 #[cfg(test)]

@@ -216,7 +216,7 @@ pub async fn register(db: &Db, ctx: &Ctx, input: RegisterInput) -> Result<Regist
         shared_with: vec![],
     });
     ctx.authorize(
-        db,
+        db.writer(),
         Action::WriteClient,
         &res,
         Event::new("client_registered"),
@@ -690,21 +690,22 @@ pub async fn open_health(
     sealer: &Sealer,
     person_id: i64,
 ) -> Result<(Option<String>, i32)> {
-    let tx = db.begin_audited_read().await?;
-    let ev = Event::on("client_viewed", "person", person_id).section("health");
-    let (tx, p, _) = access::person_in(tx, ctx, person_id, Action::ReadClient, ev.clone()).await?;
-    require_consent(&tx, ctx, person_id).await?;
-    let text = match &p.health_sealed {
-        Some(blob) => Some(
-            sealer
-                .open(&health_aad(person_id), blob)
-                .map_err(|e| Error::Internal(format!("health needs of a person: {e}")))?,
-        ),
-        None => None,
-    };
-    audit::record(&tx, ctx, ev).await?;
-    tx.commit().await?;
-    Ok((text, p.version))
+    audit::read(db, async |tx| {
+        let ev = Event::on("client_viewed", "person", person_id).section("health");
+        let (p, _) = access::person_for(tx, ctx, person_id, Action::ReadClient, ev.clone()).await?;
+        require_consent(tx, ctx, person_id).await?;
+        let text = match &p.health_sealed {
+            Some(blob) => Some(
+                sealer
+                    .open(&health_aad(person_id), blob)
+                    .map_err(|e| Error::Internal(format!("health needs of a person: {e}")))?,
+            ),
+            None => None,
+        };
+        audit::record(tx, ctx, ev).await?;
+        Ok((text, p.version))
+    })
+    .await
 }
 
 /// Saves (or, with `None`, removes) the health needs, sealed.
@@ -776,36 +777,37 @@ fn is_minor(p: &person::Model, today: NaiveDate) -> bool {
 
 /// Loads a client's record. The read is audited in the same transaction.
 pub async fn get(db: &Db, ctx: &Ctx, person_id: i64) -> Result<ClientView> {
-    let tx = db.begin_audited_read().await?;
-    let ev = Event::on("client_viewed", "person", person_id).section("record");
-    let (tx, p, cases) =
-        access::person_in(tx, ctx, person_id, Action::ReadClient, ev.clone()).await?;
-    let today = ctx.today();
-    let consent = consent::state(&tx, person_id, today).await?;
-    let consents = consent::list(&tx, person_id).await?;
-    let intake = matches!(consent, ConsentState::Active(_)).then(|| Intake::from_person(&p));
-    let (household, household_hidden) = match p.household_id {
-        Some(h) => {
-            let (members, hidden, _) = household_members(&tx, ctx, h, Some(person_id)).await?;
-            (members, hidden)
-        }
-        None => (vec![], 0),
-    };
-    let releases = crate::releases::list(&tx, person_id, today).await?;
-    audit::record(&tx, ctx, ev).await?;
-    tx.commit().await?;
-    Ok(ClientView {
-        minor: is_minor(&p, today),
-        has_health: p.health_sealed.is_some(),
-        person: p,
-        consent,
-        consents,
-        intake,
-        cases,
-        household,
-        household_hidden,
-        releases,
+    audit::read(db, async |tx| {
+        let ev = Event::on("client_viewed", "person", person_id).section("record");
+        let (p, cases) =
+            access::person_for(tx, ctx, person_id, Action::ReadClient, ev.clone()).await?;
+        let today = ctx.today();
+        let consent = consent::state(tx, person_id, today).await?;
+        let consents = consent::list(tx, person_id).await?;
+        let intake = matches!(consent, ConsentState::Active(_)).then(|| Intake::from_person(&p));
+        let (household, household_hidden) = match p.household_id {
+            Some(h) => {
+                let (members, hidden, _) = household_members(tx, ctx, h, Some(person_id)).await?;
+                (members, hidden)
+            }
+            None => (vec![], 0),
+        };
+        let releases = crate::releases::list(tx, person_id, today).await?;
+        audit::record(tx, ctx, ev).await?;
+        Ok(ClientView {
+            minor: is_minor(&p, today),
+            has_health: p.health_sealed.is_some(),
+            person: p,
+            consent,
+            consents,
+            intake,
+            cases,
+            household,
+            household_hidden,
+            releases,
+        })
     })
+    .await
 }
 
 /// The members of a household the actor may read, how many others there are, and the cases
@@ -857,33 +859,32 @@ pub struct HouseholdView {
 }
 
 pub async fn household(db: &Db, ctx: &Ctx, household_id: i64) -> Result<HouseholdView> {
-    let tx = db.begin_audited_read().await?;
-    let ev = Event::on("household_viewed", "household", household_id);
-    let Some(_) = household::Entity::find_by_id(household_id).one(&tx).await? else {
-        return Err(Error::NotFound);
-    };
-    let (members, hidden, cases) = household_members(&tx, ctx, household_id, None).await?;
-    if members.is_empty() {
-        audit::record(&tx, ctx, ev.denied()).await?;
-        tx.commit().await?;
-        return Err(Error::NotFound);
-    }
-    for m in &members {
-        audit::record(
-            &tx,
-            ctx,
-            Event::on("client_viewed", "person", m.person.id).section("household"),
-        )
-        .await?;
-    }
-    audit::record(&tx, ctx, ev).await?;
-    tx.commit().await?;
-    Ok(HouseholdView {
-        id: household_id,
-        members,
-        hidden,
-        cases,
+    audit::read(db, async |tx| {
+        let ev = Event::on("household_viewed", "household", household_id);
+        let Some(_) = household::Entity::find_by_id(household_id).one(tx).await? else {
+            return Err(Error::NotFound);
+        };
+        let (members, hidden, cases) = household_members(tx, ctx, household_id, None).await?;
+        if members.is_empty() {
+            return ctx.refuse(tx, ev, Error::NotFound).await;
+        }
+        for m in &members {
+            audit::record(
+                tx,
+                ctx,
+                Event::on("client_viewed", "person", m.person.id).section("household"),
+            )
+            .await?;
+        }
+        audit::record(tx, ctx, ev).await?;
+        Ok(HouseholdView {
+            id: household_id,
+            members,
+            hidden,
+            cases,
+        })
     })
+    .await
 }
 
 /// Where a new household member's counselling runs.

@@ -330,16 +330,17 @@ pub struct ConsentDetail {
 
 /// Loads a consent for display. A read of the person's record, audited.
 pub async fn get(db: &Db, ctx: &Ctx, consent_id: i64) -> Result<ConsentDetail> {
-    let tx = db.begin_audited_read().await?;
-    let Some(c) = consent::Entity::find_by_id(consent_id).one(&tx).await? else {
-        return Err(Error::NotFound);
-    };
-    let ev = Event::on("client_viewed", "person", c.person_id).section("consent");
-    let (tx, person, _) =
-        access::person_in(tx, ctx, c.person_id, Action::ReadClient, ev.clone()).await?;
-    audit::record(&tx, ctx, ev).await?;
-    tx.commit().await?;
-    Ok(ConsentDetail { consent: c, person })
+    audit::read(db, async |tx| {
+        let Some(c) = consent::Entity::find_by_id(consent_id).one(tx).await? else {
+            return Err(Error::NotFound);
+        };
+        let ev = Event::on("client_viewed", "person", c.person_id).section("consent");
+        let (person, _) =
+            access::person_for(tx, ctx, c.person_id, Action::ReadClient, ev.clone()).await?;
+        audit::record(tx, ctx, ev).await?;
+        Ok(ConsentDetail { consent: c, person })
+    })
+    .await
 }
 
 /// A stored document, for download.
@@ -352,25 +353,26 @@ pub struct Download {
 }
 
 pub async fn document(db: &Db, ctx: &Ctx, document_id: i64) -> Result<Download> {
-    let tx = db.begin_audited_read().await?;
-    let Some(d) = document::Entity::find_by_id(document_id).one(&tx).await? else {
-        return Err(Error::NotFound);
-    };
-    let ev = Event::on("document_downloaded", "person", d.person_id).section("consent");
-    let (tx, _, _) =
-        access::person_in(tx, ctx, d.person_id, Action::ReadClient, ev.clone()).await?;
-    audit::record(&tx, ctx, ev).await?;
-    tx.commit().await?;
-    let ext = match d.content_type.as_str() {
-        "application/pdf" => "pdf",
-        "image/jpeg" => "jpg",
-        _ => "png",
-    };
-    Ok(Download {
-        file_name: format!("einwilligung-{}.{ext}", d.id),
-        content_type: d.content_type,
-        bytes: d.content,
+    audit::read(db, async |tx| {
+        let Some(d) = document::Entity::find_by_id(document_id).one(tx).await? else {
+            return Err(Error::NotFound);
+        };
+        let ev = Event::on("document_downloaded", "person", d.person_id).section("consent");
+        let (_, _) =
+            access::person_for(tx, ctx, d.person_id, Action::ReadClient, ev.clone()).await?;
+        audit::record(tx, ctx, ev).await?;
+        let ext = match d.content_type.as_str() {
+            "application/pdf" => "pdf",
+            "image/jpeg" => "jpg",
+            _ => "png",
+        };
+        Ok(Download {
+            file_name: format!("einwilligung-{}.{ext}", d.id),
+            content_type: d.content_type,
+            bytes: d.content,
+        })
     })
+    .await
 }
 
 #[cfg(test)]

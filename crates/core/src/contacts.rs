@@ -218,7 +218,7 @@ pub struct FormChoices {
     pub fields: Vec<Field>,
 }
 
-async fn choices<C: crate::direct::Reads>(
+async fn choices<C: ConnectionTrait>(
     conn: &C,
     c: case::Model,
     keep: &[String],
@@ -238,17 +238,17 @@ async fn choices<C: crate::direct::Reads>(
 
 /// The form for a new contact of a case. The read is audited.
 pub async fn new_form(db: &Db, ctx: &Ctx, case_id: i64) -> Result<FormChoices> {
-    let tx = db.begin_audited_read().await?;
-    let ev = Event::on("case_viewed", "case", case_id).section("contact_new");
-    let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
-    if c.status == CaseStatus::Closed.as_str() {
-        tx.commit().await?;
-        return Err(Error::Conflict("error-contact-case-closed"));
-    }
-    let out = choices(&tx, c, &[]).await?;
-    audit::record(&tx, ctx, ev).await?;
-    tx.commit().await?;
-    Ok(out)
+    audit::read(db, async |tx| {
+        let ev = Event::on("case_viewed", "case", case_id).section("contact_new");
+        let (c, _) = access::case_for(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
+        if c.status == CaseStatus::Closed.as_str() {
+            return Err(Error::Conflict("error-contact-case-closed"));
+        }
+        let out = choices(tx, c, &[]).await?;
+        audit::record(tx, ctx, ev).await?;
+        Ok(out)
+    })
+    .await
 }
 
 async fn insert_persons<C: ConnectionTrait>(conn: &C, contact_id: i64, ids: &[i64]) -> Result<()> {
@@ -347,6 +347,21 @@ pub fn topics_of(c: &contact::Model) -> Vec<String> {
 
 /// Loads a contact and its case for `action`; the refusal is audited and answers like a missing
 /// contact.
+async fn contact_for<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    contact_id: i64,
+    action: Action,
+    ev: Event,
+) -> Result<(contact::Model, case::Model)> {
+    let Some(k) = contact::Entity::find_by_id(contact_id).one(conn).await? else {
+        return Err(Error::NotFound);
+    };
+    let (c, _) = access::case_for(conn, ctx, k.case_id, action, ev).await?;
+    Ok((k, c))
+}
+
+/// [`contact_for`] at the start of a change (see [`access::in_tx`]).
 async fn contact_in(
     tx: ankommen_store::Tx,
     ctx: &Ctx,
@@ -354,56 +369,59 @@ async fn contact_in(
     action: Action,
     ev: Event,
 ) -> Result<(ankommen_store::Tx, contact::Model, case::Model)> {
-    let Some(k) = contact::Entity::find_by_id(contact_id).one(&tx).await? else {
-        return Err(Error::NotFound);
-    };
-    let (tx, c, _) = access::case_in(tx, ctx, k.case_id, action, ev).await?;
+    let checked = contact_for(&tx, ctx, contact_id, action, ev).await;
+    let (tx, (k, c)) = access::in_tx(tx, checked).await?;
     Ok((tx, k, c))
 }
 
 /// Opens a contact for editing (with its note). The read is audited.
 pub async fn get(db: &Db, ctx: &Ctx, sealer: &Sealer, contact_id: i64) -> Result<ContactView> {
-    let tx = db.begin_audited_read().await?;
-    let ev = Event::on("contact_viewed", "contact", contact_id);
-    let (tx, k, c) = contact_in(tx, ctx, contact_id, Action::ReadClient, ev.clone()).await?;
-    let persons = contact_person::Entity::find()
-        .filter(contact_person::Column::ContactId.eq(contact_id))
-        .all(&tx)
-        .await?
-        .into_iter()
-        .map(|p| p.person_id)
-        .collect();
-    let note = match k.note.as_deref() {
-        Some(s) => Some(open_note(sealer, k.id, s)?),
-        None => None,
-    };
-    let topics = topics_of(&k);
-    let choices = choices(&tx, c, &topics).await?;
-    let followups = followup::Entity::find()
-        .filter(followup::Column::ContactId.eq(contact_id))
-        .order_by_asc(followup::Column::DueOn)
-        .all(&tx)
-        .await?;
-    audit::record(&tx, ctx, ev).await?;
-    tx.commit().await?;
-    Ok(ContactView {
-        contact: k,
-        persons,
-        topics,
-        note,
-        choices,
-        followups,
+    audit::read(db, async |tx| {
+        let ev = Event::on("contact_viewed", "contact", contact_id);
+        let (k, c) = contact_for(tx, ctx, contact_id, Action::ReadClient, ev.clone()).await?;
+        let persons = contact_person::Entity::find()
+            .filter(contact_person::Column::ContactId.eq(contact_id))
+            .all(tx)
+            .await?
+            .into_iter()
+            .map(|p| p.person_id)
+            .collect();
+        let note = match k.note.as_deref() {
+            Some(s) => Some(open_note(sealer, k.id, s)?),
+            None => None,
+        };
+        let topics = topics_of(&k);
+        let choices = choices(tx, c, &topics).await?;
+        let followups = followup::Entity::find()
+            .filter(followup::Column::ContactId.eq(contact_id))
+            .order_by_asc(followup::Column::DueOn)
+            .all(tx)
+            .await?;
+        audit::record(tx, ctx, ev).await?;
+        Ok(ContactView {
+            contact: k,
+            persons,
+            topics,
+            note,
+            choices,
+            followups,
+        })
     })
+    .await
 }
 
-/// The form choices for re-showing a failed edit (no audit: the failed save was audited).
+/// The form choices for re-showing a failed edit; the read is audited (a refused save records
+/// nothing).
 pub async fn edit_choices(db: &Db, ctx: &Ctx, contact_id: i64) -> Result<FormChoices> {
-    let tx = db.begin_audited_read().await?;
-    let ev = Event::on("contact_viewed", "contact", contact_id);
-    let (tx, k, c) = contact_in(tx, ctx, contact_id, Action::ReadClient, ev).await?;
-    let out = choices(&tx, c, &topics_of(&k)).await?;
-    tx.commit().await?;
-    Ok(out)
+    audit::read(db, async |tx| {
+        // The form shown again after a failed save names the case's persons: a read like any.
+        let ev = Event::on("contact_viewed", "contact", contact_id);
+        let (k, c) = contact_for(tx, ctx, contact_id, Action::ReadClient, ev.clone()).await?;
+        let out = choices(tx, c, &topics_of(&k)).await?;
+        audit::record(tx, ctx, ev).await?;
+        Ok(out)
+    })
+    .await
 }
 
 /// Saves a changed contact, if nobody else changed it since `version`. Returns the case's id.

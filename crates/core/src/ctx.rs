@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use ankommen_store::Db;
 use chrono::{DateTime, Utc};
+use sea_orm::ConnectionTrait;
 
 use crate::audit::{self, Event};
 use crate::policy::{self, Action, Actor, Resource};
@@ -30,9 +30,9 @@ impl Ctx {
 
     /// Asks the policy. On refusal, writes a `denied` audit event for `event` and returns `refusal`
     /// (`Forbidden` for actions, `NotFound` for reads of objects the actor must not know about).
-    pub async fn authorize(
+    pub async fn authorize<C: ConnectionTrait>(
         &self,
-        db: &Db,
+        conn: &C,
         action: Action,
         res: &Resource,
         event: Event,
@@ -41,7 +41,19 @@ impl Ctx {
         if policy::allows(&self.actor, action, res) {
             return Ok(());
         }
-        audit::record(db.writer(), self, event.denied()).await?;
+        self.refuse(conn, event, refusal).await
+    }
+
+    /// A refusal decided without a single resource to ask the policy about (for example: the
+    /// person is reachable through none of the actor's cases): writes the `denied` audit event and
+    /// returns `refusal`, as [`Ctx::authorize`] does.
+    pub async fn refuse<C: ConnectionTrait, T>(
+        &self,
+        conn: &C,
+        event: Event,
+        refusal: Error,
+    ) -> Result<T> {
+        audit::record(conn, self, event.denied()).await?;
         Err(refusal)
     }
 

@@ -104,7 +104,7 @@ pub fn label<'a>(fields: &'a [Field], key: &'a str, lang: &str) -> &'a str {
 
 async fn authorize(db: &Db, ctx: &Ctx, ev: Event) -> Result<()> {
     ctx.authorize(
-        db,
+        db.writer(),
         Action::ManageOrganisations,
         &Resource::Deployment,
         ev,

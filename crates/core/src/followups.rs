@@ -193,41 +193,42 @@ pub const DONE_SHOWN: u64 = 10;
 /// The follow-ups of a case for its page: the open ones first (earliest first), then the latest
 /// done ones. The read is audited.
 pub async fn for_case(db: &Db, ctx: &Ctx, case_id: i64) -> Result<Vec<Row>> {
-    let tx = db.begin_audited_read().await?;
-    let ev = Event::on("case_viewed", "case", case_id).section("followups");
-    let (tx, _, _) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
-    let today = ctx.today();
-    let mut rows: Vec<Row> = followup::Entity::find()
-        .filter(followup::Column::CaseId.eq(case_id))
-        .filter(followup::Column::DoneOn.is_null())
-        .order_by_asc(followup::Column::DueOn)
-        .order_by_asc(followup::Column::Id)
-        .all(&tx)
-        .await?
-        .into_iter()
-        .map(|f| Row {
-            due: f.due_on <= today,
-            overdue: f.due_on < today,
-            followup: f,
-        })
-        .collect();
-    rows.extend(
-        followup::Entity::find()
+    audit::read(db, async |tx| {
+        let ev = Event::on("case_viewed", "case", case_id).section("followups");
+        let (_, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
+        let today = ctx.today();
+        let mut rows: Vec<Row> = followup::Entity::find()
             .filter(followup::Column::CaseId.eq(case_id))
-            .filter(followup::Column::DoneOn.is_not_null())
-            .order_by_desc(followup::Column::DoneOn)
-            .order_by_desc(followup::Column::Id)
-            .limit(DONE_SHOWN)
-            .all(&tx)
+            .filter(followup::Column::DoneOn.is_null())
+            .order_by_asc(followup::Column::DueOn)
+            .order_by_asc(followup::Column::Id)
+            .all(tx)
             .await?
             .into_iter()
             .map(|f| Row {
+                due: f.due_on <= today,
+                overdue: f.due_on < today,
                 followup: f,
-                due: false,
-                overdue: false,
-            }),
-    );
-    audit::record(&tx, ctx, ev).await?;
-    tx.commit().await?;
-    Ok(rows)
+            })
+            .collect();
+        rows.extend(
+            followup::Entity::find()
+                .filter(followup::Column::CaseId.eq(case_id))
+                .filter(followup::Column::DoneOn.is_not_null())
+                .order_by_desc(followup::Column::DoneOn)
+                .order_by_desc(followup::Column::Id)
+                .limit(DONE_SHOWN)
+                .all(tx)
+                .await?
+                .into_iter()
+                .map(|f| Row {
+                    followup: f,
+                    due: false,
+                    overdue: false,
+                }),
+        );
+        audit::record(tx, ctx, ev).await?;
+        Ok(rows)
+    })
+    .await
 }

@@ -40,7 +40,7 @@ pub async fn list(db: &Db) -> Result<Vec<municipality::Model>> {
 pub async fn list_managed(db: &Db, ctx: &Ctx) -> Result<Vec<municipality::Model>> {
     let ev = Event::new("municipalities_listed");
     ctx.authorize(
-        db,
+        db.writer(),
         Action::ManageMunicipalities,
         &Resource::Deployment,
         ev,
@@ -56,8 +56,14 @@ pub async fn get_managed(db: &Db, ctx: &Ctx, ags: &str) -> Result<municipality::
         ags: ags.to_string(),
     };
     let ev = Event::on("municipality_viewed", "municipality", ags);
-    ctx.authorize(db, Action::ManageMunicipalities, &res, ev, Error::Forbidden)
-        .await?;
+    ctx.authorize(
+        db.writer(),
+        Action::ManageMunicipalities,
+        &res,
+        ev,
+        Error::Forbidden,
+    )
+    .await?;
     get(db, ags).await
 }
 
@@ -93,7 +99,7 @@ pub async fn create(db: &Db, ctx: &Ctx, input: MunicipalityInput) -> Result<()> 
     };
     let ev = Event::on("municipality_created", "municipality", &input.ags);
     ctx.authorize(
-        db,
+        db.writer(),
         Action::ManageMunicipalities,
         &res,
         ev.clone(),
@@ -121,7 +127,7 @@ pub async fn update(
     };
     let ev = Event::on("municipality_updated", "municipality", ags);
     ctx.authorize(
-        db,
+        db.writer(),
         Action::ManageMunicipalities,
         &res,
         ev.clone(),

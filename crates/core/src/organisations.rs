@@ -79,7 +79,7 @@ pub async fn list(db: &Db, ctx: &Ctx) -> Result<Vec<organisation::Model>> {
             id: ctx.actor.organisation_id,
         };
         ctx.authorize(
-            db,
+            db.writer(),
             Action::ViewOrganisation,
             &own,
             Event::new("organisations_listed"),
@@ -115,7 +115,7 @@ pub async fn active_names(db: &Db) -> Result<Vec<(i64, String)>> {
 pub async fn get(db: &Db, ctx: &Ctx, id: i64) -> Result<organisation::Model> {
     let res = Resource::Organisation { id };
     ctx.authorize(
-        db,
+        db.writer(),
         Action::ViewOrganisation,
         &res,
         Event::on("organisation_viewed", "organisation", id),
@@ -164,7 +164,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
 
 pub async fn create(db: &Db, ctx: &Ctx, input: OrganisationInput) -> Result<i64> {
     ctx.authorize(
-        db,
+        db.writer(),
         Action::ManageOrganisations,
         &Resource::Deployment,
         Event::new("organisation_created"),
@@ -193,7 +193,7 @@ pub async fn update(
 ) -> Result<()> {
     let ev = Event::on("organisation_updated", "organisation", id);
     ctx.authorize(
-        db,
+        db.writer(),
         Action::ManageOrganisations,
         &Resource::Organisation { id },
         ev.clone(),

@@ -208,24 +208,25 @@ async fn records_of<C: ConnectionTrait>(conn: &C, person_id: i64) -> Result<Vec<
 
 /// A person's outcomes: the current state and the history. The read is audited.
 pub async fn list(db: &Db, ctx: &Ctx, person_id: i64) -> Result<OutcomesView> {
-    let tx = db.begin_audited_read().await?;
-    let ev = Event::on("outcomes_viewed", "person", person_id);
-    let (tx, p, _) = access::person_in(tx, ctx, person_id, Action::ReadClient, ev.clone()).await?;
-    let today = ctx.today();
-    let consent_active = consent::state(&tx, person_id, today).await?.is_active();
-    let records = if consent_active {
-        records_of(&tx, person_id).await?
-    } else {
-        vec![]
-    };
-    audit::record(&tx, ctx, ev).await?;
-    tx.commit().await?;
-    Ok(OutcomesView {
-        current: current(&records, today),
-        person: p,
-        consent_active,
-        records,
+    audit::read(db, async |tx| {
+        let ev = Event::on("outcomes_viewed", "person", person_id);
+        let (p, _) = access::person_for(tx, ctx, person_id, Action::ReadClient, ev.clone()).await?;
+        let today = ctx.today();
+        let consent_active = consent::state(tx, person_id, today).await?.is_active();
+        let records = if consent_active {
+            records_of(tx, person_id).await?
+        } else {
+            vec![]
+        };
+        audit::record(tx, ctx, ev).await?;
+        Ok(OutcomesView {
+            current: current(&records, today),
+            person: p,
+            consent_active,
+            records,
+        })
     })
+    .await
 }
 
 async fn require_consent<C: ConnectionTrait>(conn: &C, ctx: &Ctx, person_id: i64) -> Result<()> {
@@ -271,6 +272,21 @@ pub async fn record(db: &Db, ctx: &Ctx, person_id: i64, form: &OutcomeForm) -> R
     Ok(id)
 }
 
+async fn outcome_for<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    id: i64,
+    action: Action,
+    ev: Event,
+) -> Result<outcome::Model> {
+    let Some(o) = outcome::Entity::find_by_id(id).one(conn).await? else {
+        return Err(Error::NotFound);
+    };
+    access::person_for(conn, ctx, o.person_id, action, ev).await?;
+    Ok(o)
+}
+
+/// [`outcome_for`] at the start of a change (see [`access::in_tx`]).
 async fn outcome_in(
     tx: ankommen_store::Tx,
     ctx: &Ctx,
@@ -278,26 +294,24 @@ async fn outcome_in(
     action: Action,
     ev: Event,
 ) -> Result<(ankommen_store::Tx, outcome::Model)> {
-    let Some(o) = outcome::Entity::find_by_id(id).one(&tx).await? else {
-        return Err(Error::NotFound);
-    };
-    let (tx, _, _) = access::person_in(tx, ctx, o.person_id, action, ev).await?;
-    Ok((tx, o))
+    let checked = outcome_for(&tx, ctx, id, action, ev).await;
+    access::in_tx(tx, checked).await
 }
 
 /// One outcome for its edit form. The read is audited.
 pub async fn get(db: &Db, ctx: &Ctx, id: i64) -> Result<(outcome::Model, person::Model)> {
-    let tx = db.begin_audited_read().await?;
-    let ev = Event::on("outcomes_viewed", "outcome", id);
-    let (tx, o) = outcome_in(tx, ctx, id, Action::ReadClient, ev.clone()).await?;
-    require_consent(&tx, ctx, o.person_id).await?;
-    let p = person::Entity::find_by_id(o.person_id)
-        .one(&tx)
-        .await?
-        .ok_or(Error::NotFound)?;
-    audit::record(&tx, ctx, ev).await?;
-    tx.commit().await?;
-    Ok((o, p))
+    audit::read(db, async |tx| {
+        let ev = Event::on("outcomes_viewed", "outcome", id);
+        let o = outcome_for(tx, ctx, id, Action::ReadClient, ev.clone()).await?;
+        require_consent(tx, ctx, o.person_id).await?;
+        let p = person::Entity::find_by_id(o.person_id)
+            .one(tx)
+            .await?
+            .ok_or(Error::NotFound)?;
+        audit::record(tx, ctx, ev).await?;
+        Ok((o, p))
+    })
+    .await
 }
 
 /// Corrects a wrong record, if nobody changed it since `version`. Returns the person's id.

@@ -212,7 +212,7 @@ pub async fn for_actor(db: &Db, ctx: &Ctx) -> Result<Overview> {
 pub async fn administration(db: &Db, ctx: &Ctx) -> Result<AdminCounts> {
     let ev = crate::audit::Event::new("administration_viewed");
     ctx.authorize(
-        db,
+        db.writer(),
         Action::ViewAdministration,
         &Resource::Deployment,
         ev,

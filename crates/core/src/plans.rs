@@ -758,11 +758,7 @@ async fn due_inputs<C: ConnectionTrait>(
     Ok((start, last))
 }
 
-async fn load<C: crate::direct::Reads>(
-    conn: &C,
-    c: case::Model,
-    today: NaiveDate,
-) -> Result<PlanView> {
+async fn load<C: ConnectionTrait>(conn: &C, c: case::Model, today: NaiveDate) -> Result<PlanView> {
     let persons = cases::persons_of(conn, c.id).await?;
     let plan = plan::Entity::find()
         .filter(plan::Column::CaseId.eq(c.id))
@@ -842,13 +838,14 @@ async fn load<C: crate::direct::Reads>(
 
 /// The plan of a case, for its IM. The read is audited (`plan_viewed`).
 pub async fn get(db: &Db, ctx: &Ctx, case_id: i64) -> Result<PlanView> {
-    let tx = db.begin_audited_read().await?;
-    let ev = Event::on("plan_viewed", "case", case_id).section("plan");
-    let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
-    let view = load(&tx, c, ctx.today()).await?;
-    audit::record(&tx, ctx, ev).await?;
-    tx.commit().await?;
-    Ok(view)
+    audit::read(db, async |tx| {
+        let ev = Event::on("plan_viewed", "case", case_id).section("plan");
+        let (c, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
+        let view = load(tx, c, ctx.today()).await?;
+        audit::record(tx, ctx, ev).await?;
+        Ok(view)
+    })
+    .await
 }
 
 /// The current plan as a snapshot (goals and steps, no review).
@@ -922,20 +919,21 @@ async fn version_row<C: ConnectionTrait>(
 
 /// One frozen version. The read is audited (`plan_version_viewed`).
 pub async fn version(db: &Db, ctx: &Ctx, case_id: i64, number: i32) -> Result<VersionView> {
-    let tx = db.begin_audited_read().await?;
-    let ev = Event::on("plan_version_viewed", "case", case_id).section("plan");
-    let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
-    let v = version_row(&tx, case_id, number).await?;
-    let plan = load(&tx, c, ctx.today()).await?;
-    audit::record(&tx, ctx, ev).await?;
-    tx.commit().await?;
-    Ok(VersionView {
-        plan,
-        number: v.number,
-        frozen_on: v.frozen_on,
-        snapshot: Snapshot::from_json(&v.snapshot)?,
-        signed_document_id: v.signed_document_id,
+    audit::read(db, async |tx| {
+        let ev = Event::on("plan_version_viewed", "case", case_id).section("plan");
+        let (c, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
+        let v = version_row(tx, case_id, number).await?;
+        let plan = load(tx, c, ctx.today()).await?;
+        audit::record(tx, ctx, ev).await?;
+        Ok(VersionView {
+            plan,
+            number: v.number,
+            frozen_on: v.frozen_on,
+            snapshot: Snapshot::from_json(&v.snapshot)?,
+            signed_document_id: v.signed_document_id,
+        })
     })
+    .await
 }
 
 /// Two plans compared.
@@ -956,23 +954,24 @@ pub async fn compare(
     a: i32,
     b: Option<i32>,
 ) -> Result<Comparison> {
-    let tx = db.begin_audited_read().await?;
-    let ev = Event::on("plan_compared", "case", case_id).section("plan");
-    let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
-    let sa = Snapshot::from_json(&version_row(&tx, case_id, a).await?.snapshot)?;
-    let sb = match b {
-        Some(n) => Snapshot::from_json(&version_row(&tx, case_id, n).await?.snapshot)?,
-        None => snapshot_of(&tx, case_id).await?,
-    };
-    let plan = load(&tx, c, ctx.today()).await?;
-    audit::record(&tx, ctx, ev).await?;
-    tx.commit().await?;
-    Ok(Comparison {
-        plan,
-        a,
-        b,
-        diffs: diff(&sa, &sb),
+    audit::read(db, async |tx| {
+        let ev = Event::on("plan_compared", "case", case_id).section("plan");
+        let (c, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
+        let sa = Snapshot::from_json(&version_row(tx, case_id, a).await?.snapshot)?;
+        let sb = match b {
+            Some(n) => Snapshot::from_json(&version_row(tx, case_id, n).await?.snapshot)?,
+            None => snapshot_of(tx, case_id).await?,
+        };
+        let plan = load(tx, c, ctx.today()).await?;
+        audit::record(tx, ctx, ev).await?;
+        Ok(Comparison {
+            plan,
+            a,
+            b,
+            diffs: diff(&sa, &sb),
+        })
     })
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1066,7 +1065,7 @@ async fn touch_plan<C: ConnectionTrait>(
     })
 }
 
-async fn person_ids<C: crate::direct::Reads>(conn: &C, case_id: i64) -> Result<Vec<i64>> {
+async fn person_ids<C: ConnectionTrait>(conn: &C, case_id: i64) -> Result<Vec<i64>> {
     Ok(cases::persons_of(conn, case_id)
         .await?
         .into_iter()
@@ -1546,48 +1545,49 @@ pub async fn print_data(
     case_id: i64,
     version: Option<i32>,
 ) -> Result<PlanPrint> {
-    let tx = db.begin_audited_read().await?;
-    let ev = Event::on("plan_printed", "case", case_id).section("plan");
-    let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
-    let (snapshot, frozen_on) = match version {
-        Some(n) => {
-            let v = version_row(&tx, case_id, n).await?;
-            (Snapshot::from_json(&v.snapshot)?, Some(v.frozen_on))
+    audit::read(db, async |tx| {
+        let ev = Event::on("plan_printed", "case", case_id).section("plan");
+        let (c, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
+        let (snapshot, frozen_on) = match version {
+            Some(n) => {
+                let v = version_row(tx, case_id, n).await?;
+                (Snapshot::from_json(&v.snapshot)?, Some(v.frozen_on))
+            }
+            None => (snapshot_of(tx, case_id).await?, None),
+        };
+        let persons = cases::persons_of(tx, case_id).await?;
+        if persons.is_empty() {
+            return Err(Error::NotFound);
         }
-        None => (snapshot_of(&tx, case_id).await?, None),
-    };
-    let persons = cases::persons_of(&tx, case_id).await?;
-    if persons.is_empty() {
-        return Err(Error::NotFound);
-    }
-    let issuer = issuer_of(&tx, ctx, &c).await?;
-    let rules = WorkRules::load(&tx).await?;
-    let next_review = review_due(&tx, case_id, &rules).await?;
-    let last_review = due_inputs(&tx, case_id).await?.1;
-    let review_on = snapshot
-        .review
-        .as_ref()
-        .map(|r| r.held_on)
-        .or(if version.is_none() { last_review } else { None });
-    audit::record(&tx, ctx, ev).await?;
-    let fields = fields::all(&tx).await?;
-    tx.commit().await?;
-    Ok(PlanPrint {
-        case_number: c.case_number,
-        person_names: persons
-            .iter()
-            .map(|p| (p.id, format!("{} {}", p.given_name, p.family_name)))
-            .collect(),
-        persons: persons.iter().map(printed_person).collect(),
-        issuer,
-        snapshot,
-        fields,
-        version,
-        frozen_on,
-        review_on,
-        next_review,
-        date: ctx.today(),
+        let issuer = issuer_of(tx, ctx, &c).await?;
+        let rules = WorkRules::load(tx).await?;
+        let next_review = review_due(tx, case_id, &rules).await?;
+        let last_review = due_inputs(tx, case_id).await?.1;
+        let review_on = snapshot
+            .review
+            .as_ref()
+            .map(|r| r.held_on)
+            .or(if version.is_none() { last_review } else { None });
+        audit::record(tx, ctx, ev).await?;
+        let fields = fields::all(tx).await?;
+        Ok(PlanPrint {
+            case_number: c.case_number,
+            person_names: persons
+                .iter()
+                .map(|p| (p.id, format!("{} {}", p.given_name, p.family_name)))
+                .collect(),
+            persons: persons.iter().map(printed_person).collect(),
+            issuer,
+            snapshot,
+            fields,
+            version,
+            frozen_on,
+            review_on,
+            next_review,
+            date: ctx.today(),
+        })
     })
+    .await
 }
 
 fn printed_person(p: &person::Model) -> PrintedPerson {
@@ -1675,29 +1675,30 @@ pub async fn attach_scan(db: &Db, ctx: &Ctx, case_id: i64, number: i32, u: Uploa
 
 /// The signed scan of a version, for download. Audited (`plan_scan_downloaded`).
 pub async fn scan(db: &Db, ctx: &Ctx, case_id: i64, number: i32) -> Result<Download> {
-    let tx = db.begin_audited_read().await?;
-    let ev = Event::on("plan_scan_downloaded", "case", case_id).section("plan");
-    let (tx, _, _) = access::case_in(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
-    let v = version_row(&tx, case_id, number).await?;
-    let Some(doc_id) = v.signed_document_id else {
-        return Err(Error::NotFound);
-    };
-    let d = document::Entity::find_by_id(doc_id)
-        .one(&tx)
-        .await?
-        .ok_or(Error::NotFound)?;
-    audit::record(&tx, ctx, ev).await?;
-    tx.commit().await?;
-    let ext = match d.content_type.as_str() {
-        "application/pdf" => "pdf",
-        "image/jpeg" => "jpg",
-        _ => "png",
-    };
-    Ok(Download {
-        file_name: format!("integrationsplan-{case_id}-fassung-{number}.{ext}"),
-        content_type: d.content_type,
-        bytes: d.content,
+    audit::read(db, async |tx| {
+        let ev = Event::on("plan_scan_downloaded", "case", case_id).section("plan");
+        let (_, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
+        let v = version_row(tx, case_id, number).await?;
+        let Some(doc_id) = v.signed_document_id else {
+            return Err(Error::NotFound);
+        };
+        let d = document::Entity::find_by_id(doc_id)
+            .one(tx)
+            .await?
+            .ok_or(Error::NotFound)?;
+        audit::record(tx, ctx, ev).await?;
+        let ext = match d.content_type.as_str() {
+            "application/pdf" => "pdf",
+            "image/jpeg" => "jpg",
+            _ => "png",
+        };
+        Ok(Download {
+            file_name: format!("integrationsplan-{case_id}-fassung-{number}.{ext}"),
+            content_type: d.content_type,
+            bytes: d.content,
+        })
     })
+    .await
 }
 
 #[cfg(test)]

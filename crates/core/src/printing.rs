@@ -123,60 +123,63 @@ fn printed(person_id: i64) -> Event {
 
 /// The data of a consent form for a person. The print is audited.
 pub async fn consent_data(db: &Db, ctx: &Ctx, person_id: i64) -> Result<ConsentData> {
-    let tx = db.begin_audited_read().await?;
-    let ev = printed(person_id);
-    let (tx, p, cases) =
-        access::person_in(tx, ctx, person_id, Action::ReadClient, ev.clone()).await?;
-    let issuer = issuer(&tx, ctx, &p, cases.first()).await?;
-    audit::record(&tx, ctx, ev).await?;
-    tx.commit().await?;
-    Ok(ConsentData {
-        person_id,
-        client: PrintedPerson::of(&p),
-        issuer,
-        date: ctx.today(),
+    audit::read(db, async |tx| {
+        let ev = printed(person_id);
+        let (p, cases) =
+            access::person_for(tx, ctx, person_id, Action::ReadClient, ev.clone()).await?;
+        let issuer = issuer(tx, ctx, &p, cases.first()).await?;
+        audit::record(tx, ctx, ev).await?;
+        Ok(ConsentData {
+            person_id,
+            client: PrintedPerson::of(&p),
+            issuer,
+            date: ctx.today(),
+        })
     })
+    .await
 }
 
 /// The data of a release form. The print is audited (on the person).
 pub async fn release_data(db: &Db, ctx: &Ctx, release_id: i64) -> Result<ReleaseData> {
-    let tx = db.begin_audited_read().await?;
-    let Some(r) = release::Entity::find_by_id(release_id).one(&tx).await? else {
-        return Err(Error::NotFound);
-    };
-    let ev = printed(r.person_id);
-    let (tx, p, cases) =
-        access::person_in(tx, ctx, r.person_id, Action::ReadClient, ev.clone()).await?;
-    let issuer = issuer(&tx, ctx, &p, cases.first()).await?;
-    audit::record(&tx, ctx, ev).await?;
-    tx.commit().await?;
-    Ok(ReleaseData {
-        person_id: r.person_id,
-        release_id: r.id,
-        client: PrintedPerson::of(&p),
-        issuer,
-        categories: releases::categories_of(&r),
-        recipient: r.recipient_name,
-        purpose: r.purpose,
-        valid_from: r.valid_from,
-        valid_until: r.valid_until,
-        mutual: r.mutual,
-        date: ctx.today(),
+    audit::read(db, async |tx| {
+        let Some(r) = release::Entity::find_by_id(release_id).one(tx).await? else {
+            return Err(Error::NotFound);
+        };
+        let ev = printed(r.person_id);
+        let (p, cases) =
+            access::person_for(tx, ctx, r.person_id, Action::ReadClient, ev.clone()).await?;
+        let issuer = issuer(tx, ctx, &p, cases.first()).await?;
+        audit::record(tx, ctx, ev).await?;
+        Ok(ReleaseData {
+            person_id: r.person_id,
+            release_id: r.id,
+            client: PrintedPerson::of(&p),
+            issuer,
+            categories: releases::categories_of(&r),
+            recipient: r.recipient_name,
+            purpose: r.purpose,
+            valid_from: r.valid_from,
+            valid_until: r.valid_until,
+            mutual: r.mutual,
+            date: ctx.today(),
+        })
     })
+    .await
 }
 
 /// What can be printed for a person: the consent form and the person's releases. A read of the
 /// record, audited.
 pub async fn printable(db: &Db, ctx: &Ctx, person_id: i64) -> Result<Printable> {
-    let tx = db.begin_audited_read().await?;
-    let ev = Event::on("client_viewed", "person", person_id).section("forms");
-    let (tx, p, _) = access::person_in(tx, ctx, person_id, Action::ReadClient, ev.clone()).await?;
-    let releases = releases::list(&tx, person_id, ctx.today()).await?;
-    audit::record(&tx, ctx, ev).await?;
-    tx.commit().await?;
-    Ok(Printable {
-        person_id,
-        client: PrintedPerson::of(&p),
-        releases,
+    audit::read(db, async |tx| {
+        let ev = Event::on("client_viewed", "person", person_id).section("forms");
+        let (p, _) = access::person_for(tx, ctx, person_id, Action::ReadClient, ev.clone()).await?;
+        let releases = releases::list(tx, person_id, ctx.today()).await?;
+        audit::record(tx, ctx, ev).await?;
+        Ok(Printable {
+            person_id,
+            client: PrintedPerson::of(&p),
+            releases,
+        })
     })
+    .await
 }

@@ -61,41 +61,43 @@ pub async fn lookup(
         e.0.extend(r.0);
     }
     if !ctx.actor.has(Role::Dpo) {
-        audit::record(db.writer(), ctx, Event::new("dpo_lookup").denied()).await?;
-        return Err(Error::Forbidden);
+        return ctx
+            .refuse(db.writer(), Event::new("dpo_lookup"), Error::Forbidden)
+            .await;
     }
     e.into_result()?;
-    let tx = db.begin_audited_read().await?;
-    let candidates = person::Entity::find()
-        .filter(person::Column::BirthYear.eq(year.unwrap_or_default()))
-        .all(&tx)
-        .await?;
-    let matched: Vec<person::Model> = candidates
-        .into_iter()
-        .filter(|p| {
-            names::matches(name, &format!("{} {}", p.given_name, p.family_name))
-                || p.name_original
-                    .as_deref()
-                    .is_some_and(|o| names::matches(name, o))
-        })
-        .collect();
-    let ids: Vec<i64> = matched.iter().map(|p| p.id).collect();
-    let allowed = access::may_among(&tx, ctx, &ids, Action::ReadClientForRequest).await?;
-    let mut hits = Vec::new();
-    for p in matched {
-        let n = format!("{} {}", p.given_name, p.family_name);
-        if allowed.contains(&p.id) {
-            hits.push(Hit {
-                person_id: p.id,
-                name: n,
-                name_original: p.name_original.clone(),
-                birth_year: p.birth_year,
-            });
+    audit::read(db, async |tx| {
+        let candidates = person::Entity::find()
+            .filter(person::Column::BirthYear.eq(year.unwrap_or_default()))
+            .all(tx)
+            .await?;
+        let matched: Vec<person::Model> = candidates
+            .into_iter()
+            .filter(|p| {
+                names::matches(name, &format!("{} {}", p.given_name, p.family_name))
+                    || p.name_original
+                        .as_deref()
+                        .is_some_and(|o| names::matches(name, o))
+            })
+            .collect();
+        let ids: Vec<i64> = matched.iter().map(|p| p.id).collect();
+        let allowed = access::may_among(tx, ctx, &ids, Action::ReadClientForRequest).await?;
+        let mut hits = Vec::new();
+        for p in matched {
+            let n = format!("{} {}", p.given_name, p.family_name);
+            if allowed.contains(&p.id) {
+                hits.push(Hit {
+                    person_id: p.id,
+                    name: n,
+                    name_original: p.name_original.clone(),
+                    birth_year: p.birth_year,
+                });
+            }
         }
-    }
-    audit::record(&tx, ctx, Event::new("dpo_lookup")).await?;
-    tx.commit().await?;
-    Ok(hits)
+        audit::record(tx, ctx, Event::new("dpo_lookup")).await?;
+        Ok(hits)
+    })
+    .await
 }
 
 #[derive(Clone, Debug)]

@@ -310,23 +310,24 @@ pub struct ReleaseDetail {
 
 /// Loads a release for reading (with the person's access rules).
 pub async fn get(db: &Db, ctx: &Ctx, release_id: i64) -> Result<ReleaseDetail> {
-    let tx = db.begin_audited_read().await?;
-    let Some(r) = release::Entity::find_by_id(release_id).one(&tx).await? else {
-        return Err(Error::NotFound);
-    };
-    let ev = Event::on("client_viewed", "person", r.person_id).section("releases");
-    let (tx, person, _) =
-        access::person_in(tx, ctx, r.person_id, Action::ReadClient, ev.clone()).await?;
-    audit::record(&tx, ctx, ev).await?;
-    tx.commit().await?;
-    Ok(ReleaseDetail {
-        view: ReleaseView {
-            state: state_on(&r, ctx.today()),
-            categories: categories_of(&r),
-            release: r,
-        },
-        person,
+    audit::read(db, async |tx| {
+        let Some(r) = release::Entity::find_by_id(release_id).one(tx).await? else {
+            return Err(Error::NotFound);
+        };
+        let ev = Event::on("client_viewed", "person", r.person_id).section("releases");
+        let (person, _) =
+            access::person_for(tx, ctx, r.person_id, Action::ReadClient, ev.clone()).await?;
+        audit::record(tx, ctx, ev).await?;
+        Ok(ReleaseDetail {
+            view: ReleaseView {
+                state: state_on(&r, ctx.today()),
+                categories: categories_of(&r),
+                release: r,
+            },
+            person,
+        })
     })
+    .await
 }
 
 /// Revokes a release from a day on (today or earlier; not before it was valid).

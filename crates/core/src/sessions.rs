@@ -329,7 +329,7 @@ fn own(ctx: &Ctx) -> Resource {
 /// The actor's own open sessions, newest first.
 pub async fn list_own(db: &Db, ctx: &Ctx, current_public_id: &str) -> Result<Vec<SessionInfo>> {
     ctx.authorize(
-        db,
+        db.writer(),
         Action::ManageOwnSessions,
         &own(ctx),
         Event::new("sessions_listed"),
@@ -366,8 +366,9 @@ pub async fn end_own(db: &Db, ctx: &Ctx, public_id: &str) -> Result<()> {
         .await?;
     if res.rows_affected == 0 {
         drop(txn);
-        audit::record(db.writer(), ctx, Event::new("session_ended").denied()).await?;
-        return Err(Error::NotFound);
+        return ctx
+            .refuse(db.writer(), Event::new("session_ended"), Error::NotFound)
+            .await;
     }
     audit::record(
         &txn,

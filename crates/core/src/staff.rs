@@ -163,7 +163,7 @@ pub async fn list(db: &Db, ctx: &Ctx, f: &ListFilter) -> Result<Vec<StaffDetail>
     };
     if !whole_deployment {
         ctx.authorize(
-            db,
+            db.writer(),
             Action::ManageStaff,
             &own,
             Event::new("staff_listed"),
@@ -258,7 +258,7 @@ pub async fn get(db: &Db, ctx: &Ctx, id: i64) -> Result<StaffDetail> {
         return Err(Error::NotFound);
     };
     ctx.authorize(
-        db,
+        db.writer(),
         Action::ManageStaff,
         &resource(&d.person),
         Event::on("staff_viewed", "staff", id),
@@ -379,7 +379,7 @@ pub async fn create(db: &Db, ctx: &Ctx, input: StaffInput) -> Result<(i64, Strin
         staff_id: 0,
     };
     ctx.authorize(
-        db,
+        db.writer(),
         Action::ManageStaff,
         &target,
         Event::new("staff_created"),
@@ -411,7 +411,7 @@ pub async fn update(
         staff_id: id,
     };
     ctx.authorize(
-        db,
+        db.writer(),
         Action::ManageStaff,
         &target,
         Event::on("staff_updated", "staff", id),
@@ -539,13 +539,13 @@ pub async fn change_own_password(
         .await?
         .ok_or(Error::NotFound)?;
     if !crate::auth::verify_password(person.password_hash.clone(), current).await {
-        audit::record(
-            db.writer(),
-            ctx,
-            Event::on("password_changed", "staff", person.id).denied(),
-        )
-        .await?;
-        return Err(Error::field("current_password", "error-current-password"));
+        return ctx
+            .refuse(
+                db.writer(),
+                Event::on("password_changed", "staff", person.id),
+                Error::field("current_password", "error-current-password"),
+            )
+            .await;
     }
     let hash = crate::auth::hash_password(new.expose()).await?;
     let txn = db.begin().await?;

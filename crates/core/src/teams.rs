@@ -20,7 +20,7 @@ pub async fn list(db: &Db, ctx: &Ctx, organisation_id: i64) -> Result<Vec<team::
         id: organisation_id,
     };
     ctx.authorize(
-        db,
+        db.writer(),
         Action::ManageTeams,
         &res,
         Event::on("teams_listed", "organisation", organisation_id),
@@ -53,7 +53,7 @@ pub async fn get(db: &Db, ctx: &Ctx, id: i64) -> Result<team::Model> {
         team_id: id,
     };
     ctx.authorize(
-        db,
+        db.writer(),
         Action::ManageTeams,
         &res,
         Event::on("team_viewed", "team", id),
@@ -89,7 +89,7 @@ pub async fn create(db: &Db, ctx: &Ctx, organisation_id: i64, name: Name) -> Res
         id: organisation_id,
     };
     ctx.authorize(
-        db,
+        db.writer(),
         Action::ManageTeams,
         &res,
         Event::on("team_created", "organisation", organisation_id),

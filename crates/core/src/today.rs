@@ -26,8 +26,8 @@ use crate::access;
 use crate::audit::{self, Event};
 use crate::cases::{self, ClockState};
 use crate::catalog::GoalStatus;
-use crate::direct;
 use crate::policy::{Action, Resource};
+use crate::query;
 use crate::schedule;
 use crate::settings::WorkRules;
 use crate::types::Role;
@@ -201,153 +201,136 @@ pub async fn for_actor(db: &Db, ctx: &Ctx, rules: WorkRules) -> Result<Option<Da
     // Built before the transaction begins (it depends on the actor only).
     let cases_stmt = cases_query(ctx).build(backend);
 
-    let tx = db.begin_audited_read().await?;
-    let cases: Vec<CaseRow> = direct::rows(
-        &tx,
-        cases_stmt,
-        |r| {
-            Ok(CaseRow {
-                id: r.get("id")?,
-                organisation_id: r.get("organisation_id")?,
-                municipality_ags: r.get("municipality_ags")?,
-                assigned_to: r.get("assigned_to")?,
-                status: r.get("status")?,
-                opened_on: r.get("opened_on")?,
-                clock_start: r.get("clock_start")?,
-                extended_until: r.get("extended_until")?,
-                holder_team: r.get("holder_team")?,
-                last_contact: r.get("last_contact")?,
-                plan_start: r.get("plan_start")?,
-                last_review: r.get("last_review")?,
-                review_interval: r.get("review_interval")?,
-                shared: r.get("shared")?,
-            })
-        },
-        |r| CaseRow::from_query_result(r, ""),
-    )
-    .await?;
-    // The later queries take ids (the scope is evaluated once).
-    let shares = access::shares_of(&tx, cases.iter().map(|c| (c.id, c.shared))).await?;
-    let case_ref = |c: &CaseRow| {
-        access::listed_case_ref(
-            c.id,
-            c.organisation_id,
-            &c.municipality_ags,
-            c.holder_team,
-            c.assigned_to,
-            &shares,
-        )
-    };
-    // Own: the IM may read the client (assigned or shared). Team: the lead may list the case.
-    let mut own: Vec<&CaseRow> = Vec::new();
-    let mut team: Vec<&CaseRow> = Vec::new();
-    for c in &cases {
-        let res = Resource::Case(case_ref(c));
-        if is_im
-            && (c.assigned_to == a.staff_id || shares.contains(&(c.id, a.staff_id)))
-            && ctx.allows(Action::ReadClient, &res)
-        {
-            own.push(c);
-        }
-        if lead_team.is_some() && ctx.allows(Action::ViewCaseList, &res) {
-            team.push(c);
-        }
-    }
-
-    // Follow-ups and steps due, for the cases the policy allowed: (kind, case, due on, reason or
-    // step).
-    let wanted: BTreeSet<i64> = own.iter().chain(team.iter()).map(|c| c.id).collect();
-    let due_rows: Vec<(String, i64, NaiveDate, String)> = direct::tuples(
-        &tx,
-        backend.build(&due_query(backend, wanted, today)),
-        &["kind", "case_id", "due_on", "text"],
-    )
-    .await?;
-    let own_rows = if is_im {
-        Some(read_own(&tx, &own, today, warn).await?)
-    } else {
-        None
-    };
-    audit::record(&tx, ctx, Event::new("day_view_viewed")).await?;
-    tx.commit().await?;
-
-    // What is due, derived from what was read.
-    let mut followups: Vec<(i64, NaiveDate, String)> = Vec::new();
-    let mut steps: Vec<(i64, NaiveDate, String)> = Vec::new();
-    for (kind, case_id, due_on, text) in due_rows {
-        let item = (case_id, due_on, text);
-        if kind == Kind::Step.as_str() {
-            steps.push(item);
-        } else {
-            followups.push(item);
-        }
-    }
-    followups.sort_by_key(|f| (f.1, f.0));
-    steps.sort_by_key(|s| (s.1, s.0));
-
-    let facts = |c: &CaseRow| -> CaseFacts {
-        let interval = c
-            .review_interval
-            .and_then(|m| u32::try_from(m).ok())
-            .filter(|m| *m > 0)
-            .unwrap_or(rules.review_interval_months);
-        let k = cases::clock_of(&c.status, c.clock_start, c.extended_until, today);
-        CaseFacts {
-            followups: followups
-                .iter()
-                .filter(|(cid, _, _)| *cid == c.id)
-                .map(|(_, d, r)| (*d, r.clone()))
-                .collect(),
-            steps: steps
-                .iter()
-                .filter(|(cid, _, _)| *cid == c.id)
-                .map(|(_, d, t)| (*d, t.clone()))
-                .collect(),
-            review_due: schedule::next_review_due(c.plan_start, c.last_review, interval)
-                .filter(|d| *d <= today + warn),
-            contact_due: (c.status == "active")
-                .then(|| schedule::next_contact_due(c.opened_on, c.last_contact, &rules))
-                .filter(|d| *d < today),
-            last_contact: c.last_contact,
-            clock: matches!(k.state, ClockState::Warning | ClockState::Overdue)
-                .then_some((k.state, k.end)),
-        }
-    };
-
-    // The team lead's counts per IM of the team.
-    let team_rows = members.map(|members| {
-        let mut rows: Vec<MemberCounts> = members
-            .into_iter()
-            .map(|(staff_id, display_name)| MemberCounts {
-                staff_id,
-                display_name,
-                ..MemberCounts::default()
-            })
-            .collect();
-        for c in &team {
-            let Some(r) = rows.iter_mut().find(|r| r.staff_id == c.assigned_to) else {
-                continue;
-            };
-            let f = facts(c);
-            if c.status == "active" {
-                r.active_cases += 1;
+    audit::read(db, async |tx| {
+        let cases: Vec<CaseRow> = tx
+            .query_all_raw(cases_stmt)
+            .await?
+            .iter()
+            .map(|r| CaseRow::from_query_result(r, ""))
+            .collect::<std::result::Result<_, _>>()?;
+        // The later queries take ids (the scope is evaluated once).
+        let shares = access::shares_of(tx, cases.iter().map(|c| (c.id, c.shared))).await?;
+        let case_ref = |c: &CaseRow| {
+            access::listed_case_ref(
+                c.id,
+                c.organisation_id,
+                &c.municipality_ags,
+                c.holder_team,
+                c.assigned_to,
+                &shares,
+            )
+        };
+        // Own: the IM may read the client (assigned or shared). Team: the lead may list the case.
+        let mut own: Vec<&CaseRow> = Vec::new();
+        let mut team: Vec<&CaseRow> = Vec::new();
+        for c in &cases {
+            let res = Resource::Case(case_ref(c));
+            if is_im
+                && (c.assigned_to == a.staff_id || shares.contains(&(c.id, a.staff_id)))
+                && ctx.allows(Action::ReadClient, &res)
+            {
+                own.push(c);
             }
-            r.followups_overdue += f.followups.iter().filter(|(d, _)| *d < today).count();
-            r.steps_overdue += f.steps.iter().filter(|(d, _)| *d < today).count();
-            r.reviews_due += usize::from(f.review_due.is_some());
-            r.contact_overdue += usize::from(f.contact_due.is_some());
-            r.clock_30_months += usize::from(f.clock.is_some());
+            if lead_team.is_some() && ctx.allows(Action::ViewCaseList, &res) {
+                team.push(c);
+            }
         }
-        rows
-    });
 
-    let sections = own_rows.map(|rows| own_sections(&own, &facts, rows, today, warn));
-    Ok(Some(DayView {
-        today,
-        rules,
-        sections,
-        team: team_rows,
-    }))
+        // Follow-ups and steps due, for the cases the policy allowed: (kind, case, due on, reason or
+        // step).
+        let wanted: BTreeSet<i64> = own.iter().chain(team.iter()).map(|c| c.id).collect();
+        let due_rows: Vec<(String, i64, NaiveDate, String)> = query::tuples(
+            tx,
+            backend.build(&due_query(backend, wanted, today)),
+            &["kind", "case_id", "due_on", "text"],
+        )
+        .await?;
+        let own_rows = if is_im {
+            Some(read_own(tx, &own, today, warn).await?)
+        } else {
+            None
+        };
+        audit::record(tx, ctx, Event::new("day_view_viewed")).await?;
+
+        // What is due, derived from what was read.
+        let mut followups: Vec<(i64, NaiveDate, String)> = Vec::new();
+        let mut steps: Vec<(i64, NaiveDate, String)> = Vec::new();
+        for (kind, case_id, due_on, text) in due_rows {
+            let item = (case_id, due_on, text);
+            if kind == Kind::Step.as_str() {
+                steps.push(item);
+            } else {
+                followups.push(item);
+            }
+        }
+        followups.sort_by_key(|f| (f.1, f.0));
+        steps.sort_by_key(|s| (s.1, s.0));
+
+        let facts = |c: &CaseRow| -> CaseFacts {
+            let interval = c
+                .review_interval
+                .and_then(|m| u32::try_from(m).ok())
+                .filter(|m| *m > 0)
+                .unwrap_or(rules.review_interval_months);
+            let k = cases::clock_of(&c.status, c.clock_start, c.extended_until, today);
+            CaseFacts {
+                followups: followups
+                    .iter()
+                    .filter(|(cid, _, _)| *cid == c.id)
+                    .map(|(_, d, r)| (*d, r.clone()))
+                    .collect(),
+                steps: steps
+                    .iter()
+                    .filter(|(cid, _, _)| *cid == c.id)
+                    .map(|(_, d, t)| (*d, t.clone()))
+                    .collect(),
+                review_due: schedule::next_review_due(c.plan_start, c.last_review, interval)
+                    .filter(|d| *d <= today + warn),
+                contact_due: (c.status == "active")
+                    .then(|| schedule::next_contact_due(c.opened_on, c.last_contact, &rules))
+                    .filter(|d| *d < today),
+                last_contact: c.last_contact,
+                clock: matches!(k.state, ClockState::Warning | ClockState::Overdue)
+                    .then_some((k.state, k.end)),
+            }
+        };
+
+        // The team lead's counts per IM of the team.
+        let team_rows = members.map(|members| {
+            let mut rows: Vec<MemberCounts> = members
+                .into_iter()
+                .map(|(staff_id, display_name)| MemberCounts {
+                    staff_id,
+                    display_name,
+                    ..MemberCounts::default()
+                })
+                .collect();
+            for c in &team {
+                let Some(r) = rows.iter_mut().find(|r| r.staff_id == c.assigned_to) else {
+                    continue;
+                };
+                let f = facts(c);
+                if c.status == "active" {
+                    r.active_cases += 1;
+                }
+                r.followups_overdue += f.followups.iter().filter(|(d, _)| *d < today).count();
+                r.steps_overdue += f.steps.iter().filter(|(d, _)| *d < today).count();
+                r.reviews_due += usize::from(f.review_due.is_some());
+                r.contact_overdue += usize::from(f.contact_due.is_some());
+                r.clock_30_months += usize::from(f.clock.is_some());
+            }
+            rows
+        });
+
+        let sections = own_rows.map(|rows| own_sections(&own, &facts, rows, today, warn));
+        Ok(Some(DayView {
+            today,
+            rules,
+            sections,
+            team: team_rows,
+        }))
+    })
+    .await
 }
 
 /// The not-closed cases the actor may list (for a team lead, their team's too), each with the
@@ -404,7 +387,7 @@ fn due_query(
         .expr_as(Expr::col(followup::Column::DueOn), "due_on")
         .expr_as(Expr::col(followup::Column::Reason), "text")
         .from(followup::Entity)
-        .and_where(direct::one_of(
+        .and_where(query::one_of(
             backend,
             followup::Column::CaseId,
             ids.iter().copied(),
@@ -419,7 +402,7 @@ fn due_query(
                 .column(step::Column::DueOn)
                 .column(step::Column::Text)
                 .from(step::Entity)
-                .and_where(direct::one_of(backend, step::Column::CaseId, ids))
+                .and_where(query::one_of(backend, step::Column::CaseId, ids))
                 .and_where(step::Column::DoneOn.is_null())
                 .and_where(step::Column::DueOn.lte(today + Duration::days(STEP_LOOKAHEAD_DAYS)))
                 // Steps of goals that were reached, not reached or dropped are not to be done any
@@ -507,7 +490,7 @@ async fn read_own(tx: &Tx, own: &[&CaseRow], today: NaiveDate, warn: Duration) -
         .select_only()
         .column(case_person::Column::CaseId)
         .column(case_person::Column::PersonId)
-        .filter(direct::one_of(
+        .filter(query::one_of(
             backend,
             case_person::Column::CaseId,
             own.iter().map(|c| c.id),
@@ -515,7 +498,7 @@ async fn read_own(tx: &Tx, own: &[&CaseRow], today: NaiveDate, warn: Duration) -
         .order_by_asc(case_person::Column::PersonId)
         .order_by_asc(case_person::Column::CaseId);
     let links: Vec<(i64, i64)> =
-        direct::tuples(tx, sel.build(backend), &["case_id", "person_id"]).await?;
+        query::tuples(tx, sel.build(backend), &["case_id", "person_id"]).await?;
     let person_ids: BTreeSet<i64> = links.iter().map(|(_, p)| *p).collect();
     let sel = person::Entity::find()
         .select_only()
@@ -523,12 +506,12 @@ async fn read_own(tx: &Tx, own: &[&CaseRow], today: NaiveDate, warn: Duration) -
         .column(person::Column::GivenName)
         .column(person::Column::FamilyName)
         .column(person::Column::ResidenceValidUntil)
-        .filter(direct::one_of(
+        .filter(query::one_of(
             backend,
             person::Column::Id,
             person_ids.iter().copied(),
         ));
-    let persons = direct::tuples(
+    let persons = query::tuples(
         tx,
         sel.build(backend),
         &["id", "given_name", "family_name", "residence_valid_until"],
@@ -542,7 +525,7 @@ async fn read_own(tx: &Tx, own: &[&CaseRow], today: NaiveDate, warn: Duration) -
         .expr_as(Expr::col(release::Column::ValidUntil), "on_date")
         .expr_as(Expr::col(release::Column::RecipientName), "detail")
         .from(release::Entity)
-        .and_where(direct::one_of(
+        .and_where(query::one_of(
             backend,
             release::Column::PersonId,
             person_ids.iter().copied(),
@@ -559,7 +542,7 @@ async fn read_own(tx: &Tx, own: &[&CaseRow], today: NaiveDate, warn: Duration) -
                 .column(consent::Column::WithdrawnOn)
                 .expr(Expr::cust("NULL"))
                 .from(consent::Entity)
-                .and_where(direct::one_of(
+                .and_where(query::one_of(
                     backend,
                     consent::Column::PersonId,
                     person_ids,
@@ -576,7 +559,7 @@ async fn read_own(tx: &Tx, own: &[&CaseRow], today: NaiveDate, warn: Duration) -
                 .to_owned(),
         )
         .to_owned();
-    let events = direct::tuples(
+    let events = query::tuples(
         tx,
         backend.build(&person_events),
         &["kind", "person_id", "on_date", "detail"],

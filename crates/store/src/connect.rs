@@ -90,22 +90,24 @@ impl Db {
     pub fn writer(&self) -> &DatabaseConnection {
         &self.writer
     }
-    /// Begins a transaction that may write: every change, and every audited read with its audit
-    /// event. Committed durably when [`Tx::commit`] returns; rolled back when dropped.
+    /// Begins a change: committed durably, with its audit event, when [`Tx::commit`] returns;
+    /// rolled back when dropped (see [`crate::tx`]).
     pub async fn begin(&self) -> Result<Tx, DbErr> {
-        self.begin_as(false).await
-    }
-    /// Begins an audited read: a transaction that reads a person's data and writes nothing but the
-    /// audit events recording it (any other write is refused). Cheaper on SQLite than
-    /// [`Db::begin`]; see [`crate::tx`].
-    pub async fn begin_audited_read(&self) -> Result<Tx, DbErr> {
-        self.begin_as(true).await
-    }
-    async fn begin_as(&self, audited_read: bool) -> Result<Tx, DbErr> {
         match &self.groups {
-            Some(queue) => Tx::grouped(queue, &self.writer, audited_read).await,
-            None => Tx::plain(&self.writer, audited_read).await,
+            Some(queue) => Tx::grouped(queue, &self.writer).await,
+            None => Tx::plain(&self.writer).await,
         }
+    }
+    /// Begins an audited read: it reads a person's data and writes nothing but the audit events
+    /// recording it (any other write is refused), which are durable when [`Tx::commit`] returns.
+    /// On SQLite it reads a snapshot on a reader connection (see [`crate::tx`]). Services use it
+    /// through core's `audit::read`, which hands out nothing read before that commit.
+    pub async fn begin_audited_read(&self) -> Result<Tx, DbErr> {
+        let writer = self
+            .groups
+            .as_ref()
+            .map(|queue| (queue.clone(), self.writer.clone()));
+        Tx::audited_read(&self.reader, writer).await
     }
     /// The connection for plain reads that record nothing.
     pub fn reader(&self) -> &DatabaseConnection {
@@ -220,20 +222,14 @@ async fn connect_sqlite(cfg: &DbConfig) -> Result<Db, ConnectError> {
             .map_err(|e| ConnectError::DirectoryNotWritable(dir.to_path_buf(), e.to_string()))?;
         let _ = std::fs::remove_file(&probe);
     }
-    let slot = crate::direct::HandleSlot::default();
-    let hook = slot.clone();
     let writer = SqlitePoolOptions::new()
         .max_connections(1)
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(30))
-        // One connection for the life of the process: direct reads rely on its handle staying
-        // the group's (see `crate::direct`), and there is nothing to gain from replacing it.
+        // One connection for the life of the process: its prepared statements stay, and there is
+        // nothing to gain from replacing it.
         .idle_timeout(None)
         .max_lifetime(None)
-        .after_connect(move |conn, _| {
-            let hook = hook.clone();
-            Box::pin(async move { crate::direct::capture(conn, &hook).await })
-        })
         .connect_with(sqlite_options(&path, false))
         .await
         .map_err(|e| ConnectError::Unreachable(short_sqlx_error(&e)))?;
@@ -246,7 +242,7 @@ async fn connect_sqlite(cfg: &DbConfig) -> Result<Db, ConnectError> {
         .map_err(|e| ConnectError::Unreachable(short_sqlx_error(&e)))?;
     Ok(Db {
         backend: Backend::Sqlite,
-        groups: Some(Groups::new(slot)),
+        groups: Some(Groups::queue()),
         writer: SqlxSqliteConnector::from_sqlx_sqlite_pool(writer),
         reader: SqlxSqliteConnector::from_sqlx_sqlite_pool(reader),
     })
@@ -340,31 +336,39 @@ mod tests {
     }
 
     /// The bundled SQLite is built without `SQLITE_ENABLE_STAT4` (`.cargo/config.toml`): with
-    /// statistics present, binding a new value to a parameter compared with an indexed column must
-    /// not make SQLite compile the statement again on its next step.
-    #[test]
-    fn statements_are_not_prepared_again_for_new_bindings() {
-        let c = rusqlite::Connection::open_in_memory().expect("open");
-        c.execute_batch(
-            "CREATE TABLE t (id INTEGER PRIMARY KEY, k INTEGER NOT NULL);
-             CREATE INDEX ix_t_k ON t (k);
-             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
-             INSERT INTO t (k) SELECT CASE WHEN i % 10 = 0 THEN i ELSE 1 END FROM n;
-             ANALYZE;",
-        )
-        .expect("fill and analyze");
-        let mut st = c
-            .prepare("SELECT count(*) FROM t WHERE k = ?")
-            .expect("prepare");
-        let mut counts = Vec::new();
-        for k in [1_i64, 10, 20, 1] {
-            counts.push(st.query_row([k], |r| r.get::<_, i64>(0)).expect("count"));
-        }
-        assert_eq!(counts, [1800, 1, 1, 1800]);
+    /// statistics present, a statement whose bound parameter is compared with an indexed column
+    /// would be compiled again every time a new value is bound (decision 0008).
+    #[tokio::test]
+    async fn sqlite_is_built_without_stat4() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = super::connect(&super::DbConfig {
+            url: super::sqlite_url_for(dir.path(), "s.sqlite"),
+            max_connections: 1,
+        })
+        .await
+        .expect("open");
+        let used = |option: &'static str| {
+            let db = db.clone();
+            async move {
+                db.reader()
+                    .query_one_raw(Statement::from_string(
+                        DbBackend::Sqlite,
+                        format!("SELECT sqlite_compileoption_used('{option}') AS used"),
+                    ))
+                    .await
+                    .expect("query")
+                    .expect("row")
+                    .try_get::<i64>("", "used")
+                    .expect("used")
+            }
+        };
+        // The check itself can tell a compile option that is there.
+        assert_eq!(used("ENABLE_FTS5").await, 1);
         assert_eq!(
-            st.get_status(rusqlite::StatementStatus::RePrepare),
+            used("ENABLE_STAT4").await,
             0,
-            "statements were compiled again per binding: is SQLITE_ENABLE_STAT4 undefined?"
+            "is LIBSQLITE3_FLAGS=-USQLITE_ENABLE_STAT4 in effect?"
         );
+        db.close().await;
     }
 }

@@ -6,7 +6,6 @@
 mod macros;
 mod client_entities;
 pub mod connect;
-mod direct;
 pub mod entities;
 pub mod migrations;
 mod plan_entities;
@@ -14,6 +13,5 @@ pub mod tx;
 
 pub use connect::{Backend, Db, DbConfig, connect};
 pub use migrations::Migrator;
-pub use rusqlite;
 pub use sea_orm;
 pub use tx::Tx;

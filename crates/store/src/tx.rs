@@ -1,14 +1,13 @@
-//! Transactions that write, and group commit on SQLite.
+//! Transactions: changes with group commit on SQLite, and audited reads.
 //!
-//! Every change and every audited read (the reads of a person's data together with the audit event
-//! that records them) runs in a [`Tx`] from [`Db::begin`](crate::Db::begin).
-//!
+//! **Changes.** Every change and its audit event run in one [`Tx`] from
+//! [`Db::begin`](crate::Db::begin), committed atomically and durably before [`Tx::commit`] returns.
 //! On PostgreSQL a `Tx` is an ordinary transaction of the pool.
 //!
 //! SQLite has one writer, and with `synchronous=FULL` every commit waits for an `fsync` of the
 //! write-ahead log (a millisecond or more on a cloud disk, and much longer in its tail). Committing
-//! each audited page view separately would put one `fsync` per page view on the single writer, so
-//! on SQLite transactions are committed in **groups**:
+//! each change separately would put one `fsync` per change on the single writer, so on SQLite
+//! transactions are committed in **groups**:
 //!
 //! - the first `Tx` of a group begins a transaction on the writer connection (`BEGIN`) and starts
 //!   the group's committer, a task that queues for the writer like any transaction does;
@@ -20,30 +19,32 @@
 //!   gets its turn and commits them all with one `COMMIT`. A `Tx` that fails or is dropped without
 //!   `commit` rolls back to its savepoint: the other members of its group are not affected.
 //!
-//! So each `Tx`'s reads and writes (for an audited read: the reads and their audit event) are in
-//! one database transaction, committed atomically and durably before `commit` returns; a group only
-//! shares the `COMMIT`. With one user at a time every group has one member.
+//! A group only shares the `COMMIT`; with one writer at a time every group has one member.
 //!
-//! **Audited reads** ([`Db::begin_audited_read`](crate::Db::begin_audited_read)) are transactions
-//! that write nothing but the audit events of what they read. Such a `Tx` refuses every other write
-//! and keeps its audit events until `commit`, which inserts them in one step (one statement, or a
-//! savepoint around several) just before the transaction ends. Until then it has written nothing,
-//! so on SQLite it needs no savepoint of its own: it reads in the group's transaction directly,
-//! which saves two of the statements that hold the single writer per page view (the savepoint and
-//! its release). Dropped or failed before `commit`, it leaves nothing behind. The same rules hold
-//! on PostgreSQL (an ordinary transaction there), so both databases behave alike.
+//! **Audited reads** ([`Db::begin_audited_read`](crate::Db::begin_audited_read)) read a person's
+//! data and write nothing but the audit events that record the reading (decision 0009): every other
+//! write is refused, and the events are kept until [`Tx::commit`], which returns only once they are
+//! durable. The caller hands out what it read only after `commit` returned (core's
+//! `audit::read` does exactly that), so nothing is disclosed without a durable record of it, and
+//! if the events cannot be written the request fails.
+//!
+//! - On SQLite an audited read reads on a **reader connection**, in a read transaction: one
+//!   consistent snapshot of the last committed state, taken at its first read, never a
+//!   half-committed change. It does not hold the writer while it reads. At `commit` the snapshot
+//!   ends and the events are written as one change through the writer (so in a group, one
+//!   `fsync` shared with the others).
+//! - On PostgreSQL it is a `REPEATABLE READ` transaction of the pool (one snapshot for all its
+//!   statements) that inserts its events just before its `COMMIT`.
+//!
+//! Dropped or failed before `commit`, an audited read leaves nothing behind.
 
 use std::sync::Arc;
 
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
-    QueryResult, Statement, TransactionTrait,
+    IsolationLevel, QueryResult, Statement, TransactionTrait,
 };
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use tokio::sync::{Mutex, OwnedMutexGuard, watch};
-
-use crate::direct::Direct;
 
 /// The outcome of a group's `COMMIT`, as seen by its members (`None` until it is known).
 type Outcome = Option<Result<(), String>>;
@@ -52,21 +53,11 @@ type Outcome = Option<Result<(), String>>;
 #[derive(Default)]
 pub(crate) struct Groups {
     open: Option<OpenGroup>,
-    /// The writer connection's handle, for direct reads (see [`crate::direct`]).
-    slot: crate::direct::HandleSlot,
-    /// Work on the writer connection that may not have finished: one for the member holding the
-    /// turn, one for each of its driver calls in flight, and any left by a cancelled call or by a
-    /// transaction dropped without `commit` (sea-orm then queues its rollback). The driver's worker
-    /// is known to be idle only when this is the member's own one: see [`Tx::direct_rows`].
-    pending: AtomicUsize,
     /// Groups committed so far (for tests and diagnostics).
     committed: u64,
 }
 
 struct OpenGroup {
-    /// Opened by the group's first direct read; dropped before `tx` ends, so that it never outlives
-    /// the connection whose handle it uses (see [`crate::direct`]).
-    direct: Option<std::sync::Mutex<Direct>>,
     tx: DatabaseTransaction,
     outcome: watch::Sender<Outcome>,
 }
@@ -81,61 +72,35 @@ impl std::fmt::Debug for Groups {
 
 pub(crate) type GroupQueue = Arc<Mutex<Groups>>;
 
-/// Whether the driver's worker is idle, for the holder of the turn with no share of its own: if
-/// anything is pending, waits for the worker to answer a statement queued after it.
-async fn settle(pending: &AtomicUsize, group: &DatabaseTransaction) -> bool {
-    if pending.load(Ordering::SeqCst) != 0 && group.execute_unprepared("SELECT 1").await.is_ok() {
-        pending.store(0, Ordering::SeqCst);
-    }
-    pending.load(Ordering::SeqCst) == 0
-}
-
-/// Awaits a driver call on the writer, counted in `pending` until it completes. A call cancelled
-/// before it completes stays counted (the worker may still be running it).
-async fn track<T>(pending: &AtomicUsize, call: impl Future<Output = T>) -> T {
-    pending.fetch_add(1, Ordering::SeqCst);
-    let out = call.await;
-    pending.fetch_sub(1, Ordering::SeqCst);
-    out
-}
-
 impl Groups {
-    /// The queue of a writer whose connect hook fills `slot` (see [`crate::direct`]).
-    pub(crate) fn new(slot: crate::direct::HandleSlot) -> GroupQueue {
-        Arc::new(Mutex::new(Self {
-            slot,
-            ..Self::default()
-        }))
-    }
-
-    /// Opens the open group's direct connection if it has none yet.
-    fn open_direct(&mut self) -> Result<(), DbErr> {
-        let handle = self.slot.lock().ok().and_then(|s| *s);
-        match (self.open.as_mut(), handle) {
-            (Some(group), Some(handle)) if group.direct.is_none() => {
-                group.direct = Some(std::sync::Mutex::new(Direct::open(handle)?));
-                Ok(())
-            }
-            _ => Ok(()),
-        }
+    pub(crate) fn queue() -> GroupQueue {
+        Arc::new(Mutex::new(Self::default()))
     }
 }
 
-/// A transaction that may write: see the module documentation. Use it like a sea-orm transaction
-/// (`&tx` is a connection) and end it with [`Tx::commit`]; dropping it rolls back.
+/// A transaction: a change, or an audited read (see the module documentation). Use it like a
+/// sea-orm transaction (`&tx` is a connection) and end it with [`Tx::commit`]; dropping it rolls
+/// back.
 #[must_use = "a transaction is rolled back unless it is committed"]
 pub struct Tx {
-    // Dropped first: rolls back (to the savepoint) before the writer is handed on. None for an
-    // audited read on SQLite, which reads in its group's transaction (see the module docs).
-    inner: Option<DatabaseTransaction>,
+    /// Dropped first: rolls back (to the savepoint) before the writer is handed on. For an audited
+    /// read on SQLite, the read transaction on a reader connection.
+    inner: DatabaseTransaction,
     member: Option<Member>,
-    /// An audited read: the audit events it will insert at `commit` (nothing else may be written).
-    audit: Option<AuditBuffer>,
+    /// An audited read: the audit events it will write at `commit` (nothing else may be written).
+    audit: Option<AuditedRead>,
 }
 
 struct Member {
     turn: OwnedMutexGuard<Groups>,
     outcome: watch::Receiver<Outcome>,
+}
+
+/// What an audited read keeps until its `commit`.
+struct AuditedRead {
+    events: std::sync::Mutex<Vec<Statement>>,
+    /// SQLite: the writer the events are written through once the read has ended.
+    writer: Option<(GroupQueue, DatabaseConnection)>,
 }
 
 impl std::fmt::Debug for Tx {
@@ -148,49 +113,59 @@ impl std::fmt::Debug for Tx {
 }
 
 impl Tx {
-    /// An ordinary transaction (PostgreSQL); `audited_read`: see the module docs.
-    pub(crate) async fn plain(
-        conn: &DatabaseConnection,
-        audited_read: bool,
-    ) -> Result<Self, DbErr> {
+    /// An ordinary transaction (PostgreSQL).
+    pub(crate) async fn plain(conn: &DatabaseConnection) -> Result<Self, DbErr> {
         Ok(Self {
-            inner: Some(conn.begin().await?),
+            inner: conn.begin().await?,
             member: None,
-            audit: audited_read.then(Default::default),
+            audit: None,
         })
     }
 
-    /// A member of the SQLite writer's current group (which it opens if there is none). An audited
-    /// read gets no savepoint of its own (see the module docs).
+    /// An audited read: on `conn` (a reader on SQLite, the pool on PostgreSQL); its events go
+    /// through `writer` on SQLite, through its own transaction otherwise.
+    pub(crate) async fn audited_read(
+        conn: &DatabaseConnection,
+        writer: Option<(GroupQueue, DatabaseConnection)>,
+    ) -> Result<Self, DbErr> {
+        let inner = match writer {
+            // A reader's read transaction is one snapshot (WAL).
+            Some(_) => conn.begin().await?,
+            // One snapshot for all its statements, not one per statement (PostgreSQL's default,
+            // READ COMMITTED). It writes only new audit rows, so it never fails to serialize.
+            None => {
+                conn.begin_with_config(Some(IsolationLevel::RepeatableRead), None)
+                    .await?
+            }
+        };
+        Ok(Self {
+            inner,
+            member: None,
+            audit: Some(AuditedRead {
+                events: Default::default(),
+                writer,
+            }),
+        })
+    }
+
+    /// A member of the SQLite writer's current group (which it opens if there is none).
     pub(crate) async fn grouped(
         queue: &GroupQueue,
         writer: &DatabaseConnection,
-        audited_read: bool,
     ) -> Result<Self, DbErr> {
         let mut turn = Arc::clone(queue).lock_owned().await;
         let group = match turn.open.take() {
             Some(group) => group,
             None => {
-                let tx = track(&turn.pending, writer.begin()).await?;
+                let tx = writer.begin().await?;
                 // The committer queues now: everyone already waiting for the writer joins this
                 // group. It cannot run before this turn ends.
                 let queue = Arc::clone(queue);
                 tokio::spawn(async move {
                     let mut turn = queue.lock_owned().await;
-                    if let Some(mut group) = turn.open.take() {
+                    if let Some(group) = turn.open.take() {
                         turn.committed += 1;
-                        // The direct connection's statements are finalized before the connection
-                        // moves on, with the worker idle (or leaked: see `Direct`).
-                        if let Some(direct) = group.direct.take()
-                            && settle(&turn.pending, &group.tx).await
-                            && let Ok(direct) = direct.into_inner()
-                        {
-                            direct.close();
-                        }
                         let result = group.tx.commit().await.map_err(|e| e.to_string());
-                        // The worker answered the COMMIT, queued after everything else: it is
-                        // idle.
-                        turn.pending.store(0, Ordering::SeqCst);
                         if let Err(e) = &result {
                             tracing::error!(error = %e, "group commit failed");
                         }
@@ -198,150 +173,49 @@ impl Tx {
                     }
                 });
                 OpenGroup {
-                    direct: None,
                     tx,
                     outcome: watch::channel(None).0,
                 }
             }
         };
         let outcome = group.outcome.subscribe();
-        if audited_read {
-            settle(&turn.pending, &group.tx).await;
-        }
-        // This member's own share, released by a completed `commit` or `rollback`.
-        turn.pending.fetch_add(1, Ordering::SeqCst);
-        let inner = if audited_read {
-            None
-        } else {
-            Some(track(&turn.pending, group.tx.begin()).await)
-        };
+        let inner = group.tx.begin().await;
         // The group stays open for its other members even if this savepoint could not begin.
         turn.open = Some(group);
-        if audited_read {
-            turn.open_direct()?;
-        }
         Ok(Self {
-            inner: inner.transpose()?,
+            inner: inner?,
             member: Some(Member { turn, outcome }),
-            audit: audited_read.then(Default::default),
+            audit: None,
         })
     }
 
-    /// Runs a read-only statement directly on the SQLite writer's handle, in this audited read's
-    /// transaction, and maps every row with `f`. `None` where there is no direct
-    /// path (PostgreSQL, or a `Tx` that is not an audited read): then run the statement as usual.
-    /// See [`crate::direct`].
-    pub fn direct_rows<T>(
-        &self,
-        stmt: &Statement,
-        f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-    ) -> Option<Result<Vec<T>, DbErr>> {
-        self.audit.as_ref()?;
-        let turn = &self.member.as_ref()?.turn;
-        // Only while the driver's worker is idle: nothing but this member's own share pending.
-        if turn.pending.load(Ordering::SeqCst) != 1 {
-            return None;
-        }
-        let direct = turn.open.as_ref()?.direct.as_ref()?;
-        Some(match direct.lock() {
-            Ok(d) => d.rows(stmt, f),
-            Err(_) => Err(DbErr::Custom("direct connection poisoned".into())),
-        })
-    }
-
-    /// The transaction this `Tx` runs in: its own (PostgreSQL, or a savepoint on SQLite), or for an
-    /// audited read on SQLite its group's.
-    fn conn(&self) -> Result<&DatabaseTransaction, DbErr> {
-        if let Some(inner) = &self.inner {
-            return Ok(inner);
-        }
-        self.member
+    /// How many audit events this audited read will write at `commit` (0 for a change).
+    pub fn audit_events(&self) -> usize {
+        self.audit
             .as_ref()
-            .and_then(|m| m.turn.open.as_ref())
-            .map(|g| &g.tx)
-            .ok_or_else(|| DbErr::Custom("the transaction group is gone".into()))
+            .and_then(|a| a.events.lock().ok().map(|e| e.len()))
+            .unwrap_or(0)
     }
 
-    /// Inserts an audited read's audit events (one step: a savepoint around several).
-    async fn insert_audit_events(&self) -> Result<(), DbErr> {
-        let Some(audit) = &self.audit else {
-            return Ok(());
-        };
-        let events = std::mem::take(&mut *audit.lock().map_err(|_| poisoned())?);
-        let conn = self.conn()?;
-        self.tracked(async {
-            if events.len() > 1 {
-                let sp = conn.begin().await?;
-                for stmt in events {
-                    sp.execute_raw(stmt).await?;
-                }
-                sp.commit().await?;
-            } else if let Some(stmt) = events.into_iter().next() {
-                conn.execute_raw(stmt).await?;
-            }
-            Ok(())
-        })
-        .await
-    }
-
-    /// A driver call on the writer, counted as pending until it completes (see `Groups::pending`).
-    async fn tracked<T>(&self, call: impl Future<Output = T>) -> T {
-        match &self.member {
-            Some(m) => track(&m.turn.pending, call).await,
-            None => call.await,
-        }
-    }
-
-    /// Commits: returns once the changes are durable (on SQLite, once the group is committed).
+    /// Commits: returns once the changes (for an audited read: its audit events) are durable.
     pub async fn commit(self) -> Result<(), DbErr> {
-        self.insert_audit_events().await?;
-        let Tx { inner, member, .. } = self;
-        if let Some(inner) = inner {
-            match &member {
-                Some(m) => track(&m.turn.pending, inner.commit()).await?,
-                None => inner.commit().await?,
-            }
+        let Tx {
+            inner,
+            member,
+            audit,
+        } = self;
+        match audit {
+            Some(read) => read.commit(inner).await,
+            None => commit_change(inner, member).await,
         }
-        let Some(Member { turn, mut outcome }) = member else {
-            return Ok(());
-        };
-        // This member's share: everything it started has completed.
-        turn.pending.fetch_sub(1, Ordering::SeqCst);
-        // Hand the writer to the next transaction of the group (or to its committer).
-        drop(turn);
-        let result = match outcome.wait_for(Option::is_some).await {
-            Ok(r) => r.clone().unwrap_or(Ok(())),
-            Err(_) => Err("the transaction group ended without a commit".to_string()),
-        };
-        result.map_err(DbErr::Custom)
     }
 
     /// Rolls back (on SQLite, to the member's savepoint; the group goes on).
     pub async fn rollback(self) -> Result<(), DbErr> {
         let Tx { inner, member, .. } = self;
-        let result = match (inner, &member) {
-            (Some(inner), Some(m)) => track(&m.turn.pending, inner.rollback()).await,
-            (Some(inner), None) => inner.rollback().await,
-            // An audited read has written nothing yet.
-            (None, _) => Ok(()),
-        };
-        if let (Ok(()), Some(m)) = (&result, &member) {
-            m.turn.pending.fetch_sub(1, Ordering::SeqCst);
-        }
+        let result = inner.rollback().await;
         drop(member);
         result
-    }
-
-    /// An audited read refuses every write but its audit events, which it keeps until `commit`.
-    fn audited_write(audit: &AuditBuffer, stmt: Statement) -> Result<ExecResult, DbErr> {
-        if !stmt.sql.starts_with(AUDIT_INSERT) {
-            return Err(refused());
-        }
-        audit.lock().map_err(|_| poisoned())?.push(stmt);
-        // Inserted at commit: nothing affected yet.
-        Ok(ExecResult::from(
-            sea_orm::sqlx::sqlite::SqliteQueryResult::default(),
-        ))
     }
 
     /// An audited read's queries must be reads (a query may write with `RETURNING`).
@@ -350,6 +224,63 @@ impl Tx {
             return Err(refused());
         }
         Ok(())
+    }
+}
+
+/// Commits a change: its own transaction, or its savepoint and then (awaited) its group.
+async fn commit_change(inner: DatabaseTransaction, member: Option<Member>) -> Result<(), DbErr> {
+    inner.commit().await?;
+    let Some(Member { turn, mut outcome }) = member else {
+        return Ok(());
+    };
+    // Hand the writer to the next transaction of the group (or to its committer).
+    drop(turn);
+    let result = match outcome.wait_for(Option::is_some).await {
+        Ok(r) => r.clone().unwrap_or(Ok(())),
+        Err(_) => Err("the transaction group ended without a commit".to_string()),
+    };
+    result.map_err(DbErr::Custom)
+}
+
+impl AuditedRead {
+    /// An audited read refuses every write but its audit events, which it keeps until `commit`.
+    fn write(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        if !stmt.sql.starts_with(AUDIT_INSERT) {
+            return Err(refused());
+        }
+        self.events.lock().map_err(|_| poisoned())?.push(stmt);
+        // Written at commit: nothing affected yet.
+        Ok(ExecResult::from(
+            sea_orm::sqlx::sqlite::SqliteQueryResult::default(),
+        ))
+    }
+
+    /// Ends the read and writes its events durably (see the module documentation).
+    async fn commit(self, read: DatabaseTransaction) -> Result<(), DbErr> {
+        let events = self.events.into_inner().map_err(|_| poisoned())?;
+        match self.writer {
+            Some((queue, writer)) => {
+                // The snapshot is not needed any more: release the reader before queueing.
+                read.commit().await?;
+                if events.is_empty() {
+                    return Ok(());
+                }
+                let tx = Tx::grouped(&queue, &writer).await?;
+                for stmt in events {
+                    // On an error `tx` is dropped whole: its savepoint rolls back before the
+                    // writer is handed on (the fields' order).
+                    tx.inner.execute_raw(stmt).await?;
+                }
+                let Tx { inner, member, .. } = tx;
+                commit_change(inner, member).await
+            }
+            None => {
+                for stmt in events {
+                    read.execute_raw(stmt).await?;
+                }
+                read.commit().await
+            }
+        }
     }
 }
 
@@ -371,8 +302,6 @@ pub(crate) fn is_read(sql: &str) -> bool {
 /// Checked on every query of an audited read, without copying the statement.
 const RETURNING: &[u8] = b" RETURNING ";
 
-type AuditBuffer = std::sync::Mutex<Vec<Statement>>;
-
 pub(crate) fn refused() -> DbErr {
     DbErr::Custom("an audited read writes nothing but its audit events".into())
 }
@@ -384,34 +313,30 @@ fn poisoned() -> DbErr {
 #[async_trait::async_trait]
 impl ConnectionTrait for Tx {
     fn get_database_backend(&self) -> DbBackend {
-        self.conn()
-            .map(ConnectionTrait::get_database_backend)
-            .unwrap_or(DbBackend::Sqlite)
+        self.inner.get_database_backend()
     }
     async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
         match &self.audit {
-            Some(audit) => Self::audited_write(audit, stmt),
-            None => self.tracked(self.conn()?.execute_raw(stmt)).await,
+            Some(audit) => audit.write(stmt),
+            None => self.inner.execute_raw(stmt).await,
         }
     }
     async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
         if self.audit.is_some() {
             return Err(refused());
         }
-        self.tracked(self.conn()?.execute_unprepared(sql)).await
+        self.inner.execute_unprepared(sql).await
     }
     async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
         self.check_query(&stmt)?;
-        self.tracked(self.conn()?.query_one_raw(stmt)).await
+        self.inner.query_one_raw(stmt).await
     }
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
         self.check_query(&stmt)?;
-        self.tracked(self.conn()?.query_all_raw(stmt)).await
+        self.inner.query_all_raw(stmt).await
     }
     fn support_returning(&self) -> bool {
-        self.conn()
-            .map(ConnectionTrait::support_returning)
-            .unwrap_or(false)
+        self.inner.support_returning()
     }
 }
 
@@ -574,230 +499,56 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn audited_reads_share_a_group_with_writers() {
+    async fn audited_reads_read_committed_state_without_the_writer() {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = open(dir.path()).await;
-        // A writer holds the group open; reads and another writer queue behind it.
+        let tx = db.begin().await.expect("begin");
+        tx.execute_raw(insert(1)).await.expect("insert 1");
+        tx.commit().await.expect("commit 1");
+
+        // A writer holds the writer with a change not yet committed.
         let first = db.begin().await.expect("begin");
-        first.execute_raw(insert(1)).await.expect("insert 1");
-        let read = |x: i64| {
-            let db = db.clone();
-            tokio::spawn(async move {
-                let tx = db.begin_audited_read().await?;
-                // It sees what the group's earlier members wrote, through the driver and directly.
-                let stmt = Statement::from_string(DbBackend::Sqlite, "SELECT x FROM t");
-                let n = tx.query_all_raw(stmt.clone()).await?.len();
-                let direct = tx
-                    .direct_rows(&stmt, |r| r.get::<_, i64>(0))
-                    .expect("a direct path on SQLite")?;
-                assert_eq!(direct, vec![1]);
-                tx.execute_raw(event(x)).await?;
-                tx.commit().await.map(|()| n)
-            })
-        };
-        let failing = {
-            let db = db.clone();
-            tokio::spawn(async move {
-                let tx = db.begin().await?;
-                tx.execute_raw(insert(5)).await?;
-                tx.execute_raw(insert(1)).await?;
-                tx.commit().await
-            })
-        };
-        let reads = [read(20), read(21)];
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        first.commit().await.expect("commit 1");
-        for r in reads {
-            assert_eq!(r.await.expect("join").expect("read"), 1);
-        }
-        failing
+        first.execute_raw(insert(2)).await.expect("insert 2");
+        // An audited read does not wait for it, and sees only what is committed.
+        let read = db.begin_audited_read().await.expect("begin read");
+        let seen = read
+            .query_all_raw(Statement::from_string(DbBackend::Sqlite, "SELECT x FROM t"))
             .await
-            .expect("join")
-            .expect_err("a duplicate must fail");
-        // The failed writer's first insert is gone; the reads' events are there.
-        assert_eq!(rows(&db).await, vec![1]);
-        assert_eq!(events(&db).await, vec![20, 21]);
-        let groups = committed(&db).await;
-        assert!((1..4).contains(&groups), "{groups} group commits");
+            .expect("read");
+        assert_eq!(seen.len(), 1);
+        read.execute_raw(event(20)).await.expect("event");
+        // Its commit writes the event through the writer: it waits for the writer's turn.
+        let committing = tokio::spawn(async move { read.commit().await });
+        tokio::task::yield_now().await;
+        assert_eq!(events(&db).await, Vec::<i64>::new());
+        first.commit().await.expect("commit 2");
+        committing.await.expect("join").expect("commit read");
+        assert_eq!(events(&db).await, vec![20]);
+        assert_eq!(rows(&db).await, vec![1, 2]);
     }
 
+    /// An audited read whose events cannot be written fails at its commit, and leaves nothing.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn direct_reads_decode_what_the_driver_wrote_and_refuse_writes() {
-        use chrono::NaiveDate;
-        use sea_orm::Value;
-
+    async fn an_audited_read_fails_when_its_events_cannot_be_written() {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = open(dir.path()).await;
         db.writer()
             .execute_unprepared(
-                "CREATE TABLE d (x INTEGER NOT NULL, on_date TEXT NOT NULL, note TEXT, \
-                 flag BOOLEAN NOT NULL)",
+                "CREATE TRIGGER no_audit BEFORE INSERT ON audit_events WHEN NEW.x = 13 \
+                 BEGIN SELECT RAISE(ABORT, 'audit log unavailable'); END",
             )
             .await
-            .expect("create");
-        let day = NaiveDate::from_ymd_opt(2026, 2, 28).expect("date");
-        let tx = db.begin().await.expect("begin");
-        tx.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Sqlite,
-            "INSERT INTO d (x, on_date, note, flag) VALUES (?, ?, ?, ?), (?, ?, ?, ?)",
-            [
-                Value::BigInt(Some(1)),
-                Value::ChronoDate(Some(day)),
-                Value::String(None),
-                Value::Bool(Some(true)),
-                Value::BigInt(Some(2)),
-                Value::ChronoDate(day.succ_opt()),
-                Value::String(Some("2026-03-01 – Ümlaut".into())),
-                Value::Bool(Some(false)),
-            ],
-        ))
-        .await
-        .expect("insert");
-        // A transaction that may write has no direct path.
-        let select = Statement::from_sql_and_values(
-            DbBackend::Sqlite,
-            "SELECT x, on_date, note, flag FROM d WHERE on_date <= ? AND x IN (?, ?) ORDER BY x",
-            [
-                Value::ChronoDate(day.succ_opt()),
-                Value::Int(Some(1)),
-                Value::BigInt(Some(2)),
-            ],
-        );
-        assert!(tx.direct_rows(&select, |r| r.get::<_, i64>(0)).is_none());
-        tx.commit().await.expect("commit");
-
-        let tx = db.begin_audited_read().await.expect("audited read");
-        type Row = (i64, NaiveDate, Option<String>, bool);
-        let direct: Vec<Row> = tx
-            .direct_rows(&select, |r| {
-                Ok((
-                    r.get("x")?,
-                    r.get("on_date")?,
-                    r.get("note")?,
-                    r.get("flag")?,
-                ))
-            })
-            .expect("a direct path")
-            .expect("direct rows");
-        let mut driver: Vec<Row> = Vec::new();
-        for r in tx.query_all_raw(select.clone()).await.expect("rows") {
-            driver.push((
-                r.try_get("", "x").expect("x"),
-                r.try_get("", "on_date").expect("on_date"),
-                r.try_get("", "note").expect("note"),
-                r.try_get("", "flag").expect("flag"),
-            ));
-        }
-        assert_eq!(direct, driver);
-        assert_eq!(
-            direct,
-            vec![
-                (1, day, None, true),
-                (
-                    2,
-                    day.succ_opt().expect("date"),
-                    Some("2026-03-01 – Ümlaut".into()),
-                    false
-                )
-            ]
-        );
-        // Writes are refused, and so is a parameter the direct path cannot bind; nothing panics.
-        for sql in [
-            "DELETE FROM d",
-            "UPDATE d SET flag = 0",
-            "INSERT INTO t (x) VALUES (9)",
-        ] {
-            let stmt = Statement::from_string(DbBackend::Sqlite, sql);
-            let err = tx
-                .direct_rows(&stmt, |r| r.get::<_, i64>(0))
-                .expect("a direct path")
-                .expect_err("a write must be refused");
-            assert!(err.to_string().contains("writes nothing"), "{err}");
-        }
-        let odd = Statement::from_sql_and_values(
-            DbBackend::Sqlite,
-            "SELECT x FROM d WHERE x > ?",
-            [Value::ChronoTime(None)],
-        );
-        assert!(
-            tx.direct_rows(&odd, |r| r.get::<_, i64>(0))
-                .expect("a direct path")
-                .is_err()
-        );
-        tx.execute_raw(event(30)).await.expect("event");
-        tx.commit().await.expect("commit");
-        assert_eq!(committed_x(&db, "d").await, vec![1, 2]);
-        assert_eq!(events(&db).await, vec![30]);
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn direct_reads_wait_until_the_drivers_worker_is_idle() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let db = open(dir.path()).await;
-        let select = Statement::from_string(DbBackend::Sqlite, "SELECT x FROM t ORDER BY x");
-        fn direct(tx: &crate::Tx) -> Option<Vec<i64>> {
-            let select = Statement::from_string(DbBackend::Sqlite, "SELECT x FROM t ORDER BY x");
-            tx.direct_rows(&select, |r| r.get::<_, i64>(0))
-                .map(|r| r.expect("direct rows"))
-        }
-
-        // A driver call cancelled before it completed may still be running on the worker: the
-        // rest of this transaction reads through the driver.
-        let tx = db.begin_audited_read().await.expect("audited read");
-        assert_eq!(direct(&tx), Some(vec![]));
-        let slow = Statement::from_string(
-            DbBackend::Sqlite,
-            "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 3000000) \
-             SELECT count(*) FROM c",
-        );
-        let cancelled =
-            tokio::time::timeout(Duration::from_millis(5), tx.query_all_raw(slow)).await;
-        assert!(
-            cancelled.is_err(),
-            "the slow statement must still run when cancelled"
-        );
-        assert_eq!(direct(&tx), None);
-        assert!(
-            tx.query_all_raw(select.clone())
-                .await
-                .expect("rows")
-                .is_empty()
-        );
-        tx.execute_raw(event(1)).await.expect("event");
-        tx.commit().await.expect("commit");
-        // The group's COMMIT came after it: the next one reads directly again.
-        let tx = db.begin_audited_read().await.expect("audited read");
-        assert_eq!(direct(&tx), Some(vec![]));
-        tx.commit().await.expect("commit");
-
-        // A writer dropped without commit leaves its rollback queued on the worker; a read after it
-        // in the same group first waits for the worker, then reads directly without its rows.
-        let hold = db.begin().await.expect("begin");
-        hold.execute_raw(insert(1)).await.expect("insert 1");
-        let writer = {
-            let db = db.clone();
-            tokio::spawn(async move {
-                let tx = db.begin().await.expect("begin");
-                tx.execute_raw(insert(7)).await.expect("insert 7");
-                drop(tx);
-            })
-        };
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        let read = {
-            let db = db.clone();
-            tokio::spawn(async move {
-                let tx = db.begin_audited_read().await.expect("audited read");
-                let seen = direct(&tx);
-                tx.commit().await.expect("commit");
-                seen
-            })
-        };
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        hold.commit().await.expect("commit 1");
-        writer.await.expect("join");
-        assert_eq!(read.await.expect("join"), Some(vec![1]));
-        assert_eq!(rows(&db).await, vec![1]);
-        assert_eq!(events(&db).await, vec![1]);
+            .expect("trigger");
+        let read = db.begin_audited_read().await.expect("begin read");
+        read.execute_raw(event(12)).await.expect("event 12");
+        read.execute_raw(event(13)).await.expect("event 13");
+        assert_eq!(read.audit_events(), 2);
+        let err = read
+            .commit()
+            .await
+            .expect_err("the events cannot be written");
+        assert!(err.to_string().contains("audit log unavailable"), "{err}");
+        assert_eq!(events(&db).await, Vec::<i64>::new());
     }
 
     #[tokio::test]

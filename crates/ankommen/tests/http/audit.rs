@@ -86,3 +86,70 @@ async fn auditors_browse_within_their_scope() {
     denied.assert_contains("abgewiesen");
     assert!(!denied.body.contains(">erlaubt<"));
 }
+
+/// Makes every insert of an audit event with one of `actions` fail, as an unavailable audit log
+/// would; `None` removes that again.
+async fn break_audit_log(t: &TestApp, actions: Option<&[&str]>) {
+    let db = t.db.writer();
+    let postgres = t.db.backend() == ankommen_store::Backend::Postgres;
+    let sql = match (actions, postgres) {
+        (Some(actions), false) => format!(
+            "CREATE TRIGGER test_audit_unavailable BEFORE INSERT ON audit_events \
+             WHEN NEW.action IN ('{}') BEGIN SELECT RAISE(ABORT, 'audit log unavailable'); END",
+            actions.join("','")
+        ),
+        (Some(actions), true) => format!(
+            "CREATE FUNCTION test_audit_unavailable() RETURNS trigger AS $$ BEGIN \
+             RAISE EXCEPTION 'audit log unavailable'; END $$ LANGUAGE plpgsql; \
+             CREATE TRIGGER test_audit_unavailable BEFORE INSERT ON audit_events FOR EACH ROW \
+             WHEN (NEW.action IN ('{}')) EXECUTE FUNCTION test_audit_unavailable()",
+            actions.join("','")
+        ),
+        (None, false) => "DROP TRIGGER test_audit_unavailable".to_string(),
+        (None, true) => "DROP TRIGGER test_audit_unavailable ON audit_events; \
+                         DROP FUNCTION test_audit_unavailable()"
+            .to_string(),
+    };
+    db.execute_unprepared(&sql).await.unwrap();
+}
+
+/// Decision 0009: nothing of a person leaves the server before the audit event of that read is
+/// durable. With the audit log unable to take the read's event, the page fails and shows none of
+/// the person's data; the same requests succeed once the log works again.
+#[tokio::test]
+async fn a_read_whose_audit_event_cannot_be_written_discloses_nothing() {
+    let t = TestApp::new().await;
+    let c = crate::fixtures::register_with_canary(&t, "awo.im1", "Durable").await;
+    let mut im = t.login("awo.im1").await;
+    let pages = [
+        format!("/clients/{}", c.person_id),
+        format!("/cases/{}/timeline", c.case_id),
+        "/".to_string(),
+    ];
+    break_audit_log(
+        &t,
+        Some(&["client_viewed", "timeline_viewed", "day_view_viewed"]),
+    )
+    .await;
+    let before = t.count("audit_events").await;
+    for page in &pages {
+        let r = im.get(page).await;
+        assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{page}");
+        assert!(!r.body.contains(&c.canary), "{page} disclosed intake data");
+        assert!(
+            !r.body.contains("CanaryDurable"),
+            "{page} disclosed the name"
+        );
+    }
+    assert_eq!(t.count("audit_events").await, before);
+
+    break_audit_log(&t, None).await;
+    for page in &pages {
+        let r = im.get(page).await;
+        assert_eq!(r.status, StatusCode::OK, "{page}");
+        if page != "/" {
+            assert!(r.body.contains("CanaryDurable"), "{page} shows the client");
+        }
+    }
+    assert!(t.count("audit_events").await >= before + 3);
+}

@@ -5,7 +5,9 @@
 
 use ankommen_core::releases::{self, ReleaseForm, ReleaseInput};
 use ankommen_core::sealing::{Aad, Sealer};
-use ankommen_store::sea_orm::{ConnectionTrait, Statement};
+use ankommen_store::sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Statement,
+};
 use axum::http::StatusCode;
 use chrono::Duration;
 
@@ -319,8 +321,21 @@ async fn editing_a_contact_checks_the_version_and_reseals_the_note() {
     // A second save with the version seen before someone else's: refused, what was typed is kept.
     let mut stale = edit;
     stale[5] = ("note", "veraltete Fassung");
+    let viewed = |t: &TestApp| {
+        let t = t.db.clone();
+        async move {
+            ankommen_store::entities::audit_event::Entity::find()
+                .filter(ankommen_store::entities::audit_event::Column::Action.eq("contact_viewed"))
+                .count(t.reader())
+                .await
+                .unwrap()
+        }
+    };
+    let before = viewed(&t).await;
     let r = im.post(&format!("/contacts/{id}"), &stale).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    // The form shown again names the case's persons: that read is on record.
+    assert_eq!(viewed(&t).await, before + 1);
     r.assert_contains("Jemand anderes hat diesen Eintrag inzwischen geändert.");
     r.assert_contains("veraltete Fassung");
     assert_eq!(

@@ -18,3 +18,4 @@ mod headers;
 mod plans;
 mod privacy_matrix;
 mod process;
+mod storage;

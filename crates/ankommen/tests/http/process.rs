@@ -71,18 +71,25 @@ fn serves_until_sigterm_and_exits_cleanly() {
     );
 }
 
-/// The tables with statistics in `sqlite_stat1`, once there are any (at most 30 s).
+/// The tables with statistics in `sqlite_stat1`, once there are any (at most 30 s), read on a
+/// read-only connection beside the running server.
 fn wait_for_statistics(path: &std::path::Path) -> Vec<String> {
-    use ankommen_store::rusqlite::{Connection, OpenFlags};
+    use ankommen_store::sea_orm::sqlx::{self, ConnectOptions as _, sqlite::SqliteConnectOptions};
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
     let start = Instant::now();
     loop {
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-        let tables = conn
-            .prepare("SELECT DISTINCT tbl FROM sqlite_stat1 ORDER BY tbl")
-            .and_then(|mut st| {
-                st.query_map([], |r| r.get::<_, String>(0))?
-                    .collect::<Result<Vec<_>, _>>()
-            });
+        let tables: Result<Vec<String>, sqlx::Error> = rt.block_on(async {
+            let mut conn = SqliteConnectOptions::new()
+                .filename(path)
+                .read_only(true)
+                .connect()
+                .await?;
+            sqlx::query_scalar("SELECT DISTINCT tbl FROM sqlite_stat1 ORDER BY tbl")
+                .fetch_all(&mut conn)
+                .await
+        });
         match tables {
             Ok(t) if !t.is_empty() => return t,
             _ => {
