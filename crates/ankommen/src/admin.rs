@@ -3,8 +3,8 @@
 use std::io::{BufRead, IsTerminal};
 use std::path::Path;
 
-use ankommen_core::staff::{CliUser, create_from_cli};
-use ankommen_core::types::{Name, NewPassword, Role, RoleSet, Username};
+use ankommen_core::administration::staff::{CliUser, create_from_cli};
+use ankommen_core::kernel::types::{Name, NewPassword, Role, RoleSet, Username};
 use ankommen_core::{Error, FieldErrors, SystemClock};
 
 use crate::Failure;

@@ -12,8 +12,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration as StdDuration;
 
-use ankommen_core::sealing::Sealer;
-use ankommen_core::sessions::SessionPolicy;
+use ankommen_core::administration::sessions::SessionPolicy;
+use ankommen_core::kernel::sealing::Sealer;
 use ankommen_store::connect::{Backend, backend_of, sqlite_url_for};
 use ankommen_web::WebConfig;
 use serde::Deserialize;

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use ankommen_core::sealing::{KeyFile, Sealer};
-use ankommen_core::sessions::SessionPolicy;
-use ankommen_core::settings::{self, KeyCheck};
+use ankommen_core::administration::sessions::SessionPolicy;
+use ankommen_core::administration::settings::{self, KeyCheck};
+use ankommen_core::kernel::sealing::{KeyFile, Sealer};
 use ankommen_core::{Clock, SystemClock};
 use ankommen_store::connect::{Backend, sqlite_url_for};
 use ankommen_store::{Db, DbConfig, connect};
@@ -179,11 +179,12 @@ async fn serve(
     if demo {
         print_demo_accounts(cfg);
     } else {
-        let token = ankommen_core::setup::bootstrap_link_if_needed(&db, clock.as_ref())
-            .await
-            .map_err(|e| {
-                Failure::new(format!("cannot check whether an administrator exists: {e}"))
-            })?;
+        let token =
+            ankommen_core::administration::setup::bootstrap_link_if_needed(&db, clock.as_ref())
+                .await
+                .map_err(|e| {
+                    Failure::new(format!("cannot check whether an administrator exists: {e}"))
+                })?;
         if let Some(token) = token {
             print_setup_notice(cfg, &token);
         }
@@ -269,11 +270,12 @@ fn spawn_pruning(db: Db, clock: Arc<dyn Clock>, policy: SessionPolicy) -> JoinHa
                     Err(e) => warn!("updating the query planner's statistics failed: {e}"),
                 }
             }
-            match ankommen_core::sessions::prune(&db, clock.as_ref(), &policy).await {
+            match ankommen_core::administration::sessions::prune(&db, clock.as_ref(), &policy).await
+            {
                 Ok(n) => debug!(removed = n, "expired sessions pruned"),
                 Err(e) => warn!("pruning expired sessions failed: {e}"),
             }
-            match ankommen_core::auth::prune_throttle(&db, clock.now()).await {
+            match ankommen_core::administration::auth::prune_throttle(&db, clock.now()).await {
                 Ok(n) => debug!(removed = n, "login throttle records pruned"),
                 Err(e) => warn!("pruning login throttle records failed: {e}"),
             }
@@ -282,7 +284,7 @@ fn spawn_pruning(db: Db, clock: Arc<dyn Clock>, policy: SessionPolicy) -> JoinHa
 }
 
 fn print_setup_notice(cfg: &Config, token: &str) {
-    let days = ankommen_core::setup::BOOTSTRAP_LINK_HOURS / 24;
+    let days = ankommen_core::administration::setup::BOOTSTRAP_LINK_HOURS / 24;
     println!();
     println!("No administrator exists yet.");
     println!(
@@ -506,7 +508,7 @@ mod tests {
         let (again, created) = load_sealer(&c).unwrap();
         assert_eq!(created, None, "an existing key file is loaded, not created");
         assert_eq!(again.key_id(), first.key_id());
-        let aad = ankommen_core::sealing::Aad::new("t", "c", 1);
+        let aad = ankommen_core::kernel::sealing::Aad::new("t", "c", 1);
         let blob = first.seal(&aad, "x").unwrap();
         assert_eq!(again.open(&aad, &blob).unwrap(), "x");
     }

@@ -6,11 +6,11 @@ use std::sync::OnceLock;
 
 use ankommen_store::Db;
 
-use crate::audit::{self, Event, Who};
-use crate::municipalities::MunicipalityInput;
-use crate::organisations::OrganisationInput;
-use crate::staff::StaffInput;
-use crate::types::{Ags, Email, Fte, Locale, Name, OrgKind, Role, RoleSet, Username};
+use crate::administration::municipalities::MunicipalityInput;
+use crate::administration::organisations::OrganisationInput;
+use crate::administration::staff::StaffInput;
+use crate::kernel::audit::{self, Event, Who};
+use crate::kernel::types::{Ags, Email, Fte, Locale, Name, OrgKind, Role, RoleSet, Username};
 use crate::{Clock, Error, Result};
 
 /// The password of every demo account. Demo mode only; printed at start and listed in the README.
@@ -183,7 +183,7 @@ async fn demo_hash() -> Result<String> {
     if let Some(h) = HASH.get() {
         return Ok(h.clone());
     }
-    let h = crate::auth::hash_password(DEMO_PASSWORD).await?;
+    let h = crate::administration::auth::hash_password(DEMO_PASSWORD).await?;
     Ok(HASH.get_or_init(|| h).clone())
 }
 
@@ -199,10 +199,15 @@ pub async fn seed(
     let now = clock.now();
     let hash = demo_hash().await?;
     let txn = db.begin().await?;
-    crate::settings::set(&txn, crate::settings::DEPLOYMENT_NAME, DEPLOYMENT).await?;
+    crate::administration::settings::set(
+        &txn,
+        crate::administration::settings::DEPLOYMENT_NAME,
+        DEPLOYMENT,
+    )
+    .await?;
     for (ags, name) in MUNICIPALITIES {
         let input = MunicipalityInput::parse(ags, name).map_err(bad)?;
-        crate::municipalities::insert(&txn, now, &input).await?;
+        crate::administration::municipalities::insert(&txn, now, &input).await?;
     }
     let mut org_ids = Vec::new();
     let mut team_ids = std::collections::HashMap::new();
@@ -212,9 +217,11 @@ pub async fn seed(
             kind: *kind,
             municipality: ags.map(Ags::parse).transpose().map_err(bad)?,
         };
-        let id = crate::organisations::insert(&txn, now, &input).await?;
+        let id = crate::administration::organisations::insert(&txn, now, &input).await?;
         for t in *teams {
-            let tid = crate::teams::insert(&txn, now, id, &Name::parse(t).map_err(bad)?).await?;
+            let tid =
+                crate::administration::teams::insert(&txn, now, id, &Name::parse(t).map_err(bad)?)
+                    .await?;
             team_ids.insert((id, *t), tid);
         }
         org_ids.push(id);
@@ -246,7 +253,8 @@ pub async fn seed(
                 .map_err(bad)?
                 .flatten(),
         };
-        let id = crate::staff::insert(&txn, now, &input, Some(hash.clone())).await?;
+        let id =
+            crate::administration::staff::insert(&txn, now, &input, Some(hash.clone())).await?;
         ids.insert(a.username, id);
     }
     let who = Who {
@@ -268,12 +276,12 @@ type DemoClient = (
     Option<&'static str>,
     &'static str,
     &'static str,
-    crate::catalog::TargetGroup,
+    crate::kernel::catalog::TargetGroup,
     Option<&'static str>,
 );
 
 const CLIENTS: &[DemoClient] = {
-    use crate::catalog::TargetGroup::*;
+    use crate::kernel::catalog::TargetGroup::*;
     &[
         (
             "awo.im1",
@@ -385,15 +393,17 @@ pub async fn seed_clients(
     clock: std::sync::Arc<dyn Clock>,
     ids: &std::collections::HashMap<&'static str, i64>,
 ) -> Result<()> {
-    use crate::clients::{self, Intake, IntakeForm, MemberCase, MinimumForm, MinimumInput};
-    use crate::consent::{self, ConsentInput};
+    use crate::casework::clients::{
+        self, Intake, IntakeForm, MemberCase, MinimumForm, MinimumInput,
+    };
+    use crate::records::consent::{self, ConsentInput};
     use sea_orm::sea_query::Expr;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
     let mut seeded: Vec<Seeded> = Vec::new();
     for (im, given, family, original, birth, start, group, lang) in CLIENTS {
         let staff_id = *ids.get(im).ok_or_else(|| bad(im))?;
-        let actor = crate::sessions::load_actor(db.writer(), staff_id)
+        let actor = crate::administration::sessions::load_actor(db.writer(), staff_id)
             .await?
             .ok_or_else(|| bad(im))?;
         let ctx = crate::Ctx {
@@ -417,22 +427,23 @@ pub async fn seed_clients(
             target_group: group.as_str().into(),
         };
         let minimum = MinimumInput::parse(&form, today).map_err(bad)?;
-        let crate::clients::Registered::Created { person_id, case_id } = clients::register(
-            db,
-            &ctx,
-            clients::RegisterInput {
-                minimum,
-                clock_start: None,
-                eligibility_note: None,
-                duplicates_checked: true,
-            },
-        )
-        .await?
+        let crate::casework::clients::Registered::Created { person_id, case_id } =
+            clients::register(
+                db,
+                &ctx,
+                clients::RegisterInput {
+                    minimum,
+                    clock_start: None,
+                    eligibility_note: None,
+                    duplicates_checked: true,
+                },
+            )
+            .await?
         else {
             return Err(bad("duplicate demo client"));
         };
         // The case began with the move-in, not today.
-        let opened = crate::types::parse_date(start).map_err(bad)?;
+        let opened = crate::kernel::types::parse_date(start).map_err(bad)?;
         ankommen_store::entities::case::Entity::update_many()
             .col_expr(
                 ankommen_store::entities::case::Column::OpenedOn,
@@ -476,14 +487,14 @@ pub async fn seed_clients(
                     "Rania",
                     "رانيا حداد",
                     "1991",
-                    crate::catalog::HouseholdRelation::Partner,
+                    crate::kernel::catalog::HouseholdRelation::Partner,
                     MemberCase::Join(case_id),
                 ),
                 (
                     "Lina",
                     "لينا حداد",
                     "2018",
-                    crate::catalog::HouseholdRelation::Child,
+                    crate::kernel::catalog::HouseholdRelation::Child,
                     MemberCase::Join(case_id),
                 ),
             ] {
@@ -502,22 +513,24 @@ pub async fn seed_clients(
                 .map_err(bad)?;
                 clients::add_member(db, &ctx, person_id, m, rel, mode).await?;
             }
-            let release = crate::releases::ReleaseInput::parse(&crate::releases::ReleaseForm {
-                recipient: "other".into(),
-                recipient_name: "Jobcenter Neckartal".into(),
-                recipient_category: "jobcenter".into(),
-                categories: vec![
-                    "identity".into(),
-                    "language_education".into(),
-                    "work".into(),
-                ],
-                purpose: "Vermittlung in einen Sprachkurs und in Arbeit".into(),
-                valid_from: given_on.clone(),
-                valid_until: (today + chrono::Duration::days(300)).to_string(),
-                mutual: true,
-            })
+            let release = crate::records::releases::ReleaseInput::parse(
+                &crate::records::releases::ReleaseForm {
+                    recipient: "other".into(),
+                    recipient_name: "Jobcenter Neckartal".into(),
+                    recipient_category: "jobcenter".into(),
+                    categories: vec![
+                        "identity".into(),
+                        "language_education".into(),
+                        "work".into(),
+                    ],
+                    purpose: "Vermittlung in einen Sprachkurs und in Arbeit".into(),
+                    valid_from: given_on.clone(),
+                    valid_until: (today + chrono::Duration::days(300)).to_string(),
+                    mutual: true,
+                },
+            )
             .map_err(bad)?;
-            crate::releases::create(db, &ctx, person_id, release).await?;
+            crate::records::releases::create(db, &ctx, person_id, release).await?;
         }
     }
     let today = clock

@@ -1,47 +1,20 @@
 //! The core: domain types, the access policy, and the services that apply the rules.
 //!
-//! Every service takes a [`Ctx`] (the acting user, the clock, the request id), asks the [`policy`]
-//! before touching data, and writes its audit event in the same transaction as the change or read.
+//! Every service takes a [`Ctx`] (the acting user, the clock, the request id) and asks the
+//! [`policy`](kernel::policy) before touching data. A change writes its audit event in the same
+//! transaction; a read of a person's data runs in [`audit::read`](kernel::audit), which hands out
+//! nothing before its audit events are durable (decision 0009).
+//!
+//! Four layers, each importing only those before it: [`kernel`], [`administration`], [`records`],
+//! [`casework`]; and [`demo`], the demo county, on top.
 
-pub(crate) mod access;
-pub mod audit;
-pub mod auth;
-pub mod caseload;
-pub mod cases;
-pub mod catalog;
-pub mod clients;
-pub mod clock;
-pub mod consent;
-pub mod contacts;
-pub mod ctx;
+pub mod administration;
+pub mod casework;
 pub mod demo;
-pub mod error;
-pub mod fields;
-pub mod followups;
-pub mod municipalities;
-pub mod names;
-pub mod organisations;
-pub mod outcomes;
-pub mod overview;
-pub mod plans;
-pub mod policy;
-pub mod printing;
-pub mod privacy;
-mod query;
-pub mod releases;
-pub mod schedule;
-pub mod sealing;
-pub mod sessions;
-pub mod settings;
-pub mod setup;
-pub mod staff;
-pub mod teams;
-pub mod timeline;
-pub mod today;
-pub mod tokens;
-pub mod types;
+pub mod kernel;
+pub mod records;
 
-pub use clock::{Clock, ManualClock, SystemClock};
-pub use ctx::Ctx;
-pub use error::{Error, FieldError, FieldErrors, Result};
-pub use policy::{Action, Actor, Resource};
+pub use kernel::clock::{Clock, ManualClock, SystemClock};
+pub use kernel::ctx::Ctx;
+pub use kernel::error::{Error, FieldError, FieldErrors, Result};
+pub use kernel::policy::{Action, Actor, Resource};

@@ -32,7 +32,7 @@ pub mod person {
         pub given_name: String,
         pub family_name: String,
         pub name_original: Option<String>,
-        /// Search keys (see `ankommen_core::names`), for both spellings.
+        /// Search keys (see `ankommen_core::kernel::names`), for both spellings.
         pub name_fold: String,
         pub name_skeleton: String,
         pub birth_date: Option<Date>,

@@ -254,7 +254,7 @@ mod tests {
     use super::{FormView, label_error_summary};
     use crate::i18n::Tr;
     use ankommen_core::FieldErrors;
-    use ankommen_core::types::Locale;
+    use ankommen_core::kernel::types::Locale;
 
     #[test]
     fn a_broken_form_is_a_message_about_the_whole_form_not_a_field() {

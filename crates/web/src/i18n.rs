@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use ankommen_core::types::Locale;
+use ankommen_core::kernel::types::Locale;
 use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Berlin;
 use fluent_templates::fluent_bundle::FluentValue;
@@ -81,7 +81,7 @@ impl Tr {
         }
     }
 
-    pub fn role(&self, r: impl std::borrow::Borrow<ankommen_core::types::Role>) -> String {
+    pub fn role(&self, r: impl std::borrow::Borrow<ankommen_core::kernel::types::Role>) -> String {
         let r = *r.borrow();
         self.t(&format!("role-{}", r.as_str().replace('_', "-")))
     }
@@ -126,7 +126,7 @@ mod tests {
 
     #[test]
     fn every_catalog_value_has_a_label_in_both_languages() {
-        use ankommen_core::catalog::*;
+        use ankommen_core::kernel::catalog::*;
         let mut wanted: Vec<String> = Vec::new();
         macro_rules! list {
             ($prefix:literal, $t:ty) => {
@@ -161,12 +161,12 @@ mod tests {
         list!("childcare-place", ChildcarePlace);
         wanted.extend(LANGUAGES.iter().map(|l| format!("lang-{l}")));
         wanted.extend(
-            ankommen_core::audit::ACTIONS
+            ankommen_core::kernel::audit::ACTIONS
                 .iter()
                 .map(|a| format!("audit-action-{a}")),
         );
         wanted.extend(
-            ankommen_core::audit::SECTIONS
+            ankommen_core::kernel::audit::SECTIONS
                 .iter()
                 .map(|s| format!("audit-section-{s}")),
         );

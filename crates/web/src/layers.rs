@@ -11,9 +11,9 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
-use ankommen_core::sessions::{self, Current, Ended};
-use ankommen_core::tokens::{random_id, random_token, same_secret};
-use ankommen_core::types::Locale;
+use ankommen_core::administration::sessions::{self, Current, Ended};
+use ankommen_core::kernel::tokens::{random_id, random_token, same_secret};
+use ankommen_core::kernel::types::Locale;
 
 use crate::AppState;
 use crate::error::ErrorPage;

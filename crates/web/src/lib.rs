@@ -14,8 +14,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ankommen_core::Clock;
-use ankommen_core::sealing::Sealer;
-use ankommen_core::sessions::SessionPolicy;
+use ankommen_core::administration::sessions::SessionPolicy;
+use ankommen_core::kernel::sealing::Sealer;
 use ankommen_store::Db;
 
 /// Settings of the web layer.

@@ -6,9 +6,9 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use ankommen_core::Ctx;
-use ankommen_core::policy::{self, Areas};
-use ankommen_core::sessions::Current;
-use ankommen_core::types::Locale;
+use ankommen_core::administration::sessions::Current;
+use ankommen_core::kernel::policy::{self, Areas};
+use ankommen_core::kernel::types::Locale;
 
 use crate::AppState;
 use crate::i18n::Tr;
@@ -153,11 +153,14 @@ async fn deployment_name(state: &AppState, rs: &RequestState) -> String {
     if let Some(current) = &rs.current {
         return current.deployment_name.clone();
     }
-    ankommen_core::settings::get(&state.db, ankommen_core::settings::DEPLOYMENT_NAME)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_default()
+    ankommen_core::administration::settings::get(
+        &state.db,
+        ankommen_core::administration::settings::DEPLOYMENT_NAME,
+    )
+    .await
+    .ok()
+    .flatten()
+    .unwrap_or_default()
 }
 
 /// Any page, signed in or not.

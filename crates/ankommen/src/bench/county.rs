@@ -557,7 +557,7 @@ async fn staff_accounts(
     ankommen_core::demo::seed(db, clock)
         .await
         .map_err(core_err)?;
-    let hash = ankommen_core::auth::hash_password(password)
+    let hash = ankommen_core::administration::auth::hash_password(password)
         .await
         .map_err(core_err)?;
     let now = clock.now();
@@ -860,8 +860,8 @@ pub async fn generate(
                 given_name: Set(given.into()),
                 family_name: Set(family.0.into()),
                 name_original: Set(original),
-                name_fold: Set(ankommen_core::names::fold(&all)),
-                name_skeleton: Set(ankommen_core::names::skeleton(&all)),
+                name_fold: Set(ankommen_core::kernel::names::fold(&all)),
+                name_skeleton: Set(ankommen_core::kernel::names::skeleton(&all)),
                 birth_date: Set(birth_date),
                 birth_year: Set(birth_year),
                 municipality_ags: Set(ags.into()),
@@ -1384,16 +1384,16 @@ pub async fn generate(
             .map_err(db_err)?;
         }
     }
-    ankommen_core::audit::record_as(
+    ankommen_core::kernel::audit::record_as(
         &txn,
         now,
-        &ankommen_core::audit::Who {
+        &ankommen_core::kernel::audit::Who {
             staff_id: None,
             organisation_id: None,
             roles: "system".into(),
         },
         None,
-        ankommen_core::audit::Event::new("bench_data_generated"),
+        ankommen_core::kernel::audit::Event::new("bench_data_generated"),
     )
     .await
     .map_err(core_err)?;

@@ -151,11 +151,12 @@ async fn county_admin_sets_up_an_organisation_team_and_person_who_then_logs_in()
 #[tokio::test]
 async fn admin_routes_by_role_and_relation() {
     let t = TestApp::new().await;
-    let awo_org = ankommen_core::staff::get(&t.db, &ctx(&t, "admin").await, t.id("awo.im1"))
-        .await
-        .unwrap()
-        .person
-        .organisation_id;
+    let awo_org =
+        ankommen_core::administration::staff::get(&t.db, &ctx(&t, "admin").await, t.id("awo.im1"))
+            .await
+            .unwrap()
+            .person
+            .organisation_id;
     let caritas_im = t.id("caritas.im");
     let awo_im = t.id("awo.im1");
     // (user, GET /admin, GET municipalities, GET organisations, GET own-org staff member, GET other-org staff member, GET /audit)
@@ -225,11 +226,12 @@ async fn admin_routes_by_role_and_relation() {
             StatusCode::FORBIDDEN,
             "{user}"
         );
-        let caritas_org = ankommen_core::staff::get(&t.db, &ctx(&t, "admin").await, caritas_im)
-            .await
-            .unwrap()
-            .person
-            .organisation_id;
+        let caritas_org =
+            ankommen_core::administration::staff::get(&t.db, &ctx(&t, "admin").await, caritas_im)
+                .await
+                .unwrap()
+                .person
+                .organisation_id;
         let r = c
             .post(
                 &format!("/admin/organisations/{caritas_org}/teams"),
@@ -414,7 +416,7 @@ async fn bad_input_is_explained_next_to_the_field_and_nothing_typed_is_lost() {
     assert!(r.status.is_client_error(), "{}", r.status);
     // Administrators cannot lock themselves out.
     let me = ctx(&t, "admin").await.actor;
-    let p = ankommen_core::staff::get(&t.db, &ctx(&t, "admin").await, me.staff_id)
+    let p = ankommen_core::administration::staff::get(&t.db, &ctx(&t, "admin").await, me.staff_id)
         .await
         .unwrap();
     let r = admin
@@ -466,7 +468,7 @@ async fn concurrent_edits_do_not_overwrite_each_other() {
     r.assert_contains("Jemand anderes hat diesen Eintrag inzwischen geändert.");
     r.assert_contains("value=\"Bergfelden im Tal\"");
     assert_eq!(
-        ankommen_core::municipalities::get(&t.db, "08990002")
+        ankommen_core::administration::municipalities::get(&t.db, "08990002")
             .await
             .unwrap()
             .name,
@@ -477,7 +479,7 @@ async fn concurrent_edits_do_not_overwrite_each_other() {
 #[tokio::test]
 async fn first_start_offers_a_one_time_setup_link() {
     let t = TestApp::empty().await;
-    let token = ankommen_core::setup::bootstrap_link_if_needed(&t.db, &t.clock)
+    let token = ankommen_core::administration::setup::bootstrap_link_if_needed(&t.db, &t.clock)
         .await
         .unwrap()
         .unwrap();
@@ -517,7 +519,7 @@ async fn first_start_offers_a_one_time_setup_link() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(c.get(&link).await.status, StatusCode::NOT_FOUND);
     assert!(
-        ankommen_core::setup::bootstrap_link_if_needed(&t.db, &t.clock)
+        ankommen_core::administration::setup::bootstrap_link_if_needed(&t.db, &t.clock)
             .await
             .unwrap()
             .is_none()

@@ -255,7 +255,7 @@ async fn deactivation_and_role_changes_apply_on_the_next_request() {
     assert_eq!(form.status, StatusCode::OK);
     form.assert_contains("Ahmad Karimi");
     let awo = t.id("awo.admin");
-    let person = ankommen_core::staff::get(&t.db, &ctx(&t, "admin").await, id)
+    let person = ankommen_core::administration::staff::get(&t.db, &ctx(&t, "admin").await, id)
         .await
         .unwrap();
     let org_id = person.person.organisation_id.to_string();
@@ -288,7 +288,7 @@ async fn deactivation_and_role_changes_apply_on_the_next_request() {
     );
 
     // Take the administrator role away from AWO's administrator.
-    let p = ankommen_core::staff::get(&t.db, &ctx(&t, "admin").await, awo)
+    let p = ankommen_core::administration::staff::get(&t.db, &ctx(&t, "admin").await, awo)
         .await
         .unwrap();
     let r = county
@@ -312,7 +312,7 @@ async fn deactivation_and_role_changes_apply_on_the_next_request() {
 
 /// A core context for a demo user (to read fixtures' versions the way the UI does).
 pub async fn ctx(t: &TestApp, username: &str) -> ankommen_core::Ctx {
-    let actor = ankommen_core::sessions::load_actor(t.db.reader(), t.id(username))
+    let actor = ankommen_core::administration::sessions::load_actor(t.db.reader(), t.id(username))
         .await
         .unwrap()
         .unwrap();

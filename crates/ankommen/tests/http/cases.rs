@@ -2,8 +2,8 @@
 //! filters), the case page (the 3-year clock, extension, pause, closure with its snapshot, reopening,
 //! moves with the handover summary, sharing), handover by a team lead, concurrent edits and bad input.
 
-use ankommen_core::catalog::DataCategory;
-use ankommen_core::releases::{self, Recipient, ReleaseInput};
+use ankommen_core::kernel::catalog::DataCategory;
+use ankommen_core::records::releases::{self, Recipient, ReleaseInput};
 use ankommen_store::sea_orm::{ConnectionTrait, Statement};
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate};

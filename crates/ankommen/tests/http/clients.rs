@@ -3,7 +3,7 @@
 
 use axum::http::StatusCode;
 
-use ankommen_core::consent::{self, ConsentInput};
+use ankommen_core::records::consent::{self, ConsentInput};
 
 use crate::fixtures::{self, register_named};
 use crate::support::TestApp;
@@ -455,7 +455,7 @@ async fn a_shared_case_opens_the_record_to_the_colleague() {
     let path = format!("/clients/{}", c.person_id);
     assert_eq!(colleague.get(&path).await.status, StatusCode::NOT_FOUND);
     let ctx = t.ctx_of("awo.im1").await;
-    ankommen_core::cases::share(&t.db, &ctx, c.case_id, t.id("awo.im2"))
+    ankommen_core::casework::cases::share(&t.db, &ctx, c.case_id, t.id("awo.im2"))
         .await
         .unwrap();
     let r = colleague.get(&path).await;
@@ -468,7 +468,7 @@ async fn two_people_editing_at_once_cannot_overwrite_each_other() {
     let t = TestApp::new().await;
     let c = register_named(&t, "awo.im1", "Hamid", "Rahimi", Some("حمید رحیمی"), "1990").await;
     let ctx = t.ctx_of("awo.im1").await;
-    ankommen_core::cases::share(&t.db, &ctx, c.case_id, t.id("awo.im2"))
+    ankommen_core::casework::cases::share(&t.db, &ctx, c.case_id, t.id("awo.im2"))
         .await
         .unwrap();
     let mut a = t.login("awo.im1").await;

@@ -8,10 +8,11 @@ use chrono::{Duration, NaiveDate};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-use ankommen_core::catalog::DataCategory;
-use ankommen_core::clients::{self, Intake, IntakeForm};
-use ankommen_core::releases::{self, RecipientRef};
-use ankommen_core::{Clock, Error, organisations};
+use ankommen_core::administration::organisations;
+use ankommen_core::casework::clients::{self, Intake, IntakeForm};
+use ankommen_core::kernel::catalog::DataCategory;
+use ankommen_core::records::releases::{self, RecipientRef};
+use ankommen_core::{Clock, Error};
 use ankommen_store::entities::{consent as consent_e, document, organisation, person, release};
 use ankommen_store::sea_orm::sea_query::Expr;
 use ankommen_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};

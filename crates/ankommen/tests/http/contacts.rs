@@ -3,8 +3,8 @@
 //! the case timeline (all kinds in order, filters, pages), outcomes (every type, validation, the
 //! client page, corrections, closure snapshots) and the access matrix of every new route.
 
-use ankommen_core::releases::{self, ReleaseForm, ReleaseInput};
-use ankommen_core::sealing::{Aad, Sealer};
+use ankommen_core::kernel::sealing::{Aad, Sealer};
+use ankommen_core::records::releases::{self, ReleaseForm, ReleaseInput};
 use ankommen_store::sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Statement,
 };

@@ -519,10 +519,10 @@ async fn the_admin_edits_the_working_rules_and_the_day_view_follows_them() {
     bad.assert_contains("Bitte ausfüllen.");
     bad.assert_contains("value=\"abc\"");
     assert_eq!(
-        ankommen_core::settings::WorkRules::load(app.db.reader())
+        ankommen_core::administration::settings::WorkRules::load(app.db.reader())
             .await
             .unwrap(),
-        ankommen_core::settings::WorkRules::default()
+        ankommen_core::administration::settings::WorkRules::default()
     );
 
     let good = [
@@ -535,7 +535,7 @@ async fn the_admin_edits_the_working_rules_and_the_day_view_follows_them() {
     ];
     let ok = admin.post("/admin/rules", &good).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
-    let rules = ankommen_core::settings::WorkRules::load(app.db.reader())
+    let rules = ankommen_core::administration::settings::WorkRules::load(app.db.reader())
         .await
         .unwrap();
     assert_eq!(rules.contact_first_phase_days, 2);
@@ -656,11 +656,13 @@ async fn the_admin_adds_renames_reorders_and_deactivates_fields_of_action() {
         (now.label_de.as_str(), now.position, now.active, now.version),
         ("Rechtsfragen", 5, false, 2)
     );
-    let active = ankommen_core::fields::active(app.db.reader())
+    let active = ankommen_core::administration::fields::active(app.db.reader())
         .await
         .unwrap();
     assert!(!active.iter().any(|x| x.key == "schulden_recht_2"));
-    let all = ankommen_core::fields::all(app.db.reader()).await.unwrap();
+    let all = ankommen_core::administration::fields::all(app.db.reader())
+        .await
+        .unwrap();
     assert_eq!(all[0].key, "schulden_recht_2", "position 5 comes first");
     assert!(
         app.audit_has("field_changed", "allowed", Some(app.id("admin")))

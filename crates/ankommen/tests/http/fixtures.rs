@@ -5,10 +5,12 @@
 use std::sync::Arc;
 
 use ankommen_core::Ctx;
-use ankommen_core::catalog::TargetGroup;
-use ankommen_core::clients::{self, MinimumForm, MinimumInput, RegisterInput, Registered};
-use ankommen_core::consent::{self, ConsentInput};
-use ankommen_core::sessions;
+use ankommen_core::administration::sessions;
+use ankommen_core::casework::clients::{
+    self, MinimumForm, MinimumInput, RegisterInput, Registered,
+};
+use ankommen_core::kernel::catalog::TargetGroup;
+use ankommen_core::records::consent::{self, ConsentInput};
 
 use crate::support::TestApp;
 

@@ -9,8 +9,8 @@ use chrono::{Duration, NaiveDate};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-use ankommen_core::plans;
-use ankommen_core::settings::WorkRules;
+use ankommen_core::administration::settings::WorkRules;
+use ankommen_core::casework::plans;
 use ankommen_store::sea_orm::{ConnectionTrait, Statement};
 
 use crate::fixtures::{self, Client as Person};
@@ -949,7 +949,7 @@ async fn the_print_chooser_starts_at_the_clients_language() {
     // The intake (after a consent) names Pashto as native language, which has no forms, and
     // Dari: the chooser starts at the Persian forms.
     let ctx = t.ctx_of("awo.im1").await;
-    let consent = ankommen_core::consent::ConsentInput::parse(
+    let consent = ankommen_core::records::consent::ConsentInput::parse(
         "2026-1",
         "fa",
         &ctx.today().to_string(),
@@ -958,7 +958,7 @@ async fn the_print_chooser_starts_at_the_clients_language() {
         ctx.today(),
     )
     .unwrap();
-    ankommen_core::consent::record(&t.db, &ctx, p.person_id, consent)
+    ankommen_core::records::consent::record(&t.db, &ctx, p.person_id, consent)
         .await
         .unwrap();
     let intake = format!("/clients/{}/intake", p.person_id);

@@ -4,7 +4,7 @@
 
 use axum::http::StatusCode;
 
-use ankommen_core::releases::{self, ReleaseForm, ReleaseInput};
+use ankommen_core::records::releases::{self, ReleaseForm, ReleaseInput};
 
 use crate::fixtures::{Client, register_with_canary};
 use crate::support::TestApp;

@@ -208,7 +208,7 @@ fn serve_refused(dir: &std::path::Path) -> String {
 #[cfg(unix)]
 #[test]
 fn a_key_that_is_not_the_databases_key_stops_the_start() {
-    use ankommen_core::sealing::Sealer;
+    use ankommen_core::kernel::sealing::Sealer;
     use std::os::unix::fs::OpenOptionsExt;
 
     let dir = tempfile::tempdir().unwrap();

@@ -1,6 +1,6 @@
 //! The storage guarantees under concurrency, on both databases (decision 0009).
 
-use ankommen_core::audit::{self, Event};
+use ankommen_core::kernel::audit::{self, Event};
 use ankommen_store::sea_orm::{ConnectionTrait, Statement};
 
 use crate::support::TestApp;

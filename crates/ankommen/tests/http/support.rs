@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use ankommen_core::sealing::Sealer;
+use ankommen_core::kernel::sealing::Sealer;
 use ankommen_core::{Clock, ManualClock};
 use ankommen_store::sea_orm::{ConnectionTrait, Statement};
 use ankommen_store::{Db, DbConfig, connect};

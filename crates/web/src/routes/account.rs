@@ -5,9 +5,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use ankommen_core::sessions::{self, SessionInfo};
-use ankommen_core::staff;
-use ankommen_core::types::{Locale, NewPassword};
+use ankommen_core::administration::sessions::{self, SessionInfo};
+use ankommen_core::administration::staff;
+use ankommen_core::kernel::types::{Locale, NewPassword};
 use ankommen_core::{Error, FieldErrors};
 
 use super::{done, form_failure, render, render_status};

@@ -5,12 +5,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use ankommen_core::municipalities::{self, MunicipalityInput};
-use ankommen_core::organisations::{self, OrganisationInput};
-use ankommen_core::overview::{self, AdminCounts};
-use ankommen_core::policy::{Action, Resource};
-use ankommen_core::teams;
-use ankommen_core::types::{Name, OrgKind};
+use ankommen_core::administration::municipalities::{self, MunicipalityInput};
+use ankommen_core::administration::organisations::{self, OrganisationInput};
+use ankommen_core::administration::overview::{self, AdminCounts};
+use ankommen_core::administration::teams;
+use ankommen_core::kernel::policy::{Action, Resource};
+use ankommen_core::kernel::types::{Name, OrgKind};
 use ankommen_core::{Error, FieldErrors};
 use ankommen_store::entities::{municipality, organisation, team};
 
@@ -32,7 +32,7 @@ struct IndexTpl {
 
 pub async fn index(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
     let counts = overview::administration(&state.db, &a.ctx).await?;
-    let areas = ankommen_core::policy::areas(&a.ctx.actor);
+    let areas = ankommen_core::kernel::policy::areas(&a.ctx.actor);
     Ok(render(&IndexTpl {
         page: a.page.at("admin").titled("admin-title"),
         counts,

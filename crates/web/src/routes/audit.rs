@@ -6,7 +6,7 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use ankommen_core::audit::{self, Filter, Page as AuditPage};
+use ankommen_core::kernel::audit::{self, Filter, Page as AuditPage};
 
 use super::render;
 use crate::AppState;

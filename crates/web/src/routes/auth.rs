@@ -5,10 +5,10 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use ankommen_core::auth::{self, LoginAttempt, LoginOutcome};
-use ankommen_core::sessions::Ended;
-use ankommen_core::setup::{self, BootstrapForm, BootstrapInput, Purpose};
-use ankommen_core::types::{Locale, NewPassword};
+use ankommen_core::administration::auth::{self, LoginAttempt, LoginOutcome};
+use ankommen_core::administration::sessions::Ended;
+use ankommen_core::administration::setup::{self, BootstrapForm, BootstrapInput, Purpose};
+use ankommen_core::kernel::types::{Locale, NewPassword};
 use ankommen_core::{Error, FieldErrors};
 
 use super::{done, form_failure, render, render_status};
@@ -101,7 +101,7 @@ pub async fn login(
 }
 
 pub async fn logout(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
-    ankommen_core::sessions::logout(&state.db, &a.ctx, &a.token).await?;
+    ankommen_core::administration::sessions::logout(&state.db, &a.ctx, &a.token).await?;
     let secure = state.config.secure_cookies;
     let mut r = done("/login", "flash-logged-out", secure);
     r.headers_mut().append(

@@ -13,12 +13,12 @@ use axum::routing::{get, post};
 use chrono::NaiveDate;
 
 use ankommen_core::Error;
-use ankommen_core::caseload::{self, Filter, Page as Caseload};
-use ankommen_core::cases::{self, CaseView, HandoverSummary, Moved};
-use ankommen_core::catalog::{ClosureReason, DataCategory, LanguageEntry};
-use ankommen_core::clients::Intake;
-use ankommen_core::municipalities;
-use ankommen_core::types::Role;
+use ankommen_core::administration::municipalities;
+use ankommen_core::casework::caseload::{self, Filter, Page as Caseload};
+use ankommen_core::casework::cases::{self, CaseView, HandoverSummary, Moved};
+use ankommen_core::casework::clients::Intake;
+use ankommen_core::kernel::catalog::{ClosureReason, DataCategory, LanguageEntry};
+use ankommen_core::kernel::types::Role;
 use ankommen_store::entities::saved_filter;
 
 use super::{done, form_failure, path_id, render, render_status};

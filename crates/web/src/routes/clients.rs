@@ -9,17 +9,17 @@ use axum::response::Response;
 use axum::routing::{get, post};
 
 use ankommen_core::Error;
-use ankommen_core::catalog::{
-    Benefit, GermanLevel, HouseholdRelation, Housing, LANGUAGES, LanguageLevel, NATIONALITIES,
-    ResidenceStatus, Sex, TargetGroup,
-};
-use ankommen_core::clients::{
+use ankommen_core::administration::municipalities;
+use ankommen_core::casework::clients::{
     self, ClientView, DuplicateHint, HouseholdView, Intake, IntakeForm, MemberCase, MinimumForm,
     MinimumInput, RegisterInput, Registered,
 };
-use ankommen_core::consent::ConsentState;
-use ankommen_core::municipalities;
-use ankommen_core::types::{Birth, parse_date_opt, parse_text};
+use ankommen_core::kernel::catalog::{
+    Benefit, GermanLevel, HouseholdRelation, Housing, LANGUAGES, LanguageLevel, NATIONALITIES,
+    ResidenceStatus, Sex, TargetGroup,
+};
+use ankommen_core::kernel::types::{Birth, parse_date_opt, parse_text};
+use ankommen_core::records::consent::ConsentState;
 use ankommen_store::entities::municipality;
 
 use super::{done, form_failure, full_name, render, render_status};

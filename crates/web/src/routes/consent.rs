@@ -8,12 +8,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use ankommen_core::catalog::{ConsentForm, DataCategory, LANGUAGES, RecipientCategory};
-use ankommen_core::clients::{self, ClientView};
-use ankommen_core::consent::{self, ConsentDetail, ConsentInput, ConsentState, Upload};
-use ankommen_core::organisations;
-use ankommen_core::printing::{self, ConsentData, Printable, PrintedPerson, ReleaseData};
-use ankommen_core::releases::{self, ReleaseForm, ReleaseInput, ReleaseView};
+use ankommen_core::administration::organisations;
+use ankommen_core::casework::clients::{self, ClientView};
+use ankommen_core::kernel::catalog::{ConsentForm, DataCategory, LANGUAGES, RecipientCategory};
+use ankommen_core::records::consent::{self, ConsentDetail, ConsentInput, ConsentState, Upload};
+use ankommen_core::records::printing::{self, ConsentData, Printable, PrintedPerson, ReleaseData};
+use ankommen_core::records::releases::{self, ReleaseForm, ReleaseInput, ReleaseView};
 use ankommen_core::{Error, FieldErrors};
 use ankommen_documents as documents;
 

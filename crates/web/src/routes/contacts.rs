@@ -9,11 +9,11 @@ use axum::response::Response;
 use axum::routing::{get, post};
 
 use ankommen_core::Error;
-use ankommen_core::catalog::{ContactKind, InterpreterType, LANGUAGES};
-use ankommen_core::contacts::{self, ContactForm, FormChoices};
-use ankommen_core::fields::{self, Field};
-use ankommen_core::followups;
-use ankommen_core::timeline::{self, Filter, Item, Kind, Timeline};
+use ankommen_core::administration::fields::{self, Field};
+use ankommen_core::casework::contacts::{self, ContactForm, FormChoices};
+use ankommen_core::casework::followups;
+use ankommen_core::casework::timeline::{self, Filter, Item, Kind, Timeline};
+use ankommen_core::kernel::catalog::{ContactKind, InterpreterType, LANGUAGES};
 
 use super::{done, form_failure, full_name, path_id, render_status};
 use crate::AppState;

@@ -4,9 +4,9 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 
-use ankommen_core::overview::{self, Overview};
-use ankommen_core::today::{self, DayView};
-use ankommen_core::types::Role;
+use ankommen_core::administration::overview::{self, Overview};
+use ankommen_core::casework::today::{self, DayView};
+use ankommen_core::kernel::types::Role;
 
 use super::render;
 use crate::AppState;

@@ -9,10 +9,10 @@ use axum::response::Response;
 use axum::routing::{get, post};
 
 use ankommen_core::Error;
-use ankommen_core::catalog::{
+use ankommen_core::casework::outcomes::{self, OutcomeForm, OutcomesView};
+use ankommen_core::kernel::catalog::{
     ChildcarePlace, CourseType, EmploymentType, GermanLevel, OutcomeType,
 };
-use ankommen_core::outcomes::{self, OutcomeForm, OutcomesView};
 use ankommen_store::entities::outcome;
 
 use super::{done, form_failure, render_status};

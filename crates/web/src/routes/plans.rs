@@ -12,12 +12,12 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use ankommen_core::Error;
-use ankommen_core::catalog::{GoalStatus, StepOwner};
-use ankommen_core::consent::{MAX_SCAN_BYTES, Upload};
-use ankommen_core::plans::{
+use ankommen_core::casework::plans::{
     self, Change, Comparison, GoalForm, PlanPrint, PlanView, ReviewForm, ReviewGoalForm, StepForm,
     VersionView,
 };
+use ankommen_core::kernel::catalog::{GoalStatus, StepOwner};
+use ankommen_core::records::consent::{MAX_SCAN_BYTES, Upload};
 use ankommen_documents as documents;
 
 use super::consent::UploadForm;
@@ -903,7 +903,8 @@ fn plan_document(p: PlanPrint) -> documents::PlanForm {
         .iter()
         .map(|g| documents::PlanGoal {
             field: g.field.clone(),
-            field_label_de: ankommen_core::fields::label(&p.fields, &g.field, "de").to_string(),
+            field_label_de: ankommen_core::administration::fields::label(&p.fields, &g.field, "de")
+                .to_string(),
             person: name_of(g.person),
             text: g.text.clone(),
             priority: g.priority,

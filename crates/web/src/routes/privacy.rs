@@ -9,10 +9,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 
-use ankommen_core::policy;
-use ankommen_core::privacy::{self, Hit, RequestView};
-use ankommen_core::types::Birth;
-use ankommen_core::{Error, municipalities};
+use ankommen_core::Error;
+use ankommen_core::administration::municipalities;
+use ankommen_core::kernel::policy;
+use ankommen_core::kernel::types::Birth;
+use ankommen_core::records::privacy::{self, Hit, RequestView};
 
 use super::{form_failure, render_status};
 use crate::AppState;

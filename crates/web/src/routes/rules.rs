@@ -9,9 +9,9 @@ use axum::response::Response;
 use axum::routing::get;
 
 use ankommen_core::Error;
-use ankommen_core::catalog::ExchangeField;
-use ankommen_core::fields::{self, FieldInput, NewField};
-use ankommen_core::settings::WorkRules;
+use ankommen_core::administration::fields::{self, FieldInput, NewField};
+use ankommen_core::administration::settings::WorkRules;
+use ankommen_core::kernel::catalog::ExchangeField;
 use ankommen_store::entities::field_of_action;
 
 use super::{done, form_failure, render_status};

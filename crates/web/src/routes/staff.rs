@@ -7,11 +7,11 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use ankommen_core::Error;
-use ankommen_core::municipalities;
-use ankommen_core::organisations;
-use ankommen_core::staff::{self, ListFilter, StaffDetail, StaffForm, StaffInput};
-use ankommen_core::teams;
-use ankommen_core::types::{Role, RoleSet};
+use ankommen_core::administration::municipalities;
+use ankommen_core::administration::organisations;
+use ankommen_core::administration::staff::{self, ListFilter, StaffDetail, StaffForm, StaffInput};
+use ankommen_core::administration::teams;
+use ankommen_core::kernel::types::{Role, RoleSet};
 use ankommen_store::entities::{municipality, team};
 
 use super::{done, form_failure, render, render_status};

@@ -1,0 +1,13 @@
+//! Administration: organisations, teams, staff, logins and sessions, settings and the catalog of
+//! fields of action. It imports only the kernel.
+
+pub mod auth;
+pub mod fields;
+pub mod municipalities;
+pub mod organisations;
+pub mod overview;
+pub mod sessions;
+pub mod settings;
+pub mod setup;
+pub mod staff;
+pub mod teams;

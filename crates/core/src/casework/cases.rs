@@ -1,0 +1,1192 @@
+//! Cases: opening, the 3-year clock and its extension, pauses, closure with a snapshot of the
+//! outcomes, reopening, sharing, handover to another IM, and a client's move to another municipality.
+
+use ankommen_store::Db;
+use ankommen_store::entities::{
+    case, case_assignment, case_event, case_pause, case_person, case_share, municipality,
+    organisation, outcome, person, staff, staff_municipality, staff_role,
+};
+use chrono::{Months, NaiveDate};
+use sea_orm::ExprTrait;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+
+use crate::administration::organisations::expect_updated;
+use crate::kernel::access;
+use crate::kernel::audit::{self, Event};
+use crate::kernel::catalog::{CaseStatus, ClosureReason, DataCategory};
+use crate::kernel::policy::Action;
+use crate::kernel::types::{Ags, Role, parse_date, parse_text, parse_text_req};
+use crate::records::releases::{self, RecipientRef};
+use crate::{Ctx, Error, FieldErrors, Result};
+
+/// The regular duration of integration management.
+pub const REGULAR_MONTHS: u32 = 36;
+/// The IM is warned from this month on.
+pub const WARNING_MONTHS: u32 = 30;
+/// The longest duration, in a justified individual case.
+pub const MAX_MONTHS: u32 = 48;
+
+pub(crate) struct NewCase {
+    pub municipality: String,
+    pub household_id: Option<i64>,
+    pub opened_on: NaiveDate,
+    pub clock_start: NaiveDate,
+    pub eligibility_note: Option<String>,
+    pub persons: Vec<i64>,
+}
+
+/// Opens a case in the actor's organisation, assigned to the actor.
+pub(crate) async fn open_case<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    n: NewCase,
+) -> Result<case::Model> {
+    let now = ctx.now();
+    let placeholder = format!("new-{}", crate::kernel::tokens::random_id()?);
+    let id = case::Entity::insert(case::ActiveModel {
+        id: NotSet,
+        case_number: Set(placeholder),
+        organisation_id: Set(ctx.actor.organisation_id),
+        municipality_ags: Set(n.municipality),
+        assigned_to: Set(ctx.actor.staff_id),
+        household_id: Set(n.household_id),
+        opened_on: Set(n.opened_on),
+        clock_start: Set(n.clock_start),
+        status: Set(CaseStatus::Active.as_str().into()),
+        extended_until: Set(None),
+        extension_reason: Set(None),
+        eligibility_note: Set(n.eligibility_note),
+        closed_on: Set(None),
+        closure_reason: Set(None),
+        closure_note: Set(None),
+        closure_snapshot: Set(None),
+        handover_note: Set(None),
+        handover_from: Set(None),
+        handover_at: Set(None),
+        handover_seen: Set(true),
+        external_id: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    })
+    .exec(conn)
+    .await?
+    .last_insert_id;
+    // The case number is derived from the id: unique, short, and says nothing about the person.
+    let number = format!("{}-{:05}", chrono::Datelike::year(&n.opened_on), id);
+    case::Entity::update_many()
+        .col_expr(case::Column::CaseNumber, Expr::value(number))
+        .filter(case::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    for p in &n.persons {
+        case_person::Entity::insert(case_person::ActiveModel {
+            case_id: Set(id),
+            person_id: Set(*p),
+        })
+        .exec_without_returning(conn)
+        .await?;
+    }
+    case_assignment::Entity::insert(case_assignment::ActiveModel {
+        id: NotSet,
+        case_id: Set(id),
+        staff_id: Set(ctx.actor.staff_id),
+        from_date: Set(n.opened_on),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    event(conn, ctx, id, "opened", n.opened_on, None, None, None).await?;
+    audit::record(conn, ctx, Event::on("case_opened", "case", id)).await?;
+    case::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| Error::Internal("case vanished after insert".into()))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn event<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    case_id: i64,
+    kind: &str,
+    on: NaiveDate,
+    reason: Option<String>,
+    detail: Option<String>,
+    other_staff: Option<i64>,
+) -> Result<()> {
+    case_event::Entity::insert(case_event::ActiveModel {
+        id: NotSet,
+        case_id: Set(case_id),
+        kind: Set(kind.into()),
+        on_date: Set(on),
+        reason: Set(reason),
+        detail: Set(detail),
+        staff_id: Set(Some(ctx.actor.staff_id)),
+        other_staff_id: Set(other_staff),
+        at: Set(ctx.now()),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// Where a case stands on its 3-year clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClockState {
+    Running,
+    /// 30 months or more have passed.
+    Warning,
+    /// The end (3 years, or the extension) has passed.
+    Overdue,
+    Closed,
+}
+
+impl ClockState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClockState::Running => "running",
+            ClockState::Warning => "warning",
+            ClockState::Overdue => "overdue",
+            ClockState::Closed => "closed",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CaseClock {
+    pub start: NaiveDate,
+    pub warn_from: NaiveDate,
+    /// The end: 3 years after the start, or the extension.
+    pub end: NaiveDate,
+    /// The latest possible end (4 years).
+    pub max_end: NaiveDate,
+    pub extended: bool,
+    /// Days from today to the end (negative when past).
+    pub days_left: i64,
+    pub state: ClockState,
+}
+
+fn add_months(d: NaiveDate, m: u32) -> NaiveDate {
+    d.checked_add_months(Months::new(m)).unwrap_or(d)
+}
+
+/// The clock of a case on `today`.
+pub fn clock(c: &case::Model, today: NaiveDate) -> CaseClock {
+    clock_of(&c.status, c.clock_start, c.extended_until, today)
+}
+
+/// [`clock`] from the three columns it depends on (for queries that do not load whole cases).
+pub fn clock_of(
+    status: &str,
+    start: NaiveDate,
+    extended_until: Option<NaiveDate>,
+    today: NaiveDate,
+) -> CaseClock {
+    let end = extended_until.unwrap_or_else(|| add_months(start, REGULAR_MONTHS));
+    let warn_from = add_months(start, WARNING_MONTHS);
+    let state = if status == CaseStatus::Closed.as_str() {
+        ClockState::Closed
+    } else if today > end {
+        ClockState::Overdue
+    } else if today >= warn_from {
+        ClockState::Warning
+    } else {
+        ClockState::Running
+    };
+    CaseClock {
+        start,
+        warn_from,
+        end,
+        max_end: add_months(start, MAX_MONTHS),
+        extended: extended_until.is_some(),
+        days_left: (end - today).num_days(),
+        state,
+    }
+}
+
+/// A case as its IM sees it.
+#[derive(Clone, Debug)]
+pub struct CaseView {
+    pub case: case::Model,
+    pub clock: CaseClock,
+    pub persons: Vec<person::Model>,
+    pub im_name: String,
+    pub organisation_name: String,
+    pub municipality_name: String,
+    pub events: Vec<EventView>,
+    pub pauses: Vec<case_pause::Model>,
+    pub shared_with: Vec<(i64, String)>,
+    /// The handover note, while the new IM has not acknowledged it.
+    pub handover_pending: Option<(String, String)>,
+    /// Colleagues of the organisation the case may be shared with.
+    pub colleagues: Vec<(i64, String)>,
+    /// After a move: organisations serving the new municipality, and whether a release allows
+    /// offering them a handover summary.
+    pub handover_offers: Vec<HandoverOffer>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HandoverOffer {
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub released: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct EventView {
+    pub event: case_event::Model,
+    pub by: String,
+    pub other: Option<String>,
+}
+
+async fn staff_name<C: ConnectionTrait>(conn: &C, id: i64) -> Result<String> {
+    Ok(staff::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .map(|s| s.display_name)
+        .unwrap_or_default())
+}
+
+pub(crate) async fn persons_of<C: ConnectionTrait>(
+    conn: &C,
+    case_id: i64,
+) -> Result<Vec<person::Model>> {
+    let select = person::Entity::find()
+        .filter(
+            person::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(case_person::Column::PersonId)
+                    .from(case_person::Entity)
+                    .and_where(case_person::Column::CaseId.eq(case_id))
+                    .to_owned(),
+            ),
+        )
+        .order_by_asc(person::Column::Id);
+    Ok(select.all(conn).await?)
+}
+
+/// Active IMs of the actor's organisation (for sharing and handover).
+pub async fn colleagues<C: ConnectionTrait>(
+    conn: &C,
+    organisation_id: i64,
+) -> Result<Vec<(i64, String)>> {
+    let ims: Vec<i64> = staff_role::Entity::find()
+        .filter(staff_role::Column::Role.eq(Role::Im.as_str()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| r.staff_id)
+        .collect();
+    Ok(staff::Entity::find()
+        .filter(staff::Column::Id.is_in(ims))
+        .filter(staff::Column::OrganisationId.eq(organisation_id))
+        .filter(staff::Column::Active.eq(true))
+        .order_by_asc(staff::Column::DisplayName)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.display_name))
+        .collect())
+}
+
+/// Organisations (other than `except`) whose IMs serve a municipality.
+async fn serving_organisations<C: ConnectionTrait>(
+    conn: &C,
+    ags: &str,
+) -> Result<Vec<organisation::Model>> {
+    let staff_ids: Vec<i64> = staff_municipality::Entity::find()
+        .filter(staff_municipality::Column::Ags.eq(ags))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|s| s.staff_id)
+        .collect();
+    let ims: Vec<i64> = staff_role::Entity::find()
+        .filter(staff_role::Column::StaffId.is_in(staff_ids))
+        .filter(staff_role::Column::Role.eq(Role::Im.as_str()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| r.staff_id)
+        .collect();
+    let org_ids: Vec<i64> = staff::Entity::find()
+        .filter(staff::Column::Id.is_in(ims))
+        .filter(staff::Column::Active.eq(true))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|s| s.organisation_id)
+        .collect();
+    Ok(organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(org_ids))
+        .filter(organisation::Column::Active.eq(true))
+        .order_by_asc(organisation::Column::Name)
+        .all(conn)
+        .await?)
+}
+
+async fn offers<C: ConnectionTrait>(
+    conn: &C,
+    c: &case::Model,
+    persons: &[person::Model],
+    today: NaiveDate,
+) -> Result<Vec<HandoverOffer>> {
+    if c.closure_reason.as_deref() != Some(ClosureReason::MovedAway.as_str()) {
+        return Ok(vec![]);
+    }
+    let Some(first) = persons.first() else {
+        return Ok(vec![]);
+    };
+    let mut out = Vec::new();
+    for o in serving_organisations(conn, &first.municipality_ags).await? {
+        if o.id == c.organisation_id {
+            continue;
+        }
+        let mut released = false;
+        for p in persons {
+            released |= releases::may_share(
+                conn,
+                p.id,
+                DataCategory::CaseProgress,
+                &RecipientRef::Organisation(o.id),
+                today,
+            )
+            .await?;
+        }
+        out.push(HandoverOffer {
+            organisation_id: o.id,
+            organisation_name: o.name,
+            released,
+        });
+    }
+    Ok(out)
+}
+
+/// Loads a case for its IM. The read is audited.
+pub async fn get(db: &Db, ctx: &Ctx, case_id: i64) -> Result<CaseView> {
+    audit::read(db, async |tx| {
+        let ev = Event::on("case_viewed", "case", case_id);
+        let (c, r) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
+        let today = ctx.today();
+        let persons = persons_of(tx, case_id).await?;
+        let mut events = Vec::new();
+        for e in case_event::Entity::find()
+            .filter(case_event::Column::CaseId.eq(case_id))
+            .order_by_desc(case_event::Column::At)
+            .order_by_desc(case_event::Column::Id)
+            .all(tx)
+            .await?
+        {
+            let by = match e.staff_id {
+                Some(s) => staff_name(tx, s).await?,
+                None => String::new(),
+            };
+            let other = match e.other_staff_id {
+                Some(s) => Some(staff_name(tx, s).await?),
+                None => None,
+            };
+            events.push(EventView {
+                event: e,
+                by,
+                other,
+            });
+        }
+        let pauses = case_pause::Entity::find()
+            .filter(case_pause::Column::CaseId.eq(case_id))
+            .order_by_desc(case_pause::Column::FromDate)
+            .all(tx)
+            .await?;
+        let mut shared_with = Vec::new();
+        for s in &r.shared_with {
+            shared_with.push((*s, staff_name(tx, *s).await?));
+        }
+        let handover_pending = match (&c.handover_note, c.handover_seen, c.handover_from) {
+            (Some(note), false, from) if c.assigned_to == ctx.actor.staff_id => Some((
+                note.clone(),
+                match from {
+                    Some(f) => staff_name(tx, f).await?,
+                    None => String::new(),
+                },
+            )),
+            _ => None,
+        };
+        let colleagues = colleagues(tx, c.organisation_id)
+            .await?
+            .into_iter()
+            .filter(|(id, _)| *id != c.assigned_to && !r.shared_with.contains(id))
+            .collect();
+        let handover_offers = offers(tx, &c, &persons, today).await?;
+        let im_name = staff_name(tx, c.assigned_to).await?;
+        let organisation_name = organisation::Entity::find_by_id(c.organisation_id)
+            .one(tx)
+            .await?
+            .map(|o| o.name)
+            .unwrap_or_default();
+        let municipality_name = municipality::Entity::find_by_id(c.municipality_ags.clone())
+            .one(tx)
+            .await?
+            .map(|m| m.name)
+            .unwrap_or_default();
+        audit::record(tx, ctx, ev).await?;
+        Ok(CaseView {
+            clock: clock(&c, today),
+            case: c,
+            persons,
+            im_name,
+            organisation_name,
+            municipality_name,
+            events,
+            pauses,
+            shared_with,
+            handover_pending,
+            colleagues,
+            handover_offers,
+        })
+    })
+    .await
+}
+
+/// The first half of a state change of one case: the access check (write) and the version check,
+/// inside a new transaction.
+async fn begin_change(
+    db: &Db,
+    ctx: &Ctx,
+    case_id: i64,
+    version: i32,
+    action: &'static str,
+) -> Result<(ankommen_store::Tx, case::Model, Event)> {
+    let tx = db.begin().await?;
+    let ev = Event::on(action, "case", case_id);
+    let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
+    if c.version != version {
+        return Err(Error::Conflict("error-stale"));
+    }
+    Ok((tx, c, ev))
+}
+
+/// The second half: the change of columns (guarded by the version), the audit entry, the commit.
+async fn finish_change(
+    tx: ankommen_store::Tx,
+    ctx: &Ctx,
+    c: &case::Model,
+    cols: Vec<(case::Column, sea_orm::Value)>,
+    ev: Event,
+) -> Result<()> {
+    let mut upd = case::Entity::update_many();
+    for (col, v) in cols {
+        upd = upd.col_expr(col, Expr::value(v));
+    }
+    let res = upd
+        .col_expr(case::Column::UpdatedAt, Expr::value(ctx.now()))
+        .col_expr(case::Column::Version, Expr::value(c.version + 1))
+        .filter(case::Column::Id.eq(c.id))
+        .filter(case::Column::Version.eq(c.version))
+        .exec(&tx)
+        .await?;
+    expect_updated(&tx, res.rows_affected, case::Entity::find_by_id(c.id)).await?;
+    audit::record(&tx, ctx, ev).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn date_in_case(
+    e: &mut FieldErrors,
+    field: &'static str,
+    s: &str,
+    c: &case::Model,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    let d = e.take(field, parse_date(s))?;
+    if d > today {
+        e.add(field, "error-date-future");
+        None
+    } else if d < c.opened_on {
+        e.add(field, "error-before-opening");
+        None
+    } else {
+        Some(d)
+    }
+}
+
+/// Pauses an active case from a day on.
+pub async fn pause(
+    db: &Db,
+    ctx: &Ctx,
+    case_id: i64,
+    version: i32,
+    from: &str,
+    reason: &str,
+) -> Result<()> {
+    let today = ctx.today();
+    let (from, reason) = (from.to_string(), reason.to_string());
+    let (txo, c, ev) = begin_change(db, ctx, case_id, version, "case_paused").await?;
+    let tx = &txo;
+    let cols: Result<Vec<(case::Column, sea_orm::Value)>> = async {
+        if c.status != CaseStatus::Active.as_str() {
+            return Err(Error::Conflict("error-case-not-active"));
+        }
+        let mut e = FieldErrors::new();
+        let d = date_in_case(&mut e, "paused_from", &from, &c, today);
+        let reason = e.take("pause_reason", parse_text(&reason, 1000)).flatten();
+        e.into_result()?;
+        let d = d.unwrap_or(today);
+        case_pause::Entity::insert(case_pause::ActiveModel {
+            id: NotSet,
+            case_id: Set(c.id),
+            from_date: Set(d),
+            until_date: Set(None),
+        })
+        .exec_without_returning(tx)
+        .await?;
+        event(tx, ctx, c.id, "paused", d, reason, None, None).await?;
+        Ok(vec![(
+            case::Column::Status,
+            CaseStatus::Paused.as_str().into(),
+        )])
+    }
+    .await;
+    finish_change(txo, ctx, &c, cols?, ev).await
+}
+
+/// Resumes a paused case.
+pub async fn resume(db: &Db, ctx: &Ctx, case_id: i64, version: i32, on: &str) -> Result<()> {
+    let today = ctx.today();
+    let on = on.to_string();
+    let (txo, c, ev) = begin_change(db, ctx, case_id, version, "case_resumed").await?;
+    let tx = &txo;
+    let cols: Result<Vec<(case::Column, sea_orm::Value)>> = async {
+        if c.status != CaseStatus::Paused.as_str() {
+            return Err(Error::Conflict("error-case-not-paused"));
+        }
+        let mut e = FieldErrors::new();
+        let d = date_in_case(&mut e, "resumed_on", &on, &c, today);
+        e.into_result()?;
+        let d = d.unwrap_or(today);
+        end_open_pause(tx, c.id, d).await?;
+        event(tx, ctx, c.id, "resumed", d, None, None, None).await?;
+        Ok(vec![(
+            case::Column::Status,
+            CaseStatus::Active.as_str().into(),
+        )])
+    }
+    .await;
+    finish_change(txo, ctx, &c, cols?, ev).await
+}
+
+async fn end_open_pause<C: ConnectionTrait>(conn: &C, case_id: i64, on: NaiveDate) -> Result<()> {
+    case_pause::Entity::update_many()
+        .col_expr(case_pause::Column::UntilDate, Expr::value(on))
+        .filter(case_pause::Column::CaseId.eq(case_id))
+        .filter(case_pause::Column::UntilDate.is_null())
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// The shortest written justification accepted for an extension beyond 3 years.
+pub const MIN_JUSTIFICATION_CHARS: usize = 30;
+
+/// Extends a case beyond 3 years, to at most 4, with a written justification.
+pub async fn extend(
+    db: &Db,
+    ctx: &Ctx,
+    case_id: i64,
+    version: i32,
+    until: &str,
+    reason: &str,
+) -> Result<()> {
+    let today = ctx.today();
+    let (until, reason) = (until.to_string(), reason.to_string());
+    let (txo, c, ev) = begin_change(db, ctx, case_id, version, "case_extended").await?;
+    let tx = &txo;
+    let cols: Result<Vec<(case::Column, sea_orm::Value)>> = async {
+        if c.status == CaseStatus::Closed.as_str() {
+            return Err(Error::Conflict("error-case-closed"));
+        }
+        let k = clock(&c, today);
+        let mut e = FieldErrors::new();
+        let d = e.take("extended_until", parse_date(&until));
+        if let Some(d) = d {
+            if d > k.max_end {
+                e.add("extended_until", "error-extension-max");
+            } else if d <= add_months(c.clock_start, REGULAR_MONTHS) || d < today {
+                e.add("extended_until", "error-extension-short");
+            }
+        }
+        let reason = e.take("extension_reason", parse_text_req(&reason, 4000));
+        if let Some(r) = &reason
+            && r.chars().count() < MIN_JUSTIFICATION_CHARS
+        {
+            e.add("extension_reason", "error-justification-short");
+        }
+        e.into_result()?;
+        let (Some(d), Some(reason)) = (d, reason) else {
+            return Err(Error::field("form", "error-form"));
+        };
+        event(
+            tx,
+            ctx,
+            c.id,
+            "extended",
+            today,
+            Some(reason.clone()),
+            Some(d.to_string()),
+            None,
+        )
+        .await?;
+        Ok(vec![
+            (case::Column::ExtendedUntil, Some(d).into()),
+            (case::Column::ExtensionReason, Some(reason).into()),
+        ])
+    }
+    .await;
+    finish_change(txo, ctx, &c, cols?, ev).await
+}
+
+/// What was known about a case's persons on the day of closure: the figures and the case page read
+/// this instead of a record that may change later.
+async fn snapshot<C: ConnectionTrait>(conn: &C, case_id: i64, on: NaiveDate) -> Result<String> {
+    let mut persons = Vec::new();
+    for p in persons_of(conn, case_id).await? {
+        let outcomes: Vec<serde_json::Value> = outcome::Entity::find()
+            .filter(outcome::Column::PersonId.eq(p.id))
+            .filter(outcome::Column::OutcomeDate.lte(on))
+            .order_by_asc(outcome::Column::OutcomeDate)
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|o| {
+                serde_json::json!({
+                    "type": o.outcome_type, "date": o.outcome_date.to_string(),
+                    "level": o.level, "certificate": o.certificate, "course": o.course,
+                    "employment_type": o.employment_type,
+                    "until": o.until_date.map(|d| d.to_string()), "place": o.place,
+                })
+            })
+            .collect();
+        persons.push(serde_json::json!({
+            "person": p.id,
+            "german_level_at_intake": p.german_level,
+            "housing": p.housing,
+            "residence_status": p.residence_status,
+            "outcomes": outcomes,
+        }));
+    }
+    Ok(serde_json::json!({ "closed_on": on.to_string(), "persons": persons }).to_string())
+}
+
+/// Closes a case with a reason, a date and a note; snapshots the outcomes known at that date.
+pub async fn close(
+    db: &Db,
+    ctx: &Ctx,
+    case_id: i64,
+    version: i32,
+    on: &str,
+    reason: &str,
+    note: &str,
+) -> Result<()> {
+    let today = ctx.today();
+    let (on, reason, note) = (on.to_string(), reason.to_string(), note.to_string());
+    let (txo, c, ev) = begin_change(db, ctx, case_id, version, "case_closed").await?;
+    let tx = &txo;
+    let cols: Result<Vec<(case::Column, sea_orm::Value)>> = async {
+        if c.status == CaseStatus::Closed.as_str() {
+            return Err(Error::Conflict("error-case-closed"));
+        }
+        let mut e = FieldErrors::new();
+        let d = date_in_case(&mut e, "closed_on", &on, &c, today);
+        let reason = e.take("closure_reason", ClosureReason::parse(&reason));
+        let note = e.take("closure_note", parse_text(&note, 4000)).flatten();
+        // Ending for lack of cooperation or for self-protection must be explained.
+        if matches!(
+            reason,
+            Some(ClosureReason::NoCooperation | ClosureReason::SelfProtection)
+        ) && note.is_none()
+        {
+            e.add("closure_note", "error-closure-note-required");
+        }
+        e.into_result()?;
+        let (Some(d), Some(reason)) = (d, reason) else {
+            return Err(Error::field("form", "error-form"));
+        };
+        close_in(tx, ctx, &c, d, reason, note).await
+    }
+    .await;
+    finish_change(txo, ctx, &c, cols?, ev).await
+}
+
+async fn close_in<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    c: &case::Model,
+    d: NaiveDate,
+    reason: ClosureReason,
+    note: Option<String>,
+) -> Result<Vec<(case::Column, sea_orm::Value)>> {
+    end_open_pause(conn, c.id, d).await?;
+    let snap = snapshot(conn, c.id, d).await?;
+    event(
+        conn,
+        ctx,
+        c.id,
+        "closed",
+        d,
+        note.clone(),
+        Some(reason.as_str().into()),
+        None,
+    )
+    .await?;
+    Ok(vec![
+        (case::Column::Status, CaseStatus::Closed.as_str().into()),
+        (case::Column::ClosedOn, Some(d).into()),
+        (
+            case::Column::ClosureReason,
+            Some(reason.as_str().to_string()).into(),
+        ),
+        (case::Column::ClosureNote, note.into()),
+        (case::Column::ClosureSnapshot, Some(snap).into()),
+    ])
+}
+
+/// Reopens a closed case, with a reason. The closure stays in the case's history.
+pub async fn reopen(db: &Db, ctx: &Ctx, case_id: i64, version: i32, reason: &str) -> Result<()> {
+    let today = ctx.today();
+    let reason = reason.to_string();
+    let (txo, c, ev) = begin_change(db, ctx, case_id, version, "case_reopened").await?;
+    let tx = &txo;
+    let cols: Result<Vec<(case::Column, sea_orm::Value)>> = async {
+        if c.status != CaseStatus::Closed.as_str() {
+            return Err(Error::Conflict("error-case-not-closed"));
+        }
+        let mut e = FieldErrors::new();
+        let reason = e.take("reopen_reason", parse_text_req(&reason, 2000));
+        e.into_result()?;
+        let detail = c
+            .closed_on
+            .map(|d| format!("{} {}", d, c.closure_reason.clone().unwrap_or_default()));
+        event(tx, ctx, c.id, "reopened", today, reason, detail, None).await?;
+        let none_date: Option<NaiveDate> = None;
+        let none_text: Option<String> = None;
+        Ok(vec![
+            (case::Column::Status, CaseStatus::Active.as_str().into()),
+            (case::Column::ClosedOn, none_date.into()),
+            (case::Column::ClosureReason, none_text.clone().into()),
+            (case::Column::ClosureNote, none_text.clone().into()),
+            (case::Column::ClosureSnapshot, none_text.into()),
+        ])
+    }
+    .await;
+    finish_change(txo, ctx, &c, cols?, ev).await
+}
+
+/// What a move to another municipality did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Moved {
+    /// The new municipality is served by the same organisation: the case moves with the client.
+    CaseMoved,
+    /// Another organisation serves it: the case was closed as "moved away".
+    Closed,
+}
+
+/// A client (with the case's persons) moved to another municipality of the deployment.
+pub async fn move_away(
+    db: &Db,
+    ctx: &Ctx,
+    case_id: i64,
+    version: i32,
+    to: &str,
+    on: &str,
+    note: &str,
+) -> Result<Moved> {
+    let today = ctx.today();
+    let (to, on, note) = (to.to_string(), on.to_string(), note.to_string());
+    let mut moved = Moved::CaseMoved;
+    let (txo, c, ev) = begin_change(db, ctx, case_id, version, "case_moved").await?;
+    let tx = &txo;
+    let cols: Result<Vec<(case::Column, sea_orm::Value)>> = async {
+        if c.status == CaseStatus::Closed.as_str() {
+            return Err(Error::Conflict("error-case-closed"));
+        }
+        let mut e = FieldErrors::new();
+        let ags = e.take("moved_to", Ags::parse(&to));
+        let d = date_in_case(&mut e, "moved_on", &on, &c, today);
+        let note = e.take("move_note", parse_text(&note, 2000)).flatten();
+        if let Some(a) = &ags {
+            if a.as_str() == c.municipality_ags {
+                e.add("moved_to", "error-same-municipality");
+            } else if municipality::Entity::find_by_id(a.as_str().to_string())
+                .one(tx)
+                .await?
+                .is_none()
+            {
+                e.add("moved_to", "error-choice");
+            }
+        }
+        e.into_result()?;
+        let (Some(ags), Some(d)) = (ags, d) else {
+            return Err(Error::field("form", "error-form"));
+        };
+        for p in persons_of(tx, c.id).await? {
+            person::Entity::update_many()
+                .col_expr(person::Column::MunicipalityAgs, Expr::value(ags.as_str()))
+                .filter(person::Column::Id.eq(p.id))
+                .exec(tx)
+                .await?;
+        }
+        event(
+            tx,
+            ctx,
+            c.id,
+            "moved",
+            d,
+            note.clone(),
+            Some(ags.as_str().into()),
+            None,
+        )
+        .await?;
+        let same_org = serving_organisations(tx, ags.as_str())
+            .await?
+            .iter()
+            .any(|o| o.id == c.organisation_id);
+        if same_org {
+            Ok(vec![(case::Column::MunicipalityAgs, ags.as_str().into())])
+        } else {
+            moved = Moved::Closed;
+            close_in(tx, ctx, &c, d, ClosureReason::MovedAway, note).await
+        }
+    }
+    .await;
+    finish_change(txo, ctx, &c, cols?, ev).await?;
+    Ok(moved)
+}
+
+/// The IM acknowledges the handover note of a case handed to them.
+pub async fn acknowledge_handover(db: &Db, ctx: &Ctx, case_id: i64) -> Result<()> {
+    let tx = db.begin().await?;
+    let ev = Event::on("handover_acknowledged", "case", case_id);
+    let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
+    if c.assigned_to == ctx.actor.staff_id {
+        case::Entity::update_many()
+            .col_expr(case::Column::HandoverSeen, Expr::value(true))
+            .filter(case::Column::Id.eq(case_id))
+            .exec(&tx)
+            .await?;
+        audit::record(&tx, ctx, ev).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Shares a case with a colleague IM of the same organisation (e.g. a stand-in).
+pub async fn share(db: &Db, ctx: &Ctx, case_id: i64, staff_id: i64) -> Result<()> {
+    let tx = db.begin().await?;
+    let ev = Event::on("case_shared", "case", case_id);
+    let (tx, c, r) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
+    let ok = colleagues(&tx, c.organisation_id)
+        .await?
+        .iter()
+        .any(|(id, _)| *id == staff_id && *id != c.assigned_to);
+    if !ok {
+        return Err(Error::field("share_with", "error-choice"));
+    }
+    if !r.shared_with.contains(&staff_id) {
+        case_share::Entity::insert(case_share::ActiveModel {
+            case_id: Set(case_id),
+            staff_id: Set(staff_id),
+            created_at: Set(ctx.now()),
+        })
+        .exec_without_returning(&tx)
+        .await?;
+        event(
+            &tx,
+            ctx,
+            case_id,
+            "shared",
+            ctx.today(),
+            None,
+            None,
+            Some(staff_id),
+        )
+        .await?;
+        audit::record(&tx, ctx, ev).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn unshare(db: &Db, ctx: &Ctx, case_id: i64, staff_id: i64) -> Result<()> {
+    let tx = db.begin().await?;
+    let ev = Event::on("case_unshared", "case", case_id);
+    let (tx, _, _) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
+    let res = case_share::Entity::delete_many()
+        .filter(case_share::Column::CaseId.eq(case_id))
+        .filter(case_share::Column::StaffId.eq(staff_id))
+        .exec(&tx)
+        .await?;
+    if res.rows_affected > 0 {
+        event(
+            &tx,
+            ctx,
+            case_id,
+            "unshared",
+            ctx.today(),
+            None,
+            None,
+            Some(staff_id),
+        )
+        .await?;
+        audit::record(&tx, ctx, ev).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A team lead hands cases to another IM of the organisation, with a note the new IM sees first.
+/// All or nothing: if one case may not be reassigned, none is.
+pub async fn reassign(db: &Db, ctx: &Ctx, case_ids: &[i64], to: &str, note: &str) -> Result<usize> {
+    // A case selected twice is handed over once.
+    let mut case_ids = case_ids.to_vec();
+    case_ids.sort_unstable();
+    case_ids.dedup();
+    let case_ids = &case_ids[..];
+    let mut e = FieldErrors::new();
+    if case_ids.is_empty() {
+        e.add("cases", "error-select-cases");
+    }
+    let to: Option<i64> = to.trim().parse().ok();
+    if to.is_none() {
+        e.add("reassign_to", "error-required");
+    }
+    let note = e.take("handover_note", parse_text_req(note, 4000));
+    e.into_result()?;
+    let (Some(to), Some(note)) = (to, note) else {
+        return Err(Error::field("form", "error-form"));
+    };
+    let today = ctx.today();
+    let tx = db.begin().await?;
+    if !colleagues(&tx, ctx.actor.organisation_id)
+        .await?
+        .iter()
+        .any(|(id, _)| *id == to)
+    {
+        return Err(Error::field("reassign_to", "error-choice"));
+    }
+    // Every case is checked before any changes, so that a refusal (whose audit entry is kept)
+    // leaves all cases as they were.
+    let mut checked = Vec::new();
+    for id in case_ids {
+        let ev = Event::on("case_reassigned", "case", *id);
+        match access::case_for(&tx, ctx, *id, Action::ReassignCase, ev.clone()).await {
+            Ok((c, _)) => checked.push((c, ev)),
+            Err(e) => {
+                tx.commit().await?;
+                return Err(e);
+            }
+        }
+    }
+    let mut n = 0;
+    for (c, ev) in checked {
+        if c.assigned_to == to {
+            continue;
+        }
+        case::Entity::update_many()
+            .col_expr(case::Column::AssignedTo, Expr::value(to))
+            .col_expr(case::Column::HandoverNote, Expr::value(note.clone()))
+            .col_expr(case::Column::HandoverFrom, Expr::value(c.assigned_to))
+            .col_expr(case::Column::HandoverAt, Expr::value(ctx.now()))
+            .col_expr(case::Column::HandoverSeen, Expr::value(false))
+            .col_expr(case::Column::UpdatedAt, Expr::value(ctx.now()))
+            .col_expr(
+                case::Column::Version,
+                Expr::col(case::Column::Version).add(1),
+            )
+            .filter(case::Column::Id.eq(c.id))
+            .exec(&tx)
+            .await?;
+        // The new IM no longer needs a share.
+        case_share::Entity::delete_many()
+            .filter(case_share::Column::CaseId.eq(c.id))
+            .filter(case_share::Column::StaffId.eq(to))
+            .exec(&tx)
+            .await?;
+        case_assignment::Entity::insert(case_assignment::ActiveModel {
+            id: NotSet,
+            case_id: Set(c.id),
+            staff_id: Set(to),
+            from_date: Set(today),
+        })
+        .exec_without_returning(&tx)
+        .await?;
+        event(
+            &tx,
+            ctx,
+            c.id,
+            "reassigned",
+            today,
+            Some(note.clone()),
+            None,
+            Some(to),
+        )
+        .await?;
+        audit::record(&tx, ctx, ev).await?;
+        n += 1;
+    }
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// What a handover summary holds for one person: only the categories the release covers.
+#[derive(Clone, Debug)]
+pub struct SummaryPerson {
+    pub person: person::Model,
+    pub categories: Vec<DataCategory>,
+}
+
+#[derive(Clone, Debug)]
+pub struct HandoverSummary {
+    pub case: case::Model,
+    pub recipient: String,
+    pub persons: Vec<SummaryPerson>,
+    pub prepared_by: String,
+    pub organisation_name: String,
+}
+
+/// The summary offered to the organisation serving a client's new municipality. Only persons with
+/// a release for that organisation appear, and only with the categories released.
+pub async fn handover_summary(
+    db: &Db,
+    ctx: &Ctx,
+    case_id: i64,
+    organisation_id: i64,
+) -> Result<HandoverSummary> {
+    audit::read(db, async |tx| {
+        let ev = Event::on("handover_summary_created", "case", case_id);
+        let (c, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
+        let today = ctx.today();
+        let Some(org) = organisation::Entity::find_by_id(organisation_id)
+            .one(tx)
+            .await?
+        else {
+            return Err(Error::NotFound);
+        };
+        let mut persons = Vec::new();
+        for p in persons_of(tx, case_id).await? {
+            let mut cats = Vec::new();
+            for cat in DataCategory::ALL {
+                if *cat != DataCategory::Health
+                    && releases::may_share(
+                        tx,
+                        p.id,
+                        *cat,
+                        &RecipientRef::Organisation(org.id),
+                        today,
+                    )
+                    .await?
+                {
+                    cats.push(*cat);
+                }
+            }
+            if cats.contains(&DataCategory::CaseProgress) {
+                persons.push(SummaryPerson {
+                    person: p,
+                    categories: cats,
+                });
+            }
+        }
+        if persons.is_empty() {
+            return Err(Error::Conflict("error-no-release"));
+        }
+        for p in &persons {
+            audit::record(
+                tx,
+                ctx,
+                Event::on("handover_summary_created", "person", p.person.id).section("handover"),
+            )
+            .await?;
+        }
+        audit::record(tx, ctx, ev).await?;
+        let organisation_name = organisation::Entity::find_by_id(c.organisation_id)
+            .one(tx)
+            .await?
+            .map(|o| o.name)
+            .unwrap_or_default();
+        Ok(HandoverSummary {
+            case: c,
+            recipient: org.name,
+            persons,
+            prepared_by: ctx.actor.display_name.clone(),
+            organisation_name,
+        })
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    fn case_from(start: NaiveDate) -> case::Model {
+        case::Model {
+            id: 1,
+            case_number: "2024-00001".into(),
+            organisation_id: 1,
+            municipality_ags: "08990001".into(),
+            assigned_to: 1,
+            household_id: None,
+            opened_on: start,
+            clock_start: start,
+            status: "active".into(),
+            extended_until: None,
+            extension_reason: None,
+            eligibility_note: None,
+            closed_on: None,
+            closure_reason: None,
+            closure_note: None,
+            closure_snapshot: None,
+            handover_note: None,
+            handover_from: None,
+            handover_at: None,
+            handover_seen: true,
+            external_id: None,
+            created_at: chrono::Utc::now(),
+            updated_at: chrono::Utc::now(),
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn the_clock_warns_at_30_months_and_ends_after_3_years() {
+        let c = case_from(d(2024, 1, 15));
+        let k = clock(&c, d(2026, 7, 14));
+        assert_eq!(k.end, d(2027, 1, 15));
+        assert_eq!(k.warn_from, d(2026, 7, 15));
+        assert_eq!(k.max_end, d(2028, 1, 15));
+        assert_eq!(k.state, ClockState::Running);
+        assert_eq!(clock(&c, d(2026, 7, 15)).state, ClockState::Warning);
+        assert_eq!(clock(&c, d(2027, 1, 15)).days_left, 0);
+        assert_eq!(clock(&c, d(2027, 1, 16)).state, ClockState::Overdue);
+        let mut ext = c.clone();
+        ext.extended_until = Some(d(2027, 7, 31));
+        let k = clock(&ext, d(2027, 1, 16));
+        assert!(k.extended);
+        assert_eq!(k.state, ClockState::Warning);
+        assert_eq!(k.days_left, 196);
+        let mut closed = c;
+        closed.status = "closed".into();
+        assert_eq!(clock(&closed, d(2030, 1, 1)).state, ClockState::Closed);
+    }
+
+    #[test]
+    fn month_ends_do_not_overflow() {
+        let c = case_from(d(2024, 8, 31));
+        assert_eq!(clock(&c, d(2024, 9, 1)).warn_from, d(2027, 2, 28));
+    }
+}

@@ -1,0 +1,234 @@
+//! Follow-ups (Wiedervorlagen): a date, a case, a reason; done, or moved to another date.
+//!
+//! Open means `done_on IS NULL`; an open follow-up is due when `due_on <= today` and overdue when
+//! `due_on < today`. When moved, `first_due_on` keeps the original date.
+
+use ankommen_store::Db;
+use ankommen_store::entities::{case, followup};
+use chrono::NaiveDate;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use crate::administration::organisations::expect_updated;
+use crate::casework::contacts::REASON_MAX;
+use crate::kernel::access;
+use crate::kernel::audit::{self, Event};
+use crate::kernel::catalog::CaseStatus;
+use crate::kernel::policy::Action;
+use crate::kernel::types::{parse_date, parse_text_req};
+use crate::{Ctx, Error, FieldErrors, Result};
+
+/// A due date for a new or moved follow-up: not before today.
+pub(crate) fn parse_due(
+    e: &mut FieldErrors,
+    field: &'static str,
+    s: &str,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    let d = e.take(field, parse_date(s))?;
+    if d < today {
+        e.add(field, "error-followup-past");
+        None
+    } else {
+        Some(d)
+    }
+}
+
+pub(crate) async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    case_id: i64,
+    due: NaiveDate,
+    reason: String,
+    contact_id: Option<i64>,
+) -> Result<i64> {
+    let now = ctx.now();
+    Ok(followup::Entity::insert(followup::ActiveModel {
+        id: NotSet,
+        case_id: Set(case_id),
+        due_on: Set(due),
+        reason: Set(reason),
+        done_on: Set(None),
+        first_due_on: Set(None),
+        contact_id: Set(contact_id),
+        created_by: Set(ctx.actor.staff_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    })
+    .exec(conn)
+    .await?
+    .last_insert_id)
+}
+
+/// Sets a follow-up for a case. Returns its id.
+pub async fn create(db: &Db, ctx: &Ctx, case_id: i64, due_on: &str, reason: &str) -> Result<i64> {
+    let today = ctx.today();
+    let tx = db.begin().await?;
+    let ev = Event::on("followup_created", "case", case_id);
+    let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev).await?;
+    if c.status == CaseStatus::Closed.as_str() {
+        tx.commit().await?;
+        return Err(Error::Conflict("error-followup-case-closed"));
+    }
+    let mut e = FieldErrors::new();
+    let due = parse_due(&mut e, "followup_on", due_on, today);
+    let reason = e.take("followup_reason", parse_text_req(reason, REASON_MAX));
+    e.into_result()?;
+    let (Some(due), Some(reason)) = (due, reason) else {
+        return Err(Error::field("form", "error-form"));
+    };
+    let id = insert(&tx, ctx, case_id, due, reason, None).await?;
+    audit::record(&tx, ctx, Event::on("followup_created", "followup", id)).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn followup_in(
+    tx: ankommen_store::Tx,
+    ctx: &Ctx,
+    id: i64,
+    version: i32,
+    ev: Event,
+) -> Result<(ankommen_store::Tx, followup::Model, case::Model)> {
+    let Some(f) = followup::Entity::find_by_id(id).one(&tx).await? else {
+        return Err(Error::NotFound);
+    };
+    let (tx, c, _) = access::case_in(tx, ctx, f.case_id, Action::WriteClient, ev).await?;
+    if f.version != version {
+        return Err(Error::Conflict("error-stale"));
+    }
+    if f.done_on.is_some() {
+        return Err(Error::Conflict("error-followup-done"));
+    }
+    Ok((tx, f, c))
+}
+
+async fn save(
+    tx: ankommen_store::Tx,
+    ctx: &Ctx,
+    f: &followup::Model,
+    cols: Vec<(followup::Column, sea_orm::Value)>,
+    ev: Event,
+) -> Result<i64> {
+    let mut upd = followup::Entity::update_many();
+    for (col, v) in cols {
+        upd = upd.col_expr(col, Expr::value(v));
+    }
+    let res = upd
+        .col_expr(followup::Column::UpdatedAt, Expr::value(ctx.now()))
+        .col_expr(followup::Column::Version, Expr::value(f.version + 1))
+        .filter(followup::Column::Id.eq(f.id))
+        .filter(followup::Column::Version.eq(f.version))
+        .exec(&tx)
+        .await?;
+    expect_updated(&tx, res.rows_affected, followup::Entity::find_by_id(f.id)).await?;
+    audit::record(&tx, ctx, ev).await?;
+    tx.commit().await?;
+    Ok(f.case_id)
+}
+
+/// Marks a follow-up done today. Returns the case's id.
+pub async fn done(db: &Db, ctx: &Ctx, id: i64, version: i32) -> Result<i64> {
+    let tx = db.begin().await?;
+    let ev = Event::on("followup_done", "followup", id);
+    let (tx, f, _) = followup_in(tx, ctx, id, version, ev.clone()).await?;
+    let today = ctx.today();
+    save(
+        tx,
+        ctx,
+        &f,
+        vec![(followup::Column::DoneOn, Some(today).into())],
+        ev,
+    )
+    .await
+}
+
+/// Moves an open follow-up to another date (not before today); the first date is kept. Returns
+/// the case's id.
+pub async fn move_to(db: &Db, ctx: &Ctx, id: i64, version: i32, due_on: &str) -> Result<i64> {
+    let today = ctx.today();
+    let tx = db.begin().await?;
+    let ev = Event::on("followup_moved", "followup", id);
+    let (tx, f, c) = followup_in(tx, ctx, id, version, ev.clone()).await?;
+    if c.status == CaseStatus::Closed.as_str() {
+        return Err(Error::Conflict("error-followup-case-closed"));
+    }
+    let mut e = FieldErrors::new();
+    let due = parse_due(&mut e, "move_to", due_on, today);
+    e.into_result()?;
+    let Some(due) = due else {
+        return Err(Error::field("form", "error-form"));
+    };
+    let first = f.first_due_on.unwrap_or(f.due_on);
+    save(
+        tx,
+        ctx,
+        &f,
+        vec![
+            (followup::Column::DueOn, due.into()),
+            (followup::Column::FirstDueOn, Some(first).into()),
+        ],
+        ev,
+    )
+    .await
+}
+
+/// A follow-up as the case page lists it.
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub followup: followup::Model,
+    /// Open and due today or earlier.
+    pub due: bool,
+    /// Open and due before today.
+    pub overdue: bool,
+}
+
+/// The most done follow-ups the case page lists (the timeline has all).
+pub const DONE_SHOWN: u64 = 10;
+
+/// The follow-ups of a case for its page: the open ones first (earliest first), then the latest
+/// done ones. The read is audited.
+pub async fn for_case(db: &Db, ctx: &Ctx, case_id: i64) -> Result<Vec<Row>> {
+    audit::read(db, async |tx| {
+        let ev = Event::on("case_viewed", "case", case_id).section("followups");
+        let (_, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
+        let today = ctx.today();
+        let mut rows: Vec<Row> = followup::Entity::find()
+            .filter(followup::Column::CaseId.eq(case_id))
+            .filter(followup::Column::DoneOn.is_null())
+            .order_by_asc(followup::Column::DueOn)
+            .order_by_asc(followup::Column::Id)
+            .all(tx)
+            .await?
+            .into_iter()
+            .map(|f| Row {
+                due: f.due_on <= today,
+                overdue: f.due_on < today,
+                followup: f,
+            })
+            .collect();
+        rows.extend(
+            followup::Entity::find()
+                .filter(followup::Column::CaseId.eq(case_id))
+                .filter(followup::Column::DoneOn.is_not_null())
+                .order_by_desc(followup::Column::DoneOn)
+                .order_by_desc(followup::Column::Id)
+                .limit(DONE_SHOWN)
+                .all(tx)
+                .await?
+                .into_iter()
+                .map(|f| Row {
+                    followup: f,
+                    due: false,
+                    overdue: false,
+                }),
+        );
+        audit::record(tx, ctx, ev).await?;
+        Ok(rows)
+    })
+    .await
+}

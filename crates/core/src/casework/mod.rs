@@ -1,0 +1,13 @@
+//! Casework: registration, cases and the caseload, integration plans, contacts, follow-ups,
+//! outcomes, the timeline and the working day. It imports every layer below it.
+
+pub mod caseload;
+pub mod cases;
+pub mod clients;
+pub mod contacts;
+pub mod followups;
+pub mod outcomes;
+pub mod plans;
+pub mod schedule;
+pub mod timeline;
+pub mod today;

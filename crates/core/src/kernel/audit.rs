@@ -1,0 +1,454 @@
+//! The audit log: who did what to which object, when, allowed or denied. Never content values.
+//! Events are written with the same connection (transaction) as the change or read they record.
+
+use ankommen_store::entities::{audit_event, staff};
+use ankommen_store::{Db, Tx};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use crate::kernel::policy::{Action, Resource};
+use crate::{Ctx, Error, Result};
+
+/// Every action the audit log records (the labels are in the web crate's `audit.ftl`). An event
+/// with another action is a programming error: debug builds (and so the tests) stop on it.
+pub const ACTIONS: &[&str] = &[
+    "administration_viewed",
+    "audit_log_viewed",
+    "bench_data_generated",
+    "case_closed",
+    "case_extended",
+    "case_moved",
+    "case_opened",
+    "case_paused",
+    "case_reassigned",
+    "case_reopened",
+    "case_resumed",
+    "case_shared",
+    "case_unshared",
+    "case_viewed",
+    "caseload_viewed",
+    "client_registered",
+    "client_updated",
+    "client_viewed",
+    "client_viewed_for_request",
+    "consent_recorded",
+    "consent_scan_added",
+    "consent_withdrawn",
+    "contact_recorded",
+    "contact_updated",
+    "contact_viewed",
+    "day_view_viewed",
+    "demo_data_loaded",
+    "deployment_set_up",
+    "document_downloaded",
+    "dpo_lookup",
+    "field_changed",
+    "field_created",
+    "field_viewed",
+    "fields_listed",
+    "followup_created",
+    "followup_done",
+    "followup_moved",
+    "form_printed",
+    "handover_acknowledged",
+    "handover_summary_created",
+    "household_member_added",
+    "household_viewed",
+    "login",
+    "login_failed",
+    "login_throttled",
+    "logout",
+    "municipalities_listed",
+    "municipality_created",
+    "municipality_updated",
+    "municipality_viewed",
+    "organisation_created",
+    "organisation_updated",
+    "organisation_viewed",
+    "organisations_listed",
+    "outcome_deleted",
+    "outcome_recorded",
+    "outcome_updated",
+    "outcomes_viewed",
+    "own_settings_changed",
+    "password_changed",
+    "password_set",
+    "plan_compared",
+    "plan_goal_added",
+    "plan_goal_changed",
+    "plan_printed",
+    "plan_review_held",
+    "plan_scan_added",
+    "plan_scan_downloaded",
+    "plan_settings_changed",
+    "plan_step_added",
+    "plan_step_changed",
+    "plan_version_frozen",
+    "plan_version_viewed",
+    "plan_viewed",
+    "release_recorded",
+    "release_revoked",
+    "rules_changed",
+    "rules_viewed",
+    "session_ended",
+    "sessions_listed",
+    "setup_link_issued",
+    "staff_created",
+    "staff_deactivated",
+    "staff_listed",
+    "staff_reactivated",
+    "staff_updated",
+    "staff_viewed",
+    "team_created",
+    "team_updated",
+    "team_viewed",
+    "teams_listed",
+    "timeline_viewed",
+];
+
+/// Every section of a record an event can name.
+pub const SECTIONS: &[&str] = &[
+    "consent",
+    "contact_new",
+    "followups",
+    "forms",
+    "handover",
+    "health",
+    "household",
+    "intake",
+    "minimum",
+    "plan",
+    "record",
+    "releases",
+    "request",
+];
+
+/// What happened, to what. Object ids are database ids or random ids, never names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub action: &'static str,
+    pub object_kind: Option<&'static str>,
+    pub object_id: Option<String>,
+    pub section: Option<&'static str>,
+    pub allowed: bool,
+}
+
+impl Event {
+    pub fn new(action: &'static str) -> Self {
+        Self {
+            action,
+            object_kind: None,
+            object_id: None,
+            section: None,
+            allowed: true,
+        }
+    }
+    pub fn on(action: &'static str, kind: &'static str, id: impl ToString) -> Self {
+        Self {
+            object_kind: Some(kind),
+            object_id: Some(id.to_string()),
+            ..Self::new(action)
+        }
+    }
+    pub fn section(mut self, s: &'static str) -> Self {
+        self.section = Some(s);
+        self
+    }
+    pub fn denied(mut self) -> Self {
+        self.allowed = false;
+        self
+    }
+}
+
+/// Who acted, when there is no logged-in actor (failed logins, the command line, first setup).
+#[derive(Clone, Debug, Default)]
+pub struct Who {
+    pub staff_id: Option<i64>,
+    pub organisation_id: Option<i64>,
+    pub roles: String,
+}
+
+/// Runs an audited read: `read` reads a person's data on the transaction and records what it
+/// reads with [`record`] (a refusal with the denied event). What it returns is handed out only
+/// after its events are durable; if they cannot be written, the read fails and nothing is handed
+/// out. A read that records no event is an internal error, not a silent disclosure. On an error
+/// the events recorded so far (a refusal) are committed before the error is returned. This is the
+/// only way services begin an audited read (decision 0009).
+pub(crate) async fn read<T>(db: &Db, read: impl AsyncFnOnce(&Tx) -> Result<T>) -> Result<T> {
+    let tx = db.begin_audited_read().await?;
+    match read(&tx).await {
+        Ok(_) if tx.audit_events() == 0 => Err(Error::Internal(
+            "an audited read recorded no audit event".into(),
+        )),
+        Ok(value) => {
+            tx.commit().await?;
+            Ok(value)
+        }
+        Err(e) => {
+            tx.commit().await?;
+            Err(e)
+        }
+    }
+}
+
+/// Writes an event for the context's actor.
+pub async fn record<C: ConnectionTrait>(conn: &C, ctx: &Ctx, ev: Event) -> Result<()> {
+    let who = Who {
+        staff_id: Some(ctx.actor.staff_id),
+        organisation_id: Some(ctx.actor.organisation_id),
+        roles: ctx.actor.roles.joined(),
+    };
+    record_as(conn, ctx.now(), &who, ctx.request_id.as_deref(), ev).await
+}
+
+/// Writes an event for an explicit `who`.
+pub async fn record_as<C: ConnectionTrait>(
+    conn: &C,
+    at: DateTime<Utc>,
+    who: &Who,
+    request_id: Option<&str>,
+    ev: Event,
+) -> Result<()> {
+    debug_assert!(
+        ACTIONS.contains(&ev.action),
+        "audit action {:?} is not in audit::ACTIONS",
+        ev.action
+    );
+    debug_assert!(
+        ev.section.is_none_or(|s| SECTIONS.contains(&s)),
+        "audit section {:?} is not in audit::SECTIONS",
+        ev.section
+    );
+    let row = audit_event::ActiveModel {
+        id: NotSet,
+        at: Set(at),
+        actor_staff_id: Set(who.staff_id),
+        actor_organisation_id: Set(who.organisation_id),
+        actor_roles: Set(who.roles.clone()),
+        action: Set(ev.action.to_string()),
+        object_kind: Set(ev.object_kind.map(str::to_string)),
+        object_id: Set(ev.object_id),
+        section: Set(ev.section.map(str::to_string)),
+        outcome: Set(if ev.allowed { "allowed" } else { "denied" }.to_string()),
+        request_id: Set(request_id.map(str::to_string)),
+    };
+    audit_event::Entity::insert(row)
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+/// Filters of the audit view. All optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub actor_staff_id: Option<i64>,
+    pub action: Option<String>,
+    pub object_kind: Option<String>,
+    pub object_id: Option<String>,
+    pub denied_only: bool,
+    pub page: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub event: audit_event::Model,
+    /// The actor's display name, when the actor is a known staff member.
+    pub actor_name: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Page {
+    pub rows: Vec<Row>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+}
+
+pub const PAGE_SIZE: u64 = 50;
+
+/// Browses the audit log within the actor's scope: the whole deployment for the county office's
+/// administrators and data-protection officers, the own organisation's events otherwise.
+/// The browsing itself is recorded.
+pub async fn search(db: &Db, ctx: &Ctx, f: &Filter) -> Result<Page> {
+    let all = Resource::AuditLog {
+        organisation_id: None,
+    };
+    let scope = if ctx.allows(Action::ViewAuditLog, &all) {
+        None
+    } else {
+        let own = Resource::AuditLog {
+            organisation_id: Some(ctx.actor.organisation_id),
+        };
+        ctx.authorize(
+            db.writer(),
+            Action::ViewAuditLog,
+            &own,
+            Event::new("audit_log_viewed"),
+            Error::Forbidden,
+        )
+        .await?;
+        Some(ctx.actor.organisation_id)
+    };
+    let mut q = audit_event::Entity::find();
+    if let Some(org) = scope {
+        q = q.filter(audit_event::Column::ActorOrganisationId.eq(org));
+    }
+    if let Some(d) = f.from {
+        q = q.filter(audit_event::Column::At.gte(d.and_hms_opt(0, 0, 0).map(|t| t.and_utc())));
+    }
+    if let Some(d) = f.to.and_then(|d| d.succ_opt()) {
+        q = q.filter(audit_event::Column::At.lt(d.and_hms_opt(0, 0, 0).map(|t| t.and_utc())));
+    }
+    if let Some(id) = f.actor_staff_id {
+        q = q.filter(audit_event::Column::ActorStaffId.eq(id));
+    }
+    if let Some(a) = &f.action {
+        q = q.filter(audit_event::Column::Action.eq(a.as_str()));
+    }
+    if let Some(k) = &f.object_kind {
+        q = q.filter(audit_event::Column::ObjectKind.eq(k.as_str()));
+    }
+    if let Some(id) = &f.object_id {
+        q = q.filter(audit_event::Column::ObjectId.eq(id.as_str()));
+    }
+    if f.denied_only {
+        q = q.filter(audit_event::Column::Outcome.eq("denied"));
+    }
+    let txn = db.writer();
+    let total = q.clone().count(txn).await?;
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let page = f.page.clamp(1, pages);
+    let events = q
+        .order_by_desc(audit_event::Column::Id)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+        .all(txn)
+        .await?;
+    let ids: Vec<i64> = events.iter().filter_map(|e| e.actor_staff_id).collect();
+    let names: std::collections::HashMap<i64, String> = if ids.is_empty() {
+        Default::default()
+    } else {
+        staff::Entity::find()
+            .filter(staff::Column::Id.is_in(ids))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.display_name))
+            .collect()
+    };
+    record(txn, ctx, Event::new("audit_log_viewed")).await?;
+    let rows = events
+        .into_iter()
+        .map(|e| Row {
+            actor_name: e.actor_staff_id.and_then(|id| names.get(&id).cloned()),
+            event: e,
+        })
+        .collect();
+    Ok(Page {
+        rows,
+        total,
+        page,
+        pages,
+    })
+}
+
+/// The distinct actions recorded so far, for the filter's choice list.
+pub async fn known_actions(db: &Db) -> Result<Vec<String>> {
+    let mut v: Vec<String> = audit_event::Entity::find()
+        .select_only()
+        .column(audit_event::Column::Action)
+        .distinct()
+        .into_tuple()
+        .all(db.reader())
+        .await?;
+    v.sort();
+    Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use ankommen_store::{DbConfig, connect};
+    use sea_orm::PaginatorTrait;
+
+    use super::*;
+    use crate::kernel::policy::Actor;
+    use crate::kernel::types::{Locale, OrgKind, Role, RoleSet};
+
+    async fn setup(dir: &std::path::Path) -> (Db, Ctx) {
+        let db = connect(&DbConfig {
+            url: ankommen_store::connect::sqlite_url_for(dir, "a.sqlite"),
+            max_connections: 2,
+        })
+        .await
+        .expect("open");
+        db.migrate().await.expect("migrate");
+        let ctx = Ctx {
+            actor: Actor {
+                staff_id: 7,
+                username: "im".into(),
+                display_name: "IM".into(),
+                organisation_id: 3,
+                organisation_kind: OrgKind::Provider,
+                team_id: None,
+                roles: RoleSet::new([Role::Im]),
+                municipalities: vec![],
+                locale: Locale::De,
+            },
+            clock: Arc::new(crate::ManualClock::new(Utc::now())),
+            request_id: None,
+        };
+        (db, ctx)
+    }
+
+    async fn events(db: &Db) -> u64 {
+        audit_event::Entity::find()
+            .count(db.reader())
+            .await
+            .expect("count")
+    }
+
+    /// A read hands out its result only with its event on record; one that recorded no event is
+    /// refused; a refusal's event is kept with the error.
+    #[tokio::test]
+    async fn an_audited_read_hands_out_nothing_without_its_event() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (db, ctx) = setup(dir.path()).await;
+        let got = read(&db, async |tx| {
+            record(tx, &ctx, Event::on("client_viewed", "person", 1)).await?;
+            Ok("data")
+        })
+        .await
+        .expect("read");
+        assert_eq!(got, "data");
+        assert_eq!(events(&db).await, 1);
+
+        let forgot = read(&db, async |_tx| Ok("data")).await;
+        assert!(
+            matches!(&forgot, Err(Error::Internal(m)) if m.contains("no audit event")),
+            "{forgot:?}"
+        );
+        assert_eq!(events(&db).await, 1);
+
+        let refused: Result<&str> = read(&db, async |tx| {
+            ctx.refuse(tx, Event::on("client_viewed", "person", 2), Error::NotFound)
+                .await
+        })
+        .await;
+        assert!(matches!(refused, Err(Error::NotFound)), "{refused:?}");
+        let denied = audit_event::Entity::find()
+            .filter(audit_event::Column::Outcome.eq("denied"))
+            .count(db.reader())
+            .await
+            .expect("count");
+        assert_eq!((events(&db).await, denied), (2, 1));
+        db.close().await;
+    }
+}

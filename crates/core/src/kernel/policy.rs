@@ -1,0 +1,676 @@
+//! The access policy: who may do what to which object. The only place such decisions are made.
+//!
+//! A decision depends on the actor's roles, the kind of the actor's organisation, and the relation of
+//! the actor to the object: own, same team, same organisation, other organisation. Clients and cases
+//! (coming next) belong to an organisation and are assigned to an IM; the case rules are here already
+//! so the administrative and the case rules are one matrix.
+
+use crate::kernel::types::{Locale, OrgKind, Role, RoleSet};
+
+/// The person acting, as loaded from the database on every request (so role changes and
+/// deactivation take effect on the very next request).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Actor {
+    pub staff_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub organisation_id: i64,
+    pub organisation_kind: OrgKind,
+    pub team_id: Option<i64>,
+    pub roles: RoleSet,
+    /// AGS of the municipalities the person serves.
+    pub municipalities: Vec<String>,
+    pub locale: Locale,
+}
+
+impl Actor {
+    pub fn has(&self, r: Role) -> bool {
+        self.roles.has(r)
+    }
+    /// An administrator of the county office administers the whole deployment.
+    pub fn is_county(&self) -> bool {
+        self.organisation_kind == OrgKind::CountyOffice
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Open the administration area at all.
+    ViewAdministration,
+    ManageMunicipalities,
+    ManageOrganisations,
+    ViewOrganisation,
+    ManageTeams,
+    ManageStaff,
+    ViewAuditLog,
+    ManageOwnSessions,
+    // The client and case actions that the next capabilities route through this policy.
+    ViewCaseList,
+    ReadClient,
+    WriteClient,
+    ReassignCase,
+    /// Data-protection officer: read a record to answer a data-subject request (with a reason).
+    ReadClientForRequest,
+    ViewFiguresOwn,
+    ViewFiguresTeam,
+    ViewFiguresAggregate,
+}
+
+/// A case as the policy needs to see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseRef {
+    pub organisation_id: i64,
+    pub municipality_ags: String,
+    /// The team of the assigned IM.
+    pub team_id: Option<i64>,
+    pub assigned_to: i64,
+    pub shared_with: Vec<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Resource {
+    /// The deployment as a whole (the county or city).
+    Deployment,
+    Municipality {
+        ags: String,
+    },
+    Organisation {
+        id: i64,
+    },
+    Team {
+        organisation_id: i64,
+        team_id: i64,
+    },
+    Staff {
+        organisation_id: i64,
+        team_id: Option<i64>,
+        staff_id: i64,
+    },
+    /// The audit log of one organisation's staff, or (None) of the whole deployment.
+    AuditLog {
+        organisation_id: Option<i64>,
+    },
+    Case(CaseRef),
+}
+
+/// How the actor relates to an object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relation {
+    Own,
+    SameTeam,
+    SameOrganisation,
+    OtherOrganisation,
+    /// Objects that belong to no organisation (the deployment, a municipality).
+    Unowned,
+}
+
+pub fn relation(actor: &Actor, res: &Resource) -> Relation {
+    let by_org = |org: i64, team: Option<i64>| {
+        if org != actor.organisation_id {
+            Relation::OtherOrganisation
+        } else if team.is_some() && team == actor.team_id {
+            Relation::SameTeam
+        } else {
+            Relation::SameOrganisation
+        }
+    };
+    match res {
+        Resource::Deployment | Resource::Municipality { .. } => Relation::Unowned,
+        Resource::Organisation { id } => by_org(*id, None),
+        Resource::AuditLog {
+            organisation_id: None,
+        } => Relation::Unowned,
+        Resource::AuditLog {
+            organisation_id: Some(id),
+        } => by_org(*id, None),
+        Resource::Team {
+            organisation_id,
+            team_id,
+        } => by_org(*organisation_id, Some(*team_id)),
+        Resource::Staff {
+            organisation_id,
+            team_id,
+            staff_id,
+        } => {
+            if *staff_id == actor.staff_id {
+                Relation::Own
+            } else {
+                by_org(*organisation_id, *team_id)
+            }
+        }
+        Resource::Case(c) => {
+            if c.assigned_to == actor.staff_id || c.shared_with.contains(&actor.staff_id) {
+                Relation::Own
+            } else {
+                by_org(c.organisation_id, c.team_id)
+            }
+        }
+    }
+}
+
+/// May `actor` do `action` to `res`?
+pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
+    use Action::*;
+    let rel = relation(actor, res);
+    let in_org = matches!(
+        rel,
+        Relation::Own | Relation::SameTeam | Relation::SameOrganisation
+    );
+    let admin = actor.has(Role::Admin);
+    let county_admin = admin && actor.is_county();
+    match (action, res) {
+        (ViewAdministration, Resource::Deployment) => admin,
+        (ManageMunicipalities, Resource::Deployment | Resource::Municipality { .. }) => {
+            county_admin
+        }
+        (ManageOrganisations, Resource::Deployment | Resource::Organisation { .. }) => county_admin,
+        (ViewOrganisation, Resource::Organisation { .. }) => county_admin || (admin && in_org),
+        (ManageTeams, Resource::Team { .. } | Resource::Organisation { .. }) => {
+            county_admin || (admin && in_org)
+        }
+        (ManageStaff, Resource::Staff { .. } | Resource::Organisation { .. }) => {
+            county_admin || (admin && in_org)
+        }
+        (ViewAuditLog, Resource::AuditLog { organisation_id }) => {
+            let auditor = admin || actor.has(Role::Dpo);
+            auditor && (actor.is_county() || (organisation_id.is_some() && in_org))
+        }
+        (ManageOwnSessions, Resource::Staff { .. }) => rel == Relation::Own,
+        (ViewCaseList, Resource::Case(_)) => {
+            (actor.has(Role::Im) && rel == Relation::Own)
+                || (actor.has(Role::TeamLead) && matches!(rel, Relation::Own | Relation::SameTeam))
+        }
+        // Need-to-know: client data only for the IM of the case (or one it is shared with).
+        (ReadClient | WriteClient, Resource::Case(_)) => {
+            actor.has(Role::Im) && rel == Relation::Own
+        }
+        (ReassignCase, Resource::Case(_)) => {
+            actor.has(Role::TeamLead) && matches!(rel, Relation::Own | Relation::SameTeam)
+        }
+        (ReadClientForRequest, Resource::Case(_)) => {
+            actor.has(Role::Dpo) && (actor.is_county() || in_org)
+        }
+        (ViewFiguresOwn, Resource::Staff { .. }) => actor.has(Role::Im) && rel == Relation::Own,
+        (ViewFiguresTeam, Resource::Team { .. }) => {
+            actor.has(Role::TeamLead) && rel == Relation::SameTeam
+        }
+        (ViewFiguresAggregate, Resource::Deployment) => actor.has(Role::Coordinator),
+        (ViewFiguresAggregate, Resource::Municipality { ags }) => {
+            actor.has(Role::Coordinator)
+                || (actor.has(Role::MunicipalOfficer)
+                    && actor.municipalities.iter().any(|m| m == ags))
+        }
+        _ => false,
+    }
+}
+
+/// The navigation areas a person's roles open (the UI shows only these).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Areas {
+    /// The caseload (IMs and team leads).
+    pub caseload: bool,
+    /// Data-subject requests (the data-protection officer).
+    pub privacy: bool,
+    pub administration: bool,
+    pub organisations: bool,
+    pub municipalities: bool,
+    pub audit: bool,
+}
+
+pub fn areas(actor: &Actor) -> Areas {
+    Areas {
+        caseload: actor.has(Role::Im) || actor.has(Role::TeamLead),
+        privacy: actor.has(Role::Dpo),
+        administration: allows(actor, Action::ViewAdministration, &Resource::Deployment),
+        organisations: allows(actor, Action::ManageOrganisations, &Resource::Deployment),
+        municipalities: allows(actor, Action::ManageMunicipalities, &Resource::Deployment),
+        audit: allows(
+            actor,
+            Action::ViewAuditLog,
+            &Resource::AuditLog {
+                organisation_id: Some(actor.organisation_id),
+            },
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COUNTY: i64 = 1;
+    const PROVIDER: i64 = 2;
+    const OTHER_PROVIDER: i64 = 3;
+    const TEAM_A: i64 = 10;
+    const TEAM_B: i64 = 11;
+    const ME: i64 = 100;
+    const COLLEAGUE_SAME_TEAM: i64 = 101;
+    const COLLEAGUE_OTHER_TEAM: i64 = 102;
+    const STRANGER: i64 = 200;
+
+    fn actor(role: Role, org: i64) -> Actor {
+        Actor {
+            staff_id: ME,
+            username: "me".into(),
+            display_name: "Me".into(),
+            organisation_id: org,
+            organisation_kind: if org == COUNTY {
+                OrgKind::CountyOffice
+            } else {
+                OrgKind::Provider
+            },
+            team_id: Some(TEAM_A),
+            roles: RoleSet::new([role]),
+            municipalities: vec!["08118048".into()],
+            locale: Locale::De,
+        }
+    }
+
+    /// The relations, each as an object of the kind under test, seen from an actor in `PROVIDER`/`TEAM_A`.
+    fn staff(rel: Relation) -> Resource {
+        let (org, team, id) = match rel {
+            Relation::Own => (PROVIDER, Some(TEAM_A), ME),
+            Relation::SameTeam => (PROVIDER, Some(TEAM_A), COLLEAGUE_SAME_TEAM),
+            Relation::SameOrganisation => (PROVIDER, Some(TEAM_B), COLLEAGUE_OTHER_TEAM),
+            Relation::OtherOrganisation | Relation::Unowned => (OTHER_PROVIDER, None, STRANGER),
+        };
+        Resource::Staff {
+            organisation_id: org,
+            team_id: team,
+            staff_id: id,
+        }
+    }
+
+    fn case(rel: Relation) -> Resource {
+        let (org, team, im) = match rel {
+            Relation::Own => (PROVIDER, Some(TEAM_A), ME),
+            Relation::SameTeam => (PROVIDER, Some(TEAM_A), COLLEAGUE_SAME_TEAM),
+            Relation::SameOrganisation => (PROVIDER, Some(TEAM_B), COLLEAGUE_OTHER_TEAM),
+            Relation::OtherOrganisation | Relation::Unowned => (OTHER_PROVIDER, None, STRANGER),
+        };
+        Resource::Case(CaseRef {
+            organisation_id: org,
+            municipality_ags: "08118048".into(),
+            team_id: team,
+            assigned_to: im,
+            shared_with: vec![],
+        })
+    }
+
+    const RELS: [Relation; 4] = [
+        Relation::Own,
+        Relation::SameTeam,
+        Relation::SameOrganisation,
+        Relation::OtherOrganisation,
+    ];
+
+    /// Expected outcome per role, in the order of `RELS`.
+    fn check(
+        action: Action,
+        make: fn(Relation) -> Resource,
+        org: i64,
+        expected: &[(Role, [bool; 4])],
+    ) {
+        for (role, row) in expected {
+            let a = actor(*role, org);
+            for (rel, want) in RELS.iter().zip(row) {
+                let res = make(*rel);
+                assert_eq!(relation(&a, &res), *rel, "relation for {res:?}");
+                assert_eq!(
+                    allows(&a, action, &res),
+                    *want,
+                    "{role:?} {action:?} on {rel:?} (org {org})"
+                );
+            }
+        }
+    }
+
+    use Role::*;
+    const NONE: [bool; 4] = [false; 4];
+    const IN_ORG: [bool; 4] = [true, true, true, false];
+    const OWN: [bool; 4] = [true, false, false, false];
+    const TEAM: [bool; 4] = [true, true, false, false];
+
+    #[test]
+    fn staff_management_matrix() {
+        // A provider's administrator manages its own organisation's staff only.
+        check(
+            Action::ManageStaff,
+            staff,
+            PROVIDER,
+            &[
+                (Im, NONE),
+                (TeamLead, NONE),
+                (Coordinator, NONE),
+                (MunicipalOfficer, NONE),
+                (Admin, IN_ORG),
+                (Dpo, NONE),
+            ],
+        );
+    }
+
+    #[test]
+    fn county_admin_manages_every_organisation() {
+        let a = actor(Admin, COUNTY);
+        for rel in RELS {
+            assert!(allows(&a, Action::ManageStaff, &staff(rel)));
+        }
+        assert!(allows(
+            &a,
+            Action::ManageOrganisations,
+            &Resource::Deployment
+        ));
+        assert!(allows(
+            &a,
+            Action::ManageMunicipalities,
+            &Resource::Deployment
+        ));
+        assert!(allows(
+            &a,
+            Action::ManageTeams,
+            &Resource::Team {
+                organisation_id: OTHER_PROVIDER,
+                team_id: 99
+            }
+        ));
+    }
+
+    #[test]
+    fn only_county_admin_manages_organisations_and_municipalities() {
+        for role in Role::ALL {
+            for org in [COUNTY, PROVIDER] {
+                let a = actor(*role, org);
+                let want = *role == Admin && org == COUNTY;
+                assert_eq!(
+                    allows(&a, Action::ManageOrganisations, &Resource::Deployment),
+                    want,
+                    "{role:?} {org}"
+                );
+                assert_eq!(
+                    allows(&a, Action::ManageMunicipalities, &Resource::Deployment),
+                    want,
+                    "{role:?} {org}"
+                );
+                assert_eq!(
+                    allows(
+                        &a,
+                        Action::ManageMunicipalities,
+                        &Resource::Municipality {
+                            ags: "08118048".into()
+                        }
+                    ),
+                    want
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn team_management_matrix() {
+        let team = |rel: Relation| match rel {
+            Relation::Own | Relation::SameTeam => Resource::Team {
+                organisation_id: PROVIDER,
+                team_id: TEAM_A,
+            },
+            Relation::SameOrganisation => Resource::Team {
+                organisation_id: PROVIDER,
+                team_id: TEAM_B,
+            },
+            _ => Resource::Team {
+                organisation_id: OTHER_PROVIDER,
+                team_id: 99,
+            },
+        };
+        for role in Role::ALL {
+            let a = actor(*role, PROVIDER);
+            let want_in_org = *role == Admin;
+            assert_eq!(
+                allows(&a, Action::ManageTeams, &team(Relation::SameTeam)),
+                want_in_org
+            );
+            assert_eq!(
+                allows(&a, Action::ManageTeams, &team(Relation::SameOrganisation)),
+                want_in_org
+            );
+            assert!(!allows(
+                &a,
+                Action::ManageTeams,
+                &team(Relation::OtherOrganisation)
+            ));
+        }
+    }
+
+    #[test]
+    fn audit_log_matrix() {
+        for role in Role::ALL {
+            for org in [COUNTY, PROVIDER] {
+                let a = actor(*role, org);
+                let auditor = matches!(role, Admin | Dpo);
+                let own = Resource::AuditLog {
+                    organisation_id: Some(org),
+                };
+                let other = Resource::AuditLog {
+                    organisation_id: Some(OTHER_PROVIDER),
+                };
+                let all = Resource::AuditLog {
+                    organisation_id: None,
+                };
+                assert_eq!(
+                    allows(&a, Action::ViewAuditLog, &own),
+                    auditor,
+                    "{role:?} own"
+                );
+                assert_eq!(
+                    allows(&a, Action::ViewAuditLog, &other),
+                    auditor && org == COUNTY,
+                    "{role:?} other"
+                );
+                assert_eq!(
+                    allows(&a, Action::ViewAuditLog, &all),
+                    auditor && org == COUNTY,
+                    "{role:?} all"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn own_sessions_only() {
+        for role in Role::ALL {
+            check(Action::ManageOwnSessions, staff, PROVIDER, &[(*role, OWN)]);
+        }
+    }
+
+    #[test]
+    fn client_data_is_need_to_know() {
+        check(
+            Action::ReadClient,
+            case,
+            PROVIDER,
+            &[
+                (Im, OWN),
+                (TeamLead, NONE),
+                (Coordinator, NONE),
+                (MunicipalOfficer, NONE),
+                (Admin, NONE),
+                (Dpo, NONE),
+            ],
+        );
+        check(
+            Action::WriteClient,
+            case,
+            PROVIDER,
+            &[
+                (Im, OWN),
+                (TeamLead, NONE),
+                (Coordinator, NONE),
+                (MunicipalOfficer, NONE),
+                (Admin, NONE),
+                (Dpo, NONE),
+            ],
+        );
+        // Team leads see the team's case list and reassign; they do not browse intake data.
+        check(
+            Action::ViewCaseList,
+            case,
+            PROVIDER,
+            &[
+                (Im, OWN),
+                (TeamLead, TEAM),
+                (Coordinator, NONE),
+                (MunicipalOfficer, NONE),
+                (Admin, NONE),
+                (Dpo, NONE),
+            ],
+        );
+        check(
+            Action::ReassignCase,
+            case,
+            PROVIDER,
+            &[
+                (Im, NONE),
+                (TeamLead, TEAM),
+                (Coordinator, NONE),
+                (MunicipalOfficer, NONE),
+                (Admin, NONE),
+                (Dpo, NONE),
+            ],
+        );
+        check(
+            Action::ReadClientForRequest,
+            case,
+            PROVIDER,
+            &[(Dpo, IN_ORG), (Admin, NONE), (Im, NONE)],
+        );
+        // The county office's data-protection officer answers requests for every organisation.
+        let county_dpo = actor(Dpo, COUNTY);
+        for rel in RELS {
+            assert!(
+                allows(&county_dpo, Action::ReadClientForRequest, &case(rel)),
+                "{rel:?}"
+            );
+            assert!(
+                !allows(&county_dpo, Action::ReadClient, &case(rel)),
+                "{rel:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn shared_case_counts_as_own() {
+        let a = actor(Im, PROVIDER);
+        let res = Resource::Case(CaseRef {
+            organisation_id: PROVIDER,
+            municipality_ags: "08118048".into(),
+            team_id: Some(TEAM_B),
+            assigned_to: COLLEAGUE_OTHER_TEAM,
+            shared_with: vec![ME],
+        });
+        assert_eq!(relation(&a, &res), Relation::Own);
+        assert!(allows(&a, Action::ReadClient, &res));
+    }
+
+    #[test]
+    fn aggregate_figures_for_coordinators_and_municipal_officers() {
+        let coordinator = actor(Coordinator, COUNTY);
+        assert!(allows(
+            &coordinator,
+            Action::ViewFiguresAggregate,
+            &Resource::Deployment
+        ));
+        let mut officer = actor(MunicipalOfficer, PROVIDER);
+        officer.organisation_kind = OrgKind::Municipality;
+        assert!(allows(
+            &officer,
+            Action::ViewFiguresAggregate,
+            &Resource::Municipality {
+                ags: "08118048".into()
+            }
+        ));
+        assert!(!allows(
+            &officer,
+            Action::ViewFiguresAggregate,
+            &Resource::Municipality {
+                ags: "08118019".into()
+            }
+        ));
+        assert!(!allows(
+            &officer,
+            Action::ViewFiguresAggregate,
+            &Resource::Deployment
+        ));
+        for role in [Im, TeamLead, Admin, Dpo] {
+            assert!(!allows(
+                &actor(role, COUNTY),
+                Action::ViewFiguresAggregate,
+                &Resource::Deployment
+            ));
+        }
+        check(
+            Action::ViewFiguresOwn,
+            staff,
+            PROVIDER,
+            &[(Im, OWN), (TeamLead, NONE), (Coordinator, NONE)],
+        );
+    }
+
+    #[test]
+    fn nothing_is_allowed_without_a_role() {
+        let mut a = actor(Im, COUNTY);
+        a.roles = RoleSet::default();
+        for action in [
+            Action::ViewAdministration,
+            Action::ManageStaff,
+            Action::ViewAuditLog,
+            Action::ReadClient,
+        ] {
+            for res in [
+                Resource::Deployment,
+                staff(Relation::SameTeam),
+                case(Relation::Own),
+            ] {
+                assert!(!allows(&a, action, &res), "{action:?} {res:?}");
+            }
+        }
+        assert_eq!(areas(&a), Areas::default());
+    }
+
+    #[test]
+    fn areas_follow_roles() {
+        assert_eq!(
+            areas(&actor(Admin, COUNTY)),
+            Areas {
+                administration: true,
+                organisations: true,
+                municipalities: true,
+                audit: true,
+                ..Areas::default()
+            }
+        );
+        assert_eq!(
+            areas(&actor(Admin, PROVIDER)),
+            Areas {
+                administration: true,
+                organisations: false,
+                municipalities: false,
+                audit: true,
+                ..Areas::default()
+            }
+        );
+        assert_eq!(
+            areas(&actor(Dpo, PROVIDER)),
+            Areas {
+                audit: true,
+                privacy: true,
+                ..Areas::default()
+            }
+        );
+        assert_eq!(
+            areas(&actor(Im, PROVIDER)),
+            Areas {
+                caseload: true,
+                ..Areas::default()
+            }
+        );
+    }
+}

@@ -1,0 +1,217 @@
+//! The data-protection officer's view of a person: found by name and year of birth for a
+//! data-subject request, opened only with a written reason, with the list of who accessed the record.
+
+use ankommen_store::Db;
+use ankommen_store::entities::{audit_event, dpo_request, person, staff};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+
+use crate::kernel::access;
+use crate::kernel::audit::{self, Event};
+use crate::kernel::names;
+use crate::kernel::policy::Action;
+use crate::kernel::types::{Role, parse_text_req};
+use crate::{Ctx, Error, FieldErrors, Result};
+
+/// The shortest reason accepted for opening a record.
+pub const MIN_REASON_CHARS: usize = 10;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hit {
+    pub person_id: i64,
+    pub name: String,
+    pub name_original: Option<String>,
+    pub birth_year: i32,
+}
+
+fn parse_reason(reason: &str) -> std::result::Result<String, FieldErrors> {
+    let mut e = FieldErrors::new();
+    let r = e.take("reason", parse_text_req(reason, 1000));
+    if let Some(r) = &r
+        && r.chars().count() < MIN_REASON_CHARS
+    {
+        e.add("reason", "error-reason-short");
+    }
+    match r {
+        Some(r) if e.is_empty() => Ok(r),
+        _ => Err(e),
+    }
+}
+
+/// Finds persons for a data-subject request: name (any spelling) and year of birth both required.
+pub async fn lookup(
+    db: &Db,
+    ctx: &Ctx,
+    name: &str,
+    birth_year: &str,
+    reason: &str,
+) -> Result<Vec<Hit>> {
+    let mut e = FieldErrors::new();
+    if name.trim().chars().count() < 2 {
+        e.add("name", "error-required");
+    }
+    let year: Option<i32> = birth_year.trim().parse().ok();
+    if year.is_none() {
+        e.add("birth_year", "error-birth");
+    }
+    if let Err(r) = parse_reason(reason) {
+        e.0.extend(r.0);
+    }
+    if !ctx.actor.has(Role::Dpo) {
+        return ctx
+            .refuse(db.writer(), Event::new("dpo_lookup"), Error::Forbidden)
+            .await;
+    }
+    e.into_result()?;
+    audit::read(db, async |tx| {
+        let candidates = person::Entity::find()
+            .filter(person::Column::BirthYear.eq(year.unwrap_or_default()))
+            .all(tx)
+            .await?;
+        let matched: Vec<person::Model> = candidates
+            .into_iter()
+            .filter(|p| {
+                names::matches(name, &format!("{} {}", p.given_name, p.family_name))
+                    || p.name_original
+                        .as_deref()
+                        .is_some_and(|o| names::matches(name, o))
+            })
+            .collect();
+        let ids: Vec<i64> = matched.iter().map(|p| p.id).collect();
+        let allowed = access::may_among(tx, ctx, &ids, Action::ReadClientForRequest).await?;
+        let mut hits = Vec::new();
+        for p in matched {
+            let n = format!("{} {}", p.given_name, p.family_name);
+            if allowed.contains(&p.id) {
+                hits.push(Hit {
+                    person_id: p.id,
+                    name: n,
+                    name_original: p.name_original.clone(),
+                    birth_year: p.birth_year,
+                });
+            }
+        }
+        audit::record(tx, ctx, Event::new("dpo_lookup")).await?;
+        Ok(hits)
+    })
+    .await
+}
+
+#[derive(Clone, Debug)]
+pub struct AccessEntry {
+    pub at: DateTime<Utc>,
+    pub who: String,
+    pub action: String,
+    pub section: Option<String>,
+    pub allowed: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct RequestView {
+    pub person: person::Model,
+    pub case_numbers: Vec<String>,
+    pub accesses: Vec<AccessEntry>,
+    pub reasons: Vec<(DateTime<Utc>, String, String)>,
+}
+
+/// Opens a person's record for a data-subject request. The reason is stored; the opening audited.
+pub async fn open_for_request(
+    db: &Db,
+    ctx: &Ctx,
+    person_id: i64,
+    reason: &str,
+) -> Result<RequestView> {
+    let reason = parse_reason(reason)?;
+    let tx = db.begin().await?;
+    let ev = Event::on("client_viewed_for_request", "person", person_id).section("request");
+    let (tx, p, cases) =
+        access::person_in(tx, ctx, person_id, Action::ReadClientForRequest, ev.clone()).await?;
+    dpo_request::Entity::insert(dpo_request::ActiveModel {
+        id: NotSet,
+        staff_id: Set(ctx.actor.staff_id),
+        person_id: Set(person_id),
+        reason: Set(reason),
+        at: Set(ctx.now()),
+    })
+    .exec_without_returning(&tx)
+    .await?;
+    audit::record(&tx, ctx, ev).await?;
+    let accesses = access_log(
+        &tx,
+        person_id,
+        &cases.iter().map(|c| c.id).collect::<Vec<_>>(),
+    )
+    .await?;
+    let mut reasons = Vec::new();
+    for r in dpo_request::Entity::find()
+        .filter(dpo_request::Column::PersonId.eq(person_id))
+        .order_by_desc(dpo_request::Column::At)
+        .all(&tx)
+        .await?
+    {
+        reasons.push((r.at, name_of(&tx, r.staff_id).await?, r.reason));
+    }
+    tx.commit().await?;
+    Ok(RequestView {
+        person: p,
+        case_numbers: cases.into_iter().map(|c| c.case_number).collect(),
+        accesses,
+        reasons,
+    })
+}
+
+async fn name_of<C: ConnectionTrait>(conn: &C, id: i64) -> Result<String> {
+    Ok(staff::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .map(|s| s.display_name)
+        .unwrap_or_default())
+}
+
+/// Who accessed a person's record and the cases it belongs to, newest first.
+async fn access_log<C: ConnectionTrait>(
+    conn: &C,
+    person_id: i64,
+    case_ids: &[i64],
+) -> Result<Vec<AccessEntry>> {
+    use sea_orm::Condition;
+    let mut cond = Condition::any().add(
+        Condition::all()
+            .add(audit_event::Column::ObjectKind.eq("person"))
+            .add(audit_event::Column::ObjectId.eq(person_id.to_string())),
+    );
+    if !case_ids.is_empty() {
+        cond = cond.add(
+            Condition::all()
+                .add(audit_event::Column::ObjectKind.eq("case"))
+                .add(
+                    audit_event::Column::ObjectId
+                        .is_in(case_ids.iter().map(|c| c.to_string()).collect::<Vec<_>>()),
+                ),
+        );
+    }
+    let rows = audit_event::Entity::find()
+        .filter(cond)
+        .order_by_desc(audit_event::Column::At)
+        .order_by_desc(audit_event::Column::Id)
+        .all(conn)
+        .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let who = match r.actor_staff_id {
+            Some(id) => name_of(conn, id).await?,
+            None => String::new(),
+        };
+        out.push(AccessEntry {
+            at: r.at,
+            who,
+            action: r.action,
+            section: r.section,
+            allowed: r.outcome == "allowed",
+        });
+    }
+    Ok(out)
+}
