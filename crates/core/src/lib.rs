@@ -18,3 +18,29 @@ pub use kernel::clock::{Clock, ManualClock, SystemClock};
 pub use kernel::ctx::Ctx;
 pub use kernel::error::{Error, FieldError, FieldErrors, Result};
 pub use kernel::policy::{Action, Actor, Resource};
+
+#[cfg(test)]
+mod tests {
+    /// The layers' imports run one way: a module names no layer after its own.
+    #[test]
+    fn imports_run_one_way() {
+        let layers = ["kernel", "administration", "records", "casework"];
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut checked = 0;
+        for (i, layer) in layers.iter().enumerate() {
+            for entry in std::fs::read_dir(src.join(layer)).expect("layer folder") {
+                let path = entry.expect("entry").path();
+                let text = std::fs::read_to_string(&path).expect("source");
+                for later in &layers[i + 1..] {
+                    assert!(
+                        !text.contains(&format!("crate::{later}")),
+                        "{} ({layer}) imports from {later}",
+                        path.display()
+                    );
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 30, "only {checked} files checked");
+    }
+}
