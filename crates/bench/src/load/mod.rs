@@ -519,7 +519,7 @@ mod tests {
             "-, think 1500ms"
         );
         // `--think 0ms` is the closed loop, whatever its spelling.
-        let zero = crate::bench::parse_duration("0ms").expect("0ms");
+        let zero = crate::parse_duration("0ms").expect("0ms");
         assert_eq!(row_label("sqlite", zero), "sqlite");
     }
 

@@ -1,4 +1,5 @@
-//! `ankommen bench`: the benchmark of `docs/benchmarks.md`.
+//! `ankommen bench`: the benchmark tooling of `docs/benchmarks.md`, in a crate of its own so that
+//! none of it sits in the product's paths; the `ankommen` binary only dispatches to [`run`].
 //!
 //! - `bench generate` fills a freshly migrated database with a deterministic, county-sized dataset
 //!   (7,500 clients and 5 years of history by default: about 400,000 contacts);
@@ -14,8 +15,25 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use crate::Failure;
-use crate::config::Config;
+use ankommen_store::DbConfig;
+
+/// A failure of a bench command: one line for the person at the terminal.
+#[derive(Debug)]
+pub struct Failure(String);
+
+impl Failure {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Failure {}
 
 /// The password of every account `bench generate` creates (unless `--password` says otherwise).
 pub const DEFAULT_BENCH_PASSWORD: &str = "ankommen-bench";
@@ -124,16 +142,24 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(secs))
 }
 
-pub async fn run(cfg: &Config, cmd: &BenchCommand) -> Result<(), Failure> {
+/// Runs a bench command. `database` is the database the configuration names (`bench generate`
+/// fills it; `bench run` talks HTTP only and ignores it).
+pub async fn run(cmd: &BenchCommand, database: DbConfig) -> Result<(), Failure> {
     match cmd {
-        BenchCommand::Generate(args) => generate(cfg, args).await,
+        BenchCommand::Generate(args) => generate(database, args).await,
         BenchCommand::Run(args) => load::run(args).await,
     }
 }
 
-async fn generate(cfg: &Config, args: &GenerateArgs) -> Result<(), Failure> {
+async fn generate(database: DbConfig, args: &GenerateArgs) -> Result<(), Failure> {
     let started = Instant::now();
-    let db = crate::serve::open_and_migrate(cfg, cfg.database_url()).await?;
+    let db = ankommen_store::connect(&database)
+        .await
+        .map_err(|e| Failure::new(e.to_string()))?;
+    if let Err(e) = db.migrate().await {
+        db.close().await;
+        return Err(Failure::new(e.to_string()));
+    }
     let params = county::Params {
         clients: args.clients as usize,
         years: args.years,
