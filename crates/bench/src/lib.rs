@@ -3,13 +3,15 @@
 //!
 //! - `bench generate` fills a freshly migrated database with a deterministic, county-sized dataset
 //!   (7,500 clients and 5 years of history by default: about 400,000 contacts);
-//! - `bench run` logs in IMs of that dataset over HTTP and requests one page in a closed loop,
-//!   then prints throughput and latency percentiles.
+//! - `bench run` logs in IMs of that dataset over HTTP and either requests one page in a closed
+//!   loop (`--page`: saturation throughput) or sends a mix of pages at a fixed arrival rate
+//!   (`--rate`: the open loop, latency from each request's scheduled time), then prints
+//!   throughput and latency percentiles.
 //!
 //! Nothing here changes how the server behaves: the runner is an ordinary HTTP client.
 
 mod county;
-mod load;
+pub mod load;
 
 use std::time::{Duration, Instant};
 
@@ -42,7 +44,8 @@ pub const DEFAULT_BENCH_PASSWORD: &str = "ankommen-bench";
 pub enum BenchCommand {
     /// Fill a freshly migrated, empty database with a county-sized dataset (migrates first)
     Generate(GenerateArgs),
-    /// Log in IMs of the generated county and request one page in a closed loop
+    /// Log in IMs of the generated county and load the server: one page in a closed loop
+    /// (--page), or a mix of pages at a fixed arrival rate (--rate, the open loop)
     Run(RunArgs),
 }
 
@@ -90,33 +93,101 @@ pub struct RunArgs {
     /// Base URL of a running server, e.g. http://127.0.0.1:8080 (plain HTTP only)
     #[arg(long, value_name = "URL")]
     pub url: String,
-    /// Concurrent users, each logged in as its own IM (im01, im02, ...) with its own session
-    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=99))]
-    pub users: u32,
+    /// Users, each logged in as its own IM (im01, im02, ...) with its own session [default: 20
+    /// for the closed loop, 40 for the open loop]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=99))]
+    pub users: Option<u32>,
     /// How long to measure, e.g. 30s, 2m, 500ms
     #[arg(long, default_value = "30s", value_parser = parse_duration)]
     pub duration: Duration,
-    /// Requests before this time are not counted (warm-up), e.g. 5s
+    /// Requests before this time are not counted (warm-up), e.g. 5s; in the open loop: requests
+    /// scheduled before it
     #[arg(long, default_value = "5s", value_parser = parse_duration)]
     pub warmup: Duration,
-    /// The page to request
-    #[arg(long, value_enum)]
-    pub page: PageKind,
-    /// Each user's pause after a page has arrived before requesting the next (think time), e.g.
-    /// 1s; every pause is drawn between half and one and a half times this, so that the users do
-    /// not march in step. 0 (the default): the next page at once, a closed loop at full load
-    #[arg(long, default_value = "0s", value_parser = parse_duration)]
+    /// Closed loop: the page every user requests, the next as soon as the last has arrived
+    #[arg(
+        long,
+        value_enum,
+        required_unless_present = "rate",
+        conflicts_with = "rate"
+    )]
+    pub page: Option<PageKind>,
+    /// Closed loop: each user's pause after a page has arrived before requesting the next (think
+    /// time), e.g. 1s; every pause is drawn between half and one and a half times this, so that
+    /// the users do not march in step. 0 (the default): the next page at once, full load
+    #[arg(long, default_value = "0s", value_parser = parse_duration, conflicts_with = "rate")]
     pub think: Duration,
+    /// Open loop: page views per second, scheduled in advance whatever the answers do, handed to
+    /// the users in turn; 50 % day view, 30 % a case timeline, 20 % a client record. Latency is
+    /// measured from each request's scheduled time
+    #[arg(long, value_name = "R", value_parser = parse_rate)]
+    pub rate: Option<f64>,
+    /// Open loop: how the arrivals are spaced [default: even]
+    #[arg(long, value_enum)]
+    pub arrivals: Option<ArrivalsArg>,
+    /// Open loop: seed of the Poisson arrivals (the same seed, the same schedule) [default: 1]
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Open loop: most keep-alive connections per user; a request waits for one only when all
+    /// of its user's are busy, and the wait counts in its latency [default: 8]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub connections: Option<u32>,
+    /// Open loop: after the run, print the resident set (VmRSS) of this process, the server
+    #[arg(long, value_name = "PID")]
+    pub server_pid: Option<u32>,
     /// Password of the IM accounts
     #[arg(long, default_value = DEFAULT_BENCH_PASSWORD)]
     pub password: String,
     /// User names are this prefix and a two-digit number
     #[arg(long, default_value = "im")]
     pub user_prefix: String,
-    /// A label for the result line (e.g. "sqlite" or "postgres"); a think time is added to it
-    /// (`sqlite, think 1s`)
+    /// A label for the result line (e.g. "sqlite" or "postgres"); in the closed loop a think time
+    /// is added to it (`sqlite, think 1s`)
     #[arg(long, default_value = "")]
     pub label: String,
+}
+
+impl RunArgs {
+    /// Refuses options of the open loop on a closed loop. (clap's `requires` cannot say this:
+    /// it waives the requirement of an argument that conflicts with one present, here `--page`.)
+    pub fn check(&self) -> Result<(), String> {
+        if self.rate.is_some() {
+            return Ok(());
+        }
+        let open_only = [
+            ("--arrivals", self.arrivals.is_some()),
+            ("--seed", self.seed.is_some()),
+            ("--connections", self.connections.is_some()),
+            ("--server-pid", self.server_pid.is_some()),
+        ];
+        match open_only.iter().find(|(_, given)| *given) {
+            Some((flag, _)) => Err(format!("{flag} belongs to the open loop: it needs --rate")),
+            None => Ok(()),
+        }
+    }
+}
+
+/// How the open loop spaces its arrivals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ArrivalsArg {
+    /// Exactly 1/R apart
+    Even,
+    /// A Poisson process with mean rate R (exponential gaps), from --seed
+    Poisson,
+}
+
+/// Parses a positive rate of page views per second.
+fn parse_rate(s: &str) -> Result<f64, String> {
+    let r: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{s}' is not a rate (page views per second, e.g. 200)"))?;
+    if r.is_nan() || r <= 0.0 || r > 100_000.0 {
+        return Err(format!(
+            "'{s}' is out of range (more than 0, at most 100000)"
+        ));
+    }
+    Ok(r)
 }
 
 /// Parses `30s`, `2m`, `500ms` or a plain number of seconds.
@@ -202,6 +273,50 @@ async fn generate(database: DbConfig, args: &GenerateArgs) -> Result<(), Failure
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::Parser;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(subcommand)]
+        bench: BenchCommand,
+    }
+
+    fn run_args(args: &[&str]) -> Result<RunArgs, clap::Error> {
+        let mut argv = vec!["bench", "run", "--url", "http://127.0.0.1:1"];
+        argv.extend_from_slice(args);
+        let invalid = || clap::Error::new(clap::error::ErrorKind::InvalidValue);
+        match Cli::try_parse_from(argv)?.bench {
+            BenchCommand::Run(r) => r.check().map(|()| r).map_err(|_| invalid()),
+            BenchCommand::Generate(_) => Err(invalid()),
+        }
+    }
+
+    #[test]
+    fn run_is_either_a_closed_or_an_open_loop() {
+        let closed = run_args(&["--page", "day", "--think", "1s"]).unwrap();
+        assert_eq!(closed.page, Some(PageKind::Day));
+        assert_eq!(closed.rate, None);
+        let open = run_args(&["--rate", "200", "--arrivals", "poisson", "--seed", "9"]).unwrap();
+        assert_eq!(open.rate, Some(200.0));
+        assert_eq!(open.arrivals, Some(ArrivalsArg::Poisson));
+        assert_eq!(open.seed, Some(9));
+        assert_eq!(open.users, None, "the loop decides the default");
+        assert_eq!(open.connections, None);
+        let open = run_args(&["--rate", "0.5", "--server-pid", "42", "--users", "40"]).unwrap();
+        assert_eq!(
+            (open.rate, open.server_pid, open.users),
+            (Some(0.5), Some(42), Some(40))
+        );
+        // Neither, both, or open-loop options on a closed loop: refused.
+        assert!(run_args(&[]).is_err());
+        assert!(run_args(&["--page", "day", "--rate", "200"]).is_err());
+        assert!(run_args(&["--rate", "200", "--think", "1s"]).is_err());
+        assert!(run_args(&["--page", "day", "--arrivals", "poisson"]).is_err());
+        assert!(run_args(&["--page", "day", "--server-pid", "1"]).is_err());
+        assert!(run_args(&["--page", "day", "--connections", "2"]).is_err());
+        assert!(run_args(&["--rate", "0"]).is_err());
+        assert!(run_args(&["--rate", "fast"]).is_err());
+    }
 
     #[test]
     fn durations() {
