@@ -11,7 +11,7 @@
 //! Nothing here changes how the server behaves: the runner is an ordinary HTTP client.
 
 mod county;
-pub mod load;
+mod load;
 
 use std::time::{Duration, Instant};
 

@@ -8,10 +8,6 @@ mod open;
 mod schedule;
 mod stats;
 
-pub use self::open::{Outcome, Sample, Summary, Transport, drive, summarize};
-pub use self::schedule::{Arrival, Arrivals, MIX, schedule};
-pub use self::stats::{quantile, resident_set_kb, vm_rss_kb};
-
 use self::http::Client;
 use crate::{Failure, PageKind, RunArgs};
 
