@@ -400,6 +400,77 @@ mod tests {
         db.close().await;
     }
 
+    /// Every row of an entity's table, as text, sorted.
+    async fn rows<E>(db: &Db) -> Vec<String>
+    where
+        E: EntityTrait,
+        E::Model: std::fmt::Debug,
+    {
+        let mut out: Vec<String> = E::find()
+            .all(db.reader())
+            .await
+            .unwrap()
+            .iter()
+            .map(|m| format!("{m:?}"))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// The generated rows of every table the generator fills, but the staff accounts (their
+    /// password hashes carry a random salt).
+    async fn county_rows(seed: u64, dir: &std::path::Path) -> Vec<String> {
+        use ankommen_store::entities::{
+            case, case_assignment, case_event, case_pause, case_person, consent, contact,
+            contact_person, followup, goal, household, outcome, plan, release, review,
+            review_assessment, step,
+        };
+        let db = fresh_db(dir).await;
+        let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        let clock = ankommen_core::ManualClock::new(at(day, 10 * 60));
+        let params = Params {
+            clients: 80,
+            years: 3,
+            seed,
+            password: "bench-test-password".into(),
+        };
+        generate(&db, &clock, &params, |_| {}).await.unwrap();
+        let mut all = Vec::new();
+        all.extend(rows::<household::Entity>(&db).await);
+        all.extend(rows::<person::Entity>(&db).await);
+        all.extend(rows::<case::Entity>(&db).await);
+        all.extend(rows::<case_person::Entity>(&db).await);
+        all.extend(rows::<case_assignment::Entity>(&db).await);
+        all.extend(rows::<case_event::Entity>(&db).await);
+        all.extend(rows::<case_pause::Entity>(&db).await);
+        all.extend(rows::<consent::Entity>(&db).await);
+        all.extend(rows::<release::Entity>(&db).await);
+        all.extend(rows::<contact::Entity>(&db).await);
+        all.extend(rows::<contact_person::Entity>(&db).await);
+        all.extend(rows::<plan::Entity>(&db).await);
+        all.extend(rows::<goal::Entity>(&db).await);
+        all.extend(rows::<step::Entity>(&db).await);
+        all.extend(rows::<review::Entity>(&db).await);
+        all.extend(rows::<review_assessment::Entity>(&db).await);
+        all.extend(rows::<followup::Entity>(&db).await);
+        all.extend(rows::<outcome::Entity>(&db).await);
+        db.close().await;
+        all
+    }
+
+    #[tokio::test]
+    async fn the_same_seed_and_day_give_the_same_county() {
+        let (a, b, c) = (
+            tempfile::tempdir().unwrap(),
+            tempfile::tempdir().unwrap(),
+            tempfile::tempdir().unwrap(),
+        );
+        let first = county_rows(11, a.path()).await;
+        assert!(first.len() > 1_000, "{} rows", first.len());
+        assert_eq!(first, county_rows(11, b.path()).await);
+        assert_ne!(first, county_rows(12, c.path()).await);
+    }
+
     #[test]
     fn the_generator_is_deterministic() {
         let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
