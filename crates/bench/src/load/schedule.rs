@@ -38,14 +38,24 @@ pub struct Arrival {
 
 /// The schedule of `rate` requests per second over `total`, handed to `users` users in turn;
 /// each user's own requests follow [`MIX`] (smooth weighted round robin: exactly 5 : 3 : 2 in
-/// every ten of a user's requests, interleaved).
+/// every ten of a user's requests, interleaved). User `u` starts `u` steps into the round, so
+/// that the users are not in step: otherwise every user would ask for the same kind of page at
+/// the same moment, and the mix would arrive in blocks of one kind.
 pub fn schedule(rate: f64, total: Duration, arrivals: Arrivals, users: usize) -> Vec<Arrival> {
     let users = users.max(1);
     let times = match arrivals {
         Arrivals::Even => even(rate, total),
         Arrivals::Poisson { seed } => poisson(rate, total, seed),
     };
-    let mut mixes = vec![Mix::default(); users];
+    let mut mixes: Vec<Mix> = (0..users)
+        .map(|u| {
+            let mut m = Mix::default();
+            (0..u % MIX_ROUND).for_each(|_| {
+                m.next();
+            });
+            m
+        })
+        .collect();
     let mut counts = vec![[0usize; MIX.len()]; users];
     times
         .into_iter()
@@ -101,6 +111,9 @@ fn poisson(rate: f64, total: Duration, seed: u64) -> Vec<Duration> {
     }
     out
 }
+
+/// Requests in one round of [`MIX`] (the sum of its weights).
+const MIX_ROUND: usize = 10;
 
 /// Smooth weighted round robin over [`MIX`].
 #[derive(Clone, Default)]
@@ -197,6 +210,14 @@ mod tests {
     }
 
     #[test]
+    fn a_round_of_the_mix_is_its_weights() {
+        assert_eq!(
+            MIX_ROUND,
+            MIX.iter().map(|(_, w)| *w as usize).sum::<usize>()
+        );
+    }
+
+    #[test]
     fn the_mix_is_fifty_thirty_twenty_for_everyone() {
         let s = schedule(200.0, Duration::from_secs(60), Arrivals::Even, 40);
         let count = |kind: PageKind, user: Option<usize>| {
@@ -214,9 +235,20 @@ mod tests {
             assert_eq!(count(PageKind::Timeline, Some(u)), 90, "user {u}");
             assert_eq!(count(PageKind::Record, Some(u)), 60, "user {u}");
         }
-        // Interleaved, not in blocks: no user asks for the same kind more than twice running.
-        let user0: Vec<PageKind> = s.iter().filter(|a| a.user == 0).map(|a| a.kind).collect();
-        assert!(user0.windows(3).all(|w| !(w[0] == w[1] && w[1] == w[2])));
+        // Interleaved, not in blocks: no user asks for the same kind more than twice running ...
+        for u in 0..40 {
+            let own: Vec<PageKind> = s.iter().filter(|a| a.user == u).map(|a| a.kind).collect();
+            assert!(own.windows(3).all(|w| !(w[0] == w[1] && w[1] == w[2])));
+        }
+        // ... and the users are not in step: every 40 consecutive requests (one per user) are
+        // 20 day views, 12 timelines and 8 records.
+        for turn in s.chunks(40) {
+            let n = |k: PageKind| turn.iter().filter(|a| a.kind == k).count();
+            assert_eq!(
+                (n(PageKind::Day), n(PageKind::Timeline), n(PageKind::Record)),
+                (20, 12, 8)
+            );
+        }
         // Users take turns, and each rotates over its own pages of a kind.
         assert!(s.iter().enumerate().all(|(i, a)| a.user == i % 40));
         let timelines0: Vec<usize> = s
