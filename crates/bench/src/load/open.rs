@@ -490,4 +490,89 @@ mod tests {
         assert!(held_up.latency() > second.2.saturating_duration_since(second.1));
         assert!(held_up.finished >= first.2);
     }
+
+    /// A tiny HTTP/1.1 server: `/stall` answers only once `gate` is notified (and reports its
+    /// arrival on `stalled`), every other path at once; connections are kept alive.
+    async fn serve_http(
+        listener: tokio::net::TcpListener,
+        gate: Arc<tokio::sync::Notify>,
+        stalled: mpsc::UnboundedSender<()>,
+    ) {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        while let Ok((stream, _)) = listener.accept().await {
+            let (gate, stalled) = (Arc::clone(&gate), stalled.clone());
+            tokio::spawn(async move {
+                let mut stream = BufReader::new(stream);
+                loop {
+                    let mut line = String::new();
+                    if stream.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
+                    // The headers, up to the empty line.
+                    loop {
+                        let mut h = String::new();
+                        if stream.read_line(&mut h).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        if h == "\r\n" {
+                            break;
+                        }
+                    }
+                    if path == "/stall" {
+                        let _ = stalled.send(());
+                        gate.notified().await;
+                    }
+                    let answer = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok";
+                    if stream.get_mut().write_all(answer).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    }
+
+    #[tokio::test]
+    async fn a_user_waiting_for_one_page_sends_the_next_on_another_connection() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let authority = listener.local_addr().unwrap().to_string();
+        let gate = Arc::new(tokio::sync::Notify::new());
+        let (stalled_tx, mut stalled) = mpsc::unbounded_channel();
+        tokio::spawn(serve_http(listener, Arc::clone(&gate), stalled_tx));
+        let targets = Targets {
+            day: vec!["/stall".into()],
+            timeline: vec!["/fast".into()],
+            ..Targets::default()
+        };
+        let user = vec![(Client::new(&authority), targets)];
+        let t = Arc::new(HttpTransport::new(&authority, user, 8));
+        let arrival = |kind| Arrival {
+            at: Duration::ZERO,
+            user: 0,
+            kind,
+            nth: 0,
+        };
+        let first = tokio::spawn({
+            let t = Arc::clone(&t);
+            async move { t.request(arrival(PageKind::Day)).await }
+        });
+        stalled
+            .recv()
+            .await
+            .expect("the stalled request reached the server");
+        // The same user's next page is answered while the first is still unanswered. (The
+        // timeout only keeps a broken pool from hanging the test.)
+        let second = tokio::time::timeout(
+            Duration::from_secs(30),
+            t.request(arrival(PageKind::Timeline)),
+        )
+        .await
+        .expect("the second page waited for the first");
+        assert_eq!(second, Outcome::Status(200));
+        assert!(!first.is_finished());
+        gate.notify_one();
+        assert_eq!(first.await.expect("first request"), Outcome::Status(200));
+        // Both connections went back to the user's pool.
+        assert_eq!(t.users[0].idle.lock().await.len(), 2);
+    }
 }
