@@ -1,19 +1,32 @@
 #!/usr/bin/env bash
-# Usage: scripts/bench.sh sqlite|postgres [PAGE...]
+# Usage: scripts/bench.sh sqlite|postgres|both [RUN...]
 #
 # The benchmark of docs/benchmarks.md in one command: builds the release binary, generates the
-# county dataset into a NEW database, starts the server on it, runs the load runner for each PAGE
-# (default: day timeline), prints one result row per page, and stops the server.
+# county dataset into a NEW database, starts the server on it, runs the load runner for each RUN
+# (default: open day timeline), prints one result row per run with the server's resident set
+# after it, and stops the server.
 #
 #   sqlite    a new SQLite file in $BENCH_DIR (default: ./target/bench/sqlite, removed first)
 #   postgres  a new database $BENCH_PG_DB (default: ankommen_bench, dropped first) on the server
 #             that scripts/with-postgres.sh finds or starts
+#   both      sqlite, then postgres
+#
+# Each RUN is
+#   open      the open loop: BENCH_RATE page views/s (50 % day view, 30 % timeline, 20 % record)
+#             from BENCH_OPEN_USERS IMs, latency from each request's scheduled time; first by
+#             default, so that the resident set printed after it is the one of the target
+#   day|timeline|caseload|record
+#             the closed loop on one page: BENCH_USERS users, saturation throughput
 #
 # Environment (all optional):
 #   BENCH_CLIENTS=7500 BENCH_YEARS=5 BENCH_SEED=1   dataset size (see `ankommen bench generate --help`)
-#   BENCH_USERS=20 BENCH_DURATION=30s BENCH_WARMUP=5s  load (see `ankommen bench run --help`)
-#   BENCH_THINK=0s                                  each user's pause between pages (0: closed loop)
+#   BENCH_RATE=200 BENCH_OPEN_USERS=40              open loop (see `ankommen bench run --help`)
+#   BENCH_OPEN_DURATION=60s BENCH_OPEN_WARMUP=10s   open loop: measured time after the warm-up
+#   BENCH_ARRIVALS=even                             open loop: even or poisson (seed BENCH_SEED)
+#   BENCH_USERS=20 BENCH_DURATION=30s BENCH_WARMUP=5s  closed loop
+#   BENCH_THINK=0s                                  closed loop: each user's pause between pages
 #   BENCH_PORT=18080                                port of the server
+#   BENCH_BIN=PATH                                  use this binary instead of building the release one
 #   BENCH_KEEP=1                                    reuse an existing dataset instead of generating
 #   ANKOMMEN_MAX_CONNECTIONS                        database pool of the server (default 8)
 set -euo pipefail
@@ -21,11 +34,15 @@ set -euo pipefail
 backend=${1:-}
 shift || true
 pages=("$@")
-[ ${#pages[@]} -eq 0 ] && pages=(day timeline)
+[ ${#pages[@]} -eq 0 ] && pages=(open day timeline)
 case "$backend" in
 sqlite | postgres) ;;
+both)
+    bash "$0" sqlite "${pages[@]}"
+    exec bash "$0" postgres "${pages[@]}"
+    ;;
 *)
-    echo "usage: $0 sqlite|postgres [day|timeline|caseload|record ...]" >&2
+    echo "usage: $0 sqlite|postgres|both [open|day|timeline|caseload|record ...]" >&2
     exit 2
     ;;
 esac
@@ -39,14 +56,21 @@ users=${BENCH_USERS:-20}
 duration=${BENCH_DURATION:-30s}
 warmup=${BENCH_WARMUP:-5s}
 think=${BENCH_THINK:-0s}
+rate=${BENCH_RATE:-200}
+open_users=${BENCH_OPEN_USERS:-40}
+open_duration=${BENCH_OPEN_DURATION:-60s}
+open_warmup=${BENCH_OPEN_WARMUP:-10s}
+arrivals=${BENCH_ARRIVALS:-even}
 port=${BENCH_PORT:-18080}
 dir=${BENCH_DIR:-$root/target/bench/$backend}
-bin=$root/target/release/ankommen
+bin=${BENCH_BIN:-$root/target/release/ankommen}
 
 log() { echo "bench: $*" >&2; }
 
-log "building the release binary"
-cargo build --release -p ankommen >&2
+if [ -z "${BENCH_BIN:-}" ]; then
+    log "building the release binary"
+    cargo build --release -p ankommen >&2
+fi
 
 if [ "$backend" = postgres ] && [ -z "${BENCH_IN_PG:-}" ]; then
     # Re-run this script with ANKOMMEN_TEST_DATABASE_URL pointing at a running server.
@@ -94,8 +118,18 @@ for _ in $(seq 1 100); do
     sleep 0.2
 done
 
+rss() { awk '/^VmRSS:/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$server/status"; }
+
 for page in "${pages[@]}"; do
-    log "page $page: $users users, think time $think, $warmup warm-up, $duration measured"
-    "$bin" bench run --url "http://127.0.0.1:$port" --users "$users" --duration "$duration" \
-        --warmup "$warmup" --think "$think" --page "$page" --label "$backend"
+    if [ "$page" = open ]; then
+        log "open loop: $rate page views/s ($arrivals) from $open_users users, $open_warmup warm-up, $open_duration measured"
+        "$bin" bench run --url "http://127.0.0.1:$port" --rate "$rate" --users "$open_users" \
+            --arrivals "$arrivals" --seed "$seed" --duration "$open_duration" \
+            --warmup "$open_warmup" --server-pid "$server" --label "$backend"
+    else
+        log "page $page: $users users, think time $think, $warmup warm-up, $duration measured"
+        "$bin" bench run --url "http://127.0.0.1:$port" --users "$users" --duration "$duration" \
+            --warmup "$warmup" --think "$think" --page "$page" --label "$backend"
+    fi
+    log "server resident set after $page: $(rss)"
 done

@@ -74,7 +74,7 @@ pub enum Command {
     Admin(AdminCommand),
     /// Benchmark tooling: a county-sized dataset and a load runner (see docs/benchmarks.md)
     #[command(subcommand)]
-    Bench(crate::bench::BenchCommand),
+    Bench(ankommen_bench::BenchCommand),
 }
 
 #[derive(Debug, Args)]

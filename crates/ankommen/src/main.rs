@@ -3,7 +3,6 @@
 //! Every failure ends as one line `error: …` on standard error and exit code 1.
 
 mod admin;
-mod bench;
 mod cli;
 mod config;
 mod serve;
@@ -85,9 +84,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Command::Serve(args) => serve::run(&cfg, args.demo).await,
             Command::Migrate => migrate(&cfg).await,
             Command::Admin(AdminCommand::CreateUser(args)) => admin::create_user(&cfg, args).await,
-            Command::Bench(cmd) => bench::run(&cfg, cmd).await,
+            Command::Bench(cmd) => bench(&cfg, cmd).await,
         }
     })
+}
+
+/// `ankommen bench …`: the benchmark tooling lives in the `ankommen-bench` crate; the binary only
+/// hands it the configured database.
+async fn bench(cfg: &Config, cmd: &ankommen_bench::BenchCommand) -> Result<(), Failure> {
+    let database = ankommen_store::DbConfig {
+        url: cfg.database_url(),
+        max_connections: cfg.max_connections,
+    };
+    ankommen_bench::run(cmd, database)
+        .await
+        .map_err(|e| Failure::new(e.to_string()))
 }
 
 async fn migrate(cfg: &Config) -> Result<(), Failure> {

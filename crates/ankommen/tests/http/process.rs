@@ -254,3 +254,136 @@ fn a_key_that_is_not_the_databases_key_stops_the_start() {
     drop(f);
     serve_then_stop(dir.path());
 }
+
+/// Where `bench generate` and `serve` put the county: a new PostgreSQL database when
+/// `ANKOMMEN_TEST_DATABASE_URL` names an admin connection (dropped by [`BenchDatabase::drop`]),
+/// else the SQLite file in `dir`.
+struct BenchDatabase {
+    args: Vec<String>,
+    postgres: Option<(String, String)>,
+}
+
+impl BenchDatabase {
+    fn new(dir: &std::path::Path) -> Self {
+        let mut args = vec!["--data-dir".to_string(), dir.display().to_string()];
+        let Some(admin) = std::env::var("ANKOMMEN_TEST_DATABASE_URL")
+            .ok()
+            .filter(|s| !s.is_empty())
+        else {
+            return Self {
+                args,
+                postgres: None,
+            };
+        };
+        // Named like the HTTP tests' databases, so that a run that dies leaves nothing for long.
+        let name = format!("ankommen_t_{}_bench", std::process::id());
+        pg_exec(&admin, &format!("DROP DATABASE IF EXISTS \"{name}\""));
+        pg_exec(&admin, &format!("CREATE DATABASE \"{name}\""));
+        let (base, query) = admin.split_once('?').unwrap_or((&admin, ""));
+        let base = base.rsplit_once('/').map(|(b, _)| b).unwrap_or(base);
+        let query = if query.is_empty() {
+            String::new()
+        } else {
+            format!("?{query}")
+        };
+        args.extend(["--database-url".into(), format!("{base}/{name}{query}")]);
+        Self {
+            args,
+            postgres: Some((admin, name)),
+        }
+    }
+}
+
+impl Drop for BenchDatabase {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = &self.postgres {
+            pg_exec(admin, &format!("DROP DATABASE IF EXISTS \"{name}\""));
+        }
+    }
+}
+
+fn pg_exec(admin_url: &str, sql: &str) {
+    use ankommen_store::{DbConfig, connect};
+    use sea_orm::ConnectionTrait;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let db = connect(&DbConfig {
+            url: admin_url.to_string(),
+            max_connections: 1,
+        })
+        .await
+        .unwrap();
+        db.writer().execute_unprepared(sql).await.unwrap();
+        db.close().await;
+    });
+}
+
+/// The value in the column after the page name of the open loop's latency table.
+fn latency_row_count(stdout: &str, page: &str) -> Option<u64> {
+    stdout.lines().find_map(|l| {
+        let mut cols = l.split_whitespace();
+        (cols.next() == Some(page)).then(|| cols.next()?.parse().ok())?
+    })
+}
+
+/// `ankommen bench generate` and `ankommen bench run --rate` (the open loop) against the real
+/// server: every scheduled request is sent and answered without an error, in the page mix, and
+/// the server's resident set is read.
+#[test]
+fn the_open_loop_runs_against_the_real_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = BenchDatabase::new(dir.path());
+    let generated = Command::new(BIN)
+        .args(["bench", "generate", "--clients", "300", "--years", "1"])
+        .args(&db.args)
+        .env_remove("ANKOMMEN_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(
+        generated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&generated.stderr)
+    );
+    let port = free_port();
+    let server = Command::new(BIN)
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .args(&db.args)
+        .env("ANKOMMEN_LOG", "warn")
+        .env_remove("ANKOMMEN_DATABASE_URL")
+        .env_remove("ANKOMMEN_ENCRYPTION_KEY")
+        .env_remove("ANKOMMEN_ENCRYPTION_KEY_FILE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for(port);
+    // 20 page views/s for 2 s after 1 s of warm-up: 40 requests measured, from 4 IMs (logins are
+    // Argon2 verifications, slow in a debug build; the real run logs in 40).
+    let pid = server.id().to_string();
+    let run = Command::new(BIN)
+        .args(["bench", "run", "--url", &format!("http://127.0.0.1:{port}")])
+        .args(["--rate", "20", "--duration", "2s", "--warmup", "1s"])
+        .args(["--users", "4", "--server-pid", &pid, "--label", "ci"])
+        .output()
+        .unwrap();
+    stop(server);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(stdout.contains("| requests 40 | errors 0 |"), "{stdout}");
+    assert!(!stdout.contains("error:"), "{stdout}");
+    // Each IM's ten measured requests are one full turn of the mix: 5 day views, 3 timelines, 2
+    // records.
+    assert_eq!(latency_row_count(&stdout, "all"), Some(40), "{stdout}");
+    assert_eq!(latency_row_count(&stdout, "day"), Some(20), "{stdout}");
+    assert_eq!(latency_row_count(&stdout, "timeline"), Some(12), "{stdout}");
+    assert_eq!(latency_row_count(&stdout, "record"), Some(8), "{stdout}");
+    assert!(
+        stdout.contains(&format!("(VmRSS of pid {pid}): ")),
+        "{stdout}"
+    );
+    assert!(stdout.contains("| open 20/s | ci | 4 | 40 |"), "{stdout}");
+}
