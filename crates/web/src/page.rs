@@ -188,6 +188,8 @@ pub struct Authed {
     pub session: Current,
     /// The session cookie's secret (for logout).
     pub token: String,
+    /// The client's address as the server sees it (after trusted proxies).
+    pub address: String,
 }
 
 impl FromRequestParts<AppState> for Authed {
@@ -211,6 +213,7 @@ impl FromRequestParts<AppState> for Authed {
             page,
             session: current,
             token,
+            address: rs.client_addr.clone(),
         })
     }
 }

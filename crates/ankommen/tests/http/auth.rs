@@ -436,3 +436,139 @@ async fn password_change_needs_the_current_password_and_ends_other_sessions() {
         StatusCode::SEE_OTHER
     );
 }
+
+/// Issue 21: every attempt is counted before its password is verified, so a burst of parallel
+/// guesses at one account from one address is verified no more often than the limit (the rest
+/// are refused unchecked, or turned away while the hashing slots are full), and no more hashes
+/// run at once than the machine has cores.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_parallel_guesses_is_verified_no_more_often_than_the_limit() {
+    use ankommen_core::administration::auth::{PAIR_LIMIT, hashing_peak};
+    let t = TestApp::new().await;
+    let before = t.count("audit_events").await;
+    let tasks: Vec<_> = (0..40)
+        .map(|_| {
+            let mut c = t.client_from("203.0.113.40");
+            tokio::spawn(async move { c.login("awo.im2", "guess guess guess").await.status })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    let wrong = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    assert!(wrong >= 1, "{statuses:?}");
+    assert!(wrong <= PAIR_LIMIT as usize, "{wrong} guesses verified");
+    assert!(
+        statuses.iter().all(|s| [
+            StatusCode::UNAUTHORIZED,
+            StatusCode::TOO_MANY_REQUESTS,
+            StatusCode::SERVICE_UNAVAILABLE
+        ]
+        .contains(s)),
+        "{statuses:?}"
+    );
+    let failed = t
+        .audit()
+        .await
+        .iter()
+        .filter(|(action, ..)| action == "login_failed")
+        .count();
+    assert_eq!(failed, wrong);
+    assert!(t.count("audit_events").await > before);
+    let cores = std::thread::available_parallelism().unwrap().get();
+    assert!(hashing_peak() <= cores, "{} hashes at once", hashing_peak());
+}
+
+/// Guesses at one account from many addresses slow every further attempt at it by a growing
+/// delay, but never lock the person out.
+#[tokio::test]
+async fn guesses_from_anywhere_slow_the_account_but_never_lock_it() {
+    let t = TestApp::new().await;
+    for i in 0..6 {
+        let mut c = t.client_from(&format!("198.51.100.{i}"));
+        assert_eq!(
+            c.login("awo.im2", "guess guess guess").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let slowed = t.clock.paused();
+    assert!(
+        slowed >= std::time::Duration::from_millis(250 + 500),
+        "{slowed:?}"
+    );
+    // The person, from the office, gets in (after a longer wait still).
+    let mut office = t.client_from("192.0.2.77");
+    assert_eq!(
+        office.login("awo.im2", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(t.clock.paused() > slowed);
+    // A success starts the account afresh: the next login waits no longer.
+    let settled = t.clock.paused();
+    assert_eq!(
+        t.client_from("192.0.2.78")
+            .login("awo.im2", PASSWORD)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(t.clock.paused(), settled);
+}
+
+/// An IPv6 host has a whole /64 to itself: its addresses count as one.
+#[tokio::test]
+async fn ipv6_addresses_are_counted_per_64_network() {
+    let t = TestApp::new().await;
+    for i in 1..=5 {
+        let mut c = t.client_from(&format!("[2001:db8:1:2::{i}]"));
+        assert_eq!(
+            c.login("awo.im2", "guess guess guess").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let mut next = t.client_from("[2001:db8:1:2:ffff::9]");
+    assert_eq!(
+        next.login("awo.im2", PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Another network is not affected.
+    let mut other = t.client_from("[2001:db8:1:3::1]");
+    assert_eq!(
+        other.login("awo.im2", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+/// Changing one's password is throttled like a login: a stolen session cannot guess the current
+/// password at leisure.
+#[tokio::test]
+async fn password_change_attempts_are_throttled_like_logins() {
+    let t = TestApp::new().await;
+    let mut im = t.login("awo.im2").await;
+    let attempt = |current: &'static str| {
+        [
+            ("current_password", current),
+            ("new_password", "ein neuer langer Satz"),
+            ("new_password_confirm", "ein neuer langer Satz"),
+        ]
+    };
+    for _ in 0..5 {
+        let r = im.post("/account/password", &attempt("wrong wrong")).await;
+        r.assert_contains("Das aktuelle Passwort ist falsch.");
+    }
+    // The sixth attempt is refused unchecked, even with the right password.
+    let r = im.post("/account/password", &attempt(PASSWORD)).await;
+    r.assert_contains("Zu viele Versuche mit dem aktuellen Passwort.");
+    assert_eq!(
+        t.client().login("awo.im2", PASSWORD).await.status,
+        StatusCode::SEE_OTHER,
+        "the password was not changed"
+    );
+    t.clock.advance(Duration::minutes(16));
+    let r = im.post("/account/password", &attempt(PASSWORD)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}

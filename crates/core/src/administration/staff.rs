@@ -533,9 +533,12 @@ pub async fn set_own_locale(db: &Db, ctx: &Ctx, locale: Locale) -> Result<()> {
 }
 
 /// Changes the actor's own password (the current one is required). Other sessions are ended.
+/// Attempts are counted like logins of the account from `address` (a stolen session must not
+/// become a way to guess the password at leisure).
 pub async fn change_own_password(
     db: &Db,
     ctx: &Ctx,
+    address: &str,
     current: &str,
     new: NewPassword,
     keep_session: &str,
@@ -544,7 +547,18 @@ pub async fn change_own_password(
         .one(db.reader())
         .await?
         .ok_or(Error::NotFound)?;
-    if !crate::administration::auth::verify_password(person.password_hash.clone(), current).await {
+    let refused =
+        crate::administration::auth::count_proof(db, &person.username, address, ctx.now()).await?;
+    if refused.is_some() {
+        return ctx
+            .refuse(
+                db.writer(),
+                Event::on("password_changed", "staff", person.id),
+                Error::field("current_password", "error-password-attempts"),
+            )
+            .await;
+    }
+    if !crate::administration::auth::verify_password(person.password_hash.clone(), current).await? {
         return ctx
             .refuse(
                 db.writer(),

@@ -41,6 +41,7 @@ login-username = Benutzername
 login-password = Passwort
 login-submit = Anmelden
 login-failed = Benutzername oder Passwort ist falsch.
+login-busy = Gerade melden sich sehr viele gleichzeitig an. Bitte versuchen Sie es in einigen Sekunden noch einmal.
 login-throttled = { $minutes ->
     [one] Zu viele fehlgeschlagene Anmeldungen. Bitte versuchen Sie es in einer Minute erneut.
    *[other] Zu viele fehlgeschlagene Anmeldungen. Bitte versuchen Sie es in { $minutes } Minuten erneut.
@@ -222,6 +223,7 @@ error-username-taken = Dieser Benutzername ist vergeben.
 error-password-short = Das Passwort muss mindestens 12 Zeichen haben.
 error-password-mismatch = Die beiden Passwörter stimmen nicht überein.
 error-current-password = Das aktuelle Passwort ist falsch.
+error-password-attempts = Zu viele Versuche mit dem aktuellen Passwort. Bitte versuchen Sie es in einer Viertelstunde noch einmal.
 error-email = Bitte geben Sie eine gültige E-Mail-Adresse ein.
 error-fte = Der Stellenanteil liegt zwischen 0 und 1, z. B. 0,5.
 error-duplicate = Ein solcher Eintrag existiert bereits.

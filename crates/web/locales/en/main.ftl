@@ -41,6 +41,7 @@ login-username = User name
 login-password = Password
 login-submit = Log in
 login-failed = User name or password is wrong.
+login-busy = Very many people are logging in at this moment. Please try again in a few seconds.
 login-throttled = { $minutes ->
     [one] Too many failed logins. Please try again in one minute.
    *[other] Too many failed logins. Please try again in { $minutes } minutes.
@@ -222,6 +223,7 @@ error-username-taken = This user name is taken.
 error-password-short = The password must have at least 12 characters.
 error-password-mismatch = The two passwords do not match.
 error-current-password = The current password is wrong.
+error-password-attempts = Too many attempts with the current password. Please try again in a quarter of an hour.
 error-email = Please enter a valid e-mail address.
 error-fte = The full-time equivalent is between 0 and 1, e.g. 0.5.
 error-duplicate = Such an entry exists already.

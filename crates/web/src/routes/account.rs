@@ -63,6 +63,7 @@ pub async fn password(
                 staff::change_own_password(
                     &state.db,
                     &a.ctx,
+                    &a.address,
                     form.get("current_password"),
                     pw,
                     &a.session.public_id,

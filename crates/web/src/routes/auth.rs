@@ -85,6 +85,20 @@ pub async fn login(
                 StatusCode::UNAUTHORIZED,
             ))
         }
+        LoginOutcome::Busy => {
+            let form = view.with_general(page.t("login-busy"));
+            let mut r = render_status(
+                &LoginTpl {
+                    page,
+                    form,
+                    notice: None,
+                },
+                StatusCode::SERVICE_UNAVAILABLE,
+            );
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+            Ok(r)
+        }
         LoginOutcome::Throttled { until } => {
             let minutes = ((until - state.clock.now()).num_seconds() + 59) / 60;
             let form = view.with_general(page.tn("login-throttled", "minutes", minutes.max(1)));
