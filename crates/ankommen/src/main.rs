@@ -71,7 +71,15 @@ fn main() -> ExitCode {
     }
 }
 
+/// Everything ankommen creates — the database and its journal files, the encryption key, anything
+/// else in the data directory — is readable by the service user only, whatever umask the
+/// operator's environment set (files 0600, directories 0700).
+fn restrict_new_files() {
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
+}
+
 fn run(cli: Cli) -> Result<(), Failure> {
+    restrict_new_files();
     let env = config::process_env();
     let cfg = config::resolve(&cli.global.flags(), &env, &config::read_from_disk)?;
     init_logging(&cfg, matches!(cli.command, Command::Serve(_)));

@@ -150,6 +150,7 @@ pub async fn run(cfg: &Config, demo: bool) -> Result<(), Failure> {
         db.close().await;
         return Err(e);
     }
+    tighten_permissions(&cfg.data_dir);
     let sealer = Arc::new(sealer);
     match serve(cfg, demo, db.clone(), clock, sealer).await {
         Ok(()) => {
@@ -161,6 +162,42 @@ pub async fn run(cfg: &Config, demo: bool) -> Result<(), Failure> {
             db.close().await;
             Err(e)
         }
+    }
+}
+
+/// Makes the data directory (0700) and every file in it (0600) readable by the service user only,
+/// where an earlier version or an operator left them wider (files ankommen creates now are so
+/// from the start: see `restrict_new_files` in `main.rs`). Says so in one line; never fails the
+/// start (a file it cannot change keeps its mode and is named in the log).
+fn tighten_permissions(data_dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let tighten = |path: &Path, mode: u32| -> bool {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.permissions().mode() & 0o077 != 0 => {
+                match std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)) {
+                    Ok(()) => true,
+                    Err(e) => {
+                        warn!("cannot restrict the permissions of {}: {e}", path.display());
+                        false
+                    }
+                }
+            }
+            _ => false,
+        }
+    };
+    let mut changed = usize::from(tighten(data_dir, 0o700));
+    if let Ok(entries) = std::fs::read_dir(data_dir) {
+        for entry in entries.flatten() {
+            if entry.file_type().is_ok_and(|t| t.is_file()) {
+                changed += usize::from(tighten(&entry.path(), 0o600));
+            }
+        }
+    }
+    if changed > 0 {
+        warn!(
+            "restricted {changed} entries of the data directory {} to the service user (0600/0700)",
+            data_dir.display()
+        );
     }
 }
 

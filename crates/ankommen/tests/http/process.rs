@@ -387,3 +387,60 @@ fn the_open_loop_runs_against_the_real_server() {
     );
     assert!(stdout.contains("| open 20/s | ci | 4 | 40 |"), "{stdout}");
 }
+
+/// Issue 21: whatever the operator's umask, the database, its journal files, the key and the data
+/// directory are the service user's alone; a database file left world-readable is tightened.
+#[test]
+fn the_data_directory_is_readable_by_the_service_user_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // Left behind world-readable, as an earlier version created it.
+    std::fs::write(data.join("notes.txt"), b"old").unwrap();
+    std::fs::set_permissions(
+        data.join("notes.txt"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    let port = free_port();
+    let child = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "umask 022; exec {BIN} serve --listen 127.0.0.1:{port} --data-dir {}",
+            data.display()
+        ))
+        .env("ANKOMMEN_LOG", "warn")
+        .env_remove("ANKOMMEN_DATABASE_URL")
+        .env_remove("ANKOMMEN_ENCRYPTION_KEY")
+        .env_remove("ANKOMMEN_ENCRYPTION_KEY_FILE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for(port);
+    let mode = |name: &str| {
+        std::fs::metadata(data.join(name))
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    for file in [
+        "ankommen.sqlite",
+        "ankommen.sqlite-wal",
+        "ankommen.sqlite-shm",
+        "ankommen.key",
+        "notes.txt",
+    ] {
+        assert_eq!(mode(file), 0o600, "{file}");
+    }
+    assert_eq!(
+        std::fs::metadata(&data).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
+    let out = stop(child);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("restricted 2 entries"), "{stderr}");
+}
