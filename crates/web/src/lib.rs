@@ -5,6 +5,7 @@ pub mod assets;
 pub mod error;
 pub mod forms;
 pub mod i18n;
+pub mod ids;
 pub mod layers;
 pub mod page;
 pub mod routes;

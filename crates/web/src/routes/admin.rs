@@ -18,6 +18,7 @@ use super::{done, form_failure, render, render_status};
 use crate::AppState;
 use crate::error::AppResult;
 use crate::forms::{FormData, FormView};
+use crate::ids::Ids;
 use crate::page::{Authed, Page};
 
 #[derive(Template)]
@@ -310,7 +311,7 @@ async fn organisation_page(
 pub async fn organisation(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     organisation_page(&state, a, id, None, FormView::new(), StatusCode::OK).await
 }
@@ -318,7 +319,7 @@ pub async fn organisation(
 pub async fn update_organisation(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let view = FormView::from_data(&form);
@@ -352,7 +353,7 @@ pub async fn update_organisation(
 pub async fn create_team(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let view = FormView::from_data(&form);
@@ -406,7 +407,7 @@ fn team_form(t: &team::Model) -> FormView {
 pub async fn team(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let item = teams::get(&state.db, &a.ctx, id).await?;
     let form = team_form(&item);
@@ -420,7 +421,7 @@ pub async fn team(
 pub async fn update_team(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let view = FormView::from_data(&form);

@@ -21,10 +21,11 @@ use ankommen_core::municipalities;
 use ankommen_core::types::Role;
 use ankommen_store::entities::saved_filter;
 
-use super::{done, form_failure, path_id, render, render_status};
+use super::{done, form_failure, render, render_status};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FormData, FormView};
+use crate::ids::Ids;
 use crate::page::{Authed, Page};
 
 pub fn routes() -> Router<AppState> {
@@ -204,9 +205,9 @@ pub async fn save_filter(
 pub async fn delete_filter(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
-    caseload::delete_saved(&state.db, &a.ctx, path_id(&id)?).await?;
+    caseload::delete_saved(&state.db, &a.ctx, id).await?;
     Ok(done(
         "/cases",
         "caseload-flash-filter-deleted",
@@ -422,9 +423,8 @@ fn defaults(a: &Authed) -> Vec<(String, String)> {
 pub async fn show(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let form = FormView::from_pairs(defaults(&a));
     case_page(&state, a, id, form, "", StatusCode::OK).await
 }
@@ -432,9 +432,8 @@ pub async fn show(
 pub async fn handover_seen(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     cases::acknowledge_handover(&state.db, &a.ctx, id).await?;
     Ok(done(
         &format!("/cases/{id}"),
@@ -448,10 +447,10 @@ pub async fn handover_seen(
 pub async fn act(
     State(state): State<AppState>,
     a: Authed,
-    Path((id, action)): Path<(String, String)>,
+    Ids(id): Ids<i64>,
+    Path((_, action)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let failed: &'static str = match action.as_str() {
         "pause" => "pause",
         "resume" => "resume",
@@ -691,10 +690,8 @@ fn section(
 pub async fn summary(
     State(state): State<AppState>,
     a: Authed,
-    Path((id, org)): Path<(String, String)>,
+    Ids((id, org)): Ids<(i64, i64)>,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
-    let org = path_id(&org)?;
     let mut page = a.page.at("cases");
     page.title = page.t("case-summary-title");
     let prepared_on = page.date(a.ctx.today());

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -26,6 +26,7 @@ use super::{done, form_failure, full_name, render, render_status};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FormData, FormView};
+use crate::ids::Ids;
 use crate::page::{Authed, Page};
 
 pub fn routes() -> Router<AppState> {
@@ -224,7 +225,7 @@ async fn municipality_name(state: &AppState, ags: &str) -> String {
 pub async fn record(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let v = clients::get(&state.db, &a.ctx, id).await?;
     let outcomes = super::outcomes::record_section(&state, &a, id).await?;
@@ -281,7 +282,7 @@ async fn edit_page(
 pub async fn edit_form(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let v = clients::get(&state.db, &a.ctx, id).await?;
     edit_page(&state, a, id, minimum_view(&v.person), StatusCode::OK).await
@@ -290,7 +291,7 @@ pub async fn edit_form(
 pub async fn edit(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let view = FormView::from_data(&form);
@@ -418,7 +419,7 @@ async fn intake_page(
 pub async fn intake_form(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let v = clients::get(&state.db, &a.ctx, id).await?;
     if v.intake.is_none() {
@@ -477,7 +478,7 @@ fn intake_input(form: &FormData) -> IntakeForm {
 pub async fn intake(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let view = FormView::from_data(&form);
@@ -522,7 +523,7 @@ struct HealthTpl {
 pub async fn open_health(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let (text, version) = clients::open_health(&state.db, &a.ctx, &state.sealer, id).await?;
     let v = clients::get(&state.db, &a.ctx, id).await?;
@@ -542,7 +543,7 @@ pub async fn open_health(
 pub async fn save_health(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let view = FormView::from_data(&form);
@@ -624,7 +625,7 @@ async fn member_page(
 pub async fn member_form(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let form = FormView::from_pairs([("case_mode", "join"), ("relation", "child")]);
     member_page(&state, a, id, form, StatusCode::OK).await
@@ -633,7 +634,7 @@ pub async fn member_form(
 pub async fn add_member(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let view = FormView::from_data(&form);
@@ -700,7 +701,7 @@ struct HouseholdTpl {
 pub async fn household(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let h = clients::household(&state.db, &a.ctx, id).await?;
     let page = a.page.at("cases").titled("household-title");

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -21,6 +21,7 @@ use super::{done, form_failure, render_status};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::forms::{BadForm, FormData, FormView};
+use crate::ids::Ids;
 use crate::layers::{MAX_UPLOAD_BYTES, UploadTruncated};
 use crate::page::{Authed, Page};
 
@@ -162,7 +163,7 @@ async fn consent_new_page(
 async fn consent_form(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let form = FormView::from_pairs([
         ("text_version", documents::CONSENT_TEXT_VERSION.to_string()),
@@ -175,7 +176,7 @@ async fn consent_form(
 async fn record_consent(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     upload: UploadForm,
 ) -> AppResult<Response> {
     let f = &upload.fields;
@@ -248,7 +249,7 @@ async fn consent_show(
 async fn consent_page(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     consent_show(&state, a, id, FormView::new(), StatusCode::OK).await
 }
@@ -256,7 +257,7 @@ async fn consent_page(
 async fn attach_scan(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     upload: UploadForm,
 ) -> AppResult<Response> {
     let result = match scan_of(&upload) {
@@ -307,7 +308,7 @@ async fn withdraw_page(
 async fn withdraw_form(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     withdraw_page(&state, a, id, None, StatusCode::OK).await
 }
@@ -315,7 +316,7 @@ async fn withdraw_form(
 async fn withdraw(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let result = match form.version() {
@@ -370,7 +371,7 @@ fn file_response(bytes: Vec<u8>, content_type: &str, disposition: &str) -> Respo
 async fn download(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let d = consent::document(&state.db, &a.ctx, id).await?;
     Ok(file_response(
@@ -440,7 +441,7 @@ async fn release_new_page(
 async fn release_form(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let form = FormView::from_pairs([
         ("valid_from", a.ctx.today().to_string()),
@@ -452,7 +453,7 @@ async fn release_form(
 async fn create_release(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let raw = ReleaseForm {
@@ -521,7 +522,7 @@ async fn release_show(
 async fn release_page(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     release_show(&state, a, id, None, StatusCode::OK).await
 }
@@ -529,7 +530,7 @@ async fn release_page(
 async fn revoke_release(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let result = match form.version() {
@@ -570,7 +571,7 @@ struct FormsTpl {
 async fn forms_page(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let p = printing::printable(&state.db, &a.ctx, id).await?;
     let languages = documents::languages()
@@ -669,7 +670,7 @@ async fn pdf(
 async fn consent_pdf(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     Query(q): Query<LangQuery>,
 ) -> AppResult<Response> {
     let lang = form_lang(&q)?;
@@ -681,7 +682,7 @@ async fn consent_pdf(
 async fn release_pdf(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     Query(q): Query<LangQuery>,
 ) -> AppResult<Response> {
     let lang = form_lang(&q)?;

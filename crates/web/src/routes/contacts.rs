@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -15,10 +15,11 @@ use ankommen_core::fields::{self, Field};
 use ankommen_core::followups;
 use ankommen_core::timeline::{self, Filter, Item, Kind, Timeline};
 
-use super::{done, form_failure, full_name, path_id, render_status};
+use super::{done, form_failure, full_name, render_status};
 use crate::AppState;
 use crate::error::AppResult;
 use crate::forms::{FormData, FormView};
+use crate::ids::Ids;
 use crate::page::{Authed, Page};
 
 pub fn routes() -> Router<AppState> {
@@ -131,9 +132,8 @@ fn form_page(
 pub async fn new_form(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let ch = contacts::new_form(&state.db, &a.ctx, id).await?;
     let mut pairs = vec![
         ("date".to_string(), a.ctx.today().to_string()),
@@ -162,10 +162,9 @@ pub async fn new_form(
 pub async fn create(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     match contacts::record(&state.db, &a.ctx, &state.sealer, id, &form_of(&form)).await {
         Ok(_) => Ok(done(
             &format!("/cases/{id}"),
@@ -193,9 +192,8 @@ pub async fn create(
 pub async fn edit_form(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let v = contacts::get(&state.db, &a.ctx, &state.sealer, id).await?;
     let k = &v.contact;
     let mut pairs: Vec<(String, String)> = vec![
@@ -232,10 +230,9 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let result = match form.version() {
         Ok(v) => contacts::update(&state.db, &a.ctx, &state.sealer, id, v, &form_of(&form)).await,
         Err(e) => Err(e),
@@ -307,10 +304,9 @@ fn followup_page(
 pub async fn create_followup(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     match followups::create(
         &state.db,
         &a.ctx,
@@ -344,10 +340,9 @@ pub async fn create_followup(
 pub async fn followup_done(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let version = form.version()?;
     let case_id = followups::done(&state.db, &a.ctx, id, version).await?;
     Ok(done(
@@ -361,10 +356,9 @@ pub async fn followup_done(
 pub async fn followup_move(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let result = match form.version() {
         Ok(v) => followups::move_to(&state.db, &a.ctx, id, v, form.get("move_to")).await,
         Err(e) => Err(e),
@@ -610,10 +604,9 @@ fn rows(page: &Page, t: &Timeline, fields: &[Field]) -> Vec<TlRow> {
 pub async fn show_timeline(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     RawQuery(query): RawQuery,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let q = FormData::parse(query.unwrap_or_default().as_bytes()).unwrap_or_default();
     let filter = Filter::from_query(&q.all("show"), q.get("person"), q.get("page"));
     let t = timeline::get(&state.db, &a.ctx, &state.sealer, id, filter).await?;

@@ -126,11 +126,6 @@ async fn not_found() -> AppError {
     AppError(Error::NotFound)
 }
 
-/// An id from the path; anything else answers like a missing record.
-pub(crate) fn path_id(s: &str) -> Result<i64, AppError> {
-    s.parse().map_err(|_| AppError(Error::NotFound))
-}
-
 /// A person's name as the pages show it.
 pub(crate) fn full_name(p: &ankommen_store::entities::person::Model) -> String {
     format!("{} {}", p.given_name, p.family_name)

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -15,11 +15,12 @@ use ankommen_core::catalog::{
 use ankommen_core::outcomes::{self, OutcomeForm, OutcomesView};
 use ankommen_store::entities::outcome;
 
+use super::full_name;
 use super::{done, form_failure, render_status};
-use super::{full_name, path_id};
 use crate::AppState;
 use crate::error::AppResult;
 use crate::forms::{FormData, FormView};
+use crate::ids::Ids;
 use crate::page::{Authed, Page};
 
 pub fn routes() -> Router<AppState> {
@@ -195,9 +196,8 @@ async fn list_page(
 pub async fn list(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let form = FormView::from_pairs([("date", a.ctx.today().to_string())]);
     list_page(&state, a, id, form, StatusCode::OK).await
 }
@@ -206,10 +206,9 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     match outcomes::record(&state.db, &a.ctx, id, &form_of(&form)).await {
         Ok(_) => Ok(done(
             &format!("/clients/{id}/outcomes"),
@@ -242,9 +241,8 @@ struct EditTpl {
 pub async fn edit_form(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let (o, p) = outcomes::get(&state.db, &a.ctx, id).await?;
     let d = |v: Option<chrono::NaiveDate>| v.map(|d| d.to_string()).unwrap_or_default();
     let form = FormView::from_pairs([
@@ -288,10 +286,9 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let result = match form.version() {
         Ok(v) => outcomes::update(&state.db, &a.ctx, id, v, &form_of(&form)).await,
         Err(e) => Err(e),
@@ -330,10 +327,9 @@ pub async fn update(
 pub async fn delete(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let version = form.version()?;
     let person_id = outcomes::delete(&state.db, &a.ctx, id, version).await?;
     Ok(done(

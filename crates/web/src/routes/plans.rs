@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -21,10 +21,11 @@ use ankommen_core::plans::{
 use ankommen_documents as documents;
 
 use super::consent::UploadForm;
-use super::{done, form_failure, path_id, render_status};
+use super::{done, form_failure, render_status};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FormData, FormView};
+use crate::ids::{Ids, PathId};
 use crate::layers::MAX_UPLOAD_BYTES;
 use crate::page::{Authed, Page};
 
@@ -55,10 +56,6 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/cases/{id}/plan/compare", get(compare))
         .route("/cases/{id}/plan/print", get(print))
-}
-
-fn path_n(s: &str) -> Result<i32, AppError> {
-    s.parse().map_err(|_| AppError(Error::NotFound))
 }
 
 fn plan_url(case_id: i64) -> String {
@@ -263,19 +260,17 @@ async fn plan_page(
 pub async fn show(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     plan_page(&state, a, id, FormView::new(), "", 0, StatusCode::OK).await
 }
 
 pub async fn add_goal(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     match plans::add_goal(&state.db, &a.ctx, id, &goal_form_of(&form)).await {
         Ok(gid) => Ok(done(
             &format!("{}#goal-{gid}", plan_url(id)),
@@ -293,10 +288,9 @@ pub async fn add_goal(
 pub async fn add_step(
     State(state): State<AppState>,
     a: Authed,
-    Path((id, gid)): Path<(String, String)>,
+    Ids((id, gid)): Ids<(i64, i64)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let (id, gid) = (path_id(&id)?, path_id(&gid)?);
     match plans::add_step(&state.db, &a.ctx, id, gid, &step_form_of(&form)).await {
         Ok(_) => Ok(done(
             &format!("{}#goal-{gid}", plan_url(id)),
@@ -314,10 +308,9 @@ pub async fn add_step(
 pub async fn freeze(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let result = match form.version_in("plan_version") {
         Ok(pv) => plans::freeze(&state.db, &a.ctx, id, pv).await,
         Err(e) => Err(e),
@@ -339,10 +332,9 @@ pub async fn freeze(
 pub async fn settings(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let result = match form.version_in("plan_version") {
         Ok(pv) => plans::set_interval(&state.db, &a.ctx, id, pv, form.get("review_interval")).await,
         Err(e) => Err(e),
@@ -432,19 +424,17 @@ async fn goal_page(
 pub async fn goal_form(
     State(state): State<AppState>,
     a: Authed,
-    Path((id, gid)): Path<(String, String)>,
+    Ids((id, gid)): Ids<(i64, i64)>,
 ) -> AppResult<Response> {
-    let (id, gid) = (path_id(&id)?, path_id(&gid)?);
     goal_page(&state, a, id, gid, None, StatusCode::OK).await
 }
 
 pub async fn update_goal(
     State(state): State<AppState>,
     a: Authed,
-    Path((id, gid)): Path<(String, String)>,
+    Ids((id, gid)): Ids<(i64, i64)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let (id, gid) = (path_id(&id)?, path_id(&gid)?);
     let result = match form.version() {
         Ok(ver) => plans::update_goal(&state.db, &a.ctx, id, gid, ver, &goal_form_of(&form)).await,
         Err(e) => Err(e),
@@ -525,19 +515,17 @@ async fn step_page(
 pub async fn step_form(
     State(state): State<AppState>,
     a: Authed,
-    Path((id, sid)): Path<(String, String)>,
+    Ids((id, sid)): Ids<(i64, i64)>,
 ) -> AppResult<Response> {
-    let (id, sid) = (path_id(&id)?, path_id(&sid)?);
     step_page(&state, a, id, sid, None, StatusCode::OK).await
 }
 
 pub async fn update_step(
     State(state): State<AppState>,
     a: Authed,
-    Path((id, sid)): Path<(String, String)>,
+    Ids((id, sid)): Ids<(i64, i64)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let (id, sid) = (path_id(&id)?, path_id(&sid)?);
     let mut input = step_form_of(&form);
     // "Done today": the quick button of the plan page and the step form.
     if form.checked("done_today") && input.done_on.trim().is_empty() {
@@ -609,19 +597,17 @@ async fn review_page(
 pub async fn review_form(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     review_page(&state, a, id, None, StatusCode::OK).await
 }
 
 pub async fn hold_review(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let goals: Vec<ReviewGoalForm> = form
         .all("goal")
         .iter()
@@ -719,9 +705,8 @@ async fn version_page(
 pub async fn version(
     State(state): State<AppState>,
     a: Authed,
-    Path((id, n)): Path<(String, String)>,
+    Ids((id, n)): Ids<(i64, i32)>,
 ) -> AppResult<Response> {
-    let (id, n) = (path_id(&id)?, path_n(&n)?);
     version_page(&state, a, id, n, FormView::new(), StatusCode::OK).await
 }
 
@@ -802,10 +787,9 @@ fn change_text(page: &Page, ch: &Change) -> String {
 pub async fn compare(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     Query(q): Query<CompareQuery>,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let a_n: i32 = q.a.trim().parse().map_err(|_| AppError(Error::NotFound))?;
     let b_n: Option<i32> = match q.b.trim() {
         "" | "current" => None,
@@ -953,10 +937,9 @@ fn plan_document(p: PlanPrint) -> documents::PlanForm {
 pub async fn print(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     Query(q): Query<PrintQuery>,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let lang = match q.lang.trim() {
         "" => "de".to_string(),
         l if documents::is_supported(l) => l.to_string(),
@@ -964,7 +947,7 @@ pub async fn print(
     };
     let version = match q.version.trim() {
         "" | "current" => None,
-        s => Some(path_n(s)?),
+        s => Some(i32::parse_id(s).ok_or(AppError(Error::NotFound))?),
     };
     let data = plans::print_data(&state.db, &a.ctx, id, version).await?;
     let form = plan_document(data);
@@ -989,10 +972,9 @@ pub async fn print(
 pub async fn attach_scan(
     State(state): State<AppState>,
     a: Authed,
-    Path((id, n)): Path<(String, String)>,
+    Ids((id, n)): Ids<(i64, i32)>,
     upload: UploadForm,
 ) -> AppResult<Response> {
-    let (id, n) = (path_id(&id)?, path_n(&n)?);
     let result = if upload.too_large {
         Err(Error::field("scan", "error-scan-too-large"))
     } else {
@@ -1018,9 +1000,8 @@ pub async fn attach_scan(
 pub async fn download_scan(
     State(state): State<AppState>,
     a: Authed,
-    Path((id, n)): Path<(String, String)>,
+    Ids((id, n)): Ids<(i64, i32)>,
 ) -> AppResult<Response> {
-    let (id, n) = (path_id(&id)?, path_n(&n)?);
     let d = plans::scan(&state.db, &a.ctx, id, n).await?;
     Ok(file_response(
         d.bytes,

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -18,6 +18,7 @@ use super::{form_failure, render_status};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FormData, FormView};
+use crate::ids::Ids;
 use crate::page::{Authed, Page};
 
 pub fn routes() -> Router<AppState> {
@@ -81,7 +82,7 @@ struct RecordTpl {
 async fn open(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let reason = form.get("reason").to_string();

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
@@ -18,6 +18,7 @@ use super::{done, form_failure, render_status};
 use crate::AppState;
 use crate::error::AppResult;
 use crate::forms::{FormData, FormView};
+use crate::ids::Ids;
 use crate::page::{Authed, Page};
 
 pub fn routes() -> Router<AppState> {
@@ -206,7 +207,7 @@ fn field_page(
 pub async fn field(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let item = fields::get_managed(&state.db, &a.ctx, id).await?;
     let mut pairs = vec![
@@ -229,7 +230,7 @@ pub async fn field(
 pub async fn update_field(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let view = FormView::from_data(&form);

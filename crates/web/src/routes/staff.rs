@@ -1,7 +1,7 @@
 //! Administration of staff: list, create (with a one-time setup link), edit, deactivate.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -18,6 +18,7 @@ use super::{done, form_failure, render, render_status};
 use crate::AppState;
 use crate::error::AppResult;
 use crate::forms::{FormData, FormView};
+use crate::ids::Ids;
 use crate::page::{Authed, Page};
 
 #[derive(Clone, Debug)]
@@ -301,7 +302,7 @@ fn person_form(d: &StaffDetail) -> FormView {
 pub async fn edit_form(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let person = staff::get(&state.db, &a.ctx, id).await?;
     let form = person_form(&person);
@@ -311,7 +312,7 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let view = FormView::from_data(&form);
@@ -344,7 +345,7 @@ pub async fn update(
 pub async fn setup_link(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let token = staff::issue_setup_link(&state.db, &a.ctx, id).await?;
     let person = staff::get(&state.db, &a.ctx, id).await?;
