@@ -778,8 +778,10 @@ async fn printed_forms_are_pdfs_in_the_chosen_language_and_audited() {
         assert!(body.starts_with(b"%PDF"), "{lang}");
         assert_eq!(
             header(&h, "content-disposition"),
-            format!("inline; filename=\"einwilligung-{lang}.pdf\"")
+            format!("attachment; filename=\"einwilligung-{lang}.pdf\"")
         );
+        // The same download response as a stored scan (`download::file_download`).
+        assert_eq!(header(&h, "x-content-type-options"), "nosniff");
         assert_eq!(header(&h, "cache-control"), "no-store");
     }
     let (status, h, body) = get_bytes(&t, &im, &format!("/releases/{rid}/form?lang=ar")).await;

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -19,6 +19,7 @@ use ankommen_documents as documents;
 
 use super::{done, form_failure, render_status};
 use crate::AppState;
+use crate::download::file_download;
 use crate::error::{AppError, AppResult};
 use crate::forms::{BadForm, FormData, FormView};
 use crate::ids::Ids;
@@ -346,39 +347,13 @@ async fn withdraw(
     }
 }
 
-/// A header value that the code itself builds (never user input); falls back to a safe default.
-fn hv(s: &str, fallback: &'static str) -> HeaderValue {
-    HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static(fallback))
-}
-
-/// A file response that is never cached and never sniffed.
-fn file_response(bytes: Vec<u8>, content_type: &str, disposition: &str) -> Response {
-    let mut r = bytes.into_response();
-    let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        hv(content_type, "application/octet-stream"),
-    );
-    h.insert(header::CONTENT_DISPOSITION, hv(disposition, "attachment"));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
-}
-
 async fn download(
     State(state): State<AppState>,
     a: Authed,
     Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let d = consent::document(&state.db, &a.ctx, id).await?;
-    Ok(file_response(
-        d.bytes,
-        &d.content_type,
-        &format!("attachment; filename=\"{}\"", d.file_name),
-    ))
+    Ok(file_download(d.bytes, &d.content_type, &d.file_name))
 }
 
 // ----- releases ---------------------------------------------------------------------------------
@@ -660,11 +635,7 @@ async fn pdf(
             documents::DocumentError::UnsupportedLanguage => Error::NotFound,
             other => Error::Internal(other.to_string()),
         })?;
-    Ok(file_response(
-        bytes,
-        "application/pdf",
-        &format!("inline; filename=\"{file_name}\""),
-    ))
+    Ok(file_download(bytes, "application/pdf", &file_name))
 }
 
 async fn consent_pdf(

@@ -6,8 +6,8 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
 
@@ -23,6 +23,7 @@ use ankommen_documents as documents;
 use super::consent::UploadForm;
 use super::{done, form_failure, render_status};
 use crate::AppState;
+use crate::download::file_download;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FormData, FormView};
 use crate::ids::{Ids, PathId};
@@ -840,28 +841,6 @@ pub async fn compare(
 // ---------------------------------------------------------------------------------------------
 // Print and the signed scan
 
-/// A header value that the code itself builds (never user input); falls back to a safe default.
-fn hv(s: &str, fallback: &'static str) -> HeaderValue {
-    HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static(fallback))
-}
-
-/// A file response that is never cached and never sniffed.
-fn file_response(bytes: Vec<u8>, content_type: &str, disposition: &str) -> Response {
-    let mut r = bytes.into_response();
-    let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        hv(content_type, "application/octet-stream"),
-    );
-    h.insert(header::CONTENT_DISPOSITION, hv(disposition, "attachment"));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
-}
-
 #[derive(Debug, Default, Deserialize)]
 pub struct PrintQuery {
     #[serde(default)]
@@ -962,11 +941,7 @@ pub async fn print(
             documents::DocumentError::UnsupportedLanguage => Error::NotFound,
             other => Error::Internal(other.to_string()),
         })?;
-    Ok(file_response(
-        bytes,
-        "application/pdf",
-        &format!("inline; filename=\"{file_name}\""),
-    ))
+    Ok(file_download(bytes, "application/pdf", &file_name))
 }
 
 pub async fn attach_scan(
@@ -1003,9 +978,5 @@ pub async fn download_scan(
     Ids((id, n)): Ids<(i64, i32)>,
 ) -> AppResult<Response> {
     let d = plans::scan(&state.db, &a.ctx, id, n).await?;
-    Ok(file_response(
-        d.bytes,
-        &d.content_type,
-        &format!("attachment; filename=\"{}\"", d.file_name),
-    ))
+    Ok(file_download(d.bytes, &d.content_type, &d.file_name))
 }
