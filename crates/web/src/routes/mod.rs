@@ -35,7 +35,11 @@ use crate::layers::{self, FLASH_COOKIE, set_cookie};
 
 /// The whole application: routes and the middleware stack, as production runs it.
 pub fn router(state: AppState) -> Router {
-    let timeout = state.config.request_timeout;
+    with_middleware(pages(), state)
+}
+
+/// The pages: everything behind the session layer.
+fn pages() -> Router<AppState> {
     Router::new()
         .route("/", get(home::home))
         .route("/login", get(auth::login_page).post(auth::login))
@@ -86,6 +90,13 @@ pub fn router(state: AppState) -> Router {
         .merge(outcomes::routes())
         .merge(plans::routes())
         .fallback(not_found)
+}
+
+/// The middleware stack around the pages (session, CSRF, error pages), the probes and the static
+/// assets: request id and its log span, security headers, timeout, panic guard.
+fn with_middleware(pages: Router<AppState>, state: AppState) -> Router {
+    let timeout = state.config.request_timeout;
+    pages
         .layer(middleware::from_fn_with_state(
             state.clone(),
             layers::session_layer,
@@ -162,5 +173,98 @@ pub(crate) fn form_failure(e: Error, form: FormView, tr: &Tr) -> Result<FormView
         Error::Invalid(fe) => Ok(form.with_errors(&fe, tr)),
         Error::Conflict(key) => Ok(form.with_general(tr.t(key))),
         other => Err(AppError(other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Internal errors are logged inside the request's span: the line that carries the error
+    //! carries the reference the user is shown.
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use axum::Router;
+    use axum::body::{Body, to_bytes};
+    use axum::http::{Request, StatusCode};
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    use ankommen_core::sealing::Sealer;
+    use ankommen_core::{Error, SystemClock};
+    use ankommen_store::{DbConfig, connect};
+
+    use super::with_middleware;
+    use crate::error::AppError;
+    use crate::{AppState, WebConfig};
+
+    /// What the subscriber writes, kept for the test to read.
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Buffer {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    async fn fails() -> AppError {
+        AppError(Error::Internal("disk full while writing".into()))
+    }
+
+    #[tokio::test]
+    async fn an_internal_error_is_logged_with_the_reference_its_page_shows() {
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+
+        let dir = tempfile::tempdir().unwrap();
+        let db = connect(&DbConfig {
+            url: format!("sqlite://{}", dir.path().join("t.sqlite").display()),
+            max_connections: 1,
+        })
+        .await
+        .unwrap();
+        let state = AppState {
+            db,
+            clock: Arc::new(SystemClock),
+            config: Arc::new(WebConfig::default()),
+            sealer: Arc::new(Sealer::from_key([7; 32])),
+        };
+        let app = with_middleware(Router::new().route("/fails", get(fails)), state);
+        let res = app
+            .oneshot(Request::get("/fails").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let reference = res.headers()["x-request-id"].to_str().unwrap().to_string();
+        assert!(!reference.is_empty());
+        let page =
+            String::from_utf8(to_bytes(res.into_body(), 1 << 20).await.unwrap().to_vec()).unwrap();
+        // The page in the user's language with the reference, never the error's text.
+        assert!(page.contains("Interner Fehler"), "{page}");
+        assert!(
+            page.contains(&format!("<code>{reference}</code>")),
+            "{page}"
+        );
+        assert!(!page.contains("disk full"));
+
+        let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        let line = log
+            .lines()
+            .find(|l| l.contains("internal error"))
+            .unwrap_or_else(|| panic!("no line with the error in {log}"));
+        assert!(line.contains("disk full while writing"), "{line}");
+        assert!(line.contains(&format!("id={reference}")), "{line}");
     }
 }
