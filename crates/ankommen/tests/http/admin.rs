@@ -462,7 +462,7 @@ async fn concurrent_edits_do_not_overwrite_each_other() {
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.status, StatusCode::CONFLICT);
     r.assert_contains("Jemand anderes hat diesen Eintrag inzwischen geändert.");
     r.assert_contains("value=\"Bergfelden im Tal\"");
     assert_eq!(

@@ -223,7 +223,7 @@ async fn the_consent_gate_guards_intake_and_releases_until_withdrawal() {
     let r = im
         .post(&format!("/clients/{}/releases", c.person_id), JOBCENTER)
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.status, StatusCode::CONFLICT);
     r.assert_contains("Ohne gültige Einwilligung");
     r.assert_contains("Jobcenter Neckartal"); // typed values are kept
     assert_eq!(t.count("releases").await, 0);
@@ -660,7 +660,7 @@ async fn releases_are_valid_only_for_their_recipient_categories_and_time() {
             &[("version", "2"), ("revoked_on", on.as_str())],
         )
         .await;
-    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(again.status, StatusCode::CONFLICT);
     again.assert_contains("bereits widerrufen");
 
     // The release page names the person it is about.

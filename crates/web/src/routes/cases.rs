@@ -21,9 +21,9 @@ use ankommen_core::municipalities;
 use ankommen_core::types::Role;
 use ankommen_store::entities::saved_filter;
 
-use super::{done, form_failure, render, render_status};
+use super::{done, render, render_status, saved_or_reshown};
 use crate::AppState;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, status_of};
 use crate::forms::{FormData, FormView};
 use crate::ids::Ids;
 use crate::page::{Authed, Page};
@@ -170,20 +170,22 @@ pub async fn list_post(
     list_page(&state, a, f, FormView::new(), StatusCode::OK).await
 }
 
-/// Re-shows the caseload after a failed POST of one of its forms.
-async fn list_failure(
+/// The outcome of a POST of one of the caseload's forms: its redirect, or the caseload again with
+/// the form's errors.
+async fn list_saved_or_reshown(
     state: &AppState,
     a: Authed,
     form: &FormData,
-    e: Error,
+    saved: Result<Response, Error>,
 ) -> AppResult<Response> {
-    let status = match &e {
-        Error::Conflict(_) => StatusCode::CONFLICT,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    };
-    let view = form_failure(e, FormView::from_pairs(posted(form)), &a.page.tr)?;
     let f = Filter::from_pairs(|k| form.get(k));
-    list_page(state, a, f, view, status).await
+    saved_or_reshown(
+        saved,
+        FormView::from_pairs(posted(form)),
+        a.page.tr,
+        |view, status| list_page(state, a, f, view, status),
+    )
+    .await
 }
 
 pub async fn save_filter(
@@ -192,14 +194,16 @@ pub async fn save_filter(
     form: FormData,
 ) -> AppResult<Response> {
     let f = Filter::from_pairs(|k| form.get(k));
-    match caseload::save(&state.db, &a.ctx, form.get("filter_name"), &f).await {
-        Ok(id) => Ok(done(
-            &format!("/cases?saved={id}"),
-            "caseload-flash-filter-saved",
-            state.config.secure_cookies,
-        )),
-        Err(e) => list_failure(&state, a, &form, e).await,
-    }
+    let saved = caseload::save(&state.db, &a.ctx, form.get("filter_name"), &f)
+        .await
+        .map(|id| {
+            done(
+                &format!("/cases?saved={id}"),
+                "caseload-flash-filter-saved",
+                state.config.secure_cookies,
+            )
+        });
+    list_saved_or_reshown(&state, a, &form, saved).await
 }
 
 pub async fn delete_filter(
@@ -227,7 +231,7 @@ pub async fn reassign(
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    match cases::reassign(
+    let saved = cases::reassign(
         &state.db,
         &a.ctx,
         &ids,
@@ -235,14 +239,14 @@ pub async fn reassign(
         form.get("handover_note"),
     )
     .await
-    {
-        Ok(n) => Ok(done(
+    .map(|n| {
+        done(
             &format!("/cases?reassigned={n}"),
             "caseload-flash-reassigned-short",
             state.config.secure_cookies,
-        )),
-        Err(e) => list_failure(&state, a, &form, e).await,
-    }
+        )
+    });
+    list_saved_or_reshown(&state, a, &form, saved).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -515,24 +519,18 @@ pub async fn act(
         }
     }
     .await;
-    match result {
-        Ok(flash) => Ok(done(
-            &format!("/cases/{id}"),
-            flash,
-            state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = match &e {
-                Error::Conflict(_) => StatusCode::CONFLICT,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            // What was typed comes first, so it wins over the defaults.
-            let mut values = posted(&form);
-            values.extend(defaults(&a));
-            let view = form_failure(e, FormView::from_pairs(values), &a.page.tr)?;
-            case_page(&state, a, id, view, failed, status).await
-        }
-    }
+    let saved =
+        result.map(|flash| done(&format!("/cases/{id}"), flash, state.config.secure_cookies));
+    // What was typed comes first, so it wins over the defaults.
+    let mut values = posted(&form);
+    values.extend(defaults(&a));
+    saved_or_reshown(
+        saved,
+        FormView::from_pairs(values),
+        a.page.tr,
+        |view, status| case_page(&state, a, id, view, failed, status),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -735,7 +733,8 @@ pub async fn summary(
                     refusal,
                     prepared_on,
                 },
-                StatusCode::CONFLICT,
+                // A refusal the page explains, with the status of any conflict.
+                status_of(&Error::Conflict(key)),
             ))
         }
         Err(e) => Err(AppError(e)),

@@ -22,7 +22,7 @@ use ankommen_core::municipalities;
 use ankommen_core::types::{Birth, parse_date_opt, parse_text};
 use ankommen_store::entities::municipality;
 
-use super::{done, form_failure, full_name, render, render_status};
+use super::{done, full_name, render, render_status, saved_or_reshown};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FormData, FormView};
@@ -181,21 +181,26 @@ pub async fn register(
         Ok(input) => clients::register(&state.db, &a.ctx, input).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(Registered::Created { person_id, .. }) => Ok(done(
-            &format!("/clients/{person_id}"),
-            "flash-client-registered",
-            state.config.secure_cookies,
-        )),
+    let (saved, hints) = match result {
+        Ok(Registered::Created { person_id, .. }) => (
+            Ok(done(
+                &format!("/clients/{person_id}"),
+                "flash-client-registered",
+                state.config.secure_cookies,
+            )),
+            vec![],
+        ),
+        // Possible matches: a conflict with stored records, shown with the form until the user
+        // confirms that none of them is this person.
         Ok(Registered::PossibleDuplicates(hints)) => {
-            let view = view.with_general(a.page.t("client-duplicates-found"));
-            new_page(&state, a, view, hints, StatusCode::CONFLICT).await
+            (Err(Error::Conflict("client-duplicates-found")), hints)
         }
-        Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            new_page(&state, a, view, vec![], StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-    }
+        Err(e) => (Err(e), vec![]),
+    };
+    saved_or_reshown(saved, view, a.page.tr, |view, status| {
+        new_page(&state, a, view, hints, status)
+    })
+    .await
 }
 
 /// A person's birth as shown: the date or the year, and whether they are a minor today.
@@ -301,17 +306,17 @@ pub async fn edit(
             Ok((m, _, version)) => clients::update_minimum(&state.db, &a.ctx, id, version, m).await,
             Err(e) => Err(e),
         };
-    match result {
-        Ok(()) => Ok(done(
+    let saved = result.map(|()| {
+        done(
             &format!("/clients/{id}"),
             "flash-saved",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            edit_page(&state, a, id, view, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
+        edit_page(&state, a, id, view, status).await
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -486,28 +491,19 @@ pub async fn intake(
         Ok((i, _, version)) => clients::update_intake(&state.db, &a.ctx, id, version, i).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(done(
+    let saved = result.map(|()| {
+        done(
             &format!("/clients/{id}"),
             "flash-saved",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            let v = clients::get(&state.db, &a.ctx, id).await?;
-            let rows = language_rows(form.all("language_code"), form.all("language_level"));
-            intake_page(
-                &state,
-                a,
-                id,
-                full_name(&v.person),
-                view,
-                rows,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-    }
+        )
+    });
+    saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
+        let v = clients::get(&state.db, &a.ctx, id).await?;
+        let rows = language_rows(form.all("language_code"), form.all("language_level"));
+        intake_page(&state, a, id, full_name(&v.person), view, rows, status).await
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -556,27 +552,27 @@ pub async fn save_health(
         }
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(done(
+    let saved = result.map(|()| {
+        done(
             &format!("/clients/{id}"),
             "flash-saved",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            let v = clients::get(&state.db, &a.ctx, id).await?;
-            let page = a.page.at("cases").titled("client-health-title");
-            Ok(render_status(
-                &HealthTpl {
-                    page,
-                    id,
-                    name: full_name(&v.person),
-                    form: view,
-                },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ))
-        }
-    }
+        )
+    });
+    saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
+        let v = clients::get(&state.db, &a.ctx, id).await?;
+        let page = a.page.at("cases").titled("client-health-title");
+        Ok(render_status(
+            &HealthTpl {
+                page,
+                id,
+                name: full_name(&v.person),
+                form: view,
+            },
+            status,
+        ))
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -678,17 +674,17 @@ pub async fn add_member(
             Err(Error::Invalid(all))
         }
     };
-    match result {
-        Ok(_) => Ok(done(
+    let saved = result.map(|_| {
+        done(
             &format!("/clients/{id}"),
             "flash-member-added",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            member_page(&state, a, id, view, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
+        member_page(&state, a, id, view, status).await
+    })
+    .await
 }
 
 #[derive(Template)]

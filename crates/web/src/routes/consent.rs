@@ -17,7 +17,7 @@ use ankommen_core::releases::{self, ReleaseForm, ReleaseInput, ReleaseView};
 use ankommen_core::{Error, FieldErrors};
 use ankommen_documents as documents;
 
-use super::{done, form_failure, render_status};
+use super::{done, render_status, saved_or_reshown};
 use crate::AppState;
 use crate::download::file_download;
 use crate::error::{AppError, AppResult};
@@ -198,17 +198,20 @@ async fn record_consent(
             Err(Error::Invalid(e))
         }
     };
-    match result {
-        Ok(_) => Ok(done(
+    let saved = result.map(|_| {
+        done(
             &format!("/clients/{id}"),
             "consent-flash-recorded",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, FormView::from_data(f), &a.page.tr)?;
-            consent_new_page(&state, a, id, view, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(f),
+        a.page.tr,
+        |view, status| async move { consent_new_page(&state, a, id, view, status).await },
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -266,17 +269,20 @@ async fn attach_scan(
         (None, None) => Err(Error::field("scan", "error-required")),
         (Some(u), None) => consent::attach_scan(&state.db, &a.ctx, id, u).await,
     };
-    match result {
-        Ok(person_id) => Ok(done(
+    let saved = result.map(|person_id| {
+        done(
             &format!("/clients/{person_id}"),
             "consent-flash-scan-added",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, FormView::new(), &a.page.tr)?;
-            consent_show(&state, a, id, view, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::new(),
+        a.page.tr,
+        |view, status| async move { consent_show(&state, a, id, view, status).await },
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -334,17 +340,20 @@ async fn withdraw(
         }
         Err(e) => Err(e),
     };
-    match result {
-        Ok(person_id) => Ok(done(
+    let saved = result.map(|person_id| {
+        done(
             &format!("/clients/{person_id}"),
             "consent-flash-withdrawn",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
-            withdraw_page(&state, a, id, Some(view), StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| async move { withdraw_page(&state, a, id, Some(view), status).await },
+    )
+    .await
 }
 
 async fn download(
@@ -445,17 +454,20 @@ async fn create_release(
         Ok(input) => releases::create(&state.db, &a.ctx, id, input).await,
         Err(e) => Err(Error::Invalid(e)),
     };
-    match result {
-        Ok(rid) => Ok(done(
+    let saved = result.map(|rid| {
+        done(
             &format!("/releases/{rid}"),
             "release-flash-recorded",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
-            release_new_page(&state, a, id, view, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| async move { release_new_page(&state, a, id, view, status).await },
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -512,17 +524,20 @@ async fn revoke_release(
         Ok(v) => releases::revoke(&state.db, &a.ctx, id, v, form.get("revoked_on")).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(_) => Ok(done(
+    let saved = result.map(|_| {
+        done(
             &format!("/releases/{id}"),
             "release-flash-revoked",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
-            release_show(&state, a, id, Some(view), StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| async move { release_show(&state, a, id, Some(view), status).await },
+    )
+    .await
 }
 
 // ----- printable forms --------------------------------------------------------------------------

@@ -8,14 +8,13 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 
-use ankommen_core::Error;
 use ankommen_core::catalog::{ContactKind, InterpreterType, LANGUAGES};
 use ankommen_core::contacts::{self, ContactForm, FormChoices};
 use ankommen_core::fields::{self, Field};
 use ankommen_core::followups;
 use ankommen_core::timeline::{self, Filter, Item, Kind, Timeline};
 
-use super::{done, form_failure, full_name, render_status};
+use super::{done, full_name, render_status, saved_or_reshown};
 use crate::AppState;
 use crate::error::AppResult;
 use crate::forms::{FormData, FormView};
@@ -30,13 +29,6 @@ pub fn routes() -> Router<AppState> {
         .route("/followups/{id}/done", post(followup_done))
         .route("/followups/{id}/move", post(followup_move))
         .route("/cases/{id}/timeline", get(show_timeline))
-}
-
-fn status_of(e: &Error) -> StatusCode {
-    match e {
-        Error::Conflict(_) => StatusCode::CONFLICT,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,15 +157,20 @@ pub async fn create(
     Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    match contacts::record(&state.db, &a.ctx, &state.sealer, id, &form_of(&form)).await {
-        Ok(_) => Ok(done(
-            &format!("/cases/{id}"),
-            "contact-flash-recorded",
-            state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = status_of(&e);
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
+    let saved = contacts::record(&state.db, &a.ctx, &state.sealer, id, &form_of(&form))
+        .await
+        .map(|_| {
+            done(
+                &format!("/cases/{id}"),
+                "contact-flash-recorded",
+                state.config.secure_cookies,
+            )
+        });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| async move {
             // A closed case has no form to go back to: the message is the page.
             let ch = contacts::new_form(&state.db, &a.ctx, id).await?;
             Ok(form_page(
@@ -184,8 +181,9 @@ pub async fn create(
                 view,
                 status,
             ))
-        }
-    }
+        },
+    )
+    .await
 }
 
 /// `GET /contacts/{id}`: the stored contact with its opened note.
@@ -237,15 +235,18 @@ pub async fn update(
         Ok(v) => contacts::update(&state.db, &a.ctx, &state.sealer, id, v, &form_of(&form)).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(case_id) => Ok(done(
+    let saved = result.map(|case_id| {
+        done(
             &format!("/cases/{case_id}/timeline"),
             "contact-flash-updated",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = status_of(&e);
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| async move {
             let ch = contacts::edit_choices(&state.db, &a.ctx, id).await?;
             Ok(form_page(
                 a,
@@ -255,8 +256,9 @@ pub async fn update(
                 view,
                 status,
             ))
-        }
-    }
+        },
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -307,7 +309,7 @@ pub async fn create_followup(
     Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    match followups::create(
+    let saved = followups::create(
         &state.db,
         &a.ctx,
         id,
@@ -315,25 +317,23 @@ pub async fn create_followup(
         form.get("followup_reason"),
     )
     .await
-    {
-        Ok(_) => Ok(done(
+    .map(|_| {
+        done(
             &format!("/cases/{id}#followups"),
             "followup-flash-created",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = status_of(&e);
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
-            Ok(followup_page(
-                a,
-                id,
-                format!("/cases/{id}/followups"),
-                false,
-                view,
-                status,
-            ))
-        }
-    }
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| async move {
+            let action = format!("/cases/{id}/followups");
+            Ok(followup_page(a, id, action, false, view, status))
+        },
+    )
+    .await
 }
 
 /// `POST /followups/{id}/done`
@@ -363,15 +363,18 @@ pub async fn followup_move(
         Ok(v) => followups::move_to(&state.db, &a.ctx, id, v, form.get("move_to")).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(case_id) => Ok(done(
+    let saved = result.map(|case_id| {
+        done(
             &format!("/cases/{case_id}#followups"),
             "followup-flash-moved",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = status_of(&e);
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| async move {
             let case_id = form.get("case_id").trim().parse().unwrap_or(0);
             Ok(followup_page(
                 a,
@@ -381,8 +384,9 @@ pub async fn followup_move(
                 view,
                 status,
             ))
-        }
-    }
+        },
+    )
+    .await
 }
 
 /// A follow-up as the case page lists it.

@@ -28,7 +28,7 @@ use tower_http::timeout::TimeoutLayer;
 use ankommen_core::Error;
 
 use crate::AppState;
-use crate::error::AppError;
+use crate::error::{AppError, status_of};
 use crate::forms::FormView;
 use crate::i18n::Tr;
 use crate::layers::{self, FLASH_COOKIE, set_cookie};
@@ -166,14 +166,45 @@ pub(crate) fn done(to: &str, flash_key: &str, secure: bool) -> Response {
     r
 }
 
-/// Sorts a failed save into what the form can show (field errors, or a message about the whole
-/// form) and what becomes an error page.
-pub(crate) fn form_failure(e: Error, form: FormView, tr: &Tr) -> Result<FormView, AppError> {
-    match e {
-        Error::Invalid(fe) => Ok(form.with_errors(&fe, tr)),
-        Error::Conflict(key) => Ok(form.with_general(tr.t(key))),
-        other => Err(AppError(other)),
+/// The one "save, or show the form again with its errors" step of a form handler. `saved` is the
+/// outcome of the save: the response on success (usually [`done`]'s redirect), or the core error,
+/// which goes to [`reshown`].
+pub(crate) async fn saved_or_reshown<Fut>(
+    saved: Result<Response, Error>,
+    typed: FormView,
+    tr: Tr,
+    reshow: impl FnOnce(FormView, StatusCode) -> Fut,
+) -> Result<Response, AppError>
+where
+    Fut: Future<Output = Result<Response, AppError>>,
+{
+    match saved {
+        Ok(response) => Ok(response),
+        Err(e) => reshown(e, typed, tr, reshow).await,
     }
+}
+
+/// A failed save: an invalid submission or a conflict with stored data shows the form again through
+/// `reshow`, with what the user typed (`typed`), the errors next to their fields (a conflict as a
+/// message about the whole form) and the status of [`status_of`] (422 or 409); any other error is
+/// an error page. For handlers whose success is not a plain response (e.g. a page that needs what
+/// `reshow` also needs); the others use [`saved_or_reshown`].
+pub(crate) async fn reshown<Fut>(
+    e: Error,
+    typed: FormView,
+    tr: Tr,
+    reshow: impl FnOnce(FormView, StatusCode) -> Fut,
+) -> Result<Response, AppError>
+where
+    Fut: Future<Output = Result<Response, AppError>>,
+{
+    let status = status_of(&e);
+    let form = match e {
+        Error::Invalid(fe) => typed.with_errors(&fe, &tr),
+        Error::Conflict(key) => typed.with_general(tr.t(key)),
+        other => return Err(AppError(other)),
+    };
+    reshow(form, status).await
 }
 
 #[cfg(test)]

@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 
-use ankommen_core::Error;
 use ankommen_core::catalog::{
     ChildcarePlace, CourseType, EmploymentType, GermanLevel, OutcomeType,
 };
@@ -16,7 +15,7 @@ use ankommen_core::outcomes::{self, OutcomeForm, OutcomesView};
 use ankommen_store::entities::outcome;
 
 use super::full_name;
-use super::{done, form_failure, render_status};
+use super::{done, render_status, saved_or_reshown};
 use crate::AppState;
 use crate::error::AppResult;
 use crate::forms::{FormData, FormView};
@@ -209,21 +208,22 @@ pub async fn create(
     Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    match outcomes::record(&state.db, &a.ctx, id, &form_of(&form)).await {
-        Ok(_) => Ok(done(
-            &format!("/clients/{id}/outcomes"),
-            "outcome-flash-recorded",
-            state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = match &e {
-                Error::Conflict(_) => StatusCode::CONFLICT,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
-            list_page(&state, a, id, view, status).await
-        }
-    }
+    let saved = outcomes::record(&state.db, &a.ctx, id, &form_of(&form))
+        .await
+        .map(|_| {
+            done(
+                &format!("/clients/{id}/outcomes"),
+                "outcome-flash-recorded",
+                state.config.secure_cookies,
+            )
+        });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| async move { list_page(&state, a, id, view, status).await },
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -293,18 +293,18 @@ pub async fn update(
         Ok(v) => outcomes::update(&state.db, &a.ctx, id, v, &form_of(&form)).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(person_id) => Ok(done(
+    let saved = result.map(|person_id| {
+        done(
             &format!("/clients/{person_id}/outcomes"),
             "outcome-flash-updated",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = match &e {
-                Error::Conflict(_) => StatusCode::CONFLICT,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| async move {
             let (_, p) = outcomes::get(&state.db, &a.ctx, id).await?;
             let mut page = a.page.at("cases");
             page.title = page.t("outcome-edit-title");
@@ -319,8 +319,9 @@ pub async fn update(
                 },
                 status,
             ))
-        }
-    }
+        },
+    )
+    .await
 }
 
 /// `POST /outcomes/{id}/delete`

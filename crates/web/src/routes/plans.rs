@@ -21,7 +21,7 @@ use ankommen_core::plans::{
 use ankommen_documents as documents;
 
 use super::consent::UploadForm;
-use super::{done, form_failure, render_status};
+use super::{done, render_status, saved_or_reshown};
 use crate::AppState;
 use crate::download::file_download;
 use crate::error::{AppError, AppResult};
@@ -61,13 +61,6 @@ pub fn routes() -> Router<AppState> {
 
 fn plan_url(case_id: i64) -> String {
     format!("/cases/{case_id}/plan")
-}
-
-fn status_of(e: &Error) -> StatusCode {
-    match e {
-        Error::Conflict(_) => StatusCode::CONFLICT,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    }
 }
 
 fn goal_form_of(f: &FormData) -> GoalForm {
@@ -272,18 +265,22 @@ pub async fn add_goal(
     Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    match plans::add_goal(&state.db, &a.ctx, id, &goal_form_of(&form)).await {
-        Ok(gid) => Ok(done(
-            &format!("{}#goal-{gid}", plan_url(id)),
-            "plan-flash-goal-added",
-            state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = status_of(&e);
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
-            plan_page(&state, a, id, view, "goal", 0, status).await
-        }
-    }
+    let saved = plans::add_goal(&state.db, &a.ctx, id, &goal_form_of(&form))
+        .await
+        .map(|gid| {
+            done(
+                &format!("{}#goal-{gid}", plan_url(id)),
+                "plan-flash-goal-added",
+                state.config.secure_cookies,
+            )
+        });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| async move { plan_page(&state, a, id, view, "goal", 0, status).await },
+    )
+    .await
 }
 
 pub async fn add_step(
@@ -292,18 +289,22 @@ pub async fn add_step(
     Ids((id, gid)): Ids<(i64, i64)>,
     form: FormData,
 ) -> AppResult<Response> {
-    match plans::add_step(&state.db, &a.ctx, id, gid, &step_form_of(&form)).await {
-        Ok(_) => Ok(done(
-            &format!("{}#goal-{gid}", plan_url(id)),
-            "plan-flash-step-added",
-            state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = status_of(&e);
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
-            plan_page(&state, a, id, view, "step", gid, status).await
-        }
-    }
+    let saved = plans::add_step(&state.db, &a.ctx, id, gid, &step_form_of(&form))
+        .await
+        .map(|_| {
+            done(
+                &format!("{}#goal-{gid}", plan_url(id)),
+                "plan-flash-step-added",
+                state.config.secure_cookies,
+            )
+        });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| async move { plan_page(&state, a, id, view, "step", gid, status).await },
+    )
+    .await
 }
 
 pub async fn freeze(
@@ -316,18 +317,20 @@ pub async fn freeze(
         Ok(pv) => plans::freeze(&state.db, &a.ctx, id, pv).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(n) => Ok(done(
+    let saved = result.map(|n| {
+        done(
             &format!("{}/versions/{n}", plan_url(id)),
             "plan-flash-frozen",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = status_of(&e);
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
-            plan_page(&state, a, id, view, "freeze", 0, status).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| async move { plan_page(&state, a, id, view, "freeze", 0, status).await },
+    )
+    .await
 }
 
 pub async fn settings(
@@ -340,18 +343,20 @@ pub async fn settings(
         Ok(pv) => plans::set_interval(&state.db, &a.ctx, id, pv, form.get("review_interval")).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(done(
+    let saved = result.map(|()| {
+        done(
             &plan_url(id),
             "plan-flash-settings",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = status_of(&e);
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
-            plan_page(&state, a, id, view, "settings", 0, status).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| async move { plan_page(&state, a, id, view, "settings", 0, status).await },
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -440,18 +445,20 @@ pub async fn update_goal(
         Ok(ver) => plans::update_goal(&state.db, &a.ctx, id, gid, ver, &goal_form_of(&form)).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(done(
+    let saved = result.map(|()| {
+        done(
             &format!("{}#goal-{gid}", plan_url(id)),
             "plan-flash-goal-saved",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = status_of(&e);
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
-            goal_page(&state, a, id, gid, Some(view), status).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| async move { goal_page(&state, a, id, gid, Some(view), status).await },
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -536,18 +543,20 @@ pub async fn update_step(
         Ok(ver) => plans::update_step(&state.db, &a.ctx, id, sid, ver, &input).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(done(
+    let saved = result.map(|()| {
+        done(
             &plan_url(id),
             "plan-flash-step-saved",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = status_of(&e);
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
-            step_page(&state, a, id, sid, Some(view), status).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| async move { step_page(&state, a, id, sid, Some(view), status).await },
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -631,18 +640,20 @@ pub async fn hold_review(
         Ok(pv) => plans::hold_review(&state.db, &a.ctx, id, pv, &input).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(n) => Ok(done(
+    let saved = result.map(|n| {
+        done(
             &format!("{}/versions/{n}", plan_url(id)),
             "plan-flash-review",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = status_of(&e);
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
-            review_page(&state, a, id, Some(view), status).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| async move { review_page(&state, a, id, Some(view), status).await },
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -958,18 +969,20 @@ pub async fn attach_scan(
             None => Err(Error::field("scan", "error-required")),
         }
     };
-    match result {
-        Ok(()) => Ok(done(
+    let saved = result.map(|()| {
+        done(
             &format!("{}/versions/{n}", plan_url(id)),
             "plan-flash-scan",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = status_of(&e);
-            let view = form_failure(e, FormView::new(), &a.page.tr)?;
-            version_page(&state, a, id, n, view, status).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::new(),
+        a.page.tr,
+        |view, status| async move { version_page(&state, a, id, n, view, status).await },
+    )
+    .await
 }
 
 pub async fn download_scan(

@@ -14,7 +14,7 @@ use ankommen_core::privacy::{self, Hit, RequestView};
 use ankommen_core::types::Birth;
 use ankommen_core::{Error, municipalities};
 
-use super::{form_failure, render_status};
+use super::{render_status, reshown};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FormData, FormView};
@@ -63,8 +63,10 @@ async fn lookup(State(state): State<AppState>, a: Authed, form: FormData) -> App
     {
         Ok(hits) => Ok(search(a, view, Some(hits), StatusCode::OK)),
         Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            Ok(search(a, view, None, StatusCode::UNPROCESSABLE_ENTITY))
+            reshown(e, view, a.page.tr, |view, status| async move {
+                Ok(search(a, view, None, status))
+            })
+            .await
         }
     }
 }
@@ -106,8 +108,10 @@ async fn open(
         }
         Err(e) => {
             let view = FormView::from_pairs([("reason", reason)]);
-            let view = form_failure(e, view, &a.page.tr)?;
-            Ok(search(a, view, None, StatusCode::UNPROCESSABLE_ENTITY))
+            reshown(e, view, a.page.tr, |view, status| async move {
+                Ok(search(a, view, None, status))
+            })
+            .await
         }
     }
 }

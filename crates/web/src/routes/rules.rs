@@ -14,7 +14,7 @@ use ankommen_core::fields::{self, FieldInput, NewField};
 use ankommen_core::settings::WorkRules;
 use ankommen_store::entities::field_of_action;
 
-use super::{done, form_failure, render_status};
+use super::{done, render_status, saved_or_reshown};
 use crate::AppState;
 use crate::error::AppResult;
 use crate::forms::{FormData, FormView};
@@ -95,17 +95,11 @@ pub async fn save_rules(
             Err(Error::Invalid(e))
         }
     };
-    match result {
-        Ok(()) => Ok(done(
-            "/admin/rules",
-            "flash-saved",
-            state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            Ok(rules_page(a, view, StatusCode::UNPROCESSABLE_ENTITY))
-        }
-    }
+    let saved = result.map(|()| done("/admin/rules", "flash-saved", state.config.secure_cookies));
+    saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
+        Ok(rules_page(a, view, status))
+    })
+    .await
 }
 
 // --- fields of action -------------------------------------------------------------------------
@@ -164,17 +158,11 @@ pub async fn create_field(
         Ok(f) => fields::create(&state.db, &a.ctx, f).await.map(|_| ()),
         Err(e) => Err(Error::Invalid(e)),
     };
-    match result {
-        Ok(()) => Ok(done(
-            "/admin/fields",
-            "flash-saved",
-            state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            fields_page(&state, a, view, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-    }
+    let saved = result.map(|()| done("/admin/fields", "flash-saved", state.config.secure_cookies));
+    saved_or_reshown(saved, view, a.page.tr, |view, status| {
+        fields_page(&state, a, view, status)
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -246,16 +234,10 @@ pub async fn update_field(
         }
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(done(
-            "/admin/fields",
-            "flash-saved",
-            state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            let item = fields::get_managed(&state.db, &a.ctx, id).await?;
-            Ok(field_page(a, item, view, StatusCode::UNPROCESSABLE_ENTITY))
-        }
-    }
+    let saved = result.map(|()| done("/admin/fields", "flash-saved", state.config.secure_cookies));
+    saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
+        let item = fields::get_managed(&state.db, &a.ctx, id).await?;
+        Ok(field_page(a, item, view, status))
+    })
+    .await
 }

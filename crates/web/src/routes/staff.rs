@@ -14,7 +14,7 @@ use ankommen_core::teams;
 use ankommen_core::types::{Role, RoleSet};
 use ankommen_store::entities::{municipality, team};
 
-use super::{done, form_failure, render, render_status};
+use super::{done, render, render_status, reshown, saved_or_reshown};
 use crate::AppState;
 use crate::error::AppResult;
 use crate::forms::{FormData, FormView};
@@ -249,15 +249,9 @@ pub async fn create(
             .await
         }
         Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            form_page(
-                &state,
-                a,
-                None,
-                view,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
+            reshown(e, view, a.page.tr, |view, status| {
+                form_page(&state, a, None, view, None, status)
+            })
             .await
         }
     }
@@ -320,26 +314,18 @@ pub async fn update(
         Ok((input, active, v)) => staff::update(&state.db, &a.ctx, id, input, active, v).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(done(
+    let saved = result.map(|()| {
+        done(
             &format!("/admin/staff/{id}"),
             "flash-saved",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            let person = staff::get(&state.db, &a.ctx, id).await?;
-            form_page(
-                &state,
-                a,
-                Some(person),
-                view,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-    }
+        )
+    });
+    saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
+        let person = staff::get(&state.db, &a.ctx, id).await?;
+        form_page(&state, a, Some(person), view, None, status).await
+    })
+    .await
 }
 
 pub async fn setup_link(
