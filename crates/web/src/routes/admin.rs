@@ -105,8 +105,8 @@ pub async fn create_municipality(
             state.config.secure_cookies,
         )
     });
-    saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
-        municipalities_page(&state, a, view, status).await
+    saved_or_reshown(saved, view, a.page.tr, |view, status| {
+        municipalities_page(&state, a, view, status)
     })
     .await
 }
@@ -242,8 +242,8 @@ pub async fn create_organisation(
             state.config.secure_cookies,
         )
     });
-    saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
-        organisations_page(&state, a, view, status).await
+    saved_or_reshown(saved, view, a.page.tr, |view, status| {
+        organisations_page(&state, a, view, status)
     })
     .await
 }
@@ -336,8 +336,8 @@ pub async fn update_organisation(
             state.config.secure_cookies,
         )
     });
-    saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
-        organisation_page(&state, a, id, Some(view), FormView::new(), status).await
+    saved_or_reshown(saved, view, a.page.tr, |view, status| {
+        organisation_page(&state, a, id, Some(view), FormView::new(), status)
     })
     .await
 }

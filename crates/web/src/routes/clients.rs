@@ -313,8 +313,8 @@ pub async fn edit(
             state.config.secure_cookies,
         )
     });
-    saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
-        edit_page(&state, a, id, view, status).await
+    saved_or_reshown(saved, view, a.page.tr, |view, status| {
+        edit_page(&state, a, id, view, status)
     })
     .await
 }
@@ -681,8 +681,8 @@ pub async fn add_member(
             state.config.secure_cookies,
         )
     });
-    saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
-        member_page(&state, a, id, view, status).await
+    saved_or_reshown(saved, view, a.page.tr, |view, status| {
+        member_page(&state, a, id, view, status)
     })
     .await
 }

@@ -205,12 +205,9 @@ async fn record_consent(
             state.config.secure_cookies,
         )
     });
-    saved_or_reshown(
-        saved,
-        FormView::from_data(f),
-        a.page.tr,
-        |view, status| async move { consent_new_page(&state, a, id, view, status).await },
-    )
+    saved_or_reshown(saved, FormView::from_data(f), a.page.tr, |view, status| {
+        consent_new_page(&state, a, id, view, status)
+    })
     .await
 }
 
@@ -276,12 +273,9 @@ async fn attach_scan(
             state.config.secure_cookies,
         )
     });
-    saved_or_reshown(
-        saved,
-        FormView::new(),
-        a.page.tr,
-        |view, status| async move { consent_show(&state, a, id, view, status).await },
-    )
+    saved_or_reshown(saved, FormView::new(), a.page.tr, |view, status| {
+        consent_show(&state, a, id, view, status)
+    })
     .await
 }
 
@@ -351,7 +345,7 @@ async fn withdraw(
         saved,
         FormView::from_data(&form),
         a.page.tr,
-        |view, status| async move { withdraw_page(&state, a, id, Some(view), status).await },
+        |view, status| withdraw_page(&state, a, id, Some(view), status),
     )
     .await
 }
@@ -465,7 +459,7 @@ async fn create_release(
         saved,
         FormView::from_data(&form),
         a.page.tr,
-        |view, status| async move { release_new_page(&state, a, id, view, status).await },
+        |view, status| release_new_page(&state, a, id, view, status),
     )
     .await
 }
@@ -535,7 +529,7 @@ async fn revoke_release(
         saved,
         FormView::from_data(&form),
         a.page.tr,
-        |view, status| async move { release_show(&state, a, id, Some(view), status).await },
+        |view, status| release_show(&state, a, id, Some(view), status),
     )
     .await
 }

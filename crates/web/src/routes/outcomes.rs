@@ -221,7 +221,7 @@ pub async fn create(
         saved,
         FormView::from_data(&form),
         a.page.tr,
-        |view, status| async move { list_page(&state, a, id, view, status).await },
+        |view, status| list_page(&state, a, id, view, status),
     )
     .await
 }

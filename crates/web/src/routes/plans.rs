@@ -278,7 +278,7 @@ pub async fn add_goal(
         saved,
         FormView::from_data(&form),
         a.page.tr,
-        |view, status| async move { plan_page(&state, a, id, view, "goal", 0, status).await },
+        |view, status| plan_page(&state, a, id, view, "goal", 0, status),
     )
     .await
 }
@@ -302,7 +302,7 @@ pub async fn add_step(
         saved,
         FormView::from_data(&form),
         a.page.tr,
-        |view, status| async move { plan_page(&state, a, id, view, "step", gid, status).await },
+        |view, status| plan_page(&state, a, id, view, "step", gid, status),
     )
     .await
 }
@@ -328,7 +328,7 @@ pub async fn freeze(
         saved,
         FormView::from_data(&form),
         a.page.tr,
-        |view, status| async move { plan_page(&state, a, id, view, "freeze", 0, status).await },
+        |view, status| plan_page(&state, a, id, view, "freeze", 0, status),
     )
     .await
 }
@@ -354,7 +354,7 @@ pub async fn settings(
         saved,
         FormView::from_data(&form),
         a.page.tr,
-        |view, status| async move { plan_page(&state, a, id, view, "settings", 0, status).await },
+        |view, status| plan_page(&state, a, id, view, "settings", 0, status),
     )
     .await
 }
@@ -456,7 +456,7 @@ pub async fn update_goal(
         saved,
         FormView::from_data(&form),
         a.page.tr,
-        |view, status| async move { goal_page(&state, a, id, gid, Some(view), status).await },
+        |view, status| goal_page(&state, a, id, gid, Some(view), status),
     )
     .await
 }
@@ -554,7 +554,7 @@ pub async fn update_step(
         saved,
         FormView::from_data(&form),
         a.page.tr,
-        |view, status| async move { step_page(&state, a, id, sid, Some(view), status).await },
+        |view, status| step_page(&state, a, id, sid, Some(view), status),
     )
     .await
 }
@@ -651,7 +651,7 @@ pub async fn hold_review(
         saved,
         FormView::from_data(&form),
         a.page.tr,
-        |view, status| async move { review_page(&state, a, id, Some(view), status).await },
+        |view, status| review_page(&state, a, id, Some(view), status),
     )
     .await
 }
@@ -976,12 +976,9 @@ pub async fn attach_scan(
             state.config.secure_cookies,
         )
     });
-    saved_or_reshown(
-        saved,
-        FormView::new(),
-        a.page.tr,
-        |view, status| async move { version_page(&state, a, id, n, view, status).await },
-    )
+    saved_or_reshown(saved, FormView::new(), a.page.tr, |view, status| {
+        version_page(&state, a, id, n, view, status)
+    })
     .await
 }
 
