@@ -227,7 +227,7 @@ async fn intake_needs_consent_and_withdrawal_hides_it() {
     let r = im
         .post(&path, &[("version", "2"), ("profession", "Lehrerin")])
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(
         profession(&t, c.person_id).await.as_deref(),
         Some("Schneiderin")

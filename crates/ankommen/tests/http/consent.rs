@@ -296,7 +296,7 @@ async fn the_consent_gate_guards_intake_and_releases_until_withdrawal() {
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.status, StatusCode::CONFLICT);
     r.assert_contains("bereits widerrufen");
 }
 
