@@ -97,6 +97,11 @@ fn pages() -> Router<AppState> {
 fn with_middleware(pages: Router<AppState>, state: AppState) -> Router {
     let timeout = state.config.request_timeout;
     pages
+        // A panicking handler is an internal error like any other: logged inside the request's
+        // span and answered with the error page and its reference (the session layer renders it).
+        .layer(CatchPanicLayer::custom(|_| {
+            AppError(Error::Internal("a request handler panicked".into())).into_response()
+        }))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             layers::session_layer,
@@ -113,6 +118,7 @@ fn with_middleware(pages: Router<AppState>, state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             timeout,
         ))
+        // The last resort, for a panic in the middleware itself.
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a request handler panicked");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
@@ -248,6 +254,10 @@ mod tests {
         AppError(Error::Internal("disk full while writing".into()))
     }
 
+    async fn panics() -> &'static str {
+        panic!("a bug")
+    }
+
     #[tokio::test]
     async fn an_internal_error_is_logged_with_the_reference_its_page_shows() {
         let buffer = Buffer::default();
@@ -271,8 +281,14 @@ mod tests {
             config: Arc::new(WebConfig::default()),
             sealer: Arc::new(Sealer::from_key([7; 32])),
         };
-        let app = with_middleware(Router::new().route("/fails", get(fails)), state);
+        let app = with_middleware(
+            Router::new()
+                .route("/fails", get(fails))
+                .route("/panics", get(panics)),
+            state,
+        );
         let res = app
+            .clone()
             .oneshot(Request::get("/fails").body(Body::empty()).unwrap())
             .await
             .unwrap();
@@ -297,5 +313,25 @@ mod tests {
             .unwrap_or_else(|| panic!("no line with the error in {log}"));
         assert!(line.contains("disk full while writing"), "{line}");
         assert!(line.contains(&format!("id={reference}")), "{line}");
+
+        // A panicking handler: the same page and the same kind of line.
+        let res = app
+            .oneshot(Request::get("/panics").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let reference = res.headers()["x-request-id"].to_str().unwrap().to_string();
+        let page =
+            String::from_utf8(to_bytes(res.into_body(), 1 << 20).await.unwrap().to_vec()).unwrap();
+        assert!(
+            page.contains(&format!("<code>{reference}</code>")),
+            "{page}"
+        );
+        let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        assert!(
+            log.lines().any(|l| l.contains("a request handler panicked")
+                && l.contains(&format!("id={reference}"))),
+            "{log}"
+        );
     }
 }
