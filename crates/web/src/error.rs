@@ -1,8 +1,8 @@
 //! Rendering core errors: the one mapping from the core error to a status ([`status_of`]) and a
 //! page in the user's language (filled in by the session layer, which knows the language). Forms
-//! that can show an error next to what the user typed use the same status (`forms::Saved`).
-//! Internal errors are logged inside the request's span, so the log line carries the request id
-//! that the page shows as its reference ("internal error (ref …)").
+//! that show an error next to what the user typed answer with the same status
+//! (`routes::saved_or_reshown`). Internal errors are logged inside the request's span, so the log
+//! line carries the request id that the page shows as its reference ("internal error (ref …)").
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
