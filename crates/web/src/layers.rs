@@ -10,6 +10,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
+use tracing::Instrument;
 
 use ankommen_core::administration::sessions::{self, Current, Ended};
 use ankommen_core::kernel::tokens::{random_id, random_token, same_secret};
@@ -394,10 +395,10 @@ pub async fn request_id_layer(mut req: Request, next: Next) -> Response {
         .map(|p| p.as_str().to_string());
     // Only the route pattern is logged, never the concrete path or query (they may carry search terms).
     let span = tracing::info_span!("request", id = %id, method = %req.method(), route = path.as_deref().unwrap_or("-"));
-    let _enter = span.enter();
     let start = std::time::Instant::now();
-    drop(_enter);
-    let mut res = next.run(req).await;
+    // Everything below runs inside the span, so every line it logs (an internal error above all)
+    // carries the request id that the error page shows as its reference.
+    let mut res = next.run(req).instrument(span.clone()).await;
     let status = res.status().as_u16();
     tracing::info!(parent: &span, status, ms = start.elapsed().as_millis() as u64, "handled");
     if let Ok(v) = HeaderValue::from_str(&id) {

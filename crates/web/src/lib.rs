@@ -2,9 +2,11 @@
 //! input, call one core service and render; no rules live here.
 
 pub mod assets;
+pub mod download;
 pub mod error;
 pub mod forms;
 pub mod i18n;
+pub mod ids;
 pub mod layers;
 pub mod page;
 pub mod routes;

@@ -379,7 +379,8 @@ async fn a_person_can_switch_the_interface_to_english() {
     home.assert_contains("<html lang=\"en\"");
     home.assert_contains("Log out");
     let r = c.post("/account/language", &[("locale", "xx")]).await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    // Invalid input answers 422 everywhere (`error::status_of`).
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     // Before login, the language can be chosen too.
     let mut anon = t.client();
     anon.get("/language/en").await;

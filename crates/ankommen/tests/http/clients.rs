@@ -158,7 +158,7 @@ async fn intake_needs_consent_and_withdrawal_hides_it() {
     let r = im
         .post(&path, &[("version", "1"), ("profession", "Schneiderin")])
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     r.assert_contains("nur die Mindestdaten");
     let rec = im.get(&format!("/clients/{}", c.person_id)).await;
     assert!(!rec.body.contains("Schneiderin"));
@@ -227,7 +227,7 @@ async fn intake_needs_consent_and_withdrawal_hides_it() {
     let r = im
         .post(&path, &[("version", "2"), ("profession", "Lehrerin")])
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(
         profession(&t, c.person_id).await.as_deref(),
         Some("Schneiderin")
@@ -493,7 +493,7 @@ async fn two_people_editing_at_once_cannot_overwrite_each_other() {
     let r = a.post(&path, &fields("Hameed")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let r = b.post(&path, &fields("Hamed")).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     r.assert_contains("value=\"Hamed\"");
     r.assert_contains("inzwischen");
     a.get(&format!("/clients/{}", c.person_id))

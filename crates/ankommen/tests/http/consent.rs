@@ -224,7 +224,7 @@ async fn the_consent_gate_guards_intake_and_releases_until_withdrawal() {
     let r = im
         .post(&format!("/clients/{}/releases", c.person_id), JOBCENTER)
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.status, StatusCode::CONFLICT);
     r.assert_contains("Ohne gültige Einwilligung");
     r.assert_contains("Jobcenter Neckartal"); // typed values are kept
     assert_eq!(t.count("releases").await, 0);
@@ -297,7 +297,7 @@ async fn the_consent_gate_guards_intake_and_releases_until_withdrawal() {
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.status, StatusCode::CONFLICT);
     r.assert_contains("bereits widerrufen");
 }
 
@@ -661,7 +661,7 @@ async fn releases_are_valid_only_for_their_recipient_categories_and_time() {
             &[("version", "2"), ("revoked_on", on.as_str())],
         )
         .await;
-    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(again.status, StatusCode::CONFLICT);
     again.assert_contains("bereits widerrufen");
 
     // The release page names the person it is about.
@@ -779,8 +779,10 @@ async fn printed_forms_are_pdfs_in_the_chosen_language_and_audited() {
         assert!(body.starts_with(b"%PDF"), "{lang}");
         assert_eq!(
             header(&h, "content-disposition"),
-            format!("inline; filename=\"einwilligung-{lang}.pdf\"")
+            format!("attachment; filename=\"einwilligung-{lang}.pdf\"")
         );
+        // The same download response as a stored scan (`download::file_download`).
+        assert_eq!(header(&h, "x-content-type-options"), "nosniff");
         assert_eq!(header(&h, "cache-control"), "no-store");
     }
     let (status, h, body) = get_bytes(&t, &im, &format!("/releases/{rid}/form?lang=ar")).await;

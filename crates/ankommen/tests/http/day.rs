@@ -546,7 +546,7 @@ async fn the_admin_edits_the_working_rules_and_the_day_view_follows_them() {
     );
     // The same form again: someone saved in between.
     let stale = admin.post("/admin/rules", &good).await;
-    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(stale.status, StatusCode::CONFLICT);
     stale.assert_contains("Jemand anderes hat diesen Eintrag inzwischen geändert");
 
     // Contact now due every 2 days at first: overdue on the 24th.
@@ -681,7 +681,7 @@ async fn the_admin_adds_renames_reorders_and_deactivates_fields_of_action() {
             ],
         )
         .await;
-    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(stale.status, StatusCode::CONFLICT);
     stale.assert_contains("Jemand anderes hat diesen Eintrag inzwischen geändert");
     stale.assert_contains("value=\"Recht\"");
     let empty = admin

@@ -15,6 +15,7 @@ mod consent;
 mod contacts;
 mod day;
 mod headers;
+mod paths;
 mod plans;
 mod privacy_matrix;
 mod process;

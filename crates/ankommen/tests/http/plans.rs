@@ -1068,6 +1068,18 @@ async fn a_signed_scan_is_attached_to_its_version_by_content() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers.get("content-type").unwrap(), "image/png");
     assert_eq!(body, png);
+    // The one download response: an attachment, never sniffed, never cached.
+    let disposition = headers
+        .get("content-disposition")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        disposition.starts_with("attachment; filename=\"") && disposition.ends_with(".png\""),
+        "{disposition}"
+    );
+    assert_eq!(headers.get("x-content-type-options").unwrap(), "nosniff");
+    assert_eq!(headers.get("cache-control").unwrap(), "no-store");
     assert!(
         t.audit_has("plan_scan_downloaded", "allowed", Some(t.id("awo.im1")))
             .await

@@ -2,7 +2,6 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 
 use ankommen_core::administration::sessions::{self, SessionInfo};
@@ -10,7 +9,7 @@ use ankommen_core::administration::staff;
 use ankommen_core::kernel::types::{Locale, NewPassword};
 use ankommen_core::{Error, FieldErrors};
 
-use super::{done, form_failure, render, render_status};
+use super::{done, render, render_status, saved_or_reshown};
 use crate::AppState;
 use crate::error::AppResult;
 use crate::forms::{FormData, FormView};
@@ -72,22 +71,19 @@ pub async fn password(
             }
             Err(key) => Err(Error::field("new_password", key)),
         };
-    match result {
-        Ok(()) => Ok(done(
+    let saved = result.map(|()| {
+        done(
             "/account",
             "flash-password-changed",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let form = form_failure(e, FormView::new(), &tr)?;
-            let locale = a.ctx.actor.locale.as_str().to_string();
-            let page = a.page.at("account").titled("account-title");
-            Ok(render_status(
-                &AccountTpl { page, locale, form },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ))
-        }
-    }
+        )
+    });
+    saved_or_reshown(saved, FormView::new(), tr, |form, status| async move {
+        let locale = a.ctx.actor.locale.as_str().to_string();
+        let page = a.page.at("account").titled("account-title");
+        Ok(render_status(&AccountTpl { page, locale, form }, status))
+    })
+    .await
 }
 
 #[derive(Template)]

@@ -14,10 +14,11 @@ use ankommen_core::kernel::types::{Name, OrgKind};
 use ankommen_core::{Error, FieldErrors};
 use ankommen_store::entities::{municipality, organisation, team};
 
-use super::{done, form_failure, render, render_status};
+use super::{done, render, render_status, saved_or_reshown};
 use crate::AppState;
 use crate::error::AppResult;
 use crate::forms::{FormData, FormView};
+use crate::ids::Ids;
 use crate::page::{Authed, Page};
 
 #[derive(Template)]
@@ -97,17 +98,17 @@ pub async fn create_municipality(
         Ok(input) => municipalities::create(&state.db, &a.ctx, input).await,
         Err(e) => Err(Error::Invalid(e)),
     };
-    match result {
-        Ok(()) => Ok(done(
+    let saved = result.map(|()| {
+        done(
             "/admin/municipalities",
             "flash-saved",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            municipalities_page(&state, a, view, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(saved, view, a.page.tr, |view, status| {
+        municipalities_page(&state, a, view, status)
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -149,26 +150,26 @@ pub async fn update_municipality(
         }
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(done(
+    let saved = result.map(|()| {
+        done(
             "/admin/municipalities",
             "flash-saved",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            let item = municipalities::get_managed(&state.db, &a.ctx, &ags).await?;
-            let page = a.page.at("admin").titled("municipality-edit-title");
-            Ok(render_status(
-                &MunicipalityTpl {
-                    page,
-                    item,
-                    form: view,
-                },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ))
-        }
-    }
+        )
+    });
+    saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
+        let item = municipalities::get_managed(&state.db, &a.ctx, &ags).await?;
+        let page = a.page.at("admin").titled("municipality-edit-title");
+        Ok(render_status(
+            &MunicipalityTpl {
+                page,
+                item,
+                form: view,
+            },
+            status,
+        ))
+    })
+    .await
 }
 
 // --- organisations --------------------------------------------------------------------------
@@ -234,17 +235,17 @@ pub async fn create_organisation(
         Ok(input) => organisations::create(&state.db, &a.ctx, input).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(id) => Ok(done(
+    let saved = result.map(|id| {
+        done(
             &format!("/admin/organisations/{id}"),
             "flash-saved",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            organisations_page(&state, a, view, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(saved, view, a.page.tr, |view, status| {
+        organisations_page(&state, a, view, status)
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -310,7 +311,7 @@ async fn organisation_page(
 pub async fn organisation(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     organisation_page(&state, a, id, None, FormView::new(), StatusCode::OK).await
 }
@@ -318,7 +319,7 @@ pub async fn organisation(
 pub async fn update_organisation(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let view = FormView::from_data(&form);
@@ -328,31 +329,23 @@ pub async fn update_organisation(
         }
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(done(
+    let saved = result.map(|()| {
+        done(
             &format!("/admin/organisations/{id}"),
             "flash-saved",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            organisation_page(
-                &state,
-                a,
-                id,
-                Some(view),
-                FormView::new(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-    }
+        )
+    });
+    saved_or_reshown(saved, view, a.page.tr, |view, status| {
+        organisation_page(&state, a, id, Some(view), FormView::new(), status)
+    })
+    .await
 }
 
 pub async fn create_team(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let view = FormView::from_data(&form);
@@ -360,35 +353,35 @@ pub async fn create_team(
         Ok(name) => teams::create(&state.db, &a.ctx, id, name).await.map(|_| ()),
         Err(key) => Err(Error::field("team_name", key)),
     };
-    match result {
-        Ok(()) => Ok(done(
+    // The core names the field "name"; on this page the team's field is "team_name".
+    let result = result.map_err(|e| match e {
+        Error::Invalid(fe) => {
+            let mut mapped = FieldErrors::new();
+            for f in fe.0 {
+                mapped.add(
+                    if f.field == "name" {
+                        "team_name"
+                    } else {
+                        f.field
+                    },
+                    f.key,
+                );
+            }
+            Error::Invalid(mapped)
+        }
+        other => other,
+    });
+    let saved = result.map(|()| {
+        done(
             &format!("/admin/organisations/{id}"),
             "flash-saved",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let e = match e {
-                Error::Invalid(fe) => {
-                    // The core names the field "name"; on this page the team's field is "team_name".
-                    let mut mapped = FieldErrors::new();
-                    for f in fe.0 {
-                        mapped.add(
-                            if f.field == "name" {
-                                "team_name"
-                            } else {
-                                f.field
-                            },
-                            f.key,
-                        );
-                    }
-                    Error::Invalid(mapped)
-                }
-                other => other,
-            };
-            let view = form_failure(e, view, &a.page.tr)?;
-            organisation_page(&state, a, id, None, view, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(saved, view, a.page.tr, |view, status| {
+        organisation_page(&state, a, id, None, view, status)
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -406,7 +399,7 @@ fn team_form(t: &team::Model) -> FormView {
 pub async fn team(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let item = teams::get(&state.db, &a.ctx, id).await?;
     let form = team_form(&item);
@@ -420,7 +413,7 @@ pub async fn team(
 pub async fn update_team(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let view = FormView::from_data(&form);
@@ -428,7 +421,7 @@ pub async fn update_team(
         Ok((name, active, v)) => teams::update(&state.db, &a.ctx, id, name, active, v).await,
         Err(e) => Err(e),
     };
-    match result {
+    let saved = match result {
         Ok(()) => {
             let t = teams::get(&state.db, &a.ctx, id).await?;
             Ok(done(
@@ -437,18 +430,19 @@ pub async fn update_team(
                 state.config.secure_cookies,
             ))
         }
-        Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            let item = teams::get(&state.db, &a.ctx, id).await?;
-            let page = a.page.at("admin").titled("team-edit-title");
-            Ok(render_status(
-                &TeamTpl {
-                    page,
-                    item,
-                    form: view,
-                },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ))
-        }
-    }
+        Err(e) => Err(e),
+    };
+    saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
+        let item = teams::get(&state.db, &a.ctx, id).await?;
+        let page = a.page.at("admin").titled("team-edit-title");
+        Ok(render_status(
+            &TeamTpl {
+                page,
+                item,
+                form: view,
+            },
+            status,
+        ))
+    })
+    .await
 }

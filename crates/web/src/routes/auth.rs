@@ -11,7 +11,7 @@ use ankommen_core::administration::setup::{self, BootstrapForm, BootstrapInput, 
 use ankommen_core::kernel::types::{Locale, NewPassword};
 use ankommen_core::{Error, FieldErrors};
 
-use super::{done, form_failure, render, render_status};
+use super::{done, render, render_status, saved_or_reshown};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FormData, FormView};
@@ -226,20 +226,11 @@ pub async fn setup(
             }
         }
     };
-    match result {
-        Ok(()) => Ok(done(
-            "/login",
-            "flash-password-set",
-            state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let form = form_failure(e, view, &tr)?;
-            Ok(render_status(
-                &setup_tpl(anon.page, &purpose, form),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ))
-        }
-    }
+    let saved = result.map(|()| done("/login", "flash-password-set", state.config.secure_cookies));
+    saved_or_reshown(saved, view, tr, |form, status| async move {
+        Ok(render_status(&setup_tpl(anon.page, &purpose, form), status))
+    })
+    .await
 }
 
 impl From<FieldErrors> for AppError {

@@ -21,10 +21,11 @@ use ankommen_core::kernel::catalog::{ClosureReason, DataCategory, LanguageEntry}
 use ankommen_core::kernel::types::Role;
 use ankommen_store::entities::saved_filter;
 
-use super::{done, form_failure, path_id, render, render_status};
+use super::{done, render, render_status, saved_or_reshown};
 use crate::AppState;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, status_of};
 use crate::forms::{FormData, FormView};
+use crate::ids::Ids;
 use crate::page::{Authed, Page};
 
 pub fn routes() -> Router<AppState> {
@@ -169,20 +170,22 @@ pub async fn list_post(
     list_page(&state, a, f, FormView::new(), StatusCode::OK).await
 }
 
-/// Re-shows the caseload after a failed POST of one of its forms.
-async fn list_failure(
+/// The outcome of a POST of one of the caseload's forms: its redirect, or the caseload again with
+/// the form's errors.
+async fn list_saved_or_reshown(
     state: &AppState,
     a: Authed,
     form: &FormData,
-    e: Error,
+    saved: Result<Response, Error>,
 ) -> AppResult<Response> {
-    let status = match &e {
-        Error::Conflict(_) => StatusCode::CONFLICT,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    };
-    let view = form_failure(e, FormView::from_pairs(posted(form)), &a.page.tr)?;
     let f = Filter::from_pairs(|k| form.get(k));
-    list_page(state, a, f, view, status).await
+    saved_or_reshown(
+        saved,
+        FormView::from_pairs(posted(form)),
+        a.page.tr,
+        |view, status| list_page(state, a, f, view, status),
+    )
+    .await
 }
 
 pub async fn save_filter(
@@ -191,22 +194,24 @@ pub async fn save_filter(
     form: FormData,
 ) -> AppResult<Response> {
     let f = Filter::from_pairs(|k| form.get(k));
-    match caseload::save(&state.db, &a.ctx, form.get("filter_name"), &f).await {
-        Ok(id) => Ok(done(
-            &format!("/cases?saved={id}"),
-            "caseload-flash-filter-saved",
-            state.config.secure_cookies,
-        )),
-        Err(e) => list_failure(&state, a, &form, e).await,
-    }
+    let saved = caseload::save(&state.db, &a.ctx, form.get("filter_name"), &f)
+        .await
+        .map(|id| {
+            done(
+                &format!("/cases?saved={id}"),
+                "caseload-flash-filter-saved",
+                state.config.secure_cookies,
+            )
+        });
+    list_saved_or_reshown(&state, a, &form, saved).await
 }
 
 pub async fn delete_filter(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
-    caseload::delete_saved(&state.db, &a.ctx, path_id(&id)?).await?;
+    caseload::delete_saved(&state.db, &a.ctx, id).await?;
     Ok(done(
         "/cases",
         "caseload-flash-filter-deleted",
@@ -226,7 +231,7 @@ pub async fn reassign(
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    match cases::reassign(
+    let saved = cases::reassign(
         &state.db,
         &a.ctx,
         &ids,
@@ -234,14 +239,14 @@ pub async fn reassign(
         form.get("handover_note"),
     )
     .await
-    {
-        Ok(n) => Ok(done(
+    .map(|n| {
+        done(
             &format!("/cases?reassigned={n}"),
             "caseload-flash-reassigned-short",
             state.config.secure_cookies,
-        )),
-        Err(e) => list_failure(&state, a, &form, e).await,
-    }
+        )
+    });
+    list_saved_or_reshown(&state, a, &form, saved).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -422,9 +427,8 @@ fn defaults(a: &Authed) -> Vec<(String, String)> {
 pub async fn show(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let form = FormView::from_pairs(defaults(&a));
     case_page(&state, a, id, form, "", StatusCode::OK).await
 }
@@ -432,9 +436,8 @@ pub async fn show(
 pub async fn handover_seen(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     cases::acknowledge_handover(&state.db, &a.ctx, id).await?;
     Ok(done(
         &format!("/cases/{id}"),
@@ -448,10 +451,10 @@ pub async fn handover_seen(
 pub async fn act(
     State(state): State<AppState>,
     a: Authed,
-    Path((id, action)): Path<(String, String)>,
+    Ids(id): Ids<i64>,
+    Path((_, action)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let failed: &'static str = match action.as_str() {
         "pause" => "pause",
         "resume" => "resume",
@@ -516,24 +519,18 @@ pub async fn act(
         }
     }
     .await;
-    match result {
-        Ok(flash) => Ok(done(
-            &format!("/cases/{id}"),
-            flash,
-            state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = match &e {
-                Error::Conflict(_) => StatusCode::CONFLICT,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            // What was typed comes first, so it wins over the defaults.
-            let mut values = posted(&form);
-            values.extend(defaults(&a));
-            let view = form_failure(e, FormView::from_pairs(values), &a.page.tr)?;
-            case_page(&state, a, id, view, failed, status).await
-        }
-    }
+    let saved =
+        result.map(|flash| done(&format!("/cases/{id}"), flash, state.config.secure_cookies));
+    // What was typed comes first, so it wins over the defaults.
+    let mut values = posted(&form);
+    values.extend(defaults(&a));
+    saved_or_reshown(
+        saved,
+        FormView::from_pairs(values),
+        a.page.tr,
+        |view, status| case_page(&state, a, id, view, failed, status),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -691,10 +688,8 @@ fn section(
 pub async fn summary(
     State(state): State<AppState>,
     a: Authed,
-    Path((id, org)): Path<(String, String)>,
+    Ids((id, org)): Ids<(i64, i64)>,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
-    let org = path_id(&org)?;
     let mut page = a.page.at("cases");
     page.title = page.t("case-summary-title");
     let prepared_on = page.date(a.ctx.today());
@@ -738,7 +733,8 @@ pub async fn summary(
                     refusal,
                     prepared_on,
                 },
-                StatusCode::CONFLICT,
+                // A refusal the page explains, with the status of any conflict.
+                status_of(&Error::Conflict(key)),
             ))
         }
         Err(e) => Err(AppError(e)),

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -22,10 +22,11 @@ use ankommen_core::kernel::types::{Birth, parse_date_opt, parse_text};
 use ankommen_core::records::consent::ConsentState;
 use ankommen_store::entities::municipality;
 
-use super::{done, form_failure, full_name, render, render_status};
+use super::{done, full_name, render, render_status, saved_or_reshown};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FormData, FormView};
+use crate::ids::Ids;
 use crate::page::{Authed, Page};
 
 pub fn routes() -> Router<AppState> {
@@ -180,21 +181,26 @@ pub async fn register(
         Ok(input) => clients::register(&state.db, &a.ctx, input).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(Registered::Created { person_id, .. }) => Ok(done(
-            &format!("/clients/{person_id}"),
-            "flash-client-registered",
-            state.config.secure_cookies,
-        )),
+    let (saved, hints) = match result {
+        Ok(Registered::Created { person_id, .. }) => (
+            Ok(done(
+                &format!("/clients/{person_id}"),
+                "flash-client-registered",
+                state.config.secure_cookies,
+            )),
+            vec![],
+        ),
+        // Possible matches: a conflict with stored records, shown with the form until the user
+        // confirms that none of them is this person.
         Ok(Registered::PossibleDuplicates(hints)) => {
-            let view = view.with_general(a.page.t("client-duplicates-found"));
-            new_page(&state, a, view, hints, StatusCode::CONFLICT).await
+            (Err(Error::Conflict("client-duplicates-found")), hints)
         }
-        Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            new_page(&state, a, view, vec![], StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-    }
+        Err(e) => (Err(e), vec![]),
+    };
+    saved_or_reshown(saved, view, a.page.tr, |view, status| {
+        new_page(&state, a, view, hints, status)
+    })
+    .await
 }
 
 /// A person's birth as shown: the date or the year, and whether they are a minor today.
@@ -224,7 +230,7 @@ async fn municipality_name(state: &AppState, ags: &str) -> String {
 pub async fn record(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let v = clients::get(&state.db, &a.ctx, id).await?;
     let outcomes = super::outcomes::record_section(&state, &a, id).await?;
@@ -281,7 +287,7 @@ async fn edit_page(
 pub async fn edit_form(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let v = clients::get(&state.db, &a.ctx, id).await?;
     edit_page(&state, a, id, minimum_view(&v.person), StatusCode::OK).await
@@ -290,7 +296,7 @@ pub async fn edit_form(
 pub async fn edit(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let view = FormView::from_data(&form);
@@ -300,17 +306,17 @@ pub async fn edit(
             Ok((m, _, version)) => clients::update_minimum(&state.db, &a.ctx, id, version, m).await,
             Err(e) => Err(e),
         };
-    match result {
-        Ok(()) => Ok(done(
+    let saved = result.map(|()| {
+        done(
             &format!("/clients/{id}"),
             "flash-saved",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            edit_page(&state, a, id, view, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(saved, view, a.page.tr, |view, status| {
+        edit_page(&state, a, id, view, status)
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -418,7 +424,7 @@ async fn intake_page(
 pub async fn intake_form(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let v = clients::get(&state.db, &a.ctx, id).await?;
     if v.intake.is_none() {
@@ -477,7 +483,7 @@ fn intake_input(form: &FormData) -> IntakeForm {
 pub async fn intake(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let view = FormView::from_data(&form);
@@ -485,28 +491,19 @@ pub async fn intake(
         Ok((i, _, version)) => clients::update_intake(&state.db, &a.ctx, id, version, i).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(done(
+    let saved = result.map(|()| {
+        done(
             &format!("/clients/{id}"),
             "flash-saved",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            let v = clients::get(&state.db, &a.ctx, id).await?;
-            let rows = language_rows(form.all("language_code"), form.all("language_level"));
-            intake_page(
-                &state,
-                a,
-                id,
-                full_name(&v.person),
-                view,
-                rows,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-    }
+        )
+    });
+    saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
+        let v = clients::get(&state.db, &a.ctx, id).await?;
+        let rows = language_rows(form.all("language_code"), form.all("language_level"));
+        intake_page(&state, a, id, full_name(&v.person), view, rows, status).await
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -522,7 +519,7 @@ struct HealthTpl {
 pub async fn open_health(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let (text, version) = clients::open_health(&state.db, &a.ctx, &state.sealer, id).await?;
     let v = clients::get(&state.db, &a.ctx, id).await?;
@@ -542,7 +539,7 @@ pub async fn open_health(
 pub async fn save_health(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let view = FormView::from_data(&form);
@@ -555,27 +552,27 @@ pub async fn save_health(
         }
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(done(
+    let saved = result.map(|()| {
+        done(
             &format!("/clients/{id}"),
             "flash-saved",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            let v = clients::get(&state.db, &a.ctx, id).await?;
-            let page = a.page.at("cases").titled("client-health-title");
-            Ok(render_status(
-                &HealthTpl {
-                    page,
-                    id,
-                    name: full_name(&v.person),
-                    form: view,
-                },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ))
-        }
-    }
+        )
+    });
+    saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
+        let v = clients::get(&state.db, &a.ctx, id).await?;
+        let page = a.page.at("cases").titled("client-health-title");
+        Ok(render_status(
+            &HealthTpl {
+                page,
+                id,
+                name: full_name(&v.person),
+                form: view,
+            },
+            status,
+        ))
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -624,7 +621,7 @@ async fn member_page(
 pub async fn member_form(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let form = FormView::from_pairs([("case_mode", "join"), ("relation", "child")]);
     member_page(&state, a, id, form, StatusCode::OK).await
@@ -633,7 +630,7 @@ pub async fn member_form(
 pub async fn add_member(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let view = FormView::from_data(&form);
@@ -677,17 +674,17 @@ pub async fn add_member(
             Err(Error::Invalid(all))
         }
     };
-    match result {
-        Ok(_) => Ok(done(
+    let saved = result.map(|_| {
+        done(
             &format!("/clients/{id}"),
             "flash-member-added",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            member_page(&state, a, id, view, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(saved, view, a.page.tr, |view, status| {
+        member_page(&state, a, id, view, status)
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -700,7 +697,7 @@ struct HouseholdTpl {
 pub async fn household(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let h = clients::household(&state.db, &a.ctx, id).await?;
     let page = a.page.at("cases").titled("household-title");

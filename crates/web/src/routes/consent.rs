@@ -2,8 +2,8 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, Request, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -17,10 +17,12 @@ use ankommen_core::records::releases::{self, ReleaseForm, ReleaseInput, ReleaseV
 use ankommen_core::{Error, FieldErrors};
 use ankommen_documents as documents;
 
-use super::{done, form_failure, render_status};
+use super::{done, render_status, saved_or_reshown};
 use crate::AppState;
+use crate::download::file_download;
 use crate::error::{AppError, AppResult};
 use crate::forms::{BadForm, FormData, FormView};
+use crate::ids::Ids;
 use crate::layers::{MAX_UPLOAD_BYTES, UploadTruncated};
 use crate::page::{Authed, Page};
 
@@ -162,7 +164,7 @@ async fn consent_new_page(
 async fn consent_form(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let form = FormView::from_pairs([
         ("text_version", documents::CONSENT_TEXT_VERSION.to_string()),
@@ -175,7 +177,7 @@ async fn consent_form(
 async fn record_consent(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     upload: UploadForm,
 ) -> AppResult<Response> {
     let f = &upload.fields;
@@ -196,17 +198,17 @@ async fn record_consent(
             Err(Error::Invalid(e))
         }
     };
-    match result {
-        Ok(_) => Ok(done(
+    let saved = result.map(|_| {
+        done(
             &format!("/clients/{id}"),
             "consent-flash-recorded",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, FormView::from_data(f), &a.page.tr)?;
-            consent_new_page(&state, a, id, view, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(saved, FormView::from_data(f), a.page.tr, |view, status| {
+        consent_new_page(&state, a, id, view, status)
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -248,7 +250,7 @@ async fn consent_show(
 async fn consent_page(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     consent_show(&state, a, id, FormView::new(), StatusCode::OK).await
 }
@@ -256,7 +258,7 @@ async fn consent_page(
 async fn attach_scan(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     upload: UploadForm,
 ) -> AppResult<Response> {
     let result = match scan_of(&upload) {
@@ -264,17 +266,17 @@ async fn attach_scan(
         (None, None) => Err(Error::field("scan", "error-required")),
         (Some(u), None) => consent::attach_scan(&state.db, &a.ctx, id, u).await,
     };
-    match result {
-        Ok(person_id) => Ok(done(
+    let saved = result.map(|person_id| {
+        done(
             &format!("/clients/{person_id}"),
             "consent-flash-scan-added",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, FormView::new(), &a.page.tr)?;
-            consent_show(&state, a, id, view, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(saved, FormView::new(), a.page.tr, |view, status| {
+        consent_show(&state, a, id, view, status)
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -307,7 +309,7 @@ async fn withdraw_page(
 async fn withdraw_form(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     withdraw_page(&state, a, id, None, StatusCode::OK).await
 }
@@ -315,7 +317,7 @@ async fn withdraw_form(
 async fn withdraw(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let result = match form.version() {
@@ -332,52 +334,29 @@ async fn withdraw(
         }
         Err(e) => Err(e),
     };
-    match result {
-        Ok(person_id) => Ok(done(
+    let saved = result.map(|person_id| {
+        done(
             &format!("/clients/{person_id}"),
             "consent-flash-withdrawn",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
-            withdraw_page(&state, a, id, Some(view), StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-    }
-}
-
-/// A header value that the code itself builds (never user input); falls back to a safe default.
-fn hv(s: &str, fallback: &'static str) -> HeaderValue {
-    HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static(fallback))
-}
-
-/// A file response that is never cached and never sniffed.
-fn file_response(bytes: Vec<u8>, content_type: &str, disposition: &str) -> Response {
-    let mut r = bytes.into_response();
-    let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        hv(content_type, "application/octet-stream"),
-    );
-    h.insert(header::CONTENT_DISPOSITION, hv(disposition, "attachment"));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| withdraw_page(&state, a, id, Some(view), status),
+    )
+    .await
 }
 
 async fn download(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let d = consent::document(&state.db, &a.ctx, id).await?;
-    Ok(file_response(
-        d.bytes,
-        &d.content_type,
-        &format!("attachment; filename=\"{}\"", d.file_name),
-    ))
+    Ok(file_download(d.bytes, &d.content_type, &d.file_name))
 }
 
 // ----- releases ---------------------------------------------------------------------------------
@@ -440,7 +419,7 @@ async fn release_new_page(
 async fn release_form(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let form = FormView::from_pairs([
         ("valid_from", a.ctx.today().to_string()),
@@ -452,7 +431,7 @@ async fn release_form(
 async fn create_release(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let raw = ReleaseForm {
@@ -469,17 +448,20 @@ async fn create_release(
         Ok(input) => releases::create(&state.db, &a.ctx, id, input).await,
         Err(e) => Err(Error::Invalid(e)),
     };
-    match result {
-        Ok(rid) => Ok(done(
+    let saved = result.map(|rid| {
+        done(
             &format!("/releases/{rid}"),
             "release-flash-recorded",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
-            release_new_page(&state, a, id, view, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| release_new_page(&state, a, id, view, status),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -521,7 +503,7 @@ async fn release_show(
 async fn release_page(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     release_show(&state, a, id, None, StatusCode::OK).await
 }
@@ -529,24 +511,27 @@ async fn release_page(
 async fn revoke_release(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let result = match form.version() {
         Ok(v) => releases::revoke(&state.db, &a.ctx, id, v, form.get("revoked_on")).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(_) => Ok(done(
+    let saved = result.map(|_| {
+        done(
             &format!("/releases/{id}"),
             "release-flash-revoked",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
-            release_show(&state, a, id, Some(view), StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| release_show(&state, a, id, Some(view), status),
+    )
+    .await
 }
 
 // ----- printable forms --------------------------------------------------------------------------
@@ -570,7 +555,7 @@ struct FormsTpl {
 async fn forms_page(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let p = printing::printable(&state.db, &a.ctx, id).await?;
     let languages = documents::languages()
@@ -659,17 +644,13 @@ async fn pdf(
             documents::DocumentError::UnsupportedLanguage => Error::NotFound,
             other => Error::Internal(other.to_string()),
         })?;
-    Ok(file_response(
-        bytes,
-        "application/pdf",
-        &format!("inline; filename=\"{file_name}\""),
-    ))
+    Ok(file_download(bytes, "application/pdf", &file_name))
 }
 
 async fn consent_pdf(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     Query(q): Query<LangQuery>,
 ) -> AppResult<Response> {
     let lang = form_lang(&q)?;
@@ -681,7 +662,7 @@ async fn consent_pdf(
 async fn release_pdf(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     Query(q): Query<LangQuery>,
 ) -> AppResult<Response> {
     let lang = form_lang(&q)?;

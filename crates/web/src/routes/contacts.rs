@@ -3,22 +3,22 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 
-use ankommen_core::Error;
 use ankommen_core::administration::fields::{self, Field};
 use ankommen_core::casework::contacts::{self, ContactForm, FormChoices};
 use ankommen_core::casework::followups;
 use ankommen_core::casework::timeline::{self, Filter, Item, Kind, Timeline};
 use ankommen_core::kernel::catalog::{ContactKind, InterpreterType, LANGUAGES};
 
-use super::{done, form_failure, full_name, path_id, render_status};
+use super::{done, full_name, render_status, saved_or_reshown};
 use crate::AppState;
 use crate::error::AppResult;
 use crate::forms::{FormData, FormView};
+use crate::ids::Ids;
 use crate::page::{Authed, Page};
 
 pub fn routes() -> Router<AppState> {
@@ -29,13 +29,6 @@ pub fn routes() -> Router<AppState> {
         .route("/followups/{id}/done", post(followup_done))
         .route("/followups/{id}/move", post(followup_move))
         .route("/cases/{id}/timeline", get(show_timeline))
-}
-
-fn status_of(e: &Error) -> StatusCode {
-    match e {
-        Error::Conflict(_) => StatusCode::CONFLICT,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -131,9 +124,8 @@ fn form_page(
 pub async fn new_form(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let ch = contacts::new_form(&state.db, &a.ctx, id).await?;
     let mut pairs = vec![
         ("date".to_string(), a.ctx.today().to_string()),
@@ -162,19 +154,23 @@ pub async fn new_form(
 pub async fn create(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
-    match contacts::record(&state.db, &a.ctx, &state.sealer, id, &form_of(&form)).await {
-        Ok(_) => Ok(done(
-            &format!("/cases/{id}"),
-            "contact-flash-recorded",
-            state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = status_of(&e);
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
+    let saved = contacts::record(&state.db, &a.ctx, &state.sealer, id, &form_of(&form))
+        .await
+        .map(|_| {
+            done(
+                &format!("/cases/{id}"),
+                "contact-flash-recorded",
+                state.config.secure_cookies,
+            )
+        });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| async move {
             // A closed case has no form to go back to: the message is the page.
             let ch = contacts::new_form(&state.db, &a.ctx, id).await?;
             Ok(form_page(
@@ -185,17 +181,17 @@ pub async fn create(
                 view,
                 status,
             ))
-        }
-    }
+        },
+    )
+    .await
 }
 
 /// `GET /contacts/{id}`: the stored contact with its opened note.
 pub async fn edit_form(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let v = contacts::get(&state.db, &a.ctx, &state.sealer, id).await?;
     let k = &v.contact;
     let mut pairs: Vec<(String, String)> = vec![
@@ -232,23 +228,25 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let result = match form.version() {
         Ok(v) => contacts::update(&state.db, &a.ctx, &state.sealer, id, v, &form_of(&form)).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(case_id) => Ok(done(
+    let saved = result.map(|case_id| {
+        done(
             &format!("/cases/{case_id}/timeline"),
             "contact-flash-updated",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = status_of(&e);
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| async move {
             let ch = contacts::edit_choices(&state.db, &a.ctx, id).await?;
             Ok(form_page(
                 a,
@@ -258,8 +256,9 @@ pub async fn update(
                 view,
                 status,
             ))
-        }
-    }
+        },
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -307,11 +306,10 @@ fn followup_page(
 pub async fn create_followup(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
-    match followups::create(
+    let saved = followups::create(
         &state.db,
         &a.ctx,
         id,
@@ -319,35 +317,32 @@ pub async fn create_followup(
         form.get("followup_reason"),
     )
     .await
-    {
-        Ok(_) => Ok(done(
+    .map(|_| {
+        done(
             &format!("/cases/{id}#followups"),
             "followup-flash-created",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = status_of(&e);
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
-            Ok(followup_page(
-                a,
-                id,
-                format!("/cases/{id}/followups"),
-                false,
-                view,
-                status,
-            ))
-        }
-    }
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| async move {
+            let action = format!("/cases/{id}/followups");
+            Ok(followup_page(a, id, action, false, view, status))
+        },
+    )
+    .await
 }
 
 /// `POST /followups/{id}/done`
 pub async fn followup_done(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let version = form.version()?;
     let case_id = followups::done(&state.db, &a.ctx, id, version).await?;
     Ok(done(
@@ -361,23 +356,25 @@ pub async fn followup_done(
 pub async fn followup_move(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let result = match form.version() {
         Ok(v) => followups::move_to(&state.db, &a.ctx, id, v, form.get("move_to")).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(case_id) => Ok(done(
+    let saved = result.map(|case_id| {
+        done(
             &format!("/cases/{case_id}#followups"),
             "followup-flash-moved",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = status_of(&e);
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| async move {
             let case_id = form.get("case_id").trim().parse().unwrap_or(0);
             Ok(followup_page(
                 a,
@@ -387,8 +384,9 @@ pub async fn followup_move(
                 view,
                 status,
             ))
-        }
-    }
+        },
+    )
+    .await
 }
 
 /// A follow-up as the case page lists it.
@@ -610,10 +608,9 @@ fn rows(page: &Page, t: &Timeline, fields: &[Field]) -> Vec<TlRow> {
 pub async fn show_timeline(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     RawQuery(query): RawQuery,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let q = FormData::parse(query.unwrap_or_default().as_bytes()).unwrap_or_default();
     let filter = Filter::from_query(&q.all("show"), q.get("person"), q.get("page"));
     let t = timeline::get(&state.db, &a.ctx, &state.sealer, id, filter).await?;

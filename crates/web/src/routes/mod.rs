@@ -28,14 +28,18 @@ use tower_http::timeout::TimeoutLayer;
 use ankommen_core::Error;
 
 use crate::AppState;
-use crate::error::AppError;
+use crate::error::{AppError, status_of};
 use crate::forms::FormView;
 use crate::i18n::Tr;
 use crate::layers::{self, FLASH_COOKIE, set_cookie};
 
 /// The whole application: routes and the middleware stack, as production runs it.
 pub fn router(state: AppState) -> Router {
-    let timeout = state.config.request_timeout;
+    with_middleware(pages(), state)
+}
+
+/// The pages: everything behind the session layer.
+fn pages() -> Router<AppState> {
     Router::new()
         .route("/", get(home::home))
         .route("/login", get(auth::login_page).post(auth::login))
@@ -86,6 +90,18 @@ pub fn router(state: AppState) -> Router {
         .merge(outcomes::routes())
         .merge(plans::routes())
         .fallback(not_found)
+}
+
+/// The middleware stack around the pages (session, CSRF, error pages), the probes and the static
+/// assets: request id and its log span, security headers, timeout, panic guard.
+fn with_middleware(pages: Router<AppState>, state: AppState) -> Router {
+    let timeout = state.config.request_timeout;
+    pages
+        // A panicking handler is an internal error like any other: logged inside the request's
+        // span and answered with the error page and its reference (the session layer renders it).
+        .layer(CatchPanicLayer::custom(|_| {
+            AppError(Error::Internal("a request handler panicked".into())).into_response()
+        }))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             layers::session_layer,
@@ -102,6 +118,7 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             timeout,
         ))
+        // The last resort, for a panic in the middleware itself.
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a request handler panicked");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
@@ -124,11 +141,6 @@ async fn readyz(State(state): State<AppState>) -> Response {
 
 async fn not_found() -> AppError {
     AppError(Error::NotFound)
-}
-
-/// An id from the path; anything else answers like a missing record.
-pub(crate) fn path_id(s: &str) -> Result<i64, AppError> {
-    s.parse().map_err(|_| AppError(Error::NotFound))
 }
 
 /// A person's name as the pages show it.
@@ -160,12 +172,166 @@ pub(crate) fn done(to: &str, flash_key: &str, secure: bool) -> Response {
     r
 }
 
-/// Sorts a failed save into what the form can show (field errors, or a message about the whole
-/// form) and what becomes an error page.
-pub(crate) fn form_failure(e: Error, form: FormView, tr: &Tr) -> Result<FormView, AppError> {
-    match e {
-        Error::Invalid(fe) => Ok(form.with_errors(&fe, tr)),
-        Error::Conflict(key) => Ok(form.with_general(tr.t(key))),
-        other => Err(AppError(other)),
+/// The one "save, or show the form again with its errors" step of a form handler. `saved` is the
+/// outcome of the save: the response on success (usually [`done`]'s redirect), or the core error,
+/// which goes to [`reshown`].
+pub(crate) async fn saved_or_reshown<Fut>(
+    saved: Result<Response, Error>,
+    typed: FormView,
+    tr: Tr,
+    reshow: impl FnOnce(FormView, StatusCode) -> Fut,
+) -> Result<Response, AppError>
+where
+    Fut: Future<Output = Result<Response, AppError>>,
+{
+    match saved {
+        Ok(response) => Ok(response),
+        Err(e) => reshown(e, typed, tr, reshow).await,
+    }
+}
+
+/// A failed save: an invalid submission or a conflict with stored data shows the form again through
+/// `reshow`, with what the user typed (`typed`), the errors next to their fields (a conflict as a
+/// message about the whole form) and the status of [`status_of`] (422 or 409); any other error is
+/// an error page. For handlers whose success is not a plain response (e.g. a page that needs what
+/// `reshow` also needs); the others use [`saved_or_reshown`].
+pub(crate) async fn reshown<Fut>(
+    e: Error,
+    typed: FormView,
+    tr: Tr,
+    reshow: impl FnOnce(FormView, StatusCode) -> Fut,
+) -> Result<Response, AppError>
+where
+    Fut: Future<Output = Result<Response, AppError>>,
+{
+    let status = status_of(&e);
+    let form = match e {
+        Error::Invalid(fe) => typed.with_errors(&fe, &tr),
+        Error::Conflict(key) => typed.with_general(tr.t(key)),
+        other => return Err(AppError(other)),
+    };
+    reshow(form, status).await
+}
+
+#[cfg(test)]
+mod tests {
+    //! Internal errors are logged inside the request's span: the line that carries the error
+    //! carries the reference the user is shown.
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use axum::Router;
+    use axum::body::{Body, to_bytes};
+    use axum::http::{Request, StatusCode};
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    use ankommen_core::kernel::sealing::Sealer;
+    use ankommen_core::{Error, SystemClock};
+    use ankommen_store::{DbConfig, connect};
+
+    use super::with_middleware;
+    use crate::error::AppError;
+    use crate::{AppState, WebConfig};
+
+    /// What the subscriber writes, kept for the test to read.
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Buffer {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    async fn fails() -> AppError {
+        AppError(Error::Internal("disk full while writing".into()))
+    }
+
+    async fn panics() -> &'static str {
+        panic!("a bug")
+    }
+
+    #[tokio::test]
+    async fn an_internal_error_is_logged_with_the_reference_its_page_shows() {
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+
+        let dir = tempfile::tempdir().unwrap();
+        let db = connect(&DbConfig {
+            url: format!("sqlite://{}", dir.path().join("t.sqlite").display()),
+            max_connections: 1,
+        })
+        .await
+        .unwrap();
+        let state = AppState {
+            db,
+            clock: Arc::new(SystemClock),
+            config: Arc::new(WebConfig::default()),
+            sealer: Arc::new(Sealer::from_key([7; 32])),
+        };
+        let app = with_middleware(
+            Router::new()
+                .route("/fails", get(fails))
+                .route("/panics", get(panics)),
+            state,
+        );
+        let res = app
+            .clone()
+            .oneshot(Request::get("/fails").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let reference = res.headers()["x-request-id"].to_str().unwrap().to_string();
+        assert!(!reference.is_empty());
+        let page =
+            String::from_utf8(to_bytes(res.into_body(), 1 << 20).await.unwrap().to_vec()).unwrap();
+        // The page in the user's language with the reference, never the error's text.
+        assert!(page.contains("Interner Fehler"), "{page}");
+        assert!(
+            page.contains(&format!("<code>{reference}</code>")),
+            "{page}"
+        );
+        assert!(!page.contains("disk full"));
+
+        let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        let line = log
+            .lines()
+            .find(|l| l.contains("internal error"))
+            .unwrap_or_else(|| panic!("no line with the error in {log}"));
+        assert!(line.contains("disk full while writing"), "{line}");
+        assert!(line.contains(&format!("id={reference}")), "{line}");
+
+        // A panicking handler: the same page and the same kind of line.
+        let res = app
+            .oneshot(Request::get("/panics").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let reference = res.headers()["x-request-id"].to_str().unwrap().to_string();
+        let page =
+            String::from_utf8(to_bytes(res.into_body(), 1 << 20).await.unwrap().to_vec()).unwrap();
+        assert!(
+            page.contains(&format!("<code>{reference}</code>")),
+            "{page}"
+        );
+        let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        assert!(
+            log.lines().any(|l| l.contains("a request handler panicked")
+                && l.contains(&format!("id={reference}"))),
+            "{log}"
+        );
     }
 }

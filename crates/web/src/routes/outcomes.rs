@@ -3,23 +3,23 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 
-use ankommen_core::Error;
 use ankommen_core::casework::outcomes::{self, OutcomeForm, OutcomesView};
 use ankommen_core::kernel::catalog::{
     ChildcarePlace, CourseType, EmploymentType, GermanLevel, OutcomeType,
 };
 use ankommen_store::entities::outcome;
 
-use super::{done, form_failure, render_status};
-use super::{full_name, path_id};
+use super::full_name;
+use super::{done, render_status, saved_or_reshown};
 use crate::AppState;
 use crate::error::AppResult;
 use crate::forms::{FormData, FormView};
+use crate::ids::Ids;
 use crate::page::{Authed, Page};
 
 pub fn routes() -> Router<AppState> {
@@ -195,9 +195,8 @@ async fn list_page(
 pub async fn list(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let form = FormView::from_pairs([("date", a.ctx.today().to_string())]);
     list_page(&state, a, id, form, StatusCode::OK).await
 }
@@ -206,25 +205,25 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
-    match outcomes::record(&state.db, &a.ctx, id, &form_of(&form)).await {
-        Ok(_) => Ok(done(
-            &format!("/clients/{id}/outcomes"),
-            "outcome-flash-recorded",
-            state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = match &e {
-                Error::Conflict(_) => StatusCode::CONFLICT,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
-            list_page(&state, a, id, view, status).await
-        }
-    }
+    let saved = outcomes::record(&state.db, &a.ctx, id, &form_of(&form))
+        .await
+        .map(|_| {
+            done(
+                &format!("/clients/{id}/outcomes"),
+                "outcome-flash-recorded",
+                state.config.secure_cookies,
+            )
+        });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| list_page(&state, a, id, view, status),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -242,9 +241,8 @@ struct EditTpl {
 pub async fn edit_form(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let (o, p) = outcomes::get(&state.db, &a.ctx, id).await?;
     let d = |v: Option<chrono::NaiveDate>| v.map(|d| d.to_string()).unwrap_or_default();
     let form = FormView::from_pairs([
@@ -288,26 +286,25 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let result = match form.version() {
         Ok(v) => outcomes::update(&state.db, &a.ctx, id, v, &form_of(&form)).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(person_id) => Ok(done(
+    let saved = result.map(|person_id| {
+        done(
             &format!("/clients/{person_id}/outcomes"),
             "outcome-flash-updated",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = match &e {
-                Error::Conflict(_) => StatusCode::CONFLICT,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| async move {
             let (_, p) = outcomes::get(&state.db, &a.ctx, id).await?;
             let mut page = a.page.at("cases");
             page.title = page.t("outcome-edit-title");
@@ -322,18 +319,18 @@ pub async fn update(
                 },
                 status,
             ))
-        }
-    }
+        },
+    )
+    .await
 }
 
 /// `POST /outcomes/{id}/delete`
 pub async fn delete(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let version = form.version()?;
     let person_id = outcomes::delete(&state.db, &a.ctx, id, version).await?;
     Ok(done(

@@ -5,9 +5,9 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
 
@@ -21,10 +21,12 @@ use ankommen_core::records::consent::{MAX_SCAN_BYTES, Upload};
 use ankommen_documents as documents;
 
 use super::consent::UploadForm;
-use super::{done, form_failure, path_id, render_status};
+use super::{done, render_status, saved_or_reshown};
 use crate::AppState;
+use crate::download::file_download;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FormData, FormView};
+use crate::ids::{Ids, PathId};
 use crate::layers::MAX_UPLOAD_BYTES;
 use crate::page::{Authed, Page};
 
@@ -57,19 +59,8 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/plan/print", get(print))
 }
 
-fn path_n(s: &str) -> Result<i32, AppError> {
-    s.parse().map_err(|_| AppError(Error::NotFound))
-}
-
 fn plan_url(case_id: i64) -> String {
     format!("/cases/{case_id}/plan")
-}
-
-fn status_of(e: &Error) -> StatusCode {
-    match e {
-        Error::Conflict(_) => StatusCode::CONFLICT,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    }
 }
 
 fn goal_form_of(f: &FormData) -> GoalForm {
@@ -263,102 +254,109 @@ async fn plan_page(
 pub async fn show(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     plan_page(&state, a, id, FormView::new(), "", 0, StatusCode::OK).await
 }
 
 pub async fn add_goal(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
-    match plans::add_goal(&state.db, &a.ctx, id, &goal_form_of(&form)).await {
-        Ok(gid) => Ok(done(
-            &format!("{}#goal-{gid}", plan_url(id)),
-            "plan-flash-goal-added",
-            state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = status_of(&e);
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
-            plan_page(&state, a, id, view, "goal", 0, status).await
-        }
-    }
+    let saved = plans::add_goal(&state.db, &a.ctx, id, &goal_form_of(&form))
+        .await
+        .map(|gid| {
+            done(
+                &format!("{}#goal-{gid}", plan_url(id)),
+                "plan-flash-goal-added",
+                state.config.secure_cookies,
+            )
+        });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| plan_page(&state, a, id, view, "goal", 0, status),
+    )
+    .await
 }
 
 pub async fn add_step(
     State(state): State<AppState>,
     a: Authed,
-    Path((id, gid)): Path<(String, String)>,
+    Ids((id, gid)): Ids<(i64, i64)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let (id, gid) = (path_id(&id)?, path_id(&gid)?);
-    match plans::add_step(&state.db, &a.ctx, id, gid, &step_form_of(&form)).await {
-        Ok(_) => Ok(done(
-            &format!("{}#goal-{gid}", plan_url(id)),
-            "plan-flash-step-added",
-            state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = status_of(&e);
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
-            plan_page(&state, a, id, view, "step", gid, status).await
-        }
-    }
+    let saved = plans::add_step(&state.db, &a.ctx, id, gid, &step_form_of(&form))
+        .await
+        .map(|_| {
+            done(
+                &format!("{}#goal-{gid}", plan_url(id)),
+                "plan-flash-step-added",
+                state.config.secure_cookies,
+            )
+        });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| plan_page(&state, a, id, view, "step", gid, status),
+    )
+    .await
 }
 
 pub async fn freeze(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let result = match form.version_in("plan_version") {
         Ok(pv) => plans::freeze(&state.db, &a.ctx, id, pv).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(n) => Ok(done(
+    let saved = result.map(|n| {
+        done(
             &format!("{}/versions/{n}", plan_url(id)),
             "plan-flash-frozen",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = status_of(&e);
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
-            plan_page(&state, a, id, view, "freeze", 0, status).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| plan_page(&state, a, id, view, "freeze", 0, status),
+    )
+    .await
 }
 
 pub async fn settings(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let result = match form.version_in("plan_version") {
         Ok(pv) => plans::set_interval(&state.db, &a.ctx, id, pv, form.get("review_interval")).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(done(
+    let saved = result.map(|()| {
+        done(
             &plan_url(id),
             "plan-flash-settings",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = status_of(&e);
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
-            plan_page(&state, a, id, view, "settings", 0, status).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| plan_page(&state, a, id, view, "settings", 0, status),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -432,35 +430,35 @@ async fn goal_page(
 pub async fn goal_form(
     State(state): State<AppState>,
     a: Authed,
-    Path((id, gid)): Path<(String, String)>,
+    Ids((id, gid)): Ids<(i64, i64)>,
 ) -> AppResult<Response> {
-    let (id, gid) = (path_id(&id)?, path_id(&gid)?);
     goal_page(&state, a, id, gid, None, StatusCode::OK).await
 }
 
 pub async fn update_goal(
     State(state): State<AppState>,
     a: Authed,
-    Path((id, gid)): Path<(String, String)>,
+    Ids((id, gid)): Ids<(i64, i64)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let (id, gid) = (path_id(&id)?, path_id(&gid)?);
     let result = match form.version() {
         Ok(ver) => plans::update_goal(&state.db, &a.ctx, id, gid, ver, &goal_form_of(&form)).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(done(
+    let saved = result.map(|()| {
+        done(
             &format!("{}#goal-{gid}", plan_url(id)),
             "plan-flash-goal-saved",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = status_of(&e);
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
-            goal_page(&state, a, id, gid, Some(view), status).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| goal_page(&state, a, id, gid, Some(view), status),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -525,19 +523,17 @@ async fn step_page(
 pub async fn step_form(
     State(state): State<AppState>,
     a: Authed,
-    Path((id, sid)): Path<(String, String)>,
+    Ids((id, sid)): Ids<(i64, i64)>,
 ) -> AppResult<Response> {
-    let (id, sid) = (path_id(&id)?, path_id(&sid)?);
     step_page(&state, a, id, sid, None, StatusCode::OK).await
 }
 
 pub async fn update_step(
     State(state): State<AppState>,
     a: Authed,
-    Path((id, sid)): Path<(String, String)>,
+    Ids((id, sid)): Ids<(i64, i64)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let (id, sid) = (path_id(&id)?, path_id(&sid)?);
     let mut input = step_form_of(&form);
     // "Done today": the quick button of the plan page and the step form.
     if form.checked("done_today") && input.done_on.trim().is_empty() {
@@ -547,18 +543,20 @@ pub async fn update_step(
         Ok(ver) => plans::update_step(&state.db, &a.ctx, id, sid, ver, &input).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(done(
+    let saved = result.map(|()| {
+        done(
             &plan_url(id),
             "plan-flash-step-saved",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = status_of(&e);
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
-            step_page(&state, a, id, sid, Some(view), status).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| step_page(&state, a, id, sid, Some(view), status),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -609,19 +607,17 @@ async fn review_page(
 pub async fn review_form(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     review_page(&state, a, id, None, StatusCode::OK).await
 }
 
 pub async fn hold_review(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let goals: Vec<ReviewGoalForm> = form
         .all("goal")
         .iter()
@@ -644,18 +640,20 @@ pub async fn hold_review(
         Ok(pv) => plans::hold_review(&state.db, &a.ctx, id, pv, &input).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(n) => Ok(done(
+    let saved = result.map(|n| {
+        done(
             &format!("{}/versions/{n}", plan_url(id)),
             "plan-flash-review",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = status_of(&e);
-            let view = form_failure(e, FormView::from_data(&form), &a.page.tr)?;
-            review_page(&state, a, id, Some(view), status).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(
+        saved,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| review_page(&state, a, id, Some(view), status),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -719,9 +717,8 @@ async fn version_page(
 pub async fn version(
     State(state): State<AppState>,
     a: Authed,
-    Path((id, n)): Path<(String, String)>,
+    Ids((id, n)): Ids<(i64, i32)>,
 ) -> AppResult<Response> {
-    let (id, n) = (path_id(&id)?, path_n(&n)?);
     version_page(&state, a, id, n, FormView::new(), StatusCode::OK).await
 }
 
@@ -802,10 +799,9 @@ fn change_text(page: &Page, ch: &Change) -> String {
 pub async fn compare(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     Query(q): Query<CompareQuery>,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let a_n: i32 = q.a.trim().parse().map_err(|_| AppError(Error::NotFound))?;
     let b_n: Option<i32> = match q.b.trim() {
         "" | "current" => None,
@@ -855,28 +851,6 @@ pub async fn compare(
 
 // ---------------------------------------------------------------------------------------------
 // Print and the signed scan
-
-/// A header value that the code itself builds (never user input); falls back to a safe default.
-fn hv(s: &str, fallback: &'static str) -> HeaderValue {
-    HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static(fallback))
-}
-
-/// A file response that is never cached and never sniffed.
-fn file_response(bytes: Vec<u8>, content_type: &str, disposition: &str) -> Response {
-    let mut r = bytes.into_response();
-    let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        hv(content_type, "application/octet-stream"),
-    );
-    h.insert(header::CONTENT_DISPOSITION, hv(disposition, "attachment"));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
-}
 
 #[derive(Debug, Default, Deserialize)]
 pub struct PrintQuery {
@@ -954,10 +928,9 @@ fn plan_document(p: PlanPrint) -> documents::PlanForm {
 pub async fn print(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<String>,
+    Ids(id): Ids<i64>,
     Query(q): Query<PrintQuery>,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let lang = match q.lang.trim() {
         "" => "de".to_string(),
         l if documents::is_supported(l) => l.to_string(),
@@ -965,7 +938,7 @@ pub async fn print(
     };
     let version = match q.version.trim() {
         "" | "current" => None,
-        s => Some(path_n(s)?),
+        s => Some(i32::parse_id(s).ok_or(AppError(Error::NotFound))?),
     };
     let data = plans::print_data(&state.db, &a.ctx, id, version).await?;
     let form = plan_document(data);
@@ -980,20 +953,15 @@ pub async fn print(
             documents::DocumentError::UnsupportedLanguage => Error::NotFound,
             other => Error::Internal(other.to_string()),
         })?;
-    Ok(file_response(
-        bytes,
-        "application/pdf",
-        &format!("inline; filename=\"{file_name}\""),
-    ))
+    Ok(file_download(bytes, "application/pdf", &file_name))
 }
 
 pub async fn attach_scan(
     State(state): State<AppState>,
     a: Authed,
-    Path((id, n)): Path<(String, String)>,
+    Ids((id, n)): Ids<(i64, i32)>,
     upload: UploadForm,
 ) -> AppResult<Response> {
-    let (id, n) = (path_id(&id)?, path_n(&n)?);
     let result = if upload.too_large {
         Err(Error::field("scan", "error-scan-too-large"))
     } else {
@@ -1002,30 +970,24 @@ pub async fn attach_scan(
             None => Err(Error::field("scan", "error-required")),
         }
     };
-    match result {
-        Ok(()) => Ok(done(
+    let saved = result.map(|()| {
+        done(
             &format!("{}/versions/{n}", plan_url(id)),
             "plan-flash-scan",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let status = status_of(&e);
-            let view = form_failure(e, FormView::new(), &a.page.tr)?;
-            version_page(&state, a, id, n, view, status).await
-        }
-    }
+        )
+    });
+    saved_or_reshown(saved, FormView::new(), a.page.tr, |view, status| {
+        version_page(&state, a, id, n, view, status)
+    })
+    .await
 }
 
 pub async fn download_scan(
     State(state): State<AppState>,
     a: Authed,
-    Path((id, n)): Path<(String, String)>,
+    Ids((id, n)): Ids<(i64, i32)>,
 ) -> AppResult<Response> {
-    let (id, n) = (path_id(&id)?, path_n(&n)?);
     let d = plans::scan(&state.db, &a.ctx, id, n).await?;
-    Ok(file_response(
-        d.bytes,
-        &d.content_type,
-        &format!("attachment; filename=\"{}\"", d.file_name),
-    ))
+    Ok(file_download(d.bytes, &d.content_type, &d.file_name))
 }

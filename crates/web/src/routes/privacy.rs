@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -15,10 +15,11 @@ use ankommen_core::kernel::policy;
 use ankommen_core::kernel::types::Birth;
 use ankommen_core::records::privacy::{self, Hit, RequestView};
 
-use super::{form_failure, render_status};
+use super::{render_status, reshown};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FormData, FormView};
+use crate::ids::Ids;
 use crate::page::{Authed, Page};
 
 pub fn routes() -> Router<AppState> {
@@ -63,8 +64,10 @@ async fn lookup(State(state): State<AppState>, a: Authed, form: FormData) -> App
     {
         Ok(hits) => Ok(search(a, view, Some(hits), StatusCode::OK)),
         Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            Ok(search(a, view, None, StatusCode::UNPROCESSABLE_ENTITY))
+            reshown(e, view, a.page.tr, |view, status| async move {
+                Ok(search(a, view, None, status))
+            })
+            .await
         }
     }
 }
@@ -82,7 +85,7 @@ struct RecordTpl {
 async fn open(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let reason = form.get("reason").to_string();
@@ -106,8 +109,10 @@ async fn open(
         }
         Err(e) => {
             let view = FormView::from_pairs([("reason", reason)]);
-            let view = form_failure(e, view, &a.page.tr)?;
-            Ok(search(a, view, None, StatusCode::UNPROCESSABLE_ENTITY))
+            reshown(e, view, a.page.tr, |view, status| async move {
+                Ok(search(a, view, None, status))
+            })
+            .await
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
@@ -14,10 +14,11 @@ use ankommen_core::administration::settings::WorkRules;
 use ankommen_core::kernel::catalog::ExchangeField;
 use ankommen_store::entities::field_of_action;
 
-use super::{done, form_failure, render_status};
+use super::{done, render_status, saved_or_reshown};
 use crate::AppState;
 use crate::error::AppResult;
 use crate::forms::{FormData, FormView};
+use crate::ids::Ids;
 use crate::page::{Authed, Page};
 
 pub fn routes() -> Router<AppState> {
@@ -94,17 +95,11 @@ pub async fn save_rules(
             Err(Error::Invalid(e))
         }
     };
-    match result {
-        Ok(()) => Ok(done(
-            "/admin/rules",
-            "flash-saved",
-            state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            Ok(rules_page(a, view, StatusCode::UNPROCESSABLE_ENTITY))
-        }
-    }
+    let saved = result.map(|()| done("/admin/rules", "flash-saved", state.config.secure_cookies));
+    saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
+        Ok(rules_page(a, view, status))
+    })
+    .await
 }
 
 // --- fields of action -------------------------------------------------------------------------
@@ -163,17 +158,11 @@ pub async fn create_field(
         Ok(f) => fields::create(&state.db, &a.ctx, f).await.map(|_| ()),
         Err(e) => Err(Error::Invalid(e)),
     };
-    match result {
-        Ok(()) => Ok(done(
-            "/admin/fields",
-            "flash-saved",
-            state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            fields_page(&state, a, view, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-    }
+    let saved = result.map(|()| done("/admin/fields", "flash-saved", state.config.secure_cookies));
+    saved_or_reshown(saved, view, a.page.tr, |view, status| {
+        fields_page(&state, a, view, status)
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -206,7 +195,7 @@ fn field_page(
 pub async fn field(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let item = fields::get_managed(&state.db, &a.ctx, id).await?;
     let mut pairs = vec![
@@ -229,7 +218,7 @@ pub async fn field(
 pub async fn update_field(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let view = FormView::from_data(&form);
@@ -245,16 +234,10 @@ pub async fn update_field(
         }
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(done(
-            "/admin/fields",
-            "flash-saved",
-            state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            let item = fields::get_managed(&state.db, &a.ctx, id).await?;
-            Ok(field_page(a, item, view, StatusCode::UNPROCESSABLE_ENTITY))
-        }
-    }
+    let saved = result.map(|()| done("/admin/fields", "flash-saved", state.config.secure_cookies));
+    saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
+        let item = fields::get_managed(&state.db, &a.ctx, id).await?;
+        Ok(field_page(a, item, view, status))
+    })
+    .await
 }

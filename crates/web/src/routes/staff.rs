@@ -1,7 +1,7 @@
 //! Administration of staff: list, create (with a one-time setup link), edit, deactivate.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -14,10 +14,11 @@ use ankommen_core::administration::teams;
 use ankommen_core::kernel::types::{Role, RoleSet};
 use ankommen_store::entities::{municipality, team};
 
-use super::{done, form_failure, render, render_status};
+use super::{done, render, render_status, reshown, saved_or_reshown};
 use crate::AppState;
 use crate::error::AppResult;
 use crate::forms::{FormData, FormView};
+use crate::ids::Ids;
 use crate::page::{Authed, Page};
 
 #[derive(Clone, Debug)]
@@ -248,15 +249,9 @@ pub async fn create(
             .await
         }
         Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            form_page(
-                &state,
-                a,
-                None,
-                view,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
+            reshown(e, view, a.page.tr, |view, status| {
+                form_page(&state, a, None, view, None, status)
+            })
             .await
         }
     }
@@ -301,7 +296,7 @@ fn person_form(d: &StaffDetail) -> FormView {
 pub async fn edit_form(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let person = staff::get(&state.db, &a.ctx, id).await?;
     let form = person_form(&person);
@@ -311,7 +306,7 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
     let view = FormView::from_data(&form);
@@ -319,32 +314,24 @@ pub async fn update(
         Ok((input, active, v)) => staff::update(&state.db, &a.ctx, id, input, active, v).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(done(
+    let saved = result.map(|()| {
+        done(
             &format!("/admin/staff/{id}"),
             "flash-saved",
             state.config.secure_cookies,
-        )),
-        Err(e) => {
-            let view = form_failure(e, view, &a.page.tr)?;
-            let person = staff::get(&state.db, &a.ctx, id).await?;
-            form_page(
-                &state,
-                a,
-                Some(person),
-                view,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-    }
+        )
+    });
+    saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
+        let person = staff::get(&state.db, &a.ctx, id).await?;
+        form_page(&state, a, Some(person), view, None, status).await
+    })
+    .await
 }
 
 pub async fn setup_link(
     State(state): State<AppState>,
     a: Authed,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
     let token = staff::issue_setup_link(&state.db, &a.ctx, id).await?;
     let person = staff::get(&state.db, &a.ctx, id).await?;
