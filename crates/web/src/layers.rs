@@ -242,6 +242,9 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
         }
         req
     } else {
+        if rs.current.is_some() && from_another_site(&parts.headers) {
+            return crossing_page(&parts.uri, &rs, &state).await;
+        }
         Request::from_parts(parts, body)
     };
     req.extensions_mut().insert(rs.clone());
@@ -355,6 +358,40 @@ struct ErrorTpl {
     message: String,
     reference: String,
     status: u16,
+}
+
+/// Whether the browser says the request was started by another site (`Sec-Fetch-Site`): a link
+/// or a redirect from elsewhere, or a page of a sibling subdomain. Typed addresses, bookmarks
+/// (`none`) and ankommen's own pages (`same-origin`) are not.
+fn from_another_site(headers: &HeaderMap) -> bool {
+    headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| matches!(v.as_bytes(), b"cross-site" | b"same-site"))
+}
+
+#[derive(Template)]
+#[template(path = "crossing.html")]
+struct CrossingTpl {
+    page: Page,
+    target: String,
+}
+
+/// A signed-in person's page opened from another site is not shown, and nothing is read in their
+/// name (no handler runs, so nothing is audited): a page without any person's data asks them to
+/// continue, and the link, followed from ankommen itself, opens it. Decision 0002.
+async fn crossing_page(uri: &axum::http::Uri, rs: &RequestState, state: &AppState) -> Response {
+    let mut page = Page::build(rs, state, String::new());
+    page.title = page.t("crossing-title");
+    let target = uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        .unwrap_or("/")
+        .to_string();
+    match (CrossingTpl { page, target }).render() {
+        Ok(html) => (StatusCode::OK, Html(html)).into_response(),
+        Err(_) => StatusCode::FORBIDDEN.into_response(),
+    }
 }
 
 async fn render_error(e: &ErrorPage, rs: &RequestState, state: &AppState) -> Response {

@@ -536,3 +536,94 @@ async fn first_start_offers_a_one_time_setup_link() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+/// Issue 21, separation of duties: an administrator can change neither their own roles (granting
+/// themself the IM role would open client records to them alone) nor their own organisation; the
+/// attempt is refused, audited, and changes nothing.
+#[tokio::test]
+async fn nobody_changes_their_own_roles_or_organisation() {
+    let t = TestApp::new().await;
+    let mut admin = t.login("admin").await;
+    let me = ctx(&t, "admin").await.actor;
+    let awo = ctx(&t, "awo.im1").await.actor.organisation_id;
+    let version = || async {
+        ankommen_core::administration::staff::get(&t.db, &ctx(&t, "admin").await, me.staff_id)
+            .await
+            .unwrap()
+            .person
+            .version
+            .to_string()
+    };
+    let org = me.organisation_id.to_string();
+    let awo = awo.to_string();
+    for (organisation, roles, message) in [
+        (
+            org.as_str(),
+            "im",
+            "Ihre eigenen Rollen kann nur eine andere administrierende Person ändern.",
+        ),
+        (
+            awo.as_str(),
+            "",
+            "Ihre eigene Organisation kann nur eine andere administrierende Person ändern.",
+        ),
+    ] {
+        let v = version().await;
+        let mut fields = vec![
+            ("display_name", "Sabine Adler"),
+            ("username", "admin"),
+            ("organisation_id", organisation),
+            ("roles", "admin"),
+            ("active", "on"),
+            ("locale", "de"),
+            ("version", v.as_str()),
+        ];
+        if !roles.is_empty() {
+            fields.push(("roles", roles));
+        }
+        let r = admin
+            .post(&format!("/admin/staff/{}", me.staff_id), &fields)
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        r.assert_contains(message);
+    }
+    let after = ctx(&t, "admin").await.actor;
+    assert_eq!(after.roles, me.roles);
+    assert_eq!(after.organisation_id, me.organisation_id);
+    assert!(
+        t.audit()
+            .await
+            .iter()
+            .filter(|(a, o, ..)| a == "staff_updated" && o == "denied")
+            .count()
+            >= 2
+    );
+}
+
+/// The administrator role cannot be combined with IM, team lead or data protection in one account.
+#[tokio::test]
+async fn the_administrator_role_stands_alone() {
+    let t = TestApp::new().await;
+    let mut admin = t.login("admin").await;
+    let org = ctx(&t, "admin").await.actor.organisation_id.to_string();
+    let before = t.count("staff").await;
+    for other in ["im", "dpo"] {
+        let r = admin
+            .post(
+                "/admin/staff",
+                &[
+                    ("display_name", "Doppelte Rolle"),
+                    ("username", "doppelt"),
+                    ("organisation_id", org.as_str()),
+                    ("roles", "admin"),
+                    ("roles", other),
+                    ("locale", "de"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        r.assert_contains("Die Administrationsrolle kann nicht mit IM");
+        r.assert_contains("value=\"Doppelte Rolle\"");
+    }
+    assert_eq!(t.count("staff").await, before);
+}

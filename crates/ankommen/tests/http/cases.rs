@@ -902,6 +902,14 @@ async fn a_team_lead_hands_over_cases_and_the_new_im_reads_the_note_first() {
     let a = register(&t, "awo.im1", "Hanna", "Erste").await;
     let b = register(&t, "awo.im1", "Hugo", "Zweite").await;
     let keep = register(&t, "awo.im1", "Bleibt", "Hier").await;
+    // Cases are handed over within their team: Olena Kovalenko joins Team Nord first.
+    t.db.writer()
+        .execute_unprepared(
+            "UPDATE staff SET team_id = (SELECT team_id FROM staff WHERE username = 'awo.im1') \
+             WHERE username = 'awo.im2'",
+        )
+        .await
+        .unwrap();
     let im2 = t.id("awo.im2").to_string();
     let assignments = t.count("case_assignments").await;
     let mut lead = t.login("awo.leitung").await;
@@ -1474,4 +1482,75 @@ async fn case_forms_need_the_csrf_token() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(status(&t, c.case_id).await, "active");
+}
+
+/// Issue 21: a colleague a case is shared with reads and writes it, but only the IM who holds it
+/// shares it further or ends a share; the attempt is refused like a missing case and audited.
+#[tokio::test]
+async fn only_the_holder_shares_a_case_or_ends_a_share() {
+    let t = TestApp::new().await;
+    let c = register(&t, "awo.im1", "Tara", "Geteilt").await;
+    let colleague = t.id("awo.im2").to_string();
+    let lead = t.id("awo.leitung").to_string();
+    let mut im = t.login("awo.im1").await;
+    let r = im
+        .post(
+            &format!("{}/share", path(&c)),
+            &[("staff_id", colleague.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let shares = t.count("case_shares").await;
+    let mut other = t.login("awo.im2").await;
+    assert_eq!(other.get(&path(&c)).await.status, StatusCode::OK);
+    for (action, who) in [("share", lead.as_str()), ("unshare", colleague.as_str())] {
+        let r = other
+            .post(&format!("{}/{action}", path(&c)), &[("staff_id", who)])
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{action}");
+    }
+    assert_eq!(t.count("case_shares").await, shares);
+    assert!(
+        t.audit_has("case_shared", "denied", Some(t.id("awo.im2")))
+            .await
+    );
+    assert!(
+        t.audit_has("case_unshared", "denied", Some(t.id("awo.im2")))
+            .await
+    );
+}
+
+/// Issue 21: a team lead never hands a case to themself (another team lead does that), and
+/// only to an IM of their own team; the attempt changes nothing and is audited.
+#[tokio::test]
+async fn a_team_lead_does_not_take_cases_for_themself() {
+    let t = TestApp::new().await;
+    let a = register(&t, "awo.im1", "Hanna", "Erste").await;
+    let assignments = t.count("case_assignments").await;
+    let me = t.id("awo.leitung").to_string();
+    let mut lead = t.login("awo.leitung").await;
+    let ca = a.case_id.to_string();
+    let r = lead
+        .post(
+            "/cases/reassign",
+            &[
+                ("case", ca.as_str()),
+                ("reassign_to", me.as_str()),
+                ("handover_note", "Übernehme ich selbst."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    r.assert_contains("Fälle können Sie sich nicht selbst zuweisen");
+    assert_eq!(t.count("case_assignments").await, assignments);
+    assert!(
+        t.audit_has("case_reassigned", "denied", Some(t.id("awo.leitung")))
+            .await
+    );
+    let mut new_lead = t.login("awo.leitung").await;
+    assert_eq!(
+        new_lead.get(&path(&a)).await.status,
+        StatusCode::NOT_FOUND,
+        "the lead still cannot open the client"
+    );
 }

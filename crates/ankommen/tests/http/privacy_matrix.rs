@@ -210,3 +210,43 @@ async fn no_foreign_canary_appears_in_any_response_a_user_may_request() {
         );
     }
 }
+
+/// Issue 21: a page with a person's data opened by a link from another site is not shown and
+/// reads nothing in the user's name; opened from ankommen itself (or typed), it is.
+#[tokio::test]
+async fn a_page_opened_from_another_site_shows_no_person_and_records_no_access() {
+    let t = TestApp::new().await;
+    let c = crate::fixtures::register_with_canary(&t, "awo.im1", "Crossing").await;
+    let mut im = t.login("awo.im1").await;
+    let page = format!("/clients/{}", c.person_id);
+    let viewed = |t: &TestApp| {
+        let t = t.db.clone();
+        async move {
+            use ankommen_store::entities::audit_event;
+            use ankommen_store::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+            audit_event::Entity::find()
+                .filter(audit_event::Column::Action.eq("client_viewed"))
+                .count(t.reader())
+                .await
+                .unwrap()
+        }
+    };
+    let before = viewed(&t).await;
+    for site in ["cross-site", "same-site"] {
+        let r = im.get_with(&page, &[("sec-fetch-site", site)]).await;
+        assert_eq!(r.status, axum::http::StatusCode::OK);
+        assert!(
+            !r.body.contains("CanaryCrossing"),
+            "{site}: the name is shown"
+        );
+        assert!(!r.body.contains(&c.canary), "{site}: data is shown");
+        r.assert_contains(&format!("href=\"{page}\""));
+        r.assert_contains("Weiter zur Seite");
+    }
+    assert_eq!(viewed(&t).await, before, "no access in the user's name");
+    for site in ["same-origin", "none"] {
+        let r = im.get_with(&page, &[("sec-fetch-site", site)]).await;
+        r.assert_contains("CanaryCrossing");
+    }
+    assert_eq!(viewed(&t).await, before + 2);
+}

@@ -327,11 +327,16 @@ impl Client {
     }
 
     pub async fn get(&mut self, path: &str) -> Resp {
-        let req = Request::get(path)
-            .header("cookie", self.cookie_header())
-            .body(Body::empty())
-            .unwrap();
-        self.send(req).await
+        self.get_with(path, &[]).await
+    }
+
+    /// A GET with extra request headers (as a browser sends them).
+    pub async fn get_with(&mut self, path: &str, headers: &[(&str, &str)]) -> Resp {
+        let mut req = Request::get(path).header("cookie", self.cookie_header());
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
     }
 
     /// Posts a form with the CSRF token of the last page seen (fetching `/` first if none).

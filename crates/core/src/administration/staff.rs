@@ -271,6 +271,15 @@ pub async fn get(db: &Db, ctx: &Ctx, id: i64) -> Result<StaffDetail> {
 /// Checks the references of an input against the database and the rules that span objects.
 async fn validate<C: ConnectionTrait>(conn: &C, input: &StaffInput) -> Result<()> {
     let mut e = FieldErrors::new();
+    // The administrator role stands alone: whoever manages accounts does not also read clients or
+    // audit access to them.
+    if input.roles.has(Role::Admin)
+        && [Role::Im, Role::TeamLead, Role::Dpo]
+            .iter()
+            .any(|r| input.roles.has(*r))
+    {
+        e.add("roles", "error-admin-role-alone");
+    }
     let org = organisation::Entity::find_by_id(input.organisation_id)
         .one(conn)
         .await?;
@@ -422,14 +431,29 @@ pub async fn update(
     )
     .await?;
     if id == ctx.actor.staff_id {
+        // Separation of duties: nobody changes their own roles or organisation (an administrator
+        // granting themself the IM role would read clients alone and unnoticed).
         let mut e = FieldErrors::new();
         if !active {
             e.add("active", "error-cannot-deactivate-self");
         }
         if current.roles.has(Role::Admin) && !input.roles.has(Role::Admin) {
             e.add("roles", "error-cannot-drop-own-admin");
+        } else if current.roles != input.roles {
+            e.add("roles", "error-cannot-change-own-roles");
         }
-        e.into_result()?;
+        if current.person.organisation_id != input.organisation_id {
+            e.add("organisation_id", "error-cannot-change-own-organisation");
+        }
+        if !e.is_empty() {
+            return ctx
+                .refuse(
+                    db.writer(),
+                    Event::on("staff_updated", "staff", id),
+                    Error::Invalid(e),
+                )
+                .await;
+        }
     }
     let now = ctx.now();
     let txn = db.begin().await?;

@@ -11,7 +11,7 @@ use sea_orm::ExprTrait;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::administration::organisations::expect_updated;
@@ -885,7 +885,7 @@ pub async fn acknowledge_handover(db: &Db, ctx: &Ctx, case_id: i64) -> Result<()
 pub async fn share(db: &Db, ctx: &Ctx, case_id: i64, staff_id: i64) -> Result<()> {
     let tx = db.begin().await?;
     let ev = Event::on("case_shared", "case", case_id);
-    let (tx, c, r) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
+    let (tx, c, r) = access::case_in(tx, ctx, case_id, Action::ShareCase, ev.clone()).await?;
     let ok = colleagues(&tx, c.organisation_id)
         .await?
         .iter()
@@ -921,7 +921,7 @@ pub async fn share(db: &Db, ctx: &Ctx, case_id: i64, staff_id: i64) -> Result<()
 pub async fn unshare(db: &Db, ctx: &Ctx, case_id: i64, staff_id: i64) -> Result<()> {
     let tx = db.begin().await?;
     let ev = Event::on("case_unshared", "case", case_id);
-    let (tx, _, _) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
+    let (tx, _, _) = access::case_in(tx, ctx, case_id, Action::ShareCase, ev.clone()).await?;
     let res = case_share::Entity::delete_many()
         .filter(case_share::Column::CaseId.eq(case_id))
         .filter(case_share::Column::StaffId.eq(staff_id))
@@ -968,13 +968,6 @@ pub async fn reassign(db: &Db, ctx: &Ctx, case_ids: &[i64], to: &str, note: &str
     };
     let today = ctx.today();
     let tx = db.begin().await?;
-    if !colleagues(&tx, ctx.actor.organisation_id)
-        .await?
-        .iter()
-        .any(|(id, _)| *id == to)
-    {
-        return Err(Error::field("reassign_to", "error-choice"));
-    }
     // Every case is checked before any changes, so that a refusal (whose audit entry is kept)
     // leaves all cases as they were.
     let mut checked = Vec::new();
@@ -987,6 +980,37 @@ pub async fn reassign(db: &Db, ctx: &Ctx, case_ids: &[i64], to: &str, note: &str
                 return Err(e);
             }
         }
+    }
+    // Never to oneself: a team lead taking a case would read its client alone (a second person,
+    // another team lead, hands it to them).
+    if to == ctx.actor.staff_id {
+        let ev = Event::on("case_reassigned", "staff", to);
+        let refused = ctx
+            .refuse(
+                &tx,
+                ev,
+                Error::field("reassign_to", "error-reassign-to-self"),
+            )
+            .await;
+        tx.commit().await?;
+        return refused;
+    }
+    // Only to an IM of the lead's own team (the team whose cases they may reassign).
+    let team_ims: Vec<i64> = staff::Entity::find()
+        .select_only()
+        .column(staff::Column::Id)
+        .filter(staff::Column::OrganisationId.eq(ctx.actor.organisation_id))
+        .filter(staff::Column::TeamId.eq(ctx.actor.team_id))
+        .filter(staff::Column::Active.eq(true))
+        .into_tuple()
+        .all(&tx)
+        .await?;
+    let is_im = colleagues(&tx, ctx.actor.organisation_id)
+        .await?
+        .iter()
+        .any(|(id, _)| *id == to);
+    if !is_im || !team_ims.contains(&to) {
+        return Err(Error::field("reassign_to", "error-choice"));
     }
     let mut n = 0;
     for (c, ev) in checked {

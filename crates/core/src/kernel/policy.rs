@@ -49,6 +49,8 @@ pub enum Action {
     ReadClient,
     WriteClient,
     ReassignCase,
+    /// Share a case with a colleague or end a share: only the IM who holds it.
+    ShareCase,
     /// Data-protection officer: read a record to answer a data-subject request (with a reason).
     ReadClientForRequest,
     ViewFiguresOwn,
@@ -184,8 +186,18 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
         (ReadClient | WriteClient, Resource::Case(_)) => {
             actor.has(Role::Im) && rel == Relation::Own
         }
-        (ReassignCase, Resource::Case(_)) => {
-            actor.has(Role::TeamLead) && matches!(rel, Relation::Own | Relation::SameTeam)
+        // A team lead reassigns the cases held by the IMs of their team (their own included), not
+        // cases merely shared with them.
+        (ReassignCase, Resource::Case(c)) => {
+            actor.has(Role::TeamLead)
+                && c.organisation_id == actor.organisation_id
+                && actor.team_id.is_some()
+                && c.team_id == actor.team_id
+        }
+        (ShareCase, Resource::Case(c)) => {
+            actor.has(Role::Im)
+                && c.organisation_id == actor.organisation_id
+                && c.assigned_to == actor.staff_id
         }
         (ReadClientForRequest, Resource::Case(_)) => {
             actor.has(Role::Dpo) && (actor.is_county() || in_org)
@@ -568,6 +580,28 @@ mod tests {
         });
         assert_eq!(relation(&a, &res), Relation::Own);
         assert!(allows(&a, Action::ReadClient, &res));
+        // ... but only the holder shares it on or ends shares, and a team lead of another team
+        // cannot reassign it because it is shared with them.
+        assert!(!allows(&a, Action::ShareCase, &res));
+        let lead = actor(TeamLead, PROVIDER);
+        assert!(!allows(&lead, Action::ReassignCase, &res));
+    }
+
+    #[test]
+    fn only_the_holder_shares_a_case() {
+        check(
+            Action::ShareCase,
+            case,
+            PROVIDER,
+            &[
+                (Im, OWN),
+                (TeamLead, NONE),
+                (Coordinator, NONE),
+                (MunicipalOfficer, NONE),
+                (Admin, NONE),
+                (Dpo, NONE),
+            ],
+        );
     }
 
     #[test]

@@ -34,7 +34,15 @@ impl fmt::Display for Ags {
     }
 }
 
-/// A name of a thing or a person as shown: trimmed, 1–200 characters, no control characters.
+/// The bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069): in a
+/// name they can make it display as another ("Ali" shown for what is stored reversed), so names and
+/// identifiers refuse them. Free text may need them and keeps them.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A name of a thing or a person as shown: trimmed, 1–200 characters, no control characters and no
+/// bidirectional controls ([`is_bidi_control`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Name(String);
 
@@ -50,6 +58,9 @@ impl Name {
         }
         if t.chars().any(char::is_control) {
             return Err("error-control-chars");
+        }
+        if t.chars().any(is_bidi_control) {
+            return Err("error-bidi-chars");
         }
         // Collapse inner runs of white space so that "AWO  Kreisverband" and "AWO Kreisverband" are one name.
         Ok(Self(t.split_whitespace().collect::<Vec<_>>().join(" ")))
@@ -306,6 +317,18 @@ mod tests {
         assert_eq!(Name::parse("   "), Err("error-required"));
         assert_eq!(Name::parse(&"x".repeat(201)), Err("error-too-long"));
         assert_eq!(Name::parse("a\u{7}b"), Err("error-control-chars"));
+        for c in [
+            '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2069}',
+        ] {
+            assert_eq!(
+                Name::parse(&format!("Ali{c}ilA")),
+                Err("error-bidi-chars"),
+                "{c:?}"
+            );
+        }
+        // Right-to-left script itself, and the marks that are letters' neighbours, are names.
+        assert!(Name::parse("محمد").is_ok());
+        assert!(Name::parse("\u{200F}محمد").is_ok());
         assert!(Name::parse("محمد الأحمد").is_ok());
     }
 
