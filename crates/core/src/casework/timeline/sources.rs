@@ -8,7 +8,7 @@ use ankommen_store::entities::{
     case_event, consent, contact, contact_person, followup, outcome, release, review, staff,
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, Query, UnionType};
+use sea_orm::sea_query::{Expr, IntoCondition, Query, UnionType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
     QuerySelect,
@@ -87,19 +87,28 @@ impl Sources {
             (s.contacts, s.contact_count) = newest_contacts(conn, case_id, filter).await?;
         }
         if filter.shows(Kind::Followup) {
-            s.followups = followups_of(conn, case_id).await?;
+            s.followups =
+                all_where::<followup::Entity, _>(conn, followup::Column::CaseId.eq(case_id))
+                    .await?;
         }
         if filter.shows(Kind::Case) || filter.shows(Kind::Plan) {
-            s.events = events_of(conn, case_id).await?;
+            s.events =
+                all_where::<case_event::Entity, _>(conn, case_event::Column::CaseId.eq(case_id))
+                    .await?;
         }
         if filter.shows(Kind::Review) {
-            s.reviews = reviews_of(conn, case_id).await?;
+            s.reviews =
+                all_where::<review::Entity, _>(conn, review::Column::CaseId.eq(case_id)).await?;
         }
         // The persons' consents: shown as entries, and deciding whose outcomes may be shown.
         let consents = if (filter.shows(Kind::Consent) || filter.shows(Kind::Outcome))
             && !person_ids.is_empty()
         {
-            consents_of(conn, person_ids).await?
+            all_where::<consent::Entity, _>(
+                conn,
+                consent::Column::PersonId.is_in(person_ids.to_vec()),
+            )
+            .await?
         } else {
             vec![]
         };
@@ -110,7 +119,11 @@ impl Sources {
             s.consents = consents;
         }
         if filter.shows(Kind::Release) && !person_ids.is_empty() {
-            s.releases = releases_of(conn, person_ids).await?;
+            s.releases = all_where::<release::Entity, _>(
+                conn,
+                release::Column::PersonId.is_in(person_ids.to_vec()),
+            )
+            .await?;
         }
         Ok(s)
     }
@@ -356,48 +369,12 @@ async fn newest_contacts<C: ConnectionTrait>(
     Ok((rows.into_iter().map(|r| r.contact).collect(), count))
 }
 
-/// The case's follow-ups: each set, and each done.
-async fn followups_of<C: ConnectionTrait>(
+/// All rows of one kind that meet `cond` (a case's follow-ups, the persons' consents, ...).
+async fn all_where<E: EntityTrait, C: ConnectionTrait>(
     conn: &C,
-    case_id: i64,
-) -> crate::Result<Vec<followup::Model>> {
-    Ok(followup::Entity::find()
-        .filter(followup::Column::CaseId.eq(case_id))
-        .all(conn)
-        .await?)
-}
-
-/// The case's events: its own and the changes of its plan.
-async fn events_of<C: ConnectionTrait>(
-    conn: &C,
-    case_id: i64,
-) -> crate::Result<Vec<case_event::Model>> {
-    Ok(case_event::Entity::find()
-        .filter(case_event::Column::CaseId.eq(case_id))
-        .all(conn)
-        .await?)
-}
-
-/// The reviews of the case's plan.
-async fn reviews_of<C: ConnectionTrait>(
-    conn: &C,
-    case_id: i64,
-) -> crate::Result<Vec<review::Model>> {
-    Ok(review::Entity::find()
-        .filter(review::Column::CaseId.eq(case_id))
-        .all(conn)
-        .await?)
-}
-
-/// The persons' consents, given and withdrawn.
-async fn consents_of<C: ConnectionTrait>(
-    conn: &C,
-    person_ids: &[i64],
-) -> crate::Result<Vec<consent::Model>> {
-    Ok(consent::Entity::find()
-        .filter(consent::Column::PersonId.is_in(person_ids.to_vec()))
-        .all(conn)
-        .await?)
+    cond: impl IntoCondition,
+) -> crate::Result<Vec<E::Model>> {
+    Ok(E::find().filter(cond).all(conn).await?)
 }
 
 /// The outcomes of the persons with an active consent (like the intake data, outcomes are shown
@@ -423,21 +400,7 @@ async fn outcomes_with_consent<C: ConnectionTrait>(
     if with_consent.is_empty() {
         return Ok(vec![]);
     }
-    Ok(outcome::Entity::find()
-        .filter(outcome::Column::PersonId.is_in(with_consent))
-        .all(conn)
-        .await?)
-}
-
-/// The persons' releases, created and revoked.
-async fn releases_of<C: ConnectionTrait>(
-    conn: &C,
-    person_ids: &[i64],
-) -> crate::Result<Vec<release::Model>> {
-    Ok(release::Entity::find()
-        .filter(release::Column::PersonId.is_in(person_ids.to_vec()))
-        .all(conn)
-        .await?)
+    all_where::<outcome::Entity, _>(conn, outcome::Column::PersonId.is_in(with_consent)).await
 }
 
 /// A contact's item: its participants, topics and opened confidential note.
