@@ -28,8 +28,7 @@ mod tests {
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut checked = 0;
         for (i, layer) in layers.iter().enumerate() {
-            for entry in std::fs::read_dir(src.join(layer)).expect("layer folder") {
-                let path = entry.expect("entry").path();
+            for path in sources(&src.join(layer)) {
                 let text = std::fs::read_to_string(&path).expect("source");
                 for later in &layers[i + 1..] {
                     assert!(
@@ -42,5 +41,19 @@ mod tests {
             }
         }
         assert!(checked > 30, "only {checked} files checked");
+    }
+
+    /// The source files below a folder, those of its module folders included.
+    fn sources(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("layer folder") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                files.extend(sources(&path));
+            } else {
+                files.push(path);
+            }
+        }
+        files
     }
 }

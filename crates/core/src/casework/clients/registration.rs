@@ -1,0 +1,372 @@
+//! Registration with the minimum data, the hints at possible duplicates, and changes of the
+//! minimum data.
+
+use ankommen_store::Db;
+use ankommen_store::entities::{person, staff};
+use chrono::NaiveDate;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+};
+
+use crate::administration::organisations::expect_updated;
+use crate::kernel::access;
+use crate::kernel::audit::{self, Event};
+use crate::kernel::catalog::{HouseholdRelation, TargetGroup};
+use crate::kernel::names;
+use crate::kernel::policy::{Action, CaseRef, Resource};
+use crate::kernel::types::{Ags, Birth, Name, parse_date_opt};
+use crate::{Ctx, Error, FieldErrors, Result};
+
+/// The minimum data: what may be stored before (and without) a consent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MinimumInput {
+    pub given_name: Name,
+    pub family_name: Name,
+    pub name_original: Option<Name>,
+    pub birth: Birth,
+    pub municipality: Ags,
+    pub au_move_in: Option<NaiveDate>,
+    pub target_group: TargetGroup,
+}
+
+/// The raw minimum fields as typed.
+#[derive(Clone, Debug, Default)]
+pub struct MinimumForm {
+    pub given_name: String,
+    pub family_name: String,
+    pub name_original: String,
+    pub birth: String,
+    pub municipality: String,
+    pub au_move_in: String,
+    pub target_group: String,
+}
+
+impl MinimumInput {
+    pub fn parse(f: &MinimumForm, today: NaiveDate) -> std::result::Result<Self, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let given_name = e.take("given_name", Name::parse(&f.given_name));
+        let family_name = e.take("family_name", Name::parse(&f.family_name));
+        let name_original = if f.name_original.trim().is_empty() {
+            None
+        } else {
+            e.take("name_original", Name::parse(&f.name_original))
+        };
+        let birth = e.take("birth", Birth::parse(&f.birth, today));
+        let municipality = e.take("municipality", Ags::parse(&f.municipality));
+        let au_move_in = e
+            .take("au_move_in", parse_date_opt(&f.au_move_in))
+            .flatten();
+        if let Some(d) = au_move_in
+            && d > today
+        {
+            e.add("au_move_in", "error-date-future");
+        }
+        let target_group = e.take("target_group", TargetGroup::parse(&f.target_group));
+        match (given_name, family_name, birth, municipality, target_group) {
+            (
+                Some(given_name),
+                Some(family_name),
+                Some(birth),
+                Some(municipality),
+                Some(target_group),
+            ) if e.is_empty() => Ok(Self {
+                given_name,
+                family_name,
+                name_original,
+                birth,
+                municipality,
+                au_move_in,
+                target_group,
+            }),
+            _ => Err(e),
+        }
+    }
+
+    fn full_name(&self) -> String {
+        format!("{} {}", self.given_name.as_str(), self.family_name.as_str())
+    }
+}
+
+/// Search keys of a person's names (both spellings).
+fn name_keys(given: &str, family: &str, original: Option<&str>) -> (String, String) {
+    let all = format!("{given} {family} {}", original.unwrap_or(""));
+    (names::fold(&all), names::skeleton(&all))
+}
+
+/// A possible earlier record of the same person, as far as the actor may know about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DuplicateHint {
+    /// Set when the actor may open the record.
+    pub person_id: Option<i64>,
+    /// The name, only when the actor may open the record.
+    pub name: Option<String>,
+    pub birth_year: i32,
+    pub case_number: String,
+    pub im_name: String,
+}
+
+/// Persons of the actor's organisation with the same name (in any spelling) and year of birth.
+pub async fn possible_duplicates<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    m: &MinimumInput,
+) -> Result<Vec<DuplicateHint>> {
+    let candidates = person::Entity::find()
+        .filter(person::Column::BirthYear.eq(m.birth.year()))
+        .all(conn)
+        .await?;
+    let same: Vec<person::Model> = candidates
+        .into_iter()
+        .filter(|p| {
+            let theirs = format!("{} {}", p.given_name, p.family_name);
+            names::same_name(&m.full_name(), &theirs)
+                || p.name_original
+                    .as_deref()
+                    .is_some_and(|o| names::same_name(&m.full_name(), o))
+                || m.name_original
+                    .as_ref()
+                    .is_some_and(|o| names::same_name(o.as_str(), &theirs))
+        })
+        .collect();
+    let ids: Vec<i64> = same.iter().map(|p| p.id).collect();
+    let links: Vec<access::LinkedCase> = access::cases_of_persons(conn, &ids)
+        .await?
+        .into_iter()
+        .filter(|l| l.case.organisation_id == ctx.actor.organisation_id)
+        .collect();
+    let ims: Vec<(i64, String)> = staff::Entity::find()
+        .select_only()
+        .column(staff::Column::Id)
+        .column(staff::Column::DisplayName)
+        .filter(staff::Column::Id.is_in(links.iter().map(|l| l.case.assigned_to)))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut out = Vec::new();
+    for l in links {
+        let Some(p) = same.iter().find(|p| p.id == l.person_id) else {
+            continue;
+        };
+        let readable = ctx.allows(Action::ReadClient, &Resource::Case(l.case_ref));
+        out.push(DuplicateHint {
+            person_id: readable.then_some(p.id),
+            name: readable.then(|| format!("{} {}", p.given_name, p.family_name)),
+            birth_year: p.birth_year,
+            case_number: l.case.case_number,
+            im_name: ims
+                .iter()
+                .find(|(id, _)| *id == l.case.assigned_to)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default(),
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Clone, Debug)]
+pub struct RegisterInput {
+    pub minimum: MinimumInput,
+    /// When the 3-year clock starts; default: the move into follow-up housing, else today.
+    pub clock_start: Option<NaiveDate>,
+    /// Required when the person is outside the target group.
+    pub eligibility_note: Option<String>,
+    /// The IM has seen the duplicate hints and registers anyway.
+    pub duplicates_checked: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Registered {
+    Created { person_id: i64, case_id: i64 },
+    PossibleDuplicates(Vec<DuplicateHint>),
+}
+
+/// Registers a client with the minimum data and opens a case assigned to the registering IM.
+pub async fn register(db: &Db, ctx: &Ctx, input: RegisterInput) -> Result<Registered> {
+    let today = ctx.today();
+    let m = &input.minimum;
+    let mut e = FieldErrors::new();
+    if !ctx
+        .actor
+        .municipalities
+        .iter()
+        .any(|a| a == m.municipality.as_str())
+    {
+        e.add("municipality", "error-municipality-not-served");
+    }
+    if m.target_group == TargetGroup::Other && input.eligibility_note.is_none() {
+        e.add("eligibility_note", "error-eligibility-note");
+    }
+    if let Some(d) = input.clock_start
+        && d > today
+    {
+        e.add("clock_start", "error-date-future");
+    }
+    let res = Resource::Case(CaseRef {
+        organisation_id: ctx.actor.organisation_id,
+        municipality_ags: m.municipality.as_str().to_string(),
+        team_id: ctx.actor.team_id,
+        assigned_to: ctx.actor.staff_id,
+        shared_with: vec![],
+    });
+    ctx.authorize(
+        db.writer(),
+        Action::WriteClient,
+        &res,
+        Event::new("client_registered"),
+        Error::Forbidden,
+    )
+    .await?;
+    e.into_result()?;
+
+    let tx = db.begin().await?;
+    if !input.duplicates_checked {
+        let hints = possible_duplicates(&tx, ctx, m).await?;
+        if !hints.is_empty() {
+            tx.rollback().await?;
+            return Ok(Registered::PossibleDuplicates(hints));
+        }
+    }
+    let person_id = insert_person(&tx, ctx, m, None, None).await?;
+    let clock_start = input.clock_start.or(m.au_move_in).unwrap_or(today);
+    let c = crate::casework::cases::open_case(
+        &tx,
+        ctx,
+        crate::casework::cases::NewCase {
+            municipality: m.municipality.as_str().to_string(),
+            household_id: None,
+            opened_on: today,
+            clock_start,
+            eligibility_note: input.eligibility_note.clone(),
+            persons: vec![person_id],
+        },
+    )
+    .await?;
+    audit::record(
+        &tx,
+        ctx,
+        Event::on("client_registered", "person", person_id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Registered::Created {
+        person_id,
+        case_id: c.id,
+    })
+}
+
+pub(super) async fn insert_person<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    m: &MinimumInput,
+    household_id: Option<i64>,
+    relation: Option<HouseholdRelation>,
+) -> Result<i64> {
+    let now = ctx.now();
+    let (fold, skel) = name_keys(
+        m.given_name.as_str(),
+        m.family_name.as_str(),
+        m.name_original.as_ref().map(Name::as_str),
+    );
+    let row = person::ActiveModel {
+        id: NotSet,
+        household_id: Set(household_id),
+        relation: Set(relation.map(|r| r.as_str().to_string())),
+        given_name: Set(m.given_name.as_str().to_string()),
+        family_name: Set(m.family_name.as_str().to_string()),
+        name_original: Set(m.name_original.as_ref().map(|n| n.as_str().to_string())),
+        name_fold: Set(fold),
+        name_skeleton: Set(skel),
+        birth_date: Set(m.birth.date()),
+        birth_year: Set(m.birth.year()),
+        municipality_ags: Set(m.municipality.as_str().to_string()),
+        au_move_in: Set(m.au_move_in),
+        target_group: Set(m.target_group.as_str().to_string()),
+        sex: Set(None),
+        nationality: Set(None),
+        languages: Set(None),
+        german_level: Set(None),
+        german_certificate: Set(None),
+        school: Set(None),
+        vocational: Set(None),
+        work_experience: Set(None),
+        profession: Set(None),
+        interests: Set(None),
+        residence_status: Set(None),
+        residence_valid_until: Set(None),
+        housing: Set(None),
+        benefits: Set(None),
+        phone: Set(None),
+        email: Set(None),
+        address: Set(None),
+        interpreter_language: Set(None),
+        health_sealed: Set(None),
+        extra: Set(None),
+        external_id: Set(None),
+        created_at: Set(now),
+        created_by: Set(ctx.actor.staff_id),
+        updated_at: Set(now),
+        version: Set(1),
+    };
+    Ok(person::Entity::insert(row).exec(conn).await?.last_insert_id)
+}
+
+/// Changes the minimum data.
+pub async fn update_minimum(
+    db: &Db,
+    ctx: &Ctx,
+    person_id: i64,
+    version: i32,
+    m: MinimumInput,
+) -> Result<()> {
+    let tx = db.begin().await?;
+    let ev = Event::on("client_updated", "person", person_id).section("minimum");
+    let (tx, _, _) = access::person_in(tx, ctx, person_id, Action::WriteClient, ev.clone()).await?;
+    let (fold, skel) = name_keys(
+        m.given_name.as_str(),
+        m.family_name.as_str(),
+        m.name_original.as_ref().map(Name::as_str),
+    );
+    let res = person::Entity::update_many()
+        .col_expr(
+            person::Column::GivenName,
+            Expr::value(m.given_name.as_str()),
+        )
+        .col_expr(
+            person::Column::FamilyName,
+            Expr::value(m.family_name.as_str()),
+        )
+        .col_expr(
+            person::Column::NameOriginal,
+            Expr::value(m.name_original.as_ref().map(|n| n.as_str().to_string())),
+        )
+        .col_expr(person::Column::NameFold, Expr::value(fold))
+        .col_expr(person::Column::NameSkeleton, Expr::value(skel))
+        .col_expr(person::Column::BirthDate, Expr::value(m.birth.date()))
+        .col_expr(person::Column::BirthYear, Expr::value(m.birth.year()))
+        .col_expr(
+            person::Column::MunicipalityAgs,
+            Expr::value(m.municipality.as_str()),
+        )
+        .col_expr(person::Column::AuMoveIn, Expr::value(m.au_move_in))
+        .col_expr(
+            person::Column::TargetGroup,
+            Expr::value(m.target_group.as_str()),
+        )
+        .col_expr(person::Column::UpdatedAt, Expr::value(ctx.now()))
+        .col_expr(person::Column::Version, Expr::value(version + 1))
+        .filter(person::Column::Id.eq(person_id))
+        .filter(person::Column::Version.eq(version))
+        .exec(&tx)
+        .await?;
+    expect_updated(
+        &tx,
+        res.rows_affected,
+        person::Entity::find_by_id(person_id),
+    )
+    .await?;
+    audit::record(&tx, ctx, ev).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,272 @@
+//! Reviews and versions: freezing a version, holding a review, reading and comparing versions.
+
+use ankommen_store::Db;
+use ankommen_store::entities::{goal, plan_version, review, review_assessment};
+use chrono::NaiveDate;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use super::current::{PlanView, load, snapshot_of};
+use super::forms::{Bounds, ReviewForm, ReviewInput};
+use super::goals::closed_on_after;
+use super::snapshot::{GoalDiff, SnapReview, Snapshot, diff};
+use super::{begin, count_i32, event, touch_plan};
+use crate::kernel::access;
+use crate::kernel::audit::{self, Event};
+use crate::kernel::policy::Action;
+use crate::{Ctx, Error, Result};
+
+/// A frozen version for display.
+#[derive(Clone, Debug)]
+pub struct VersionView {
+    pub plan: PlanView,
+    pub number: i32,
+    pub frozen_on: NaiveDate,
+    pub snapshot: Snapshot,
+    pub signed_document_id: Option<i64>,
+}
+
+pub(super) async fn version_row<C: ConnectionTrait>(
+    conn: &C,
+    case_id: i64,
+    number: i32,
+) -> Result<plan_version::Model> {
+    plan_version::Entity::find()
+        .filter(plan_version::Column::CaseId.eq(case_id))
+        .filter(plan_version::Column::Number.eq(number))
+        .one(conn)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+/// One frozen version. The read is audited (`plan_version_viewed`).
+pub async fn version(db: &Db, ctx: &Ctx, case_id: i64, number: i32) -> Result<VersionView> {
+    audit::read(db, async |tx| {
+        let ev = Event::on("plan_version_viewed", "case", case_id).section("plan");
+        let (c, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
+        let v = version_row(tx, case_id, number).await?;
+        let plan = load(tx, c, ctx.today()).await?;
+        audit::record(tx, ctx, ev).await?;
+        Ok(VersionView {
+            plan,
+            number: v.number,
+            frozen_on: v.frozen_on,
+            snapshot: Snapshot::from_json(&v.snapshot)?,
+            signed_document_id: v.signed_document_id,
+        })
+    })
+    .await
+}
+
+/// Two plans compared.
+#[derive(Clone, Debug)]
+pub struct Comparison {
+    pub plan: PlanView,
+    pub a: i32,
+    /// None: the current plan.
+    pub b: Option<i32>,
+    pub diffs: Vec<GoalDiff>,
+}
+
+/// Compares version `a` with version `b` (None: the current plan). Audited (`plan_compared`).
+pub async fn compare(
+    db: &Db,
+    ctx: &Ctx,
+    case_id: i64,
+    a: i32,
+    b: Option<i32>,
+) -> Result<Comparison> {
+    audit::read(db, async |tx| {
+        let ev = Event::on("plan_compared", "case", case_id).section("plan");
+        let (c, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
+        let sa = Snapshot::from_json(&version_row(tx, case_id, a).await?.snapshot)?;
+        let sb = match b {
+            Some(n) => Snapshot::from_json(&version_row(tx, case_id, n).await?.snapshot)?,
+            None => snapshot_of(tx, case_id).await?,
+        };
+        let plan = load(tx, c, ctx.today()).await?;
+        audit::record(tx, ctx, ev).await?;
+        Ok(Comparison {
+            plan,
+            a,
+            b,
+            diffs: diff(&sa, &sb),
+        })
+    })
+    .await
+}
+
+/// Freezes the current plan as the next version (number = highest + 1).
+async fn freeze_in<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    case_id: i64,
+    on: NaiveDate,
+    review: Option<(i64, SnapReview)>,
+) -> Result<i32> {
+    let mut snap = snapshot_of(conn, case_id).await?;
+    let review_id = review.as_ref().map(|(id, _)| *id);
+    snap.review = review.map(|(_, r)| r);
+    let last: Option<i32> = plan_version::Entity::find()
+        .select_only()
+        .column(plan_version::Column::Number)
+        .filter(plan_version::Column::CaseId.eq(case_id))
+        .order_by_desc(plan_version::Column::Number)
+        .into_tuple()
+        .one(conn)
+        .await?;
+    let number = last.unwrap_or(0) + 1;
+    plan_version::Entity::insert(plan_version::ActiveModel {
+        id: NotSet,
+        case_id: Set(case_id),
+        number: Set(number),
+        review_id: Set(review_id),
+        frozen_on: Set(on),
+        snapshot: Set(snap.to_json()?),
+        signed_document_id: Set(None),
+        created_by: Set(ctx.actor.staff_id),
+        created_at: Set(ctx.now()),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    event(
+        conn,
+        ctx,
+        case_id,
+        "plan_version_frozen",
+        on,
+        Some(number.to_string()),
+    )
+    .await?;
+    Ok(number)
+}
+
+/// Freezes the current plan by hand ("Fassung festschreiben"), e.g. to print and sign it.
+/// `plan_version` is the version of the plan the IM saw. Returns the version number.
+pub async fn freeze(db: &Db, ctx: &Ctx, case_id: i64, plan_version: i32) -> Result<i32> {
+    let today = ctx.today();
+    let (tx, _, ev) = begin(db, ctx, case_id, "plan_version_frozen").await?;
+    let has_goal = goal::Entity::find()
+        .filter(goal::Column::CaseId.eq(case_id))
+        .count(&tx)
+        .await
+        .map(count_i32)?
+        > 0;
+    if !has_goal {
+        return Err(Error::Conflict("error-plan-empty"));
+    }
+    touch_plan(&tx, ctx, case_id, Some(plan_version)).await?;
+    let n = freeze_in(&tx, ctx, case_id, today, None).await?;
+    audit::record(&tx, ctx, ev).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// Records a review: its facts, an assessment per goal, optionally new goal statuses; freezes a
+/// new version. All in one transaction. Returns the version number.
+pub async fn hold_review(
+    db: &Db,
+    ctx: &Ctx,
+    case_id: i64,
+    plan_version: i32,
+    form: &ReviewForm,
+) -> Result<i32> {
+    let today = ctx.today();
+    let (tx, c, ev) = begin(db, ctx, case_id, "plan_review_held").await?;
+    let goals = goal::Entity::find()
+        .filter(goal::Column::CaseId.eq(case_id))
+        .all(&tx)
+        .await?;
+    if goals.is_empty() {
+        return Err(Error::Conflict("error-plan-empty"));
+    }
+    let input = ReviewInput::parse(form, &Bounds::of(&c, today))?;
+    if input
+        .goals
+        .iter()
+        .any(|(gid, _, _)| !goals.iter().any(|g| g.id == *gid))
+    {
+        return Err(Error::field("form", "error-form"));
+    }
+    touch_plan(&tx, ctx, case_id, Some(plan_version)).await?;
+    let review_id = review::Entity::insert(review::ActiveModel {
+        id: NotSet,
+        case_id: Set(case_id),
+        held_on: Set(input.held_on),
+        participants: Set(input.participants.clone()),
+        summary: Set(input.summary.clone()),
+        changes: Set(input.changes.clone()),
+        external_id: Set(None),
+        created_by: Set(ctx.actor.staff_id),
+        created_at: Set(ctx.now()),
+    })
+    .exec(&tx)
+    .await?
+    .last_insert_id;
+    let assessments = apply_to_goals(&tx, ctx, case_id, review_id, &input, &goals).await?;
+    event(&tx, ctx, case_id, "review_held", input.held_on, None).await?;
+    let snap = SnapReview {
+        held_on: input.held_on,
+        participants: input.participants,
+        summary: input.summary,
+        changes: input.changes,
+        assessments,
+    };
+    let n = freeze_in(&tx, ctx, case_id, input.held_on, Some((review_id, snap))).await?;
+    audit::record(&tx, ctx, ev).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// Stores a review's assessment of each goal and applies the new goal statuses it sets (an
+/// unchanged status is left alone). Returns the assessments for the frozen version.
+async fn apply_to_goals<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    case_id: i64,
+    review_id: i64,
+    input: &ReviewInput,
+    goals: &[goal::Model],
+) -> Result<Vec<(i64, String)>> {
+    let mut assessments = Vec::new();
+    for (gid, assessment, status) in &input.goals {
+        if let Some(a) = assessment {
+            review_assessment::Entity::insert(review_assessment::ActiveModel {
+                review_id: Set(review_id),
+                goal_id: Set(*gid),
+                assessment: Set(a.clone()),
+            })
+            .exec_without_returning(conn)
+            .await?;
+            assessments.push((*gid, a.clone()));
+        }
+        let Some((st, reason)) = status else {
+            continue;
+        };
+        let Some(g) = goals.iter().find(|g| g.id == *gid) else {
+            continue;
+        };
+        if g.status == st.as_str() && g.status_reason == *reason {
+            continue;
+        }
+        let closed_on = closed_on_after(&g.status, g.closed_on, *st, input.held_on);
+        goal::Entity::update_many()
+            .col_expr(goal::Column::Status, Expr::value(st.as_str()))
+            .col_expr(goal::Column::StatusReason, Expr::value(reason.clone()))
+            .col_expr(goal::Column::ClosedOn, Expr::value(closed_on))
+            .col_expr(goal::Column::UpdatedAt, Expr::value(ctx.now()))
+            .col_expr(goal::Column::Version, Expr::value(g.version + 1))
+            .filter(goal::Column::Id.eq(g.id))
+            .exec(conn)
+            .await?;
+        if g.status != st.as_str() {
+            let d = Some(st.as_str().to_string());
+            event(conn, ctx, case_id, "goal_status", input.held_on, d).await?;
+        }
+    }
+    Ok(assessments)
+}

@@ -1,0 +1,230 @@
+//! A case's timeline: contacts, follow-ups, plan changes and reviews, the case's own events, and the
+//! outcomes, consents and releases of its persons, newest first, filterable by kind and person, in
+//! pages.
+//!
+//! Built for cases with hundreds of contacts: only the newest contacts the page can reach are read,
+//! through the index on (case, date); the shown page's participants and staff names come in one
+//! query, and only its notes are opened (see `sources`).
+
+use std::collections::BTreeSet;
+
+use ankommen_store::Db;
+use ankommen_store::entities::{
+    case, case_event, consent, contact, followup, outcome, person, release, review,
+};
+use chrono::NaiveDate;
+
+use crate::Ctx;
+use crate::kernel::access;
+use crate::kernel::audit::{self, Event};
+use crate::kernel::policy::Action;
+use crate::kernel::sealing::Sealer;
+use crate::kernel::types::str_enum;
+use std::fmt;
+
+mod sources;
+
+use self::sources::{Key, Sources};
+
+/// Entries per page.
+pub const PAGE_SIZE: usize = 50;
+
+str_enum!(
+    /// The kinds of timeline entries (the filter's keys; not personal data).
+    Kind {
+        Contact = "contact",
+        Followup = "followup",
+        Plan = "plan",
+        Review = "review",
+        Case = "case",
+        Outcome = "outcome",
+        Consent = "consent",
+        Release = "release",
+    }
+);
+
+/// The case's own events (`cases.rs`); every other `case_events` kind is a change of the plan,
+/// except those starting with `review`, which the `reviews` table tells.
+pub const CASE_EVENT_KINDS: &[&str] = &[
+    "opened",
+    "paused",
+    "resumed",
+    "extended",
+    "closed",
+    "reopened",
+    "reassigned",
+    "moved",
+    "shared",
+    "unshared",
+];
+
+/// What the timeline shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Empty: all kinds.
+    pub kinds: BTreeSet<Kind>,
+    /// Only this person's contacts, outcomes, consents and releases (case-wide entries stay).
+    pub person: Option<i64>,
+    /// 1-based.
+    pub page: usize,
+}
+
+impl Filter {
+    /// From the query string's `show` (repeated or comma-separated), `person` and `page`.
+    pub fn from_query(show: &[String], person: &str, page: &str) -> Self {
+        let kinds = show
+            .iter()
+            .flat_map(|s| s.split(','))
+            .filter_map(|s| Kind::parse(s).ok())
+            .collect();
+        Self {
+            kinds,
+            person: person.trim().parse().ok(),
+            page: page.trim().parse().unwrap_or(1).max(1),
+        }
+    }
+
+    pub fn shows(&self, k: Kind) -> bool {
+        self.kinds.is_empty() || self.kinds.contains(&k)
+    }
+}
+
+/// A contact on the timeline.
+#[derive(Clone, Debug)]
+pub struct ContactEntry {
+    /// The row, without its sealed note.
+    pub contact: contact::Model,
+    pub persons: Vec<i64>,
+    pub topics: Vec<String>,
+    /// The opened confidential note.
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Item {
+    Contact(Box<ContactEntry>),
+    FollowupSet(followup::Model),
+    FollowupDone(followup::Model),
+    /// A case or plan event, with the other staff member's name (handover, sharing).
+    CaseEvent(case_event::Model, Option<String>),
+    Review(review::Model),
+    Outcome(outcome::Model),
+    ConsentGiven(consent::Model),
+    ConsentWithdrawn(consent::Model),
+    ReleaseCreated(release::Model),
+    ReleaseRevoked(release::Model),
+}
+
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub date: NaiveDate,
+    pub kind: Kind,
+    pub item: Item,
+    /// Who recorded it.
+    pub by: Option<String>,
+    /// The person it concerns (person-bound kinds).
+    pub person: Option<i64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Timeline {
+    pub case: case::Model,
+    pub persons: Vec<person::Model>,
+    pub filter: Filter,
+    pub entries: Vec<Entry>,
+    pub total: usize,
+    pub page: usize,
+    pub pages: usize,
+}
+
+/// The timeline of a case. The read is audited.
+pub async fn get(
+    db: &Db,
+    ctx: &Ctx,
+    sealer: &Sealer,
+    case_id: i64,
+    filter: Filter,
+) -> crate::Result<Timeline> {
+    audit::read(db, async |tx| {
+        let ev = Event::on("timeline_viewed", "case", case_id);
+        let (c, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
+        let persons = crate::casework::cases::persons_of(tx, case_id).await?;
+        let mut filter = filter;
+        if filter
+            .person
+            .is_some_and(|p| !persons.iter().any(|x| x.id == p))
+        {
+            filter.person = None;
+        }
+        let person_ids: Vec<i64> = match filter.person {
+            Some(p) => vec![p],
+            None => persons.iter().map(|p| p.id).collect(),
+        };
+        let src = Sources::load(tx, case_id, &filter, &person_ids, ctx.today()).await?;
+        let keys = src.keys(&filter);
+        // The contacts not read (older than the page) still count.
+        let total = keys.len() + src.unread_contacts();
+        let pages = total.div_ceil(PAGE_SIZE).max(1);
+        let page = filter.page.clamp(1, pages);
+        let shown: Vec<&Key> = keys
+            .iter()
+            .skip((page - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .collect();
+        let entries = src.entries(tx, sealer, &shown).await?;
+        audit::record(tx, ctx, ev).await?;
+        Ok(Timeline {
+            case: c,
+            persons,
+            filter,
+            entries,
+            total,
+            page,
+            pages,
+        })
+    })
+    .await
+}
+
+/// The timeline kind of a `case_events` kind; None for review events (told by `reviews`).
+pub fn event_kind(kind: &str) -> Option<Kind> {
+    if CASE_EVENT_KINDS.contains(&kind) {
+        Some(Kind::Case)
+    } else if kind.starts_with("review") {
+        None
+    } else {
+        Some(Kind::Plan)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_filter_reads_repeated_and_comma_separated_kinds_and_ignores_the_rest() {
+        let f = Filter::from_query(
+            &["contact,outcome".into(), "release".into(), "bogus".into()],
+            "12",
+            "x",
+        );
+        assert_eq!(
+            f.kinds,
+            [Kind::Contact, Kind::Outcome, Kind::Release]
+                .into_iter()
+                .collect()
+        );
+        assert_eq!(f.person, Some(12));
+        assert_eq!(f.page, 1);
+        assert!(f.shows(Kind::Contact) && !f.shows(Kind::Plan));
+        assert!(Filter::from_query(&[], "", "3").shows(Kind::Plan));
+    }
+
+    #[test]
+    fn case_events_are_sorted_into_case_plan_and_review() {
+        assert_eq!(event_kind("closed"), Some(Kind::Case));
+        assert_eq!(event_kind("goal_added"), Some(Kind::Plan));
+        assert_eq!(event_kind("plan_version_frozen"), Some(Kind::Plan));
+        assert_eq!(event_kind("review_held"), None);
+    }
+}
