@@ -794,7 +794,7 @@ async fn the_timeline_shows_every_kind_newest_first_and_filters_by_kind_and_pers
         purpose: "Arbeitsvermittlung".into(),
         valid_from: today(&t),
         valid_until: String::new(),
-        mutual: false,
+        mutual: "no".into(),
     })
     .unwrap();
     releases::create(&t.db, &ctx, c.person_id, input)

@@ -49,3 +49,33 @@ async fn names_with_bidirectional_controls_are_refused_and_nothing_is_stored() {
     r.assert_contains("Steuerzeichen für die Schreibrichtung");
     assert_eq!(t.count("organisations").await, organisations);
 }
+
+/// A value outside a field's list is a field error, never quietly a default: a release that is
+/// "maybe" mutual is not stored as one-way.
+#[tokio::test]
+async fn a_value_outside_a_fields_list_is_refused_not_defaulted() {
+    let t = TestApp::new().await;
+    let c = crate::fixtures::register_with_canary(&t, "awo.im1", "Liste").await;
+    let mut im = t.login("awo.im1").await;
+    let releases = t.count("releases").await;
+    for (mutual, message) in [("maybe", "id=\"e-mutual\""), ("", "id=\"e-mutual\"")] {
+        let r = im
+            .post(
+                &format!("/clients/{}/releases", c.person_id),
+                &[
+                    ("recipient", "other"),
+                    ("recipient_name", "Jobcenter Neckartal"),
+                    ("recipient_category", "jobcenter"),
+                    ("categories", "identity"),
+                    ("purpose", "Vermittlung"),
+                    ("valid_from", "2026-11-21"),
+                    ("mutual", mutual),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        r.assert_contains(message);
+        r.assert_contains("value=\"Jobcenter Neckartal\"");
+    }
+    assert_eq!(t.count("releases").await, releases);
+}

@@ -56,7 +56,7 @@ async fn fixtures(t: &TestApp) -> Vec<Fixture> {
             purpose: format!("CANARY-{tag}-purpose"),
             valid_from: ctx.today().to_string(),
             valid_until: String::new(),
-            mutual: false,
+            mutual: "no".into(),
         })
         .unwrap();
         let release_id = releases::create(&t.db, &ctx, client.person_id, input)

@@ -298,7 +298,7 @@ async fn seed_household(
         purpose: "Vermittlung in einen Sprachkurs und in Arbeit".into(),
         valid_from: given_on.into(),
         valid_until: (today + chrono::Duration::days(300)).to_string(),
-        mutual: true,
+        mutual: "yes".into(),
     })
     .map_err(bad)?;
     releases::create(db, ctx, person_id, release).await?;

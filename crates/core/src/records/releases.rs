@@ -52,7 +52,8 @@ pub struct ReleaseForm {
     pub purpose: String,
     pub valid_from: String,
     pub valid_until: String,
-    pub mutual: bool,
+    /// `yes` (mutual) or `no` (one way); anything else is a field error, never a default.
+    pub mutual: String,
 }
 
 impl ReleaseInput {
@@ -107,15 +108,26 @@ impl ReleaseInput {
         {
             e.add("valid_until", "error-until-before-from");
         }
-        match (recipient, purpose, valid_from) {
-            (Some(recipient), Some(purpose), Some(valid_from)) if e.is_empty() => Ok(Self {
-                recipient,
-                categories,
-                purpose,
-                valid_from,
-                valid_until,
-                mutual: f.mutual,
-            }),
+        let mutual = e.take(
+            "mutual",
+            match f.mutual.trim() {
+                "yes" => Ok(true),
+                "no" => Ok(false),
+                "" => Err("error-required"),
+                _ => Err("error-choice"),
+            },
+        );
+        match (recipient, purpose, valid_from, mutual) {
+            (Some(recipient), Some(purpose), Some(valid_from), Some(mutual)) if e.is_empty() => {
+                Ok(Self {
+                    recipient,
+                    categories,
+                    purpose,
+                    valid_from,
+                    valid_until,
+                    mutual,
+                })
+            }
             _ => Err(e),
         }
     }

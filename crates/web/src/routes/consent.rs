@@ -442,7 +442,7 @@ async fn create_release(
         purpose: form.get("purpose").into(),
         valid_from: form.get("valid_from").into(),
         valid_until: form.get("valid_until").into(),
-        mutual: form.get("mutual") == "yes",
+        mutual: form.get("mutual").into(),
     };
     let result = match ReleaseInput::parse(&raw) {
         Ok(input) => releases::create(&state.db, &a.ctx, id, input).await,
