@@ -140,23 +140,28 @@ fn bad_configuration_gives_one_clear_line() {
 /// Starts `serve` on a data directory (SQLite) and a free port.
 fn spawn_serve(dir: &std::path::Path, log: &str) -> (std::process::Child, u16) {
     let port = free_port();
-    let child = Command::new(BIN)
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-        ])
-        .arg(dir)
-        .env("ANKOMMEN_LOG", log)
+    let mut cmd = Command::new(BIN);
+    cmd.args([
+        "serve",
+        "--listen",
+        &format!("127.0.0.1:{port}"),
+        "--data-dir",
+    ])
+    .arg(dir);
+    (server(cmd, log), port)
+}
+
+/// Starts the server as `cmd` says, as an administrator would: no database URL or key from this
+/// test's environment, its output captured.
+fn server(mut cmd: Command, log: &str) -> std::process::Child {
+    cmd.env("ANKOMMEN_LOG", log)
         .env_remove("ANKOMMEN_DATABASE_URL")
         .env_remove("ANKOMMEN_ENCRYPTION_KEY")
         .env_remove("ANKOMMEN_ENCRYPTION_KEY_FILE")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
-    (child, port)
+        .unwrap()
 }
 
 /// Waits (at most 30 s) for a process that is expected to exit by itself.
@@ -345,17 +350,10 @@ fn the_open_loop_runs_against_the_real_server() {
         String::from_utf8_lossy(&generated.stderr)
     );
     let port = free_port();
-    let server = Command::new(BIN)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .args(&db.args)
-        .env("ANKOMMEN_LOG", "warn")
-        .env_remove("ANKOMMEN_DATABASE_URL")
-        .env_remove("ANKOMMEN_ENCRYPTION_KEY")
-        .env_remove("ANKOMMEN_ENCRYPTION_KEY_FILE")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut cmd = Command::new(BIN);
+    cmd.args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .args(&db.args);
+    let server = server(cmd, "warn");
     wait_for(port);
     // 20 page views/s for 2 s after 1 s of warm-up: 40 requests measured, from 4 IMs (logins are
     // Argon2 verifications, slow in a debug build; the real run logs in 40).
@@ -405,20 +403,12 @@ fn the_data_directory_is_readable_by_the_service_user_only() {
     )
     .unwrap();
     let port = free_port();
-    let child = Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "umask 022; exec {BIN} serve --listen 127.0.0.1:{port} --data-dir {}",
-            data.display()
-        ))
-        .env("ANKOMMEN_LOG", "warn")
-        .env_remove("ANKOMMEN_DATABASE_URL")
-        .env_remove("ANKOMMEN_ENCRYPTION_KEY")
-        .env_remove("ANKOMMEN_ENCRYPTION_KEY_FILE")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c").arg(format!(
+        "umask 022; exec {BIN} serve --listen 127.0.0.1:{port} --data-dir {}",
+        data.display()
+    ));
+    let child = server(cmd, "warn");
     wait_for(port);
     let mode = |name: &str| {
         std::fs::metadata(data.join(name))
