@@ -119,6 +119,9 @@ pub struct Client {
     cookies: BTreeMap<String, String>,
 }
 
+/// How often a login is tried while the server answers that it is busy.
+const LOGIN_TRIES: usize = 40;
+
 pub struct Response {
     pub status: StatusCode,
     pub body: String,
@@ -198,7 +201,32 @@ impl Client {
         self.send(Method::GET, path, None).await
     }
 
+    /// Logs in as a person would: when the server is busy hashing other logins (503, see
+    /// decision 0002), waits a moment and tries again, at most [`LOGIN_TRIES`] times.
     pub async fn login(&mut self, username: &str, password: &str) -> Result<(), String> {
+        for _ in 1..LOGIN_TRIES {
+            match self.login_once(username, password).await? {
+                StatusCode::SERVICE_UNAVAILABLE => {
+                    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                }
+                _ => return self.logged_in(username),
+            }
+        }
+        self.login_once(username, password).await?;
+        self.logged_in(username)
+    }
+
+    fn logged_in(&self, username: &str) -> Result<(), String> {
+        if self.cookies.keys().any(|k| k.ends_with("ankommen_session")) {
+            return Ok(());
+        }
+        Err(format!(
+            "login as {username} failed; generated with `ankommen bench generate`? same --password?"
+        ))
+    }
+
+    /// One login attempt; its status.
+    async fn login_once(&mut self, username: &str, password: &str) -> Result<StatusCode, String> {
         let page = self.get("/login").await?;
         if page.status != StatusCode::OK {
             return Err(format!("GET /login answered {}", page.status));
@@ -216,16 +244,7 @@ impl Client {
             urlencode(username),
             urlencode(password)
         );
-        let res = self.send(Method::POST, "/login", Some(form)).await?;
-        if res.status != StatusCode::SEE_OTHER
-            || !self.cookies.keys().any(|k| k.ends_with("ankommen_session"))
-        {
-            return Err(format!(
-                "login as {username} failed ({}); generated with `ankommen bench generate`? same --password?",
-                res.status
-            ));
-        }
-        Ok(())
+        Ok(self.send(Method::POST, "/login", Some(form)).await?.status)
     }
 }
 
