@@ -179,7 +179,22 @@ async fn a_team_lead_sees_the_teams_cases_and_can_reassign_but_not_open_them() {
         north.case_id, north.case_id
     ));
     r.assert_contains("action=\"/cases/reassign\"");
-    r.assert_contains("Olena Kovalenko"); // a target in the select
+    // The targets: the IMs of the lead's team (Team Nord), not the lead, not another team's.
+    let select = r.body.split("name=\"reassign_to\"").nth(1).unwrap();
+    let select = select.split("</select>").next().unwrap();
+    assert!(
+        select.contains(&format!(
+            "<option value=\"{}\">Ahmad Karimi</option>",
+            t.id("awo.im1")
+        )),
+        "{select}"
+    );
+    for other in ["awo.im2", "awo.leitung"] {
+        assert!(
+            !select.contains(&format!("<option value=\"{}\"", t.id(other))),
+            "{select}"
+        );
+    }
     // Another team's case is not listed; the team's case is not linked.
     assert!(!r.body.contains("Suedmann"));
     assert!(!r.body.contains(&format!("href=\"{}\"", path(&north))));

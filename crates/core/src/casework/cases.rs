@@ -293,6 +293,28 @@ pub async fn colleagues<C: ConnectionTrait>(
         .collect())
 }
 
+/// Whom a team lead may hand cases to: the active IMs of their own team, not themself.
+pub async fn reassign_targets<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+) -> Result<Vec<(i64, String)>> {
+    let Some(team) = ctx.actor.team_id else {
+        return Ok(Vec::new());
+    };
+    let in_team: Vec<i64> = staff::Entity::find()
+        .select_only()
+        .column(staff::Column::Id)
+        .filter(staff::Column::TeamId.eq(team))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(colleagues(conn, ctx.actor.organisation_id)
+        .await?
+        .into_iter()
+        .filter(|(id, _)| *id != ctx.actor.staff_id && in_team.contains(id))
+        .collect())
+}
+
 /// Organisations (other than `except`) whose IMs serve a municipality.
 async fn serving_organisations<C: ConnectionTrait>(
     conn: &C,
@@ -996,20 +1018,11 @@ pub async fn reassign(db: &Db, ctx: &Ctx, case_ids: &[i64], to: &str, note: &str
         return refused;
     }
     // Only to an IM of the lead's own team (the team whose cases they may reassign).
-    let team_ims: Vec<i64> = staff::Entity::find()
-        .select_only()
-        .column(staff::Column::Id)
-        .filter(staff::Column::OrganisationId.eq(ctx.actor.organisation_id))
-        .filter(staff::Column::TeamId.eq(ctx.actor.team_id))
-        .filter(staff::Column::Active.eq(true))
-        .into_tuple()
-        .all(&tx)
-        .await?;
-    let is_im = colleagues(&tx, ctx.actor.organisation_id)
+    if !reassign_targets(&tx, ctx)
         .await?
         .iter()
-        .any(|(id, _)| *id == to);
-    if !is_im || !team_ims.contains(&to) {
+        .any(|(id, _)| *id == to)
+    {
         return Err(Error::field("reassign_to", "error-choice"));
     }
     let mut n = 0;

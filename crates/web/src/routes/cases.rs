@@ -107,7 +107,7 @@ async fn list_page(
         .map(|m| (m.ags, m.name))
         .collect();
     let colleagues = if is_lead {
-        cases::colleagues(state.db.reader(), a.ctx.actor.organisation_id).await?
+        cases::reassign_targets(state.db.reader(), &a.ctx).await?
     } else {
         vec![]
     };
