@@ -627,3 +627,51 @@ async fn the_administrator_role_stands_alone() {
     }
     assert_eq!(t.count("staff").await, before);
 }
+
+/// Issue 21: deactivating an organisation ends the sessions of all its staff at once and refuses
+/// their logins; its cases stay (for the county to hand over).
+#[tokio::test]
+async fn a_deactivated_organisations_staff_are_logged_out_and_cannot_log_in() {
+    let t = TestApp::new().await;
+    let c = crate::fixtures::register_with_canary(&t, "awo.im1", "Aufgeloest").await;
+    let mut im = t.login("awo.im1").await;
+    assert_eq!(
+        im.get(&format!("/clients/{}", c.person_id)).await.status,
+        StatusCode::OK
+    );
+    let awo = ctx(&t, "awo.im1").await.actor.organisation_id;
+    let cases = t.count("cases").await;
+    let version: i64 = {
+        use ankommen_store::entities::organisation;
+        use ankommen_store::sea_orm::EntityTrait;
+        organisation::Entity::find_by_id(awo)
+            .one(t.db.reader())
+            .await
+            .unwrap()
+            .unwrap()
+            .version
+            .into()
+    };
+    let mut admin = t.login("admin").await;
+    let r = admin
+        .post(
+            &format!("/admin/organisations/{awo}"),
+            &[
+                ("name", "AWO Kreisverband Neckartal"),
+                ("kind", "provider"),
+                ("municipality", ""),
+                ("version", &version.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The open session is gone: the next request asks for a login, and shows no client.
+    let r = im.get(&format!("/clients/{}", c.person_id)).await;
+    assert_ne!(r.status, StatusCode::OK);
+    assert!(!r.body.contains("CanaryAufgeloest"));
+    assert_eq!(
+        t.client().login("awo.im1", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(t.count("cases").await, cases, "the cases stay");
+}

@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 use ankommen_store::Db;
-use ankommen_store::entities::{login_throttle, staff};
+use ankommen_store::entities::{login_throttle, organisation, staff};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::{DateTime, Duration, Utc};
@@ -259,7 +259,16 @@ pub async fn login(
         .await?;
     let hash = account.as_ref().and_then(|a| a.password_hash.clone());
     let password_ok = verify_in(slot().await?, hash, &attempt.password).await?;
-    let account = account.filter(|a| a.active && password_ok);
+    // Staff of a deactivated organisation cannot log in (checked after the hash, so that the
+    // answer takes as long as any other).
+    let org_active = match &account {
+        Some(a) => organisation::Entity::find_by_id(a.organisation_id)
+            .one(db.reader())
+            .await?
+            .is_some_and(|o| o.active),
+        None => false,
+    };
+    let account = account.filter(|a| a.active && org_active && password_ok);
 
     let txn = db.begin().await?;
     let Some(account) = account else {

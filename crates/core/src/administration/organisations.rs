@@ -1,11 +1,11 @@
 //! Organisations: the county office, municipalities employing their own staff, welfare providers.
 
 use ankommen_store::Db;
-use ankommen_store::entities::{municipality, organisation};
+use ankommen_store::entities::{municipality, organisation, session, staff};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
 use crate::kernel::audit::{self, Event};
@@ -227,6 +227,21 @@ pub async fn update(
         .await
         .map_err(crate::kernel::error::taken("name", "error-name-taken"))?;
     expect_updated(&txn, r.rows_affected, organisation::Entity::find_by_id(id)).await?;
+    if !active {
+        // Deactivated: its staff's sessions end at once and their logins are refused; its cases
+        // stay, for the county to hand over.
+        let staff_ids: Vec<i64> = staff::Entity::find()
+            .select_only()
+            .column(staff::Column::Id)
+            .filter(staff::Column::OrganisationId.eq(id))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        session::Entity::delete_many()
+            .filter(session::Column::StaffId.is_in(staff_ids))
+            .exec(&txn)
+            .await?;
+    }
     audit::record(&txn, ctx, ev).await?;
     txn.commit().await?;
     Ok(())

@@ -114,6 +114,7 @@ struct ActorRow {
     username: String,
     display_name: String,
     active: bool,
+    organisation_active: bool,
     organisation_id: i64,
     organisation_kind: String,
     team_id: Option<i64>,
@@ -126,6 +127,7 @@ fn actor_select<E: EntityTrait>(q: sea_orm::Select<E>) -> sea_orm::Select<E> {
         .column(staff::Column::Username)
         .column(staff::Column::DisplayName)
         .column(staff::Column::Active)
+        .column_as(organisation::Column::Active, "organisation_active")
         .column(staff::Column::OrganisationId)
         .column_as(organisation::Column::Kind, "organisation_kind")
         .column(staff::Column::TeamId)
@@ -177,8 +179,10 @@ async fn roles_and_municipalities<C: ConnectionTrait>(
     ))
 }
 
+/// The acting person, or `None` when they or their organisation are deactivated (their sessions
+/// then end at their next request).
 async fn actor_of<C: ConnectionTrait>(conn: &C, row: ActorRow) -> Result<Option<Actor>> {
-    if !row.active {
+    if !row.active || !row.organisation_active {
         return Ok(None);
     }
     let (roles, municipalities) = roles_and_municipalities(conn, row.staff_id).await?;
