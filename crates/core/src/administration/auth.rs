@@ -11,8 +11,8 @@
 //! refusal). A successful login gives back its attempt. Keys are stored hashed.
 //!
 //! Password hashing is expensive by design (19 MiB, two passes). At most as many hashes run at once
-//! as the machine has cores; a login that would have to queue behind more than a few others is
-//! answered at once with [`LoginOutcome::Busy`] instead of growing memory.
+//! as the machine has cores; a login that would have to queue behind more than 32 others per core
+//! is answered at once with [`LoginOutcome::Busy`] instead of waiting without end.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -42,7 +42,10 @@ pub const ACCOUNT_FREE_ATTEMPTS: i32 = 3;
 /// The longest delay of an attempt at a guessed-at account.
 pub const ACCOUNT_MAX_DELAY_MS: u64 = 8_000;
 /// Logins allowed to wait for a hashing slot, per core; more are answered [`LoginOutcome::Busy`].
-const WAITING_PER_CORE: usize = 4;
+/// A waiting login holds no hash memory, only its place in the queue: enough for an office's
+/// morning (and a burst of guesses, which the throttle then refuses unchecked), few enough that a
+/// flood is turned away at once instead of queueing for minutes.
+const WAITING_PER_CORE: usize = 32;
 
 /// The machine's cores: how many password hashes may run at once.
 fn cores() -> usize {
