@@ -180,10 +180,9 @@ struct CaseFacts {
 /// the audit event. `rules`: the working rules, as [`WorkRules::load`] reads them (the start page reads
 /// them with its other settings).
 ///
-/// The transaction does only the reads, the policy's checks that decide what is read next, and the
-/// audit event; the items are derived, sorted and counted after its commit. On SQLite an audited
-/// read holds the single writer while its transaction is open (see `ankommen_store::tx`), so
-/// every microsecond of work moved out of it is one more page view per second for everyone.
+/// The reads, the policy's checks that decide what is read next, the items derived from them and
+/// the audit event run in one `audit::read`, which hands out the day view only once its event is
+/// durable (decision 0009); on SQLite it reads a reader's snapshot and does not hold the writer.
 pub async fn for_actor(db: &Db, ctx: &Ctx, rules: WorkRules) -> Result<Option<DayView>> {
     let a = &ctx.actor;
     let is_im = a.has(Role::Im);
