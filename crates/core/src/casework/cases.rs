@@ -989,33 +989,29 @@ pub async fn reassign(db: &Db, ctx: &Ctx, case_ids: &[i64], to: &str, note: &str
         return Err(Error::field("form", "error-form"));
     };
     let today = ctx.today();
-    let tx = db.begin().await?;
-    // Every case is checked before any changes, so that a refusal (whose audit entry is kept)
-    // leaves all cases as they were.
+    let mut tx = db.begin().await?;
+    // Every case is checked before any changes, so that a refusal (whose audit entry is kept, see
+    // `access::in_tx`) leaves all cases as they were.
     let mut checked = Vec::new();
     for id in case_ids {
         let ev = Event::on("case_reassigned", "case", *id);
-        match access::case_for(&tx, ctx, *id, Action::ReassignCase, ev.clone()).await {
-            Ok((c, _)) => checked.push((c, ev)),
-            Err(e) => {
-                tx.commit().await?;
-                return Err(e);
-            }
-        }
+        let check = access::case_for(&tx, ctx, *id, Action::ReassignCase, ev.clone()).await;
+        let (kept, (c, _)) = access::in_tx(tx, check).await?;
+        tx = kept;
+        checked.push((c, ev));
     }
     // Never to oneself: a team lead taking a case would read its client alone (a second person,
     // another team lead, hands it to them).
     if to == ctx.actor.staff_id {
         let ev = Event::on("case_reassigned", "staff", to);
-        let refused = ctx
+        let refused: Result<()> = ctx
             .refuse(
                 &tx,
                 ev,
                 Error::field("reassign_to", "error-reassign-to-self"),
             )
             .await;
-        tx.commit().await?;
-        return refused;
+        return access::in_tx(tx, refused).await.map(|_| 0);
     }
     // Only to an IM of the lead's own team (the team whose cases they may reassign).
     if !reassign_targets(&tx, ctx)
