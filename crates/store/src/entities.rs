@@ -189,6 +189,95 @@ pub mod audit_event {
         /// `allowed` | `denied`
         pub outcome: String,
         pub request_id: Option<String>,
+        /// The client the event concerns, when it concerns one (a list page writes one event per
+        /// client it showed).
+        pub person_id: Option<i64>,
+        /// The case the event concerns, when it concerns one.
+        pub case_id: Option<i64>,
+    }
+    no_relations!();
+}
+
+/// The old and new values of a change to an account: roles, organisation, a password reset.
+pub mod staff_change {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "staff_changes")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub at: DateTimeUtc,
+        pub actor_staff_id: Option<i64>,
+        pub staff_id: i64,
+        /// `roles` | `organisation` | `password_reset`
+        pub what: String,
+        pub old_value: Option<String>,
+        pub new_value: Option<String>,
+        /// The second person who confirmed the change (a password reset).
+        pub confirmed_by: Option<i64>,
+    }
+    no_relations!();
+}
+
+/// A look-up of the data-protection officer: when, by whom, why, and how many persons it found.
+pub mod dpo_lookup {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "dpo_lookups")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub staff_id: i64,
+        pub at: DateTimeUtc,
+        pub reason: String,
+        pub hits: i32,
+    }
+    no_relations!();
+}
+
+/// What one person asked and a second person must confirm.
+pub mod confirmation {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "confirmations")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// `password_reset` | `case_takeover`
+        pub kind: String,
+        /// The organisation whose people may confirm.
+        pub organisation_id: i64,
+        /// The account reset, or the team lead who takes the case.
+        pub staff_id: i64,
+        pub case_id: Option<i64>,
+        pub requested_by: i64,
+        pub requested_at: DateTimeUtc,
+        pub decided_by: Option<i64>,
+        pub decided_at: Option<DateTimeUtc>,
+        /// `confirmed` | `declined`
+        pub outcome: Option<String>,
+        /// Why the requester asks (shown to the person who decides; about staffing, not the client).
+        pub reason: Option<String>,
+    }
+    no_relations!();
+}
+
+/// A message on a person's start page about what others did to their account or cases.
+pub mod notice {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "notices")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub staff_id: i64,
+        /// `password_reset` | `case_reassigned`
+        pub kind: String,
+        pub case_id: Option<i64>,
+        pub by_staff_id: Option<i64>,
+        pub confirmed_by: Option<i64>,
+        pub at: DateTimeUtc,
+        pub seen_at: Option<DateTimeUtc>,
     }
     no_relations!();
 }

@@ -189,12 +189,17 @@ async fn a_team_lead_sees_the_teams_cases_and_can_reassign_but_not_open_them() {
         )),
         "{select}"
     );
-    for other in ["awo.im2", "awo.leitung"] {
-        assert!(
-            !select.contains(&format!("<option value=\"{}\"", t.id(other))),
-            "{select}"
-        );
-    }
+    assert!(
+        !select.contains(&format!("<option value=\"{}\"", t.id("awo.im2"))),
+        "{select}"
+    );
+    assert!(
+        select.contains(&format!(
+            "<option value=\"{}\">mir selbst",
+            t.id("awo.leitung")
+        )),
+        "{select}"
+    );
     // Another team's case is not listed; the team's case is not linked.
     assert!(!r.body.contains("Suedmann"));
     assert!(!r.body.contains(&format!("href=\"{}\"", path(&north))));
@@ -1535,37 +1540,107 @@ async fn only_the_holder_shares_a_case_or_ends_a_share() {
     );
 }
 
-/// Issue 21: a team lead never hands a case to themself (another team lead does that), and
-/// only to an IM of their own team; the attempt changes nothing and is audited.
+/// Issue 21: a team lead takes a case themself only with a second person's confirmation (another
+/// team lead or an administrator of the organisation; never the lead, nor another organisation);
+/// until then nothing changes; the previous IM is told on their start page.
 #[tokio::test]
-async fn a_team_lead_does_not_take_cases_for_themself() {
+async fn a_team_lead_takes_a_case_only_with_a_second_persons_confirmation() {
     let t = TestApp::new().await;
     let a = register(&t, "awo.im1", "Hanna", "Erste").await;
     let assignments = t.count("case_assignments").await;
     let me = t.id("awo.leitung").to_string();
     let mut lead = t.login("awo.leitung").await;
+    // The lead's own entry in the list of targets says that it needs a confirmation.
+    let r = lead.get("/cases").await;
+    r.assert_contains(&format!(
+        "<option value=\"{me}\">mir selbst (braucht die Bestätigung einer zweiten Person)</option>"
+    ));
     let ca = a.case_id.to_string();
+    let reason = "Herr Karimi ist länger krank; ich übernehme.";
     let r = lead
         .post(
             "/cases/reassign",
             &[
                 ("case", ca.as_str()),
                 ("reassign_to", me.as_str()),
-                ("handover_note", "Übernehme ich selbst."),
+                ("handover_note", reason),
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    r.assert_contains("Fälle können Sie sich nicht selbst zuweisen");
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    lead.get("/cases")
+        .await
+        .assert_contains("Übernahme angefragt");
+    // Nothing changed yet: the case is still the IM's and the lead cannot open it.
     assert_eq!(t.count("case_assignments").await, assignments);
+    assert_eq!(lead.get(&path(&a)).await.status, StatusCode::NOT_FOUND);
     assert!(
-        t.audit_has("case_reassigned", "denied", Some(t.id("awo.leitung")))
-            .await
+        t.audit_has(
+            "case_takeover_requested",
+            "allowed",
+            Some(t.id("awo.leitung"))
+        )
+        .await
     );
-    let mut new_lead = t.login("awo.leitung").await;
+    let id = t.scalar("SELECT id AS n FROM confirmations").await;
+    let decide = format!("/confirmations/{id}");
+    let confirm = [("kind", "case_takeover"), ("decision", "confirm")];
+    // Neither the lead nor a lead of another organisation may confirm it.
+    for who in ["awo.leitung", "caritas.leitung"] {
+        let mut c = t.login(who).await;
+        let list = c.get("/confirmations").await;
+        assert_eq!(list.status, StatusCode::OK);
+        assert!(!list.body.contains(reason), "{who}");
+        assert_eq!(
+            c.post(&decide, &confirm).await.status,
+            StatusCode::NOT_FOUND,
+            "{who}"
+        );
+    }
+    assert!(
+        t.audit_has(
+            "case_takeover_decided",
+            "denied",
+            Some(t.id("caritas.leitung"))
+        )
+        .await
+    );
+    assert_eq!(t.count("case_assignments").await, assignments);
+    // The organisation's administrator sees the request on the start page and its reason, and
+    // confirms it.
+    let mut admin = t.login("awo.admin").await;
+    admin
+        .get("/")
+        .await
+        .assert_contains("Eine Anfrage wartet auf Ihre Bestätigung.");
+    let list = admin.get("/confirmations").await;
+    list.assert_contains(reason);
+    list.assert_contains("Petra Lang");
+    let r = admin.post(&decide, &confirm).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(t.count("case_assignments").await, assignments + 1);
+    assert_eq!(lead.get(&path(&a)).await.status, StatusCode::OK);
+    // Decided once: a second decision finds nothing.
     assert_eq!(
-        new_lead.get(&path(&a)).await.status,
-        StatusCode::NOT_FOUND,
-        "the lead still cannot open the client"
+        admin.post(&decide, &confirm).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // The previous IM is told who took the case and who confirmed it, until they dismiss it.
+    let mut im = t.login("awo.im1").await;
+    let home = im.get("/").await;
+    home.assert_contains("wurde an eine andere Person übergeben");
+    home.assert_contains("<bdi>Petra Lang</bdi>");
+    home.assert_contains("<bdi>Thomas Berger</bdi>");
+    let notice = t.scalar("SELECT id AS n FROM notices").await;
+    // Nobody else dismisses it.
+    let r = lead.post(&format!("/notices/{notice}/dismiss"), &[]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = im.post(&format!("/notices/{notice}/dismiss"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        !im.get("/")
+            .await
+            .body
+            .contains("wurde an eine andere Person übergeben")
     );
 }

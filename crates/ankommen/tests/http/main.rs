@@ -14,6 +14,7 @@ mod clients;
 mod consent;
 mod contacts;
 mod day;
+mod duties;
 mod edges;
 mod headers;
 mod paths;

@@ -235,17 +235,43 @@ impl TestApp {
     }
 
     pub async fn count(&self, table: &str) -> i64 {
-        let row = self
-            .db
+        self.scalar(&format!("SELECT COUNT(*) AS n FROM {table}"))
+            .await
+    }
+
+    /// The one integer a query answers as `n` (0 when it finds no row).
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        self.db
             .reader()
             .query_one_raw(Statement::from_string(
                 self.db.reader().get_database_backend(),
-                format!("SELECT COUNT(*) AS n FROM {table}"),
+                sql.to_string(),
             ))
             .await
             .unwrap()
-            .unwrap();
-        row.try_get::<i64>("", "n").unwrap()
+            .map_or(0, |row| row.try_get::<i64>("", "n").unwrap())
+    }
+
+    /// The actions of the audit events that name a person (or one of the given cases), as
+    /// (action, actor) pairs in order.
+    pub async fn audit_of(&self, person_id: i64, case_id: i64) -> Vec<(String, Option<i64>)> {
+        use ankommen_store::entities::audit_event;
+        use ankommen_store::sea_orm::{
+            ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder,
+        };
+        audit_event::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(audit_event::Column::PersonId.eq(person_id))
+                    .add(audit_event::Column::CaseId.eq(case_id)),
+            )
+            .order_by_asc(audit_event::Column::Id)
+            .all(self.db.reader())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.action, e.actor_staff_id))
+            .collect()
     }
 }
 

@@ -337,13 +337,30 @@ async fn count_attempt(db: &Db, keys: &Keys, now: DateTime<Utc>) -> Result<Count
     let address = bump(&txn, &keys.address, now).await?;
     let account = bump(&txn, &keys.account, now).await?;
     txn.commit().await?;
-    let until = |(n, start): (i32, DateTime<Utc>), limit: i32| {
-        (n > limit).then(|| start + Duration::minutes(WINDOW_MINUTES))
-    };
     Ok(Counted {
         refused_until: Ord::max(until(pair, PAIR_LIMIT), until(address, ADDRESS_LIMIT)),
         account_failures: account.0,
     })
+}
+
+/// Over `limit` within its window: refused until the window's end.
+fn until((n, start): (i32, DateTime<Utc>), limit: i32) -> Option<DateTime<Utc>> {
+    (n > limit).then(|| start + Duration::minutes(WINDOW_MINUTES))
+}
+
+/// Counts one use of an action limited per person (such as the data-protection officer's look-up)
+/// under `key`, like a login attempt: over `limit` within the window, refused until the time
+/// returned.
+pub(crate) async fn count_use(
+    db: &Db,
+    key: &str,
+    now: DateTime<Utc>,
+    limit: i32,
+) -> Result<Option<DateTime<Utc>>> {
+    let txn = db.begin().await?;
+    let counted = bump(&txn, &hash_token(key), now).await?;
+    txn.commit().await?;
+    Ok(until(counted, limit))
 }
 
 /// Adds one attempt to `key`'s count (a new window if the last one has passed) and returns the

@@ -2,6 +2,7 @@
 //! fields of action. It imports only the kernel.
 
 pub mod auth;
+pub mod duties;
 pub mod fields;
 pub mod municipalities;
 pub mod organisations;

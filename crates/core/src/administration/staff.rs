@@ -13,6 +13,7 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder,
 };
 
+use crate::administration::duties;
 use crate::administration::organisations::expect_updated;
 use crate::administration::setup::{self, SETUP_LINK_HOURS};
 use crate::kernel::audit::{self, Event, Who};
@@ -147,7 +148,7 @@ pub struct ListFilter {
     pub query: Option<String>,
 }
 
-fn resource(p: &staff::Model) -> Resource {
+pub(crate) fn resource(p: &staff::Model) -> Resource {
     Resource::Staff {
         organisation_id: p.organisation_id,
         team_id: p.team_id,
@@ -232,7 +233,7 @@ pub async fn list(db: &Db, ctx: &Ctx, f: &ListFilter) -> Result<Vec<StaffDetail>
     Ok(out)
 }
 
-async fn load<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<StaffDetail>> {
+pub(crate) async fn load<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<StaffDetail>> {
     let Some(p) = staff::Entity::find_by_id(id).one(conn).await? else {
         return Ok(None);
     };
@@ -400,6 +401,10 @@ pub async fn create(db: &Db, ctx: &Ctx, input: StaffInput) -> Result<(i64, Strin
     .await?;
     let txn = db.begin().await?;
     let id = insert(&txn, ctx.now(), &input, None).await?;
+    let roles = Some(input.roles.joined());
+    duties::record_change(&txn, ctx, id, duties::CHANGE_ROLES, None, roles, None).await?;
+    let org = Some(input.organisation_id.to_string());
+    duties::record_change(&txn, ctx, id, duties::CHANGE_ORGANISATION, None, org, None).await?;
     audit::record(&txn, ctx, Event::on("staff_created", "staff", id)).await?;
     let token = issue_password_link(&txn, ctx, id).await?;
     txn.commit().await?;
@@ -497,6 +502,24 @@ pub async fn update(
         ))?;
     expect_updated(&txn, r.rows_affected, staff::Entity::find_by_id(id)).await?;
     write_links(&txn, id, &input).await?;
+    if current.roles != input.roles {
+        let (old, new) = (current.roles.joined(), input.roles.joined());
+        duties::record_change(
+            &txn,
+            ctx,
+            id,
+            duties::CHANGE_ROLES,
+            Some(old),
+            Some(new),
+            None,
+        )
+        .await?;
+    }
+    if current.person.organisation_id != input.organisation_id {
+        let (old, new) = (current.person.organisation_id, input.organisation_id);
+        let (old, new) = (Some(old.to_string()), Some(new.to_string()));
+        duties::record_change(&txn, ctx, id, duties::CHANGE_ORGANISATION, old, new, None).await?;
+    }
     let action = match (current.person.active, active) {
         (true, false) => "staff_deactivated",
         (false, true) => "staff_reactivated",
@@ -510,20 +533,12 @@ pub async fn update(
     Ok(())
 }
 
-/// Issues a new one-time link with which the person sets a (new) password.
-pub async fn issue_setup_link(db: &Db, ctx: &Ctx, id: i64) -> Result<String> {
-    let d = get(db, ctx, id).await?;
-    if !d.person.active {
-        return Err(Error::Conflict("error-inactive"));
-    }
-    let txn = db.begin().await?;
-    let token = issue_password_link(&txn, ctx, id).await?;
-    txn.commit().await?;
-    Ok(token)
-}
-
 /// Issues a one-time set-password link for a person and records that, within the caller's transaction.
-async fn issue_password_link<C: ConnectionTrait>(conn: &C, ctx: &Ctx, id: i64) -> Result<String> {
+pub(crate) async fn issue_password_link<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    id: i64,
+) -> Result<String> {
     let token = setup::issue(
         conn,
         ctx.now(),

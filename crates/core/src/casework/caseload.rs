@@ -369,8 +369,16 @@ pub async fn list(db: &Db, ctx: &Ctx, f: &Filter) -> Result<Page> {
             .skip((page - 1) * PAGE_SIZE)
             .take(PAGE_SIZE)
             .map(|(r, _)| r)
-            .collect();
-        audit::record(tx, ctx, Event::new("caseload_viewed")).await?;
+            .collect::<Vec<Row>>();
+        // The page names the persons of the cases it shows: each is recorded as seen.
+        let seen = links
+            .iter()
+            .filter(|(cid, _)| rows.iter().any(|r| r.case_id == *cid))
+            .map(|(cid, pid)| audit::Seen {
+                person_id: *pid,
+                case_id: Some(*cid),
+            });
+        audit::record_seen(tx, ctx, Event::new("caseload_viewed"), seen).await?;
         Ok(Page {
             rows,
             total,

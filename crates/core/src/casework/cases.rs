@@ -3,8 +3,8 @@
 
 use ankommen_store::Db;
 use ankommen_store::entities::{
-    case, case_assignment, case_event, case_pause, case_person, case_share, municipality,
-    organisation, outcome, person, staff, staff_municipality, staff_role,
+    case, case_assignment, case_event, case_pause, case_person, case_share, confirmation,
+    municipality, organisation, outcome, person, staff, staff_municipality, staff_role,
 };
 use chrono::{Months, NaiveDate};
 use sea_orm::ExprTrait;
@@ -14,6 +14,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
+use crate::administration::duties;
 use crate::administration::organisations::expect_updated;
 use crate::kernel::access;
 use crate::kernel::audit::{self, Event};
@@ -967,9 +968,26 @@ pub async fn unshare(db: &Db, ctx: &Ctx, case_id: i64, staff_id: i64) -> Result<
     Ok(())
 }
 
-/// A team lead hands cases to another IM of the organisation, with a note the new IM sees first.
-/// All or nothing: if one case may not be reassigned, none is.
-pub async fn reassign(db: &Db, ctx: &Ctx, case_ids: &[i64], to: &str, note: &str) -> Result<usize> {
+/// What a reassignment did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reassigned {
+    /// This many cases were handed over.
+    Done(usize),
+    /// The team lead asked to take this many cases themself; a second person confirms each.
+    AwaitingConfirmation(usize),
+}
+
+/// A team lead hands cases to another IM of their team, with a note the new IM sees first; the
+/// previous IM is told on their start page. To themself a team lead only asks: another team lead or
+/// an administrator of the organisation confirms ([`decide_takeover`]). All or nothing: if one case
+/// may not be reassigned, none is.
+pub async fn reassign(
+    db: &Db,
+    ctx: &Ctx,
+    case_ids: &[i64],
+    to: &str,
+    note: &str,
+) -> Result<Reassigned> {
     // A case selected twice is handed over once.
     let mut case_ids = case_ids.to_vec();
     case_ids.sort_unstable();
@@ -1000,18 +1018,32 @@ pub async fn reassign(db: &Db, ctx: &Ctx, case_ids: &[i64], to: &str, note: &str
         tx = kept;
         checked.push((c, ev));
     }
-    // Never to oneself: a team lead taking a case would read its client alone (a second person,
-    // another team lead, hands it to them).
+    // Never to oneself alone: a team lead taking a case would read its client unnoticed. They ask,
+    // and a second person confirms.
     if to == ctx.actor.staff_id {
-        let ev = Event::on("case_reassigned", "staff", to);
-        let refused: Result<()> = ctx
-            .refuse(
+        if !ctx.actor.has(Role::Im) {
+            return Err(Error::field("reassign_to", "error-choice"));
+        }
+        let mut n = 0;
+        for (c, _) in &checked {
+            if c.assigned_to == to || takeover_pending(&tx, c.id).await? {
+                continue;
+            }
+            duties::request(
                 &tx,
-                ev,
-                Error::field("reassign_to", "error-reassign-to-self"),
+                ctx,
+                duties::KIND_CASE_TAKEOVER,
+                c.organisation_id,
+                to,
+                Some(c.id),
+                Some(note.clone()),
             )
-            .await;
-        return access::in_tx(tx, refused).await.map(|_| 0);
+            .await?;
+            audit::record(&tx, ctx, Event::on("case_takeover_requested", "case", c.id)).await?;
+            n += 1;
+        }
+        tx.commit().await?;
+        return Ok(Reassigned::AwaitingConfirmation(n));
     }
     // Only to an IM of the lead's own team (the team whose cases they may reassign).
     if !reassign_targets(&tx, ctx)
@@ -1023,53 +1055,135 @@ pub async fn reassign(db: &Db, ctx: &Ctx, case_ids: &[i64], to: &str, note: &str
     }
     let mut n = 0;
     for (c, ev) in checked {
-        if c.assigned_to == to {
-            continue;
+        if hand_over(&tx, ctx, &c, to, &note, None, today).await? {
+            audit::record(&tx, ctx, ev).await?;
+            n += 1;
         }
-        case::Entity::update_many()
-            .col_expr(case::Column::AssignedTo, Expr::value(to))
-            .col_expr(case::Column::HandoverNote, Expr::value(note.clone()))
-            .col_expr(case::Column::HandoverFrom, Expr::value(c.assigned_to))
-            .col_expr(case::Column::HandoverAt, Expr::value(ctx.now()))
-            .col_expr(case::Column::HandoverSeen, Expr::value(false))
-            .col_expr(case::Column::UpdatedAt, Expr::value(ctx.now()))
-            .col_expr(
-                case::Column::Version,
-                Expr::col(case::Column::Version).add(1),
-            )
-            .filter(case::Column::Id.eq(c.id))
-            .exec(&tx)
-            .await?;
-        // The new IM no longer needs a share.
-        case_share::Entity::delete_many()
-            .filter(case_share::Column::CaseId.eq(c.id))
-            .filter(case_share::Column::StaffId.eq(to))
-            .exec(&tx)
-            .await?;
-        case_assignment::Entity::insert(case_assignment::ActiveModel {
-            id: NotSet,
-            case_id: Set(c.id),
-            staff_id: Set(to),
-            from_date: Set(today),
-        })
-        .exec_without_returning(&tx)
-        .await?;
-        event(
-            &tx,
-            ctx,
-            c.id,
-            "reassigned",
-            today,
-            Some(note.clone()),
-            None,
-            Some(to),
-        )
-        .await?;
-        audit::record(&tx, ctx, ev).await?;
-        n += 1;
     }
     tx.commit().await?;
-    Ok(n)
+    Ok(Reassigned::Done(n))
+}
+
+/// Is a team lead's request to take this case waiting for confirmation?
+async fn takeover_pending<C: ConnectionTrait>(conn: &C, case_id: i64) -> Result<bool> {
+    Ok(confirmation::Entity::find()
+        .filter(confirmation::Column::Kind.eq(duties::KIND_CASE_TAKEOVER))
+        .filter(confirmation::Column::CaseId.eq(case_id))
+        .filter(confirmation::Column::DecidedAt.is_null())
+        .one(conn)
+        .await?
+        .is_some())
+}
+
+/// Hands one case to `to` (unless it is already theirs): the note, the assignment history, the
+/// case's history, and a notice on the previous IM's start page (`asked_by`: the team lead whose
+/// request the actor confirmed). Returns whether it changed hands.
+async fn hand_over<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    c: &case::Model,
+    to: i64,
+    note: &str,
+    asked_by: Option<i64>,
+    today: NaiveDate,
+) -> Result<bool> {
+    if c.assigned_to == to {
+        return Ok(false);
+    }
+    case::Entity::update_many()
+        .col_expr(case::Column::AssignedTo, Expr::value(to))
+        .col_expr(case::Column::HandoverNote, Expr::value(note.to_string()))
+        .col_expr(case::Column::HandoverFrom, Expr::value(c.assigned_to))
+        .col_expr(case::Column::HandoverAt, Expr::value(ctx.now()))
+        .col_expr(case::Column::HandoverSeen, Expr::value(false))
+        .col_expr(case::Column::UpdatedAt, Expr::value(ctx.now()))
+        .col_expr(
+            case::Column::Version,
+            Expr::col(case::Column::Version).add(1),
+        )
+        .filter(case::Column::Id.eq(c.id))
+        .exec(conn)
+        .await?;
+    // The new IM no longer needs a share.
+    case_share::Entity::delete_many()
+        .filter(case_share::Column::CaseId.eq(c.id))
+        .filter(case_share::Column::StaffId.eq(to))
+        .exec(conn)
+        .await?;
+    case_assignment::Entity::insert(case_assignment::ActiveModel {
+        id: NotSet,
+        case_id: Set(c.id),
+        staff_id: Set(to),
+        from_date: Set(today),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    event(
+        conn,
+        ctx,
+        c.id,
+        "reassigned",
+        today,
+        Some(note.to_string()),
+        None,
+        Some(to),
+    )
+    .await?;
+    if c.assigned_to != ctx.actor.staff_id {
+        duties::notify(
+            conn,
+            ctx,
+            c.assigned_to,
+            duties::NOTICE_CASE_REASSIGNED,
+            Some(c.id),
+            asked_by,
+        )
+        .await?;
+    }
+    Ok(true)
+}
+
+/// Decides a team lead's request to take a case themself (the second person: another team lead
+/// or an administrator of the organisation, never the lead). Confirmed, the case is handed to the
+/// lead if they still may hold it (an active IM of the case's organisation), with their reason as
+/// the handover note.
+pub async fn decide_takeover(db: &Db, ctx: &Ctx, id: i64, confirm: bool) -> Result<()> {
+    let tx = db.begin().await?;
+    let checked =
+        duties::open_for_decision(&tx, ctx, id, Event::new("case_takeover_decided")).await;
+    let (tx, r) = access::in_tx(tx, checked).await?;
+    let (Some(case_id), duties::KIND_CASE_TAKEOVER) = (r.case_id, r.kind.as_str()) else {
+        return Err(Error::NotFound);
+    };
+    duties::close(&tx, ctx, id, confirm).await?;
+    let ev = Event::on("case_takeover_decided", "case", case_id);
+    if !confirm {
+        audit::record(&tx, ctx, ev.denied()).await?;
+        tx.commit().await?;
+        return Ok(());
+    }
+    let c = case::Entity::find_by_id(case_id)
+        .one(&tx)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let lead = staff::Entity::find_by_id(r.staff_id)
+        .one(&tx)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let is_im = staff_role::Entity::find()
+        .filter(staff_role::Column::StaffId.eq(lead.id))
+        .filter(staff_role::Column::Role.eq(Role::Im.as_str()))
+        .one(&tx)
+        .await?
+        .is_some();
+    if !(lead.active && is_im && lead.organisation_id == c.organisation_id) {
+        return Err(Error::Conflict("error-takeover-not-possible"));
+    }
+    let note = r.reason.unwrap_or_default();
+    hand_over(&tx, ctx, &c, lead.id, &note, Some(lead.id), ctx.today()).await?;
+    audit::record(&tx, ctx, ev).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// What a handover summary holds for one person: only the categories the release covers.

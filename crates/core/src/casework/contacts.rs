@@ -318,9 +318,11 @@ pub async fn record(
     if let Some((due, reason)) = i.followup {
         let fid =
             crate::casework::followups::insert(&tx, ctx, case_id, due, reason, Some(id)).await?;
-        audit::record(&tx, ctx, Event::on("followup_created", "followup", fid)).await?;
+        let ev = Event::on("followup_created", "followup", fid).case(case_id);
+        audit::record(&tx, ctx, ev).await?;
     }
-    audit::record(&tx, ctx, Event::on("contact_recorded", "contact", id)).await?;
+    let ev = Event::on("contact_recorded", "contact", id).case(case_id);
+    audit::record(&tx, ctx, ev).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -358,7 +360,7 @@ async fn contact_for<C: ConnectionTrait>(
     let Some(k) = contact::Entity::find_by_id(contact_id).one(conn).await? else {
         return Err(Error::NotFound);
     };
-    let (c, _) = access::case_for(conn, ctx, k.case_id, action, ev).await?;
+    let (c, _) = access::case_for(conn, ctx, k.case_id, action, ev.case(k.case_id)).await?;
     Ok((k, c))
 }
 
@@ -398,7 +400,7 @@ pub async fn get(db: &Db, ctx: &Ctx, sealer: &Sealer, contact_id: i64) -> Result
             .order_by_asc(followup::Column::DueOn)
             .all(tx)
             .await?;
-        audit::record(tx, ctx, ev).await?;
+        audit::record(tx, ctx, ev.case(k.case_id)).await?;
         Ok(ContactView {
             contact: k,
             persons,
@@ -418,8 +420,9 @@ pub async fn edit_choices(db: &Db, ctx: &Ctx, contact_id: i64) -> Result<FormCho
         // The form shown again after a failed save names the case's persons: a read like any.
         let ev = Event::on("contact_viewed", "contact", contact_id);
         let (k, c) = contact_for(tx, ctx, contact_id, Action::ReadClient, ev.clone()).await?;
+        let case_id = c.id;
         let out = choices(tx, c, &topics_of(&k)).await?;
-        audit::record(tx, ctx, ev).await?;
+        audit::record(tx, ctx, ev.case(case_id)).await?;
         Ok(out)
     })
     .await
@@ -488,7 +491,7 @@ pub async fn update(
         .exec(&tx)
         .await?;
     insert_persons(&tx, contact_id, &i.persons).await?;
-    audit::record(&tx, ctx, ev).await?;
+    audit::record(&tx, ctx, ev.case(c.id)).await?;
     tx.commit().await?;
     Ok(c.id)
 }

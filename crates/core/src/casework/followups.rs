@@ -82,7 +82,8 @@ pub async fn create(db: &Db, ctx: &Ctx, case_id: i64, due_on: &str, reason: &str
         return Err(Error::field("form", "error-form"));
     };
     let id = insert(&tx, ctx, case_id, due, reason, None).await?;
-    audit::record(&tx, ctx, Event::on("followup_created", "followup", id)).await?;
+    let ev = Event::on("followup_created", "followup", id).case(case_id);
+    audit::record(&tx, ctx, ev).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -97,6 +98,7 @@ async fn followup_in(
     let Some(f) = followup::Entity::find_by_id(id).one(&tx).await? else {
         return Err(Error::NotFound);
     };
+    let ev = ev.case(f.case_id);
     let (tx, c, _) = access::case_in(tx, ctx, f.case_id, Action::WriteClient, ev).await?;
     if f.version != version {
         return Err(Error::Conflict("error-stale"));
@@ -126,7 +128,7 @@ async fn save(
         .exec(&tx)
         .await?;
     expect_updated(&tx, res.rows_affected, followup::Entity::find_by_id(f.id)).await?;
-    audit::record(&tx, ctx, ev).await?;
+    audit::record(&tx, ctx, ev.case(f.case_id)).await?;
     tx.commit().await?;
     Ok(f.case_id)
 }

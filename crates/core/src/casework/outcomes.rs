@@ -269,7 +269,12 @@ pub async fn record(db: &Db, ctx: &Ctx, person_id: i64, form: &OutcomeForm) -> R
     .await?
     .last_insert_id;
     audit::record(&tx, ctx, ev).await?;
-    audit::record(&tx, ctx, Event::on("outcome_recorded", "outcome", id)).await?;
+    audit::record(
+        &tx,
+        ctx,
+        Event::on("outcome_recorded", "outcome", id).person(person_id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -284,7 +289,7 @@ async fn outcome_for<C: ConnectionTrait>(
     let Some(o) = outcome::Entity::find_by_id(id).one(conn).await? else {
         return Err(Error::NotFound);
     };
-    access::person_for(conn, ctx, o.person_id, action, ev).await?;
+    access::person_for(conn, ctx, o.person_id, action, ev.person(o.person_id)).await?;
     Ok(o)
 }
 
@@ -310,7 +315,7 @@ pub async fn get(db: &Db, ctx: &Ctx, id: i64) -> Result<(outcome::Model, person:
             .one(tx)
             .await?
             .ok_or(Error::NotFound)?;
-        audit::record(tx, ctx, ev).await?;
+        audit::record(tx, ctx, ev.person(o.person_id)).await?;
         Ok((o, p))
     })
     .await
@@ -347,7 +352,7 @@ pub async fn update(db: &Db, ctx: &Ctx, id: i64, version: i32, form: &OutcomeFor
         .exec(&tx)
         .await?;
     expect_updated(&tx, res.rows_affected, outcome::Entity::find_by_id(id)).await?;
-    audit::record(&tx, ctx, ev).await?;
+    audit::record(&tx, ctx, ev.person(o.person_id)).await?;
     tx.commit().await?;
     Ok(o.person_id)
 }
@@ -363,7 +368,7 @@ pub async fn delete(db: &Db, ctx: &Ctx, id: i64, version: i32) -> Result<i64> {
         .exec(&tx)
         .await?;
     expect_updated(&tx, res.rows_affected, outcome::Entity::find_by_id(id)).await?;
-    audit::record(&tx, ctx, ev).await?;
+    audit::record(&tx, ctx, ev.person(o.person_id)).await?;
     tx.commit().await?;
     Ok(o.person_id)
 }

@@ -249,7 +249,6 @@ pub async fn for_actor(db: &Db, ctx: &Ctx, rules: WorkRules) -> Result<Option<Da
         } else {
             None
         };
-        audit::record(tx, ctx, Event::new("day_view_viewed")).await?;
 
         // What is due, derived from what was read.
         let mut followups: Vec<(i64, NaiveDate, String)> = Vec::new();
@@ -322,6 +321,18 @@ pub async fn for_actor(db: &Db, ctx: &Ctx, rules: WorkRules) -> Result<Option<Da
         });
 
         let sections = own_rows.map(|rows| own_sections(&own, &facts, rows, today, warn));
+        // The page names the clients of its items: each is recorded as seen.
+        let seen = sections
+            .iter()
+            .flatten()
+            .flat_map(|s| &s.items)
+            .filter_map(|i| {
+                i.person_id.map(|person_id| audit::Seen {
+                    person_id,
+                    case_id: Some(i.case_id),
+                })
+            });
+        audit::record_seen(tx, ctx, Event::new("day_view_viewed"), seen).await?;
         Ok(Some(DayView {
             today,
             rules,

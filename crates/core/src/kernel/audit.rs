@@ -26,6 +26,8 @@ pub const ACTIONS: &[&str] = &[
     "case_paused",
     "case_reassigned",
     "case_reopened",
+    "case_takeover_decided",
+    "case_takeover_requested",
     "case_resumed",
     "case_shared",
     "case_unshared",
@@ -46,6 +48,7 @@ pub const ACTIONS: &[&str] = &[
     "deployment_set_up",
     "document_downloaded",
     "dpo_lookup",
+    "duplicate_hints_shown",
     "field_changed",
     "field_created",
     "field_viewed",
@@ -76,6 +79,8 @@ pub const ACTIONS: &[&str] = &[
     "outcomes_viewed",
     "own_settings_changed",
     "password_changed",
+    "password_reset_decided",
+    "password_reset_requested",
     "password_set",
     "plan_compared",
     "plan_goal_added",
@@ -97,6 +102,7 @@ pub const ACTIONS: &[&str] = &[
     "session_ended",
     "sessions_listed",
     "setup_link_issued",
+    "staff_changes_viewed",
     "staff_created",
     "staff_deactivated",
     "staff_listed",
@@ -135,6 +141,10 @@ pub struct Event {
     pub object_id: Option<String>,
     pub section: Option<&'static str>,
     pub allowed: bool,
+    /// The client the event concerns (an event whose object is a person names it by itself).
+    pub person_id: Option<i64>,
+    /// The case the event concerns (an event whose object is a case names it by itself).
+    pub case_id: Option<i64>,
 }
 
 impl Event {
@@ -145,14 +155,32 @@ impl Event {
             object_id: None,
             section: None,
             allowed: true,
+            person_id: None,
+            case_id: None,
         }
     }
+    /// An event on an object. An object that is a person or a case is also the person or the case
+    /// the event concerns.
     pub fn on(action: &'static str, kind: &'static str, id: impl ToString) -> Self {
+        let id = id.to_string();
+        let numeric = id.parse::<i64>().ok();
         Self {
             object_kind: Some(kind),
-            object_id: Some(id.to_string()),
+            person_id: numeric.filter(|_| kind == "person"),
+            case_id: numeric.filter(|_| kind == "case"),
+            object_id: Some(id),
             ..Self::new(action)
         }
+    }
+    /// The client the event concerns.
+    pub fn person(mut self, id: i64) -> Self {
+        self.person_id = Some(id);
+        self
+    }
+    /// The case the event concerns.
+    pub fn case(mut self, id: i64) -> Self {
+        self.case_id = Some(id);
+        self
     }
     pub fn section(mut self, s: &'static str) -> Self {
         self.section = Some(s);
@@ -197,12 +225,15 @@ pub(crate) async fn read<T>(db: &Db, read: impl AsyncFnOnce(&Tx) -> Result<T>) -
 
 /// Writes an event for the context's actor.
 pub async fn record<C: ConnectionTrait>(conn: &C, ctx: &Ctx, ev: Event) -> Result<()> {
-    let who = Who {
+    record_as(conn, ctx.now(), &who(ctx), ctx.request_id.as_deref(), ev).await
+}
+
+fn who(ctx: &Ctx) -> Who {
+    Who {
         staff_id: Some(ctx.actor.staff_id),
         organisation_id: Some(ctx.actor.organisation_id),
         roles: ctx.actor.roles.joined(),
-    };
-    record_as(conn, ctx.now(), &who, ctx.request_id.as_deref(), ev).await
+    }
 }
 
 /// Writes an event for an explicit `who`.
@@ -213,6 +244,19 @@ pub async fn record_as<C: ConnectionTrait>(
     request_id: Option<&str>,
     ev: Event,
 ) -> Result<()> {
+    audit_event::Entity::insert(row(at, who, request_id, ev))
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+/// The stored row of an event.
+fn row(
+    at: DateTime<Utc>,
+    who: &Who,
+    request_id: Option<&str>,
+    ev: Event,
+) -> audit_event::ActiveModel {
     debug_assert!(
         ACTIONS.contains(&ev.action),
         "audit action {:?} is not in audit::ACTIONS",
@@ -223,7 +267,7 @@ pub async fn record_as<C: ConnectionTrait>(
         "audit section {:?} is not in audit::SECTIONS",
         ev.section
     );
-    let row = audit_event::ActiveModel {
+    audit_event::ActiveModel {
         id: NotSet,
         at: Set(at),
         actor_staff_id: Set(who.staff_id),
@@ -235,8 +279,40 @@ pub async fn record_as<C: ConnectionTrait>(
         section: Set(ev.section.map(str::to_string)),
         outcome: Set(if ev.allowed { "allowed" } else { "denied" }.to_string()),
         request_id: Set(request_id.map(str::to_string)),
-    };
-    audit_event::Entity::insert(row)
+        person_id: Set(ev.person_id),
+        case_id: Set(ev.case_id),
+    }
+}
+
+/// A client a page showed: the person, and the case through which it was shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Seen {
+    pub person_id: i64,
+    pub case_id: Option<i64>,
+}
+
+/// Records that a page (a list, a search result, a household) showed these clients: one event per
+/// client, so each appears in the record of who saw them; a page that showed nobody writes one event
+/// naming nobody. The events are written in one statement.
+pub async fn record_seen<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    ev: Event,
+    seen: impl IntoIterator<Item = Seen>,
+) -> Result<()> {
+    let mut seen: Vec<Seen> = seen.into_iter().collect();
+    seen.sort();
+    seen.dedup();
+    if seen.is_empty() {
+        return record(conn, ctx, ev).await;
+    }
+    let (who, at, rid) = (who(ctx), ctx.now(), ctx.request_id.as_deref());
+    let rows = seen.into_iter().map(|s| {
+        let mut e = ev.clone().person(s.person_id);
+        e.case_id = s.case_id.or(e.case_id);
+        row(at, &who, rid, e)
+    });
+    audit_event::Entity::insert_many(rows)
         .exec_without_returning(conn)
         .await?;
     Ok(())

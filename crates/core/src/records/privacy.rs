@@ -2,11 +2,11 @@
 //! data-subject request, opened only with a written reason, with the list of who accessed the record.
 
 use ankommen_store::Db;
-use ankommen_store::entities::{audit_event, dpo_request, person, staff};
+use ankommen_store::entities::{audit_event, dpo_lookup, dpo_request, person, staff};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::kernel::access;
@@ -41,7 +41,12 @@ fn parse_reason(reason: &str) -> std::result::Result<String, FieldErrors> {
     }
 }
 
-/// Finds persons for a data-subject request: name (any spelling) and year of birth both required.
+/// Look-ups one data-protection officer may make within the throttle's window.
+pub const LOOKUP_LIMIT: i32 = 20;
+
+/// Finds persons for a data-subject request: the full name (every word of it, in any spelling and
+/// order, never a beginning) and the year of birth are required, and a reason, which is stored. At
+/// most [`LOOKUP_LIMIT`] look-ups per officer in a window. Each person found is recorded as seen.
 pub async fn lookup(
     db: &Db,
     ctx: &Ctx,
@@ -50,54 +55,87 @@ pub async fn lookup(
     reason: &str,
 ) -> Result<Vec<Hit>> {
     let mut e = FieldErrors::new();
-    if name.trim().chars().count() < 2 {
-        e.add("name", "error-required");
+    if names::fold(name)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .count()
+        < 2
+    {
+        e.add("name", "error-full-name");
     }
     let year: Option<i32> = birth_year.trim().parse().ok();
     if year.is_none() {
         e.add("birth_year", "error-birth");
     }
-    if let Err(r) = parse_reason(reason) {
-        e.0.extend(r.0);
-    }
+    let reason = match parse_reason(reason) {
+        Ok(r) => Some(r),
+        Err(r) => {
+            e.0.extend(r.0);
+            None
+        }
+    };
     if !ctx.actor.has(Role::Dpo) {
         return ctx
             .refuse(db.writer(), Event::new("dpo_lookup"), Error::Forbidden)
             .await;
     }
     e.into_result()?;
-    audit::read(db, async |tx| {
-        let candidates = person::Entity::find()
-            .filter(person::Column::BirthYear.eq(year.unwrap_or_default()))
-            .all(tx)
-            .await?;
-        let matched: Vec<person::Model> = candidates
-            .into_iter()
-            .filter(|p| {
-                names::matches(name, &format!("{} {}", p.given_name, p.family_name))
-                    || p.name_original
-                        .as_deref()
-                        .is_some_and(|o| names::matches(name, o))
-            })
-            .collect();
-        let ids: Vec<i64> = matched.iter().map(|p| p.id).collect();
-        let allowed = access::may_among(tx, ctx, &ids, Action::ReadClientForRequest).await?;
-        let mut hits = Vec::new();
-        for p in matched {
-            let n = format!("{} {}", p.given_name, p.family_name);
-            if allowed.contains(&p.id) {
-                hits.push(Hit {
-                    person_id: p.id,
-                    name: n,
-                    name_original: p.name_original.clone(),
-                    birth_year: p.birth_year,
-                });
-            }
-        }
-        audit::record(tx, ctx, Event::new("dpo_lookup")).await?;
-        Ok(hits)
+    let key = format!("dpo-lookup\u{0}{}", ctx.actor.staff_id);
+    if crate::administration::auth::count_use(db, &key, ctx.now(), LOOKUP_LIMIT)
+        .await?
+        .is_some()
+    {
+        return ctx
+            .refuse(
+                db.writer(),
+                Event::new("dpo_lookup"),
+                Error::Conflict("error-lookup-limit"),
+            )
+            .await;
+    }
+    // A change, not only a read: the reason is stored with the look-up.
+    let tx = db.begin().await?;
+    let candidates = person::Entity::find()
+        .filter(person::Column::BirthYear.eq(year.unwrap_or_default()))
+        .all(&tx)
+        .await?;
+    let matched: Vec<person::Model> = candidates
+        .into_iter()
+        .filter(|p| {
+            names::same_name(name, &format!("{} {}", p.given_name, p.family_name))
+                || p.name_original
+                    .as_deref()
+                    .is_some_and(|o| names::same_name(name, o))
+        })
+        .collect();
+    let ids: Vec<i64> = matched.iter().map(|p| p.id).collect();
+    let allowed = access::may_among(&tx, ctx, &ids, Action::ReadClientForRequest).await?;
+    let hits: Vec<Hit> = matched
+        .into_iter()
+        .filter(|p| allowed.contains(&p.id))
+        .map(|p| Hit {
+            person_id: p.id,
+            name: format!("{} {}", p.given_name, p.family_name),
+            name_original: p.name_original,
+            birth_year: p.birth_year,
+        })
+        .collect();
+    dpo_lookup::Entity::insert(dpo_lookup::ActiveModel {
+        id: NotSet,
+        staff_id: Set(ctx.actor.staff_id),
+        at: Set(ctx.now()),
+        reason: Set(reason.unwrap_or_default()),
+        hits: Set(i32::try_from(hits.len()).unwrap_or(i32::MAX)),
     })
-    .await
+    .exec_without_returning(&tx)
+    .await?;
+    let seen = hits.iter().map(|h| audit::Seen {
+        person_id: h.person_id,
+        case_id: None,
+    });
+    audit::record_seen(&tx, ctx, Event::new("dpo_lookup"), seen).await?;
+    tx.commit().await?;
+    Ok(hits)
 }
 
 #[derive(Clone, Debug)]
@@ -171,27 +209,33 @@ async fn name_of<C: ConnectionTrait>(conn: &C, id: i64) -> Result<String> {
         .unwrap_or_default())
 }
 
-/// Who accessed a person's record and the cases it belongs to, newest first.
+/// Who saw or changed anything of a person, newest first: every event naming the person or one of
+/// the cases they belong to (indexed columns), and the events written before those columns existed,
+/// which named a person or a case as their object.
 async fn access_log<C: ConnectionTrait>(
     conn: &C,
     person_id: i64,
     case_ids: &[i64],
 ) -> Result<Vec<AccessEntry>> {
     use sea_orm::Condition;
-    let mut cond = Condition::any().add(
-        Condition::all()
-            .add(audit_event::Column::ObjectKind.eq("person"))
-            .add(audit_event::Column::ObjectId.eq(person_id.to_string())),
-    );
-    if !case_ids.is_empty() {
-        cond = cond.add(
+    let mut cond = Condition::any()
+        .add(audit_event::Column::PersonId.eq(person_id))
+        .add(
             Condition::all()
-                .add(audit_event::Column::ObjectKind.eq("case"))
-                .add(
-                    audit_event::Column::ObjectId
-                        .is_in(case_ids.iter().map(|c| c.to_string()).collect::<Vec<_>>()),
-                ),
+                .add(audit_event::Column::ObjectKind.eq("person"))
+                .add(audit_event::Column::ObjectId.eq(person_id.to_string())),
         );
+    if !case_ids.is_empty() {
+        cond = cond
+            .add(audit_event::Column::CaseId.is_in(case_ids.iter().copied()))
+            .add(
+                Condition::all()
+                    .add(audit_event::Column::ObjectKind.eq("case"))
+                    .add(
+                        audit_event::Column::ObjectId
+                            .is_in(case_ids.iter().map(|c| c.to_string()).collect::<Vec<_>>()),
+                    ),
+            );
     }
     let rows = audit_event::Entity::find()
         .filter(cond)
@@ -199,12 +243,21 @@ async fn access_log<C: ConnectionTrait>(
         .order_by_desc(audit_event::Column::Id)
         .all(conn)
         .await?;
+    let names: Vec<(i64, String)> = staff::Entity::find()
+        .select_only()
+        .column(staff::Column::Id)
+        .column(staff::Column::DisplayName)
+        .filter(staff::Column::Id.is_in(rows.iter().filter_map(|r| r.actor_staff_id)))
+        .into_tuple()
+        .all(conn)
+        .await?;
     let mut out = Vec::new();
     for r in rows {
-        let who = match r.actor_staff_id {
-            Some(id) => name_of(conn, id).await?,
-            None => String::new(),
-        };
+        let who = names
+            .iter()
+            .find(|(id, _)| Some(*id) == r.actor_staff_id)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default();
         out.push(AccessEntry {
             at: r.at,
             who,

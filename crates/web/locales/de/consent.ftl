@@ -111,7 +111,7 @@ forms-new-release = Schweigepflichtentbindung erfassen
 
 privacy-title = Betroffenenanfragen
 privacy-intro = Suchen Sie eine Person für eine Anfrage der betroffenen Person (z. B. Auskunft nach Art. 15 DSGVO). Name und Geburtsjahr sind nötig; der Anlass wird mit jeder Öffnung gespeichert und protokolliert.
-privacy-field-name = Name (beliebige Schreibweise)
+privacy-field-name = Vollständiger Name (Vor- und Familienname, beliebige Schreibweise)
 privacy-field-birth-year = Geburtsjahr
 privacy-field-reason = Anlass
 privacy-field-reason-hint = Zum Beispiel „Auskunftsersuchen nach Art. 15 DSGVO vom 12.11.2026“.

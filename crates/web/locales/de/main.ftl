@@ -248,4 +248,3 @@ error-organisation-unknown = Diese Organisation gibt es nicht.
 crossing-title = Weiter zu ankommen?
 crossing-text = Sie haben diese Seite über einen Link einer anderen Website geöffnet. Zum Schutz der Daten Ihrer Klientinnen und Klienten zeigen wir sie erst, wenn Sie hier bestätigen.
 crossing-continue = Weiter zur Seite
-error-reassign-to-self = Fälle können Sie sich nicht selbst zuweisen; das übernimmt eine andere Teamleitung.

@@ -111,7 +111,7 @@ forms-new-release = Record a release from confidentiality
 
 privacy-title = Data-subject requests
 privacy-intro = Find a person for a request of the data subject (e.g. access under Art. 15 GDPR). Name and year of birth are required; the reason is stored and logged with every opening.
-privacy-field-name = Name (any spelling)
+privacy-field-name = Full name (given and family name, any spelling)
 privacy-field-birth-year = Year of birth
 privacy-field-reason = Reason
 privacy-field-reason-hint = For example "Request for access under Art. 15 GDPR of 12.11.2026".

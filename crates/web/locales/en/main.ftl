@@ -248,4 +248,3 @@ error-organisation-unknown = There is no such organisation.
 crossing-title = Continue to ankommen?
 crossing-text = You opened this page from a link on another website. To protect your clients’ data, it is shown only once you confirm here.
 crossing-continue = Continue to the page
-error-reassign-to-self = You cannot assign cases to yourself; another team lead does that.

@@ -107,7 +107,12 @@ async fn list_page(
         .map(|m| (m.ags, m.name))
         .collect();
     let colleagues = if is_lead {
-        cases::reassign_targets(state.db.reader(), &a.ctx).await?
+        let mut targets = cases::reassign_targets(state.db.reader(), &a.ctx).await?;
+        if is_im {
+            // Taking a case oneself needs a second person's confirmation.
+            targets.push((a.ctx.actor.staff_id, a.page.t("caseload-reassign-to-self")));
+        }
+        targets
     } else {
         vec![]
     };
@@ -239,12 +244,17 @@ pub async fn reassign(
         form.get("handover_note"),
     )
     .await
-    .map(|n| {
-        done(
+    .map(|r| match r {
+        cases::Reassigned::Done(n) => done(
             &format!("/cases?reassigned={n}"),
             "caseload-flash-reassigned-short",
             state.config.secure_cookies,
-        )
+        ),
+        cases::Reassigned::AwaitingConfirmation(_) => done(
+            "/cases",
+            "caseload-flash-takeover-requested",
+            state.config.secure_cookies,
+        ),
     });
     list_saved_or_reshown(&state, a, &form, saved).await
 }

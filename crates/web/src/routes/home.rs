@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 
+use ankommen_core::administration::duties::{self, Notice};
 use ankommen_core::administration::overview::{self, Overview};
 use ankommen_core::casework::today::{self, DayView};
 use ankommen_core::kernel::types::Role;
@@ -21,12 +22,21 @@ struct HomeTpl {
     roles: Vec<String>,
     is_dpo: bool,
     day: Option<DayView>,
+    notices: Vec<Notice>,
+    /// Requests waiting for the actor's confirmation.
+    pending: usize,
 }
 
 pub async fn home(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
     let o = overview::for_actor(&state.db, &a.ctx).await?;
     let day = today::for_actor(&state.db, &a.ctx, o.rules).await?;
     let actor = &a.ctx.actor;
+    let notices = duties::notices(&state.db, &a.ctx).await?;
+    let pending = if actor.has(Role::Admin) || actor.has(Role::TeamLead) {
+        duties::pending(&state.db, &a.ctx).await?.len()
+    } else {
+        0
+    };
     let page = a.page.at("home");
     let roles = actor.roles.iter().map(|r| page.tr.role(r)).collect();
     let mut page = page;
@@ -36,6 +46,8 @@ pub async fn home(State(state): State<AppState>, a: Authed) -> AppResult<Respons
         is_dpo: actor.has(Role::Dpo),
         o,
         day,
+        notices,
+        pending,
         page,
     }))
 }

@@ -8,6 +8,7 @@ mod cases;
 mod clients;
 mod consent;
 mod contacts;
+mod duties;
 mod home;
 mod outcomes;
 mod plans;
@@ -85,6 +86,7 @@ fn pages() -> Router<AppState> {
         .merge(cases::routes())
         .merge(consent::routes())
         .merge(privacy::routes())
+        .merge(duties::routes())
         .merge(rules::routes())
         .merge(contacts::routes())
         .merge(outcomes::routes())

@@ -10,6 +10,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 
 use ankommen_core::Error;
+use ankommen_core::administration::duties::{self, Change};
 use ankommen_core::administration::municipalities;
 use ankommen_core::kernel::policy;
 use ankommen_core::kernel::types::Birth;
@@ -27,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/privacy", get(search_page))
         .route("/privacy/lookup", post(lookup))
         .route("/privacy/persons/{id}", post(open))
+        .route("/privacy/staff-changes", get(staff_changes))
 }
 
 #[derive(Template)]
@@ -115,4 +117,40 @@ async fn open(
             .await
         }
     }
+}
+
+#[derive(Template)]
+#[template(path = "privacy/staff_changes.html")]
+struct ChangesTpl {
+    page: Page,
+    changes: Vec<Change>,
+}
+
+impl ChangesTpl {
+    /// A kept value in words: roles by their names, the rest as stored.
+    fn value(&self, what: &str, v: &Option<String>) -> String {
+        match (what, v) {
+            (_, None) => "–".into(),
+            (duties::CHANGE_ROLES, Some(v)) if v.is_empty() => "–".into(),
+            (duties::CHANGE_ROLES, Some(v)) => {
+                ankommen_core::kernel::types::RoleSet::from_stored(v.split(','))
+                    .iter()
+                    .map(|r| self.page.tr.role(r))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+            (duties::CHANGE_PASSWORD_RESET, Some(v)) => {
+                self.page.t(&format!("staff-change-password-{v}"))
+            }
+            (_, Some(v)) => v.clone(),
+        }
+    }
+}
+
+/// The data-protection officer's report of account changes: roles, organisations, password
+/// resets, with who changed them and who confirmed.
+async fn staff_changes(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
+    let changes = duties::changes(&state.db, &a.ctx).await?;
+    let page = a.page.at("privacy").titled("staff-changes-title");
+    Ok(render_status(&ChangesTpl { page, changes }, StatusCode::OK))
 }

@@ -7,6 +7,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use ankommen_core::Error;
+use ankommen_core::administration::duties::{self, Reset};
 use ankommen_core::administration::municipalities;
 use ankommen_core::administration::organisations;
 use ankommen_core::administration::staff::{self, ListFilter, StaffDetail, StaffForm, StaffInput};
@@ -333,16 +334,24 @@ pub async fn setup_link(
     a: Authed,
     Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
-    let token = staff::issue_setup_link(&state.db, &a.ctx, id).await?;
-    let person = staff::get(&state.db, &a.ctx, id).await?;
-    let form = person_form(&person);
-    form_page(
-        &state,
-        a,
-        Some(person),
-        form,
-        Some(format!("/setup/{token}")),
-        StatusCode::OK,
-    )
-    .await
+    match duties::reset_password(&state.db, &a.ctx, id).await? {
+        Reset::Link(token) => {
+            let person = staff::get(&state.db, &a.ctx, id).await?;
+            let form = person_form(&person);
+            form_page(
+                &state,
+                a,
+                Some(person),
+                form,
+                Some(format!("/setup/{token}")),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Reset::AwaitingConfirmation => Ok(done(
+            &format!("/admin/staff/{id}"),
+            "staff-flash-reset-requested",
+            state.config.secure_cookies,
+        )),
+    }
 }

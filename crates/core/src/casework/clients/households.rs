@@ -75,14 +75,12 @@ pub async fn household(db: &Db, ctx: &Ctx, household_id: i64) -> Result<Househol
         if members.is_empty() {
             return ctx.refuse(tx, ev, Error::NotFound).await;
         }
-        for m in &members {
-            audit::record(
-                tx,
-                ctx,
-                Event::on("client_viewed", "person", m.person.id).section("household"),
-            )
-            .await?;
-        }
+        let seen = members.iter().map(|m| audit::Seen {
+            person_id: m.person.id,
+            case_id: None,
+        });
+        let shown = Event::new("client_viewed").section("household");
+        audit::record_seen(tx, ctx, shown, seen).await?;
         audit::record(tx, ctx, ev).await?;
         Ok(HouseholdView {
             id: household_id,

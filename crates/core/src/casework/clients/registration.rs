@@ -107,7 +107,8 @@ pub struct DuplicateHint {
     pub im_name: String,
 }
 
-/// Persons of the actor's organisation with the same name (in any spelling) and year of birth.
+/// Persons of the actor's organisation with the same name (in any spelling) and year of birth. The
+/// hints are audited on `conn` (the caller commits them even when it registers nobody).
 pub async fn possible_duplicates<C: ConnectionTrait>(
     conn: &C,
     ctx: &Ctx,
@@ -144,6 +145,18 @@ pub async fn possible_duplicates<C: ConnectionTrait>(
         .into_tuple()
         .all(conn)
         .await?;
+    // The hints reveal that someone is a client here (perhaps of a colleague): each person hinted
+    // at is recorded as seen.
+    let seen: Vec<audit::Seen> = links
+        .iter()
+        .map(|l| audit::Seen {
+            person_id: l.person_id,
+            case_id: Some(l.case.id),
+        })
+        .collect();
+    if !seen.is_empty() {
+        audit::record_seen(conn, ctx, Event::new("duplicate_hints_shown"), seen).await?;
+    }
     let mut out = Vec::new();
     for l in links {
         let Some(p) = same.iter().find(|p| p.id == l.person_id) else {
@@ -224,7 +237,8 @@ pub async fn register(db: &Db, ctx: &Ctx, input: RegisterInput) -> Result<Regist
     if !input.duplicates_checked {
         let hints = possible_duplicates(&tx, ctx, m).await?;
         if !hints.is_empty() {
-            tx.rollback().await?;
+            // Nothing registered; the record of the hints shown is kept.
+            tx.commit().await?;
             return Ok(Registered::PossibleDuplicates(hints));
         }
     }
