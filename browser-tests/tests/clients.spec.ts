@@ -361,7 +361,7 @@ test.describe('data-protection officer', () => {
 
   async function lookUp(page: Page, name: string) {
     await page.goto('/privacy');
-    await page.getByLabel('Name (beliebige Schreibweise)').fill(name);
+    await page.getByLabel(/^Vollständiger Name/).fill(name);
     await page.getByLabel('Geburtsjahr', { exact: true }).fill('1994');
     await page.getByLabel('Anlass', { exact: true }).fill(`Auskunftsersuchen nach Art. 15 DSGVO vom ${heute()}`);
     await page.getByRole('button', { name: 'Suchen', exact: true }).click();
@@ -376,12 +376,12 @@ test.describe('data-protection officer', () => {
     await expectNoA11yViolations(page);
 
     // Without a reason there is no search, and what was typed stays.
-    await page.getByLabel('Name (beliebige Schreibweise)').fill('Yasmin Darvish');
+    await page.getByLabel(/^Vollständiger Name/).fill('Yasmin Darvish');
     await page.getByLabel('Geburtsjahr', { exact: true }).fill('1994');
     await submitWithoutBrowserValidation(page.getByRole('button', { name: 'Suchen', exact: true }));
     await expect(page.getByRole('alert')).toContainText('Bitte prüfen Sie Ihre Eingaben');
     await expect(page.getByLabel('Anlass', { exact: true })).toHaveAttribute('aria-invalid', 'true');
-    await expect(page.getByLabel('Name (beliebige Schreibweise)')).toHaveValue('Yasmin Darvish');
+    await expect(page.getByLabel(/^Vollständiger Name/)).toHaveValue('Yasmin Darvish');
     await expectNoA11yViolations(page);
 
     const hits = await lookUp(page, 'Yasmin Darvish');

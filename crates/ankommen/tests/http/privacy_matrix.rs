@@ -161,11 +161,15 @@ async fn no_foreign_canary_appears_in_any_response_a_user_may_request() {
                 )
                 .await;
             bodies.push(("POST /cases".into(), r.body));
+            let full = format!(
+                "Testperson {}",
+                f.client.canary.replace("CANARY-", "Canary")
+            );
             let r = c
                 .post(
                     "/privacy/lookup",
                     &[
-                        ("name", "Testperson"),
+                        ("name", full.as_str()),
                         ("birth_year", "1990"),
                         ("reason", "Auskunftsersuchen Art. 15 vom 20.11.2026"),
                     ],
@@ -249,4 +253,179 @@ async fn a_page_opened_from_another_site_shows_no_person_and_records_no_access()
         r.assert_contains("CanaryCrossing");
     }
     assert_eq!(viewed(&t).await, before + 2);
+}
+
+/// Every canary of the fixtures found in a body, for the message of a failed assertion.
+fn canaries_in(fx: &[Fixture], body: &str) -> Vec<String> {
+    fx.iter()
+        .filter(|f| {
+            body.contains(&f.client.canary)
+                || body.contains(&f.client.canary.replace("CANARY-", "Canary"))
+        })
+        .map(|f| f.client.canary.clone())
+        .collect()
+}
+
+/// Issue 21, an administrator with ambitions: they try every administrative way to a client's
+/// data — giving themself the IM role, resetting an IM's password, creating an IM in that IM's team
+/// and municipality and logging in as them — and see no client's data on any page.
+#[tokio::test]
+async fn an_administrator_with_ambitions_reaches_no_client() {
+    let t = TestApp::new().await;
+    let fx = fixtures(&t).await;
+    let im1 = t.id("awo.im1");
+    let me = t.id("awo.admin");
+    let mut admin = t.login("awo.admin").await;
+    let mut bodies = Vec::new();
+    let staff = ankommen_core::administration::staff::get(&t.db, &t.ctx_of("awo.admin").await, me)
+        .await
+        .unwrap();
+    let org = staff.person.organisation_id.to_string();
+    let version = staff.person.version.to_string();
+    // 1. The IM role for themself: refused.
+    admin.get(&format!("/admin/staff/{me}")).await;
+    let r = admin
+        .post(
+            &format!("/admin/staff/{me}"),
+            &[
+                ("display_name", "Thomas Berger"),
+                ("username", "awo.admin"),
+                ("organisation_id", org.as_str()),
+                ("roles", "admin"),
+                ("roles", "im"),
+                ("active", "on"),
+                ("locale", "de"),
+                ("version", version.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    bodies.push(r.body);
+    // 2. The IM's password: only a request, no link.
+    let links = t.count("setup_tokens").await;
+    let r = admin
+        .post(&format!("/admin/staff/{im1}/setup-link"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(t.count("setup_tokens").await, links, "a link exists");
+    bodies.push(admin.get(&format!("/admin/staff/{im1}")).await.body);
+    // 3. A new IM in the IM's team and municipality, and a login as them: no case is theirs.
+    let team = t
+        .scalar(&format!("SELECT team_id AS n FROM staff WHERE id = {im1}"))
+        .await
+        .to_string();
+    let ags = t.ctx_of("awo.im1").await.actor.municipalities[0].clone();
+    let r = admin
+        .post(
+            "/admin/staff",
+            &[
+                ("display_name", "Strohmann"),
+                ("username", "awo.stroh"),
+                ("organisation_id", org.as_str()),
+                ("team_id", team.as_str()),
+                ("roles", "im"),
+                ("municipalities", ags.as_str()),
+                ("locale", "de"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let link = r
+        .body
+        .split("<code id=\"setup-link\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap()
+        .to_string();
+    let mut stroh = t.client_from("192.0.2.77");
+    stroh.get(&link).await;
+    let password = "Ein langes Passwort 2026";
+    let r = stroh
+        .post(
+            &link,
+            &[("password", password), ("password_confirm", password)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let mut stroh = t.client_from("192.0.2.78");
+    assert_eq!(
+        stroh.login("awo.stroh", password).await.status,
+        StatusCode::SEE_OTHER
+    );
+    for f in &fx {
+        for page in pages_of(f) {
+            let r = stroh.get(&page).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{page}");
+            bodies.push(r.body);
+        }
+    }
+    bodies.push(stroh.get("/").await.body);
+    bodies.push(stroh.get("/cases?status=all").await.body);
+    // 4. Everything the administrator may open.
+    for page in ["/", "/admin", "/admin/staff", "/audit", "/confirmations"] {
+        bodies.push(admin.get(page).await.body);
+    }
+    for body in &bodies {
+        assert!(
+            canaries_in(&fx, body).is_empty(),
+            "{:?}",
+            canaries_in(&fx, body)
+        );
+    }
+}
+
+/// Issue 21, a team lead handing a case to themself: until a second person confirms, the lead
+/// reads nothing of the client; a declined request changes nothing either.
+#[tokio::test]
+async fn a_team_lead_asking_for_a_case_reads_nothing_until_a_second_person_confirms() {
+    let t = TestApp::new().await;
+    let fx = fixtures(&t).await;
+    let f = fx.iter().find(|f| f.owner == "awo.im1").unwrap();
+    let me = t.id("awo.leitung").to_string();
+    let case = f.client.case_id.to_string();
+    let mut lead = t.login("awo.leitung").await;
+    lead.get("/cases").await;
+    let r = lead
+        .post(
+            "/cases/reassign",
+            &[
+                ("case", case.as_str()),
+                ("reassign_to", me.as_str()),
+                ("handover_note", "Vertretung während der Elternzeit."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        readable(&mut lead, f).await.is_empty(),
+        "before the decision"
+    );
+    // Declined: nothing changes.
+    let id = t.scalar("SELECT id AS n FROM confirmations").await;
+    let mut admin = t.login("awo.admin").await;
+    admin.get("/confirmations").await;
+    let r = admin
+        .post(
+            &format!("/confirmations/{id}"),
+            &[("kind", "case_takeover"), ("decision", "decline")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(readable(&mut lead, f).await.is_empty(), "after the decline");
+    assert!(
+        t.audit_has("case_takeover_decided", "denied", Some(t.id("awo.admin")))
+            .await
+    );
+}
+
+/// The pages of a fixture's client that open for `c` or show its canary.
+async fn readable(c: &mut crate::support::Client, f: &Fixture) -> Vec<String> {
+    let mut open = Vec::new();
+    for page in pages_of(f) {
+        let r = c.get(&page).await;
+        if r.status == StatusCode::OK || r.body.contains(&f.client.canary) {
+            open.push(page);
+        }
+    }
+    open
 }
