@@ -1,0 +1,782 @@
+//! The key figures (*Kennzahlen*) of `figures.md`, computed exactly as written there from
+//! [`facts::Facts`]: at a reference date (stock), in a period (flows, the stock at its last day and
+//! the quality indicators), and "ended so far" up to a date — in total, per IM (from the cases'
+//! assignment history), per organisation and per municipality.
+//!
+//! The computation is pure: it reads no database and knows no policy. Where the facts come from and
+//! who may see which rows is decided by the callers.
+
+pub mod facts;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Months, NaiveDate};
+use serde::Serialize;
+
+use crate::kernel::catalog::{ClosureReason, ContactKind, ExchangeField, GermanLevel};
+use facts::{Case, Facts, Person};
+
+/// The working rules the quality indicators are computed with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Settings {
+    pub review_interval_months: u32,
+    pub contact_allowance: Allowance,
+}
+
+/// How long after a contact (or the opening) the next is due: `days_in_first_months` in a case's
+/// first `first_months` months, `days_afterwards` later.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Allowance {
+    pub first_months: u32,
+    pub days_in_first_months: u32,
+    pub days_afterwards: u32,
+}
+
+/// A count of a part in a whole, with the share in percent (one decimal, half up; none of nothing).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Share {
+    pub count: usize,
+    pub of: usize,
+    pub pct: Option<f64>,
+}
+
+impl Share {
+    pub fn new(count: usize, of: usize) -> Self {
+        Self {
+            count,
+            of,
+            pct: pct(count, of),
+        }
+    }
+}
+
+/// `count / of` in percent with one decimal, rounded half up from the exact fraction.
+pub fn pct(count: usize, of: usize) -> Option<f64> {
+    if of == 0 {
+        return None;
+    }
+    // Tenths of a percent, half up: floor((1000 * count + of / 2) / of) in integers (exact).
+    let tenths = (1000 * count as u128 * 2 + of as u128) / (2 * of as u128);
+    Some(tenths as f64 / 10.0)
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Split {
+    pub total: usize,
+    pub adults: usize,
+    pub minors: usize,
+}
+
+/// The stock figures at a reference date.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Stock {
+    pub cases_active: usize,
+    pub cases_paused: usize,
+    pub persons_served: Split,
+    pub adults_german_b1_or_higher: Share,
+    pub adults_employed_social_insurance: Share,
+    pub adults_training_internship_studies: Share,
+    pub integration_plans_active: usize,
+    pub plan_coverage: Share,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Closed {
+    pub total: usize,
+    pub by_reason: BTreeMap<String, usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Ended {
+    pub persons: usize,
+    pub with_rental_contract: usize,
+    pub with_rental_contract_pct: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Contacts {
+    pub count: usize,
+    pub by_kind: BTreeMap<String, usize>,
+    pub by_topic: BTreeMap<String, usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Attainment {
+    pub total: Share,
+    pub by_field: BTreeMap<String, Share>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Quality {
+    pub plan_coverage: Share,
+    pub reviews_on_time: Share,
+    pub goal_attainment: Attainment,
+    pub contact_frequency_kept: Share,
+}
+
+/// The figures of a period.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Flow {
+    pub persons_served: Split,
+    pub households_served: usize,
+    pub cases_opened: usize,
+    pub cases_closed: Closed,
+    pub counselling_ended: Ended,
+    pub contacts: Contacts,
+    pub contact_hours: f64,
+    pub integration_plans_new: usize,
+    pub integration_plans_continued: usize,
+    pub at_reference_date: Stock,
+    pub quality: Quality,
+    pub integration_plans_active_at_reference_date: usize,
+}
+
+/// Whose figures: everyone's, an IM's (by the assignment history), an organisation's or a
+/// municipality's (by the case's own).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Total,
+    Im(String),
+    Organisation(String),
+    Municipality(String),
+}
+
+impl Scope {
+    /// Does the case count for this scope on `day`?
+    fn holds(&self, c: &Case, day: NaiveDate) -> bool {
+        match self {
+            Scope::Total => true,
+            Scope::Im(s) => holder_on(c, day) == s.as_str(),
+            Scope::Organisation(o) => c.organisation == *o,
+            Scope::Municipality(m) => c.municipality == *m,
+        }
+    }
+
+    /// Does the case count for this scope on at least one day of `from..=to` on which it is active?
+    fn holds_while_active(&self, c: &Case, from: NaiveDate, to: NaiveDate) -> bool {
+        let Some((start, end)) = active_span(c, from, to) else {
+            return false;
+        };
+        match self {
+            Scope::Im(s) => c
+                .assignments
+                .iter()
+                .enumerate()
+                .filter(|(_, (who, _))| who == s)
+                .any(|(i, (_, since))| {
+                    let since = if i == 0 {
+                        c.opened_on.min(*since)
+                    } else {
+                        *since
+                    };
+                    let until = c.assignments.get(i + 1).map(|(_, next)| next.pred_opt());
+                    let until = until.flatten().unwrap_or(NaiveDate::MAX);
+                    since.max(start) <= until.min(end)
+                }),
+            other => other.holds(c, start),
+        }
+    }
+}
+
+/// The staff member holding the case on `day` (before the first assignment: its first holder).
+fn holder_on(c: &Case, day: NaiveDate) -> &str {
+    c.assignments
+        .iter()
+        .rev()
+        .find(|(_, from)| *from <= day)
+        .or(c.assignments.first())
+        .map_or("", |(who, _)| who.as_str())
+}
+
+/// Active on `d`: opened on or before it, not closed on or before it (paused counts as active).
+pub fn active_at(c: &Case, d: NaiveDate) -> bool {
+    c.opened_on <= d && c.closed_on.is_none_or(|x| x > d)
+}
+
+/// The days of `from..=to` on which the case is active, as a span.
+fn active_span(c: &Case, from: NaiveDate, to: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    let start = from.max(c.opened_on);
+    let end = match c.closed_on {
+        Some(x) => to.min(x.pred_opt()?),
+        None => to,
+    };
+    (start <= end).then_some((start, end))
+}
+
+/// Paused on `d`: a pause covers it; a case paused without dates counts as paused (its paused
+/// days are unknown).
+fn paused_at(c: &Case, d: NaiveDate) -> bool {
+    if c.pauses.is_empty() {
+        return c.status == "paused";
+    }
+    c.pauses
+        .iter()
+        .any(|(from, until)| *from <= d && until.is_none_or(|u| u >= d))
+}
+
+/// Was `d` a paused day (only known from dated pauses)?
+fn paused_day(c: &Case, d: NaiveDate) -> bool {
+    c.pauses
+        .iter()
+        .any(|(from, until)| *from <= d && until.is_none_or(|u| u >= d))
+}
+
+/// Age in whole years at `d` (the conventions of `figures.md`, see [`crate::kernel::types::Birth::age_on`]).
+pub fn age_at(p: &Person, d: NaiveDate) -> Option<i32> {
+    p.birth.map(|b| b.age_on(d))
+}
+
+fn adult(p: &Person, d: NaiveDate) -> bool {
+    age_at(p, d).is_some_and(|a| a >= 18)
+}
+
+/// The rank of a German level (`none` lowest); unknown values rank below everything.
+fn level_rank(level: &str) -> Option<usize> {
+    GermanLevel::ALL.iter().position(|l| l.as_str() == level)
+}
+
+/// B1 or higher at `d`: the latest German-level outcome dated on or before `d` (two on one day:
+/// the higher), else the intake's level; unknown is below B1.
+fn german_b1_at(f: &Facts, p: &Person, d: NaiveDate) -> bool {
+    let latest = f
+        .outcomes
+        .iter()
+        .filter(|o| o.person == p.id && o.kind == "german_level" && o.date <= d)
+        .filter_map(|o| Some((o.date, level_rank(o.level.as_deref()?)?)))
+        .max();
+    let rank = match latest {
+        Some((_, r)) => Some(r),
+        None => p.german_level.as_deref().and_then(level_rank),
+    };
+    rank.is_some_and(|r| Some(r) >= level_rank("B1"))
+}
+
+/// An outcome of one of `kinds` running at `d` (dated on or before it, not ended before it).
+fn running_at(
+    f: &Facts,
+    p: &Person,
+    d: NaiveDate,
+    kinds: &[&str],
+    employment: Option<&str>,
+) -> bool {
+    f.outcomes.iter().any(|o| {
+        o.person == p.id
+            && kinds.contains(&o.kind.as_str())
+            && employment.is_none_or(|e| o.employment_type.as_deref() == Some(e))
+            && o.date <= d
+            && o.until.is_none_or(|u| u >= d)
+    })
+}
+
+fn person<'a>(f: &'a Facts, id: &str) -> Option<&'a Person> {
+    f.persons.iter().find(|p| p.id == id)
+}
+
+fn split(f: &Facts, persons: &BTreeSet<&str>, d: NaiveDate) -> Split {
+    let adults = persons
+        .iter()
+        .filter_map(|id| person(f, id))
+        .filter(|p| adult(p, d))
+        .count();
+    Split {
+        total: persons.len(),
+        adults,
+        minors: persons.len() - adults,
+    }
+}
+
+/// A goal open (or in progress) at `d`: created on or before it and not closed by then.
+fn goal_open_at(g: &facts::Goal, d: NaiveDate) -> bool {
+    g.created_on <= d
+        && match g.closed_on {
+            Some(c) => c > d,
+            None => matches!(g.status.as_str(), "open" | "in_progress"),
+        }
+}
+
+/// The stock figures at `d` for a scope.
+pub fn stock(f: &Facts, scope: &Scope, d: NaiveDate) -> Stock {
+    let cases: Vec<&Case> = f
+        .cases
+        .iter()
+        .filter(|c| active_at(c, d) && scope.holds(c, d))
+        .collect();
+    let persons: BTreeSet<&str> = cases
+        .iter()
+        .flat_map(|c| c.persons.iter().map(String::as_str))
+        .collect();
+    let adults: Vec<&Person> = persons
+        .iter()
+        .filter_map(|id| person(f, id))
+        .filter(|p| adult(p, d))
+        .collect();
+    let share = |test: &dyn Fn(&Person) -> bool| {
+        Share::new(adults.iter().filter(|p| test(p)).count(), adults.len())
+    };
+    Stock {
+        cases_active: cases.len(),
+        cases_paused: cases.iter().filter(|c| paused_at(c, d)).count(),
+        persons_served: split(f, &persons, d),
+        adults_german_b1_or_higher: share(&|p| german_b1_at(f, p, d)),
+        adults_employed_social_insurance: share(&|p| {
+            running_at(f, p, d, &["employment"], Some("social_insurance"))
+        }),
+        adults_training_internship_studies: share(&|p| {
+            running_at(f, p, d, &["training", "internship", "studies"], None)
+        }),
+        integration_plans_active: cases
+            .iter()
+            .filter(|c| f.goals.iter().any(|g| g.case == c.id && goal_open_at(g, d)))
+            .count(),
+        plan_coverage: Share::new(
+            cases
+                .iter()
+                .filter(|c| f.goals.iter().any(|g| g.case == c.id && g.created_on <= d))
+                .count(),
+            cases.len(),
+        ),
+    }
+}
+
+/// Persons whose counselling ended: of the cases closed in `from..=to` (for the scope, on the day
+/// of closure), the persons not served (by any case) at `to`; and of them those with their own
+/// rental contract dated on or before the closure of their latest closed case among those cases.
+pub fn ended(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate) -> Ended {
+    let counted: Vec<&Case> = f
+        .cases
+        .iter()
+        .filter(|c| {
+            c.closed_on
+                .is_some_and(|x| from <= x && x <= to && scope.holds(c, x))
+        })
+        .collect();
+    let persons: BTreeSet<&str> = counted
+        .iter()
+        .flat_map(|c| c.persons.iter().map(String::as_str))
+        .filter(|p| {
+            !f.cases
+                .iter()
+                .any(|c| active_at(c, to) && c.persons.iter().any(|q| q == p))
+        })
+        .collect();
+    // The latest closure of each person among the counted cases (the row's own cases).
+    let with_rental = persons
+        .iter()
+        .filter(|p| {
+            let latest = counted
+                .iter()
+                .filter(|c| c.persons.iter().any(|q| q == *p))
+                .filter_map(|c| c.closed_on)
+                .max();
+            latest.is_some_and(|closed| {
+                f.outcomes
+                    .iter()
+                    .any(|o| o.person == **p && o.kind == "rental_contract" && o.date <= closed)
+            })
+        })
+        .count();
+    Ended {
+        persons: persons.len(),
+        with_rental_contract: with_rental,
+        with_rental_contract_pct: pct(with_rental, persons.len()),
+    }
+}
+
+/// The figures of the period `from..=to` (its reference date is `to`).
+pub fn flow(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate, s: &Settings) -> Flow {
+    let within = |d: NaiveDate| from <= d && d <= to;
+    let served: Vec<&Case> = f
+        .cases
+        .iter()
+        .filter(|c| scope.holds_while_active(c, from, to))
+        .collect();
+    let persons: BTreeSet<&str> = served
+        .iter()
+        .flat_map(|c| c.persons.iter().map(String::as_str))
+        .collect();
+    let households: BTreeSet<String> = persons
+        .iter()
+        .filter_map(|id| person(f, id))
+        .map(|p| match &p.household {
+            Some(h) => format!("h:{h}"),
+            None => format!("p:{}", p.id),
+        })
+        .collect();
+    let case_of = |id: &str| f.cases.iter().find(|c| c.id == id);
+    let event_in =
+        |case: &str, d: NaiveDate| within(d) && case_of(case).is_some_and(|c| scope.holds(c, d));
+
+    let mut by_reason: BTreeMap<String, usize> = ClosureReason::ALL
+        .iter()
+        .map(|r| (r.as_str().to_string(), 0))
+        .collect();
+    let mut closed = 0;
+    for c in &f.cases {
+        if c.closed_on.is_some_and(|x| within(x) && scope.holds(c, x)) {
+            closed += 1;
+            let reason = c.closure_reason.as_deref().unwrap_or("unspecified");
+            *by_reason.entry(reason.to_string()).or_default() += 1;
+        }
+    }
+
+    let contacts: Vec<&facts::Contact> = f
+        .contacts
+        .iter()
+        .filter(|k| event_in(&k.case, k.date))
+        .collect();
+    let mut by_kind: BTreeMap<String, usize> = ContactKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_string(), 0))
+        .collect();
+    let mut by_topic: BTreeMap<String, usize> = ExchangeField::ALL
+        .iter()
+        .map(|t| (t.as_str().to_string(), 0))
+        .collect();
+    for k in &contacts {
+        *by_kind.entry(k.kind.clone()).or_default() += 1;
+        for t in &k.topics {
+            *by_topic.entry(t.clone()).or_default() += 1;
+        }
+    }
+    let minutes: i64 = contacts.iter().map(|k| k.minutes.unwrap_or(0)).sum();
+
+    let plan_start = |c: &Case| {
+        f.goals
+            .iter()
+            .filter(|g| g.case == c.id)
+            .map(|g| g.created_on)
+            .min()
+    };
+    let plans_new = f
+        .cases
+        .iter()
+        .filter(|c| plan_start(c).is_some_and(|d| within(d) && scope.holds(c, d)))
+        .count();
+    let plans_continued = f
+        .cases
+        .iter()
+        .filter(|c| {
+            f.reviews
+                .iter()
+                .any(|r| r.case == c.id && within(r.held_on) && scope.holds(c, r.held_on))
+        })
+        .count();
+
+    let at = stock(f, scope, to);
+    let quality = Quality {
+        plan_coverage: at.plan_coverage,
+        reviews_on_time: reviews_on_time(f, scope, from, to, s.review_interval_months),
+        goal_attainment: goal_attainment(f, scope, from, to),
+        contact_frequency_kept: contact_frequency(f, scope, from, to, &s.contact_allowance),
+    };
+    Flow {
+        persons_served: split(f, &persons, to),
+        households_served: households.len(),
+        cases_opened: f
+            .cases
+            .iter()
+            .filter(|c| within(c.opened_on) && scope.holds(c, c.opened_on))
+            .count(),
+        cases_closed: Closed {
+            total: closed,
+            by_reason,
+        },
+        counselling_ended: ended(f, scope, from, to),
+        contacts: Contacts {
+            count: contacts.len(),
+            by_kind,
+            by_topic,
+        },
+        contact_hours: hours(minutes),
+        integration_plans_new: plans_new,
+        integration_plans_continued: plans_continued,
+        integration_plans_active_at_reference_date: at.integration_plans_active,
+        at_reference_date: at,
+        quality,
+    }
+}
+
+/// Minutes as hours with two decimals, rounded half up.
+fn hours(minutes: i64) -> f64 {
+    let hundredths = (minutes * 100 * 2 + 60) / 120;
+    hundredths as f64 / 100.0
+}
+
+/// Reviews on time: each cycle runs from the plan start (or the review that ended the previous
+/// cycle) to a deadline one interval later; a cycle whose deadline is in the period is due unless
+/// the case closed before the deadline without a review; it is on time when a review was held by
+/// the deadline. The next cycle runs from that review, on time or late; a case without a further
+/// review has no further cycle.
+fn reviews_on_time(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate, months: u32) -> Share {
+    let (mut due, mut on_time) = (0, 0);
+    for c in &f.cases {
+        let Some(start) = f
+            .goals
+            .iter()
+            .filter(|g| g.case == c.id)
+            .map(|g| g.created_on)
+            .min()
+        else {
+            continue;
+        };
+        let mut reviews: Vec<NaiveDate> = f
+            .reviews
+            .iter()
+            .filter(|r| r.case == c.id)
+            .map(|r| r.held_on)
+            .collect();
+        reviews.sort();
+        let mut begin = start;
+        while let Some(deadline) = begin.checked_add_months(Months::new(months)) {
+            if deadline > to {
+                break;
+            }
+            let review = reviews.iter().copied().find(|r| *r > begin);
+            let held_by_deadline = review.is_some_and(|r| r <= deadline);
+            let closed_before = c.closed_on.is_some_and(|x| x < deadline);
+            if closed_before && !held_by_deadline {
+                break;
+            }
+            if deadline >= from && scope.holds(c, deadline) {
+                due += 1;
+                on_time += usize::from(held_by_deadline);
+            }
+            // The next cycle runs from the review that ended this one, however late; without a
+            // review there is no further cycle.
+            match review {
+                Some(r) => begin = r,
+                None => break,
+            }
+        }
+    }
+    Share::new(on_time, due)
+}
+
+/// Goals reached in the period ÷ goals closed in it, in total and per field of action.
+fn goal_attainment(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate) -> Attainment {
+    let mut per: BTreeMap<String, (usize, usize)> = ExchangeField::ALL
+        .iter()
+        .map(|t| (t.as_str().to_string(), (0, 0)))
+        .collect();
+    for g in &f.goals {
+        let Some(closed) = g.closed_on else { continue };
+        if !matches!(g.status.as_str(), "reached" | "not_reached" | "dropped")
+            || closed < from
+            || closed > to
+        {
+            continue;
+        }
+        let Some(c) = f.cases.iter().find(|c| c.id == g.case) else {
+            continue;
+        };
+        if !scope.holds(c, closed) {
+            continue;
+        }
+        let e = per.entry(g.field.clone()).or_default();
+        e.1 += 1;
+        e.0 += usize::from(g.status == "reached");
+    }
+    let (reached, all) = per.values().fold((0, 0), |(r, a), (x, y)| (r + x, a + y));
+    Attainment {
+        total: Share::new(reached, all),
+        by_field: per
+            .into_iter()
+            .map(|(k, (r, a))| (k, Share::new(r, a)))
+            .collect(),
+    }
+}
+
+/// Contact frequency kept, over the cases active on the period's last day (for the scope on that
+/// day): after the opening and after each contact the next is due within the allowance of the
+/// phase the case was in on that day; paused days do not count; a case fails if it is overdue on
+/// any day of the period, a gap still open at the end included.
+fn contact_frequency(
+    f: &Facts,
+    scope: &Scope,
+    from: NaiveDate,
+    to: NaiveDate,
+    a: &Allowance,
+) -> Share {
+    let cases: Vec<&Case> = f
+        .cases
+        .iter()
+        .filter(|c| active_at(c, to) && scope.holds(c, to))
+        .collect();
+    let kept = cases
+        .iter()
+        .filter(|c| {
+            let mut dates: Vec<NaiveDate> = f
+                .contacts
+                .iter()
+                .filter(|k| k.case == c.id && k.date >= c.opened_on && k.date <= to)
+                .map(|k| k.date)
+                .collect();
+            dates.sort();
+            dates.dedup();
+            let first_phase_end = c
+                .opened_on
+                .checked_add_months(Months::new(a.first_months))
+                .unwrap_or(NaiveDate::MAX);
+            let allowance = |since: NaiveDate| {
+                i64::from(if since < first_phase_end {
+                    a.days_in_first_months
+                } else {
+                    a.days_afterwards
+                })
+            };
+            let mut last = c.opened_on;
+            let mut counted = 0i64;
+            let mut next = dates.iter().peekable();
+            let mut day = c.opened_on;
+            while day < to {
+                day = day.succ_opt().unwrap_or(NaiveDate::MAX);
+                if !paused_day(c, day) {
+                    counted += 1;
+                }
+                if counted > allowance(last) && day >= from {
+                    return false;
+                }
+                while next.peek().is_some_and(|d| **d < day) {
+                    next.next();
+                }
+                if next.peek().is_some_and(|d| **d == day) {
+                    last = day;
+                    counted = 0;
+                }
+            }
+            true
+        })
+        .count();
+    Share::new(kept, cases.len())
+}
+
+/// The question asked of the figures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Question {
+    /// The stock at a reference date.
+    At(NaiveDate),
+    /// A period (its reference date is its last day).
+    Period { from: NaiveDate, to: NaiveDate },
+    /// Counselling ended so far, up to a date.
+    EndedUpTo(NaiveDate),
+}
+
+impl Question {
+    /// The days the question looks at.
+    fn span(self) -> (NaiveDate, NaiveDate) {
+        match self {
+            Question::At(d) => (d, d),
+            Question::Period { from, to } => (from, to),
+            Question::EndedUpTo(d) => (NaiveDate::MIN, d),
+        }
+    }
+}
+
+/// A row per IM: who, and their figures.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ImRow<T> {
+    pub display_name: String,
+    pub organisation: String,
+    pub roles: Vec<String>,
+    pub fte: Option<f64>,
+    #[serde(flatten)]
+    pub figures: T,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OrganisationRow<T> {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(flatten)]
+    pub figures: T,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MunicipalityRow<T> {
+    pub name: String,
+    #[serde(flatten)]
+    pub figures: T,
+}
+
+/// The figures in total and per IM, organisation and municipality (keyed by id and AGS).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report<T> {
+    pub total: T,
+    pub by_im: BTreeMap<String, ImRow<T>>,
+    pub by_organisation: BTreeMap<String, OrganisationRow<T>>,
+    pub by_municipality: BTreeMap<String, MunicipalityRow<T>>,
+}
+
+/// The figures of every scope the question touches: a row for every staff member who held a case
+/// on a day of the question on which it was active (or on the day it closed), whatever their role
+/// today; every organisation and municipality with such a case.
+pub fn report<T>(f: &Facts, q: Question, compute: impl Fn(&Scope) -> T) -> Report<T> {
+    let (from, to) = q.span();
+    let touched: Vec<&Case> = f
+        .cases
+        .iter()
+        .filter(|c| {
+            active_span(c, from, to).is_some() || c.closed_on.is_some_and(|x| from <= x && x <= to)
+        })
+        .collect();
+    let mut ims: BTreeSet<&str> = BTreeSet::new();
+    for c in &touched {
+        for (who, _) in &c.assignments {
+            if Scope::Im(who.clone()).holds_while_active(c, from, to) {
+                ims.insert(who);
+            }
+        }
+        if let Some(x) = c.closed_on.filter(|x| from <= *x && *x <= to) {
+            ims.insert(holder_on(c, x));
+        }
+    }
+    let by_im = f
+        .staff
+        .iter()
+        .filter(|s| ims.contains(s.id.as_str()))
+        .map(|s| {
+            let row = ImRow {
+                display_name: s.display_name.clone(),
+                organisation: s.organisation.clone(),
+                roles: s.roles.clone(),
+                fte: s.fte,
+                figures: compute(&Scope::Im(s.id.clone())),
+            };
+            (s.id.clone(), row)
+        })
+        .collect();
+    let by_organisation = f
+        .organisations
+        .iter()
+        .filter(|o| touched.iter().any(|c| c.organisation == o.id))
+        .map(|o| {
+            let row = OrganisationRow {
+                name: o.name.clone(),
+                kind: o.kind.clone(),
+                figures: compute(&Scope::Organisation(o.id.clone())),
+            };
+            (o.id.clone(), row)
+        })
+        .collect();
+    let by_municipality = f
+        .municipalities
+        .iter()
+        .filter(|m| touched.iter().any(|c| c.municipality == m.id))
+        .map(|m| {
+            let row = MunicipalityRow {
+                name: m.name.clone(),
+                figures: compute(&Scope::Municipality(m.id.clone())),
+            };
+            (m.id.clone(), row)
+        })
+        .collect();
+    Report {
+        total: compute(&Scope::Total),
+        by_im,
+        by_organisation,
+        by_municipality,
+    }
+}
