@@ -72,6 +72,8 @@ pub enum Command {
     /// Administration tasks
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// The key figures of figures.md for the whole deployment (an operator's command; audited)
+    Figures(FiguresArgs),
     /// Benchmark tooling: a county-sized dataset and a load runner (see docs/benchmarks.md)
     #[command(subcommand)]
     Bench(ankommen_bench::BenchCommand),
@@ -82,6 +84,32 @@ pub struct ServeArgs {
     /// Demo mode: a fresh fictional county in DATA_DIR/demo.sqlite, reset on every start; loopback only
     #[arg(long)]
     pub demo: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("question").required(true).args(["at", "from", "ended_up_to"])))]
+pub struct FiguresArgs {
+    /// The stock at this date (YYYY-MM-DD)
+    #[arg(long, value_name = "D")]
+    pub at: Option<String>,
+    /// A period from this date (with --to)
+    #[arg(long, value_name = "A", requires = "to")]
+    pub from: Option<String>,
+    /// A period up to this date (with --from)
+    #[arg(long, value_name = "B", requires = "from")]
+    pub to: Option<String>,
+    /// Counselling ended so far, up to this date
+    #[arg(long, value_name = "D")]
+    pub ended_up_to: Option<String>,
+    /// Review interval for the quality indicators [default: the working rules]
+    #[arg(long, value_name = "N")]
+    pub review_interval_months: Option<u32>,
+    /// Contact allowance FIRST_MONTHS:DAYS_IN_FIRST:DAYS_AFTER [default: the working rules]
+    #[arg(long, value_name = "F:D1:D2")]
+    pub contact_allowance: Option<String>,
+    /// Output format (only json so far)
+    #[arg(long, value_name = "FORMAT", default_value = "json")]
+    pub format: String,
 }
 
 #[derive(Debug, Subcommand)]

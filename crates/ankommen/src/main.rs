@@ -5,6 +5,7 @@
 mod admin;
 mod cli;
 mod config;
+mod figures;
 mod serve;
 
 use std::io::IsTerminal;
@@ -92,6 +93,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Command::Serve(args) => serve::run(&cfg, args.demo).await,
             Command::Migrate => migrate(&cfg).await,
             Command::Admin(AdminCommand::CreateUser(args)) => admin::create_user(&cfg, args).await,
+            Command::Figures(args) => figures::run(&cfg, args).await,
             Command::Bench(cmd) => bench(&cfg, cmd).await,
         }
     })

@@ -16,6 +16,7 @@ mod contacts;
 mod day;
 mod duties;
 mod edges;
+mod figures;
 mod headers;
 mod paths;
 mod plans;

@@ -56,6 +56,7 @@ pub const ACTIONS: &[&str] = &[
     "followup_created",
     "followup_done",
     "followup_moved",
+    "figures_computed",
     "form_printed",
     "handover_acknowledged",
     "handover_summary_created",

@@ -7,6 +7,7 @@
 //! who may see which rows is decided by the callers.
 
 pub mod facts;
+mod load;
 #[cfg(test)]
 mod tests;
 
@@ -779,4 +780,74 @@ pub fn report<T>(f: &Facts, q: Question, compute: impl Fn(&Scope) -> T) -> Repor
         by_organisation,
         by_municipality,
     }
+}
+
+/// The figures of the whole deployment for an operator (the `ankommen figures` command), as JSON in
+/// the shape of the shared examples: `settings` and one of `at`, `period` or `ended_so_far`. The
+/// read is audited as the operator's.
+pub async fn for_operator(
+    db: &ankommen_store::Db,
+    now: chrono::DateTime<chrono::Utc>,
+    q: Question,
+    settings: Option<Settings>,
+) -> crate::Result<serde_json::Value> {
+    use crate::kernel::audit::{self, Event, Who};
+    let who = Who {
+        staff_id: None,
+        organisation_id: None,
+        roles: "operator".into(),
+    };
+    let (facts, rules) = audit::read(db, async |tx| {
+        let facts = load::load(tx).await?;
+        let rules = crate::administration::settings::WorkRules::load(tx).await?;
+        audit::record_as(tx, now, &who, None, Event::new("figures_computed")).await?;
+        Ok((facts, rules))
+    })
+    .await?;
+    let s = settings.unwrap_or(Settings {
+        review_interval_months: rules.review_interval_months,
+        contact_allowance: Allowance {
+            first_months: rules.contact_first_phase_months,
+            days_in_first_months: rules.contact_first_phase_days,
+            days_afterwards: rules.contact_later_days,
+        },
+    });
+    let f = &facts;
+    let body = match q {
+        Question::At(d) => {
+            let mut v = to_json(report(f, q, |sc| stock(f, sc, d)))?;
+            v["reference_date"] = serde_json::json!(d);
+            serde_json::json!({ "at": v })
+        }
+        Question::Period { from, to } => {
+            let mut v = to_json(report(f, q, |sc| flow(f, sc, from, to, &s)))?;
+            v["from"] = serde_json::json!(from);
+            v["to"] = serde_json::json!(to);
+            v["reference_date"] = serde_json::json!(to);
+            serde_json::json!({ "period": v })
+        }
+        Question::EndedUpTo(d) => {
+            let mut v = to_json(report(f, q, |sc| ended(f, sc, NaiveDate::MIN, d)))?;
+            v["up_to"] = serde_json::json!(d);
+            serde_json::json!({ "ended_so_far": v })
+        }
+    };
+    let mut out = serde_json::json!({
+        "settings": {
+            "review_interval_months": s.review_interval_months,
+            "contact_allowance": {
+                "first_months": s.contact_allowance.first_months,
+                "days_in_first_months": s.contact_allowance.days_in_first_months,
+                "days_afterwards": s.contact_allowance.days_afterwards,
+            },
+        }
+    });
+    if let (Some(o), Some(b)) = (out.as_object_mut(), body.as_object()) {
+        o.extend(b.clone());
+    }
+    Ok(out)
+}
+
+fn to_json<T: Serialize>(v: T) -> crate::Result<serde_json::Value> {
+    serde_json::to_value(v).map_err(|e| crate::Error::Internal(e.to_string()))
 }

@@ -1,0 +1,286 @@
+//! The facts of the whole deployment, read from the database: only the columns the figures need
+//! (dates, statuses, kinds, fields; never names or texts).
+
+use std::collections::BTreeMap;
+
+use ankommen_store::entities::{
+    case, case_assignment, case_pause, case_person, contact, field_of_action, goal, municipality,
+    organisation, outcome, person, review, staff, staff_role,
+};
+use chrono::NaiveDate;
+use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, QueryOrder, QuerySelect};
+
+use super::facts::*;
+use crate::Result;
+use crate::kernel::types::Birth;
+
+/// Reads the facts of every case, person and contact of the deployment.
+pub(crate) async fn load<C: ConnectionTrait>(conn: &C) -> Result<Facts> {
+    let mut f = Facts::default();
+    // The fields of action as the exchange format names them (administrators may add fields that
+    // report under an exchange field).
+    let fields: BTreeMap<String, String> = field_of_action::Entity::find()
+        .select_only()
+        .column(field_of_action::Column::Key)
+        .column(field_of_action::Column::ExchangeField)
+        .into_tuple::<(String, String)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect();
+    let field = |key: &str| fields.get(key).cloned().unwrap_or_else(|| key.to_string());
+
+    f.municipalities = municipality::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|m| Municipality {
+            id: m.ags,
+            name: m.name,
+        })
+        .collect();
+    f.organisations = organisation::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|o| Organisation {
+            id: o.id.to_string(),
+            name: o.name,
+            kind: o.kind,
+        })
+        .collect();
+    let roles: Vec<(i64, String)> = staff_role::Entity::find()
+        .select_only()
+        .column(staff_role::Column::StaffId)
+        .column(staff_role::Column::Role)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let people: Vec<(i64, String, i64, Option<f64>)> = staff::Entity::find()
+        .select_only()
+        .column(staff::Column::Id)
+        .column(staff::Column::DisplayName)
+        .column(staff::Column::OrganisationId)
+        .column(staff::Column::Fte)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    f.staff = people
+        .into_iter()
+        .map(|(id, display_name, org, fte)| Staff {
+            id: id.to_string(),
+            display_name,
+            organisation: org.to_string(),
+            roles: roles
+                .iter()
+                .filter(|(s, _)| *s == id)
+                .map(|(_, r)| r.clone())
+                .collect(),
+            fte,
+        })
+        .collect();
+    f.persons = person::Entity::find()
+        .select_only()
+        .column(person::Column::Id)
+        .column(person::Column::HouseholdId)
+        .column(person::Column::BirthDate)
+        .column(person::Column::BirthYear)
+        .column(person::Column::GermanLevel)
+        .into_model::<PersonRow>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| Person {
+            id: p.id.to_string(),
+            household: p.household_id.map(|h| h.to_string()),
+            birth: Some(Birth::from_stored(p.birth_date, p.birth_year)),
+            german_level: p.german_level,
+        })
+        .collect();
+
+    let links: Vec<(i64, i64)> = case_person::Entity::find()
+        .select_only()
+        .column(case_person::Column::CaseId)
+        .column(case_person::Column::PersonId)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let assignments: Vec<(i64, i64, NaiveDate)> = case_assignment::Entity::find()
+        .select_only()
+        .column(case_assignment::Column::CaseId)
+        .column(case_assignment::Column::StaffId)
+        .column(case_assignment::Column::FromDate)
+        .order_by_asc(case_assignment::Column::FromDate)
+        .order_by_asc(case_assignment::Column::Id)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let pauses: Vec<(i64, NaiveDate, Option<NaiveDate>)> = case_pause::Entity::find()
+        .select_only()
+        .column(case_pause::Column::CaseId)
+        .column(case_pause::Column::FromDate)
+        .column(case_pause::Column::UntilDate)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let cases = case::Entity::find()
+        .select_only()
+        .column(case::Column::Id)
+        .column(case::Column::OrganisationId)
+        .column(case::Column::MunicipalityAgs)
+        .column(case::Column::AssignedTo)
+        .column(case::Column::OpenedOn)
+        .column(case::Column::Status)
+        .column(case::Column::ClosedOn)
+        .column(case::Column::ClosureReason)
+        .into_model::<CaseRow>()
+        .all(conn)
+        .await?;
+    f.cases = cases
+        .into_iter()
+        .map(|c| {
+            let id = c.id;
+            let mut held: Vec<(String, NaiveDate)> = assignments
+                .iter()
+                .filter(|(k, _, _)| *k == id)
+                .map(|(_, s, from)| (s.to_string(), *from))
+                .collect();
+            if held.is_empty() {
+                held.push((c.assigned_to.to_string(), c.opened_on));
+            }
+            Case {
+                id: id.to_string(),
+                organisation: c.organisation_id.to_string(),
+                municipality: c.municipality_ags,
+                persons: links
+                    .iter()
+                    .filter(|(k, _)| *k == id)
+                    .map(|(_, p)| p.to_string())
+                    .collect(),
+                assignments: held,
+                opened_on: c.opened_on,
+                status: c.status,
+                pauses: pauses
+                    .iter()
+                    .filter(|(k, _, _)| *k == id)
+                    .map(|(_, from, until)| (*from, *until))
+                    .collect(),
+                closed_on: c.closed_on,
+                closure_reason: c.closure_reason,
+            }
+        })
+        .collect();
+
+    let goals: Vec<(i64, String, String, NaiveDate, Option<NaiveDate>)> = goal::Entity::find()
+        .select_only()
+        .column(goal::Column::CaseId)
+        .column(goal::Column::FieldKey)
+        .column(goal::Column::Status)
+        .column(goal::Column::CreatedOn)
+        .column(goal::Column::ClosedOn)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    f.goals = goals
+        .into_iter()
+        .map(|(c, key, status, created_on, closed_on)| Goal {
+            case: c.to_string(),
+            field: field(&key),
+            status,
+            created_on,
+            closed_on,
+        })
+        .collect();
+    let reviews: Vec<(i64, NaiveDate)> = review::Entity::find()
+        .select_only()
+        .column(review::Column::CaseId)
+        .column(review::Column::HeldOn)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    f.reviews = reviews
+        .into_iter()
+        .map(|(c, held_on)| Review {
+            case: c.to_string(),
+            held_on,
+        })
+        .collect();
+    let contacts: Vec<(i64, NaiveDate, Option<i32>, String, String)> = contact::Entity::find()
+        .select_only()
+        .column(contact::Column::CaseId)
+        .column(contact::Column::ContactDate)
+        .column(contact::Column::Minutes)
+        .column(contact::Column::ContactKind)
+        .column(contact::Column::Topics)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    f.contacts = contacts
+        .into_iter()
+        .map(|(c, date, minutes, kind, topics)| Contact {
+            case: c.to_string(),
+            date,
+            minutes: minutes.map(i64::from),
+            kind,
+            topics: topics
+                .split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(field)
+                .collect(),
+        })
+        .collect();
+    f.outcomes = outcome::Entity::find()
+        .select_only()
+        .column(outcome::Column::PersonId)
+        .column(outcome::Column::OutcomeDate)
+        .column(outcome::Column::OutcomeType)
+        .column(outcome::Column::Level)
+        .column(outcome::Column::EmploymentType)
+        .column(outcome::Column::UntilDate)
+        .into_model::<OutcomeRow>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|o| Outcome {
+            person: o.person_id.to_string(),
+            date: o.outcome_date,
+            kind: o.outcome_type,
+            level: o.level,
+            employment_type: o.employment_type,
+            until: o.until_date,
+        })
+        .collect();
+    Ok(f)
+}
+
+#[derive(FromQueryResult)]
+struct PersonRow {
+    id: i64,
+    household_id: Option<i64>,
+    birth_date: Option<NaiveDate>,
+    birth_year: i32,
+    german_level: Option<String>,
+}
+
+#[derive(FromQueryResult)]
+struct CaseRow {
+    id: i64,
+    organisation_id: i64,
+    municipality_ags: String,
+    assigned_to: i64,
+    opened_on: NaiveDate,
+    status: String,
+    closed_on: Option<NaiveDate>,
+    closure_reason: Option<String>,
+}
+
+#[derive(FromQueryResult)]
+struct OutcomeRow {
+    person_id: i64,
+    outcome_date: NaiveDate,
+    outcome_type: String,
+    level: Option<String>,
+    employment_type: Option<String>,
+    until_date: Option<NaiveDate>,
+}
