@@ -6,6 +6,7 @@
 //! The computation is pure: it reads no database and knows no policy. Where the facts come from and
 //! who may see which rows is decided by the callers.
 
+pub mod disclosure;
 pub mod facts;
 mod load;
 #[cfg(test)]
@@ -716,13 +717,7 @@ pub struct Report<T> {
 /// today; every organisation and municipality with such a case.
 pub fn report<T>(f: &Facts, q: Question, compute: impl Fn(&Scope) -> T) -> Report<T> {
     let (from, to) = q.span();
-    let touched: Vec<&Case> = f
-        .cases
-        .iter()
-        .filter(|c| {
-            active_span(c, from, to).is_some() || c.closed_on.is_some_and(|x| from <= x && x <= to)
-        })
-        .collect();
+    let touched = touched(f, q);
     let mut ims: BTreeSet<&str> = BTreeSet::new();
     for c in &touched {
         for (who, _) in &c.assignments {
@@ -782,6 +777,190 @@ pub fn report<T>(f: &Facts, q: Question, compute: impl Fn(&Scope) -> T) -> Repor
     }
 }
 
+/// The cases a question looks at: active on one of its days, or closed on one.
+fn touched(f: &Facts, q: Question) -> Vec<&Case> {
+    let (from, to) = q.span();
+    f.cases
+        .iter()
+        .filter(|c| {
+            active_span(c, from, to).is_some() || c.closed_on.is_some_and(|x| from <= x && x <= to)
+        })
+        .collect()
+}
+
+/// The figures as a coordinator or a municipal officer sees them: by organisation and by
+/// municipality only, protected (see [`disclosure`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CoordinatorView {
+    pub rule: &'static str,
+    pub tables: BTreeMap<String, disclosure::Table>,
+}
+
+pub const DISCLOSURE_RULE: &str = "cells of 1-4 persons show '< 5'; 'x' marks a cell suppressed so \
+     that no hidden cell can be recomputed from row, column or organisation totals";
+
+/// The coordinator's tables for a question, protected, with the shares where both parts are
+/// published.
+pub fn coordinator_view(f: &Facts, q: Question, s: &Settings) -> CoordinatorView {
+    use disclosure::{Cell, Group, protect, shares};
+    let raws = coordinator_raws(f, q, s);
+    let mut tables: BTreeMap<String, disclosure::Table> = raws
+        .iter()
+        .map(|(name, raw)| (name.to_string(), protect(raw)))
+        .collect();
+    // (table, numerators, the table and column of the denominator).
+    let share_specs: [(&str, &[&str], &str, &str); 3] = [
+        (
+            "adults_outcomes",
+            &ADULT_OUTCOMES,
+            "persons_served",
+            "adults",
+        ),
+        (
+            "adults_outcomes_at_reference_date",
+            &ADULT_OUTCOMES,
+            "persons_served_at_reference_date",
+            "adults",
+        ),
+        (
+            "counselling_ended_in_period",
+            &["with_rental_contract"],
+            "counselling_ended_in_period",
+            "persons",
+        ),
+    ];
+    let share_specs = share_specs.into_iter().chain([(
+        "counselling_ended",
+        &["with_rental_contract"][..],
+        "counselling_ended",
+        "persons",
+    )]);
+    for (name, numerators, den_table, den_col) in share_specs {
+        let (Some(table), Some(den), Some((_, den_raw))) = (
+            tables.get(name).cloned(),
+            tables.get(den_table).cloned(),
+            raws.iter().find(|(n, _)| *n == den_table),
+        ) else {
+            continue;
+        };
+        let col = den_raw.columns.iter().position(|c| *c == den_col);
+        let pct = shares(&table, numerators, |g, id| {
+            let rows = match g {
+                Group::Organisation => &den_raw.by_organisation,
+                Group::Municipality => &den_raw.by_municipality,
+                Group::Total => {
+                    return Some((
+                        den_raw.total[col?],
+                        matches!(den.cell(g, id, den_col), Some(Cell::Count(_))),
+                    ));
+                }
+            };
+            let value = rows.iter().find(|(r, _)| r == id)?.1[col?];
+            Some((
+                value,
+                matches!(den.cell(g, id, den_col), Some(Cell::Count(_))),
+            ))
+        });
+        if let Some(t) = tables.get_mut(name) {
+            t.shares_pct = Some(pct);
+        }
+    }
+    CoordinatorView {
+        rule: DISCLOSURE_RULE,
+        tables,
+    }
+}
+
+const ADULT_OUTCOMES: [&str; 3] = [
+    "german_b1_or_higher",
+    "employed_social_insurance",
+    "training_internship_studies",
+];
+
+/// The counts behind the coordinator's tables, by organisation and municipality and in total.
+pub(crate) fn coordinator_raws(
+    f: &Facts,
+    q: Question,
+    s: &Settings,
+) -> Vec<(&'static str, disclosure::Raw)> {
+    let cases = touched(f, q);
+    let orgs: Vec<String> = f
+        .organisations
+        .iter()
+        .filter(|o| cases.iter().any(|c| c.organisation == o.id))
+        .map(|o| o.id.clone())
+        .collect();
+    let munis: Vec<String> = f
+        .municipalities
+        .iter()
+        .filter(|m| cases.iter().any(|c| c.municipality == m.id))
+        .map(|m| m.id.clone())
+        .collect();
+    let raw = |columns: Vec<&'static str>,
+               row_sum: Option<(Vec<usize>, usize)>,
+               values: &dyn Fn(&Scope) -> Vec<usize>| disclosure::Raw {
+        columns,
+        by_organisation: orgs
+            .iter()
+            .map(|o| (o.clone(), values(&Scope::Organisation(o.clone()))))
+            .collect(),
+        by_municipality: munis
+            .iter()
+            .map(|m| (m.clone(), values(&Scope::Municipality(m.clone()))))
+            .collect(),
+        total: values(&Scope::Total),
+        row_sum,
+    };
+    let persons = |split: &dyn Fn(&Scope) -> Split| {
+        raw(
+            vec!["adults", "minors", "total"],
+            Some((vec![0, 1], 2)),
+            &|sc| {
+                let p = split(sc);
+                vec![p.adults, p.minors, p.total]
+            },
+        )
+    };
+    let outcomes = |d: NaiveDate| {
+        raw(ADULT_OUTCOMES.to_vec(), None, &|sc| {
+            let st = stock(f, sc, d);
+            vec![
+                st.adults_german_b1_or_higher.count,
+                st.adults_employed_social_insurance.count,
+                st.adults_training_internship_studies.count,
+            ]
+        })
+    };
+    let ended_raw = |from: NaiveDate, to: NaiveDate| {
+        raw(vec!["persons", "with_rental_contract"], None, &|sc| {
+            let e = ended(f, sc, from, to);
+            vec![e.persons, e.with_rental_contract]
+        })
+    };
+    match q {
+        Question::At(d) => vec![
+            (
+                "persons_served",
+                persons(&|sc| stock(f, sc, d).persons_served),
+            ),
+            ("adults_outcomes", outcomes(d)),
+        ],
+        Question::Period { from, to } => vec![
+            (
+                "persons_served_in_period",
+                persons(&|sc| flow(f, sc, from, to, s).persons_served),
+            ),
+            ("counselling_ended_in_period", ended_raw(from, to)),
+            (
+                "persons_served_at_reference_date",
+                persons(&|sc| stock(f, sc, to).persons_served),
+            ),
+            ("adults_outcomes_at_reference_date", outcomes(to)),
+        ],
+        Question::EndedUpTo(d) => vec![("counselling_ended", ended_raw(NaiveDate::MIN, d))],
+    }
+}
+
 /// The figures of the whole deployment for an operator (the `ankommen figures` command), as JSON in
 /// the shape of the shared examples: `settings` and one of `at`, `period` or `ended_so_far`. The
 /// read is audited as the operator's.
@@ -817,6 +996,7 @@ pub async fn for_operator(
         Question::At(d) => {
             let mut v = to_json(report(f, q, |sc| stock(f, sc, d)))?;
             v["reference_date"] = serde_json::json!(d);
+            v["coordinator_view"] = to_json(coordinator_view(f, q, &s))?;
             serde_json::json!({ "at": v })
         }
         Question::Period { from, to } => {
@@ -824,11 +1004,13 @@ pub async fn for_operator(
             v["from"] = serde_json::json!(from);
             v["to"] = serde_json::json!(to);
             v["reference_date"] = serde_json::json!(to);
+            v["coordinator_view"] = to_json(coordinator_view(f, q, &s))?;
             serde_json::json!({ "period": v })
         }
         Question::EndedUpTo(d) => {
             let mut v = to_json(report(f, q, |sc| ended(f, sc, NaiveDate::MIN, d)))?;
             v["up_to"] = serde_json::json!(d);
+            v["coordinator_view"] = to_json(coordinator_view(f, q, &s))?;
             serde_json::json!({ "ended_so_far": v })
         }
     };

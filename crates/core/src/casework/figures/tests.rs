@@ -191,3 +191,259 @@ fn shares_round_half_up_from_the_exact_fraction() {
     assert_eq!(hours(260), 4.33);
     assert_eq!(hours(3), 0.05);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Disclosure control
+
+/// Ours against the shared example: "< 5" exactly where the data says so (primary suppression is
+/// determined by the data), every published number equal, and "x" only where the example shows a
+/// number or "x" (which further cells to hide has more than one right answer).
+fn compare_view(ours: &Value, expected: &Value) {
+    let tables = expected["tables"].as_object().expect("tables");
+    assert_eq!(
+        ours["tables"].as_object().map(|t| t.len()),
+        Some(tables.len()),
+        "{ours}"
+    );
+    for (name, exp) in tables {
+        let got = &ours["tables"][name];
+        assert_eq!(got["columns"], exp["columns"], "{name}");
+        assert_eq!(
+            got["primary_suppressed"], exp["primary_suppressed"],
+            "{name}"
+        );
+        for group in ["by_organisation", "by_municipality"] {
+            for (id, row) in exp[group].as_object().expect("rows") {
+                for (col, e) in row.as_object().expect("cells") {
+                    check_cell(
+                        &got[group][id][col],
+                        e,
+                        &format!("{name} {group} {id} {col}"),
+                    );
+                }
+            }
+        }
+        for (col, e) in exp["total"].as_object().expect("total") {
+            check_cell(&got["total"][col], e, &format!("{name} total {col}"));
+        }
+    }
+}
+
+fn check_cell(got: &Value, expected: &Value, at: &str) {
+    match (got.as_str(), expected.as_str()) {
+        (Some("< 5"), e) => assert_eq!(e, Some("< 5"), "{at}: ours < 5, expected {expected}"),
+        (_, Some("< 5")) => panic!("{at}: expected < 5, ours {got}"),
+        (Some("x"), _) => {}
+        (None, Some("x")) => {}
+        (None, None) => assert_eq!(got, expected, "{at}"),
+        _ => panic!("{at}: ours {got}, expected {expected}"),
+    }
+}
+
+#[test]
+fn the_coordinators_tables_of_the_mini_county_hide_what_the_example_hides() {
+    let f = facts();
+    let cases = [
+        (Question::At(d("2021-01-01")), AT, "at"),
+        (
+            Question::Period {
+                from: d("2020-01-01"),
+                to: d("2020-12-31"),
+            },
+            PERIOD,
+            "period",
+        ),
+        (Question::EndedUpTo(d("2021-03-01")), ENDED, "ended_so_far"),
+    ];
+    for (q, file, key) in cases {
+        let expected: Value = serde_json::from_str(file).expect("json");
+        let ours = serde_json::to_value(coordinator_view(&f, q, &SETTINGS)).expect("json");
+        compare_view(&ours, &expected[key]["coordinator_view"]);
+        attack_all(&ours, &f, q);
+    }
+}
+
+/// Attacks every table of a coordinator's view with the raw counts behind it.
+fn attack_all(view: &Value, f: &Facts, q: Question) {
+    for (name, raw) in coordinator_raws(f, q, &SETTINGS) {
+        attack(&view["tables"][name], &raw, name);
+    }
+}
+
+/// An independent attacker: enumerates every assignment of the hidden cells that agrees with what
+/// is published ("< 5" is 1 to 4, "x" any count up to the number of persons) and with the
+/// relations (rows: parts add up to the total; columns: rows add up to the total — assumed to hold
+/// whenever the raw counts do), and fails if some hidden cell takes only one value.
+fn attack(table: &Value, raw: &disclosure::Raw, what: &str) {
+    let cols = raw.columns.len();
+    let groups = [
+        ("by_organisation", &raw.by_organisation),
+        ("by_municipality", &raw.by_municipality),
+    ];
+    // Cells: (published value or range, raw value).
+    let mut cells: Vec<(String, String, usize, Option<usize>, usize)> = Vec::new();
+    let mut push = |group: &str, id: &str, row: &[usize], published: &Value| {
+        for (c, col) in raw.columns.iter().enumerate() {
+            let p = &published[*col];
+            cells.push((
+                group.into(),
+                id.into(),
+                c,
+                p.as_u64().map(|n| n as usize),
+                row[c],
+            ));
+        }
+    };
+    for (g, rows) in groups {
+        for (id, row) in rows.iter() {
+            push(g, id, row, &table[g][id]);
+        }
+    }
+    push("total", "", &raw.total, &table["total"]);
+    let bound = raw
+        .total
+        .iter()
+        .copied()
+        .max()
+        .unwrap_or(0)
+        .max(cells.iter().map(|c| c.4).max().unwrap_or(0));
+    let idx =
+        |g: &str, id: &str, c: usize| cells.iter().position(|x| x.0 == g && x.1 == id && x.2 == c);
+    let mut relations: Vec<Vec<(usize, i64)>> = Vec::new();
+    if let Some((parts, total)) = &raw.row_sum {
+        for (g, rows) in groups {
+            for (id, _) in rows.iter() {
+                let mut eq: Vec<(usize, i64)> = parts
+                    .iter()
+                    .filter_map(|p| idx(g, id, *p).map(|i| (i, 1)))
+                    .collect();
+                eq.extend(idx(g, id, *total).map(|i| (i, -1)));
+                relations.push(eq);
+            }
+        }
+        let mut eq: Vec<(usize, i64)> = parts
+            .iter()
+            .filter_map(|p| idx("total", "", *p).map(|i| (i, 1)))
+            .collect();
+        eq.extend(idx("total", "", *total).map(|i| (i, -1)));
+        relations.push(eq);
+    }
+    for (g, rows) in groups {
+        for c in 0..cols {
+            let sum: usize = rows.iter().map(|(_, r)| r[c]).sum();
+            let total_published = table["total"][raw.columns[c]].as_u64();
+            let holds = if raw.total.iter().any(|t| *t > 0) || total_published.is_some() {
+                sum == raw.total[c]
+            } else {
+                false
+            };
+            if !rows.is_empty() && holds {
+                let mut eq: Vec<(usize, i64)> = rows
+                    .iter()
+                    .filter_map(|(id, _)| idx(g, id, c).map(|i| (i, 1)))
+                    .collect();
+                eq.extend(idx("total", "", c).map(|i| (i, -1)));
+                relations.push(eq);
+            }
+        }
+    }
+    let hidden: Vec<usize> = (0..cells.len()).filter(|i| cells[*i].3.is_none()).collect();
+    let range = |i: usize| -> (usize, usize) {
+        let v = &table_value(table, &cells[i].0, &cells[i].1, raw.columns[cells[i].2]);
+        if v.as_str() == Some("< 5") {
+            (1, 4)
+        } else {
+            (0, bound)
+        }
+    };
+    let mut values: Vec<Option<usize>> = cells.iter().map(|c| c.3).collect();
+    let mut seen: Vec<std::collections::BTreeSet<usize>> = vec![Default::default(); cells.len()];
+    fn feasible(
+        values: &[Option<usize>],
+        relations: &[Vec<(usize, i64)>],
+        ranges: &dyn Fn(usize) -> (usize, usize),
+    ) -> bool {
+        relations.iter().all(|eq| {
+            let (mut lo, mut hi) = (0i64, 0i64);
+            for (i, k) in eq {
+                match values[*i] {
+                    Some(v) => {
+                        lo += k * v as i64;
+                        hi += k * v as i64;
+                    }
+                    None => {
+                        let (a, b) = ranges(*i);
+                        let (x, y) = (k * a as i64, k * b as i64);
+                        lo += x.min(y);
+                        hi += x.max(y);
+                    }
+                }
+            }
+            lo <= 0 && 0 <= hi
+        })
+    }
+    fn search(
+        k: usize,
+        hidden: &[usize],
+        values: &mut Vec<Option<usize>>,
+        relations: &[Vec<(usize, i64)>],
+        ranges: &dyn Fn(usize) -> (usize, usize),
+        seen: &mut Vec<std::collections::BTreeSet<usize>>,
+        truth: &[usize],
+    ) {
+        if !feasible(values, relations, ranges) {
+            return;
+        }
+        if k == hidden.len() {
+            for i in hidden {
+                seen[*i].insert(values[*i].unwrap_or_default());
+            }
+            return;
+        }
+        let (a, b) = ranges(hidden[k]);
+        for v in a..=b {
+            values[hidden[k]] = Some(v);
+            search(k + 1, hidden, values, relations, ranges, seen, truth);
+            // Enough: every hidden cell already takes two values, its true one among them.
+            if hidden
+                .iter()
+                .all(|i| seen[*i].len() >= 2 && seen[*i].contains(&truth[*i]))
+            {
+                break;
+            }
+        }
+        values[hidden[k]] = None;
+    }
+    let truth: Vec<usize> = cells.iter().map(|c| c.4).collect();
+    search(
+        0,
+        &hidden,
+        &mut values,
+        &relations,
+        &range,
+        &mut seen,
+        &truth,
+    );
+    for i in &hidden {
+        assert!(
+            seen[*i].len() >= 2,
+            "{what}: the hidden cell {} {} {} can be recomputed as {:?}",
+            cells[*i].0,
+            cells[*i].1,
+            raw.columns[cells[*i].2],
+            seen[*i]
+        );
+        assert!(
+            seen[*i].contains(&cells[*i].4),
+            "{what}: the true value is excluded"
+        );
+    }
+}
+
+fn table_value(table: &Value, group: &str, id: &str, col: &str) -> Value {
+    if group == "total" {
+        table["total"][col].clone()
+    } else {
+        table[group][id][col].clone()
+    }
+}

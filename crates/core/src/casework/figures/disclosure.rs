@@ -1,0 +1,369 @@
+//! Disclosure control for roles without person-level access (`figures.md`): cells counting 1–4
+//! persons show "< 5"; further cells are hidden ("x") until no hidden cell can be recomputed from
+//! the relations a reader knows — a row's parts and its total (adults + minors = total), and a
+//! column's rows and its total wherever the rows happen to add up to it (persons in one
+//! organisation only) — nor pinned by the bounds of "< 5" (1 to 4).
+//!
+//! Recomputation is checked exactly: a hidden cell is recomputable when its unit vector lies in the
+//! row space of the relations restricted to the hidden cells (Gaussian elimination), or when a
+//! relation whose hidden cells are all "< 5" reaches one of its bounds.
+
+use std::collections::BTreeMap;
+
+use serde::{Serialize, Serializer};
+
+use super::pct;
+
+/// The smallest count of persons published as a number (besides 0).
+pub const MIN_CELL: usize = 5;
+
+/// A published cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cell {
+    Count(usize),
+    /// 1 to 4 persons.
+    Small,
+    /// Hidden so that no other cell can be recomputed.
+    Hidden,
+}
+
+impl Serialize for Cell {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Cell::Count(n) => s.serialize_u64(*n as u64),
+            Cell::Small => s.serialize_str("< 5"),
+            Cell::Hidden => s.serialize_str("x"),
+        }
+    }
+}
+
+/// A published share: the percentage, or hidden.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ShareCell {
+    Pct(Option<f64>),
+    Hidden,
+}
+
+impl Serialize for ShareCell {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ShareCell::Pct(Some(p)) => s.serialize_f64(*p),
+            ShareCell::Pct(None) => s.serialize_none(),
+            ShareCell::Hidden => s.serialize_str("x"),
+        }
+    }
+}
+
+pub type Rows<T> = BTreeMap<String, BTreeMap<String, T>>;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Shares {
+    pub by_organisation: Rows<ShareCell>,
+    pub by_municipality: Rows<ShareCell>,
+    pub total: BTreeMap<String, ShareCell>,
+}
+
+/// A table as a coordinator sees it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Table {
+    pub columns: Vec<String>,
+    pub primary_suppressed: usize,
+    pub secondary_suppressed: usize,
+    pub by_organisation: Rows<Cell>,
+    pub by_municipality: Rows<Cell>,
+    pub total: BTreeMap<String, Cell>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shares_pct: Option<Shares>,
+}
+
+/// The counts of a table before protection.
+#[derive(Clone, Debug, Default)]
+pub struct Raw {
+    pub columns: Vec<&'static str>,
+    /// (organisation id, counts by column).
+    pub by_organisation: Vec<(String, Vec<usize>)>,
+    /// (AGS, counts by column).
+    pub by_municipality: Vec<(String, Vec<usize>)>,
+    pub total: Vec<usize>,
+    /// Columns that add up to another in every row: (parts, total).
+    pub row_sum: Option<(Vec<usize>, usize)>,
+}
+
+/// Where a cell is: group (0 organisations, 1 municipalities, 2 total), row, column.
+type At = (usize, usize, usize);
+
+/// Protects a table: primary and secondary suppression.
+pub fn protect(raw: &Raw) -> Table {
+    let groups: [Vec<Vec<usize>>; 3] = [
+        raw.by_organisation.iter().map(|(_, v)| v.clone()).collect(),
+        raw.by_municipality.iter().map(|(_, v)| v.clone()).collect(),
+        vec![raw.total.clone()],
+    ];
+    let mut cells: Vec<(At, usize, Cell)> = Vec::new();
+    for (g, rows) in groups.iter().enumerate() {
+        for (r, row) in rows.iter().enumerate() {
+            for (c, n) in row.iter().enumerate() {
+                let cell = if (1..MIN_CELL).contains(n) {
+                    Cell::Small
+                } else {
+                    Cell::Count(*n)
+                };
+                cells.push(((g, r, c), *n, cell));
+            }
+        }
+    }
+    let index = |at: At| cells.iter().position(|(a, _, _)| *a == at);
+    // The relations a reader knows, as (cell, coefficient) lists summing to 0.
+    let mut relations: Vec<Vec<(usize, f64)>> = Vec::new();
+    if let Some((parts, total)) = &raw.row_sum {
+        for (g, rows) in groups.iter().enumerate() {
+            for r in 0..rows.len() {
+                let mut eq: Vec<(usize, f64)> = parts
+                    .iter()
+                    .filter_map(|c| index((g, r, *c)).map(|i| (i, 1.0)))
+                    .collect();
+                if let Some(i) = index((g, r, *total)) {
+                    eq.push((i, -1.0));
+                }
+                relations.push(eq);
+            }
+        }
+    }
+    for (g, rows) in groups.iter().enumerate().take(2) {
+        for c in 0..raw.columns.len() {
+            let sum: usize = rows.iter().map(|row| row[c]).sum();
+            if !rows.is_empty() && sum == raw.total[c] {
+                let mut eq: Vec<(usize, f64)> = (0..rows.len())
+                    .filter_map(|r| index((g, r, c)).map(|i| (i, 1.0)))
+                    .collect();
+                if let Some(i) = index((2, 0, c)) {
+                    eq.push((i, -1.0));
+                }
+                relations.push(eq);
+            }
+        }
+    }
+
+    // Hide further cells until nothing hidden can be recomputed.
+    loop {
+        let hidden: Vec<bool> = cells
+            .iter()
+            .map(|(_, _, c)| !matches!(c, Cell::Count(_)))
+            .collect();
+        let exposed = exposed(&cells, &relations, &hidden);
+        let Some(victim) = exposed else { break };
+        // Hide the smallest published cell of a relation through which the exposed cell leaks.
+        let candidate = relations
+            .iter()
+            .filter(|eq| eq.iter().any(|(i, _)| *i == victim))
+            .flat_map(|eq| eq.iter().map(|(i, _)| *i))
+            .filter(|i| matches!(cells[*i].2, Cell::Count(_)))
+            .min_by_key(|i| (cells[*i].1 == 0, cells[*i].1, *i))
+            .or_else(|| {
+                // Leaks through a combination: any published cell of any relation with a hidden cell.
+                relations
+                    .iter()
+                    .filter(|eq| eq.iter().any(|(i, _)| hidden[*i]))
+                    .flat_map(|eq| eq.iter().map(|(i, _)| *i))
+                    .filter(|i| matches!(cells[*i].2, Cell::Count(_)))
+                    .min_by_key(|i| (cells[*i].1 == 0, cells[*i].1, *i))
+            });
+        // Nothing published left to hide there: a "< 5" of that relation becomes "x" (its
+        // range widens from 1–4 to any count), a cell of the total row first.
+        let candidate = candidate.or_else(|| {
+            let small = |i: &usize| cells[*i].2 == Cell::Small;
+            relations
+                .iter()
+                .filter(|eq| eq.iter().any(|(i, _)| *i == victim))
+                .flat_map(|eq| eq.iter().map(|(i, _)| *i))
+                .filter(small)
+                .max_by_key(|i| (cells[*i].0.0, *i))
+                .or_else(|| {
+                    (0..cells.len())
+                        .filter(small)
+                        .max_by_key(|i| (cells[*i].0.0, *i))
+                })
+        });
+        match candidate {
+            Some(i) => cells[i].2 = Cell::Hidden,
+            None => break,
+        }
+    }
+
+    let name = |c: usize| raw.columns[c].to_string();
+    let mut table = Table {
+        columns: raw.columns.iter().map(|c| c.to_string()).collect(),
+        primary_suppressed: cells
+            .iter()
+            .filter(|c| (1..MIN_CELL).contains(&c.1))
+            .count(),
+        secondary_suppressed: cells
+            .iter()
+            .filter(|c| c.2 == Cell::Hidden && !(1..MIN_CELL).contains(&c.1))
+            .count(),
+        by_organisation: BTreeMap::new(),
+        by_municipality: BTreeMap::new(),
+        total: BTreeMap::new(),
+        shares_pct: None,
+    };
+    for ((g, r, c), _, cell) in &cells {
+        let row = match g {
+            0 => table
+                .by_organisation
+                .entry(raw.by_organisation[*r].0.clone())
+                .or_default(),
+            1 => table
+                .by_municipality
+                .entry(raw.by_municipality[*r].0.clone())
+                .or_default(),
+            _ => &mut table.total,
+        };
+        row.insert(name(*c), *cell);
+    }
+    table
+}
+
+/// A hidden cell a reader can recompute, if any.
+fn exposed(
+    cells: &[(At, usize, Cell)],
+    relations: &[Vec<(usize, f64)>],
+    hidden: &[bool],
+) -> Option<usize> {
+    let vars: Vec<usize> = (0..cells.len()).filter(|i| hidden[*i]).collect();
+    if vars.is_empty() {
+        return None;
+    }
+    // Bounds: "< 5" is 1 to 4, a hidden count at least 0. The ranges are narrowed through the
+    // relations until nothing changes; a hidden cell whose range closes to one value is pinned.
+    let mut lo: Vec<f64> = Vec::with_capacity(cells.len());
+    let mut hi: Vec<f64> = Vec::with_capacity(cells.len());
+    for (i, (_, n, c)) in cells.iter().enumerate() {
+        let (a, b) = match c {
+            _ if !hidden[i] => (*n as f64, *n as f64),
+            Cell::Small => (1.0, (MIN_CELL - 1) as f64),
+            _ => (0.0, f64::INFINITY),
+        };
+        lo.push(a);
+        hi.push(b);
+    }
+    for _ in 0..64 {
+        let mut changed = false;
+        for eq in relations {
+            for (v, k) in eq.iter().filter(|(i, _)| hidden[*i]) {
+                // k·v = −(the rest).
+                let (mut rlo, mut rhi) = (0.0, 0.0);
+                for (i, c) in eq.iter().filter(|(i, _)| i != v) {
+                    let (x, y) = (c * lo[*i], c * hi[*i]);
+                    rlo += x.min(y);
+                    rhi += x.max(y);
+                }
+                let (a, b) = ((-rhi) / k, (-rlo) / k);
+                let (a, b) = (a.min(b), a.max(b));
+                let (a, b) = ((a - 1e-9).ceil(), (b + 1e-9).floor());
+                if a > lo[*v] {
+                    lo[*v] = a;
+                    changed = true;
+                }
+                if b < hi[*v] {
+                    hi[*v] = b;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    if let Some(v) = vars.iter().find(|v| (hi[**v] - lo[**v]).abs() < 1e-9) {
+        return Some(*v);
+    }
+    // Exact: reduce the relations over the hidden cells; a reduced row with one entry pins it.
+    let mut m: Vec<Vec<f64>> = relations
+        .iter()
+        .map(|eq| {
+            vars.iter()
+                .map(|v| eq.iter().filter(|(i, _)| i == v).map(|(_, k)| *k).sum())
+                .collect()
+        })
+        .collect();
+    let (rows, cols) = (m.len(), vars.len());
+    let mut pivot_row = 0;
+    for col in 0..cols {
+        let Some(p) = (pivot_row..rows).find(|r| m[*r][col].abs() > 1e-9) else {
+            continue;
+        };
+        m.swap(pivot_row, p);
+        let lead = m[pivot_row][col];
+        for x in m[pivot_row].iter_mut() {
+            *x /= lead;
+        }
+        let pivot = m[pivot_row].clone();
+        for (r, row) in m.iter_mut().enumerate() {
+            if r != pivot_row && row[col].abs() > 1e-9 {
+                let f = row[col];
+                for (x, p) in row.iter_mut().zip(&pivot) {
+                    *x -= f * p;
+                }
+            }
+        }
+        pivot_row += 1;
+    }
+    m.iter().find_map(|row| {
+        let nz: Vec<usize> = (0..cols).filter(|c| row[*c].abs() > 1e-9).collect();
+        (nz.len() == 1).then(|| vars[nz[0]])
+    })
+}
+
+/// The shares of `numerators` (columns of `table`) in a denominator per row (with whether that
+/// denominator is published as a number): published only where both are numbers, since a share
+/// of a hidden count would reveal it.
+pub fn shares(
+    table: &Table,
+    numerators: &[&str],
+    denominator: impl Fn(Group, &str) -> Option<(usize, bool)>,
+) -> Shares {
+    let row = |group: Group, id: &str, cells: &BTreeMap<String, Cell>| {
+        numerators
+            .iter()
+            .map(|col| {
+                let share = match (cells.get(*col), denominator(group, id)) {
+                    (Some(Cell::Count(n)), Some((d, true))) => ShareCell::Pct(pct(*n, d)),
+                    _ => ShareCell::Hidden,
+                };
+                (col.to_string(), share)
+            })
+            .collect::<BTreeMap<String, ShareCell>>()
+    };
+    Shares {
+        by_organisation: table
+            .by_organisation
+            .iter()
+            .map(|(id, cells)| (id.clone(), row(Group::Organisation, id, cells)))
+            .collect(),
+        by_municipality: table
+            .by_municipality
+            .iter()
+            .map(|(id, cells)| (id.clone(), row(Group::Municipality, id, cells)))
+            .collect(),
+        total: row(Group::Total, "", &table.total),
+    }
+}
+
+/// The rows of a coordinator's table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    Organisation,
+    Municipality,
+    Total,
+}
+
+impl Table {
+    /// A cell of a row: (value published as a number?) for shares of other tables.
+    pub fn cell(&self, group: Group, id: &str, column: &str) -> Option<Cell> {
+        match group {
+            Group::Organisation => self.by_organisation.get(id)?.get(column).copied(),
+            Group::Municipality => self.by_municipality.get(id)?.get(column).copied(),
+            Group::Total => self.total.get(column).copied(),
+        }
+    }
+}
