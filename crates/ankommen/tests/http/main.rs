@@ -15,6 +15,7 @@ mod consent;
 mod contacts;
 mod day;
 mod edges;
+mod employment;
 mod headers;
 mod paths;
 mod plans;
