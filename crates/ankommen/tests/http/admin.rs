@@ -65,7 +65,10 @@ async fn county_admin_sets_up_an_organisation_team_and_person_who_then_logs_in()
     let r = admin
         .post(
             &format!("{org_path}/service-areas"),
-            &[("area_municipality", "08990006"), ("area_from", "2026-11-01")],
+            &[
+                ("area_municipality", "08990006"),
+                ("area_from", "2026-11-01"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);

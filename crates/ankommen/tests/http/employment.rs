@@ -40,14 +40,11 @@ async fn team_id(t: &TestApp, name: &str) -> i64 {
 
 /// A staff member as stored: (organisation, team, municipalities).
 async fn employment(t: &TestApp, username: &str) -> (i64, Option<i64>, Vec<String>) {
-    let d = ankommen_core::administration::staff::get(&t.db, &ctx(t, "admin").await, t.id(username))
-        .await
-        .unwrap();
-    (
-        d.person.organisation_id,
-        d.person.team_id,
-        d.municipalities,
-    )
+    let d =
+        ankommen_core::administration::staff::get(&t.db, &ctx(t, "admin").await, t.id(username))
+            .await
+            .unwrap();
+    (d.person.organisation_id, d.person.team_id, d.municipalities)
 }
 
 /// The administrator saves a demo person's form as it is shown, with the organisation, team and
@@ -60,9 +57,10 @@ async fn save_staff(
     team: Option<i64>,
     municipalities: &[&str],
 ) -> Resp {
-    let d = ankommen_core::administration::staff::get(&t.db, &ctx(t, "admin").await, t.id(username))
-        .await
-        .unwrap();
+    let d =
+        ankommen_core::administration::staff::get(&t.db, &ctx(t, "admin").await, t.id(username))
+            .await
+            .unwrap();
     let (org, team, version) = (
         organisation.to_string(),
         team.map(|t| t.to_string()).unwrap_or_default(),
@@ -80,9 +78,7 @@ async fn save_staff(
     ];
     fields.extend(roles.iter().map(|r| ("roles", *r)));
     fields.extend(municipalities.iter().map(|m| ("municipalities", *m)));
-    admin
-        .get(&format!("/admin/staff/{}", t.id(username)))
-        .await;
+    admin.get(&format!("/admin/staff/{}", t.id(username))).await;
     admin
         .post(&format!("/admin/staff/{}", t.id(username)), &fields)
         .await
@@ -97,7 +93,10 @@ async fn client_with_notes(t: &TestApp, im: &str, tag: &str) -> (Fixture, i64) {
     let r = b
         .post(
             &format!("{base}/health"),
-            &[("version", "2"), ("health", &format!("CANARY-{tag}-health"))],
+            &[
+                ("version", "2"),
+                ("health", &format!("CANARY-{tag}-health")),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -256,10 +255,7 @@ async fn an_im_moved_to_another_provider_keeps_no_access_to_the_old_providers_cl
     );
     // Logged in again, as Caritas's IM: nothing of the AWO client opens, nothing can be written.
     let mut moved = t.login("awo.im2").await;
-    moved
-        .get("/")
-        .await
-        .assert_contains("Caritas Neckartal");
+    moved.get("/").await.assert_contains("Caritas Neckartal");
     refused_everywhere(&t, &mut moved, &c, contact).await;
     let list = moved.get("/cases?status=all").await;
     assert!(!list.body.contains("CanaryWechsel"));
@@ -347,8 +343,15 @@ async fn a_move_waits_until_the_persons_cases_are_handed_over() {
     let mut admin = t.login("admin").await;
 
     // The form as the administrator leaves it: the new organisation chosen, the rest as it was.
-    let r = save_staff(&mut admin, &t, "awo.im1", caritas, Some(nord), &["08990002", "08990003"])
-        .await;
+    let r = save_staff(
+        &mut admin,
+        &t,
+        "awo.im1",
+        caritas,
+        Some(nord),
+        &["08990002", "08990003"],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     r.assert_contains("id=\"e-organisation_id\"");
     r.assert_contains("Dieser Person sind noch 2 Fälle der bisherigen Organisation zugewiesen");
@@ -388,8 +391,15 @@ async fn a_move_waits_until_the_persons_cases_are_handed_over() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 
-    let r = save_staff(&mut admin, &t, "awo.im1", caritas, Some(nord), &["08990002", "08990003"])
-        .await;
+    let r = save_staff(
+        &mut admin,
+        &t,
+        "awo.im1",
+        caritas,
+        Some(nord),
+        &["08990002", "08990003"],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // Team Nord belongs to AWO: dropped. Bergfelden is not Caritas's: cut. Sonnbühl is: kept.
     assert_eq!(
@@ -464,7 +474,10 @@ async fn staff_municipalities_outside_the_organisations_service_area_are_refused
     let r = admin
         .post(
             &format!("/admin/organisations/{awo}/service-areas"),
-            &[("area_municipality", "08990004"), ("area_from", "2026-11-21")],
+            &[
+                ("area_municipality", "08990004"),
+                ("area_from", "2026-11-21"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -543,7 +556,10 @@ async fn a_move_follows_the_service_areas() {
     let r = admin
         .post(
             &format!("/admin/organisations/{awo}/service-areas"),
-            &[("area_municipality", "08990005"), ("area_from", "2026-11-01")],
+            &[
+                ("area_municipality", "08990005"),
+                ("area_from", "2026-11-01"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -613,14 +629,20 @@ async fn the_county_administrator_manages_service_areas_and_an_organisations_adm
     let r = own
         .post(
             &format!("{org_page}/service-areas"),
-            &[("area_municipality", "08990005"), ("area_from", "2026-11-21")],
+            &[
+                ("area_municipality", "08990005"),
+                ("area_from", "2026-11-21"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = own
         .post(
             &format!("{org_page}/service-areas/end"),
-            &[("area_id", bergfelden.as_str()), ("area_until", "2026-11-21")],
+            &[
+                ("area_id", bergfelden.as_str()),
+                ("area_until", "2026-11-21"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -635,8 +657,7 @@ async fn the_county_administrator_manages_service_areas_and_an_organisations_adm
     );
     for action in ["service_area_added", "service_area_ended"] {
         assert!(
-            t.audit_has(action, "denied", Some(t.id("awo.admin")))
-                .await,
+            t.audit_has(action, "denied", Some(t.id("awo.admin"))).await,
             "{action}"
         );
     }
@@ -647,7 +668,10 @@ async fn the_county_administrator_manages_service_areas_and_an_organisations_adm
     let r = county
         .post(
             &format!("{org_page}/service-areas"),
-            &[("area_municipality", "08990005"), ("area_from", "2027-01-01")],
+            &[
+                ("area_municipality", "08990005"),
+                ("area_from", "2027-01-01"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -659,7 +683,10 @@ async fn the_county_administrator_manages_service_areas_and_an_organisations_adm
     let r = county
         .post(
             &format!("{org_page}/service-areas"),
-            &[("area_municipality", "08990002"), ("area_from", "2026-12-01")],
+            &[
+                ("area_municipality", "08990002"),
+                ("area_from", "2026-12-01"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
@@ -668,7 +695,10 @@ async fn the_county_administrator_manages_service_areas_and_an_organisations_adm
     let r = county
         .post(
             &format!("{org_page}/service-areas/end"),
-            &[("area_id", bergfelden.as_str()), ("area_until", "2016-12-31")],
+            &[
+                ("area_id", bergfelden.as_str()),
+                ("area_until", "2016-12-31"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
@@ -677,7 +707,10 @@ async fn the_county_administrator_manages_service_areas_and_an_organisations_adm
     let r = county
         .post(
             &format!("{org_page}/service-areas/end"),
-            &[("area_id", bergfelden.as_str()), ("area_until", "2026-12-31")],
+            &[
+                ("area_id", bergfelden.as_str()),
+                ("area_until", "2026-12-31"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -688,7 +721,10 @@ async fn the_county_administrator_manages_service_areas_and_an_organisations_adm
     let r = county
         .post(
             &format!("{org_page}/service-areas"),
-            &[("area_municipality", "08990002"), ("area_from", "2027-03-01")],
+            &[
+                ("area_municipality", "08990002"),
+                ("area_from", "2027-03-01"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -704,7 +740,10 @@ async fn the_county_administrator_manages_service_areas_and_an_organisations_adm
     let r = im
         .post(
             &format!("{org_page}/service-areas"),
-            &[("area_municipality", "08990005"), ("area_from", "2026-11-21")],
+            &[
+                ("area_municipality", "08990005"),
+                ("area_from", "2026-11-21"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);

@@ -116,11 +116,8 @@ async fn county(scenario: Scenario) -> County {
         browsers.push((*user, t.login(user).await));
     }
     let mut locked_out = Vec::new();
-    let fixture = |fx: &[Fixture], owner: &str| {
-        fx.iter()
-            .position(|f| f.owner == Some(owner))
-            .unwrap()
-    };
+    let fixture =
+        |fx: &[Fixture], owner: &str| fx.iter().position(|f| f.owner == Some(owner)).unwrap();
     match scenario {
         Scenario::AsSetUp => {}
         Scenario::MovedStaff => {
@@ -243,9 +240,18 @@ async fn page_matrix(scenario: Scenario) {
                     assert_ne!(r.status, StatusCode::OK, "{scenario:?} {user} {page}");
                     assert!(!r.body.contains(&f.client.canary), "{scenario:?} {user}");
                 } else if f.owner == Some(*user) {
-                    assert_eq!(r.status, StatusCode::OK, "{scenario:?} {user} {page}: {}", r.body);
+                    assert_eq!(
+                        r.status,
+                        StatusCode::OK,
+                        "{scenario:?} {user} {page}: {}",
+                        r.body
+                    );
                 } else {
-                    assert_eq!(r.status, StatusCode::NOT_FOUND, "{scenario:?} {user} {page}");
+                    assert_eq!(
+                        r.status,
+                        StatusCode::NOT_FOUND,
+                        "{scenario:?} {user} {page}"
+                    );
                 }
             }
         }

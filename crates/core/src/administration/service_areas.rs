@@ -124,12 +124,7 @@ pub async fn of_organisation(db: &Db, ctx: &Ctx, organisation_id: i64) -> Result
 /// The county office's administrator adds a municipality to an organisation's service area, from
 /// a day on (open-ended). A period that would overlap one the organisation already has for the
 /// municipality is refused.
-pub async fn add(
-    db: &Db,
-    ctx: &Ctx,
-    organisation_id: i64,
-    input: ServiceAreaInput,
-) -> Result<i64> {
+pub async fn add(db: &Db, ctx: &Ctx, organisation_id: i64, input: ServiceAreaInput) -> Result<i64> {
     let ev = Event::on("service_area_added", "organisation", organisation_id);
     ctx.authorize(
         db.writer(),
@@ -184,7 +179,12 @@ pub async fn add(
     .exec(&tx)
     .await?
     .last_insert_id;
-    audit::record(&tx, ctx, Event::on("service_area_added", "service_area", id)).await?;
+    audit::record(
+        &tx,
+        ctx,
+        Event::on("service_area_added", "service_area", id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }

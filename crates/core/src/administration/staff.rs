@@ -272,7 +272,11 @@ pub async fn get(db: &Db, ctx: &Ctx, id: i64) -> Result<StaffDetail> {
 }
 
 /// Checks the references of an input against the database and the rules that span objects.
-async fn validate<C: ConnectionTrait>(conn: &C, input: &StaffInput, today: NaiveDate) -> Result<()> {
+async fn validate<C: ConnectionTrait>(
+    conn: &C,
+    input: &StaffInput,
+    today: NaiveDate,
+) -> Result<()> {
     let mut e = FieldErrors::new();
     // The administrator role stands alone: whoever manages accounts does not also read clients or
     // audit access to them.
@@ -579,9 +583,7 @@ async fn moving<C: ConnectionTrait>(
         }
     }
     let served = service_areas::served_from(conn, input.organisation_id, ctx.today()).await?;
-    input
-        .municipalities
-        .retain(|a| served.contains(a.as_str()));
+    input.municipalities.retain(|a| served.contains(a.as_str()));
     Ok(())
 }
 

@@ -93,7 +93,9 @@ mod tests {
     use sea_orm::{ActiveValue::Set, EntityTrait, QueryOrder};
     use sea_orm_migration::MigratorTrait;
 
-    use crate::entities::{case, municipality, organisation, service_area, staff, staff_municipality};
+    use crate::entities::{
+        case, municipality, organisation, service_area, staff, staff_municipality,
+    };
 
     /// An installation from before service areas: each organisation serves, from the day of the
     /// migration, where its active staff serve and its open cases are; not where only a deactivated
@@ -108,7 +110,9 @@ mod tests {
         .await
         .expect("open");
         let conn = db.writer();
-        crate::Migrator::up(conn, Some(3)).await.expect("m0001-m0003");
+        crate::Migrator::up(conn, Some(3))
+            .await
+            .expect("m0001-m0003");
         let now = Utc::now();
         for ags in ["08990001", "08990002", "08990003", "08990004"] {
             municipality::Entity::insert(municipality::ActiveModel {

@@ -462,9 +462,14 @@ pub async fn end_service_area(
     form: FormData,
 ) -> AppResult<Response> {
     let view = FormView::from_data(&form);
-    let result =
-        service_areas::end(&state.db, &a.ctx, id, form.get("area_id"), form.get("area_until"))
-            .await;
+    let result = service_areas::end(
+        &state.db,
+        &a.ctx,
+        id,
+        form.get("area_id"),
+        form.get("area_until"),
+    )
+    .await;
     let saved = result.map(|()| {
         done(
             &format!("/admin/organisations/{id}"),

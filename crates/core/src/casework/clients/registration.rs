@@ -204,7 +204,10 @@ pub async fn register(db: &Db, ctx: &Ctx, input: RegisterInput) -> Result<Regist
     .await?
     {
         // The person still has the municipality, but their organisation no longer serves it.
-        e.add("municipality", "error-municipality-not-served-by-organisation");
+        e.add(
+            "municipality",
+            "error-municipality-not-served-by-organisation",
+        );
     }
     if m.target_group == TargetGroup::Other && input.eligibility_note.is_none() {
         e.add("eligibility_note", "error-eligibility-note");
