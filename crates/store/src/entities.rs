@@ -37,6 +37,28 @@ pub mod organisation {
     no_relations!();
 }
 
+/// A period in which an organisation serves a municipality (Versorgungsgebiet): its staff may
+/// serve there, and its IMs register clients and open cases there. Several organisations may
+/// serve one municipality; one organisation's periods for one municipality do not overlap.
+pub mod service_area {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "service_areas")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub organisation_id: i64,
+        pub municipality_ags: String,
+        /// The first day served.
+        pub valid_from: Date,
+        /// The last day served (inclusive); `None` while it lasts.
+        pub valid_until: Option<Date>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
 /// A team inside one organisation.
 pub mod team {
     use sea_orm::entity::prelude::*;

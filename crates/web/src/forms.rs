@@ -131,7 +131,11 @@ impl FormView {
                 // Not about anything the user typed: a message about the whole form.
                 self.general.get_or_insert_with(|| tr.t(fe.key));
             } else {
-                self.errors.push((fe.field.to_string(), tr.t(fe.key)));
+                let msg = match fe.count {
+                    Some(n) => tr.tn(fe.key, "count", n),
+                    None => tr.t(fe.key),
+                };
+                self.errors.push((fe.field.to_string(), msg));
             }
         }
         self

@@ -61,6 +61,17 @@ async fn county_admin_sets_up_an_organisation_team_and_person_who_then_logs_in()
         .next()
         .unwrap()
         .to_string();
+    // The organisation serves Neudorf (its staff may serve only there).
+    let r = admin
+        .post(
+            &format!("{org_path}/service-areas"),
+            &[
+                ("area_municipality", "08990006"),
+                ("area_from", "2026-11-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 
     let r = admin
         .post(
@@ -130,6 +141,7 @@ async fn county_admin_sets_up_an_organisation_team_and_person_who_then_logs_in()
         "municipality_created",
         "organisation_created",
         "team_created",
+        "service_area_added",
         "staff_created",
         "setup_link_issued",
     ] {

@@ -17,6 +17,7 @@ mod day;
 mod duties;
 mod edges;
 mod figures;
+mod employment;
 mod headers;
 mod paths;
 mod plans;

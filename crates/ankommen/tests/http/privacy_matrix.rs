@@ -1,13 +1,17 @@
 //! The access matrix of the client side and the canary proof: every page a user may request is
 //! fetched by every demo user, and no client's canary string appears in a response to anyone but
-//! the IMs of that client's case.
+//! the IMs of that client's case. Each runs in three scenarios: the county as set up; after an IM
+//! moved to another provider (access follows employment); after a provider was deactivated.
 
 use axum::http::StatusCode;
 
+use ankommen_core::administration::{organisations, staff};
+use ankommen_core::casework::cases;
 use ankommen_core::records::releases::{self, ReleaseForm, ReleaseInput};
+use ankommen_store::sea_orm::ConnectionTrait;
 
 use crate::fixtures::{Client, register_with_canary};
-use crate::support::TestApp;
+use crate::support::{Client as Browser, PASSWORD, TestApp};
 
 /// Every demo account.
 const USERS: &[&str] = &[
@@ -32,7 +36,8 @@ const TEAM_LISTS: &[(&str, &str)] = &[
 ];
 
 struct Fixture {
-    owner: &'static str,
+    /// The IM who may read the client now (None: nobody, e.g. their organisation is deactivated).
+    owner: Option<&'static str>,
     client: Client,
     release_id: i64,
 }
@@ -63,12 +68,144 @@ async fn fixtures(t: &TestApp) -> Vec<Fixture> {
             .await
             .unwrap();
         out.push(Fixture {
-            owner,
+            owner: Some(owner),
             client,
             release_id,
         });
     }
     out
+}
+
+/// What happened to the county after the fixtures were made and everyone logged in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scenario {
+    AsSetUp,
+    /// Olena Kovalenko (awo.im2) had a share of Ahmad Karimi's (awo.im1) case; her own case was
+    /// handed to him by the team lead; then the county moved her to Caritas.
+    MovedStaff,
+    /// AWO was deactivated: its staff's sessions ended, their logins are refused, its cases stay.
+    DeactivatedOrganisation,
+}
+
+/// The county in `scenario`: the fixtures with their current owners, every user's browser
+/// (logged in before the scenario happened, and again after it where they still can), and the
+/// users locked out.
+struct County {
+    t: TestApp,
+    fx: Vec<Fixture>,
+    browsers: Vec<(&'static str, Browser)>,
+    locked_out: Vec<&'static str>,
+}
+
+impl County {
+    fn browser(&mut self, user: &str) -> &mut Browser {
+        &mut self
+            .browsers
+            .iter_mut()
+            .find(|(u, _)| *u == user)
+            .unwrap()
+            .1
+    }
+}
+
+async fn county(scenario: Scenario) -> County {
+    let t = TestApp::new().await;
+    let mut fx = fixtures(&t).await;
+    let mut browsers = Vec::new();
+    for user in USERS {
+        browsers.push((*user, t.login(user).await));
+    }
+    let mut locked_out = Vec::new();
+    let fixture =
+        |fx: &[Fixture], owner: &str| fx.iter().position(|f| f.owner == Some(owner)).unwrap();
+    match scenario {
+        Scenario::AsSetUp => {}
+        Scenario::MovedStaff => {
+            let (awo1, awo2) = (fixture(&fx, "awo.im1"), fixture(&fx, "awo.im2"));
+            let im2 = t.id("awo.im2");
+            cases::share(
+                &t.db,
+                &t.ctx_of("awo.im1").await,
+                fx[awo1].client.case_id,
+                im2,
+            )
+            .await
+            .unwrap();
+            // Cases are handed over within a team: Olena joins Team Nord, whose lead hands hers on.
+            t.db.writer()
+                .execute_unprepared(
+                    "UPDATE staff SET team_id = (SELECT team_id FROM staff WHERE username = 'awo.im1') \
+                     WHERE username = 'awo.im2'",
+                )
+                .await
+                .unwrap();
+            cases::reassign(
+                &t.db,
+                &t.ctx_of("awo.leitung").await,
+                &[fx[awo2].client.case_id],
+                &t.id("awo.im1").to_string(),
+                "Frau Kovalenko wechselt zur Caritas.",
+            )
+            .await
+            .unwrap();
+            fx[awo2].owner = Some("awo.im1");
+            // The county moves her to Caritas (its team, and Sonnbühl, which Caritas serves).
+            let caritas = t.ctx_of("caritas.im").await.actor;
+            let admin = t.ctx_of("admin").await;
+            let d = staff::get(&t.db, &admin, im2).await.unwrap();
+            let input = staff::StaffInput::parse(&staff::StaffForm {
+                username: d.person.username.clone(),
+                display_name: d.person.display_name.clone(),
+                email: d.person.email.clone().unwrap_or_default(),
+                organisation_id: caritas.organisation_id.to_string(),
+                team_id: caritas.team_id.unwrap().to_string(),
+                roles: d.roles.iter().map(|r| r.as_str().to_string()).collect(),
+                municipalities: vec!["08990003".into()],
+                locale: "de".into(),
+                fte: String::new(),
+            })
+            .unwrap();
+            staff::update(&t.db, &admin, im2, input, true, d.person.version)
+                .await
+                .unwrap();
+            // Her session ended with the move; she logs in again, now at Caritas.
+            let b = browsers.iter_mut().find(|(u, _)| *u == "awo.im2").unwrap();
+            assert_ne!(b.1.get("/").await.status, StatusCode::OK);
+            b.1 = t.login("awo.im2").await;
+        }
+        Scenario::DeactivatedOrganisation => {
+            let admin = t.ctx_of("admin").await;
+            let awo = t.ctx_of("awo.im1").await.actor.organisation_id;
+            let o = organisations::get(&t.db, &admin, awo).await.unwrap();
+            let input = organisations::OrganisationInput::parse(&o.name, &o.kind, "").unwrap();
+            organisations::update(&t.db, &admin, awo, input, false, o.version)
+                .await
+                .unwrap();
+            for f in fx.iter_mut() {
+                if f.owner.is_some_and(|o| o.starts_with("awo.")) {
+                    f.owner = None;
+                }
+            }
+            locked_out = USERS
+                .iter()
+                .copied()
+                .filter(|u| u.starts_with("awo."))
+                .collect();
+            for user in &locked_out {
+                assert_eq!(
+                    t.client().login(user, PASSWORD).await.status,
+                    StatusCode::UNAUTHORIZED,
+                    "{user} logs in"
+                );
+            }
+        }
+    }
+    County {
+        t,
+        fx,
+        browsers,
+        locked_out,
+    }
 }
 
 fn pages_of(f: &Fixture) -> Vec<String> {
@@ -86,44 +223,67 @@ fn pages_of(f: &Fixture) -> Vec<String> {
     ]
 }
 
-#[tokio::test]
-async fn each_client_page_opens_only_for_the_im_of_the_case_and_refusals_are_audited() {
-    let t = TestApp::new().await;
-    let fx = fixtures(&t).await;
+/// Every client page opens for the client's IM only (200), for everyone else it answers like a
+/// missing page (404), and for a user locked out it shows nothing; writes by anyone but the IM are
+/// refused; every refusal is audited.
+async fn page_matrix(scenario: Scenario) {
+    let mut w = county(scenario).await;
+    let fx = std::mem::take(&mut w.fx);
+    let events_before = w.t.count("audit_events").await;
     for user in USERS {
-        let mut c = t.login(user).await;
+        let locked = w.locked_out.contains(user);
+        let c = w.browser(user);
         for f in &fx {
             for page in pages_of(f) {
                 let r = c.get(&page).await;
-                if *user == f.owner {
-                    assert_eq!(r.status, StatusCode::OK, "{user} {page}: {}", r.body);
+                if locked {
+                    assert_ne!(r.status, StatusCode::OK, "{scenario:?} {user} {page}");
+                    assert!(!r.body.contains(&f.client.canary), "{scenario:?} {user}");
+                } else if f.owner == Some(*user) {
+                    assert_eq!(
+                        r.status,
+                        StatusCode::OK,
+                        "{scenario:?} {user} {page}: {}",
+                        r.body
+                    );
                 } else {
-                    assert_eq!(r.status, StatusCode::NOT_FOUND, "{user} {page}");
+                    assert_eq!(
+                        r.status,
+                        StatusCode::NOT_FOUND,
+                        "{scenario:?} {user} {page}"
+                    );
                 }
             }
         }
         // Writes by anyone but the owner are refused and change nothing.
-        for f in fx.iter().filter(|f| f.owner != *user) {
+        for f in fx.iter().filter(|f| f.owner != Some(*user)) {
             let r = c
                 .post(&format!("/clients/{}/health/open", f.client.person_id), &[])
                 .await;
-            assert_eq!(r.status, StatusCode::NOT_FOUND, "{user}");
+            if locked {
+                assert_ne!(r.status, StatusCode::OK, "{scenario:?} {user}");
+            } else {
+                assert_eq!(r.status, StatusCode::NOT_FOUND, "{scenario:?} {user}");
+            }
         }
     }
-    // Every user was refused someone else's record, and each refusal is in the audit log.
-    for user in USERS {
+    assert!(w.t.count("audit_events").await > events_before);
+    // Every user who could log in was refused someone else's record, and each refusal is in the
+    // audit log.
+    for user in USERS.iter().filter(|u| !w.locked_out.contains(u)) {
         assert!(
-            t.audit_has("client_viewed", "denied", Some(t.id(user)))
+            w.t.audit_has("client_viewed", "denied", Some(w.t.id(user)))
                 .await,
-            "{user}"
+            "{scenario:?} {user}"
         );
     }
 }
 
-#[tokio::test]
-async fn no_foreign_canary_appears_in_any_response_a_user_may_request() {
-    let t = TestApp::new().await;
-    let fx = fixtures(&t).await;
+/// No response to any user holds a canary of a client who is not theirs (a team lead sees the
+/// names on the team's case list only), and the audit log holds ids, never names or content.
+async fn canary_matrix(scenario: Scenario) {
+    let mut w = county(scenario).await;
+    let fx = std::mem::take(&mut w.fx);
     let mut generic: Vec<String> = vec![
         "/".into(),
         "/cases".into(),
@@ -139,10 +299,10 @@ async fn no_foreign_canary_appears_in_any_response_a_user_may_request() {
         generic.push(format!("/households/{}", f.client.person_id));
     }
     for user in USERS {
-        let mut c = t.login(user).await;
+        let c = w.browser(user);
         let mine: Vec<&str> = fx
             .iter()
-            .filter(|f| f.owner == *user)
+            .filter(|f| f.owner == Some(*user))
             .map(|f| f.client.canary.as_str())
             .collect();
         let mut bodies = Vec::new();
@@ -188,31 +348,70 @@ async fn no_foreign_canary_appears_in_any_response_a_user_may_request() {
                 if *user == "datenschutz" && page == "POST /privacy/lookup" {
                     assert!(
                         !body.contains(&format!("{canary}-")),
-                        "{user} {page}: {canary} data"
+                        "{scenario:?} {user} {page}: {canary} data"
                     );
                     continue;
                 }
-                assert!(!body.contains(canary), "{user} saw {canary} on {page}");
+                assert!(
+                    !body.contains(canary),
+                    "{scenario:?} {user} saw {canary} on {page}"
+                );
                 // A team lead sees the names on the team's case list (display fields only).
-                let team_list = TEAM_LISTS.contains(&(*user, f.owner))
+                let team_list = f
+                    .owner
+                    .is_some_and(|owner| TEAM_LISTS.contains(&(*user, owner)))
                     && (page == "/cases" || page.starts_with("/cases?") || page == "POST /cases");
                 if !team_list {
                     assert!(
                         !body.contains(&format!("Canary{tag}")),
-                        "{user} saw the name of {tag} on {page}"
+                        "{scenario:?} {user} saw the name of {tag} on {page}"
                     );
                 }
             }
         }
     }
     // The audit log holds ids, never names or content.
-    for (action, outcome, _, _, id) in t.audit().await {
+    for (action, outcome, _, _, id) in w.t.audit().await {
         let line = format!("{action} {outcome} {}", id.unwrap_or_default());
         assert!(
             !line.contains("CANARY") && !line.contains("Canary"),
             "{line}"
         );
     }
+}
+
+#[tokio::test]
+async fn each_client_page_opens_only_for_the_im_of_the_case_and_refusals_are_audited() {
+    page_matrix(Scenario::AsSetUp).await;
+}
+
+#[tokio::test]
+async fn no_foreign_canary_appears_in_any_response_a_user_may_request() {
+    canary_matrix(Scenario::AsSetUp).await;
+}
+
+/// Issue 21, access follows employment: after the move, the moved IM opens nothing of the old
+/// provider (neither the case handed on nor the one shared with her), the colleague holds both.
+#[tokio::test]
+async fn after_a_move_each_client_page_opens_only_for_the_im_who_holds_it_now() {
+    page_matrix(Scenario::MovedStaff).await;
+}
+
+#[tokio::test]
+async fn after_a_move_no_foreign_canary_appears_in_any_response() {
+    canary_matrix(Scenario::MovedStaff).await;
+}
+
+/// Issue 21: a deactivated provider's staff, even with a session open from before, see nothing;
+/// its clients are open to nobody until the county hands the cases over.
+#[tokio::test]
+async fn after_a_provider_is_deactivated_its_clients_open_for_nobody() {
+    page_matrix(Scenario::DeactivatedOrganisation).await;
+}
+
+#[tokio::test]
+async fn after_a_provider_is_deactivated_no_foreign_canary_appears_in_any_response() {
+    canary_matrix(Scenario::DeactivatedOrganisation).await;
 }
 
 /// Issue 21: a page with a person's data opened by a link from another site is not shown and
@@ -380,7 +579,7 @@ async fn an_administrator_with_ambitions_reaches_no_client() {
 async fn a_team_lead_asking_for_a_case_reads_nothing_until_a_second_person_confirms() {
     let t = TestApp::new().await;
     let fx = fixtures(&t).await;
-    let f = fx.iter().find(|f| f.owner == "awo.im1").unwrap();
+    let f = fx.iter().find(|f| f.owner == Some("awo.im1")).unwrap();
     let me = t.id("awo.leitung").to_string();
     let case = f.client.case_id.to_string();
     let mut lead = t.login("awo.leitung").await;

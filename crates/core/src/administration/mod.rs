@@ -7,6 +7,7 @@ pub mod fields;
 pub mod municipalities;
 pub mod organisations;
 pub mod overview;
+pub mod service_areas;
 pub mod sessions;
 pub mod settings;
 pub mod setup;

@@ -7,6 +7,7 @@ use ankommen_store::Db;
 use ankommen_store::entities::{
     municipality, organisation, staff, staff_municipality, staff_role, team,
 };
+use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -15,7 +16,9 @@ use sea_orm::{
 
 use crate::administration::duties;
 use crate::administration::organisations::expect_updated;
+use crate::administration::service_areas;
 use crate::administration::setup::{self, SETUP_LINK_HOURS};
+use crate::kernel::access;
 use crate::kernel::audit::{self, Event, Who};
 use crate::kernel::policy::{Action, Resource};
 use crate::kernel::types::{
@@ -270,7 +273,11 @@ pub async fn get(db: &Db, ctx: &Ctx, id: i64) -> Result<StaffDetail> {
 }
 
 /// Checks the references of an input against the database and the rules that span objects.
-async fn validate<C: ConnectionTrait>(conn: &C, input: &StaffInput) -> Result<()> {
+async fn validate<C: ConnectionTrait>(
+    conn: &C,
+    input: &StaffInput,
+    today: NaiveDate,
+) -> Result<()> {
     let mut e = FieldErrors::new();
     // The administrator role stands alone: whoever manages accounts does not also read clients or
     // audit access to them.
@@ -307,9 +314,20 @@ async fn validate<C: ConnectionTrait>(conn: &C, input: &StaffInput) -> Result<()
             .await?;
         if found.len() != keys.len() {
             e.add("municipalities", "error-municipality-unknown");
+        } else if org.is_some() {
+            // A person serves only where their organisation serves (now or from a later day).
+            let served = service_areas::served_from(conn, input.organisation_id, today).await?;
+            if keys.iter().any(|k| !served.contains(k)) {
+                e.add("municipalities", "error-municipality-not-in-service-area");
+            }
         }
     }
     e.into_result()
+}
+
+/// Today where the offices are (as [`Ctx::today`]), for the callers without a context.
+fn berlin_day(now: chrono::DateTime<chrono::Utc>) -> NaiveDate {
+    now.with_timezone(&chrono_tz::Europe::Berlin).date_naive()
 }
 
 async fn write_links<C: ConnectionTrait>(conn: &C, id: i64, input: &StaffInput) -> Result<()> {
@@ -356,7 +374,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
     input: &StaffInput,
     password_hash: Option<String>,
 ) -> Result<i64> {
-    validate(conn, input).await?;
+    validate(conn, input, berlin_day(now)).await?;
     let r = staff::Entity::insert(staff::ActiveModel {
         id: NotSet,
         organisation_id: Set(input.organisation_id),
@@ -462,7 +480,13 @@ pub async fn update(
     }
     let now = ctx.now();
     let txn = db.begin().await?;
-    validate(&txn, &input).await?;
+    let old_org = current.person.organisation_id;
+    let moved = old_org != input.organisation_id;
+    let mut input = input;
+    if moved {
+        moving(&txn, ctx, id, old_org, &mut input).await?;
+    }
+    validate(&txn, &input, ctx.today()).await?;
     let deactivated_at = match (current.person.active, active) {
         (true, false) => Some(now),
         (false, false) => current.person.deactivated_at,
@@ -525,11 +549,64 @@ pub async fn update(
         (false, true) => "staff_reactivated",
         _ => "staff_updated",
     };
-    if !active {
+    if !active || moved {
         crate::administration::sessions::delete_all_of(&txn, id).await?;
     }
     audit::record(&txn, ctx, Event::on(action, "staff", id)).await?;
+    if moved {
+        // Access follows employment: no share of the old organisation's cases stays.
+        access::end_shares_outside(&txn, ctx, id, input.organisation_id).await?;
+        audit::record(&txn, ctx, Event::on("staff_moved", "staff", id)).await?;
+        audit::record(
+            &txn,
+            ctx,
+            Event::on("staff_moved_out", "organisation", old_org),
+        )
+        .await?;
+        audit::record(
+            &txn,
+            ctx,
+            Event::on("staff_moved_in", "organisation", input.organisation_id),
+        )
+        .await?;
+    }
     txn.commit().await?;
+    Ok(())
+}
+
+/// A move to another organisation, before it is saved: refused while the person still holds cases
+/// of another organisation (a team lead hands them over first: the move must not take cases along
+/// nor leave them to nobody); a team of the old organisation is dropped (teams belong to
+/// organisations) and the municipalities are cut to those the new organisation serves.
+async fn moving<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    id: i64,
+    old_org: i64,
+    input: &mut StaffInput,
+) -> Result<()> {
+    let held = access::cases_held_outside(conn, id, input.organisation_id).await?;
+    if held > 0 {
+        let mut e = FieldErrors::new();
+        e.add_count(
+            "organisation_id",
+            "error-move-holds-cases",
+            i64::try_from(held).unwrap_or(i64::MAX),
+        );
+        return Err(Error::Invalid(e));
+    }
+    if let Some(t) = input.team_id {
+        // The form still names a team of the old organisation: none until one is chosen there.
+        let team_org = team::Entity::find_by_id(t)
+            .one(conn)
+            .await?
+            .map(|t| t.organisation_id);
+        if team_org == Some(old_org) {
+            input.team_id = None;
+        }
+    }
+    let served = service_areas::served_from(conn, input.organisation_id, ctx.today()).await?;
+    input.municipalities.retain(|a| served.contains(a.as_str()));
     Ok(())
 }
 

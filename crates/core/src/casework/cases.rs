@@ -4,7 +4,7 @@
 use ankommen_store::Db;
 use ankommen_store::entities::{
     case, case_assignment, case_event, case_pause, case_person, case_share, confirmation,
-    municipality, organisation, outcome, person, staff, staff_municipality, staff_role,
+    municipality, organisation, outcome, person, staff, staff_role,
 };
 use chrono::{Months, NaiveDate};
 use sea_orm::ExprTrait;
@@ -16,6 +16,7 @@ use sea_orm::{
 
 use crate::administration::duties;
 use crate::administration::organisations::expect_updated;
+use crate::administration::service_areas;
 use crate::kernel::access;
 use crate::kernel::audit::{self, Event};
 use crate::kernel::catalog::{CaseStatus, ClosureReason, DataCategory};
@@ -40,12 +41,32 @@ pub(crate) struct NewCase {
     pub persons: Vec<i64>,
 }
 
-/// Opens a case in the actor's organisation, assigned to the actor.
+/// Refuses, as an error on `field`, a municipality the actor's organisation does not serve today:
+/// no client is registered and no case opened outside the organisation's service area.
+pub(crate) async fn require_served<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    ags: &str,
+    field: &'static str,
+) -> Result<()> {
+    if service_areas::serves(conn, ctx.actor.organisation_id, ags, ctx.today()).await? {
+        Ok(())
+    } else {
+        Err(Error::field(
+            field,
+            "error-municipality-not-served-by-organisation",
+        ))
+    }
+}
+
+/// Opens a case in the actor's organisation, assigned to the actor, in a municipality the
+/// organisation serves.
 pub(crate) async fn open_case<C: ConnectionTrait>(
     conn: &C,
     ctx: &Ctx,
     n: NewCase,
 ) -> Result<case::Model> {
+    require_served(conn, ctx, &n.municipality, "municipality").await?;
     let now = ctx.now();
     let placeholder = format!("new-{}", crate::kernel::tokens::random_id()?);
     let id = case::Entity::insert(case::ActiveModel {
@@ -316,42 +337,6 @@ pub async fn reassign_targets<C: ConnectionTrait>(
         .collect())
 }
 
-/// Organisations (other than `except`) whose IMs serve a municipality.
-async fn serving_organisations<C: ConnectionTrait>(
-    conn: &C,
-    ags: &str,
-) -> Result<Vec<organisation::Model>> {
-    let staff_ids: Vec<i64> = staff_municipality::Entity::find()
-        .filter(staff_municipality::Column::Ags.eq(ags))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|s| s.staff_id)
-        .collect();
-    let ims: Vec<i64> = staff_role::Entity::find()
-        .filter(staff_role::Column::StaffId.is_in(staff_ids))
-        .filter(staff_role::Column::Role.eq(Role::Im.as_str()))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|r| r.staff_id)
-        .collect();
-    let org_ids: Vec<i64> = staff::Entity::find()
-        .filter(staff::Column::Id.is_in(ims))
-        .filter(staff::Column::Active.eq(true))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|s| s.organisation_id)
-        .collect();
-    Ok(organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(org_ids))
-        .filter(organisation::Column::Active.eq(true))
-        .order_by_asc(organisation::Column::Name)
-        .all(conn)
-        .await?)
-}
-
 async fn offers<C: ConnectionTrait>(
     conn: &C,
     c: &case::Model,
@@ -365,7 +350,7 @@ async fn offers<C: ConnectionTrait>(
         return Ok(vec![]);
     };
     let mut out = Vec::new();
-    for o in serving_organisations(conn, &first.municipality_ags).await? {
+    for o in service_areas::serving(conn, &first.municipality_ags, today).await? {
         if o.id == c.organisation_id {
             continue;
         }
@@ -871,10 +856,10 @@ pub async fn move_away(
             None,
         )
         .await?;
-        let same_org = serving_organisations(tx, ags.as_str())
-            .await?
-            .iter()
-            .any(|o| o.id == c.organisation_id);
+        // Who serves the new municipality today decides: the case moves along only inside its
+        // organisation's service area; otherwise it is closed as moved away, and its page offers
+        // the handover to the organisations that serve the new municipality.
+        let same_org = service_areas::serves(tx, c.organisation_id, ags.as_str(), today).await?;
         if same_org {
             Ok(vec![(case::Column::MunicipalityAgs, ags.as_str().into())])
         } else {

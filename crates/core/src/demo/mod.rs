@@ -1,6 +1,7 @@
 //! The demo county: a fictional "Landkreis Neckartal" with its county office, municipalities (AGS in
-//! the official format), a municipality that employs its own staff, two welfare providers, teams, and
-//! staff in every role. Used by `ankommen serve --demo` and as the test fixtures.
+//! the official format), a municipality that employs its own staff, two welfare providers, the
+//! municipalities each organisation serves, teams, and staff in every role. Used by
+//! `ankommen serve --demo` and as the test fixtures.
 
 use std::sync::OnceLock;
 
@@ -59,6 +60,18 @@ pub const ORGANISATIONS: &[(&str, OrgKind, Option<&str>, &[&str])] = &[
         &["Integrationsmanagement"],
     ),
 ];
+
+/// The service areas: (organisation index, municipalities it serves), each since [`SERVED_SINCE`].
+/// Sonnbühl is served by both welfare providers, Auwiesen by the county office and Caritas.
+pub const SERVICE_AREAS: &[(usize, &[&str])] = &[
+    (0, &["08990004", "08990005"]),
+    (1, &["08990001"]),
+    (2, &["08990002", "08990003"]),
+    (3, &["08990003", "08990004"]),
+];
+
+/// The first day of the demo service areas (the start of integration management in the county).
+pub const SERVED_SINCE: (i32, u32, u32) = (2017, 1, 1);
 
 /// A demo account: user name, name, organisation index, team, roles, municipalities served, FTE.
 pub struct DemoAccount {
@@ -230,6 +243,14 @@ pub async fn seed(
             team_ids.insert((id, *t), tid);
         }
         org_ids.push(id);
+    }
+    let (y, m, d) = SERVED_SINCE;
+    let since = chrono::NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| bad("served since"))?;
+    for (org, municipalities) in SERVICE_AREAS {
+        let org = *org_ids.get(*org).ok_or_else(|| bad("organisation index"))?;
+        for ags in *municipalities {
+            crate::administration::service_areas::insert(&txn, now, org, ags, since).await?;
+        }
     }
     let mut ids = std::collections::HashMap::new();
     for a in ACCOUNTS {

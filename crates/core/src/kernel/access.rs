@@ -1,14 +1,15 @@
 //! Need-to-know access to persons and cases: which cases an actor may see, and the policy's view
 //! of a case. A person is reachable only through a case the actor may read.
 
-use ankommen_store::entities::{case, case_person, case_share, person, staff};
+use ankommen_store::entities::{case, case_event, case_person, case_share, person, staff};
 use sea_orm::sea_query::{Condition, Expr, Query, SelectStatement, UnionType};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
-use crate::kernel::audit::Event;
+use crate::kernel::audit::{self, Event};
 use crate::kernel::policy::{Action, CaseRef, Resource};
 use crate::kernel::query;
 use crate::{Ctx, Error, Result};
@@ -263,9 +264,9 @@ pub(crate) async fn may_among<C: ConnectionTrait>(
         .collect())
 }
 
-/// `SELECT id FROM cases` of the cases the actor may list (assigned to them, shared with them, and,
-/// for team leads, assigned to a member of their team), optionally only those not closed; for
-/// `case_id IN (...)` filters. The policy is asked again for each row by the callers.
+/// `SELECT id FROM cases` of the cases of the actor's current organisation the actor may list
+/// (assigned to them, shared with them, and, for team leads, assigned to a member of their team),
+/// optionally only those not closed; for `case_id IN (...)` filters. The policy is asked again for each row by the callers.
 ///
 /// A UNION of the two ways in rather than one condition with OR: PostgreSQL plans the OR with a
 /// subquery as a sequential scan of `cases`, and then of every table filtered by it.
@@ -299,6 +300,7 @@ pub(crate) fn listable_cases(ctx: &Ctx, open_only: bool) -> SelectStatement {
             Query::select()
                 .column(case::Column::Id)
                 .from(case::Entity)
+                .and_where(case::Column::OrganisationId.eq(a.organisation_id))
                 .cond_where(open())
                 .and_where(
                     case::Column::Id.in_subquery(
@@ -354,4 +356,71 @@ pub(crate) async fn case_in(
     let checked = case_for(&tx, ctx, case_id, action, event).await;
     let (tx, (c, r)) = in_tx(tx, checked).await?;
     Ok((tx, c, r))
+}
+
+/// How many cases (open or closed) of organisations other than `organisation_id` are assigned to a
+/// person: the cases they would take along if they moved there. A move waits until a team lead has
+/// handed them over.
+pub(crate) async fn cases_held_outside<C: ConnectionTrait>(
+    conn: &C,
+    staff_id: i64,
+    organisation_id: i64,
+) -> Result<u64> {
+    Ok(case::Entity::find()
+        .filter(case::Column::AssignedTo.eq(staff_id))
+        .filter(case::Column::OrganisationId.ne(organisation_id))
+        .count(conn)
+        .await?)
+}
+
+/// Ends every share a person has of cases of organisations other than `organisation_id` (they
+/// moved there): each case's history says so, and each end is audited. Returns the cases.
+pub(crate) async fn end_shares_outside<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    staff_id: i64,
+    organisation_id: i64,
+) -> Result<Vec<i64>> {
+    let cases: Vec<i64> = case_share::Entity::find()
+        .select_only()
+        .column(case_share::Column::CaseId)
+        .filter(case_share::Column::StaffId.eq(staff_id))
+        .filter(
+            case_share::Column::CaseId.in_subquery(
+                Query::select()
+                    .column(case::Column::Id)
+                    .from(case::Entity)
+                    .and_where(case::Column::OrganisationId.ne(organisation_id))
+                    .to_owned(),
+            ),
+        )
+        .order_by_asc(case_share::Column::CaseId)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    if cases.is_empty() {
+        return Ok(cases);
+    }
+    case_share::Entity::delete_many()
+        .filter(case_share::Column::StaffId.eq(staff_id))
+        .filter(case_share::Column::CaseId.is_in(cases.clone()))
+        .exec(conn)
+        .await?;
+    for c in &cases {
+        case_event::Entity::insert(case_event::ActiveModel {
+            id: NotSet,
+            case_id: Set(*c),
+            kind: Set("unshared".into()),
+            on_date: Set(ctx.today()),
+            reason: Set(None),
+            detail: Set(None),
+            staff_id: Set(Some(ctx.actor.staff_id)),
+            other_staff_id: Set(Some(staff_id)),
+            at: Set(ctx.now()),
+        })
+        .exec_without_returning(conn)
+        .await?;
+        audit::record(conn, ctx, Event::on("case_unshared", "case", *c)).await?;
+    }
+    Ok(cases)
 }

@@ -7,6 +7,9 @@ use sea_orm::{DbErr, SqlErr};
 pub struct FieldError {
     pub field: &'static str,
     pub key: &'static str,
+    /// A number the message states (the Fluent variable `$count`), e.g. how many cases stand in
+    /// the way.
+    pub count: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -17,7 +20,19 @@ impl FieldErrors {
         Self::default()
     }
     pub fn add(&mut self, field: &'static str, key: &'static str) {
-        self.0.push(FieldError { field, key });
+        self.0.push(FieldError {
+            field,
+            key,
+            count: None,
+        });
+    }
+    /// An error whose message states a number (`$count`).
+    pub fn add_count(&mut self, field: &'static str, key: &'static str, count: i64) {
+        self.0.push(FieldError {
+            field,
+            key,
+            count: Some(count),
+        });
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

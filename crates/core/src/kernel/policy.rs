@@ -141,7 +141,12 @@ pub fn relation(actor: &Actor, res: &Resource) -> Relation {
             }
         }
         Resource::Case(c) => {
-            if c.assigned_to == actor.staff_id || c.shared_with.contains(&actor.staff_id) {
+            // Access follows employment: a case is the actor's own (assigned or shared) only
+            // inside their current organisation. Whoever moved to another organisation keeps no
+            // case and no share of the old one, even if a stale assignment still names them.
+            if c.organisation_id == actor.organisation_id
+                && (c.assigned_to == actor.staff_id || c.shared_with.contains(&actor.staff_id))
+            {
                 Relation::Own
             } else {
                 by_org(c.organisation_id, c.team_id)
@@ -585,6 +590,68 @@ mod tests {
         assert!(!allows(&a, Action::ShareCase, &res));
         let lead = actor(TeamLead, PROVIDER);
         assert!(!allows(&lead, Action::ReassignCase, &res));
+    }
+
+    /// Access follows employment: a person moved to another organisation holds no case and no
+    /// share of the old one, even when a stale row still names them.
+    #[test]
+    fn a_case_of_a_former_organisation_is_not_own() {
+        let assigned = |org: i64| CaseRef {
+            organisation_id: org,
+            municipality_ags: "08118048".into(),
+            team_id: Some(TEAM_A),
+            assigned_to: ME,
+            shared_with: vec![],
+        };
+        let shared = |org: i64| CaseRef {
+            assigned_to: COLLEAGUE_SAME_TEAM,
+            shared_with: vec![ME],
+            ..assigned(org)
+        };
+        // Before the move (in PROVIDER) the case is own; after it (in OTHER_PROVIDER) it is not.
+        for role in [Im, TeamLead] {
+            let before = actor(role, PROVIDER);
+            let mut after = actor(role, OTHER_PROVIDER);
+            // The team id may even be the same number: teams belong to organisations.
+            after.team_id = Some(TEAM_A);
+            for c in [assigned(PROVIDER), shared(PROVIDER)] {
+                let res = Resource::Case(c);
+                assert_eq!(relation(&before, &res), Relation::Own, "{role:?}");
+                assert_eq!(
+                    relation(&after, &res),
+                    Relation::OtherOrganisation,
+                    "{role:?}"
+                );
+                for action in [
+                    Action::ReadClient,
+                    Action::WriteClient,
+                    Action::ViewCaseList,
+                    Action::ShareCase,
+                    Action::ReassignCase,
+                    Action::ReadClientForRequest,
+                ] {
+                    assert!(!allows(&after, action, &res), "{role:?} {action:?}");
+                }
+            }
+        }
+        let im = actor(Im, PROVIDER);
+        assert!(allows(
+            &im,
+            Action::ReadClient,
+            &Resource::Case(assigned(PROVIDER))
+        ));
+        assert!(allows(
+            &im,
+            Action::ReadClient,
+            &Resource::Case(shared(PROVIDER))
+        ));
+        // The other way round too: a case of another organisation naming the actor is not theirs.
+        for c in [assigned(OTHER_PROVIDER), shared(OTHER_PROVIDER)] {
+            let res = Resource::Case(c);
+            assert_eq!(relation(&im, &res), Relation::OtherOrganisation);
+            assert!(!allows(&im, Action::ReadClient, &res));
+            assert!(!allows(&im, Action::WriteClient, &res));
+        }
     }
 
     #[test]

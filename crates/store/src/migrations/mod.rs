@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_foundation;
 mod m0002_clients;
 mod m0003_plans;
+mod m0004_service_areas;
 mod m0007_access_record;
 
 pub use m0003_plans::DEFAULT_FIELDS;
@@ -81,6 +82,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_clients::Migration),
             Box::new(m0003_plans::Migration),
+            Box::new(m0004_service_areas::Migration),
             Box::new(m0007_access_record::Migration),
         ]
     }

@@ -149,6 +149,7 @@ error-extension-short = Die Verlängerung muss nach dem regulären Ende (3 Jahre
 error-justification-short = Bitte die Verlängerung ausführlicher schriftlich begründen (mindestens 30 Zeichen).
 error-language-level = Bitte zu jeder Sprache das Niveau angeben.
 error-municipality-not-served = Diese Gemeinde betreuen Sie nicht.
+error-municipality-not-served-by-organisation = Ihre Organisation betreut diese Gemeinde nicht (mehr). Welche Organisation dort zuständig ist, weiß die Kreisverwaltung.
 error-nationality = Bitte einen Ländercode aus drei Buchstaben angeben (ISO 3166, z. B. SYR).
 error-no-consent = Ohne gültige Einwilligung dürfen nur die Mindestdaten gespeichert werden.
 error-no-release = Es gibt keine gültige Schweigepflichtentbindung für diese Stelle.

@@ -155,6 +155,23 @@ teams-none = Noch keine Teams.
 team-new = Neues Team
 team-edit-title = Team bearbeiten
 back-to-organisation = Zurück zur Organisation
+service-areas-title = Betreute Gemeinden (Versorgungsgebiet)
+service-areas-intro = Nur in diesen Gemeinden betreuen die Personen der Organisation Klient:innen und nehmen neue auf. Zieht jemand in eine Gemeinde, die die Organisation nicht betreut, wird der Fall abgeschlossen und an eine dort zuständige Organisation übergeben.
+service-areas-none = Diese Organisation betreut noch keine Gemeinde.
+service-area-from = Ab
+service-area-until = Bis
+service-area-current = betreut
+service-area-future = beginnt später
+service-area-ended = beendet
+service-area-new = Gemeinde hinzufügen
+service-area-add = Gemeinde hinzufügen
+service-area-end-title = Betreuung einer Gemeinde beenden
+service-area-end-hint = Ab dem Tag danach nimmt die Organisation dort niemanden mehr auf. Laufende Fälle bleiben, bis sie übergeben oder abgeschlossen sind.
+service-area-since = seit { $date }
+service-area-last-day = Letzter Tag der Betreuung
+service-area-end = Betreuung beenden
+staff-municipalities-hint = Nur Gemeinden, die die Organisation der Person betreut (siehe Seite der Organisation).
+staff-move-hint = Wechselt die Person in eine andere Organisation, darf sie dort keine Fälle der bisherigen mehr haben: Die Teamleitung übergibt sie vorher. Mit dem Wechsel enden ihre Freigaben und Sitzungen; das bisherige Team und Gemeinden, die die neue Organisation nicht betreut, werden entfernt.
 staff-title = Personen
 staff-new-title = Neue Person
 staff-search = Name oder Benutzername
@@ -244,6 +261,13 @@ error-cannot-change-own-organisation = Ihre eigene Organisation kann nur eine an
 error-admin-role-alone = Die Administrationsrolle kann nicht mit IM, Teamleitung oder Datenschutz in einem Konto verbunden werden.
 error-inactive = Die Person ist deaktiviert.
 error-organisation-unknown = Diese Organisation gibt es nicht.
+error-service-area-overlap = Die Organisation betreut diese Gemeinde in diesem Zeitraum schon.
+error-service-area-until = Der letzte Tag liegt vor dem Beginn der Betreuung.
+error-municipality-not-in-service-area = Die Organisation betreut nicht alle gewählten Gemeinden. Bitte nur Gemeinden wählen, die auf der Seite der Organisation als betreut stehen.
+error-move-holds-cases = { $count ->
+    [one] Dieser Person ist noch ein Fall der bisherigen Organisation zugewiesen (abgeschlossene zählen mit). Die Teamleitung übergibt ihn zuerst an eine andere Person; danach ist der Wechsel möglich.
+   *[other] Dieser Person sind noch { $count } Fälle der bisherigen Organisation zugewiesen (abgeschlossene zählen mit). Die Teamleitung übergibt sie zuerst an andere Personen; danach ist der Wechsel möglich.
+}
 
 crossing-title = Weiter zu ankommen?
 crossing-text = Sie haben diese Seite über einen Link einer anderen Website geöffnet. Zum Schutz der Daten Ihrer Klientinnen und Klienten zeigen wir sie erst, wenn Sie hier bestätigen.

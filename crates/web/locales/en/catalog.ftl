@@ -149,6 +149,7 @@ error-extension-short = The extension must end after the regular end (3 years) a
 error-justification-short = Please give a fuller written justification (at least 30 characters).
 error-language-level = Please give the level for each language.
 error-municipality-not-served = You do not serve this municipality.
+error-municipality-not-served-by-organisation = Your organisation does not serve this municipality (any more). The county office knows which organisation does.
 error-nationality = Please enter a three-letter country code (ISO 3166, e.g. SYR).
 error-no-consent = Without a valid consent only the minimum data may be stored.
 error-no-release = There is no valid release for this recipient.

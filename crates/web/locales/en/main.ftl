@@ -155,6 +155,23 @@ teams-none = No teams yet.
 team-new = New team
 team-edit-title = Edit team
 back-to-organisation = Back to the organisation
+service-areas-title = Municipalities served (service area)
+service-areas-intro = The organisation's staff counsel and register clients only in these municipalities. When a client moves to a municipality the organisation does not serve, the case is closed and handed over to an organisation that serves it.
+service-areas-none = This organisation serves no municipality yet.
+service-area-from = From
+service-area-until = Until
+service-area-current = served
+service-area-future = starts later
+service-area-ended = ended
+service-area-new = Add a municipality
+service-area-add = Add municipality
+service-area-end-title = End the service of a municipality
+service-area-end-hint = From the day after, the organisation registers nobody there. Running cases stay until they are handed over or closed.
+service-area-since = since { $date }
+service-area-last-day = Last day served
+service-area-end = End service
+staff-municipalities-hint = Only municipalities the person's organisation serves (see the organisation's page).
+staff-move-hint = A person who moves to another organisation must hold no case of the old one: the team lead hands them over first. With the move their shares and sessions end; the old team and municipalities the new organisation does not serve are removed.
 staff-title = People
 staff-new-title = New person
 staff-search = Name or user name
@@ -244,6 +261,13 @@ error-cannot-change-own-organisation = Only another administrator can change you
 error-admin-role-alone = The administrator role cannot be combined with IM, team lead or data protection in one account.
 error-inactive = The person is deactivated.
 error-organisation-unknown = There is no such organisation.
+error-service-area-overlap = The organisation already serves this municipality in this period.
+error-service-area-until = The last day is before the service began.
+error-municipality-not-in-service-area = The organisation does not serve all the municipalities chosen. Please choose only those its page lists as served.
+error-move-holds-cases = { $count ->
+    [one] One case of the current organisation is still assigned to this person (closed ones count too). The team lead hands it over to someone else first; then the move is possible.
+   *[other] { $count } cases of the current organisation are still assigned to this person (closed ones count too). The team lead hands them over to others first; then the move is possible.
+}
 
 crossing-title = Continue to ankommen?
 crossing-text = You opened this page from a link on another website. To protect your clients’ data, it is shown only once you confirm here.

@@ -1,4 +1,4 @@
-//! Administration: municipalities, organisations and their teams.
+//! Administration: municipalities, organisations with their teams and service areas.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -8,6 +8,7 @@ use axum::response::Response;
 use ankommen_core::administration::municipalities::{self, MunicipalityInput};
 use ankommen_core::administration::organisations::{self, OrganisationInput};
 use ankommen_core::administration::overview::{self, AdminCounts};
+use ankommen_core::administration::service_areas::{self, AreaRow, ServiceAreaInput};
 use ankommen_core::administration::teams;
 use ankommen_core::kernel::policy::{Action, Resource};
 use ankommen_core::kernel::types::{Name, OrgKind};
@@ -258,7 +259,23 @@ struct OrganisationTpl {
     kinds: Vec<(String, String)>,
     form: FormView,
     team_form: FormView,
+    /// The service area: its periods, and the forms to add a municipality and to end a period.
+    areas: Vec<AreaRow>,
+    area_form: FormView,
+    end_form: FormView,
+    /// A period without an end exists (the form to end one is shown).
+    can_end: bool,
     can_edit: bool,
+}
+
+/// The forms of an organisation's page, each with what was typed and its errors when it failed.
+#[derive(Default)]
+struct OrganisationForms {
+    /// The organisation's own form; `None`: its stored values.
+    edit: Option<FormView>,
+    team: FormView,
+    area: FormView,
+    end: FormView,
 }
 
 fn organisation_form(o: &organisation::Model) -> FormView {
@@ -281,12 +298,21 @@ async fn organisation_page(
     state: &AppState,
     a: Authed,
     id: i64,
-    form: Option<FormView>,
-    team_form: FormView,
+    forms: OrganisationForms,
     status: StatusCode,
 ) -> AppResult<Response> {
     let item = organisations::get(&state.db, &a.ctx, id).await?;
     let teams = teams::list(&state.db, &a.ctx, id).await?;
+    let areas = service_areas::of_organisation(&state.db, &a.ctx, id).await?;
+    let today = a.ctx.today().to_string();
+    let mut area_form = forms.area;
+    if area_form.v("area_from").is_empty() {
+        area_form.set("area_from", &today);
+    }
+    let mut end_form = forms.end;
+    if end_form.v("area_until").is_empty() {
+        end_form.set("area_until", &today);
+    }
     let can_edit = a
         .ctx
         .allows(Action::ManageOrganisations, &Resource::Organisation { id });
@@ -296,12 +322,16 @@ async fn organisation_page(
     Ok(render_status(
         &OrganisationTpl {
             kinds: kinds(&page),
-            form: form.unwrap_or_else(|| organisation_form(&item)),
+            form: forms.edit.unwrap_or_else(|| organisation_form(&item)),
             page,
             item,
             teams,
             municipalities: municipalities::list(&state.db).await?,
-            team_form,
+            team_form: forms.team,
+            can_end: areas.iter().any(|r| r.area.valid_until.is_none()),
+            areas,
+            area_form,
+            end_form,
             can_edit,
         },
         status,
@@ -313,7 +343,7 @@ pub async fn organisation(
     a: Authed,
     Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
-    organisation_page(&state, a, id, None, FormView::new(), StatusCode::OK).await
+    organisation_page(&state, a, id, OrganisationForms::default(), StatusCode::OK).await
 }
 
 pub async fn update_organisation(
@@ -337,7 +367,11 @@ pub async fn update_organisation(
         )
     });
     saved_or_reshown(saved, view, a.page.tr, |view, status| {
-        organisation_page(&state, a, id, Some(view), FormView::new(), status)
+        let forms = OrganisationForms {
+            edit: Some(view),
+            ..OrganisationForms::default()
+        };
+        organisation_page(&state, a, id, forms, status)
     })
     .await
 }
@@ -379,7 +413,76 @@ pub async fn create_team(
         )
     });
     saved_or_reshown(saved, view, a.page.tr, |view, status| {
-        organisation_page(&state, a, id, None, view, status)
+        let forms = OrganisationForms {
+            team: view,
+            ..OrganisationForms::default()
+        };
+        organisation_page(&state, a, id, forms, status)
+    })
+    .await
+}
+
+/// The county office's administrator adds a municipality to an organisation's service area.
+pub async fn add_service_area(
+    State(state): State<AppState>,
+    a: Authed,
+    Ids(id): Ids<i64>,
+    form: FormData,
+) -> AppResult<Response> {
+    let view = FormView::from_data(&form);
+    let result = match ServiceAreaInput::parse(form.get("area_municipality"), form.get("area_from"))
+    {
+        Ok(input) => service_areas::add(&state.db, &a.ctx, id, input)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(Error::Invalid(e)),
+    };
+    let saved = result.map(|()| {
+        done(
+            &format!("/admin/organisations/{id}"),
+            "flash-saved",
+            state.config.secure_cookies,
+        )
+    });
+    saved_or_reshown(saved, view, a.page.tr, |view, status| {
+        let forms = OrganisationForms {
+            area: view,
+            ..OrganisationForms::default()
+        };
+        organisation_page(&state, a, id, forms, status)
+    })
+    .await
+}
+
+/// The county office's administrator ends a period of an organisation's service area.
+pub async fn end_service_area(
+    State(state): State<AppState>,
+    a: Authed,
+    Ids(id): Ids<i64>,
+    form: FormData,
+) -> AppResult<Response> {
+    let view = FormView::from_data(&form);
+    let result = service_areas::end(
+        &state.db,
+        &a.ctx,
+        id,
+        form.get("area_id"),
+        form.get("area_until"),
+    )
+    .await;
+    let saved = result.map(|()| {
+        done(
+            &format!("/admin/organisations/{id}"),
+            "flash-saved",
+            state.config.secure_cookies,
+        )
+    });
+    saved_or_reshown(saved, view, a.page.tr, |view, status| {
+        let forms = OrganisationForms {
+            end: view,
+            ..OrganisationForms::default()
+        };
+        organisation_page(&state, a, id, forms, status)
     })
     .await
 }

@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 
 use ankommen_core::Error;
 use ankommen_core::administration::municipalities;
+use ankommen_core::administration::service_areas;
 use ankommen_core::casework::caseload::{self, Filter, Page as Caseload};
 use ankommen_core::casework::cases::{self, CaseView, HandoverSummary, Moved};
 use ankommen_core::casework::clients::Intake;
@@ -388,17 +389,34 @@ async fn case_page(
     let all = municipalities::list(&state.db).await?;
     let municipality_names: Vec<(String, String)> =
         all.into_iter().map(|m| (m.ags, m.name)).collect();
+    let serving = service_areas::serving_each(&state.db, a.ctx.today()).await?;
     let mut page = a.page.at("cases");
     page.title = page.t1("case-title", "number", &view.case.case_number);
     let (snapshot, snapshot_date) = snapshot_rows(&view, &page);
+    // Where a client may move, each with the organisations serving it: whether the case moves
+    // along or is handed over is visible before the move is entered.
+    let move_targets = municipality_names
+        .iter()
+        .filter(|(ags, _)| *ags != view.case.municipality_ags)
+        .map(|(ags, name)| {
+            let orgs: Vec<&str> = serving
+                .get(ags)
+                .into_iter()
+                .flatten()
+                .map(|(_, n)| n.as_str())
+                .collect();
+            let by = if orgs.is_empty() {
+                page.t("case-move-served-by-none")
+            } else {
+                page.t1("case-move-served-by", "organisations", orgs.join(", "))
+            };
+            (ags.clone(), format!("{name} – {by}"))
+        })
+        .collect();
     Ok(render_status(
         &CaseTpl {
             events: event_rows(&view, &page, &municipality_names),
-            municipalities: municipality_names
-                .iter()
-                .filter(|(ags, _)| *ags != view.case.municipality_ags)
-                .cloned()
-                .collect(),
+            municipalities: move_targets,
             closure_reasons: ClosureReason::ALL
                 .iter()
                 .map(|r| {

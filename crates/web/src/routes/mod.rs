@@ -71,6 +71,14 @@ fn pages() -> Router<AppState> {
         )
         .route("/admin/organisations/{id}/teams", post(admin::create_team))
         .route(
+            "/admin/organisations/{id}/service-areas",
+            post(admin::add_service_area),
+        )
+        .route(
+            "/admin/organisations/{id}/service-areas/end",
+            post(admin::end_service_area),
+        )
+        .route(
             "/admin/teams/{id}",
             get(admin::team).post(admin::update_team),
         )

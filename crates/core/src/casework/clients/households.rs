@@ -208,6 +208,8 @@ async fn place_member<C: ConnectionTrait>(
             if !ctx.actor.has(Role::Im) {
                 return Err(Error::Forbidden);
             }
+            crate::casework::cases::require_served(conn, ctx, m.municipality.as_str(), "case_mode")
+                .await?;
             crate::casework::cases::open_case(
                 conn,
                 ctx,

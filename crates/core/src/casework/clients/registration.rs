@@ -11,6 +11,7 @@ use sea_orm::{
 };
 
 use crate::administration::organisations::expect_updated;
+use crate::administration::service_areas;
 use crate::kernel::access;
 use crate::kernel::audit::{self, Event};
 use crate::kernel::catalog::{HouseholdRelation, TargetGroup};
@@ -207,6 +208,19 @@ pub async fn register(db: &Db, ctx: &Ctx, input: RegisterInput) -> Result<Regist
         .any(|a| a == m.municipality.as_str())
     {
         e.add("municipality", "error-municipality-not-served");
+    } else if !service_areas::serves(
+        db.reader(),
+        ctx.actor.organisation_id,
+        m.municipality.as_str(),
+        today,
+    )
+    .await?
+    {
+        // The person still has the municipality, but their organisation no longer serves it.
+        e.add(
+            "municipality",
+            "error-municipality-not-served-by-organisation",
+        );
     }
     if m.target_group == TargetGroup::Other && input.eligibility_note.is_none() {
         e.add("eligibility_note", "error-eligibility-note");
