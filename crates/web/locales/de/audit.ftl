@@ -116,3 +116,4 @@ audit-section-plan = Integrationsplan
 audit-section-record = Akte
 audit-section-releases = Schweigepflichtentbindungen
 audit-section-request = Betroffenenanfrage
+audit-action-figures_computed = Kennzahlen berechnet (Betrieb)

@@ -116,3 +116,4 @@ audit-section-plan = Integration plan
 audit-section-record = Record
 audit-section-releases = Releases
 audit-section-request = Data-subject request
+audit-action-figures_computed = Key figures computed (operator)
