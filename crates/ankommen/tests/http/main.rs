@@ -13,6 +13,7 @@ mod cases;
 mod clients;
 mod consent;
 mod contacts;
+mod coverage;
 mod day;
 mod edges;
 mod headers;

@@ -22,7 +22,7 @@ use crate::kernel::catalog::{
 };
 use crate::kernel::policy::Action;
 use crate::kernel::types::{parse_date, parse_date_opt};
-use crate::records::consent;
+use crate::records::consent::{self, Data};
 use crate::{Ctx, Error, FieldErrors, Result};
 
 /// The outcome form as typed. Only the fields of the chosen type are read.
@@ -214,7 +214,9 @@ pub async fn list(db: &Db, ctx: &Ctx, person_id: i64) -> Result<OutcomesView> {
         let ev = Event::on("outcomes_viewed", "person", person_id);
         let (p, _) = access::person_for(tx, ctx, person_id, Action::ReadClient, ev.clone()).await?;
         let today = ctx.today();
-        let consent_active = consent::state(tx, person_id, today).await?.is_active();
+        let consent_active = consent::coverage(tx, person_id, today)
+            .await?
+            .covers(Data::Outcomes);
         let records = if consent_active {
             records_of(tx, person_id).await?
         } else {
@@ -232,14 +234,7 @@ pub async fn list(db: &Db, ctx: &Ctx, person_id: i64) -> Result<OutcomesView> {
 }
 
 async fn require_consent<C: ConnectionTrait>(conn: &C, ctx: &Ctx, person_id: i64) -> Result<()> {
-    if consent::state(conn, person_id, ctx.today())
-        .await?
-        .is_active()
-    {
-        Ok(())
-    } else {
-        Err(Error::Conflict("error-no-consent"))
-    }
+    consent::require(conn, person_id, Data::Outcomes, ctx.today()).await
 }
 
 /// Records an outcome for a person. Returns its id.

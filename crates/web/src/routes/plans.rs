@@ -96,9 +96,9 @@ fn field_options(v: &PlanView, page: &Page, current: Option<&str>) -> Options {
         .collect()
 }
 
+/// The persons a goal may name: those whose consent covers the plan.
 fn person_options(v: &PlanView) -> Options {
-    v.persons
-        .iter()
+    v.goal_persons()
         .map(|p| {
             (
                 p.id.to_string(),
@@ -384,6 +384,8 @@ async fn goal_page(
     status: StatusCode,
 ) -> AppResult<Response> {
     let v = plans::get(&state.db, &a.ctx, id).await?;
+    // Its pages say why (a consent is missing) instead of showing an empty form.
+    v.scope.require()?;
     let Some(g) = v.goal(gid) else {
         return Err(AppError(Error::NotFound));
     };
@@ -484,6 +486,8 @@ async fn step_page(
     status: StatusCode,
 ) -> AppResult<Response> {
     let v = plans::get(&state.db, &a.ctx, id).await?;
+    // Its pages say why (a consent is missing) instead of showing an empty form.
+    v.scope.require()?;
     let Some((g, s)) = v.step(sid) else {
         return Err(AppError(Error::NotFound));
     };
@@ -585,6 +589,8 @@ async fn review_page(
     status: StatusCode,
 ) -> AppResult<Response> {
     let v = plans::get(&state.db, &a.ctx, id).await?;
+    // Its pages say why (a consent is missing) instead of showing an empty form.
+    v.scope.require()?;
     let form = form.unwrap_or_else(|| {
         FormView::from_pairs([
             ("held_on", v.today.to_string()),

@@ -135,6 +135,8 @@ pub struct Timeline {
     pub total: usize,
     pub page: usize,
     pub pages: usize,
+    /// The plan's entries are left out: the client's consent does not cover the plan.
+    pub plan_withheld: bool,
 }
 
 /// The timeline of a case. The read is audited.
@@ -160,7 +162,18 @@ pub async fn get(
             Some(p) => vec![p],
             None => persons.iter().map(|p| p.id).collect(),
         };
-        let src = Sources::load(tx, case_id, &filter, &person_ids, ctx.today()).await?;
+        let plan_covered = crate::records::consent::plan_coverage(tx, case_id, ctx.today())
+            .await?
+            .covers(crate::records::consent::Data::Plan);
+        let src = Sources::load(
+            tx,
+            case_id,
+            &filter,
+            &person_ids,
+            plan_covered,
+            ctx.today(),
+        )
+        .await?;
         let keys = src.keys(&filter);
         // The contacts not read (older than the page) still count.
         let total = keys.len() + src.unread_contacts();
@@ -181,6 +194,7 @@ pub async fn get(
             total,
             page,
             pages,
+            plan_withheld: !plan_covered,
         })
     })
     .await
