@@ -171,7 +171,12 @@ async fn client_with_intake(t: &TestApp, family: &str) -> (Person, i64) {
 }
 
 fn assert_no_voluntary_data(snap: &str) {
-    for key in ["german_level_at_intake", "housing", "residence_status", "outcomes"] {
+    for key in [
+        "german_level_at_intake",
+        "housing",
+        "residence_status",
+        "outcomes",
+    ] {
         assert!(!snap.contains(key), "{key} in {snap}");
     }
     for value in ["B1", "own_flat", "residence_permit", "rental_contract"] {
@@ -205,7 +210,14 @@ async fn after_withdrawal_the_day_view_lists_no_residence_permit_release_or_plan
     )
     .await
     .unwrap();
-    goal_with_step(&t, p.case_id, "Deutsch B2", "Kurs CANARY-Schritt anmelden", "2026-11-24").await;
+    goal_with_step(
+        &t,
+        p.case_id,
+        "Deutsch B2",
+        "Kurs CANARY-Schritt anmelden",
+        "2026-11-24",
+    )
+    .await;
     let mut im = t.login("awo.im1").await;
 
     let body = home(&mut im).await;
@@ -222,7 +234,10 @@ async fn after_withdrawal_the_day_view_lists_no_residence_permit_release_or_plan
     assert!(!r.contains("10.12.2026"), "{r}");
     assert!(section(&body, "releases").contains("Nichts fällig"));
     assert!(!body.contains("Jobcenter Neckartal"));
-    assert!(!body.contains("CANARY-Schritt"), "the plan's step is listed");
+    assert!(
+        !body.contains("CANARY-Schritt"),
+        "the plan's step is listed"
+    );
     // The withdrawal itself is listed (proof, always shown).
     assert!(section(&body, "consent").contains("Samira Fristen"));
 
@@ -353,14 +368,24 @@ async fn a_plan_cannot_be_created_or_changed_without_consent_and_is_hidden_after
     assert_eq!(t.count("goals").await, 0);
     assert_eq!(t.count("plans").await, 0);
     let r = im
-        .post(&format!("{plan}/settings"), &[("plan_version", "0"), ("review_interval", "3")])
+        .post(
+            &format!("{plan}/settings"),
+            &[("plan_version", "0"), ("review_interval", "3")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert_eq!(t.count("plans").await, 0);
 
     // With a consent: the plan is written.
     let cid = give_consent(&t, "awo.im1", p.person_id).await;
-    goal_with_step(&t, p.case_id, "Deutsch CANARY-Ziel", "CANARY-Schritt", "2026-12-01").await;
+    goal_with_step(
+        &t,
+        p.case_id,
+        "Deutsch CANARY-Ziel",
+        "CANARY-Schritt",
+        "2026-12-01",
+    )
+    .await;
     let r = im.get(&plan).await;
     r.assert_contains("Deutsch CANARY-Ziel");
     let gid = goal::Entity::find()
@@ -485,4 +510,354 @@ async fn a_goal_may_name_only_a_household_member_whose_consent_covers_it() {
     r.assert_contains("Deutsch B2");
     assert!(!r.body.contains("Kita-Platz"), "{}", r.body);
     r.assert_contains("id=\"goals-withheld\"");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values outside a field's list: a field error, never a default
+
+#[tokio::test]
+async fn an_outcome_certificate_other_than_yes_is_a_field_error() {
+    let t = TestApp::new().await;
+    let p = register_named(&t, "awo.im1", "Samira", "Zertifikat", None, "1990").await;
+    give_consent(&t, "awo.im1", p.person_id).await;
+    let mut im = t.login("awo.im1").await;
+    let path = format!("/clients/{}/outcomes", p.person_id);
+    im.get(&path).await;
+    let r = im
+        .post(
+            &path,
+            &[
+                ("outcome_type", "german_level"),
+                ("date", "2026-11-01"),
+                ("level", "B1"),
+                ("certificate", "vielleicht"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    r.assert_contains("id=\"e-certificate\"");
+    assert_eq!(t.count("outcomes").await, 0);
+    // The check box's own value, and none, are accepted.
+    for (value, stored) in [("yes", true), ("", false)] {
+        let r = im
+            .post(
+                &path,
+                &[
+                    ("outcome_type", "german_level"),
+                    ("date", "2026-11-01"),
+                    ("level", "B1"),
+                    ("certificate", value),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let last = ankommen_store::entities::outcome::Entity::find()
+            .all(t.db.reader())
+            .await
+            .unwrap()
+            .into_iter()
+            .max_by_key(|o| o.id)
+            .unwrap();
+        assert_eq!(last.certificate, Some(stored));
+    }
+}
+
+#[tokio::test]
+async fn an_active_box_with_another_value_is_a_field_error() {
+    use ankommen_store::entities::field_of_action;
+    let t = TestApp::new().await;
+    let f = field_of_action::Entity::find()
+        .one(t.db.reader())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(f.active);
+    let mut admin = t.login("admin").await;
+    let path = format!("/admin/fields/{}", f.id);
+    admin.get(&path).await;
+    let version = f.version.to_string();
+    let position = f.position.to_string();
+    let fields = |active: &'static str| {
+        vec![
+            ("label_de", f.label_de.clone()),
+            ("label_en", f.label_en.clone()),
+            ("position", position.clone()),
+            ("active", active.to_string()),
+            ("version", version.clone()),
+        ]
+    };
+    // "nein" used to count as ticked (any value did).
+    let typed = fields("nein");
+    let pairs: Vec<(&str, &str)> = typed.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = admin.post(&path, &pairs).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    r.assert_contains("id=\"e-active\"");
+    let row = field_of_action::Entity::find_by_id(f.id)
+        .one(t.db.reader())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.version, f.version, "nothing was saved");
+    // The box's own value is accepted.
+    let typed = fields("on");
+    let pairs: Vec<(&str, &str)> = typed.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = admin.post(&path, &pairs).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
+
+#[tokio::test]
+async fn a_duplicates_confirmation_with_another_value_is_a_field_error() {
+    let t = TestApp::new().await;
+    let mut im = t.login("awo.im1").await;
+    im.get("/clients/new").await;
+    let ags = t.ctx_of("awo.im1").await.actor.municipalities[0].clone();
+    let r = im
+        .post(
+            "/clients",
+            &[
+                ("given_name", "Samira"),
+                ("family_name", "Doppelt"),
+                ("name_original", ""),
+                ("birth", "1990"),
+                ("municipality", ags.as_str()),
+                ("au_move_in", ""),
+                ("target_group", "follow_up_housing"),
+                ("clock_start", ""),
+                ("eligibility_note", ""),
+                ("duplicates_checked", "vielleicht"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    r.assert_contains("id=\"e-duplicates_checked\"");
+    assert_eq!(t.count("persons").await, 0);
+}
+
+#[tokio::test]
+async fn a_done_today_button_with_another_value_is_a_field_error() {
+    let t = TestApp::new().await;
+    let p = register_named(&t, "awo.im1", "Samira", "Erledigt", None, "1990").await;
+    give_consent(&t, "awo.im1", p.person_id).await;
+    goal_with_step(&t, p.case_id, "Deutsch B2", "Kurs suchen", "2026-12-01").await;
+    let s = ankommen_store::entities::step::Entity::find()
+        .one(t.db.reader())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut im = t.login("awo.im1").await;
+    let path = format!("/cases/{}/plan/steps/{}", p.case_id, s.id);
+    im.get(&path).await;
+    let v = s.version.to_string();
+    let r = im
+        .post(
+            &path,
+            &[
+                ("step_text", "Kurs suchen"),
+                ("owner", "client"),
+                ("third_party", ""),
+                ("due_on", "2026-12-01"),
+                ("done_on", ""),
+                ("done_today", "ja"),
+                ("version", v.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    r.assert_contains("id=\"e-done_on\"");
+    let row = ankommen_store::entities::step::Entity::find_by_id(s.id)
+        .one(t.db.reader())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.done_on, None);
+    assert_eq!(row.version, s.version);
+}
+
+#[tokio::test]
+async fn a_review_with_a_goal_that_is_not_an_id_is_refused() {
+    let t = TestApp::new().await;
+    let p = register_named(&t, "awo.im1", "Samira", "Bilanz", None, "1990").await;
+    give_consent(&t, "awo.im1", p.person_id).await;
+    goal_with_step(&t, p.case_id, "Deutsch B2", "Kurs suchen", "2026-12-01").await;
+    let mut im = t.login("awo.im1").await;
+    let path = format!("/cases/{}/plan/review", p.case_id);
+    im.get(&path).await;
+    let pv = ankommen_store::entities::plan::Entity::find()
+        .one(t.db.reader())
+        .await
+        .unwrap()
+        .unwrap()
+        .version
+        .to_string();
+    let r = im
+        .post(
+            &path,
+            &[
+                ("plan_version", pv.as_str()),
+                ("held_on", "2026-11-21"),
+                ("participants", "Klientin, IM"),
+                ("summary", "Gute Fortschritte"),
+                ("changes", ""),
+                ("goal", "erstes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    r.assert_contains("value=\"Klientin, IM\"");
+    assert_eq!(t.count("reviews").await, 0);
+    assert_eq!(t.count("plan_versions").await, 0);
+}
+
+#[tokio::test]
+async fn a_reassignment_of_a_case_that_is_not_an_id_is_a_field_error() {
+    let t = TestApp::new().await;
+    let p = register_named(&t, "awo.im1", "Samira", "Abgabe", None, "1990").await;
+    let mut lead = t.login("awo.leitung").await;
+    lead.get("/cases").await;
+    let case = p.case_id.to_string();
+    let to = t.id("awo.im1").to_string();
+    let r = lead
+        .post(
+            "/cases/reassign",
+            &[
+                ("case", case.as_str()),
+                ("case", "alle"),
+                ("reassign_to", to.as_str()),
+                ("handover_note", "Urlaubsvertretung"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    r.assert_contains("id=\"f-cases\"");
+    assert!(!t.audit_has("case_reassigned", "allowed", None).await);
+    // A person to hand over to who is not an id: not one of the choices either.
+    let r = lead
+        .post(
+            "/cases/reassign",
+            &[
+                ("case", case.as_str()),
+                ("reassign_to", "jemand"),
+                ("handover_note", "Urlaubsvertretung"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    r.assert_contains("Bitte wählen Sie einen Eintrag aus der Liste.");
+}
+
+#[tokio::test]
+async fn a_caseload_filter_value_outside_its_list_is_a_field_error_and_is_not_saved() {
+    let t = TestApp::new().await;
+    register_named(&t, "awo.im1", "Samira", "Filter", None, "1990").await;
+    let mut im = t.login("awo.im1").await;
+    for (field, value) in [
+        ("status", "offen"),
+        ("time_left", "bald"),
+        ("last_contact", "nie"),
+        ("sort", "alter"),
+        ("dir", "aufwärts"),
+        ("municipality", "Talheim"),
+    ] {
+        let r = im.get(&format!("/cases?{field}={value}")).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {}",
+            r.body
+        );
+        r.assert_contains(&format!("href=\"#f-{field}\""));
+        // The list is still shown, under the field's default.
+        r.assert_contains("Samira Filter");
+    }
+    im.get("/cases").await;
+    let r = im
+        .post(
+            "/cases/filters",
+            &[("status", "geschlossen"), ("filter_name", "Meine")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(t.count("saved_filters").await, 0);
+    let r = im
+        .post(
+            "/cases/filters",
+            &[("status", "closed"), ("filter_name", "Meine")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(t.count("saved_filters").await, 1);
+}
+
+#[tokio::test]
+async fn a_timeline_filter_value_outside_its_list_is_a_field_error() {
+    let t = TestApp::new().await;
+    let p = register_named(&t, "awo.im1", "Samira", "Verlauf", None, "1990").await;
+    let other = register_named(&t, "awo.im1", "Omar", "Fremd", None, "1985").await;
+    let mut im = t.login("awo.im1").await;
+    let path = format!("/cases/{}/timeline", p.case_id);
+    assert_eq!(im.get(&path).await.status, StatusCode::OK);
+    for query in [
+        "show=kontakte".to_string(),
+        "person=ich".to_string(),
+        // A person of another case.
+        format!("person={}", other.person_id),
+    ] {
+        let r = im.get(&format!("{path}?{query}")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        r.assert_contains("class=\"error-summary\"");
+    }
+}
+
+#[tokio::test]
+async fn an_audit_log_filter_value_that_is_not_a_date_id_or_choice_is_a_field_error() {
+    let t = TestApp::new().await;
+    let mut dpo = t.login("datenschutz").await;
+    assert_eq!(
+        dpo.get("/audit?from=2026-11-01").await.status,
+        StatusCode::OK
+    );
+    for (field, value) in [
+        ("from", "2026-13-01"),
+        ("to", "gestern"),
+        ("actor", "admin"),
+        ("denied", "ja"),
+    ] {
+        let r = dpo.get(&format!("/audit?{field}={value}")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        r.assert_contains(&format!("id=\"e-{field}\""));
+    }
+}
+
+#[tokio::test]
+async fn a_staff_list_filter_value_outside_its_list_is_a_field_error() {
+    let t = TestApp::new().await;
+    let mut admin = t.login("admin").await;
+    assert_eq!(
+        admin.get("/admin/staff?role=im").await.status,
+        StatusCode::OK
+    );
+    for (field, value) in [
+        ("role", "chef"),
+        ("organisation", "AWO"),
+        ("inactive", "ja"),
+    ] {
+        let r = admin.get(&format!("/admin/staff?{field}={value}")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        r.assert_contains(&format!("href=\"#f-{field}\""));
+    }
+}
+
+#[tokio::test]
+async fn a_language_that_is_not_offered_is_not_found_not_german() {
+    let t = TestApp::new().await;
+    let mut anon = t.client();
+    let r = anon.get("/language/en").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = anon.get("/language/xx").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(
+        r.header("set-cookie").is_empty(),
+        "{}",
+        r.header("set-cookie")
+    );
 }

@@ -748,10 +748,7 @@ async fn snapshot<C: ConnectionTrait>(
     let coverage = consent::coverages(conn, all.iter().map(|p| p.id), today).await?;
     let mut persons = Vec::new();
     for p in all {
-        let covered = coverage
-            .get(&p.id)
-            .copied()
-            .unwrap_or(Coverage::NONE);
+        let covered = coverage.get(&p.id).copied().unwrap_or(Coverage::NONE);
         if !covered.covers(Data::Intake) || !covered.covers(Data::Outcomes) {
             persons.push(serde_json::json!({ "person": p.id, "consent": false }));
             continue;
@@ -1062,10 +1059,16 @@ pub async fn reassign(db: &Db, ctx: &Ctx, case_ids: &[i64], to: &str, note: &str
     if case_ids.is_empty() {
         e.add("cases", "error-select-cases");
     }
-    let to: Option<i64> = to.trim().parse().ok();
-    if to.is_none() {
-        e.add("reassign_to", "error-required");
-    }
+    let to: Option<i64> = match to.trim() {
+        "" => {
+            e.add("reassign_to", "error-required");
+            None
+        }
+        t => t.parse().ok().or_else(|| {
+            e.add("reassign_to", "error-choice");
+            None
+        }),
+    };
     let note = e.take("handover_note", parse_text_req(note, 4000));
     e.into_result()?;
     let (Some(to), Some(note)) = (to, note) else {
@@ -1209,13 +1212,7 @@ pub async fn handover_summary(
         for p in persons_of(tx, case_id).await? {
             let mut cats = Vec::new();
             for cat in DataCategory::ALL {
-                if releases::may_share(
-                        tx,
-                        p.id,
-                        *cat,
-                        &RecipientRef::Organisation(org.id),
-                        today,
-                    )
+                if releases::may_share(tx, p.id, *cat, &RecipientRef::Organisation(org.id), today)
                     .await?
                 {
                     cats.push(*cat);

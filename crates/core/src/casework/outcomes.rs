@@ -31,7 +31,7 @@ pub struct OutcomeForm {
     pub outcome_type: String,
     pub date: String,
     pub level: String,
-    /// "yes" when a certificate was obtained.
+    /// "yes" when a certificate was obtained, "" (or "no") when not; anything else is a field error.
     pub certificate: String,
     pub course: String,
     pub employment_type: String,
@@ -96,7 +96,15 @@ impl OutcomeInput {
                         }
                         l => l.map(|l| l.as_str().to_string()),
                     };
-                    out.certificate = Some(matches!(f.certificate.trim(), "yes" | "on" | "true"));
+                    // The check box sends "yes" or nothing; anything else is not a choice.
+                    out.certificate = e.take(
+                        "certificate",
+                        match f.certificate.trim() {
+                            "yes" => Ok(true),
+                            "" | "no" => Ok(false),
+                            _ => Err("error-choice"),
+                        },
+                    );
                     out.course = match f.course.trim() {
                         "" => None,
                         s => e

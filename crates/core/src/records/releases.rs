@@ -282,19 +282,19 @@ pub fn disclose(category: DataCategory, p: &person::Model, c: &case::Model) -> D
             latin: format!("{} {}", p.given_name, p.family_name),
             original: p.name_original.clone(),
         },
-        ReleasedField::Birth => p.birth_date.map_or(Released::Year(p.birth_year), Released::Date),
+        ReleasedField::Birth => p
+            .birth_date
+            .map_or(Released::Year(p.birth_year), Released::Date),
         ReleasedField::Nationality => listed("country", &p.nationality),
         ReleasedField::Address => text(&p.address),
         ReleasedField::Phone => text(&p.phone),
         ReleasedField::Email => text(&p.email),
         ReleasedField::ResidenceStatus => listed("residence-status", &p.residence_status),
         ReleasedField::ResidenceValidUntil => date(p.residence_valid_until),
-        ReleasedField::Languages => {
-            match LanguageEntry::stored(p.languages.as_deref()) {
-                l if l.is_empty() => Released::Missing,
-                l => Released::Languages(l),
-            }
-        }
+        ReleasedField::Languages => match LanguageEntry::stored(p.languages.as_deref()) {
+            l if l.is_empty() => Released::Missing,
+            l => Released::Languages(l),
+        },
         ReleasedField::GermanLevel => listed("german-level", &p.german_level),
         ReleasedField::GermanCertificate => text(&p.german_certificate),
         ReleasedField::School => text(&p.school),

@@ -12,13 +12,13 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 
-use ankommen_core::Error;
 use ankommen_core::administration::municipalities;
 use ankommen_core::casework::caseload::{self, Filter, Page as Caseload};
 use ankommen_core::casework::cases::{self, CaseView, HandoverSummary, Moved};
 use ankommen_core::kernel::catalog::{ClosureReason, LanguageEntry, ReleasedField};
-use ankommen_core::records::releases::{Disclosure, Released};
 use ankommen_core::kernel::types::Role;
+use ankommen_core::records::releases::{Disclosure, Released};
+use ankommen_core::{Error, FieldErrors};
 use ankommen_store::entities::saved_filter;
 
 use super::{done, render, render_status, saved_or_reshown};
@@ -141,14 +141,16 @@ pub async fn list(
     RawQuery(query): RawQuery,
 ) -> AppResult<Response> {
     let q = FormData::parse(query.unwrap_or_default().as_bytes()).unwrap_or_default();
-    let mut f = match q.get("saved").parse::<i64>() {
-        Ok(id) => {
+    let (mut f, errors) = match q.get("saved") {
+        "" => Filter::parse(|k| q.get(k)),
+        saved => {
+            // A saved filter is named by its id; anything else is like a missing one.
+            let id = saved.trim().parse::<i64>().map_err(|_| Error::NotFound)?;
             let s = caseload::saved_one(&state.db, &a.ctx, id).await?;
             let mut f = Filter::from_query(&s.query);
             f.page = q.get("page").parse().unwrap_or(1).max(1);
-            f
+            (f, FieldErrors::new())
         }
-        Err(_) => Filter::from_pairs(|k| q.get(k)),
     };
     f.query = None;
     // Right after a reassignment: say how many cases were handed over.
@@ -157,7 +159,7 @@ pub async fn list(
     {
         a.page.flash = Some(a.page.tn("caseload-flash-reassigned", "count", n));
     }
-    list_page(&state, a, f, FormView::new(), StatusCode::OK).await
+    filtered_page(&state, a, f, &errors).await
 }
 
 /// `POST /cases`: the same list, with the name search kept in the form.
@@ -166,8 +168,31 @@ pub async fn list_post(
     a: Authed,
     form: FormData,
 ) -> AppResult<Response> {
-    let f = Filter::from_pairs(|k| form.get(k));
-    list_page(&state, a, f, FormView::new(), StatusCode::OK).await
+    let (f, errors) = Filter::parse(|k| form.get(k));
+    filtered_page(&state, a, f, &errors).await
+}
+
+/// The caseload under a filter; a filter value outside its choices is shown as a field error
+/// (422), with the list under that field's default.
+async fn filtered_page(
+    state: &AppState,
+    a: Authed,
+    f: Filter,
+    errors: &FieldErrors,
+) -> AppResult<Response> {
+    if errors.is_empty() {
+        list_page(state, a, f, FormView::new(), StatusCode::OK).await
+    } else {
+        let form = FormView::new().with_errors(errors, &a.page.tr);
+        list_page(
+            state,
+            a,
+            f,
+            form,
+            status_of(&Error::Invalid(errors.clone())),
+        )
+        .await
+    }
 }
 
 /// The outcome of a POST of one of the caseload's forms: its redirect, or the caseload again with
@@ -178,7 +203,7 @@ async fn list_saved_or_reshown(
     form: &FormData,
     saved: Result<Response, Error>,
 ) -> AppResult<Response> {
-    let f = Filter::from_pairs(|k| form.get(k));
+    let (f, _) = Filter::parse(|k| form.get(k));
     saved_or_reshown(
         saved,
         FormView::from_pairs(posted(form)),
@@ -193,16 +218,20 @@ pub async fn save_filter(
     a: Authed,
     form: FormData,
 ) -> AppResult<Response> {
-    let f = Filter::from_pairs(|k| form.get(k));
-    let saved = caseload::save(&state.db, &a.ctx, form.get("filter_name"), &f)
-        .await
-        .map(|id| {
-            done(
-                &format!("/cases?saved={id}"),
-                "caseload-flash-filter-saved",
-                state.config.secure_cookies,
-            )
-        });
+    // A filter with a value outside its choices is not saved (it would be saved as a default).
+    let (f, errors) = Filter::parse(|k| form.get(k));
+    let saved = if errors.is_empty() {
+        caseload::save(&state.db, &a.ctx, form.get("filter_name"), &f).await
+    } else {
+        Err(Error::Invalid(errors))
+    }
+    .map(|id| {
+        done(
+            &format!("/cases?saved={id}"),
+            "caseload-flash-filter-saved",
+            state.config.secure_cookies,
+        )
+    });
     list_saved_or_reshown(&state, a, &form, saved).await
 }
 
@@ -224,21 +253,29 @@ pub async fn reassign(
     a: Authed,
     form: FormData,
 ) -> AppResult<Response> {
-    let mut ids: Vec<i64> = form
+    // The ticked cases: a value that is not a case id is not one of the choices.
+    let ids: Result<Vec<i64>, Error> = form
         .all("case")
         .iter()
-        .filter_map(|s| s.trim().parse().ok())
+        .map(|s| {
+            s.trim()
+                .parse()
+                .map_err(|_| Error::field("cases", "error-choice"))
+        })
         .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let saved = cases::reassign(
-        &state.db,
-        &a.ctx,
-        &ids,
-        form.get("reassign_to"),
-        form.get("handover_note"),
-    )
-    .await
+    let saved = match ids {
+        Ok(ids) => {
+            cases::reassign(
+                &state.db,
+                &a.ctx,
+                &ids,
+                form.get("reassign_to"),
+                form.get("handover_note"),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
     .map(|n| {
         done(
             &format!("/cases?reassigned={n}"),
@@ -590,7 +627,12 @@ fn section(page: &Page, d: &Disclosure) -> Section {
             .iter()
             // The name heads the person's section.
             .filter(|(f, _)| *f != ReleasedField::Name)
-            .map(|(f, v)| (page.label("released-field", f.as_str()), released_text(page, v)))
+            .map(|(f, v)| {
+                (
+                    page.label("released-field", f.as_str()),
+                    released_text(page, v),
+                )
+            })
             .collect(),
     }
 }

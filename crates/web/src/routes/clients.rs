@@ -169,12 +169,19 @@ pub async fn register(
                 parse_text(form.get("eligibility_note"), 2000),
             )
             .flatten();
+        let duplicates_checked = match form.flag("duplicates_checked", "on") {
+            Ok(v) => v,
+            Err(_) => {
+                e.add("duplicates_checked", "error-choice");
+                false
+            }
+        };
         e.into_result()?;
         Ok::<_, Error>(RegisterInput {
             minimum,
             clock_start,
             eligibility_note,
-            duplicates_checked: form.checked("duplicates_checked"),
+            duplicates_checked,
         })
     })();
     let result = match parsed {

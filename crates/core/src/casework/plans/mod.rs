@@ -23,13 +23,13 @@ mod snapshot;
 mod tests;
 
 pub use self::current::{GoalView, PlanView, StepView, VersionRow, get, review_due, set_interval};
-pub use self::scope::PlanScope;
 pub use self::forms::{
     Bounds, GoalForm, GoalInput, ReviewForm, ReviewGoalForm, StepForm, StepInput, parse_interval,
 };
 pub use self::goals::{add_goal, add_step, closed_on_after, update_goal, update_step};
 pub use self::print::{PlanPrint, attach_scan, print_data, scan};
 pub use self::reviews::{Comparison, VersionView, compare, freeze, hold_review, version};
+pub use self::scope::PlanScope;
 pub use self::snapshot::{
     Change, GoalChange, GoalDiff, SnapGoal, SnapReview, SnapStep, Snapshot, diff,
 };

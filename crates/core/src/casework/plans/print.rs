@@ -10,10 +10,10 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 
+use super::PlanScope;
 use super::current::{due_inputs, review_due, snapshot_of};
 use super::event;
 use super::reviews::{stored_snapshot, version_row};
-use super::PlanScope;
 use super::snapshot::Snapshot;
 use crate::administration::fields::{self, Field};
 use crate::administration::settings::WorkRules;
