@@ -19,7 +19,7 @@ use ankommen_core::kernel::catalog::{
     ResidenceStatus, Sex, TargetGroup,
 };
 use ankommen_core::kernel::types::{Birth, parse_date_opt, parse_text};
-use ankommen_core::records::consent::ConsentState;
+use ankommen_core::records::consent::{ConsentState, Data};
 use ankommen_store::entities::municipality;
 
 use super::{done, full_name, render, render_status, saved_or_reshown};
@@ -222,7 +222,9 @@ struct RecordTpl {
     v: ClientView,
     municipality: String,
     birth: String,
-    consent_active: bool,
+    /// Whether the consent covers the health needs, and new releases.
+    health_covered: bool,
+    sharing_covered: bool,
     /// Outcomes: the current state and the history (`outcomes/_record.html`).
     outcomes: super::outcomes::OutcomeSection,
 }
@@ -248,7 +250,8 @@ pub async fn record(
         outcomes,
         page,
         birth: birth_of(&v.person),
-        consent_active: matches!(v.consent, ConsentState::Active(_)),
+        health_covered: v.coverage.covers(Data::Health),
+        sharing_covered: v.coverage.covers(Data::Sharing),
         municipality,
         v,
     }))

@@ -33,6 +33,8 @@ pub struct ClientView {
     pub person: person::Model,
     pub minor: bool,
     pub consent: ConsentState,
+    /// What the consent covers today: the page asks it for every voluntary section.
+    pub coverage: Coverage,
     pub consents: Vec<ankommen_store::entities::consent::Model>,
     pub intake: Option<Intake>,
     pub has_health: bool,
@@ -72,6 +74,7 @@ pub async fn get(db: &Db, ctx: &Ctx, person_id: i64) -> Result<ClientView> {
             has_health: coverage.covers(Data::Health) && p.health_sealed.is_some(),
             person: p,
             consent,
+            coverage,
             consents,
             intake,
             cases,
