@@ -54,6 +54,15 @@ test('IM registers a client and writes a plan with two goals and three steps', a
   await page.getByRole('radio', { name: 'Anschlussunterbringung', exact: true }).check();
   await page.getByRole('button', { name: 'Aufnehmen', exact: true }).click();
   await page.waitForURL(/\/clients\/\d+$/);
+  const recordPath = new URL(page.url()).pathname;
+
+  // A plan needs the client's consent (decision 0012): recorded first, signed on the screen.
+  await section(page, 'Einwilligung (DSGVO)').getByRole('link', { name: 'Einwilligung erfassen' }).click();
+  await page.getByLabel('Sprache des unterschriebenen Formulars').selectOption({ label: 'Arabisch' });
+  await page.getByRole('radio', { name: 'am Bildschirm unterschrieben' }).check();
+  await page.getByRole('button', { name: 'Einwilligung speichern' }).click();
+  await page.waitForURL((url) => url.pathname === recordPath);
+  await expect(section(page, 'Einwilligung (DSGVO)')).toContainText('Einwilligung liegt vor');
 
   await page.locator('a[href^="/cases/"]').filter({ hasText: 'Fall' }).first().click();
   await page.waitForURL(/\/cases\/\d+$/);

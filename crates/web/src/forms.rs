@@ -42,17 +42,32 @@ impl FormData {
             .map(|(_, v)| v.clone())
             .collect()
     }
-    pub fn checked(&self, name: &str) -> bool {
-        !self.get(name).is_empty()
+    /// A check box (or a submit button) that sends `on` when set and nothing when not. Any other
+    /// value is not one of its choices: a field error, never read as "set" or "not set".
+    pub fn flag(&self, name: &'static str, on: &str) -> Result<bool, ankommen_core::Error> {
+        match self.get(name).trim() {
+            "" => Ok(false),
+            v if v == on => Ok(true),
+            _ => Err(ankommen_core::Error::field(name, "error-choice")),
+        }
     }
-    /// The common tail of every edit form: the parsed fields, the "active" check box and the version
-    /// of the record the user saw (missing version: the form is broken, not the user's input).
+    /// The common tail of every edit form: the parsed fields, the "active" check box (`on`) and
+    /// the version of the record the user saw (missing version: the form is broken, not the
+    /// user's input). The check box's error joins the fields' errors.
     pub fn edit<T>(
         &self,
         parsed: Result<T, ankommen_core::Error>,
     ) -> Result<(T, bool, i32), ankommen_core::Error> {
-        let input = parsed?;
-        Ok((input, self.checked("active"), self.version()?))
+        use ankommen_core::Error;
+        let (input, active) = match (parsed, self.flag("active", "on")) {
+            (Ok(input), Ok(active)) => (input, active),
+            (Err(Error::Invalid(mut fe)), Err(Error::Invalid(more))) => {
+                fe.0.extend(more.0);
+                return Err(Error::Invalid(fe));
+            }
+            (Err(e), _) | (Ok(_), Err(e)) => return Err(e),
+        };
+        Ok((input, active, self.version()?))
     }
 
     /// The version of the record the user saw. Missing: the form is broken, not the user's input.

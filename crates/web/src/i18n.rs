@@ -146,6 +146,7 @@ mod tests {
         list!("closure-reason", ClosureReason);
         list!("consent-form", ConsentForm);
         list!("data-category", DataCategory);
+        list!("released-field", ReleasedField);
         list!("residence-status", ResidenceStatus);
         list!("housing", Housing);
         list!("benefit", Benefit);

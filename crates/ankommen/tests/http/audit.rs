@@ -75,13 +75,13 @@ async fn auditors_browse_within_their_scope() {
             .await
     );
 
-    // Filters that make no sense are ignored, not errors.
-    assert_eq!(
-        dpo.get("/audit?from=gestern&page=-4&actor=abc")
-            .await
-            .status,
-        StatusCode::OK
-    );
+    // Filter values that make no sense are field errors (decision 0012), never a crash and never
+    // silently dropped; the page number is clamped.
+    let r = dpo.get("/audit?from=gestern&page=-4&actor=abc").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    r.assert_contains("id=\"e-from\"");
+    r.assert_contains("id=\"e-actor\"");
+    assert_eq!(dpo.get("/audit?page=-4").await.status, StatusCode::OK);
     let denied = dpo.get("/audit?denied=on").await;
     denied.assert_contains("abgewiesen");
     assert!(!denied.body.contains(">erlaubt<"));

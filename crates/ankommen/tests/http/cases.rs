@@ -418,12 +418,18 @@ async fn filters_by_status_municipality_time_left_and_last_contact() {
         r.body.find("Bernd Beta").unwrap(),
     );
     assert!(pb < pa);
-    // Unknown filter values fall back to the defaults rather than failing.
+    // Unknown filter values are field errors (decision 0012), not a crash: the list is shown
+    // under the defaults, with the errors; the page number is clamped.
     let r = im
         .get("/cases?status=nonsense&time_left=%3Cx%3E&page=-3&sort=1")
         .await;
-    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["status", "time_left", "sort"] {
+        r.assert_contains(&format!("href=\"#f-{field}\""));
+    }
+    assert!(!r.body.contains("<x>"));
     assert_eq!(rows(&r.body), 2);
+    assert_eq!(im.get("/cases?page=-3").await.status, StatusCode::OK);
 }
 
 #[tokio::test]

@@ -14,7 +14,7 @@ use ankommen_store::sea_orm::{
 use axum::http::StatusCode;
 use chrono::{NaiveDate, TimeZone, Utc};
 
-use crate::fixtures::{Client, register_named};
+use crate::fixtures::{Client, register_consenting, register_named};
 use crate::support::TestApp;
 
 fn d(s: &str) -> NaiveDate {
@@ -149,8 +149,9 @@ async fn set_case(app: &TestApp, case_id: i64, col: case::Column, v: NaiveDate) 
 }
 
 /// A client of `im` whose case opened on the test's first day and whose 3 years are far away.
+/// A client with a consent (what the day view lists of the plan and the intake needs one).
 async fn client(app: &TestApp, im: &str, family: &str) -> Client {
-    register_named(app, im, "Samira", family, None, "1990").await
+    register_consenting(app, im, "Samira", family, None, "1990").await
 }
 
 #[tokio::test]
@@ -291,10 +292,34 @@ async fn reviews_and_contacts_fall_due_by_the_working_rules() {
     assert!(section(&home(&app, "awo.im1").await, "reviews").contains("fällig am 22.06.2027"));
 }
 
+/// A consent row written straight into the store (given and, optionally, withdrawn on a day).
+async fn consent_for(app: &TestApp, person_id: i64, given: &str, withdrawn: Option<&str>) {
+    consent::Entity::insert(consent::ActiveModel {
+        id: NotSet,
+        person_id: Set(person_id),
+        text_version: Set("2026-1".into()),
+        language: Set("ar".into()),
+        given_on: Set(d(given)),
+        form: Set("paper".into()),
+        document_id: Set(None),
+        withdrawn_on: Set(withdrawn.map(d)),
+        withdrawal_note: Set(None),
+        external_id: Set(None),
+        created_at: Set(app.clock.now()),
+        created_by: Set(1),
+        version: Set(1),
+    })
+    .exec(app.db.writer())
+    .await
+    .unwrap();
+}
+
 #[tokio::test]
 async fn the_30_month_mark_expiring_papers_and_withdrawn_consents_are_listed() {
     let app = TestApp::new().await;
-    let c = client(&app, "awo.im1", "Fristen").await;
+    // A consent given on 1 November and withdrawn on 20 December.
+    let c = register_named(&app, "awo.im1", "Samira", "Fristen", None, "1990").await;
+    consent_for(&app, c.person_id, "2026-11-01", Some("2026-12-20")).await;
     set_case(&app, c.case_id, case::Column::ClockStart, d("2024-06-01")).await;
     person::Entity::update_many()
         .col_expr(
@@ -327,32 +352,12 @@ async fn the_30_month_mark_expiring_papers_and_withdrawn_consents_are_listed() {
     .await
     .unwrap()
     .last_insert_id;
-    consent::Entity::insert(consent::ActiveModel {
-        id: NotSet,
-        person_id: Set(c.person_id),
-        text_version: Set("2026-1".into()),
-        language: Set("ar".into()),
-        given_on: Set(d("2026-11-01")),
-        form: Set("paper".into()),
-        document_id: Set(None),
-        withdrawn_on: Set(Some(d("2026-11-20"))),
-        withdrawal_note: Set(None),
-        external_id: Set(None),
-        created_at: Set(now),
-        created_by: Set(1),
-        version: Set(1),
-    })
-    .exec(app.db.writer())
-    .await
-    .unwrap();
 
     let body = home(&app, "awo.im1").await;
     assert!(section(&body, "clock").contains("Nichts fällig"));
     assert!(section(&body, "releases").contains("Nichts fällig"));
     assert!(section(&body, "residence").contains("Nichts fällig"));
-    let cs = section(&body, "consent");
-    assert!(cs.contains("widerrufen am 20.11.2026"), "{cs}");
-    assert!(cs.contains(&format!("href=\"/clients/{}\"", c.person_id)));
+    assert!(section(&body, "consent").contains("Nichts fällig"));
 
     set_day(&app, "2026-12-12");
     let body = home(&app, "awo.im1").await;
@@ -367,7 +372,7 @@ async fn the_30_month_mark_expiring_papers_and_withdrawn_consents_are_listed() {
     assert!(r.contains(&format!("href=\"/clients/{}\"", c.person_id)));
     let p = section(&body, "residence");
     assert!(p.contains("gültig bis 10.01.2027"), "{p}");
-    assert!(section(&body, "consent").contains("widerrufen am 20.11.2026"));
+    assert!(section(&body, "consent").contains("Nichts fällig"));
 
     release::Entity::update_many()
         .col_expr(release::Column::RevokedOn, Expr::value(d("2026-12-12")))
@@ -377,11 +382,22 @@ async fn the_30_month_mark_expiring_papers_and_withdrawn_consents_are_listed() {
         .unwrap();
     assert!(section(&home(&app, "awo.im1").await, "releases").contains("Nichts fällig"));
 
+    // After the withdrawal: the withdrawal is listed, the residence permit (intake data the
+    // consent no longer covers) is not.
+    set_day(&app, "2026-12-21");
+    let body = home(&app, "awo.im1").await;
+    let cs = section(&body, "consent");
+    assert!(cs.contains("widerrufen am 20.12.2026"), "{cs}");
+    assert!(cs.contains(&format!("href=\"/clients/{}\"", c.person_id)));
+    let p = section(&body, "residence");
+    assert!(p.contains("Nichts fällig"), "{p}");
+
+    // A new consent: the expired permit is listed again; the old withdrawal is no longer news.
     set_day(&app, "2027-06-02");
+    consent_for(&app, c.person_id, "2027-06-01", None).await;
     let body = home(&app, "awo.im1").await;
     assert!(section(&body, "clock").contains("3 Jahre endeten am 01.06.2027"));
     assert!(section(&body, "residence").contains("abgelaufen am 10.01.2027"));
-    // 30 days after the withdrawal it is no longer news.
     assert!(section(&body, "consent").contains("Nichts fällig"));
     // Closed cases are not on the day view.
     case::Entity::update_many()

@@ -80,6 +80,38 @@ pub async fn register_named(
     }
 }
 
+/// Records a consent given today on paper, as `im` (through the core). Returns its id.
+pub async fn give_consent(app: &TestApp, im: &str, person_id: i64) -> i64 {
+    let ctx = app.ctx_of(im).await;
+    let input = ConsentInput::parse(
+        "2026-1",
+        "ar",
+        &ctx.today().to_string(),
+        "paper",
+        None,
+        ctx.today(),
+    )
+    .unwrap();
+    consent::record(&app.db, &ctx, person_id, input)
+        .await
+        .unwrap()
+}
+
+/// Registers a client as `im` and records their consent (for tests of what the consent allows,
+/// such as the integration plan).
+pub async fn register_consenting(
+    app: &TestApp,
+    im: &str,
+    given: &str,
+    family: &str,
+    original: Option<&str>,
+    birth: &str,
+) -> Client {
+    let c = register_named(app, im, given, family, original, birth).await;
+    give_consent(app, im, c.person_id).await;
+    c
+}
+
 /// Registers a client whose family name is the canary tag itself, records a consent and fills
 /// intake text fields with the canary.
 pub async fn register_with_canary(app: &TestApp, im: &str, tag: &str) -> Client {

@@ -106,8 +106,10 @@ fn plan(p: &Person) -> String {
     format!("/cases/{}/plan", p.case_id)
 }
 
+/// A client with a consent (a plan needs one, decision 0012).
 async fn register(t: &TestApp) -> Person {
-    fixtures::register_named(t, "awo.im1", "Samira", "Haddad", Some("سميرة حداد"), "1990").await
+    fixtures::register_consenting(t, "awo.im1", "Samira", "Haddad", Some("سميرة حداد"), "1990")
+        .await
 }
 
 async fn add_goal(c: &mut Client, p: &Person, field: &str, words: &str, target: &str) -> Resp {

@@ -16,7 +16,7 @@ use crate::kernel::audit::{self, Event};
 use crate::kernel::names;
 use crate::kernel::policy::{self, Action, Resource};
 use crate::kernel::types::Name;
-use crate::{Ctx, Error, Result};
+use crate::{Ctx, Error, FieldErrors, Result};
 
 pub const PAGE_SIZE: usize = 25;
 
@@ -71,47 +71,103 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// Reads the filter fields (unknown values fall back to the defaults).
-    pub fn from_pairs<'a>(get: impl Fn(&str) -> &'a str) -> Self {
-        let status = match get("status") {
-            "active" => StatusFilter::Active,
-            "paused" => StatusFilter::Paused,
-            "closed" => StatusFilter::Closed,
-            "all" => StatusFilter::All,
-            _ => StatusFilter::Open,
+    /// Reads the filter fields. A value outside a field's choices is a field error (the filter
+    /// then uses that field's default, so the page can still show a list with the errors).
+    pub fn parse<'a>(get: impl Fn(&str) -> &'a str) -> (Self, FieldErrors) {
+        let mut e = FieldErrors::new();
+        // One field: "" is its default, the listed values map, anything else is an error.
+        fn pick<T: Copy>(
+            e: &mut FieldErrors,
+            field: &'static str,
+            value: &str,
+            empty: T,
+            choices: &[(&str, T)],
+        ) -> T {
+            match value.trim() {
+                "" => empty,
+                v => match choices.iter().find(|(k, _)| *k == v) {
+                    Some((_, t)) => *t,
+                    None => {
+                        e.add(field, "error-choice");
+                        empty
+                    }
+                },
+            }
+        }
+        let status = pick(
+            &mut e,
+            "status",
+            get("status"),
+            StatusFilter::Open,
+            &[
+                ("open", StatusFilter::Open),
+                ("active", StatusFilter::Active),
+                ("paused", StatusFilter::Paused),
+                ("closed", StatusFilter::Closed),
+                ("all", StatusFilter::All),
+            ],
+        );
+        let municipality = match get("municipality").trim() {
+            "" => None,
+            a if a.len() == 8 && a.bytes().all(|b| b.is_ascii_digit()) => Some(a.to_string()),
+            _ => {
+                e.add("municipality", "error-choice");
+                None
+            }
         };
-        let municipality = Some(get("municipality").trim())
-            .filter(|a| a.len() == 8 && a.bytes().all(|b| b.is_ascii_digit()))
-            .map(str::to_string);
-        let time_left = match get("time_left") {
-            "warning" => Some(TimeLeftFilter::Warning),
-            "under3" => Some(TimeLeftFilter::Under3Months),
-            "overdue" => Some(TimeLeftFilter::Overdue),
-            _ => None,
-        };
-        let last_contact = match get("last_contact") {
-            "never" => Some(LastContactFilter::Never),
-            "over30" => Some(LastContactFilter::Over30Days),
-            "over90" => Some(LastContactFilter::Over90Days),
-            _ => None,
-        };
-        let sort = match get("sort") {
-            "number" => Sort::CaseNumber,
-            "time_left" => Sort::TimeLeft,
-            "last_contact" => Sort::LastContact,
-            _ => Sort::Name,
-        };
+        let time_left = pick(
+            &mut e,
+            "time_left",
+            get("time_left"),
+            None,
+            &[
+                ("warning", Some(TimeLeftFilter::Warning)),
+                ("under3", Some(TimeLeftFilter::Under3Months)),
+                ("overdue", Some(TimeLeftFilter::Overdue)),
+            ],
+        );
+        let last_contact = pick(
+            &mut e,
+            "last_contact",
+            get("last_contact"),
+            None,
+            &[
+                ("never", Some(LastContactFilter::Never)),
+                ("over30", Some(LastContactFilter::Over30Days)),
+                ("over90", Some(LastContactFilter::Over90Days)),
+            ],
+        );
+        let sort = pick(
+            &mut e,
+            "sort",
+            get("sort"),
+            Sort::Name,
+            &[
+                ("name", Sort::Name),
+                ("number", Sort::CaseNumber),
+                ("time_left", Sort::TimeLeft),
+                ("last_contact", Sort::LastContact),
+            ],
+        );
+        let desc = pick(
+            &mut e,
+            "dir",
+            get("dir"),
+            false,
+            &[("asc", false), ("desc", true)],
+        );
         let q = get("q").trim();
-        Self {
+        let f = Self {
             status,
             municipality,
             time_left,
             last_contact,
             sort,
-            desc: get("dir") == "desc",
-            page: get("page").parse().unwrap_or(1).max(1),
+            desc,
+            page: get("page").trim().parse().unwrap_or(1).max(1),
             query: (!q.is_empty()).then(|| q.chars().take(100).collect()),
-        }
+        };
+        (f, e)
     }
 
     /// The saveable part as `key=value` pairs (no name search).
@@ -174,15 +230,18 @@ impl Filter {
         parts.join("&")
     }
 
+    /// A saved filter's query, as [`Filter::to_query`] wrote it (so its values are the listed
+    /// ones; one that no longer is falls back to the field's default).
     pub fn from_query(q: &str) -> Self {
         let pairs: Vec<(&str, &str)> = q.split('&').filter_map(|kv| kv.split_once('=')).collect();
-        Self::from_pairs(|k| {
+        Self::parse(|k| {
             pairs
                 .iter()
                 .find(|(key, _)| *key == k)
                 .map(|(_, v)| *v)
                 .unwrap_or("")
         })
+        .0
     }
 }
 

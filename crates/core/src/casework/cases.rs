@@ -1,6 +1,8 @@
 //! Cases: opening, the 3-year clock and its extension, pauses, closure with a snapshot of the
 //! outcomes, reopening, sharing, handover to another IM, and a client's move to another municipality.
 
+use std::collections::BTreeMap;
+
 use ankommen_store::Db;
 use ankommen_store::entities::{
     case, case_assignment, case_event, case_pause, case_person, case_share, confirmation,
@@ -22,6 +24,7 @@ use crate::kernel::audit::{self, Event};
 use crate::kernel::catalog::{CaseStatus, ClosureReason, DataCategory};
 use crate::kernel::policy::Action;
 use crate::kernel::types::{Ags, Role, parse_date, parse_text, parse_text_req};
+use crate::records::consent::{self, Coverage, Data};
 use crate::records::releases::{self, RecipientRef};
 use crate::{Ctx, Error, FieldErrors, Result};
 
@@ -249,6 +252,60 @@ pub struct CaseView {
     /// After a move: organisations serving the new municipality, and whether a release allows
     /// offering them a handover summary.
     pub handover_offers: Vec<HandoverOffer>,
+    /// What the closure snapshot says, as far as the persons' consents cover it today.
+    pub closure: Option<ClosureView>,
+}
+
+/// A closed case's snapshot as the case page shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClosureView {
+    pub closed_on: Option<NaiveDate>,
+    pub persons: Vec<ClosurePerson>,
+}
+
+/// One person of a closure snapshot. The voluntary parts are None (and no outcomes are counted)
+/// where the snapshot holds none or the person's consent no longer covers them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClosurePerson {
+    pub person_id: i64,
+    pub german_level: Option<String>,
+    pub housing: Option<String>,
+    pub outcomes: usize,
+}
+
+/// Reads a stored closure snapshot; the voluntary parts only where `coverage` (today's, per
+/// person) covers them, so that a snapshot taken before a withdrawal hides them too.
+pub fn closure_view(json: &str, coverage: &BTreeMap<i64, Coverage>) -> Option<ClosureView> {
+    let v: serde_json::Value = serde_json::from_str(json).ok()?;
+    let persons = v["persons"]
+        .as_array()
+        .map(|ps| {
+            ps.iter()
+                .filter_map(|p| {
+                    let person_id = p["person"].as_i64()?;
+                    let c = coverage.get(&person_id).copied().unwrap_or(Coverage::NONE);
+                    let text = |k: &str| {
+                        p[k].as_str()
+                            .filter(|_| c.covers(Data::Intake))
+                            .map(str::to_string)
+                    };
+                    Some(ClosurePerson {
+                        person_id,
+                        german_level: text("german_level_at_intake"),
+                        housing: text("housing"),
+                        outcomes: p["outcomes"]
+                            .as_array()
+                            .filter(|_| c.covers(Data::Outcomes))
+                            .map_or(0, Vec::len),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(ClosureView {
+        closed_on: v["closed_on"].as_str().and_then(|d| d.parse().ok()),
+        persons,
+    })
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -428,6 +485,13 @@ pub async fn get(db: &Db, ctx: &Ctx, case_id: i64) -> Result<CaseView> {
             .filter(|(id, _)| *id != c.assigned_to && !r.shared_with.contains(id))
             .collect();
         let handover_offers = offers(tx, &c, &persons, today).await?;
+        let closure = match c.closure_snapshot.as_deref() {
+            Some(json) => {
+                let coverage = consent::coverages(tx, persons.iter().map(|p| p.id), today).await?;
+                closure_view(json, &coverage)
+            }
+            None => None,
+        };
         let im_name = staff_name(tx, c.assigned_to).await?;
         let organisation_name = organisation::Entity::find_by_id(c.organisation_id)
             .one(tx)
@@ -453,6 +517,7 @@ pub async fn get(db: &Db, ctx: &Ctx, case_id: i64) -> Result<CaseView> {
             handover_pending,
             colleagues,
             handover_offers,
+            closure,
         })
     })
     .await
@@ -656,10 +721,24 @@ pub async fn extend(
 }
 
 /// What was known about a case's persons on the day of closure: the figures and the case page read
-/// this instead of a record that may change later.
-async fn snapshot<C: ConnectionTrait>(conn: &C, case_id: i64, on: NaiveDate) -> Result<String> {
+/// this instead of a record that may change later. The voluntary data (German level, housing,
+/// residence status, outcomes) is copied only where the person's consent covers it `today` (the
+/// day the copy is made): otherwise the person appears with the minimum only (decision 0012).
+async fn snapshot<C: ConnectionTrait>(
+    conn: &C,
+    case_id: i64,
+    on: NaiveDate,
+    today: NaiveDate,
+) -> Result<String> {
+    let all = persons_of(conn, case_id).await?;
+    let coverage = consent::coverages(conn, all.iter().map(|p| p.id), today).await?;
     let mut persons = Vec::new();
-    for p in persons_of(conn, case_id).await? {
+    for p in all {
+        let covered = coverage.get(&p.id).copied().unwrap_or(Coverage::NONE);
+        if !covered.covers(Data::Intake) || !covered.covers(Data::Outcomes) {
+            persons.push(serde_json::json!({ "person": p.id, "consent": false }));
+            continue;
+        }
         let outcomes: Vec<serde_json::Value> = outcome::Entity::find()
             .filter(outcome::Column::PersonId.eq(p.id))
             .filter(outcome::Column::OutcomeDate.lte(on))
@@ -681,6 +760,7 @@ async fn snapshot<C: ConnectionTrait>(conn: &C, case_id: i64, on: NaiveDate) -> 
             "german_level_at_intake": p.german_level,
             "housing": p.housing,
             "residence_status": p.residence_status,
+            "consent": true,
             "outcomes": outcomes,
         }));
     }
@@ -736,7 +816,7 @@ async fn close_in<C: ConnectionTrait>(
     note: Option<String>,
 ) -> Result<Vec<(case::Column, sea_orm::Value)>> {
     end_open_pause(conn, c.id, d).await?;
-    let snap = snapshot(conn, c.id, d).await?;
+    let snap = snapshot(conn, c.id, d, ctx.today()).await?;
     event(
         conn,
         ctx,
@@ -982,10 +1062,16 @@ pub async fn reassign(
     if case_ids.is_empty() {
         e.add("cases", "error-select-cases");
     }
-    let to: Option<i64> = to.trim().parse().ok();
-    if to.is_none() {
-        e.add("reassign_to", "error-required");
-    }
+    let to: Option<i64> = match to.trim() {
+        "" => {
+            e.add("reassign_to", "error-required");
+            None
+        }
+        t => t.parse().ok().or_else(|| {
+            e.add("reassign_to", "error-choice");
+            None
+        }),
+    };
     let note = e.take("handover_note", parse_text_req(note, 4000));
     e.into_result()?;
     let (Some(to), Some(note)) = (to, note) else {
@@ -1171,11 +1257,27 @@ pub async fn decide_takeover(db: &Db, ctx: &Ctx, id: i64, confirm: bool) -> Resu
     Ok(())
 }
 
-/// What a handover summary holds for one person: only the categories the release covers.
+/// What a handover summary holds for one person: only the categories the release covers, each
+/// with the fields [`releases::fields_of`] assigns it (the name only under `Identity`).
 #[derive(Clone, Debug)]
 pub struct SummaryPerson {
-    pub person: person::Model,
-    pub categories: Vec<DataCategory>,
+    pub person_id: i64,
+    pub disclosures: Vec<releases::Disclosure>,
+}
+
+impl SummaryPerson {
+    /// The released name (Latin spelling, own script), if the identity is released.
+    pub fn name(&self) -> Option<(&str, Option<&str>)> {
+        self.disclosures
+            .iter()
+            .flat_map(|d| d.fields.iter())
+            .find_map(|(_, v)| match v {
+                releases::Released::Name { latin, original } => {
+                    Some((latin.as_str(), original.as_deref()))
+                }
+                _ => None,
+            })
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -1209,14 +1311,7 @@ pub async fn handover_summary(
         for p in persons_of(tx, case_id).await? {
             let mut cats = Vec::new();
             for cat in DataCategory::ALL {
-                if *cat != DataCategory::Health
-                    && releases::may_share(
-                        tx,
-                        p.id,
-                        *cat,
-                        &RecipientRef::Organisation(org.id),
-                        today,
-                    )
+                if releases::may_share(tx, p.id, *cat, &RecipientRef::Organisation(org.id), today)
                     .await?
                 {
                     cats.push(*cat);
@@ -1224,8 +1319,12 @@ pub async fn handover_summary(
             }
             if cats.contains(&DataCategory::CaseProgress) {
                 persons.push(SummaryPerson {
-                    person: p,
-                    categories: cats,
+                    person_id: p.id,
+                    disclosures: cats
+                        .iter()
+                        .map(|cat| releases::disclose(*cat, &p, &c))
+                        .filter(|d| !d.fields.is_empty())
+                        .collect(),
                 });
             }
         }
@@ -1236,7 +1335,7 @@ pub async fn handover_summary(
             audit::record(
                 tx,
                 ctx,
-                Event::on("handover_summary_created", "person", p.person.id).section("handover"),
+                Event::on("handover_summary_created", "person", p.person_id).section("handover"),
             )
             .await?;
         }

@@ -22,7 +22,7 @@ use crate::kernel::catalog::{
 };
 use crate::kernel::policy::Action;
 use crate::kernel::types::{parse_date, parse_date_opt};
-use crate::records::consent;
+use crate::records::consent::{self, Data};
 use crate::{Ctx, Error, FieldErrors, Result};
 
 /// The outcome form as typed. Only the fields of the chosen type are read.
@@ -31,7 +31,7 @@ pub struct OutcomeForm {
     pub outcome_type: String,
     pub date: String,
     pub level: String,
-    /// "yes" when a certificate was obtained.
+    /// "yes" when a certificate was obtained, "" (or "no") when not; anything else is a field error.
     pub certificate: String,
     pub course: String,
     pub employment_type: String,
@@ -96,7 +96,15 @@ impl OutcomeInput {
                         }
                         l => l.map(|l| l.as_str().to_string()),
                     };
-                    out.certificate = Some(matches!(f.certificate.trim(), "yes" | "on" | "true"));
+                    // The check box sends "yes" or nothing; anything else is not a choice.
+                    out.certificate = e.take(
+                        "certificate",
+                        match f.certificate.trim() {
+                            "yes" => Ok(true),
+                            "" | "no" => Ok(false),
+                            _ => Err("error-choice"),
+                        },
+                    );
                     out.course = match f.course.trim() {
                         "" => None,
                         s => e
@@ -214,7 +222,9 @@ pub async fn list(db: &Db, ctx: &Ctx, person_id: i64) -> Result<OutcomesView> {
         let ev = Event::on("outcomes_viewed", "person", person_id);
         let (p, _) = access::person_for(tx, ctx, person_id, Action::ReadClient, ev.clone()).await?;
         let today = ctx.today();
-        let consent_active = consent::state(tx, person_id, today).await?.is_active();
+        let consent_active = consent::coverage(tx, person_id, today)
+            .await?
+            .covers(Data::Outcomes);
         let records = if consent_active {
             records_of(tx, person_id).await?
         } else {
@@ -232,14 +242,7 @@ pub async fn list(db: &Db, ctx: &Ctx, person_id: i64) -> Result<OutcomesView> {
 }
 
 async fn require_consent<C: ConnectionTrait>(conn: &C, ctx: &Ctx, person_id: i64) -> Result<()> {
-    if consent::state(conn, person_id, ctx.today())
-        .await?
-        .is_active()
-    {
-        Ok(())
-    } else {
-        Err(Error::Conflict("error-no-consent"))
-    }
+    consent::require(conn, person_id, Data::Outcomes, ctx.today()).await
 }
 
 /// Records an outcome for a person. Returns its id.

@@ -5,9 +5,14 @@
 //! Built for large caseloads: a constant number of queries per page, whatever the number of cases.
 //! The actor's cases are one query that also brings each case's last contact, plan start, last
 //! review and review interval (correlated subqueries over indexes); then, by the ids it returned,
-//! the follow-ups and steps due (one query), the persons (two) and their expiring releases and
-//! withdrawn consents (one); shares only for cases that have any. The view is one read of client
-//! data and is audited once (`day_view_viewed`) in the same transaction.
+//! the cases' persons and their consents (two), the follow-ups and steps due (one), the persons'
+//! names (one) and their expiring releases and withdrawn consents (one); shares only for cases
+//! that have any. The view is one read of client data and is audited once (`day_view_viewed`) in
+//! the same transaction.
+//!
+//! What the persons' consents do not cover is not listed (decision 0012): a residence permit's
+//! expiry is intake data, a release's expiry is sharing, the steps and reviews are the plan (which
+//! follows the consent of the case's client). Withdrawn consents are proof and always listed.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,6 +36,7 @@ use crate::kernel::catalog::GoalStatus;
 use crate::kernel::policy::{Action, Resource};
 use crate::kernel::query;
 use crate::kernel::types::Role;
+use crate::records::consent::{Coverage, Data, coverages};
 use crate::{Ctx, Result};
 
 /// Steps are listed this many days before they are due.
@@ -235,17 +241,45 @@ pub async fn for_actor(db: &Db, ctx: &Ctx, rules: WorkRules) -> Result<Option<Da
             }
         }
 
-        // Follow-ups and steps due, for the cases the policy allowed: (kind, case, due on, reason or
-        // step).
+        // The persons of the cases the policy allowed, and what their consents cover.
         let wanted: BTreeSet<i64> = own.iter().chain(team.iter()).map(|c| c.id).collect();
+        let (links, coverage) = persons_and_coverage(tx, &wanted, today).await?;
+        // A case's plan follows the consent of its client, the first person.
+        let mut client: BTreeMap<i64, i64> = BTreeMap::new();
+        for (cid, pid) in &links {
+            client
+                .entry(*cid)
+                .and_modify(|p| *p = Ord::min(*p, *pid))
+                .or_insert(*pid);
+        }
+        let covers = |pid: i64, data: Data| {
+            coverage
+                .get(&pid)
+                .copied()
+                .unwrap_or(Coverage::NONE)
+                .covers(data)
+        };
+        let plan_covered: BTreeSet<i64> = client
+            .iter()
+            .filter(|(_, pid)| covers(**pid, Data::Plan))
+            .map(|(cid, _)| *cid)
+            .collect();
+        // Follow-ups and steps due, for the cases the policy allowed (steps only of plans the
+        // consent covers): (kind, case, due on, reason or step).
         let due_rows: Vec<(String, i64, NaiveDate, String)> = query::tuples(
             tx,
-            backend.build(&due_query(backend, wanted, today)),
+            backend.build(&due_query(backend, &wanted, &plan_covered, today)),
             &["kind", "case_id", "due_on", "text"],
         )
         .await?;
         let own_rows = if is_im {
-            Some(read_own(tx, &own, today, warn).await?)
+            let own_ids: BTreeSet<i64> = own.iter().map(|c| c.id).collect();
+            let own_links = links
+                .iter()
+                .filter(|(c, _)| own_ids.contains(c))
+                .copied()
+                .collect();
+            Some(read_own(tx, own_links, &covers, today, warn).await?)
         } else {
             None
         };
@@ -283,7 +317,7 @@ pub async fn for_actor(db: &Db, ctx: &Ctx, rules: WorkRules) -> Result<Option<Da
                     .map(|(_, d, t)| (*d, t.clone()))
                     .collect(),
                 review_due: schedule::next_review_due(c.plan_start, c.last_review, interval)
-                    .filter(|d| *d <= today + warn),
+                    .filter(|d| *d <= today + warn && plan_covered.contains(&c.id)),
                 contact_due: (c.status == "active")
                     .then(|| schedule::next_contact_due(c.opened_on, c.last_contact, &rules))
                     .filter(|d| *d < today),
@@ -379,11 +413,13 @@ fn cases_query(ctx: &Ctx) -> sea_orm::Select<case::Entity> {
         .filter(case::Column::Id.in_subquery(access::listable_cases(ctx, true)))
 }
 
-/// The open follow-ups due by today and the open steps (of goals still pursued) due within
-/// [`STEP_LOOKAHEAD_DAYS`], of the cases `ids`, as (kind, case_id, due_on, text).
+/// The open follow-ups due by today of the cases `ids`, and the open steps (of goals still
+/// pursued) due within [`STEP_LOOKAHEAD_DAYS`] of the cases `plan_ids`, as (kind, case_id,
+/// due_on, text).
 fn due_query(
     backend: sea_orm::DbBackend,
-    ids: BTreeSet<i64>,
+    ids: &BTreeSet<i64>,
+    plan_ids: &BTreeSet<i64>,
     today: NaiveDate,
 ) -> sea_orm::sea_query::SelectStatement {
     let closed_goal: Vec<&str> = GoalStatus::ALL
@@ -412,7 +448,11 @@ fn due_query(
                 .column(step::Column::DueOn)
                 .column(step::Column::Text)
                 .from(step::Entity)
-                .and_where(query::one_of(backend, step::Column::CaseId, ids))
+                .and_where(query::one_of(
+                    backend,
+                    step::Column::CaseId,
+                    plan_ids.iter().copied(),
+                ))
                 .and_where(step::Column::DoneOn.is_null())
                 .and_where(step::Column::DueOn.lte(today + Duration::days(STEP_LOOKAHEAD_DAYS)))
                 // Steps of goals that were reached, not reached or dropped are not to be done any
@@ -490,11 +530,15 @@ struct OwnRows {
     events: Vec<(String, i64, NaiveDate, Option<String>)>,
 }
 
-/// Reads [`OwnRows`] for the policy-checked `own` cases: three queries (the cases' persons, their
-/// names, and their releases and consents), by the ids of the cases and of their persons.
-async fn read_own(tx: &Tx, own: &[&CaseRow], today: NaiveDate, warn: Duration) -> Result<OwnRows> {
+/// The (case, person) links of the cases `ids`, by person, then case, and the coverage of every
+/// linked person's consent on `today`: two queries.
+async fn persons_and_coverage(
+    tx: &Tx,
+    ids: &BTreeSet<i64>,
+    today: NaiveDate,
+) -> Result<(Vec<(i64, i64)>, BTreeMap<i64, Coverage>)> {
     let backend = tx.get_database_backend();
-    // The links, then the persons by id: two index lookups (as one join, PostgreSQL's planner
+    // The links, then the persons by id: index lookups (as one join, PostgreSQL's planner
     // prefers scanning all persons).
     let sel = case_person::Entity::find()
         .select_only()
@@ -503,12 +547,28 @@ async fn read_own(tx: &Tx, own: &[&CaseRow], today: NaiveDate, warn: Duration) -
         .filter(query::one_of(
             backend,
             case_person::Column::CaseId,
-            own.iter().map(|c| c.id),
+            ids.iter().copied(),
         ))
         .order_by_asc(case_person::Column::PersonId)
         .order_by_asc(case_person::Column::CaseId);
     let links: Vec<(i64, i64)> =
         query::tuples(tx, sel.build(backend), &["case_id", "person_id"]).await?;
+    let coverage = coverages(tx, links.iter().map(|(_, p)| *p), today).await?;
+    Ok((links, coverage))
+}
+
+/// Reads [`OwnRows`] for the `links` of the policy-checked own cases: two queries (the persons'
+/// names, and their releases and consents), by the ids of the persons. What the persons'
+/// consents do not `cover` is left out: a residence permit's expiry without intake, a release's
+/// without sharing.
+async fn read_own(
+    tx: &Tx,
+    links: Vec<(i64, i64)>,
+    cover: &impl Fn(i64, Data) -> bool,
+    today: NaiveDate,
+    warn: Duration,
+) -> Result<OwnRows> {
+    let backend = tx.get_database_backend();
     let person_ids: BTreeSet<i64> = links.iter().map(|(_, p)| *p).collect();
     let sel = person::Entity::find()
         .select_only()
@@ -521,12 +581,18 @@ async fn read_own(tx: &Tx, own: &[&CaseRow], today: NaiveDate, warn: Duration) -
             person::Column::Id,
             person_ids.iter().copied(),
         ));
-    let persons = query::tuples(
+    let persons: Vec<(i64, String, String, Option<NaiveDate>)> = query::tuples(
         tx,
         sel.build(backend),
         &["id", "given_name", "family_name", "residence_valid_until"],
     )
     .await?;
+    let persons = persons
+        .into_iter()
+        .map(|(id, given, family, until)| {
+            (id, given, family, until.filter(|_| cover(id, Data::Intake)))
+        })
+        .collect();
     // Releases expiring soon, and consents withdrawn recently where that consent is the person's
     // latest (no newer consent given since), in one query.
     let person_events = Query::select()
@@ -569,12 +635,16 @@ async fn read_own(tx: &Tx, own: &[&CaseRow], today: NaiveDate, warn: Duration) -
                 .to_owned(),
         )
         .to_owned();
-    let events = query::tuples(
+    let events: Vec<(String, i64, NaiveDate, Option<String>)> = query::tuples(
         tx,
         backend.build(&person_events),
         &["kind", "person_id", "on_date", "detail"],
     )
     .await?;
+    let events = events
+        .into_iter()
+        .filter(|(kind, pid, _, _)| kind != Kind::Release.as_str() || cover(*pid, Data::Sharing))
+        .collect();
     Ok(OwnRows {
         links,
         persons,

@@ -106,6 +106,36 @@ str_enum!(
 );
 
 str_enum!(
+    /// The fields a release from confidentiality discloses; which belong to which data category
+    /// is decided in one table, `records::releases::fields_of`.
+    ReleasedField {
+        Name = "name",
+        Birth = "birth",
+        Nationality = "nationality",
+        Address = "address",
+        Phone = "phone",
+        Email = "email",
+        ResidenceStatus = "residence_status",
+        ResidenceValidUntil = "residence_valid_until",
+        Languages = "languages",
+        GermanLevel = "german_level",
+        GermanCertificate = "german_certificate",
+        School = "school",
+        Vocational = "vocational",
+        Profession = "profession",
+        WorkExperience = "work_experience",
+        Interests = "interests",
+        Housing = "housing",
+        Benefits = "benefits",
+        Relation = "relation",
+        CaseNumber = "case_number",
+        CaseOpenedOn = "case_opened_on",
+        ClockStart = "clock_start",
+        CaseClosedOn = "case_closed_on",
+    }
+);
+
+str_enum!(
     /// Residence status (Aufenthaltsstatus).
     ResidenceStatus {
         PermissionToStay = "permission_to_stay",

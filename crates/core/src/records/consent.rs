@@ -1,13 +1,16 @@
 //! Consent (GDPR): recording it with its text version, language and form, the signed scan, and
-//! withdrawal. Without an active consent only the minimum data of a person may be processed.
+//! withdrawal; and [`Coverage`], the one rule of what a missing or withdrawn consent hides. Without
+//! an active consent only the minimum data of a person may be processed (decision 0012).
+
+use std::collections::BTreeMap;
 
 use ankommen_store::Db;
-use ankommen_store::entities::{consent, document, person};
+use ankommen_store::entities::{case_person, consent, document, person};
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use sha2::{Digest, Sha256};
 
@@ -34,6 +37,164 @@ pub enum ConsentState {
 impl ConsentState {
     pub fn is_active(&self) -> bool {
         matches!(self, ConsentState::Active(_))
+    }
+}
+
+/// The kinds of a person's data, as far as consent decides whether they may be processed (shown,
+/// copied, printed, changed, passed on). Every place that reads a person's data names the kind it
+/// reads and asks [`Coverage::covers`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Data {
+    /// The minimum data: names, birth, municipality, the move into follow-up housing, the target
+    /// group, the household and the relation in it; and the case's own administration (number,
+    /// status, IM, the 3-year clock, pauses, closure reason), its contacts and follow-ups.
+    Minimum,
+    /// The consents and releases themselves: proof of what the person agreed to and when.
+    Proof,
+    /// The voluntary intake data: sex, nationality, languages and their levels, German level and
+    /// certificate, school, vocational training, work experience, profession, interests, residence
+    /// status and its expiry, housing, benefits, phone, e-mail, address, interpreter language.
+    Intake,
+    /// The health needs (a special category, Art. 9 GDPR).
+    Health,
+    /// Outcomes (German level reached, work, rental contract, ...).
+    Outcomes,
+    /// The integration plan: goals, steps, reviews, frozen versions, the print and the signed scans.
+    Plan,
+    /// Passing data on under a release, reminders of a release's expiry, and recording a release.
+    Sharing,
+}
+
+impl Data {
+    pub const ALL: [Data; 7] = [
+        Data::Minimum,
+        Data::Proof,
+        Data::Intake,
+        Data::Health,
+        Data::Outcomes,
+        Data::Plan,
+        Data::Sharing,
+    ];
+}
+
+/// What a person's consent situation on a day allows: computed once per person, asked for every
+/// kind of data read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Coverage {
+    active: bool,
+}
+
+impl Coverage {
+    pub fn of(state: &ConsentState) -> Self {
+        Self {
+            active: state.is_active(),
+        }
+    }
+
+    /// No consent (or a withdrawn one): only the minimum and the proof.
+    pub const NONE: Coverage = Coverage { active: false };
+
+    /// The rule: the minimum data and the records of consents and releases are always processed;
+    /// everything else only while a consent is active. A withdrawn consent hides from the day of
+    /// the withdrawal on; the data stays stored until the retention run deletes it.
+    pub fn covers(self, data: Data) -> bool {
+        match data {
+            Data::Minimum | Data::Proof => true,
+            Data::Intake | Data::Health | Data::Outcomes | Data::Plan | Data::Sharing => {
+                self.active
+            }
+        }
+    }
+
+    /// The refusal of a change or a disclosure that the consent does not cover.
+    pub fn require(self, data: Data) -> Result<()> {
+        if self.covers(data) {
+            Ok(())
+        } else if data == Data::Plan {
+            Err(Error::Conflict("error-plan-no-consent"))
+        } else {
+            Err(Error::Conflict("error-no-consent"))
+        }
+    }
+}
+
+/// Does a person's consent situation cover processing `data`? See [`Coverage::covers`].
+pub fn covers(state: &ConsentState, data: Data) -> bool {
+    Coverage::of(state).covers(data)
+}
+
+/// A person's coverage on a day.
+pub async fn coverage<C: ConnectionTrait>(
+    conn: &C,
+    person_id: i64,
+    on: NaiveDate,
+) -> Result<Coverage> {
+    Ok(Coverage::of(&state(conn, person_id, on).await?))
+}
+
+/// Refuses unless the person's consent covers `data` on `on` (`Conflict("error-no-consent")`).
+pub async fn require<C: ConnectionTrait>(
+    conn: &C,
+    person_id: i64,
+    data: Data,
+    on: NaiveDate,
+) -> Result<()> {
+    coverage(conn, person_id, on).await?.require(data)
+}
+
+/// The coverage of several persons on a day, in one query. Persons without any consent are
+/// included (with [`Coverage::NONE`]).
+pub async fn coverages<C: ConnectionTrait>(
+    conn: &C,
+    person_ids: impl IntoIterator<Item = i64>,
+    on: NaiveDate,
+) -> Result<BTreeMap<i64, Coverage>> {
+    let ids: Vec<i64> = person_ids.into_iter().collect();
+    let mut by_person: BTreeMap<i64, Vec<consent::Model>> =
+        ids.iter().map(|id| (*id, Vec::new())).collect();
+    if !ids.is_empty() {
+        let backend = conn.get_database_backend();
+        for c in consent::Entity::find()
+            .filter(crate::kernel::query::one_of(
+                backend,
+                consent::Column::PersonId,
+                ids.iter().copied(),
+            ))
+            .all(conn)
+            .await?
+        {
+            by_person.entry(c.person_id).or_default().push(c);
+        }
+    }
+    Ok(by_person
+        .into_iter()
+        .map(|(id, all)| (id, Coverage::of(&state_of(all, on))))
+        .collect())
+}
+
+/// The client of a case: its first person, who signs the integration plan. None for a case
+/// without persons.
+pub async fn client_of_case<C: ConnectionTrait>(conn: &C, case_id: i64) -> Result<Option<i64>> {
+    Ok(case_person::Entity::find()
+        .select_only()
+        .column(case_person::Column::PersonId)
+        .filter(case_person::Column::CaseId.eq(case_id))
+        .order_by_asc(case_person::Column::PersonId)
+        .into_tuple()
+        .one(conn)
+        .await?)
+}
+
+/// The coverage of a case's plan: the consent of the case's client (the first person, who signs
+/// it). A case without persons covers nothing.
+pub async fn plan_coverage<C: ConnectionTrait>(
+    conn: &C,
+    case_id: i64,
+    on: NaiveDate,
+) -> Result<Coverage> {
+    match client_of_case(conn, case_id).await? {
+        Some(p) => coverage(conn, p, on).await,
+        None => Ok(Coverage::NONE),
     }
 }
 
@@ -378,6 +539,71 @@ pub async fn document(db: &Db, ctx: &Ctx, document_id: i64) -> Result<Download> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap_or_default()
+    }
+
+    fn given(id: i64, on: &str, withdrawn: Option<&str>) -> consent::Model {
+        consent::Model {
+            id,
+            person_id: 1,
+            text_version: "2026-1".into(),
+            language: "ar".into(),
+            given_on: d(on),
+            form: "paper".into(),
+            document_id: None,
+            withdrawn_on: withdrawn.map(d),
+            withdrawal_note: None,
+            external_id: None,
+            created_at: chrono::DateTime::default(),
+            created_by: 1,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn without_an_active_consent_only_the_minimum_and_the_proof_are_covered() {
+        let none = state_of(vec![], d("2026-11-21"));
+        let active = state_of(vec![given(1, "2026-11-01", None)], d("2026-11-21"));
+        let withdrawn = state_of(
+            vec![given(1, "2026-11-01", Some("2026-11-20"))],
+            d("2026-11-21"),
+        );
+        // The day before the withdrawal the consent still covers everything.
+        let before = state_of(
+            vec![given(1, "2026-11-01", Some("2026-11-20"))],
+            d("2026-11-19"),
+        );
+        for data in Data::ALL {
+            let always = matches!(data, Data::Minimum | Data::Proof);
+            assert_eq!(covers(&none, data), always, "{data:?}");
+            assert_eq!(covers(&withdrawn, data), always, "{data:?}");
+            assert!(covers(&active, data), "{data:?}");
+            assert!(covers(&before, data), "{data:?}");
+        }
+        assert!(matches!(
+            Coverage::of(&withdrawn).require(Data::Plan),
+            Err(Error::Conflict("error-plan-no-consent"))
+        ));
+        assert!(matches!(
+            Coverage::of(&none).require(Data::Intake),
+            Err(Error::Conflict("error-no-consent"))
+        ));
+        assert!(Coverage::of(&none).require(Data::Minimum).is_ok());
+    }
+
+    #[test]
+    fn a_new_consent_after_a_withdrawal_covers_again() {
+        let s = state_of(
+            vec![
+                given(1, "2026-01-01", Some("2026-03-01")),
+                given(2, "2026-06-01", None),
+            ],
+            d("2026-11-21"),
+        );
+        assert!(covers(&s, Data::Intake));
+    }
 
     #[test]
     fn scans_are_judged_by_content() {

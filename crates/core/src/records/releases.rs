@@ -1,9 +1,10 @@
 //! Releases from confidentiality (Schweigepflichtentbindungen): per recipient, which data
 //! categories, for what purpose, valid when, revocable. Later features ask [`may_share`] before any
-//! data leaves the organisation.
+//! data leaves the organisation, and [`fields_of`] / [`disclose`] which fields a released category
+//! holds (handover summaries today; referrals and exports later).
 
 use ankommen_store::Db;
-use ankommen_store::entities::{organisation, person, release};
+use ankommen_store::entities::{case, organisation, person, release};
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -14,10 +15,10 @@ use sea_orm::{
 use crate::administration::organisations::expect_updated;
 use crate::kernel::access;
 use crate::kernel::audit::{self, Event};
-use crate::kernel::catalog::{DataCategory, RecipientCategory};
+use crate::kernel::catalog::{DataCategory, LanguageEntry, RecipientCategory, ReleasedField};
 use crate::kernel::policy::Action;
 use crate::kernel::types::{Name, parse_date, parse_date_opt, parse_text};
-use crate::records::consent::{self, ConsentState};
+use crate::records::consent::{self, Data};
 use crate::{Ctx, Error, FieldErrors, Result};
 
 /// Who receives the data.
@@ -200,6 +201,141 @@ pub(crate) async fn list<C: ConnectionTrait>(
     Ok(v)
 }
 
+/// The fields a release of `category` discloses, in the order they are shown. The one table of
+/// what belongs to which data category: handovers, referrals and exports all ask it. Health needs
+/// are never disclosed this way (a special category: opening them is its own audited act), so
+/// `Health` holds no field.
+pub fn fields_of(category: DataCategory) -> &'static [ReleasedField] {
+    use ReleasedField as F;
+    match category {
+        DataCategory::Identity => &[F::Name, F::Birth, F::Nationality, F::Address],
+        DataCategory::Contact => &[F::Phone, F::Email],
+        DataCategory::Residence => &[F::ResidenceStatus, F::ResidenceValidUntil],
+        DataCategory::LanguageEducation => &[
+            F::Languages,
+            F::GermanLevel,
+            F::GermanCertificate,
+            F::School,
+            F::Vocational,
+        ],
+        DataCategory::Work => &[F::Profession, F::WorkExperience, F::Interests],
+        DataCategory::Housing => &[F::Housing],
+        DataCategory::Benefits => &[F::Benefits],
+        DataCategory::Family => &[F::Relation],
+        DataCategory::CaseProgress => &[
+            F::CaseNumber,
+            F::CaseOpenedOn,
+            F::ClockStart,
+            F::CaseClosedOn,
+        ],
+        DataCategory::Health => &[],
+    }
+}
+
+/// A disclosed value, for the UI to label and format.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Released {
+    /// Nothing recorded.
+    Missing,
+    Text(String),
+    Date(NaiveDate),
+    /// A year of birth without the day.
+    Year(i32),
+    /// A name in Latin letters and, if recorded, in the person's own script.
+    Name {
+        latin: String,
+        original: Option<String>,
+    },
+    /// Values of a fixed list, which the UI translates as `<list>-<value>`.
+    Listed {
+        list: &'static str,
+        values: Vec<String>,
+    },
+    Languages(Vec<LanguageEntry>),
+}
+
+/// One released category of one person, with its fields and their values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Disclosure {
+    pub category: DataCategory,
+    pub fields: Vec<(ReleasedField, Released)>,
+}
+
+/// What a release of `category` discloses of `person` in `case`: the fields of [`fields_of`] with
+/// their values. Pure: the caller has checked the release ([`may_share`]).
+pub fn disclose(category: DataCategory, p: &person::Model, c: &case::Model) -> Disclosure {
+    let text = |v: &Option<String>| {
+        v.clone()
+            .filter(|s| !s.trim().is_empty())
+            .map_or(Released::Missing, Released::Text)
+    };
+    let listed = |list: &'static str, v: &Option<String>| match v.as_deref() {
+        Some(s) if !s.is_empty() => Released::Listed {
+            list,
+            values: vec![s.to_string()],
+        },
+        _ => Released::Missing,
+    };
+    let date = |d: Option<NaiveDate>| d.map_or(Released::Missing, Released::Date);
+    let value = |f: ReleasedField| match f {
+        ReleasedField::Name => Released::Name {
+            latin: format!("{} {}", p.given_name, p.family_name),
+            original: p.name_original.clone(),
+        },
+        ReleasedField::Birth => p
+            .birth_date
+            .map_or(Released::Year(p.birth_year), Released::Date),
+        ReleasedField::Nationality => listed("country", &p.nationality),
+        ReleasedField::Address => text(&p.address),
+        ReleasedField::Phone => text(&p.phone),
+        ReleasedField::Email => text(&p.email),
+        ReleasedField::ResidenceStatus => listed("residence-status", &p.residence_status),
+        ReleasedField::ResidenceValidUntil => date(p.residence_valid_until),
+        ReleasedField::Languages => match LanguageEntry::stored(p.languages.as_deref()) {
+            l if l.is_empty() => Released::Missing,
+            l => Released::Languages(l),
+        },
+        ReleasedField::GermanLevel => listed("german-level", &p.german_level),
+        ReleasedField::GermanCertificate => text(&p.german_certificate),
+        ReleasedField::School => text(&p.school),
+        ReleasedField::Vocational => text(&p.vocational),
+        ReleasedField::Profession => text(&p.profession),
+        ReleasedField::WorkExperience => text(&p.work_experience),
+        ReleasedField::Interests => text(&p.interests),
+        ReleasedField::Housing => listed("housing", &p.housing),
+        ReleasedField::Benefits => {
+            let values: Vec<String> = p
+                .benefits
+                .as_deref()
+                .unwrap_or("")
+                .split(',')
+                .filter(|b| !b.is_empty())
+                .map(str::to_string)
+                .collect();
+            if values.is_empty() {
+                Released::Missing
+            } else {
+                Released::Listed {
+                    list: "benefit",
+                    values,
+                }
+            }
+        }
+        ReleasedField::Relation => listed("relation", &p.relation),
+        ReleasedField::CaseNumber => Released::Text(c.case_number.clone()),
+        ReleasedField::CaseOpenedOn => Released::Date(c.opened_on),
+        ReleasedField::ClockStart => Released::Date(c.clock_start),
+        ReleasedField::CaseClosedOn => date(c.closed_on),
+    };
+    Disclosure {
+        category,
+        fields: fields_of(category)
+            .iter()
+            .map(|f| (*f, value(*f)))
+            .collect(),
+    }
+}
+
 /// A recipient as later features name it when they ask whether data may go there.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RecipientRef<'a> {
@@ -218,10 +354,10 @@ pub async fn may_share<C: ConnectionTrait>(
     recipient: &RecipientRef<'_>,
     on: NaiveDate,
 ) -> Result<bool> {
-    if !matches!(
-        consent::state(conn, person_id, on).await?,
-        ConsentState::Active(_)
-    ) {
+    if !consent::coverage(conn, person_id, on)
+        .await?
+        .covers(Data::Sharing)
+    {
         return Ok(false);
     }
     let norm = |s: &str| {
@@ -250,12 +386,7 @@ pub async fn create(db: &Db, ctx: &Ctx, person_id: i64, input: ReleaseInput) -> 
     let tx = db.begin().await?;
     let ev = Event::on("release_recorded", "person", person_id).section("releases");
     let (tx, _, _) = access::person_in(tx, ctx, person_id, Action::WriteClient, ev.clone()).await?;
-    if !consent::state(&tx, person_id, ctx.today())
-        .await?
-        .is_active()
-    {
-        return Err(Error::Conflict("error-no-consent"));
-    }
+    consent::require(&tx, person_id, Data::Sharing, ctx.today()).await?;
     let (org_id, name, category) = match &input.recipient {
         Recipient::Organisation(id) => {
             let Some(o) = organisation::Entity::find_by_id(*id).one(&tx).await? else {
@@ -378,4 +509,29 @@ pub async fn revoke(db: &Db, ctx: &Ctx, release_id: i64, version: i32, on: &str)
     audit::record(&tx, ctx, ev).await?;
     tx.commit().await?;
     Ok(r.person_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_released_field_belongs_to_exactly_one_category_and_health_discloses_nothing() {
+        for f in ReleasedField::ALL {
+            let owners: Vec<DataCategory> = DataCategory::ALL
+                .iter()
+                .copied()
+                .filter(|c| fields_of(*c).contains(f))
+                .collect();
+            assert_eq!(owners.len(), 1, "{f:?} in {owners:?}");
+        }
+        assert!(fields_of(DataCategory::Health).is_empty());
+        assert_eq!(
+            fields_of(DataCategory::Residence),
+            &[
+                ReleasedField::ResidenceStatus,
+                ReleasedField::ResidenceValidUntil
+            ]
+        );
+    }
 }

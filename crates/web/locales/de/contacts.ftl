@@ -64,6 +64,7 @@ timeline-count = { $count ->
    *[other] { $count } Einträge
 }
 timeline-empty = Keine Einträge für diese Auswahl.
+timeline-plan-withheld = Die Einträge zum Integrationsplan sind ausgeblendet: Ohne gültige Einwilligung der Klientin oder des Klienten wird der Plan nicht verarbeitet.
 timeline-pages = Seiten des Verlaufs
 timeline-followup-set = Wiedervorlage für { $date } gesetzt
 timeline-followup-done = Wiedervorlage erledigt

@@ -19,6 +19,13 @@ plan-none-yet = noch keine
 plan-review-link = Fortschreibung erfassen
 plan-goals = Ziele
 plan-no-goals = Noch keine Ziele. Das erste Ziel legt den Plan an.
+plan-withheld-title = Integrationsplan ausgeblendet
+plan-withheld-text = Ohne gültige Einwilligung der Klientin oder des Klienten wird der Integrationsplan nicht verarbeitet: Ziele, Schritte, Fortschreibungen und Fassungen werden weder angezeigt noch geändert oder gedruckt. Die Daten bleiben gespeichert, bis die Löschfrist sie entfernt; mit einer neuen Einwilligung ist der Plan wieder sichtbar.
+plan-withheld-record = Zur Akte, um eine Einwilligung aufzunehmen
+plan-goals-withheld = { $count ->
+    [one] Ein Ziel ist ausgeblendet: Es nennt eine Person ohne gültige Einwilligung.
+   *[other] { $count } Ziele sind ausgeblendet: Sie nennen Personen ohne gültige Einwilligung.
+}
 plan-goal-person = Für
 plan-goal-person-all = den ganzen Haushalt
 plan-priority = Priorität

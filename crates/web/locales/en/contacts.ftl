@@ -64,6 +64,7 @@ timeline-count = { $count ->
    *[other] { $count } entries
 }
 timeline-empty = No entries for this choice.
+timeline-plan-withheld = The integration plan's entries are hidden: without a valid consent of the client the plan is not processed.
 timeline-pages = Pages of the timeline
 timeline-followup-set = Follow-up set for { $date }
 timeline-followup-done = Follow-up done

@@ -19,6 +19,13 @@ plan-none-yet = none yet
 plan-review-link = Record a review
 plan-goals = Goals
 plan-no-goals = No goals yet. The first goal creates the plan.
+plan-withheld-title = Integration plan hidden
+plan-withheld-text = Without a valid consent of the client the integration plan is not processed: goals, steps, reviews and versions are neither shown nor changed or printed. The data stays stored until the retention period removes it; with a new consent the plan is visible again.
+plan-withheld-record = To the record, to record a consent
+plan-goals-withheld = { $count ->
+    [one] One goal is hidden: it names a person without a valid consent.
+   *[other] { $count } goals are hidden: they name persons without a valid consent.
+}
 plan-goal-person = For
 plan-goal-person-all = the whole household
 plan-priority = Priority

@@ -2,15 +2,17 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::NaiveDate;
 use serde::Deserialize;
 
 use ankommen_core::kernel::audit::{self, Filter, Page as AuditPage};
+use ankommen_core::kernel::types::parse_date_opt;
+use ankommen_core::{Error, FieldErrors};
 
-use super::render;
+use super::render_status;
 use crate::AppState;
-use crate::error::AppResult;
+use crate::error::{AppResult, status_of};
 use crate::forms::FormView;
 use crate::page::{Authed, Page};
 
@@ -44,23 +46,39 @@ struct AuditTpl {
     query_base: String,
 }
 
-fn date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
-}
-
 pub async fn page(
     State(state): State<AppState>,
     a: Authed,
     Query(q): Query<AuditQuery>,
 ) -> AppResult<Response> {
+    // A filter value that is not a date, an id or the check box's value is a field error (the
+    // log is shown without that condition), never silently dropped.
+    let mut e = FieldErrors::new();
+    let date = |e: &mut FieldErrors, field: &'static str, s: &str| {
+        e.take(field, parse_date_opt(s)).flatten()
+    };
+    let from = date(&mut e, "from", &q.from);
+    let to = date(&mut e, "to", &q.to);
+    let actor_staff_id = match q.actor.trim() {
+        "" => None,
+        s => e.take("actor", s.parse().map_err(|_| "error-choice")),
+    };
+    let denied_only = match q.denied.trim() {
+        "" => false,
+        "on" => true,
+        _ => {
+            e.add("denied", "error-choice");
+            false
+        }
+    };
     let f = Filter {
-        from: date(&q.from),
-        to: date(&q.to),
-        actor_staff_id: q.actor.trim().parse().ok(),
+        from,
+        to,
+        actor_staff_id,
         action: Some(q.action.trim().to_string()).filter(|s| !s.is_empty()),
         object_kind: Some(q.object_kind.trim().to_string()).filter(|s| !s.is_empty()),
         object_id: Some(q.object_id.trim().to_string()).filter(|s| !s.is_empty()),
-        denied_only: !q.denied.is_empty(),
+        denied_only,
         page: q.page.parse().unwrap_or(1),
     };
     let result = audit::search(&state.db, &a.ctx, &f).await?;
@@ -83,12 +101,21 @@ pub async fn page(
         ("object_id", q.object_id),
         ("actor", q.actor),
         ("denied", q.denied),
-    ]);
-    Ok(render(&AuditTpl {
-        page: a.page.at("audit").titled("audit-title"),
-        result,
-        actions,
-        filter,
-        query_base,
-    }))
+    ])
+    .with_errors(&e, &a.page.tr);
+    let status = if e.is_empty() {
+        StatusCode::OK
+    } else {
+        status_of(&Error::Invalid(e))
+    };
+    Ok(render_status(
+        &AuditTpl {
+            page: a.page.at("audit").titled("audit-title"),
+            result,
+            actions,
+            filter,
+            query_base,
+        },
+        status,
+    ))
 }

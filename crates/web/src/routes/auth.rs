@@ -125,9 +125,13 @@ pub async fn logout(State(state): State<AppState>, a: Authed) -> AppResult<Respo
     Ok(r)
 }
 
-/// Chooses the language of the pages shown before login.
-pub async fn choose_language(State(state): State<AppState>, Path(lang): Path<String>) -> Response {
-    let locale = Locale::parse(&lang).unwrap_or_default();
+/// Chooses the language of the pages shown before login. A language that is not offered is a
+/// missing page, not German.
+pub async fn choose_language(
+    State(state): State<AppState>,
+    Path(lang): Path<String>,
+) -> AppResult<Response> {
+    let locale = Locale::parse(&lang).map_err(|_| AppError(Error::NotFound))?;
     let mut r = Redirect::to("/login").into_response();
     r.headers_mut().append(
         header::SET_COOKIE,
@@ -139,7 +143,7 @@ pub async fn choose_language(State(state): State<AppState>, Path(lang): Path<Str
             state.config.secure_cookies,
         ),
     );
-    r
+    Ok(r)
 }
 
 #[derive(Template)]

@@ -12,14 +12,14 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 
-use ankommen_core::Error;
 use ankommen_core::administration::municipalities;
 use ankommen_core::administration::service_areas;
 use ankommen_core::casework::caseload::{self, Filter, Page as Caseload};
 use ankommen_core::casework::cases::{self, CaseView, HandoverSummary, Moved};
-use ankommen_core::casework::clients::Intake;
-use ankommen_core::kernel::catalog::{ClosureReason, DataCategory, LanguageEntry};
+use ankommen_core::kernel::catalog::{ClosureReason, LanguageEntry, ReleasedField};
 use ankommen_core::kernel::types::Role;
+use ankommen_core::records::releases::{Disclosure, Released};
+use ankommen_core::{Error, FieldErrors};
 use ankommen_store::entities::saved_filter;
 
 use super::{done, render, render_status, saved_or_reshown};
@@ -147,14 +147,16 @@ pub async fn list(
     RawQuery(query): RawQuery,
 ) -> AppResult<Response> {
     let q = FormData::parse(query.unwrap_or_default().as_bytes()).unwrap_or_default();
-    let mut f = match q.get("saved").parse::<i64>() {
-        Ok(id) => {
+    let (mut f, errors) = match q.get("saved") {
+        "" => Filter::parse(|k| q.get(k)),
+        saved => {
+            // A saved filter is named by its id; anything else is like a missing one.
+            let id = saved.trim().parse::<i64>().map_err(|_| Error::NotFound)?;
             let s = caseload::saved_one(&state.db, &a.ctx, id).await?;
             let mut f = Filter::from_query(&s.query);
             f.page = q.get("page").parse().unwrap_or(1).max(1);
-            f
+            (f, FieldErrors::new())
         }
-        Err(_) => Filter::from_pairs(|k| q.get(k)),
     };
     f.query = None;
     // Right after a reassignment: say how many cases were handed over.
@@ -163,7 +165,7 @@ pub async fn list(
     {
         a.page.flash = Some(a.page.tn("caseload-flash-reassigned", "count", n));
     }
-    list_page(&state, a, f, FormView::new(), StatusCode::OK).await
+    filtered_page(&state, a, f, &errors).await
 }
 
 /// `POST /cases`: the same list, with the name search kept in the form.
@@ -172,8 +174,31 @@ pub async fn list_post(
     a: Authed,
     form: FormData,
 ) -> AppResult<Response> {
-    let f = Filter::from_pairs(|k| form.get(k));
-    list_page(&state, a, f, FormView::new(), StatusCode::OK).await
+    let (f, errors) = Filter::parse(|k| form.get(k));
+    filtered_page(&state, a, f, &errors).await
+}
+
+/// The caseload under a filter; a filter value outside its choices is shown as a field error
+/// (422), with the list under that field's default.
+async fn filtered_page(
+    state: &AppState,
+    a: Authed,
+    f: Filter,
+    errors: &FieldErrors,
+) -> AppResult<Response> {
+    if errors.is_empty() {
+        list_page(state, a, f, FormView::new(), StatusCode::OK).await
+    } else {
+        let form = FormView::new().with_errors(errors, &a.page.tr);
+        list_page(
+            state,
+            a,
+            f,
+            form,
+            status_of(&Error::Invalid(errors.clone())),
+        )
+        .await
+    }
 }
 
 /// The outcome of a POST of one of the caseload's forms: its redirect, or the caseload again with
@@ -184,7 +209,7 @@ async fn list_saved_or_reshown(
     form: &FormData,
     saved: Result<Response, Error>,
 ) -> AppResult<Response> {
-    let f = Filter::from_pairs(|k| form.get(k));
+    let (f, _) = Filter::parse(|k| form.get(k));
     saved_or_reshown(
         saved,
         FormView::from_pairs(posted(form)),
@@ -199,16 +224,20 @@ pub async fn save_filter(
     a: Authed,
     form: FormData,
 ) -> AppResult<Response> {
-    let f = Filter::from_pairs(|k| form.get(k));
-    let saved = caseload::save(&state.db, &a.ctx, form.get("filter_name"), &f)
-        .await
-        .map(|id| {
-            done(
-                &format!("/cases?saved={id}"),
-                "caseload-flash-filter-saved",
-                state.config.secure_cookies,
-            )
-        });
+    // A filter with a value outside its choices is not saved (it would be saved as a default).
+    let (f, errors) = Filter::parse(|k| form.get(k));
+    let saved = if errors.is_empty() {
+        caseload::save(&state.db, &a.ctx, form.get("filter_name"), &f).await
+    } else {
+        Err(Error::Invalid(errors))
+    }
+    .map(|id| {
+        done(
+            &format!("/cases?saved={id}"),
+            "caseload-flash-filter-saved",
+            state.config.secure_cookies,
+        )
+    });
     list_saved_or_reshown(&state, a, &form, saved).await
 }
 
@@ -230,21 +259,29 @@ pub async fn reassign(
     a: Authed,
     form: FormData,
 ) -> AppResult<Response> {
-    let mut ids: Vec<i64> = form
+    // The ticked cases: a value that is not a case id is not one of the choices.
+    let ids: Result<Vec<i64>, Error> = form
         .all("case")
         .iter()
-        .filter_map(|s| s.trim().parse().ok())
+        .map(|s| {
+            s.trim()
+                .parse()
+                .map_err(|_| Error::field("cases", "error-choice"))
+        })
         .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let saved = cases::reassign(
-        &state.db,
-        &a.ctx,
-        &ids,
-        form.get("reassign_to"),
-        form.get("handover_note"),
-    )
-    .await
+    let saved = match ids {
+        Ok(ids) => {
+            cases::reassign(
+                &state.db,
+                &a.ctx,
+                &ids,
+                form.get("reassign_to"),
+                form.get("handover_note"),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
     .map(|r| match r {
         cases::Reassigned::Done(n) => done(
             &format!("/cases?reassigned={n}"),
@@ -341,39 +378,30 @@ fn event_rows(view: &CaseView, page: &Page, names: &[(String, String)]) -> Vec<E
 }
 
 fn snapshot_rows(view: &CaseView, page: &Page) -> (Vec<SnapshotRow>, Option<String>) {
-    let Some(json) = view.case.closure_snapshot.as_deref() else {
+    let Some(closure) = &view.closure else {
         return (vec![], None);
     };
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(json) else {
-        return (vec![], None);
-    };
-    let text = |x: &serde_json::Value, list: &str| {
-        x.as_str()
+    let text = |x: &Option<String>, list: &str| {
+        x.as_deref()
             .map(|s| page.label(list, s))
             .unwrap_or_else(|| "–".into())
     };
-    let rows = v["persons"]
-        .as_array()
-        .map(|ps| {
-            ps.iter()
-                .map(|p| SnapshotRow {
-                    name: view
-                        .persons
-                        .iter()
-                        .find(|m| Some(m.id) == p["person"].as_i64())
-                        .map(|m| format!("{} {}", m.given_name, m.family_name))
-                        .unwrap_or_default(),
-                    german_level: text(&p["german_level_at_intake"], "german-level"),
-                    housing: text(&p["housing"], "housing"),
-                    outcomes: p["outcomes"]
-                        .as_array()
-                        .map(|o| o.len() as i64)
-                        .unwrap_or(0),
-                })
-                .collect()
+    let rows = closure
+        .persons
+        .iter()
+        .map(|p| SnapshotRow {
+            name: view
+                .persons
+                .iter()
+                .find(|m| m.id == p.person_id)
+                .map(|m| format!("{} {}", m.given_name, m.family_name))
+                .unwrap_or_default(),
+            german_level: text(&p.german_level, "german-level"),
+            housing: text(&p.housing, "housing"),
+            outcomes: i64::try_from(p.outcomes).unwrap_or(i64::MAX),
         })
-        .unwrap_or_default();
-    (rows, v["closed_on"].as_str().map(date_text))
+        .collect();
+    (rows, closure.closed_on.map(|d| page.date(d)))
 }
 
 async fn case_page(
@@ -588,128 +616,52 @@ struct SummaryTpl {
     prepared_on: String,
 }
 
-fn opt(v: &Option<String>) -> String {
-    v.clone()
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "–".into())
+/// A released value as text. Which fields a category holds is decided in the core
+/// (`releases::fields_of`); this only labels and formats.
+fn released_text(page: &Page, v: &Released) -> String {
+    match v {
+        Released::Missing => "–".into(),
+        Released::Text(t) => t.clone(),
+        Released::Date(d) => page.date(*d),
+        Released::Year(y) => y.to_string(),
+        Released::Name { latin, original } => match original {
+            Some(o) => format!("{latin} ({o})"),
+            None => latin.clone(),
+        },
+        Released::Listed { list, values } => values
+            .iter()
+            .map(|v| page.label(list, v))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Released::Languages(l) => l
+            .iter()
+            .map(|LanguageEntry { code, level }| {
+                format!(
+                    "{} ({})",
+                    page.label("lang", code),
+                    page.label("language-level", level)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
 }
 
-fn section(
-    page: &Page,
-    s: &HandoverSummary,
-    p: &cases::SummaryPerson,
-    cat: DataCategory,
-) -> Section {
-    let person = &p.person;
-    let intake = Intake::from_person(person);
-    let f = |k: &str, v: String| (page.t(k), v);
-    let facts = match cat {
-        DataCategory::Identity => vec![
-            f(
-                "case-summary-birth",
-                person
-                    .birth_date
-                    .map(|d| page.date(d))
-                    .unwrap_or_else(|| person.birth_year.to_string()),
-            ),
-            f(
-                "case-summary-nationality",
-                intake
-                    .nationality
-                    .as_deref()
-                    .map(|c| page.label("country", c))
-                    .unwrap_or_else(|| "–".into()),
-            ),
-            f("case-summary-address", opt(&intake.address)),
-        ],
-        DataCategory::Contact => vec![
-            f("case-summary-phone", opt(&intake.phone)),
-            f("case-summary-email", opt(&intake.email)),
-        ],
-        DataCategory::Residence => vec![
-            f(
-                "case-summary-residence-status",
-                intake
-                    .residence_status
-                    .map(|r| page.label("residence-status", r.as_str()))
-                    .unwrap_or_else(|| "–".into()),
-            ),
-            f(
-                "case-summary-residence-until",
-                page.date_opt(intake.residence_valid_until),
-            ),
-        ],
-        DataCategory::LanguageEducation => vec![
-            f(
-                "case-summary-languages",
-                intake
-                    .languages
-                    .iter()
-                    .map(|LanguageEntry { code, level }| {
-                        format!(
-                            "{} ({})",
-                            page.label("lang", code),
-                            page.label("language-level", level)
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ),
-            f(
-                "case-summary-german-level",
-                intake
-                    .german_level
-                    .map(|l| page.label("german-level", l.as_str()))
-                    .unwrap_or_else(|| "–".into()),
-            ),
-            f(
-                "case-summary-german-certificate",
-                opt(&intake.german_certificate),
-            ),
-            f("case-summary-school", opt(&intake.school)),
-            f("case-summary-vocational", opt(&intake.vocational)),
-        ],
-        DataCategory::Work => vec![
-            f("case-summary-profession", opt(&intake.profession)),
-            f("case-summary-work-experience", opt(&intake.work_experience)),
-            f("case-summary-interests", opt(&intake.interests)),
-        ],
-        DataCategory::Housing => vec![f(
-            "case-summary-housing",
-            intake
-                .housing
-                .map(|h| page.label("housing", h.as_str()))
-                .unwrap_or_else(|| "–".into()),
-        )],
-        DataCategory::Benefits => vec![f(
-            "case-summary-benefits",
-            intake
-                .benefits
-                .iter()
-                .map(|b| page.label("benefit", b.as_str()))
-                .collect::<Vec<_>>()
-                .join(", "),
-        )],
-        DataCategory::Family => vec![f(
-            "case-summary-relation",
-            person
-                .relation
-                .as_deref()
-                .map(|r| page.label("relation", r))
-                .unwrap_or_else(|| "–".into()),
-        )],
-        DataCategory::CaseProgress => vec![
-            f("case-number", s.case.case_number.clone()),
-            f("case-opened-on", page.date(s.case.opened_on)),
-            f("case-clock-start", page.date(s.case.clock_start)),
-            f("case-closed-on", page.date_opt(s.case.closed_on)),
-        ],
-        // Never part of a summary (the core leaves it out too).
-        DataCategory::Health => vec![],
-    };
+fn section(page: &Page, d: &Disclosure) -> Section {
     Section {
-        title: page.label("data-category", cat.as_str()),
-        facts,
+        title: page.label("data-category", d.category.as_str()),
+        facts: d
+            .fields
+            .iter()
+            // The name heads the person's section.
+            .filter(|(f, _)| *f != ReleasedField::Name)
+            .map(|(f, v)| {
+                (
+                    page.label("released-field", f.as_str()),
+                    released_text(page, v),
+                )
+            })
+            .collect(),
     }
 }
 
@@ -727,18 +679,10 @@ pub async fn summary(
                 .persons
                 .iter()
                 .map(|p| SummaryPerson {
-                    name: p.categories.contains(&DataCategory::Identity).then(|| {
-                        (
-                            format!("{} {}", p.person.given_name, p.person.family_name),
-                            p.person.name_original.clone(),
-                        )
-                    }),
-                    sections: p
-                        .categories
-                        .iter()
-                        .filter(|c| **c != DataCategory::Health)
-                        .map(|c| section(&page, &s, p, *c))
-                        .collect(),
+                    name: p
+                        .name()
+                        .map(|(n, o)| (n.to_string(), o.map(str::to_string))),
+                    sections: p.disclosures.iter().map(|d| section(&page, d)).collect(),
                 })
                 .collect();
             Ok(render(&SummaryTpl {

@@ -19,7 +19,7 @@ use ankommen_core::kernel::catalog::{
     ResidenceStatus, Sex, TargetGroup,
 };
 use ankommen_core::kernel::types::{Birth, parse_date_opt, parse_text};
-use ankommen_core::records::consent::ConsentState;
+use ankommen_core::records::consent::{ConsentState, Data};
 use ankommen_store::entities::municipality;
 
 use super::{done, full_name, render, render_status, saved_or_reshown};
@@ -169,12 +169,19 @@ pub async fn register(
                 parse_text(form.get("eligibility_note"), 2000),
             )
             .flatten();
+        let duplicates_checked = match form.flag("duplicates_checked", "on") {
+            Ok(v) => v,
+            Err(_) => {
+                e.add("duplicates_checked", "error-choice");
+                false
+            }
+        };
         e.into_result()?;
         Ok::<_, Error>(RegisterInput {
             minimum,
             clock_start,
             eligibility_note,
-            duplicates_checked: form.checked("duplicates_checked"),
+            duplicates_checked,
         })
     })();
     let result = match parsed {
@@ -215,7 +222,9 @@ struct RecordTpl {
     v: ClientView,
     municipality: String,
     birth: String,
-    consent_active: bool,
+    /// Whether the consent covers the health needs, and new releases.
+    health_covered: bool,
+    sharing_covered: bool,
     /// Outcomes: the current state and the history (`outcomes/_record.html`).
     outcomes: super::outcomes::OutcomeSection,
 }
@@ -241,7 +250,8 @@ pub async fn record(
         outcomes,
         page,
         birth: birth_of(&v.person),
-        consent_active: matches!(v.consent, ConsentState::Active(_)),
+        health_covered: v.coverage.covers(Data::Health),
+        sharing_covered: v.coverage.covers(Data::Sharing),
         municipality,
         v,
     }))

@@ -11,7 +11,9 @@ use serde::Deserialize;
 use ankommen_core::administration::organisations;
 use ankommen_core::casework::clients::{self, ClientView};
 use ankommen_core::kernel::catalog::{ConsentForm, DataCategory, LANGUAGES, RecipientCategory};
-use ankommen_core::records::consent::{self, ConsentDetail, ConsentInput, ConsentState, Upload};
+use ankommen_core::records::consent::{
+    self, ConsentDetail, ConsentInput, ConsentState, Data, Upload,
+};
 use ankommen_core::records::printing::{self, ConsentData, Printable, PrintedPerson, ReleaseData};
 use ankommen_core::records::releases::{self, ReleaseForm, ReleaseInput, ReleaseView};
 use ankommen_core::{Error, FieldErrors};
@@ -392,7 +394,7 @@ async fn release_new_page(
     page.title = page.t("release-new-title");
     Ok(render_status(
         &ReleaseNewTpl {
-            consent_active: v.consent.is_active(),
+            consent_active: v.coverage.covers(Data::Sharing),
             organisations: orgs,
             recipient_categories: RecipientCategory::ALL
                 .iter()

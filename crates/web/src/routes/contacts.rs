@@ -452,6 +452,8 @@ struct TimelineTpl {
     /// The filter as a query string for the page links (kinds and person only).
     query: String,
     page_numbers: Vec<usize>,
+    /// The filter's errors (a value outside its choices).
+    form: FormView,
 }
 
 fn date_text(s: &str) -> String {
@@ -612,8 +614,17 @@ pub async fn show_timeline(
     RawQuery(query): RawQuery,
 ) -> AppResult<Response> {
     let q = FormData::parse(query.unwrap_or_default().as_bytes()).unwrap_or_default();
-    let filter = Filter::from_query(&q.all("show"), q.get("person"), q.get("page"));
+    let (filter, mut errors) = Filter::parse(&q.all("show"), q.get("person"), q.get("page"));
     let t = timeline::get(&state.db, &a.ctx, &state.sealer, id, filter).await?;
+    // A filter value outside its choices: said next to the filter (422), the timeline shown
+    // without it.
+    errors.0.extend(t.errors.0.iter().cloned());
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        crate::error::status_of(&ankommen_core::Error::Invalid(errors.clone()))
+    };
+    let form = FormView::new().with_errors(&errors, &a.page.tr);
     let catalog = fields::all(state.db.reader()).await?;
     let mut page = a.page.at("cases");
     page.title = page.t1("timeline-title", "number", &t.case.case_number);
@@ -649,8 +660,9 @@ pub async fn show_timeline(
         rows,
         kinds,
         query,
+        form,
         page,
         t,
     };
-    Ok(render_status(&tpl, StatusCode::OK))
+    Ok(render_status(&tpl, status))
 }

@@ -96,9 +96,9 @@ fn field_options(v: &PlanView, page: &Page, current: Option<&str>) -> Options {
         .collect()
 }
 
+/// The persons a goal may name: those whose consent covers the plan.
 fn person_options(v: &PlanView) -> Options {
-    v.persons
-        .iter()
+    v.goal_persons()
         .map(|p| {
             (
                 p.id.to_string(),
@@ -384,6 +384,8 @@ async fn goal_page(
     status: StatusCode,
 ) -> AppResult<Response> {
     let v = plans::get(&state.db, &a.ctx, id).await?;
+    // Its pages say why (a consent is missing) instead of showing an empty form.
+    v.scope.require()?;
     let Some(g) = v.goal(gid) else {
         return Err(AppError(Error::NotFound));
     };
@@ -484,6 +486,8 @@ async fn step_page(
     status: StatusCode,
 ) -> AppResult<Response> {
     let v = plans::get(&state.db, &a.ctx, id).await?;
+    // Its pages say why (a consent is missing) instead of showing an empty form.
+    v.scope.require()?;
     let Some((g, s)) = v.step(sid) else {
         return Err(AppError(Error::NotFound));
     };
@@ -535,13 +539,16 @@ pub async fn update_step(
     form: FormData,
 ) -> AppResult<Response> {
     let mut input = step_form_of(&form);
-    // "Done today": the quick button of the plan page and the step form.
-    if form.checked("done_today") && input.done_on.trim().is_empty() {
+    // "Done today": the quick button of the plan page and the step form (it sends "1").
+    let done_today = form
+        .flag("done_today", "1")
+        .map_err(|_| Error::field("done_on", "error-choice"));
+    if done_today.as_ref().is_ok_and(|d| *d) && input.done_on.trim().is_empty() {
         input.done_on = a.ctx.today().to_string();
     }
-    let result = match form.version() {
-        Ok(ver) => plans::update_step(&state.db, &a.ctx, id, sid, ver, &input).await,
-        Err(e) => Err(e),
+    let result = match (done_today, form.version()) {
+        (Ok(_), Ok(ver)) => plans::update_step(&state.db, &a.ctx, id, sid, ver, &input).await,
+        (Err(e), _) | (_, Err(e)) => Err(e),
     };
     let saved = result.map(|()| {
         done(
@@ -585,6 +592,8 @@ async fn review_page(
     status: StatusCode,
 ) -> AppResult<Response> {
     let v = plans::get(&state.db, &a.ctx, id).await?;
+    // Its pages say why (a consent is missing) instead of showing an empty form.
+    v.scope.require()?;
     let form = form.unwrap_or_else(|| {
         FormView::from_pairs([
             ("held_on", v.today.to_string()),
@@ -618,27 +627,37 @@ pub async fn hold_review(
     Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let goals: Vec<ReviewGoalForm> = form
+    // The goals the form lists (hidden fields): an id that is not a number is a broken form, not
+    // one to skip (the core refuses ids that are not the plan's).
+    let goal_ids: Result<Vec<i64>, Error> = form
         .all("goal")
         .iter()
-        .filter_map(|g| g.trim().parse::<i64>().ok())
-        .map(|gid| ReviewGoalForm {
-            goal_id: gid,
-            assessment: form.get(&format!("assessment_{gid}")).into(),
-            status: form.get(&format!("status_{gid}")).into(),
-            status_reason: form.get(&format!("reason_{gid}")).into(),
+        .map(|g| {
+            g.trim()
+                .parse::<i64>()
+                .map_err(|_| Error::field("form", "error-form"))
         })
         .collect();
-    let input = ReviewForm {
-        held_on: form.get("held_on").into(),
-        participants: form.get("participants").into(),
-        summary: form.get("summary").into(),
-        changes: form.get("changes").into(),
-        goals,
-    };
-    let result = match form.version_in("plan_version") {
-        Ok(pv) => plans::hold_review(&state.db, &a.ctx, id, pv, &input).await,
-        Err(e) => Err(e),
+    let result = match (goal_ids, form.version_in("plan_version")) {
+        (Ok(ids), Ok(pv)) => {
+            let input = ReviewForm {
+                held_on: form.get("held_on").into(),
+                participants: form.get("participants").into(),
+                summary: form.get("summary").into(),
+                changes: form.get("changes").into(),
+                goals: ids
+                    .into_iter()
+                    .map(|gid| ReviewGoalForm {
+                        goal_id: gid,
+                        assessment: form.get(&format!("assessment_{gid}")).into(),
+                        status: form.get(&format!("status_{gid}")).into(),
+                        status_reason: form.get(&format!("reason_{gid}")).into(),
+                    })
+                    .collect(),
+            };
+            plans::hold_review(&state.db, &a.ctx, id, pv, &input).await
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
     };
     let saved = result.map(|n| {
         done(

@@ -15,7 +15,7 @@ use ankommen_core::administration::teams;
 use ankommen_core::kernel::types::{Role, RoleSet};
 use ankommen_store::entities::{municipality, team};
 
-use super::{done, render, render_status, reshown, saved_or_reshown};
+use super::{done, render_status, reshown, saved_or_reshown};
 use crate::AppState;
 use crate::error::AppResult;
 use crate::forms::{FormData, FormView};
@@ -76,11 +76,30 @@ pub async fn list(
     a: Authed,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
+    // A filter value outside its choices is a field error (the list is shown without that
+    // condition), never silently dropped.
+    let mut e = ankommen_core::FieldErrors::new();
+    let organisation_id = match q.organisation.trim() {
+        "" => None,
+        s => e.take("organisation", s.parse().map_err(|_| "error-choice")),
+    };
+    let role = match q.role.trim() {
+        "" => None,
+        s => e.take("role", Role::parse(s)),
+    };
+    let include_inactive = match q.inactive.trim() {
+        "" => false,
+        "on" => true,
+        _ => {
+            e.add("inactive", "error-choice");
+            false
+        }
+    };
     let f = ListFilter {
-        organisation_id: q.organisation.parse().ok(),
+        organisation_id,
         team_id: None,
-        role: Role::parse(&q.role).ok(),
-        include_inactive: !q.inactive.is_empty(),
+        role,
+        include_inactive,
         query: Some(q.q.clone()).filter(|s| !s.trim().is_empty()),
     };
     let people = staff::list(&state.db, &a.ctx, &f).await?;
@@ -122,14 +141,23 @@ pub async fn list(
         ("organisation", q.organisation),
         ("role", q.role),
         ("inactive", q.inactive),
-    ]);
-    Ok(render(&ListTpl {
-        roles: role_choices(&page),
-        page,
-        rows,
-        organisations,
-        filter,
-    }))
+    ])
+    .with_errors(&e, &page.tr);
+    let status = if e.is_empty() {
+        StatusCode::OK
+    } else {
+        crate::error::status_of(&Error::Invalid(e))
+    };
+    Ok(render_status(
+        &ListTpl {
+            roles: role_choices(&page),
+            page,
+            rows,
+            organisations,
+            filter,
+        },
+        status,
+    ))
 }
 
 #[derive(Template)]

@@ -5,12 +5,12 @@ use ankommen_store::entities::person;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::record::require_consent;
 use crate::administration::organisations::expect_updated;
 use crate::kernel::access;
 use crate::kernel::audit::{self, Event};
 use crate::kernel::policy::Action;
 use crate::kernel::sealing::{Aad, Sealer};
+use crate::records::consent::{self, Data};
 use crate::{Ctx, Error, Result};
 
 fn health_aad(person_id: i64) -> Aad<'static> {
@@ -31,7 +31,7 @@ pub async fn open_health(
     audit::read(db, async |tx| {
         let ev = Event::on("client_viewed", "person", person_id).section("health");
         let (p, _) = access::person_for(tx, ctx, person_id, Action::ReadClient, ev.clone()).await?;
-        require_consent(tx, ctx, person_id).await?;
+        consent::require(tx, person_id, Data::Health, ctx.today()).await?;
         let text = match &p.health_sealed {
             Some(blob) => Some(
                 sealer
@@ -58,7 +58,7 @@ pub async fn update_health(
     let tx = db.begin().await?;
     let ev = Event::on("client_updated", "person", person_id).section("health");
     let (tx, _, _) = access::person_in(tx, ctx, person_id, Action::WriteClient, ev.clone()).await?;
-    require_consent(&tx, ctx, person_id).await?;
+    consent::require(&tx, person_id, Data::Health, ctx.today()).await?;
     let sealed = match text {
         Some(t) => Some(
             sealer

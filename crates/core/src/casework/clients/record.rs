@@ -4,7 +4,7 @@ use ankommen_store::Db;
 use ankommen_store::entities::{case, person};
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::households::household_members;
 use crate::administration::organisations::expect_updated;
@@ -16,7 +16,7 @@ use crate::kernel::catalog::{
 };
 use crate::kernel::policy::Action;
 use crate::kernel::types::{Birth, parse_date_opt, parse_text};
-use crate::records::consent::{self, ConsentState};
+use crate::records::consent::{self, ConsentState, Coverage, Data};
 use crate::{Ctx, Error, FieldErrors, Result};
 
 /// A member of a household as shown on a record.
@@ -26,12 +26,15 @@ pub struct Member {
     pub minor: bool,
 }
 
-/// A client's record as the IM sees it. Intake data is `None` unless a consent is active.
+/// A client's record as the IM sees it. Intake data is `None`, and the health needs count as
+/// absent, unless the consent covers them ([`Coverage`]).
 #[derive(Clone, Debug)]
 pub struct ClientView {
     pub person: person::Model,
     pub minor: bool,
     pub consent: ConsentState,
+    /// What the consent covers today: the page asks it for every voluntary section.
+    pub coverage: Coverage,
     pub consents: Vec<ankommen_store::entities::consent::Model>,
     pub intake: Option<Intake>,
     pub has_health: bool,
@@ -55,7 +58,8 @@ pub async fn get(db: &Db, ctx: &Ctx, person_id: i64) -> Result<ClientView> {
         let today = ctx.today();
         let consent = consent::state(tx, person_id, today).await?;
         let consents = consent::list(tx, person_id).await?;
-        let intake = matches!(consent, ConsentState::Active(_)).then(|| Intake::from_person(&p));
+        let coverage = Coverage::of(&consent);
+        let intake = Intake::covered(&p, coverage);
         let (household, household_hidden) = match p.household_id {
             Some(h) => {
                 let (members, hidden, _) = household_members(tx, ctx, h, Some(person_id)).await?;
@@ -67,9 +71,10 @@ pub async fn get(db: &Db, ctx: &Ctx, person_id: i64) -> Result<ClientView> {
         audit::record(tx, ctx, ev).await?;
         Ok(ClientView {
             minor: is_minor(&p, today),
-            has_health: p.health_sealed.is_some(),
+            has_health: coverage.covers(Data::Health) && p.health_sealed.is_some(),
             person: p,
             consent,
+            coverage,
             consents,
             intake,
             cases,
@@ -250,6 +255,11 @@ impl Intake {
         }
     }
 
+    /// The intake data of a person as far as their consent covers it: None without.
+    pub fn covered(p: &person::Model, coverage: Coverage) -> Option<Self> {
+        coverage.covers(Data::Intake).then(|| Self::from_person(p))
+    }
+
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
     }
@@ -322,7 +332,7 @@ pub async fn update_intake(
     let tx = db.begin().await?;
     let ev = Event::on("client_updated", "person", person_id).section("intake");
     let (tx, _, _) = access::person_in(tx, ctx, person_id, Action::WriteClient, ev.clone()).await?;
-    require_consent(&tx, ctx, person_id).await?;
+    consent::require(&tx, person_id, Data::Intake, ctx.today()).await?;
     let langs = if i.languages.is_empty() {
         None
     } else {
@@ -392,15 +402,4 @@ pub async fn update_intake(
     audit::record(&tx, ctx, ev).await?;
     tx.commit().await?;
     Ok(())
-}
-
-pub(super) async fn require_consent<C: ConnectionTrait>(
-    conn: &C,
-    ctx: &Ctx,
-    person_id: i64,
-) -> Result<()> {
-    match consent::state(conn, person_id, ctx.today()).await? {
-        ConsentState::Active(_) => Ok(()),
-        _ => Err(Error::Conflict("error-no-consent")),
-    }
 }

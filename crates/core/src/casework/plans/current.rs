@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use super::forms::parse_interval;
 use super::snapshot::{SnapGoal, SnapStep, Snapshot};
-use super::{begin, event, touch_plan};
+use super::{PlanScope, begin, event, touch_plan};
 use crate::administration::fields::{self, Field};
 use crate::administration::settings::WorkRules;
 use crate::casework::cases::{self, CaseClock};
@@ -19,6 +19,7 @@ use crate::kernel::access;
 use crate::kernel::audit::{self, Event};
 use crate::kernel::catalog::{CaseStatus, GoalStatus, LanguageLevel};
 use crate::kernel::policy::Action;
+use crate::records::consent::Data;
 use crate::{Ctx, Error, Result};
 
 /// A step as the plan page shows it.
@@ -52,12 +53,18 @@ pub struct VersionRow {
     pub signed: bool,
 }
 
-/// The plan of a case as its IM sees it.
+/// The plan of a case as its IM sees it. Without a consent of the client that covers the plan
+/// ([`PlanScope`]) it holds no goals, reviews or versions (see [`PlanView::covered`]); goals
+/// naming a member without consent are left out.
 #[derive(Clone, Debug)]
 pub struct PlanView {
     pub case: case::Model,
     pub clock: CaseClock,
     pub persons: Vec<person::Model>,
+    /// Whose consent covers what of the plan.
+    pub scope: PlanScope,
+    /// Goals left out because they name a member whose consent does not cover them.
+    pub withheld_goals: usize,
     pub plan: Option<plan::Model>,
     pub goals: Vec<GoalView>,
     pub reviews: Vec<review::Model>,
@@ -93,16 +100,36 @@ impl PlanView {
     pub fn is_closed(&self) -> bool {
         self.case.status == CaseStatus::Closed.as_str()
     }
+    /// Whether the client's consent covers the plan (else nothing of it is shown or changed).
+    pub fn covered(&self) -> bool {
+        self.scope.covered()
+    }
+    /// Whether the plan may be changed: an open case, a consent that covers the plan.
+    pub fn changeable(&self) -> bool {
+        !self.is_closed() && self.covered()
+    }
+    /// The client (the case's first person), who signs the plan.
+    pub fn client(&self) -> Option<&person::Model> {
+        self.persons.first()
+    }
+    /// The persons a goal may name: those whose consent covers the plan.
+    pub fn goal_persons(&self) -> impl Iterator<Item = &person::Model> {
+        self.persons.iter().filter(|p| self.scope.shows(Some(p.id)))
+    }
     pub fn last_review(&self) -> Option<&review::Model> {
         self.reviews.first()
     }
     /// The languages of the client who signs the plan (the case's first person, as printed), most
     /// useful first: the interpreter language, then the native languages, then the others. The
-    /// print chooser starts at the first one the forms exist in.
+    /// print chooser starts at the first one the forms exist in. They are intake data: without a
+    /// consent that covers it, none (the chooser starts at German).
     pub fn client_languages(&self) -> Vec<String> {
         let Some(p) = self.persons.first() else {
             return Vec::new();
         };
+        if !self.scope.client_coverage.covers(Data::Intake) {
+            return Vec::new();
+        }
         let spoken = crate::kernel::catalog::LanguageEntry::stored(p.languages.as_deref());
         let native = LanguageLevel::Native.as_str();
         let (native, other): (Vec<_>, Vec<_>) = spoken.iter().partition(|l| l.level == native);
@@ -174,16 +201,40 @@ pub(super) async fn load<C: ConnectionTrait>(
     today: NaiveDate,
 ) -> Result<PlanView> {
     let persons = cases::persons_of(conn, c.id).await?;
+    let scope = PlanScope::of(conn, c.id, today).await?;
+    if !scope.covered() {
+        // Nothing of the plan is read.
+        let rules = WorkRules::load(conn).await?;
+        return Ok(PlanView {
+            clock: cases::clock(&c, today),
+            case: c,
+            persons,
+            scope,
+            withheld_goals: 0,
+            plan: None,
+            goals: vec![],
+            reviews: vec![],
+            versions: vec![],
+            fields: fields::all(conn).await?,
+            interval_months: rules.review_interval_months,
+            own_interval: None,
+            review_due: None,
+            today,
+        });
+    }
     let plan = plan::Entity::find()
         .filter(plan::Column::CaseId.eq(c.id))
         .one(conn)
         .await?;
-    let goal_rows = goal::Entity::find()
+    let all_goals = goal::Entity::find()
         .filter(goal::Column::CaseId.eq(c.id))
         .order_by_asc(goal::Column::Position)
         .order_by_asc(goal::Column::Id)
         .all(conn)
         .await?;
+    let (goal_rows, withheld): (Vec<goal::Model>, Vec<goal::Model>) = all_goals
+        .into_iter()
+        .partition(|g| scope.shows(g.person_id));
     let mut steps_by_goal: BTreeMap<i64, Vec<StepView>> = BTreeMap::new();
     for s in step::Entity::find()
         .filter(step::Column::CaseId.eq(c.id))
@@ -238,6 +289,8 @@ pub(super) async fn load<C: ConnectionTrait>(
         clock: cases::clock(&c, today),
         case: c,
         persons,
+        scope,
+        withheld_goals: withheld.len(),
         plan,
         goals,
         reviews,
@@ -262,8 +315,13 @@ pub async fn get(db: &Db, ctx: &Ctx, case_id: i64) -> Result<PlanView> {
     .await
 }
 
-/// The current plan as a snapshot (goals and steps, no review).
-pub(super) async fn snapshot_of<C: ConnectionTrait>(conn: &C, case_id: i64) -> Result<Snapshot> {
+/// The current plan as a snapshot (goals and steps, no review), without the goals `scope`
+/// withholds.
+pub(super) async fn snapshot_of<C: ConnectionTrait>(
+    conn: &C,
+    scope: &PlanScope,
+    case_id: i64,
+) -> Result<Snapshot> {
     let goals = goal::Entity::find()
         .filter(goal::Column::CaseId.eq(case_id))
         .order_by_asc(goal::Column::Position)
@@ -276,7 +334,7 @@ pub(super) async fn snapshot_of<C: ConnectionTrait>(conn: &C, case_id: i64) -> R
         .order_by_asc(step::Column::Id)
         .all(conn)
         .await?;
-    Ok(Snapshot {
+    let mut snap = Snapshot {
         goals: goals
             .into_iter()
             .map(|g| SnapGoal {
@@ -305,7 +363,9 @@ pub(super) async fn snapshot_of<C: ConnectionTrait>(conn: &C, case_id: i64) -> R
             })
             .collect(),
         review: None,
-    })
+    };
+    scope.withhold(&mut snap);
+    Ok(snap)
 }
 
 /// Sets the plan's own review interval (1–24 months; empty: the deployment's default).
@@ -317,7 +377,7 @@ pub async fn set_interval(
     months: &str,
 ) -> Result<()> {
     let months = parse_interval(months).map_err(|k| Error::field("review_interval", k))?;
-    let (tx, _, ev) = begin(db, ctx, case_id, "plan_settings_changed").await?;
+    let (tx, _, ev, _) = begin(db, ctx, case_id, "plan_settings_changed").await?;
     let p = touch_plan(&tx, ctx, case_id, Some(plan_version)).await?;
     let value: Option<i32> = months.and_then(|m| i32::try_from(m).ok());
     plan::Entity::update_many()

@@ -10,7 +10,7 @@ use sea_orm::{
 };
 
 use super::forms::{Bounds, GoalForm, GoalInput, StepForm, StepInput};
-use super::{begin, count_i32, event, person_ids, touch_plan};
+use super::{PlanScope, begin, count_i32, event, person_ids, touch_plan};
 use crate::administration::fields;
 use crate::administration::organisations::expect_updated;
 use crate::kernel::audit;
@@ -20,7 +20,7 @@ use crate::{Ctx, Error, Result};
 /// Adds a goal (creating the plan with the first one). Returns the goal's id.
 pub async fn add_goal(db: &Db, ctx: &Ctx, case_id: i64, form: &GoalForm) -> Result<i64> {
     let today = ctx.today();
-    let (tx, c, ev) = begin(db, ctx, case_id, "plan_goal_added").await?;
+    let (tx, c, ev, scope) = begin(db, ctx, case_id, "plan_goal_added").await?;
     let fields = fields::active(&tx).await?;
     let persons = person_ids(&tx, case_id).await?;
     let form = GoalForm {
@@ -29,6 +29,7 @@ pub async fn add_goal(db: &Db, ctx: &Ctx, case_id: i64, form: &GoalForm) -> Resu
         ..form.clone()
     };
     let input = GoalInput::parse(&form, &fields, None, &persons, &Bounds::of(&c, today))?;
+    member_covered(&scope, input.person)?;
     touch_plan(&tx, ctx, case_id, None).await?;
     let position = goal::Entity::find()
         .filter(goal::Column::CaseId.eq(case_id))
@@ -64,11 +65,28 @@ pub async fn add_goal(db: &Db, ctx: &Ctx, case_id: i64, form: &GoalForm) -> Resu
     Ok(id)
 }
 
-async fn goal_of<C: ConnectionTrait>(conn: &C, case_id: i64, goal_id: i64) -> Result<goal::Model> {
+/// A goal may name only a household member whose consent covers the plan.
+fn member_covered(scope: &PlanScope, person: Option<i64>) -> Result<()> {
+    if scope.shows(person) {
+        Ok(())
+    } else {
+        Err(Error::field("person", "error-goal-person-no-consent"))
+    }
+}
+
+/// A goal of the case, unless it is withheld (it names a member without consent): then, like a
+/// missing one, not found.
+async fn goal_of<C: ConnectionTrait>(
+    conn: &C,
+    scope: &PlanScope,
+    case_id: i64,
+    goal_id: i64,
+) -> Result<goal::Model> {
     goal::Entity::find_by_id(goal_id)
         .filter(goal::Column::CaseId.eq(case_id))
         .one(conn)
         .await?
+        .filter(|g| scope.shows(g.person_id))
         .ok_or(Error::NotFound)
 }
 
@@ -98,8 +116,8 @@ pub async fn update_goal(
     form: &GoalForm,
 ) -> Result<()> {
     let today = ctx.today();
-    let (tx, c, ev) = begin(db, ctx, case_id, "plan_goal_changed").await?;
-    let g = goal_of(&tx, case_id, goal_id).await?;
+    let (tx, c, ev, scope) = begin(db, ctx, case_id, "plan_goal_changed").await?;
+    let g = goal_of(&tx, &scope, case_id, goal_id).await?;
     if g.version != version {
         return Err(Error::Conflict("error-stale"));
     }
@@ -112,6 +130,7 @@ pub async fn update_goal(
         &persons,
         &Bounds::of(&c, today),
     )?;
+    member_covered(&scope, input.person)?;
     let closed_on = closed_on_after(&g.status, g.closed_on, input.status, today);
     let status_changed = g.status != input.status.as_str();
     let other_changed = g.text != input.text
@@ -164,8 +183,8 @@ pub async fn add_step(
     form: &StepForm,
 ) -> Result<i64> {
     let today = ctx.today();
-    let (tx, c, ev) = begin(db, ctx, case_id, "plan_step_added").await?;
-    let g = goal_of(&tx, case_id, goal_id).await?;
+    let (tx, c, ev, scope) = begin(db, ctx, case_id, "plan_step_added").await?;
+    let g = goal_of(&tx, &scope, case_id, goal_id).await?;
     let input = StepInput::parse(form, &Bounds::of(&c, today))?;
     touch_plan(&tx, ctx, case_id, None).await?;
     let position = step::Entity::find()
@@ -221,16 +240,16 @@ pub async fn update_step(
     form: &StepForm,
 ) -> Result<()> {
     let today = ctx.today();
-    let (tx, c, ev) = begin(db, ctx, case_id, "plan_step_changed").await?;
+    let (tx, c, ev, scope) = begin(db, ctx, case_id, "plan_step_changed").await?;
     let s = step::Entity::find_by_id(step_id)
         .filter(step::Column::CaseId.eq(case_id))
         .one(&tx)
         .await?
         .ok_or(Error::NotFound)?;
+    let g = goal_of(&tx, &scope, case_id, s.goal_id).await?;
     if s.version != version {
         return Err(Error::Conflict("error-stale"));
     }
-    let g = goal_of(&tx, case_id, s.goal_id).await?;
     let input = StepInput::parse(form, &Bounds::of(&c, today))?;
     let done_now = s.done_on.is_none() && input.done_on.is_some();
     let other_changed = s.text != input.text

@@ -7,12 +7,17 @@
 //! timeline (kinds `goal_added`, `goal_changed`, `goal_status`, `step_added`, `step_changed`,
 //! `step_done`, `review_held`, `plan_version_frozen`, `plan_settings_changed`,
 //! `plan_scan_added`); `detail` holds only keys and ids, never the client's words.
+//!
+//! A plan holds data beyond the minimum, so it needs consent ([`PlanScope`], decision 0012): the
+//! whole plan the consent of the case's client (its first person, who signs it), a goal naming a
+//! household member also that member's. Without it the plan is neither changed nor shown.
 
 mod current;
 mod forms;
 mod goals;
 mod print;
 mod reviews;
+mod scope;
 mod snapshot;
 #[cfg(test)]
 mod tests;
@@ -24,6 +29,7 @@ pub use self::forms::{
 pub use self::goals::{add_goal, add_step, closed_on_after, update_goal, update_step};
 pub use self::print::{PlanPrint, attach_scan, print_data, scan};
 pub use self::reviews::{Comparison, VersionView, compare, freeze, hold_review, version};
+pub use self::scope::PlanScope;
 pub use self::snapshot::{
     Change, GoalChange, GoalDiff, SnapGoal, SnapReview, SnapStep, Snapshot, diff,
 };
@@ -52,20 +58,22 @@ pub const INTERVAL_RANGE: (u32, u32) = (1, 24);
 
 // The steps every change of a plan shares: access, the case's timeline, the plan's version.
 
-/// Starts a change of a case's plan: write access, an open case.
+/// Starts a change of a case's plan: write access, an open case, a consent that covers the plan.
 async fn begin(
     db: &Db,
     ctx: &Ctx,
     case_id: i64,
     action: &'static str,
-) -> Result<(ankommen_store::Tx, case::Model, Event)> {
+) -> Result<(ankommen_store::Tx, case::Model, Event, PlanScope)> {
     let tx = db.begin().await?;
     let ev = Event::on(action, "case", case_id).section("plan");
     let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
     if c.status == CaseStatus::Closed.as_str() {
         return Err(Error::Conflict("error-case-closed"));
     }
-    Ok((tx, c, ev))
+    let scope = PlanScope::of(&tx, case_id, ctx.today()).await?;
+    scope.require()?;
+    Ok((tx, c, ev, scope))
 }
 
 async fn event<C: ConnectionTrait>(

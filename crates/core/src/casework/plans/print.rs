@@ -10,9 +10,10 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 
+use super::PlanScope;
 use super::current::{due_inputs, review_due, snapshot_of};
 use super::event;
-use super::reviews::version_row;
+use super::reviews::{stored_snapshot, version_row};
 use super::snapshot::Snapshot;
 use crate::administration::fields::{self, Field};
 use crate::administration::settings::WorkRules;
@@ -54,12 +55,14 @@ pub async fn print_data(
     audit::read(db, async |tx| {
         let ev = Event::on("plan_printed", "case", case_id).section("plan");
         let (c, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
+        let scope = PlanScope::of(tx, case_id, ctx.today()).await?;
+        scope.require()?;
         let (snapshot, frozen_on) = match version {
             Some(n) => {
                 let v = version_row(tx, case_id, n).await?;
-                (Snapshot::from_json(&v.snapshot)?, Some(v.frozen_on))
+                (stored_snapshot(&v, &scope)?, Some(v.frozen_on))
             }
-            None => (snapshot_of(tx, case_id).await?, None),
+            None => (snapshot_of(tx, &scope, case_id).await?, None),
         };
         let persons = cases::persons_of(tx, case_id).await?;
         if persons.is_empty() {
@@ -141,6 +144,7 @@ pub async fn attach_scan(db: &Db, ctx: &Ctx, case_id: i64, number: i32, u: Uploa
     let tx = db.begin().await?;
     let ev = Event::on("plan_scan_added", "case", case_id).section("plan");
     let (tx, _, _) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
+    PlanScope::of(&tx, case_id, ctx.today()).await?.require()?;
     let content_type = check_scan(&u).map_err(|k| Error::field("scan", k))?;
     let v = version_row(&tx, case_id, number).await?;
     let Some(first) = cases::persons_of(&tx, case_id).await?.into_iter().next() else {
@@ -184,6 +188,7 @@ pub async fn scan(db: &Db, ctx: &Ctx, case_id: i64, number: i32) -> Result<Downl
     audit::read(db, async |tx| {
         let ev = Event::on("plan_scan_downloaded", "case", case_id).section("plan");
         let (_, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
+        PlanScope::of(tx, case_id, ctx.today()).await?.require()?;
         let v = version_row(tx, case_id, number).await?;
         let Some(doc_id) = v.signed_document_id else {
             return Err(Error::NotFound);

@@ -14,7 +14,7 @@ use super::current::{PlanView, load, snapshot_of};
 use super::forms::{Bounds, ReviewForm, ReviewInput};
 use super::goals::closed_on_after;
 use super::snapshot::{GoalDiff, SnapReview, Snapshot, diff};
-use super::{begin, count_i32, event, touch_plan};
+use super::{PlanScope, begin, count_i32, event, touch_plan};
 use crate::kernel::access;
 use crate::kernel::audit::{self, Event};
 use crate::kernel::policy::Action;
@@ -43,20 +43,29 @@ pub(super) async fn version_row<C: ConnectionTrait>(
         .ok_or(Error::NotFound)
 }
 
-/// One frozen version. The read is audited (`plan_version_viewed`).
+/// A frozen version's snapshot, without the goals `scope` withholds.
+pub(super) fn stored_snapshot(v: &plan_version::Model, scope: &PlanScope) -> Result<Snapshot> {
+    let mut snap = Snapshot::from_json(&v.snapshot)?;
+    scope.withhold(&mut snap);
+    Ok(snap)
+}
+
+/// One frozen version. The read is audited (`plan_version_viewed`). Refused without a consent
+/// that covers the plan.
 pub async fn version(db: &Db, ctx: &Ctx, case_id: i64, number: i32) -> Result<VersionView> {
     audit::read(db, async |tx| {
         let ev = Event::on("plan_version_viewed", "case", case_id).section("plan");
         let (c, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
-        let v = version_row(tx, case_id, number).await?;
         let plan = load(tx, c, ctx.today()).await?;
+        plan.scope.require()?;
+        let v = version_row(tx, case_id, number).await?;
         audit::record(tx, ctx, ev).await?;
         Ok(VersionView {
-            plan,
             number: v.number,
             frozen_on: v.frozen_on,
-            snapshot: Snapshot::from_json(&v.snapshot)?,
+            snapshot: stored_snapshot(&v, &plan.scope)?,
             signed_document_id: v.signed_document_id,
+            plan,
         })
     })
     .await
@@ -73,6 +82,7 @@ pub struct Comparison {
 }
 
 /// Compares version `a` with version `b` (None: the current plan). Audited (`plan_compared`).
+/// Refused without a consent that covers the plan.
 pub async fn compare(
     db: &Db,
     ctx: &Ctx,
@@ -83,12 +93,13 @@ pub async fn compare(
     audit::read(db, async |tx| {
         let ev = Event::on("plan_compared", "case", case_id).section("plan");
         let (c, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
-        let sa = Snapshot::from_json(&version_row(tx, case_id, a).await?.snapshot)?;
-        let sb = match b {
-            Some(n) => Snapshot::from_json(&version_row(tx, case_id, n).await?.snapshot)?,
-            None => snapshot_of(tx, case_id).await?,
-        };
         let plan = load(tx, c, ctx.today()).await?;
+        plan.scope.require()?;
+        let sa = stored_snapshot(&version_row(tx, case_id, a).await?, &plan.scope)?;
+        let sb = match b {
+            Some(n) => stored_snapshot(&version_row(tx, case_id, n).await?, &plan.scope)?,
+            None => snapshot_of(tx, &plan.scope, case_id).await?,
+        };
         audit::record(tx, ctx, ev).await?;
         Ok(Comparison {
             plan,
@@ -104,11 +115,12 @@ pub async fn compare(
 async fn freeze_in<C: ConnectionTrait>(
     conn: &C,
     ctx: &Ctx,
+    scope: &PlanScope,
     case_id: i64,
     on: NaiveDate,
     review: Option<(i64, SnapReview)>,
 ) -> Result<i32> {
-    let mut snap = snapshot_of(conn, case_id).await?;
+    let mut snap = snapshot_of(conn, scope, case_id).await?;
     let review_id = review.as_ref().map(|(id, _)| *id);
     snap.review = review.map(|(_, r)| r);
     let last: Option<i32> = plan_version::Entity::find()
@@ -149,7 +161,7 @@ async fn freeze_in<C: ConnectionTrait>(
 /// `plan_version` is the version of the plan the IM saw. Returns the version number.
 pub async fn freeze(db: &Db, ctx: &Ctx, case_id: i64, plan_version: i32) -> Result<i32> {
     let today = ctx.today();
-    let (tx, _, ev) = begin(db, ctx, case_id, "plan_version_frozen").await?;
+    let (tx, _, ev, scope) = begin(db, ctx, case_id, "plan_version_frozen").await?;
     let has_goal = goal::Entity::find()
         .filter(goal::Column::CaseId.eq(case_id))
         .count(&tx)
@@ -160,7 +172,7 @@ pub async fn freeze(db: &Db, ctx: &Ctx, case_id: i64, plan_version: i32) -> Resu
         return Err(Error::Conflict("error-plan-empty"));
     }
     touch_plan(&tx, ctx, case_id, Some(plan_version)).await?;
-    let n = freeze_in(&tx, ctx, case_id, today, None).await?;
+    let n = freeze_in(&tx, ctx, &scope, case_id, today, None).await?;
     audit::record(&tx, ctx, ev).await?;
     tx.commit().await?;
     Ok(n)
@@ -176,11 +188,15 @@ pub async fn hold_review(
     form: &ReviewForm,
 ) -> Result<i32> {
     let today = ctx.today();
-    let (tx, c, ev) = begin(db, ctx, case_id, "plan_review_held").await?;
-    let goals = goal::Entity::find()
+    let (tx, c, ev, scope) = begin(db, ctx, case_id, "plan_review_held").await?;
+    // The goals a review may assess: those not withheld.
+    let goals: Vec<goal::Model> = goal::Entity::find()
         .filter(goal::Column::CaseId.eq(case_id))
         .all(&tx)
-        .await?;
+        .await?
+        .into_iter()
+        .filter(|g| scope.shows(g.person_id))
+        .collect();
     if goals.is_empty() {
         return Err(Error::Conflict("error-plan-empty"));
     }
@@ -216,7 +232,15 @@ pub async fn hold_review(
         changes: input.changes,
         assessments,
     };
-    let n = freeze_in(&tx, ctx, case_id, input.held_on, Some((review_id, snap))).await?;
+    let n = freeze_in(
+        &tx,
+        ctx,
+        &scope,
+        case_id,
+        input.held_on,
+        Some((review_id, snap)),
+    )
+    .await?;
     audit::record(&tx, ctx, ev).await?;
     tx.commit().await?;
     Ok(n)

@@ -14,12 +14,12 @@ use ankommen_store::entities::{
 };
 use chrono::NaiveDate;
 
-use crate::Ctx;
 use crate::kernel::access;
 use crate::kernel::audit::{self, Event};
 use crate::kernel::policy::Action;
 use crate::kernel::sealing::Sealer;
 use crate::kernel::types::str_enum;
+use crate::{Ctx, FieldErrors};
 use std::fmt;
 
 mod sources;
@@ -70,18 +70,27 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// From the query string's `show` (repeated or comma-separated), `person` and `page`.
-    pub fn from_query(show: &[String], person: &str, page: &str) -> Self {
+    /// From the query string's `show` (repeated or comma-separated), `person` and `page`. A kind
+    /// that is not one of [`Kind`], or a person that is not an id, is a field error (the filter
+    /// then leaves it out).
+    pub fn parse(show: &[String], person: &str, page: &str) -> (Self, FieldErrors) {
+        let mut e = FieldErrors::new();
         let kinds = show
             .iter()
             .flat_map(|s| s.split(','))
-            .filter_map(|s| Kind::parse(s).ok())
+            .filter(|s| !s.trim().is_empty())
+            .filter_map(|s| e.take("show", Kind::parse(s)))
             .collect();
-        Self {
+        let person = match person.trim() {
+            "" => None,
+            p => e.take("person", p.parse().map_err(|_| "error-choice")),
+        };
+        let f = Self {
             kinds,
-            person: person.trim().parse().ok(),
+            person,
             page: page.trim().parse().unwrap_or(1).max(1),
-        }
+        };
+        (f, e)
     }
 
     pub fn shows(&self, k: Kind) -> bool {
@@ -135,6 +144,10 @@ pub struct Timeline {
     pub total: usize,
     pub page: usize,
     pub pages: usize,
+    /// The plan's entries are left out: the client's consent does not cover the plan.
+    pub plan_withheld: bool,
+    /// A filter value that is not one of its choices (a person not of this case).
+    pub errors: FieldErrors,
 }
 
 /// The timeline of a case. The read is audited.
@@ -150,17 +163,23 @@ pub async fn get(
         let (c, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
         let persons = crate::casework::cases::persons_of(tx, case_id).await?;
         let mut filter = filter;
+        let mut errors = FieldErrors::new();
         if filter
             .person
             .is_some_and(|p| !persons.iter().any(|x| x.id == p))
         {
+            errors.add("person", "error-choice");
             filter.person = None;
         }
         let person_ids: Vec<i64> = match filter.person {
             Some(p) => vec![p],
             None => persons.iter().map(|p| p.id).collect(),
         };
-        let src = Sources::load(tx, case_id, &filter, &person_ids, ctx.today()).await?;
+        let plan_covered = crate::records::consent::plan_coverage(tx, case_id, ctx.today())
+            .await?
+            .covers(crate::records::consent::Data::Plan);
+        let src =
+            Sources::load(tx, case_id, &filter, &person_ids, plan_covered, ctx.today()).await?;
         let keys = src.keys(&filter);
         // The contacts not read (older than the page) still count.
         let total = keys.len() + src.unread_contacts();
@@ -181,6 +200,8 @@ pub async fn get(
             total,
             page,
             pages,
+            plan_withheld: !plan_covered,
+            errors,
         })
     })
     .await
@@ -203,11 +224,12 @@ mod tests {
 
     #[test]
     fn the_filter_reads_repeated_and_comma_separated_kinds_and_ignores_the_rest() {
-        let f = Filter::from_query(
+        let (f, e) = Filter::parse(
             &["contact,outcome".into(), "release".into(), "bogus".into()],
             "12",
             "x",
         );
+        assert_eq!(e.get("show"), Some("error-choice"));
         assert_eq!(
             f.kinds,
             [Kind::Contact, Kind::Outcome, Kind::Release]
@@ -217,7 +239,11 @@ mod tests {
         assert_eq!(f.person, Some(12));
         assert_eq!(f.page, 1);
         assert!(f.shows(Kind::Contact) && !f.shows(Kind::Plan));
-        assert!(Filter::from_query(&[], "", "3").shows(Kind::Plan));
+        assert!(Filter::parse(&[], "", "3").0.shows(Kind::Plan));
+        assert_eq!(
+            Filter::parse(&[], "x", "").1.get("person"),
+            Some("error-choice")
+        );
     }
 
     #[test]

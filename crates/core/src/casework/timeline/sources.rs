@@ -18,6 +18,7 @@ use super::{ContactEntry, Entry, Filter, Item, Kind, PAGE_SIZE, event_kind};
 use crate::casework::contacts::{open_note, topics_of};
 use crate::kernel::query;
 use crate::kernel::sealing::Sealer;
+use crate::records::consent::{Data, covers, state_of};
 
 /// A contact row with the number of all contacts the query matched (before its limit).
 #[derive(Debug, FromQueryResult)]
@@ -70,19 +71,25 @@ pub(super) struct Sources {
     outcomes: Vec<outcome::Model>,
     consents: Vec<consent::Model>,
     releases: Vec<release::Model>,
+    /// Whether the client's consent covers the plan (else its changes and reviews are left out).
+    plan_covered: bool,
 }
 
 impl Sources {
     /// Loads the kinds the filter shows, one query each. `person_ids` are the persons whose
-    /// entries may be shown.
+    /// entries may be shown; `plan_covered` whether the plan's entries may be.
     pub(super) async fn load<C: ConnectionTrait>(
         conn: &C,
         case_id: i64,
         filter: &Filter,
         person_ids: &[i64],
+        plan_covered: bool,
         today: NaiveDate,
     ) -> crate::Result<Self> {
-        let mut s = Self::default();
+        let mut s = Self {
+            plan_covered,
+            ..Self::default()
+        };
         if filter.shows(Kind::Contact) {
             (s.contacts, s.contact_count) = newest_contacts(conn, case_id, filter).await?;
         }
@@ -96,7 +103,7 @@ impl Sources {
                 all_where::<case_event::Entity, _>(conn, case_event::Column::CaseId.eq(case_id))
                     .await?;
         }
-        if filter.shows(Kind::Review) {
+        if filter.shows(Kind::Review) && plan_covered {
             s.reviews =
                 all_where::<review::Entity, _>(conn, review::Column::CaseId.eq(case_id)).await?;
         }
@@ -149,7 +156,9 @@ impl Sources {
             }
         }
         for (i, e) in self.events.iter().enumerate() {
-            if event_kind(&e.kind).is_some_and(|k| filter.shows(k)) {
+            if event_kind(&e.kind)
+                .is_some_and(|k| filter.shows(k) && (k != Kind::Plan || self.plan_covered))
+            {
                 keys.push(key(e.on_date, e.at, Src::Event(i)));
             }
         }
@@ -377,8 +386,8 @@ async fn all_where<E: EntityTrait, C: ConnectionTrait>(
     Ok(E::find().filter(cond).all(conn).await?)
 }
 
-/// The outcomes of the persons with an active consent (like the intake data, outcomes are shown
-/// only with one).
+/// The outcomes of the persons whose consent covers them (like the intake data, outcomes are shown
+/// only with an active consent).
 async fn outcomes_with_consent<C: ConnectionTrait>(
     conn: &C,
     person_ids: &[i64],
@@ -394,7 +403,7 @@ async fn outcomes_with_consent<C: ConnectionTrait>(
                 .filter(|k| k.person_id == *p)
                 .cloned()
                 .collect();
-            crate::records::consent::state_of(theirs, today).is_active()
+            covers(&state_of(theirs, today), Data::Outcomes)
         })
         .collect();
     if with_consent.is_empty() {
