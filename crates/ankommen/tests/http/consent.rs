@@ -216,7 +216,7 @@ async fn the_consent_gate_guards_intake_and_releases_until_withdrawal() {
     let mut im = t.login("awo.im1").await;
 
     // Before consent: no intake, no release.
-    let e = clients::update_intake(&t.db, &ctx, c.person_id, 1, some_intake())
+    let e = clients::update_intake(&t.db, &ctx, &t.sealer(), c.person_id, 1, some_intake())
         .await
         .unwrap_err();
     assert!(matches!(e, Error::Conflict("error-no-consent")), "{e:?}");
@@ -242,7 +242,7 @@ async fn the_consent_gate_guards_intake_and_releases_until_withdrawal() {
 
     // After consent both work.
     let cid = record_consent(&t, &mut im, c.person_id, "2026-11-20", None).await;
-    clients::update_intake(&t.db, &ctx, c.person_id, 1, some_intake())
+    clients::update_intake(&t.db, &ctx, &t.sealer(), c.person_id, 1, some_intake())
         .await
         .unwrap();
     assert_eq!(
@@ -281,7 +281,7 @@ async fn the_consent_gate_guards_intake_and_releases_until_withdrawal() {
     assert_eq!(r.location(), format!("/clients/{}", c.person_id));
     let view = clients::get(&t.db, &ctx, c.person_id).await.unwrap();
     assert!(view.intake.is_none());
-    let e = clients::update_intake(&t.db, &ctx, c.person_id, 2, some_intake())
+    let e = clients::update_intake(&t.db, &ctx, &t.sealer(), c.person_id, 2, some_intake())
         .await
         .unwrap_err();
     assert!(matches!(e, Error::Conflict("error-no-consent")), "{e:?}");

@@ -61,6 +61,7 @@ pub async fn register_named(
     let r = clients::register(
         &app.db,
         &ctx,
+        &app.sealer(),
         RegisterInput {
             minimum,
             clock_start: None,
@@ -95,7 +96,7 @@ pub async fn register_with_canary(app: &TestApp, im: &str, tag: &str) -> Client 
         ctx.today(),
     )
     .unwrap();
-    consent::record(&app.db, &ctx, c.person_id, input)
+    consent::record(&app.db, &ctx, &app.sealer(), c.person_id, input)
         .await
         .unwrap();
     let intake = clients::Intake::parse(&clients::IntakeForm {
@@ -105,7 +106,7 @@ pub async fn register_with_canary(app: &TestApp, im: &str, tag: &str) -> Client 
         ..Default::default()
     })
     .unwrap();
-    clients::update_intake(&app.db, &ctx, c.person_id, 1, intake)
+    clients::update_intake(&app.db, &ctx, &app.sealer(), c.person_id, 1, intake)
         .await
         .unwrap();
     Client {

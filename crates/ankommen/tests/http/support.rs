@@ -88,13 +88,24 @@ async fn pg_template(admin_url: &str) -> String {
             }
             exec(&admin, &format!("CREATE DATABASE \"{name}\"")).await;
             let tpl = connect(&DbConfig { url: with_database(admin_url, &name), max_connections: 2 }).await.unwrap();
-            tpl.migrate().await.unwrap();
+            prepare(&tpl).await;
             tpl.close().await;
             admin.close().await;
             name
         })
         .await
         .clone()
+}
+
+/// What `ankommen serve` does to a database before it serves: migrate, check (here: record) the
+/// key, seal what is stored in plaintext (nothing in a new database: its plaintext columns are
+/// dropped).
+async fn prepare(db: &Db) {
+    use ankommen_core::kernel::sealed;
+    db.migrate().await.unwrap();
+    let sealer = Sealer::from_key(TEST_ENCRYPTION_KEY);
+    sealed::check_encryption_key(db, &sealer).await.unwrap();
+    sealed::convert(db, &sealer).await.unwrap();
 }
 
 impl TestApp {
@@ -150,7 +161,7 @@ impl TestApp {
                 })
                 .await
                 .unwrap();
-                db.migrate().await.unwrap();
+                prepare(&db).await;
                 (db, Some(dir))
             }
         };
@@ -168,6 +179,113 @@ impl TestApp {
             ids: HashMap::new(),
             _dir: dir,
         }
+    }
+
+    /// The sealer of every test app.
+    pub fn sealer(&self) -> Sealer {
+        Sealer::from_key(TEST_ENCRYPTION_KEY)
+    }
+
+    /// `text` sealed for `place`, as the services seal it (for rows a test writes itself).
+    pub async fn seal(&self, place: ankommen_core::kernel::sealed::Place, text: &str) -> Vec<u8> {
+        let sealer = self.sealer();
+        ankommen_core::kernel::sealed::Sealing::begin(self.db.reader(), &sealer)
+            .await
+            .unwrap()
+            .seal(place, text)
+            .unwrap()
+    }
+
+    /// The stored value of a sealed column in the row `id` (None: NULL), opened with the test key
+    /// for the row as it is now (its version, for rows changed in place).
+    pub async fn opened(
+        &self,
+        col: &'static ankommen_core::kernel::sealed::Column,
+        id: i64,
+    ) -> Option<ankommen_store::Opened> {
+        use ankommen_core::kernel::sealed::{self, Binding};
+        let versioned = col.binding == Binding::Version;
+        let sql = format!(
+            "SELECT {} AS v{} FROM {} WHERE id = {id}",
+            col.column,
+            if versioned {
+                ", CAST(version AS INTEGER) AS version"
+            } else {
+                ""
+            },
+            col.table
+        );
+        let db = self.db.reader();
+        let row = db
+            .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+            .await
+            .unwrap()?;
+        let blob: Option<Vec<u8>> = row.try_get("", "v").unwrap();
+        let place = if versioned {
+            col.at_version(id, row.try_get::<i32>("", "version").unwrap())
+        } else {
+            col.at(id)
+        };
+        blob.map(|b| sealed::open(&self.sealer(), place, &b))
+    }
+
+    /// The opened text of [`Self::opened`], which must open.
+    pub async fn opened_text(
+        &self,
+        col: &'static ankommen_core::kernel::sealed::Column,
+        id: i64,
+    ) -> Option<String> {
+        self.opened(col, id).await.map(|o| {
+            o.text()
+                .unwrap_or_else(|| panic!("{}.{} of {id} does not open", col.table, col.column))
+                .to_string()
+        })
+    }
+
+    /// Writes `text` sealed into the sealed `col` of the row `id`, for the row's version when the
+    /// column is bound to it (for rows a test writes itself).
+    pub async fn store_sealed(
+        &self,
+        col: &'static ankommen_core::kernel::sealed::Column,
+        id: i64,
+        version: Option<i32>,
+        text: &str,
+    ) {
+        use ankommen_store::sea_orm::sea_query::{Expr, ExprTrait, Query};
+        let place = match version {
+            Some(v) => col.at_version(id, v),
+            None => col.at(id),
+        };
+        let blob = self.seal(place, text).await;
+        let q = Query::update()
+            .table(col.table)
+            .value(col.column, blob)
+            .and_where(Expr::col("id").eq(id))
+            .to_owned();
+        let db = self.db.writer();
+        db.execute_raw(db.get_database_backend().build(&q))
+            .await
+            .unwrap();
+    }
+
+    /// The key of the first row whose sealed `col` holds `text`.
+    pub async fn row_with(
+        &self,
+        col: &'static ankommen_core::kernel::sealed::Column,
+        text: &str,
+    ) -> i64 {
+        ankommen_core::kernel::sealed::plaintexts(&self.db, &self.sealer())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| {
+                p.table == col.table
+                    && p.column == col.column
+                    && p.bytes.as_deref() == Some(text.as_bytes())
+            })
+            .unwrap_or_else(|| panic!("no {}.{} holds {text:?}", col.table, col.column))
+            .key
+            .0
     }
 
     pub fn id(&self, username: &str) -> i64 {

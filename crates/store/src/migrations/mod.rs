@@ -6,8 +6,10 @@ use sea_orm_migration::prelude::*;
 mod m0001_foundation;
 mod m0002_clients;
 mod m0003_plans;
+mod m0005_sealed_texts;
 
 pub use m0003_plans::DEFAULT_FIELDS;
+pub use m0005_sealed_texts::CONVERSION_PENDING;
 
 /// Helpers shared by the migrations.
 pub(crate) mod util {
@@ -80,6 +82,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_clients::Migration),
             Box::new(m0003_plans::Migration),
+            Box::new(m0005_sealed_texts::Migration),
         ]
     }
 }

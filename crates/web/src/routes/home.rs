@@ -25,7 +25,7 @@ struct HomeTpl {
 
 pub async fn home(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
     let o = overview::for_actor(&state.db, &a.ctx).await?;
-    let day = today::for_actor(&state.db, &a.ctx, o.rules).await?;
+    let day = today::for_actor(&state.db, &a.ctx, &state.sealer, o.rules).await?;
     let actor = &a.ctx.actor;
     let page = a.page.at("home");
     let roles = actor.roles.iter().map(|r| page.tr.role(r)).collect();
