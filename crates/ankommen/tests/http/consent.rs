@@ -23,7 +23,7 @@ use crate::support::{Client, Resp, TestApp};
 const BOUNDARY: &str = "ankommen-test-boundary-7d3f2a";
 
 /// A file for a multipart form: (file name, content type claimed by the browser, bytes).
-type File<'a> = (&'a str, &'a str, Vec<u8>);
+pub(crate) type File<'a> = (&'a str, &'a str, Vec<u8>);
 
 fn multipart_body(csrf: &str, fields: &[(&str, &str)], file: Option<File<'_>>) -> Vec<u8> {
     let mut b = Vec::new();
@@ -50,7 +50,7 @@ fn multipart_body(csrf: &str, fields: &[(&str, &str)], file: Option<File<'_>>) -
 }
 
 /// Posts a multipart form like a browser: the session cookie and the CSRF token of the last page.
-async fn post_multipart(
+pub(crate) async fn post_multipart(
     c: &mut Client,
     path: &str,
     fields: &[(&str, &str)],
@@ -78,7 +78,11 @@ async fn post_multipart(
 }
 
 /// A GET whose answer may be binary (the client of the harness reads bodies as text).
-async fn get_bytes(t: &TestApp, c: &Client, path: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
+pub(crate) async fn get_bytes(
+    t: &TestApp,
+    c: &Client,
+    path: &str,
+) -> (StatusCode, HeaderMap, Vec<u8>) {
     let req = Request::get(path)
         .header(
             "cookie",

@@ -462,6 +462,19 @@ impl Sealer {
         self.find(&hex::encode(id))?.decrypt(&aad.encode(), rest)
     }
 
+    /// Seals `plaintext` in format 1, as ankommen did before decision 0011. Only for tests of the
+    /// start-up conversion, which must find such values in a database of that time.
+    #[doc(hidden)]
+    pub fn seal_legacy(&self, aad: &Aad<'_>, plaintext: &str) -> Result<Vec<u8>, SealError> {
+        let keys = self.keys();
+        let key = keys.first().ok_or(SealError::KeyDerivation)?;
+        key.encrypt(
+            &aad.encode_legacy(),
+            plaintext.as_bytes(),
+            &[LEGACY_VERSION],
+        )
+    }
+
     /// Decrypts a text value of format 1 (before key ids and row versions), trying each held key.
     /// Only the start-up conversion calls this: anywhere else a format-1 value would open
     /// whatever version its row has now.
@@ -860,9 +873,7 @@ mod tests {
 
     /// A value of format 1 as the code before decision 0011 sealed it.
     fn legacy_seal(master: [u8; KEY_LEN], aad: &Aad<'_>, text: &str) -> Vec<u8> {
-        let key = DataKey::derive(&master);
-        key.encrypt(&aad.encode_legacy(), text.as_bytes(), &[LEGACY_VERSION])
-            .unwrap()
+        Sealer::from_key(master).seal_legacy(aad, text).unwrap()
     }
 
     #[test]
