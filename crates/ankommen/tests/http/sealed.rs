@@ -690,7 +690,10 @@ async fn bump(t: &TestApp, im: &mut Client, case: i64, change: Change) {
 }
 
 /// The sealed values as the given key opens them, by place (the rotation keeps places).
-fn by_place(all: &[Plaintext]) -> Vec<(&'static str, &'static str, (i64, i64), Option<Vec<u8>>)> {
+/// A value by its place: table, column, the row's key, and what it opens to.
+type Placed = (&'static str, &'static str, (i64, i64), Option<Vec<u8>>);
+
+fn by_place(all: &[Plaintext]) -> Vec<Placed> {
     let mut out: Vec<_> = all
         .iter()
         .map(|p| (p.table, p.column, p.key, p.bytes.clone()))

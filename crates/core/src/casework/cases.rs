@@ -837,6 +837,8 @@ async fn snapshot<C: ConnectionTrait>(conn: &C, case_id: i64, on: NaiveDate) -> 
 }
 
 /// Closes a case with a reason, a date and a note; snapshots the outcomes known at that date.
+// The form's fields one by one, as every change of a case takes them.
+#[allow(clippy::too_many_arguments)]
 pub async fn close(
     db: &Db,
     ctx: &Ctx,
@@ -967,6 +969,8 @@ pub enum Moved {
 }
 
 /// A client (with the case's persons) moved to another municipality of the deployment.
+// The form's fields one by one, as every change of a case takes them.
+#[allow(clippy::too_many_arguments)]
 pub async fn move_away(
     db: &Db,
     ctx: &Ctx,
