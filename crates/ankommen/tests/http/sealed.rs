@@ -759,24 +759,7 @@ async fn key_rotation_seals_everything_under_a_new_key_while_the_app_keeps_servi
     assert_eq!(key_id_of(&blob), Some(new_id.clone()));
 
     // `ankommen key rotate` continues where the rotation stopped and retires the old key.
-    let data = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_ankommen"))
-        .args(["key", "rotate", "--database-url", &t.url])
-        .arg("--encryption-key-file")
-        .arg(&key_file)
-        .arg("--data-dir")
-        .arg(data.path())
-        .env_remove("ANKOMMEN_DATABASE_URL")
-        .env_remove("ANKOMMEN_ENCRYPTION_KEY")
-        .env_remove("ANKOMMEN_ENCRYPTION_KEY_FILE")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = rotate_with_the_binary(&t, &key_file);
     assert!(
         stdout.contains(&format!(
             "continuing the rotation from key {old_id} to key {new_id}"
@@ -827,9 +810,54 @@ async fn key_rotation_seals_everything_under_a_new_key_while_the_app_keeps_servi
             .await
             .unwrap(),
         sealed::KeyCheck::Mismatch {
-            recorded_key_id: new_id
+            recorded_key_id: new_id.clone()
         }
     );
+
+    // A rotation from the start: a newer key, everything sealed again, the key file holds it alone.
+    let stdout = rotate_with_the_binary(&t, &key_file);
+    assert!(stdout.contains("New key"), "{stdout}");
+    let newest = sealing::read_master_keys(&key_file).unwrap();
+    assert_eq!(newest.len(), 1);
+    let newest_id = sealing::key_id_of_master(&newest[0]);
+    assert_ne!(newest_id, new_id);
+    assert!(
+        stdout.contains(&format!("previous key {new_id}")),
+        "{stdout}"
+    );
+    assert_eq!(
+        sealed::count_under_other_keys(&t.db, &newest_id)
+            .await
+            .unwrap(),
+        0
+    );
+    let after = sealed::plaintexts(&t.db, &Sealer::from_master_keys(&newest))
+        .await
+        .unwrap();
+    assert_eq!(by_place(&after), expected);
+}
+
+/// Runs `ankommen key rotate` on the app's database and key file; returns what it printed.
+fn rotate_with_the_binary(t: &TestApp, key_file: &std::path::Path) -> String {
+    let data = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ankommen"))
+        .args(["key", "rotate", "--database-url", &t.url])
+        .arg("--encryption-key-file")
+        .arg(key_file)
+        .arg("--data-dir")
+        .arg(data.path())
+        .env_remove("ANKOMMEN_DATABASE_URL")
+        .env_remove("ANKOMMEN_ENCRYPTION_KEY")
+        .env_remove("ANKOMMEN_ENCRYPTION_KEY_FILE")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
 }
 
 /// The test key as a zeroed-on-drop master key.
