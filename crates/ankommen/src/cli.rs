@@ -77,6 +77,16 @@ pub enum Command {
     /// Benchmark tooling: a county-sized dataset and a load runner (see docs/benchmarks.md)
     #[command(subcommand)]
     Bench(ankommen_bench::BenchCommand),
+    /// The encryption key of the special-category data
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Create a new key, seal every stored value again under it, retire the old key; the
+    /// servers keep serving (see docs/operations.md). Resumes a rotation that was stopped.
+    Rotate,
 }
 
 #[derive(Debug, Args)]

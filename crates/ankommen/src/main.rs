@@ -6,6 +6,7 @@ mod admin;
 mod cli;
 mod config;
 mod figures;
+mod key;
 mod serve;
 
 use std::io::IsTerminal;
@@ -15,7 +16,7 @@ use ankommen_store::connect::{Backend, ConnectError};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use crate::cli::{AdminCommand, Cli, Command};
+use crate::cli::{AdminCommand, Cli, Command, KeyCommand};
 use crate::config::{Config, ConfigError, DEFAULT_LOG};
 
 /// mimalloc instead of the system allocator: measured on the request path (many small allocations
@@ -95,6 +96,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Command::Admin(AdminCommand::CreateUser(args)) => admin::create_user(&cfg, args).await,
             Command::Figures(args) => figures::run(&cfg, args).await,
             Command::Bench(cmd) => bench(&cfg, cmd).await,
+            Command::Key(KeyCommand::Rotate) => key::rotate(&cfg).await,
         }
     })
 }
@@ -106,7 +108,12 @@ async fn bench(cfg: &Config, cmd: &ankommen_bench::BenchCommand) -> Result<(), F
         url: cfg.database_url(),
         max_connections: cfg.max_connections,
     };
-    ankommen_bench::run(cmd, database)
+    // `bench generate` seals the texts it writes with the configured key; `bench run` talks HTTP.
+    let sealer = match cmd {
+        ankommen_bench::BenchCommand::Generate(_) => Some(serve::load_sealer(cfg)?.0),
+        ankommen_bench::BenchCommand::Run(_) => None,
+    };
+    ankommen_bench::run(cmd, database, sealer.as_ref())
         .await
         .map_err(|e| Failure::new(e.to_string()))
 }

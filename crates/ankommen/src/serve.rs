@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use ankommen_core::administration::sessions::SessionPolicy;
 use ankommen_core::administration::settings::{self, KeyCheck};
+use ankommen_core::kernel::sealed;
 use ankommen_core::kernel::sealing::{KeyFile, Sealer};
 use ankommen_core::{Clock, SystemClock};
 use ankommen_store::connect::{Backend, sqlite_url_for};
@@ -99,7 +100,7 @@ pub fn load_sealer(cfg: &Config) -> Result<(Sealer, Option<PathBuf>), Failure> {
 /// the one its encrypted fields were sealed with: a lost or mixed-up key file, or instances with
 /// different keys on one PostgreSQL database). A key file this start created has sealed nothing
 /// and is removed again, so that the right one can be restored in its place.
-async fn check_key(db: &Db, sealer: &Sealer, created: Option<&Path>) -> Result<(), Failure> {
+pub async fn check_key(db: &Db, sealer: &Sealer, created: Option<&Path>) -> Result<(), Failure> {
     let check = settings::check_encryption_key(db, sealer)
         .await
         .map_err(|e| Failure::new(format!("cannot check the encryption key: {e}")))?;
@@ -134,6 +135,29 @@ async fn check_key(db: &Db, sealer: &Sealer, created: Option<&Path>) -> Result<(
     }
 }
 
+/// Seals what migration m0006 left in plaintext, and the values of the first format (the
+/// start-up conversion of decision 0011; nothing once done). Says what it did in one line.
+pub async fn seal_stored(db: &Db, sealer: &Sealer) -> Result<(), Failure> {
+    let done = sealed::convert(db, sealer).await.map_err(|e| {
+        Failure::new(format!(
+            "cannot seal the stored special-category texts: {e}"
+        ))
+    })?;
+    if done.ran {
+        info!(
+            sealed = done.sealed,
+            "sealed the stored special-category texts and removed their plaintext columns"
+        );
+    }
+    if done.unreadable > 0 {
+        warn!(
+            unreadable = done.unreadable,
+            "some encrypted values of the first format did not open with the configured key; they are kept and show as \"cannot be opened\""
+        );
+    }
+    Ok(())
+}
+
 pub async fn run(cfg: &Config, demo: bool) -> Result<(), Failure> {
     if demo {
         // Before the key file is created: a refused demo leaves nothing behind.
@@ -142,11 +166,19 @@ pub async fn run(cfg: &Config, demo: bool) -> Result<(), Failure> {
     let (sealer, created) = load_sealer(cfg)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let db = if demo {
-        open_demo(cfg, clock.clone()).await?
+        open_demo(cfg).await?
     } else {
         open_and_migrate(cfg, cfg.database_url()).await?
     };
-    if let Err(e) = check_key(&db, &sealer, created.as_deref()).await {
+    let ready = async {
+        check_key(&db, &sealer, created.as_deref()).await?;
+        seal_stored(&db, &sealer).await?;
+        if demo {
+            seed_demo(&db, clock.clone(), &sealer).await?;
+        }
+        Ok::<(), Failure>(())
+    };
+    if let Err(e) = ready.await {
         db.close().await;
         return Err(e);
     }
@@ -356,23 +388,23 @@ pub fn check_demo_allowed(cfg: &Config) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Deletes the previous demo database, creates a new one and loads the demo county.
-async fn open_demo(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Db, Failure> {
+/// Deletes the previous demo database and creates a new one.
+async fn open_demo(cfg: &Config) -> Result<Db, Failure> {
     check_demo_allowed(cfg)?;
     if cfg.database_url.is_some() {
         info!("demo mode uses its own database; the configured database is not touched");
     }
     remove_demo_files(&cfg.data_dir)?;
-    let db = open_and_migrate(cfg, sqlite_url_for(&cfg.data_dir, DEMO_DATABASE_FILE)).await?;
-    let loaded = match ankommen_core::demo::seed(&db, clock.as_ref()).await {
-        Ok(ids) => ankommen_core::demo::seed_clients(&db, clock, &ids).await,
+    open_and_migrate(cfg, sqlite_url_for(&cfg.data_dir, DEMO_DATABASE_FILE)).await
+}
+
+/// Loads the demo county (its texts sealed with the checked key).
+async fn seed_demo(db: &Db, clock: Arc<dyn Clock>, sealer: &Sealer) -> Result<(), Failure> {
+    let loaded = match ankommen_core::demo::seed(db, clock.as_ref()).await {
+        Ok(ids) => ankommen_core::demo::seed_clients(db, clock, sealer, &ids).await,
         Err(e) => Err(e),
     };
-    if let Err(e) = loaded {
-        db.close().await;
-        return Err(Failure::new(format!("loading the demo data failed: {e}")));
-    }
-    Ok(db)
+    loaded.map_err(|e| Failure::new(format!("loading the demo data failed: {e}")))
 }
 
 /// The demo database and its WAL and shared-memory files.

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand, ValueEnum};
 
+use ankommen_core::kernel::sealing::Sealer;
 use ankommen_store::DbConfig;
 
 /// A failure of a bench command: one line for the person at the terminal.
@@ -215,21 +216,30 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 
 /// Runs a bench command. `database` is the database the configuration names (`bench generate`
 /// fills it; `bench run` talks HTTP only and ignores it).
-pub async fn run(cmd: &BenchCommand, database: DbConfig) -> Result<(), Failure> {
-    match cmd {
-        BenchCommand::Generate(args) => generate(database, args).await,
-        BenchCommand::Run(args) => load::run(args).await,
+/// `sealer`: the configured encryption key, which `bench generate` seals the texts with (the server
+/// that is measured opens them with it); `bench run` needs none.
+pub async fn run(
+    cmd: &BenchCommand,
+    database: DbConfig,
+    sealer: Option<&Sealer>,
+) -> Result<(), Failure> {
+    match (cmd, sealer) {
+        (BenchCommand::Generate(args), Some(sealer)) => generate(database, sealer, args).await,
+        (BenchCommand::Generate(_), None) => {
+            Err(Failure::new("bench generate needs the encryption key"))
+        }
+        (BenchCommand::Run(args), _) => load::run(args).await,
     }
 }
 
-async fn generate(database: DbConfig, args: &GenerateArgs) -> Result<(), Failure> {
+async fn generate(database: DbConfig, sealer: &Sealer, args: &GenerateArgs) -> Result<(), Failure> {
     let started = Instant::now();
     let db = ankommen_store::connect(&database)
         .await
         .map_err(|e| Failure::new(e.to_string()))?;
-    if let Err(e) = db.migrate().await {
+    if let Err(e) = prepare(&db, sealer).await {
         db.close().await;
-        return Err(Failure::new(e.to_string()));
+        return Err(e);
     }
     let params = county::Params {
         clients: args.clients as usize,
@@ -238,7 +248,7 @@ async fn generate(database: DbConfig, args: &GenerateArgs) -> Result<(), Failure
         password: args.password.clone(),
     };
     let clock = ankommen_core::SystemClock;
-    let result = county::generate(&db, &clock, &params, |msg| {
+    let result = county::generate(&db, sealer, &clock, &params, |msg| {
         eprintln!("[{:>6.1} s] {msg}", started.elapsed().as_secs_f64());
     })
     .await;
@@ -267,6 +277,28 @@ async fn generate(database: DbConfig, args: &GenerateArgs) -> Result<(), Failure
         "The demo accounts (admin, awo.im1, ...) exist too, with the demo password {}.",
         ankommen_core::demo::DEMO_PASSWORD
     );
+    Ok(())
+}
+
+/// Migrates the database, checks the key against it (recording it in a new database) and runs
+/// the start-up conversion of sealed texts, as `ankommen serve` does before it serves.
+async fn prepare(db: &ankommen_store::Db, sealer: &Sealer) -> Result<(), Failure> {
+    use ankommen_core::kernel::sealed::{self, KeyCheck};
+    db.migrate()
+        .await
+        .map_err(|e| Failure::new(e.to_string()))?;
+    let fail =
+        |e: ankommen_core::Error| Failure::new(format!("cannot check the encryption key: {e}"));
+    if let KeyCheck::Mismatch { recorded_key_id } = sealed::check_encryption_key(db, sealer)
+        .await
+        .map_err(fail)?
+    {
+        return Err(Failure::new(format!(
+            "the encryption key (key id {}) is not this database's key (key id {recorded_key_id})",
+            sealer.key_id()
+        )));
+    }
+    sealed::convert(db, sealer).await.map_err(fail)?;
     Ok(())
 }
 

@@ -60,7 +60,8 @@ pub mod person {
         pub email: Option<String>,
         pub address: Option<String>,
         pub interpreter_language: Option<String>,
-        /// Health needs, sealed (XChaCha20-Poly1305, AAD bound to this row and column).
+        /// Health needs, sealed (XChaCha20-Poly1305, AAD bound to this row, its version and
+        /// column).
         pub health_sealed: Option<Vec<u8>>,
         /// JSON object of imported fields the model has no column for.
         pub extra: Option<String>,
@@ -75,6 +76,7 @@ pub mod person {
 
 /// A case: one organisation's counselling of one or more persons, assigned to one IM.
 pub mod case {
+    use crate::Opened;
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "cases")]
@@ -93,15 +95,24 @@ pub mod case {
         /// `active` | `paused` | `closed`.
         pub status: String,
         pub extended_until: Option<Date>,
-        pub extension_reason: Option<String>,
-        /// Why a person outside the target group is counselled (the case is flagged).
-        pub eligibility_note: Option<String>,
+        /// The written justification of the extension, sealed (bound to the row's version).
+        pub extension_reason_sealed: Option<Vec<u8>>,
+        #[sea_orm(ignore)]
+        pub extension_reason: Option<Opened>,
+        /// Why a person outside the target group is counselled (the case is flagged), sealed.
+        pub eligibility_note_sealed: Option<Vec<u8>>,
+        #[sea_orm(ignore)]
+        pub eligibility_note: Option<Opened>,
         pub closed_on: Option<Date>,
         pub closure_reason: Option<String>,
-        pub closure_note: Option<String>,
+        pub closure_note_sealed: Option<Vec<u8>>,
+        #[sea_orm(ignore)]
+        pub closure_note: Option<Opened>,
         /// JSON: what was known about the persons' outcomes on the day of closure.
         pub closure_snapshot: Option<String>,
-        pub handover_note: Option<String>,
+        pub handover_note_sealed: Option<Vec<u8>>,
+        #[sea_orm(ignore)]
+        pub handover_note: Option<Opened>,
         pub handover_from: Option<i64>,
         pub handover_at: Option<DateTimeUtc>,
         pub handover_seen: bool,
@@ -170,6 +181,7 @@ pub mod case_pause {
 }
 
 pub mod case_event {
+    use crate::Opened;
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "case_events")]
@@ -181,7 +193,11 @@ pub mod case_event {
         /// `moved` | `shared` | `unshared`.
         pub kind: String,
         pub on_date: Date,
-        pub reason: Option<String>,
+        /// The reason given (a pause, closure, reopening, extension, move or handover), sealed
+        /// (bound to the row's id: events are never changed).
+        pub reason_sealed: Option<Vec<u8>>,
+        #[sea_orm(ignore)]
+        pub reason: Option<Opened>,
         /// A value that qualifies the kind (a closure reason, an AGS).
         pub detail: Option<String>,
         pub staff_id: Option<i64>,
@@ -203,8 +219,10 @@ pub mod document {
         pub kind: String,
         pub content_type: String,
         pub size: i64,
+        /// SHA-256 of the plaintext content.
         pub sha256: String,
-        pub content: Vec<u8>,
+        /// The scan, sealed (bound to the row's id: documents are never changed).
+        pub content_sealed: Vec<u8>,
         pub created_at: DateTimeUtc,
         pub created_by: i64,
     }
@@ -277,7 +295,8 @@ pub mod contact {
         pub topics: String,
         pub interpreter_language: Option<String>,
         pub interpreter_type: Option<String>,
-        pub note: Option<String>,
+        /// The confidential note, sealed (bound to the row's version).
+        pub note_sealed: Option<Vec<u8>>,
         pub external_id: Option<String>,
         pub created_by: i64,
         pub created_at: DateTimeUtc,

@@ -8,10 +8,13 @@ mod client_entities;
 pub mod connect;
 pub mod entities;
 pub mod migrations;
+mod opened;
 mod plan_entities;
+pub mod schema;
 pub mod tx;
 
 pub use connect::{Backend, Db, DbConfig, connect};
 pub use migrations::Migrator;
+pub use opened::Opened;
 pub use sea_orm;
 pub use tx::Tx;

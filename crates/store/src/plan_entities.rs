@@ -43,6 +43,7 @@ pub mod plan {
 
 /// A goal of a plan (exchange `goal`).
 pub mod goal {
+    use crate::Opened;
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "goals")]
@@ -54,14 +55,18 @@ pub mod goal {
         pub person_id: Option<i64>,
         /// A key of `fields_of_action`.
         pub field_key: String,
-        /// In the client's words.
-        pub text: String,
+        /// In the client's words, sealed (bound to the row's version).
+        pub text_sealed: Vec<u8>,
+        #[sea_orm(ignore)]
+        pub text: Opened,
         /// 1 high – 3 low.
         pub priority: Option<i32>,
         pub target_date: Option<Date>,
         /// `open` | `in_progress` | `reached` | `not_reached` | `dropped`.
         pub status: String,
-        pub status_reason: Option<String>,
+        pub status_reason_sealed: Option<Vec<u8>>,
+        #[sea_orm(ignore)]
+        pub status_reason: Option<Opened>,
         pub created_on: Date,
         /// Set when the status is reached, not reached or dropped.
         pub closed_on: Option<Date>,
@@ -77,6 +82,7 @@ pub mod goal {
 
 /// A step towards a goal (exchange `step`).
 pub mod step {
+    use crate::Opened;
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "steps")]
@@ -86,7 +92,10 @@ pub mod step {
         pub goal_id: i64,
         /// The goal's case (denormalised for the day view).
         pub case_id: i64,
-        pub text: String,
+        /// Sealed (bound to the row's version).
+        pub text_sealed: Vec<u8>,
+        #[sea_orm(ignore)]
+        pub text: Opened,
         /// `client` | `im` | `third_party`.
         pub owner: String,
         /// The named third party or service, when the owner is `third_party`.
@@ -105,6 +114,7 @@ pub mod step {
 
 /// A review of the plan (Fortschreibung, exchange `review`).
 pub mod review {
+    use crate::Opened;
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "reviews")]
@@ -114,10 +124,15 @@ pub mod review {
         pub case_id: i64,
         pub held_on: Date,
         pub participants: Option<String>,
-        /// The overall assessment (exchange `summary`).
-        pub summary: Option<String>,
-        /// What was changed in the plan.
-        pub changes: Option<String>,
+        /// The overall assessment (exchange `summary`), sealed (bound to the row's id: reviews
+        /// are never changed).
+        pub summary_sealed: Option<Vec<u8>>,
+        #[sea_orm(ignore)]
+        pub summary: Option<Opened>,
+        /// What was changed in the plan, sealed.
+        pub changes_sealed: Option<Vec<u8>>,
+        #[sea_orm(ignore)]
+        pub changes: Option<Opened>,
         pub external_id: Option<String>,
         pub created_by: i64,
         pub created_at: DateTimeUtc,
@@ -135,7 +150,8 @@ pub mod review_assessment {
         pub review_id: i64,
         #[sea_orm(primary_key, auto_increment = false)]
         pub goal_id: i64,
-        pub assessment: String,
+        /// Sealed (bound to the review and the goal).
+        pub assessment_sealed: Vec<u8>,
     }
     no_relations!();
 }
@@ -154,8 +170,8 @@ pub mod plan_version {
         /// The review that froze it; None: frozen by hand (e.g. to print and sign).
         pub review_id: Option<i64>,
         pub frozen_on: Date,
-        /// JSON of the goals and steps at that moment.
-        pub snapshot: String,
+        /// JSON of the goals and steps at that moment, sealed (bound to the row's id).
+        pub snapshot_sealed: Vec<u8>,
         /// The signed scan of this version.
         pub signed_document_id: Option<i64>,
         pub created_by: i64,
@@ -166,6 +182,7 @@ pub mod plan_version {
 
 /// A follow-up (Wiedervorlage).
 pub mod followup {
+    use crate::Opened;
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "followups")]
@@ -174,7 +191,10 @@ pub mod followup {
         pub id: i64,
         pub case_id: i64,
         pub due_on: Date,
-        pub reason: String,
+        /// Sealed (bound to the row's version).
+        pub reason_sealed: Vec<u8>,
+        #[sea_orm(ignore)]
+        pub reason: Opened,
         pub done_on: Option<Date>,
         /// The original date, once it was moved.
         pub first_due_on: Option<Date>,

@@ -1,6 +1,7 @@
 //! Form input (`application/x-www-form-urlencoded`, repeated keys allowed) and the view of a form
 //! being re-shown with its errors and what the user typed.
 
+use ankommen_store::Opened;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
@@ -152,6 +153,19 @@ impl FormView {
                 };
                 self.errors.push((fe.field.to_string(), msg));
             }
+        }
+        self
+    }
+    /// The stored text of a sealed field as the field's initial value; one that does not open
+    /// leaves the field empty and says so above the form (saving replaces it).
+    pub fn with_sealed(mut self, name: &str, value: Option<&Opened>, tr: &Tr) -> Self {
+        match value {
+            Some(Opened::Unreadable) => {
+                self.set(name, "");
+                self.general = Some(tr.t("sealed-unreadable-form"));
+            }
+            Some(Opened::Text(t)) => self.set(name, t),
+            None => self.set(name, ""),
         }
         self
     }

@@ -9,6 +9,7 @@ use ankommen_core::Ctx;
 use ankommen_core::administration::sessions::Current;
 use ankommen_core::kernel::policy::{self, Areas};
 use ankommen_core::kernel::types::Locale;
+use ankommen_store::Opened;
 
 use crate::AppState;
 use crate::i18n::Tr;
@@ -28,6 +29,23 @@ impl AsDate for chrono::NaiveDate {
 impl<T: AsDate + ?Sized> AsDate for &T {
     fn as_date(&self) -> chrono::NaiveDate {
         (**self).as_date()
+    }
+}
+
+/// A sealed value's plaintext however a template holds it (by value or by reference).
+pub trait AsOpened {
+    fn as_opened(&self) -> &Opened;
+}
+
+impl AsOpened for Opened {
+    fn as_opened(&self) -> &Opened {
+        self
+    }
+}
+
+impl<T: AsOpened + ?Sized> AsOpened for &T {
+    fn as_opened(&self) -> &Opened {
+        (**self).as_opened()
     }
 }
 
@@ -91,6 +109,14 @@ impl Page {
         d.borrow()
             .map(|d| d.format("%d.%m.%Y").to_string())
             .unwrap_or_else(|| "–".into())
+    }
+    /// The text of a sealed value, or the marker saying it cannot be opened (wrong key, altered,
+    /// or an older value copied back into its record).
+    pub fn sealed(&self, o: impl AsOpened) -> String {
+        match o.as_opened() {
+            Opened::Text(t) => t.clone(),
+            Opened::Unreadable => self.tr.t("sealed-unreadable"),
+        }
     }
     pub fn titled(mut self, key: &str) -> Self {
         self.title = self.tr.t(key);

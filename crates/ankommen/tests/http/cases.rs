@@ -1313,12 +1313,9 @@ async fn a_stale_form_shows_the_conflict_and_keeps_what_was_typed() {
     r.assert_contains(&format!(">{typed}</textarea>"));
     r.assert_contains("value=\"2028-09-01\"");
     assert!(
-        text(
-            &t,
-            &format!(
-                "SELECT extension_reason AS v FROM cases WHERE id = {}",
-                c.case_id
-            )
+        t.opened(
+            &ankommen_core::kernel::sealed::CASE_EXTENSION_REASON,
+            c.case_id
         )
         .await
         .is_none()

@@ -16,7 +16,7 @@ async fn consent_for(t: &TestApp, im: &str, person_id: i64) {
     let ctx = t.ctx_of(im).await;
     let input =
         ConsentInput::parse("2026-1", "ar", "2026-11-20", "screen", None, ctx.today()).unwrap();
-    consent::record(&t.db, &ctx, person_id, input)
+    consent::record(&t.db, &ctx, &t.sealer(), person_id, input)
         .await
         .unwrap();
 }

@@ -23,7 +23,7 @@ use crate::support::{Client, Resp, TestApp};
 const BOUNDARY: &str = "ankommen-test-boundary-7d3f2a";
 
 /// A file for a multipart form: (file name, content type claimed by the browser, bytes).
-type File<'a> = (&'a str, &'a str, Vec<u8>);
+pub(crate) type File<'a> = (&'a str, &'a str, Vec<u8>);
 
 fn multipart_body(csrf: &str, fields: &[(&str, &str)], file: Option<File<'_>>) -> Vec<u8> {
     let mut b = Vec::new();
@@ -50,7 +50,7 @@ fn multipart_body(csrf: &str, fields: &[(&str, &str)], file: Option<File<'_>>) -
 }
 
 /// Posts a multipart form like a browser: the session cookie and the CSRF token of the last page.
-async fn post_multipart(
+pub(crate) async fn post_multipart(
     c: &mut Client,
     path: &str,
     fields: &[(&str, &str)],
@@ -78,7 +78,11 @@ async fn post_multipart(
 }
 
 /// A GET whose answer may be binary (the client of the harness reads bodies as text).
-async fn get_bytes(t: &TestApp, c: &Client, path: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
+pub(crate) async fn get_bytes(
+    t: &TestApp,
+    c: &Client,
+    path: &str,
+) -> (StatusCode, HeaderMap, Vec<u8>) {
     let req = Request::get(path)
         .header(
             "cookie",
@@ -216,7 +220,7 @@ async fn the_consent_gate_guards_intake_and_releases_until_withdrawal() {
     let mut im = t.login("awo.im1").await;
 
     // Before consent: no intake, no release.
-    let e = clients::update_intake(&t.db, &ctx, c.person_id, 1, some_intake())
+    let e = clients::update_intake(&t.db, &ctx, &t.sealer(), c.person_id, 1, some_intake())
         .await
         .unwrap_err();
     assert!(matches!(e, Error::Conflict("error-no-consent")), "{e:?}");
@@ -242,7 +246,7 @@ async fn the_consent_gate_guards_intake_and_releases_until_withdrawal() {
 
     // After consent both work.
     let cid = record_consent(&t, &mut im, c.person_id, "2026-11-20", None).await;
-    clients::update_intake(&t.db, &ctx, c.person_id, 1, some_intake())
+    clients::update_intake(&t.db, &ctx, &t.sealer(), c.person_id, 1, some_intake())
         .await
         .unwrap();
     assert_eq!(
@@ -281,7 +285,7 @@ async fn the_consent_gate_guards_intake_and_releases_until_withdrawal() {
     assert_eq!(r.location(), format!("/clients/{}", c.person_id));
     let view = clients::get(&t.db, &ctx, c.person_id).await.unwrap();
     assert!(view.intake.is_none());
-    let e = clients::update_intake(&t.db, &ctx, c.person_id, 2, some_intake())
+    let e = clients::update_intake(&t.db, &ctx, &t.sealer(), c.person_id, 2, some_intake())
         .await
         .unwrap_err();
     assert!(matches!(e, Error::Conflict("error-no-consent")), "{e:?}");

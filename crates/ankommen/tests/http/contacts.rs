@@ -3,8 +3,12 @@
 //! the case timeline (all kinds in order, filters, pages), outcomes (every type, validation, the
 //! client page, corrections, closure snapshots) and the access matrix of every new route.
 
-use ankommen_core::kernel::sealing::{Aad, Sealer};
+use ankommen_core::kernel::sealed::{
+    self, CASE_EVENT_REASON, CONTACT_NOTE, REVIEW_CHANGES, REVIEW_SUMMARY,
+};
+use ankommen_core::kernel::sealing::Sealer;
 use ankommen_core::records::releases::{self, ReleaseForm, ReleaseInput};
+use ankommen_store::Opened;
 use ankommen_store::sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Statement,
 };
@@ -75,11 +79,18 @@ fn today(t: &TestApp) -> String {
     t.clock.now().date_naive().to_string()
 }
 
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
+/// The sealed note of the only contact.
+async fn note_blob(t: &TestApp) -> Vec<u8> {
+    let db = t.db.reader();
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT note_sealed AS v FROM contacts",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<Option<Vec<u8>>>("", "v").unwrap().unwrap()
 }
 
 /// Posts a contact for a case with the given persons; other fields as a quick office appointment.
@@ -171,22 +182,21 @@ async fn a_home_visit_with_an_interpreter_for_two_household_members_is_one_conta
         Some("professional")
     );
 
-    // The note is sealed at rest: the raw column holds no clear text, and opens only for its row.
-    let raw = text(&t, "SELECT note AS v FROM contacts").await.unwrap();
-    assert!(!raw.contains("SECRET") && !raw.contains("Vermieter"));
-    let blob = unhex(&raw);
+    // The note is sealed at rest: the raw column holds no clear text, and opens only for its row
+    // and its version.
+    let blob = note_blob(&t).await;
+    assert!(!String::from_utf8_lossy(&blob).contains("SECRET"));
     let sealer = Sealer::from_key(TEST_ENCRYPTION_KEY);
     assert_eq!(
-        sealer
-            .open(&Aad::new("contacts", "note", contact_id), &blob)
-            .unwrap(),
-        "SECRET-NOTE Vermieter droht mit Kündigung"
+        sealed::open(&sealer, CONTACT_NOTE.at_version(contact_id, 1), &blob),
+        Opened::Text("SECRET-NOTE Vermieter droht mit Kündigung".into())
     );
-    assert!(
-        sealer
-            .open(&Aad::new("contacts", "note", contact_id + 1), &blob)
-            .is_err()
-    );
+    for other in [
+        CONTACT_NOTE.at_version(contact_id + 1, 1),
+        CONTACT_NOTE.at_version(contact_id, 2),
+    ] {
+        assert_eq!(sealed::open(&sealer, other, &blob), Opened::Unreadable);
+    }
 
     // The case page lists the follow-up and links to the timeline; the timeline shows the contact.
     let page = im.get(&format!("/cases/{}", c.case_id)).await;
@@ -311,8 +321,11 @@ async fn editing_a_contact_checks_the_version_and_reseals_the_note() {
     let r = im.post(&format!("/contacts/{id}"), &edit).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(t.count("contact_persons").await, 1);
-    let raw = text(&t, "SELECT note AS v FROM contacts").await.unwrap();
-    assert!(!raw.contains("geänderte"));
+    assert!(!String::from_utf8_lossy(&note_blob(&t).await).contains("geänderte"));
+    assert_eq!(
+        t.opened_text(&CONTACT_NOTE, id).await.as_deref(),
+        Some("geänderte Notiz")
+    );
     let tl = im.get(&format!("/cases/{}/timeline", c.case_id)).await;
     tl.assert_contains("Telefon (20 Min.)");
     tl.assert_contains("geänderte Notiz");
@@ -834,14 +847,28 @@ async fn the_timeline_shows_every_kind_newest_first_and_filters_by_kind_and_pers
     let at = "2026-11-23 10:00:00+00:00";
     let later = "2026-11-23 11:00:00+00:00";
     exec(&t, &format!(
-        "INSERT INTO case_events (case_id, kind, on_date, reason, detail, staff_id, other_staff_id, at) \
-         VALUES ({}, 'goal_added', '2026-11-23', 'Ziel: eigene Wohnung', NULL, {im_id}, NULL, '{at}')", c.case_id)).await;
+        "INSERT INTO case_events (case_id, kind, on_date, detail, staff_id, other_staff_id, at) \
+         VALUES ({}, 'goal_added', '2026-11-23', NULL, {im_id}, NULL, '{at}')", c.case_id)).await;
+    let event = int(&t, "SELECT MAX(id) AS n FROM case_events").await;
+    t.store_sealed(&CASE_EVENT_REASON, event, None, "Ziel: eigene Wohnung")
+        .await;
+    exec(
+        &t,
+        &format!(
+            "INSERT INTO reviews (case_id, held_on, participants, created_by, created_at) \
+         VALUES ({}, '2026-11-23', 'Klient, IM', {im_id}, '{later}')",
+            c.case_id
+        ),
+    )
+    .await;
+    let review = int(&t, "SELECT MAX(id) AS n FROM reviews").await;
+    t.store_sealed(&REVIEW_SUMMARY, review, None, "Gute Fortschritte")
+        .await;
+    t.store_sealed(&REVIEW_CHANGES, review, None, "Ziel ergänzt")
+        .await;
     exec(&t, &format!(
-        "INSERT INTO reviews (case_id, held_on, participants, summary, changes, created_by, created_at) \
-         VALUES ({}, '2026-11-23', 'Klient, IM', 'Gute Fortschritte', 'Ziel ergänzt', {im_id}, '{later}')", c.case_id)).await;
-    exec(&t, &format!(
-        "INSERT INTO case_events (case_id, kind, on_date, reason, detail, staff_id, other_staff_id, at) \
-         VALUES ({}, 'review_held', '2026-11-23', NULL, NULL, {im_id}, NULL, '{at}')", c.case_id)).await;
+        "INSERT INTO case_events (case_id, kind, on_date, detail, staff_id, other_staff_id, at) \
+         VALUES ({}, 'review_held', '2026-11-23', NULL, {im_id}, NULL, '{at}')", c.case_id)).await;
     // Day 4: the case is paused.
     t.clock.advance(Duration::days(1));
     let mut im = t.login("awo.im1").await;

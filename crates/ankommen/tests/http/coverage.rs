@@ -50,9 +50,16 @@ async fn intake(t: &TestApp, person_id: i64, f: IntakeForm) {
         .unwrap()
         .unwrap()
         .version;
-    clients::update_intake(&t.db, &ctx, person_id, version, Intake::parse(&f).unwrap())
-        .await
-        .unwrap();
+    clients::update_intake(
+        &t.db,
+        &ctx,
+        &t.sealer(),
+        person_id,
+        version,
+        Intake::parse(&f).unwrap(),
+    )
+    .await
+    .unwrap();
 }
 
 /// Adds a goal (for the whole household) with one step due on `due`, through the core.
@@ -61,6 +68,7 @@ async fn goal_with_step(t: &TestApp, case_id: i64, words: &str, step: &str, due:
     let gid = plans::add_goal(
         &t.db,
         &ctx,
+        &t.sealer(),
         case_id,
         &GoalForm {
             field: "language".into(),
@@ -73,6 +81,7 @@ async fn goal_with_step(t: &TestApp, case_id: i64, words: &str, step: &str, due:
     plans::add_step(
         &t.db,
         &ctx,
+        &t.sealer(),
         case_id,
         gid,
         &StepForm {

@@ -2,6 +2,7 @@
 //! lead's counts) and the administrator's working rules and fields of action.
 
 use ankommen_core::Clock;
+use ankommen_core::kernel::sealed::{FOLLOWUP_REASON, GOAL_TEXT, STEP_TEXT};
 use ankommen_store::entities::{
     case, case_event, case_share, consent, contact, field_of_action, followup, goal, person, plan,
     release, review, step,
@@ -46,16 +47,16 @@ async fn home(app: &TestApp, user: &str) -> String {
 
 async fn goal_for(app: &TestApp, case_id: i64, created: &str, status: &str) -> i64 {
     let now = app.clock.now();
-    goal::Entity::insert(goal::ActiveModel {
+    let id = goal::Entity::insert(goal::ActiveModel {
         id: NotSet,
         case_id: Set(case_id),
         person_id: Set(None),
         field_key: Set("language".into()),
-        text: Set("Deutsch lernen".into()),
+        text_sealed: NotSet,
         priority: Set(Some(1)),
         target_date: Set(None),
         status: Set(status.into()),
-        status_reason: Set(None),
+        status_reason_sealed: Set(None),
         created_on: Set(d(created)),
         closed_on: Set(None),
         position: Set(1),
@@ -68,16 +69,26 @@ async fn goal_for(app: &TestApp, case_id: i64, created: &str, status: &str) -> i
     .exec(app.db.writer())
     .await
     .unwrap()
-    .last_insert_id
+    .last_insert_id;
+    let text = app
+        .seal(GOAL_TEXT.at_version(id, 1), "Deutsch lernen")
+        .await;
+    goal::Entity::update_many()
+        .col_expr(goal::Column::TextSealed, Expr::value(text))
+        .filter(goal::Column::Id.eq(id))
+        .exec(app.db.writer())
+        .await
+        .unwrap();
+    id
 }
 
 async fn step_for(app: &TestApp, goal_id: i64, case_id: i64, text: &str, due: &str) -> i64 {
     let now = app.clock.now();
-    step::Entity::insert(step::ActiveModel {
+    let id = step::Entity::insert(step::ActiveModel {
         id: NotSet,
         goal_id: Set(goal_id),
         case_id: Set(case_id),
-        text: Set(text.into()),
+        text_sealed: NotSet,
         owner: Set("client".into()),
         third_party: Set(None),
         due_on: Set(Some(d(due))),
@@ -92,16 +103,24 @@ async fn step_for(app: &TestApp, goal_id: i64, case_id: i64, text: &str, due: &s
     .exec(app.db.writer())
     .await
     .unwrap()
-    .last_insert_id
+    .last_insert_id;
+    let sealed = app.seal(STEP_TEXT.at_version(id, 1), text).await;
+    step::Entity::update_many()
+        .col_expr(step::Column::TextSealed, Expr::value(sealed))
+        .filter(step::Column::Id.eq(id))
+        .exec(app.db.writer())
+        .await
+        .unwrap();
+    id
 }
 
 async fn followup_for(app: &TestApp, case_id: i64, due: &str, reason: &str) -> i64 {
     let now = app.clock.now();
-    followup::Entity::insert(followup::ActiveModel {
+    let id = followup::Entity::insert(followup::ActiveModel {
         id: NotSet,
         case_id: Set(case_id),
         due_on: Set(d(due)),
-        reason: Set(reason.into()),
+        reason_sealed: NotSet,
         done_on: Set(None),
         first_due_on: Set(None),
         contact_id: Set(None),
@@ -113,7 +132,15 @@ async fn followup_for(app: &TestApp, case_id: i64, due: &str, reason: &str) -> i
     .exec(app.db.writer())
     .await
     .unwrap()
-    .last_insert_id
+    .last_insert_id;
+    let sealed = app.seal(FOLLOWUP_REASON.at_version(id, 1), reason).await;
+    followup::Entity::update_many()
+        .col_expr(followup::Column::ReasonSealed, Expr::value(sealed))
+        .filter(followup::Column::Id.eq(id))
+        .exec(app.db.writer())
+        .await
+        .unwrap();
+    id
 }
 
 async fn contact_for(app: &TestApp, case_id: i64, on: &str) {
@@ -127,7 +154,7 @@ async fn contact_for(app: &TestApp, case_id: i64, on: &str) {
         topics: Set("language".into()),
         interpreter_language: Set(None),
         interpreter_type: Set(None),
-        note: Set(None),
+        note_sealed: Set(None),
         external_id: Set(None),
         created_by: Set(1),
         created_at: Set(now),
@@ -264,8 +291,8 @@ async fn reviews_and_contacts_fall_due_by_the_working_rules() {
         case_id: Set(c.case_id),
         held_on: Set(d("2027-05-22")),
         participants: Set(None),
-        summary: Set(None),
-        changes: Set(None),
+        summary_sealed: Set(None),
+        changes_sealed: Set(None),
         external_id: Set(None),
         created_by: Set(1),
         created_at: Set(app.clock.now()),
@@ -737,9 +764,14 @@ async fn the_admin_adds_renames_reorders_and_deactivates_fields_of_action() {
 #[tokio::test]
 async fn the_demo_ims_working_day_shows_every_kind_of_item() {
     let app = TestApp::new().await;
-    ankommen_core::demo::seed_clients(&app.db, std::sync::Arc::new(app.clock.clone()), &app.ids)
-        .await
-        .unwrap();
+    ankommen_core::demo::seed_clients(
+        &app.db,
+        std::sync::Arc::new(app.clock.clone()),
+        &app.sealer(),
+        &app.ids,
+    )
+    .await
+    .unwrap();
     let body = home(&app, "awo.im1").await;
     for kind in [
         "followups",

@@ -328,6 +328,7 @@ async fn a_move_waits_until_the_persons_cases_are_handed_over() {
     ankommen_core::casework::cases::close(
         &t.db,
         &t.ctx_of("awo.im1").await,
+        &t.sealer(),
         closed.case_id,
         1,
         "2026-11-21",

@@ -61,6 +61,7 @@ pub async fn register_named(
     let r = clients::register(
         &app.db,
         &ctx,
+        &app.sealer(),
         RegisterInput {
             minimum,
             clock_start: None,
@@ -92,7 +93,7 @@ pub async fn give_consent(app: &TestApp, im: &str, person_id: i64) -> i64 {
         ctx.today(),
     )
     .unwrap();
-    consent::record(&app.db, &ctx, person_id, input)
+    consent::record(&app.db, &ctx, &app.sealer(), person_id, input)
         .await
         .unwrap()
 }
@@ -127,7 +128,7 @@ pub async fn register_with_canary(app: &TestApp, im: &str, tag: &str) -> Client 
         ctx.today(),
     )
     .unwrap();
-    consent::record(&app.db, &ctx, c.person_id, input)
+    consent::record(&app.db, &ctx, &app.sealer(), c.person_id, input)
         .await
         .unwrap();
     let intake = clients::Intake::parse(&clients::IntakeForm {
@@ -137,7 +138,7 @@ pub async fn register_with_canary(app: &TestApp, im: &str, tag: &str) -> Client 
         ..Default::default()
     })
     .unwrap();
-    clients::update_intake(&app.db, &ctx, c.person_id, 1, intake)
+    clients::update_intake(&app.db, &ctx, &app.sealer(), c.person_id, 1, intake)
         .await
         .unwrap();
     Client {

@@ -24,4 +24,5 @@ mod paths;
 mod plans;
 mod privacy_matrix;
 mod process;
+mod sealed;
 mod storage;

@@ -11,6 +11,7 @@ use tower::ServiceExt;
 
 use ankommen_core::administration::settings::WorkRules;
 use ankommen_core::casework::plans;
+use ankommen_core::kernel::sealed::{GOAL_TEXT, STEP_TEXT};
 use ankommen_store::sea_orm::{ConnectionTrait, Statement};
 
 use crate::fixtures::{self, Client as Person};
@@ -48,19 +49,11 @@ async fn date(t: &TestApp, sql: &str) -> Option<NaiveDate> {
 }
 
 async fn goal_id(t: &TestApp, words: &str) -> i64 {
-    int(
-        t,
-        &format!("SELECT CAST(id AS BIGINT) AS n FROM goals WHERE text = '{words}'"),
-    )
-    .await
+    t.row_with(&GOAL_TEXT, words).await
 }
 
 async fn step_id(t: &TestApp, words: &str) -> i64 {
-    int(
-        t,
-        &format!("SELECT CAST(id AS BIGINT) AS n FROM steps WHERE text = '{words}'"),
-    )
-    .await
+    t.row_with(&STEP_TEXT, words).await
 }
 
 async fn version_of(t: &TestApp, table: &str, id: i64) -> String {
@@ -449,9 +442,7 @@ async fn bad_input_gets_field_errors_and_keeps_what_was_typed() {
     r.assert_contains("value=\"Sprachkurs bei der VHS suchen\"");
     r.assert_contains("value=\"2026-11-22\"");
     assert_eq!(
-        text(&t, &format!("SELECT text AS v FROM steps WHERE id = {sid}"))
-            .await
-            .as_deref(),
+        t.opened_text(&STEP_TEXT, sid).await.as_deref(),
         Some("Sprachkurs suchen")
     );
     // A missing version is a broken form, not stored either.
@@ -467,9 +458,7 @@ async fn bad_input_gets_field_errors_and_keeps_what_was_typed() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
-        text(&t, &format!("SELECT text AS v FROM goals WHERE id = {gid}"))
-            .await
-            .as_deref(),
+        t.opened_text(&GOAL_TEXT, gid).await.as_deref(),
         Some("Deutsch lernen")
     );
 }
@@ -505,9 +494,7 @@ async fn stale_edits_are_refused_without_losing_input() {
     r.assert_contains("Jemand anderes hat diesen Eintrag inzwischen geändert");
     r.assert_contains(">B1 bis Weihnachten</textarea>");
     assert_eq!(
-        text(&t, &format!("SELECT text AS v FROM goals WHERE id = {g1}"))
-            .await
-            .as_deref(),
+        t.opened_text(&GOAL_TEXT, g1).await.as_deref(),
         Some("B1 bis zum Sommer")
     );
     assert_eq!(events(&t, p.case_id, "goal_changed").await, 1);
@@ -960,7 +947,7 @@ async fn the_print_chooser_starts_at_the_clients_language() {
         ctx.today(),
     )
     .unwrap();
-    ankommen_core::records::consent::record(&t.db, &ctx, p.person_id, consent)
+    ankommen_core::records::consent::record(&t.db, &ctx, &t.sealer(), p.person_id, consent)
         .await
         .unwrap();
     let intake = format!("/clients/{}/intake", p.person_id);

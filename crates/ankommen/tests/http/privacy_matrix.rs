@@ -142,6 +142,7 @@ async fn county(scenario: Scenario) -> County {
             cases::reassign(
                 &t.db,
                 &t.ctx_of("awo.leitung").await,
+                &t.sealer(),
                 &[fx[awo2].client.case_id],
                 &t.id("awo.im1").to_string(),
                 "Frau Kovalenko wechselt zur Caritas.",

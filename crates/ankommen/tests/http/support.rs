@@ -36,10 +36,12 @@ pub const TEST_ENCRYPTION_KEY: [u8; 32] = [
 
 pub struct TestApp {
     pub db: Db,
+    /// The database's URL (for a process beside the app, e.g. `ankommen key rotate`).
+    pub url: String,
     pub clock: ManualClock,
     pub app: Router,
     pub ids: HashMap<&'static str, i64>,
-    _dir: Option<tempfile::TempDir>,
+    _dir: Option<Arc<tempfile::TempDir>>,
 }
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -88,7 +90,7 @@ async fn pg_template(admin_url: &str) -> String {
             }
             exec(&admin, &format!("CREATE DATABASE \"{name}\"")).await;
             let tpl = connect(&DbConfig { url: with_database(admin_url, &name), max_connections: 2 }).await.unwrap();
-            tpl.migrate().await.unwrap();
+            prepare(&tpl).await;
             tpl.close().await;
             admin.close().await;
             name
@@ -97,10 +99,36 @@ async fn pg_template(admin_url: &str) -> String {
         .clone()
 }
 
+fn app_router(db: &Db, clock: &ManualClock, sealer: Sealer) -> Router {
+    router(AppState {
+        db: db.clone(),
+        clock: Arc::new(clock.clone()) as Arc<dyn Clock>,
+        config: Arc::new(WebConfig::default()),
+        sealer: Arc::new(sealer),
+    })
+}
+
+/// What `ankommen serve` does to a database before it serves: migrate, check (here: record) the
+/// key, seal what is stored in plaintext (nothing in a new database: its plaintext columns are
+/// dropped).
+async fn prepare(db: &Db) {
+    use ankommen_core::kernel::sealed;
+    db.migrate().await.unwrap();
+    let sealer = Sealer::from_key(TEST_ENCRYPTION_KEY);
+    sealed::check_encryption_key(db, &sealer).await.unwrap();
+    sealed::convert(db, &sealer).await.unwrap();
+}
+
 impl TestApp {
     /// A migrated database with the demo county.
     pub async fn new() -> Self {
-        let app = Self::empty().await;
+        Self::new_with_sealer(Sealer::from_key(TEST_ENCRYPTION_KEY)).await
+    }
+
+    /// [`Self::new`] with the app's encryption keys given (e.g. read from a key file that holds
+    /// [`TEST_ENCRYPTION_KEY`]); the database is prepared with [`TEST_ENCRYPTION_KEY`].
+    pub async fn new_with_sealer(sealer: Sealer) -> Self {
+        let app = Self::empty_with_sealer(sealer).await;
         let ids = ankommen_core::demo::seed(&app.db, &app.clock)
             .await
             .unwrap();
@@ -109,8 +137,12 @@ impl TestApp {
 
     /// A migrated, empty database (no organisations, no people).
     pub async fn empty() -> Self {
+        Self::empty_with_sealer(Sealer::from_key(TEST_ENCRYPTION_KEY)).await
+    }
+
+    async fn empty_with_sealer(sealer: Sealer) -> Self {
         let clock = ManualClock::new(start_time());
-        let (db, dir) = match std::env::var("ANKOMMEN_TEST_DATABASE_URL")
+        let (db, url, dir) = match std::env::var("ANKOMMEN_TEST_DATABASE_URL")
             .ok()
             .filter(|s| !s.is_empty())
         {
@@ -133,41 +165,242 @@ impl TestApp {
                 )
                 .await;
                 admin.close().await;
+                let url = with_database(&admin_url, &name);
                 let db = connect(&DbConfig {
-                    url: with_database(&admin_url, &name),
+                    url: url.clone(),
                     max_connections: 4,
                 })
                 .await
                 .unwrap();
-                (db, None)
+                (db, url, None)
             }
             None => {
                 let dir = tempfile::tempdir().unwrap();
                 let url = format!("sqlite://{}", dir.path().join("test.sqlite").display());
                 let db = connect(&DbConfig {
-                    url,
+                    url: url.clone(),
                     max_connections: 4,
                 })
                 .await
                 .unwrap();
-                db.migrate().await.unwrap();
-                (db, Some(dir))
+                prepare(&db).await;
+                (db, url, Some(Arc::new(dir)))
             }
         };
-        let config = WebConfig::default();
-        let state = AppState {
-            db: db.clone(),
-            clock: Arc::new(clock.clone()) as Arc<dyn Clock>,
-            config: Arc::new(config),
-            sealer: Arc::new(Sealer::from_key(TEST_ENCRYPTION_KEY)),
-        };
         Self {
+            app: app_router(&db, &clock, sealer),
             db,
+            url,
             clock,
-            app: router(state),
             ids: HashMap::new(),
             _dir: dir,
         }
+    }
+
+    /// The demo county in a database as it was before `m0006_sealed_texts` (the special-category
+    /// texts in plaintext columns), not yet prepared; [`Self::prepare_now`] does what a start of
+    /// this version does to it.
+    pub async fn before_sealing() -> Self {
+        use ankommen_store::Migrator;
+        use sea_orm_migration::MigratorTrait;
+        let before = Migrator::migrations()
+            .iter()
+            .position(|m| m.name() == "m0006_sealed_texts")
+            .unwrap();
+        let clock = ManualClock::new(start_time());
+        let (url, dir) = match std::env::var("ANKOMMEN_TEST_DATABASE_URL")
+            .ok()
+            .filter(|s| !s.is_empty())
+        {
+            Some(admin_url) => {
+                let name = format!(
+                    "ankommen_t_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::SeqCst)
+                );
+                let admin = connect(&DbConfig {
+                    url: admin_url.clone(),
+                    max_connections: 1,
+                })
+                .await
+                .unwrap();
+                exec(&admin, &format!("CREATE DATABASE \"{name}\"")).await;
+                admin.close().await;
+                (with_database(&admin_url, &name), None)
+            }
+            None => {
+                let dir = tempfile::tempdir().unwrap();
+                let url = format!("sqlite://{}", dir.path().join("test.sqlite").display());
+                (url, Some(Arc::new(dir)))
+            }
+        };
+        let db = connect(&DbConfig {
+            url: url.clone(),
+            max_connections: 4,
+        })
+        .await
+        .unwrap();
+        Migrator::up(db.writer(), Some(u32::try_from(before).unwrap()))
+            .await
+            .unwrap();
+        let ids = ankommen_core::demo::seed(&db, &clock).await.unwrap();
+        Self {
+            app: app_router(&db, &clock, Sealer::from_key(TEST_ENCRYPTION_KEY)),
+            db,
+            url,
+            clock,
+            ids,
+            _dir: dir,
+        }
+    }
+
+    /// What `ankommen serve` does to the database before it serves (see [`prepare`]).
+    pub async fn prepare_now(&self) {
+        prepare(&self.db).await;
+    }
+
+    /// The same database and clock served by a new app with other encryption keys (a server
+    /// restarted with another key file).
+    pub fn restarted_with(&self, sealer: Sealer) -> TestApp {
+        TestApp {
+            db: self.db.clone(),
+            url: self.url.clone(),
+            clock: self.clock.clone(),
+            app: app_router(&self.db, &self.clock, sealer),
+            ids: self.ids.clone(),
+            _dir: self._dir.clone(),
+        }
+    }
+
+    /// The SQLite database file (None on PostgreSQL); its write-ahead log is beside it (`-wal`).
+    pub fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+        self._dir.as_ref().map(|d| d.path().join("test.sqlite"))
+    }
+
+    /// A cell of a row, as bytes (a sealed value).
+    pub async fn blob(&self, table: &str, column: &str, id: i64) -> Option<Vec<u8>> {
+        let db = self.db.reader();
+        let row = db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                format!("SELECT {column} AS v FROM {table} WHERE id = {id}"),
+            ))
+            .await
+            .unwrap()?;
+        row.try_get("", "v").unwrap()
+    }
+
+    /// Writes bytes into a cell of a row with SQL, as an insider (or a restore of one column)
+    /// would.
+    pub async fn set_blob(&self, table: &'static str, column: &'static str, id: i64, v: Vec<u8>) {
+        use ankommen_store::sea_orm::sea_query::{Expr, ExprTrait, Query};
+        let q = Query::update()
+            .table(table)
+            .value(column, v)
+            .and_where(Expr::col("id").eq(id))
+            .to_owned();
+        let db = self.db.writer();
+        db.execute_raw(db.get_database_backend().build(&q))
+            .await
+            .unwrap();
+    }
+
+    /// The sealer of every test app.
+    pub fn sealer(&self) -> Sealer {
+        Sealer::from_key(TEST_ENCRYPTION_KEY)
+    }
+
+    /// `text` sealed for `place`, as the services seal it (for rows a test writes itself).
+    pub async fn seal(&self, place: ankommen_core::kernel::sealed::Place, text: &str) -> Vec<u8> {
+        let sealer = self.sealer();
+        ankommen_core::kernel::sealed::Sealing::begin(self.db.reader(), &sealer)
+            .await
+            .unwrap()
+            .seal(place, text)
+            .unwrap()
+    }
+
+    /// The stored value of a sealed column in the row `id` (None: NULL), opened with the test key
+    /// for the row as it is now (its version, for rows changed in place).
+    pub async fn opened(
+        &self,
+        col: &'static ankommen_core::kernel::sealed::Column,
+        id: i64,
+    ) -> Option<ankommen_store::Opened> {
+        use ankommen_core::kernel::sealed::{self, Binding};
+        let versioned = col.binding == Binding::Version;
+        let sql = format!(
+            "SELECT {} AS v{} FROM {} WHERE id = {id}",
+            col.column,
+            if versioned {
+                ", CAST(version AS INTEGER) AS version"
+            } else {
+                ""
+            },
+            col.table
+        );
+        let db = self.db.reader();
+        let row = db
+            .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+            .await
+            .unwrap()?;
+        let blob: Option<Vec<u8>> = row.try_get("", "v").unwrap();
+        let place = if versioned {
+            col.at_version(id, row.try_get::<i32>("", "version").unwrap())
+        } else {
+            col.at(id)
+        };
+        blob.map(|b| sealed::open(&self.sealer(), place, &b))
+    }
+
+    /// The opened text of [`Self::opened`], which must open.
+    pub async fn opened_text(
+        &self,
+        col: &'static ankommen_core::kernel::sealed::Column,
+        id: i64,
+    ) -> Option<String> {
+        self.opened(col, id).await.map(|o| {
+            o.text()
+                .unwrap_or_else(|| panic!("{}.{} of {id} does not open", col.table, col.column))
+                .to_string()
+        })
+    }
+
+    /// Writes `text` sealed into the sealed `col` of the row `id`, for the row's version when the
+    /// column is bound to it (for rows a test writes itself).
+    pub async fn store_sealed(
+        &self,
+        col: &'static ankommen_core::kernel::sealed::Column,
+        id: i64,
+        version: Option<i32>,
+        text: &str,
+    ) {
+        let place = match version {
+            Some(v) => col.at_version(id, v),
+            None => col.at(id),
+        };
+        let blob = self.seal(place, text).await;
+        self.set_blob(col.table, col.column, id, blob).await;
+    }
+
+    /// The key of the first row whose sealed `col` holds `text`.
+    pub async fn row_with(
+        &self,
+        col: &'static ankommen_core::kernel::sealed::Column,
+        text: &str,
+    ) -> i64 {
+        ankommen_core::kernel::sealed::plaintexts(&self.db, &self.sealer())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| {
+                p.table == col.table
+                    && p.column == col.column
+                    && p.bytes.as_deref() == Some(text.as_bytes())
+            })
+            .unwrap_or_else(|| panic!("no {}.{} holds {text:?}", col.table, col.column))
+            .key
+            .0
     }
 
     pub fn id(&self, username: &str) -> i64 {

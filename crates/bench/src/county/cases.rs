@@ -4,6 +4,7 @@
 //! The order of the random draws is the dataset: functions here draw in exactly the order the
 //! rows are written, so that the same seed gives the same county.
 
+use ankommen_core::kernel::sealed::{CASE_EVENT_REASON, CASE_EXTENSION_REASON};
 use ankommen_store::entities::{
     case, case_assignment, case_event, case_pause, case_person, consent, household, person, release,
 };
@@ -19,7 +20,8 @@ use super::{add_months, at};
 
 /// The generator's state across households: randomness, ids, the rows not yet written, and the
 /// day it generates for.
-pub(super) struct Gen {
+pub(super) struct Gen<'a> {
+    pub(super) seal: super::Seal<'a>,
     pub(super) rng: Rng,
     pub(super) ids: Ids,
     pub(super) batch: Batch,
@@ -239,15 +241,18 @@ fn case_rows(g: &mut Gen, h: &House<'_>) -> i64 {
         clock_start: Set(s.clock_start),
         status: Set(status.into()),
         extended_until: Set(s.extended_until),
-        extension_reason: Set(s
-            .extended_until
-            .map(|_| "Ausbildung läuft noch, Begleitung bis zum Abschluss".into())),
-        eligibility_note: Set(None),
+        extension_reason_sealed: Set(s.extended_until.map(|_| {
+            g.seal.text(
+                CASE_EXTENSION_REASON.at_version(case_id, 1),
+                "Ausbildung läuft noch, Begleitung bis zum Abschluss",
+            )
+        })),
+        eligibility_note_sealed: Set(None),
         closed_on: Set(s.closed.map(|(d, _)| d)),
         closure_reason: Set(s.closed.map(|(_, r)| r.to_string())),
-        closure_note: Set(None),
+        closure_note_sealed: Set(None),
         closure_snapshot: Set(None),
-        handover_note: Set(None),
+        handover_note_sealed: Set(None),
         handover_from: Set(None),
         handover_at: Set(None),
         handover_seen: Set(true),
@@ -276,13 +281,15 @@ fn case_rows(g: &mut Gen, h: &House<'_>) -> i64 {
 fn case_events(g: &mut Gen, h: &House<'_>, case_id: i64) {
     let (s, im) = (h.s, h.im);
     let event_ids = &mut g.ids.event;
-    let mut event = |kind: &str, on: NaiveDate, reason: Option<String>, detail: Option<&str>| {
+    let seal = &g.seal;
+    let mut event = |kind: &str, on: NaiveDate, reason: Option<&str>, detail: Option<&str>| {
+        let id = next(event_ids);
         case_event::ActiveModel {
-            id: Set(next(event_ids)),
+            id: Set(id),
             case_id: Set(case_id),
             kind: Set(kind.into()),
             on_date: Set(on),
-            reason: Set(reason),
+            reason_sealed: Set(reason.map(|r| seal.text(CASE_EVENT_REASON.at(id), r))),
             detail: Set(detail.map(str::to_string)),
             staff_id: Set(Some(im.id)),
             other_staff_id: Set(None),
@@ -296,7 +303,7 @@ fn case_events(g: &mut Gen, h: &House<'_>, case_id: i64) {
         events.push(event(
             "extended",
             on,
-            Some("Ausbildung läuft noch".into()),
+            Some("Ausbildung läuft noch"),
             Some(&ext.to_string()),
         ));
     }
@@ -307,7 +314,7 @@ fn case_events(g: &mut Gen, h: &House<'_>, case_id: i64) {
         events.push(event(
             "paused",
             p,
-            Some("Längerer Auslandsaufenthalt".into()),
+            Some("Längerer Auslandsaufenthalt"),
             None,
         ));
         g.batch.case_pauses.push(case_pause::ActiveModel {

@@ -1,6 +1,7 @@
 //! A case's counselling contacts over its life, with follow-ups set at some of them, and the
 //! follow-ups of open cases around today that the day view shows.
 
+use ankommen_core::kernel::sealed::FOLLOWUP_REASON;
 use ankommen_store::entities::{contact, contact_person, followup};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::ActiveValue::Set;
@@ -69,7 +70,7 @@ fn contact(g: &mut Gen, h: &House<'_>, d: NaiveDate) -> (i64, DateTime<Utc>) {
         topics: Set(topics.join(",")),
         interpreter_language: Set(interpreter.map(|_| h.origin.lang.to_string())),
         interpreter_type: Set(interpreter.map(str::to_string)),
-        note: Set(None),
+        note_sealed: Set(None),
         external_id: Set(None),
         created_by: Set(h.im.id),
         created_at: Set(stamp),
@@ -98,18 +99,21 @@ fn contact_followup(g: &mut Gen, h: &House<'_>, d: NaiveDate, cid: i64, stamp: D
     } else {
         None
     };
+    let id = next(&mut g.ids.followup);
+    let version = if done.is_some() { 2 } else { 1 };
+    let reason = *g.rng.pick(FOLLOWUP_REASONS);
     g.batch.followups.push(followup::ActiveModel {
-        id: Set(next(&mut g.ids.followup)),
+        id: Set(id),
         case_id: Set(h.case_id),
         due_on: Set(due),
-        reason: Set((*g.rng.pick(FOLLOWUP_REASONS)).into()),
+        reason_sealed: Set(g.seal.text(FOLLOWUP_REASON.at_version(id, version), reason)),
         done_on: Set(done),
         first_due_on: Set(None),
         contact_id: Set(Some(cid)),
         created_by: Set(h.im.id),
         created_at: Set(stamp),
         updated_at: Set(stamp),
-        version: Set(if done.is_some() { 2 } else { 1 }),
+        version: Set(version),
     });
 }
 
@@ -124,18 +128,21 @@ pub(super) fn followups_around_today(g: &mut Gen, h: &House<'_>) {
         }
         let due = g.today + Duration::days(g.rng.range(lo, hi));
         let moved = g.rng.chance(0.2);
+        let id = next(&mut g.ids.followup);
+        let version = if moved { 2 } else { 1 };
+        let reason = *g.rng.pick(FOLLOWUP_REASONS);
         g.batch.followups.push(followup::ActiveModel {
-            id: Set(next(&mut g.ids.followup)),
+            id: Set(id),
             case_id: Set(h.case_id),
             due_on: Set(due),
-            reason: Set((*g.rng.pick(FOLLOWUP_REASONS)).into()),
+            reason_sealed: Set(g.seal.text(FOLLOWUP_REASON.at_version(id, version), reason)),
             done_on: Set(None),
             first_due_on: Set(moved.then(|| due - Duration::days(7))),
             contact_id: Set(None),
             created_by: Set(h.im.id),
             created_at: Set(g.now),
             updated_at: Set(g.now),
-            version: Set(if moved { 2 } else { 1 }),
+            version: Set(version),
         });
     }
 }

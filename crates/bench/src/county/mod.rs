@@ -6,9 +6,11 @@
 //! outside randomness). Fast: rows carry their ids (the database is required to be empty), so whole
 //! batches are written with multi-row inserts, one transaction per batch, parents before children.
 //!
-//! Contact notes are left empty (NULL): notes are confidential and sealed by the contacts service;
-//! the pages measured only show that a note exists. Plan versions (frozen snapshots) are not
-//! generated either; reviews are.
+//! Contact notes are left empty (NULL): the pages measured only show that a note exists. Plan
+//! versions (frozen snapshots) are not generated either; reviews are. The texts that are sealed at
+//! rest (goals, steps, reviews and their assessments, follow-up reasons, case event reasons, the
+//! extension's justification) are sealed for their rows as the services seal them, so the pages
+//! measured open them as they would in service.
 
 mod batch;
 mod cases;
@@ -21,6 +23,8 @@ mod staff;
 mod texts;
 
 use ankommen_core::Clock;
+use ankommen_core::kernel::sealed::{Place, Sealing};
+use ankommen_core::kernel::sealing::Sealer;
 use ankommen_store::Db;
 use ankommen_store::connect::Backend;
 use ankommen_store::entities::{person, staff as staff_entity};
@@ -112,9 +116,29 @@ fn add_months(d: NaiveDate, m: u32) -> NaiveDate {
     d.checked_add_months(Months::new(m)).unwrap_or(d)
 }
 
-/// Generates the county into an empty, migrated database.
+/// Seals the generated texts for their rows, as the services do. A failure (only the system's
+/// random number generator can fail) is kept and ends the generation.
+pub(super) struct Seal<'a> {
+    sealing: Sealing<'a>,
+    failed: std::cell::RefCell<Option<String>>,
+}
+
+impl Seal<'_> {
+    pub(super) fn text(&self, place: Place, text: &str) -> Vec<u8> {
+        match self.sealing.seal(place, text) {
+            Ok(b) => b,
+            Err(e) => {
+                self.failed.borrow_mut().get_or_insert(e.to_string());
+                Vec::new()
+            }
+        }
+    }
+}
+
+/// Generates the county into an empty, migrated database whose key is checked.
 pub async fn generate(
     db: &Db,
+    sealer: &Sealer,
     clock: &dyn Clock,
     p: &Params,
     progress: impl Fn(&str),
@@ -144,6 +168,12 @@ pub async fn generate(
         gap_late
     ));
     let mut g = Gen {
+        seal: Seal {
+            sealing: Sealing::begin(db.reader(), sealer)
+                .await
+                .map_err(core_err)?,
+            failed: std::cell::RefCell::new(None),
+        },
         rng,
         ids: Ids::default(),
         batch: Batch::default(),
@@ -172,6 +202,11 @@ pub async fn generate(
         }
     }
     g.batch.flush(db).await.map_err(db_err)?;
+    if let Some(e) = g.seal.failed.take() {
+        return Err(Failure::new(format!(
+            "writing the county dataset failed: {e}"
+        )));
+    }
     finish(db, now).await?;
     progress("updating the query planner's statistics");
     analyse(db).await?;
@@ -267,6 +302,10 @@ mod tests {
     use ankommen_store::{DbConfig, connect};
     use sea_orm::{ColumnTrait, QueryFilter};
 
+    fn sealer() -> Sealer {
+        Sealer::from_key([3; 32])
+    }
+
     async fn fresh_db(dir: &std::path::Path) -> Db {
         let db = connect(&DbConfig {
             url: format!("sqlite://{}", dir.join("bench.sqlite").display()),
@@ -274,7 +313,7 @@ mod tests {
         })
         .await
         .unwrap();
-        db.migrate().await.unwrap();
+        crate::prepare(&db, &sealer()).await.unwrap();
         db
     }
 
@@ -289,7 +328,9 @@ mod tests {
             seed: 7,
             password: "bench-test-password".into(),
         };
-        let report = generate(&db, &clock, &params, |_| {}).await.unwrap();
+        let report = generate(&db, &sealer(), &clock, &params, |_| {})
+            .await
+            .unwrap();
         assert_eq!(report.ims.len(), 40);
         assert_eq!(report.ims[0], "im01");
         assert_eq!(report.leads.len(), 5);
@@ -384,6 +425,16 @@ mod tests {
             n("SELECT COUNT(*) FROM persons WHERE name_fold = '' OR name_skeleton = ''").await,
             0
         );
+        // The texts are sealed, and they open.
+        assert_eq!(
+            n("SELECT COUNT(*) FROM goals WHERE text_sealed IS NULL").await,
+            0
+        );
+        let texts = ankommen_core::kernel::sealed::plaintexts(&db, &sealer())
+            .await
+            .unwrap();
+        assert!(texts.len() > 200, "{} sealed values", texts.len());
+        assert!(texts.iter().all(|t| t.bytes.is_some()));
         // The bench IMs can log in with the bench password.
         let hash: Option<String> = staff_entity::Entity::find()
             .filter(staff_entity::Column::Username.eq("im01"))
@@ -395,7 +446,9 @@ mod tests {
         assert!(hash.is_some());
 
         // A second run is refused: the database is not empty.
-        let e = generate(&db, &clock, &params, |_| {}).await.unwrap_err();
+        let e = generate(&db, &sealer(), &clock, &params, |_| {})
+            .await
+            .unwrap_err();
         assert!(e.to_string().contains("not empty"), "{e}");
         db.close().await;
     }
@@ -411,9 +464,34 @@ mod tests {
             .await
             .unwrap()
             .iter()
-            .map(|m| format!("{m:?}"))
+            .map(|m| without_sealed(&format!("{m:?}")))
             .collect();
         out.sort();
+        out
+    }
+
+    /// A row as text without its sealed values (their nonces are random; their plaintexts are
+    /// compared on their own).
+    fn without_sealed(row: &str) -> String {
+        let mut out = String::new();
+        let mut rest = row;
+        while let Some(i) = rest.find("_sealed: ") {
+            let (head, tail) = rest.split_at(i + "_sealed: ".len());
+            out.push_str(head);
+            out.push_str("<sealed>");
+            rest = match tail.find(']') {
+                Some(j) if !tail.starts_with("None") => {
+                    let end = if tail[j + 1..].starts_with(')') {
+                        j + 2
+                    } else {
+                        j + 1
+                    };
+                    &tail[end..]
+                }
+                _ => tail.trim_start_matches("None"),
+            };
+        }
+        out.push_str(rest);
         out
     }
 
@@ -434,7 +512,9 @@ mod tests {
             seed,
             password: "bench-test-password".into(),
         };
-        generate(&db, &clock, &params, |_| {}).await.unwrap();
+        generate(&db, &sealer(), &clock, &params, |_| {})
+            .await
+            .unwrap();
         let mut all = Vec::new();
         all.extend(rows::<household::Entity>(&db).await);
         all.extend(rows::<person::Entity>(&db).await);
@@ -454,6 +534,12 @@ mod tests {
         all.extend(rows::<review_assessment::Entity>(&db).await);
         all.extend(rows::<followup::Entity>(&db).await);
         all.extend(rows::<outcome::Entity>(&db).await);
+        for t in ankommen_core::kernel::sealed::plaintexts(&db, &sealer())
+            .await
+            .unwrap()
+        {
+            all.push(format!("{t:?}"));
+        }
         db.close().await;
         all
     }

@@ -1,5 +1,8 @@
 //! A case's integration plan: goals with steps, and reviews about every six months.
 
+use ankommen_core::kernel::sealed::{
+    GOAL_STATUS_REASON, GOAL_TEXT, REVIEW_ASSESSMENT, REVIEW_CHANGES, REVIEW_SUMMARY, STEP_TEXT,
+};
 use ankommen_store::entities::{goal, plan, review, review_assessment, step};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::ActiveValue::Set;
@@ -63,16 +66,21 @@ fn goal_row(g: &mut Gen, h: &House<'_>, plan_on: NaiveDate, pos: usize, field: &
         )
     };
     let plan_at = plan_time(plan_on);
+    let text = goal_text(field, rng);
+    let priority = rng.range(1, 3) as i32;
+    let seal = &g.seal;
     g.batch.goals.push(goal::ActiveModel {
         id: Set(gid),
         case_id: Set(h.case_id),
         person_id: Set(None),
         field_key: Set(field.into()),
-        text: Set(goal_text(field, rng).into()),
-        priority: Set(Some(rng.range(1, 3) as i32)),
+        text_sealed: Set(seal.text(GOAL_TEXT.at_version(gid, 1), text)),
+        priority: Set(Some(priority)),
         target_date: Set(Some(target_date)),
         status: Set(status.into()),
-        status_reason: Set(reason),
+        status_reason_sealed: Set(
+            reason.map(|r| seal.text(GOAL_STATUS_REASON.at_version(gid, 1), &r))
+        ),
         created_on: Set(plan_on),
         closed_on: Set(closed_on),
         position: Set(pos as i32 + 1),
@@ -100,13 +108,17 @@ fn step_row(g: &mut Gen, h: &House<'_>, plan_on: NaiveDate, gid: i64, spos: i64)
     let done = (done < g.today && (h.s.closed.is_some() || rng.chance(0.85))).then_some(done);
     let owner = *rng.weighted(&[("client", 45), ("im", 35), ("third_party", 20)]);
     let plan_at = plan_time(plan_on);
+    let text = *rng.pick(STEP_TEXTS);
+    let third_party = (owner == "third_party").then(|| (*rng.pick(THIRD_PARTIES)).to_string());
+    let id = next(&mut g.ids.step);
+    let version = if done.is_some() { 2 } else { 1 };
     g.batch.steps.push(step::ActiveModel {
-        id: Set(next(&mut g.ids.step)),
+        id: Set(id),
         goal_id: Set(gid),
         case_id: Set(h.case_id),
-        text: Set((*rng.pick(STEP_TEXTS)).into()),
+        text_sealed: Set(g.seal.text(STEP_TEXT.at_version(id, version), text)),
         owner: Set(owner.into()),
-        third_party: Set((owner == "third_party").then(|| (*rng.pick(THIRD_PARTIES)).to_string())),
+        third_party: Set(third_party),
         due_on: Set(Some(due)),
         done_on: Set(done),
         position: Set(spos as i32 + 1),
@@ -114,7 +126,7 @@ fn step_row(g: &mut Gen, h: &House<'_>, plan_on: NaiveDate, gid: i64, spos: i64)
         created_by: Set(h.im.id),
         created_at: Set(plan_at),
         updated_at: Set(plan_at),
-        version: Set(if done.is_some() { 2 } else { 1 }),
+        version: Set(version),
     });
 }
 
@@ -128,8 +140,14 @@ fn reviews(g: &mut Gen, h: &House<'_>, plan_on: NaiveDate, goal_ids: &[i64]) {
             case_id: Set(h.case_id),
             held_on: Set(r),
             participants: Set(Some("Klient:in, Integrationsmanager:in".into())),
-            summary: Set(Some("Fortschritte besprochen, Plan angepasst.".into())),
-            changes: Set(Some("Zieldatum verschoben, neuer Schritt ergänzt.".into())),
+            summary_sealed: Set(Some(g.seal.text(
+                REVIEW_SUMMARY.at(rid),
+                "Fortschritte besprochen, Plan angepasst.",
+            ))),
+            changes_sealed: Set(Some(g.seal.text(
+                REVIEW_CHANGES.at(rid),
+                "Zieldatum verschoben, neuer Schritt ergänzt.",
+            ))),
             external_id: Set(None),
             created_by: Set(h.im.id),
             created_at: Set(at(r, 15 * 60)),
@@ -145,7 +163,9 @@ fn reviews(g: &mut Gen, h: &House<'_>, plan_on: NaiveDate, goal_ids: &[i64]) {
                 .push(review_assessment::ActiveModel {
                     review_id: Set(rid),
                     goal_id: Set(*gid),
-                    assessment: Set(assessment.into()),
+                    assessment_sealed: Set(g
+                        .seal
+                        .text(REVIEW_ASSESSMENT.at_pair(rid, *gid), assessment)),
                 });
         }
         r = add_months(r, g.rng.range(5, 7) as u32);

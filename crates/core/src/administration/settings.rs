@@ -7,68 +7,13 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
 };
 
-use crate::kernel::sealing::{Aad, Sealer};
-use crate::{Error, Result};
+use crate::Result;
 
 /// The name of the county or city this deployment serves ("Landkreis Neckartal").
 pub const DEPLOYMENT_NAME: &str = "deployment_name";
 
-/// The settings key of the encryption key's check value: `<key id>:<sealed check text in hex>`.
-const ENCRYPTION_CHECK: &str = "encryption_check";
-/// The text sealed as the check value.
-const CHECK_TEXT: &str = "ankommen encryption check, version 1";
-
-/// How the configured encryption key relates to the database.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum KeyCheck {
-    /// The database had no check value yet (a new database, or one from before checks): this
-    /// key's is now recorded.
-    Recorded,
-    /// The key opens the database's check value.
-    Matches,
-    /// The key does not open the check value: values sealed in this database would not open
-    /// either. `recorded_key_id` is the id of the key the check value was sealed with.
-    Mismatch { recorded_key_id: String },
-}
-
-/// Checks the encryption key against the check value stored in the database, recording one if there
-/// is none. Two servers starting at once on a new database both insert-if-absent, then both verify
-/// what was stored, so the one with a different key learns it too.
-pub async fn check_encryption_key(db: &Db, sealer: &Sealer) -> Result<KeyCheck> {
-    let aad = Aad::new("settings", ENCRYPTION_CHECK, 0);
-    let mut recorded = false;
-    if get(db, ENCRYPTION_CHECK).await?.is_none() {
-        let sealed = sealer
-            .seal(&aad, CHECK_TEXT)
-            .map_err(|e| Error::Internal(format!("sealing the key check value: {e}")))?;
-        let value = format!("{}:{}", sealer.key_id(), hex::encode(sealed));
-        setting::Entity::insert(setting::ActiveModel {
-            key: Set(ENCRYPTION_CHECK.to_string()),
-            value: Set(value),
-        })
-        .on_conflict(
-            OnConflict::column(setting::Column::Key)
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(db.writer())
-        .await?;
-        recorded = true;
-    }
-    let stored = get(db, ENCRYPTION_CHECK).await?.unwrap_or_default();
-    let (key_id, sealed) = stored.split_once(':').unwrap_or(("", ""));
-    let opens = hex::decode(sealed)
-        .ok()
-        .and_then(|blob| sealer.open(&aad, &blob).ok())
-        .is_some_and(|text| text == CHECK_TEXT);
-    Ok(match (opens, recorded) {
-        (true, true) => KeyCheck::Recorded,
-        (true, false) => KeyCheck::Matches,
-        (false, _) => KeyCheck::Mismatch {
-            recorded_key_id: key_id.to_string(),
-        },
-    })
-}
+// The encryption key's check value is kept here too (`encryption_check`); it belongs to sealing.
+pub use crate::kernel::sealed::{KeyCheck, check_encryption_key};
 
 pub async fn get(db: &Db, key: &str) -> Result<Option<String>> {
     Ok(setting::Entity::find_by_id(key.to_string())

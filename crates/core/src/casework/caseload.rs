@@ -392,7 +392,7 @@ pub async fn list(db: &Db, ctx: &Ctx, f: &Filter) -> Result<Page> {
                     im_name: im_name.unwrap_or_default(),
                     own: c.assigned_to == ctx.actor.staff_id,
                     handover_unseen: !c.handover_seen && c.assigned_to == ctx.actor.staff_id,
-                    out_of_target_group: c.eligibility_note.is_some(),
+                    out_of_target_group: c.eligibility_note_sealed.is_some(),
                     may_open: ctx.allows(Action::ReadClient, &res),
                     may_reassign: ctx.allows(Action::ReassignCase, &res),
                     municipality_ags: c.municipality_ags.clone(),

@@ -1,19 +1,23 @@
 //! Cases: opening, the 3-year clock and its extension, pauses, closure with a snapshot of the
 //! outcomes, reopening, sharing, handover to another IM, and a client's move to another municipality.
+//!
+//! The case's free texts (the extension's justification, the eligibility note, the closure note,
+//! the handover note) are sealed and bound to the case row's version, so every change that bumps
+//! the version seals them again ([`finish_change`]); the reasons in the case's history are sealed
+//! and bound to their event's row.
 
 use std::collections::BTreeMap;
 
-use ankommen_store::Db;
 use ankommen_store::entities::{
     case, case_assignment, case_event, case_pause, case_person, case_share, confirmation,
     municipality, organisation, outcome, person, staff, staff_role,
 };
+use ankommen_store::{Db, Opened};
 use chrono::{Months, NaiveDate};
-use sea_orm::ExprTrait;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, IdenStatic, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::administration::duties;
@@ -23,6 +27,11 @@ use crate::kernel::access;
 use crate::kernel::audit::{self, Event};
 use crate::kernel::catalog::{CaseStatus, ClosureReason, DataCategory};
 use crate::kernel::policy::Action;
+use crate::kernel::sealed::{
+    self, CASE_CLOSURE_NOTE, CASE_ELIGIBILITY_NOTE, CASE_EVENT_REASON, CASE_EXTENSION_REASON,
+    CASE_HANDOVER_NOTE, Column, Sealing,
+};
+use crate::kernel::sealing::Sealer;
 use crate::kernel::types::{Ags, Role, parse_date, parse_text, parse_text_req};
 use crate::records::consent::{self, Coverage, Data};
 use crate::records::releases::{self, RecipientRef};
@@ -40,7 +49,6 @@ pub(crate) struct NewCase {
     pub household_id: Option<i64>,
     pub opened_on: NaiveDate,
     pub clock_start: NaiveDate,
-    pub eligibility_note: Option<String>,
     pub persons: Vec<i64>,
 }
 
@@ -63,7 +71,8 @@ pub(crate) async fn require_served<C: ConnectionTrait>(
 }
 
 /// Opens a case in the actor's organisation, assigned to the actor, in a municipality the
-/// organisation serves.
+/// organisation serves (version 1; a justification for counselling outside the target group is
+/// sealed by the caller, [`seal_eligibility_note`]).
 pub(crate) async fn open_case<C: ConnectionTrait>(
     conn: &C,
     ctx: &Ctx,
@@ -83,13 +92,13 @@ pub(crate) async fn open_case<C: ConnectionTrait>(
         clock_start: Set(n.clock_start),
         status: Set(CaseStatus::Active.as_str().into()),
         extended_until: Set(None),
-        extension_reason: Set(None),
-        eligibility_note: Set(n.eligibility_note),
+        extension_reason_sealed: Set(None),
+        eligibility_note_sealed: Set(None),
         closed_on: Set(None),
         closure_reason: Set(None),
-        closure_note: Set(None),
+        closure_note_sealed: Set(None),
         closure_snapshot: Set(None),
-        handover_note: Set(None),
+        handover_note_sealed: Set(None),
         handover_from: Set(None),
         handover_at: Set(None),
         handover_seen: Set(true),
@@ -132,6 +141,26 @@ pub(crate) async fn open_case<C: ConnectionTrait>(
         .ok_or_else(|| Error::Internal("case vanished after insert".into()))
 }
 
+/// Seals the justification for counselling a person outside the target group into a case just
+/// opened (version 1).
+pub(crate) async fn seal_eligibility_note<C: ConnectionTrait>(
+    conn: &C,
+    sealing: &Sealing<'_>,
+    case_id: i64,
+    note: &str,
+) -> Result<()> {
+    let sealed = sealing.seal(CASE_ELIGIBILITY_NOTE.at_version(case_id, 1), note)?;
+    case::Entity::update_many()
+        .col_expr(case::Column::EligibilityNoteSealed, Expr::value(sealed))
+        .filter(case::Column::Id.eq(case_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// A reason given for an entry of the case's history, and how to seal it.
+type Reason<'a> = Option<(&'a Sealing<'a>, &'a str)>;
+
 #[allow(clippy::too_many_arguments)]
 async fn event<C: ConnectionTrait>(
     conn: &C,
@@ -139,24 +168,105 @@ async fn event<C: ConnectionTrait>(
     case_id: i64,
     kind: &str,
     on: NaiveDate,
-    reason: Option<String>,
+    reason: Reason<'_>,
     detail: Option<String>,
     other_staff: Option<i64>,
 ) -> Result<()> {
-    case_event::Entity::insert(case_event::ActiveModel {
+    let id = case_event::Entity::insert(case_event::ActiveModel {
         id: NotSet,
         case_id: Set(case_id),
         kind: Set(kind.into()),
         on_date: Set(on),
-        reason: Set(reason),
+        reason_sealed: Set(None),
         detail: Set(detail),
         staff_id: Set(Some(ctx.actor.staff_id)),
         other_staff_id: Set(other_staff),
         at: Set(ctx.now()),
     })
-    .exec_without_returning(conn)
-    .await?;
+    .exec(conn)
+    .await?
+    .last_insert_id;
+    // The reason is sealed for the event's row, so written once the row has its id.
+    if let Some((sealing, text)) = reason {
+        let sealed = sealing.seal(CASE_EVENT_REASON.at(id), text)?;
+        case_event::Entity::update_many()
+            .col_expr(case_event::Column::ReasonSealed, Expr::value(sealed))
+            .filter(case_event::Column::Id.eq(id))
+            .exec(conn)
+            .await?;
+    }
     Ok(())
+}
+
+/// An entry of a case's history with its reason opened.
+pub(crate) fn opened_event(sealer: &Sealer, mut e: case_event::Model) -> case_event::Model {
+    e.reason = sealed::open_opt(
+        sealer,
+        CASE_EVENT_REASON.at(e.id),
+        e.reason_sealed.as_deref(),
+    );
+    e
+}
+
+/// The case's sealed columns: the column of the entity and of the registry, and its value.
+fn sealed_columns(c: &case::Model) -> [(case::Column, &'static Column, Option<&[u8]>); 4] {
+    [
+        (
+            case::Column::ExtensionReasonSealed,
+            &CASE_EXTENSION_REASON,
+            c.extension_reason_sealed.as_deref(),
+        ),
+        (
+            case::Column::EligibilityNoteSealed,
+            &CASE_ELIGIBILITY_NOTE,
+            c.eligibility_note_sealed.as_deref(),
+        ),
+        (
+            case::Column::ClosureNoteSealed,
+            &CASE_CLOSURE_NOTE,
+            c.closure_note_sealed.as_deref(),
+        ),
+        (
+            case::Column::HandoverNoteSealed,
+            &CASE_HANDOVER_NOTE,
+            c.handover_note_sealed.as_deref(),
+        ),
+    ]
+}
+
+/// The case with its sealed texts opened.
+pub(crate) fn opened_case(sealer: &Sealer, mut c: case::Model) -> case::Model {
+    let (id, v) = (c.id, c.version);
+    let open = |col: &'static Column, blob: Option<&[u8]>| -> Option<Opened> {
+        sealed::open_opt(sealer, col.at_version(id, v), blob)
+    };
+    c.extension_reason = open(&CASE_EXTENSION_REASON, c.extension_reason_sealed.as_deref());
+    c.eligibility_note = open(&CASE_ELIGIBILITY_NOTE, c.eligibility_note_sealed.as_deref());
+    c.closure_note = open(&CASE_CLOSURE_NOTE, c.closure_note_sealed.as_deref());
+    c.handover_note = open(&CASE_HANDOVER_NOTE, c.handover_note_sealed.as_deref());
+    c
+}
+
+/// The case's sealed texts a change from `c.version` to the next leaves alone, sealed again for
+/// the next version (`set` are those the change writes itself).
+fn resealed_columns(
+    sealing: &Sealing<'_>,
+    c: &case::Model,
+    set: &[case::Column],
+) -> Result<Vec<(case::Column, sea_orm::Value)>> {
+    let mut out = Vec::new();
+    for (col, reg, blob) in sealed_columns(c) {
+        if set.iter().any(|s| s.as_str() == col.as_str()) {
+            continue;
+        }
+        let value = sealing.reseal_opt(
+            reg.at_version(c.id, c.version),
+            reg.at_version(c.id, c.version + 1),
+            blob,
+        )?;
+        out.push((col, value.into()));
+    }
+    Ok(out)
 }
 
 /// Where a case stands on its 3-year clock.
@@ -245,8 +355,8 @@ pub struct CaseView {
     pub events: Vec<EventView>,
     pub pauses: Vec<case_pause::Model>,
     pub shared_with: Vec<(i64, String)>,
-    /// The handover note, while the new IM has not acknowledged it.
-    pub handover_pending: Option<(String, String)>,
+    /// The handover note and who handed the case over, while the new IM has not acknowledged it.
+    pub handover_pending: Option<(Opened, String)>,
     /// Colleagues of the organisation the case may be shared with.
     pub colleagues: Vec<(i64, String)>,
     /// After a move: organisations serving the new municipality, and whether a release allows
@@ -432,10 +542,11 @@ async fn offers<C: ConnectionTrait>(
 }
 
 /// Loads a case for its IM. The read is audited.
-pub async fn get(db: &Db, ctx: &Ctx, case_id: i64) -> Result<CaseView> {
+pub async fn get(db: &Db, ctx: &Ctx, sealer: &Sealer, case_id: i64) -> Result<CaseView> {
     audit::read(db, async |tx| {
         let ev = Event::on("case_viewed", "case", case_id);
         let (c, r) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
+        let c = opened_case(sealer, c);
         let today = ctx.today();
         let persons = persons_of(tx, case_id).await?;
         let mut events = Vec::new();
@@ -446,6 +557,7 @@ pub async fn get(db: &Db, ctx: &Ctx, case_id: i64) -> Result<CaseView> {
             .all(tx)
             .await?
         {
+            let e = opened_event(sealer, e);
             let by = match e.staff_id {
                 Some(s) => staff_name(tx, s).await?,
                 None => String::new(),
@@ -525,30 +637,36 @@ pub async fn get(db: &Db, ctx: &Ctx, case_id: i64) -> Result<CaseView> {
 
 /// The first half of a state change of one case: the access check (write) and the version check,
 /// inside a new transaction.
-async fn begin_change(
+async fn begin_change<'s>(
     db: &Db,
     ctx: &Ctx,
+    sealer: &'s Sealer,
     case_id: i64,
     version: i32,
     action: &'static str,
-) -> Result<(ankommen_store::Tx, case::Model, Event)> {
+) -> Result<(ankommen_store::Tx, case::Model, Event, Sealing<'s>)> {
     let tx = db.begin().await?;
     let ev = Event::on(action, "case", case_id);
     let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
     if c.version != version {
         return Err(Error::Conflict("error-stale"));
     }
-    Ok((tx, c, ev))
+    let sealing = Sealing::begin(&tx, sealer).await?;
+    Ok((tx, c, ev, sealing))
 }
 
-/// The second half: the change of columns (guarded by the version), the audit entry, the commit.
+/// The second half: the change of columns (guarded by the version; the sealed texts the change
+/// does not write sealed again for the new version), the audit entry, the commit.
 async fn finish_change(
     tx: ankommen_store::Tx,
     ctx: &Ctx,
+    sealing: &Sealing<'_>,
     c: &case::Model,
-    cols: Vec<(case::Column, sea_orm::Value)>,
+    mut cols: Vec<(case::Column, sea_orm::Value)>,
     ev: Event,
 ) -> Result<()> {
+    let set: Vec<case::Column> = cols.iter().map(|(col, _)| *col).collect();
+    cols.extend(resealed_columns(sealing, c, &set)?);
     let mut upd = case::Entity::update_many();
     for (col, v) in cols {
         upd = upd.col_expr(col, Expr::value(v));
@@ -589,6 +707,7 @@ fn date_in_case(
 pub async fn pause(
     db: &Db,
     ctx: &Ctx,
+    sealer: &Sealer,
     case_id: i64,
     version: i32,
     from: &str,
@@ -596,7 +715,8 @@ pub async fn pause(
 ) -> Result<()> {
     let today = ctx.today();
     let (from, reason) = (from.to_string(), reason.to_string());
-    let (txo, c, ev) = begin_change(db, ctx, case_id, version, "case_paused").await?;
+    let (txo, c, ev, sealing) =
+        begin_change(db, ctx, sealer, case_id, version, "case_paused").await?;
     let tx = &txo;
     let cols: Result<Vec<(case::Column, sea_orm::Value)>> = async {
         if c.status != CaseStatus::Active.as_str() {
@@ -615,6 +735,7 @@ pub async fn pause(
         })
         .exec_without_returning(tx)
         .await?;
+        let reason = reason.as_deref().map(|r| (&sealing, r));
         event(tx, ctx, c.id, "paused", d, reason, None, None).await?;
         Ok(vec![(
             case::Column::Status,
@@ -622,14 +743,22 @@ pub async fn pause(
         )])
     }
     .await;
-    finish_change(txo, ctx, &c, cols?, ev).await
+    finish_change(txo, ctx, &sealing, &c, cols?, ev).await
 }
 
 /// Resumes a paused case.
-pub async fn resume(db: &Db, ctx: &Ctx, case_id: i64, version: i32, on: &str) -> Result<()> {
+pub async fn resume(
+    db: &Db,
+    ctx: &Ctx,
+    sealer: &Sealer,
+    case_id: i64,
+    version: i32,
+    on: &str,
+) -> Result<()> {
     let today = ctx.today();
     let on = on.to_string();
-    let (txo, c, ev) = begin_change(db, ctx, case_id, version, "case_resumed").await?;
+    let (txo, c, ev, sealing) =
+        begin_change(db, ctx, sealer, case_id, version, "case_resumed").await?;
     let tx = &txo;
     let cols: Result<Vec<(case::Column, sea_orm::Value)>> = async {
         if c.status != CaseStatus::Paused.as_str() {
@@ -647,7 +776,7 @@ pub async fn resume(db: &Db, ctx: &Ctx, case_id: i64, version: i32, on: &str) ->
         )])
     }
     .await;
-    finish_change(txo, ctx, &c, cols?, ev).await
+    finish_change(txo, ctx, &sealing, &c, cols?, ev).await
 }
 
 async fn end_open_pause<C: ConnectionTrait>(conn: &C, case_id: i64, on: NaiveDate) -> Result<()> {
@@ -667,6 +796,7 @@ pub const MIN_JUSTIFICATION_CHARS: usize = 30;
 pub async fn extend(
     db: &Db,
     ctx: &Ctx,
+    sealer: &Sealer,
     case_id: i64,
     version: i32,
     until: &str,
@@ -674,7 +804,8 @@ pub async fn extend(
 ) -> Result<()> {
     let today = ctx.today();
     let (until, reason) = (until.to_string(), reason.to_string());
-    let (txo, c, ev) = begin_change(db, ctx, case_id, version, "case_extended").await?;
+    let (txo, c, ev, sealing) =
+        begin_change(db, ctx, sealer, case_id, version, "case_extended").await?;
     let tx = &txo;
     let cols: Result<Vec<(case::Column, sea_orm::Value)>> = async {
         if c.status == CaseStatus::Closed.as_str() {
@@ -706,18 +837,22 @@ pub async fn extend(
             c.id,
             "extended",
             today,
-            Some(reason.clone()),
+            Some((&sealing, &reason)),
             Some(d.to_string()),
             None,
         )
         .await?;
+        let sealed = sealing.seal(
+            CASE_EXTENSION_REASON.at_version(c.id, c.version + 1),
+            &reason,
+        )?;
         Ok(vec![
             (case::Column::ExtendedUntil, Some(d).into()),
-            (case::Column::ExtensionReason, Some(reason).into()),
+            (case::Column::ExtensionReasonSealed, Some(sealed).into()),
         ])
     }
     .await;
-    finish_change(txo, ctx, &c, cols?, ev).await
+    finish_change(txo, ctx, &sealing, &c, cols?, ev).await
 }
 
 /// What was known about a case's persons on the day of closure: the figures and the case page read
@@ -768,9 +903,12 @@ async fn snapshot<C: ConnectionTrait>(
 }
 
 /// Closes a case with a reason, a date and a note; snapshots the outcomes known at that date.
+// The form's fields one by one, as every change of a case takes them.
+#[allow(clippy::too_many_arguments)]
 pub async fn close(
     db: &Db,
     ctx: &Ctx,
+    sealer: &Sealer,
     case_id: i64,
     version: i32,
     on: &str,
@@ -779,7 +917,8 @@ pub async fn close(
 ) -> Result<()> {
     let today = ctx.today();
     let (on, reason, note) = (on.to_string(), reason.to_string(), note.to_string());
-    let (txo, c, ev) = begin_change(db, ctx, case_id, version, "case_closed").await?;
+    let (txo, c, ev, sealing) =
+        begin_change(db, ctx, sealer, case_id, version, "case_closed").await?;
     let tx = &txo;
     let cols: Result<Vec<(case::Column, sea_orm::Value)>> = async {
         if c.status == CaseStatus::Closed.as_str() {
@@ -801,15 +940,16 @@ pub async fn close(
         let (Some(d), Some(reason)) = (d, reason) else {
             return Err(Error::field("form", "error-form"));
         };
-        close_in(tx, ctx, &c, d, reason, note).await
+        close_in(tx, ctx, &sealing, &c, d, reason, note).await
     }
     .await;
-    finish_change(txo, ctx, &c, cols?, ev).await
+    finish_change(txo, ctx, &sealing, &c, cols?, ev).await
 }
 
 async fn close_in<C: ConnectionTrait>(
     conn: &C,
     ctx: &Ctx,
+    sealing: &Sealing<'_>,
     c: &case::Model,
     d: NaiveDate,
     reason: ClosureReason,
@@ -823,11 +963,15 @@ async fn close_in<C: ConnectionTrait>(
         c.id,
         "closed",
         d,
-        note.clone(),
+        note.as_deref().map(|n| (sealing, n)),
         Some(reason.as_str().into()),
         None,
     )
     .await?;
+    let note = sealing.seal_opt(
+        CASE_CLOSURE_NOTE.at_version(c.id, c.version + 1),
+        note.as_deref(),
+    )?;
     Ok(vec![
         (case::Column::Status, CaseStatus::Closed.as_str().into()),
         (case::Column::ClosedOn, Some(d).into()),
@@ -835,16 +979,24 @@ async fn close_in<C: ConnectionTrait>(
             case::Column::ClosureReason,
             Some(reason.as_str().to_string()).into(),
         ),
-        (case::Column::ClosureNote, note.into()),
+        (case::Column::ClosureNoteSealed, note.into()),
         (case::Column::ClosureSnapshot, Some(snap).into()),
     ])
 }
 
 /// Reopens a closed case, with a reason. The closure stays in the case's history.
-pub async fn reopen(db: &Db, ctx: &Ctx, case_id: i64, version: i32, reason: &str) -> Result<()> {
+pub async fn reopen(
+    db: &Db,
+    ctx: &Ctx,
+    sealer: &Sealer,
+    case_id: i64,
+    version: i32,
+    reason: &str,
+) -> Result<()> {
     let today = ctx.today();
     let reason = reason.to_string();
-    let (txo, c, ev) = begin_change(db, ctx, case_id, version, "case_reopened").await?;
+    let (txo, c, ev, sealing) =
+        begin_change(db, ctx, sealer, case_id, version, "case_reopened").await?;
     let tx = &txo;
     let cols: Result<Vec<(case::Column, sea_orm::Value)>> = async {
         if c.status != CaseStatus::Closed.as_str() {
@@ -856,19 +1008,21 @@ pub async fn reopen(db: &Db, ctx: &Ctx, case_id: i64, version: i32, reason: &str
         let detail = c
             .closed_on
             .map(|d| format!("{} {}", d, c.closure_reason.clone().unwrap_or_default()));
+        let reason = reason.as_deref().map(|r| (&sealing, r));
         event(tx, ctx, c.id, "reopened", today, reason, detail, None).await?;
         let none_date: Option<NaiveDate> = None;
         let none_text: Option<String> = None;
+        let none_sealed: Option<Vec<u8>> = None;
         Ok(vec![
             (case::Column::Status, CaseStatus::Active.as_str().into()),
             (case::Column::ClosedOn, none_date.into()),
             (case::Column::ClosureReason, none_text.clone().into()),
-            (case::Column::ClosureNote, none_text.clone().into()),
+            (case::Column::ClosureNoteSealed, none_sealed.into()),
             (case::Column::ClosureSnapshot, none_text.into()),
         ])
     }
     .await;
-    finish_change(txo, ctx, &c, cols?, ev).await
+    finish_change(txo, ctx, &sealing, &c, cols?, ev).await
 }
 
 /// What a move to another municipality did.
@@ -881,9 +1035,12 @@ pub enum Moved {
 }
 
 /// A client (with the case's persons) moved to another municipality of the deployment.
+// The form's fields one by one, as every change of a case takes them.
+#[allow(clippy::too_many_arguments)]
 pub async fn move_away(
     db: &Db,
     ctx: &Ctx,
+    sealer: &Sealer,
     case_id: i64,
     version: i32,
     to: &str,
@@ -893,7 +1050,8 @@ pub async fn move_away(
     let today = ctx.today();
     let (to, on, note) = (to.to_string(), on.to_string(), note.to_string());
     let mut moved = Moved::CaseMoved;
-    let (txo, c, ev) = begin_change(db, ctx, case_id, version, "case_moved").await?;
+    let (txo, c, ev, sealing) =
+        begin_change(db, ctx, sealer, case_id, version, "case_moved").await?;
     let tx = &txo;
     let cols: Result<Vec<(case::Column, sea_orm::Value)>> = async {
         if c.status == CaseStatus::Closed.as_str() {
@@ -931,7 +1089,7 @@ pub async fn move_away(
             c.id,
             "moved",
             d,
-            note.clone(),
+            note.as_deref().map(|n| (&sealing, n)),
             Some(ags.as_str().into()),
             None,
         )
@@ -944,11 +1102,11 @@ pub async fn move_away(
             Ok(vec![(case::Column::MunicipalityAgs, ags.as_str().into())])
         } else {
             moved = Moved::Closed;
-            close_in(tx, ctx, &c, d, ClosureReason::MovedAway, note).await
+            close_in(tx, ctx, &sealing, &c, d, ClosureReason::MovedAway, note).await
         }
     }
     .await;
-    finish_change(txo, ctx, &c, cols?, ev).await?;
+    finish_change(txo, ctx, &sealing, &c, cols?, ev).await?;
     Ok(moved)
 }
 
@@ -1049,6 +1207,7 @@ pub enum Reassigned {
 pub async fn reassign(
     db: &Db,
     ctx: &Ctx,
+    sealer: &Sealer,
     case_ids: &[i64],
     to: &str,
     note: &str,
@@ -1077,7 +1236,6 @@ pub async fn reassign(
     let (Some(to), Some(note)) = (to, note) else {
         return Err(Error::field("form", "error-form"));
     };
-    let today = ctx.today();
     let mut tx = db.begin().await?;
     // Every case is checked before any changes, so that a refusal (whose audit entry is kept, see
     // `access::in_tx`) leaves all cases as they were.
@@ -1124,9 +1282,10 @@ pub async fn reassign(
     {
         return Err(Error::field("reassign_to", "error-choice"));
     }
+    let sealing = Sealing::begin(&tx, sealer).await?;
     let mut n = 0;
     for (c, ev) in checked {
-        if hand_over(&tx, ctx, &c, to, &note, None, today).await? {
+        if hand_over(&tx, ctx, &sealing, &c, to, &note, None).await? {
             audit::record(&tx, ctx, ev).await?;
             n += 1;
         }
@@ -1152,29 +1311,34 @@ async fn takeover_pending<C: ConnectionTrait>(conn: &C, case_id: i64) -> Result<
 async fn hand_over<C: ConnectionTrait>(
     conn: &C,
     ctx: &Ctx,
+    sealing: &Sealing<'_>,
     c: &case::Model,
     to: i64,
     note: &str,
     asked_by: Option<i64>,
-    today: NaiveDate,
 ) -> Result<bool> {
     if c.assigned_to == to {
         return Ok(false);
     }
-    case::Entity::update_many()
+    let today = ctx.today();
+    let sealed = sealing.seal(CASE_HANDOVER_NOTE.at_version(c.id, c.version + 1), note)?;
+    let mut upd = case::Entity::update_many();
+    for (col, v) in resealed_columns(sealing, c, &[case::Column::HandoverNoteSealed])? {
+        upd = upd.col_expr(col, Expr::value(v));
+    }
+    let res = upd
         .col_expr(case::Column::AssignedTo, Expr::value(to))
-        .col_expr(case::Column::HandoverNote, Expr::value(note.to_string()))
+        .col_expr(case::Column::HandoverNoteSealed, Expr::value(sealed))
         .col_expr(case::Column::HandoverFrom, Expr::value(c.assigned_to))
         .col_expr(case::Column::HandoverAt, Expr::value(ctx.now()))
         .col_expr(case::Column::HandoverSeen, Expr::value(false))
         .col_expr(case::Column::UpdatedAt, Expr::value(ctx.now()))
-        .col_expr(
-            case::Column::Version,
-            Expr::col(case::Column::Version).add(1),
-        )
+        .col_expr(case::Column::Version, Expr::value(c.version + 1))
         .filter(case::Column::Id.eq(c.id))
+        .filter(case::Column::Version.eq(c.version))
         .exec(conn)
         .await?;
+    expect_updated(conn, res.rows_affected, case::Entity::find_by_id(c.id)).await?;
     // The new IM no longer needs a share.
     case_share::Entity::delete_many()
         .filter(case_share::Column::CaseId.eq(c.id))
@@ -1195,7 +1359,7 @@ async fn hand_over<C: ConnectionTrait>(
         c.id,
         "reassigned",
         today,
-        Some(note.to_string()),
+        Some((sealing, note)),
         None,
         Some(to),
     )
@@ -1218,7 +1382,13 @@ async fn hand_over<C: ConnectionTrait>(
 /// or an administrator of the organisation, never the lead). Confirmed, the case is handed to the
 /// lead if they still may hold it (an active IM of the case's organisation), with their reason as
 /// the handover note.
-pub async fn decide_takeover(db: &Db, ctx: &Ctx, id: i64, confirm: bool) -> Result<()> {
+pub async fn decide_takeover(
+    db: &Db,
+    ctx: &Ctx,
+    sealer: &Sealer,
+    id: i64,
+    confirm: bool,
+) -> Result<()> {
     let tx = db.begin().await?;
     let checked =
         duties::open_for_decision(&tx, ctx, id, Event::new("case_takeover_decided")).await;
@@ -1251,7 +1421,8 @@ pub async fn decide_takeover(db: &Db, ctx: &Ctx, id: i64, confirm: bool) -> Resu
         return Err(Error::Conflict("error-takeover-not-possible"));
     }
     let note = r.reason.unwrap_or_default();
-    hand_over(&tx, ctx, &c, lead.id, &note, Some(lead.id), ctx.today()).await?;
+    let sealing = Sealing::begin(&tx, sealer).await?;
+    hand_over(&tx, ctx, &sealing, &c, lead.id, &note, Some(lead.id)).await?;
     audit::record(&tx, ctx, ev).await?;
     tx.commit().await?;
     Ok(())
@@ -1376,12 +1547,16 @@ mod tests {
             clock_start: start,
             status: "active".into(),
             extended_until: None,
+            extension_reason_sealed: None,
             extension_reason: None,
+            eligibility_note_sealed: None,
             eligibility_note: None,
             closed_on: None,
             closure_reason: None,
+            closure_note_sealed: None,
             closure_note: None,
             closure_snapshot: None,
+            handover_note_sealed: None,
             handover_note: None,
             handover_from: None,
             handover_at: None,

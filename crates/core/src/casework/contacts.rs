@@ -2,12 +2,11 @@
 //! participants), with a confidential note sealed at rest and optionally a follow-up set in the same
 //! transaction.
 //!
-//! The note is sealed like the health needs (`sealing.rs`): the associated data binds it to table
-//! `contacts`, column `note` and the contact's id. The text column holds the hex of the sealed value.
-//! It never enters a URL, a log line or an error message.
+//! The note is sealed like every special-category text (`kernel::sealed`): bound to the contact's
+//! row and its version. It never enters a URL, a log line or an error message.
 
-use ankommen_store::Db;
 use ankommen_store::entities::{case, contact, contact_person, followup, person};
+use ankommen_store::{Db, Opened};
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -21,7 +20,8 @@ use crate::kernel::access;
 use crate::kernel::audit::{self, Event};
 use crate::kernel::catalog::{CaseStatus, ContactKind, InterpreterType, is_language};
 use crate::kernel::policy::Action;
-use crate::kernel::sealing::{Aad, Sealer};
+use crate::kernel::sealed::{self, CONTACT_NOTE, Sealing};
+use crate::kernel::sealing::Sealer;
 use crate::kernel::types::{parse_date, parse_text, parse_text_req};
 use crate::{Ctx, Error, FieldErrors, Result};
 
@@ -182,31 +182,13 @@ fn parse_followup(
     d.zip(r)
 }
 
-fn note_aad(contact_id: i64) -> Aad<'static> {
-    Aad {
-        table: "contacts",
-        column: "note",
-        row: contact_id,
-    }
-}
-
-fn seal_note(sealer: &Sealer, contact_id: i64, note: Option<&str>) -> Result<Option<String>> {
-    match note {
-        Some(t) => sealer
-            .seal(&note_aad(contact_id), t)
-            .map(|b| Some(hex::encode(b)))
-            .map_err(|e| Error::Internal(format!("sealing a contact note: {e}"))),
-        None => Ok(None),
-    }
-}
-
-/// Opens a stored note (the hex of a sealed value).
-pub(crate) fn open_note(sealer: &Sealer, contact_id: i64, stored: &str) -> Result<String> {
-    let blob = hex::decode(stored)
-        .map_err(|_| Error::Internal("a contact note is not a sealed value".into()))?;
-    sealer
-        .open(&note_aad(contact_id), &blob)
-        .map_err(|e| Error::Internal(format!("contact note: {e}")))
+/// Opens a stored note.
+pub(crate) fn open_note(sealer: &Sealer, k: &contact::Model) -> Option<Opened> {
+    sealed::open_opt(
+        sealer,
+        CONTACT_NOTE.at_version(k.id, k.version),
+        k.note_sealed.as_deref(),
+    )
 }
 
 /// What the contact form offers for one case.
@@ -296,7 +278,7 @@ pub async fn record(
         topics: Set(i.topics.join(",")),
         interpreter_language: Set(i.interpreter.as_ref().map(|(l, _)| l.clone())),
         interpreter_type: Set(i.interpreter.as_ref().map(|(_, t)| t.as_str().into())),
-        note: Set(None),
+        note_sealed: Set(None),
         external_id: Set(None),
         created_by: Set(ctx.actor.staff_id),
         created_at: Set(now),
@@ -307,9 +289,10 @@ pub async fn record(
     .await?
     .last_insert_id;
     // The note is sealed for this row, so it is written once the row has its id.
-    if let Some(sealed) = seal_note(sealer, id, i.note.as_deref())? {
+    let sealing = Sealing::begin(&tx, sealer).await?;
+    if let Some(sealed) = sealing.seal_opt(CONTACT_NOTE.at_version(id, 1), i.note.as_deref())? {
         contact::Entity::update_many()
-            .col_expr(contact::Column::Note, Expr::value(sealed))
+            .col_expr(contact::Column::NoteSealed, Expr::value(sealed))
             .filter(contact::Column::Id.eq(id))
             .exec(&tx)
             .await?;
@@ -317,7 +300,8 @@ pub async fn record(
     insert_persons(&tx, id, &i.persons).await?;
     if let Some((due, reason)) = i.followup {
         let fid =
-            crate::casework::followups::insert(&tx, ctx, case_id, due, reason, Some(id)).await?;
+            crate::casework::followups::insert(&tx, ctx, &sealing, case_id, due, &reason, Some(id))
+                .await?;
         let ev = Event::on("followup_created", "followup", fid).case(case_id);
         audit::record(&tx, ctx, ev).await?;
     }
@@ -334,7 +318,7 @@ pub struct ContactView {
     pub persons: Vec<i64>,
     pub topics: Vec<String>,
     /// The opened note.
-    pub note: Option<String>,
+    pub note: Option<Opened>,
     pub choices: FormChoices,
     pub followups: Vec<followup::Model>,
 }
@@ -389,17 +373,17 @@ pub async fn get(db: &Db, ctx: &Ctx, sealer: &Sealer, contact_id: i64) -> Result
             .into_iter()
             .map(|p| p.person_id)
             .collect();
-        let note = match k.note.as_deref() {
-            Some(s) => Some(open_note(sealer, k.id, s)?),
-            None => None,
-        };
+        let note = open_note(sealer, &k);
         let topics = topics_of(&k);
         let choices = choices(tx, c, &topics).await?;
         let followups = followup::Entity::find()
             .filter(followup::Column::ContactId.eq(contact_id))
             .order_by_asc(followup::Column::DueOn)
             .all(tx)
-            .await?;
+            .await?
+            .into_iter()
+            .map(|f| crate::casework::followups::opened(sealer, f))
+            .collect();
         audit::record(tx, ctx, ev.case(k.case_id)).await?;
         Ok(ContactView {
             contact: k,
@@ -459,7 +443,10 @@ pub async fn update(
         today,
         false,
     )?;
-    let sealed = seal_note(sealer, contact_id, i.note.as_deref())?;
+    let sealed = Sealing::begin(&tx, sealer).await?.seal_opt(
+        CONTACT_NOTE.at_version(contact_id, version + 1),
+        i.note.as_deref(),
+    )?;
     let res = contact::Entity::update_many()
         .col_expr(contact::Column::ContactDate, Expr::value(i.date))
         .col_expr(contact::Column::Minutes, Expr::value(i.minutes))
@@ -473,7 +460,7 @@ pub async fn update(
             contact::Column::InterpreterType,
             Expr::value(i.interpreter.as_ref().map(|(_, t)| t.as_str().to_string())),
         )
-        .col_expr(contact::Column::Note, Expr::value(sealed))
+        .col_expr(contact::Column::NoteSealed, Expr::value(sealed))
         .col_expr(contact::Column::UpdatedAt, Expr::value(ctx.now()))
         .col_expr(contact::Column::Version, Expr::value(version + 1))
         .filter(contact::Column::Id.eq(contact_id))
@@ -516,12 +503,16 @@ mod tests {
             clock_start: on,
             status: "active".into(),
             extended_until: None,
+            extension_reason_sealed: None,
             extension_reason: None,
+            eligibility_note_sealed: None,
             eligibility_note: None,
             closed_on: None,
             closure_reason: None,
+            closure_note_sealed: None,
             closure_note: None,
             closure_snapshot: None,
+            handover_note_sealed: None,
             handover_note: None,
             handover_from: None,
             handover_at: None,

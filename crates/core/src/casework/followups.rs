@@ -1,7 +1,8 @@
 //! Follow-ups (Wiedervorlagen): a date, a case, a reason; done, or moved to another date.
 //!
 //! Open means `done_on IS NULL`; an open follow-up is due when `due_on <= today` and overdue when
-//! `due_on < today`. When moved, `first_due_on` keeps the original date.
+//! `due_on < today`. When moved, `first_due_on` keeps the original date. The reason is sealed,
+//! bound to the row's version.
 
 use ankommen_store::Db;
 use ankommen_store::entities::{case, followup};
@@ -18,6 +19,8 @@ use crate::kernel::access;
 use crate::kernel::audit::{self, Event};
 use crate::kernel::catalog::CaseStatus;
 use crate::kernel::policy::Action;
+use crate::kernel::sealed::{self, FOLLOWUP_REASON, Sealing};
+use crate::kernel::sealing::Sealer;
 use crate::kernel::types::{parse_date, parse_text_req};
 use crate::{Ctx, Error, FieldErrors, Result};
 
@@ -37,20 +40,32 @@ pub(crate) fn parse_due(
     }
 }
 
+/// The follow-up with its reason opened.
+pub(crate) fn opened(sealer: &Sealer, mut f: followup::Model) -> followup::Model {
+    f.reason = sealed::open(
+        sealer,
+        FOLLOWUP_REASON.at_version(f.id, f.version),
+        &f.reason_sealed,
+    );
+    f
+}
+
 pub(crate) async fn insert<C: ConnectionTrait>(
     conn: &C,
     ctx: &Ctx,
+    sealing: &Sealing<'_>,
     case_id: i64,
     due: NaiveDate,
-    reason: String,
+    reason: &str,
     contact_id: Option<i64>,
 ) -> Result<i64> {
     let now = ctx.now();
-    Ok(followup::Entity::insert(followup::ActiveModel {
+    let id = followup::Entity::insert(followup::ActiveModel {
         id: NotSet,
         case_id: Set(case_id),
         due_on: Set(due),
-        reason: Set(reason),
+        // Sealed for the row, so written once the row has its id.
+        reason_sealed: NotSet,
         done_on: Set(None),
         first_due_on: Set(None),
         contact_id: Set(contact_id),
@@ -61,11 +76,27 @@ pub(crate) async fn insert<C: ConnectionTrait>(
     })
     .exec(conn)
     .await?
-    .last_insert_id)
+    .last_insert_id;
+    followup::Entity::update_many()
+        .col_expr(
+            followup::Column::ReasonSealed,
+            Expr::value(sealing.seal(FOLLOWUP_REASON.at_version(id, 1), reason)?),
+        )
+        .filter(followup::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(id)
 }
 
 /// Sets a follow-up for a case. Returns its id.
-pub async fn create(db: &Db, ctx: &Ctx, case_id: i64, due_on: &str, reason: &str) -> Result<i64> {
+pub async fn create(
+    db: &Db,
+    ctx: &Ctx,
+    sealer: &Sealer,
+    case_id: i64,
+    due_on: &str,
+    reason: &str,
+) -> Result<i64> {
     let today = ctx.today();
     let tx = db.begin().await?;
     let ev = Event::on("followup_created", "case", case_id);
@@ -81,7 +112,8 @@ pub async fn create(db: &Db, ctx: &Ctx, case_id: i64, due_on: &str, reason: &str
     let (Some(due), Some(reason)) = (due, reason) else {
         return Err(Error::field("form", "error-form"));
     };
-    let id = insert(&tx, ctx, case_id, due, reason, None).await?;
+    let sealing = Sealing::begin(&tx, sealer).await?;
+    let id = insert(&tx, ctx, &sealing, case_id, due, &reason, None).await?;
     let ev = Event::on("followup_created", "followup", id).case(case_id);
     audit::record(&tx, ctx, ev).await?;
     tx.commit().await?;
@@ -112,11 +144,19 @@ async fn followup_in(
 async fn save(
     tx: ankommen_store::Tx,
     ctx: &Ctx,
+    sealer: &Sealer,
     f: &followup::Model,
     cols: Vec<(followup::Column, sea_orm::Value)>,
     ev: Event,
 ) -> Result<i64> {
-    let mut upd = followup::Entity::update_many();
+    // The reason is bound to the row's version: sealed again for the next one.
+    let reason = Sealing::begin(&tx, sealer).await?.reseal(
+        FOLLOWUP_REASON.at_version(f.id, f.version),
+        FOLLOWUP_REASON.at_version(f.id, f.version + 1),
+        &f.reason_sealed,
+    )?;
+    let mut upd = followup::Entity::update_many()
+        .col_expr(followup::Column::ReasonSealed, Expr::value(reason));
     for (col, v) in cols {
         upd = upd.col_expr(col, Expr::value(v));
     }
@@ -134,7 +174,7 @@ async fn save(
 }
 
 /// Marks a follow-up done today. Returns the case's id.
-pub async fn done(db: &Db, ctx: &Ctx, id: i64, version: i32) -> Result<i64> {
+pub async fn done(db: &Db, ctx: &Ctx, sealer: &Sealer, id: i64, version: i32) -> Result<i64> {
     let tx = db.begin().await?;
     let ev = Event::on("followup_done", "followup", id);
     let (tx, f, _) = followup_in(tx, ctx, id, version, ev.clone()).await?;
@@ -142,6 +182,7 @@ pub async fn done(db: &Db, ctx: &Ctx, id: i64, version: i32) -> Result<i64> {
     save(
         tx,
         ctx,
+        sealer,
         &f,
         vec![(followup::Column::DoneOn, Some(today).into())],
         ev,
@@ -151,7 +192,14 @@ pub async fn done(db: &Db, ctx: &Ctx, id: i64, version: i32) -> Result<i64> {
 
 /// Moves an open follow-up to another date (not before today); the first date is kept. Returns
 /// the case's id.
-pub async fn move_to(db: &Db, ctx: &Ctx, id: i64, version: i32, due_on: &str) -> Result<i64> {
+pub async fn move_to(
+    db: &Db,
+    ctx: &Ctx,
+    sealer: &Sealer,
+    id: i64,
+    version: i32,
+    due_on: &str,
+) -> Result<i64> {
     let today = ctx.today();
     let tx = db.begin().await?;
     let ev = Event::on("followup_moved", "followup", id);
@@ -169,6 +217,7 @@ pub async fn move_to(db: &Db, ctx: &Ctx, id: i64, version: i32, due_on: &str) ->
     save(
         tx,
         ctx,
+        sealer,
         &f,
         vec![
             (followup::Column::DueOn, due.into()),
@@ -194,7 +243,7 @@ pub const DONE_SHOWN: u64 = 10;
 
 /// The follow-ups of a case for its page: the open ones first (earliest first), then the latest
 /// done ones. The read is audited.
-pub async fn for_case(db: &Db, ctx: &Ctx, case_id: i64) -> Result<Vec<Row>> {
+pub async fn for_case(db: &Db, ctx: &Ctx, sealer: &Sealer, case_id: i64) -> Result<Vec<Row>> {
     audit::read(db, async |tx| {
         let ev = Event::on("case_viewed", "case", case_id).section("followups");
         let (_, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
@@ -210,7 +259,7 @@ pub async fn for_case(db: &Db, ctx: &Ctx, case_id: i64) -> Result<Vec<Row>> {
             .map(|f| Row {
                 due: f.due_on <= today,
                 overdue: f.due_on < today,
-                followup: f,
+                followup: opened(sealer, f),
             })
             .collect();
         rows.extend(
@@ -224,7 +273,7 @@ pub async fn for_case(db: &Db, ctx: &Ctx, case_id: i64) -> Result<Vec<Row>> {
                 .await?
                 .into_iter()
                 .map(|f| Row {
-                    followup: f,
+                    followup: opened(sealer, f),
                     due: false,
                     overdue: false,
                 }),

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use ankommen_store::entities::{
     case, case_person, consent, followup, goal, person, release, staff, staff_role, step,
 };
-use ankommen_store::{Db, Tx};
+use ankommen_store::{Db, Opened, Tx};
 use chrono::{Duration, NaiveDate};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, UnionType};
 use sea_orm::{
@@ -35,6 +35,8 @@ use crate::kernel::audit::{self, Event};
 use crate::kernel::catalog::GoalStatus;
 use crate::kernel::policy::{Action, Resource};
 use crate::kernel::query;
+use crate::kernel::sealed::{self, FOLLOWUP_REASON, Place, STEP_TEXT};
+use crate::kernel::sealing::Sealer;
 use crate::kernel::types::Role;
 use crate::records::consent::{Coverage, Data, coverages};
 use crate::{Ctx, Result};
@@ -97,9 +99,9 @@ pub struct Item {
     /// The relevant date: due on, expires on, the end of the 3 years, withdrawn on.
     pub date: NaiveDate,
     pub overdue: bool,
-    /// A short text shown with the item: the follow-up's reason, the step, the release's
-    /// recipient; for missing contacts the last contact's date.
-    pub detail: Option<String>,
+    /// A short text shown with the item: the follow-up's reason, the step (both opened from
+    /// their sealed columns), the release's recipient.
+    pub detail: Option<Opened>,
     pub last_contact: Option<NaiveDate>,
     /// Where to act.
     pub href: String,
@@ -165,11 +167,19 @@ struct CaseRow {
     shared: bool,
 }
 
+/// A follow-up's reason or a step's text as read: opened only where it is shown (the IM's own
+/// items; the team lead's counts need the dates alone).
+#[derive(Clone, Debug)]
+struct Due {
+    place: Place,
+    sealed: Vec<u8>,
+}
+
 /// What the data of one case says is due (computed without further queries).
 #[derive(Clone, Debug, Default)]
 struct CaseFacts {
-    followups: Vec<(NaiveDate, String)>,
-    steps: Vec<(NaiveDate, String)>,
+    followups: Vec<(NaiveDate, Due)>,
+    steps: Vec<(NaiveDate, Due)>,
     review_due: Option<NaiveDate>,
     contact_due: Option<NaiveDate>,
     last_contact: Option<NaiveDate>,
@@ -189,7 +199,12 @@ struct CaseFacts {
 /// The reads, the policy's checks that decide what is read next, the items derived from them and
 /// the audit event run in one `audit::read`, which hands out the day view only once its event is
 /// durable (decision 0009); on SQLite it reads a reader's snapshot and does not hold the writer.
-pub async fn for_actor(db: &Db, ctx: &Ctx, rules: WorkRules) -> Result<Option<DayView>> {
+pub async fn for_actor(
+    db: &Db,
+    ctx: &Ctx,
+    sealer: &Sealer,
+    rules: WorkRules,
+) -> Result<Option<DayView>> {
     let a = &ctx.actor;
     let is_im = a.has(Role::Im);
     let lead_team = a.team_id.filter(|_| a.has(Role::TeamLead));
@@ -266,10 +281,11 @@ pub async fn for_actor(db: &Db, ctx: &Ctx, rules: WorkRules) -> Result<Option<Da
             .collect();
         // Follow-ups and steps due, for the cases the policy allowed (steps only of plans the
         // consent covers): (kind, case, due on, reason or step).
-        let due_rows: Vec<(String, i64, NaiveDate, String)> = query::tuples(
+        type DueRow = (String, i64, NaiveDate, i64, i32, Vec<u8>);
+        let due_rows: Vec<DueRow> = query::tuples(
             tx,
             backend.build(&due_query(backend, &wanted, &plan_covered, today)),
-            &["kind", "case_id", "due_on", "text"],
+            &["kind", "case_id", "due_on", "id", "version", "sealed"],
         )
         .await?;
         let own_rows = if is_im {
@@ -285,14 +301,15 @@ pub async fn for_actor(db: &Db, ctx: &Ctx, rules: WorkRules) -> Result<Option<Da
         };
 
         // What is due, derived from what was read.
-        let mut followups: Vec<(i64, NaiveDate, String)> = Vec::new();
-        let mut steps: Vec<(i64, NaiveDate, String)> = Vec::new();
-        for (kind, case_id, due_on, text) in due_rows {
-            let item = (case_id, due_on, text);
+        let mut followups: Vec<(i64, NaiveDate, Due)> = Vec::new();
+        let mut steps: Vec<(i64, NaiveDate, Due)> = Vec::new();
+        for (kind, case_id, due_on, id, version, sealed) in due_rows {
             if kind == Kind::Step.as_str() {
-                steps.push(item);
+                let place = STEP_TEXT.at_version(id, version);
+                steps.push((case_id, due_on, Due { place, sealed }));
             } else {
-                followups.push(item);
+                let place = FOLLOWUP_REASON.at_version(id, version);
+                followups.push((case_id, due_on, Due { place, sealed }));
             }
         }
         followups.sort_by_key(|f| (f.1, f.0));
@@ -354,7 +371,7 @@ pub async fn for_actor(db: &Db, ctx: &Ctx, rules: WorkRules) -> Result<Option<Da
             rows
         });
 
-        let sections = own_rows.map(|rows| own_sections(&own, &facts, rows, today, warn));
+        let sections = own_rows.map(|rows| own_sections(sealer, &own, &facts, rows, today, warn));
         // The page names the clients of its items: each is recorded as seen.
         let seen = sections
             .iter()
@@ -431,7 +448,9 @@ fn due_query(
         .expr_as(Expr::val(Kind::Followup.as_str()), "kind")
         .expr_as(Expr::col(followup::Column::CaseId), "case_id")
         .expr_as(Expr::col(followup::Column::DueOn), "due_on")
-        .expr_as(Expr::col(followup::Column::Reason), "text")
+        .expr_as(Expr::col(followup::Column::Id), "id")
+        .expr_as(Expr::col(followup::Column::Version), "version")
+        .expr_as(Expr::col(followup::Column::ReasonSealed), "sealed")
         .from(followup::Entity)
         .and_where(query::one_of(
             backend,
@@ -446,7 +465,9 @@ fn due_query(
                 .expr(Expr::val(Kind::Step.as_str()))
                 .column(step::Column::CaseId)
                 .column(step::Column::DueOn)
-                .column(step::Column::Text)
+                .column(step::Column::Id)
+                .column(step::Column::Version)
+                .column(step::Column::TextSealed)
                 .from(step::Entity)
                 .and_where(query::one_of(
                     backend,
@@ -654,6 +675,7 @@ async fn read_own(
 
 /// The IM's items, with client names, from the `own` cases, their facts and [`OwnRows`].
 fn own_sections(
+    sealer: &Sealer,
     own: &[&CaseRow],
     facts: &impl Fn(&CaseRow) -> CaseFacts,
     rows: OwnRows,
@@ -711,21 +733,21 @@ fn own_sections(
             last_contact: f.last_contact,
             href,
         };
-        for (d, reason) in &f.followups {
+        for (d, due) in &f.followups {
             items.push(item(
                 Kind::Followup,
                 *d,
                 *d < today,
-                Some(reason.clone()),
+                Some(sealed::open(sealer, due.place, &due.sealed)),
                 format!("/cases/{}", c.id),
             ));
         }
-        for (d, text) in &f.steps {
+        for (d, due) in &f.steps {
             items.push(item(
                 Kind::Step,
                 *d,
                 *d < today,
-                Some(text.clone()),
+                Some(sealed::open(sealer, due.place, &due.sealed)),
                 format!("/cases/{}/plan", c.id),
             ));
         }
@@ -786,6 +808,7 @@ fn own_sections(
     }
     for (kind, pid, d, recipient) in events {
         if kind == Kind::Release.as_str() {
+            let recipient = recipient.map(Opened::Text);
             items.extend(person_item(Kind::Release, pid, d, false, recipient));
         } else {
             items.extend(person_item(Kind::ConsentWithdrawn, pid, d, false, None));

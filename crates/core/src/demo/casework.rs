@@ -12,6 +12,8 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::Result;
+use crate::kernel::sealed::{FOLLOWUP_REASON, GOAL_TEXT, REVIEW_SUMMARY, STEP_TEXT, Sealing};
+use crate::kernel::sealing::Sealer;
 
 /// A goal: field, text, created days ago, status, closed days ago.
 type DemoGoal = (&'static str, &'static str, i64, &'static str, Option<i64>);
@@ -59,27 +61,46 @@ impl Dates {
 /// and a recently withdrawn consent.
 pub(super) async fn seed_casework(
     db: &Db,
+    sealer: &Sealer,
     now: DateTime<Utc>,
     today: NaiveDate,
     seeded: &[Seeded],
 ) -> Result<()> {
     let at = Dates { now, today };
     let tx = db.begin().await?;
+    let sealing = Sealing::begin(&tx, sealer).await?;
+    let at = Sealed {
+        dates: at,
+        sealing: &sealing,
+    };
     for s in seeded {
         let goal_ids = seed_plan(&tx, &at, s).await?;
         seed_steps(&tx, &at, s, &goal_ids).await?;
         seed_reviews(&tx, &at, s).await?;
-        seed_contacts(&tx, &at, s).await?;
+        seed_contacts(&tx, &at.dates, s).await?;
         seed_followups(&tx, &at, s).await?;
-        seed_outcomes(&tx, &at, s).await?;
-        seed_particulars(&tx, &at, s).await?;
+        seed_outcomes(&tx, &at.dates, s).await?;
+        seed_particulars(&tx, &at.dates, s).await?;
     }
     tx.commit().await?;
     Ok(())
 }
 
+/// The dates, and the sealing of the texts (each sealed for its row once it has its id).
+struct Sealed<'a> {
+    dates: Dates,
+    sealing: &'a Sealing<'a>,
+}
+
+impl std::ops::Deref for Sealed<'_> {
+    type Target = Dates;
+    fn deref(&self) -> &Dates {
+        &self.dates
+    }
+}
+
 /// The client's plan and its goals (none without goals). Returns the goals' ids.
-async fn seed_plan<C: ConnectionTrait>(conn: &C, at: &Dates, s: &Seeded) -> Result<Vec<i64>> {
+async fn seed_plan<C: ConnectionTrait>(conn: &C, at: &Sealed<'_>, s: &Seeded) -> Result<Vec<i64>> {
     let goals = goals_of(s.family);
     let mut goal_ids = Vec::new();
     if !goals.is_empty() {
@@ -101,11 +122,11 @@ async fn seed_plan<C: ConnectionTrait>(conn: &C, at: &Dates, s: &Seeded) -> Resu
             case_id: Set(s.case_id),
             person_id: Set(None),
             field_key: Set((*field).into()),
-            text: Set((*text).into()),
+            text_sealed: NotSet,
             priority: Set(Some(if i == 0 { 1 } else { 2 })),
             target_date: Set(Some(at.day(180))),
             status: Set((*status).into()),
-            status_reason: Set(None),
+            status_reason_sealed: Set(None),
             created_on: Set(at.day(-ago)),
             closed_on: Set(closed.map(|c| at.day(-c))),
             position: Set(i32::try_from(i).unwrap_or(0) + 1),
@@ -118,6 +139,12 @@ async fn seed_plan<C: ConnectionTrait>(conn: &C, at: &Dates, s: &Seeded) -> Resu
         .exec(conn)
         .await?
         .last_insert_id;
+        let sealed = at.sealing.seal(GOAL_TEXT.at_version(id, 1), text)?;
+        goal::Entity::update_many()
+            .col_expr(goal::Column::TextSealed, Expr::value(sealed))
+            .filter(goal::Column::Id.eq(id))
+            .exec(conn)
+            .await?;
         goal_ids.push(id);
     }
     Ok(goal_ids)
@@ -126,7 +153,7 @@ async fn seed_plan<C: ConnectionTrait>(conn: &C, at: &Dates, s: &Seeded) -> Resu
 /// The steps towards the client's goals.
 async fn seed_steps<C: ConnectionTrait>(
     conn: &C,
-    at: &Dates,
+    at: &Sealed<'_>,
     s: &Seeded,
     goal_ids: &[i64],
 ) -> Result<()> {
@@ -135,11 +162,11 @@ async fn seed_steps<C: ConnectionTrait>(
         let Some(goal_id) = goal_ids.get(*g) else {
             continue;
         };
-        step::Entity::insert(step::ActiveModel {
+        let id = step::Entity::insert(step::ActiveModel {
             id: NotSet,
             goal_id: Set(*goal_id),
             case_id: Set(s.case_id),
-            text: Set((*text).into()),
+            text_sealed: NotSet,
             owner: Set((*owner).into()),
             third_party: Set((*owner == "third_party").then(|| "Jobcenter Neckartal".into())),
             due_on: Set(Some(at.day(*due))),
@@ -152,28 +179,43 @@ async fn seed_steps<C: ConnectionTrait>(
             version: Set(1),
         })
         .exec(conn)
-        .await?;
+        .await?
+        .last_insert_id;
+        let sealed = at.sealing.seal(STEP_TEXT.at_version(id, 1), text)?;
+        step::Entity::update_many()
+            .col_expr(step::Column::TextSealed, Expr::value(sealed))
+            .filter(step::Column::Id.eq(id))
+            .exec(conn)
+            .await?;
     }
     Ok(())
 }
 
 /// The reviews held of the client's plan.
-async fn seed_reviews<C: ConnectionTrait>(conn: &C, at: &Dates, s: &Seeded) -> Result<()> {
+async fn seed_reviews<C: ConnectionTrait>(conn: &C, at: &Sealed<'_>, s: &Seeded) -> Result<()> {
     let reviews = reviews_of(s.family);
     for ago in reviews {
-        review::Entity::insert(review::ActiveModel {
+        let id = review::Entity::insert(review::ActiveModel {
             id: NotSet,
             case_id: Set(s.case_id),
             held_on: Set(at.day(-ago)),
             participants: Set(Some("Klientin, Integrationsmanager".into())),
-            summary: Set(Some("Gute Fortschritte, Ziele angepasst.".into())),
-            changes: Set(None),
+            summary_sealed: Set(None),
+            changes_sealed: Set(None),
             external_id: Set(None),
             created_by: Set(s.staff_id),
             created_at: Set(at.now),
         })
         .exec(conn)
-        .await?;
+        .await?
+        .last_insert_id;
+        let summary = "Gute Fortschritte, Ziele angepasst.";
+        let sealed = at.sealing.seal(REVIEW_SUMMARY.at(id), summary)?;
+        review::Entity::update_many()
+            .col_expr(review::Column::SummarySealed, Expr::value(sealed))
+            .filter(review::Column::Id.eq(id))
+            .exec(conn)
+            .await?;
     }
     Ok(())
 }
@@ -191,7 +233,7 @@ async fn seed_contacts<C: ConnectionTrait>(conn: &C, at: &Dates, s: &Seeded) -> 
             topics: Set((*topics).into()),
             interpreter_language: Set(interpreter.map(str::to_string)),
             interpreter_type: Set(interpreter.map(|_| "professional".into())),
-            note: Set(None),
+            note_sealed: Set(None),
             external_id: Set(None),
             created_by: Set(s.staff_id),
             created_at: Set(at.now),
@@ -212,16 +254,16 @@ async fn seed_contacts<C: ConnectionTrait>(conn: &C, at: &Dates, s: &Seeded) -> 
 }
 
 /// The client's follow-ups.
-async fn seed_followups<C: ConnectionTrait>(conn: &C, at: &Dates, s: &Seeded) -> Result<()> {
+async fn seed_followups<C: ConnectionTrait>(conn: &C, at: &Sealed<'_>, s: &Seeded) -> Result<()> {
     let followups = followups_of(s.family);
     for (due, reason) in followups.iter() {
         // Set two weeks before it is due, as an IM would have.
         let set_at = at.now + chrono::Duration::days(due - 14);
-        followup::Entity::insert(followup::ActiveModel {
+        let id = followup::Entity::insert(followup::ActiveModel {
             id: NotSet,
             case_id: Set(s.case_id),
             due_on: Set(at.day(*due)),
-            reason: Set((*reason).into()),
+            reason_sealed: NotSet,
             done_on: Set(None),
             first_due_on: Set(None),
             contact_id: Set(None),
@@ -231,7 +273,14 @@ async fn seed_followups<C: ConnectionTrait>(conn: &C, at: &Dates, s: &Seeded) ->
             version: Set(1),
         })
         .exec(conn)
-        .await?;
+        .await?
+        .last_insert_id;
+        let sealed = at.sealing.seal(FOLLOWUP_REASON.at_version(id, 1), reason)?;
+        followup::Entity::update_many()
+            .col_expr(followup::Column::ReasonSealed, Expr::value(sealed))
+            .filter(followup::Column::Id.eq(id))
+            .exec(conn)
+            .await?;
     }
     Ok(())
 }

@@ -16,6 +16,7 @@ use crate::casework::clients::{
     self, Intake, IntakeForm, MemberCase, MinimumForm, MinimumInput, RegisterInput, Registered,
 };
 use crate::kernel::catalog::HouseholdRelation;
+use crate::kernel::sealing::Sealer;
 use crate::records::consent::{self, ConsentInput};
 use crate::records::releases::{self, ReleaseForm, ReleaseInput};
 use crate::{Clock, Ctx, Result};
@@ -144,6 +145,7 @@ const CLIENTS: &[DemoClient] = {
 pub async fn seed_clients(
     db: &Db,
     clock: Arc<dyn Clock>,
+    sealer: &Sealer,
     ids: &HashMap<&'static str, i64>,
 ) -> Result<()> {
     let mut seeded: Vec<Seeded> = Vec::new();
@@ -160,7 +162,7 @@ pub async fn seed_clients(
         };
         let today = ctx.today();
         let form = minimum_form(client, &ctx);
-        let (person_id, case_id) = register(db, &ctx, &form).await?;
+        let (person_id, case_id) = register(db, &ctx, sealer, &form).await?;
         // The case began with the move-in, not today.
         let opened = crate::kernel::types::parse_date(start).map_err(bad)?;
         backdate(db, case_id, opened).await?;
@@ -172,7 +174,7 @@ pub async fn seed_clients(
         });
         let Some(lang) = lang else { continue };
         let given_on = opened.max(today - chrono::Duration::days(400)).to_string();
-        consent_and_intake(db, &ctx, person_id, lang, &given_on).await?;
+        consent_and_intake(db, &ctx, sealer, person_id, lang, &given_on).await?;
         if *family == "Haddad" {
             seed_household(db, &ctx, person_id, case_id, &form, &given_on).await?;
         }
@@ -181,7 +183,7 @@ pub async fn seed_clients(
         .now()
         .with_timezone(&chrono_tz::Europe::Berlin)
         .date_naive();
-    seed_casework(db, clock.now(), today, &seeded).await
+    seed_casework(db, sealer, clock.now(), today, &seeded).await
 }
 
 /// A demo client's minimum data as an IM would type it, in the IM's first municipality.
@@ -204,11 +206,12 @@ fn minimum_form(client: &DemoClient, ctx: &Ctx) -> MinimumForm {
 }
 
 /// Registers a demo client. Returns the person's and the case's ids.
-async fn register(db: &Db, ctx: &Ctx, form: &MinimumForm) -> Result<(i64, i64)> {
+async fn register(db: &Db, ctx: &Ctx, sealer: &Sealer, form: &MinimumForm) -> Result<(i64, i64)> {
     let minimum = MinimumInput::parse(form, ctx.today()).map_err(bad)?;
     let Registered::Created { person_id, case_id } = clients::register(
         db,
         ctx,
+        sealer,
         RegisterInput {
             minimum,
             clock_start: None,
@@ -243,13 +246,14 @@ async fn backdate(db: &Db, case_id: i64, opened: NaiveDate) -> Result<()> {
 async fn consent_and_intake(
     db: &Db,
     ctx: &Ctx,
+    sealer: &Sealer,
     person_id: i64,
     lang: &str,
     given_on: &str,
 ) -> Result<()> {
     let input =
         ConsentInput::parse("2026-1", lang, given_on, "paper", None, ctx.today()).map_err(bad)?;
-    consent::record(db, ctx, person_id, input).await?;
+    consent::record(db, ctx, sealer, person_id, input).await?;
     let intake = Intake::parse(&IntakeForm {
         languages: vec![(lang.into(), "native".into())],
         german_level: "A2".into(),
@@ -257,7 +261,7 @@ async fn consent_and_intake(
         ..IntakeForm::default()
     })
     .map_err(bad)?;
-    clients::update_intake(db, ctx, person_id, 1, intake).await?;
+    clients::update_intake(db, ctx, sealer, person_id, 1, intake).await?;
     Ok(())
 }
 

@@ -412,7 +412,7 @@ pub(crate) async fn end_shares_outside<C: ConnectionTrait>(
             case_id: Set(*c),
             kind: Set("unshared".into()),
             on_date: Set(ctx.today()),
-            reason: Set(None),
+            reason_sealed: Set(None),
             detail: Set(None),
             staff_id: Set(Some(ctx.actor.staff_id)),
             other_staff_id: Set(Some(staff_id)),

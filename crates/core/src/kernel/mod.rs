@@ -10,6 +10,7 @@ pub mod error;
 pub mod names;
 pub mod policy;
 pub(crate) mod query;
+pub mod sealed;
 pub mod sealing;
 pub mod tokens;
 pub mod types;

@@ -1,6 +1,7 @@
 //! Consent (GDPR): recording it with its text version, language and form, the signed scan, and
 //! withdrawal; and [`Coverage`], the one rule of what a missing or withdrawn consent hides. Without
-//! an active consent only the minimum data of a person may be processed (decision 0012).
+//! an active consent only the minimum data of a person may be processed (decision 0012). Every
+//! stored scan (of a consent or a signed plan) is sealed here.
 
 use std::collections::BTreeMap;
 
@@ -19,6 +20,8 @@ use crate::kernel::access;
 use crate::kernel::audit::{self, Event};
 use crate::kernel::catalog::ConsentForm;
 use crate::kernel::policy::Action;
+use crate::kernel::sealed::{self, DOCUMENT_CONTENT, Sealing};
+use crate::kernel::sealing::Sealer;
 use crate::kernel::types::{parse_date, parse_text};
 use crate::{Ctx, Error, FieldErrors, Result};
 
@@ -255,7 +258,7 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-fn check_scan(u: &Upload) -> std::result::Result<&'static str, &'static str> {
+pub(crate) fn check_scan(u: &Upload) -> std::result::Result<&'static str, &'static str> {
     if u.bytes.is_empty() {
         return Err("error-required");
     }
@@ -324,37 +327,68 @@ impl ConsentInput {
     }
 }
 
-async fn store_scan<C: ConnectionTrait>(
+/// Stores a scan of a person's (a consent, a signed plan: `kind`), sealed. Returns its id.
+pub(crate) async fn store_scan<C: ConnectionTrait>(
     conn: &C,
     ctx: &Ctx,
+    sealing: &Sealing<'_>,
     person_id: i64,
+    kind: &str,
     u: &Upload,
 ) -> Result<i64> {
     let content_type = check_scan(u).map_err(|k| Error::field("scan", k))?;
     let row = document::ActiveModel {
         id: NotSet,
         person_id: Set(person_id),
-        kind: Set("consent_scan".into()),
+        kind: Set(kind.into()),
         content_type: Set(content_type.into()),
         size: Set(i64::try_from(u.bytes.len()).unwrap_or(i64::MAX)),
         sha256: Set(hex::encode(Sha256::digest(&u.bytes))),
-        content: Set(u.bytes.clone()),
+        // Sealed for the row, so written once the row has its id.
+        content_sealed: NotSet,
         created_at: Set(ctx.now()),
         created_by: Set(ctx.actor.staff_id),
     };
-    Ok(document::Entity::insert(row)
+    let id = document::Entity::insert(row)
         .exec(conn)
         .await?
-        .last_insert_id)
+        .last_insert_id;
+    document::Entity::update_many()
+        .col_expr(
+            document::Column::ContentSealed,
+            Expr::value(sealing.seal_bytes(DOCUMENT_CONTENT.at(id), &u.bytes)?),
+        )
+        .filter(document::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(id)
+}
+
+/// A stored scan for download. One that does not open is refused (a conflict), never sent.
+pub(crate) fn download(sealer: &Sealer, d: document::Model, file_name: String) -> Result<Download> {
+    Ok(Download {
+        bytes: sealed::open_bytes(sealer, DOCUMENT_CONTENT.at(d.id), &d.content_sealed)?,
+        content_type: d.content_type,
+        file_name,
+    })
 }
 
 /// Records a consent (with its scan, if any).
-pub async fn record(db: &Db, ctx: &Ctx, person_id: i64, input: ConsentInput) -> Result<i64> {
+pub async fn record(
+    db: &Db,
+    ctx: &Ctx,
+    sealer: &Sealer,
+    person_id: i64,
+    input: ConsentInput,
+) -> Result<i64> {
     let tx = db.begin().await?;
     let ev = Event::on("consent_recorded", "person", person_id).section("consent");
     let (tx, _, _) = access::person_in(tx, ctx, person_id, Action::WriteClient, ev.clone()).await?;
     let document_id = match &input.scan {
-        Some(u) => Some(store_scan(&tx, ctx, person_id, u).await?),
+        Some(u) => {
+            let sealing = Sealing::begin(&tx, sealer).await?;
+            Some(store_scan(&tx, ctx, &sealing, person_id, "consent_scan", u).await?)
+        }
         None => None,
     };
     let id = consent::Entity::insert(consent::ActiveModel {
@@ -398,7 +432,13 @@ async fn consent_for(
 }
 
 /// Adds the signed scan to a consent recorded without one.
-pub async fn attach_scan(db: &Db, ctx: &Ctx, consent_id: i64, u: Upload) -> Result<i64> {
+pub async fn attach_scan(
+    db: &Db,
+    ctx: &Ctx,
+    sealer: &Sealer,
+    consent_id: i64,
+    u: Upload,
+) -> Result<i64> {
     let tx = db.begin().await?;
     let (tx, c) = consent_for(
         tx,
@@ -408,7 +448,8 @@ pub async fn attach_scan(db: &Db, ctx: &Ctx, consent_id: i64, u: Upload) -> Resu
         "consent_scan_added",
     )
     .await?;
-    let doc = store_scan(&tx, ctx, c.person_id, &u).await?;
+    let sealing = Sealing::begin(&tx, sealer).await?;
+    let doc = store_scan(&tx, ctx, &sealing, c.person_id, "consent_scan", &u).await?;
     consent::Entity::update_many()
         .col_expr(consent::Column::DocumentId, Expr::value(doc))
         .col_expr(consent::Column::Version, Expr::value(c.version + 1))
@@ -513,7 +554,7 @@ pub struct Download {
     pub file_name: String,
 }
 
-pub async fn document(db: &Db, ctx: &Ctx, document_id: i64) -> Result<Download> {
+pub async fn document(db: &Db, ctx: &Ctx, sealer: &Sealer, document_id: i64) -> Result<Download> {
     audit::read(db, async |tx| {
         let Some(d) = document::Entity::find_by_id(document_id).one(tx).await? else {
             return Err(Error::NotFound);
@@ -527,11 +568,8 @@ pub async fn document(db: &Db, ctx: &Ctx, document_id: i64) -> Result<Download> 
             "image/jpeg" => "jpg",
             _ => "png",
         };
-        Ok(Download {
-            file_name: format!("einwilligung-{}.{ext}", d.id),
-            content_type: d.content_type,
-            bytes: d.content,
-        })
+        let file_name = format!("einwilligung-{}.{ext}", d.id);
+        download(sealer, d, file_name)
     })
     .await
 }

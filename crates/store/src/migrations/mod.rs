@@ -7,9 +7,11 @@ mod m0001_foundation;
 mod m0002_clients;
 mod m0003_plans;
 mod m0004_service_areas;
-mod m0007_access_record;
+mod m0005_access_record;
+mod m0006_sealed_texts;
 
 pub use m0003_plans::DEFAULT_FIELDS;
+pub use m0006_sealed_texts::CONVERSION_PENDING;
 
 /// Helpers shared by the migrations.
 pub(crate) mod util {
@@ -83,7 +85,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_clients::Migration),
             Box::new(m0003_plans::Migration),
             Box::new(m0004_service_areas::Migration),
-            Box::new(m0007_access_record::Migration),
+            Box::new(m0005_access_record::Migration),
+            Box::new(m0006_sealed_texts::Migration),
         ]
     }
 }

@@ -274,6 +274,7 @@ pub async fn reassign(
             cases::reassign(
                 &state.db,
                 &a.ctx,
+                &state.sealer,
                 &ids,
                 form.get("reassign_to"),
                 form.get("handover_note"),
@@ -370,7 +371,7 @@ fn event_rows(view: &CaseView, page: &Page, names: &[(String, String)]) -> Vec<E
                 kind: page.label("case-event", &ev.kind),
                 by: e.by.clone(),
                 other: e.other.clone(),
-                reason: ev.reason.clone(),
+                reason: ev.reason.as_ref().map(|r| page.sealed(r)),
                 detail,
             }
         })
@@ -412,7 +413,7 @@ async fn case_page(
     failed: &'static str,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let view = cases::get(&state.db, &a.ctx, id).await?;
+    let view = cases::get(&state.db, &a.ctx, &state.sealer, id).await?;
     let followups = super::contacts::case_followups(state, &a, id).await?;
     let all = municipalities::list(&state.db).await?;
     let municipality_names: Vec<(String, String)> =
@@ -522,38 +523,47 @@ pub async fn act(
         "unshare" => "unshare",
         _ => return Err(AppError(Error::NotFound)),
     };
-    let (db, ctx) = (&state.db, &a.ctx);
+    let (db, ctx, sealer) = (&state.db, &a.ctx, &*state.sealer);
     let g = |k: &str| form.get(k);
     let result: Result<&'static str, Error> = async {
         // A form without the version is broken, not the user's input.
         let version = form.version();
         match failed {
             "pause" => {
-                cases::pause(db, ctx, id, version?, g("paused_from"), g("pause_reason")).await?;
+                cases::pause(
+                    db,
+                    ctx,
+                    sealer,
+                    id,
+                    version?,
+                    g("paused_from"),
+                    g("pause_reason"),
+                )
+                .await?;
                 Ok("case-flash-paused")
             }
             "resume" => {
-                cases::resume(db, ctx, id, version?, g("resumed_on")).await?;
+                cases::resume(db, ctx, sealer, id, version?, g("resumed_on")).await?;
                 Ok("case-flash-resumed")
             }
             "extend" => {
                 let (until, why) = (g("extended_until"), g("extension_reason"));
-                cases::extend(db, ctx, id, version?, until, why).await?;
+                cases::extend(db, ctx, sealer, id, version?, until, why).await?;
                 Ok("case-flash-extended")
             }
             "close" => {
                 let (on, reason, note) = (g("closed_on"), g("closure_reason"), g("closure_note"));
-                cases::close(db, ctx, id, version?, on, reason, note).await?;
+                cases::close(db, ctx, sealer, id, version?, on, reason, note).await?;
                 Ok("case-flash-closed")
             }
             "reopen" => {
-                cases::reopen(db, ctx, id, version?, g("reopen_reason")).await?;
+                cases::reopen(db, ctx, sealer, id, version?, g("reopen_reason")).await?;
                 Ok("case-flash-reopened")
             }
             "move" => {
                 let (to, on, note) = (g("moved_to"), g("moved_on"), g("move_note"));
                 Ok(
-                    match cases::move_away(db, ctx, id, version?, to, on, note).await? {
+                    match cases::move_away(db, ctx, sealer, id, version?, to, on, note).await? {
                         Moved::CaseMoved => "case-flash-moved",
                         Moved::Closed => "case-flash-moved-closed",
                     },

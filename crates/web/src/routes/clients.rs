@@ -185,7 +185,7 @@ pub async fn register(
         })
     })();
     let result = match parsed {
-        Ok(input) => clients::register(&state.db, &a.ctx, input).await,
+        Ok(input) => clients::register(&state.db, &a.ctx, &state.sealer, input).await,
         Err(e) => Err(e),
     };
     let (saved, hints) = match result {
@@ -313,7 +313,9 @@ pub async fn edit(
     let today = a.ctx.today();
     let result =
         match form.edit(MinimumInput::parse(&minimum_form(&form), today).map_err(Error::Invalid)) {
-            Ok((m, _, version)) => clients::update_minimum(&state.db, &a.ctx, id, version, m).await,
+            Ok((m, _, version)) => {
+                clients::update_minimum(&state.db, &a.ctx, &state.sealer, id, version, m).await
+            }
             Err(e) => Err(e),
         };
     let saved = result.map(|()| {
@@ -498,7 +500,9 @@ pub async fn intake(
 ) -> AppResult<Response> {
     let view = FormView::from_data(&form);
     let result = match form.edit(Intake::parse(&intake_input(&form)).map_err(Error::Invalid)) {
-        Ok((i, _, version)) => clients::update_intake(&state.db, &a.ctx, id, version, i).await,
+        Ok((i, _, version)) => {
+            clients::update_intake(&state.db, &a.ctx, &state.sealer, id, version, i).await
+        }
         Err(e) => Err(e),
     };
     let saved = result.map(|()| {
@@ -534,10 +538,11 @@ pub async fn open_health(
     let (text, version) = clients::open_health(&state.db, &a.ctx, &state.sealer, id).await?;
     let v = clients::get(&state.db, &a.ctx, id).await?;
     let page = a.page.at("cases").titled("client-health-title");
-    let form = FormView::from_pairs([
-        ("health".to_string(), text.unwrap_or_default()),
-        ("version".to_string(), version.to_string()),
-    ]);
+    let form = FormView::from_pairs([("version".to_string(), version.to_string())]).with_sealed(
+        "health",
+        text.as_ref(),
+        &page.tr,
+    );
     Ok(render(&HealthTpl {
         page,
         id,

@@ -193,7 +193,7 @@ async fn record_consent(
         a.ctx.today(),
     );
     let result = match (parsed, cut) {
-        (Ok(input), None) => consent::record(&state.db, &a.ctx, id, input).await,
+        (Ok(input), None) => consent::record(&state.db, &a.ctx, &state.sealer, id, input).await,
         (Ok(_), Some(e)) => Err(Error::Invalid(e)),
         (Err(mut e), cut) => {
             e.0.extend(cut.map(|c| c.0).unwrap_or_default());
@@ -266,7 +266,7 @@ async fn attach_scan(
     let result = match scan_of(&upload) {
         (_, Some(e)) => Err(Error::Invalid(e)),
         (None, None) => Err(Error::field("scan", "error-required")),
-        (Some(u), None) => consent::attach_scan(&state.db, &a.ctx, id, u).await,
+        (Some(u), None) => consent::attach_scan(&state.db, &a.ctx, &state.sealer, id, u).await,
     };
     let saved = result.map(|person_id| {
         done(
@@ -357,7 +357,7 @@ async fn download(
     a: Authed,
     Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
-    let d = consent::document(&state.db, &a.ctx, id).await?;
+    let d = consent::document(&state.db, &a.ctx, &state.sealer, id).await?;
     Ok(file_download(d.bytes, &d.content_type, &d.file_name))
 }
 

@@ -209,17 +209,17 @@ pub async fn edit_form(
             "interpreter_type".into(),
             k.interpreter_type.clone().unwrap_or_default(),
         ),
-        ("note".into(), v.note.clone().unwrap_or_default()),
         ("version".into(), k.version.to_string()),
     ];
     pairs.extend(v.topics.iter().map(|t| ("topics".into(), t.clone())));
     pairs.extend(v.persons.iter().map(|p| ("persons".into(), p.to_string())));
+    let form = FormView::from_pairs(pairs).with_sealed("note", v.note.as_ref(), &a.page.tr);
     Ok(form_page(
         a,
         v.choices,
         format!("/contacts/{id}"),
         false,
-        FormView::from_pairs(pairs),
+        form,
         StatusCode::OK,
     ))
 }
@@ -312,6 +312,7 @@ pub async fn create_followup(
     let saved = followups::create(
         &state.db,
         &a.ctx,
+        &state.sealer,
         id,
         form.get("followup_on"),
         form.get("followup_reason"),
@@ -344,7 +345,7 @@ pub async fn followup_done(
     form: FormData,
 ) -> AppResult<Response> {
     let version = form.version()?;
-    let case_id = followups::done(&state.db, &a.ctx, id, version).await?;
+    let case_id = followups::done(&state.db, &a.ctx, &state.sealer, id, version).await?;
     Ok(done(
         &format!("/cases/{case_id}#followups"),
         "followup-flash-done",
@@ -360,7 +361,9 @@ pub async fn followup_move(
     form: FormData,
 ) -> AppResult<Response> {
     let result = match form.version() {
-        Ok(v) => followups::move_to(&state.db, &a.ctx, id, v, form.get("move_to")).await,
+        Ok(v) => {
+            followups::move_to(&state.db, &a.ctx, &state.sealer, id, v, form.get("move_to")).await
+        }
         Err(e) => Err(e),
     };
     let saved = result.map(|case_id| {
@@ -408,20 +411,22 @@ pub(crate) async fn case_followups(
     case_id: i64,
 ) -> AppResult<Vec<FollowupRow>> {
     let page = &a.page;
-    Ok(followups::for_case(&state.db, &a.ctx, case_id)
-        .await?
-        .into_iter()
-        .map(|r| FollowupRow {
-            id: r.followup.id,
-            version: r.followup.version,
-            due_on: page.date(r.followup.due_on),
-            first_due_on: r.followup.first_due_on.map(|d| page.date(d)),
-            reason: r.followup.reason,
-            done_on: r.followup.done_on.map(|d| page.date(d)),
-            due: r.due,
-            overdue: r.overdue,
-        })
-        .collect())
+    Ok(
+        followups::for_case(&state.db, &a.ctx, &state.sealer, case_id)
+            .await?
+            .into_iter()
+            .map(|r| FollowupRow {
+                id: r.followup.id,
+                version: r.followup.version,
+                due_on: page.date(r.followup.due_on),
+                first_due_on: r.followup.first_due_on.map(|d| page.date(d)),
+                reason: page.sealed(&r.followup.reason),
+                done_on: r.followup.done_on.map(|d| page.date(d)),
+                due: r.due,
+                overdue: r.overdue,
+            })
+            .collect(),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -519,16 +524,16 @@ fn rows(page: &Page, t: &Timeline, fields: &[Field]) -> Vec<TlRow> {
                             page.label("interpreter-type", ty)
                         ));
                     }
-                    note = c.note.clone();
+                    note = c.note.as_ref().map(|n| page.sealed(n));
                     link = Some((format!("/contacts/{}", k.id), page.t("contact-edit-link")));
                     title
                 }
                 Item::FollowupSet(f) => {
-                    lines.push(f.reason.clone());
+                    lines.push(page.sealed(&f.reason));
                     page.t1("timeline-followup-set", "date", page.date(f.due_on))
                 }
                 Item::FollowupDone(f) => {
-                    lines.push(f.reason.clone());
+                    lines.push(page.sealed(&f.reason));
                     page.t("timeline-followup-done")
                 }
                 Item::CaseEvent(ev, other) => {
@@ -545,16 +550,14 @@ fn rows(page: &Page, t: &Timeline, fields: &[Field]) -> Vec<TlRow> {
                         });
                     }
                     if let Some(r) = &ev.reason {
-                        lines.push(r.clone());
+                        lines.push(page.sealed(r));
                     }
                     page.label("case-event", &ev.kind)
                 }
                 Item::Review(r) => {
-                    for s in [&r.participants, &r.summary, &r.changes]
-                        .into_iter()
-                        .flatten()
-                    {
-                        lines.push(s.clone());
+                    lines.extend(r.participants.clone());
+                    for s in [&r.summary, &r.changes].into_iter().flatten() {
+                        lines.push(page.sealed(s));
                     }
                     page.t("timeline-review")
                 }

@@ -73,7 +73,7 @@ async fn decide(
             Ok(page(a, pending, link.map(|t| format!("/setup/{t}"))))
         }
         KIND_CASE_TAKEOVER => {
-            cases::decide_takeover(&state.db, &a.ctx, id, confirm).await?;
+            cases::decide_takeover(&state.db, &a.ctx, &state.sealer, id, confirm).await?;
             let flash = if confirm {
                 "confirmations-flash-confirmed"
             } else {

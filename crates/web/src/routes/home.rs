@@ -29,7 +29,7 @@ struct HomeTpl {
 
 pub async fn home(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
     let o = overview::for_actor(&state.db, &a.ctx).await?;
-    let day = today::for_actor(&state.db, &a.ctx, o.rules).await?;
+    let day = today::for_actor(&state.db, &a.ctx, &state.sealer, o.rules).await?;
     let actor = &a.ctx.actor;
     let notices = duties::notices(&state.db, &a.ctx).await?;
     let pending = if actor.has(Role::Admin) || actor.has(Role::TeamLead) {

@@ -221,7 +221,7 @@ async fn plan_page(
     failed_goal: i64,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let v = plans::get(&state.db, &a.ctx, id).await?;
+    let v = plans::get(&state.db, &a.ctx, &state.sealer, id).await?;
     let mut page = a.page.at("cases");
     page.title = page.t1("plan-title", "number", &v.case.case_number);
     let review_overdue = v.review_due.is_some_and(|d| d < v.today);
@@ -265,7 +265,7 @@ pub async fn add_goal(
     Ids(id): Ids<i64>,
     form: FormData,
 ) -> AppResult<Response> {
-    let saved = plans::add_goal(&state.db, &a.ctx, id, &goal_form_of(&form))
+    let saved = plans::add_goal(&state.db, &a.ctx, &state.sealer, id, &goal_form_of(&form))
         .await
         .map(|gid| {
             done(
@@ -289,15 +289,22 @@ pub async fn add_step(
     Ids((id, gid)): Ids<(i64, i64)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let saved = plans::add_step(&state.db, &a.ctx, id, gid, &step_form_of(&form))
-        .await
-        .map(|_| {
-            done(
-                &format!("{}#goal-{gid}", plan_url(id)),
-                "plan-flash-step-added",
-                state.config.secure_cookies,
-            )
-        });
+    let saved = plans::add_step(
+        &state.db,
+        &a.ctx,
+        &state.sealer,
+        id,
+        gid,
+        &step_form_of(&form),
+    )
+    .await
+    .map(|_| {
+        done(
+            &format!("{}#goal-{gid}", plan_url(id)),
+            "plan-flash-step-added",
+            state.config.secure_cookies,
+        )
+    });
     saved_or_reshown(
         saved,
         FormView::from_data(&form),
@@ -314,7 +321,7 @@ pub async fn freeze(
     form: FormData,
 ) -> AppResult<Response> {
     let result = match form.version_in("plan_version") {
-        Ok(pv) => plans::freeze(&state.db, &a.ctx, id, pv).await,
+        Ok(pv) => plans::freeze(&state.db, &a.ctx, &state.sealer, id, pv).await,
         Err(e) => Err(e),
     };
     let saved = result.map(|n| {
@@ -383,7 +390,7 @@ async fn goal_page(
     form: Option<FormView>,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let v = plans::get(&state.db, &a.ctx, id).await?;
+    let v = plans::get(&state.db, &a.ctx, &state.sealer, id).await?;
     // Its pages say why (a consent is missing) instead of showing an empty form.
     v.scope.require()?;
     let Some(g) = v.goal(gid) else {
@@ -393,7 +400,6 @@ async fn goal_page(
     let form = form.unwrap_or_else(|| {
         FormView::from_pairs([
             ("field", g.field_key.clone()),
-            ("text", g.text.clone()),
             (
                 "person",
                 g.person_id.map(|p| p.to_string()).unwrap_or_default(),
@@ -407,9 +413,10 @@ async fn goal_page(
                 g.target_date.map(|d| d.to_string()).unwrap_or_default(),
             ),
             ("status", g.status.clone()),
-            ("status_reason", g.status_reason.clone().unwrap_or_default()),
             ("version", g.version.to_string()),
         ])
+        .with_sealed("text", Some(&g.text), &a.page.tr)
+        .with_sealed("status_reason", g.status_reason.as_ref(), &a.page.tr)
     });
     let mut page = a.page.at("cases");
     page.title = page.t("plan-goal-edit-title");
@@ -444,7 +451,18 @@ pub async fn update_goal(
     form: FormData,
 ) -> AppResult<Response> {
     let result = match form.version() {
-        Ok(ver) => plans::update_goal(&state.db, &a.ctx, id, gid, ver, &goal_form_of(&form)).await,
+        Ok(ver) => {
+            plans::update_goal(
+                &state.db,
+                &a.ctx,
+                &state.sealer,
+                id,
+                gid,
+                ver,
+                &goal_form_of(&form),
+            )
+            .await
+        }
         Err(e) => Err(e),
     };
     let saved = result.map(|()| {
@@ -485,17 +503,16 @@ async fn step_page(
     form: Option<FormView>,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let v = plans::get(&state.db, &a.ctx, id).await?;
+    let v = plans::get(&state.db, &a.ctx, &state.sealer, id).await?;
     // Its pages say why (a consent is missing) instead of showing an empty form.
     v.scope.require()?;
     let Some((g, s)) = v.step(sid) else {
         return Err(AppError(Error::NotFound));
     };
-    let goal_text = g.goal.text.clone();
+    let goal_text = a.page.sealed(&g.goal.text);
     let s = &s.step;
     let form = form.unwrap_or_else(|| {
         FormView::from_pairs([
-            ("step_text", s.text.clone()),
             ("owner", s.owner.clone()),
             ("third_party", s.third_party.clone().unwrap_or_default()),
             (
@@ -508,6 +525,7 @@ async fn step_page(
             ),
             ("version", s.version.to_string()),
         ])
+        .with_sealed("step_text", Some(&s.text), &a.page.tr)
     });
     let mut page = a.page.at("cases");
     page.title = page.t("plan-step-edit-title");
@@ -547,7 +565,9 @@ pub async fn update_step(
         input.done_on = a.ctx.today().to_string();
     }
     let result = match (done_today, form.version()) {
-        (Ok(_), Ok(ver)) => plans::update_step(&state.db, &a.ctx, id, sid, ver, &input).await,
+        (Ok(_), Ok(ver)) => {
+            plans::update_step(&state.db, &a.ctx, &state.sealer, id, sid, ver, &input).await
+        }
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
     let saved = result.map(|()| {
@@ -591,7 +611,7 @@ async fn review_page(
     form: Option<FormView>,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let v = plans::get(&state.db, &a.ctx, id).await?;
+    let v = plans::get(&state.db, &a.ctx, &state.sealer, id).await?;
     // Its pages say why (a consent is missing) instead of showing an empty form.
     v.scope.require()?;
     let form = form.unwrap_or_else(|| {
@@ -655,7 +675,7 @@ pub async fn hold_review(
                     })
                     .collect(),
             };
-            plans::hold_review(&state.db, &a.ctx, id, pv, &input).await
+            plans::hold_review(&state.db, &a.ctx, &state.sealer, id, pv, &input).await
         }
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
@@ -717,7 +737,7 @@ async fn version_page(
     form: FormView,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let vv = plans::version(&state.db, &a.ctx, id, n).await?;
+    let vv = plans::version(&state.db, &a.ctx, &state.sealer, id, n).await?;
     let mut page = a.page.at("cases");
     page.title = page.t1("plan-version-title", "number", n.to_string());
     let languages = print_languages(&vv.plan);
@@ -826,7 +846,7 @@ pub async fn compare(
         "" | "current" => None,
         s => Some(s.parse().map_err(|_| AppError(Error::NotFound))?),
     };
-    let c = plans::compare(&state.db, &a.ctx, id, a_n, b_n).await?;
+    let c = plans::compare(&state.db, &a.ctx, &state.sealer, id, a_n, b_n).await?;
     let mut page = a.page.at("cases");
     page.title = page.t("plan-compare-title");
     let lang = page.lang();
@@ -959,7 +979,7 @@ pub async fn print(
         "" | "current" => None,
         s => Some(i32::parse_id(s).ok_or(AppError(Error::NotFound))?),
     };
-    let data = plans::print_data(&state.db, &a.ctx, id, version).await?;
+    let data = plans::print_data(&state.db, &a.ctx, &state.sealer, id, version).await?;
     let form = plan_document(data);
     let file_name = match version {
         Some(n) => format!("integrationsplan-{id}-fassung-{n}-{lang}.pdf"),
@@ -985,7 +1005,9 @@ pub async fn attach_scan(
         Err(Error::field("scan", "error-scan-too-large"))
     } else {
         match upload.scan {
-            Some(bytes) => plans::attach_scan(&state.db, &a.ctx, id, n, Upload { bytes }).await,
+            Some(bytes) => {
+                plans::attach_scan(&state.db, &a.ctx, &state.sealer, id, n, Upload { bytes }).await
+            }
             None => Err(Error::field("scan", "error-required")),
         }
     };
@@ -1007,6 +1029,6 @@ pub async fn download_scan(
     a: Authed,
     Ids((id, n)): Ids<(i64, i32)>,
 ) -> AppResult<Response> {
-    let d = plans::scan(&state.db, &a.ctx, id, n).await?;
+    let d = plans::scan(&state.db, &a.ctx, &state.sealer, id, n).await?;
     Ok(file_download(d.bytes, &d.content_type, &d.file_name))
 }

@@ -218,7 +218,6 @@ async fn place_member<C: ConnectionTrait>(
                     household_id: Some(household_id),
                     opened_on: ctx.today(),
                     clock_start: m.au_move_in.unwrap_or(ctx.today()),
-                    eligibility_note: None,
                     persons: vec![member_id],
                 },
             )

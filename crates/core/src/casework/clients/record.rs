@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
+use super::health::resealed_health;
 use super::households::household_members;
 use crate::administration::organisations::expect_updated;
 use crate::kernel::access;
@@ -15,6 +16,8 @@ use crate::kernel::catalog::{
     parse_nationality,
 };
 use crate::kernel::policy::Action;
+use crate::kernel::sealed::Sealing;
+use crate::kernel::sealing::Sealer;
 use crate::kernel::types::{Birth, parse_date_opt, parse_text};
 use crate::records::consent::{self, ConsentState, Coverage, Data};
 use crate::{Ctx, Error, FieldErrors, Result};
@@ -325,14 +328,17 @@ fn parse_interpreter_language(e: &mut FieldErrors, s: &str) -> Option<String> {
 pub async fn update_intake(
     db: &Db,
     ctx: &Ctx,
+    sealer: &Sealer,
     person_id: i64,
     version: i32,
     i: Intake,
 ) -> Result<()> {
     let tx = db.begin().await?;
     let ev = Event::on("client_updated", "person", person_id).section("intake");
-    let (tx, _, _) = access::person_in(tx, ctx, person_id, Action::WriteClient, ev.clone()).await?;
+    let (tx, p, _) = access::person_in(tx, ctx, person_id, Action::WriteClient, ev.clone()).await?;
     consent::require(&tx, person_id, Data::Intake, ctx.today()).await?;
+    // The health needs are bound to the row's version: sealed again for the next one.
+    let health = resealed_health(&Sealing::begin(&tx, sealer).await?, &p, version)?;
     let langs = if i.languages.is_empty() {
         None
     } else {
@@ -388,6 +394,7 @@ pub async fn update_intake(
             s(i.interpreter_language),
         )
         .col_expr(person::Column::UpdatedAt, Expr::value(ctx.now()))
+        .col_expr(person::Column::HealthSealed, Expr::value(health))
         .col_expr(person::Column::Version, Expr::value(version + 1))
         .filter(person::Column::Id.eq(person_id))
         .filter(person::Column::Version.eq(version))

@@ -10,6 +10,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
 };
 
+use super::health::resealed_health;
 use crate::administration::organisations::expect_updated;
 use crate::administration::service_areas;
 use crate::kernel::access;
@@ -17,6 +18,8 @@ use crate::kernel::audit::{self, Event};
 use crate::kernel::catalog::{HouseholdRelation, TargetGroup};
 use crate::kernel::names;
 use crate::kernel::policy::{Action, CaseRef, Resource};
+use crate::kernel::sealed::Sealing;
+use crate::kernel::sealing::Sealer;
 use crate::kernel::types::{Ags, Birth, Name, parse_date_opt};
 use crate::{Ctx, Error, FieldErrors, Result};
 
@@ -197,7 +200,12 @@ pub enum Registered {
 }
 
 /// Registers a client with the minimum data and opens a case assigned to the registering IM.
-pub async fn register(db: &Db, ctx: &Ctx, input: RegisterInput) -> Result<Registered> {
+pub async fn register(
+    db: &Db,
+    ctx: &Ctx,
+    sealer: &Sealer,
+    input: RegisterInput,
+) -> Result<Registered> {
     let today = ctx.today();
     let m = &input.minimum;
     let mut e = FieldErrors::new();
@@ -266,11 +274,14 @@ pub async fn register(db: &Db, ctx: &Ctx, input: RegisterInput) -> Result<Regist
             household_id: None,
             opened_on: today,
             clock_start,
-            eligibility_note: input.eligibility_note.clone(),
             persons: vec![person_id],
         },
     )
     .await?;
+    if let Some(note) = &input.eligibility_note {
+        let sealing = Sealing::begin(&tx, sealer).await?;
+        crate::casework::cases::seal_eligibility_note(&tx, &sealing, c.id, note).await?;
+    }
     audit::record(
         &tx,
         ctx,
@@ -344,13 +355,16 @@ pub(super) async fn insert_person<C: ConnectionTrait>(
 pub async fn update_minimum(
     db: &Db,
     ctx: &Ctx,
+    sealer: &Sealer,
     person_id: i64,
     version: i32,
     m: MinimumInput,
 ) -> Result<()> {
     let tx = db.begin().await?;
     let ev = Event::on("client_updated", "person", person_id).section("minimum");
-    let (tx, _, _) = access::person_in(tx, ctx, person_id, Action::WriteClient, ev.clone()).await?;
+    let (tx, p, _) = access::person_in(tx, ctx, person_id, Action::WriteClient, ev.clone()).await?;
+    // The health needs are bound to the row's version: sealed again for the next one.
+    let health = resealed_health(&Sealing::begin(&tx, sealer).await?, &p, version)?;
     let (fold, skel) = name_keys(
         m.given_name.as_str(),
         m.family_name.as_str(),
@@ -383,6 +397,7 @@ pub async fn update_minimum(
             Expr::value(m.target_group.as_str()),
         )
         .col_expr(person::Column::UpdatedAt, Expr::value(ctx.now()))
+        .col_expr(person::Column::HealthSealed, Expr::value(health))
         .col_expr(person::Column::Version, Expr::value(version + 1))
         .filter(person::Column::Id.eq(person_id))
         .filter(person::Column::Version.eq(version))

@@ -9,6 +9,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::forms::parse_interval;
+use super::goals::{opened_goal, opened_step};
 use super::snapshot::{SnapGoal, SnapStep, Snapshot};
 use super::{PlanScope, begin, event, touch_plan};
 use crate::administration::fields::{self, Field};
@@ -19,6 +20,8 @@ use crate::kernel::access;
 use crate::kernel::audit::{self, Event};
 use crate::kernel::catalog::{CaseStatus, GoalStatus, LanguageLevel};
 use crate::kernel::policy::Action;
+use crate::kernel::sealed::{self, REVIEW_CHANGES, REVIEW_SUMMARY};
+use crate::kernel::sealing::Sealer;
 use crate::records::consent::Data;
 use crate::{Ctx, Error, Result};
 
@@ -195,8 +198,16 @@ pub(super) async fn due_inputs<C: ConnectionTrait>(
     Ok((start, last))
 }
 
+/// A review with its summary and changes opened.
+pub(crate) fn opened_review(sealer: &Sealer, mut r: review::Model) -> review::Model {
+    r.summary = sealed::open_opt(sealer, REVIEW_SUMMARY.at(r.id), r.summary_sealed.as_deref());
+    r.changes = sealed::open_opt(sealer, REVIEW_CHANGES.at(r.id), r.changes_sealed.as_deref());
+    r
+}
+
 pub(super) async fn load<C: ConnectionTrait>(
     conn: &C,
+    sealer: &Sealer,
     c: case::Model,
     today: NaiveDate,
 ) -> Result<PlanView> {
@@ -244,6 +255,7 @@ pub(super) async fn load<C: ConnectionTrait>(
         .await?
     {
         let overdue = s.done_on.is_none() && s.due_on.is_some_and(|d| d < today);
+        let s = opened_step(sealer, s);
         steps_by_goal
             .entry(s.goal_id)
             .or_default()
@@ -259,7 +271,7 @@ pub(super) async fn load<C: ConnectionTrait>(
                     .find(|p| p.id == pid)
                     .map(|p| format!("{} {}", p.given_name, p.family_name))
             }),
-            goal: g,
+            goal: opened_goal(sealer, g),
         })
         .collect();
     let reviews = review::Entity::find()
@@ -267,7 +279,10 @@ pub(super) async fn load<C: ConnectionTrait>(
         .order_by_desc(review::Column::HeldOn)
         .order_by_desc(review::Column::Id)
         .all(conn)
-        .await?;
+        .await?
+        .into_iter()
+        .map(|r| opened_review(sealer, r))
+        .collect();
     let versions = plan_version::Entity::find()
         .filter(plan_version::Column::CaseId.eq(c.id))
         .order_by_desc(plan_version::Column::Number)
@@ -304,11 +319,11 @@ pub(super) async fn load<C: ConnectionTrait>(
 }
 
 /// The plan of a case, for its IM. The read is audited (`plan_viewed`).
-pub async fn get(db: &Db, ctx: &Ctx, case_id: i64) -> Result<PlanView> {
+pub async fn get(db: &Db, ctx: &Ctx, sealer: &Sealer, case_id: i64) -> Result<PlanView> {
     audit::read(db, async |tx| {
         let ev = Event::on("plan_viewed", "case", case_id).section("plan");
         let (c, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
-        let view = load(tx, c, ctx.today()).await?;
+        let view = load(tx, sealer, c, ctx.today()).await?;
         audit::record(tx, ctx, ev).await?;
         Ok(view)
     })
@@ -316,9 +331,11 @@ pub async fn get(db: &Db, ctx: &Ctx, case_id: i64) -> Result<PlanView> {
 }
 
 /// The current plan as a snapshot (goals and steps, no review), without the goals `scope`
-/// withholds.
+/// withholds. A text that does not open stops it (a conflict): a frozen version must not hold a gap
+/// where the client's words were.
 pub(super) async fn snapshot_of<C: ConnectionTrait>(
     conn: &C,
+    sealer: &Sealer,
     scope: &PlanScope,
     case_id: i64,
 ) -> Result<Snapshot> {
@@ -334,34 +351,40 @@ pub(super) async fn snapshot_of<C: ConnectionTrait>(
         .order_by_asc(step::Column::Id)
         .all(conn)
         .await?;
+    let steps: Vec<step::Model> = steps.into_iter().map(|s| opened_step(sealer, s)).collect();
+    let mut out = Vec::with_capacity(goals.len());
+    for g in goals.into_iter().map(|g| opened_goal(sealer, g)) {
+        let mut snap_steps = Vec::new();
+        for s in steps.iter().filter(|s| s.goal_id == g.id) {
+            snap_steps.push(SnapStep {
+                id: s.id,
+                text: sealed::readable(&s.text)?.to_string(),
+                owner: s.owner.clone(),
+                third_party: s.third_party.clone(),
+                due_on: s.due_on,
+                done_on: s.done_on,
+            });
+        }
+        let status_reason = match &g.status_reason {
+            Some(r) => Some(sealed::readable(r)?.to_string()),
+            None => None,
+        };
+        out.push(SnapGoal {
+            steps: snap_steps,
+            id: g.id,
+            text: sealed::readable(&g.text)?.to_string(),
+            field: g.field_key,
+            person: g.person_id,
+            priority: g.priority,
+            target_date: g.target_date,
+            status: g.status,
+            status_reason,
+            created_on: g.created_on,
+            closed_on: g.closed_on,
+        });
+    }
     let mut snap = Snapshot {
-        goals: goals
-            .into_iter()
-            .map(|g| SnapGoal {
-                steps: steps
-                    .iter()
-                    .filter(|s| s.goal_id == g.id)
-                    .map(|s| SnapStep {
-                        id: s.id,
-                        text: s.text.clone(),
-                        owner: s.owner.clone(),
-                        third_party: s.third_party.clone(),
-                        due_on: s.due_on,
-                        done_on: s.done_on,
-                    })
-                    .collect(),
-                id: g.id,
-                field: g.field_key,
-                person: g.person_id,
-                text: g.text,
-                priority: g.priority,
-                target_date: g.target_date,
-                status: g.status,
-                status_reason: g.status_reason,
-                created_on: g.created_on,
-                closed_on: g.closed_on,
-            })
-            .collect(),
+        goals: out,
         review: None,
     };
     scope.withhold(&mut snap);

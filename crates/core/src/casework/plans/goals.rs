@@ -1,4 +1,5 @@
-//! Goals and their steps: adding and changing them.
+//! Goals and their steps: adding and changing them. Their texts (and a goal's status reason) are
+//! sealed, bound to the row's version.
 
 use ankommen_store::Db;
 use ankommen_store::entities::{goal, step};
@@ -15,10 +16,73 @@ use crate::administration::fields;
 use crate::administration::organisations::expect_updated;
 use crate::kernel::audit;
 use crate::kernel::catalog::GoalStatus;
+use crate::kernel::sealed::{self, GOAL_STATUS_REASON, GOAL_TEXT, STEP_TEXT, Sealing};
+use crate::kernel::sealing::Sealer;
 use crate::{Ctx, Error, Result};
 
 /// Adds a goal (creating the plan with the first one). Returns the goal's id.
-pub async fn add_goal(db: &Db, ctx: &Ctx, case_id: i64, form: &GoalForm) -> Result<i64> {
+/// The goal with its text and status reason opened.
+pub(crate) fn opened_goal(sealer: &Sealer, mut g: goal::Model) -> goal::Model {
+    g.text = sealed::open(
+        sealer,
+        GOAL_TEXT.at_version(g.id, g.version),
+        &g.text_sealed,
+    );
+    g.status_reason = sealed::open_opt(
+        sealer,
+        GOAL_STATUS_REASON.at_version(g.id, g.version),
+        g.status_reason_sealed.as_deref(),
+    );
+    g
+}
+
+/// The step with its text opened.
+pub(crate) fn opened_step(sealer: &Sealer, mut s: step::Model) -> step::Model {
+    s.text = sealed::open(
+        sealer,
+        STEP_TEXT.at_version(s.id, s.version),
+        &s.text_sealed,
+    );
+    s
+}
+
+/// The sealed columns of a goal changed to `version` (text and status reason).
+fn sealed_goal(
+    sealing: &Sealing<'_>,
+    goal_id: i64,
+    version: i32,
+    text: &str,
+    reason: Option<&str>,
+) -> Result<(Vec<u8>, Option<Vec<u8>>)> {
+    Ok((
+        sealing.seal(GOAL_TEXT.at_version(goal_id, version), text)?,
+        sealing.seal_opt(GOAL_STATUS_REASON.at_version(goal_id, version), reason)?,
+    ))
+}
+
+/// Saves the sealed columns of a goal just inserted (version 1).
+async fn seal_new_goal<C: ConnectionTrait>(
+    conn: &C,
+    sealing: &Sealing<'_>,
+    goal_id: i64,
+    text: &str,
+) -> Result<()> {
+    let (text, _) = sealed_goal(sealing, goal_id, 1, text, None)?;
+    goal::Entity::update_many()
+        .col_expr(goal::Column::TextSealed, Expr::value(text))
+        .filter(goal::Column::Id.eq(goal_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn add_goal(
+    db: &Db,
+    ctx: &Ctx,
+    sealer: &Sealer,
+    case_id: i64,
+    form: &GoalForm,
+) -> Result<i64> {
     let today = ctx.today();
     let (tx, c, ev, scope) = begin(db, ctx, case_id, "plan_goal_added").await?;
     let fields = fields::active(&tx).await?;
@@ -42,11 +106,12 @@ pub async fn add_goal(db: &Db, ctx: &Ctx, case_id: i64, form: &GoalForm) -> Resu
         case_id: Set(case_id),
         person_id: Set(input.person),
         field_key: Set(input.field.clone()),
-        text: Set(input.text),
+        // Sealed for the row, so written once the row has its id.
+        text_sealed: NotSet,
         priority: Set(input.priority),
         target_date: Set(input.target_date),
         status: Set(GoalStatus::Open.as_str().into()),
-        status_reason: Set(None),
+        status_reason_sealed: Set(None),
         created_on: Set(today),
         closed_on: Set(None),
         position: Set(position + 1),
@@ -59,6 +124,7 @@ pub async fn add_goal(db: &Db, ctx: &Ctx, case_id: i64, form: &GoalForm) -> Resu
     .exec(&tx)
     .await?
     .last_insert_id;
+    seal_new_goal(&tx, &Sealing::begin(&tx, sealer).await?, id, &input.text).await?;
     event(&tx, ctx, case_id, "goal_added", today, Some(input.field)).await?;
     audit::record(&tx, ctx, ev).await?;
     tx.commit().await?;
@@ -110,6 +176,7 @@ pub fn closed_on_after(
 pub async fn update_goal(
     db: &Db,
     ctx: &Ctx,
+    sealer: &Sealer,
     case_id: i64,
     goal_id: i64,
     version: i32,
@@ -117,7 +184,7 @@ pub async fn update_goal(
 ) -> Result<()> {
     let today = ctx.today();
     let (tx, c, ev, scope) = begin(db, ctx, case_id, "plan_goal_changed").await?;
-    let g = goal_of(&tx, &scope, case_id, goal_id).await?;
+    let g = opened_goal(sealer, goal_of(&tx, &scope, case_id, goal_id).await?);
     if g.version != version {
         return Err(Error::Conflict("error-stale"));
     }
@@ -133,20 +200,31 @@ pub async fn update_goal(
     member_covered(&scope, input.person)?;
     let closed_on = closed_on_after(&g.status, g.closed_on, input.status, today);
     let status_changed = g.status != input.status.as_str();
-    let other_changed = g.text != input.text
+    // A stored text that does not open counts as changed: the form's text replaces it.
+    let old_reason = g.status_reason.as_ref().map(|r| r.text());
+    let new_reason = input.status_reason.as_deref().map(Some);
+    let other_changed = g.text.text() != Some(input.text.as_str())
         || g.field_key != input.field
         || g.person_id != input.person
         || g.priority != input.priority
         || g.target_date != input.target_date
-        || (g.status_reason != input.status_reason && !status_changed);
+        || (old_reason != new_reason && !status_changed);
+    let sealing = Sealing::begin(&tx, sealer).await?;
+    let (text, reason) = sealed_goal(
+        &sealing,
+        goal_id,
+        version + 1,
+        &input.text,
+        input.status_reason.as_deref(),
+    )?;
     let res = goal::Entity::update_many()
         .col_expr(goal::Column::FieldKey, Expr::value(input.field.clone()))
-        .col_expr(goal::Column::Text, Expr::value(input.text))
+        .col_expr(goal::Column::TextSealed, Expr::value(text))
         .col_expr(goal::Column::PersonId, Expr::value(input.person))
         .col_expr(goal::Column::Priority, Expr::value(input.priority))
         .col_expr(goal::Column::TargetDate, Expr::value(input.target_date))
         .col_expr(goal::Column::Status, Expr::value(input.status.as_str()))
-        .col_expr(goal::Column::StatusReason, Expr::value(input.status_reason))
+        .col_expr(goal::Column::StatusReasonSealed, Expr::value(reason))
         .col_expr(goal::Column::ClosedOn, Expr::value(closed_on))
         .col_expr(goal::Column::UpdatedAt, Expr::value(ctx.now()))
         .col_expr(goal::Column::Version, Expr::value(version + 1))
@@ -178,6 +256,7 @@ pub async fn update_goal(
 pub async fn add_step(
     db: &Db,
     ctx: &Ctx,
+    sealer: &Sealer,
     case_id: i64,
     goal_id: i64,
     form: &StepForm,
@@ -198,7 +277,8 @@ pub async fn add_step(
         id: NotSet,
         goal_id: Set(goal_id),
         case_id: Set(case_id),
-        text: Set(input.text),
+        // Sealed for the row, so written once the row has its id.
+        text_sealed: NotSet,
         owner: Set(input.owner.as_str().into()),
         third_party: Set(input.third_party),
         due_on: Set(input.due_on),
@@ -213,6 +293,14 @@ pub async fn add_step(
     .exec(&tx)
     .await?
     .last_insert_id;
+    let text = Sealing::begin(&tx, sealer)
+        .await?
+        .seal(STEP_TEXT.at_version(id, 1), &input.text)?;
+    step::Entity::update_many()
+        .col_expr(step::Column::TextSealed, Expr::value(text))
+        .filter(step::Column::Id.eq(id))
+        .exec(&tx)
+        .await?;
     event(
         &tx,
         ctx,
@@ -234,6 +322,7 @@ pub async fn add_step(
 pub async fn update_step(
     db: &Db,
     ctx: &Ctx,
+    sealer: &Sealer,
     case_id: i64,
     step_id: i64,
     version: i32,
@@ -245,6 +334,7 @@ pub async fn update_step(
         .filter(step::Column::CaseId.eq(case_id))
         .one(&tx)
         .await?
+        .map(|s| opened_step(sealer, s))
         .ok_or(Error::NotFound)?;
     let g = goal_of(&tx, &scope, case_id, s.goal_id).await?;
     if s.version != version {
@@ -252,13 +342,16 @@ pub async fn update_step(
     }
     let input = StepInput::parse(form, &Bounds::of(&c, today))?;
     let done_now = s.done_on.is_none() && input.done_on.is_some();
-    let other_changed = s.text != input.text
+    let other_changed = s.text.text() != Some(input.text.as_str())
         || s.owner != input.owner.as_str()
         || s.third_party != input.third_party
         || s.due_on != input.due_on
         || (s.done_on.is_some() && s.done_on != input.done_on);
+    let text = Sealing::begin(&tx, sealer)
+        .await?
+        .seal(STEP_TEXT.at_version(step_id, version + 1), &input.text)?;
     let res = step::Entity::update_many()
-        .col_expr(step::Column::Text, Expr::value(input.text))
+        .col_expr(step::Column::TextSealed, Expr::value(text))
         .col_expr(step::Column::Owner, Expr::value(input.owner.as_str()))
         .col_expr(step::Column::ThirdParty, Expr::value(input.third_party))
         .col_expr(step::Column::DueOn, Expr::value(input.due_on))

@@ -6,7 +6,9 @@
 //! Every change bumps the plan row's `version` and writes a `case_events` row for the case's
 //! timeline (kinds `goal_added`, `goal_changed`, `goal_status`, `step_added`, `step_changed`,
 //! `step_done`, `review_held`, `plan_version_frozen`, `plan_settings_changed`,
-//! `plan_scan_added`); `detail` holds only keys and ids, never the client's words.
+//! `plan_scan_added`); `detail` holds only keys and ids, never the client's words, which are
+//! sealed (`kernel::sealed`): goal and step texts and status reasons bound to their row's version,
+//! reviews, assessments and frozen versions to their rows.
 //!
 //! A plan holds data beyond the minimum, so it needs consent ([`PlanScope`], decision 0012): the
 //! whole plan the consent of the case's client (its first person, who signs it), a goal naming a
@@ -22,6 +24,7 @@ mod snapshot;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use self::current::opened_review;
 pub use self::current::{GoalView, PlanView, StepView, VersionRow, get, review_due, set_interval};
 pub use self::forms::{
     Bounds, GoalForm, GoalInput, ReviewForm, ReviewGoalForm, StepForm, StepInput, parse_interval,
@@ -89,7 +92,7 @@ async fn event<C: ConnectionTrait>(
         case_id: Set(case_id),
         kind: Set(kind.into()),
         on_date: Set(on),
-        reason: Set(None),
+        reason_sealed: Set(None),
         detail: Set(detail),
         staff_id: Set(Some(ctx.actor.staff_id)),
         other_staff_id: Set(None),

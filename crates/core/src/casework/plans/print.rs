@@ -4,16 +4,12 @@ use ankommen_store::Db;
 use ankommen_store::entities::{case, document, person, plan_version};
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-};
-use sha2::{Digest, Sha256};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::PlanScope;
 use super::current::{due_inputs, review_due, snapshot_of};
 use super::event;
-use super::reviews::{stored_snapshot, version_row};
+use super::reviews::{readable_snapshot, version_row};
 use super::snapshot::Snapshot;
 use crate::administration::fields::{self, Field};
 use crate::administration::settings::WorkRules;
@@ -21,7 +17,9 @@ use crate::casework::cases;
 use crate::kernel::access;
 use crate::kernel::audit::{self, Event};
 use crate::kernel::policy::Action;
-use crate::records::consent::{Download, MAX_SCAN_BYTES, Upload, sniff};
+use crate::kernel::sealed::Sealing;
+use crate::kernel::sealing::Sealer;
+use crate::records::consent::{self, Download, Upload};
 use crate::records::printing::{Issuer, PrintedPerson};
 use crate::{Ctx, Error, Result};
 
@@ -49,6 +47,7 @@ pub struct PlanPrint {
 pub async fn print_data(
     db: &Db,
     ctx: &Ctx,
+    sealer: &Sealer,
     case_id: i64,
     version: Option<i32>,
 ) -> Result<PlanPrint> {
@@ -60,9 +59,9 @@ pub async fn print_data(
         let (snapshot, frozen_on) = match version {
             Some(n) => {
                 let v = version_row(tx, case_id, n).await?;
-                (stored_snapshot(&v, &scope)?, Some(v.frozen_on))
+                (readable_snapshot(sealer, &v, &scope)?, Some(v.frozen_on))
             }
-            None => (snapshot_of(tx, &scope, case_id).await?, None),
+            None => (snapshot_of(tx, sealer, &scope, case_id).await?, None),
         };
         let persons = cases::persons_of(tx, case_id).await?;
         if persons.is_empty() {
@@ -128,42 +127,27 @@ async fn issuer_of<C: ConnectionTrait>(conn: &C, ctx: &Ctx, c: &case::Model) -> 
     })
 }
 
-fn check_scan(u: &Upload) -> std::result::Result<&'static str, &'static str> {
-    if u.bytes.is_empty() {
-        return Err("error-required");
-    }
-    if u.bytes.len() > MAX_SCAN_BYTES {
-        return Err("error-scan-too-large");
-    }
-    sniff(&u.bytes).ok_or("error-scan-type")
-}
-
 /// Attaches the signed scan to a version (replacing an earlier one). The document belongs to the
 /// case's first person.
-pub async fn attach_scan(db: &Db, ctx: &Ctx, case_id: i64, number: i32, u: Upload) -> Result<()> {
+pub async fn attach_scan(
+    db: &Db,
+    ctx: &Ctx,
+    sealer: &Sealer,
+    case_id: i64,
+    number: i32,
+    u: Upload,
+) -> Result<()> {
     let tx = db.begin().await?;
     let ev = Event::on("plan_scan_added", "case", case_id).section("plan");
     let (tx, _, _) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
     PlanScope::of(&tx, case_id, ctx.today()).await?.require()?;
-    let content_type = check_scan(&u).map_err(|k| Error::field("scan", k))?;
+    consent::check_scan(&u).map_err(|k| Error::field("scan", k))?;
     let v = version_row(&tx, case_id, number).await?;
     let Some(first) = cases::persons_of(&tx, case_id).await?.into_iter().next() else {
         return Err(Error::NotFound);
     };
-    let doc = document::Entity::insert(document::ActiveModel {
-        id: NotSet,
-        person_id: Set(first.id),
-        kind: Set("plan_scan".into()),
-        content_type: Set(content_type.into()),
-        size: Set(i64::try_from(u.bytes.len()).unwrap_or(i64::MAX)),
-        sha256: Set(hex::encode(Sha256::digest(&u.bytes))),
-        content: Set(u.bytes),
-        created_at: Set(ctx.now()),
-        created_by: Set(ctx.actor.staff_id),
-    })
-    .exec(&tx)
-    .await?
-    .last_insert_id;
+    let sealing = Sealing::begin(&tx, sealer).await?;
+    let doc = consent::store_scan(&tx, ctx, &sealing, first.id, "plan_scan", &u).await?;
     plan_version::Entity::update_many()
         .col_expr(plan_version::Column::SignedDocumentId, Expr::value(doc))
         .filter(plan_version::Column::Id.eq(v.id))
@@ -184,7 +168,13 @@ pub async fn attach_scan(db: &Db, ctx: &Ctx, case_id: i64, number: i32, u: Uploa
 }
 
 /// The signed scan of a version, for download. Audited (`plan_scan_downloaded`).
-pub async fn scan(db: &Db, ctx: &Ctx, case_id: i64, number: i32) -> Result<Download> {
+pub async fn scan(
+    db: &Db,
+    ctx: &Ctx,
+    sealer: &Sealer,
+    case_id: i64,
+    number: i32,
+) -> Result<Download> {
     audit::read(db, async |tx| {
         let ev = Event::on("plan_scan_downloaded", "case", case_id).section("plan");
         let (_, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
@@ -203,11 +193,8 @@ pub async fn scan(db: &Db, ctx: &Ctx, case_id: i64, number: i32) -> Result<Downl
             "image/jpeg" => "jpg",
             _ => "png",
         };
-        Ok(Download {
-            file_name: format!("integrationsplan-{case_id}-fassung-{number}.{ext}"),
-            content_type: d.content_type,
-            bytes: d.content,
-        })
+        let file_name = format!("integrationsplan-{case_id}-fassung-{number}.{ext}");
+        consent::download(sealer, d, file_name)
     })
     .await
 }

@@ -1,4 +1,6 @@
 //! Reviews and versions: freezing a version, holding a review, reading and comparing versions.
+//! A review's texts, its assessments and a version's snapshot are sealed, bound to their rows
+//! (they are never changed).
 
 use ankommen_store::Db;
 use ankommen_store::entities::{goal, plan_version, review, review_assessment};
@@ -13,11 +15,17 @@ use sea_orm::{
 use super::current::{PlanView, load, snapshot_of};
 use super::forms::{Bounds, ReviewForm, ReviewInput};
 use super::goals::closed_on_after;
+use super::goals::opened_goal;
 use super::snapshot::{GoalDiff, SnapReview, Snapshot, diff};
 use super::{PlanScope, begin, count_i32, event, touch_plan};
 use crate::kernel::access;
 use crate::kernel::audit::{self, Event};
 use crate::kernel::policy::Action;
+use crate::kernel::sealed::{
+    self, GOAL_STATUS_REASON, GOAL_TEXT, PLAN_SNAPSHOT, REVIEW_ASSESSMENT, REVIEW_CHANGES,
+    REVIEW_SUMMARY, Sealing,
+};
+use crate::kernel::sealing::Sealer;
 use crate::{Ctx, Error, Result};
 
 /// A frozen version for display.
@@ -26,7 +34,10 @@ pub struct VersionView {
     pub plan: PlanView,
     pub number: i32,
     pub frozen_on: NaiveDate,
+    /// Empty when the stored snapshot does not open (`unreadable`).
     pub snapshot: Snapshot,
+    /// The stored snapshot does not open: the page says so instead of showing the version.
+    pub unreadable: bool,
     pub signed_document_id: Option<i64>,
 }
 
@@ -43,27 +54,54 @@ pub(super) async fn version_row<C: ConnectionTrait>(
         .ok_or(Error::NotFound)
 }
 
-/// A frozen version's snapshot, without the goals `scope` withholds.
-pub(super) fn stored_snapshot(v: &plan_version::Model, scope: &PlanScope) -> Result<Snapshot> {
-    let mut snap = Snapshot::from_json(&v.snapshot)?;
-    scope.withhold(&mut snap);
-    Ok(snap)
+/// A frozen version's snapshot, without the goals `scope` withholds; None if it does not open.
+pub(super) fn open_snapshot(
+    sealer: &Sealer,
+    v: &plan_version::Model,
+    scope: &PlanScope,
+) -> Result<Option<Snapshot>> {
+    match sealed::open(sealer, PLAN_SNAPSHOT.at(v.id), &v.snapshot_sealed).text() {
+        Some(json) => {
+            let mut snap = Snapshot::from_json(json)?;
+            scope.withhold(&mut snap);
+            Ok(Some(snap))
+        }
+        None => Ok(None),
+    }
+}
+
+/// [`open_snapshot`] where the version's content is needed (a comparison, a print): one that
+/// does not open is a conflict.
+pub(super) fn readable_snapshot(
+    sealer: &Sealer,
+    v: &plan_version::Model,
+    scope: &PlanScope,
+) -> Result<Snapshot> {
+    open_snapshot(sealer, v, scope)?.ok_or(Error::Conflict("error-sealed-unreadable"))
 }
 
 /// One frozen version. The read is audited (`plan_version_viewed`). Refused without a consent
 /// that covers the plan.
-pub async fn version(db: &Db, ctx: &Ctx, case_id: i64, number: i32) -> Result<VersionView> {
+pub async fn version(
+    db: &Db,
+    ctx: &Ctx,
+    sealer: &Sealer,
+    case_id: i64,
+    number: i32,
+) -> Result<VersionView> {
     audit::read(db, async |tx| {
         let ev = Event::on("plan_version_viewed", "case", case_id).section("plan");
         let (c, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
-        let plan = load(tx, c, ctx.today()).await?;
+        let plan = load(tx, sealer, c, ctx.today()).await?;
         plan.scope.require()?;
         let v = version_row(tx, case_id, number).await?;
         audit::record(tx, ctx, ev).await?;
+        let snapshot = open_snapshot(sealer, &v, &plan.scope)?;
         Ok(VersionView {
             number: v.number,
             frozen_on: v.frozen_on,
-            snapshot: stored_snapshot(&v, &plan.scope)?,
+            unreadable: snapshot.is_none(),
+            snapshot: snapshot.unwrap_or_default(),
             signed_document_id: v.signed_document_id,
             plan,
         })
@@ -86,6 +124,7 @@ pub struct Comparison {
 pub async fn compare(
     db: &Db,
     ctx: &Ctx,
+    sealer: &Sealer,
     case_id: i64,
     a: i32,
     b: Option<i32>,
@@ -93,12 +132,12 @@ pub async fn compare(
     audit::read(db, async |tx| {
         let ev = Event::on("plan_compared", "case", case_id).section("plan");
         let (c, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
-        let plan = load(tx, c, ctx.today()).await?;
+        let plan = load(tx, sealer, c, ctx.today()).await?;
         plan.scope.require()?;
-        let sa = stored_snapshot(&version_row(tx, case_id, a).await?, &plan.scope)?;
+        let sa = readable_snapshot(sealer, &version_row(tx, case_id, a).await?, &plan.scope)?;
         let sb = match b {
-            Some(n) => stored_snapshot(&version_row(tx, case_id, n).await?, &plan.scope)?,
-            None => snapshot_of(tx, &plan.scope, case_id).await?,
+            Some(n) => readable_snapshot(sealer, &version_row(tx, case_id, n).await?, &plan.scope)?,
+            None => snapshot_of(tx, sealer, &plan.scope, case_id).await?,
         };
         audit::record(tx, ctx, ev).await?;
         Ok(Comparison {
@@ -116,11 +155,12 @@ async fn freeze_in<C: ConnectionTrait>(
     conn: &C,
     ctx: &Ctx,
     scope: &PlanScope,
+    sealing: &Sealing<'_>,
     case_id: i64,
     on: NaiveDate,
     review: Option<(i64, SnapReview)>,
 ) -> Result<i32> {
-    let mut snap = snapshot_of(conn, scope, case_id).await?;
+    let mut snap = snapshot_of(conn, sealing.sealer(), scope, case_id).await?;
     let review_id = review.as_ref().map(|(id, _)| *id);
     snap.review = review.map(|(_, r)| r);
     let last: Option<i32> = plan_version::Entity::find()
@@ -132,19 +172,29 @@ async fn freeze_in<C: ConnectionTrait>(
         .one(conn)
         .await?;
     let number = last.unwrap_or(0) + 1;
-    plan_version::Entity::insert(plan_version::ActiveModel {
+    let id = plan_version::Entity::insert(plan_version::ActiveModel {
         id: NotSet,
         case_id: Set(case_id),
         number: Set(number),
         review_id: Set(review_id),
         frozen_on: Set(on),
-        snapshot: Set(snap.to_json()?),
+        // Sealed for the row, so written once the row has its id.
+        snapshot_sealed: NotSet,
         signed_document_id: Set(None),
         created_by: Set(ctx.actor.staff_id),
         created_at: Set(ctx.now()),
     })
-    .exec_without_returning(conn)
-    .await?;
+    .exec(conn)
+    .await?
+    .last_insert_id;
+    plan_version::Entity::update_many()
+        .col_expr(
+            plan_version::Column::SnapshotSealed,
+            Expr::value(sealing.seal(PLAN_SNAPSHOT.at(id), &snap.to_json()?)?),
+        )
+        .filter(plan_version::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
     event(
         conn,
         ctx,
@@ -159,7 +209,13 @@ async fn freeze_in<C: ConnectionTrait>(
 
 /// Freezes the current plan by hand ("Fassung festschreiben"), e.g. to print and sign it.
 /// `plan_version` is the version of the plan the IM saw. Returns the version number.
-pub async fn freeze(db: &Db, ctx: &Ctx, case_id: i64, plan_version: i32) -> Result<i32> {
+pub async fn freeze(
+    db: &Db,
+    ctx: &Ctx,
+    sealer: &Sealer,
+    case_id: i64,
+    plan_version: i32,
+) -> Result<i32> {
     let today = ctx.today();
     let (tx, _, ev, scope) = begin(db, ctx, case_id, "plan_version_frozen").await?;
     let has_goal = goal::Entity::find()
@@ -172,7 +228,8 @@ pub async fn freeze(db: &Db, ctx: &Ctx, case_id: i64, plan_version: i32) -> Resu
         return Err(Error::Conflict("error-plan-empty"));
     }
     touch_plan(&tx, ctx, case_id, Some(plan_version)).await?;
-    let n = freeze_in(&tx, ctx, &scope, case_id, today, None).await?;
+    let sealing = Sealing::begin(&tx, sealer).await?;
+    let n = freeze_in(&tx, ctx, &scope, &sealing, case_id, today, None).await?;
     audit::record(&tx, ctx, ev).await?;
     tx.commit().await?;
     Ok(n)
@@ -183,6 +240,7 @@ pub async fn freeze(db: &Db, ctx: &Ctx, case_id: i64, plan_version: i32) -> Resu
 pub async fn hold_review(
     db: &Db,
     ctx: &Ctx,
+    sealer: &Sealer,
     case_id: i64,
     plan_version: i32,
     form: &ReviewForm,
@@ -196,6 +254,7 @@ pub async fn hold_review(
         .await?
         .into_iter()
         .filter(|g| scope.shows(g.person_id))
+        .map(|g| opened_goal(sealer, g))
         .collect();
     if goals.is_empty() {
         return Err(Error::Conflict("error-plan-empty"));
@@ -209,13 +268,15 @@ pub async fn hold_review(
         return Err(Error::field("form", "error-form"));
     }
     touch_plan(&tx, ctx, case_id, Some(plan_version)).await?;
+    let sealing = Sealing::begin(&tx, sealer).await?;
     let review_id = review::Entity::insert(review::ActiveModel {
         id: NotSet,
         case_id: Set(case_id),
         held_on: Set(input.held_on),
         participants: Set(input.participants.clone()),
-        summary: Set(input.summary.clone()),
-        changes: Set(input.changes.clone()),
+        // Sealed for the row, so written once the row has its id.
+        summary_sealed: Set(None),
+        changes_sealed: Set(None),
         external_id: Set(None),
         created_by: Set(ctx.actor.staff_id),
         created_at: Set(ctx.now()),
@@ -223,7 +284,20 @@ pub async fn hold_review(
     .exec(&tx)
     .await?
     .last_insert_id;
-    let assessments = apply_to_goals(&tx, ctx, case_id, review_id, &input, &goals).await?;
+    review::Entity::update_many()
+        .col_expr(
+            review::Column::SummarySealed,
+            Expr::value(sealing.seal_opt(REVIEW_SUMMARY.at(review_id), input.summary.as_deref())?),
+        )
+        .col_expr(
+            review::Column::ChangesSealed,
+            Expr::value(sealing.seal_opt(REVIEW_CHANGES.at(review_id), input.changes.as_deref())?),
+        )
+        .filter(review::Column::Id.eq(review_id))
+        .exec(&tx)
+        .await?;
+    let assessments =
+        apply_to_goals(&tx, ctx, &sealing, case_id, review_id, &input, &goals).await?;
     event(&tx, ctx, case_id, "review_held", input.held_on, None).await?;
     let snap = SnapReview {
         held_on: input.held_on,
@@ -236,6 +310,7 @@ pub async fn hold_review(
         &tx,
         ctx,
         &scope,
+        &sealing,
         case_id,
         input.held_on,
         Some((review_id, snap)),
@@ -248,9 +323,11 @@ pub async fn hold_review(
 
 /// Stores a review's assessment of each goal and applies the new goal statuses it sets (an
 /// unchanged status is left alone). Returns the assessments for the frozen version.
+/// The goals are opened.
 async fn apply_to_goals<C: ConnectionTrait>(
     conn: &C,
     ctx: &Ctx,
+    sealing: &Sealing<'_>,
     case_id: i64,
     review_id: i64,
     input: &ReviewInput,
@@ -262,7 +339,7 @@ async fn apply_to_goals<C: ConnectionTrait>(
             review_assessment::Entity::insert(review_assessment::ActiveModel {
                 review_id: Set(review_id),
                 goal_id: Set(*gid),
-                assessment: Set(a.clone()),
+                assessment_sealed: Set(sealing.seal(REVIEW_ASSESSMENT.at_pair(review_id, *gid), a)?),
             })
             .exec_without_returning(conn)
             .await?;
@@ -274,19 +351,37 @@ async fn apply_to_goals<C: ConnectionTrait>(
         let Some(g) = goals.iter().find(|g| g.id == *gid) else {
             continue;
         };
-        if g.status == st.as_str() && g.status_reason == *reason {
+        let old_reason = g.status_reason.as_ref().map(|r| r.text());
+        if g.status == st.as_str() && old_reason == reason.as_deref().map(Some) {
             continue;
         }
         let closed_on = closed_on_after(&g.status, g.closed_on, *st, input.held_on);
-        goal::Entity::update_many()
+        // The goal's text and new reason, sealed for its next version.
+        let next = g.version + 1;
+        let text = sealing.reseal(
+            GOAL_TEXT.at_version(g.id, g.version),
+            GOAL_TEXT.at_version(g.id, next),
+            &g.text_sealed,
+        )?;
+        let reason =
+            sealing.seal_opt(GOAL_STATUS_REASON.at_version(g.id, next), reason.as_deref())?;
+        let res = goal::Entity::update_many()
             .col_expr(goal::Column::Status, Expr::value(st.as_str()))
-            .col_expr(goal::Column::StatusReason, Expr::value(reason.clone()))
+            .col_expr(goal::Column::TextSealed, Expr::value(text))
+            .col_expr(goal::Column::StatusReasonSealed, Expr::value(reason))
             .col_expr(goal::Column::ClosedOn, Expr::value(closed_on))
             .col_expr(goal::Column::UpdatedAt, Expr::value(ctx.now()))
-            .col_expr(goal::Column::Version, Expr::value(g.version + 1))
+            .col_expr(goal::Column::Version, Expr::value(next))
             .filter(goal::Column::Id.eq(g.id))
+            .filter(goal::Column::Version.eq(g.version))
             .exec(conn)
             .await?;
+        crate::administration::organisations::expect_updated(
+            conn,
+            res.rows_affected,
+            goal::Entity::find_by_id(g.id),
+        )
+        .await?;
         if g.status != st.as_str() {
             let d = Some(st.as_str().to_string());
             event(conn, ctx, case_id, "goal_status", input.held_on, d).await?;

@@ -8,10 +8,10 @@
 
 use std::collections::BTreeSet;
 
-use ankommen_store::Db;
 use ankommen_store::entities::{
     case, case_event, consent, contact, followup, outcome, person, release, review,
 };
+use ankommen_store::{Db, Opened};
 use chrono::NaiveDate;
 
 use crate::kernel::access;
@@ -106,7 +106,7 @@ pub struct ContactEntry {
     pub persons: Vec<i64>,
     pub topics: Vec<String>,
     /// The opened confidential note.
-    pub note: Option<String>,
+    pub note: Option<Opened>,
 }
 
 #[derive(Clone, Debug)]

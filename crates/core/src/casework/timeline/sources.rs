@@ -15,7 +15,10 @@ use sea_orm::{
 };
 
 use super::{ContactEntry, Entry, Filter, Item, Kind, PAGE_SIZE, event_kind};
+use crate::casework::cases::opened_event;
 use crate::casework::contacts::{open_note, topics_of};
+use crate::casework::followups::opened;
+use crate::casework::plans::opened_review;
 use crate::kernel::query;
 use crate::kernel::sealing::Sealer;
 use crate::records::consent::{Data, covers, state_of};
@@ -260,7 +263,7 @@ impl Sources {
                     let by = name(c.created_by);
                     (Kind::Contact, contact_item(c, sealer, persons)?, by, None)
                 }
-                src => match self.row(src, &name) {
+                src => match self.row(src, sealer, &name) {
                     Some(row) => row,
                     None => continue,
                 },
@@ -277,18 +280,18 @@ impl Sources {
     }
 
     /// The entry of every kind but a contact (None for a contact: `entries` builds those).
-    fn row(&self, src: Src, name: &impl Fn(i64) -> Option<String>) -> Option<Row> {
+    fn row(&self, src: Src, sealer: &Sealer, name: &impl Fn(i64) -> Option<String>) -> Option<Row> {
         Some(match src {
             Src::Contact(_) => return None,
             Src::FollowupSet(i) => (
                 Kind::Followup,
-                Item::FollowupSet(self.followups[i].clone()),
+                Item::FollowupSet(opened(sealer, self.followups[i].clone())),
                 name(self.followups[i].created_by),
                 None,
             ),
             Src::FollowupDone(i) => (
                 Kind::Followup,
-                Item::FollowupDone(self.followups[i].clone()),
+                Item::FollowupDone(opened(sealer, self.followups[i].clone())),
                 name(self.followups[i].created_by),
                 None,
             ),
@@ -296,14 +299,17 @@ impl Sources {
                 let e = &self.events[i];
                 (
                     event_kind(&e.kind).unwrap_or(Kind::Plan),
-                    Item::CaseEvent(e.clone(), e.other_staff_id.and_then(name)),
+                    Item::CaseEvent(
+                        opened_event(sealer, e.clone()),
+                        e.other_staff_id.and_then(name),
+                    ),
                     e.staff_id.and_then(name),
                     None,
                 )
             }
             Src::Review(i) => (
                 Kind::Review,
-                Item::Review(self.reviews[i].clone()),
+                Item::Review(opened_review(sealer, self.reviews[i].clone())),
                 name(self.reviews[i].created_by),
                 None,
             ),
@@ -418,10 +424,8 @@ fn contact_item(
     sealer: &Sealer,
     persons: BTreeSet<i64>,
 ) -> crate::Result<Item> {
-    let note = match c.note.take() {
-        Some(s) => Some(open_note(sealer, c.id, &s)?),
-        None => None,
-    };
+    let note = open_note(sealer, &c);
+    c.note_sealed = None;
     let topics = topics_of(&c);
     Ok(Item::Contact(Box::new(ContactEntry {
         contact: c,

@@ -17,7 +17,7 @@ pub struct Migration;
 
 impl MigrationName for Migration {
     fn name(&self) -> &str {
-        "m0007_access_record"
+        "m0005_access_record"
     }
 }
 
