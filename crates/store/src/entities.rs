@@ -278,8 +278,9 @@ pub mod confirmation {
         pub decided_at: Option<DateTimeUtc>,
         /// `confirmed` | `declined`
         pub outcome: Option<String>,
-        /// Why the requester asks (shown to the person who decides; about staffing, not the client).
-        pub reason: Option<String>,
+        /// Why the requester asks (shown to the person who decides; it becomes the handover note),
+        /// sealed (`kernel::sealed::CONFIRMATION_REASON`).
+        pub reason_sealed: Option<Vec<u8>>,
     }
     no_relations!();
 }

@@ -68,6 +68,9 @@ enum Shown {
     Post(String),
     /// In the file this GET downloads.
     File(String),
+    /// On the page this GET answers to another user (the reason of a team lead's request to take
+    /// a case, which the organisation's administrator decides).
+    PageOf(&'static str, String),
 }
 
 /// What [`write_everything`] wrote: each canary and where the IM sees it again.
@@ -348,6 +351,25 @@ async fn write_everything(t: &TestApp, tag: &str) -> Written {
     for field in ["extension", "pause", "closure", "reopen", "move"] {
         canaries.push((c(field), Shown::Page(case.clone())));
     }
+
+    // The team lead asks to take the case themself; the reason waits for a second person.
+    lead.get("/cases").await;
+    let me = t.id("awo.leitung").to_string();
+    let r = lead
+        .post(
+            "/cases/reassign",
+            &[
+                ("case", &case_id.to_string()),
+                ("reassign_to", &me),
+                ("handover_note", &c("takeover")),
+            ],
+        )
+        .await;
+    ok(&r);
+    canaries.push((
+        c("takeover"),
+        Shown::PageOf("awo.admin", "/confirmations".into()),
+    ));
     Written {
         person_id,
         case_id,
@@ -374,6 +396,11 @@ async fn assert_shown(t: &TestApp, w: &Written) {
                 let r = im.post(path, &[]).await;
                 assert_eq!(r.status, StatusCode::OK, "{path}");
                 assert!(r.body.contains(canary), "{canary} not on {path}");
+            }
+            Shown::PageOf(user, path) => {
+                let r = t.login(user).await.get(path).await;
+                assert_eq!(r.status, StatusCode::OK, "{path}");
+                assert!(r.body.contains(canary), "{canary} not on {path} for {user}");
             }
             Shown::File(path) => {
                 let (status, _, bytes) = get_bytes(t, &im, path).await;
@@ -464,7 +491,7 @@ async fn assert_not_stored(t: &TestApp, w: &Written) {
 async fn every_special_category_text_and_scan_is_sealed_in_the_database_and_shown_on_the_pages() {
     let t = TestApp::new().await;
     let w = write_everything(&t, "A").await;
-    assert_eq!(w.canaries.len(), 21);
+    assert_eq!(w.canaries.len(), 22);
     assert_shown(&t, &w).await;
     assert_not_stored(&t, &w).await;
     // Every sealed column holds a value now, and every value opens.

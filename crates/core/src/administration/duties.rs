@@ -11,8 +11,8 @@
 //!
 //! See `docs/decisions/0013-separation-of-duties-and-the-access-record.md`.
 
-use ankommen_store::Db;
 use ankommen_store::entities::{case, confirmation, notice, organisation, staff, staff_change};
+use ankommen_store::{Db, Opened};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -23,6 +23,8 @@ use sea_orm::{
 use crate::administration::staff as staff_admin;
 use crate::kernel::audit::{self, Event};
 use crate::kernel::policy::{Action, Resource};
+use crate::kernel::sealed::{self, CONFIRMATION_REASON, Sealing};
+use crate::kernel::sealing::Sealer;
 use crate::kernel::types::{Role, parse_text_req};
 use crate::{Ctx, Error, Result};
 
@@ -237,9 +239,9 @@ pub(crate) async fn request<C: ConnectionTrait>(
     organisation_id: i64,
     staff_id: i64,
     case_id: Option<i64>,
-    reason: Option<String>,
+    reason: Option<(&Sealing<'_>, &str)>,
 ) -> Result<i64> {
-    Ok(confirmation::Entity::insert(confirmation::ActiveModel {
+    let id = confirmation::Entity::insert(confirmation::ActiveModel {
         id: NotSet,
         kind: Set(kind.to_string()),
         organisation_id: Set(organisation_id),
@@ -250,11 +252,30 @@ pub(crate) async fn request<C: ConnectionTrait>(
         decided_by: Set(None),
         decided_at: Set(None),
         outcome: Set(None),
-        reason: Set(reason),
+        reason_sealed: Set(None),
     })
     .exec(conn)
     .await?
-    .last_insert_id)
+    .last_insert_id;
+    // The reason is sealed for this row, so it is written once the row has its id.
+    if let Some((sealing, text)) = reason {
+        let sealed = sealing.seal(CONFIRMATION_REASON.at(id), text)?;
+        confirmation::Entity::update_many()
+            .col_expr(confirmation::Column::ReasonSealed, Expr::value(sealed))
+            .filter(confirmation::Column::Id.eq(id))
+            .exec(conn)
+            .await?;
+    }
+    Ok(id)
+}
+
+/// The reason of a request, opened.
+pub(crate) fn reason_of(sealer: &Sealer, c: &confirmation::Model) -> Option<Opened> {
+    sealed::open_opt(
+        sealer,
+        CONFIRMATION_REASON.at(c.id),
+        c.reason_sealed.as_deref(),
+    )
 }
 
 /// Parses the reason of a request (required; shown to the person who decides).
@@ -302,12 +323,12 @@ pub struct Pending {
     /// The account reset, or the team lead who asks to take the case.
     pub staff: String,
     pub case_number: Option<String>,
-    pub reason: Option<String>,
+    pub reason: Option<Opened>,
 }
 
 /// The open requests the actor may decide, oldest first (no client data: names of staff, case
 /// numbers).
-pub async fn pending(db: &Db, ctx: &Ctx) -> Result<Vec<Pending>> {
+pub async fn pending(db: &Db, ctx: &Ctx, sealer: &Sealer) -> Result<Vec<Pending>> {
     let conn = db.reader();
     let open = confirmation::Entity::find()
         .filter(confirmation::Column::DecidedAt.is_null())
@@ -349,7 +370,7 @@ pub async fn pending(db: &Db, ctx: &Ctx) -> Result<Vec<Pending>> {
                     .find(|(k, _)| *k == id)
                     .map(|(_, n)| n.clone())
             }),
-            reason: c.reason,
+            reason: reason_of(sealer, &c),
             kind: c.kind,
         })
         .collect())

@@ -1253,6 +1253,7 @@ pub async fn reassign(
         if !ctx.actor.has(Role::Im) {
             return Err(Error::field("reassign_to", "error-choice"));
         }
+        let sealing = Sealing::begin(&tx, sealer).await?;
         let mut n = 0;
         for (c, _) in &checked {
             if c.assigned_to == to || takeover_pending(&tx, c.id).await? {
@@ -1265,7 +1266,7 @@ pub async fn reassign(
                 c.organisation_id,
                 to,
                 Some(c.id),
-                Some(note.clone()),
+                Some((&sealing, note.as_str())),
             )
             .await?;
             audit::record(&tx, ctx, Event::on("case_takeover_requested", "case", c.id)).await?;
@@ -1420,7 +1421,12 @@ pub async fn decide_takeover(
     if !(lead.active && is_im && lead.organisation_id == c.organisation_id) {
         return Err(Error::Conflict("error-takeover-not-possible"));
     }
-    let note = r.reason.unwrap_or_default();
+    // The reason becomes the handover note; one that does not open stops the handover.
+    let note = match duties::reason_of(sealer, &r) {
+        Some(Opened::Text(t)) => t,
+        Some(Opened::Unreadable) => return Err(Error::Conflict("error-sealed-unreadable")),
+        None => String::new(),
+    };
     let sealing = Sealing::begin(&tx, sealer).await?;
     hand_over(&tx, ctx, &sealing, &c, lead.id, &note, Some(lead.id)).await?;
     audit::record(&tx, ctx, ev).await?;

@@ -74,7 +74,7 @@ impl MigrationTrait for Migration {
                 .col(big_integer_null("decided_by"))
                 .col(timestamp_with_time_zone_null("decided_at"))
                 .col(string_null("outcome"))
-                .col(text_null("reason"))
+                .col(blob_null("reason_sealed"))
                 .foreign_key(&mut fk("confirmations", "staff_id", "staff", "id"))
                 .foreign_key(&mut fk("confirmations", "requested_by", "staff", "id"))
                 .to_owned(),

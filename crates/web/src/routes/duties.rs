@@ -51,7 +51,7 @@ fn page(a: Authed, pending: Vec<Pending>, link: Option<String>) -> Response {
 }
 
 async fn list(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
-    let pending = duties::pending(&state.db, &a.ctx).await?;
+    let pending = duties::pending(&state.db, &a.ctx, &state.sealer).await?;
     Ok(page(a, pending, None))
 }
 
@@ -69,7 +69,7 @@ async fn decide(
     match form.get("kind") {
         KIND_PASSWORD_RESET => {
             let link = duties::decide_reset(&state.db, &a.ctx, id, confirm).await?;
-            let pending = duties::pending(&state.db, &a.ctx).await?;
+            let pending = duties::pending(&state.db, &a.ctx, &state.sealer).await?;
             Ok(page(a, pending, link.map(|t| format!("/setup/{t}"))))
         }
         KIND_CASE_TAKEOVER => {

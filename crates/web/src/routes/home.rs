@@ -33,7 +33,9 @@ pub async fn home(State(state): State<AppState>, a: Authed) -> AppResult<Respons
     let actor = &a.ctx.actor;
     let notices = duties::notices(&state.db, &a.ctx).await?;
     let pending = if actor.has(Role::Admin) || actor.has(Role::TeamLead) {
-        duties::pending(&state.db, &a.ctx).await?.len()
+        duties::pending(&state.db, &a.ctx, &state.sealer)
+            .await?
+            .len()
     } else {
         0
     };

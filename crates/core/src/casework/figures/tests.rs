@@ -263,6 +263,70 @@ fn the_coordinators_tables_of_the_mini_county_hide_what_the_example_hides() {
     }
 }
 
+/// A small deterministic pseudo-random sequence (no dependency needed).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// Random small counties: persons in one of a few organisations and municipalities (so the rows
+/// add up to the totals, the strongest case for an attacker), adult or minor.
+///
+/// Known gap (issue 29, open): in tiny tables where almost every cell is "< 5", the bounds of
+/// several relations together can still pin a cell that range propagation misses (e.g. one
+/// organisation, two municipalities, 4 persons). Un-ignore once `disclosure::protect` checks small
+/// tables exactly.
+#[test]
+#[ignore = "known gap of the disclosure control in tiny tables (issue 29)"]
+fn no_hidden_cell_of_a_random_table_can_be_recomputed() {
+    use disclosure::{Raw, protect};
+    let mut rng = Lcg(7);
+    for round in 0..200 {
+        let (orgs, munis) = (1 + rng.next(3) as usize, 1 + rng.next(3) as usize);
+        let n = rng.next(11) as usize;
+        let mut org = vec![vec![0usize; 3]; orgs];
+        let mut muni = vec![vec![0usize; 3]; munis];
+        let mut total = vec![0usize; 3];
+        for _ in 0..n {
+            let (o, m, minor) = (
+                rng.next(orgs as u64) as usize,
+                rng.next(munis as u64) as usize,
+                rng.next(3) == 0,
+            );
+            let c = usize::from(minor);
+            for row in [&mut org[o], &mut muni[m], &mut total] {
+                row[c] += 1;
+                row[2] += 1;
+            }
+        }
+        let raw = Raw {
+            columns: vec!["adults", "minors", "total"],
+            by_organisation: org
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (format!("O{i}"), r.clone()))
+                .collect(),
+            by_municipality: muni
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (format!("M{i}"), r.clone()))
+                .collect(),
+            total,
+            row_sum: Some((vec![0, 1], 2)),
+        };
+        let table = protect(&raw);
+        let v = serde_json::to_value(&table).expect("json");
+        attack(&v, &raw, &format!("round {round}: {v}"));
+    }
+}
+
 /// Attacks every table of a coordinator's view with the raw counts behind it.
 fn attack_all(view: &Value, f: &Facts, q: Question) {
     for (name, raw) in coordinator_raws(f, q, &SETTINGS) {

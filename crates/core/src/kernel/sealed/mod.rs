@@ -136,6 +136,8 @@ pub const REVIEW_ASSESSMENT: Column = column(
 );
 pub const PLAN_SNAPSHOT: Column = column("plan_versions", "snapshot_sealed", Id, Plain("snapshot"));
 pub const FOLLOWUP_REASON: Column = column("followups", "reason_sealed", Version, Plain("reason"));
+/// Why a team lead asks to take a case (it becomes the case's handover note once confirmed).
+pub const CONFIRMATION_REASON: Column = column("confirmations", "reason_sealed", Id, Legacy::None);
 /// Every stored scan (consents, signed plans).
 pub const DOCUMENT_CONTENT: Column = Column {
     content: Content::Bytes,
@@ -143,7 +145,7 @@ pub const DOCUMENT_CONTENT: Column = Column {
 };
 
 /// Every sealed column.
-pub const ALL: [&Column; 16] = [
+pub const ALL: [&Column; 17] = [
     &PERSON_HEALTH,
     &CONTACT_NOTE,
     &CASE_EXTENSION_REASON,
@@ -159,6 +161,7 @@ pub const ALL: [&Column; 16] = [
     &REVIEW_ASSESSMENT,
     &PLAN_SNAPSHOT,
     &FOLLOWUP_REASON,
+    &CONFIRMATION_REASON,
     &DOCUMENT_CONTENT,
 ];
 
