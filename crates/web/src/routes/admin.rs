@@ -405,6 +405,23 @@ pub async fn create_team(
         }
         other => other,
     });
+    organisation_form_saved(&state, a, id, view, result, |team| OrganisationForms {
+        team,
+        ..OrganisationForms::default()
+    })
+    .await
+}
+
+/// One of the organisation page's small forms saved: back to the page; or the page again with that
+/// form as typed and its errors (`slot` puts it in its place).
+async fn organisation_form_saved(
+    state: &AppState,
+    a: Authed,
+    id: i64,
+    view: FormView,
+    result: Result<(), Error>,
+    slot: fn(FormView) -> OrganisationForms,
+) -> AppResult<Response> {
     let saved = result.map(|()| {
         done(
             &format!("/admin/organisations/{id}"),
@@ -413,11 +430,7 @@ pub async fn create_team(
         )
     });
     saved_or_reshown(saved, view, a.page.tr, |view, status| {
-        let forms = OrganisationForms {
-            team: view,
-            ..OrganisationForms::default()
-        };
-        organisation_page(&state, a, id, forms, status)
+        organisation_page(state, a, id, slot(view), status)
     })
     .await
 }
@@ -437,19 +450,9 @@ pub async fn add_service_area(
             .map(|_| ()),
         Err(e) => Err(Error::Invalid(e)),
     };
-    let saved = result.map(|()| {
-        done(
-            &format!("/admin/organisations/{id}"),
-            "flash-saved",
-            state.config.secure_cookies,
-        )
-    });
-    saved_or_reshown(saved, view, a.page.tr, |view, status| {
-        let forms = OrganisationForms {
-            area: view,
-            ..OrganisationForms::default()
-        };
-        organisation_page(&state, a, id, forms, status)
+    organisation_form_saved(&state, a, id, view, result, |area| OrganisationForms {
+        area,
+        ..OrganisationForms::default()
     })
     .await
 }
@@ -470,19 +473,9 @@ pub async fn end_service_area(
         form.get("area_until"),
     )
     .await;
-    let saved = result.map(|()| {
-        done(
-            &format!("/admin/organisations/{id}"),
-            "flash-saved",
-            state.config.secure_cookies,
-        )
-    });
-    saved_or_reshown(saved, view, a.page.tr, |view, status| {
-        let forms = OrganisationForms {
-            end: view,
-            ..OrganisationForms::default()
-        };
-        organisation_page(&state, a, id, forms, status)
+    organisation_form_saved(&state, a, id, view, result, |end| OrganisationForms {
+        end,
+        ..OrganisationForms::default()
     })
     .await
 }
