@@ -94,25 +94,12 @@ pub async fn rotate(db: &Db, sealer: &Sealer, limit: Option<usize>) -> Result<Ro
 /// included): zero once a rotation to `key_id` is complete, unreadable values aside.
 pub async fn count_under_other_keys(db: &Db, key_id: &str) -> Result<usize> {
     let mut n = 0;
-    for c in ALL {
-        let mut after: Option<Key> = None;
-        loop {
-            let filter = Expr::col(c.column).is_not_null();
-            let page = scan::page(c, c.column, filter, after, scan::batch(c));
-            let rows = scan::rows(db.reader(), &page).await?;
-            if rows.is_empty() {
-                break;
-            }
-            for row in &rows {
-                after = Some(scan::key_of(c, row)?);
-                if let Some(blob) = scan::blob(c, row, c.column)?
-                    && key_id_of(&blob).as_deref() != Some(key_id)
-                {
-                    n += 1;
-                }
-            }
+    each_stored(db, |_, _, blob| {
+        if key_id_of(&blob).as_deref() != Some(key_id) {
+            n += 1;
         }
-    }
+    })
+    .await?;
     Ok(n)
 }
 
@@ -132,6 +119,25 @@ pub struct Plaintext {
 /// in memory.
 pub async fn plaintexts(db: &Db, sealer: &Sealer) -> Result<Vec<Plaintext>> {
     let mut out = Vec::new();
+    each_stored(db, |c, key, blob| {
+        let place = scan::place_of(c, key);
+        out.push(Plaintext {
+            table: c.table,
+            column: c.column,
+            key,
+            bytes: sealer.open_bytes(&place.aad, &blob).ok(),
+        });
+    })
+    .await?;
+    Ok(out)
+}
+
+/// Reads every stored sealed value, column by column (in the order of [`ALL`]) and page by page
+/// in the order of the rows' keys, and hands each to `f` with its column and row key.
+async fn each_stored(
+    db: &Db,
+    mut f: impl FnMut(&'static super::Column, Key, Vec<u8>),
+) -> Result<()> {
     for c in ALL {
         let mut after: Option<Key> = None;
         loop {
@@ -144,18 +150,11 @@ pub async fn plaintexts(db: &Db, sealer: &Sealer) -> Result<Vec<Plaintext>> {
             for row in &rows {
                 let key = scan::key_of(c, row)?;
                 after = Some(key);
-                let Some(blob) = scan::blob(c, row, c.column)? else {
-                    continue;
-                };
-                let place = scan::place_of(c, key);
-                out.push(Plaintext {
-                    table: c.table,
-                    column: c.column,
-                    key,
-                    bytes: sealer.open_bytes(&place.aad, &blob).ok(),
-                });
+                if let Some(blob) = scan::blob(c, row, c.column)? {
+                    f(c, key, blob);
+                }
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
