@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 mod fonts;
 mod render;
+pub mod sheets;
 mod translations;
 mod world;
 

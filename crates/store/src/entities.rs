@@ -305,6 +305,25 @@ pub mod notice {
     no_relations!();
 }
 
+/// The key figures of a calendar year as finalised (version 1) and as corrected later (2, 3, ...).
+pub mod figure_finalisation {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "figure_finalisations")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub year: i32,
+        pub version: i32,
+        pub finalised_at: DateTimeUtc,
+        pub finalised_by: i64,
+        pub reason: Option<String>,
+        /// The figures as JSON.
+        pub body: String,
+    }
+    no_relations!();
+}
+
 /// Deployment-wide settings (name of the county or city, and later catalogues).
 pub mod setting {
     use sea_orm::entity::prelude::*;

@@ -58,6 +58,17 @@ impl Tr {
             .unwrap_or_else(|| key.to_string())
     }
 
+    /// The text for `key` with several variables.
+    pub fn targs(&self, key: &str, vars: &[(&'static str, String)]) -> String {
+        let args: HashMap<Cow<'static, str>, FluentValue> = vars
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
+            .collect();
+        LOCALES
+            .try_lookup_with_args(self.id(), key, &args)
+            .unwrap_or_else(|| key.to_string())
+    }
+
     /// The text for `key` with a number (plural forms).
     pub fn tn(&self, key: &str, name: &'static str, n: impl std::borrow::Borrow<i64>) -> String {
         let n = *n.borrow();

@@ -2,6 +2,7 @@
 //! input, call one core service and render; no rules live here.
 
 pub mod assets;
+pub mod charts;
 pub mod download;
 pub mod error;
 pub mod forms;

@@ -3,6 +3,7 @@
 
 use ankommen_core::Clock;
 use ankommen_core::casework::figures::{self, Question};
+use sea_orm::ConnectionTrait;
 
 use crate::fixtures::register_named;
 use crate::support::TestApp;
@@ -52,4 +53,317 @@ async fn the_figures_count_what_was_recorded_and_the_read_is_audited() {
     // No names of clients in the figures.
     assert!(!after.to_string().contains("Adult Person"));
     assert!(t.audit_has("figures_computed", "allowed", None).await);
+}
+
+// --- the figures pages (issue 29): every role sees its own figures and no more ---------------------
+
+use chrono::{DateTime, Utc};
+
+fn in_2025() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2025-03-10T09:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// A caseload of 2025: awo.im1 registers `awo_im1` adults, awo.im2 one, caritas.im two and
+/// talheim.im five (all adults, all still active at the end of 2025).
+async fn caseload_2025(t: &TestApp, awo_im1: usize) {
+    t.clock.set(in_2025());
+    let mut n = 0;
+    for (im, count) in [
+        ("awo.im1", awo_im1),
+        ("awo.im2", 1),
+        ("caritas.im", 2),
+        ("talheim.im", 5),
+    ] {
+        for _ in 0..count {
+            n += 1;
+            register_named(t, im, "Figur", &format!("Fall{n}"), None, "1990").await;
+        }
+    }
+    t.clock.set(crate::support::start_time());
+}
+
+/// The value cell of a figure in the rows table (`label` as the page writes it).
+fn figure_cells(body: &str, label: &str) -> Vec<String> {
+    let row = format!("<th scope=\"row\">{label}</th>");
+    let Some(at) = body.find(&row) else {
+        return Vec::new();
+    };
+    let rest = &body[at + row.len()..];
+    let end = rest.find("</tr>").unwrap_or(rest.len());
+    rest[..end]
+        .split("<td class=\"num\">")
+        .skip(1)
+        .map(|c| c.trim_end_matches("</td>").to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn each_role_sees_its_own_figures_and_no_more() {
+    let t = TestApp::new().await;
+    caseload_2025(&t, 6).await;
+    let year = "/figures?question=year&year=2025";
+
+    // An IM: their own row only.
+    let mut im = t.login("awo.im1").await;
+    let r = im.get(year).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.assert_contains("Ahmad Karimi");
+    assert_eq!(figure_cells(&r.body, "Betreute Personen"), vec!["6"]);
+    assert!(!r.body.contains("Olena Kovalenko"));
+    assert!(!r.body.contains(">Nach Organisation</th>"));
+    assert!(
+        !r.body.contains("Figur"),
+        "no client names on a figures page"
+    );
+
+    // A team lead (Team Nord): the team's rows, not Team Süd's; the template links.
+    let mut lead = t.login("awo.leitung").await;
+    let r = lead.get(year).await;
+    assert_eq!(r.status, 200);
+    r.assert_contains("Ahmad Karimi");
+    assert!(!r.body.contains("Olena Kovalenko"));
+    r.assert_contains("/figures/template.xlsx?year=2025");
+
+    // The coordinator: protected tables by organisation and municipality, never per IM.
+    let mut coord = t.login("koordination").await;
+    let r = coord.get(year).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.assert_contains(">Nach Organisation</th>");
+    r.assert_contains("Nach Gemeinde");
+    r.assert_contains("&#60; 5");
+    assert!(!r.body.contains("Ahmad Karimi"));
+    assert!(!r.body.contains("/figures/template"));
+    // The AWO row of the persons served in the year: 7 adults (6 + 1), published.
+    let table = r.body.find("Betreute Personen im Jahr").expect("the table");
+    let awo = table + r.body[table..].find("<bdi>AWO").expect("an AWO row");
+    let awo_row = &r.body[awo..awo + r.body[awo..].find("</tr>").unwrap()];
+    assert!(awo_row.contains("<td class=\"num\">7</td>"), "{awo_row}");
+
+    // A municipal officer: only their municipality's rows.
+    let mut officer = t.login("talheim.beauftragte").await;
+    let r = officer.get(year).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.assert_contains("Talheim am Neckar (08990001)");
+    assert!(!r.body.contains("Bergfelden"));
+    assert!(!r.body.contains(">Nach Organisation</th>"));
+
+    // Administrator and data-protection officer see no figures; the refusal is audited.
+    for who in ["admin", "datenschutz"] {
+        let mut c = t.login(who).await;
+        let r = c.get(year).await;
+        assert_eq!(r.status, 403, "{who}");
+        assert!(
+            !c.get("/").await.body.contains("href=\"/figures\""),
+            "{who}"
+        );
+    }
+    assert!(
+        t.audit_has("figures_viewed", "denied", Some(t.id("admin")))
+            .await
+    );
+    assert!(
+        t.audit_has("figures_viewed", "allowed", Some(t.id("awo.im1")))
+            .await
+    );
+}
+
+#[tokio::test]
+async fn coordinators_get_whole_finished_years_only_and_bad_input_is_a_clear_error() {
+    let t = TestApp::new().await;
+    let mut coord = t.login("koordination").await;
+    for (path, message) in [
+        (
+            "/figures?question=at&date=2025-06-30",
+            "nur ganze Kalenderjahre",
+        ),
+        (
+            "/figures?question=ended&date=2025-06-30",
+            "nur ganze Kalenderjahre",
+        ),
+        ("/figures?question=year&year=2026", "dieses Jahr läuft noch"),
+        ("/figures?question=year&year=abc", "zwischen 2000 und 2100"),
+        (
+            "/figures?question=year&year=99999",
+            "zwischen 2000 und 2100",
+        ),
+        ("/figures?question=sometime", "error"),
+        ("/figures?question=at&date=2025-13-01", "error"),
+        ("/figures/export.xlsx?question=at&date=2025-06-30", ""),
+    ] {
+        let r = coord.get(path).await;
+        assert_eq!(r.status, 422, "{path}: {}", r.body);
+        assert!(r.body.contains(message), "{path}: {}", r.body);
+    }
+    // An IM may ask any date (they see persons anyway).
+    let mut im = t.login("awo.im1").await;
+    for path in [
+        "/figures?question=at&date=2026-11-21",
+        "/figures?question=ended&date=2026-11-21",
+        "/figures?question=year&year=2026",
+    ] {
+        assert_eq!(im.get(path).await.status, 200, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_template_downloads_as_xlsx_and_german_csv_with_the_organisations_ims() {
+    use calamine::{Data, Reader, Xlsx};
+    let t = TestApp::new().await;
+    caseload_2025(&t, 6).await;
+    // An administrator could name an account like a formula; the CSV must not run it.
+    t.db.writer()
+        .execute_unprepared(&format!(
+            "UPDATE staff SET display_name = '=HYPERLINK(\"http://x\")' WHERE id = {}",
+            t.id("awo.im2")
+        ))
+        .await
+        .unwrap();
+    let mut lead = t.login("awo.leitung").await;
+    let r = lead.get("/figures/template.xlsx?year=2025").await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.header("content-disposition")
+            .contains("kennzahlen-je-im-2025.xlsx")
+    );
+    let mut book = Xlsx::new(std::io::Cursor::new(r.bytes.clone())).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
+    let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
+    assert_eq!(header[0], "Integrationsmanager:in");
+    assert_eq!(header[1], "Stellenanteil");
+    let persons = header
+        .iter()
+        .position(|h| h == "Im Zeitraum – Betreute Personen")
+        .expect("persons served column");
+    let by_name: std::collections::BTreeMap<String, Vec<Data>> = rows[1..]
+        .iter()
+        .map(|r| (r[0].to_string(), r.clone()))
+        .collect();
+    assert_eq!(
+        by_name.len(),
+        2,
+        "both AWO IMs who held a case, nobody else"
+    );
+    assert_eq!(by_name["Ahmad Karimi"][persons], Data::Float(6.0));
+    assert_eq!(
+        by_name["=HYPERLINK(\"http://x\")"][persons],
+        Data::Float(1.0),
+        "the name is text in the XLSX, never a formula"
+    );
+    let csv = lead.get("/figures/template.csv?year=2025").await;
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.bytes.starts_with(b"\xEF\xBB\xBF"),
+        "UTF-8 byte-order mark"
+    );
+    let text = csv.body.trim_start_matches('\u{feff}');
+    let lines: Vec<&str> = text.split("\r\n").collect();
+    assert!(lines[0].starts_with("Integrationsmanager:in;Stellenanteil;"));
+    assert!(lines.iter().any(|l| l.starts_with("Ahmad Karimi;")));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("\"'=HYPERLINK(\"\"http://x\"\")\";")),
+        "{text}"
+    );
+    // The other team lead gets their own organisation only; IMs and coordinators get none.
+    let mut caritas = t.login("caritas.leitung").await;
+    let r = caritas.get("/figures/template.csv?year=2025").await;
+    assert_eq!(r.status, 200);
+    assert!(!r.body.contains("Ahmad Karimi"));
+    for who in ["awo.im1", "koordination", "admin"] {
+        let mut c = t.login(who).await;
+        assert_eq!(
+            c.get("/figures/template.xlsx?year=2025").await.status,
+            403,
+            "{who}"
+        );
+    }
+    assert!(
+        t.audit_has("figures_exported", "allowed", Some(t.id("awo.leitung")))
+            .await
+    );
+    // The tables of the page as XLSX too.
+    let r = lead
+        .get("/figures/export.xlsx?question=year&year=2025")
+        .await;
+    assert_eq!(r.status, 200);
+    let mut book = Xlsx::new(std::io::Cursor::new(r.bytes)).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    assert!(
+        sheet
+            .rows()
+            .any(|row| row[0] == "Im Zeitraum – Betreute Personen" && row[1] == Data::Float(6.0))
+    );
+}
+
+#[tokio::test]
+async fn a_finalised_year_stays_as_reported_and_a_correction_needs_a_reason() {
+    let t = TestApp::new().await;
+    caseload_2025(&t, 6).await;
+    let year = "/figures?question=year&year=2025";
+    // Only the coordinator finalises, and only a year that is over.
+    let mut lead = t.login("awo.leitung").await;
+    lead.get(year).await;
+    let r = lead
+        .post("/figures/finalise", &[("year", "2025"), ("reason", "")])
+        .await;
+    assert_eq!(r.status, 403);
+    let mut coord = t.login("koordination").await;
+    coord.get(year).await;
+    let r = coord
+        .post("/figures/finalise", &[("year", "2026"), ("reason", "")])
+        .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(t.count("figure_finalisations").await, 0);
+    let r = coord
+        .post("/figures/finalise", &[("year", "2025"), ("reason", "")])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(t.count("figure_finalisations").await, 1);
+    assert!(
+        t.audit_has("figures_finalised", "allowed", Some(t.id("koordination")))
+            .await
+    );
+
+    // A late registration for 2025: the IM still sees the reported figure, marked as changed.
+    t.clock.set(in_2025());
+    register_named(&t, "awo.im1", "Figur", "Nachtrag", None, "1991").await;
+    t.clock.set(crate::support::start_time());
+    let mut im = t.login("awo.im1").await;
+    let r = im.get(year).await;
+    assert_eq!(figure_cells(&r.body, "Betreute Personen"), vec!["6"]);
+    r.assert_contains("Seit dem Abschluss haben sich die Daten von Ahmad Karimi geändert");
+    let r = coord.get(year).await;
+    r.assert_contains("Seit dem Abschluss haben sich Daten dieses Jahres geändert");
+
+    // A correction needs a reason; what was typed stays.
+    let r = coord
+        .post("/figures/finalise", &[("year", "2025"), ("reason", "  ")])
+        .await;
+    assert_eq!(r.status, 422);
+    r.assert_contains("Eine Korrektur braucht eine Begründung.");
+    assert_eq!(t.count("figure_finalisations").await, 1);
+    let r = coord
+        .post(
+            "/figures/finalise",
+            &[("year", "2025"), ("reason", "Nachmeldung AWO")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let r = im.get(year).await;
+    assert_eq!(figure_cells(&r.body, "Betreute Personen"), vec!["7"]);
+    assert!(!r.body.contains("Seit dem Abschluss"));
+    let r = coord.get(year).await;
+    r.assert_contains("Korrektur, Fassung 2: Nachmeldung AWO");
+
+    // Finalised figures do not depend on the rows behind them any more.
+    t.db.writer()
+        .execute_unprepared("DELETE FROM case_persons")
+        .await
+        .unwrap();
+    let r = im.get(year).await;
+    assert_eq!(figure_cells(&r.body, "Betreute Personen"), vec!["7"]);
 }

@@ -512,6 +512,8 @@ pub struct Resp {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: String,
+    /// The body as sent (for downloads).
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {
@@ -565,8 +567,9 @@ impl Client {
                 self.cookies.insert(k.to_string(), val.to_string());
             }
         }
-        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec())
-            .unwrap();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        // Downloads (XLSX) are not text; pages always are.
+        let body = String::from_utf8_lossy(&bytes).into_owned();
         if let Some(t) = csrf_in(&body) {
             self.csrf = Some(t);
         }
@@ -574,6 +577,7 @@ impl Client {
             status,
             headers,
             body,
+            bytes,
         }
     }
 

@@ -56,6 +56,10 @@ pub enum Action {
     ViewFiguresOwn,
     ViewFiguresTeam,
     ViewFiguresAggregate,
+    /// Download the per-IM template of an organisation (its team leads).
+    ExportFiguresTemplate,
+    /// Freeze a year's figures as reported (the county's coordinator).
+    FinaliseFigures,
 }
 
 /// A case as the policy needs to see it.
@@ -212,6 +216,10 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
             actor.has(Role::TeamLead) && rel == Relation::SameTeam
         }
         (ViewFiguresAggregate, Resource::Deployment) => actor.has(Role::Coordinator),
+        (ExportFiguresTemplate, Resource::Organisation { .. }) => {
+            actor.has(Role::TeamLead) && in_org
+        }
+        (FinaliseFigures, Resource::Deployment) => actor.has(Role::Coordinator),
         (ViewFiguresAggregate, Resource::Municipality { ags }) => {
             actor.has(Role::Coordinator)
                 || (actor.has(Role::MunicipalOfficer)
@@ -232,6 +240,8 @@ pub struct Areas {
     pub organisations: bool,
     pub municipalities: bool,
     pub audit: bool,
+    /// The key figures (IMs, team leads, coordinators, municipal officers).
+    pub figures: bool,
 }
 
 pub fn areas(actor: &Actor) -> Areas {
@@ -248,6 +258,10 @@ pub fn areas(actor: &Actor) -> Areas {
                 organisation_id: Some(actor.organisation_id),
             },
         ),
+        figures: actor.has(Role::Im)
+            || actor.has(Role::TeamLead)
+            || actor.has(Role::Coordinator)
+            || (actor.has(Role::MunicipalOfficer) && !actor.municipalities.is_empty()),
     }
 }
 
@@ -770,6 +784,7 @@ mod tests {
             areas(&actor(Im, PROVIDER)),
             Areas {
                 caseload: true,
+                figures: true,
                 ..Areas::default()
             }
         );

@@ -117,3 +117,6 @@ audit-section-record = Akte
 audit-section-releases = Schweigepflichtentbindungen
 audit-section-request = Betroffenenanfrage
 audit-action-figures_computed = Kennzahlen berechnet (Betrieb)
+audit-action-figures_exported = Kennzahlen heruntergeladen
+audit-action-figures_finalised = Kennzahlen eines Jahres abgeschlossen
+audit-action-figures_viewed = Kennzahlen angesehen

@@ -117,3 +117,6 @@ audit-section-record = Record
 audit-section-releases = Releases
 audit-section-request = Data-subject request
 audit-action-figures_computed = Key figures computed (operator)
+audit-action-figures_exported = Key figures downloaded
+audit-action-figures_finalised = Key figures of a year finalised
+audit-action-figures_viewed = Key figures viewed

@@ -9,6 +9,7 @@ mod clients;
 mod consent;
 mod contacts;
 mod duties;
+mod figures;
 mod home;
 mod outcomes;
 mod plans;
@@ -95,6 +96,7 @@ fn pages() -> Router<AppState> {
         .merge(consent::routes())
         .merge(privacy::routes())
         .merge(duties::routes())
+        .merge(figures::routes())
         .merge(rules::routes())
         .merge(contacts::routes())
         .merge(outcomes::routes())

@@ -11,6 +11,7 @@ pub mod facts;
 mod load;
 #[cfg(test)]
 mod tests;
+pub mod view;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -716,19 +717,8 @@ pub struct Report<T> {
 /// on a day of the question on which it was active (or on the day it closed), whatever their role
 /// today; every organisation and municipality with such a case.
 pub fn report<T>(f: &Facts, q: Question, compute: impl Fn(&Scope) -> T) -> Report<T> {
-    let (from, to) = q.span();
     let touched = touched(f, q);
-    let mut ims: BTreeSet<&str> = BTreeSet::new();
-    for c in &touched {
-        for (who, _) in &c.assignments {
-            if Scope::Im(who.clone()).holds_while_active(c, from, to) {
-                ims.insert(who);
-            }
-        }
-        if let Some(x) = c.closed_on.filter(|x| from <= *x && *x <= to) {
-            ims.insert(holder_on(c, x));
-        }
-    }
+    let ims = holders(f, q);
     let by_im = f
         .staff
         .iter()
@@ -775,6 +765,34 @@ pub fn report<T>(f: &Facts, q: Question, compute: impl Fn(&Scope) -> T) -> Repor
         by_organisation,
         by_municipality,
     }
+}
+
+/// The staff members with a row for the question: everyone who held a case on a day of the
+/// question on which it was active, or on the day it closed.
+pub fn holders(f: &Facts, q: Question) -> BTreeSet<&str> {
+    let (from, to) = q.span();
+    let mut ims: BTreeSet<&str> = BTreeSet::new();
+    for c in touched(f, q) {
+        for (who, _) in &c.assignments {
+            if Scope::Im(who.clone()).holds_while_active(c, from, to) {
+                ims.insert(who);
+            }
+        }
+        if let Some(x) = c.closed_on.filter(|x| from <= *x && *x <= to) {
+            ims.insert(holder_on(c, x));
+        }
+    }
+    ims
+}
+
+/// The figures of one scope for a question, as JSON (the shape of the shared examples' rows).
+pub fn scope_json(f: &Facts, q: Question, s: &Settings, scope: &Scope) -> serde_json::Value {
+    let v = match q {
+        Question::At(d) => serde_json::to_value(stock(f, scope, d)),
+        Question::Period { from, to } => serde_json::to_value(flow(f, scope, from, to, s)),
+        Question::EndedUpTo(d) => serde_json::to_value(ended(f, scope, NaiveDate::MIN, d)),
+    };
+    v.unwrap_or(serde_json::Value::Null)
 }
 
 /// The cases a question looks at: active on one of its days, or closed on one.
@@ -983,51 +1001,66 @@ pub async fn for_operator(
         Ok((facts, rules))
     })
     .await?;
-    let s = settings.unwrap_or(Settings {
-        review_interval_months: rules.review_interval_months,
-        contact_allowance: Allowance {
-            first_months: rules.contact_first_phase_months,
-            days_in_first_months: rules.contact_first_phase_days,
-            days_afterwards: rules.contact_later_days,
-        },
-    });
-    let f = &facts;
+    let s = settings.unwrap_or_else(|| Settings::of(&rules));
+    question_json(&facts, q, &s)
+}
+
+impl Settings {
+    /// The working rules in force.
+    pub fn of(rules: &crate::administration::settings::WorkRules) -> Self {
+        Settings {
+            review_interval_months: rules.review_interval_months,
+            contact_allowance: Allowance {
+                first_months: rules.contact_first_phase_months,
+                days_in_first_months: rules.contact_first_phase_days,
+                days_afterwards: rules.contact_later_days,
+            },
+        }
+    }
+}
+
+/// Every figure of a question as JSON, in the shape of the shared examples: `settings` and one of
+/// `at`, `period` or `ended_so_far` (with `total`, `by_im`, `by_organisation`, `by_municipality`
+/// and `coordinator_view`).
+pub fn question_json(f: &Facts, q: Question, s: &Settings) -> crate::Result<serde_json::Value> {
     let body = match q {
         Question::At(d) => {
             let mut v = to_json(report(f, q, |sc| stock(f, sc, d)))?;
             v["reference_date"] = serde_json::json!(d);
-            v["coordinator_view"] = to_json(coordinator_view(f, q, &s))?;
+            v["coordinator_view"] = to_json(coordinator_view(f, q, s))?;
             serde_json::json!({ "at": v })
         }
         Question::Period { from, to } => {
-            let mut v = to_json(report(f, q, |sc| flow(f, sc, from, to, &s)))?;
+            let mut v = to_json(report(f, q, |sc| flow(f, sc, from, to, s)))?;
             v["from"] = serde_json::json!(from);
             v["to"] = serde_json::json!(to);
             v["reference_date"] = serde_json::json!(to);
-            v["coordinator_view"] = to_json(coordinator_view(f, q, &s))?;
+            v["coordinator_view"] = to_json(coordinator_view(f, q, s))?;
             serde_json::json!({ "period": v })
         }
         Question::EndedUpTo(d) => {
             let mut v = to_json(report(f, q, |sc| ended(f, sc, NaiveDate::MIN, d)))?;
             v["up_to"] = serde_json::json!(d);
-            v["coordinator_view"] = to_json(coordinator_view(f, q, &s))?;
+            v["coordinator_view"] = to_json(coordinator_view(f, q, s))?;
             serde_json::json!({ "ended_so_far": v })
         }
     };
-    let mut out = serde_json::json!({
-        "settings": {
-            "review_interval_months": s.review_interval_months,
-            "contact_allowance": {
-                "first_months": s.contact_allowance.first_months,
-                "days_in_first_months": s.contact_allowance.days_in_first_months,
-                "days_afterwards": s.contact_allowance.days_afterwards,
-            },
-        }
-    });
+    let mut out = serde_json::json!({ "settings": settings_json(s) });
     if let (Some(o), Some(b)) = (out.as_object_mut(), body.as_object()) {
         o.extend(b.clone());
     }
     Ok(out)
+}
+
+fn settings_json(s: &Settings) -> serde_json::Value {
+    serde_json::json!({
+        "review_interval_months": s.review_interval_months,
+        "contact_allowance": {
+            "first_months": s.contact_allowance.first_months,
+            "days_in_first_months": s.contact_allowance.days_in_first_months,
+            "days_afterwards": s.contact_allowance.days_afterwards,
+        },
+    })
 }
 
 fn to_json<T: Serialize>(v: T) -> crate::Result<serde_json::Value> {
