@@ -74,6 +74,10 @@ pub struct Table {
     pub total: BTreeMap<String, Cell>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shares_pct: Option<Shares>,
+    /// The columns of the cells hidden although they count 0 or at least 5 (one entry per cell;
+    /// for [`Table::part`]).
+    #[serde(skip)]
+    pub hidden_counts: Vec<String>,
 }
 
 /// The counts of a table before protection.
@@ -85,8 +89,82 @@ pub struct Raw {
     /// (AGS, counts by column).
     pub by_municipality: Vec<(String, Vec<usize>)>,
     pub total: Vec<usize>,
-    /// Columns that add up to another in every row: (parts, total).
-    pub row_sum: Option<(Vec<usize>, usize)>,
+    /// Relations between the columns of a row, as (column, coefficient) lists summing to 0 (e.g.
+    /// adults + minors − total). Each is a relation a reader knows for every row where the counts
+    /// satisfy it.
+    pub row_relations: Vec<Vec<(usize, i64)>>,
+}
+
+impl Raw {
+    /// The columns of this raw whose names start with `prefix` (a table combined for joint
+    /// protection), under their names without it; relations are not carried over.
+    pub fn part(&self, prefix: &str) -> Raw {
+        let cols: Vec<usize> = (0..self.columns.len())
+            .filter(|c| self.columns[*c].starts_with(prefix))
+            .collect();
+        let pick = |row: &Vec<usize>| cols.iter().map(|c| row[*c]).collect::<Vec<usize>>();
+        Raw {
+            columns: cols
+                .iter()
+                .map(|c| &self.columns[*c][prefix.len()..])
+                .collect(),
+            by_organisation: self
+                .by_organisation
+                .iter()
+                .map(|(id, r)| (id.clone(), pick(r)))
+                .collect(),
+            by_municipality: self
+                .by_municipality
+                .iter()
+                .map(|(id, r)| (id.clone(), pick(r)))
+                .collect(),
+            total: pick(&self.total),
+            row_relations: Vec::new(),
+        }
+    }
+}
+
+impl Table {
+    /// The columns of a table protected jointly with others whose names start with `prefix`,
+    /// under their names without it.
+    pub fn part(&self, prefix: &str) -> Table {
+        let pick = |row: &BTreeMap<String, Cell>| -> BTreeMap<String, Cell> {
+            row.iter()
+                .filter_map(|(k, v)| Some((k.strip_prefix(prefix)?.to_string(), *v)))
+                .collect()
+        };
+        let rows = |rows: &Rows<Cell>| -> Rows<Cell> {
+            rows.iter().map(|(id, r)| (id.clone(), pick(r))).collect()
+        };
+        let by_organisation = rows(&self.by_organisation);
+        let by_municipality = rows(&self.by_municipality);
+        let total = pick(&self.total);
+        let all = || {
+            by_organisation
+                .values()
+                .chain(by_municipality.values())
+                .chain([&total])
+                .flat_map(|r| r.values())
+        };
+        Table {
+            columns: self
+                .columns
+                .iter()
+                .filter_map(|c| c.strip_prefix(prefix).map(str::to_string))
+                .collect(),
+            primary_suppressed: all().filter(|c| **c == Cell::Small).count(),
+            secondary_suppressed: self
+                .hidden_counts
+                .iter()
+                .filter(|c| c.starts_with(prefix))
+                .count(),
+            hidden_counts: Vec::new(),
+            by_organisation: by_organisation.clone(),
+            by_municipality: by_municipality.clone(),
+            total: total.clone(),
+            shares_pct: None,
+        }
+    }
 }
 
 /// Where a cell is: group (0 organisations, 1 municipalities, 2 total), row, column.
@@ -115,17 +193,17 @@ pub fn protect(raw: &Raw) -> Table {
     let index = |at: At| cells.iter().position(|(a, _, _)| *a == at);
     // The relations a reader knows, as (cell, coefficient) lists summing to 0.
     let mut relations: Vec<Vec<(usize, f64)>> = Vec::new();
-    if let Some((parts, total)) = &raw.row_sum {
+    for rel in &raw.row_relations {
         for (g, rows) in groups.iter().enumerate() {
-            for r in 0..rows.len() {
-                let mut eq: Vec<(usize, f64)> = parts
-                    .iter()
-                    .filter_map(|c| index((g, r, *c)).map(|i| (i, 1.0)))
-                    .collect();
-                if let Some(i) = index((g, r, *total)) {
-                    eq.push((i, -1.0));
+            for (r, row) in rows.iter().enumerate() {
+                let holds = rel.iter().map(|(c, k)| k * row[*c] as i64).sum::<i64>() == 0;
+                if holds {
+                    relations.push(
+                        rel.iter()
+                            .filter_map(|(c, k)| index((g, r, *c)).map(|i| (i, *k as f64)))
+                            .collect(),
+                    );
                 }
-                relations.push(eq);
             }
         }
     }
@@ -205,6 +283,11 @@ pub fn protect(raw: &Raw) -> Table {
         by_municipality: BTreeMap::new(),
         total: BTreeMap::new(),
         shares_pct: None,
+        hidden_counts: cells
+            .iter()
+            .filter(|c| c.2 == Cell::Hidden && !(1..MIN_CELL).contains(&c.1))
+            .map(|((_, _, c), _, _)| name(*c))
+            .collect(),
     };
     for ((g, r, c), _, cell) in &cells {
         let row = match g {

@@ -821,11 +821,21 @@ pub const DISCLOSURE_RULE: &str = "cells of 1-4 persons show '< 5'; 'x' marks a 
 /// published.
 pub fn coordinator_view(f: &Facts, q: Question, s: &Settings) -> CoordinatorView {
     use disclosure::{Cell, Group, protect, shares};
-    let raws = coordinator_raws(f, q, s);
-    let mut tables: BTreeMap<String, disclosure::Table> = raws
-        .iter()
-        .map(|(name, raw)| (name.to_string(), protect(raw)))
-        .collect();
+    let mut raws: Vec<(&str, disclosure::Raw)> = Vec::new();
+    let mut tables: BTreeMap<String, disclosure::Table> = BTreeMap::new();
+    for (name, raw) in coordinator_raws(f, q, s) {
+        let table = protect(&raw);
+        if name == PERIOD_PERSONS {
+            for part in PERIOD_PERSONS_TABLES {
+                let prefix = format!("{part}.");
+                tables.insert(part.to_string(), table.part(&prefix));
+                raws.push((part, raw.part(&prefix)));
+            }
+        } else {
+            tables.insert(name.to_string(), table);
+            raws.push((name, raw));
+        }
+    }
     // (table, numerators, the table and column of the denominator).
     let share_specs: [(&str, &[&str], &str, &str); 3] = [
         (
@@ -889,6 +899,24 @@ pub fn coordinator_view(f: &Facts, q: Question, s: &Settings) -> CoordinatorView
     }
 }
 
+/// The persons tables of a period, protected together (see [`coordinator_raws`]).
+pub(crate) const PERIOD_PERSONS: &str = "period_persons";
+pub(crate) const PERIOD_PERSONS_TABLES: [&str; 3] = [
+    "persons_served_in_period",
+    "persons_served_at_reference_date",
+    "counselling_ended_in_period",
+];
+const PERIOD_PERSONS_COLUMNS: [&str; 8] = [
+    "persons_served_in_period.adults",
+    "persons_served_in_period.minors",
+    "persons_served_in_period.total",
+    "persons_served_at_reference_date.adults",
+    "persons_served_at_reference_date.minors",
+    "persons_served_at_reference_date.total",
+    "counselling_ended_in_period.persons",
+    "counselling_ended_in_period.with_rental_contract",
+];
+
 const ADULT_OUTCOMES: [&str; 3] = [
     "german_b1_or_higher",
     "employed_social_insurance",
@@ -915,7 +943,7 @@ pub(crate) fn coordinator_raws(
         .map(|m| m.id.clone())
         .collect();
     let raw = |columns: Vec<&'static str>,
-               row_sum: Option<(Vec<usize>, usize)>,
+               row_relations: Vec<Vec<(usize, i64)>>,
                values: &dyn Fn(&Scope) -> Vec<usize>| disclosure::Raw {
         columns,
         by_organisation: orgs
@@ -927,12 +955,12 @@ pub(crate) fn coordinator_raws(
             .map(|m| (m.clone(), values(&Scope::Municipality(m.clone()))))
             .collect(),
         total: values(&Scope::Total),
-        row_sum,
+        row_relations,
     };
     let persons = |split: &dyn Fn(&Scope) -> Split| {
         raw(
             vec!["adults", "minors", "total"],
-            Some((vec![0, 1], 2)),
+            vec![vec![(0, 1), (1, 1), (2, -1)]],
             &|sc| {
                 let p = split(sc);
                 vec![p.adults, p.minors, p.total]
@@ -940,7 +968,7 @@ pub(crate) fn coordinator_raws(
         )
     };
     let outcomes = |d: NaiveDate| {
-        raw(ADULT_OUTCOMES.to_vec(), None, &|sc| {
+        raw(ADULT_OUTCOMES.to_vec(), Vec::new(), &|sc| {
             let st = stock(f, sc, d);
             vec![
                 st.adults_german_b1_or_higher.count,
@@ -950,7 +978,7 @@ pub(crate) fn coordinator_raws(
         })
     };
     let ended_raw = |from: NaiveDate, to: NaiveDate| {
-        raw(vec!["persons", "with_rental_contract"], None, &|sc| {
+        raw(vec!["persons", "with_rental_contract"], Vec::new(), &|sc| {
             let e = ended(f, sc, from, to);
             vec![e.persons, e.with_rental_contract]
         })
@@ -963,15 +991,35 @@ pub(crate) fn coordinator_raws(
             ),
             ("adults_outcomes", outcomes(d)),
         ],
+        // The persons of a year are protected as one table: served in the year = served at its
+        // end + counselling ended in it (for every row where the counts say so), a relation a
+        // reader could otherwise use across the three published tables.
         Question::Period { from, to } => vec![
             (
-                "persons_served_in_period",
-                persons(&|sc| flow(f, sc, from, to, s).persons_served),
-            ),
-            ("counselling_ended_in_period", ended_raw(from, to)),
-            (
-                "persons_served_at_reference_date",
-                persons(&|sc| stock(f, sc, to).persons_served),
+                PERIOD_PERSONS,
+                raw(
+                    PERIOD_PERSONS_COLUMNS.to_vec(),
+                    vec![
+                        vec![(0, 1), (1, 1), (2, -1)],
+                        vec![(3, 1), (4, 1), (5, -1)],
+                        vec![(2, 1), (5, -1), (6, -1)],
+                    ],
+                    &|sc| {
+                        let p = flow(f, sc, from, to, s).persons_served;
+                        let d = stock(f, sc, to).persons_served;
+                        let e = ended(f, sc, from, to);
+                        vec![
+                            p.adults,
+                            p.minors,
+                            p.total,
+                            d.adults,
+                            d.minors,
+                            d.total,
+                            e.persons,
+                            e.with_rental_contract,
+                        ]
+                    },
+                ),
             ),
             ("adults_outcomes_at_reference_date", outcomes(to)),
         ],

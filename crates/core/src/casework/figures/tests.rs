@@ -319,7 +319,7 @@ fn no_hidden_cell_of_a_random_table_can_be_recomputed() {
                 .map(|(i, r)| (format!("M{i}"), r.clone()))
                 .collect(),
             total,
-            row_sum: Some((vec![0, 1], 2)),
+            row_relations: vec![vec![(0, 1), (1, 1), (2, -1)]],
         };
         let table = protect(&raw);
         let v = serde_json::to_value(&table).expect("json");
@@ -330,8 +330,33 @@ fn no_hidden_cell_of_a_random_table_can_be_recomputed() {
 /// Attacks every table of a coordinator's view with the raw counts behind it.
 fn attack_all(view: &Value, f: &Facts, q: Question) {
     for (name, raw) in coordinator_raws(f, q, &SETTINGS) {
-        attack(&view["tables"][name], &raw, name);
+        let table = if name == super::PERIOD_PERSONS {
+            merged(view, &super::PERIOD_PERSONS_TABLES)
+        } else {
+            view["tables"][name].clone()
+        };
+        attack(&table, &raw, name);
     }
+}
+
+/// The published tables protected together, as one table of `table.column` columns (what a
+/// reader holding all of them knows).
+fn merged(view: &Value, parts: &[&str]) -> Value {
+    let mut out = serde_json::json!({"by_organisation": {}, "by_municipality": {}, "total": {}});
+    for part in parts {
+        let t = &view["tables"][part];
+        for group in ["by_organisation", "by_municipality"] {
+            for (id, row) in t[group].as_object().into_iter().flatten() {
+                for (col, v) in row.as_object().into_iter().flatten() {
+                    out[group][id][format!("{part}.{col}")] = v.clone();
+                }
+            }
+        }
+        for (col, v) in t["total"].as_object().into_iter().flatten() {
+            out["total"][format!("{part}.{col}")] = v.clone();
+        }
+    }
+    out
 }
 
 /// An independent attacker: enumerates every assignment of the hidden cells that agrees with what
@@ -374,23 +399,20 @@ fn attack(table: &Value, raw: &disclosure::Raw, what: &str) {
     let idx =
         |g: &str, id: &str, c: usize| cells.iter().position(|x| x.0 == g && x.1 == id && x.2 == c);
     let mut relations: Vec<Vec<(usize, i64)>> = Vec::new();
-    if let Some((parts, total)) = &raw.row_sum {
-        for (g, rows) in groups {
-            for (id, _) in rows.iter() {
-                let mut eq: Vec<(usize, i64)> = parts
-                    .iter()
-                    .filter_map(|p| idx(g, id, *p).map(|i| (i, 1)))
-                    .collect();
-                eq.extend(idx(g, id, *total).map(|i| (i, -1)));
-                relations.push(eq);
+    for rel in &raw.row_relations {
+        let rows = groups
+            .iter()
+            .flat_map(|(g, rows)| rows.iter().map(move |(id, row)| (*g, id.as_str(), row)))
+            .chain([("total", "", &raw.total)]);
+        for (g, id, row) in rows {
+            if rel.iter().map(|(c, k)| k * row[*c] as i64).sum::<i64>() == 0 {
+                relations.push(
+                    rel.iter()
+                        .filter_map(|(c, k)| idx(g, id, *c).map(|i| (i, *k)))
+                        .collect(),
+                );
             }
         }
-        let mut eq: Vec<(usize, i64)> = parts
-            .iter()
-            .filter_map(|p| idx("total", "", *p).map(|i| (i, 1)))
-            .collect();
-        eq.extend(idx("total", "", *total).map(|i| (i, -1)));
-        relations.push(eq);
     }
     for (g, rows) in groups {
         for c in 0..cols {
@@ -420,8 +442,6 @@ fn attack(table: &Value, raw: &disclosure::Raw, what: &str) {
             (0, bound)
         }
     };
-    let mut values: Vec<Option<usize>> = cells.iter().map(|c| c.3).collect();
-    let mut seen: Vec<std::collections::BTreeSet<usize>> = vec![Default::default(); cells.len()];
     fn feasible(
         values: &[Option<usize>],
         relations: &[Vec<(usize, i64)>],
@@ -446,60 +466,107 @@ fn attack(table: &Value, raw: &disclosure::Raw, what: &str) {
             lo <= 0 && 0 <= hi
         })
     }
-    fn search(
-        k: usize,
-        hidden: &[usize],
+    /// The ranges of the cells narrowed through the relations (None: no assignment fits).
+    fn narrowed(
+        values: &[Option<usize>],
+        relations: &[Vec<(usize, i64)>],
+        ranges: &dyn Fn(usize) -> (usize, usize),
+    ) -> Option<Vec<(i64, i64)>> {
+        let mut r: Vec<(i64, i64)> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| match v {
+                Some(v) => (*v as i64, *v as i64),
+                None => {
+                    let (a, b) = ranges(i);
+                    (a as i64, b as i64)
+                }
+            })
+            .collect();
+        loop {
+            let mut changed = false;
+            for eq in relations {
+                for (v, k) in eq {
+                    let (mut lo, mut hi) = (0i64, 0i64);
+                    for (i, c) in eq.iter().filter(|(i, _)| i != v) {
+                        let (x, y) = (c * r[*i].0, c * r[*i].1);
+                        lo += x.min(y);
+                        hi += x.max(y);
+                    }
+                    // k·v = −rest, k is ±1.
+                    let (a, b) = if *k > 0 { (-hi, -lo) } else { (lo, hi) };
+                    if a > r[*v].0 {
+                        r[*v].0 = a;
+                        changed = true;
+                    }
+                    if b < r[*v].1 {
+                        r[*v].1 = b;
+                        changed = true;
+                    }
+                    if r[*v].0 > r[*v].1 {
+                        return None;
+                    }
+                }
+            }
+            if !changed {
+                return Some(r);
+            }
+        }
+    }
+    /// Whether the hidden cells can be completed so that everything published agrees: the
+    /// narrowed ranges, then the open cell with the fewest values (nearest the truth first).
+    fn solve(
         values: &mut Vec<Option<usize>>,
         relations: &[Vec<(usize, i64)>],
         ranges: &dyn Fn(usize) -> (usize, usize),
-        seen: &mut Vec<std::collections::BTreeSet<usize>>,
         truth: &[usize],
-    ) {
-        if !feasible(values, relations, ranges) {
-            return;
-        }
-        if k == hidden.len() {
-            for i in hidden {
-                seen[*i].insert(values[*i].unwrap_or_default());
-            }
-            return;
-        }
-        let (a, b) = ranges(hidden[k]);
-        for v in a..=b {
-            values[hidden[k]] = Some(v);
-            search(k + 1, hidden, values, relations, ranges, seen, truth);
-            // Enough: every hidden cell already takes two values, its true one among them.
-            if hidden
-                .iter()
-                .all(|i| seen[*i].len() >= 2 && seen[*i].contains(&truth[*i]))
-            {
-                break;
+    ) -> bool {
+        let Some(r) = narrowed(values, relations, ranges) else {
+            return false;
+        };
+        let open = (0..values.len())
+            .filter(|i| values[*i].is_none())
+            .min_by_key(|i| r[*i].1 - r[*i].0);
+        let Some(cell) = open else {
+            return feasible(values, relations, ranges);
+        };
+        let mut candidates: Vec<usize> =
+            (r[cell].0.max(0) as usize..=r[cell].1.max(0) as usize).collect();
+        candidates.sort_by_key(|v| v.abs_diff(truth[cell]));
+        for v in candidates {
+            values[cell] = Some(v);
+            if solve(values, relations, ranges, truth) {
+                values[cell] = None;
+                return true;
             }
         }
-        values[hidden[k]] = None;
+        values[cell] = None;
+        false
     }
     let truth: Vec<usize> = cells.iter().map(|c| c.4).collect();
-    search(
-        0,
-        &hidden,
-        &mut values,
-        &relations,
-        &range,
-        &mut seen,
-        &truth,
+    let published: Vec<Option<usize>> = cells.iter().map(|c| c.3).collect();
+    assert!(
+        feasible(
+            &truth.iter().map(|v| Some(*v)).collect::<Vec<_>>(),
+            &relations,
+            &range
+        ),
+        "{what}: the true counts must agree with what is published"
     );
-    for i in &hidden {
+    // Every hidden cell must be able to take a value other than its true one.
+    for h in &hidden {
+        let (a, b) = range(*h);
+        let mut others: Vec<usize> = (a..=b).filter(|v| *v != truth[*h]).collect();
+        others.sort_by_key(|v| v.abs_diff(truth[*h]));
+        let found = others.into_iter().any(|v| {
+            let mut values = published.clone();
+            values[*h] = Some(v);
+            solve(&mut values, &relations, &range, &truth)
+        });
         assert!(
-            seen[*i].len() >= 2,
-            "{what}: the hidden cell {} {} {} can be recomputed as {:?}",
-            cells[*i].0,
-            cells[*i].1,
-            raw.columns[cells[*i].2],
-            seen[*i]
-        );
-        assert!(
-            seen[*i].contains(&cells[*i].4),
-            "{what}: the true value is excluded"
+            found,
+            "{what}: the hidden cell {} {} {} can be recomputed as {}",
+            cells[*h].0, cells[*h].1, raw.columns[cells[*h].2], truth[*h]
         );
     }
 }
