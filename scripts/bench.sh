@@ -15,8 +15,10 @@
 #   open      the open loop: BENCH_RATE page views/s (50 % day view, 30 % timeline, 20 % record)
 #             from BENCH_OPEN_USERS IMs, latency from each request's scheduled time; first by
 #             default, so that the resident set printed after it is the one of the target
-#   day|timeline|caseload|record
-#             the closed loop on one page: BENCH_USERS users, saturation throughput
+#   day|timeline|caseload|record|figures
+#             the closed loop on one page: BENCH_USERS users, saturation throughput (figures: last
+#             year's key figures as the user's role sees them; BENCH_USER=lead1 for a team lead,
+#             BENCH_USER=koordination BENCH_PASSWORD=ankommen-demo for the coordinator)
 #
 # Environment (all optional):
 #   BENCH_CLIENTS=7500 BENCH_YEARS=5 BENCH_SEED=1   dataset size (see `ankommen bench generate --help`)
@@ -42,7 +44,7 @@ both)
     exec bash "$0" postgres "${pages[@]}"
     ;;
 *)
-    echo "usage: $0 sqlite|postgres|both [open|day|timeline|caseload|record ...]" >&2
+    echo "usage: $0 sqlite|postgres|both [open|day|timeline|caseload|record|figures ...]" >&2
     exit 2
     ;;
 esac
@@ -129,7 +131,8 @@ for page in "${pages[@]}"; do
     else
         log "page $page: $users users, think time $think, $warmup warm-up, $duration measured"
         "$bin" bench run --url "http://127.0.0.1:$port" --users "$users" --duration "$duration" \
-            --warmup "$warmup" --think "$think" --page "$page" --label "$backend"
+            --warmup "$warmup" --think "$think" --page "$page" --label "$backend" \
+            ${BENCH_USER:+--user "$BENCH_USER"} ${BENCH_PASSWORD:+--password "$BENCH_PASSWORD"}
     fi
     log "server resident set after $page: $(rss)"
 done

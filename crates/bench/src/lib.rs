@@ -76,6 +76,8 @@ pub enum PageKind {
     Caseload,
     /// A client's record at /clients/{id}, rotating over persons of the IM's open cases
     Record,
+    /// The key figures of last year at /figures, as the user's role sees them
+    Figures,
 }
 
 impl PageKind {
@@ -85,6 +87,7 @@ impl PageKind {
             PageKind::Timeline => "timeline",
             PageKind::Caseload => "caseload",
             PageKind::Record => "record",
+            PageKind::Figures => "figures",
         }
     }
 }
@@ -142,6 +145,10 @@ pub struct RunArgs {
     /// User names are this prefix and a two-digit number
     #[arg(long, default_value = "im")]
     pub user_prefix: String,
+    /// Every user logs in as this one account instead (each with a session of its own), e.g. a
+    /// team lead (`lead1`) or the coordinator (`koordination`, with the demo password)
+    #[arg(long, value_name = "NAME", conflicts_with = "user_prefix")]
+    pub user: Option<String>,
     /// A label for the result line (e.g. "sqlite" or "postgres"); in the closed loop a think time
     /// is added to it (`sqlite, think 1s`)
     #[arg(long, default_value = "")]

@@ -110,7 +110,7 @@ fn row_label(label: &str, think: Duration) -> String {
 
 pub async fn run(args: &RunArgs, authority: &str, page: PageKind) -> Result<(), Failure> {
     let users = args.users.unwrap_or(DEFAULT_USERS) as usize;
-    let names = user_names(&args.user_prefix, users);
+    let names = user_names(&args.user_prefix, args.user.as_deref(), users);
     eprintln!(
         "logging in {users} users ({}..{}) at {}",
         names.first().map(String::as_str).unwrap_or("-"),

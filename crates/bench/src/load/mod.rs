@@ -42,9 +42,12 @@ fn authority(url: &str) -> Result<String, Failure> {
     Ok(authority)
 }
 
-/// The user names `prefix01`, `prefix02`, ... of `n` users.
-fn user_names(prefix: &str, n: usize) -> Vec<String> {
-    (1..=n).map(|u| format!("{prefix}{u:02}")).collect()
+/// The user names `prefix01`, `prefix02`, ... of `n` users, or `n` times the one account.
+fn user_names(prefix: &str, one: Option<&str>, n: usize) -> Vec<String> {
+    match one {
+        Some(name) => vec![name.to_string(); n],
+        None => (1..=n).map(|u| format!("{prefix}{u:02}")).collect(),
+    }
 }
 
 /// The pages one user requests, per kind.
@@ -54,6 +57,7 @@ pub struct Targets {
     timeline: Vec<String>,
     caseload: Vec<String>,
     record: Vec<String>,
+    figures: Vec<String>,
 }
 
 impl Targets {
@@ -63,6 +67,7 @@ impl Targets {
             PageKind::Timeline => &self.timeline,
             PageKind::Caseload => &self.caseload,
             PageKind::Record => &self.record,
+            PageKind::Figures => &self.figures,
         }
     }
 
@@ -91,6 +96,7 @@ async fn discover(c: &mut Client, kinds: &[PageKind]) -> Result<Targets, String>
             PageKind::Caseload => t.caseload = vec!["/cases".into()],
             PageKind::Timeline => t.timeline = http::timelines(&cases),
             PageKind::Record => t.record = http::records(c, &cases).await?,
+            PageKind::Figures => t.figures = vec!["/figures".into()],
         }
     }
     Ok(t)
@@ -144,7 +150,8 @@ mod tests {
         );
         assert!(authority("https://x:1").is_err());
         assert!(authority("http://x:1/app").is_err());
-        assert_eq!(user_names("im", 2), ["im01", "im02"]);
+        assert_eq!(user_names("im", None, 2), ["im01", "im02"]);
+        assert_eq!(user_names("im", Some("lead1"), 2), ["lead1", "lead1"]);
     }
 
     #[test]

@@ -246,7 +246,7 @@ const DEFAULT_USERS: u32 = 40;
 
 pub async fn run(args: &RunArgs, authority: &str, rate: f64) -> Result<(), Failure> {
     let users = args.users.unwrap_or(DEFAULT_USERS) as usize;
-    let names = user_names(&args.user_prefix, users);
+    let names = user_names(&args.user_prefix, args.user.as_deref(), users);
     eprintln!(
         "logging in {users} users ({}..{}) at {}",
         names.first().map(String::as_str).unwrap_or("-"),
