@@ -17,6 +17,8 @@ pub struct Facts {
     pub reviews: Vec<Review>,
     pub contacts: Vec<Contact>,
     pub outcomes: Vec<Outcome>,
+    /// Look-ups, built on first use (see [`super::index`]); the facts must not change after.
+    pub(crate) index: std::sync::OnceLock<super::index::Index>,
 }
 
 #[derive(Clone, Debug)]

@@ -8,14 +8,19 @@ use ankommen_store::entities::{
     organisation, outcome, person, review, staff, staff_role,
 };
 use chrono::NaiveDate;
-use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 
+use super::Question;
 use super::facts::*;
 use crate::Result;
 use crate::kernel::types::Birth;
 
-/// Reads the facts of every case, person and contact of the deployment.
-pub(crate) async fn load<C: ConnectionTrait>(conn: &C) -> Result<Facts> {
+/// Reads the facts of every case and person of the deployment, and the contacts the question
+/// needs (see below): the figures of `q` computed from them are those of all the facts.
+pub(crate) async fn load<C: ConnectionTrait>(conn: &C, q: Question) -> Result<Facts> {
     let mut f = Facts::default();
     // The fields of action as the exchange format names them (administrators may add fields that
     // report under an exchange field).
@@ -205,31 +210,58 @@ pub(crate) async fn load<C: ConnectionTrait>(conn: &C) -> Result<Facts> {
             held_on,
         })
         .collect();
-    let contacts: Vec<(i64, NaiveDate, Option<i32>, String, String)> = contact::Entity::find()
-        .select_only()
-        .column(contact::Column::CaseId)
-        .column(contact::Column::ContactDate)
-        .column(contact::Column::Minutes)
-        .column(contact::Column::ContactKind)
-        .column(contact::Column::Topics)
-        .into_tuple()
-        .all(conn)
-        .await?;
-    f.contacts = contacts
-        .into_iter()
-        .map(|(c, date, minutes, kind, topics)| Contact {
-            case: c.to_string(),
-            date,
-            minutes: minutes.map(i64::from),
-            kind,
-            topics: topics
-                .split(',')
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(field)
-                .collect(),
-        })
-        .collect();
+    // Contacts count only in a period: those dated in it, and for the contact clock the last one
+    // of each case before it (its kind and topics do not matter there).
+    if let Question::Period { from, to } = q {
+        let contacts: Vec<(i64, NaiveDate, Option<i32>, String, String)> = contact::Entity::find()
+            .select_only()
+            .column(contact::Column::CaseId)
+            .column(contact::Column::ContactDate)
+            .column(contact::Column::Minutes)
+            .column(contact::Column::ContactKind)
+            .column(contact::Column::Topics)
+            .filter(contact::Column::ContactDate.between(from, to))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        let before: Vec<(i64, Option<NaiveDate>)> = contact::Entity::find()
+            .select_only()
+            .column(contact::Column::CaseId)
+            .column_as(contact::Column::ContactDate.max(), "last")
+            .filter(contact::Column::ContactDate.lt(from))
+            .group_by(contact::Column::CaseId)
+            .into_tuple()
+            .all(conn)
+            .await?;
+        f.contacts = before
+            .into_iter()
+            .filter_map(|(c, date)| {
+                Some(Contact {
+                    case: c.to_string(),
+                    date: date?,
+                    minutes: None,
+                    kind: String::new(),
+                    topics: Vec::new(),
+                })
+            })
+            .chain(
+                contacts
+                    .into_iter()
+                    .map(|(c, date, minutes, kind, topics)| Contact {
+                        case: c.to_string(),
+                        date,
+                        minutes: minutes.map(i64::from),
+                        kind,
+                        topics: topics
+                            .split(',')
+                            .map(str::trim)
+                            .filter(|t| !t.is_empty())
+                            .map(field)
+                            .collect(),
+                    }),
+            )
+            .collect();
+    }
     f.outcomes = outcome::Entity::find()
         .select_only()
         .column(outcome::Column::PersonId)

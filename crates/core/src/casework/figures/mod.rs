@@ -8,6 +8,7 @@
 
 pub mod disclosure;
 pub mod facts;
+mod index;
 mod load;
 #[cfg(test)]
 mod tests;
@@ -157,6 +158,16 @@ impl Scope {
         }
     }
 
+    /// Could the case count for this scope on any day (a quick test before the exact one)?
+    fn may_hold(&self, c: &Case) -> bool {
+        match self {
+            Scope::Total => true,
+            Scope::Im(s) => c.assignments.iter().any(|(who, _)| who == s),
+            Scope::Organisation(o) => c.organisation == *o,
+            Scope::Municipality(m) => c.municipality == *m,
+        }
+    }
+
     /// Does the case count for this scope on at least one day of `from..=to` on which it is active?
     fn holds_while_active(&self, c: &Case, from: NaiveDate, to: NaiveDate) -> bool {
         let Some((start, end)) = active_span(c, from, to) else {
@@ -244,9 +255,8 @@ fn level_rank(level: &str) -> Option<usize> {
 /// the higher), else the intake's level; unknown is below B1.
 fn german_b1_at(f: &Facts, p: &Person, d: NaiveDate) -> bool {
     let latest = f
-        .outcomes
-        .iter()
-        .filter(|o| o.person == p.id && o.kind == "german_level" && o.date <= d)
+        .outcomes_of(&p.id)
+        .filter(|o| o.kind == "german_level" && o.date <= d)
         .filter_map(|o| Some((o.date, level_rank(o.level.as_deref()?)?)))
         .max();
     let rank = match latest {
@@ -264,23 +274,18 @@ fn running_at(
     kinds: &[&str],
     employment: Option<&str>,
 ) -> bool {
-    f.outcomes.iter().any(|o| {
-        o.person == p.id
-            && kinds.contains(&o.kind.as_str())
+    f.outcomes_of(&p.id).any(|o| {
+        kinds.contains(&o.kind.as_str())
             && employment.is_none_or(|e| o.employment_type.as_deref() == Some(e))
             && o.date <= d
             && o.until.is_none_or(|u| u >= d)
     })
 }
 
-fn person<'a>(f: &'a Facts, id: &str) -> Option<&'a Person> {
-    f.persons.iter().find(|p| p.id == id)
-}
-
 fn split(f: &Facts, persons: &BTreeSet<&str>, d: NaiveDate) -> Split {
     let adults = persons
         .iter()
-        .filter_map(|id| person(f, id))
+        .filter_map(|id| f.person(id))
         .filter(|p| adult(p, d))
         .count();
     Split {
@@ -312,7 +317,7 @@ pub fn stock(f: &Facts, scope: &Scope, d: NaiveDate) -> Stock {
         .collect();
     let adults: Vec<&Person> = persons
         .iter()
-        .filter_map(|id| person(f, id))
+        .filter_map(|id| f.person(id))
         .filter(|p| adult(p, d))
         .collect();
     let share = |test: &dyn Fn(&Person) -> bool| {
@@ -331,12 +336,12 @@ pub fn stock(f: &Facts, scope: &Scope, d: NaiveDate) -> Stock {
         }),
         integration_plans_active: cases
             .iter()
-            .filter(|c| f.goals.iter().any(|g| g.case == c.id && goal_open_at(g, d)))
+            .filter(|c| f.goals_of(c).any(|g| goal_open_at(g, d)))
             .count(),
         plan_coverage: Share::new(
             cases
                 .iter()
-                .filter(|c| f.goals.iter().any(|g| g.case == c.id && g.created_on <= d))
+                .filter(|c| f.plan_start(c).is_some_and(|s| s <= d))
                 .count(),
             cases.len(),
         ),
@@ -347,36 +352,28 @@ pub fn stock(f: &Facts, scope: &Scope, d: NaiveDate) -> Stock {
 /// of closure), the persons not served (by any case) at `to`; and of them those with their own
 /// rental contract dated on or before the closure of their latest closed case among those cases.
 pub fn ended(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate) -> Ended {
-    let counted: Vec<&Case> = f
-        .cases
-        .iter()
-        .filter(|c| {
-            c.closed_on
-                .is_some_and(|x| from <= x && x <= to && scope.holds(c, x))
-        })
-        .collect();
+    let counts = |c: &Case| {
+        c.closed_on
+            .is_some_and(|x| from <= x && x <= to && scope.holds(c, x))
+    };
+    let counted: Vec<&Case> = f.cases.iter().filter(|c| counts(c)).collect();
     let persons: BTreeSet<&str> = counted
         .iter()
         .flat_map(|c| c.persons.iter().map(String::as_str))
-        .filter(|p| {
-            !f.cases
-                .iter()
-                .any(|c| active_at(c, to) && c.persons.iter().any(|q| q == p))
-        })
+        .filter(|p| !f.cases_of_person(p).any(|c| active_at(c, to)))
         .collect();
     // The latest closure of each person among the counted cases (the row's own cases).
     let with_rental = persons
         .iter()
         .filter(|p| {
-            let latest = counted
-                .iter()
-                .filter(|c| c.persons.iter().any(|q| q == *p))
+            let latest = f
+                .cases_of_person(p)
+                .filter(|c| counts(c))
                 .filter_map(|c| c.closed_on)
                 .max();
             latest.is_some_and(|closed| {
-                f.outcomes
-                    .iter()
-                    .any(|o| o.person == **p && o.kind == "rental_contract" && o.date <= closed)
+                f.outcomes_of(p)
+                    .any(|o| o.kind == "rental_contract" && o.date <= closed)
             })
         })
         .count();
@@ -385,6 +382,17 @@ pub fn ended(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate) -> Ended 
         with_rental_contract: with_rental,
         with_rental_contract_pct: pct(with_rental, persons.len()),
     }
+}
+
+/// The persons served in the period `from..=to` (adults and minors by their age at `to`).
+pub fn served_in(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate) -> Split {
+    let persons: BTreeSet<&str> = f
+        .cases
+        .iter()
+        .filter(|c| scope.holds_while_active(c, from, to))
+        .flat_map(|c| c.persons.iter().map(String::as_str))
+        .collect();
+    split(f, &persons, to)
 }
 
 /// The figures of the period `from..=to` (its reference date is `to`).
@@ -401,15 +409,12 @@ pub fn flow(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate, s: &Settin
         .collect();
     let households: BTreeSet<String> = persons
         .iter()
-        .filter_map(|id| person(f, id))
+        .filter_map(|id| f.person(id))
         .map(|p| match &p.household {
             Some(h) => format!("h:{h}"),
             None => format!("p:{}", p.id),
         })
         .collect();
-    let case_of = |id: &str| f.cases.iter().find(|c| c.id == id);
-    let event_in =
-        |case: &str, d: NaiveDate| within(d) && case_of(case).is_some_and(|c| scope.holds(c, d));
 
     let mut by_reason: BTreeMap<String, usize> = ClosureReason::ALL
         .iter()
@@ -425,9 +430,13 @@ pub fn flow(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate, s: &Settin
     }
 
     let contacts: Vec<&facts::Contact> = f
-        .contacts
+        .cases
         .iter()
-        .filter(|k| event_in(&k.case, k.date))
+        .filter(|c| scope.may_hold(c))
+        .flat_map(|c| {
+            f.contacts_of(c)
+                .filter(move |k| within(k.date) && scope.holds(c, k.date))
+        })
         .collect();
     let mut by_kind: BTreeMap<String, usize> = ContactKind::ALL
         .iter()
@@ -445,25 +454,21 @@ pub fn flow(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate, s: &Settin
     }
     let minutes: i64 = contacts.iter().map(|k| k.minutes.unwrap_or(0)).sum();
 
-    let plan_start = |c: &Case| {
-        f.goals
-            .iter()
-            .filter(|g| g.case == c.id)
-            .map(|g| g.created_on)
-            .min()
-    };
     let plans_new = f
         .cases
         .iter()
-        .filter(|c| plan_start(c).is_some_and(|d| within(d) && scope.holds(c, d)))
+        .filter(|c| {
+            f.plan_start(c)
+                .is_some_and(|d| within(d) && scope.holds(c, d))
+        })
         .count();
     let plans_continued = f
         .cases
         .iter()
         .filter(|c| {
-            f.reviews
+            f.reviews_of(c)
                 .iter()
-                .any(|r| r.case == c.id && within(r.held_on) && scope.holds(c, r.held_on))
+                .any(|r| within(*r) && scope.holds(c, *r))
         })
         .count();
 
@@ -515,22 +520,13 @@ fn hours(minutes: i64) -> f64 {
 fn reviews_on_time(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate, months: u32) -> Share {
     let (mut due, mut on_time) = (0, 0);
     for c in &f.cases {
-        let Some(start) = f
-            .goals
-            .iter()
-            .filter(|g| g.case == c.id)
-            .map(|g| g.created_on)
-            .min()
-        else {
+        if !scope.may_hold(c) {
+            continue;
+        }
+        let Some(start) = f.plan_start(c) else {
             continue;
         };
-        let mut reviews: Vec<NaiveDate> = f
-            .reviews
-            .iter()
-            .filter(|r| r.case == c.id)
-            .map(|r| r.held_on)
-            .collect();
-        reviews.sort();
+        let reviews = f.reviews_of(c);
         let mut begin = start;
         while let Some(deadline) = begin.checked_add_months(Months::new(months)) {
             if deadline > to {
@@ -571,7 +567,7 @@ fn goal_attainment(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate) -> 
         {
             continue;
         }
-        let Some(c) = f.cases.iter().find(|c| c.id == g.case) else {
+        let Some(c) = f.case(&g.case) else {
             continue;
         };
         if !scope.holds(c, closed) {
@@ -611,12 +607,10 @@ fn contact_frequency(
         .iter()
         .filter(|c| {
             let mut dates: Vec<NaiveDate> = f
-                .contacts
-                .iter()
-                .filter(|k| k.case == c.id && k.date >= c.opened_on && k.date <= to)
+                .contacts_of(c)
+                .filter(|k| k.date >= c.opened_on && k.date <= to)
                 .map(|k| k.date)
                 .collect();
-            dates.sort();
             dates.dedup();
             let first_phase_end = c
                 .opened_on
@@ -629,10 +623,16 @@ fn contact_frequency(
                     a.days_afterwards
                 })
             };
-            let mut last = c.opened_on;
+            // Days before the last contact ahead of the period cannot fail: start there.
+            let start = dates
+                .iter()
+                .copied()
+                .rfind(|d| *d > c.opened_on && *d < from)
+                .unwrap_or(c.opened_on);
+            let mut last = start;
             let mut counted = 0i64;
-            let mut next = dates.iter().peekable();
-            let mut day = c.opened_on;
+            let mut next = dates.iter().filter(|d| **d > start).peekable();
+            let mut day = start;
             while day < to {
                 day = day.succ_opt().unwrap_or(NaiveDate::MAX);
                 if !paused_day(c, day) {
@@ -819,11 +819,11 @@ pub const DISCLOSURE_RULE: &str = "cells of 1-4 persons show '< 5'; 'x' marks a 
 
 /// The coordinator's tables for a question, protected, with the shares where both parts are
 /// published.
-pub fn coordinator_view(f: &Facts, q: Question, s: &Settings) -> CoordinatorView {
+pub fn coordinator_view(f: &Facts, q: Question) -> CoordinatorView {
     use disclosure::{Cell, Group, protect, shares};
     let mut raws: Vec<(&str, disclosure::Raw)> = Vec::new();
     let mut tables: BTreeMap<String, disclosure::Table> = BTreeMap::new();
-    for (name, raw) in coordinator_raws(f, q, s) {
+    for (name, raw) in coordinator_raws(f, q) {
         let table = protect(&raw);
         if name == PERIOD_PERSONS {
             for part in PERIOD_PERSONS_TABLES {
@@ -924,11 +924,7 @@ const ADULT_OUTCOMES: [&str; 3] = [
 ];
 
 /// The counts behind the coordinator's tables, by organisation and municipality and in total.
-pub(crate) fn coordinator_raws(
-    f: &Facts,
-    q: Question,
-    s: &Settings,
-) -> Vec<(&'static str, disclosure::Raw)> {
+pub(crate) fn coordinator_raws(f: &Facts, q: Question) -> Vec<(&'static str, disclosure::Raw)> {
     let cases = touched(f, q);
     let orgs: Vec<String> = f
         .organisations
@@ -1005,7 +1001,7 @@ pub(crate) fn coordinator_raws(
                         vec![(2, 1), (5, -1), (6, -1)],
                     ],
                     &|sc| {
-                        let p = flow(f, sc, from, to, s).persons_served;
+                        let p = served_in(f, sc, from, to);
                         let d = stock(f, sc, to).persons_served;
                         let e = ended(f, sc, from, to);
                         vec![
@@ -1043,7 +1039,7 @@ pub async fn for_operator(
         roles: "operator".into(),
     };
     let (facts, rules) = audit::read(db, async |tx| {
-        let facts = load::load(tx).await?;
+        let facts = load::load(tx, q).await?;
         let rules = crate::administration::settings::WorkRules::load(tx).await?;
         audit::record_as(tx, now, &who, None, Event::new("figures_computed")).await?;
         Ok((facts, rules))
@@ -1075,7 +1071,7 @@ pub fn question_json(f: &Facts, q: Question, s: &Settings) -> crate::Result<serd
         Question::At(d) => {
             let mut v = to_json(report(f, q, |sc| stock(f, sc, d)))?;
             v["reference_date"] = serde_json::json!(d);
-            v["coordinator_view"] = to_json(coordinator_view(f, q, s))?;
+            v["coordinator_view"] = to_json(coordinator_view(f, q))?;
             serde_json::json!({ "at": v })
         }
         Question::Period { from, to } => {
@@ -1083,13 +1079,13 @@ pub fn question_json(f: &Facts, q: Question, s: &Settings) -> crate::Result<serd
             v["from"] = serde_json::json!(from);
             v["to"] = serde_json::json!(to);
             v["reference_date"] = serde_json::json!(to);
-            v["coordinator_view"] = to_json(coordinator_view(f, q, s))?;
+            v["coordinator_view"] = to_json(coordinator_view(f, q))?;
             serde_json::json!({ "period": v })
         }
         Question::EndedUpTo(d) => {
             let mut v = to_json(report(f, q, |sc| ended(f, sc, NaiveDate::MIN, d)))?;
             v["up_to"] = serde_json::json!(d);
-            v["coordinator_view"] = to_json(coordinator_view(f, q, s))?;
+            v["coordinator_view"] = to_json(coordinator_view(f, q))?;
             serde_json::json!({ "ended_so_far": v })
         }
     };

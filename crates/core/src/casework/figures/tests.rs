@@ -257,7 +257,7 @@ fn the_coordinators_tables_of_the_mini_county_hide_what_the_example_hides() {
     ];
     for (q, file, key) in cases {
         let expected: Value = serde_json::from_str(file).expect("json");
-        let ours = serde_json::to_value(coordinator_view(&f, q, &SETTINGS)).expect("json");
+        let ours = serde_json::to_value(coordinator_view(&f, q)).expect("json");
         compare_view(&ours, &expected[key]["coordinator_view"]);
         attack_all(&ours, &f, q);
     }
@@ -329,7 +329,7 @@ fn no_hidden_cell_of_a_random_table_can_be_recomputed() {
 
 /// Attacks every table of a coordinator's view with the raw counts behind it.
 fn attack_all(view: &Value, f: &Facts, q: Question) {
-    for (name, raw) in coordinator_raws(f, q, &SETTINGS) {
+    for (name, raw) in coordinator_raws(f, q) {
         let table = if name == super::PERIOD_PERSONS {
             merged(view, &super::PERIOD_PERSONS_TABLES)
         } else {

@@ -303,7 +303,7 @@ async fn view_as(db: &Db, ctx: &Ctx, ask: Ask, action: &'static str) -> Result<V
     }
     let y = ask.year();
     let loaded = audit::read(db, async |tx| {
-        let facts = load::load(tx).await?;
+        let facts = load::load(tx, ask.question()).await?;
         let rules = crate::administration::settings::WorkRules::load(tx).await?;
         let team_members = match who.team {
             Some(team) => staff::Entity::find()
@@ -440,9 +440,7 @@ fn aggregate(
 ) -> Aggregate {
     let f = &loaded.facts;
     let q = ask.question();
-    let live = || {
-        serde_json::to_value(super::coordinator_view(f, q, &loaded.settings)).unwrap_or(Value::Null)
-    };
+    let live = || serde_json::to_value(super::coordinator_view(f, q)).unwrap_or(Value::Null);
     let (view, corrected, names) = match frozen(loaded, ask) {
         Some(period) => {
             let view = period["coordinator_view"].clone();
@@ -587,7 +585,7 @@ pub async fn template(db: &Db, ctx: &Ctx, year: i32) -> Result<Vec<Row>> {
     .await?;
     check_year(Ask::Year(year))?;
     let loaded = audit::read(db, async |tx| {
-        let facts = load::load(tx).await?;
+        let facts = load::load(tx, Ask::Year(year).question()).await?;
         let rules = crate::administration::settings::WorkRules::load(tx).await?;
         let finalised = finalisations(tx, year..=year).await?;
         audit::record(tx, ctx, event()).await?;
@@ -666,7 +664,7 @@ pub async fn finalise(db: &Db, ctx: &Ctx, year: i32, reason: &str) -> Result<i32
     if last.is_some() && reason.is_empty() {
         return Err(invalid("reason", "figures-error-reason-needed"));
     }
-    let facts = load::load(&txn).await?;
+    let facts = load::load(&txn, Ask::Year(year).question()).await?;
     let rules = crate::administration::settings::WorkRules::load(&txn).await?;
     let body = question_json(&facts, Ask::Year(year).question(), &Settings::of(&rules))?;
     let version = last.unwrap_or(0) + 1;

@@ -1,0 +1,147 @@
+//! Look-ups over the facts, built once per set of facts: a case or person by id, and each case's
+//! goals, reviews and contacts and each person's cases and outcomes. Without them the figures of a
+//! county (400,000 contacts, 3,000 cases) take quadratic time per row.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::facts::{Case, Contact, Facts, Goal, Outcome, Person};
+
+#[derive(Clone, Debug, Default)]
+pub struct Index {
+    case_at: HashMap<String, usize>,
+    person_at: HashMap<String, usize>,
+    /// By case position.
+    goals: Vec<Vec<usize>>,
+    /// By case position, sorted.
+    reviews: Vec<Vec<NaiveDate>>,
+    /// By case position, in date order.
+    contacts: Vec<Vec<usize>>,
+    /// The earliest goal's creation, by case position.
+    plan_start: Vec<Option<NaiveDate>>,
+    /// By person position.
+    cases_of_person: Vec<Vec<usize>>,
+    /// By person position.
+    outcomes: Vec<Vec<usize>>,
+}
+
+impl Index {
+    pub fn build(f: &Facts) -> Index {
+        let case_at: HashMap<String, usize> = f
+            .cases
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect();
+        let person_at: HashMap<String, usize> = f
+            .persons
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
+        let n = f.cases.len();
+        let mut ix = Index {
+            goals: vec![Vec::new(); n],
+            reviews: vec![Vec::new(); n],
+            contacts: vec![Vec::new(); n],
+            plan_start: vec![None; n],
+            cases_of_person: vec![Vec::new(); f.persons.len()],
+            outcomes: vec![Vec::new(); f.persons.len()],
+            ..Index::default()
+        };
+        for (i, g) in f.goals.iter().enumerate() {
+            if let Some(c) = case_at.get(&g.case) {
+                ix.goals[*c].push(i);
+                let start = &mut ix.plan_start[*c];
+                *start = Some(start.map_or(g.created_on, |s| s.min(g.created_on)));
+            }
+        }
+        for r in &f.reviews {
+            if let Some(c) = case_at.get(&r.case) {
+                ix.reviews[*c].push(r.held_on);
+            }
+        }
+        for (i, k) in f.contacts.iter().enumerate() {
+            if let Some(c) = case_at.get(&k.case) {
+                ix.contacts[*c].push(i);
+            }
+        }
+        for (c, case) in f.cases.iter().enumerate() {
+            ix.reviews[c].sort();
+            ix.contacts[c].sort_by_key(|k| f.contacts[*k].date);
+            for p in &case.persons {
+                if let Some(p) = person_at.get(p) {
+                    ix.cases_of_person[*p].push(c);
+                }
+            }
+        }
+        for (i, o) in f.outcomes.iter().enumerate() {
+            if let Some(p) = person_at.get(&o.person) {
+                ix.outcomes[*p].push(i);
+            }
+        }
+        ix.case_at = case_at;
+        ix.person_at = person_at;
+        ix
+    }
+}
+
+impl Facts {
+    fn ix(&self) -> &Index {
+        self.index.get_or_init(|| Index::build(self))
+    }
+
+    fn case_pos(&self, c: &Case) -> Option<usize> {
+        self.ix().case_at.get(&c.id).copied()
+    }
+
+    pub fn case(&self, id: &str) -> Option<&Case> {
+        self.ix().case_at.get(id).map(|i| &self.cases[*i])
+    }
+
+    pub fn person(&self, id: &str) -> Option<&Person> {
+        self.ix().person_at.get(id).map(|i| &self.persons[*i])
+    }
+
+    pub fn goals_of<'a>(&'a self, c: &Case) -> impl Iterator<Item = &'a Goal> + 'a {
+        let list = self.case_pos(c).map(|i| self.ix().goals[i].as_slice());
+        list.unwrap_or_default().iter().map(|g| &self.goals[*g])
+    }
+
+    /// The earliest goal's creation (the plan's start).
+    pub fn plan_start(&self, c: &Case) -> Option<NaiveDate> {
+        self.case_pos(c).and_then(|i| self.ix().plan_start[i])
+    }
+
+    /// Review dates, sorted.
+    pub fn reviews_of(&self, c: &Case) -> &[NaiveDate] {
+        self.case_pos(c)
+            .map(|i| self.ix().reviews[i].as_slice())
+            .unwrap_or_default()
+    }
+
+    /// Contacts in date order.
+    pub fn contacts_of<'a>(&'a self, c: &Case) -> impl Iterator<Item = &'a Contact> + 'a {
+        let list = self.case_pos(c).map(|i| self.ix().contacts[i].as_slice());
+        list.unwrap_or_default().iter().map(|k| &self.contacts[*k])
+    }
+
+    pub fn cases_of_person<'a>(&'a self, p: &str) -> impl Iterator<Item = &'a Case> + 'a {
+        let list = self
+            .ix()
+            .person_at
+            .get(p)
+            .map(|i| self.ix().cases_of_person[*i].as_slice());
+        list.unwrap_or_default().iter().map(|c| &self.cases[*c])
+    }
+
+    pub fn outcomes_of<'a>(&'a self, p: &str) -> impl Iterator<Item = &'a Outcome> + 'a {
+        let list = self
+            .ix()
+            .person_at
+            .get(p)
+            .map(|i| self.ix().outcomes[*i].as_slice());
+        list.unwrap_or_default().iter().map(|o| &self.outcomes[*o])
+    }
+}
