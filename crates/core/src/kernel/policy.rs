@@ -56,6 +56,8 @@ pub enum Action {
     ViewFiguresOwn,
     ViewFiguresTeam,
     ViewFiguresAggregate,
+    /// Import an exchange file (a whole county's caseload).
+    ImportExchange,
 }
 
 /// A case as the policy needs to see it.
@@ -171,6 +173,7 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
             county_admin
         }
         (ManageOrganisations, Resource::Deployment | Resource::Organisation { .. }) => county_admin,
+        (ImportExchange, Resource::Deployment) => county_admin,
         (ViewOrganisation, Resource::Organisation { .. }) => county_admin || (admin && in_org),
         (ManageTeams, Resource::Team { .. } | Resource::Organisation { .. }) => {
             county_admin || (admin && in_org)

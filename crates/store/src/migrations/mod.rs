@@ -9,6 +9,7 @@ mod m0003_plans;
 mod m0004_service_areas;
 mod m0005_access_record;
 mod m0006_sealed_texts;
+mod m0008_exchange;
 
 pub use m0003_plans::DEFAULT_FIELDS;
 pub use m0006_sealed_texts::CONVERSION_PENDING;
@@ -87,6 +88,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_service_areas::Migration),
             Box::new(m0005_access_record::Migration),
             Box::new(m0006_sealed_texts::Migration),
+            Box::new(m0008_exchange::Migration),
         ]
     }
 }

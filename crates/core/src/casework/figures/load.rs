@@ -4,11 +4,14 @@
 use std::collections::BTreeMap;
 
 use ankommen_store::entities::{
-    case, case_assignment, case_pause, case_person, contact, field_of_action, goal, municipality,
-    organisation, outcome, person, review, staff, staff_role,
+    case, case_assignment, case_pause, case_person, contact, exchange_id, field_of_action, goal,
+    municipality, organisation, outcome, person, review, staff, staff_role,
 };
 use chrono::NaiveDate;
-use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 
 use super::facts::*;
 use crate::Result;
@@ -30,6 +33,21 @@ pub(crate) async fn load<C: ConnectionTrait>(conn: &C) -> Result<Facts> {
         .collect();
     let field = |key: &str| fields.get(key).cloned().unwrap_or_else(|| key.to_string());
 
+    // The ids of the exchange file staff and organisations were imported from.
+    let imported: BTreeMap<(String, String), String> = exchange_id::Entity::find()
+        .select_only()
+        .column(exchange_id::Column::Kind)
+        .column(exchange_id::Column::LocalId)
+        .column(exchange_id::Column::ExternalId)
+        .filter(exchange_id::Column::Kind.is_in(["staff", "organisation"]))
+        .into_tuple::<(String, String, String)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|(kind, local, external)| ((kind, local), external))
+        .collect();
+    let external = |kind: &str, id: i64| imported.get(&(kind.to_string(), id.to_string())).cloned();
+
     f.municipalities = municipality::Entity::find()
         .all(conn)
         .await?
@@ -47,6 +65,7 @@ pub(crate) async fn load<C: ConnectionTrait>(conn: &C) -> Result<Facts> {
             id: o.id.to_string(),
             name: o.name,
             kind: o.kind,
+            external_id: external("organisation", o.id),
         })
         .collect();
     let roles: Vec<(i64, String)> = staff_role::Entity::find()
@@ -77,6 +96,7 @@ pub(crate) async fn load<C: ConnectionTrait>(conn: &C) -> Result<Facts> {
                 .map(|(_, r)| r.clone())
                 .collect(),
             fte,
+            external_id: external("staff", id),
         })
         .collect();
     f.persons = person::Entity::find()
