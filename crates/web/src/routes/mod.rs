@@ -10,6 +10,7 @@ mod consent;
 mod contacts;
 mod duties;
 mod home;
+mod import;
 mod outcomes;
 mod plans;
 mod privacy;
@@ -99,6 +100,7 @@ fn pages() -> Router<AppState> {
         .merge(contacts::routes())
         .merge(outcomes::routes())
         .merge(plans::routes())
+        .merge(import::routes())
         .fallback(not_found)
 }
 

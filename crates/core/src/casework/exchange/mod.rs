@@ -172,6 +172,25 @@ struct Importer {
     now: DateTime<Utc>,
 }
 
+/// Whether the actor may import (the upload page asks before it shows anything); a refusal is
+/// audited like a refused import.
+pub async fn authorize(db: &Db, ctx: &Ctx) -> Result<()> {
+    ctx.authorize(
+        db.writer(),
+        Action::ImportExchange,
+        &Resource::Deployment,
+        Event::new("exchange_imported"),
+        Error::Forbidden,
+    )
+    .await
+}
+
+/// The SHA-256 of a file (hex): the upload page's proof that the confirmed file is the checked one.
+pub fn digest(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
+}
+
 /// An administrator's import (the upload page): the county administrator only, since a file
 /// holds a whole county.
 pub async fn import(
@@ -182,14 +201,7 @@ pub async fn import(
     dry_run: bool,
     progress: &(dyn Fn(Progress) + Send + Sync),
 ) -> Result<Report> {
-    ctx.authorize(
-        db.writer(),
-        Action::ImportExchange,
-        &Resource::Deployment,
-        Event::new("exchange_imported"),
-        Error::Forbidden,
-    )
-    .await?;
+    authorize(db, ctx).await?;
     let importer = Importer {
         who: Who {
             staff_id: Some(ctx.actor.staff_id),
@@ -224,6 +236,24 @@ pub async fn import_as_operator(
         now,
     };
     run(db, &importer, sealer, bytes, dry_run, progress).await
+}
+
+/// The ids in the imported file of our rows of one kind (row id → file id), for the
+/// administration's lists (staff, organisations: never client data).
+pub async fn external_ids(db: &Db, kind: Kind) -> Result<HashMap<i64, String>> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let rows: Vec<(String, String)> = exchange_id::Entity::find()
+        .select_only()
+        .column(exchange_id::Column::LocalId)
+        .column(exchange_id::Column::ExternalId)
+        .filter(exchange_id::Column::Kind.eq(kind.as_str()))
+        .into_tuple()
+        .all(db.reader())
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(l, e)| l.parse::<i64>().ok().map(|l| (l, e)))
+        .collect())
 }
 
 /// The mapping of earlier imports: (kind, file id) → (our id, digest).
