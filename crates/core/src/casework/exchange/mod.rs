@@ -295,7 +295,7 @@ async fn run(
     let parsed = parse::read(bytes, &known);
     let mut report = Report {
         dry_run,
-        objects: parsed.records.len() + parsed.problems.len(),
+        objects: parsed.objects,
         kinds: Kind::ALL
             .iter()
             .map(|k| Counts {

@@ -198,6 +198,8 @@ pub struct Case {
 /// What [`read`] makes of a file.
 #[derive(Debug, Default)]
 pub struct Parsed {
+    /// The non-empty lines after the header: the file's objects, readable or not.
+    pub objects: usize,
     pub records: Vec<Rec>,
     pub problems: Vec<Problem>,
     pub warnings: Vec<Problem>,
@@ -250,6 +252,9 @@ pub fn read(bytes: &[u8], known: &Known) -> Parsed {
         };
         if text.is_empty() {
             continue;
+        }
+        if header_seen {
+            out.objects += 1;
         }
         let obj = match serde_json::from_str::<Value>(text) {
             Ok(Value::Object(m)) => m,

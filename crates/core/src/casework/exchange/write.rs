@@ -720,7 +720,7 @@ impl<'a> Writer<'a> {
     ) -> Result<()> {
         let (new, changed) = self.split("persons", recs).await?;
         let mut rows = Vec::new();
-        for (id, rec) in new.iter().chain(changed.iter()) {
+        for (is_new, (id, rec)) in tagged(&new, &changed) {
             let Obj::Person(p) = &rec.obj else { continue };
             let household_id = self.opt_id(Kind::Household, p.household.as_ref())?;
             let mut ags = p
@@ -736,7 +736,7 @@ impl<'a> Writer<'a> {
                     .await?
                     .map(|h| h.municipality_ags);
             }
-            let existing = if new.iter().any(|(n, _)| n == id) {
+            let existing = if is_new {
                 None
             } else {
                 person::Entity::find_by_id(*id).one(self.tx).await?
@@ -823,7 +823,7 @@ impl<'a> Writer<'a> {
     async fn consents(&mut self, recs: &[&Rec]) -> Result<()> {
         let (new, changed) = self.split("consents", recs).await?;
         let mut rows = Vec::new();
-        for (id, rec) in new.iter().chain(changed.iter()) {
+        for (is_new, (id, rec)) in tagged(&new, &changed) {
             let Obj::Consent {
                 person,
                 text_version,
@@ -836,7 +836,7 @@ impl<'a> Writer<'a> {
                 continue;
             };
             let person_id = self.id(Kind::Person, person)?;
-            let existing = self.existing::<consent::Entity>(&new, *id).await?;
+            let existing = self.existing::<consent::Entity>(is_new, *id).await?;
             let mut am = match &existing {
                 Some(e) => {
                     let mut am = e.clone().into_active_model();
@@ -867,12 +867,12 @@ impl<'a> Writer<'a> {
     }
 
     /// The stored row of a changed object (none for a new one).
-    async fn existing<E>(&self, new: &[(i64, &Rec)], id: i64) -> Result<Option<E::Model>>
+    async fn existing<E>(&self, is_new: bool, id: i64) -> Result<Option<E::Model>>
     where
         E: EntityTrait,
         <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
     {
-        if new.iter().any(|(n, _)| *n == id) {
+        if is_new {
             return Ok(None);
         }
         Ok(E::find_by_id(id).one(self.tx).await?)
@@ -895,7 +895,7 @@ impl<'a> Writer<'a> {
     async fn releases(&mut self, recs: &[&Rec]) -> Result<()> {
         let (new, changed) = self.split("releases", recs).await?;
         let mut rows = Vec::new();
-        for (id, rec) in new.iter().chain(changed.iter()) {
+        for (is_new, (id, rec)) in tagged(&new, &changed) {
             let Obj::Release {
                 person,
                 recipient_name,
@@ -911,7 +911,7 @@ impl<'a> Writer<'a> {
                 continue;
             };
             let person_id = self.id(Kind::Person, person)?;
-            let existing = self.existing::<release::Entity>(&new, *id).await?;
+            let existing = self.existing::<release::Entity>(is_new, *id).await?;
             let mut am = match &existing {
                 Some(e) => {
                     let mut am = e.clone().into_active_model();
@@ -975,7 +975,7 @@ impl<'a> Writer<'a> {
             )
             .await?;
         let (mut held_ids, mut pause_ids) = (held_ids.into_iter(), pause_ids.into_iter());
-        for (id, rec) in new.iter().chain(changed.iter()) {
+        for (is_new, (id, rec)) in tagged(&new, &changed) {
             let Obj::Case(c) = &rec.obj else { continue };
             let org = self.id(Kind::Organisation, &c.organisation)?;
             let assigned = self.id(Kind::Staff, &c.assigned_to)?;
@@ -983,7 +983,7 @@ impl<'a> Writer<'a> {
             for p in &c.persons {
                 persons.insert(self.id(Kind::Person, p)?);
             }
-            let existing = self.existing::<case::Entity>(&new, *id).await?;
+            let existing = self.existing::<case::Entity>(is_new, *id).await?;
             let version = existing.as_ref().map_or(1, |e| e.version + 1);
             let mut am = match &existing {
                 Some(e) => {
@@ -1090,7 +1090,7 @@ impl<'a> Writer<'a> {
         let mut rows = Vec::new();
         let mut positions: HashMap<i64, i32> = HashMap::new();
         let mut with_goals = BTreeSet::new();
-        for (id, rec) in new.iter().chain(changed.iter()) {
+        for (is_new, (id, rec)) in tagged(&new, &changed) {
             let Obj::Goal {
                 case,
                 person,
@@ -1109,7 +1109,7 @@ impl<'a> Writer<'a> {
             let case_id = self.id(Kind::Case, case)?;
             with_goals.insert(case_id);
             let person_id = self.opt_id(Kind::Person, person.as_ref())?;
-            let existing = self.existing::<goal::Entity>(&new, *id).await?;
+            let existing = self.existing::<goal::Entity>(is_new, *id).await?;
             let version = existing.as_ref().map_or(1, |e| e.version + 1);
             let mut am = match &existing {
                 Some(e) => e.clone().into_active_model(),
@@ -1186,7 +1186,7 @@ impl<'a> Writer<'a> {
         let mut rows = Vec::new();
         let mut positions: HashMap<i64, i32> = HashMap::new();
         let mut goal_case: HashMap<i64, i64> = HashMap::new();
-        for (id, rec) in new.iter().chain(changed.iter()) {
+        for (is_new, (id, rec)) in tagged(&new, &changed) {
             let Obj::Step {
                 goal,
                 text,
@@ -1213,7 +1213,7 @@ impl<'a> Writer<'a> {
                     c
                 }
             };
-            let existing = self.existing::<step::Entity>(&new, *id).await?;
+            let existing = self.existing::<step::Entity>(is_new, *id).await?;
             let version = existing.as_ref().map_or(1, |e| e.version + 1);
             let mut am = match &existing {
                 Some(e) => e.clone().into_active_model(),
@@ -1250,7 +1250,7 @@ impl<'a> Writer<'a> {
     async fn reviews(&mut self, recs: &[&Rec]) -> Result<()> {
         let (new, changed) = self.split("reviews", recs).await?;
         let mut rows = Vec::new();
-        for (id, rec) in new.iter().chain(changed.iter()) {
+        for (is_new, (id, rec)) in tagged(&new, &changed) {
             let Obj::Review {
                 case,
                 held_on,
@@ -1261,7 +1261,7 @@ impl<'a> Writer<'a> {
                 continue;
             };
             let case_id = self.id(Kind::Case, case)?;
-            let existing = self.existing::<review::Entity>(&new, *id).await?;
+            let existing = self.existing::<review::Entity>(is_new, *id).await?;
             let mut am = match &existing {
                 Some(e) => e.clone().into_active_model(),
                 None => review::ActiveModel {
@@ -1294,7 +1294,7 @@ impl<'a> Writer<'a> {
         let mut rows = Vec::new();
         let mut present = Vec::new();
         let mut changed_ids = Vec::new();
-        for (i, (id, rec)) in new.iter().chain(changed.iter()).enumerate() {
+        for (i, (is_new, (id, rec))) in tagged(&new, &changed).enumerate() {
             let Obj::Contact {
                 case,
                 persons,
@@ -1309,7 +1309,7 @@ impl<'a> Writer<'a> {
                 continue;
             };
             let case_id = self.id(Kind::Case, case)?;
-            let existing = self.existing::<contact::Entity>(&new, *id).await?;
+            let existing = self.existing::<contact::Entity>(is_new, *id).await?;
             let version = existing.as_ref().map_or(1, |e| e.version + 1);
             let mut am = match &existing {
                 Some(e) => {
@@ -1371,7 +1371,7 @@ impl<'a> Writer<'a> {
     async fn outcomes(&mut self, recs: &[&Rec]) -> Result<()> {
         let (new, changed) = self.split("outcomes", recs).await?;
         let mut rows = Vec::new();
-        for (id, rec) in new.iter().chain(changed.iter()) {
+        for (is_new, (id, rec)) in tagged(&new, &changed) {
             let Obj::Outcome {
                 person,
                 date,
@@ -1387,7 +1387,7 @@ impl<'a> Writer<'a> {
                 continue;
             };
             let person_id = self.id(Kind::Person, person)?;
-            let existing = self.existing::<outcome::Entity>(&new, *id).await?;
+            let existing = self.existing::<outcome::Entity>(is_new, *id).await?;
             let mut am = match &existing {
                 Some(e) => {
                     let mut am = e.clone().into_active_model();
@@ -1421,7 +1421,7 @@ impl<'a> Writer<'a> {
     async fn referrals(&mut self, recs: &[&Rec]) -> Result<()> {
         let (new, changed) = self.split("referrals", recs).await?;
         let mut rows = Vec::new();
-        for (id, rec) in new.iter().chain(changed.iter()) {
+        for (is_new, (id, rec)) in tagged(&new, &changed) {
             let Obj::Referral {
                 case,
                 person,
@@ -1437,7 +1437,7 @@ impl<'a> Writer<'a> {
             };
             let case_id = self.id(Kind::Case, case)?;
             let person_id = self.opt_id(Kind::Person, person.as_ref())?;
-            let existing = self.existing::<referral::Entity>(&new, *id).await?;
+            let existing = self.existing::<referral::Entity>(is_new, *id).await?;
             let version = existing.as_ref().map_or(1, |e| e.version + 1);
             let mut am = match &existing {
                 Some(e) => e.clone().into_active_model(),
@@ -1518,6 +1518,16 @@ impl<'a> Writer<'a> {
             .collect();
         insert_chunks(self.tx, &mut rows).await
     }
+}
+
+/// The new objects, then the changed ones, each marked whether it is new.
+fn tagged<'x, 'r>(
+    new: &'x [(i64, &'r Rec)],
+    changed: &'x [(i64, &'r Rec)],
+) -> impl Iterator<Item = (bool, &'x (i64, &'r Rec))> {
+    new.iter()
+        .map(|x| (true, x))
+        .chain(changed.iter().map(|x| (false, x)))
 }
 
 fn parse_id(local: &str) -> Result<i64> {
