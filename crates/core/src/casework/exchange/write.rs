@@ -31,8 +31,11 @@ use crate::kernel::sealing::Sealer;
 use crate::kernel::types::{OrgKind, Role, role_allowed_in};
 use crate::{Error, Result};
 
-/// Rows per multi-row insert (well below SQLite's limit of bound values for the widest table).
-const ROWS_PER_INSERT: usize = 300;
+/// Bound values per multi-row insert (below SQLite's limit of 32,766).
+const MAX_BOUND_VALUES: usize = 30_000;
+
+/// Contacts are written (and progress reported) in slices of this many.
+const CONTACTS_PER_SLICE: usize = 3_000;
 
 /// What the writer did.
 #[derive(Debug, Default)]
@@ -59,6 +62,8 @@ pub(super) struct Writer<'a> {
     ids: HashMap<(Kind, String), i64>,
     /// The field-of-action key for each exchange field.
     fields: HashMap<String, String>,
+    /// The case of each goal written (a step's case is its goal's).
+    goal_case: HashMap<i64, i64>,
     new_mappings: Vec<exchange_id::ActiveModel>,
     done: Done,
 }
@@ -109,6 +114,7 @@ impl<'a> Writer<'a> {
             map,
             ids,
             fields,
+            goal_case: HashMap::new(),
             new_mappings: Vec::new(),
             done: Done::default(),
         })
@@ -244,6 +250,7 @@ impl<'a> Writer<'a> {
         }
         for kind in Kind::ALL {
             let recs = of(kind);
+            let started = std::time::Instant::now();
             match kind {
                 Kind::Municipality => self.municipalities(recs).await?,
                 Kind::Organisation => self.organisations(recs).await?,
@@ -262,14 +269,27 @@ impl<'a> Writer<'a> {
                 Kind::Referral => self.referrals(recs).await?,
             }
             done += recs.len();
+            tracing::debug!(
+                kind = kind.as_str(),
+                objects = recs.len(),
+                ms = started.elapsed().as_millis(),
+                "import: kind written"
+            );
             progress(done);
             if !self.done.problems.is_empty() {
                 return Ok(self.done);
             }
         }
         self.service_areas(of(Kind::Case), of(Kind::Staff)).await?;
+        let started = std::time::Instant::now();
         let mut rows = std::mem::take(&mut self.new_mappings);
+        let n = rows.len();
         insert_chunks(self.tx, &mut rows).await?;
+        tracing::debug!(
+            objects = n,
+            ms = started.elapsed().as_millis(),
+            "import: mapping written"
+        );
         Ok(self.done)
     }
 
@@ -1108,6 +1128,7 @@ impl<'a> Writer<'a> {
             };
             let case_id = self.id(Kind::Case, case)?;
             with_goals.insert(case_id);
+            self.goal_case.insert(*id, case_id);
             let person_id = self.opt_id(Kind::Person, person.as_ref())?;
             let existing = self.existing::<goal::Entity>(is_new, *id).await?;
             let version = existing.as_ref().map_or(1, |e| e.version + 1);
@@ -1185,7 +1206,6 @@ impl<'a> Writer<'a> {
         let (new, changed) = self.split("steps", recs).await?;
         let mut rows = Vec::new();
         let mut positions: HashMap<i64, i32> = HashMap::new();
-        let mut goal_case: HashMap<i64, i64> = HashMap::new();
         for (is_new, (id, rec)) in tagged(&new, &changed) {
             let Obj::Step {
                 goal,
@@ -1199,7 +1219,7 @@ impl<'a> Writer<'a> {
                 continue;
             };
             let goal_id = self.id(Kind::Goal, goal)?;
-            let case_id = match goal_case.get(&goal_id) {
+            let case_id = match self.goal_case.get(&goal_id) {
                 Some(c) => *c,
                 None => {
                     let c = goal::Entity::find_by_id(goal_id)
@@ -1209,7 +1229,7 @@ impl<'a> Writer<'a> {
                         .one(self.tx)
                         .await?
                         .ok_or_else(|| Error::Internal("import: goal of a step missing".into()))?;
-                    goal_case.insert(goal_id, c);
+                    self.goal_case.insert(goal_id, c);
                     c
                 }
             };
@@ -1351,7 +1371,7 @@ impl<'a> Writer<'a> {
                     });
                 }
             }
-            if rows.len() >= ROWS_PER_INSERT * 10 {
+            if rows.len() >= CONTACTS_PER_SLICE {
                 insert_chunks(self.tx, &mut rows).await?;
                 insert_chunks(self.tx, &mut present).await?;
                 progress(i + 1);
@@ -1536,14 +1556,21 @@ fn parse_id(local: &str) -> Result<i64> {
         .map_err(|_| Error::Internal("import: a mapped id is not a number".into()))
 }
 
-/// Inserts the rows in multi-row statements and empties the buffer.
+/// Inserts the rows in multi-row statements and empties the buffer: as many rows per statement as
+/// stay under 30,000 bound values (SQLite allows 32,766, PostgreSQL 65,535). Few large statements
+/// matter most on PostgreSQL over TCP, where each statement costs a round trip that can stall for
+/// tens of milliseconds whatever its size.
 async fn insert_chunks<C, A>(conn: &C, rows: &mut Vec<A>) -> Result<()>
 where
     C: ConnectionTrait,
     A: ActiveModelTrait + Send,
 {
+    let columns = <<A::Entity as EntityTrait>::Column as sea_orm::Iterable>::iter()
+        .count()
+        .max(1);
+    let per_statement = (MAX_BOUND_VALUES / columns).max(1);
     while !rows.is_empty() {
-        let n = rows.len().min(ROWS_PER_INSERT);
+        let n = rows.len().min(per_statement);
         let chunk: Vec<A> = rows.drain(..n).collect();
         <A::Entity as EntityTrait>::insert_many(chunk)
             .exec_without_returning(conn)
