@@ -504,7 +504,7 @@ fn compare(path: &str, actual: &Value, expected: &Value, diffs: &mut Vec<String>
                 }
             }
             for k in a.keys() {
-                if !e.contains_key(k) && !(path.is_empty() && k == "settings") {
+                if !e.contains_key(k) {
                     diffs.push(format!("{path}/{k}: not in the example"));
                 }
             }

@@ -7,7 +7,7 @@
 mod parse;
 mod write;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use ankommen_store::Db;
 use ankommen_store::entities::exchange_id;
@@ -287,10 +287,7 @@ async fn run(
     let map = mapping(&tx).await?;
     let mut known: parse::Known = HashMap::new();
     for (k, e) in map.keys() {
-        known
-            .entry(*k)
-            .or_insert_with(HashSet::new)
-            .insert(e.clone());
+        known.entry(*k).or_default().insert(e.clone());
     }
     let parsed = parse::read(bytes, &known);
     let mut report = Report {
