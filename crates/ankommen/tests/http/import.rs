@@ -123,6 +123,15 @@ async fn dry_run_import_reimport_and_a_corrected_file() {
         .await,
         1
     );
+    // Their roles and organisation are on the data-protection officer's record of account changes.
+    assert_eq!(
+        t.scalar(
+            "SELECT COUNT(*) AS n FROM staff_changes WHERE what IN ('roles', 'organisation') \
+             AND staff_id IN (SELECT id FROM staff WHERE username LIKE 'import.%')"
+        )
+        .await,
+        6
+    );
     // Case C1 with its three persons, held by S1, in municipality 08100001.
     assert_eq!(
         t.scalar(
@@ -613,4 +622,56 @@ async fn the_upload_page_checks_then_imports_and_refuses_everyone_else() {
     r.assert_contains("<td>import.s1</td><td><bdi>S1</bdi></td>");
     let r = c.get("/admin/organisations").await;
     r.assert_contains("<bdi>O2</bdi>");
+}
+
+/// Separation of duties: an imported administrator cannot change their own account by importing
+/// a corrected file (nobody changes their own roles or organisation).
+#[tokio::test]
+async fn an_administrator_does_not_change_their_own_account_by_import() {
+    use ankommen_core::administration::sessions;
+    use std::sync::Arc;
+    let t = TestApp::empty().await;
+    let file = |name: &str| {
+        [
+            r#"{"kind": "meta", "format": "ankommen-exchange", "version": 1}"#.to_string(),
+            r#"{"kind": "municipality", "id": "08100001", "name": "Eins"}"#.into(),
+            r#"{"kind": "organisation", "id": "LRA", "name": "Landratsamt", "type": "county_office"}"#.into(),
+            format!(
+                r#"{{"kind": "staff", "id": "A", "organisation": "LRA", "display_name": "{name}", "roles": ["admin"], "municipalities": []}}"#
+            ),
+        ]
+        .join("\n")
+    };
+    let r = operator(&t, &file("Admin"), false).await;
+    assert!(r.written, "{:?}", r.problems);
+    let id = t
+        .scalar("SELECT id AS n FROM staff WHERE username = 'import.a'")
+        .await;
+    let ctx = ankommen_core::Ctx {
+        actor: sessions::load_actor(t.db.writer(), id)
+            .await
+            .unwrap()
+            .unwrap(),
+        clock: Arc::new(t.clock.clone()),
+        request_id: None,
+    };
+    let changed = file("Admin Zwei");
+    let r = exchange::import(&t.db, &ctx, &t.sealer(), changed.as_bytes(), false, &quiet)
+        .await
+        .unwrap();
+    assert!(!r.written);
+    assert!(
+        r.problems
+            .iter()
+            .any(|p| p.line == 4 && p.reason.contains("own account")),
+        "{:?}",
+        r.problems
+    );
+    assert_eq!(
+        t.scalar(&format!(
+            "SELECT COUNT(*) AS n FROM staff_roles WHERE staff_id = {id}"
+        ))
+        .await,
+        1
+    );
 }

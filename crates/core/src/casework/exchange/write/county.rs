@@ -4,7 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use ankommen_store::entities::{
-    municipality, organisation, staff, staff_municipality, staff_role, team,
+    municipality, organisation, staff, staff_change, staff_municipality, staff_role, team,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, EntityTrait,
@@ -14,9 +14,10 @@ use sea_orm::{
 use super::super::parse::{Obj, Rec};
 use super::super::{Kind, SetupLink};
 use super::{State, Writer, insert_chunks, parse_id};
+use crate::administration::duties::{CHANGE_ORGANISATION, CHANGE_ROLES};
 use crate::administration::setup::{self, PURPOSE_SET_PASSWORD, SETUP_LINK_HOURS};
 use crate::kernel::audit::{self, Event, Who};
-use crate::kernel::types::{OrgKind, Role, role_allowed_in};
+use crate::kernel::types::{OrgKind, Role, RoleSet, role_allowed_in};
 use crate::{Error, Result};
 
 impl Writer<'_> {
@@ -252,6 +253,17 @@ impl Writer<'_> {
                 );
                 continue;
             }
+            // Separation of duties: nobody changes their own account, not by an import either.
+            if let State::Changed(local) = &state
+                && self.by != 0
+                && parse_id(local)? == self.by
+            {
+                self.problem(
+                    rec,
+                    "the importing administrator's own account is not changed by an import",
+                );
+                continue;
+            }
             let id = match &state {
                 State::Changed(local) => {
                     let id = parse_id(local)?;
@@ -259,6 +271,27 @@ impl Writer<'_> {
                         return Err(Error::Internal("import: mapped staff missing".into()));
                     };
                     let version = s.version;
+                    let old_org = s.organisation_id;
+                    let old_roles: Vec<Role> = staff_role::Entity::find()
+                        .filter(staff_role::Column::StaffId.eq(id))
+                        .all(self.tx)
+                        .await?
+                        .into_iter()
+                        .filter_map(|r| Role::parse(&r.role).ok())
+                        .collect();
+                    let (old_roles, new_roles) = (
+                        RoleSet::new(old_roles).joined(),
+                        RoleSet::new(parsed.clone()).joined(),
+                    );
+                    if old_roles != new_roles {
+                        self.staff_changed(id, CHANGE_ROLES, Some(old_roles), Some(new_roles))
+                            .await?;
+                    }
+                    if old_org != org {
+                        let (old, new) = (Some(old_org.to_string()), Some(org.to_string()));
+                        self.staff_changed(id, CHANGE_ORGANISATION, old, new)
+                            .await?;
+                    }
                     let mut am = s.into_active_model();
                     am.organisation_id = Set(org);
                     am.team_id = Set(team_id);
@@ -299,6 +332,11 @@ impl Writer<'_> {
                     .exec(self.tx)
                     .await?
                     .last_insert_id;
+                    let roles = Some(RoleSet::new(parsed.clone()).joined());
+                    self.staff_changed(id, CHANGE_ROLES, None, roles).await?;
+                    let org_value = Some(org.to_string());
+                    self.staff_changed(id, CHANGE_ORGANISATION, None, org_value)
+                        .await?;
                     let by = (self.by != 0).then_some(self.by);
                     let token = setup::issue(
                         self.tx,
@@ -358,6 +396,30 @@ impl Writer<'_> {
             self.mapped(rec, id.to_string(), matches!(state, State::New))
                 .await?;
         }
+        Ok(())
+    }
+
+    /// Kept for the data-protection officer's "changes to accounts", as when an administrator
+    /// changes roles or organisation in the browser (decision 0013).
+    async fn staff_changed(
+        &self,
+        staff_id: i64,
+        what: &'static str,
+        old: Option<String>,
+        new: Option<String>,
+    ) -> Result<()> {
+        staff_change::Entity::insert(staff_change::ActiveModel {
+            id: NotSet,
+            at: Set(self.now),
+            actor_staff_id: Set((self.by != 0).then_some(self.by)),
+            staff_id: Set(staff_id),
+            what: Set(what.to_string()),
+            old_value: Set(old),
+            new_value: Set(new),
+            confirmed_by: Set(None),
+        })
+        .exec_without_returning(self.tx)
+        .await?;
         Ok(())
     }
 
