@@ -74,6 +74,8 @@ pub enum Command {
     Admin(AdminCommand),
     /// The key figures of figures.md for the whole deployment (an operator's command; audited)
     Figures(FiguresArgs),
+    /// Import an exchange file (JSON Lines, format version 1): an operator's command; audited
+    Import(ImportArgs),
     /// Benchmark tooling: a county-sized dataset and a load runner (see docs/benchmarks.md)
     #[command(subcommand)]
     Bench(ankommen_bench::BenchCommand),
@@ -120,6 +122,16 @@ pub struct FiguresArgs {
     /// Output format (only json so far)
     #[arg(long, value_name = "FORMAT", default_value = "json")]
     pub format: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The exchange file (JSON Lines)
+    #[arg(value_name = "FILE.jsonl")]
+    pub file: std::path::PathBuf,
+    /// Check the file and report what would happen, without writing anything
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Subcommand)]

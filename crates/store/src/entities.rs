@@ -337,5 +337,50 @@ pub mod setting {
     no_relations!();
 }
 
+/// The mapping from an exchange file's ids to ours, per kind (migration m0008).
+pub mod exchange_id {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "exchange_ids")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub kind: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub external_id: String,
+        /// A row id written out, or the AGS of a municipality.
+        pub local_id: String,
+        pub digest: String,
+        pub extra: Option<String>,
+        pub imported_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// A referral to a regular service (exchange `referral`).
+pub mod referral {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "referrals")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub case_id: i64,
+        pub person_id: Option<i64>,
+        pub service_name: String,
+        pub service_category: Option<String>,
+        pub referral_date: Date,
+        pub reason_sealed: Option<Vec<u8>>,
+        /// `pending` | `taken_up` | `not_taken_up` | `completed`
+        pub result: Option<String>,
+        pub result_on: Option<Date>,
+        pub external_id: Option<String>,
+        pub created_by: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub version: i32,
+    }
+    no_relations!();
+}
+
 pub use crate::client_entities::*;
 pub use crate::plan_entities::*;

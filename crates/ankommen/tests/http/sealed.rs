@@ -493,6 +493,30 @@ async fn every_special_category_text_and_scan_is_sealed_in_the_database_and_show
     let w = write_everything(&t, "A").await;
     assert_eq!(w.canaries.len(), 22);
     assert_shown(&t, &w).await;
+    // A referral's reason comes in only by import so far (no referral screens yet).
+    let reason = format!("{PREFIX}-A-referral");
+    let file = [
+        r#"{"kind": "meta", "format": "ankommen-exchange", "version": 1}"#.to_string(),
+        r#"{"kind": "municipality", "id": "08199001", "name": "Siegelheim"}"#.into(),
+        r#"{"kind": "organisation", "id": "O", "name": "Siegel-Träger", "type": "provider"}"#.into(),
+        r#"{"kind": "staff", "id": "S", "organisation": "O", "display_name": "S", "roles": ["im"], "municipalities": ["08199001"]}"#.into(),
+        r#"{"kind": "person", "id": "P", "given_name": "a", "family_name": "b", "birth_year": 1990}"#.into(),
+        r#"{"kind": "case", "id": "C", "organisation": "O", "municipality": "08199001", "assigned_to": "S", "persons": ["P"], "opened_on": "2025-01-01", "status": "active"}"#.into(),
+        format!(r#"{{"kind": "referral", "id": "R", "case": "C", "service": {{"name": "MBE"}}, "date": "2025-02-01", "reason": "{reason}"}}"#),
+    ]
+    .join("\n");
+    let ctx = t.ctx_of("admin").await;
+    let report = ankommen_core::casework::exchange::import(
+        &t.db,
+        &ctx,
+        &t.sealer(),
+        file.as_bytes(),
+        false,
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    assert!(report.written, "{:?}", report.problems);
     assert_not_stored(&t, &w).await;
     // Every sealed column holds a value now, and every value opens.
     let all = sealed::plaintexts(&t.db, &t.sealer()).await.unwrap();

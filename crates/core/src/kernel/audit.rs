@@ -49,6 +49,7 @@ pub const ACTIONS: &[&str] = &[
     "document_downloaded",
     "dpo_lookup",
     "duplicate_hints_shown",
+    "exchange_imported",
     "field_changed",
     "field_created",
     "field_viewed",

@@ -60,6 +60,8 @@ pub enum Action {
     ExportFiguresTemplate,
     /// Freeze a year's figures as reported (the county's coordinator).
     FinaliseFigures,
+    /// Import an exchange file (a whole county's caseload).
+    ImportExchange,
 }
 
 /// A case as the policy needs to see it.
@@ -175,6 +177,7 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
             county_admin
         }
         (ManageOrganisations, Resource::Deployment | Resource::Organisation { .. }) => county_admin,
+        (ImportExchange, Resource::Deployment) => county_admin,
         (ViewOrganisation, Resource::Organisation { .. }) => county_admin || (admin && in_org),
         (ManageTeams, Resource::Team { .. } | Resource::Organisation { .. }) => {
             county_admin || (admin && in_org)

@@ -180,6 +180,8 @@ pub async fn update_municipality(
 struct OrganisationsTpl {
     page: Page,
     items: Vec<organisation::Model>,
+    /// The ids in the exchange file the organisations were imported from.
+    imported: std::collections::HashMap<i64, String>,
     municipalities: Vec<municipality::Model>,
     kinds: Vec<(String, String)>,
     form: FormView,
@@ -209,6 +211,11 @@ async fn organisations_page(
             kinds: kinds(&page),
             page,
             items,
+            imported: ankommen_core::casework::exchange::external_ids(
+                &state.db,
+                ankommen_core::casework::exchange::Kind::Organisation,
+            )
+            .await?,
             municipalities: municipalities::list(&state.db).await?,
             form,
             can_create,

@@ -11,6 +11,7 @@ mod contacts;
 mod duties;
 mod figures;
 mod home;
+mod import;
 mod outcomes;
 mod plans;
 mod privacy;
@@ -101,6 +102,7 @@ fn pages() -> Router<AppState> {
         .merge(contacts::routes())
         .merge(outcomes::routes())
         .merge(plans::routes())
+        .merge(import::routes())
         .fallback(not_found)
 }
 

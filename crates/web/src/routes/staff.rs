@@ -27,6 +27,8 @@ pub struct Row {
     pub id: i64,
     pub display_name: String,
     pub username: String,
+    /// The id in the exchange file the person was imported from.
+    pub external_id: String,
     pub organisation: String,
     pub team: String,
     pub roles: String,
@@ -110,6 +112,11 @@ pub async fn list(
             .into_iter()
             .map(|t| (t.id, t.name))
             .collect();
+    let imported = ankommen_core::casework::exchange::external_ids(
+        &state.db,
+        ankommen_core::casework::exchange::Kind::Staff,
+    )
+    .await?;
     let page = a.page.at("admin").titled("staff-title");
     let rows = people
         .iter()
@@ -117,6 +124,7 @@ pub async fn list(
             id: d.person.id,
             display_name: d.person.display_name.clone(),
             username: d.person.username.clone(),
+            external_id: imported.get(&d.person.id).cloned().unwrap_or_default(),
             organisation: org_names
                 .get(&d.person.organisation_id)
                 .cloned()

@@ -4,7 +4,7 @@
 mod health;
 mod households;
 mod record;
-mod registration;
+pub(crate) mod registration;
 
 pub use self::health::{open_health, update_health};
 pub use self::households::{HouseholdView, MemberCase, add_member, household};

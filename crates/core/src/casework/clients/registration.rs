@@ -94,7 +94,7 @@ impl MinimumInput {
 }
 
 /// Search keys of a person's names (both spellings).
-fn name_keys(given: &str, family: &str, original: Option<&str>) -> (String, String) {
+pub(crate) fn name_keys(given: &str, family: &str, original: Option<&str>) -> (String, String) {
     let all = format!("{given} {family} {}", original.unwrap_or(""));
     (names::fold(&all), names::skeleton(&all))
 }

@@ -34,6 +34,8 @@ pub struct Organisation {
     pub name: String,
     /// `county_office` | `municipality` | `provider`
     pub kind: String,
+    /// Its id in the exchange file it was imported from.
+    pub external_id: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -43,6 +45,8 @@ pub struct Staff {
     pub organisation: String,
     pub roles: Vec<String>,
     pub fte: Option<f64>,
+    /// Their id in the exchange file they were imported from.
+    pub external_id: Option<String>,
 }
 
 #[derive(Clone, Debug)]

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use ankommen_store::entities::{
-    case, case_assignment, case_pause, case_person, contact, field_of_action, goal, municipality,
-    organisation, outcome, person, review, staff, staff_role,
+    case, case_assignment, case_pause, case_person, contact, exchange_id, field_of_action, goal,
+    municipality, organisation, outcome, person, review, staff, staff_role,
 };
 use chrono::NaiveDate;
 use sea_orm::{
@@ -35,6 +35,21 @@ pub(crate) async fn load<C: ConnectionTrait>(conn: &C, q: Question) -> Result<Fa
         .collect();
     let field = |key: &str| fields.get(key).cloned().unwrap_or_else(|| key.to_string());
 
+    // The ids of the exchange file staff and organisations were imported from.
+    let imported: BTreeMap<(String, String), String> = exchange_id::Entity::find()
+        .select_only()
+        .column(exchange_id::Column::Kind)
+        .column(exchange_id::Column::LocalId)
+        .column(exchange_id::Column::ExternalId)
+        .filter(exchange_id::Column::Kind.is_in(["staff", "organisation"]))
+        .into_tuple::<(String, String, String)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|(kind, local, external)| ((kind, local), external))
+        .collect();
+    let external = |kind: &str, id: i64| imported.get(&(kind.to_string(), id.to_string())).cloned();
+
     f.municipalities = municipality::Entity::find()
         .all(conn)
         .await?
@@ -52,6 +67,7 @@ pub(crate) async fn load<C: ConnectionTrait>(conn: &C, q: Question) -> Result<Fa
             id: o.id.to_string(),
             name: o.name,
             kind: o.kind,
+            external_id: external("organisation", o.id),
         })
         .collect();
     let roles: Vec<(i64, String)> = staff_role::Entity::find()
@@ -82,6 +98,7 @@ pub(crate) async fn load<C: ConnectionTrait>(conn: &C, q: Question) -> Result<Fa
                 .map(|(_, r)| r.clone())
                 .collect(),
             fte,
+            external_id: external("staff", id),
         })
         .collect();
     f.persons = person::Entity::find()

@@ -680,6 +680,9 @@ impl Question {
 /// A row per IM: who, and their figures.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ImRow<T> {
+    /// The id in the exchange file the staff member was imported from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
     pub display_name: String,
     pub organisation: String,
     pub roles: Vec<String>,
@@ -690,6 +693,9 @@ pub struct ImRow<T> {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct OrganisationRow<T> {
+    /// The id in the exchange file the organisation was imported from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
     pub name: String,
     #[serde(rename = "type")]
     pub kind: String,
@@ -725,6 +731,7 @@ pub fn report<T>(f: &Facts, q: Question, compute: impl Fn(&Scope) -> T) -> Repor
         .filter(|s| ims.contains(s.id.as_str()))
         .map(|s| {
             let row = ImRow {
+                external_id: s.external_id.clone(),
                 display_name: s.display_name.clone(),
                 organisation: s.organisation.clone(),
                 roles: s.roles.clone(),
@@ -740,6 +747,7 @@ pub fn report<T>(f: &Facts, q: Question, compute: impl Fn(&Scope) -> T) -> Repor
         .filter(|o| touched.iter().any(|c| c.organisation == o.id))
         .map(|o| {
             let row = OrganisationRow {
+                external_id: o.external_id.clone(),
                 name: o.name.clone(),
                 kind: o.kind.clone(),
                 figures: compute(&Scope::Organisation(o.id.clone())),

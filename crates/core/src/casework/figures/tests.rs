@@ -49,6 +49,7 @@ fn facts() -> Facts {
                 id: s(&v, "id"),
                 name: s(&v, "name"),
                 kind: s(&v, "type"),
+                external_id: None,
             }),
             "staff" => f.staff.push(Staff {
                 id: s(&v, "id"),
@@ -56,6 +57,7 @@ fn facts() -> Facts {
                 organisation: s(&v, "organisation"),
                 roles: list(&v, "roles"),
                 fte: v["fte"].as_f64(),
+                external_id: None,
             }),
             "person" => f.persons.push(Person {
                 id: s(&v, "id"),

@@ -138,6 +138,8 @@ pub const PLAN_SNAPSHOT: Column = column("plan_versions", "snapshot_sealed", Id,
 pub const FOLLOWUP_REASON: Column = column("followups", "reason_sealed", Version, Plain("reason"));
 /// Why a team lead asks to take a case (it becomes the case's handover note once confirmed).
 pub const CONFIRMATION_REASON: Column = column("confirmations", "reason_sealed", Id, Legacy::None);
+/// Why a client was referred to a regular service (imported referrals).
+pub const REFERRAL_REASON: Column = column("referrals", "reason_sealed", Version, Legacy::None);
 /// Every stored scan (consents, signed plans).
 pub const DOCUMENT_CONTENT: Column = Column {
     content: Content::Bytes,
@@ -145,7 +147,7 @@ pub const DOCUMENT_CONTENT: Column = Column {
 };
 
 /// Every sealed column.
-pub const ALL: [&Column; 17] = [
+pub const ALL: [&Column; 18] = [
     &PERSON_HEALTH,
     &CONTACT_NOTE,
     &CASE_EXTENSION_REASON,
@@ -162,6 +164,7 @@ pub const ALL: [&Column; 17] = [
     &PLAN_SNAPSHOT,
     &FOLLOWUP_REASON,
     &CONFIRMATION_REASON,
+    &REFERRAL_REASON,
     &DOCUMENT_CONTENT,
 ];
 

@@ -1,0 +1,52 @@
+# Import des Austauschformats (Verwaltung)
+audit-action-exchange_imported = Austauschdatei importiert
+import-title = Daten importieren
+import-intro = Eine Datei im Austauschformat (JSON Lines, Version 1) mit den Daten des ganzen Landkreises. Zuerst wird sie geprüft (Probelauf, es wird nichts gespeichert); danach importieren Sie dieselbe Datei. Eine Datei mit Fehlern wird gar nicht importiert. Ein erneuter Import derselben Datei ändert nichts; eine korrigierte Datei ändert genau das Geänderte.
+import-check-title = Datei prüfen
+import-file = Austauschdatei (.jsonl)
+import-file-hint = Höchstens { $mb } MB; größere Dateien importiert der Betrieb mit „ankommen import“.
+import-check = Prüfen (Probelauf)
+import-confirm-title = Importieren
+import-confirm-hint = Die Prüfung ergab keine Fehler. Wählen Sie dieselbe Datei noch einmal und importieren Sie sie. Die Datei wird zwischen den beiden Schritten nicht auf dem Server aufbewahrt.
+import-submit = Jetzt importieren
+import-done = Importiert
+import-checked = Probelauf: Das würde geschehen (nichts gespeichert)
+import-refused = Nicht importiert: Die Datei hat Fehler
+import-nothing-written = Es wurde nichts gespeichert. Korrigieren Sie die Datei und prüfen Sie sie erneut.
+import-objects = { $count ->
+    [one] { $count } Objekt in der Datei
+   *[other] { $count } Objekte in der Datei
+}
+import-counts = Ergebnis nach Art
+import-kind = Art
+import-created = neu
+import-updated = geändert
+import-unchanged = unverändert
+import-problems = Fehler
+import-problem-list = Fehler
+import-warning-list = Hinweise
+import-line = Zeile
+import-id = ID in der Datei
+import-reason = Grund
+import-setup-links = Einrichtungslinks der neuen Personen
+import-setup-links-hint = Jede neue Person legt ihr Passwort mit ihrem Link selbst fest (72 Stunden gültig). Geben Sie jeden Link nur der Person selbst.
+error-import-no-file = Bitte wählen Sie eine Datei.
+error-import-too-large = Die Datei ist zu groß für das Hochladen; der Betrieb kann sie mit „ankommen import“ importieren.
+error-import-not-the-checked-file = Das ist nicht die geprüfte Datei. Prüfen Sie diese Datei zuerst.
+import-kind-municipality = Gemeinden
+import-kind-organisation = Organisationen
+import-kind-team = Teams
+import-kind-staff = Personen (Mitarbeitende)
+import-kind-household = Haushalte
+import-kind-person = Klient:innen
+import-kind-consent = Einwilligungen
+import-kind-release = Schweigepflichtentbindungen
+import-kind-case = Fälle
+import-kind-goal = Ziele
+import-kind-step = Schritte
+import-kind-review = Fortschreibungen
+import-kind-contact = Kontakte
+import-kind-outcome = Ergebnisse
+import-kind-referral = Vermittlungen
+admin-import-card = Daten importieren (Austauschformat)
+external-id = Externe ID

@@ -1,0 +1,52 @@
+# Import of the exchange format (administration)
+audit-action-exchange_imported = Exchange file imported
+import-title = Import data
+import-intro = A file in the exchange format (JSON Lines, version 1) with the data of the whole county. It is checked first (a dry run: nothing is stored); then you import the same file. A file with errors is not imported at all. Importing the same file again changes nothing; a corrected file changes exactly what was corrected.
+import-check-title = Check a file
+import-file = Exchange file (.jsonl)
+import-file-hint = At most { $mb } MB; larger files are imported by the operator with "ankommen import".
+import-check = Check (dry run)
+import-confirm-title = Import
+import-confirm-hint = The check found no errors. Choose the same file again and import it. The file is not kept on the server between the two steps.
+import-submit = Import now
+import-done = Imported
+import-checked = Dry run: this would happen (nothing stored)
+import-refused = Not imported: the file has errors
+import-nothing-written = Nothing was stored. Correct the file and check it again.
+import-objects = { $count ->
+    [one] { $count } object in the file
+   *[other] { $count } objects in the file
+}
+import-counts = Result by kind
+import-kind = Kind
+import-created = created
+import-updated = updated
+import-unchanged = unchanged
+import-problems = problems
+import-problem-list = Problems
+import-warning-list = Notes
+import-line = Line
+import-id = Id in the file
+import-reason = Reason
+import-setup-links = Setup links of the new staff
+import-setup-links-hint = Each new person sets their own password with their link (valid 72 hours). Give each link only to its person.
+error-import-no-file = Please choose a file.
+error-import-too-large = The file is too large to upload; the operator can import it with "ankommen import".
+error-import-not-the-checked-file = This is not the file that was checked. Check this file first.
+import-kind-municipality = Municipalities
+import-kind-organisation = Organisations
+import-kind-team = Teams
+import-kind-staff = Staff
+import-kind-household = Households
+import-kind-person = Clients
+import-kind-consent = Consents
+import-kind-release = Releases
+import-kind-case = Cases
+import-kind-goal = Goals
+import-kind-step = Steps
+import-kind-review = Reviews
+import-kind-contact = Contacts
+import-kind-outcome = Outcomes
+import-kind-referral = Referrals
+admin-import-card = Import data (exchange format)
+external-id = External id
