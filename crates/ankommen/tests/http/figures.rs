@@ -371,3 +371,34 @@ async fn a_finalised_year_stays_as_reported_and_a_correction_needs_a_reason() {
     let r = im.get(year).await;
     assert_eq!(figure_cells(&r.body, "Betreute Personen"), vec!["13"]);
 }
+
+#[tokio::test]
+async fn an_ims_figures_read_from_their_cases_only_equal_their_row_of_the_whole_deployment() {
+    use ankommen_core::casework::figures::view::{self, Ask};
+    let t = TestApp::new().await;
+    caseload_2025(&t).await;
+    // One more case at Caritas, later in the year.
+    t.clock.set(in_2025());
+    register_named(&t, "caritas.im", "Figur", "Zweitfall", None, "1985").await;
+    t.clock.set(crate::support::start_time());
+    let whole = figures::for_operator(
+        &t.db,
+        t.clock.now(),
+        Question::Period {
+            from: "2025-01-01".parse().unwrap(),
+            to: "2025-12-31".parse().unwrap(),
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    for im in ["awo.im1", "awo.im2", "caritas.im", "talheim.im"] {
+        let ctx = t.ctx_of(im).await;
+        let v = view::view(&t.db, &ctx, Ask::Year(2025)).await.unwrap();
+        let own = v.rows.iter().find(|r| r.own).expect("own row");
+        let row = &whole["period"]["by_im"][t.id(im).to_string()];
+        for (k, value) in own.figures.as_object().unwrap() {
+            assert_eq!(&row[k], value, "{im}: {k}");
+        }
+    }
+}

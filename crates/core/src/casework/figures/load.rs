@@ -1,16 +1,17 @@
 //! The facts of the whole deployment, read from the database: only the columns the figures need
 //! (dates, statuses, kinds, fields; never names or texts).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use ankommen_store::entities::{
     case, case_assignment, case_pause, case_person, contact, exchange_id, field_of_action, goal,
     municipality, organisation, outcome, person, review, staff, staff_role,
 };
 use chrono::NaiveDate;
+use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait,
 };
 
 use super::Question;
@@ -18,9 +19,89 @@ use super::facts::*;
 use crate::Result;
 use crate::kernel::types::Birth;
 
+/// The part of the deployment a person's figures need: every case the given staff members ever
+/// held, and every case of those cases' persons (whether a person is still served by any case).
+pub(crate) struct Only {
+    cases: BTreeSet<i64>,
+    persons: BTreeSet<i64>,
+}
+
+impl Only {
+    fn cases_filter(&self, backend: DbBackend, col: impl ColumnTrait) -> SimpleExpr {
+        crate::kernel::query::one_of(backend, col, self.cases.iter().copied())
+    }
+    fn persons_filter(&self, backend: DbBackend, col: impl ColumnTrait) -> SimpleExpr {
+        crate::kernel::query::one_of(backend, col, self.persons.iter().copied())
+    }
+
+    pub(crate) async fn of_staff<C: ConnectionTrait>(conn: &C, staff: &[i64]) -> Result<Only> {
+        let backend = conn.get_database_backend();
+        let mut held: BTreeSet<i64> = case_assignment::Entity::find()
+            .select_only()
+            .column(case_assignment::Column::CaseId)
+            .filter(crate::kernel::query::one_of(
+                backend,
+                case_assignment::Column::StaffId,
+                staff.iter().copied(),
+            ))
+            .into_tuple::<i64>()
+            .all(conn)
+            .await?
+            .into_iter()
+            .collect();
+        held.extend(
+            case::Entity::find()
+                .select_only()
+                .column(case::Column::Id)
+                .filter(crate::kernel::query::one_of(
+                    backend,
+                    case::Column::AssignedTo,
+                    staff.iter().copied(),
+                ))
+                .into_tuple::<i64>()
+                .all(conn)
+                .await?,
+        );
+        let persons: BTreeSet<i64> = case_person::Entity::find()
+            .select_only()
+            .column(case_person::Column::PersonId)
+            .filter(crate::kernel::query::one_of(
+                backend,
+                case_person::Column::CaseId,
+                held.iter().copied(),
+            ))
+            .into_tuple::<i64>()
+            .all(conn)
+            .await?
+            .into_iter()
+            .collect();
+        let mut cases = held;
+        cases.extend(
+            case_person::Entity::find()
+                .select_only()
+                .column(case_person::Column::CaseId)
+                .filter(crate::kernel::query::one_of(
+                    backend,
+                    case_person::Column::PersonId,
+                    persons.iter().copied(),
+                ))
+                .into_tuple::<i64>()
+                .all(conn)
+                .await?,
+        );
+        Ok(Only { cases, persons })
+    }
+}
+
 /// Reads the facts of every case and person of the deployment, and the contacts the question
-/// needs (see below): the figures of `q` computed from them are those of all the facts.
-pub(crate) async fn load<C: ConnectionTrait>(conn: &C, q: Question) -> Result<Facts> {
+/// needs (see below): the figures of `q` computed from them are those of all the facts. With
+/// `only`, just that part (the figures of those staff members' rows are the same).
+pub(crate) async fn load<C: ConnectionTrait>(
+    conn: &C,
+    q: Question,
+    only: Option<&Only>,
+) -> Result<Facts> {
+    let backend = conn.get_database_backend();
     let mut f = Facts::default();
     // The fields of action as the exchange format names them (administrators may add fields that
     // report under an exchange field).
@@ -108,6 +189,10 @@ pub(crate) async fn load<C: ConnectionTrait>(conn: &C, q: Question) -> Result<Fa
         .column(person::Column::BirthDate)
         .column(person::Column::BirthYear)
         .column(person::Column::GermanLevel)
+        .apply_if(
+            only.map(|o| o.persons_filter(backend, person::Column::Id)),
+            QueryFilter::filter,
+        )
         .into_model::<PersonRow>()
         .all(conn)
         .await?
@@ -124,6 +209,10 @@ pub(crate) async fn load<C: ConnectionTrait>(conn: &C, q: Question) -> Result<Fa
         .select_only()
         .column(case_person::Column::CaseId)
         .column(case_person::Column::PersonId)
+        .apply_if(
+            only.map(|o| o.cases_filter(backend, case_person::Column::CaseId)),
+            QueryFilter::filter,
+        )
         .into_tuple()
         .all(conn)
         .await?;
@@ -134,6 +223,10 @@ pub(crate) async fn load<C: ConnectionTrait>(conn: &C, q: Question) -> Result<Fa
         .column(case_assignment::Column::FromDate)
         .order_by_asc(case_assignment::Column::FromDate)
         .order_by_asc(case_assignment::Column::Id)
+        .apply_if(
+            only.map(|o| o.cases_filter(backend, case_assignment::Column::CaseId)),
+            QueryFilter::filter,
+        )
         .into_tuple()
         .all(conn)
         .await?;
@@ -142,6 +235,10 @@ pub(crate) async fn load<C: ConnectionTrait>(conn: &C, q: Question) -> Result<Fa
         .column(case_pause::Column::CaseId)
         .column(case_pause::Column::FromDate)
         .column(case_pause::Column::UntilDate)
+        .apply_if(
+            only.map(|o| o.cases_filter(backend, case_pause::Column::CaseId)),
+            QueryFilter::filter,
+        )
         .into_tuple()
         .all(conn)
         .await?;
@@ -155,18 +252,30 @@ pub(crate) async fn load<C: ConnectionTrait>(conn: &C, q: Question) -> Result<Fa
         .column(case::Column::Status)
         .column(case::Column::ClosedOn)
         .column(case::Column::ClosureReason)
+        .apply_if(
+            only.map(|o| o.cases_filter(backend, case::Column::Id)),
+            QueryFilter::filter,
+        )
         .into_model::<CaseRow>()
         .all(conn)
         .await?;
+    let mut held_by: HashMap<i64, Vec<(String, NaiveDate)>> = HashMap::new();
+    for (k, s, from) in &assignments {
+        held_by.entry(*k).or_default().push((s.to_string(), *from));
+    }
+    let mut persons_of: HashMap<i64, Vec<String>> = HashMap::new();
+    for (k, p) in &links {
+        persons_of.entry(*k).or_default().push(p.to_string());
+    }
+    let mut pauses_of: HashMap<i64, Vec<(NaiveDate, Option<NaiveDate>)>> = HashMap::new();
+    for (k, from, until) in &pauses {
+        pauses_of.entry(*k).or_default().push((*from, *until));
+    }
     f.cases = cases
         .into_iter()
         .map(|c| {
             let id = c.id;
-            let mut held: Vec<(String, NaiveDate)> = assignments
-                .iter()
-                .filter(|(k, _, _)| *k == id)
-                .map(|(_, s, from)| (s.to_string(), *from))
-                .collect();
+            let mut held = held_by.remove(&id).unwrap_or_default();
             if held.is_empty() {
                 held.push((c.assigned_to.to_string(), c.opened_on));
             }
@@ -174,19 +283,11 @@ pub(crate) async fn load<C: ConnectionTrait>(conn: &C, q: Question) -> Result<Fa
                 id: id.to_string(),
                 organisation: c.organisation_id.to_string(),
                 municipality: c.municipality_ags,
-                persons: links
-                    .iter()
-                    .filter(|(k, _)| *k == id)
-                    .map(|(_, p)| p.to_string())
-                    .collect(),
+                persons: persons_of.remove(&id).unwrap_or_default(),
                 assignments: held,
                 opened_on: c.opened_on,
                 status: c.status,
-                pauses: pauses
-                    .iter()
-                    .filter(|(k, _, _)| *k == id)
-                    .map(|(_, from, until)| (*from, *until))
-                    .collect(),
+                pauses: pauses_of.remove(&id).unwrap_or_default(),
                 closed_on: c.closed_on,
                 closure_reason: c.closure_reason,
             }
@@ -200,6 +301,10 @@ pub(crate) async fn load<C: ConnectionTrait>(conn: &C, q: Question) -> Result<Fa
         .column(goal::Column::Status)
         .column(goal::Column::CreatedOn)
         .column(goal::Column::ClosedOn)
+        .apply_if(
+            only.map(|o| o.cases_filter(backend, goal::Column::CaseId)),
+            QueryFilter::filter,
+        )
         .into_tuple()
         .all(conn)
         .await?;
@@ -217,6 +322,10 @@ pub(crate) async fn load<C: ConnectionTrait>(conn: &C, q: Question) -> Result<Fa
         .select_only()
         .column(review::Column::CaseId)
         .column(review::Column::HeldOn)
+        .apply_if(
+            only.map(|o| o.cases_filter(backend, review::Column::CaseId)),
+            QueryFilter::filter,
+        )
         .into_tuple()
         .all(conn)
         .await?;
@@ -238,6 +347,10 @@ pub(crate) async fn load<C: ConnectionTrait>(conn: &C, q: Question) -> Result<Fa
             .column(contact::Column::ContactKind)
             .column(contact::Column::Topics)
             .filter(contact::Column::ContactDate.between(from, to))
+            .apply_if(
+                only.map(|o| o.cases_filter(backend, contact::Column::CaseId)),
+                QueryFilter::filter,
+            )
             .into_tuple()
             .all(conn)
             .await?;
@@ -247,6 +360,10 @@ pub(crate) async fn load<C: ConnectionTrait>(conn: &C, q: Question) -> Result<Fa
             .column_as(contact::Column::ContactDate.max(), "last")
             .filter(contact::Column::ContactDate.lt(from))
             .group_by(contact::Column::CaseId)
+            .apply_if(
+                only.map(|o| o.cases_filter(backend, contact::Column::CaseId)),
+                QueryFilter::filter,
+            )
             .into_tuple()
             .all(conn)
             .await?;
@@ -287,6 +404,10 @@ pub(crate) async fn load<C: ConnectionTrait>(conn: &C, q: Question) -> Result<Fa
         .column(outcome::Column::Level)
         .column(outcome::Column::EmploymentType)
         .column(outcome::Column::UntilDate)
+        .apply_if(
+            only.map(|o| o.persons_filter(backend, outcome::Column::PersonId)),
+            QueryFilter::filter,
+        )
         .into_model::<OutcomeRow>()
         .all(conn)
         .await?

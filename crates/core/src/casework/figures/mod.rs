@@ -1047,7 +1047,7 @@ pub async fn for_operator(
         roles: "operator".into(),
     };
     let (facts, rules) = audit::read(db, async |tx| {
-        let facts = load::load(tx, q).await?;
+        let facts = load::load(tx, q, None).await?;
         let rules = crate::administration::settings::WorkRules::load(tx).await?;
         audit::record_as(tx, now, &who, None, Event::new("figures_computed")).await?;
         Ok((facts, rules))

@@ -303,9 +303,7 @@ async fn view_as(db: &Db, ctx: &Ctx, ask: Ask, action: &'static str) -> Result<V
     }
     let y = ask.year();
     let loaded = audit::read(db, async |tx| {
-        let facts = load::load(tx, ask.question()).await?;
-        let rules = crate::administration::settings::WorkRules::load(tx).await?;
-        let team_members = match who.team {
+        let team_members: BTreeSet<String> = match who.team {
             Some(team) => staff::Entity::find()
                 .select_only()
                 .column(staff::Column::Id)
@@ -319,6 +317,18 @@ async fn view_as(db: &Db, ctx: &Ctx, ask: Ask, action: &'static str) -> Result<V
                 .collect(),
             None => BTreeSet::new(),
         };
+        // Person-level views need only the cases their rows' staff ever held.
+        let only = match who.aggregate {
+            Some(_) => None,
+            None => {
+                let mut staff: Vec<i64> =
+                    team_members.iter().filter_map(|s| s.parse().ok()).collect();
+                staff.push(ctx.actor.staff_id);
+                Some(load::Only::of_staff(tx, &staff).await?)
+            }
+        };
+        let facts = load::load(tx, ask.question(), only.as_ref()).await?;
+        let rules = crate::administration::settings::WorkRules::load(tx).await?;
         let finalised = finalisations(tx, (y - HISTORY_YEARS + 1)..=y).await?;
         audit::record(tx, ctx, event()).await?;
         Ok(Loaded {
@@ -585,7 +595,15 @@ pub async fn template(db: &Db, ctx: &Ctx, year: i32) -> Result<Vec<Row>> {
     .await?;
     check_year(Ask::Year(year))?;
     let loaded = audit::read(db, async |tx| {
-        let facts = load::load(tx, Ask::Year(year).question()).await?;
+        let staff: Vec<i64> = staff::Entity::find()
+            .select_only()
+            .column(staff::Column::Id)
+            .filter(staff::Column::OrganisationId.eq(ctx.actor.organisation_id))
+            .into_tuple::<i64>()
+            .all(tx)
+            .await?;
+        let only = load::Only::of_staff(tx, &staff).await?;
+        let facts = load::load(tx, Ask::Year(year).question(), Some(&only)).await?;
         let rules = crate::administration::settings::WorkRules::load(tx).await?;
         let finalised = finalisations(tx, year..=year).await?;
         audit::record(tx, ctx, event()).await?;
@@ -664,7 +682,7 @@ pub async fn finalise(db: &Db, ctx: &Ctx, year: i32, reason: &str) -> Result<i32
     if last.is_some() && reason.is_empty() {
         return Err(invalid("reason", "figures-error-reason-needed"));
     }
-    let facts = load::load(&txn, Ask::Year(year).question()).await?;
+    let facts = load::load(&txn, Ask::Year(year).question(), None).await?;
     let rules = crate::administration::settings::WorkRules::load(&txn).await?;
     let body = question_json(&facts, Ask::Year(year).question(), &Settings::of(&rules))?;
     let version = last.unwrap_or(0) + 1;
