@@ -14,7 +14,12 @@ use crate::serve::open_and_migrate;
 pub async fn run(cfg: &Config, args: &FiguresArgs) -> Result<(), Failure> {
     let (question, settings) = parse(args)?;
     let db = open_and_migrate(cfg, cfg.database_url()).await?;
-    let result = figures::for_operator(&db, SystemClock.now(), question, settings).await;
+    // Progress on the terminal (stderr; the figures go to stdout).
+    let result =
+        figures::for_operator_with_progress(&db, SystemClock.now(), question, settings, &|step| {
+            eprintln!("ankommen figures: {step}")
+        })
+        .await;
     db.close().await;
     let value = result.map_err(|e| Failure::new(format!("cannot compute the figures: {e}")))?;
     let text = serde_json::to_string_pretty(&value)

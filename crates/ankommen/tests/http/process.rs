@@ -434,3 +434,35 @@ fn the_data_directory_is_readable_by_the_service_user_only() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("restricted 2 entries"), "{stderr}");
 }
+
+/// `ankommen figures` prints the figures as JSON on stdout and its progress (counts and times, no
+/// names) on stderr.
+#[test]
+fn the_figures_command_prints_json_and_its_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args([
+            "figures",
+            "--at",
+            "2025-12-31",
+            "--format",
+            "json",
+            "--data-dir",
+        ])
+        .arg(dir.path())
+        .env_remove("ANKOMMEN_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["at"]["total"]["cases_active"], 0);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("ankommen figures: read 0 persons, 0 cases, 0 contacts in"),
+        "{err}"
+    );
+    assert!(
+        err.contains("ankommen figures: computed the figures in"),
+        "{err}"
+    );
+}

@@ -1040,7 +1040,20 @@ pub async fn for_operator(
     q: Question,
     settings: Option<Settings>,
 ) -> crate::Result<serde_json::Value> {
+    for_operator_with_progress(db, now, q, settings, &|_| {}).await
+}
+
+/// [`for_operator`], telling `progress` what it has done so far (for a terminal: reading the
+/// facts of a state takes seconds).
+pub async fn for_operator_with_progress(
+    db: &ankommen_store::Db,
+    now: chrono::DateTime<chrono::Utc>,
+    q: Question,
+    settings: Option<Settings>,
+    progress: &(dyn Fn(String) + Sync),
+) -> crate::Result<serde_json::Value> {
     use crate::kernel::audit::{self, Event, Who};
+    let started = std::time::Instant::now();
     let who = Who {
         staff_id: None,
         organisation_id: None,
@@ -1053,8 +1066,20 @@ pub async fn for_operator(
         Ok((facts, rules))
     })
     .await?;
+    progress(format!(
+        "read {} persons, {} cases, {} contacts in {:.1} s",
+        facts.persons.len(),
+        facts.cases.len(),
+        facts.contacts.len(),
+        started.elapsed().as_secs_f64()
+    ));
     let s = settings.unwrap_or_else(|| Settings::of(&rules));
-    question_json(&facts, q, &s)
+    let figures = question_json(&facts, q, &s);
+    progress(format!(
+        "computed the figures in {:.1} s",
+        started.elapsed().as_secs_f64()
+    ));
+    figures
 }
 
 impl Settings {
