@@ -364,7 +364,9 @@ fn differs(frozen: &Value, live: &Value) -> bool {
     }
 }
 
-fn im_row(loaded: &Loaded, ask: Ask, id: &str, own: bool) -> Option<Row> {
+/// The row of staff member `id`; `held` are the staff with a row for the question
+/// ([`holders`], computed once per view).
+fn im_row(loaded: &Loaded, ask: Ask, held: &BTreeSet<&str>, id: &str, own: bool) -> Option<Row> {
     let f = &loaded.facts;
     let q = ask.question();
     let live = || scope_json(f, q, &loaded.settings, &Scope::Im(id.to_string()));
@@ -372,7 +374,7 @@ fn im_row(loaded: &Loaded, ask: Ask, id: &str, own: bool) -> Option<Row> {
     let (figures, corrected, name, fte) = match frozen(loaded, ask) {
         Some(period) => {
             let row = period["by_im"].get(id)?;
-            let corrected = !holders(f, q).contains(id) || differs(row, &live());
+            let corrected = !held.contains(id) || differs(row, &live());
             (
                 row.clone(),
                 corrected,
@@ -381,7 +383,7 @@ fn im_row(loaded: &Loaded, ask: Ask, id: &str, own: bool) -> Option<Row> {
             )
         }
         None => {
-            if !holders(f, q).contains(id) {
+            if !held.contains(id) {
                 return None;
             }
             let s = staff?;
@@ -400,9 +402,10 @@ fn im_row(loaded: &Loaded, ask: Ask, id: &str, own: bool) -> Option<Row> {
 
 fn build(ctx: &Ctx, ask: Ask, who: &Audience, loaded: &Loaded) -> View {
     let me = ctx.actor.staff_id.to_string();
+    let held = holders(&loaded.facts, ask.question());
     let mut rows = Vec::new();
     if who.own
-        && let Some(r) = im_row(loaded, ask, &me, true)
+        && let Some(r) = im_row(loaded, ask, &held, &me, true)
     {
         rows.push(r);
     }
@@ -411,7 +414,7 @@ fn build(ctx: &Ctx, ask: Ask, who: &Audience, loaded: &Loaded) -> View {
             .team_members
             .iter()
             .filter(|id| **id != me)
-            .filter_map(|id| im_row(loaded, ask, id, false))
+            .filter_map(|id| im_row(loaded, ask, &held, id, false))
             .collect();
         team.sort_by(|a, b| a.display_name.cmp(&b.display_name));
         rows.extend(team);
@@ -623,6 +626,7 @@ pub async fn template(db: &Db, ctx: &Ctx, year: i32) -> Result<Vec<Row>> {
     .await?;
     let org = ctx.actor.organisation_id.to_string();
     let ask = Ask::Year(year);
+    let held = holders(&loaded.facts, ask.question());
     let ids: BTreeSet<String> = match frozen(&loaded, ask) {
         Some(period) => period["by_im"]
             .as_object()
@@ -633,21 +637,18 @@ pub async fn template(db: &Db, ctx: &Ctx, year: i32) -> Result<Vec<Row>> {
                     .collect()
             })
             .unwrap_or_default(),
-        None => {
-            let held = holders(&loaded.facts, ask.question());
-            loaded
-                .facts
-                .staff
-                .iter()
-                .filter(|s| s.organisation == org && held.contains(s.id.as_str()))
-                .map(|s| s.id.clone())
-                .collect()
-        }
+        None => loaded
+            .facts
+            .staff
+            .iter()
+            .filter(|s| s.organisation == org && held.contains(s.id.as_str()))
+            .map(|s| s.id.clone())
+            .collect(),
     };
     let me = ctx.actor.staff_id.to_string();
     let mut rows: Vec<Row> = ids
         .iter()
-        .filter_map(|id| im_row(&loaded, ask, id, *id == me))
+        .filter_map(|id| im_row(&loaded, ask, &held, id, *id == me))
         .collect();
     rows.sort_by(|a, b| a.display_name.cmp(&b.display_name));
     Ok(rows)
