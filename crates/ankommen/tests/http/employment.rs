@@ -22,7 +22,7 @@ async fn int(t: &TestApp, sql: &str) -> i64 {
     row.try_get::<i64>("", "n").unwrap()
 }
 
-async fn org_id(t: &TestApp, name: &str) -> i64 {
+pub(crate) async fn org_id(t: &TestApp, name: &str) -> i64 {
     int(
         t,
         &format!("SELECT CAST(id AS BIGINT) AS n FROM organisations WHERE name = '{name}'"),
@@ -30,7 +30,7 @@ async fn org_id(t: &TestApp, name: &str) -> i64 {
     .await
 }
 
-async fn team_id(t: &TestApp, name: &str) -> i64 {
+pub(crate) async fn team_id(t: &TestApp, name: &str) -> i64 {
     int(
         t,
         &format!("SELECT CAST(id AS BIGINT) AS n FROM teams WHERE name = '{name}'"),
@@ -49,7 +49,7 @@ async fn employment(t: &TestApp, username: &str) -> (i64, Option<i64>, Vec<Strin
 
 /// The administrator saves a demo person's form as it is shown, with the organisation, team and
 /// municipalities given (the rest unchanged).
-async fn save_staff(
+pub(crate) async fn save_staff(
     admin: &mut Client,
     t: &TestApp,
     username: &str,

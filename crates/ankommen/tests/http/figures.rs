@@ -402,3 +402,125 @@ async fn an_ims_figures_read_from_their_cases_only_equal_their_row_of_the_whole_
         }
     }
 }
+
+/// The value of the persons-served column for `name` in a template CSV download.
+fn template_persons(csv: &str, name: &str) -> Option<String> {
+    let text = csv.trim_start_matches('\u{feff}');
+    let mut lines = text.split("\r\n");
+    let header: Vec<&str> = lines.next()?.split(';').collect();
+    let col = header
+        .iter()
+        .position(|h| *h == "Im Zeitraum – Betreute Personen")?;
+    lines
+        .map(|l| l.split(';').collect::<Vec<_>>())
+        .find(|cells| cells[0] == name)
+        .map(|cells| cells[col].to_string())
+}
+
+/// An IM who moves to another organisation in the middle of the year: each employer's team view
+/// and template count only the work done there (the new team lead learns nothing of the old
+/// employer's clients, the old employer's template still has the IM's row), the IM's own row counts
+/// both, and a finalised year keeps each employer's rows as reported.
+#[tokio::test]
+async fn an_im_who_moved_shows_each_employer_only_the_work_done_there() {
+    use crate::employment::{org_id, save_staff, team_id};
+    let t = TestApp::new().await;
+    // March 2025: Ahmad Karimi (awo.im1) registers 12 clients at the AWO.
+    caseload_2025(&t).await;
+    // June: his team lead takes the cases over (as a handover leaves them), he moves to Caritas.
+    t.clock.set(
+        DateTime::parse_from_rfc3339("2025-06-10T09:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc),
+    );
+    let (im1, lead) = (t.id("awo.im1"), t.id("awo.leitung"));
+    for sql in [
+        format!(
+            "INSERT INTO case_assignments (case_id, staff_id, from_date) \
+             SELECT id, {lead}, '2025-06-10' FROM cases WHERE assigned_to = {im1}"
+        ),
+        format!("UPDATE cases SET assigned_to = {lead} WHERE assigned_to = {im1}"),
+    ] {
+        t.db.writer().execute_unprepared(&sql).await.unwrap();
+    }
+    let caritas = org_id(&t, "Caritas Neckartal").await;
+    let caritas_team = team_id(&t, "Integrationsmanagement").await;
+    let mut admin = t.login("admin").await;
+    let r = save_staff(
+        &mut admin,
+        &t,
+        "awo.im1",
+        caritas,
+        Some(caritas_team),
+        &["08990003"],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    // July: three clients at Caritas.
+    t.clock.set(
+        DateTime::parse_from_rfc3339("2025-07-10T09:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc),
+    );
+    for n in 1..=3 {
+        register_named(&t, "awo.im1", "Figur", &format!("Caritas{n}"), None, "1990").await;
+    }
+    t.clock.set(crate::support::start_time());
+    let year = "/figures?question=year&year=2025";
+
+    // The new team lead: Ahmad Karimi's Caritas clients only (3), beside Amina Haddad's 2.
+    let mut new_lead = t.login("caritas.leitung").await;
+    let r = new_lead.get(year).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.assert_contains("Ahmad Karimi");
+    assert_eq!(figure_cells(&r.body, "Betreute Personen"), vec!["3", "2"]);
+    let csv = new_lead.get("/figures/template.csv?year=2025").await;
+    assert_eq!(
+        template_persons(&csv.body, "Ahmad Karimi").as_deref(),
+        Some("3")
+    );
+    // The old team lead: he is no longer in the team; the AWO template still has his AWO row.
+    let mut old_lead = t.login("awo.leitung").await;
+    let r = old_lead.get(year).await;
+    assert!(!r.body.contains("Ahmad Karimi"));
+    assert_eq!(figure_cells(&r.body, "Betreute Personen"), vec!["12"]);
+    let csv = old_lead.get("/figures/template.csv?year=2025").await;
+    assert_eq!(
+        template_persons(&csv.body, "Ahmad Karimi").as_deref(),
+        Some("12")
+    );
+    assert_eq!(
+        template_persons(&csv.body, "Petra Lang").as_deref(),
+        Some("12")
+    );
+    // His own row: all his work of the year.
+    let mut im = t.login("awo.im1").await;
+    let r = im.get(year).await;
+    assert_eq!(figure_cells(&r.body, "Betreute Personen"), vec!["15"]);
+
+    // Finalised, then a late AWO registration of 2025 by the old team lead: each template keeps
+    // its rows as reported.
+    let mut coord = t.login("koordination").await;
+    coord.get(year).await;
+    let r = coord
+        .post("/figures/finalise", &[("year", "2025"), ("reason", "")])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    t.clock.set(in_2025());
+    register_named(&t, "awo.leitung", "Figur", "Nachtrag", None, "1991").await;
+    t.clock.set(crate::support::start_time());
+    let csv = old_lead.get("/figures/template.csv?year=2025").await;
+    assert_eq!(
+        template_persons(&csv.body, "Ahmad Karimi").as_deref(),
+        Some("12")
+    );
+    assert_eq!(
+        template_persons(&csv.body, "Petra Lang").as_deref(),
+        Some("12")
+    );
+    let csv = new_lead.get("/figures/template.csv?year=2025").await;
+    assert_eq!(
+        template_persons(&csv.body, "Ahmad Karimi").as_deref(),
+        Some("3")
+    );
+}

@@ -62,6 +62,27 @@ impl Only {
                 .all(conn)
                 .await?,
         );
+        Self::around(conn, held).await
+    }
+
+    /// The cases of an organisation (its per-IM template: every staff member who held one of them,
+    /// whether they work there today or not), with every case of their persons.
+    pub(crate) async fn of_organisation<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Only> {
+        let held: BTreeSet<i64> = case::Entity::find()
+            .select_only()
+            .column(case::Column::Id)
+            .filter(case::Column::OrganisationId.eq(id))
+            .into_tuple::<i64>()
+            .all(conn)
+            .await?
+            .into_iter()
+            .collect();
+        Self::around(conn, held).await
+    }
+
+    /// `held` and every case of their persons (needed to know whether a person is still served).
+    async fn around<C: ConnectionTrait>(conn: &C, held: BTreeSet<i64>) -> Result<Only> {
+        let backend = conn.get_database_backend();
         let persons: BTreeSet<i64> = case_person::Entity::find()
             .select_only()
             .column(case_person::Column::PersonId)

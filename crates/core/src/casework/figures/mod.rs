@@ -143,6 +143,12 @@ pub struct Flow {
 pub enum Scope {
     Total,
     Im(String),
+    /// An IM's cases of one organisation only: their row in that organisation's template and team
+    /// views, so that an IM who moved shows each employer only the work done there.
+    ImIn {
+        staff: String,
+        organisation: String,
+    },
     Organisation(String),
     Municipality(String),
 }
@@ -153,6 +159,10 @@ impl Scope {
         match self {
             Scope::Total => true,
             Scope::Im(s) => holder_on(c, day) == s.as_str(),
+            Scope::ImIn {
+                staff,
+                organisation,
+            } => c.organisation == *organisation && holder_on(c, day) == staff.as_str(),
             Scope::Organisation(o) => c.organisation == *o,
             Scope::Municipality(m) => c.municipality == *m,
         }
@@ -163,6 +173,12 @@ impl Scope {
         match self {
             Scope::Total => true,
             Scope::Im(s) => c.assignments.iter().any(|(who, _)| who == s),
+            Scope::ImIn {
+                staff,
+                organisation,
+            } => {
+                c.organisation == *organisation && c.assignments.iter().any(|(who, _)| who == staff)
+            }
             Scope::Organisation(o) => c.organisation == *o,
             Scope::Municipality(m) => c.municipality == *m,
         }
@@ -174,6 +190,13 @@ impl Scope {
             return false;
         };
         match self {
+            Scope::ImIn {
+                staff,
+                organisation,
+            } => {
+                c.organisation == *organisation
+                    && Scope::Im(staff.clone()).holds_while_active(c, from, to)
+            }
             Scope::Im(s) => c
                 .assignments
                 .iter()
@@ -775,12 +798,58 @@ pub fn report<T>(f: &Facts, q: Question, compute: impl Fn(&Scope) -> T) -> Repor
     }
 }
 
+/// Each organisation's per-IM rows for a period (its template): for every staff member who held a
+/// case of the organisation, the figures of those cases only (`Scope::ImIn`). Kept with a finalised
+/// year so that an IM who moved stays in each employer's template with the work done there.
+pub fn by_im_in_organisations(
+    f: &Facts,
+    q: Question,
+    s: &Settings,
+) -> crate::Result<BTreeMap<String, BTreeMap<String, ImRow<serde_json::Value>>>> {
+    let mut out = BTreeMap::new();
+    for o in &f.organisations {
+        let held = holders_in(f, q, Some(&o.id));
+        let rows: BTreeMap<String, ImRow<serde_json::Value>> = f
+            .staff
+            .iter()
+            .filter(|st| held.contains(st.id.as_str()))
+            .map(|st| {
+                let scope = Scope::ImIn {
+                    staff: st.id.clone(),
+                    organisation: o.id.clone(),
+                };
+                let row = ImRow {
+                    external_id: st.external_id.clone(),
+                    display_name: st.display_name.clone(),
+                    organisation: st.organisation.clone(),
+                    roles: st.roles.clone(),
+                    fte: st.fte,
+                    figures: scope_json(f, q, s, &scope),
+                };
+                (st.id.clone(), row)
+            })
+            .collect();
+        if !rows.is_empty() {
+            out.insert(o.id.clone(), rows);
+        }
+    }
+    Ok(out)
+}
+
 /// The staff members with a row for the question: everyone who held a case on a day of the
 /// question on which it was active, or on the day it closed.
 pub fn holders(f: &Facts, q: Question) -> BTreeSet<&str> {
+    holders_in(f, q, None)
+}
+
+/// [`holders`], counting only the cases of `organisation` when one is given.
+pub fn holders_in<'a>(f: &'a Facts, q: Question, organisation: Option<&str>) -> BTreeSet<&'a str> {
     let (from, to) = q.span();
     let mut ims: BTreeSet<&str> = BTreeSet::new();
-    for c in touched(f, q) {
+    for c in touched(f, q)
+        .into_iter()
+        .filter(|c| organisation.is_none_or(|o| c.organisation == o))
+    {
         for (who, _) in &c.assignments {
             if Scope::Im(who.clone()).holds_while_active(c, from, to) {
                 ims.insert(who);

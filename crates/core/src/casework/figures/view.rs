@@ -20,7 +20,10 @@ use sea_orm::{
 use serde_json::Value;
 
 use super::facts::Facts;
-use super::{Question, Scope, Settings, holders, load, question_json, scope_json};
+use super::{
+    Question, Scope, Settings, by_im_in_organisations, holders, holders_in, load, question_json,
+    scope_json,
+};
 use crate::kernel::audit::{self, Event};
 use crate::kernel::ctx::Ctx;
 use crate::kernel::policy::{Action, Resource};
@@ -364,16 +367,41 @@ fn differs(frozen: &Value, live: &Value) -> bool {
     }
 }
 
-/// The row of staff member `id`; `held` are the staff with a row for the question
-/// ([`holders`], computed once per view).
-fn im_row(loaded: &Loaded, ask: Ask, held: &BTreeSet<&str>, id: &str, own: bool) -> Option<Row> {
+/// The row of staff member `id`: all their cases, or (`organisation` given: a team's or an
+/// organisation's view) only their cases of that organisation. `held` are the staff with such a
+/// row for the question ([`holders_in`], computed once per view).
+fn im_row(
+    loaded: &Loaded,
+    ask: Ask,
+    held: &BTreeSet<&str>,
+    id: &str,
+    organisation: Option<&str>,
+    own: bool,
+) -> Option<Row> {
     let f = &loaded.facts;
     let q = ask.question();
-    let live = || scope_json(f, q, &loaded.settings, &Scope::Im(id.to_string()));
+    let scope = match organisation {
+        Some(o) => Scope::ImIn {
+            staff: id.to_string(),
+            organisation: o.to_string(),
+        },
+        None => Scope::Im(id.to_string()),
+    };
+    let live = || scope_json(f, q, &loaded.settings, &scope);
     let staff = f.staff.iter().find(|s| s.id == id);
     let (figures, corrected, name, fte) = match frozen(loaded, ask) {
         Some(period) => {
-            let row = period["by_im"].get(id)?;
+            let row = match organisation {
+                // Finalised before the per-organisation rows were kept: the IM's row, if the IM
+                // belonged to the organisation then.
+                Some(o) => period["by_im_in_organisation"][o].get(id).or_else(|| {
+                    period["by_im"]
+                        .get(id)
+                        .filter(|_| period.get("by_im_in_organisation").is_none())
+                        .filter(|r| r["organisation"].as_str() == Some(o))
+                })?,
+                None => period["by_im"].get(id)?,
+            };
             let corrected = !held.contains(id) || differs(row, &live());
             (
                 row.clone(),
@@ -405,16 +433,20 @@ fn build(ctx: &Ctx, ask: Ask, who: &Audience, loaded: &Loaded) -> View {
     let held = holders(&loaded.facts, ask.question());
     let mut rows = Vec::new();
     if who.own
-        && let Some(r) = im_row(loaded, ask, &held, &me, true)
+        && let Some(r) = im_row(loaded, ask, &held, &me, None, true)
     {
         rows.push(r);
     }
     if who.team.is_some() {
+        // The team's rows count the organisation's cases only: a member who came from another
+        // organisation brings no figures of its clients.
+        let org = ctx.actor.organisation_id.to_string();
+        let held = holders_in(&loaded.facts, ask.question(), Some(&org));
         let mut team: Vec<Row> = loaded
             .team_members
             .iter()
             .filter(|id| **id != me)
-            .filter_map(|id| im_row(loaded, ask, &held, id, false))
+            .filter_map(|id| im_row(loaded, ask, &held, id, Some(&org), false))
             .collect();
         team.sort_by(|a, b| a.display_name.cmp(&b.display_name));
         rows.extend(team);
@@ -604,14 +636,7 @@ pub async fn template(db: &Db, ctx: &Ctx, year: i32) -> Result<Vec<Row>> {
     .await?;
     check_year(Ask::Year(year))?;
     let loaded = audit::read(db, async |tx| {
-        let staff: Vec<i64> = staff::Entity::find()
-            .select_only()
-            .column(staff::Column::Id)
-            .filter(staff::Column::OrganisationId.eq(ctx.actor.organisation_id))
-            .into_tuple::<i64>()
-            .all(tx)
-            .await?;
-        let only = load::Only::of_staff(tx, &staff).await?;
+        let only = load::Only::of_organisation(tx, ctx.actor.organisation_id).await?;
         let facts = load::load(tx, Ask::Year(year).question(), Some(&only)).await?;
         let rules = crate::administration::settings::WorkRules::load(tx).await?;
         let finalised = finalisations(tx, year..=year).await?;
@@ -626,29 +651,31 @@ pub async fn template(db: &Db, ctx: &Ctx, year: i32) -> Result<Vec<Row>> {
     .await?;
     let org = ctx.actor.organisation_id.to_string();
     let ask = Ask::Year(year);
-    let held = holders(&loaded.facts, ask.question());
+    let held = holders_in(&loaded.facts, ask.question(), Some(&org));
     let ids: BTreeSet<String> = match frozen(&loaded, ask) {
-        Some(period) => period["by_im"]
-            .as_object()
-            .map(|rows| {
-                rows.iter()
-                    .filter(|(_, r)| r["organisation"].as_str() == Some(org.as_str()))
-                    .map(|(id, _)| id.clone())
-                    .collect()
-            })
-            .unwrap_or_default(),
-        None => loaded
-            .facts
-            .staff
-            .iter()
-            .filter(|s| s.organisation == org && held.contains(s.id.as_str()))
-            .map(|s| s.id.clone())
-            .collect(),
+        Some(period) => match period["by_im_in_organisation"].get(&org) {
+            Some(rows) => rows
+                .as_object()
+                .map(|rows| rows.keys().cloned().collect())
+                .unwrap_or_default(),
+            // Finalised before the per-organisation rows were kept.
+            None if period.get("by_im_in_organisation").is_none() => period["by_im"]
+                .as_object()
+                .map(|rows| {
+                    rows.iter()
+                        .filter(|(_, r)| r["organisation"].as_str() == Some(org.as_str()))
+                        .map(|(id, _)| id.clone())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            None => BTreeSet::new(),
+        },
+        None => held.iter().map(|id| id.to_string()).collect(),
     };
     let me = ctx.actor.staff_id.to_string();
     let mut rows: Vec<Row> = ids
         .iter()
-        .filter_map(|id| im_row(&loaded, ask, &held, id, *id == me))
+        .filter_map(|id| im_row(&loaded, ask, &held, id, Some(&org), *id == me))
         .collect();
     rows.sort_by(|a, b| a.display_name.cmp(&b.display_name));
     Ok(rows)
@@ -691,7 +718,13 @@ pub async fn finalise(db: &Db, ctx: &Ctx, year: i32, reason: &str) -> Result<i32
     }
     let facts = load::load(&txn, Ask::Year(year).question(), None).await?;
     let rules = crate::administration::settings::WorkRules::load(&txn).await?;
-    let body = question_json(&facts, Ask::Year(year).question(), &Settings::of(&rules))?;
+    let q = Ask::Year(year).question();
+    let settings = Settings::of(&rules);
+    let mut body = question_json(&facts, q, &settings)?;
+    // Each organisation's template as reported, for IMs who move later.
+    body["period"]["by_im_in_organisation"] =
+        serde_json::to_value(by_im_in_organisations(&facts, q, &settings)?)
+            .map_err(|e| Error::Internal(e.to_string()))?;
     let version = last.unwrap_or(0) + 1;
     figure_finalisation::Entity::insert(figure_finalisation::ActiveModel {
         year: Set(year),
