@@ -5,8 +5,10 @@
 //! organisation only) — nor pinned by the bounds of "< 5" (1 to 4).
 //!
 //! Recomputation is checked exactly: a hidden cell is recomputable when its unit vector lies in the
-//! row space of the relations restricted to the hidden cells (Gaussian elimination), or when a
-//! relation whose hidden cells are all "< 5" reaches one of its bounds.
+//! row space of the relations restricted to the hidden cells (Gaussian elimination), or when the
+//! ranges ("< 5" is 1 to 4, "x" at least 0) narrowed through the relations close on one value; in
+//! small tables (up to 40 persons) also by an exact search over every completion of the hidden
+//! cells.
 
 use std::collections::BTreeMap;
 
@@ -391,10 +393,128 @@ fn exposed(
         }
         pivot_row += 1;
     }
-    m.iter().find_map(|row| {
+    let pinned = m.iter().find_map(|row| {
         let nz: Vec<usize> = (0..cols).filter(|c| row[*c].abs() > 1e-9).collect();
         (nz.len() == 1).then(|| vars[nz[0]])
+    });
+    if pinned.is_some() {
+        return pinned;
+    }
+    // In a small table the bounds of several relations together can pin a cell that neither the
+    // ranges nor the elimination above see: search exactly whether each hidden cell could take
+    // another value.
+    let persons = cells.iter().map(|(_, n, _)| *n).max().unwrap_or(0);
+    if persons <= EXACT_UP_TO {
+        return exact_exposed(cells, relations, hidden, persons);
+    }
+    None
+}
+
+/// Tables counting at most this many persons are checked exactly (by search) as well.
+const EXACT_UP_TO: usize = 40;
+
+/// The search of [`exposed`] in a small table: a hidden cell is exposed when no assignment of the
+/// hidden cells (a "< 5" 1 to 4, any other 0 to the largest count) agrees with every relation and
+/// gives it a value other than its own. A search that runs out of steps counts as exposed (hiding
+/// more is the safe side).
+fn exact_exposed(
+    cells: &[(At, usize, Cell)],
+    relations: &[Vec<(usize, f64)>],
+    hidden: &[bool],
+    persons: usize,
+) -> Option<usize> {
+    let relations: Vec<Vec<(usize, i64)>> = relations
+        .iter()
+        .map(|eq| eq.iter().map(|(i, k)| (*i, k.round() as i64)).collect())
+        .collect();
+    let start: Vec<(i64, i64)> = cells
+        .iter()
+        .enumerate()
+        .map(|(i, (_, n, c))| match c {
+            _ if !hidden[i] => (*n as i64, *n as i64),
+            Cell::Small => (1, (MIN_CELL - 1) as i64),
+            _ => (0, persons as i64),
+        })
+        .collect();
+    (0..cells.len()).filter(|i| hidden[*i]).find(|v| {
+        let own = cells[*v].1 as i64;
+        let (lo, hi) = start[*v];
+        let mut budget = 50_000usize;
+        let mut other = |range: (i64, i64)| {
+            if range.0 > range.1 {
+                return Some(false);
+            }
+            let mut r = start.clone();
+            r[*v] = range;
+            fits(r, &relations, &mut budget)
+        };
+        // Exposed unless some other value fits (an exhausted search counts as exposed).
+        let below = other((lo, own - 1));
+        below != Some(true) && other((own + 1, hi)) != Some(true)
     })
+}
+
+/// Integer ranges narrowed through the relations until nothing changes; None when they close.
+fn narrow(mut r: Vec<(i64, i64)>, relations: &[Vec<(usize, i64)>]) -> Option<Vec<(i64, i64)>> {
+    loop {
+        let mut changed = false;
+        for eq in relations {
+            for (v, k) in eq {
+                // k·v = −(the rest).
+                let (mut lo, mut hi) = (0i64, 0i64);
+                for (i, c) in eq.iter().filter(|(i, _)| i != v) {
+                    let (x, y) = (c * r[*i].0, c * r[*i].1);
+                    lo += x.min(y);
+                    hi += x.max(y);
+                }
+                let (a, b) = if *k > 0 { (-hi, -lo) } else { (lo, hi) };
+                let k = k.abs();
+                let (a, b) = (
+                    a.div_euclid(k) + i64::from(a.rem_euclid(k) != 0),
+                    b.div_euclid(k),
+                );
+                if a > r[*v].0 {
+                    r[*v].0 = a;
+                    changed = true;
+                }
+                if b < r[*v].1 {
+                    r[*v].1 = b;
+                    changed = true;
+                }
+                if r[*v].0 > r[*v].1 {
+                    return None;
+                }
+            }
+        }
+        if !changed {
+            return Some(r);
+        }
+    }
+}
+
+/// Whether an assignment within the ranges satisfies every relation (None: out of steps).
+fn fits(r: Vec<(i64, i64)>, relations: &[Vec<(usize, i64)>], budget: &mut usize) -> Option<bool> {
+    if *budget == 0 {
+        return None;
+    }
+    *budget -= 1;
+    let Some(r) = narrow(r, relations) else {
+        return Some(false);
+    };
+    let open = (0..r.len())
+        .filter(|i| r[*i].0 < r[*i].1)
+        .min_by_key(|i| r[*i].1 - r[*i].0);
+    let Some(cell) = open else {
+        return Some(true);
+    };
+    for value in r[cell].0..=r[cell].1 {
+        let mut next = r.clone();
+        next[cell] = (value, value);
+        if fits(next, relations, budget)? {
+            return Some(true);
+        }
+    }
+    Some(false)
 }
 
 /// The shares of `numerators` (columns of `table`) in a denominator per row (with whether that

@@ -280,13 +280,7 @@ impl Lcg {
 
 /// Random small counties: persons in one of a few organisations and municipalities (so the rows
 /// add up to the totals, the strongest case for an attacker), adult or minor.
-///
-/// Known gap (issue 29, open): in tiny tables where almost every cell is "< 5", the bounds of
-/// several relations together can still pin a cell that range propagation misses (e.g. one
-/// organisation, two municipalities, 4 persons). Un-ignore once `disclosure::protect` checks small
-/// tables exactly.
 #[test]
-#[ignore = "known gap of the disclosure control in tiny tables (issue 29)"]
 fn no_hidden_cell_of_a_random_table_can_be_recomputed() {
     use disclosure::{Raw, protect};
     let mut rng = Lcg(7);
