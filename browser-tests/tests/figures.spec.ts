@@ -38,6 +38,27 @@ test.describe('team lead', () => {
     await expect(page.getByRole('heading', { level: 2, name: /^Bestand am 30\.06\./ })).toBeVisible();
     await expectNoA11yViolations(page);
   });
+
+  test('sees that a slow computation is under way', async ({ page }) => {
+    await page.goto('/figures');
+    const progress = page.getByText('Die Kennzahlen werden berechnet');
+    await expect(progress).toBeHidden();
+    // The server answers late (as at state size): the note appears after a second, and goes.
+    let release: () => void = () => {};
+    const answered = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/figures\?/, async (route) => {
+      await answered;
+      await route.continue();
+    });
+    await page.getByLabel(/^Jahr/).fill(`${lastYear - 1}`);
+    await page.getByRole('button', { name: 'Anzeigen' }).click();
+    await expect(progress).toBeVisible({ timeout: 3_000 });
+    await expect(page.getByRole('status')).toContainText('Die Kennzahlen werden berechnet');
+    release();
+    await expect(page.getByRole('heading', { level: 2, name: `Kalenderjahr ${lastYear - 1}` })).toBeVisible();
+    await expect(progress).toBeHidden();
+    await expectNoA11yViolations(page);
+  });
 });
 
 test.describe('coordinator', () => {

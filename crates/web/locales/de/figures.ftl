@@ -100,3 +100,4 @@ fig-table-counselling_ended_in_period = Beendete Beratungen im Jahr
 fig-table-persons_served_at_reference_date = Betreute Personen am 31.12.
 fig-table-adults_outcomes_at_reference_date = Erwachsene: Sprache und Arbeit am 31.12.
 fig-table-counselling_ended = Bisher beendete Beratungen
+figures-computing = Die Kennzahlen werden berechnet …

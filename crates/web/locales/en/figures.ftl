@@ -100,3 +100,4 @@ fig-table-counselling_ended_in_period = Counselling ended in the year
 fig-table-persons_served_at_reference_date = Persons served on 31 Dec
 fig-table-adults_outcomes_at_reference_date = Adults: language and work on 31 Dec
 fig-table-counselling_ended = Counselling ended so far
+figures-computing = Computing the figures …
