@@ -8,6 +8,7 @@ use ankommen_core::casework::exchange::{self, Progress, Report};
 use ankommen_core::casework::figures::{self, Allowance, Question, Settings};
 use ankommen_core::kernel::sealed::{CONTACT_NOTE, REFERRAL_REASON};
 use chrono::NaiveDate;
+use sea_orm::ConnectionTrait;
 use serde_json::Value;
 
 use crate::support::TestApp;
@@ -167,9 +168,32 @@ async fn dry_run_import_reimport_and_a_corrected_file() {
             r#""id": "P6", "given_name": "f", "family_name": "x", "birth_date": "1985-03-03""#,
             r#""id": "P6", "given_name": "f", "family_name": "x", "birth_date": "1985-03-03", "german_level": "B1""#,
         );
+    // ... and case C1 was linked to its household here since the first import (not in the format),
+    // and is marked paused in the file: the link stays.
+    let corrected = corrected.replace(
+        r#""persons": ["P1", "P2", "P3"], "opened_on": "2019-03-01", "status": "active"}"#,
+        r#""persons": ["P1", "P2", "P3"], "opened_on": "2019-03-01", "status": "paused"}"#,
+    );
+    t.db.writer()
+        .execute_unprepared(
+            "UPDATE cases SET household_id = (SELECT household_id FROM persons \
+             WHERE external_id = 'P1') WHERE external_id = 'C1'",
+        )
+        .await
+        .unwrap();
     assert_ne!(corrected, MINI);
     let fixed = import_as(&t, "admin", &corrected, false).await.unwrap();
-    assert_eq!(fixed.totals(), (0, 2, 73), "{:?}", fixed.kinds);
+    assert_eq!(fixed.totals(), (0, 3, 72), "{:?}", fixed.kinds);
+    assert_eq!(counts(&fixed, "case"), (0, 1, 11, 0));
+    assert_eq!(
+        t.scalar(
+            "SELECT COUNT(*) AS n FROM cases c JOIN persons p ON p.household_id = c.household_id \
+             WHERE c.external_id = 'C1' AND p.external_id = 'P1' AND c.status = 'paused'"
+        )
+        .await,
+        1,
+        "the household link made here survives the update"
+    );
     assert_eq!(counts(&fixed, "contact"), (0, 1, 12, 0));
     assert_eq!(counts(&fixed, "person"), (0, 1, 11, 0));
     assert_eq!(

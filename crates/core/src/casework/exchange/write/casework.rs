@@ -104,7 +104,10 @@ impl Writer<'_> {
             am.organisation_id = Set(org);
             am.municipality_ags = Set(c.municipality.clone());
             am.assigned_to = Set(assigned);
-            am.household_id = Set(None);
+            if existing.is_none() {
+                // The format has no household of a case; one linked here since stays linked.
+                am.household_id = Set(None);
+            }
             am.opened_on = Set(c.opened_on);
             am.status = Set(c.status.clone());
             am.extended_until = Set(c.extended_until);
