@@ -267,6 +267,7 @@ async fn serve(
         clock,
         config: Arc::new(web),
         sealer,
+        imports: Default::default(),
     };
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
 

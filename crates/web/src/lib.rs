@@ -56,6 +56,8 @@ pub struct AppState {
     /// Seals and opens special-category fields (encryption at rest); pass `&state.sealer` to the
     /// core services that need it. Its `Debug` shows only a key fingerprint.
     pub sealer: Arc<Sealer>,
+    /// The administrators' running imports (upload page) of this instance.
+    pub imports: Arc<routes::ImportJobs>,
 }
 
 pub use routes::router;

@@ -599,6 +599,7 @@ async fn the_upload_page_checks_then_imports_and_refuses_everyone_else() {
     assert!(c.get("/admin").await.body.contains("/admin/import"));
     // The dry run.
     let r = post_multipart(&mut c, "/admin/import", &[("step", "check")], file(MINI)).await;
+    let r = report_of(&mut c, r).await;
     assert_eq!(r.status, 200, "{}", r.body);
     r.assert_contains("Probelauf");
     r.assert_contains(&format!("value=\"{digest}\""));
@@ -623,6 +624,7 @@ async fn the_upload_page_checks_then_imports_and_refuses_everyone_else() {
         file(MINI),
     )
     .await;
+    let r = report_of(&mut c, r).await;
     assert_eq!(r.status, 200, "{}", r.body);
     r.assert_contains("Importiert");
     r.assert_contains("/setup/");
@@ -637,6 +639,7 @@ async fn the_upload_page_checks_then_imports_and_refuses_everyone_else() {
         r#""id": "P5", "household": "H9""#,
     );
     let r = post_multipart(&mut c, "/admin/import", &[("step", "check")], file(&bad)).await;
+    let r = report_of(&mut c, r).await;
     assert_eq!(r.status, 422);
     r.assert_contains("Nicht importiert");
     r.assert_contains("<td>16</td>");
@@ -698,4 +701,75 @@ async fn an_administrator_does_not_change_their_own_account_by_import() {
         .await,
         1
     );
+}
+
+/// The upload page's answer once the import is done: while it runs, the page shows its progress and
+/// is asked again (each request waits up to a second for the end, so this loop never spins).
+async fn report_of(
+    c: &mut crate::support::Client,
+    mut r: crate::support::Resp,
+) -> crate::support::Resp {
+    for _ in 0..120 {
+        if !r.body.contains("Der Import läuft") {
+            return r;
+        }
+        r = c.get("/admin/import/progress").await;
+    }
+    panic!("the import did not finish: {}", r.body);
+}
+
+/// A long import: the upload answers after a second with the progress (objects done of all), the
+/// page keeps showing it (also after leaving and coming back), a second upload meanwhile is
+/// refused, and the report appears once the import is done.
+#[tokio::test]
+async fn a_long_import_shows_its_progress_and_then_its_report() {
+    use crate::consent::post_multipart;
+    let t = TestApp::new().await;
+    let before = footprint(&t).await;
+    let file = || {
+        Some((
+            "county.jsonl",
+            "application/jsonl",
+            MINI.as_bytes().to_vec(),
+        ))
+    };
+    let digest = exchange::digest(MINI.as_bytes());
+    let mut c = t.login("admin").await;
+    c.get("/admin/import").await;
+    // Another change holds the database (SQLite: the writer; PostgreSQL: a table the import
+    // writes), so the import cannot finish within the second.
+    let hold = t.db.begin().await.unwrap();
+    if hold.get_database_backend() == sea_orm::DbBackend::Postgres {
+        hold.execute_unprepared("LOCK TABLE municipalities IN ACCESS EXCLUSIVE MODE")
+            .await
+            .unwrap();
+    }
+    let r = post_multipart(
+        &mut c,
+        "/admin/import",
+        &[("step", "import"), ("checked", &digest)],
+        file(),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.assert_contains("Der Import läuft");
+    r.assert_contains("<progress");
+    r.assert_contains("hx-get=\"/admin/import/progress\"");
+    assert!(!r.body.contains("Importiert"));
+    // Away and back: still running; a second upload now is refused.
+    let r = c.get("/admin/import").await;
+    r.assert_contains("Der Import läuft");
+    let r = post_multipart(&mut c, "/admin/import", &[("step", "check")], file()).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    r.assert_contains("Ein Import läuft noch");
+    drop(hold);
+    let r = c.get("/admin/import/progress").await;
+    let r = report_of(&mut c, r).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.assert_contains("Importiert");
+    assert_eq!(t.count("persons").await, before[4] + 12);
+    // The report is shown once; then the page offers a new upload.
+    let r = c.get("/admin/import").await;
+    assert!(!r.body.contains("Importiert"));
+    r.assert_contains("f-scan");
 }

@@ -105,6 +105,7 @@ fn app_router(db: &Db, clock: &ManualClock, sealer: Sealer) -> Router {
         clock: Arc::new(clock.clone()) as Arc<dyn Clock>,
         config: Arc::new(WebConfig::default()),
         sealer: Arc::new(sealer),
+        imports: Default::default(),
     })
 }
 

@@ -63,7 +63,7 @@ impl FieldErrors {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum Error {
     #[error("not found")]
     NotFound,

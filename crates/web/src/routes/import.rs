@@ -3,6 +3,15 @@
 //!
 //! The file is not kept on the server between the two steps: it holds a county's client data, and
 //! a second upload of the checked file stores nothing and works across instances.
+//!
+//! Each step runs as a task of its own ([`ImportJobs`], one per administrator and instance). The
+//! upload waits for it up to a second and then shows its progress (objects done of all), which
+//! the page asks for again (htmx, or a link without JavaScript); each such request waits up to a
+//! second for the task to finish, so the report appears as soon as it is there.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use askama::Template;
 use axum::Router;
@@ -11,8 +20,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 
-use ankommen_core::FieldErrors;
-use ankommen_core::casework::exchange::{self, Report};
+use ankommen_core::casework::exchange::{self, Progress, Report};
+use ankommen_core::{Error, FieldErrors};
+use tokio::sync::watch;
 
 use super::consent::UploadForm;
 use super::render_status;
@@ -23,12 +33,60 @@ use crate::layers::MAX_UPLOAD_BYTES;
 use crate::page::{Authed, Page};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route(
-        "/admin/import",
-        get(page)
-            .post(upload)
-            .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
-    )
+    Router::new()
+        .route(
+            "/admin/import",
+            get(page)
+                .post(upload)
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .route("/admin/import/progress", get(progress))
+}
+
+/// How long a request waits for a running import before it answers with its progress.
+const WAIT: Duration = Duration::from_secs(1);
+
+/// Where an import task stands.
+#[derive(Clone, Debug)]
+enum Stage {
+    Running(Progress),
+    Finished {
+        report: Arc<Result<Report, Error>>,
+        /// The file's SHA-256, for the confirmation after a dry run.
+        digest: String,
+    },
+}
+
+/// The import tasks of this instance, one per administrator (by staff id). A finished task's
+/// report is shown once, then forgotten; nothing of it is written anywhere else.
+#[derive(Debug, Default)]
+pub struct ImportJobs {
+    jobs: Mutex<HashMap<i64, watch::Receiver<Stage>>>,
+}
+
+impl ImportJobs {
+    fn get(&self, staff: i64) -> Option<watch::Receiver<Stage>> {
+        self.jobs.lock().ok()?.get(&staff).cloned()
+    }
+
+    fn insert(&self, staff: i64, rx: watch::Receiver<Stage>) {
+        if let Ok(mut jobs) = self.jobs.lock() {
+            jobs.insert(staff, rx);
+        }
+    }
+
+    fn forget(&self, staff: i64) {
+        if let Ok(mut jobs) = self.jobs.lock() {
+            jobs.remove(&staff);
+        }
+    }
+}
+
+/// The stage of a task after waiting up to [`WAIT`] for it to finish.
+async fn settle(mut rx: watch::Receiver<Stage>) -> Stage {
+    let finished = |s: &Stage| matches!(s, Stage::Finished { .. });
+    let _ = tokio::time::timeout(WAIT, rx.wait_for(finished)).await;
+    rx.borrow().clone()
 }
 
 #[derive(Template)]
@@ -39,7 +97,18 @@ struct ImportTpl {
     report: Option<Report>,
     /// The checked file's SHA-256, for the confirmation (only after a dry run without problems).
     checked: Option<String>,
+    /// A task still running: objects done of all.
+    running: Option<Progress>,
     max_mb: usize,
+}
+
+impl ImportTpl {
+    fn running_text(&self, p: &Progress) -> String {
+        self.page.tr.targs(
+            "import-running",
+            &[("done", p.done.to_string()), ("total", p.total.to_string())],
+        )
+    }
 }
 
 fn show(
@@ -55,6 +124,7 @@ fn show(
             form,
             report,
             checked,
+            running: None,
             max_mb: MAX_UPLOAD_BYTES / (1024 * 1024),
         },
         status,
@@ -63,7 +133,50 @@ fn show(
 
 pub async fn page(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
     exchange::authorize(&state.db, &a.ctx).await?;
+    if let Some(rx) = state.imports.get(a.ctx.actor.staff_id) {
+        return answer(&state, a, rx).await;
+    }
     Ok(show(a, FormView::default(), None, None, StatusCode::OK))
+}
+
+/// The progress of the administrator's running import, or its report once it is there.
+pub async fn progress(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
+    exchange::authorize(&state.db, &a.ctx).await?;
+    match state.imports.get(a.ctx.actor.staff_id) {
+        Some(rx) => answer(&state, a, rx).await,
+        None => Ok(show(a, FormView::default(), None, None, StatusCode::OK)),
+    }
+}
+
+/// The report of a task that finished within [`WAIT`] (then forgotten), or its progress.
+async fn answer(state: &AppState, a: Authed, rx: watch::Receiver<Stage>) -> AppResult<Response> {
+    match settle(rx).await {
+        Stage::Running(p) => Ok(render_status(
+            &ImportTpl {
+                page: a.page.at("admin").titled("import-title"),
+                form: FormView::default(),
+                report: None,
+                checked: None,
+                running: Some(p),
+                max_mb: MAX_UPLOAD_BYTES / (1024 * 1024),
+            },
+            StatusCode::OK,
+        )),
+        Stage::Finished { report, digest } => {
+            state.imports.forget(a.ctx.actor.staff_id);
+            let report = match report.as_ref() {
+                Ok(r) => r.clone(),
+                Err(e) => return Err(crate::error::AppError(e.clone())),
+            };
+            let checked = (!report.written && !report.has_problems()).then_some(digest);
+            let status = if report.has_problems() {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::OK
+            };
+            Ok(show(a, FormView::default(), Some(report), checked, status))
+        }
+    }
 }
 
 fn field_error(page: &Page, key: &'static str) -> FormView {
@@ -93,14 +206,29 @@ pub async fn upload(
         let f = field_error(&a.page, "error-import-not-the-checked-file");
         return Ok(show(a, f, None, None, StatusCode::UNPROCESSABLE_ENTITY));
     }
-    // The request waits for the import; progress is on the terminal for the command line.
-    let report =
-        exchange::import(&state.db, &a.ctx, &state.sealer, bytes, dry_run, &|_| {}).await?;
-    let checked = (dry_run && !report.has_problems()).then_some(digest);
-    let status = if report.has_problems() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    Ok(show(a, FormView::default(), Some(report), checked, status))
+    if let Some(rx) = state.imports.get(a.ctx.actor.staff_id)
+        && matches!(*rx.borrow(), Stage::Running(_))
+    {
+        let f = field_error(&a.page, "error-import-running");
+        return Ok(show(a, f, None, None, StatusCode::CONFLICT));
+    }
+    let (tx, rx) = watch::channel(Stage::Running(Progress { done: 0, total: 0 }));
+    state.imports.insert(a.ctx.actor.staff_id, rx.clone());
+    let (db, ctx, sealer, bytes) = (
+        state.db.clone(),
+        a.ctx.clone(),
+        state.sealer.clone(),
+        bytes.to_vec(),
+    );
+    tokio::spawn(async move {
+        let report = exchange::import(&db, &ctx, &sealer, &bytes, dry_run, &|p| {
+            tx.send_replace(Stage::Running(p));
+        })
+        .await;
+        tx.send_replace(Stage::Finished {
+            report: Arc::new(report),
+            digest,
+        });
+    });
+    answer(&state, a, rx).await
 }

@@ -12,6 +12,7 @@ mod duties;
 mod figures;
 mod home;
 mod import;
+pub use import::ImportJobs;
 mod outcomes;
 mod plans;
 mod privacy;
@@ -294,6 +295,7 @@ mod tests {
             clock: Arc::new(SystemClock),
             config: Arc::new(WebConfig::default()),
             sealer: Arc::new(Sealer::from_key([7; 32])),
+            imports: Default::default(),
         };
         let app = with_middleware(
             Router::new()
