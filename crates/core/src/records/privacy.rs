@@ -218,12 +218,19 @@ async fn access_log<C: ConnectionTrait>(
     case_ids: &[i64],
 ) -> Result<Vec<AccessEntry>> {
     use sea_orm::Condition;
+    // A person who absorbed others in a merge: their events are this person's too (the audit log
+    // is append-only, so the merge resolves them here).
+    let mut ids = vec![person_id];
+    ids.extend(crate::casework::duplicates::absorbed_into(conn, person_id).await?);
     let mut cond = Condition::any()
-        .add(audit_event::Column::PersonId.eq(person_id))
+        .add(audit_event::Column::PersonId.is_in(ids.clone()))
         .add(
             Condition::all()
                 .add(audit_event::Column::ObjectKind.eq("person"))
-                .add(audit_event::Column::ObjectId.eq(person_id.to_string())),
+                .add(
+                    audit_event::Column::ObjectId
+                        .is_in(ids.iter().map(|i| i.to_string()).collect::<Vec<_>>()),
+                ),
         );
     if !case_ids.is_empty() {
         cond = cond
