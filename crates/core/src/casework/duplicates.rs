@@ -498,7 +498,6 @@ pub async fn merge(db: &Db, ctx: &Ctx, sealer: &Sealer, input: MergeInput) -> Re
     fill!(
         household_id,
         relation,
-        name_original,
         birth_date,
         au_move_in,
         sex,
@@ -530,11 +529,21 @@ pub async fn merge(db: &Db, ctx: &Ctx, sealer: &Sealer, input: MergeInput) -> Re
         am.birth_date = Set(x.birth_date);
         am.birth_year = Set(x.birth_year);
     }
-    if s.name_original.is_none() && x.name_original.is_some() {
+    // The absorbed record's spelling in another script is kept as the original name.
+    let x_full = format!("{} {}", x.given_name, x.family_name);
+    let other_script = x_full
+        .chars()
+        .any(|c| c.is_alphabetic() && (c as u32) >= 0x0250 && !(0x1E00..=0x1EFF).contains(&(c as u32)));
+    let original = x
+        .name_original
+        .clone()
+        .or_else(|| other_script.then_some(x_full));
+    if s.name_original.is_none() && original.is_some() {
+        am.name_original = Set(original.clone());
         let (fold, skel) = crate::casework::clients::registration::name_keys(
             &s.given_name,
             &s.family_name,
-            x.name_original.as_deref(),
+            original.as_deref(),
         );
         am.name_fold = Set(fold);
         am.name_skeleton = Set(skel);
@@ -712,6 +721,11 @@ pub async fn resolve<C: ConnectionTrait>(conn: &C, person_id: i64) -> Result<Opt
         .await?)
 }
 
+/// [`resolve`] on the database: where a link to an absorbed person leads.
+pub async fn survivor_of(db: &Db, person_id: i64) -> Result<Option<i64>> {
+    resolve(db.reader(), person_id).await
+}
+
 /// The ids merged into a person (for the record of who accessed it).
 pub(crate) async fn absorbed_into<C: ConnectionTrait>(conn: &C, person_id: i64) -> Result<Vec<i64>> {
     Ok(person_merge::Entity::find()
@@ -735,8 +749,42 @@ pub struct ScannedPair {
 }
 
 /// The operator's scan of one organisation (`ankommen duplicates`): every pair, with the external
-/// ids. Persons are compared by blocking keys, not all pairs. Audited by the caller as the
-/// operator's command.
+/// ids (no names). Persons are compared by blocking keys, not all pairs. Audited as the operator's
+/// command, naming the organisation; an unknown organisation is `NotFound`.
+pub async fn scan_as_operator(
+    db: &Db,
+    at: chrono::DateTime<chrono::Utc>,
+    organisation_id: i64,
+) -> Result<Vec<ScannedPair>> {
+    use ankommen_store::entities::organisation;
+    if organisation::Entity::find_by_id(organisation_id)
+        .one(db.reader())
+        .await?
+        .is_none()
+    {
+        return Err(Error::NotFound);
+    }
+    let pairs = scan_organisation(db, organisation_id).await?;
+    let who = audit::Who {
+        staff_id: None,
+        organisation_id: None,
+        roles: "operator".into(),
+    };
+    let tx = db.begin().await?;
+    audit::record_as(
+        &tx,
+        at,
+        &who,
+        None,
+        Event::on("duplicates_scanned", "organisation", organisation_id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(pairs)
+}
+
+/// Every pair of one organisation's persons, with the external ids (the scan behind
+/// [`scan_as_operator`] and the benchmark).
 pub async fn scan_organisation(db: &Db, organisation_id: i64) -> Result<Vec<ScannedPair>> {
     let conn = db.reader();
     let candidates: Vec<Candidate> = candidate_columns(person::Entity::find())
