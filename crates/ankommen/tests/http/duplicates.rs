@@ -23,7 +23,7 @@ fn path(a: &Client, b: &Client) -> String {
 }
 
 async fn version(t: &TestApp, id: i64) -> String {
-    t.scalar(&format!("SELECT version AS n FROM persons WHERE id = {id}"))
+    t.scalar(&format!("SELECT CAST(version AS BIGINT) AS n FROM persons WHERE id = {id}"))
         .await
         .to_string()
 }
@@ -124,7 +124,7 @@ async fn a_merge_keeps_the_history_of_both_and_the_absorbed_id_resolves_to_the_s
     );
     assert_eq!(
         n(format!(
-            "SELECT CAST(local_id AS INTEGER) AS n FROM exchange_ids WHERE external_id = 'P-B-17'"
+            "SELECT CAST(local_id AS BIGINT) AS n FROM exchange_ids WHERE external_id = 'P-B-17'"
         ))
         .await,
         a.person_id
