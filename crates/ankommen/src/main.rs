@@ -115,7 +115,7 @@ async fn bench(cfg: &Config, cmd: &ankommen_bench::BenchCommand) -> Result<(), F
     // `bench generate` seals the texts it writes with the configured key; `bench run` talks HTTP.
     let sealer = match cmd {
         ankommen_bench::BenchCommand::Generate(_) => Some(serve::load_sealer(cfg)?.0),
-        ankommen_bench::BenchCommand::Run(_) => None,
+        ankommen_bench::BenchCommand::Run(_) | ankommen_bench::BenchCommand::Duplicates(_) => None,
     };
     ankommen_bench::run(cmd, database, sealer.as_ref())
         .await

@@ -726,17 +726,6 @@ pub async fn survivor_of(db: &Db, person_id: i64) -> Result<Option<i64>> {
     resolve(db.reader(), person_id).await
 }
 
-/// The ids merged into a person (for the record of who accessed it).
-pub(crate) async fn absorbed_into<C: ConnectionTrait>(conn: &C, person_id: i64) -> Result<Vec<i64>> {
-    Ok(person_merge::Entity::find()
-        .select_only()
-        .column(person_merge::Column::AbsorbedPersonId)
-        .filter(person_merge::Column::SurvivorPersonId.eq(person_id))
-        .into_tuple()
-        .all(conn)
-        .await?)
-}
-
 /// A pair of a whole organisation's scan with the external ids of both records (no names).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScannedPair {

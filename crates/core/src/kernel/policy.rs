@@ -817,6 +817,7 @@ mod tests {
             Areas {
                 caseload: true,
                 figures: true,
+                duplicates: true,
                 ..Areas::default()
             }
         );

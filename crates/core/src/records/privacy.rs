@@ -2,7 +2,7 @@
 //! data-subject request, opened only with a written reason, with the list of who accessed the record.
 
 use ankommen_store::Db;
-use ankommen_store::entities::{audit_event, dpo_lookup, dpo_request, person, staff};
+use ankommen_store::entities::{audit_event, dpo_lookup, dpo_request, person, person_merge, staff};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -221,7 +221,15 @@ async fn access_log<C: ConnectionTrait>(
     // A person who absorbed others in a merge: their events are this person's too (the audit log
     // is append-only, so the merge resolves them here).
     let mut ids = vec![person_id];
-    ids.extend(crate::casework::duplicates::absorbed_into(conn, person_id).await?);
+    ids.extend(
+        person_merge::Entity::find()
+            .select_only()
+            .column(person_merge::Column::AbsorbedPersonId)
+            .filter(person_merge::Column::SurvivorPersonId.eq(person_id))
+            .into_tuple::<i64>()
+            .all(conn)
+            .await?,
+    );
     let mut cond = Condition::any()
         .add(audit_event::Column::PersonId.is_in(ids.clone()))
         .add(
