@@ -76,6 +76,9 @@ pub enum Command {
     Figures(FiguresArgs),
     /// Import an exchange file (JSON Lines, format version 1): an operator's command; audited
     Import(ImportArgs),
+    /// Possible duplicate people of one organisation: pairs with both records' external ids and
+    /// the score, no names (an operator's command; audited)
+    Duplicates(DuplicatesArgs),
     /// Benchmark tooling: a county-sized dataset and a load runner (see docs/benchmarks.md)
     #[command(subcommand)]
     Bench(ankommen_bench::BenchCommand),
@@ -132,6 +135,16 @@ pub struct ImportArgs {
     /// Check the file and report what would happen, without writing anything
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DuplicatesArgs {
+    /// The organisation's id (as on the administrator's organisation list)
+    #[arg(long, value_name = "ID")]
+    pub organisation: i64,
+    /// Output format: text (a table) or csv (`;`-separated, for spreadsheets)
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "csv"])]
+    pub format: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,6 +5,7 @@
 mod admin;
 mod cli;
 mod config;
+mod duplicates;
 mod figures;
 mod import;
 mod key;
@@ -97,6 +98,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Command::Admin(AdminCommand::CreateUser(args)) => admin::create_user(&cfg, args).await,
             Command::Figures(args) => figures::run(&cfg, args).await,
             Command::Import(args) => import::run(&cfg, args).await,
+            Command::Duplicates(args) => duplicates::run(&cfg, args).await,
             Command::Bench(cmd) => bench(&cfg, cmd).await,
             Command::Key(KeyCommand::Rotate) => key::rotate(&cfg).await,
         }
@@ -113,7 +115,7 @@ async fn bench(cfg: &Config, cmd: &ankommen_bench::BenchCommand) -> Result<(), F
     // `bench generate` seals the texts it writes with the configured key; `bench run` talks HTTP.
     let sealer = match cmd {
         ankommen_bench::BenchCommand::Generate(_) => Some(serve::load_sealer(cfg)?.0),
-        ankommen_bench::BenchCommand::Run(_) => None,
+        ankommen_bench::BenchCommand::Run(_) | ankommen_bench::BenchCommand::Duplicates(_) => None,
     };
     ankommen_bench::run(cmd, database, sealer.as_ref())
         .await

@@ -11,6 +11,7 @@
 //! Nothing here changes how the server behaves: the runner is an ordinary HTTP client.
 
 mod county;
+mod duplicates;
 mod load;
 
 use std::time::{Duration, Instant};
@@ -48,6 +49,9 @@ pub enum BenchCommand {
     /// Log in IMs of the generated county and load the server: one page in a closed loop
     /// (--page), or a mix of pages at a fixed arrival rate (--rate, the open loop)
     Run(RunArgs),
+    /// Time the duplicate check at registration and the full duplicate scan of an organisation
+    /// of many persons (fills a fresh database first)
+    Duplicates(duplicates::DuplicatesArgs),
 }
 
 #[derive(Debug, Args)]
@@ -236,6 +240,7 @@ pub async fn run(
             Err(Failure::new("bench generate needs the encryption key"))
         }
         (BenchCommand::Run(args), _) => load::run(args).await,
+        (BenchCommand::Duplicates(args), _) => duplicates::run(database, args).await,
     }
 }
 
@@ -326,7 +331,7 @@ mod tests {
         let invalid = || clap::Error::new(clap::error::ErrorKind::InvalidValue);
         match Cli::try_parse_from(argv)?.bench {
             BenchCommand::Run(r) => r.check().map(|()| r).map_err(|_| invalid()),
-            BenchCommand::Generate(_) => Err(invalid()),
+            _ => Err(invalid()),
         }
     }
 

@@ -382,5 +382,41 @@ pub mod referral {
     no_relations!();
 }
 
+/// A pair of persons a reviewer marked "not the same person" (migration m0009).
+pub mod duplicate_decision {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "duplicate_decisions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub organisation_id: i64,
+        pub person_id_low: i64,
+        pub person_id_high: i64,
+        pub decided_by: i64,
+        pub decided_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// A merge of two person records: the absorbed id resolves to the survivor (migration m0009).
+pub mod person_merge {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "person_merges")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub organisation_id: i64,
+        pub survivor_person_id: i64,
+        pub absorbed_person_id: i64,
+        pub score: i32,
+        pub reasons: String,
+        pub merged_by: i64,
+        pub merged_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
 pub use crate::client_entities::*;
 pub use crate::plan_entities::*;

@@ -8,6 +8,11 @@
 //! Skeletons are deliberately loose (more hits, never a missed person); duplicate detection pairs them
 //! with the year of birth.
 
+pub mod matching;
+
+#[cfg(test)]
+mod labelled;
+
 /// Spells out German umlauts and ß the way Germans type them without the letters.
 fn spell_out_german(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -62,6 +62,9 @@ pub enum Action {
     FinaliseFigures,
     /// Import an exchange file (a whole county's caseload).
     ImportExchange,
+    /// Review possible duplicate people, merge a pair or mark it "not the same" (issue 22): the IM
+    /// of a case of the person, or the team lead of the IM who holds it.
+    ReviewDuplicates,
 }
 
 /// A case as the policy needs to see it.
@@ -211,6 +214,10 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
                 && c.organisation_id == actor.organisation_id
                 && c.assigned_to == actor.staff_id
         }
+        (ReviewDuplicates, Resource::Case(_)) => {
+            (actor.has(Role::Im) && rel == Relation::Own)
+                || (actor.has(Role::TeamLead) && matches!(rel, Relation::Own | Relation::SameTeam))
+        }
         (ReadClientForRequest, Resource::Case(_)) => {
             actor.has(Role::Dpo) && (actor.is_county() || in_org)
         }
@@ -245,6 +252,8 @@ pub struct Areas {
     pub audit: bool,
     /// The key figures (IMs, team leads, coordinators, municipal officers).
     pub figures: bool,
+    /// Possible duplicate people (IMs and team leads).
+    pub duplicates: bool,
 }
 
 pub fn areas(actor: &Actor) -> Areas {
@@ -265,6 +274,7 @@ pub fn areas(actor: &Actor) -> Areas {
             || actor.has(Role::TeamLead)
             || actor.has(Role::Coordinator)
             || (actor.has(Role::MunicipalOfficer) && !actor.municipalities.is_empty()),
+        duplicates: actor.has(Role::Im) || actor.has(Role::TeamLead),
     }
 }
 
@@ -364,6 +374,25 @@ mod tests {
     const IN_ORG: [bool; 4] = [true, true, true, false];
     const OWN: [bool; 4] = [true, false, false, false];
     const TEAM: [bool; 4] = [true, true, false, false];
+
+    #[test]
+    fn duplicate_review_matrix() {
+        // The IM of the case, or the team lead of its IM; never an administrator, never across
+        // organisations.
+        check(
+            Action::ReviewDuplicates,
+            case,
+            PROVIDER,
+            &[
+                (Im, OWN),
+                (TeamLead, TEAM),
+                (Coordinator, NONE),
+                (MunicipalOfficer, NONE),
+                (Admin, NONE),
+                (Dpo, NONE),
+            ],
+        );
+    }
 
     #[test]
     fn staff_management_matrix() {
@@ -788,6 +817,7 @@ mod tests {
             Areas {
                 caseload: true,
                 figures: true,
+                duplicates: true,
                 ..Areas::default()
             }
         );

@@ -2,7 +2,7 @@
 //! data-subject request, opened only with a written reason, with the list of who accessed the record.
 
 use ankommen_store::Db;
-use ankommen_store::entities::{audit_event, dpo_lookup, dpo_request, person, staff};
+use ankommen_store::entities::{audit_event, dpo_lookup, dpo_request, person, person_merge, staff};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -218,12 +218,27 @@ async fn access_log<C: ConnectionTrait>(
     case_ids: &[i64],
 ) -> Result<Vec<AccessEntry>> {
     use sea_orm::Condition;
+    // A person who absorbed others in a merge: their events are this person's too (the audit log
+    // is append-only, so the merge resolves them here).
+    let mut ids = vec![person_id];
+    ids.extend(
+        person_merge::Entity::find()
+            .select_only()
+            .column(person_merge::Column::AbsorbedPersonId)
+            .filter(person_merge::Column::SurvivorPersonId.eq(person_id))
+            .into_tuple::<i64>()
+            .all(conn)
+            .await?,
+    );
     let mut cond = Condition::any()
-        .add(audit_event::Column::PersonId.eq(person_id))
+        .add(audit_event::Column::PersonId.is_in(ids.clone()))
         .add(
             Condition::all()
                 .add(audit_event::Column::ObjectKind.eq("person"))
-                .add(audit_event::Column::ObjectId.eq(person_id.to_string())),
+                .add(
+                    audit_event::Column::ObjectId
+                        .is_in(ids.iter().map(|i| i.to_string()).collect::<Vec<_>>()),
+                ),
         );
     if !case_ids.is_empty() {
         cond = cond

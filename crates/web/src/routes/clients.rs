@@ -5,11 +5,12 @@ use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use ankommen_core::Error;
 use ankommen_core::administration::municipalities;
+use ankommen_core::casework::duplicates;
 use ankommen_core::casework::clients::{
     self, ClientView, DuplicateHint, HouseholdView, Intake, IntakeForm, MemberCase, MinimumForm,
     MinimumInput, RegisterInput, Registered,
@@ -241,7 +242,15 @@ pub async fn record(
     a: Authed,
     Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
-    let v = clients::get(&state.db, &a.ctx, id).await?;
+    let v = match clients::get(&state.db, &a.ctx, id).await {
+        // A person merged into another: the link leads to the one that kept both histories (whose
+        // page asks the policy again).
+        Err(Error::NotFound) => match duplicates::survivor_of(&state.db, id).await? {
+            Some(survivor) => return Ok(Redirect::to(&format!("/clients/{survivor}")).into_response()),
+            None => return Err(Error::NotFound.into()),
+        },
+        v => v?,
+    };
     let outcomes = super::outcomes::record_section(&state, &a, id).await?;
     let municipality = municipality_name(&state, &v.person.municipality_ags).await;
     let mut page = a.page.at("cases");

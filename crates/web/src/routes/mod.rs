@@ -8,6 +8,7 @@ mod cases;
 mod clients;
 mod consent;
 mod contacts;
+mod duplicates;
 mod duties;
 mod figures;
 mod home;
@@ -104,6 +105,7 @@ fn pages() -> Router<AppState> {
         .merge(outcomes::routes())
         .merge(plans::routes())
         .merge(import::routes())
+        .merge(duplicates::routes())
         .fallback(not_found)
 }
 

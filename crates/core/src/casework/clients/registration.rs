@@ -16,7 +16,7 @@ use crate::administration::service_areas;
 use crate::kernel::access;
 use crate::kernel::audit::{self, Event};
 use crate::kernel::catalog::{HouseholdRelation, TargetGroup};
-use crate::kernel::names;
+use crate::kernel::names::{self, matching};
 use crate::kernel::policy::{Action, CaseRef, Resource};
 use crate::kernel::sealed::Sealing;
 use crate::kernel::sealing::Sealer;
@@ -88,9 +88,6 @@ impl MinimumInput {
         }
     }
 
-    fn full_name(&self) -> String {
-        format!("{} {}", self.given_name.as_str(), self.family_name.as_str())
-    }
 }
 
 /// Search keys of a person's names (both spellings).
@@ -111,30 +108,47 @@ pub struct DuplicateHint {
     pub im_name: String,
 }
 
-/// Persons of the actor's organisation with the same name (in any spelling) and year of birth. The
-/// hints are audited on `conn` (the caller commits them even when it registers nobody).
+/// Persons of the actor's organisation who are probably the same person (the matcher of
+/// `kernel::names::matching`: any spelling or script, swapped names, a year only or off by one).
+/// The hints are audited on `conn` (the caller commits them even when it registers nobody).
 pub async fn possible_duplicates<C: ConnectionTrait>(
     conn: &C,
     ctx: &Ctx,
     m: &MinimumInput,
 ) -> Result<Vec<DuplicateHint>> {
-    let candidates = person::Entity::find()
-        .filter(person::Column::BirthYear.eq(m.birth.year()))
-        .all(conn)
-        .await?;
-    let same: Vec<person::Model> = candidates
-        .into_iter()
-        .filter(|p| {
-            let theirs = format!("{} {}", p.given_name, p.family_name);
-            names::same_name(&m.full_name(), &theirs)
-                || p.name_original
-                    .as_deref()
-                    .is_some_and(|o| names::same_name(&m.full_name(), o))
-                || m.name_original
-                    .as_ref()
-                    .is_some_and(|o| names::same_name(o.as_str(), &theirs))
+    let given = m.given_name.as_str();
+    let family = m.family_name.as_str();
+    let mine = matching::prepare(&matching::Record {
+        given,
+        family,
+        original: m.name_original.as_ref().map(Name::as_str),
+        birth_date: m.birth.date(),
+        birth_year: m.birth.year(),
+    });
+    let candidates = crate::casework::duplicates::candidates_near(
+        conn,
+        ctx.actor.organisation_id,
+        m.birth.year(),
+    )
+    .await?;
+    let mut scored: Vec<(u8, i64)> = candidates
+        .iter()
+        .filter_map(|c| {
+            let s = matching::score_prepared(&mine, &matching::prepare(&c.record()))?;
+            (s.score >= matching::THRESHOLD).then_some((s.score, c.id))
         })
         .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let same: Vec<person::Model> = if scored.is_empty() {
+        Vec::new()
+    } else {
+        let mut rows = person::Entity::find()
+            .filter(person::Column::Id.is_in(scored.iter().map(|(_, id)| *id)))
+            .all(conn)
+            .await?;
+        rows.sort_by_key(|p| scored.iter().position(|(_, id)| *id == p.id));
+        rows
+    };
     let ids: Vec<i64> = same.iter().map(|p| p.id).collect();
     let links: Vec<access::LinkedCase> = access::cases_of_persons(conn, &ids)
         .await?
