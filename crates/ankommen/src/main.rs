@@ -6,6 +6,7 @@ mod admin;
 mod cli;
 mod config;
 mod figures;
+mod export;
 mod import;
 mod key;
 mod serve;
@@ -97,6 +98,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Command::Admin(AdminCommand::CreateUser(args)) => admin::create_user(&cfg, args).await,
             Command::Figures(args) => figures::run(&cfg, args).await,
             Command::Import(args) => import::run(&cfg, args).await,
+            Command::Export(args) => export::run(&cfg, args).await,
             Command::Bench(cmd) => bench(&cfg, cmd).await,
             Command::Key(KeyCommand::Rotate) => key::rotate(&cfg).await,
         }

@@ -62,6 +62,11 @@ pub enum Action {
     FinaliseFigures,
     /// Import an exchange file (a whole county's caseload).
     ImportExchange,
+    /// Export one organisation's data in the exchange format (its administrators, the county's).
+    ExportExchange,
+    /// Produce everything stored about one person for an Art. 15 request (the data-protection
+    /// officer; the person is found and opened like for any data-subject request).
+    ExportForSubject,
 }
 
 /// A case as the policy needs to see it.
@@ -178,6 +183,9 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
         }
         (ManageOrganisations, Resource::Deployment | Resource::Organisation { .. }) => county_admin,
         (ImportExchange, Resource::Deployment) => county_admin,
+        // A file for moving an organisation elsewhere: the county's administrator for any
+        // organisation, an organisation's administrator for their own (decision 0017).
+        (ExportExchange, Resource::Organisation { .. }) => county_admin || (admin && in_org),
         (ViewOrganisation, Resource::Organisation { .. }) => county_admin || (admin && in_org),
         (ManageTeams, Resource::Team { .. } | Resource::Organisation { .. }) => {
             county_admin || (admin && in_org)
@@ -211,7 +219,7 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
                 && c.organisation_id == actor.organisation_id
                 && c.assigned_to == actor.staff_id
         }
-        (ReadClientForRequest, Resource::Case(_)) => {
+        (ReadClientForRequest | ExportForSubject, Resource::Case(_)) => {
             actor.has(Role::Dpo) && (actor.is_county() || in_org)
         }
         (ViewFiguresOwn, Resource::Staff { .. }) => actor.has(Role::Im) && rel == Relation::Own,
@@ -230,6 +238,13 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether an export made for `role` may carry special-category content (health, the free texts
+/// sealed at rest): only for the role the policy lets read client records (`ReadClient`: the IM
+/// of the case). Every other role reads no client content, so an export for it leaves it out.
+pub fn reads_special_category(role: Role) -> bool {
+    role == Role::Im
 }
 
 /// The navigation areas a person's roles open (the UI shows only these).

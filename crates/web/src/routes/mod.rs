@@ -9,6 +9,7 @@ mod clients;
 mod consent;
 mod contacts;
 mod duties;
+mod export;
 mod figures;
 mod home;
 mod import;
@@ -17,6 +18,7 @@ mod plans;
 mod privacy;
 mod rules;
 mod staff;
+mod subject_access;
 
 use askama::Template;
 use axum::Router;
@@ -96,6 +98,7 @@ fn pages() -> Router<AppState> {
         .merge(cases::routes())
         .merge(consent::routes())
         .merge(privacy::routes())
+        .merge(subject_access::routes())
         .merge(duties::routes())
         .merge(figures::routes())
         .merge(rules::routes())
@@ -103,6 +106,7 @@ fn pages() -> Router<AppState> {
         .merge(outcomes::routes())
         .merge(plans::routes())
         .merge(import::routes())
+        .merge(export::routes())
         .fallback(not_found)
 }
 
