@@ -5,8 +5,8 @@
 mod admin;
 mod cli;
 mod config;
-mod figures;
 mod export;
+mod figures;
 mod import;
 mod key;
 mod serve;

@@ -434,7 +434,11 @@ pub(crate) fn access(lang: &str, r: &AccessReport) -> Result<Vec<u8>, DocumentEr
 
 fn access_data<'a>(lang: &str, r: &'a AccessReport) -> Result<AccessData<'a>, DocumentError> {
     let columns = columns(lang)?;
-    if let Some(s) = r.sections.iter().find(|s| !ACCESS_SECTIONS.contains(&s.key)) {
+    if let Some(s) = r
+        .sections
+        .iter()
+        .find(|s| !ACCESS_SECTIONS.contains(&s.key))
+    {
         return Err(DocumentError::Invalid(format!(
             "unknown report section {:?}",
             s.key
@@ -735,7 +739,10 @@ mod tests {
             sections: vec![
                 AccessSection {
                     key: "contacts",
-                    lines: vec![line("01.02.2026", "Hausbesuch, 45 Min. Notiz: الموعد القادم")],
+                    lines: vec![line(
+                        "01.02.2026",
+                        "Hausbesuch, 45 Min. Notiz: الموعد القادم",
+                    )],
                 },
                 AccessSection {
                     key: "consents",

@@ -18,6 +18,7 @@ mod day;
 mod duties;
 mod edges;
 mod employment;
+mod export;
 mod figures;
 mod headers;
 mod import;

@@ -10,9 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ankommen_store::Db;
 use ankommen_store::entities::{
-    case, case_assignment, case_event, case_pause, case_person, case_share, confirmation,
-    consent, contact, contact_person, document, dpo_request, followup, goal, household,
-    municipality, organisation, outcome, person, plan, plan_version, referral, release, review,
+    case, case_assignment, case_event, case_pause, case_person, case_share, confirmation, consent,
+    contact, contact_person, document, dpo_request, followup, goal, household, municipality,
+    organisation, outcome, person, plan, plan_version, referral, release, review,
     review_assessment, step,
 };
 use chrono::{DateTime, SecondsFormat, Utc};

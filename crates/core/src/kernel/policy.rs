@@ -399,6 +399,55 @@ mod tests {
     }
 
     #[test]
+    fn who_exports_an_organisation_and_a_person() {
+        let org = |id| Resource::Organisation { id };
+        // The county's administrator any organisation; an organisation's administrator its own.
+        let county = actor(Admin, COUNTY);
+        for id in [COUNTY, PROVIDER, OTHER_PROVIDER] {
+            assert!(allows(&county, Action::ExportExchange, &org(id)));
+        }
+        let own = actor(Admin, PROVIDER);
+        assert!(allows(&own, Action::ExportExchange, &org(PROVIDER)));
+        assert!(!allows(&own, Action::ExportExchange, &org(OTHER_PROVIDER)));
+        for role in [Im, TeamLead, Coordinator, MunicipalOfficer, Dpo] {
+            for at in [COUNTY, PROVIDER] {
+                assert!(
+                    !allows(&actor(role, at), Action::ExportExchange, &org(PROVIDER)),
+                    "{role:?}"
+                );
+            }
+        }
+        // Special-category content only for the role that reads client records.
+        assert!(reads_special_category(Im));
+        for role in [TeamLead, Coordinator, MunicipalOfficer, Admin, Dpo] {
+            assert!(!reads_special_category(role), "{role:?}");
+        }
+        // The Art. 15 export exactly as reading a record for a request.
+        for role in [Im, TeamLead, Coordinator, MunicipalOfficer, Admin, Dpo] {
+            for at in [COUNTY, PROVIDER] {
+                let a = actor(role, at);
+                for rel in RELS {
+                    assert_eq!(
+                        allows(&a, Action::ExportForSubject, &case(rel)),
+                        allows(&a, Action::ReadClientForRequest, &case(rel)),
+                        "{role:?} {rel:?}"
+                    );
+                }
+            }
+        }
+        assert!(allows(
+            &actor(Dpo, PROVIDER),
+            Action::ExportForSubject,
+            &case(Relation::SameOrganisation)
+        ));
+        assert!(!allows(
+            &actor(Dpo, PROVIDER),
+            Action::ExportForSubject,
+            &case(Relation::OtherOrganisation)
+        ));
+    }
+
+    #[test]
     fn county_admin_manages_every_organisation() {
         let a = actor(Admin, COUNTY);
         for rel in RELS {

@@ -40,7 +40,12 @@ struct SearchTpl {
     hits: Option<Vec<Hit>>,
 }
 
-pub(super) fn search(a: Authed, form: FormView, hits: Option<Vec<Hit>>, status: StatusCode) -> Response {
+pub(super) fn search(
+    a: Authed,
+    form: FormView,
+    hits: Option<Vec<Hit>>,
+    status: StatusCode,
+) -> Response {
     let page = a.page.at("privacy").titled("privacy-title");
     render_status(&SearchTpl { page, form, hits }, status)
 }

@@ -7,14 +7,15 @@ use std::collections::BTreeSet;
 
 use axum::Router;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::post;
 use serde_json::{Map, Value};
 
+use ankommen_core::Error;
 use ankommen_core::casework::subject_access::{self, SubjectAccess};
 use ankommen_core::kernel::catalog::LanguageEntry;
 use ankommen_core::kernel::types::{Birth, Locale};
-use ankommen_core::{Error, FieldErrors};
 use ankommen_documents as documents;
 use documents::{AccessEvent, AccessLine, AccessReport, AccessSection, Party};
 
@@ -53,21 +54,16 @@ async fn export(
     let view = FormView::from_data(&form);
     let format = form.get("format").to_string();
     let lang = form.get("language").to_string();
-    // The choices are checked before anything is read or recorded.
-    let mut e = FieldErrors::new();
-    if format != "pdf" && format != "jsonl" {
-        e.add("format", "error-choice");
+    // The choices are checked before anything is read or recorded. They are not fields of the
+    // page shown again (the officer's search), so the error is the form's, not a field's.
+    if (format != "pdf" && format != "jsonl")
+        || (format == "pdf" && !documents::is_supported(&lang))
+    {
+        let view = view.with_general(a.page.t("error-choice"));
+        return Ok(search(a, view, None, StatusCode::UNPROCESSABLE_ENTITY));
     }
-    if format == "pdf" && !documents::is_supported(&lang) {
-        e.add("language", "error-choice");
-    }
-    let done = match e.into_result() {
-        Ok(()) => {
-            subject_access::export(&state.db, &a.ctx, &state.sealer, id, form.get("reason"))
-                .await
-        }
-        Err(e) => Err(e),
-    };
+    let done =
+        subject_access::export(&state.db, &a.ctx, &state.sealer, id, form.get("reason")).await;
     let out = match done {
         Ok(out) => out,
         Err(e) => {
@@ -87,7 +83,9 @@ async fn export(
     }
     let report = report(&out, &a.ctx.actor.display_name, day);
     let pdf = documents::access_pdf(&lang, &report).map_err(|e| {
-        AppError(Error::Internal(format!("the Art. 15 report cannot be printed: {e}")))
+        AppError(Error::Internal(format!(
+            "the Art. 15 report cannot be printed: {e}"
+        )))
     })?;
     Ok(file_download(
         pdf,

@@ -10,9 +10,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use ankommen_store::Db;
 use ankommen_store::Opened;
 use ankommen_store::entities::{
-    case, case_assignment, case_pause, case_person, consent, contact, contact_person,
-    exchange_id, field_of_action, goal, household, municipality, organisation, outcome, person,
-    referral, release, review, staff, staff_municipality, staff_role, step, team,
+    case, case_assignment, case_pause, case_person, consent, contact, contact_person, exchange_id,
+    field_of_action, goal, household, municipality, organisation, outcome, person, referral,
+    release, review, staff, staff_municipality, staff_role, step, team,
 };
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -309,9 +309,12 @@ impl Data {
             rows_in::<contact::Entity, _>(tx, contact::Column::CaseId, &case_ids).await?;
         contacts.sort_by_key(|c| c.id);
         let contact_ids: Vec<i64> = contacts.iter().map(|c| c.id).collect();
-        let present_rows =
-            rows_in::<contact_person::Entity, _>(tx, contact_person::Column::ContactId, &contact_ids)
-                .await?;
+        let present_rows = rows_in::<contact_person::Entity, _>(
+            tx,
+            contact_person::Column::ContactId,
+            &contact_ids,
+        )
+        .await?;
         let mut referrals =
             rows_in::<referral::Entity, _>(tx, referral::Column::CaseId, &case_ids).await?;
         referrals.sort_by_key(|r| r.id);
@@ -357,7 +360,8 @@ impl Data {
         let mut staff = rows_in::<staff::Entity, _>(tx, staff::Column::Id, &staff_ids).await?;
         staff.sort_by_key(|s| s.id);
         let mut roles: HashMap<i64, BTreeSet<String>> = HashMap::new();
-        for r in rows_in::<staff_role::Entity, _>(tx, staff_role::Column::StaffId, &staff_ids).await?
+        for r in
+            rows_in::<staff_role::Entity, _>(tx, staff_role::Column::StaffId, &staff_ids).await?
         {
             roles.entry(r.staff_id).or_default().insert(r.role);
         }
@@ -379,7 +383,8 @@ impl Data {
             .into_iter()
             .collect();
         let mut other_orgs =
-            rows_in::<organisation::Entity, _>(tx, organisation::Column::Id, &other_org_ids).await?;
+            rows_in::<organisation::Entity, _>(tx, organisation::Column::Id, &other_org_ids)
+                .await?;
         other_orgs.sort_by_key(|o| o.id);
         let mut teams = team::Entity::find()
             .filter(team::Column::OrganisationId.eq(organisation_id))
@@ -539,7 +544,11 @@ impl Data {
 
     fn county(&self, w: &mut Writer<'_>) {
         for m in &self.municipalities {
-            let mut o = w.object(Kind::Municipality, m.ags.clone(), self.extra(Kind::Municipality, &m.ags));
+            let mut o = w.object(
+                Kind::Municipality,
+                m.ags.clone(),
+                self.extra(Kind::Municipality, &m.ags),
+            );
             o.insert("name".into(), json!(m.name));
             w.push(Kind::Municipality, o);
         }
@@ -652,7 +661,11 @@ impl Data {
             opt(&mut o, "phone", p.phone.as_ref());
             opt(&mut o, "email", p.email.as_ref());
             opt(&mut o, "address", p.address.as_ref());
-            opt(&mut o, "interpreter_language", p.interpreter_language.as_ref());
+            opt(
+                &mut o,
+                "interpreter_language",
+                p.interpreter_language.as_ref(),
+            );
             if p.health_sealed.is_some() {
                 w.left_out("person.health_needs");
             }
@@ -713,7 +726,10 @@ impl Data {
                 json!(self.id(Kind::Organisation, c.organisation_id)),
             );
             o.insert("municipality".into(), json!(c.municipality_ags));
-            o.insert("assigned_to".into(), json!(self.id(Kind::Staff, c.assigned_to)));
+            o.insert(
+                "assigned_to".into(),
+                json!(self.id(Kind::Staff, c.assigned_to)),
+            );
             let mut persons: Vec<String> = self
                 .members
                 .get(&c.id)
@@ -726,11 +742,15 @@ impl Data {
             let held: Vec<Value> = match self.assignments.get(&c.id) {
                 Some(a) if !a.is_empty() => a
                     .iter()
-                    .map(|a| json!({"staff": self.id(Kind::Staff, a.staff_id), "from": a.from_date}))
+                    .map(
+                        |a| json!({"staff": self.id(Kind::Staff, a.staff_id), "from": a.from_date}),
+                    )
                     .collect(),
                 // No history kept: the IM of today held it from the start (as the format reads
                 // an absent list).
-                _ => vec![json!({"staff": self.id(Kind::Staff, c.assigned_to), "from": c.opened_on})],
+                _ => {
+                    vec![json!({"staff": self.id(Kind::Staff, c.assigned_to), "from": c.opened_on})]
+                }
             };
             o.insert("assignments".into(), Value::Array(held));
             o.insert("opened_on".into(), json!(c.opened_on));
@@ -784,7 +804,11 @@ impl Data {
                 o.insert("person".into(), json!(self.id(Kind::Person, p)));
             }
             o.insert("field".into(), json!(self.field(&g.field_key)));
-            let text = sealed::open(w.sealer, GOAL_TEXT.at_version(g.id, g.version), &g.text_sealed);
+            let text = sealed::open(
+                w.sealer,
+                GOAL_TEXT.at_version(g.id, g.version),
+                &g.text_sealed,
+            );
             w.special_req(&mut o, "text", text);
             opt(&mut o, "priority", g.priority);
             opt(&mut o, "target_date", g.target_date);
@@ -807,7 +831,11 @@ impl Data {
                 self.extra(Kind::Step, &s.id.to_string()),
             );
             o.insert("goal".into(), json!(self.id(Kind::Goal, s.goal_id)));
-            let text = sealed::open(w.sealer, STEP_TEXT.at_version(s.id, s.version), &s.text_sealed);
+            let text = sealed::open(
+                w.sealer,
+                STEP_TEXT.at_version(s.id, s.version),
+                &s.text_sealed,
+            );
             w.special_req(&mut o, "text", text);
             o.insert("owner".into(), json!(s.owner));
             opt(&mut o, "third_party", s.third_party.as_ref());
@@ -870,9 +898,9 @@ impl Data {
             w.special_opt(
                 &mut o,
                 "note",
-                c.note_sealed.as_deref().map(|b| {
-                    sealed::open(w.sealer, CONTACT_NOTE.at_version(c.id, c.version), b)
-                }),
+                c.note_sealed
+                    .as_deref()
+                    .map(|b| sealed::open(w.sealer, CONTACT_NOTE.at_version(c.id, c.version), b)),
             );
             w.push(Kind::Contact, o);
         }
