@@ -224,7 +224,7 @@ async fn special_category_content_only_for_an_entitled_role() {
         .await;
     let version = t
         .scalar(&format!(
-            "SELECT version AS n FROM contacts WHERE id = {contact}"
+            "SELECT CAST(version AS BIGINT) AS n FROM contacts WHERE id = {contact}"
         ))
         .await;
     t.store_sealed(
@@ -486,7 +486,7 @@ async fn the_dpo_produces_the_art15_export_as_pdf_and_json_lines() {
         .await;
     let version = t
         .scalar(&format!(
-            "SELECT version AS n FROM contacts WHERE id = {contact}"
+            "SELECT CAST(version AS BIGINT) AS n FROM contacts WHERE id = {contact}"
         ))
         .await;
     t.store_sealed(
@@ -991,7 +991,7 @@ async fn canaries(t: &TestApp, person: i64, case: i64) {
     .unwrap();
     let number = t
         .scalar(&format!(
-            "SELECT COALESCE(MAX(number), 0) + 1 AS n FROM plan_versions WHERE case_id = {case}"
+            "SELECT CAST(COALESCE(MAX(number), 0) + 1 AS BIGINT) AS n FROM plan_versions WHERE case_id = {case}"
         ))
         .await;
     let version = plan_version::Entity::insert(plan_version::ActiveModel {
