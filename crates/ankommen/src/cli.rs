@@ -79,6 +79,8 @@ pub enum Command {
     /// Possible duplicate people of one organisation: pairs with both records' external ids and
     /// the score, no names (an operator's command; audited)
     Duplicates(DuplicatesArgs),
+    /// Export one organisation's data as an exchange file: an operator's command; audited
+    Export(ExportArgs),
     /// Benchmark tooling: a county-sized dataset and a load runner (see docs/benchmarks.md)
     #[command(subcommand)]
     Bench(ankommen_bench::BenchCommand),
@@ -145,6 +147,23 @@ pub struct DuplicatesArgs {
     /// Output format: text (a table) or csv (`;`-separated, for spreadsheets)
     #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "csv"])]
     pub format: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The organisation: its id in ankommen, or its id in the exchange file it was imported from
+    #[arg(long, value_name = "ID")]
+    pub organisation: String,
+    /// The role the export is made for (im, team_lead, coordinator, municipal_officer, admin,
+    /// dpo); special-category content only for im
+    #[arg(long, value_name = "ROLE", default_value = "admin")]
+    pub for_role: String,
+    /// What the export is for (stated in the file's header)
+    #[arg(long, value_name = "TEXT", default_value = "migration")]
+    pub purpose: String,
+    /// Write the file here instead of to standard output
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,6 +6,7 @@ mod admin;
 mod cli;
 mod config;
 mod duplicates;
+mod export;
 mod figures;
 mod import;
 mod key;
@@ -99,6 +100,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Command::Figures(args) => figures::run(&cfg, args).await,
             Command::Import(args) => import::run(&cfg, args).await,
             Command::Duplicates(args) => duplicates::run(&cfg, args).await,
+            Command::Export(args) => export::run(&cfg, args).await,
             Command::Bench(cmd) => bench(&cfg, cmd).await,
             Command::Key(KeyCommand::Rotate) => key::rotate(&cfg).await,
         }

@@ -234,6 +234,105 @@ impl fmt::Debug for PlanForm {
     }
 }
 
+/// One dated line of the Art. 15 report (a contact, a consent, a recipient ...).
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct AccessLine {
+    /// Already formatted (`12.03.2025`), or empty.
+    pub date: String,
+    pub text: String,
+}
+
+/// A section of the Art. 15 report: one kind of stored data.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct AccessSection {
+    /// One of [`ACCESS_SECTIONS`] (its heading is translated).
+    pub key: &'static str,
+    pub lines: Vec<AccessLine>,
+}
+
+/// One access to the record: when, who, what.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct AccessEvent {
+    pub when: String,
+    pub who: String,
+    pub what: String,
+}
+
+/// The sections of the Art. 15 report, in print order.
+pub const ACCESS_SECTIONS: [&str; 11] = [
+    "households",
+    "cases",
+    "consents",
+    "releases",
+    "contacts",
+    "goals",
+    "reviews",
+    "outcomes",
+    "referrals",
+    "followups",
+    "documents",
+];
+
+/// The keys of the stored fields of a person the report labels (`access_fields` of the
+/// translations); others are printed with their key.
+pub const ACCESS_FIELDS: [&str; 26] = [
+    "given_name",
+    "family_name",
+    "name_original",
+    "birth",
+    "sex",
+    "nationality",
+    "languages",
+    "german_level",
+    "german_certificate",
+    "school",
+    "vocational",
+    "work_experience",
+    "profession",
+    "interests",
+    "residence_status",
+    "residence_valid_until",
+    "housing",
+    "benefits",
+    "phone",
+    "email",
+    "address",
+    "interpreter_language",
+    "health",
+    "au_move_in",
+    "target_group",
+    "municipality",
+];
+
+/// The data printed in the Art. 15 report of one person.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessReport {
+    pub client: Party,
+    /// The organisations holding the person's record.
+    pub organisations: String,
+    /// The data-protection officer who made the report.
+    pub officer: String,
+    /// The person's stored fields: (key, value), keys of [`ACCESS_FIELDS`].
+    pub record: Vec<(String, String)>,
+    pub sections: Vec<AccessSection>,
+    /// The purposes of the person's releases.
+    pub purposes: Vec<String>,
+    /// Who received or may receive data: the releases and referrals.
+    pub recipients: Vec<AccessLine>,
+    pub accesses: Vec<AccessEvent>,
+    pub date: NaiveDate,
+}
+
+impl fmt::Debug for AccessReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccessReport")
+            .field("sections", &self.sections.len())
+            .field("accesses", &self.accesses.len())
+            .field("date", &self.date)
+            .finish_non_exhaustive()
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {
     #[error("no form translation for this language")]
@@ -261,6 +360,12 @@ pub fn release_pdf(lang: &str, form: &ReleaseForm) -> Result<Vec<u8>, DocumentEr
 /// side by side (`"de"`: German only).
 pub fn plan_pdf(lang: &str, form: &PlanForm) -> Result<Vec<u8>, DocumentError> {
     render::plan(lang, form)
+}
+
+/// The Art. 15 report as PDF: everything stored about a person, the purposes, recipients,
+/// retention and who accessed the record, German and `lang` side by side (`"de"`: German only).
+pub fn access_pdf(lang: &str, report: &AccessReport) -> Result<Vec<u8>, DocumentError> {
+    render::access(lang, report)
 }
 
 #[cfg(test)]

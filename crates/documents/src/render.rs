@@ -10,7 +10,8 @@ use typst_pdf::{PdfOptions, Timestamp};
 use crate::translations::{self, REVIEWED, Translation};
 use crate::world::FormWorld;
 use crate::{
-    CONSENT_TEXT_VERSION, ConsentForm, DATA_CATEGORIES, Dir, DocumentError, PlanForm, ReleaseForm,
+    ACCESS_SECTIONS, AccessEvent, AccessLine, AccessReport, AccessSection, CONSENT_TEXT_VERSION,
+    ConsentForm, DATA_CATEGORIES, Dir, DocumentError, PlanForm, ReleaseForm,
 };
 
 /// How many compilations the typst memoisation cache keeps entries for: enough to make repeated
@@ -390,6 +391,84 @@ fn plan_data<'a>(lang: &str, form: &'a PlanForm) -> Result<PlanData<'a>, Documen
     })
 }
 
+/// Everything the Art. 15 template reads (`sys.inputs.data`).
+#[derive(Serialize)]
+struct AccessData<'a> {
+    kind: &'static str,
+    title: &'a str,
+    header_note: String,
+    footer_note: String,
+    date: Ymd,
+    columns: Vec<Column<'a>>,
+    form: AccessFormData<'a>,
+}
+
+#[derive(Serialize)]
+struct AccessFormData<'a> {
+    client_name: &'a str,
+    client_name_original: Option<&'a str>,
+    birth: &'a str,
+    organisation: &'a str,
+    organisations: &'a str,
+    officer: &'a str,
+    made_on: String,
+    record: &'a [(String, String)],
+    sections: &'a [AccessSection],
+    purposes: &'a [String],
+    recipients: &'a [AccessLine],
+    accesses: &'a [AccessEvent],
+}
+
+pub(crate) fn access(lang: &str, r: &AccessReport) -> Result<Vec<u8>, DocumentError> {
+    let json = serde_json::to_string(&access_data(lang, r)?)
+        .map_err(|e| DocumentError::Render(e.to_string()))?;
+    compile(
+        "access.typ",
+        crate::world::ACCESS_TEMPLATE,
+        json,
+        "access",
+        r.date,
+    )
+    .map(|(pdf, _warnings)| pdf)
+}
+
+fn access_data<'a>(lang: &str, r: &'a AccessReport) -> Result<AccessData<'a>, DocumentError> {
+    let columns = columns(lang)?;
+    if let Some(s) = r
+        .sections
+        .iter()
+        .find(|s| !ACCESS_SECTIONS.contains(&s.key))
+    {
+        return Err(DocumentError::Invalid(format!(
+            "unknown report section {:?}",
+            s.key
+        )));
+    }
+    let de = columns[0].t;
+    Ok(AccessData {
+        kind: "access",
+        title: &de.access.title,
+        header_note: "Auskunft nach Art. 15 DSGVO".to_owned(),
+        footer_note: footer_note(&columns),
+        date: ymd(r.date),
+        form: AccessFormData {
+            client_name: &r.client.name,
+            client_name_original: original_name(&r.client.name_original),
+            birth: &r.client.birth,
+            organisation: &r.organisations,
+            organisations: &r.organisations,
+            officer: &r.officer,
+            made_on: german_date(r.date),
+            record: &r.record,
+            sections: &r.sections,
+            purposes: &r.purposes,
+            recipients: &r.recipients,
+            accesses: &r.accesses,
+        },
+        columns,
+    })
+}
+
 /// Compiles the template with `data` and exports the PDF; also returns typst's warnings.
 fn render(data: &Data<'_>, date: NaiveDate) -> Result<(Vec<u8>, Vec<String>), DocumentError> {
     let json = serde_json::to_string(data).map_err(|e| DocumentError::Render(e.to_string()))?;
@@ -641,6 +720,69 @@ mod tests {
             plan("xx", &plan_form()),
             Err(DocumentError::UnsupportedLanguage)
         ));
+    }
+
+    fn access_report() -> AccessReport {
+        let line = |d: &str, t: &str| AccessLine {
+            date: d.into(),
+            text: t.into(),
+        };
+        AccessReport {
+            client: consent_form().client,
+            organisations: "Caritas Musterstadt".into(),
+            officer: "Jonas Datz".into(),
+            record: vec![
+                ("given_name".into(), "Ahmad".into()),
+                ("health".into(), "Diabetes #panic(\"x\") *fett*".into()),
+                ("unknown_key".into(), "x".into()),
+            ],
+            sections: vec![
+                AccessSection {
+                    key: "contacts",
+                    lines: vec![line(
+                        "01.02.2026",
+                        "Hausbesuch, 45 Min. Notiz: الموعد القادم",
+                    )],
+                },
+                AccessSection {
+                    key: "consents",
+                    lines: vec![],
+                },
+            ],
+            purposes: vec!["Arbeitssuche".into()],
+            recipients: vec![line("01.02.2026", "Jobcenter (Schweigepflichtentbindung)")],
+            accesses: vec![AccessEvent {
+                when: "01.02.2026, 10:00".into(),
+                who: "Maria Muster".into(),
+                what: "Akte angesehen".into(),
+            }],
+            date: date(2026, 2, 1),
+        }
+    }
+
+    #[test]
+    fn the_access_report_renders_without_warnings_in_every_language() {
+        let report = access_report();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../target/tmp/documents-previews");
+        let _ = std::fs::create_dir_all(&dir);
+        for lang in translations::codes() {
+            let json = serde_json::to_string(&access_data(lang, &report).unwrap()).unwrap();
+            let (pdf, warnings) = compile(
+                "access.typ",
+                crate::world::ACCESS_TEMPLATE,
+                json,
+                "access",
+                report.date,
+            )
+            .unwrap();
+            assert!(warnings.is_empty(), "access/{lang}: {warnings:?}");
+            assert!(pdf.starts_with(b"%PDF"));
+            let _ = std::fs::write(dir.join(format!("access-{lang}.pdf")), &pdf);
+        }
+        let mut bad = report.clone();
+        bad.sections[0].key = "nonsense";
+        assert!(matches!(access("de", &bad), Err(DocumentError::Invalid(_))));
     }
 
     #[test]

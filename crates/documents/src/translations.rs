@@ -38,6 +38,9 @@ pub(crate) struct Translation {
     pub release: ReleaseText,
     pub categories: Categories,
     pub plan: PlanText,
+    pub access: AccessText,
+    /// Labels of the stored fields of a person in the Art. 15 report (keys: the column names).
+    pub access_fields: std::collections::BTreeMap<String, String>,
     /// Names of the standard fields of action, by key (`language`, `housing`, ...).
     pub plan_fields: std::collections::BTreeMap<String, String>,
 }
@@ -144,6 +147,43 @@ pub(crate) struct PlanText {
     pub done_on: String,
     pub declaration_heading: String,
     pub declaration: String,
+}
+
+/// The texts of the Art. 15 report (what is stored about a person).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AccessText {
+    pub title: String,
+    pub subtitle: String,
+    pub intro: String,
+    pub officer: String,
+    pub made_on: String,
+    pub data_heading: String,
+    pub data_intro: String,
+    pub sec_record: String,
+    pub sec_households: String,
+    pub sec_cases: String,
+    pub sec_consents: String,
+    pub sec_releases: String,
+    pub sec_contacts: String,
+    pub sec_goals: String,
+    pub sec_reviews: String,
+    pub sec_outcomes: String,
+    pub sec_referrals: String,
+    pub sec_followups: String,
+    pub sec_documents: String,
+    pub date: String,
+    pub entry: String,
+    pub none: String,
+    pub purposes_releases: String,
+    pub recipients_intro: String,
+    pub recipient: String,
+    pub retention_none: String,
+    pub accesses_heading: String,
+    pub accesses_intro: String,
+    pub when: String,
+    pub who: String,
+    pub what: String,
 }
 
 /// Labels of the data categories; the field names are the keys shared with the rest of the system.

@@ -14,6 +14,8 @@ use crate::fonts::FONTS;
 pub(crate) const TEMPLATE: &str = include_str!("form.typ");
 /// The integration plan's template, read the same way.
 pub(crate) const PLAN_TEMPLATE: &str = include_str!("plan.typ");
+/// The Art. 15 report's template, read the same way.
+pub(crate) const ACCESS_TEMPLATE: &str = include_str!("access.typ");
 
 pub(crate) struct FormWorld {
     library: LazyHash<Library>,

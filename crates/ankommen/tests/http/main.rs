@@ -19,6 +19,7 @@ mod duplicates;
 mod duties;
 mod edges;
 mod employment;
+mod export;
 mod figures;
 mod headers;
 mod import;

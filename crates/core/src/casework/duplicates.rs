@@ -420,17 +420,41 @@ pub struct MergeInput {
 /// Every table with a column that names a person, and how a merge treats it. A test compares this
 /// list with the schema, so a new table with a person column cannot be forgotten.
 pub const PERSON_COLUMNS: &[(&str, &str, &str)] = &[
-    ("case_persons", "person_id", "moved (a case of both keeps one link)"),
+    (
+        "case_persons",
+        "person_id",
+        "moved (a case of both keeps one link)",
+    ),
     ("consents", "person_id", "moved"),
-    ("contact_persons", "person_id", "moved (a contact with both keeps one)"),
+    (
+        "contact_persons",
+        "person_id",
+        "moved (a contact with both keeps one)",
+    ),
     ("documents", "person_id", "moved"),
     ("dpo_requests", "person_id", "moved"),
-    ("duplicate_decisions", "person_id_low", "moved (a decision on the pair itself dropped)"),
-    ("duplicate_decisions", "person_id_high", "moved (a decision on the pair itself dropped)"),
+    (
+        "duplicate_decisions",
+        "person_id_low",
+        "moved (a decision on the pair itself dropped)",
+    ),
+    (
+        "duplicate_decisions",
+        "person_id_high",
+        "moved (a decision on the pair itself dropped)",
+    ),
     ("goals", "person_id", "moved"),
     ("outcomes", "person_id", "moved"),
-    ("person_merges", "survivor_person_id", "moved (earlier merges resolve onward)"),
-    ("person_merges", "absorbed_person_id", "the record of this merge"),
+    (
+        "person_merges",
+        "survivor_person_id",
+        "moved (earlier merges resolve onward)",
+    ),
+    (
+        "person_merges",
+        "absorbed_person_id",
+        "the record of this merge",
+    ),
     ("referrals", "person_id", "moved"),
     ("releases", "person_id", "moved"),
     (
@@ -477,12 +501,14 @@ pub async fn merge(db: &Db, ctx: &Ctx, sealer: &Sealer, input: MergeInput) -> Re
             xb,
         )?),
         (Some(sb), Some(xb)) => {
-            let open = |p: &person::Model, b: &[u8]| {
-                match sealed::open(sealer, PERSON_HEALTH.at_version(p.id, p.version), b) {
-                    ankommen_store::Opened::Text(t) => Ok(t),
-                    ankommen_store::Opened::Unreadable => {
-                        Err(Error::Conflict("error-sealed-unreadable"))
-                    }
+            let open = |p: &person::Model, b: &[u8]| match sealed::open(
+                sealer,
+                PERSON_HEALTH.at_version(p.id, p.version),
+                b,
+            ) {
+                ankommen_store::Opened::Text(t) => Ok(t),
+                ankommen_store::Opened::Unreadable => {
+                    Err(Error::Conflict("error-sealed-unreadable"))
                 }
             };
             let both = format!("{}\n\n{}", open(&s, sb)?, open(&x, xb)?);
@@ -522,18 +548,16 @@ pub async fn merge(db: &Db, ctx: &Ctx, sealer: &Sealer, input: MergeInput) -> Re
         external_id
     );
     // A real date (not 01.01.) of the absorbed record replaces a year only of the survivor's.
-    let placeholder = |d: Option<NaiveDate>| {
-        d.is_none_or(|d| chrono::Datelike::ordinal(&d) == 1)
-    };
+    let placeholder = |d: Option<NaiveDate>| d.is_none_or(|d| chrono::Datelike::ordinal(&d) == 1);
     if placeholder(s.birth_date) && !placeholder(x.birth_date) {
         am.birth_date = Set(x.birth_date);
         am.birth_year = Set(x.birth_year);
     }
     // The absorbed record's spelling in another script is kept as the original name.
     let x_full = format!("{} {}", x.given_name, x.family_name);
-    let other_script = x_full
-        .chars()
-        .any(|c| c.is_alphabetic() && (c as u32) >= 0x0250 && !(0x1E00..=0x1EFF).contains(&(c as u32)));
+    let other_script = x_full.chars().any(|c| {
+        c.is_alphabetic() && (c as u32) >= 0x0250 && !(0x1E00..=0x1EFF).contains(&(c as u32))
+    });
     let original = x
         .name_original
         .clone()
@@ -653,7 +677,15 @@ async fn move_references<C: ConnectionTrait>(conn: &C, to: i64, from: i64) -> Re
             )*
         };
     }
-    repoint!(consent, document, dpo_request, goal, outcome, referral, release);
+    repoint!(
+        consent,
+        document,
+        dpo_request,
+        goal,
+        outcome,
+        referral,
+        release
+    );
     // Decisions: the one on this very pair goes; the others name the survivor (unless it has one
     // on the same other person already).
     let decisions = duplicate_decision::Entity::find()
@@ -689,8 +721,14 @@ async fn move_references<C: ConnectionTrait>(conn: &C, to: i64, from: i64) -> Re
                 .await?;
         } else {
             duplicate_decision::Entity::update_many()
-                .col_expr(duplicate_decision::Column::PersonIdLow, Expr::value(o.min(to)))
-                .col_expr(duplicate_decision::Column::PersonIdHigh, Expr::value(o.max(to)))
+                .col_expr(
+                    duplicate_decision::Column::PersonIdLow,
+                    Expr::value(o.min(to)),
+                )
+                .col_expr(
+                    duplicate_decision::Column::PersonIdHigh,
+                    Expr::value(o.max(to)),
+                )
                 .filter(duplicate_decision::Column::Id.eq(d.id))
                 .exec(conn)
                 .await?;

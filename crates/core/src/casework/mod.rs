@@ -12,5 +12,6 @@ pub mod followups;
 pub mod outcomes;
 pub mod plans;
 pub mod schedule;
+pub mod subject_access;
 pub mod timeline;
 pub mod today;

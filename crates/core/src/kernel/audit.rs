@@ -53,6 +53,7 @@ pub const ACTIONS: &[&str] = &[
     "duplicates_listed",
     "duplicates_not_same",
     "duplicates_scanned",
+    "exchange_exported",
     "exchange_imported",
     "field_changed",
     "field_created",
@@ -124,6 +125,7 @@ pub const ACTIONS: &[&str] = &[
     "staff_reactivated",
     "staff_updated",
     "staff_viewed",
+    "subject_access_exported",
     "team_created",
     "team_updated",
     "team_viewed",
@@ -315,21 +317,43 @@ pub async fn record_seen<C: ConnectionTrait>(
     ev: Event,
     seen: impl IntoIterator<Item = Seen>,
 ) -> Result<()> {
+    record_seen_as(
+        conn,
+        ctx.now(),
+        &who(ctx),
+        ctx.request_id.as_deref(),
+        ev,
+        seen,
+    )
+    .await
+}
+
+/// [`record_seen`] for an explicit `who` (the operator's export on the command line).
+pub async fn record_seen_as<C: ConnectionTrait>(
+    conn: &C,
+    at: DateTime<Utc>,
+    who: &Who,
+    rid: Option<&str>,
+    ev: Event,
+    seen: impl IntoIterator<Item = Seen>,
+) -> Result<()> {
     let mut seen: Vec<Seen> = seen.into_iter().collect();
     seen.sort();
     seen.dedup();
     if seen.is_empty() {
-        return record(conn, ctx, ev).await;
+        return record_as(conn, at, who, rid, ev).await;
     }
-    let (who, at, rid) = (who(ctx), ctx.now(), ctx.request_id.as_deref());
-    let rows = seen.into_iter().map(|s| {
-        let mut e = ev.clone().person(s.person_id);
-        e.case_id = s.case_id.or(e.case_id);
-        row(at, &who, rid, e)
-    });
-    audit_event::Entity::insert_many(rows)
-        .exec_without_returning(conn)
-        .await?;
+    // In slices: one statement binds at most 32,766 values on SQLite (an export names thousands).
+    for slice in seen.chunks(1_000) {
+        let rows = slice.iter().map(|s| {
+            let mut e = ev.clone().person(s.person_id);
+            e.case_id = s.case_id.or(e.case_id);
+            row(at, who, rid, e)
+        });
+        audit_event::Entity::insert_many(rows)
+            .exec_without_returning(conn)
+            .await?;
+    }
     Ok(())
 }
 

@@ -65,6 +65,11 @@ pub enum Action {
     /// Review possible duplicate people, merge a pair or mark it "not the same" (issue 22): the IM
     /// of a case of the person, or the team lead of the IM who holds it.
     ReviewDuplicates,
+    /// Export one organisation's data in the exchange format (its administrators, the county's).
+    ExportExchange,
+    /// Produce everything stored about one person for an Art. 15 request (the data-protection
+    /// officer; the person is found and opened like for any data-subject request).
+    ExportForSubject,
 }
 
 /// A case as the policy needs to see it.
@@ -181,6 +186,9 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
         }
         (ManageOrganisations, Resource::Deployment | Resource::Organisation { .. }) => county_admin,
         (ImportExchange, Resource::Deployment) => county_admin,
+        // A file for moving an organisation elsewhere: the county's administrator for any
+        // organisation, an organisation's administrator for their own (decision 0017).
+        (ExportExchange, Resource::Organisation { .. }) => county_admin || (admin && in_org),
         (ViewOrganisation, Resource::Organisation { .. }) => county_admin || (admin && in_org),
         (ManageTeams, Resource::Team { .. } | Resource::Organisation { .. }) => {
             county_admin || (admin && in_org)
@@ -218,7 +226,7 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
             (actor.has(Role::Im) && rel == Relation::Own)
                 || (actor.has(Role::TeamLead) && matches!(rel, Relation::Own | Relation::SameTeam))
         }
-        (ReadClientForRequest, Resource::Case(_)) => {
+        (ReadClientForRequest | ExportForSubject, Resource::Case(_)) => {
             actor.has(Role::Dpo) && (actor.is_county() || in_org)
         }
         (ViewFiguresOwn, Resource::Staff { .. }) => actor.has(Role::Im) && rel == Relation::Own,
@@ -237,6 +245,13 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether an export made for `role` may carry special-category content (health, the free texts
+/// sealed at rest): only for the role the policy lets read client records (`ReadClient`: the IM
+/// of the case). Every other role reads no client content, so an export for it leaves it out.
+pub fn reads_special_category(role: Role) -> bool {
+    role == Role::Im
 }
 
 /// The navigation areas a person's roles open (the UI shows only these).
@@ -410,6 +425,55 @@ mod tests {
                 (Dpo, NONE),
             ],
         );
+    }
+
+    #[test]
+    fn who_exports_an_organisation_and_a_person() {
+        let org = |id| Resource::Organisation { id };
+        // The county's administrator any organisation; an organisation's administrator its own.
+        let county = actor(Admin, COUNTY);
+        for id in [COUNTY, PROVIDER, OTHER_PROVIDER] {
+            assert!(allows(&county, Action::ExportExchange, &org(id)));
+        }
+        let own = actor(Admin, PROVIDER);
+        assert!(allows(&own, Action::ExportExchange, &org(PROVIDER)));
+        assert!(!allows(&own, Action::ExportExchange, &org(OTHER_PROVIDER)));
+        for role in [Im, TeamLead, Coordinator, MunicipalOfficer, Dpo] {
+            for at in [COUNTY, PROVIDER] {
+                assert!(
+                    !allows(&actor(role, at), Action::ExportExchange, &org(PROVIDER)),
+                    "{role:?}"
+                );
+            }
+        }
+        // Special-category content only for the role that reads client records.
+        assert!(reads_special_category(Im));
+        for role in [TeamLead, Coordinator, MunicipalOfficer, Admin, Dpo] {
+            assert!(!reads_special_category(role), "{role:?}");
+        }
+        // The Art. 15 export exactly as reading a record for a request.
+        for role in [Im, TeamLead, Coordinator, MunicipalOfficer, Admin, Dpo] {
+            for at in [COUNTY, PROVIDER] {
+                let a = actor(role, at);
+                for rel in RELS {
+                    assert_eq!(
+                        allows(&a, Action::ExportForSubject, &case(rel)),
+                        allows(&a, Action::ReadClientForRequest, &case(rel)),
+                        "{role:?} {rel:?}"
+                    );
+                }
+            }
+        }
+        assert!(allows(
+            &actor(Dpo, PROVIDER),
+            Action::ExportForSubject,
+            &case(Relation::SameOrganisation)
+        ));
+        assert!(!allows(
+            &actor(Dpo, PROVIDER),
+            Action::ExportForSubject,
+            &case(Relation::OtherOrganisation)
+        ));
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub struct Hit {
     pub birth_year: i32,
 }
 
-fn parse_reason(reason: &str) -> std::result::Result<String, FieldErrors> {
+pub(crate) fn parse_reason(reason: &str) -> std::result::Result<String, FieldErrors> {
     let mut e = FieldErrors::new();
     let r = e.take("reason", parse_text_req(reason, 1000));
     if let Some(r) = &r
@@ -217,6 +217,16 @@ async fn access_log<C: ConnectionTrait>(
     person_id: i64,
     case_ids: &[i64],
 ) -> Result<Vec<AccessEntry>> {
+    let rows = access_events(conn, person_id, case_ids).await?;
+    access_entries(conn, rows).await
+}
+
+/// The events of [`access_log`] as stored.
+pub(crate) async fn access_events<C: ConnectionTrait>(
+    conn: &C,
+    person_id: i64,
+    case_ids: &[i64],
+) -> Result<Vec<audit_event::Model>> {
     use sea_orm::Condition;
     // A person who absorbed others in a merge: their events are this person's too (the audit log
     // is append-only, so the merge resolves them here).
@@ -252,12 +262,19 @@ async fn access_log<C: ConnectionTrait>(
                     ),
             );
     }
-    let rows = audit_event::Entity::find()
+    Ok(audit_event::Entity::find()
         .filter(cond)
         .order_by_desc(audit_event::Column::At)
         .order_by_desc(audit_event::Column::Id)
         .all(conn)
-        .await?;
+        .await?)
+}
+
+/// The events of [`access_events`] with the actors' names.
+pub(crate) async fn access_entries<C: ConnectionTrait>(
+    conn: &C,
+    rows: Vec<audit_event::Model>,
+) -> Result<Vec<AccessEntry>> {
     let names: Vec<(i64, String)> = staff::Entity::find()
         .select_only()
         .column(staff::Column::Id)

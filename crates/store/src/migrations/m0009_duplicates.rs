@@ -5,7 +5,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use super::util::{fk, index, unique_index, ts};
+use super::util::{fk, index, ts, unique_index};
 
 pub struct Migration;
 

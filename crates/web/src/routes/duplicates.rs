@@ -106,7 +106,6 @@ fn side_row(page: &Page, s: &Side) -> SideRow {
             .collect(),
         external_ids: s.external_ids.join(", "),
         created: page.datetime(&s.person.created_at),
-
     }
 }
 

@@ -10,6 +10,7 @@ mod consent;
 mod contacts;
 mod duplicates;
 mod duties;
+mod export;
 mod figures;
 mod home;
 mod import;
@@ -19,6 +20,7 @@ mod plans;
 mod privacy;
 mod rules;
 mod staff;
+mod subject_access;
 
 use askama::Template;
 use axum::Router;
@@ -98,6 +100,7 @@ fn pages() -> Router<AppState> {
         .merge(cases::routes())
         .merge(consent::routes())
         .merge(privacy::routes())
+        .merge(subject_access::routes())
         .merge(duties::routes())
         .merge(figures::routes())
         .merge(rules::routes())
@@ -106,6 +109,7 @@ fn pages() -> Router<AppState> {
         .merge(plans::routes())
         .merge(import::routes())
         .merge(duplicates::routes())
+        .merge(export::routes())
         .fallback(not_found)
 }
 

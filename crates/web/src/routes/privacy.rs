@@ -40,7 +40,12 @@ struct SearchTpl {
     hits: Option<Vec<Hit>>,
 }
 
-fn search(a: Authed, form: FormView, hits: Option<Vec<Hit>>, status: StatusCode) -> Response {
+pub(super) fn search(
+    a: Authed,
+    form: FormView,
+    hits: Option<Vec<Hit>>,
+    status: StatusCode,
+) -> Response {
     let page = a.page.at("privacy").titled("privacy-title");
     render_status(&SearchTpl { page, form, hits }, status)
 }
@@ -82,6 +87,9 @@ struct RecordTpl {
     birth: String,
     municipality: String,
     reason: String,
+    /// The Art. 15 report's languages (code, name), and the one the chooser starts at.
+    languages: Vec<(String, String)>,
+    language: &'static str,
 }
 
 async fn open(
@@ -98,9 +106,19 @@ async fn open(
                 .map(|m| m.name)
                 .unwrap_or_else(|_| v.person.municipality_ags.clone());
             let page = a.page.at("privacy").titled("privacy-record-title");
+            let language = super::subject_access::preferred_language(
+                v.person.interpreter_language.as_deref(),
+                v.person.languages.as_deref(),
+            );
+            let languages = ankommen_documents::languages()
+                .into_iter()
+                .map(|l| (l.code.to_string(), l.native_name))
+                .collect();
             Ok(render_status(
                 &RecordTpl {
                     page,
+                    languages,
+                    language,
                     birth: Birth::from_stored(v.person.birth_date, v.person.birth_year).display(),
                     municipality,
                     reason,

@@ -87,7 +87,6 @@ impl MinimumInput {
             _ => Err(e),
         }
     }
-
 }
 
 /// Search keys of a person's names (both spellings).

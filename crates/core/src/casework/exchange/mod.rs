@@ -4,6 +4,7 @@
 //! the file's ids to ours (`exchange_ids`) makes a re-import recognise every object: unchanged
 //! ones are left alone, changed ones updated. See `docs/decisions/0014-importing-the-exchange-format.md`.
 
+pub mod export;
 mod parse;
 mod write;
 

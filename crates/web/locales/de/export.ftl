@@ -1,0 +1,26 @@
+# Export of an organisation (administration) and the Art. 15 export (data protection)
+audit-action-exchange_exported = Daten exportiert (Austauschformat)
+audit-action-subject_access_exported = Auskunft nach Art. 15 erstellt
+admin-export-card = Daten exportieren (Austauschformat)
+export-title = Daten exportieren
+export-intro = Die vollständigen Daten einer Organisation als Datei im Austauschformat (JSON Lines, Version 1), zum Beispiel für den Umzug in ein anderes System. Die Datei enthält Klientendaten: Bewahren Sie sie sicher auf und geben Sie sie nur an die Stelle weiter, für die sie bestimmt ist. Jeder Export wird protokolliert, bei jeder Person.
+export-special = Besonders geschützte Inhalte (Gesundheit, Notizen, Ziele in den Worten der Klient:innen) enthält die Datei nur, wenn sie für die Rolle Integrationsmanagement erstellt wird; sonst werden sie weggelassen, und die Datei sagt das.
+export-organisation = Organisation
+export-role = Für welche Rolle
+export-purpose = Zweck
+export-purpose-hint = Steht im Kopf der Datei, z. B. „Umzug zum Träger X“.
+export-submit = Datei herunterladen
+art15-title = Auskunft nach Art. 15 DSGVO
+art15-intro = Alles, was über diese Person gespeichert ist: als lesbares PDF (Deutsch neben der Sprache der Person) oder als Datei (JSON Lines) mit allen Daten. Die Auskunft wird mit ihrem Grund protokolliert.
+art15-reason = Grund (die Anfrage der Person)
+art15-language = Sprache neben Deutsch
+art15-pdf = PDF herunterladen
+art15-jsonl = Datei (JSON Lines) herunterladen
+privacy-relation = Beziehung
+privacy-closed-on = abgeschlossen am
+privacy-extended-until = verlängert bis
+privacy-withdrawn-on = widerrufen am
+privacy-valid-until = bis
+privacy-revoked-on = widerrufen am
+privacy-target-date = Zieldatum
+privacy-done-on = erledigt am

@@ -1,0 +1,26 @@
+# Export of an organisation (administration) and the Art. 15 export (data protection)
+audit-action-exchange_exported = Data exported (exchange format)
+audit-action-subject_access_exported = Art. 15 information produced
+admin-export-card = Export data (exchange format)
+export-title = Export data
+export-intro = The complete data of one organisation as a file in the exchange format (JSON Lines, version 1), for example to move to another system. The file holds client data: keep it safe and hand it only to the body it is meant for. Every export is logged, with every person.
+export-special = Specially protected content (health, notes, goals in the clients' words) is in the file only when it is made for the role integration manager; otherwise it is left out, and the file says so.
+export-organisation = Organisation
+export-role = For which role
+export-purpose = Purpose
+export-purpose-hint = Stated in the file's header, e.g. "moving to provider X".
+export-submit = Download the file
+art15-title = Information under Art. 15 GDPR
+art15-intro = Everything stored about this person: as a readable PDF (German beside the person's language) or as a file (JSON Lines) with all data. The information is logged with its reason.
+art15-reason = Reason (the person's request)
+art15-language = Language beside German
+art15-pdf = Download PDF
+art15-jsonl = Download file (JSON Lines)
+privacy-relation = Relation
+privacy-closed-on = closed on
+privacy-extended-until = extended until
+privacy-withdrawn-on = withdrawn on
+privacy-valid-until = until
+privacy-revoked-on = revoked on
+privacy-target-date = target date
+privacy-done-on = done on
