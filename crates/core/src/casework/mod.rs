@@ -11,5 +11,6 @@ pub mod followups;
 pub mod outcomes;
 pub mod plans;
 pub mod schedule;
+pub mod spreadsheets;
 pub mod timeline;
 pub mod today;

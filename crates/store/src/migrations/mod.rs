@@ -11,6 +11,7 @@ mod m0005_access_record;
 mod m0006_sealed_texts;
 mod m0007_finalised_figures;
 mod m0008_exchange;
+mod m0011_spreadsheet_mappings;
 
 pub use m0003_plans::DEFAULT_FIELDS;
 pub use m0006_sealed_texts::CONVERSION_PENDING;
@@ -91,6 +92,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_sealed_texts::Migration),
             Box::new(m0007_finalised_figures::Migration),
             Box::new(m0008_exchange::Migration),
+            Box::new(m0011_spreadsheet_mappings::Migration),
         ]
     }
 }

@@ -16,6 +16,7 @@ mod outcomes;
 mod plans;
 mod privacy;
 mod rules;
+mod spreadsheets;
 mod staff;
 
 use askama::Template;
@@ -92,6 +93,7 @@ fn pages() -> Router<AppState> {
         )
         .route("/admin/staff/{id}/setup-link", post(staff::setup_link))
         .route("/audit", get(audit::page))
+        .merge(spreadsheets::routes())
         .merge(clients::routes())
         .merge(cases::routes())
         .merge(consent::routes())
