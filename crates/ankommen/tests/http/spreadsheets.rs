@@ -269,9 +269,9 @@ async fn an_xlsx_written_by_excel_is_imported_with_its_dates() {
     let date = Format::new().set_num_format("dd.mm.yyyy");
     ws.write_string(1, 0, "Olena").unwrap();
     ws.write_string(1, 1, "Shevchenko").unwrap();
-    ws.write_datetime_with_format(1, 2, &ExcelDateTime::from_ymd(1988, 7, 14).unwrap(), &date)
+    ws.write_datetime_with_format(1, 2, ExcelDateTime::from_ymd(1988, 7, 14).unwrap(), &date)
         .unwrap();
-    ws.write_datetime_with_format(1, 3, &ExcelDateTime::from_ymd(2025, 1, 2).unwrap(), &date)
+    ws.write_datetime_with_format(1, 3, ExcelDateTime::from_ymd(2025, 1, 2).unwrap(), &date)
         .unwrap();
     ws.write_string(2, 0, "Taras").unwrap();
     ws.write_string(2, 1, "Bondarenko").unwrap();
@@ -487,8 +487,27 @@ async fn only_an_im_imports_and_only_into_their_own_caseload() {
         &mapping(FIELDS, ""),
     )
     .await;
-    let r = lead.post(&format!("{theirs}/import"), &[]).await;
+    // A field naming another caseload is no part of the form: the import goes to the importer.
+    let im2 = t.id("awo.im2").to_string();
+    let r = lead
+        .post(
+            &format!("{theirs}/import"),
+            &[("assigned_to", im2.as_str())],
+        )
+        .await;
     r.assert_contains("1 Klient:in aufgenommen.");
+    assert_eq!(
+        t.scalar(&format!(
+            "SELECT COUNT(*) AS n FROM cases WHERE assigned_to = {im2}"
+        ))
+        .await,
+        t.scalar(&format!(
+            "SELECT COUNT(*) AS n FROM cases WHERE assigned_to = {im2} AND id NOT IN \
+             (SELECT case_id FROM case_persons cp JOIN persons p ON p.id = cp.person_id \
+              WHERE p.family_name = 'Qasimi')"
+        ))
+        .await
+    );
     let lead_id = t.id("awo.leitung");
     assert_eq!(
         t.scalar(&format!(

@@ -360,7 +360,7 @@ mod tests {
         ws.write_string(0, 2, "PLZ").unwrap();
         ws.write_string(1, 0, "Amal").unwrap();
         let d = ExcelDateTime::from_ymd(1990, 2, 1).unwrap();
-        ws.write_datetime_with_format(1, 1, &d, &Format::new().set_num_format("dd.mm.yyyy"))
+        ws.write_datetime_with_format(1, 1, d, &Format::new().set_num_format("dd.mm.yyyy"))
             .unwrap();
         ws.write_number(1, 2, 74081.0).unwrap();
         let bytes = book.save_to_buffer().unwrap();
