@@ -53,7 +53,7 @@ test('uploads a spreadsheet, maps its columns, previews and imports it', async (
   await expect(page.getByRole('alert')).toContainText('ist schon einer anderen Spalte zugeordnet');
   await expectNoA11yViolations(page);
   await page.getByLabel('Feld für Spalte Nachname').selectOption('family_name');
-  await page.getByLabel('Feld für Spalte Nachname').press('Enter');
+  await page.getByRole('button', { name: 'Weiter zur Vorschau', exact: true }).press('Enter');
 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Vorschau des Imports');
   const table = page.getByRole('table', { name: 'Die ersten Zeilen und alle Zeilen mit Fehlern oder Hinweisen' });
