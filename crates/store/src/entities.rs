@@ -399,6 +399,23 @@ pub mod duplicate_decision {
     no_relations!();
 }
 
+/// A column mapping a staff member saved for a spreadsheet's header row (migration m0011).
+pub mod spreadsheet_mapping {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "spreadsheet_mappings")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub staff_id: i64,
+        pub header_key: String,
+        /// The field of each column (JSON list).
+        pub mapping: String,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
 /// A merge of two person records: the absorbed id resolves to the survivor (migration m0009).
 pub mod person_merge {
     use sea_orm::entity::prelude::*;
@@ -414,6 +431,25 @@ pub mod person_merge {
         pub reasons: String,
         pub merged_by: i64,
         pub merged_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// An uploaded spreadsheet between its steps, its rows sealed (migration m0011).
+pub mod spreadsheet_upload {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "spreadsheet_uploads")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub staff_id: i64,
+        pub file_kind: String,
+        pub header_key: String,
+        pub row_count: i32,
+        pub content_sealed: Vec<u8>,
+        pub mapping: Option<String>,
+        pub created_at: DateTimeUtc,
     }
     no_relations!();
 }

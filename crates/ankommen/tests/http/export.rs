@@ -654,7 +654,7 @@ async fn nobody_but_an_active_dpo_makes_an_art15_export_and_bad_input_is_refused
 /// Whether a row of the export is one the database counted.
 type RowTest = Box<dyn Fn(&Value) -> bool>;
 
-/// The tables of the schema with a column about a person (`person_id`, `*_person_id`,
+/// The tables of the schema with a column about a person (`person_id`, `*_person_id`, `person_id_*`,
 /// `subject`) or a case (`case_id`): (table, column).
 async fn tables_about_persons(t: &TestApp) -> Vec<(String, String)> {
     let db = t.db.reader();
@@ -701,7 +701,11 @@ async fn tables_about_persons(t: &TestApp) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = columns
         .into_iter()
         .filter(|(_, c)| {
-            c == "person_id" || c.ends_with("_person_id") || c == "subject" || c == "case_id"
+            c == "person_id"
+                || c.ends_with("_person_id")
+                || c.starts_with("person_id_")
+                || c == "subject"
+                || c == "case_id"
         })
         .collect();
     out.push(("persons".into(), "id".into()));
@@ -1057,6 +1061,44 @@ async fn canaries(t: &TestApp, person: i64, case: i64) {
         "CANARY-confirmations",
     )
     .await;
+    // A merge into the person and of the person, and "not the same" decisions naming the person
+    // in either place of the pair (with a person registered for it).
+    let org = t
+        .scalar(&format!(
+            "SELECT organisation_id AS n FROM cases WHERE id = {case}"
+        ))
+        .await;
+    let other = crate::fixtures::register_named(t, "awo.im1", "Kanarie", "Danach", None, "1990")
+        .await
+        .person_id;
+    for (survivor, absorbed) in [(person, 999_999_001), (other, person)] {
+        person_merge::Entity::insert(person_merge::ActiveModel {
+            id: NotSet,
+            organisation_id: Set(org),
+            survivor_person_id: Set(survivor),
+            absorbed_person_id: Set(absorbed),
+            score: Set(90),
+            reasons: Set("spelling".into()),
+            merged_by: Set(by),
+            merged_at: Set(now),
+        })
+        .exec(db)
+        .await
+        .unwrap();
+    }
+    for (low, high) in [(other, person), (person, other)] {
+        duplicate_decision::Entity::insert(duplicate_decision::ActiveModel {
+            id: NotSet,
+            organisation_id: Set(org),
+            person_id_low: Set(low),
+            person_id_high: Set(high),
+            decided_by: Set(by),
+            decided_at: Set(now),
+        })
+        .exec(db)
+        .await
+        .unwrap();
+    }
 }
 
 /// The Art. 15 export holds every row of every table with a column about the person or one of

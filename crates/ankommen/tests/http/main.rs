@@ -28,4 +28,5 @@ mod plans;
 mod privacy_matrix;
 mod process;
 mod sealed;
+mod spreadsheets;
 mod storage;

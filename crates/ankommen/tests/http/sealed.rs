@@ -517,6 +517,23 @@ async fn every_special_category_text_and_scan_is_sealed_in_the_database_and_show
     .await
     .unwrap();
     assert!(report.written, "{:?}", report.problems);
+    // A spreadsheet waiting between its import steps (its rows are client data).
+    use ankommen_core::casework::spreadsheets::{self, Sheet, SheetRow};
+    spreadsheets::upload(
+        &t.db,
+        &t.ctx_of("awo.im1").await,
+        &t.sealer(),
+        "csv_utf8",
+        &Sheet {
+            header: vec!["Nachname".into()],
+            rows: vec![SheetRow {
+                number: 2,
+                cells: vec![format!("{PREFIX}-sheet")],
+            }],
+        },
+    )
+    .await
+    .unwrap();
     assert_not_stored(&t, &w).await;
     // Every sealed column holds a value now, and every value opens.
     let all = sealed::plaintexts(&t.db, &t.sealer()).await.unwrap();

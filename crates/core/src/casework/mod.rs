@@ -12,6 +12,7 @@ pub mod followups;
 pub mod outcomes;
 pub mod plans;
 pub mod schedule;
+pub mod spreadsheets;
 pub mod subject_access;
 pub mod timeline;
 pub mod today;

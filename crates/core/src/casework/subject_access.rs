@@ -11,11 +11,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use ankommen_store::Db;
 use ankommen_store::entities::{
     case, case_assignment, case_event, case_pause, case_person, case_share, confirmation, consent,
-    contact, contact_person, document, dpo_request, followup, goal, household, municipality,
-    organisation, outcome, person, plan, plan_version, referral, release, review,
-    review_assessment, step,
+    contact, contact_person, document, dpo_request, duplicate_decision, followup, goal, household,
+    municipality, organisation, outcome, person, person_merge, plan, plan_version, referral,
+    release, review, review_assessment, step,
 };
 use chrono::{DateTime, SecondsFormat, Utc};
+use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, EntityName, EntityTrait, Iterable, ModelTrait, QueryFilter,
@@ -34,7 +35,7 @@ use crate::{Ctx, Result};
 pub const UNREADABLE: &str = "[cannot be opened]";
 
 /// Every table the export reads, in the order of the file. A table with a column about a person
-/// (`person_id`, `*_person_id`) or a case (`case_id`) that is not here must be in [`EXCLUDED`]
+/// (`person_id`, `*_person_id`, `person_id_*`) or a case (`case_id`) that is not here must be in [`EXCLUDED`]
 /// with its reason; a test compares both lists with the schema.
 pub const TABLES: &[&str] = &[
     "persons",
@@ -61,6 +62,8 @@ pub const TABLES: &[&str] = &[
     "referrals",
     "confirmations",
     "dpo_requests",
+    "person_merges",
+    "duplicate_decisions",
     "audit_events",
 ];
 
@@ -220,6 +223,36 @@ async fn collect<C: ConnectionTrait>(
     by_person!("releases", release);
     by_person!("outcomes", outcome);
     by_person!("dpo_requests", dpo_request);
+    // Merges of another record into this one (or of this one into another), and pairs marked
+    // "not the same person".
+    put(
+        "person_merges",
+        dump(
+            sealer,
+            &person_merge::Entity::find()
+                .filter(
+                    person_merge::Column::SurvivorPersonId
+                        .eq(pid)
+                        .or(person_merge::Column::AbsorbedPersonId.eq(pid)),
+                )
+                .all(conn)
+                .await?,
+        ),
+    );
+    put(
+        "duplicate_decisions",
+        dump(
+            sealer,
+            &duplicate_decision::Entity::find()
+                .filter(
+                    duplicate_decision::Column::PersonIdLow
+                        .eq(pid)
+                        .or(duplicate_decision::Column::PersonIdHigh.eq(pid)),
+                )
+                .all(conn)
+                .await?,
+        ),
+    );
     by_case!("plans", plan);
     by_case!("reviews", review);
     by_case!("plan_versions", plan_version);

@@ -70,6 +70,8 @@ pub enum Action {
     /// Produce everything stored about one person for an Art. 15 request (the data-protection
     /// officer; the person is found and opened like for any data-subject request).
     ExportForSubject,
+    /// Register clients from a spreadsheet into a caseload: only into the importing IM's own.
+    ImportSpreadsheet,
 }
 
 /// A case as the policy needs to see it.
@@ -209,6 +211,10 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
         (ReadClient | WriteClient, Resource::Case(_)) => {
             actor.has(Role::Im) && rel == Relation::Own
         }
+        // The preview shows the file's persons and the duplicate hints, and every row becomes a
+        // case: as registration, only the IM into their own caseload (a team lead who is no IM
+        // has no caseload and reads no client data; moving cases is the reassignment).
+        (ImportSpreadsheet, Resource::Case(_)) => actor.has(Role::Im) && rel == Relation::Own,
         // A team lead reassigns the cases held by the IMs of their team (their own included), not
         // cases merely shared with them.
         (ReassignCase, Resource::Case(c)) => {
@@ -625,6 +631,19 @@ mod tests {
         );
         check(
             Action::WriteClient,
+            case,
+            PROVIDER,
+            &[
+                (Im, OWN),
+                (TeamLead, NONE),
+                (Coordinator, NONE),
+                (MunicipalOfficer, NONE),
+                (Admin, NONE),
+                (Dpo, NONE),
+            ],
+        );
+        check(
+            Action::ImportSpreadsheet,
             case,
             PROVIDER,
             &[

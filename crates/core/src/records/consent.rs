@@ -391,11 +391,25 @@ pub async fn record(
         }
         None => None,
     };
-    let id = consent::Entity::insert(consent::ActiveModel {
+    let id = insert(&tx, ctx, person_id, &input, document_id).await?;
+    audit::record(&tx, ctx, ev).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Writes a consent row (the caller checked access and audits). Returns its id.
+pub(crate) async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    person_id: i64,
+    input: &ConsentInput,
+    document_id: Option<i64>,
+) -> Result<i64> {
+    Ok(consent::Entity::insert(consent::ActiveModel {
         id: NotSet,
         person_id: Set(person_id),
-        text_version: Set(input.text_version),
-        language: Set(input.language),
+        text_version: Set(input.text_version.clone()),
+        language: Set(input.language.clone()),
         given_on: Set(input.given_on),
         form: Set(input.form.as_str().into()),
         document_id: Set(document_id),
@@ -406,12 +420,9 @@ pub async fn record(
         created_by: Set(ctx.actor.staff_id),
         version: Set(1),
     })
-    .exec(&tx)
+    .exec(conn)
     .await?
-    .last_insert_id;
-    audit::record(&tx, ctx, ev).await?;
-    tx.commit().await?;
-    Ok(id)
+    .last_insert_id)
 }
 
 /// Loads a consent at the start of a transaction, with the person's access rules (a refusal is

@@ -19,6 +19,7 @@ mod outcomes;
 mod plans;
 mod privacy;
 mod rules;
+mod spreadsheets;
 mod staff;
 mod subject_access;
 
@@ -96,6 +97,7 @@ fn pages() -> Router<AppState> {
         )
         .route("/admin/staff/{id}/setup-link", post(staff::setup_link))
         .route("/audit", get(audit::page))
+        .merge(spreadsheets::routes())
         .merge(clients::routes())
         .merge(cases::routes())
         .merge(consent::routes())

@@ -8,6 +8,7 @@ pub(crate) mod registration;
 
 pub use self::health::{open_health, update_health};
 pub use self::households::{HouseholdView, MemberCase, add_member, household};
+pub(crate) use self::record::store_intake;
 pub use self::record::{ClientView, Intake, IntakeForm, Member, get, update_intake};
 pub use self::registration::{
     DuplicateHint, MinimumForm, MinimumInput, RegisterInput, Registered, possible_duplicates,

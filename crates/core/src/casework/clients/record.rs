@@ -339,6 +339,22 @@ pub async fn update_intake(
     consent::require(&tx, person_id, Data::Intake, ctx.today()).await?;
     // The health needs are bound to the row's version: sealed again for the next one.
     let health = resealed_health(&Sealing::begin(&tx, sealer).await?, &p, version)?;
+    store_intake(&tx, ctx, person_id, version, i, health).await?;
+    audit::record(&tx, ctx, ev).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Writes the intake data of a person at `version` (the caller checked access and the consent),
+/// raising the version; `health` is the health needs sealed for the next version.
+pub(crate) async fn store_intake<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    person_id: i64,
+    version: i32,
+    i: Intake,
+    health: Option<Vec<u8>>,
+) -> Result<()> {
     let langs = if i.languages.is_empty() {
         None
     } else {
@@ -398,15 +414,13 @@ pub async fn update_intake(
         .col_expr(person::Column::Version, Expr::value(version + 1))
         .filter(person::Column::Id.eq(person_id))
         .filter(person::Column::Version.eq(version))
-        .exec(&tx)
+        .exec(conn)
         .await?;
     expect_updated(
-        &tx,
+        conn,
         res.rows_affected,
         person::Entity::find_by_id(person_id),
     )
     .await?;
-    audit::record(&tx, ctx, ev).await?;
-    tx.commit().await?;
     Ok(())
 }

@@ -221,47 +221,16 @@ pub async fn register(
 ) -> Result<Registered> {
     let today = ctx.today();
     let m = &input.minimum;
-    let mut e = FieldErrors::new();
-    if !ctx
-        .actor
-        .municipalities
-        .iter()
-        .any(|a| a == m.municipality.as_str())
-    {
-        e.add("municipality", "error-municipality-not-served");
-    } else if !service_areas::serves(
-        db.reader(),
-        ctx.actor.organisation_id,
-        m.municipality.as_str(),
-        today,
-    )
-    .await?
-    {
-        // The person still has the municipality, but their organisation no longer serves it.
-        e.add(
-            "municipality",
-            "error-municipality-not-served-by-organisation",
-        );
-    }
-    if m.target_group == TargetGroup::Other && input.eligibility_note.is_none() {
-        e.add("eligibility_note", "error-eligibility-note");
-    }
+    let mut e = check_minimum(db.reader(), ctx, m, input.eligibility_note.is_some()).await?;
     if let Some(d) = input.clock_start
         && d > today
     {
         e.add("clock_start", "error-date-future");
     }
-    let res = Resource::Case(CaseRef {
-        organisation_id: ctx.actor.organisation_id,
-        municipality_ags: m.municipality.as_str().to_string(),
-        team_id: ctx.actor.team_id,
-        assigned_to: ctx.actor.staff_id,
-        shared_with: vec![],
-    });
     ctx.authorize(
         db.writer(),
         Action::WriteClient,
-        &res,
+        &own_new_case(ctx, m),
         Event::new("client_registered"),
         Error::Forbidden,
     )
@@ -277,10 +246,82 @@ pub async fn register(
             return Ok(Registered::PossibleDuplicates(hints));
         }
     }
-    let person_id = insert_person(&tx, ctx, m, None, None).await?;
-    let clock_start = input.clock_start.or(m.au_move_in).unwrap_or(today);
-    let c = crate::casework::cases::open_case(
+    let (person_id, case_id) = register_on(
         &tx,
+        ctx,
+        sealer,
+        m,
+        input.clock_start,
+        input.eligibility_note.as_deref(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Registered::Created { person_id, case_id })
+}
+
+/// The case a registration opens, as the policy sees it: the registering IM's own.
+pub(crate) fn own_new_case(ctx: &Ctx, m: &MinimumInput) -> Resource {
+    Resource::Case(CaseRef {
+        organisation_id: ctx.actor.organisation_id,
+        municipality_ags: m.municipality.as_str().to_string(),
+        team_id: ctx.actor.team_id,
+        assigned_to: ctx.actor.staff_id,
+        shared_with: vec![],
+    })
+}
+
+/// What stands against registering a person with this minimum data here: a municipality the
+/// actor (or their organisation) does not serve, a person outside the target group without a
+/// note on their eligibility.
+pub(crate) async fn check_minimum<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    m: &MinimumInput,
+    has_eligibility_note: bool,
+) -> Result<FieldErrors> {
+    let mut e = FieldErrors::new();
+    if !ctx
+        .actor
+        .municipalities
+        .iter()
+        .any(|a| a == m.municipality.as_str())
+    {
+        e.add("municipality", "error-municipality-not-served");
+    } else if !service_areas::serves(
+        conn,
+        ctx.actor.organisation_id,
+        m.municipality.as_str(),
+        ctx.today(),
+    )
+    .await?
+    {
+        // The person still has the municipality, but their organisation no longer serves it.
+        e.add(
+            "municipality",
+            "error-municipality-not-served-by-organisation",
+        );
+    }
+    if m.target_group == TargetGroup::Other && !has_eligibility_note {
+        e.add("eligibility_note", "error-eligibility-note");
+    }
+    Ok(e)
+}
+
+/// Writes a registration on `conn` (checked before): the person, their case assigned to the
+/// registering IM, the eligibility note, and the audit event naming the person.
+pub(crate) async fn register_on<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    sealer: &Sealer,
+    m: &MinimumInput,
+    clock_start: Option<NaiveDate>,
+    eligibility_note: Option<&str>,
+) -> Result<(i64, i64)> {
+    let today = ctx.today();
+    let person_id = insert_person(conn, ctx, m, None, None).await?;
+    let clock_start = clock_start.or(m.au_move_in).unwrap_or(today);
+    let c = crate::casework::cases::open_case(
+        conn,
         ctx,
         crate::casework::cases::NewCase {
             municipality: m.municipality.as_str().to_string(),
@@ -291,21 +332,17 @@ pub async fn register(
         },
     )
     .await?;
-    if let Some(note) = &input.eligibility_note {
-        let sealing = Sealing::begin(&tx, sealer).await?;
-        crate::casework::cases::seal_eligibility_note(&tx, &sealing, c.id, note).await?;
+    if let Some(note) = eligibility_note {
+        let sealing = Sealing::begin(conn, sealer).await?;
+        crate::casework::cases::seal_eligibility_note(conn, &sealing, c.id, note).await?;
     }
     audit::record(
-        &tx,
+        conn,
         ctx,
         Event::on("client_registered", "person", person_id),
     )
     .await?;
-    tx.commit().await?;
-    Ok(Registered::Created {
-        person_id,
-        case_id: c.id,
-    })
+    Ok((person_id, c.id))
 }
 
 pub(super) async fn insert_person<C: ConnectionTrait>(

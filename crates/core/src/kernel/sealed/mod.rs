@@ -146,8 +146,14 @@ pub const DOCUMENT_CONTENT: Column = Column {
     ..column("documents", "content_sealed", Id, Plain("content"))
 };
 
+/// An uploaded spreadsheet's rows between its import steps.
+pub const SPREADSHEET_UPLOAD: Column = Column {
+    content: Content::Bytes,
+    ..column("spreadsheet_uploads", "content_sealed", Id, Legacy::None)
+};
+
 /// Every sealed column.
-pub const ALL: [&Column; 18] = [
+pub const ALL: [&Column; 19] = [
     &PERSON_HEALTH,
     &CONTACT_NOTE,
     &CASE_EXTENSION_REASON,
@@ -166,6 +172,7 @@ pub const ALL: [&Column; 18] = [
     &CONFIRMATION_REASON,
     &REFERRAL_REASON,
     &DOCUMENT_CONTENT,
+    &SPREADSHEET_UPLOAD,
 ];
 
 /// Where one value lives: its column and the associated data of its row.

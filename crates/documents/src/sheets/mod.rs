@@ -4,8 +4,17 @@
 //! Text cells are always written as text, never as formulas. In the CSV, where Excel would read a
 //! text starting with `=`, `+`, `-`, `@`, a tab or a carriage return as a formula, the text is
 //! prefixed with `'` (OWASP "CSV injection").
+//!
+//! Reading ([`read`]) takes what people keep their lists in: XLSX (the first worksheet) and CSV
+//! as German Excel saves it (`;`, UTF-8 with byte-order mark, or Windows-1252).
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
+
+mod read;
+
+pub use self::read::{
+    FileKind, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, ReadError, Row, Table, read,
+};
 
 /// One value of a table.
 #[derive(Clone, Debug, PartialEq)]
