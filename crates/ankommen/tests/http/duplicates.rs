@@ -138,9 +138,10 @@ async fn a_merge_keeps_the_history_of_both_and_the_absorbed_id_resolves_to_the_s
         "B's case is the survivor's"
     );
     assert_eq!(
-        n(format!(
+        n(
             "SELECT CAST(local_id AS BIGINT) AS n FROM exchange_ids WHERE external_id = 'P-B-17'"
-        ))
+                .to_string()
+        )
         .await,
         a.person_id
     );

@@ -211,7 +211,7 @@ pub async fn merge(
     saved_or_reshown(
         saved,
         FormView::from_data(&form),
-        a.page.tr.clone(),
+        a.page.tr,
         |mut view, status| async move {
             let v = duplicates::pair(&state.db, &a.ctx, x, y).await?;
             // The records as they are now: a second try merges what the page shows.
