@@ -44,3 +44,24 @@ test('the DPO produces an Art. 15 export and downloads the PDF', async ({ page }
   await expect(log.getByRole('cell', { name: 'Auskunft nach Art. 15 erstellt', exact: true }).first()).toBeVisible();
   await expectNoA11yViolations(page);
 });
+
+test.describe("an organisation's administrator", () => {
+  test.use({ user: 'awo.admin' });
+  test("downloads the organisation's export made for the IMs", async ({ page }) => {
+    await page.goto('/admin');
+    await page.getByRole('link', { name: 'Daten exportieren (Austauschformat)', exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Daten exportieren' })).toBeVisible();
+    // Only the own organisation is offered.
+    await expect(page.getByLabel('Organisation', { exact: true }).locator('option')).toHaveCount(1);
+    await page.getByLabel('Für welche Rolle', { exact: true }).selectOption('im');
+    await page.getByLabel('Zweck', { exact: true }).fill('Umzug zum Träger X');
+    await expectNoA11yViolations(page);
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Datei herunterladen', exact: true }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^ankommen-export-.+\.jsonl$/);
+    const header = JSON.parse((await readFile(await file.path())).toString().split('\n')[0]);
+    expect(header.made_for).toEqual({ role: 'im', purpose: 'Umzug zum Träger X' });
+    expect(header.special_category.included).toBe(true);
+  });
+});

@@ -786,6 +786,25 @@ mod tests {
     }
 
     #[test]
+    fn every_language_labels_every_field_of_the_access_report() {
+        for (code, t) in translations::all().unwrap() {
+            for key in crate::ACCESS_FIELDS {
+                assert!(
+                    t.access_fields
+                        .get(key)
+                        .is_some_and(|l| !l.trim().is_empty()),
+                    "{code}: access_fields.{key}"
+                );
+            }
+            assert_eq!(
+                t.access_fields.len(),
+                crate::ACCESS_FIELDS.len(),
+                "{code}: a label for a field the report does not print"
+            );
+        }
+    }
+
+    #[test]
     fn german_dates() {
         assert_eq!(german_date(date(2026, 3, 9)), "09.03.2026");
     }
