@@ -45,7 +45,13 @@ pub fn render(pairs: &[ScannedPair], csv: bool) -> String {
         let s: String = e
             .join(" ")
             .chars()
-            .map(|c| if matches!(c, ';' | '\n' | '\r' | '\t') { '_' } else { c })
+            .map(|c| {
+                if matches!(c, ';' | '\n' | '\r' | '\t') {
+                    '_'
+                } else {
+                    c
+                }
+            })
             .collect();
         if s.starts_with(['=', '+', '-', '@']) {
             format!("'{s}")

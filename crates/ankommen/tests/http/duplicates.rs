@@ -23,9 +23,11 @@ fn path(a: &Client, b: &Client) -> String {
 }
 
 async fn version(t: &TestApp, id: i64) -> String {
-    t.scalar(&format!("SELECT CAST(version AS BIGINT) AS n FROM persons WHERE id = {id}"))
-        .await
-        .to_string()
+    t.scalar(&format!(
+        "SELECT CAST(version AS BIGINT) AS n FROM persons WHERE id = {id}"
+    ))
+    .await
+    .to_string()
 }
 
 #[tokio::test]
@@ -46,9 +48,16 @@ async fn the_reviewer_sees_pairs_of_their_cases_with_score_and_reasons() {
     r.assert_contains("محمد احمدی");
     r.assert_contains("andere Schrift");
     r.assert_contains("nur Geburtsjahr oder 01.01.");
-    assert_eq!(r.body.matches("href=\"/duplicates/").count(), 1, "one pair only");
+    assert_eq!(
+        r.body.matches("href=\"/duplicates/").count(),
+        1,
+        "one pair only"
+    );
     assert!(!r.body.contains("Amina"), "twins are kept apart");
-    assert!(!r.body.contains("1975"), "a namesake born another year is not listed");
+    assert!(
+        !r.body.contains("1975"),
+        "a namesake born another year is not listed"
+    );
     // The listing is recorded as seen, naming both persons.
     let listed = t
         .scalar(&format!(
@@ -92,7 +101,10 @@ async fn a_merge_keeps_the_history_of_both_and_the_absorbed_id_resolves_to_the_s
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     r.assert_contains("Mohammad Ahmadi");
     r.assert_contains("P-B-17");
-    let (va, vb) = (version(&t, a.person_id).await, version(&t, b.person_id).await);
+    let (va, vb) = (
+        version(&t, a.person_id).await,
+        version(&t, b.person_id).await,
+    );
     let keep = a.person_id.to_string();
     let r = im
         .post(
@@ -110,7 +122,10 @@ async fn a_merge_keeps_the_history_of_both_and_the_absorbed_id_resolves_to_the_s
         async move { t.scalar(&sql).await }
     };
     assert_eq!(
-        n(format!("SELECT person_id AS n FROM consents WHERE id = {consent}")).await,
+        n(format!(
+            "SELECT person_id AS n FROM consents WHERE id = {consent}"
+        ))
+        .await,
         a.person_id
     );
     assert_eq!(
@@ -123,9 +138,10 @@ async fn a_merge_keeps_the_history_of_both_and_the_absorbed_id_resolves_to_the_s
         "B's case is the survivor's"
     );
     assert_eq!(
-        n(format!(
+        n(
             "SELECT CAST(local_id AS BIGINT) AS n FROM exchange_ids WHERE external_id = 'P-B-17'"
-        ))
+                .to_string()
+        )
         .await,
         a.person_id
     );
@@ -177,7 +193,10 @@ async fn not_the_same_is_stored_and_the_pair_never_shown_again() {
     im.get("/duplicates")
         .await
         .assert_contains("Keine möglichen Doppelungen");
-    assert!(t.audit_has("duplicates_not_same", "allowed", Some(t.id("awo.im1"))).await);
+    assert!(
+        t.audit_has("duplicates_not_same", "allowed", Some(t.id("awo.im1")))
+            .await
+    );
     // Asked again: still one decision.
     im.get(&path(&a, &b)).await;
     im.post(&format!("{}/not-same", path(&a, &b)), &[]).await;
@@ -190,7 +209,10 @@ async fn not_the_same_is_stored_and_the_pair_never_shown_again() {
 async fn outsiders_cannot_see_or_merge_a_pair() {
     let t = TestApp::new().await;
     let (a, b) = pair(&t, "awo.im1").await;
-    let (va, vb) = (version(&t, a.person_id).await, version(&t, b.person_id).await);
+    let (va, vb) = (
+        version(&t, a.person_id).await,
+        version(&t, b.person_id).await,
+    );
     let keep = a.person_id.to_string();
     let persons = t.count("persons").await;
     for user in ["awo.im2", "caritas.im", "caritas.leitung"] {
@@ -210,7 +232,8 @@ async fn outsiders_cannot_see_or_merge_a_pair() {
         let list = c.get("/duplicates").await;
         assert!(!list.body.contains("Ahmadi"), "{user} lists the pair");
         assert!(
-            t.audit_has("persons_merged", "denied", Some(t.id(user))).await,
+            t.audit_has("persons_merged", "denied", Some(t.id(user)))
+                .await,
             "{user}'s refusal is audited"
         );
     }
@@ -258,7 +281,10 @@ async fn bad_input_is_refused_without_a_change() {
     let (a, b) = pair(&t, "awo.im1").await;
     let mut im = t.login("awo.im1").await;
     im.get(&path(&a, &b)).await;
-    let (va, vb) = (version(&t, a.person_id).await, version(&t, b.person_id).await);
+    let (va, vb) = (
+        version(&t, a.person_id).await,
+        version(&t, b.person_id).await,
+    );
     let keep = a.person_id.to_string();
     let merge = format!("{}/merge", path(&a, &b));
 
@@ -276,7 +302,10 @@ async fn bad_input_is_refused_without_a_change() {
     // No choice, or a choice outside the pair.
     for k in ["", "abc", "999999"] {
         let r = im
-            .post(&merge, &[("keep", k), ("version_a", &va), ("version_b", &vb)])
+            .post(
+                &merge,
+                &[("keep", k), ("version_a", &va), ("version_b", &vb)],
+            )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "keep={k:?}");
         r.assert_contains("Bitte wählen Sie");
@@ -314,8 +343,11 @@ async fn bad_input_is_refused_without_a_change() {
     assert_eq!(t.count("person_merges").await, 0);
     assert_eq!(t.count("duplicate_decisions").await, 0);
     assert_eq!(
-        t.scalar(&format!("SELECT COUNT(*) AS n FROM persons WHERE id IN ({}, {})", a.person_id, b.person_id))
-            .await,
+        t.scalar(&format!(
+            "SELECT COUNT(*) AS n FROM persons WHERE id IN ({}, {})",
+            a.person_id, b.person_id
+        ))
+        .await,
         2
     );
 }

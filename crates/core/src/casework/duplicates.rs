@@ -80,19 +80,40 @@ fn persons_of_organisation(organisation_id: i64) -> sea_orm::sea_query::SelectSt
         .to_owned()
 }
 
-/// Persons of an organisation born within a year of `year`: the candidates of the check at
-/// registration (and of each row of a spreadsheet import).
+/// Persons of an organisation whose birth data the matcher could pair with `date`/`year`: the
+/// candidates of the check at registration (and of each row of a spreadsheet import). Born within a
+/// year; when the new record has a real date, only persons with the year only (or 01.01.), the same
+/// date, or the same day a year earlier or later (the matcher pairs no others). One indexed query;
+/// the organisation is checked per candidate (`EXISTS`), not by reading all its persons.
 pub(crate) async fn candidates_near<C: ConnectionTrait>(
     conn: &C,
     organisation_id: i64,
+    date: Option<NaiveDate>,
     year: i32,
 ) -> Result<Vec<Candidate>> {
-    Ok(candidate_columns(person::Entity::find())
+    use chrono::Datelike;
+    use sea_orm::Condition;
+    let mut q = candidate_columns(person::Entity::find())
         .filter(person::Column::BirthYear.between(year - 1, year + 1))
-        .filter(person::Column::Id.in_subquery(persons_of_organisation(organisation_id)))
-        .into_model::<Candidate>()
-        .all(conn)
-        .await?)
+        // An integer, written out: the same statement text on both backends.
+        .filter(Expr::cust(format!(
+            "EXISTS (SELECT 1 FROM case_persons cp JOIN cases c ON c.id = cp.case_id \
+             WHERE cp.person_id = persons.id AND c.organisation_id = {organisation_id})"
+        )));
+    if let Some(d) = date.filter(|d| d.ordinal() != 1) {
+        let mut dates = vec![d];
+        for y in [year - 1, year, year + 1] {
+            dates.extend(NaiveDate::from_ymd_opt(y, 1, 1));
+        }
+        dates.extend(d.with_year(year - 1));
+        dates.extend(d.with_year(year + 1));
+        q = q.filter(
+            Condition::any()
+                .add(person::Column::BirthDate.is_null())
+                .add(person::Column::BirthDate.is_in(dates)),
+        );
+    }
+    Ok(q.into_model::<Candidate>().all(conn).await?)
 }
 
 /// A pair found by a scan (the smaller id first).
@@ -420,17 +441,41 @@ pub struct MergeInput {
 /// Every table with a column that names a person, and how a merge treats it. A test compares this
 /// list with the schema, so a new table with a person column cannot be forgotten.
 pub const PERSON_COLUMNS: &[(&str, &str, &str)] = &[
-    ("case_persons", "person_id", "moved (a case of both keeps one link)"),
+    (
+        "case_persons",
+        "person_id",
+        "moved (a case of both keeps one link)",
+    ),
     ("consents", "person_id", "moved"),
-    ("contact_persons", "person_id", "moved (a contact with both keeps one)"),
+    (
+        "contact_persons",
+        "person_id",
+        "moved (a contact with both keeps one)",
+    ),
     ("documents", "person_id", "moved"),
     ("dpo_requests", "person_id", "moved"),
-    ("duplicate_decisions", "person_id_low", "moved (a decision on the pair itself dropped)"),
-    ("duplicate_decisions", "person_id_high", "moved (a decision on the pair itself dropped)"),
+    (
+        "duplicate_decisions",
+        "person_id_low",
+        "moved (a decision on the pair itself dropped)",
+    ),
+    (
+        "duplicate_decisions",
+        "person_id_high",
+        "moved (a decision on the pair itself dropped)",
+    ),
     ("goals", "person_id", "moved"),
     ("outcomes", "person_id", "moved"),
-    ("person_merges", "survivor_person_id", "moved (earlier merges resolve onward)"),
-    ("person_merges", "absorbed_person_id", "the record of this merge"),
+    (
+        "person_merges",
+        "survivor_person_id",
+        "moved (earlier merges resolve onward)",
+    ),
+    (
+        "person_merges",
+        "absorbed_person_id",
+        "the record of this merge",
+    ),
     ("referrals", "person_id", "moved"),
     ("releases", "person_id", "moved"),
     (
@@ -477,12 +522,14 @@ pub async fn merge(db: &Db, ctx: &Ctx, sealer: &Sealer, input: MergeInput) -> Re
             xb,
         )?),
         (Some(sb), Some(xb)) => {
-            let open = |p: &person::Model, b: &[u8]| {
-                match sealed::open(sealer, PERSON_HEALTH.at_version(p.id, p.version), b) {
-                    ankommen_store::Opened::Text(t) => Ok(t),
-                    ankommen_store::Opened::Unreadable => {
-                        Err(Error::Conflict("error-sealed-unreadable"))
-                    }
+            let open = |p: &person::Model, b: &[u8]| match sealed::open(
+                sealer,
+                PERSON_HEALTH.at_version(p.id, p.version),
+                b,
+            ) {
+                ankommen_store::Opened::Text(t) => Ok(t),
+                ankommen_store::Opened::Unreadable => {
+                    Err(Error::Conflict("error-sealed-unreadable"))
                 }
             };
             let both = format!("{}\n\n{}", open(&s, sb)?, open(&x, xb)?);
@@ -522,18 +569,16 @@ pub async fn merge(db: &Db, ctx: &Ctx, sealer: &Sealer, input: MergeInput) -> Re
         external_id
     );
     // A real date (not 01.01.) of the absorbed record replaces a year only of the survivor's.
-    let placeholder = |d: Option<NaiveDate>| {
-        d.is_none_or(|d| chrono::Datelike::ordinal(&d) == 1)
-    };
+    let placeholder = |d: Option<NaiveDate>| d.is_none_or(|d| chrono::Datelike::ordinal(&d) == 1);
     if placeholder(s.birth_date) && !placeholder(x.birth_date) {
         am.birth_date = Set(x.birth_date);
         am.birth_year = Set(x.birth_year);
     }
     // The absorbed record's spelling in another script is kept as the original name.
     let x_full = format!("{} {}", x.given_name, x.family_name);
-    let other_script = x_full
-        .chars()
-        .any(|c| c.is_alphabetic() && (c as u32) >= 0x0250 && !(0x1E00..=0x1EFF).contains(&(c as u32)));
+    let other_script = x_full.chars().any(|c| {
+        c.is_alphabetic() && (c as u32) >= 0x0250 && !(0x1E00..=0x1EFF).contains(&(c as u32))
+    });
     let original = x
         .name_original
         .clone()
@@ -653,7 +698,15 @@ async fn move_references<C: ConnectionTrait>(conn: &C, to: i64, from: i64) -> Re
             )*
         };
     }
-    repoint!(consent, document, dpo_request, goal, outcome, referral, release);
+    repoint!(
+        consent,
+        document,
+        dpo_request,
+        goal,
+        outcome,
+        referral,
+        release
+    );
     // Decisions: the one on this very pair goes; the others name the survivor (unless it has one
     // on the same other person already).
     let decisions = duplicate_decision::Entity::find()
@@ -689,8 +742,14 @@ async fn move_references<C: ConnectionTrait>(conn: &C, to: i64, from: i64) -> Re
                 .await?;
         } else {
             duplicate_decision::Entity::update_many()
-                .col_expr(duplicate_decision::Column::PersonIdLow, Expr::value(o.min(to)))
-                .col_expr(duplicate_decision::Column::PersonIdHigh, Expr::value(o.max(to)))
+                .col_expr(
+                    duplicate_decision::Column::PersonIdLow,
+                    Expr::value(o.min(to)),
+                )
+                .col_expr(
+                    duplicate_decision::Column::PersonIdHigh,
+                    Expr::value(o.max(to)),
+                )
                 .filter(duplicate_decision::Column::Id.eq(d.id))
                 .exec(conn)
                 .await?;

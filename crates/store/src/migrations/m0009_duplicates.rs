@@ -5,7 +5,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use super::util::{fk, index, unique_index, ts};
+use super::util::{fk, index, ts, unique_index};
 
 pub struct Migration;
 
@@ -18,6 +18,14 @@ impl MigrationName for Migration {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // The duplicate check at registration reads the persons born within a year, by date.
+        index(
+            m,
+            "ix_persons_birth",
+            "persons",
+            &["birth_year", "birth_date"],
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table("duplicate_decisions")

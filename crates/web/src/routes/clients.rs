@@ -10,11 +10,11 @@ use axum::routing::{get, post};
 
 use ankommen_core::Error;
 use ankommen_core::administration::municipalities;
-use ankommen_core::casework::duplicates;
 use ankommen_core::casework::clients::{
     self, ClientView, DuplicateHint, HouseholdView, Intake, IntakeForm, MemberCase, MinimumForm,
     MinimumInput, RegisterInput, Registered,
 };
+use ankommen_core::casework::duplicates;
 use ankommen_core::kernel::catalog::{
     Benefit, GermanLevel, HouseholdRelation, Housing, LANGUAGES, LanguageLevel, NATIONALITIES,
     ResidenceStatus, Sex, TargetGroup,
@@ -246,7 +246,9 @@ pub async fn record(
         // A person merged into another: the link leads to the one that kept both histories (whose
         // page asks the policy again).
         Err(Error::NotFound) => match duplicates::survivor_of(&state.db, id).await? {
-            Some(survivor) => return Ok(Redirect::to(&format!("/clients/{survivor}")).into_response()),
+            Some(survivor) => {
+                return Ok(Redirect::to(&format!("/clients/{survivor}")).into_response());
+            }
             None => return Err(Error::NotFound.into()),
         },
         v => v?,

@@ -106,7 +106,6 @@ fn side_row(page: &Page, s: &Side) -> SideRow {
             .collect(),
         external_ids: s.external_ids.join(", "),
         created: page.datetime(&s.person.created_at),
-
     }
 }
 
@@ -212,7 +211,7 @@ pub async fn merge(
     saved_or_reshown(
         saved,
         FormView::from_data(&form),
-        a.page.tr.clone(),
+        a.page.tr,
         |mut view, status| async move {
             let v = duplicates::pair(&state.db, &a.ctx, x, y).await?;
             // The records as they are now: a second try merges what the page shows.

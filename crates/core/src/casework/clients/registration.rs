@@ -87,7 +87,6 @@ impl MinimumInput {
             _ => Err(e),
         }
     }
-
 }
 
 /// Search keys of a person's names (both spellings).
@@ -128,6 +127,7 @@ pub async fn possible_duplicates<C: ConnectionTrait>(
     let candidates = crate::casework::duplicates::candidates_near(
         conn,
         ctx.actor.organisation_id,
+        m.birth.date(),
         m.birth.year(),
     )
     .await?;

@@ -31,7 +31,17 @@ const fn n(original: &'static str, latin: &'static [&'static str]) -> Name {
 
 /// Arabic given names (DIN 31635 with diacritics, ALA-LC plain, English/passport, French, German).
 const ARABIC_GIVEN: &[Name] = &[
-    n("محمد", &["Muḥammad", "Muhammad", "Mohammed", "Mohamed", "Mouhamad", "Mohammad"]),
+    n(
+        "محمد",
+        &[
+            "Muḥammad",
+            "Muhammad",
+            "Mohammed",
+            "Mohamed",
+            "Mouhamad",
+            "Mohammad",
+        ],
+    ),
     n("أحمد", &["Aḥmad", "Ahmad", "Ahmed", "Achmed"]),
     n("علي", &["ʿAlī", "Ali", "Aly"]),
     n("يوسف", &["Yūsuf", "Yusuf", "Youssef", "Yousef", "Jussuf"]),
@@ -43,8 +53,20 @@ const ARABIC_GIVEN: &[Name] = &[
     n("زينب", &["Zainab", "Zaynab", "Zeinab", "Seinab"]),
     n("سعيد", &["Saʿīd", "Said", "Saeed", "Saïd"]),
     n("إبراهيم", &["Ibrāhīm", "Ibrahim", "Ebrahim", "Ibrahem"]),
-    n("عبد الله", &["ʿAbdallāh", "Abdullah", "Abdallah", "Abd Allah", "Abdulla"]),
-    n("عبد الرحمن", &["ʿAbd ar-Raḥmān", "Abdulrahman", "Abdelrahman", "Abd al-Rahman", "Abdurrahman"]),
+    n(
+        "عبد الله",
+        &["ʿAbdallāh", "Abdullah", "Abdallah", "Abd Allah", "Abdulla"],
+    ),
+    n(
+        "عبد الرحمن",
+        &[
+            "ʿAbd ar-Raḥmān",
+            "Abdulrahman",
+            "Abdelrahman",
+            "Abd al-Rahman",
+            "Abdurrahman",
+        ],
+    ),
     n("مصطفى", &["Muṣṭafā", "Mustafa", "Moustafa", "Mostafa"]),
     n("جميلة", &["Ǧamīla", "Jamila", "Djamila", "Dschamila"]),
     n("ياسمين", &["Yāsmīn", "Yasmin", "Yasmine", "Jasmin"]),
@@ -57,7 +79,16 @@ const ARABIC_FAMILY: &[Name] = &[
     n("الحسن", &["al-Ḥasan", "Al-Hassan", "Alhassan", "El Hassan"]),
     n("درويش", &["Darwīš", "Darwish", "Darwisch", "Darouiche"]),
     n("حداد", &["Ḥaddād", "Haddad", "Hadad"]),
-    n("الخطيب", &["al-Ḫaṭīb", "Al-Khatib", "Alkhatib", "El Khatib", "Al-Chatib"]),
+    n(
+        "الخطيب",
+        &[
+            "al-Ḫaṭīb",
+            "Al-Khatib",
+            "Alkhatib",
+            "El Khatib",
+            "Al-Chatib",
+        ],
+    ),
     n("شريف", &["Šarīf", "Sharif", "Cherif", "Scharif"]),
     n("منصور", &["Manṣūr", "Mansour", "Mansur"]),
     n("قاسم", &["Qāsim", "Qasim", "Kassem", "Kasim"]),
@@ -114,8 +145,19 @@ const GEEZ_GIVEN: &[Name] = &[
 ];
 
 const GEEZ_FAMILY: &[Name] = &[
-    n("ገብረሚካኤል", &["Gebremichael", "Gebremikael", "Ghebremichael", "Gebre-Mikael"]),
-    n("ወልደማርያም", &["Weldemariam", "Woldemariam", "Wolde Mariam", "Weldemaryam"]),
+    n(
+        "ገብረሚካኤል",
+        &[
+            "Gebremichael",
+            "Gebremikael",
+            "Ghebremichael",
+            "Gebre-Mikael",
+        ],
+    ),
+    n(
+        "ወልደማርያም",
+        &["Weldemariam", "Woldemariam", "Wolde Mariam", "Weldemaryam"],
+    ),
     n("ተኽለ", &["Tekle", "Tekleh", "Teklay"]),
     n("ኣብርሃ", &["Abraha", "Abreha", "Abrha"]),
     n("ገብሩ", &["Gebru", "Gebrou", "Ghebru"]),
@@ -156,17 +198,52 @@ const TKS_FAMILY: &[Name] = &[
 
 /// Ukrainian and Russian names in Cyrillic (the Latin spellings are derived by KMU 2010 and Duden).
 const CYR_GIVEN: &[&str] = &[
-    "Олена", "Олександр", "Юлія", "Андрій", "Наталія", "Сергій", "Тетяна", "Дмитро", "Ірина",
-    "Євген", "Оксана", "Володимир", "Анастасія", "Михайло", "Катерина", "Сергей", "Наталья",
-    "Алексей", "Екатерина", "Юрій",
+    "Олена",
+    "Олександр",
+    "Юлія",
+    "Андрій",
+    "Наталія",
+    "Сергій",
+    "Тетяна",
+    "Дмитро",
+    "Ірина",
+    "Євген",
+    "Оксана",
+    "Володимир",
+    "Анастасія",
+    "Михайло",
+    "Катерина",
+    "Сергей",
+    "Наталья",
+    "Алексей",
+    "Екатерина",
+    "Юрій",
 ];
 const CYR_FAMILY: &[&str] = &[
-    "Коваленко", "Шевченко", "Бондаренко", "Ткаченко", "Кравчук", "Мельник", "Лисенко",
-    "Журавель", "Харченко", "Поліщук", "Іванов", "Смирнова", "Кузнецов", "Чорновол", "Зайченко",
+    "Коваленко",
+    "Шевченко",
+    "Бондаренко",
+    "Ткаченко",
+    "Кравчук",
+    "Мельник",
+    "Лисенко",
+    "Журавель",
+    "Харченко",
+    "Поліщук",
+    "Іванов",
+    "Смирнова",
+    "Кузнецов",
+    "Чорновол",
+    "Зайченко",
     "Щербак",
 ];
 const CYR_PATRONYMIC: &[&str] = &[
-    "Олександрович", "Петрівна", "Іванович", "Миколаївна", "Сергійович", "Андріївна",
+    "Олександрович",
+    "Петрівна",
+    "Іванович",
+    "Миколаївна",
+    "Сергійович",
+    "Андріївна",
 ];
 
 /// A Ukrainian name (one with a letter Russian lacks); the others are taken as Russian, whose
@@ -187,17 +264,41 @@ fn kmu(s: &str) -> String {
             'а' => "a",
             'б' => "b",
             'в' => "v",
-            'г' => if ukrainian { "h" } else { "g" },
+            'г' => {
+                if ukrainian {
+                    "h"
+                } else {
+                    "g"
+                }
+            }
             'ґ' => "g",
             'д' => "d",
             'е' => "e",
-            'є' => if initial { "ye" } else { "ie" },
+            'є' => {
+                if initial {
+                    "ye"
+                } else {
+                    "ie"
+                }
+            }
             'ж' => "zh",
             'з' => "z",
             'и' => "y",
             'і' => "i",
-            'ї' => if initial { "yi" } else { "i" },
-            'й' => if initial { "y" } else { "i" },
+            'ї' => {
+                if initial {
+                    "yi"
+                } else {
+                    "i"
+                }
+            }
+            'й' => {
+                if initial {
+                    "y"
+                } else {
+                    "i"
+                }
+            }
             'к' => "k",
             'л' => "l",
             'м' => "m",
@@ -215,8 +316,20 @@ fn kmu(s: &str) -> String {
             'ш' => "sh",
             'щ' => "shch",
             'ь' | 'ъ' => "",
-            'ю' => if initial { "yu" } else { "iu" },
-            'я' => if initial { "ya" } else { "ia" },
+            'ю' => {
+                if initial {
+                    "yu"
+                } else {
+                    "iu"
+                }
+            }
+            'я' => {
+                if initial {
+                    "ya"
+                } else {
+                    "ia"
+                }
+            }
             'ы' => "y",
             'ё' => "yo",
             'э' => "e",
@@ -244,7 +357,13 @@ fn duden(s: &str) -> String {
             'а' => "a",
             'б' => "b",
             'в' => "w",
-            'г' => if ukrainian { "h" } else { "g" },
+            'г' => {
+                if ukrainian {
+                    "h"
+                } else {
+                    "g"
+                }
+            }
             'ґ' => "g",
             'д' => "d",
             'е' => "e",
@@ -262,7 +381,13 @@ fn duden(s: &str) -> String {
             'о' => "o",
             'п' => "p",
             'р' => "r",
-            'с' => if between_vowels { "ss" } else { "s" },
+            'с' => {
+                if between_vowels {
+                    "ss"
+                } else {
+                    "s"
+                }
+            }
             'т' => "t",
             'у' => "u",
             'ф' => "f",
@@ -426,16 +551,28 @@ pub fn generate(seed: u64, per_kind: usize, background: usize) -> Set {
         match rng.below(4) {
             0 => {
                 let (g, f) = (rng.pick(ARABIC_GIVEN), rng.pick(ARABIC_FAMILY));
-                ((*rng.pick(g.latin)).to_string(), (*rng.pick(f.latin)).to_string())
+                (
+                    (*rng.pick(g.latin)).to_string(),
+                    (*rng.pick(f.latin)).to_string(),
+                )
             }
             1 => {
                 let (g, f) = (rng.pick(PERSIAN_GIVEN), rng.pick(PERSIAN_FAMILY));
-                ((*rng.pick(g.latin)).to_string(), (*rng.pick(f.latin)).to_string())
+                (
+                    (*rng.pick(g.latin)).to_string(),
+                    (*rng.pick(f.latin)).to_string(),
+                )
             }
-            2 => (kmu(*rng.pick(CYR_GIVEN)), kmu(*rng.pick(CYR_FAMILY))),
+            2 => (
+                kmu(rng.pick::<&str>(CYR_GIVEN)),
+                kmu(rng.pick::<&str>(CYR_FAMILY)),
+            ),
             _ => {
                 let (g, f) = (rng.pick(TKS_GIVEN), rng.pick(TKS_FAMILY));
-                ((*rng.pick(g.latin)).to_string(), (*rng.pick(f.latin)).to_string())
+                (
+                    (*rng.pick(g.latin)).to_string(),
+                    (*rng.pick(f.latin)).to_string(),
+                )
             }
         }
     };
@@ -454,7 +591,7 @@ pub fn generate(seed: u64, per_kind: usize, background: usize) -> Set {
             "script-arabic-persian",
             true,
             vec![
-                Person::full(*rng.pick(g.latin), *rng.pick(f.latin), d),
+                Person::full(rng.pick::<&str>(g.latin), rng.pick::<&str>(f.latin), d),
                 Person::full(g.original, f.original, d),
             ],
         );
@@ -475,7 +612,7 @@ pub fn generate(seed: u64, per_kind: usize, background: usize) -> Set {
             "script-geez",
             true,
             vec![
-                Person::full(*rng.pick(g.latin), *rng.pick(f.latin), d),
+                Person::full(rng.pick::<&str>(g.latin), rng.pick::<&str>(f.latin), d),
                 Person::full(g.original, f.original, d),
             ],
         );
@@ -647,16 +784,16 @@ pub fn generate(seed: u64, per_kind: usize, background: usize) -> Set {
             "twins",
             false,
             vec![
-                Person::full(*rng.pick(g.latin), fam, d),
-                Person::full(*rng.pick(g2.latin), fam, d),
+                Person::full(rng.pick::<&str>(g.latin), fam, d),
+                Person::full(rng.pick::<&str>(g2.latin), fam, d),
             ],
         );
         // Relatives: a parent and a child of the same name, or a father's name as the child's
         // second name; decades apart.
         let d = rng.date();
         let (g, f) = any_latin(&mut rng);
-        let child = NaiveDate::from_ymd_opt(d.year() + 20 + rng.below(15) as i32, 6, 15)
-            .unwrap_or(d);
+        let child =
+            NaiveDate::from_ymd_opt(d.year() + 20 + rng.below(15) as i32, 6, 15).unwrap_or(d);
         let (cg, _) = any_latin(&mut rng);
         push(
             &mut set,
@@ -707,7 +844,11 @@ fn f1(tp: usize, fn_: usize, fp: usize) -> (f64, f64, f64) {
     } else {
         tp as f64 / (tp + fn_) as f64
     };
-    let f = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
+    let f = if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    };
     (p, r, f)
 }
 
@@ -751,9 +892,9 @@ pub fn evaluate(set: &Set) -> Quality {
             }
         }
     }
-    let total = per_kind.values().fold((0, 0, 0), |t, v| {
-        (t.0 + v.0, t.1 + v.1, t.2 + v.2)
-    });
+    let total = per_kind
+        .values()
+        .fold((0, 0, 0), |t, v| (t.0 + v.0, t.1 + v.1, t.2 + v.2));
     Quality { per_kind, total }
 }
 
@@ -823,7 +964,12 @@ mod tests {
             .into_iter()
             .map(|(i, j, _)| (i, j))
             .collect();
-        let show = |p: &Person| format!("{} / {} / {:?} {}", p.given, p.family, p.birth_date, p.birth_year);
+        let show = |p: &Person| {
+            format!(
+                "{} / {} / {:?} {}",
+                p.given, p.family, p.birth_date, p.birth_year
+            )
+        };
         let mut in_group = HashSet::new();
         for (kind, same, members) in &set.groups {
             for (x, &i) in members.iter().enumerate() {
@@ -831,16 +977,29 @@ mod tests {
                     in_group.insert((i, j));
                     if *same && !found.contains(&(i, j)) {
                         let m = matching::score(&set.persons[i].record(), &set.persons[j].record());
-                        println!("MISS {kind}: {} | {} {:?}", show(&set.persons[i]), show(&set.persons[j]), m);
+                        println!(
+                            "MISS {kind}: {} | {} {:?}",
+                            show(&set.persons[i]),
+                            show(&set.persons[j]),
+                            m
+                        );
                     }
                 }
             }
         }
         for (i, j) in &found {
-            let same = set.groups.iter().any(|(_, s, m)| *s && m.contains(i) && m.contains(j));
+            let same = set
+                .groups
+                .iter()
+                .any(|(_, s, m)| *s && m.contains(i) && m.contains(j));
             if !same {
                 let m = matching::score(&set.persons[*i].record(), &set.persons[*j].record());
-                println!("FALSE: {} | {} {:?}", show(&set.persons[*i]), show(&set.persons[*j]), m);
+                println!(
+                    "FALSE: {} | {} {:?}",
+                    show(&set.persons[*i]),
+                    show(&set.persons[*j]),
+                    m
+                );
             }
         }
     }

@@ -148,7 +148,13 @@ impl Prepared {
             let skels: Vec<&str> = v
                 .words
                 .iter()
-                .map(|w| if w.skel.len() >= 2 { w.skel.as_str() } else { w.shape.as_str() })
+                .map(|w| {
+                    if w.skel.len() >= 2 {
+                        w.skel.as_str()
+                    } else {
+                        w.shape.as_str()
+                    }
+                })
                 .collect();
             for (i, a) in skels.iter().enumerate() {
                 for b in &skels[i + 1..] {
@@ -246,8 +252,19 @@ fn words_of(s: &str) -> Vec<Word> {
     for (w, script) in raw {
         if matches!(
             w.as_str(),
-            "al" | "el" | "ul" | "ad" | "ar" | "as" | "ash" | "at" | "az" | "an" | "bin" | "ibn"
-                | "bint" | "ben"
+            "al" | "el"
+                | "ul"
+                | "ad"
+                | "ar"
+                | "as"
+                | "ash"
+                | "at"
+                | "az"
+                | "an"
+                | "bin"
+                | "ibn"
+                | "bint"
+                | "ben"
         ) {
             continue;
         }
@@ -453,8 +470,10 @@ fn distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    if let Some(first) = d.first_mut() {
+        for (j, cell) in first.iter_mut().enumerate() {
+            *cell = j;
+        }
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
@@ -493,9 +512,8 @@ fn word_similarity(a: &Word, b: &Word) -> Option<(f32, WordKind)> {
         || (b.other_script && b.skel_consonant_w == a.skel);
     // Between Latin spellings, a name that begins with a vowel is not one that begins with a
     // consonant ("Ahmad", "Hamid").
-    let same_start = a.other_script
-        || b.other_script
-        || a.shape.starts_with('.') == b.shape.starts_with('.');
+    let same_start =
+        a.other_script || b.other_script || a.shape.starts_with('.') == b.shape.starts_with('.');
     if !short && same_skeleton && same_start {
         return Some((0.9, WordKind::Spelling));
     }
@@ -586,7 +604,11 @@ fn name_match(a: &Variant, b: &Variant) -> Option<NameMatch> {
     if kinds.contains(&WordKind::Typo) {
         reasons.push(Reason::Typo);
     }
-    let other_script = short.words.iter().chain(&long.words).any(|w| w.other_script)
+    let other_script = short
+        .words
+        .iter()
+        .chain(&long.words)
+        .any(|w| w.other_script)
         && !short
             .words
             .iter()
@@ -628,7 +650,8 @@ fn birth_match(a: BirthKind, b: BirthKind) -> Option<(f32, Vec<Reason>)> {
         (BirthKind::Full(x), BirthKind::Full(y)) => {
             if x == y {
                 Some((1.0, vec![Reason::SameBirthDate]))
-            } else if (x.month(), x.day()) == (y.month(), y.day()) && x.year().abs_diff(y.year()) == 1
+            } else if (x.month(), x.day()) == (y.month(), y.day())
+                && x.year().abs_diff(y.year()) == 1
             {
                 Some((0.85, vec![Reason::BirthYearOffByOne]))
             } else {
@@ -738,15 +761,36 @@ mod tests {
     #[test]
     fn spellings_and_scripts_match() {
         let d = "12.05.1990";
-        assert!(same(rec("Mohammad", "Ahmadi", d), rec("Muhammad", "Ahmady", d)));
+        assert!(same(
+            rec("Mohammad", "Ahmadi", d),
+            rec("Muhammad", "Ahmady", d)
+        ));
         assert!(same(rec("Mohammad", "Ahmadi", d), rec("محمد", "احمدی", d)));
-        assert!(same(rec("Khalid", "Al-Khatib", d), rec("Chalid", "Alchatib", d)));
-        assert!(same(rec("Olena", "Kovalenko", d), rec("Олена", "Коваленко", d)));
-        assert!(same(rec("Yuliia", "Shevchenko", d), rec("Julija", "Schewtschenko", d)));
-        assert!(same(rec("Tesfaye", "Gebremichael", d), rec("ተስፋይ", "ገብረሚካኤል", d)));
+        assert!(same(
+            rec("Khalid", "Al-Khatib", d),
+            rec("Chalid", "Alchatib", d)
+        ));
+        assert!(same(
+            rec("Olena", "Kovalenko", d),
+            rec("Олена", "Коваленко", d)
+        ));
+        assert!(same(
+            rec("Yuliia", "Shevchenko", d),
+            rec("Julija", "Schewtschenko", d)
+        ));
+        assert!(same(
+            rec("Tesfaye", "Gebremichael", d),
+            rec("ተስፋይ", "ገብረሚካኤል", d)
+        ));
         assert!(same(rec("Maxamed", "Cabdi", d), rec("Mohamed", "Abdi", d)));
-        assert!(same(rec("Şükrü", "Çelik", d), rec("Schükrü", "Tschelik", d)));
-        assert!(same(rec("Abd al-Rahman", "Haddad", d), rec("Abdulrahman", "Hadad", d)));
+        assert!(same(
+            rec("Şükrü", "Çelik", d),
+            rec("Schükrü", "Tschelik", d)
+        ));
+        assert!(same(
+            rec("Abd al-Rahman", "Haddad", d),
+            rec("Abdulrahman", "Hadad", d)
+        ));
     }
 
     #[test]
@@ -811,9 +855,42 @@ mod debug {
     #[test]
     #[ignore]
     fn print_keys() {
-        for s in ["عبد الله", "السيد", "مريم", "حداد", "علي", "Aly", "زرمینه", "جلالی", "Сергій", "Юлія", "ሰላም", "ገብረሚካኤል", "ሄለን", "ተኽለ", "أحمد", "زينب", "الحسن", "إبراهيم", "سعيد", "پروین", "احمدی", "خدیجه"] {
+        for s in [
+            "عبد الله",
+            "السيد",
+            "مريم",
+            "حداد",
+            "علي",
+            "Aly",
+            "زرمینه",
+            "جلالی",
+            "Сергій",
+            "Юлія",
+            "ሰላም",
+            "ገብረሚካኤል",
+            "ሄለን",
+            "ተኽለ",
+            "أحمد",
+            "زينب",
+            "الحسن",
+            "إبراهيم",
+            "سعيد",
+            "پروین",
+            "احمدی",
+            "خدیجه",
+        ] {
             let w = super::words_of(s);
-            println!("{s}: {:?}", w.iter().map(|w| (w.exact.clone(), w.key.clone(), w.skel.clone(), w.shape.clone())).collect::<Vec<_>>());
+            println!(
+                "{s}: {:?}",
+                w.iter()
+                    .map(|w| (
+                        w.exact.clone(),
+                        w.key.clone(),
+                        w.skel.clone(),
+                        w.shape.clone()
+                    ))
+                    .collect::<Vec<_>>()
+            );
         }
     }
 }
