@@ -18,6 +18,14 @@ impl MigrationName for Migration {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // The duplicate check at registration reads the persons born within a year, by date.
+        index(
+            m,
+            "ix_persons_birth",
+            "persons",
+            &["birth_year", "birth_date"],
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table("duplicate_decisions")

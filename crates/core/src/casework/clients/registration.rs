@@ -127,6 +127,7 @@ pub async fn possible_duplicates<C: ConnectionTrait>(
     let candidates = crate::casework::duplicates::candidates_near(
         conn,
         ctx.actor.organisation_id,
+        m.birth.date(),
         m.birth.year(),
     )
     .await?;

@@ -566,7 +566,10 @@ pub fn generate(seed: u64, per_kind: usize, background: usize) -> Set {
                     (*rng.pick(f.latin)).to_string(),
                 )
             }
-            2 => (kmu(*rng.pick(CYR_GIVEN)), kmu(*rng.pick(CYR_FAMILY))),
+            2 => (
+                kmu(rng.pick::<&str>(CYR_GIVEN)),
+                kmu(rng.pick::<&str>(CYR_FAMILY)),
+            ),
             _ => {
                 let (g, f) = (rng.pick(TKS_GIVEN), rng.pick(TKS_FAMILY));
                 (
@@ -591,7 +594,7 @@ pub fn generate(seed: u64, per_kind: usize, background: usize) -> Set {
             "script-arabic-persian",
             true,
             vec![
-                Person::full(*rng.pick(g.latin), *rng.pick(f.latin), d),
+                Person::full(rng.pick::<&str>(g.latin), rng.pick::<&str>(f.latin), d),
                 Person::full(g.original, f.original, d),
             ],
         );
@@ -612,7 +615,7 @@ pub fn generate(seed: u64, per_kind: usize, background: usize) -> Set {
             "script-geez",
             true,
             vec![
-                Person::full(*rng.pick(g.latin), *rng.pick(f.latin), d),
+                Person::full(rng.pick::<&str>(g.latin), rng.pick::<&str>(f.latin), d),
                 Person::full(g.original, f.original, d),
             ],
         );
@@ -784,8 +787,8 @@ pub fn generate(seed: u64, per_kind: usize, background: usize) -> Set {
             "twins",
             false,
             vec![
-                Person::full(*rng.pick(g.latin), fam, d),
-                Person::full(*rng.pick(g2.latin), fam, d),
+                Person::full(rng.pick::<&str>(g.latin), fam, d),
+                Person::full(rng.pick::<&str>(g2.latin), fam, d),
             ],
         );
         // Relatives: a parent and a child of the same name, or a father's name as the child's
