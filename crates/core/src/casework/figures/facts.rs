@@ -16,6 +16,8 @@ pub struct Facts {
     pub goals: Vec<Goal>,
     pub reviews: Vec<Review>,
     pub contacts: Vec<Contact>,
+    /// The days with a contact the contact clock needs (see [`ContactDay`]).
+    pub contact_days: Vec<ContactDay>,
     pub outcomes: Vec<Outcome>,
     /// Look-ups, built on first use (see [`super::index`]); the facts must not change after.
     pub(crate) index: std::sync::OnceLock<super::index::Index>,
@@ -93,13 +95,52 @@ pub struct Review {
     pub held_on: NaiveDate,
 }
 
+/// Contacts counted together: one contact, or — as the database reads a period — all contacts of
+/// one case and kind in the period held by the same IM (the figures only count them, so a group is
+/// exact wherever a single contact would be).
 #[derive(Clone, Debug)]
 pub struct Contact {
     pub case: String,
+    /// The contact's day; of a group, its first day (every day of a group counts for the same IM).
     pub date: NaiveDate,
-    pub minutes: Option<i64>,
+    /// How many contacts (1 for a single one).
+    pub count: usize,
+    /// Their minutes, summed (a contact without minutes adds none).
+    pub minutes: i64,
     pub kind: String,
-    pub topics: Vec<String>,
+    /// Each topic (an exchange field) with the number of these contacts naming it.
+    pub topics: Vec<(String, usize)>,
+}
+
+impl Contact {
+    /// A single contact.
+    pub fn one(
+        case: String,
+        date: NaiveDate,
+        minutes: Option<i64>,
+        kind: String,
+        topics: Vec<String>,
+    ) -> Contact {
+        Contact {
+            case,
+            date,
+            count: 1,
+            minutes: minutes.unwrap_or(0),
+            kind,
+            topics: topics.into_iter().map(|t| (t, 1)).collect(),
+        }
+    }
+}
+
+/// A day on which a case had a contact, for the contact clock. Every contact day may be listed
+/// (`near_previous` false); a reader may leave out days, provided it marks the day after a
+/// left-out stretch: `near_previous` says that the previous listed day is connected to this one by
+/// contact days closer together than any allowance, so nothing in between can be overdue.
+#[derive(Clone, Debug)]
+pub struct ContactDay {
+    pub case: String,
+    pub date: NaiveDate,
+    pub near_previous: bool,
 }
 
 #[derive(Clone, Debug)]

@@ -8,6 +8,9 @@ use chrono::NaiveDate;
 
 use super::facts::{Case, Contact, Facts, Goal, Outcome, Person};
 
+/// A contact day of a case and whether the previous listed one is near (see `ContactDay`).
+pub type Day = (NaiveDate, bool);
+
 #[derive(Clone, Debug, Default)]
 pub struct Index {
     case_at: HashMap<String, usize>,
@@ -18,6 +21,8 @@ pub struct Index {
     reviews: Vec<Vec<NaiveDate>>,
     /// By case position, in date order.
     contacts: Vec<Vec<usize>>,
+    /// By case position, in date order, one entry per day.
+    contact_days: Vec<Vec<Day>>,
     /// The earliest goal's creation, by case position.
     plan_start: Vec<Option<NaiveDate>>,
     /// By person position.
@@ -45,6 +50,7 @@ impl Index {
             goals: vec![Vec::new(); n],
             reviews: vec![Vec::new(); n],
             contacts: vec![Vec::new(); n],
+            contact_days: vec![Vec::new(); n],
             plan_start: vec![None; n],
             cases_of_person: vec![Vec::new(); f.persons.len()],
             outcomes: vec![Vec::new(); f.persons.len()],
@@ -67,9 +73,24 @@ impl Index {
                 ix.contacts[*c].push(i);
             }
         }
+        for d in &f.contact_days {
+            if let Some(c) = case_at.get(&d.case) {
+                ix.contact_days[*c].push((d.date, d.near_previous));
+            }
+        }
         for (c, case) in f.cases.iter().enumerate() {
             ix.reviews[c].sort();
             ix.contacts[c].sort_by_key(|k| f.contacts[*k].date);
+            // One entry per day; a day listed twice is near its predecessor only if both say so.
+            let days = &mut ix.contact_days[c];
+            days.sort();
+            days.dedup_by(|later, kept| {
+                let same = later.0 == kept.0;
+                if same {
+                    kept.1 &= later.1;
+                }
+                same
+            });
             for p in &case.persons {
                 if let Some(p) = person_at.get(p) {
                     ix.cases_of_person[*p].push(c);
@@ -125,6 +146,13 @@ impl Facts {
     pub fn contacts_of<'a>(&'a self, c: &Case) -> impl Iterator<Item = &'a Contact> + 'a {
         let list = self.case_pos(c).map(|i| self.ix().contacts[i].as_slice());
         list.unwrap_or_default().iter().map(|k| &self.contacts[*k])
+    }
+
+    /// Contact days, in date order (see `ContactDay`).
+    pub fn contact_days_of(&self, c: &Case) -> &[Day] {
+        self.case_pos(c)
+            .map(|i| self.ix().contact_days[i].as_slice())
+            .unwrap_or_default()
     }
 
     pub fn cases_of_person<'a>(&'a self, p: &str) -> impl Iterator<Item = &'a Case> + 'a {

@@ -14,8 +14,8 @@ use sea_orm::{
     QuerySelect, QueryTrait,
 };
 
-use super::Question;
 use super::facts::*;
+use super::{Question, Settings};
 use crate::Result;
 use crate::kernel::types::Birth;
 
@@ -121,7 +121,10 @@ pub(crate) async fn load<C: ConnectionTrait>(
     conn: &C,
     q: Question,
     only: Option<&Only>,
+    s: &Settings,
 ) -> Result<Facts> {
+    let a = s.contact_allowance;
+    let near_days = a.days_in_first_months.min(a.days_afterwards);
     let backend = conn.get_database_backend();
     let mut f = Facts::default();
     // The fields of action as the exchange format names them (administrators may add fields that
@@ -357,65 +360,11 @@ pub(crate) async fn load<C: ConnectionTrait>(
             held_on,
         })
         .collect();
-    // Contacts count only in a period: those dated in it, and for the contact clock the last one
-    // of each case before it (its kind and topics do not matter there).
+    // Contacts count only in a period: those dated in it, counted in the database, and for the
+    // contact clock of the cases active on its last day the contact days it needs.
     if let Question::Period { from, to } = q {
-        let contacts: Vec<(i64, NaiveDate, Option<i32>, String, String)> = contact::Entity::find()
-            .select_only()
-            .column(contact::Column::CaseId)
-            .column(contact::Column::ContactDate)
-            .column(contact::Column::Minutes)
-            .column(contact::Column::ContactKind)
-            .column(contact::Column::Topics)
-            .filter(contact::Column::ContactDate.between(from, to))
-            .apply_if(
-                only.map(|o| o.cases_filter(backend, contact::Column::CaseId)),
-                QueryFilter::filter,
-            )
-            .into_tuple()
-            .all(conn)
-            .await?;
-        let before: Vec<(i64, Option<NaiveDate>)> = contact::Entity::find()
-            .select_only()
-            .column(contact::Column::CaseId)
-            .column_as(contact::Column::ContactDate.max(), "last")
-            .filter(contact::Column::ContactDate.lt(from))
-            .group_by(contact::Column::CaseId)
-            .apply_if(
-                only.map(|o| o.cases_filter(backend, contact::Column::CaseId)),
-                QueryFilter::filter,
-            )
-            .into_tuple()
-            .all(conn)
-            .await?;
-        f.contacts = before
-            .into_iter()
-            .filter_map(|(c, date)| {
-                Some(Contact {
-                    case: c.to_string(),
-                    date: date?,
-                    minutes: None,
-                    kind: String::new(),
-                    topics: Vec::new(),
-                })
-            })
-            .chain(
-                contacts
-                    .into_iter()
-                    .map(|(c, date, minutes, kind, topics)| Contact {
-                        case: c.to_string(),
-                        date,
-                        minutes: minutes.map(i64::from),
-                        kind,
-                        topics: topics
-                            .split(',')
-                            .map(str::trim)
-                            .filter(|t| !t.is_empty())
-                            .map(field)
-                            .collect(),
-                    }),
-            )
-            .collect();
+        f.contacts = contact_counts(conn, from, to, only, &fields).await?;
+        f.contact_days = contact_days(conn, from, to, only, near_days).await?;
     }
     f.outcomes = outcome::Entity::find()
         .select_only()
@@ -474,4 +423,226 @@ struct OutcomeRow {
     level: Option<String>,
     employment_type: Option<String>,
     until_date: Option<NaiveDate>,
+}
+
+/// The `n`th value of a custom expression: `$n` on PostgreSQL, `?` on SQLite.
+fn arg(backend: DbBackend, n: usize) -> String {
+    match backend {
+        DbBackend::Postgres => format!("${n}"),
+        _ => "?".to_string(),
+    }
+}
+
+/// The contacts dated in `from..=to`, counted together per case, kind and holder: the number of
+/// assignments begun on or before a contact's day tells who held the case then (the holder of the
+/// case's assignments in date order, as `figures::holder_on` reads them), so every group counts for
+/// one IM. Topics are counted per field of action (`fields`: key → exchange field). A few
+/// thousand rows instead of millions.
+async fn contact_counts<C: ConnectionTrait>(
+    conn: &C,
+    from: NaiveDate,
+    to: NaiveDate,
+    only: Option<&Only>,
+    fields: &BTreeMap<String, String>,
+) -> Result<Vec<Contact>> {
+    use sea_orm::sea_query::{Alias, Expr, Query};
+    let backend = conn.get_database_backend();
+    let position = match backend {
+        DbBackend::Postgres => "strpos",
+        _ => "instr",
+    };
+    let keys: Vec<&String> = fields.keys().collect();
+    let mut inner = Query::select();
+    inner
+        .column(contact::Column::CaseId)
+        .column(contact::Column::ContactDate)
+        .column(contact::Column::ContactKind)
+        .column(contact::Column::Minutes)
+        .expr_as(
+            Expr::cust(
+                "(SELECT COUNT(*) FROM case_assignments a WHERE a.case_id = contacts.case_id \
+                 AND a.from_date <= contacts.contact_date)",
+            ),
+            Alias::new("holder"),
+        )
+        .expr_as(
+            Expr::cust("',' || REPLACE(contacts.topics, ' ', '') || ','"),
+            Alias::new("topic_list"),
+        )
+        .from(contact::Entity)
+        .and_where(contact::Column::ContactDate.between(from, to));
+    if let Some(o) = only {
+        inner.and_where(o.cases_filter(backend, contact::Column::CaseId));
+    }
+    let mut outer = Query::select();
+    outer
+        .column(Alias::new("case_id"))
+        .column(Alias::new("contact_kind"))
+        .expr_as(Expr::cust("MIN(contact_date)"), Alias::new("first_day"))
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+        .expr_as(
+            Expr::cust("SUM(COALESCE(minutes, 0))"),
+            Alias::new("minutes_sum"),
+        );
+    for (i, key) in keys.iter().enumerate() {
+        outer.expr_as(
+            Expr::cust_with_values(
+                format!(
+                    "SUM(CASE WHEN {position}(topic_list, {}) > 0 THEN 1 ELSE 0 END)",
+                    arg(backend, 1)
+                ),
+                [format!(",{key},")],
+            ),
+            Alias::new(format!("t{i}")),
+        );
+    }
+    outer
+        .from_subquery(inner, Alias::new("k"))
+        .group_by_col(Alias::new("case_id"))
+        .group_by_col(Alias::new("holder"))
+        .group_by_col(Alias::new("contact_kind"));
+    let rows = conn.query_all_raw(backend.build(&outer)).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let case: i64 = r.try_get("", "case_id")?;
+        let mut topics: Vec<(String, usize)> = Vec::new();
+        for (i, key) in keys.iter().enumerate() {
+            let n: i64 = r.try_get("", &format!("t{i}"))?;
+            if n > 0 {
+                topics.push((fields[*key].clone(), usize::try_from(n).unwrap_or(0)));
+            }
+        }
+        out.push(Contact {
+            case: case.to_string(),
+            date: r.try_get("", "first_day")?,
+            count: usize::try_from(r.try_get::<i64>("", "n")?).unwrap_or(0),
+            minutes: r.try_get("", "minutes_sum")?,
+            kind: r.try_get("", "contact_kind")?,
+            topics,
+        });
+    }
+    Ok(out)
+}
+
+/// The contact days the clock needs for the cases active on `to`: each case's last contact day
+/// before `from`, and of the days in `from..=to` the first, the last, and both ends of every gap
+/// longer than `near_days` (no shorter gap can be overdue, whatever the pauses); a day after
+/// left-out days is marked `near_previous`.
+async fn contact_days<C: ConnectionTrait>(
+    conn: &C,
+    from: NaiveDate,
+    to: NaiveDate,
+    only: Option<&Only>,
+    near_days: u32,
+) -> Result<Vec<ContactDay>> {
+    use sea_orm::sea_query::{Alias, Expr, Query};
+    let backend = conn.get_database_backend();
+    let active = Expr::cust_with_values(
+        format!(
+            "case_id IN (SELECT id FROM cases WHERE opened_on <= {} \
+             AND (closed_on IS NULL OR closed_on > {}))",
+            arg(backend, 1),
+            arg(backend, 2)
+        ),
+        [to, to],
+    );
+    // The last contact day before the period, per case (the index on (case, date) answers each).
+    let mut before = Query::select();
+    before
+        .column(case::Column::Id)
+        .expr_as(
+            Expr::cust_with_values(
+                format!(
+                    "(SELECT MAX(k.contact_date) FROM contacts k WHERE k.case_id = cases.id \
+                     AND k.contact_date < {})",
+                    arg(backend, 1)
+                ),
+                [from],
+            ),
+            Alias::new("last_day"),
+        )
+        .from(case::Entity)
+        .and_where(case::Column::OpenedOn.lte(to))
+        .cond_where(
+            sea_orm::Condition::any()
+                .add(case::Column::ClosedOn.is_null())
+                .add(case::Column::ClosedOn.gt(to)),
+        );
+    if let Some(o) = only {
+        before.and_where(o.cases_filter(backend, case::Column::Id));
+    }
+    let mut out: Vec<ContactDay> = Vec::new();
+    for r in conn.query_all_raw(backend.build(&before)).await? {
+        let case: i64 = r.try_get("", "id")?;
+        if let Some(date) = r.try_get::<Option<NaiveDate>>("", "last_day")? {
+            out.push(ContactDay {
+                case: case.to_string(),
+                date,
+                near_previous: false,
+            });
+        }
+    }
+    // The days of the period: each with the previous and the next day of its case.
+    let days_between = |a: &str, b: &str| match backend {
+        DbBackend::Postgres => format!("({b} - {a})"),
+        _ => format!("CAST(julianday({b}) - julianday({a}) AS INTEGER)"),
+    };
+    let gap = days_between("prev", "contact_date");
+    let next_gap = days_between("contact_date", "next");
+    let mut inner = Query::select();
+    inner
+        .column(contact::Column::CaseId)
+        .column(contact::Column::ContactDate)
+        .expr_as(
+            Expr::cust("LAG(contact_date) OVER (PARTITION BY case_id ORDER BY contact_date)"),
+            Alias::new("prev"),
+        )
+        .expr_as(
+            Expr::cust("LEAD(contact_date) OVER (PARTITION BY case_id ORDER BY contact_date)"),
+            Alias::new("next"),
+        )
+        .from(contact::Entity)
+        .and_where(contact::Column::ContactDate.between(from, to))
+        .and_where(active);
+    if let Some(o) = only {
+        inner.and_where(o.cases_filter(backend, contact::Column::CaseId));
+    }
+    let mut outer = Query::select();
+    outer
+        .column(Alias::new("case_id"))
+        .column(Alias::new("contact_date"))
+        .column(Alias::new("prev"))
+        .expr_as(
+            Expr::cust_with_values(
+                format!(
+                    "CAST(CASE WHEN {gap} > {} THEN 1 ELSE 0 END AS BIGINT)",
+                    arg(backend, 1)
+                ),
+                [i64::from(near_days)],
+            ),
+            Alias::new("far"),
+        )
+        .from_subquery(inner, Alias::new("d"))
+        .and_where(Expr::cust_with_values(
+            format!(
+                "prev IS NULL OR next IS NULL OR {gap} > {} OR {next_gap} > {}",
+                arg(backend, 1),
+                arg(backend, 2)
+            ),
+            [i64::from(near_days), i64::from(near_days)],
+        ));
+    for r in conn.query_all_raw(backend.build(&outer)).await? {
+        let case: i64 = r.try_get("", "case_id")?;
+        let date: NaiveDate = r.try_get("", "contact_date")?;
+        let prev: Option<NaiveDate> = r.try_get("", "prev")?;
+        let far: i64 = r.try_get("", "far")?;
+        out.push(ContactDay {
+            case: case.to_string(),
+            date,
+            // The first day of the period is checked from the day before it; a day after a long
+            // gap from its previous day too; any other listed day follows near days.
+            near_previous: prev.is_some() && far == 0,
+        });
+    }
+    Ok(out)
 }

@@ -470,12 +470,22 @@ pub fn flow(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate, s: &Settin
         .map(|t| (t.as_str().to_string(), 0))
         .collect();
     for k in &contacts {
-        *by_kind.entry(k.kind.clone()).or_default() += 1;
-        for t in &k.topics {
-            *by_topic.entry(t.clone()).or_default() += 1;
+        match by_kind.get_mut(&k.kind) {
+            Some(n) => *n += k.count,
+            None => {
+                by_kind.insert(k.kind.clone(), k.count);
+            }
+        }
+        for (t, n) in &k.topics {
+            match by_topic.get_mut(t) {
+                Some(m) => *m += n,
+                None => {
+                    by_topic.insert(t.clone(), *n);
+                }
+            }
         }
     }
-    let minutes: i64 = contacts.iter().map(|k| k.minutes.unwrap_or(0)).sum();
+    let minutes: i64 = contacts.iter().map(|k| k.minutes).sum();
 
     let plans_new = f
         .cases
@@ -516,7 +526,7 @@ pub fn flow(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate, s: &Settin
         },
         counselling_ended: ended(f, scope, from, to),
         contacts: Contacts {
-            count: contacts.len(),
+            count: contacts.iter().map(|k| k.count).sum(),
             by_kind,
             by_topic,
         },
@@ -629,12 +639,6 @@ fn contact_frequency(
     let kept = cases
         .iter()
         .filter(|c| {
-            let mut dates: Vec<NaiveDate> = f
-                .contacts_of(c)
-                .filter(|k| k.date >= c.opened_on && k.date <= to)
-                .map(|k| k.date)
-                .collect();
-            dates.dedup();
             let first_phase_end = c
                 .opened_on
                 .checked_add_months(Months::new(a.first_months))
@@ -646,33 +650,43 @@ fn contact_frequency(
                     a.days_afterwards
                 })
             };
-            // Days before the last contact ahead of the period cannot fail: start there.
-            let start = dates
+            // Overdue between the contact (or opening) `last` and the day `until` (a contact day,
+            // or the period's end): the days after `last` up to `until` that are not paused, counted
+            // from `last`, exceed its allowance on a day of the period.
+            let overdue = |last: NaiveDate, until: NaiveDate| {
+                let mut counted = 0i64;
+                let mut day = last;
+                while day < until {
+                    day = day.succ_opt().unwrap_or(NaiveDate::MAX);
+                    if !paused_day(c, day) {
+                        counted += 1;
+                    }
+                    if counted > allowance(last) && day >= from {
+                        return true;
+                    }
+                }
+                false
+            };
+            let days: Vec<(NaiveDate, bool)> = f
+                .contact_days_of(c)
                 .iter()
                 .copied()
+                .filter(|(d, _)| *d >= c.opened_on && *d <= to)
+                .collect();
+            // Days before the last contact ahead of the period cannot fail: start there.
+            let start = days
+                .iter()
+                .map(|(d, _)| *d)
                 .rfind(|d| *d > c.opened_on && *d < from)
                 .unwrap_or(c.opened_on);
             let mut last = start;
-            let mut counted = 0i64;
-            let mut next = dates.iter().filter(|d| **d > start).peekable();
-            let mut day = start;
-            while day < to {
-                day = day.succ_opt().unwrap_or(NaiveDate::MAX);
-                if !paused_day(c, day) {
-                    counted += 1;
-                }
-                if counted > allowance(last) && day >= from {
+            for (day, near_previous) in days.into_iter().filter(|(d, _)| *d > start) {
+                if !near_previous && overdue(last, day) {
                     return false;
                 }
-                while next.peek().is_some_and(|d| **d < day) {
-                    next.next();
-                }
-                if next.peek().is_some_and(|d| **d == day) {
-                    last = day;
-                    counted = 0;
-                }
+                last = day;
             }
-            true
+            !overdue(last, to)
         })
         .count();
     Share::new(kept, cases.len())
@@ -1128,21 +1142,21 @@ pub async fn for_operator_with_progress(
         organisation_id: None,
         roles: "operator".into(),
     };
-    let (facts, rules) = audit::read(db, async |tx| {
-        let facts = load::load(tx, q, None).await?;
+    let (facts, s) = audit::read(db, async |tx| {
         let rules = crate::administration::settings::WorkRules::load(tx).await?;
+        let s = settings.unwrap_or_else(|| Settings::of(&rules));
+        let facts = load::load(tx, q, None, &s).await?;
         audit::record_as(tx, now, &who, None, Event::new("figures_computed")).await?;
-        Ok((facts, rules))
+        Ok((facts, s))
     })
     .await?;
     progress(format!(
         "read {} persons, {} cases, {} contacts in {:.1} s",
         facts.persons.len(),
         facts.cases.len(),
-        facts.contacts.len(),
+        facts.contacts.iter().map(|k| k.count).sum::<usize>(),
         started.elapsed().as_secs_f64()
     ));
-    let s = settings.unwrap_or_else(|| Settings::of(&rules));
     let figures = question_json(&facts, q, &s);
     progress(format!(
         "computed the figures in {:.1} s",

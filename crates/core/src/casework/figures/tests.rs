@@ -110,13 +110,21 @@ fn facts() -> Facts {
                 case: s(&v, "case"),
                 held_on: d(v["held_on"].as_str().unwrap_or_default()),
             }),
-            "contact" => f.contacts.push(Contact {
-                case: s(&v, "case"),
-                date: d(v["date"].as_str().unwrap_or_default()),
-                minutes: v["minutes"].as_i64(),
-                kind: s(&v, "contact_kind"),
-                topics: list(&v, "topics"),
-            }),
+            "contact" => {
+                let date = d(v["date"].as_str().unwrap_or_default());
+                f.contact_days.push(ContactDay {
+                    case: s(&v, "case"),
+                    date,
+                    near_previous: false,
+                });
+                f.contacts.push(Contact::one(
+                    s(&v, "case"),
+                    date,
+                    v["minutes"].as_i64(),
+                    s(&v, "contact_kind"),
+                    list(&v, "topics"),
+                ));
+            }
             "outcome" => f.outcomes.push(Outcome {
                 person: s(&v, "person"),
                 date: d(v["date"].as_str().unwrap_or_default()),

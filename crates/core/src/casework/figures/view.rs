@@ -336,8 +336,8 @@ async fn view_as(db: &Db, ctx: &Ctx, ask: Ask, action: &'static str) -> Result<V
             true => ask.question(),
             false => Question::At(last_day(y)),
         };
-        let facts = load::load(tx, reads, only.as_ref()).await?;
         let rules = crate::administration::settings::WorkRules::load(tx).await?;
+        let facts = load::load(tx, reads, only.as_ref(), &Settings::of(&rules)).await?;
         let finalised = finalisations(tx, (y - HISTORY_YEARS + 1)..=y).await?;
         audit::record(tx, ctx, event()).await?;
         Ok(Loaded {
@@ -637,8 +637,14 @@ pub async fn template(db: &Db, ctx: &Ctx, year: i32) -> Result<Vec<Row>> {
     check_year(Ask::Year(year))?;
     let loaded = audit::read(db, async |tx| {
         let only = load::Only::of_organisation(tx, ctx.actor.organisation_id).await?;
-        let facts = load::load(tx, Ask::Year(year).question(), Some(&only)).await?;
         let rules = crate::administration::settings::WorkRules::load(tx).await?;
+        let facts = load::load(
+            tx,
+            Ask::Year(year).question(),
+            Some(&only),
+            &Settings::of(&rules),
+        )
+        .await?;
         let finalised = finalisations(tx, year..=year).await?;
         audit::record(tx, ctx, event()).await?;
         Ok(Loaded {
@@ -716,10 +722,10 @@ pub async fn finalise(db: &Db, ctx: &Ctx, year: i32, reason: &str) -> Result<i32
     if last.is_some() && reason.is_empty() {
         return Err(invalid("reason", "figures-error-reason-needed"));
     }
-    let facts = load::load(&txn, Ask::Year(year).question(), None).await?;
     let rules = crate::administration::settings::WorkRules::load(&txn).await?;
     let q = Ask::Year(year).question();
     let settings = Settings::of(&rules);
+    let facts = load::load(&txn, q, None, &settings).await?;
     let mut body = question_json(&facts, q, &settings)?;
     // Each organisation's template as reported, for IMs who move later.
     body["period"]["by_im_in_organisation"] =
