@@ -158,7 +158,9 @@ mod tests {
         };
         let text = render(&r, "http://localhost");
         assert!(
-            text.contains("problems:\n  line 13: person P90: missing field family_name [missing_field]\n"),
+            text.contains(
+                "problems:\n  line 13: person P90: missing field family_name [missing_field]\n"
+            ),
             "{text}"
         );
         assert!(

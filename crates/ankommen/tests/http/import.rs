@@ -349,7 +349,10 @@ async fn every_kind_of_bad_input_is_named_by_line_and_nothing_is_written() {
                 r.problems
             );
             let json = serde_json::to_string(&r.problems).unwrap();
-            assert!(json.contains(&format!(r#""code":"{code}""#)), "{what}: {json}");
+            assert!(
+                json.contains(&format!(r#""code":"{code}""#)),
+                "{what}: {json}"
+            );
             assert!(!json.contains("CANARY"), "{what}: a value in {json}");
             assert_eq!(footprint(&t).await, before, "{what}: nothing is written");
         }
@@ -366,7 +369,10 @@ async fn every_kind_of_bad_input_is_named_by_line_and_nothing_is_written() {
         r.assert_contains(&format!("<tr><td>{line}</td>"));
         r.assert_contains(&format!("<td>{german}"));
         assert!(!r.body.contains("CANARY"), "{what}: a value on the page");
-        assert!(!r.body.contains("lang=\"en\""), "{what}: English on the page");
+        assert!(
+            !r.body.contains("lang=\"en\""),
+            "{what}: English on the page"
+        );
         assert_eq!(footprint(&t).await, before, "{what}: nothing is written");
     }
     // The CLI path (the operator) refuses the same way.

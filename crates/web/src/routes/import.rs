@@ -135,7 +135,10 @@ pub(crate) fn reason_text(tr: &Tr, r: &Reason) -> String {
             (name, value)
         })
         .collect();
-    tr.targs(&format!("import-reason-{}", r.code().replace('_', "-")), &args)
+    tr.targs(
+        &format!("import-reason-{}", r.code().replace('_', "-")),
+        &args,
+    )
 }
 
 fn show(

@@ -15,10 +15,14 @@ use super::Kind;
 pub enum Reason {
     // The file and its lines.
     /// A line longer than `max` bytes, refused unread.
-    LineTooLong { max: usize },
+    LineTooLong {
+        max: usize,
+    },
     NotUtf8,
     /// The JSON parser stopped at this column.
-    BrokenJson { column: usize },
+    BrokenJson {
+        column: usize,
+    },
     NotAJsonObject,
     /// The file holds no line at all, hence no header.
     NoHeader,
@@ -29,26 +33,63 @@ pub enum Reason {
     SecondHeader,
     UnknownKind,
     /// The kind and id appeared before, on `first_line`.
-    DuplicateId { first_line: usize },
+    DuplicateId {
+        first_line: usize,
+    },
 
     // The fields of an object.
-    MissingField { field: String },
-    Empty { field: String },
-    NotAText { field: String },
-    NotABool { field: String },
-    NotAList { field: String },
-    NotAnObject { field: String },
-    EntryNotAText { field: String },
-    EntryNotAnObject { field: String },
-    InvalidDate { field: String },
-    OutsideList { field: String },
-    OutOfRange { field: String, min: i64, max: i64 },
-    NotAnAgs { field: String },
-    NotACountryCode { field: String },
-    NotALanguageCode { field: String },
-    NotOldestFirst { field: String },
+    MissingField {
+        field: String,
+    },
+    Empty {
+        field: String,
+    },
+    NotAText {
+        field: String,
+    },
+    NotABool {
+        field: String,
+    },
+    NotAList {
+        field: String,
+    },
+    NotAnObject {
+        field: String,
+    },
+    EntryNotAText {
+        field: String,
+    },
+    EntryNotAnObject {
+        field: String,
+    },
+    InvalidDate {
+        field: String,
+    },
+    OutsideList {
+        field: String,
+    },
+    OutOfRange {
+        field: String,
+        min: i64,
+        max: i64,
+    },
+    NotAnAgs {
+        field: String,
+    },
+    NotACountryCode {
+        field: String,
+    },
+    NotALanguageCode {
+        field: String,
+    },
+    NotOldestFirst {
+        field: String,
+    },
     /// A date earlier than the one it must follow.
-    Before { field: String, other: String },
+    Before {
+        field: String,
+        other: String,
+    },
 
     // Fields required by the value of another.
     /// An organisation of type municipality names no municipality.
@@ -90,7 +131,9 @@ pub enum Reason {
 
     // Warnings.
     /// A field the model has no column for, kept as extra data.
-    UnknownFieldKept { field: String },
+    UnknownFieldKept {
+        field: String,
+    },
 }
 
 /// One argument of a reason, for a translation.
@@ -509,7 +552,11 @@ mod tests {
         assert_eq!(listed.len(), Reason::CODES.len(), "a code listed twice");
         let sampled: BTreeSet<&str> = Reason::samples().iter().map(Reason::code).collect();
         assert_eq!(listed, sampled);
-        assert_eq!(sampled.len(), Reason::samples().len(), "one sample per code");
+        assert_eq!(
+            sampled.len(),
+            Reason::samples().len(),
+            "one sample per code"
+        );
     }
 
     #[test]

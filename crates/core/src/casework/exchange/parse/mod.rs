@@ -238,8 +238,7 @@ pub fn read(bytes: &[u8], known: &Known) -> Parsed {
         let text = match std::str::from_utf8(raw) {
             Ok(t) => t.trim(),
             Err(_) => {
-                out.problems
-                    .push(problem(no, None, None, Reason::NotUtf8));
+                out.problems.push(problem(no, None, None, Reason::NotUtf8));
                 continue;
             }
         };
@@ -523,12 +522,7 @@ mod tests {
                 (3, Reason::NotAJsonObject),
                 (4, Reason::SecondHeader),
                 (5, Reason::UnknownKind),
-                (
-                    6,
-                    Reason::MissingField {
-                        field: "id".into()
-                    }
-                ),
+                (6, Reason::MissingField { field: "id".into() }),
             ]
         );
         let bad = read(

@@ -215,8 +215,8 @@ impl Fields<'_> {
                 let status = r.get("status").and_then(Value::as_str).map(str::to_string);
                 if status.is_none() {
                     self.bad(Reason::MissingField {
-                    field: "residence.status".into(),
-                });
+                        field: "residence.status".into(),
+                    });
                 }
                 let until = match r.get("valid_until") {
                     None | Some(Value::Null) => None,
@@ -270,8 +270,8 @@ impl Fields<'_> {
                     .map(str::to_string);
                 if name.is_none() {
                     self.bad(Reason::MissingField {
-                    field: "recipient.name".into(),
-                });
+                        field: "recipient.name".into(),
+                    });
                 }
                 let category = r
                     .get("category")
@@ -362,8 +362,8 @@ impl Fields<'_> {
                 Some(v) => self.date_of("assignments.from", v),
                 None => {
                     self.bad(Reason::MissingField {
-                    field: "assignments.from".into(),
-                });
+                        field: "assignments.from".into(),
+                    });
                     None
                 }
             };
@@ -521,14 +521,14 @@ impl Fields<'_> {
                     }
                     (None, _) => {
                         self.bad(Reason::MissingField {
-                    field: "interpreter.language".into(),
-                });
+                            field: "interpreter.language".into(),
+                        });
                         None
                     }
                     (_, None) => {
                         self.bad(Reason::MissingField {
-                    field: "interpreter.type".into(),
-                });
+                            field: "interpreter.type".into(),
+                        });
                         None
                     }
                 }
@@ -622,8 +622,8 @@ impl Fields<'_> {
                     .map(str::to_string);
                 if name.is_none() {
                     self.bad(Reason::MissingField {
-                    field: "service.name".into(),
-                });
+                        field: "service.name".into(),
+                    });
                 }
                 let category = s
                     .get("category")
