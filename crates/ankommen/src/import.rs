@@ -73,7 +73,8 @@ pub async fn run(cfg: &Config, args: &ImportArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The report as text: one line per kind, then problems, warnings and setup links.
+/// The report as text: one line per kind, then problems and warnings (line, kind, id, the reason
+/// in English and its code in brackets) and setup links.
 pub fn render(r: &Report, base_url: &str) -> String {
     let mut out = String::new();
     let head = if r.dry_run {
@@ -100,12 +101,14 @@ pub fn render(r: &Report, base_url: &str) -> String {
         }
         out.push_str(&format!("{title}:\n"));
         for p in list {
+            // The reason in English, then its stable code for scripts.
             out.push_str(&format!(
-                "  line {}: {} {}: {}\n",
+                "  line {}: {} {}: {} [{}]\n",
                 p.line,
                 p.kind.as_deref().unwrap_or("-"),
                 p.id.as_deref().unwrap_or("-"),
-                p.reason
+                p.reason,
+                p.reason.code()
             ));
         }
     }
@@ -124,4 +127,45 @@ pub fn render(r: &Report, base_url: &str) -> String {
         "(lines longer than {MAX_LINE_BYTES} bytes are refused)\n"
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ankommen_core::casework::exchange::{Problem, Reason};
+
+    #[test]
+    fn problems_are_listed_in_english_with_their_code() {
+        let r = Report {
+            dry_run: true,
+            problems: vec![Problem {
+                line: 13,
+                kind: Some("person".into()),
+                id: Some("P90".into()),
+                reason: Reason::MissingField {
+                    field: "family_name".into(),
+                },
+            }],
+            warnings: vec![Problem {
+                line: 14,
+                kind: Some("team".into()),
+                id: Some("T9".into()),
+                reason: Reason::UnknownFieldKept {
+                    field: "colour".into(),
+                },
+            }],
+            ..Report::default()
+        };
+        let text = render(&r, "http://localhost");
+        assert!(
+            text.contains(
+                "problems:\n  line 13: person P90: missing field family_name [missing_field]\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("warnings:\n  line 14: team T9: unknown field colour kept as extra data [unknown_field_kept]\n"),
+            "{text}"
+        );
+    }
 }

@@ -183,6 +183,16 @@ mod tests {
                 .map(|s| format!("audit-section-{s}")),
         );
         wanted.extend(NATIONALITIES.iter().map(|c| format!("country-{c}")));
+        use ankommen_core::casework::exchange::{Kind, Reason};
+        for k in Kind::ALL {
+            wanted.push(format!("import-kind-{}", k.as_str()));
+            wanted.push(format!("import-kind-one-{}", k.as_str()));
+        }
+        wanted.extend(
+            Reason::CODES
+                .iter()
+                .map(|c| format!("import-reason-{}", c.replace('_', "-"))),
+        );
         for lang in ["de", "en"] {
             let have = keys(&ftl(lang));
             let missing: Vec<_> = wanted.iter().filter(|k| !have.contains(*k)).collect();

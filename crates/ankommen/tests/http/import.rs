@@ -4,7 +4,7 @@
 
 use ankommen_core::Clock;
 use ankommen_core::Error;
-use ankommen_core::casework::exchange::{self, Progress, Report};
+use ankommen_core::casework::exchange::{self, Progress, Reason, Report};
 use ankommen_core::casework::figures::{self, Allowance, Question, Settings};
 use ankommen_core::kernel::sealed::{CONTACT_NOTE, REFERRAL_REASON};
 use chrono::NaiveDate;
@@ -241,14 +241,25 @@ async fn every_kind_of_bad_input_is_named_by_line_and_nothing_is_written() {
         "P90",
         &format!(r#", "school": "{}""#, "a".repeat(1024 * 1024 + 10)),
     );
-    let cases: Vec<(&str, String, usize, &str)> = vec![
+    // What, the file, the line, the reason's code, its English text (core, CLI), and its German
+    // text on the upload page.
+    let cases: Vec<(&str, String, usize, &str, &str, &str)> = vec![
         (
             "broken JSON",
             with(12, r#"{"kind": "person", "id": "P90", "given_name": "CANARY"#),
             13,
+            "broken_json",
             "broken JSON",
+            "Fehlerhaftes JSON (Spalte",
         ),
-        ("unknown kind", with(12, r#"{"kind": "spaceship", "id": "X1"}"#), 13, "unknown kind"),
+        (
+            "unknown kind",
+            with(12, r#"{"kind": "spaceship", "id": "X1"}"#),
+            13,
+            "unknown_kind",
+            "unknown kind",
+            "Unbekannte Art von Objekt (kind)",
+        ),
         (
             "missing field",
             with(
@@ -256,13 +267,17 @@ async fn every_kind_of_bad_input_is_named_by_line_and_nothing_is_written() {
                 r#"{"kind": "person", "id": "P90", "household": "H1", "given_name": "CANARY-GIVEN", "birth_year": 1990}"#,
             ),
             13,
+            "missing_field",
             "missing field family_name",
+            "Pflichtfeld „family_name“ fehlt",
         ),
         (
             "dangling reference",
             with(12, &person("P90", "").replace("\"H1\"", "\"H77\"")),
             13,
+            "dangling",
             "household H77, which does not exist",
+            "„household“ verweist auf Haushalt „H77“; diese ID gibt es nicht",
         ),
         (
             "wrong order",
@@ -274,47 +289,91 @@ async fn every_kind_of_bad_input_is_named_by_line_and_nothing_is_written() {
                 + "\n"
                 + r#"{"kind": "case", "id": "C99", "organisation": "O1", "municipality": "08100001", "assigned_to": "S1", "persons": ["P1"], "opened_on": "2020-01-01", "status": "active"}"#,
             77,
+            "wrong_order",
             "appears later (line 78): wrong order",
+            "„case“ verweist auf Fall „C99“ in Zeile 78, die erst später folgt: falsche Reihenfolge",
         ),
         (
             "invalid date",
             with(12, &person("P90", "").replace(r#""birth_year": 1990"#, r#""birth_date": "1990-02-30""#)),
             13,
+            "invalid_date",
             "birth_date is not a valid date",
+            "„birth_date“ ist kein gültiges Datum (JJJJ-MM-TT)",
         ),
         (
             "value outside its list",
             with(12, &person("P90", r#", "german_level": "Z9""#)),
             13,
+            "outside_list",
             "german_level: value outside its list",
+            "„german_level“: Wert nicht in der zulässigen Liste",
         ),
-        ("duplicate id", with(12, &person("P1", "")), 13, "duplicate id (first on line 12)"),
-        ("oversized line", with(12, &huge), 13, "line longer than 1048576 bytes"),
+        (
+            "duplicate id",
+            with(12, &person("P1", "")),
+            13,
+            "duplicate_id",
+            "duplicate id (first on line 12)",
+            "Doppelte ID (zuerst in Zeile 12)",
+        ),
+        (
+            "oversized line",
+            with(12, &huge),
+            13,
+            "line_too_long",
+            "line longer than 1048576 bytes",
+            "Zeile länger als 1048576 Bytes (nicht gelesen)",
+        ),
         (
             "no header",
             lines[1..].join("\n"),
             1,
+            "header_not_first",
             "the first line must be the header",
+            "Die erste Zeile muss die Kopfzeile sein (kind „meta“)",
         ),
     ];
     let before = footprint(&t).await;
-    for (what, text, line, reason) in cases {
+    let mut c = t.login("admin").await;
+    for (what, text, line, code, english, german) in cases {
         for dry_run in [true, false] {
             let r = import_as(&t, "admin", &text, dry_run).await.unwrap();
             assert!(r.has_problems(), "{what}: no problem reported");
             assert!(!r.written, "{what}");
             assert!(
-                r.problems
-                    .iter()
-                    .any(|p| p.line == line && p.reason.contains(reason)),
-                "{what}: expected line {line} «{reason}», got {:?}",
+                r.problems.iter().any(|p| p.line == line
+                    && p.reason.code() == code
+                    && p.reason.to_string().contains(english)),
+                "{what}: expected line {line} {code} «{english}», got {:?}",
                 r.problems
             );
-            for p in &r.problems {
-                assert!(!p.reason.contains("CANARY"), "{what}: a value in {p:?}");
-            }
+            let json = serde_json::to_string(&r.problems).unwrap();
+            assert!(
+                json.contains(&format!(r#""code":"{code}""#)),
+                "{what}: {json}"
+            );
+            assert!(!json.contains("CANARY"), "{what}: a value in {json}");
             assert_eq!(footprint(&t).await, before, "{what}: nothing is written");
         }
+        // The upload page names the same problem in German.
+        let r = crate::consent::post_multipart(
+            &mut c,
+            "/admin/import",
+            &[("step", "check")],
+            Some(("county.jsonl", "application/jsonl", text.into_bytes())),
+        )
+        .await;
+        let r = report_of(&mut c, r).await;
+        assert_eq!(r.status, 422, "{what}");
+        r.assert_contains(&format!("<tr><td>{line}</td>"));
+        r.assert_contains(&format!("<td>{german}"));
+        assert!(!r.body.contains("CANARY"), "{what}: a value on the page");
+        assert!(
+            !r.body.contains("lang=\"en\""),
+            "{what}: English on the page"
+        );
+        assert_eq!(footprint(&t).await, before, "{what}: nothing is written");
     }
     // The CLI path (the operator) refuses the same way.
     let r = operator(&t, &with(12, &person("P1", "")), false).await;
@@ -376,11 +435,11 @@ async fn notes_are_sealed_unknown_fields_kept_and_referrals_stored() {
         1
     );
     assert_eq!(r.warnings.len(), 2, "{:?}", r.warnings);
-    assert!(
-        r.warnings
-            .iter()
-            .any(|w| w.id.as_deref() == Some("P12") && w.reason.contains("shoe_size"))
-    );
+    assert!(r.warnings.iter().any(|w| w.id.as_deref() == Some("P12")
+        && w.reason
+            == Reason::UnknownFieldKept {
+                field: "shoe_size".into()
+            }));
     // The report shows no value of the file.
     let shown = serde_json::to_string(&r).unwrap();
     assert!(!shown.contains("CANARY") && !shown.contains("Jobcenter Eins"));
@@ -633,17 +692,29 @@ async fn the_upload_page_checks_then_imports_and_refuses_everyone_else() {
         t.audit_has("exchange_imported", "allowed", Some(t.id("admin")))
             .await
     );
-    // A file with an error: the line, the id and the reason, and no value of the file.
-    let bad = MINI.replace(
-        r#""id": "P5", "household": "H2""#,
-        r#""id": "P5", "household": "H9""#,
-    );
+    // A file with an error (and an unknown field): the line, the kind, the id and the reason in
+    // German, and no value of the file.
+    let bad = MINI
+        .replace(
+            r#""id": "P5", "household": "H2""#,
+            r#""id": "P5", "household": "H9""#,
+        )
+        .replace(
+            r#""id": "P12", "given_name": "l", "family_name": "x", "birth_year": 1960"#,
+            r#""id": "P12", "given_name": "l", "family_name": "x", "birth_year": 1960, "shoe_size": 42"#,
+        );
+    assert_ne!(bad, MINI);
     let r = post_multipart(&mut c, "/admin/import", &[("step", "check")], file(&bad)).await;
     let r = report_of(&mut c, r).await;
     assert_eq!(r.status, 422);
     r.assert_contains("Nicht importiert");
-    r.assert_contains("<td>16</td>");
-    r.assert_contains("household H9, which does not exist");
+    r.assert_contains(
+        "<tr><td>16</td><td>Klient:in</td><td><bdi>P5</bdi></td>\
+         <td>„household“ verweist auf Haushalt „H9“; diese ID gibt es nicht</td></tr>",
+    );
+    r.assert_contains("(<bdi>P12</bdi>): Unbekanntes Feld „shoe_size“ als Zusatzdaten aufbewahrt");
+    assert!(!r.body.contains("lang=\"en\""));
+    assert!(!r.body.contains("which does not exist"));
     // The staff list shows the imported staff with their id in the file.
     let r = c.get("/admin/staff").await;
     r.assert_contains("<td>import.s1</td><td><bdi>S1</bdi></td>");
@@ -690,7 +761,7 @@ async fn an_administrator_does_not_change_their_own_account_by_import() {
     assert!(
         r.problems
             .iter()
-            .any(|p| p.line == 4 && p.reason.contains("own account")),
+            .any(|p| p.line == 4 && p.reason == Reason::OwnAccount),
         "{:?}",
         r.problems
     );

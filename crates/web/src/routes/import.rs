@@ -20,7 +20,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 
-use ankommen_core::casework::exchange::{self, Progress, Report};
+use ankommen_core::casework::exchange::{self, Arg, Progress, Reason, Report};
 use ankommen_core::{Error, FieldErrors};
 use tokio::sync::watch;
 
@@ -29,6 +29,7 @@ use super::render_status;
 use crate::AppState;
 use crate::error::AppResult;
 use crate::forms::FormView;
+use crate::i18n::Tr;
 use crate::layers::MAX_UPLOAD_BYTES;
 use crate::page::{Authed, Page};
 
@@ -109,6 +110,35 @@ impl ImportTpl {
             &[("done", p.done.to_string()), ("total", p.total.to_string())],
         )
     }
+
+    fn reason(&self, r: &Reason) -> String {
+        reason_text(&self.page.tr, r)
+    }
+
+    /// A kind of object in the singular (the problem list's column).
+    fn kind(&self, k: &str) -> String {
+        self.page.label("import-kind-one", k)
+    }
+}
+
+/// A problem's reason in the user's language: the message `import-reason-<code>` with the
+/// reason's arguments (field names and ids as they are, a kind of object by its name).
+pub(crate) fn reason_text(tr: &Tr, r: &Reason) -> String {
+    let args: Vec<(&'static str, String)> = r
+        .args()
+        .into_iter()
+        .map(|(name, arg)| {
+            let value = match arg {
+                Arg::Kind(k) => tr.t(&format!("import-kind-one-{}", k.as_str())),
+                other => other.to_string(),
+            };
+            (name, value)
+        })
+        .collect();
+    tr.targs(
+        &format!("import-reason-{}", r.code().replace('_', "-")),
+        &args,
+    )
 }
 
 fn show(
@@ -231,4 +261,62 @@ pub async fn upload(
         });
     });
     answer(&state, a, rx).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ankommen_core::kernel::types::Locale;
+
+    /// Every reason reads in both languages with all its arguments (a misspelt variable would
+    /// show as `{$name}`; a missing message as its key).
+    #[test]
+    fn every_reason_reads_with_its_arguments_in_both_languages() {
+        for locale in [Locale::De, Locale::En] {
+            let tr = Tr::new(locale);
+            for r in Reason::samples() {
+                let text = reason_text(&tr, &r);
+                assert!(
+                    !text.starts_with("import-reason-") && !text.contains('{'),
+                    "{locale:?} {}: «{text}»",
+                    r.code()
+                );
+                for (name, arg) in r.args() {
+                    let shown = match arg {
+                        Arg::Kind(k) => tr.t(&format!("import-kind-one-{}", k.as_str())),
+                        other => other.to_string(),
+                    };
+                    assert!(
+                        text.contains(&shown),
+                        "{locale:?} {}: {name} ({shown}) missing in «{text}»",
+                        r.code()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_reason_in_german_and_english() {
+        let r = Reason::Dangling {
+            field: "household".into(),
+            kind: exchange::Kind::Household,
+            target: "H9".into(),
+        };
+        assert_eq!(
+            reason_text(&Tr::new(Locale::De), &r),
+            "„household“ verweist auf Haushalt „H9“; diese ID gibt es nicht"
+        );
+        assert_eq!(
+            reason_text(&Tr::new(Locale::En), &r),
+            "“household” refers to household “H9”, which does not exist"
+        );
+        let r = Reason::InvalidDate {
+            field: "birth_date".into(),
+        };
+        assert_eq!(
+            reason_text(&Tr::new(Locale::De), &r),
+            "„birth_date“ ist kein gültiges Datum (JJJJ-MM-TT)"
+        );
+    }
 }

@@ -6,6 +6,7 @@
 
 pub mod export;
 mod parse;
+mod reason;
 mod write;
 
 use std::collections::HashMap;
@@ -17,6 +18,7 @@ use sea_orm::{EntityTrait, QuerySelect};
 use serde::Serialize;
 
 pub use self::parse::MAX_LINE_BYTES;
+pub use self::reason::{Arg, Reason};
 use crate::kernel::audit::{self, Event, Who};
 use crate::kernel::policy::{Action, Resource};
 use crate::kernel::sealing::Sealer;
@@ -88,13 +90,15 @@ impl Kind {
     }
 }
 
-/// One problem of a file: where, which object, and why — never a value of the object.
+/// One problem of a file: where, which object, and why — never a value of the object. As JSON:
+/// `line`, `kind`, `id`, and the reason's `code`, `args` and English `reason`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Problem {
     pub line: usize,
     pub kind: Option<String>,
     pub id: Option<String>,
-    pub reason: String,
+    #[serde(flatten)]
+    pub reason: Reason,
 }
 
 /// What happened to the objects of one kind.

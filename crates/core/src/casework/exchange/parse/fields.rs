@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
-use super::super::{Kind, Problem};
+use super::super::{Kind, Problem, Reason};
 use super::{Known, problem};
 
 /// Reading the fields of one object, collecting its problems.
@@ -24,7 +24,7 @@ pub(super) struct Fields<'a> {
 }
 
 impl Fields<'_> {
-    pub(super) fn bad(&mut self, reason: impl Into<String>) {
+    pub(super) fn bad(&mut self, reason: Reason) {
         self.problems
             .push(problem(self.no, Some(self.kind), Some(self.id), reason));
     }
@@ -42,7 +42,7 @@ impl Fields<'_> {
             None => None,
             Some(Value::String(s)) => Some(s),
             Some(_) => {
-                self.bad(format!("{key} is not a text"));
+                self.bad(Reason::NotAText { field: key.into() });
                 None
             }
         }
@@ -52,12 +52,12 @@ impl Fields<'_> {
         match self.opt_str(key) {
             Some(s) if !s.trim().is_empty() => Some(s),
             Some(_) => {
-                self.bad(format!("{key} is empty"));
+                self.bad(Reason::Empty { field: key.into() });
                 None
             }
             None => {
                 if self.obj.get(key).is_none_or(Value::is_null) {
-                    self.bad(format!("missing field {key}"));
+                    self.bad(Reason::MissingField { field: key.into() });
                 }
                 None
             }
@@ -72,7 +72,7 @@ impl Fields<'_> {
         match v.as_str().map(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d")) {
             Some(Ok(d)) => Some(d),
             _ => {
-                self.bad(format!("{key} is not a valid date YYYY-MM-DD"));
+                self.bad(Reason::InvalidDate { field: key.into() });
                 None
             }
         }
@@ -86,7 +86,7 @@ impl Fields<'_> {
     pub(super) fn date(&mut self, key: &'static str) -> Option<NaiveDate> {
         if self.obj.get(key).is_none_or(Value::is_null) {
             self.used.insert(key);
-            self.bad(format!("missing field {key}"));
+            self.bad(Reason::MissingField { field: key.into() });
             return None;
         }
         self.opt_date(key)
@@ -96,7 +96,7 @@ impl Fields<'_> {
         if list.contains(&value) {
             true
         } else {
-            self.bad(format!("{key}: value outside its list"));
+            self.bad(Reason::OutsideList { field: key.into() });
             false
         }
     }
@@ -115,11 +115,11 @@ impl Fields<'_> {
         match self.get(key).cloned() {
             Some(Value::Bool(b)) => Some(b),
             None => {
-                self.bad(format!("missing field {key}"));
+                self.bad(Reason::MissingField { field: key.into() });
                 None
             }
             Some(_) => {
-                self.bad(format!("{key} is not true or false"));
+                self.bad(Reason::NotABool { field: key.into() });
                 None
             }
         }
@@ -129,12 +129,12 @@ impl Fields<'_> {
         match self.get(key).cloned() {
             Some(Value::Array(a)) => a,
             None if required => {
-                self.bad(format!("missing field {key}"));
+                self.bad(Reason::MissingField { field: key.into() });
                 Vec::new()
             }
             None => Vec::new(),
             Some(_) => {
-                self.bad(format!("{key} is not a list"));
+                self.bad(Reason::NotAList { field: key.into() });
                 Vec::new()
             }
         }
@@ -146,7 +146,7 @@ impl Fields<'_> {
             match v {
                 Value::String(s) => out.push(s),
                 _ => {
-                    self.bad(format!("{key}: an entry is not a text"));
+                    self.bad(Reason::EntryNotAText { field: key.into() });
                     return Vec::new();
                 }
             }
@@ -162,26 +162,31 @@ impl Fields<'_> {
         }
         if let Some(line) = self.first.get(&k) {
             if *line > self.no {
-                self.bad(format!(
-                    "{key} refers to {} {id}, which appears later (line {line}): wrong order",
-                    kind.as_str()
-                ));
+                self.bad(Reason::WrongOrder {
+                    field: key.into(),
+                    kind,
+                    target: id.into(),
+                    line: *line,
+                });
             } else {
                 // It appeared earlier but had problems of its own.
-                self.bad(format!(
-                    "{key} refers to {} {id} (line {line}), which has problems",
-                    kind.as_str()
-                ));
+                self.bad(Reason::RefersToFaulty {
+                    field: key.into(),
+                    kind,
+                    target: id.into(),
+                    line: *line,
+                });
             }
             return false;
         }
         if self.known.get(&kind).is_some_and(|s| s.contains(id)) {
             return true;
         }
-        self.bad(format!(
-            "{key} refers to {} {id}, which does not exist",
-            kind.as_str()
-        ));
+        self.bad(Reason::Dangling {
+            field: key.into(),
+            kind,
+            target: id.into(),
+        });
         false
     }
 

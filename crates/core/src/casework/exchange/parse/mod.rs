@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use self::fields::Fields;
-use super::{Kind, Problem};
+use super::{Kind, Problem, Reason};
 
 /// The longest line read (1 MiB): a line longer than that is refused unread.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
@@ -204,17 +204,12 @@ pub struct Parsed {
 /// Which ids exist already (from an earlier import), per kind.
 pub type Known = HashMap<Kind, HashSet<String>>;
 
-fn problem(
-    line: usize,
-    kind: Option<Kind>,
-    id: Option<&str>,
-    reason: impl Into<String>,
-) -> Problem {
+fn problem(line: usize, kind: Option<Kind>, id: Option<&str>, reason: Reason) -> Problem {
     Problem {
         line,
         kind: kind.map(|k| k.as_str().to_string()),
         id: id.map(str::to_string),
-        reason: reason.into(),
+        reason,
     }
 }
 
@@ -234,15 +229,16 @@ pub fn read(bytes: &[u8], known: &Known) -> Parsed {
                 no,
                 None,
                 None,
-                format!("line longer than {MAX_LINE_BYTES} bytes"),
+                Reason::LineTooLong {
+                    max: MAX_LINE_BYTES,
+                },
             ));
             continue;
         }
         let text = match std::str::from_utf8(raw) {
             Ok(t) => t.trim(),
             Err(_) => {
-                out.problems
-                    .push(problem(no, None, None, "not valid UTF-8"));
+                out.problems.push(problem(no, None, None, Reason::NotUtf8));
                 continue;
             }
         };
@@ -256,7 +252,7 @@ pub fn read(bytes: &[u8], known: &Known) -> Parsed {
             Ok(Value::Object(m)) => m,
             Ok(_) => {
                 out.problems
-                    .push(problem(no, None, None, "not a JSON object"));
+                    .push(problem(no, None, None, Reason::NotAJsonObject));
                 continue;
             }
             Err(e) => {
@@ -264,7 +260,7 @@ pub fn read(bytes: &[u8], known: &Known) -> Parsed {
                     no,
                     None,
                     None,
-                    format!("broken JSON (column {})", e.column()),
+                    Reason::BrokenJson { column: e.column() },
                 ));
                 continue;
             }
@@ -272,8 +268,14 @@ pub fn read(bytes: &[u8], known: &Known) -> Parsed {
         let kind_name = match obj.get("kind") {
             Some(Value::String(k)) => k.clone(),
             _ => {
-                out.problems
-                    .push(problem(no, None, None, "missing field kind"));
+                out.problems.push(problem(
+                    no,
+                    None,
+                    None,
+                    Reason::MissingField {
+                        field: "kind".into(),
+                    },
+                ));
                 continue;
             }
         };
@@ -284,23 +286,32 @@ pub fn read(bytes: &[u8], known: &Known) -> Parsed {
         }
         if kind_name == "meta" {
             out.problems
-                .push(problem(no, None, None, "a second header (meta) line"));
+                .push(problem(no, None, None, Reason::SecondHeader));
             continue;
         }
         let Some(kind) = Kind::parse(&kind_name) else {
-            out.problems.push(problem(no, None, None, "unknown kind"));
+            out.problems
+                .push(problem(no, None, None, Reason::UnknownKind));
             continue;
         };
         let id = match obj.get("id") {
             Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
             Some(Value::String(_)) | None | Some(Value::Null) => {
-                out.problems
-                    .push(problem(no, Some(kind), None, "missing field id"));
+                out.problems.push(problem(
+                    no,
+                    Some(kind),
+                    None,
+                    Reason::MissingField { field: "id".into() },
+                ));
                 continue;
             }
             Some(_) => {
-                out.problems
-                    .push(problem(no, Some(kind), None, "id is not a string"));
+                out.problems.push(problem(
+                    no,
+                    Some(kind),
+                    None,
+                    Reason::NotAText { field: "id".into() },
+                ));
                 continue;
             }
         };
@@ -309,7 +320,9 @@ pub fn read(bytes: &[u8], known: &Known) -> Parsed {
                 no,
                 Some(kind),
                 Some(&id),
-                format!("duplicate id (first on line {earlier})"),
+                Reason::DuplicateId {
+                    first_line: *earlier,
+                },
             ));
             continue;
         }
@@ -317,12 +330,7 @@ pub fn read(bytes: &[u8], known: &Known) -> Parsed {
         lines.push((no, obj, kind, id));
     }
     if !header_seen {
-        out.problems.push(problem(
-            1,
-            None,
-            None,
-            "empty file: the header line (kind meta) is missing",
-        ));
+        out.problems.push(problem(1, None, None, Reason::NoHeader));
     }
     // Second pass: the fields of every object, in file order.
     let mut seen: HashSet<(Kind, String)> = HashSet::new();
@@ -355,7 +363,9 @@ pub fn read(bytes: &[u8], known: &Known) -> Parsed {
                 no,
                 Some(kind),
                 Some(&id),
-                format!("unknown field {} kept as extra data", plain_name(k)),
+                Reason::UnknownFieldKept {
+                    field: plain_name(k),
+                },
             ));
         }
         seen.insert((kind, id.clone()));
@@ -385,25 +395,144 @@ fn plain_name(k: &str) -> String {
 
 fn check_header(no: usize, kind: &str, obj: &Map<String, Value>, problems: &mut Vec<Problem>) {
     if kind != "meta" {
-        problems.push(problem(
-            no,
-            None,
-            None,
-            "the first line must be the header (kind meta)",
-        ));
+        problems.push(problem(no, None, None, Reason::HeaderNotFirst));
         return;
     }
     if obj.get("format").and_then(Value::as_str) != Some("ankommen-exchange") {
-        problems.push(problem(
-            no,
-            None,
-            None,
-            "header: format must be ankommen-exchange",
-        ));
+        problems.push(problem(no, None, None, Reason::HeaderFormat));
     }
     match obj.get("version").and_then(Value::as_i64) {
         Some(1) => {}
-        Some(_) => problems.push(problem(no, None, None, "header: unsupported version")),
-        None => problems.push(problem(no, None, None, "header: missing field version")),
+        Some(_) => problems.push(problem(no, None, None, Reason::HeaderVersionUnsupported)),
+        None => problems.push(problem(no, None, None, Reason::HeaderVersionMissing)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = r#"{"kind": "meta", "format": "ankommen-exchange", "version": 1}"#;
+
+    fn reasons(lines: &[&str]) -> Vec<(usize, Reason)> {
+        let text = std::iter::once(HEADER)
+            .chain(lines.iter().copied())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let parsed = read(text.as_bytes(), &Known::new());
+        parsed
+            .problems
+            .into_iter()
+            .chain(parsed.warnings)
+            .map(|p| (p.line, p.reason))
+            .collect()
+    }
+
+    #[test]
+    fn problems_carry_typed_reasons_with_field_names_and_ids_only() {
+        let got = reasons(&[
+            r#"{"kind": "municipality", "id": "08100001", "name": "Eins"}"#,
+            r#"{"kind": "household", "id": "H1", "municipality": "08100001"}"#,
+            r#"{"kind": "person", "id": "P1", "household": "H2", "given_name": "SECRET", "birth_date": "1990-13-01", "residence": {"valid_until": "x"}, "colour": "SECRET"}"#,
+            r#"{"kind": "person", "id": "P2", "household": "H1", "given_name": "a", "family_name": "b", "birth_year": 1800}"#,
+            r#"{"kind": "team", "id": "T1", "organisation": 7, "name": ""}"#,
+        ]);
+        let field = |f: &str| f.to_string();
+        for expected in [
+            (
+                4,
+                Reason::Dangling {
+                    field: field("household"),
+                    kind: Kind::Household,
+                    target: "H2".into(),
+                },
+            ),
+            (
+                4,
+                Reason::MissingField {
+                    field: field("family_name"),
+                },
+            ),
+            (
+                4,
+                Reason::InvalidDate {
+                    field: field("birth_date"),
+                },
+            ),
+            (
+                4,
+                Reason::MissingField {
+                    field: field("residence.status"),
+                },
+            ),
+            (
+                4,
+                Reason::InvalidDate {
+                    field: field("residence.valid_until"),
+                },
+            ),
+            (
+                4,
+                Reason::UnknownFieldKept {
+                    field: field("colour"),
+                },
+            ),
+            (
+                5,
+                Reason::OutOfRange {
+                    field: field("birth_year"),
+                    min: 1900,
+                    max: 2100,
+                },
+            ),
+            (
+                6,
+                Reason::NotAText {
+                    field: field("organisation"),
+                },
+            ),
+            (
+                6,
+                Reason::Empty {
+                    field: field("name"),
+                },
+            ),
+        ] {
+            assert!(got.contains(&expected), "{expected:?} not in {got:#?}");
+        }
+        let shown = format!("{got:?}");
+        assert!(!shown.contains("SECRET"), "a value in {shown}");
+    }
+
+    #[test]
+    fn broken_lines_and_headers_are_named() {
+        let parsed = read(b"", &Known::new());
+        assert_eq!(parsed.problems[0].reason, Reason::NoHeader);
+        let got = reasons(&[
+            "{\"kind\": \"person\", \"id\": ",
+            "[1, 2]",
+            r#"{"kind": "meta"}"#,
+            r#"{"kind": "spaceship", "id": "X"}"#,
+            r#"{"kind": "team"}"#,
+        ]);
+        assert!(matches!(got[0], (2, Reason::BrokenJson { .. })), "{got:?}");
+        assert_eq!(
+            got[1..].to_vec(),
+            vec![
+                (3, Reason::NotAJsonObject),
+                (4, Reason::SecondHeader),
+                (5, Reason::UnknownKind),
+                (6, Reason::MissingField { field: "id".into() }),
+            ]
+        );
+        let bad = read(
+            br#"{"kind": "meta", "format": "other", "version": 2}"#,
+            &Known::new(),
+        );
+        let reasons: Vec<Reason> = bad.problems.into_iter().map(|p| p.reason).collect();
+        assert_eq!(
+            reasons,
+            vec![Reason::HeaderFormat, Reason::HeaderVersionUnsupported]
+        );
     }
 }

@@ -3,7 +3,7 @@
 use chrono::Datelike;
 use serde_json::{Map, Value};
 
-use super::super::Kind;
+use super::super::{Kind, Reason};
 use super::fields::Fields;
 use super::{Case, FIELDS, Obj, Person};
 use crate::kernel::catalog::{
@@ -72,7 +72,7 @@ impl Fields<'_> {
 
     fn municipality(&mut self) -> Option<Obj> {
         if !(self.id.len() == 8 && self.id.bytes().all(|b| b.is_ascii_digit())) {
-            self.bad("id is not an AGS of 8 digits");
+            self.bad(Reason::NotAnAgs { field: "id".into() });
         }
         Some(Obj::Municipality {
             name: self.str("name").unwrap_or_default(),
@@ -86,7 +86,7 @@ impl Fields<'_> {
             .unwrap_or_default();
         let municipality = self.opt_reference("municipality", Kind::Municipality);
         if kind == "municipality" && municipality.is_none() && self.problems.is_empty() {
-            self.bad("missing field municipality (required for type municipality)");
+            self.bad(Reason::MunicipalityRequired);
         }
         Some(Obj::Organisation {
             name,
@@ -105,7 +105,9 @@ impl Fields<'_> {
         let allowed = names(Role::ALL.iter().map(|v| v.as_str()));
         for r in &roles {
             if !allowed.contains(&r.as_str()) {
-                self.bad("roles: value outside its list");
+                self.bad(Reason::OutsideList {
+                    field: "roles".into(),
+                });
                 break;
             }
         }
@@ -115,7 +117,11 @@ impl Fields<'_> {
             Some(v) => match v.as_f64() {
                 Some(x) if (0.0..=1.0).contains(&x) => Some(x),
                 _ => {
-                    self.bad("fte is not a number from 0 to 1");
+                    self.bad(Reason::OutOfRange {
+                        field: "fte".into(),
+                        min: 0,
+                        max: 1,
+                    });
                     None
                 }
             },
@@ -145,7 +151,11 @@ impl Fields<'_> {
             Some(v) => match v.as_i64() {
                 Some(y) if (1900..=2100).contains(&y) => i32::try_from(y).ok(),
                 _ => {
-                    self.bad("birth_year is not a year");
+                    self.bad(Reason::OutOfRange {
+                        field: "birth_year".into(),
+                        min: 1900,
+                        max: 2100,
+                    });
                     None
                 }
             },
@@ -155,7 +165,7 @@ impl Fields<'_> {
             (None, Some(y)) => y,
             (None, None) => {
                 if self.problems.is_empty() {
-                    self.bad("missing field birth_date or birth_year (one is required)");
+                    self.bad(Reason::BirthRequired);
                 }
                 0
             }
@@ -165,7 +175,9 @@ impl Fields<'_> {
         if let Some(n) = &nationality
             && !(n.len() == 3 && n.bytes().all(|b| b.is_ascii_uppercase()))
         {
-            self.bad("nationality is not an ISO 3166-1 alpha-3 code");
+            self.bad(Reason::NotACountryCode {
+                field: "nationality".into(),
+            });
         }
         let mut languages = Vec::new();
         let levels = names(LanguageLevel::ALL.iter().map(|v| v.as_str()));
@@ -175,9 +187,13 @@ impl Fields<'_> {
             let code_ok =
                 (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase());
             if !code_ok {
-                self.bad("languages: a code is not an ISO 639 code");
+                self.bad(Reason::NotALanguageCode {
+                    field: "languages".into(),
+                });
             } else if !levels.contains(&level) {
-                self.bad("languages: level outside its list");
+                self.bad(Reason::OutsideList {
+                    field: "languages.level".into(),
+                });
             } else {
                 languages.push(serde_json::json!({"code": code, "level": level}));
             }
@@ -198,7 +214,9 @@ impl Fields<'_> {
             Some(Value::Object(r)) => {
                 let status = r.get("status").and_then(Value::as_str).map(str::to_string);
                 if status.is_none() {
-                    self.bad("missing field residence.status");
+                    self.bad(Reason::MissingField {
+                        field: "residence.status".into(),
+                    });
                 }
                 let until = match r.get("valid_until") {
                     None | Some(Value::Null) => None,
@@ -207,7 +225,9 @@ impl Fields<'_> {
                 (status, until)
             }
             Some(_) => {
-                self.bad("residence is not an object");
+                self.bad(Reason::NotAnObject {
+                    field: "residence".into(),
+                });
                 (None, None)
             }
         };
@@ -249,7 +269,9 @@ impl Fields<'_> {
                     .filter(|s| !s.trim().is_empty())
                     .map(str::to_string);
                 if name.is_none() {
-                    self.bad("missing field recipient.name");
+                    self.bad(Reason::MissingField {
+                        field: "recipient.name".into(),
+                    });
                 }
                 let category = r
                     .get("category")
@@ -262,11 +284,15 @@ impl Fields<'_> {
                 (name.unwrap_or_default(), category)
             }
             None => {
-                self.bad("missing field recipient");
+                self.bad(Reason::MissingField {
+                    field: "recipient".into(),
+                });
                 (String::new(), None)
             }
             Some(_) => {
-                self.bad("recipient is not an object");
+                self.bad(Reason::NotAnObject {
+                    field: "recipient".into(),
+                });
                 (String::new(), None)
             }
         };
@@ -296,11 +322,13 @@ impl Fields<'_> {
             match v {
                 Value::Object(m) => {
                     if m.get(first).is_none_or(Value::is_null) {
-                        self.bad(format!("missing field {key}.{first}"));
+                        self.bad(Reason::MissingField {
+                            field: format!("{key}.{first}"),
+                        });
                     }
                     out.push(m);
                 }
-                _ => self.bad(format!("{key}: an entry is not an object")),
+                _ => self.bad(Reason::EntryNotAnObject { field: key.into() }),
             }
         }
         out
@@ -318,7 +346,9 @@ impl Fields<'_> {
             .unwrap_or_default();
         let persons = self.references("persons", Kind::Person, true);
         if persons.is_empty() && self.problems.is_empty() {
-            self.bad("persons is empty");
+            self.bad(Reason::Empty {
+                field: "persons".into(),
+            });
         }
         let opened_on = self.date("opened_on").unwrap_or_default();
         let mut assignments = Vec::new();
@@ -331,7 +361,9 @@ impl Fields<'_> {
             let from = match a.get("from") {
                 Some(v) => self.date_of("assignments.from", v),
                 None => {
-                    self.bad("missing field assignments.from");
+                    self.bad(Reason::MissingField {
+                        field: "assignments.from".into(),
+                    });
                     None
                 }
             };
@@ -345,7 +377,9 @@ impl Fields<'_> {
         if assignments.is_empty() {
             assignments.push((assigned_to.clone(), opened_on));
         } else if assignments.windows(2).any(|w| w[0].1 > w[1].1) {
-            self.bad("assignments are not oldest first");
+            self.bad(Reason::NotOldestFirst {
+                field: "assignments".into(),
+            });
         }
         let status = self
             .one_of("status", &names(CaseStatus::ALL.iter().map(|v| v.as_str())))
@@ -370,12 +404,15 @@ impl Fields<'_> {
         );
         let closure_note = self.opt_text("closure_note");
         if status == "closed" && closed_on.is_none() && self.problems.is_empty() {
-            self.bad("missing field closed_on (required when the status is closed)");
+            self.bad(Reason::CaseClosedOnRequired);
         }
         if let Some(c) = closed_on
             && c < opened_on
         {
-            self.bad("closed_on is before opened_on");
+            self.bad(Reason::Before {
+                field: "closed_on".into(),
+                other: "opened_on".into(),
+            });
         }
         Some(Obj::Case(Box::new(Case {
             organisation,
@@ -404,7 +441,11 @@ impl Fields<'_> {
             Some(v) => match v.as_i64() {
                 Some(p @ 1..=3) => i32::try_from(p).ok(),
                 _ => {
-                    self.bad("priority: value outside its list (1 to 3)");
+                    self.bad(Reason::OutOfRange {
+                        field: "priority".into(),
+                        min: 1,
+                        max: 3,
+                    });
                     None
                 }
             },
@@ -418,7 +459,7 @@ impl Fields<'_> {
         let closed_on = self.opt_date("closed_on");
         let closes = GoalStatus::parse(&status).is_ok_and(GoalStatus::is_closed);
         if closes && closed_on.is_none() && self.problems.is_empty() {
-            self.bad("missing field closed_on (required when the status is reached, not reached or dropped)");
+            self.bad(Reason::GoalClosedOnRequired);
         }
         Some(Obj::Goal {
             case,
@@ -443,7 +484,11 @@ impl Fields<'_> {
             Some(v) => match v.as_i64() {
                 Some(m @ 0..=1440) => i32::try_from(m).ok(),
                 _ => {
-                    self.bad("minutes is not a number from 0 to 1440");
+                    self.bad(Reason::OutOfRange {
+                        field: "minutes".into(),
+                        min: 0,
+                        max: 1440,
+                    });
                     None
                 }
             },
@@ -475,17 +520,23 @@ impl Fields<'_> {
                             .then_some((l, k))
                     }
                     (None, _) => {
-                        self.bad("missing field interpreter.language");
+                        self.bad(Reason::MissingField {
+                            field: "interpreter.language".into(),
+                        });
                         None
                     }
                     (_, None) => {
-                        self.bad("missing field interpreter.type");
+                        self.bad(Reason::MissingField {
+                            field: "interpreter.type".into(),
+                        });
                         None
                     }
                 }
             }
             Some(_) => {
-                self.bad("interpreter is not an object");
+                self.bad(Reason::NotAnObject {
+                    field: "interpreter".into(),
+                });
                 None
             }
         };
@@ -570,7 +621,9 @@ impl Fields<'_> {
                     .filter(|n| !n.trim().is_empty())
                     .map(str::to_string);
                 if name.is_none() {
-                    self.bad("missing field service.name");
+                    self.bad(Reason::MissingField {
+                        field: "service.name".into(),
+                    });
                 }
                 let category = s
                     .get("category")
@@ -583,11 +636,15 @@ impl Fields<'_> {
                 (name.unwrap_or_default(), category)
             }
             None => {
-                self.bad("missing field service");
+                self.bad(Reason::MissingField {
+                    field: "service".into(),
+                });
                 (String::new(), None)
             }
             Some(_) => {
-                self.bad("service is not an object");
+                self.bad(Reason::NotAnObject {
+                    field: "service".into(),
+                });
                 (String::new(), None)
             }
         };

@@ -77,10 +77,7 @@ impl Writer<'_> {
             };
             let ags = ags.or_else(|| existing.as_ref().map(|e| e.municipality_ags.clone()));
             let Some(ags) = ags else {
-                self.problem(
-                    rec,
-                    "the person has neither a household nor a case: no municipality to place them in",
-                );
+                self.problem(rec, super::Reason::NoMunicipality);
                 continue;
             };
             let (fold, skel) = crate::casework::clients::registration::name_keys(

@@ -12,7 +12,7 @@ use sea_orm::{
 };
 
 use super::super::parse::{Obj, Rec};
-use super::super::{Kind, SetupLink};
+use super::super::{Kind, Reason, SetupLink};
 use super::{State, Writer, insert_chunks, parse_id};
 use crate::administration::duties::{CHANGE_ORGANISATION, CHANGE_ROLES};
 use crate::administration::setup::{self, PURPOSE_SET_PASSWORD, SETUP_LINK_HOURS};
@@ -100,7 +100,7 @@ impl Writer<'_> {
                 .await?
                 .is_some_and(|o| existing.as_ref().is_none_or(|e| e.id != o.id));
             if clash {
-                self.problem(rec, "another organisation has this name already");
+                self.problem(rec, Reason::OrganisationNameTaken);
                 continue;
             }
             let id = match existing {
@@ -236,10 +236,7 @@ impl Writer<'_> {
                 .unwrap_or(OrgKind::Provider);
             let parsed: Vec<Role> = roles.iter().filter_map(|r| Role::parse(r).ok()).collect();
             if parsed.iter().any(|r| !role_allowed_in(*r, org_kind)) {
-                self.problem(
-                    rec,
-                    "a role is not allowed in the staff member's organisation",
-                );
+                self.problem(rec, Reason::RoleNotAllowed);
                 continue;
             }
             let admin_with = parsed.contains(&Role::Admin)
@@ -247,10 +244,7 @@ impl Writer<'_> {
                     .iter()
                     .any(|r| matches!(r, Role::Im | Role::TeamLead | Role::Dpo));
             if admin_with {
-                self.problem(
-                    rec,
-                    "the administrator role is never combined with IM, team lead or data protection",
-                );
+                self.problem(rec, Reason::AdminRoleCombined);
                 continue;
             }
             // Separation of duties: nobody changes their own account, not by an import either.
@@ -258,10 +252,7 @@ impl Writer<'_> {
                 && self.by != 0
                 && parse_id(local)? == self.by
             {
-                self.problem(
-                    rec,
-                    "the importing administrator's own account is not changed by an import",
-                );
+                self.problem(rec, Reason::OwnAccount);
                 continue;
             }
             let id = match &state {

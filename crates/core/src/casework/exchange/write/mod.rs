@@ -19,7 +19,7 @@ use sea_orm::{
 };
 
 use super::parse::{Obj, Rec};
-use super::{Kind, Mapping, Problem, SetupLink};
+use super::{Kind, Mapping, Problem, Reason, SetupLink};
 use crate::kernel::sealed::Sealing;
 use crate::kernel::sealing::Sealer;
 use crate::{Error, Result};
@@ -128,12 +128,12 @@ impl<'a> Writer<'a> {
         c.2 += unchanged;
     }
 
-    fn problem(&mut self, rec: &Rec, reason: &str) {
+    fn problem(&mut self, rec: &Rec, reason: Reason) {
         self.done.problems.push(Problem {
             line: rec.line,
             kind: Some(rec.kind.as_str().into()),
             id: Some(rec.id.clone()),
-            reason: reason.into(),
+            reason,
         });
     }
 
