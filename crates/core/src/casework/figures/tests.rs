@@ -582,3 +582,105 @@ fn table_value(table: &Value, group: &str, id: &str, col: &str) -> Value {
         table[group][id][col].clone()
     }
 }
+
+/// The database lists only the contact days the clock needs (`load::contact_days`: the last day
+/// before the period, and of the period the first, the last and both ends of every gap longer than
+/// the shortest allowance, the others marked near their predecessor). On random cases with pauses
+/// the clock decides every case as it does with every day listed.
+#[test]
+fn the_contact_clock_decides_alike_on_every_day_and_on_the_days_the_database_lists() {
+    let (from, to) = (d("2025-01-01"), d("2025-12-31"));
+    let a = SETTINGS.contact_allowance;
+    let near = i64::from(a.days_in_first_months.min(a.days_afterwards));
+    let mut seed: u64 = 29;
+    let mut rnd = |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let (mut kept, mut failed, mut left_out) = (0, 0, 0);
+    for i in 0..400 {
+        let opened = d("2023-06-01") + chrono::Days::new(rnd(900));
+        let mut pauses = Vec::new();
+        if rnd(3) == 0 {
+            let p = opened + chrono::Days::new(rnd(500));
+            let until = (rnd(4) > 0).then(|| p + chrono::Days::new(1 + rnd(90)));
+            pauses.push((p, until));
+        }
+        let mut days = Vec::new();
+        let mut day = opened;
+        loop {
+            // Mostly close together, now and then a long gap.
+            let step = if rnd(40) == 0 { 20 + rnd(60) } else { rnd(7) };
+            day = day + chrono::Days::new(step);
+            if day > d("2026-02-01") {
+                break;
+            }
+            days.push(day);
+        }
+        days.dedup();
+        let case = Case {
+            id: format!("c{i}"),
+            organisation: "o".into(),
+            municipality: "m".into(),
+            persons: Vec::new(),
+            assignments: vec![("im".into(), opened)],
+            opened_on: opened,
+            status: "active".into(),
+            pauses,
+            closed_on: None,
+            closure_reason: None,
+        };
+        let listed = |date: NaiveDate, near_previous: bool| ContactDay {
+            case: case.id.clone(),
+            date,
+            near_previous,
+        };
+        let every: Vec<ContactDay> = days.iter().map(|x| listed(*x, false)).collect();
+        // What the database's query lists.
+        let mut few: Vec<ContactDay> = days
+            .iter()
+            .filter(|x| **x < from)
+            .max()
+            .map(|x| listed(*x, false))
+            .into_iter()
+            .collect();
+        let inside: Vec<NaiveDate> = days
+            .iter()
+            .copied()
+            .filter(|x| *x >= from && *x <= to)
+            .collect();
+        for (j, x) in inside.iter().enumerate() {
+            let gap = |p: NaiveDate, n: NaiveDate| (n - p).num_days();
+            let prev = j.checked_sub(1).map(|p| inside[p]);
+            let next = inside.get(j + 1).copied();
+            let far_before = prev.is_some_and(|p| gap(p, *x) > near);
+            let far_after = next.is_some_and(|n| gap(*x, n) > near);
+            if prev.is_none() || next.is_none() || far_before || far_after {
+                few.push(listed(*x, prev.is_some() && !far_before));
+            } else {
+                left_out += 1;
+            }
+        }
+        let decide = |contact_days: Vec<ContactDay>| {
+            let f = Facts {
+                cases: vec![case.clone()],
+                contact_days,
+                ..Facts::default()
+            };
+            contact_frequency(&f, &Scope::Total, from, to, &a)
+        };
+        let all = decide(every);
+        assert_eq!(all, decide(few), "case {i}");
+        if all.of == 1 {
+            match all.count {
+                1 => kept += 1,
+                _ => failed += 1,
+            }
+        }
+    }
+    // The random cases test both outcomes, and the database's list leaves days out.
+    assert!(kept > 20 && failed > 20, "kept {kept}, failed {failed}");
+    assert!(left_out > 1000, "{left_out} days left out");
+}
