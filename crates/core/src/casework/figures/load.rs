@@ -363,8 +363,11 @@ pub(crate) async fn load<C: ConnectionTrait>(
     // Contacts count only in a period: those dated in it, counted in the database, and for the
     // contact clock of the cases active on its last day the contact days it needs.
     if let Question::Period { from, to } = q {
-        f.contacts = contact_counts(conn, from, to, only, &fields).await?;
-        f.contact_days = contact_days(conn, from, to, only, near_days).await?;
+        let (contacts, days) =
+            contacts_in(conn, from, to, only, &fields, &f.cases, near_days).await?;
+        f.contacts = contacts;
+        f.contact_days = last_days_before(conn, from, to, only).await?;
+        f.contact_days.extend(days);
     }
     f.outcomes = outcome::Entity::find()
         .select_only()
@@ -425,128 +428,118 @@ struct OutcomeRow {
     until_date: Option<NaiveDate>,
 }
 
-/// The `n`th value of a custom expression: `$n` on PostgreSQL, `?` on SQLite.
-fn arg(backend: DbBackend, n: usize) -> String {
-    match backend {
-        DbBackend::Postgres => format!("${n}"),
-        _ => "?".to_string(),
-    }
-}
-
-/// The contacts dated in `from..=to`, counted together per case, kind and holder: the number of
-/// assignments begun on or before a contact's day tells who held the case then (the holder of the
-/// case's assignments in date order, as `figures::holder_on` reads them), so every group counts for
-/// one IM. Topics are counted per field of action (`fields`: key → exchange field). A few
-/// thousand rows instead of millions.
-async fn contact_counts<C: ConnectionTrait>(
+/// The contacts dated in `from..=to`, read once (five short columns each) and counted together
+/// per case, kind and holder (the number of the case's assignments begun on or before the day
+/// tells who held it, as `figures::holder_on` reads them, so every group counts for one IM); and
+/// the contact days the clock needs of the cases active on `to` (see [`needed_days`]).
+async fn contacts_in<C: ConnectionTrait>(
     conn: &C,
     from: NaiveDate,
     to: NaiveDate,
     only: Option<&Only>,
     fields: &BTreeMap<String, String>,
-) -> Result<Vec<Contact>> {
-    use sea_orm::sea_query::{Alias, Expr, Query};
+    cases: &[Case],
+    near_days: u32,
+) -> Result<(Vec<Contact>, Vec<ContactDay>)> {
     let backend = conn.get_database_backend();
-    let position = match backend {
-        DbBackend::Postgres => "strpos",
-        _ => "instr",
-    };
-    let keys: Vec<&String> = fields.keys().collect();
-    let mut inner = Query::select();
-    inner
+    let rows: Vec<(i64, NaiveDate, Option<i32>, String, String)> = contact::Entity::find()
+        .select_only()
         .column(contact::Column::CaseId)
         .column(contact::Column::ContactDate)
-        .column(contact::Column::ContactKind)
         .column(contact::Column::Minutes)
-        .expr_as(
-            Expr::cust(
-                "(SELECT COUNT(*) FROM case_assignments a WHERE a.case_id = contacts.case_id \
-                 AND a.from_date <= contacts.contact_date)",
-            ),
-            Alias::new("holder"),
+        .column(contact::Column::ContactKind)
+        .column(contact::Column::Topics)
+        .filter(contact::Column::ContactDate.between(from, to))
+        .apply_if(
+            only.map(|o| o.cases_filter(backend, contact::Column::CaseId)),
+            QueryFilter::filter,
         )
-        .expr_as(
-            Expr::cust("',' || REPLACE(contacts.topics, ' ', '') || ','"),
-            Alias::new("topic_list"),
-        )
-        .from(contact::Entity)
-        .and_where(contact::Column::ContactDate.between(from, to));
-    if let Some(o) = only {
-        inner.and_where(o.cases_filter(backend, contact::Column::CaseId));
-    }
-    let mut outer = Query::select();
-    outer
-        .column(Alias::new("case_id"))
-        .column(Alias::new("contact_kind"))
-        .expr_as(Expr::cust("MIN(contact_date)"), Alias::new("first_day"))
-        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-        .expr_as(
-            Expr::cust("SUM(COALESCE(minutes, 0))"),
-            Alias::new("minutes_sum"),
-        );
-    for (i, key) in keys.iter().enumerate() {
-        outer.expr_as(
-            Expr::cust_with_values(
-                format!(
-                    "SUM(CASE WHEN {position}(topic_list, {}) > 0 THEN 1 ELSE 0 END)",
-                    arg(backend, 1)
-                ),
-                [format!(",{key},")],
-            ),
-            Alias::new(format!("t{i}")),
-        );
-    }
-    outer
-        .from_subquery(inner, Alias::new("k"))
-        .group_by_col(Alias::new("case_id"))
-        .group_by_col(Alias::new("holder"))
-        .group_by_col(Alias::new("contact_kind"));
-    let rows = conn.query_all_raw(backend.build(&outer)).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let case: i64 = r.try_get("", "case_id")?;
-        let mut topics: Vec<(String, usize)> = Vec::new();
-        for (i, key) in keys.iter().enumerate() {
-            let n: i64 = r.try_get("", &format!("t{i}"))?;
-            if n > 0 {
-                topics.push((fields[*key].clone(), usize::try_from(n).unwrap_or(0)));
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let by_id: HashMap<i64, &Case> = cases
+        .iter()
+        .filter_map(|c| Some((c.id.parse().ok()?, c)))
+        .collect();
+    let mut groups: HashMap<(i64, usize, String), Contact> = HashMap::new();
+    let mut days: BTreeMap<i64, Vec<NaiveDate>> = BTreeMap::new();
+    for (case, date, minutes, kind, topics) in rows {
+        let Some(c) = by_id.get(&case) else {
+            continue;
+        };
+        let holder = c.assignments.partition_point(|(_, since)| *since <= date);
+        let g = groups
+            .entry((case, holder, kind))
+            .or_insert_with_key(|(_, _, kind)| Contact {
+                case: c.id.clone(),
+                date,
+                count: 0,
+                minutes: 0,
+                kind: kind.clone(),
+                topics: Vec::new(),
+            });
+        g.date = g.date.min(date);
+        g.count += 1;
+        g.minutes += minutes.map_or(0, i64::from);
+        for key in topics.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+            let field = fields.get(key).map_or(key, String::as_str);
+            match g.topics.iter_mut().find(|(t, _)| t == field) {
+                Some((_, n)) => *n += 1,
+                None => g.topics.push((field.to_string(), 1)),
             }
         }
-        out.push(Contact {
-            case: case.to_string(),
-            date: r.try_get("", "first_day")?,
-            count: usize::try_from(r.try_get::<i64>("", "n")?).unwrap_or(0),
-            minutes: r.try_get("", "minutes_sum")?,
-            kind: r.try_get("", "contact_kind")?,
-            topics,
-        });
+        if super::active_at(c, to) {
+            days.entry(case).or_default().push(date);
+        }
     }
-    Ok(out)
+    let mut listed = Vec::new();
+    for (case, mut dates) in days {
+        dates.sort();
+        dates.dedup();
+        listed.extend(needed_days(&dates, i64::from(near_days)).into_iter().map(
+            |(date, near_previous)| ContactDay {
+                case: case.to_string(),
+                date,
+                near_previous,
+            },
+        ));
+    }
+    Ok((groups.into_values().collect(), listed))
 }
 
-/// The contact days the clock needs for the cases active on `to`: each case's last contact day
-/// before `from`, and of the days in `from..=to` the first, the last, and both ends of every gap
-/// longer than `near_days` (no shorter gap can be overdue, whatever the pauses); a day after
-/// left-out days is marked `near_previous`.
-async fn contact_days<C: ConnectionTrait>(
+/// Of a case's contact days in a period (sorted, distinct), those the contact clock needs: the
+/// first, the last, and both ends of every gap longer than `near_days` (the shortest allowance: no
+/// shorter gap can be overdue, whatever the pauses). Each with whether the previous listed day is
+/// near, i.e. connected to it by such short gaps only.
+pub(super) fn needed_days(days: &[NaiveDate], near_days: i64) -> Vec<(NaiveDate, bool)> {
+    let far = |a: NaiveDate, b: NaiveDate| (b - a).num_days() > near_days;
+    let mut out = Vec::new();
+    for (i, day) in days.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|p| days[p]);
+        let next = days.get(i + 1).copied();
+        let far_before = prev.is_some_and(|p| far(p, *day));
+        let far_after = next.is_some_and(|n| far(*day, n));
+        if prev.is_none() || next.is_none() || far_before || far_after {
+            out.push((*day, prev.is_some() && !far_before));
+        }
+    }
+    out
+}
+
+/// Each case's last contact day before `from`, of the cases active on `to` (the index on (case,
+/// date) answers each).
+async fn last_days_before<C: ConnectionTrait>(
     conn: &C,
     from: NaiveDate,
     to: NaiveDate,
     only: Option<&Only>,
-    near_days: u32,
 ) -> Result<Vec<ContactDay>> {
     use sea_orm::sea_query::{Alias, Expr, Query};
     let backend = conn.get_database_backend();
-    let active = Expr::cust_with_values(
-        format!(
-            "case_id IN (SELECT id FROM cases WHERE opened_on <= {} \
-             AND (closed_on IS NULL OR closed_on > {}))",
-            arg(backend, 1),
-            arg(backend, 2)
-        ),
-        [to, to],
-    );
-    // The last contact day before the period, per case (the index on (case, date) answers each).
+    let arg = match backend {
+        DbBackend::Postgres => "$1",
+        _ => "?",
+    };
     let mut before = Query::select();
     before
         .column(case::Column::Id)
@@ -554,8 +547,7 @@ async fn contact_days<C: ConnectionTrait>(
             Expr::cust_with_values(
                 format!(
                     "(SELECT MAX(k.contact_date) FROM contacts k WHERE k.case_id = cases.id \
-                     AND k.contact_date < {})",
-                    arg(backend, 1)
+                     AND k.contact_date < {arg})"
                 ),
                 [from],
             ),
@@ -571,7 +563,7 @@ async fn contact_days<C: ConnectionTrait>(
     if let Some(o) = only {
         before.and_where(o.cases_filter(backend, case::Column::Id));
     }
-    let mut out: Vec<ContactDay> = Vec::new();
+    let mut out = Vec::new();
     for r in conn.query_all_raw(backend.build(&before)).await? {
         let case: i64 = r.try_get("", "id")?;
         if let Some(date) = r.try_get::<Option<NaiveDate>>("", "last_day")? {
@@ -581,68 +573,6 @@ async fn contact_days<C: ConnectionTrait>(
                 near_previous: false,
             });
         }
-    }
-    // The days of the period: each with the previous and the next day of its case.
-    let days_between = |a: &str, b: &str| match backend {
-        DbBackend::Postgres => format!("({b} - {a})"),
-        _ => format!("CAST(julianday({b}) - julianday({a}) AS INTEGER)"),
-    };
-    let gap = days_between("prev", "contact_date");
-    let next_gap = days_between("contact_date", "next");
-    let mut inner = Query::select();
-    inner
-        .column(contact::Column::CaseId)
-        .column(contact::Column::ContactDate)
-        .expr_as(
-            Expr::cust("LAG(contact_date) OVER (PARTITION BY case_id ORDER BY contact_date)"),
-            Alias::new("prev"),
-        )
-        .expr_as(
-            Expr::cust("LEAD(contact_date) OVER (PARTITION BY case_id ORDER BY contact_date)"),
-            Alias::new("next"),
-        )
-        .from(contact::Entity)
-        .and_where(contact::Column::ContactDate.between(from, to))
-        .and_where(active);
-    if let Some(o) = only {
-        inner.and_where(o.cases_filter(backend, contact::Column::CaseId));
-    }
-    let mut outer = Query::select();
-    outer
-        .column(Alias::new("case_id"))
-        .column(Alias::new("contact_date"))
-        .column(Alias::new("prev"))
-        .expr_as(
-            Expr::cust_with_values(
-                format!(
-                    "CAST(CASE WHEN {gap} > {} THEN 1 ELSE 0 END AS BIGINT)",
-                    arg(backend, 1)
-                ),
-                [i64::from(near_days)],
-            ),
-            Alias::new("far"),
-        )
-        .from_subquery(inner, Alias::new("d"))
-        .and_where(Expr::cust_with_values(
-            format!(
-                "prev IS NULL OR next IS NULL OR {gap} > {} OR {next_gap} > {}",
-                arg(backend, 1),
-                arg(backend, 2)
-            ),
-            [i64::from(near_days), i64::from(near_days)],
-        ));
-    for r in conn.query_all_raw(backend.build(&outer)).await? {
-        let case: i64 = r.try_get("", "case_id")?;
-        let date: NaiveDate = r.try_get("", "contact_date")?;
-        let prev: Option<NaiveDate> = r.try_get("", "prev")?;
-        let far: i64 = r.try_get("", "far")?;
-        out.push(ContactDay {
-            case: case.to_string(),
-            date,
-            // The first day of the period is checked from the day before it; a day after a long
-            // gap from its previous day too; any other listed day follows near days.
-            near_previous: prev.is_some() && far == 0,
-        });
     }
     Ok(out)
 }

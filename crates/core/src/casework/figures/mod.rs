@@ -654,6 +654,11 @@ fn contact_frequency(
             // or the period's end): the days after `last` up to `until` that are not paused, counted
             // from `last`, exceed its allowance on a day of the period.
             let overdue = |last: NaiveDate, until: NaiveDate| {
+                // Not even the shortest allowance passes in a shorter gap.
+                let shortest = a.days_in_first_months.min(a.days_afterwards);
+                if (until - last).num_days() <= i64::from(shortest) {
+                    return false;
+                }
                 let mut counted = 0i64;
                 let mut day = last;
                 while day < until {

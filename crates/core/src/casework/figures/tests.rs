@@ -651,18 +651,9 @@ fn the_contact_clock_decides_alike_on_every_day_and_on_the_days_the_database_lis
             .copied()
             .filter(|x| *x >= from && *x <= to)
             .collect();
-        for (j, x) in inside.iter().enumerate() {
-            let gap = |p: NaiveDate, n: NaiveDate| (n - p).num_days();
-            let prev = j.checked_sub(1).map(|p| inside[p]);
-            let next = inside.get(j + 1).copied();
-            let far_before = prev.is_some_and(|p| gap(p, *x) > near);
-            let far_after = next.is_some_and(|n| gap(*x, n) > near);
-            if prev.is_none() || next.is_none() || far_before || far_after {
-                few.push(listed(*x, prev.is_some() && !far_before));
-            } else {
-                left_out += 1;
-            }
-        }
+        let needed = load::needed_days(&inside, near);
+        left_out += inside.len() - needed.len();
+        few.extend(needed.into_iter().map(|(x, n)| listed(x, n)));
         let decide = |contact_days: Vec<ContactDay>| {
             let f = Facts {
                 cases: vec![case.clone()],
