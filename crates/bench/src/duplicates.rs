@@ -12,8 +12,10 @@ use ankommen_core::SystemClock;
 use ankommen_core::administration::sessions;
 use ankommen_core::casework::clients::{MinimumForm, MinimumInput, possible_duplicates};
 use ankommen_core::casework::duplicates;
+use ankommen_core::kernel::names::matching::Record;
 use ankommen_store::sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 use ankommen_store::{Db, DbConfig};
+use chrono::NaiveDate;
 use clap::Args;
 
 use crate::Failure;
@@ -239,6 +241,7 @@ async fn fill_and_measure(db: &Db, args: &DuplicatesArgs) -> Result<(), Failure>
     let mut batch_p = Vec::new();
     let mut batch_c = Vec::new();
     let mut batch_l = Vec::new();
+    let mut batch_k = Vec::new();
     let mut i = 0;
     while i < n {
         let g = GIVEN[rng.below(GIVEN.len())];
@@ -275,13 +278,15 @@ async fn fill_and_measure(db: &Db, args: &DuplicatesArgs) -> Result<(), Failure>
                 quote(&ags)
             ));
             batch_l.push(format!("({id}, {id})"));
+            let date = date.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m as u32, d as u32));
+            batch_k.push((id, given, family, date, year));
             i += 1;
         }
         if batch_p.len() >= 500 || i >= n {
-            flush(db, &mut batch_p, &mut batch_c, &mut batch_l).await?;
+            flush(db, &mut batch_p, &mut batch_c, &mut batch_l, &mut batch_k).await?;
         }
     }
-    flush(db, &mut batch_p, &mut batch_c, &mut batch_l).await?;
+    flush(db, &mut batch_p, &mut batch_c, &mut batch_l, &mut batch_k).await?;
     eprintln!(
         "{n} persons ({twice} recorded twice) written in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -339,11 +344,15 @@ async fn fill_and_measure(db: &Db, args: &DuplicatesArgs) -> Result<(), Failure>
     Ok(())
 }
 
+/// A written person's names and birth, for their matcher keys.
+type Written = (i64, String, String, Option<NaiveDate>, i32);
+
 async fn flush(
     db: &Db,
     p: &mut Vec<String>,
     c: &mut Vec<String>,
     l: &mut Vec<String>,
+    k: &mut Vec<Written>,
 ) -> Result<(), Failure> {
     if p.is_empty() {
         return Ok(());
@@ -370,8 +379,24 @@ async fn flush(
     ))
     .await
     .map_err(err)?;
+    // The matcher keys, as every writer of persons writes them.
+    let records: Vec<(i64, Record)> = k
+        .iter()
+        .map(|(id, given, family, birth_date, birth_year)| {
+            let record = Record {
+                given,
+                family,
+                original: None,
+                birth_date: *birth_date,
+                birth_year: *birth_year,
+            };
+            (*id, record)
+        })
+        .collect();
+    duplicates::keys::write(conn, &records).await.map_err(err)?;
     p.clear();
     c.clear();
     l.clear();
+    k.clear();
     Ok(())
 }
