@@ -4,12 +4,12 @@
 
 use axum::http::StatusCode;
 
-use ankommen_core::{Clock, Ctx};
 use ankommen_core::administration::sessions;
 use ankommen_core::casework::clients::{self, MinimumForm, MinimumInput, possible_duplicates};
 use ankommen_core::casework::duplicates::{self, MergeInput, PERSON_COLUMNS, keys};
 use ankommen_core::casework::exchange;
 use ankommen_core::kernel::names::matching;
+use ankommen_core::{Clock, Ctx};
 use ankommen_store::entities::{person, person_match_key};
 use ankommen_store::sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement,
@@ -448,7 +448,10 @@ async fn hinted_as(t: &TestApp, ctx: &Ctx, given: &str, family: &str, birth: &st
 }
 
 /// The keys stored for a person, and the keys the matcher computes from the person's row now.
-async fn stored_and_computed(t: &TestApp, person_id: i64) -> (Vec<(String, i32)>, Vec<(String, i32)>) {
+async fn stored_and_computed(
+    t: &TestApp,
+    person_id: i64,
+) -> (Vec<(String, i32)>, Vec<(String, i32)>) {
     let conn = t.db.reader();
     let mut stored: Vec<(String, i32)> = person_match_key::Entity::find()
         .filter(person_match_key::Column::PersonId.eq(person_id))
@@ -459,7 +462,11 @@ async fn stored_and_computed(t: &TestApp, person_id: i64) -> (Vec<(String, i32)>
         .map(|k| (k.match_key, k.birth_year))
         .collect();
     stored.sort();
-    let computed = match person::Entity::find_by_id(person_id).one(conn).await.unwrap() {
+    let computed = match person::Entity::find_by_id(person_id)
+        .one(conn)
+        .await
+        .unwrap()
+    {
         None => Vec::new(),
         Some(p) => {
             let k = matching::keys(&matching::Record {
@@ -490,11 +497,25 @@ async fn the_check_finds_other_script_swapped_and_year_only_records_by_the_store
     let me = vec![a.person_id];
     // Another script with the year only, given and family name swapped, another spelling a year off.
     assert_eq!(hinted(&t, "awo.im1", "محمد", "احمدی", "1990").await, me);
-    assert_eq!(hinted(&t, "awo.im1", "Ahmadi", "Mohammad", "12.05.1990").await, me);
-    assert_eq!(hinted(&t, "awo.im1", "Muhammad", "Ahmady", "1991").await, me);
+    assert_eq!(
+        hinted(&t, "awo.im1", "Ahmadi", "Mohammad", "12.05.1990").await,
+        me
+    );
+    assert_eq!(
+        hinted(&t, "awo.im1", "Muhammad", "Ahmady", "1991").await,
+        me
+    );
     // A twin, a namesake born on another day, and another organisation: no hint.
-    assert!(hinted(&t, "awo.im1", "Amina", "Ahmadi", "12.05.1990").await.is_empty());
-    assert!(hinted(&t, "awo.im1", "Mohammad", "Ahmadi", "17.09.1990").await.is_empty());
+    assert!(
+        hinted(&t, "awo.im1", "Amina", "Ahmadi", "12.05.1990")
+            .await
+            .is_empty()
+    );
+    assert!(
+        hinted(&t, "awo.im1", "Mohammad", "Ahmadi", "17.09.1990")
+            .await
+            .is_empty()
+    );
     let ctx = t.ctx_of("caritas.im").await;
     let tx = t.db.begin().await.unwrap();
     let form = MinimumForm {
@@ -518,11 +539,18 @@ async fn the_check_finds_other_script_swapped_and_year_only_records_by_the_store
         ))
         .await
         .unwrap();
-    assert!(hinted(&t, "awo.im1", "محمد", "احمدی", "1990").await.is_empty());
+    assert!(
+        hinted(&t, "awo.im1", "محمد", "احمدی", "1990")
+            .await
+            .is_empty()
+    );
     // ... and the start-up computes them again when they are not of the matcher's version (a
     // database from before the keys, or a matcher whose keys changed).
     let unchanged = keys::refresh(&t.db).await.unwrap();
-    assert!(!unchanged.ran, "the keys are of the current version: nothing to do");
+    assert!(
+        !unchanged.ran,
+        "the keys are of the current version: nothing to do"
+    );
     t.db.writer()
         .execute_unprepared(&format!(
             "DELETE FROM settings WHERE key = '{}'",
@@ -535,14 +563,20 @@ async fn the_check_finds_other_script_swapped_and_year_only_records_by_the_store
     assert_eq!(done.persons as i64, t.count("persons").await);
     assert_keys_current(&t, a.person_id).await;
     assert_eq!(hinted(&t, "awo.im1", "محمد", "احمدی", "1990").await, me);
-    assert!(!keys::refresh(&t.db).await.unwrap().ran, "the version is recorded");
+    assert!(
+        !keys::refresh(&t.db).await.unwrap().ran,
+        "the version is recorded"
+    );
 }
 
 #[tokio::test]
 async fn a_renamed_person_is_found_by_the_new_name_only() {
     let t = TestApp::new().await;
     let c = register_named(&t, "awo.im1", "Olena", "Kovalenko", None, "03.04.1985").await;
-    assert_eq!(hinted(&t, "awo.im1", "Olena", "Kowalenko", "1985").await, vec![c.person_id]);
+    assert_eq!(
+        hinted(&t, "awo.im1", "Olena", "Kowalenko", "1985").await,
+        vec![c.person_id]
+    );
     let ctx = t.ctx_of("awo.im1").await;
     let form = MinimumForm {
         given_name: "Iryna".into(),
@@ -558,8 +592,15 @@ async fn a_renamed_person_is_found_by_the_new_name_only() {
         .await
         .unwrap();
     assert_keys_current(&t, c.person_id).await;
-    assert!(hinted(&t, "awo.im1", "Olena", "Kowalenko", "1985").await.is_empty());
-    assert_eq!(hinted(&t, "awo.im1", "Irina", "Bondarenko", "1986").await, vec![c.person_id]);
+    assert!(
+        hinted(&t, "awo.im1", "Olena", "Kowalenko", "1985")
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        hinted(&t, "awo.im1", "Irina", "Bondarenko", "1986").await,
+        vec![c.person_id]
+    );
 }
 
 #[tokio::test]
@@ -570,7 +611,10 @@ async fn a_merged_person_is_found_by_the_keys_of_the_merged_record() {
     let x = register_named(&t, "awo.im1", "Mohammad", "Karimi", None, "12.05.1990").await;
     // A typo in the family name and the year off by one: only a record with that day and month
     // shares a key with it ("mhmd @5-12"), so before the merge only the absorbed one is found.
-    assert_eq!(hinted(&t, "awo.im1", "Mohammad", "Karini", "12.05.1991").await, vec![x.person_id]);
+    assert_eq!(
+        hinted(&t, "awo.im1", "Mohammad", "Karini", "12.05.1991").await,
+        vec![x.person_id]
+    );
     let ctx = t.ctx_of("awo.im1").await;
     duplicates::merge(
         &t.db,
@@ -596,7 +640,10 @@ async fn a_merged_person_is_found_by_the_keys_of_the_merged_record() {
         "the absorbed person's keys are gone"
     );
     // The survivor took the date, and is found by it.
-    assert_eq!(hinted(&t, "awo.im1", "Mohammad", "Karini", "12.05.1991").await, vec![s.person_id]);
+    assert_eq!(
+        hinted(&t, "awo.im1", "Mohammad", "Karini", "12.05.1991").await,
+        vec![s.person_id]
+    );
 }
 
 #[tokio::test]
@@ -617,9 +664,16 @@ async fn imported_persons_are_found_by_the_keys_of_the_file_as_last_imported() {
     };
     let first = lines(r#""given_name": "Yusuf", "family_name": "Haddad""#);
     assert_ne!(first, MINI.trim_end(), "the file names P1 as expected");
-    exchange::import_as_operator(&t.db, t.clock.now(), &t.sealer(), first.as_bytes(), false, &quiet)
-        .await
-        .unwrap();
+    exchange::import_as_operator(
+        &t.db,
+        t.clock.now(),
+        &t.sealer(),
+        first.as_bytes(),
+        false,
+        &quiet,
+    )
+    .await
+    .unwrap();
     let id_of = |kind: &'static str, external: &'static str| {
         let t = &t;
         async move {
@@ -655,13 +709,30 @@ async fn imported_persons_are_found_by_the_keys_of_the_file_as_last_imported() {
         clock: std::sync::Arc::new(t.clock.clone()),
         request_id: None,
     };
-    assert_eq!(hinted_as(&t, &ctx, "Jussuf", "Hadad", "05.05.1990").await, vec![p1]);
+    assert_eq!(
+        hinted_as(&t, &ctx, "Jussuf", "Hadad", "05.05.1990").await,
+        vec![p1]
+    );
     // A corrected file renames P1: found by the new name, no longer by the old one.
     let second = lines(r#""given_name": "Olena", "family_name": "Melnyk""#);
-    exchange::import_as_operator(&t.db, t.clock.now(), &t.sealer(), second.as_bytes(), false, &quiet)
-        .await
-        .unwrap();
+    exchange::import_as_operator(
+        &t.db,
+        t.clock.now(),
+        &t.sealer(),
+        second.as_bytes(),
+        false,
+        &quiet,
+    )
+    .await
+    .unwrap();
     assert_keys_current(&t, p1).await;
-    assert!(hinted_as(&t, &ctx, "Jussuf", "Hadad", "05.05.1990").await.is_empty());
-    assert_eq!(hinted_as(&t, &ctx, "Olena", "Melnik", "1990").await, vec![p1]);
+    assert!(
+        hinted_as(&t, &ctx, "Jussuf", "Hadad", "05.05.1990")
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        hinted_as(&t, &ctx, "Olena", "Melnik", "1990").await,
+        vec![p1]
+    );
 }

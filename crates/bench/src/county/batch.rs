@@ -4,7 +4,8 @@
 use ankommen_store::Db;
 use ankommen_store::entities::{
     case, case_assignment, case_event, case_pause, case_person, consent, contact, contact_person,
-    followup, goal, household, outcome, person, person_match_key, plan, release, review, review_assessment, step,
+    followup, goal, household, outcome, person, person_match_key, plan, release, review,
+    review_assessment, step,
 };
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 

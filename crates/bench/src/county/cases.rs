@@ -127,18 +127,16 @@ fn member(
     let consented = h.has_consent && adult;
     let german_level = consented.then(|| (*g.rng.pick(&["none", "A1", "A2", "B1"])).to_string());
     // The matcher keys, as every writer of persons writes them.
-    g.batch
-        .person_match_keys
-        .extend(duplicates::keys::rows(
-            pid,
-            &Record {
-                given,
-                family: family.0,
-                original: original.as_deref(),
-                birth_date,
-                birth_year,
-            },
-        ));
+    g.batch.person_match_keys.extend(duplicates::keys::rows(
+        pid,
+        &Record {
+            given,
+            family: family.0,
+            original: original.as_deref(),
+            birth_date,
+            birth_year,
+        },
+    ));
     let names = Names {
         given,
         family: family.0,
