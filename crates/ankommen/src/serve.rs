@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use ankommen_core::administration::sessions::SessionPolicy;
 use ankommen_core::administration::settings::{self, KeyCheck};
+use ankommen_core::casework::duplicates;
 use ankommen_core::kernel::sealed;
 use ankommen_core::kernel::sealing::{KeyFile, Sealer};
 use ankommen_core::{Clock, SystemClock};
@@ -32,7 +33,8 @@ const OPTIMIZE_EVERY_ROUNDS: u64 = 6;
 /// How long in-flight requests may take to finish after a shutdown signal, beyond the request timeout.
 const SHUTDOWN_GRACE_EXTRA: Duration = Duration::from_secs(10);
 
-/// Connects to the configured database and applies pending migrations.
+/// Connects to the configured database, applies pending migrations and computes the stored
+/// matcher keys of the persons when the matcher's keys changed (`duplicates::keys::refresh`).
 pub async fn open_and_migrate(cfg: &Config, url: String) -> Result<Db, Failure> {
     let db = connect(&DbConfig {
         url,
@@ -42,6 +44,22 @@ pub async fn open_and_migrate(cfg: &Config, url: String) -> Result<Db, Failure> 
     if let Err(e) = db.migrate().await {
         db.close().await;
         return Err(e.into());
+    }
+    match duplicates::keys::refresh(&db).await {
+        Ok(done) => {
+            if done.ran && done.persons > 0 {
+                info!(
+                    persons = done.persons,
+                    "computed the duplicate check's keys of the stored persons"
+                );
+            }
+        }
+        Err(e) => {
+            db.close().await;
+            return Err(Failure::new(format!(
+                "cannot compute the duplicate check's keys: {e}"
+            )));
+        }
     }
     Ok(db)
 }

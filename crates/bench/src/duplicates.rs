@@ -2,8 +2,10 @@
 //! (issue 22) against an organisation of many persons. Fills a fresh database with the demo
 //! county and `--persons` persons, each with a case of the demo provider "AWO" held by `awo.im1`
 //! (one organisation: the scan's worst case), about 2 % of them recorded twice in another
-//! spelling; then times the full scan of the organisation and the check of `--checks`
-//! registrations (both as the product runs them).
+//! spelling, with their stored matcher keys; then times computing those keys again (as the first
+//! start after migration m0012 does), the full scan of the organisation and the check of
+//! `--checks` registrations (both as the product runs them), with the planner statistics a serving
+//! database has (`--without-statistics`: none, as right after a bulk load).
 
 use std::time::{Duration, Instant};
 
@@ -12,8 +14,10 @@ use ankommen_core::SystemClock;
 use ankommen_core::administration::sessions;
 use ankommen_core::casework::clients::{MinimumForm, MinimumInput, possible_duplicates};
 use ankommen_core::casework::duplicates;
+use ankommen_core::kernel::names::matching::Record;
 use ankommen_store::sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
-use ankommen_store::{Db, DbConfig};
+use ankommen_store::{Backend, Db, DbConfig};
+use chrono::NaiveDate;
 use clap::Args;
 
 use crate::Failure;
@@ -29,6 +33,10 @@ pub struct DuplicatesArgs {
     /// Seed of the generator
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Measure without planner statistics (as right after a bulk load, before PostgreSQL's
+    /// autovacuum analysed the tables)
+    #[arg(long)]
+    pub without_statistics: bool,
 }
 
 const GIVEN: &[&str] = &[
@@ -239,6 +247,7 @@ async fn fill_and_measure(db: &Db, args: &DuplicatesArgs) -> Result<(), Failure>
     let mut batch_p = Vec::new();
     let mut batch_c = Vec::new();
     let mut batch_l = Vec::new();
+    let mut batch_k = Vec::new();
     let mut i = 0;
     while i < n {
         let g = GIVEN[rng.below(GIVEN.len())];
@@ -275,17 +284,51 @@ async fn fill_and_measure(db: &Db, args: &DuplicatesArgs) -> Result<(), Failure>
                 quote(&ags)
             ));
             batch_l.push(format!("({id}, {id})"));
+            let date = date.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m as u32, d as u32));
+            batch_k.push((id, given, family, date, year));
             i += 1;
         }
         if batch_p.len() >= 500 || i >= n {
-            flush(db, &mut batch_p, &mut batch_c, &mut batch_l).await?;
+            flush(db, &mut batch_p, &mut batch_c, &mut batch_l, &mut batch_k).await?;
         }
     }
-    flush(db, &mut batch_p, &mut batch_c, &mut batch_l).await?;
+    flush(db, &mut batch_p, &mut batch_c, &mut batch_l, &mut batch_k).await?;
     eprintln!(
         "{n} persons ({twice} recorded twice) written in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    // What the first start after migration m0012 (or after a change of the matcher's keys) does:
+    // compute the stored keys of every person again.
+    let t = Instant::now();
+    db.writer()
+        .execute_unprepared(&format!(
+            "DELETE FROM settings WHERE key = '{}'",
+            duplicates::keys::VERSION_SETTING
+        ))
+        .await
+        .map_err(err)?;
+    let refreshed = duplicates::keys::refresh(db).await.map_err(err)?;
+    println!(
+        "stored keys of {} persons computed again (start-up after m0012): {:.1} s",
+        refreshed.persons,
+        t.elapsed().as_secs_f64()
+    );
+    if !args.without_statistics {
+        // The planner statistics a serving database has: the server analyses SQLite at start and
+        // hourly (`Db::optimize`), PostgreSQL's autovacuum analyses a table within minutes of a
+        // bulk write like this one.
+        let t = Instant::now();
+        match db.backend() {
+            Backend::Sqlite => db.optimize().await.map_err(err)?,
+            Backend::Postgres => {
+                db.writer()
+                    .execute_unprepared("ANALYZE")
+                    .await
+                    .map_err(err)?;
+            }
+        }
+        eprintln!("statistics analysed in {:.1} s", t.elapsed().as_secs_f64());
+    }
 
     let t = Instant::now();
     let pairs = duplicates::scan_organisation(db, org).await.map_err(err)?;
@@ -339,11 +382,15 @@ async fn fill_and_measure(db: &Db, args: &DuplicatesArgs) -> Result<(), Failure>
     Ok(())
 }
 
+/// A written person's names and birth, for their matcher keys.
+type Written = (i64, String, String, Option<NaiveDate>, i32);
+
 async fn flush(
     db: &Db,
     p: &mut Vec<String>,
     c: &mut Vec<String>,
     l: &mut Vec<String>,
+    k: &mut Vec<Written>,
 ) -> Result<(), Failure> {
     if p.is_empty() {
         return Ok(());
@@ -370,8 +417,24 @@ async fn flush(
     ))
     .await
     .map_err(err)?;
+    // The matcher keys, as every writer of persons writes them.
+    let records: Vec<(i64, Record)> = k
+        .iter()
+        .map(|(id, given, family, birth_date, birth_year)| {
+            let record = Record {
+                given,
+                family,
+                original: None,
+                birth_date: *birth_date,
+                birth_year: *birth_year,
+            };
+            (*id, record)
+        })
+        .collect();
+    duplicates::keys::write(conn, &records).await.map_err(err)?;
     p.clear();
     c.clear();
     l.clear();
+    k.clear();
     Ok(())
 }

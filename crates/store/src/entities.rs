@@ -435,6 +435,22 @@ pub mod person_merge {
     no_relations!();
 }
 
+/// A matcher key of a person (migration m0012): the duplicate check at registration reads the
+/// persons sharing a key with the new record, born within a year of it.
+pub mod person_match_key {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "person_match_keys")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub person_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub match_key: String,
+        pub birth_year: i32,
+    }
+    no_relations!();
+}
+
 /// An uploaded spreadsheet between its steps, its rows sealed (migration m0011).
 pub mod spreadsheet_upload {
     use sea_orm::entity::prelude::*;

@@ -4,11 +4,21 @@
 
 use axum::http::StatusCode;
 
-use ankommen_core::casework::duplicates::PERSON_COLUMNS;
-use ankommen_store::sea_orm::{ConnectionTrait, DbBackend, Statement};
+use ankommen_core::administration::sessions;
+use ankommen_core::casework::clients::{self, MinimumForm, MinimumInput, possible_duplicates};
+use ankommen_core::casework::duplicates::{self, MergeInput, PERSON_COLUMNS, keys};
+use ankommen_core::casework::exchange;
+use ankommen_core::kernel::names::matching;
+use ankommen_core::{Clock, Ctx};
+use ankommen_store::entities::{person, person_match_key};
+use ankommen_store::sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement,
+};
 
 use crate::fixtures::{Client, give_consent, register_named};
 use crate::support::TestApp;
+
+const MINI: &str = include_str!("../../../core/src/casework/figures/mini-county/mini-county.jsonl");
 
 /// A pair of one person: in Latin letters with a date, and in Arabic script with the year only.
 async fn pair(t: &TestApp, im: &str) -> (Client, Client) {
@@ -403,5 +413,326 @@ async fn every_person_column_is_handled_by_the_merge() {
     assert_eq!(
         found, handled,
         "a table with a person column is not handled by the merge (casework::duplicates)"
+    );
+}
+
+// The stored matcher keys (`person_match_keys`): the check at registration reads only the persons
+// sharing a key with the new record, so every writer must keep them.
+
+/// The persons the registration check hints at when `im` registers this record (the check's
+/// transaction is rolled back).
+async fn hinted(t: &TestApp, im: &str, given: &str, family: &str, birth: &str) -> Vec<i64> {
+    let ctx = t.ctx_of(im).await;
+    hinted_as(t, &ctx, given, family, birth).await
+}
+
+async fn hinted_as(t: &TestApp, ctx: &Ctx, given: &str, family: &str, birth: &str) -> Vec<i64> {
+    let form = MinimumForm {
+        given_name: given.into(),
+        family_name: family.into(),
+        name_original: String::new(),
+        birth: birth.into(),
+        municipality: ctx.actor.municipalities[0].clone(),
+        au_move_in: String::new(),
+        target_group: "follow_up_housing".into(),
+    };
+    let m = MinimumInput::parse(&form, ctx.today()).unwrap();
+    let tx = t.db.begin().await.unwrap();
+    let hints = possible_duplicates(&tx, ctx, &m).await.unwrap();
+    drop(tx);
+    // Only hints the actor may open carry the id; these tests' actors hold the cases. A person
+    // with two cases is hinted at once per case.
+    let mut ids: Vec<i64> = hints.iter().filter_map(|h| h.person_id).collect();
+    ids.dedup();
+    ids
+}
+
+/// The keys stored for a person, and the keys the matcher computes from the person's row now.
+async fn stored_and_computed(
+    t: &TestApp,
+    person_id: i64,
+) -> (Vec<(String, i32)>, Vec<(String, i32)>) {
+    let conn = t.db.reader();
+    let mut stored: Vec<(String, i32)> = person_match_key::Entity::find()
+        .filter(person_match_key::Column::PersonId.eq(person_id))
+        .all(conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|k| (k.match_key, k.birth_year))
+        .collect();
+    stored.sort();
+    let computed = match person::Entity::find_by_id(person_id)
+        .one(conn)
+        .await
+        .unwrap()
+    {
+        None => Vec::new(),
+        Some(p) => {
+            let k = matching::keys(&matching::Record {
+                given: &p.given_name,
+                family: &p.family_name,
+                original: p.name_original.as_deref(),
+                birth_date: p.birth_date,
+                birth_year: p.birth_year,
+            });
+            k.keys.into_iter().map(|s| (s, k.birth_year)).collect()
+        }
+    };
+    (stored, computed)
+}
+
+async fn assert_keys_current(t: &TestApp, person_id: i64) {
+    let (stored, computed) = stored_and_computed(t, person_id).await;
+    assert_eq!(stored, computed, "the stored keys of person {person_id}");
+}
+
+#[tokio::test]
+async fn the_check_finds_other_script_swapped_and_year_only_records_by_the_stored_keys() {
+    let t = TestApp::new().await;
+    let a = register_named(&t, "awo.im1", "Mohammad", "Ahmadi", None, "12.05.1990").await;
+    let (stored, _) = stored_and_computed(&t, a.person_id).await;
+    assert!(!stored.is_empty());
+    assert_keys_current(&t, a.person_id).await;
+    let me = vec![a.person_id];
+    // Another script with the year only, given and family name swapped, another spelling a year off.
+    assert_eq!(hinted(&t, "awo.im1", "محمد", "احمدی", "1990").await, me);
+    assert_eq!(
+        hinted(&t, "awo.im1", "Ahmadi", "Mohammad", "12.05.1990").await,
+        me
+    );
+    assert_eq!(
+        hinted(&t, "awo.im1", "Muhammad", "Ahmady", "1991").await,
+        me
+    );
+    // A twin, a namesake born on another day, and another organisation: no hint.
+    assert!(
+        hinted(&t, "awo.im1", "Amina", "Ahmadi", "12.05.1990")
+            .await
+            .is_empty()
+    );
+    assert!(
+        hinted(&t, "awo.im1", "Mohammad", "Ahmadi", "17.09.1990")
+            .await
+            .is_empty()
+    );
+    let ctx = t.ctx_of("caritas.im").await;
+    let tx = t.db.begin().await.unwrap();
+    let form = MinimumForm {
+        given_name: "Mohammad".into(),
+        family_name: "Ahmadi".into(),
+        name_original: String::new(),
+        birth: "12.05.1990".into(),
+        municipality: ctx.actor.municipalities[0].clone(),
+        au_move_in: String::new(),
+        target_group: "follow_up_housing".into(),
+    };
+    let m = MinimumInput::parse(&form, ctx.today()).unwrap();
+    assert!(possible_duplicates(&tx, &ctx, &m).await.unwrap().is_empty());
+    drop(tx);
+
+    // The check reads the stored keys: without them the person is not found ...
+    t.db.writer()
+        .execute_unprepared(&format!(
+            "DELETE FROM person_match_keys WHERE person_id = {}",
+            a.person_id
+        ))
+        .await
+        .unwrap();
+    assert!(
+        hinted(&t, "awo.im1", "محمد", "احمدی", "1990")
+            .await
+            .is_empty()
+    );
+    // ... and the start-up computes them again when they are not of the matcher's version (a
+    // database from before the keys, or a matcher whose keys changed).
+    let unchanged = keys::refresh(&t.db).await.unwrap();
+    assert!(
+        !unchanged.ran,
+        "the keys are of the current version: nothing to do"
+    );
+    t.db.writer()
+        .execute_unprepared(&format!(
+            "DELETE FROM settings WHERE key = '{}'",
+            keys::VERSION_SETTING
+        ))
+        .await
+        .unwrap();
+    let done = keys::refresh(&t.db).await.unwrap();
+    assert!(done.ran);
+    assert_eq!(done.persons as i64, t.count("persons").await);
+    assert_keys_current(&t, a.person_id).await;
+    assert_eq!(hinted(&t, "awo.im1", "محمد", "احمدی", "1990").await, me);
+    assert!(
+        !keys::refresh(&t.db).await.unwrap().ran,
+        "the version is recorded"
+    );
+}
+
+#[tokio::test]
+async fn a_renamed_person_is_found_by_the_new_name_only() {
+    let t = TestApp::new().await;
+    let c = register_named(&t, "awo.im1", "Olena", "Kovalenko", None, "03.04.1985").await;
+    assert_eq!(
+        hinted(&t, "awo.im1", "Olena", "Kowalenko", "1985").await,
+        vec![c.person_id]
+    );
+    let ctx = t.ctx_of("awo.im1").await;
+    let form = MinimumForm {
+        given_name: "Iryna".into(),
+        family_name: "Bondarenko".into(),
+        name_original: String::new(),
+        birth: "03.04.1986".into(),
+        municipality: ctx.actor.municipalities[0].clone(),
+        au_move_in: "2025-03-01".into(),
+        target_group: "follow_up_housing".into(),
+    };
+    let m = MinimumInput::parse(&form, ctx.today()).unwrap();
+    clients::update_minimum(&t.db, &ctx, &t.sealer(), c.person_id, 1, m)
+        .await
+        .unwrap();
+    assert_keys_current(&t, c.person_id).await;
+    assert!(
+        hinted(&t, "awo.im1", "Olena", "Kowalenko", "1985")
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        hinted(&t, "awo.im1", "Irina", "Bondarenko", "1986").await,
+        vec![c.person_id]
+    );
+}
+
+#[tokio::test]
+async fn a_merged_person_is_found_by_the_keys_of_the_merged_record() {
+    let t = TestApp::new().await;
+    // The survivor knows the year only; the absorbed record has the date.
+    let s = register_named(&t, "awo.im1", "Mohammad", "Karimi", None, "1990").await;
+    let x = register_named(&t, "awo.im1", "Mohammad", "Karimi", None, "12.05.1990").await;
+    // A typo in the family name and the year off by one: only a record with that day and month
+    // shares a key with it ("mhmd @5-12"), so before the merge only the absorbed one is found.
+    assert_eq!(
+        hinted(&t, "awo.im1", "Mohammad", "Karini", "12.05.1991").await,
+        vec![x.person_id]
+    );
+    let ctx = t.ctx_of("awo.im1").await;
+    duplicates::merge(
+        &t.db,
+        &ctx,
+        &t.sealer(),
+        MergeInput {
+            survivor: s.person_id,
+            survivor_version: 1,
+            absorbed: x.person_id,
+            absorbed_version: 1,
+        },
+    )
+    .await
+    .unwrap();
+    assert_keys_current(&t, s.person_id).await;
+    assert_eq!(
+        t.scalar(&format!(
+            "SELECT COUNT(*) AS n FROM person_match_keys WHERE person_id = {}",
+            x.person_id
+        ))
+        .await,
+        0,
+        "the absorbed person's keys are gone"
+    );
+    // The survivor took the date, and is found by it.
+    assert_eq!(
+        hinted(&t, "awo.im1", "Mohammad", "Karini", "12.05.1991").await,
+        vec![s.person_id]
+    );
+}
+
+#[tokio::test]
+async fn imported_persons_are_found_by_the_keys_of_the_file_as_last_imported() {
+    let t = TestApp::new().await;
+    let quiet = |_: exchange::Progress| {};
+    let lines = |p1: &str| -> String {
+        MINI.lines()
+            .map(|l| {
+                if l.contains(r#""id": "P1","#) {
+                    l.replace(r#""given_name": "a", "family_name": "x""#, p1)
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let first = lines(r#""given_name": "Yusuf", "family_name": "Haddad""#);
+    assert_ne!(first, MINI.trim_end(), "the file names P1 as expected");
+    exchange::import_as_operator(
+        &t.db,
+        t.clock.now(),
+        &t.sealer(),
+        first.as_bytes(),
+        false,
+        &quiet,
+    )
+    .await
+    .unwrap();
+    let id_of = |kind: &'static str, external: &'static str| {
+        let t = &t;
+        async move {
+            t.scalar(&format!(
+                "SELECT CAST(local_id AS BIGINT) AS n FROM exchange_ids \
+                 WHERE kind = '{kind}' AND external_id = '{external}'"
+            ))
+            .await
+        }
+    };
+    let p1 = id_of("person", "P1").await;
+    let persons: Vec<i64> = {
+        let conn = t.db.reader();
+        person::Entity::find()
+            .all(conn)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| p.id)
+            .collect()
+    };
+    assert!(persons.len() >= 12);
+    for p in &persons {
+        assert_keys_current(&t, *p).await;
+    }
+    // The IM of P1's case checks a registration of that person.
+    let actor = sessions::load_actor(t.db.writer(), id_of("staff", "S1").await)
+        .await
+        .unwrap()
+        .unwrap();
+    let ctx = Ctx {
+        actor,
+        clock: std::sync::Arc::new(t.clock.clone()),
+        request_id: None,
+    };
+    assert_eq!(
+        hinted_as(&t, &ctx, "Jussuf", "Hadad", "05.05.1990").await,
+        vec![p1]
+    );
+    // A corrected file renames P1: found by the new name, no longer by the old one.
+    let second = lines(r#""given_name": "Olena", "family_name": "Melnyk""#);
+    exchange::import_as_operator(
+        &t.db,
+        t.clock.now(),
+        &t.sealer(),
+        second.as_bytes(),
+        false,
+        &quiet,
+    )
+    .await
+    .unwrap();
+    assert_keys_current(&t, p1).await;
+    assert!(
+        hinted_as(&t, &ctx, "Jussuf", "Hadad", "05.05.1990")
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        hinted_as(&t, &ctx, "Olena", "Melnik", "1990").await,
+        vec![p1]
     );
 }

@@ -109,12 +109,15 @@ fn app_router(db: &Db, clock: &ManualClock, sealer: Sealer) -> Router {
     })
 }
 
-/// What `ankommen serve` does to a database before it serves: migrate, check (here: record) the
-/// key, seal what is stored in plaintext (nothing in a new database: its plaintext columns are
-/// dropped).
+/// What `ankommen serve` does to a database before it serves: migrate, compute the duplicate
+/// check's keys, check (here: record) the key, seal what is stored in plaintext (nothing in a new
+/// database: its plaintext columns are dropped).
 async fn prepare(db: &Db) {
     use ankommen_core::kernel::sealed;
     db.migrate().await.unwrap();
+    ankommen_core::casework::duplicates::keys::refresh(db)
+        .await
+        .unwrap();
     let sealer = Sealer::from_key(TEST_ENCRYPTION_KEY);
     sealed::check_encryption_key(db, &sealer).await.unwrap();
     sealed::convert(db, &sealer).await.unwrap();

@@ -4,7 +4,8 @@
 use ankommen_store::Db;
 use ankommen_store::entities::{
     case, case_assignment, case_event, case_pause, case_person, consent, contact, contact_person,
-    followup, goal, household, outcome, person, plan, release, review, review_assessment, step,
+    followup, goal, household, outcome, person, person_match_key, plan, release, review,
+    review_assessment, step,
 };
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 
@@ -15,6 +16,7 @@ use super::ROWS_PER_INSERT;
 pub(super) struct Batch {
     pub(super) households: Vec<household::ActiveModel>,
     pub(super) persons: Vec<person::ActiveModel>,
+    pub(super) person_match_keys: Vec<person_match_key::ActiveModel>,
     pub(super) cases: Vec<case::ActiveModel>,
     pub(super) case_persons: Vec<case_person::ActiveModel>,
     pub(super) case_assignments: Vec<case_assignment::ActiveModel>,
@@ -54,6 +56,7 @@ impl Batch {
         let txn = db.begin().await?;
         insert_rows(&txn, &mut self.households).await?;
         insert_rows(&txn, &mut self.persons).await?;
+        insert_rows(&txn, &mut self.person_match_keys).await?;
         insert_rows(&txn, &mut self.cases).await?;
         insert_rows(&txn, &mut self.case_persons).await?;
         insert_rows(&txn, &mut self.case_assignments).await?;

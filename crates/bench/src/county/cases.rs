@@ -4,6 +4,8 @@
 //! The order of the random draws is the dataset: functions here draw in exactly the order the
 //! rows are written, so that the same seed gives the same county.
 
+use ankommen_core::casework::duplicates;
+use ankommen_core::kernel::names::matching::Record;
 use ankommen_core::kernel::sealed::{CASE_EVENT_REASON, CASE_EXTENSION_REASON};
 use ankommen_store::entities::{
     case, case_assignment, case_event, case_pause, case_person, consent, household, person, release,
@@ -124,6 +126,17 @@ fn member(
     let pid = next(&mut g.ids.person);
     let consented = h.has_consent && adult;
     let german_level = consented.then(|| (*g.rng.pick(&["none", "A1", "A2", "B1"])).to_string());
+    // The matcher keys, as every writer of persons writes them.
+    g.batch.person_match_keys.extend(duplicates::keys::rows(
+        pid,
+        &Record {
+            given,
+            family: family.0,
+            original: original.as_deref(),
+            birth_date,
+            birth_year,
+        },
+    ));
     let names = Names {
         given,
         family: family.0,

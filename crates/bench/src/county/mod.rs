@@ -425,6 +425,13 @@ mod tests {
             n("SELECT COUNT(*) FROM persons WHERE name_fold = '' OR name_skeleton = ''").await,
             0
         );
+        // Every person has the duplicate check's keys, as registration writes them.
+        assert_eq!(
+            n("SELECT COUNT(*) FROM persons p WHERE NOT EXISTS \
+               (SELECT 1 FROM person_match_keys k WHERE k.person_id = p.id)")
+            .await,
+            0
+        );
         // The texts are sealed, and they open.
         assert_eq!(
             n("SELECT COUNT(*) FROM goals WHERE text_sealed IS NULL").await,

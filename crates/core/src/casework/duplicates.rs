@@ -30,6 +30,8 @@ use crate::kernel::sealed::{self, PERSON_HEALTH, Sealing};
 use crate::kernel::sealing::Sealer;
 use crate::{Ctx, Error, Result};
 
+pub mod keys;
+
 /// The persons' columns the matcher reads.
 #[derive(Clone, Debug, sea_orm::FromQueryResult)]
 pub struct Candidate {
@@ -78,42 +80,6 @@ fn persons_of_organisation(organisation_id: i64) -> sea_orm::sea_query::SelectSt
             ),
         )
         .to_owned()
-}
-
-/// Persons of an organisation whose birth data the matcher could pair with `date`/`year`: the
-/// candidates of the check at registration (and of each row of a spreadsheet import). Born within a
-/// year; when the new record has a real date, only persons with the year only (or 01.01.), the same
-/// date, or the same day a year earlier or later (the matcher pairs no others). One indexed query;
-/// the organisation is checked per candidate (`EXISTS`), not by reading all its persons.
-pub(crate) async fn candidates_near<C: ConnectionTrait>(
-    conn: &C,
-    organisation_id: i64,
-    date: Option<NaiveDate>,
-    year: i32,
-) -> Result<Vec<Candidate>> {
-    use chrono::Datelike;
-    use sea_orm::Condition;
-    let mut q = candidate_columns(person::Entity::find())
-        .filter(person::Column::BirthYear.between(year - 1, year + 1))
-        // An integer, written out: the same statement text on both backends.
-        .filter(Expr::cust(format!(
-            "EXISTS (SELECT 1 FROM case_persons cp JOIN cases c ON c.id = cp.case_id \
-             WHERE cp.person_id = persons.id AND c.organisation_id = {organisation_id})"
-        )));
-    if let Some(d) = date.filter(|d| d.ordinal() != 1) {
-        let mut dates = vec![d];
-        for y in [year - 1, year, year + 1] {
-            dates.extend(NaiveDate::from_ymd_opt(y, 1, 1));
-        }
-        dates.extend(d.with_year(year - 1));
-        dates.extend(d.with_year(year + 1));
-        q = q.filter(
-            Condition::any()
-                .add(person::Column::BirthDate.is_null())
-                .add(person::Column::BirthDate.is_in(dates)),
-        );
-    }
-    Ok(q.into_model::<Candidate>().all(conn).await?)
 }
 
 /// A pair found by a scan (the smaller id first).
@@ -476,6 +442,11 @@ pub const PERSON_COLUMNS: &[(&str, &str, &str)] = &[
         "absorbed_person_id",
         "the record of this merge",
     ),
+    (
+        "person_match_keys",
+        "person_id",
+        "the survivor's computed again from its merged record, the absorbed's deleted",
+    ),
     ("referrals", "person_id", "moved"),
     ("releases", "person_id", "moved"),
     (
@@ -607,6 +578,10 @@ pub async fn merge(db: &Db, ctx: &Ctx, sealer: &Sealer, input: MergeInput) -> Re
     }
 
     move_references(&tx, s.id, x.id).await?;
+    // The survivor is found by the keys of its names and birth data as merged; the absorbed
+    // person's keys go with its row.
+    keys::write_stored(&tx, s.id).await?;
+    keys::delete(&tx, x.id).await?;
 
     let res = person::Entity::delete_many()
         .filter(person::Column::Id.eq(x.id))

@@ -12,8 +12,8 @@ use ankommen_store::Db;
 use ankommen_store::entities::{
     case, case_assignment, case_event, case_pause, case_person, case_share, confirmation, consent,
     contact, contact_person, document, dpo_request, duplicate_decision, followup, goal, household,
-    municipality, organisation, outcome, person, person_merge, plan, plan_version, referral,
-    release, review, review_assessment, step,
+    municipality, organisation, outcome, person, person_match_key, person_merge, plan,
+    plan_version, referral, release, review, review_assessment, step,
 };
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::sea_query::ExprTrait;
@@ -64,6 +64,7 @@ pub const TABLES: &[&str] = &[
     "dpo_requests",
     "person_merges",
     "duplicate_decisions",
+    "person_match_keys",
     "audit_events",
 ];
 
@@ -253,6 +254,8 @@ async fn collect<C: ConnectionTrait>(
                 .await?,
         ),
     );
+    // The keys the duplicate check finds the person by (computed from the names and birth data).
+    by_person!("person_match_keys", person_match_key);
     by_case!("plans", plan);
     by_case!("reviews", review);
     by_case!("plan_versions", plan_version);

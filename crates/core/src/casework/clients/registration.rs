@@ -13,6 +13,7 @@ use sea_orm::{
 use super::health::resealed_health;
 use crate::administration::organisations::expect_updated;
 use crate::administration::service_areas;
+use crate::casework::duplicates;
 use crate::kernel::access;
 use crate::kernel::audit::{self, Event};
 use crate::kernel::catalog::{HouseholdRelation, TargetGroup};
@@ -108,29 +109,18 @@ pub struct DuplicateHint {
 }
 
 /// Persons of the actor's organisation who are probably the same person (the matcher of
-/// `kernel::names::matching`: any spelling or script, swapped names, a year only or off by one).
+/// `kernel::names::matching`: any spelling or script, swapped names, a year only or off by one),
+/// among those sharing a stored matcher key with the new record (the persons a scan would compare
+/// it with, `duplicates::keys`).
 /// The hints are audited on `conn` (the caller commits them even when it registers nobody).
 pub async fn possible_duplicates<C: ConnectionTrait>(
     conn: &C,
     ctx: &Ctx,
     m: &MinimumInput,
 ) -> Result<Vec<DuplicateHint>> {
-    let given = m.given_name.as_str();
-    let family = m.family_name.as_str();
-    let mine = matching::prepare(&matching::Record {
-        given,
-        family,
-        original: m.name_original.as_ref().map(Name::as_str),
-        birth_date: m.birth.date(),
-        birth_year: m.birth.year(),
-    });
-    let candidates = crate::casework::duplicates::candidates_near(
-        conn,
-        ctx.actor.organisation_id,
-        m.birth.date(),
-        m.birth.year(),
-    )
-    .await?;
+    let mine = matching::prepare(&record_of(m));
+    let candidates =
+        duplicates::keys::candidates(conn, ctx.actor.organisation_id, &mine.keys()).await?;
     let mut scored: Vec<(u8, i64)> = candidates
         .iter()
         .filter_map(|c| {
@@ -399,7 +389,20 @@ pub(super) async fn insert_person<C: ConnectionTrait>(
         updated_at: Set(now),
         version: Set(1),
     };
-    Ok(person::Entity::insert(row).exec(conn).await?.last_insert_id)
+    let id = person::Entity::insert(row).exec(conn).await?.last_insert_id;
+    duplicates::keys::write(conn, &[(id, record_of(m))]).await?;
+    Ok(id)
+}
+
+/// The minimum data as the matcher reads them.
+fn record_of(m: &MinimumInput) -> matching::Record<'_> {
+    matching::Record {
+        given: m.given_name.as_str(),
+        family: m.family_name.as_str(),
+        original: m.name_original.as_ref().map(Name::as_str),
+        birth_date: m.birth.date(),
+        birth_year: m.birth.year(),
+    }
 }
 
 /// Changes the minimum data.
@@ -460,6 +463,7 @@ pub async fn update_minimum(
         person::Entity::find_by_id(person_id),
     )
     .await?;
+    duplicates::keys::write(&tx, &[(person_id, record_of(&m))]).await?;
     audit::record(&tx, ctx, ev).await?;
     tx.commit().await?;
     Ok(())

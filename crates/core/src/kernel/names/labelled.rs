@@ -1007,6 +1007,27 @@ mod tests {
         }
     }
 
+    /// The stored keys (`person_match_keys`) are computed again at start-up only when
+    /// `KEYS_VERSION` changes: a change of the keys of a record must come with a new version.
+    #[test]
+    fn the_stored_keys_change_only_with_a_new_version() {
+        let set = generate(22, 20, 300);
+        // FNV-1a over every record's keys and year (stable across Rust versions).
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for p in &set.persons {
+            let k = matching::keys(&p.record());
+            for b in format!("{:?} {}\n", k.keys, k.birth_year).bytes() {
+                hash ^= u64::from(b);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        assert_eq!(
+            (matching::KEYS_VERSION, format!("{hash:016x}")),
+            (1, "6a22097b430d32c6".to_string()),
+            "the matcher's keys changed: raise KEYS_VERSION and pin the new hash here"
+        );
+    }
+
     /// The quality target of issue 22: F1 of at least 0.85 at the default threshold.
     #[test]
     fn duplicate_detection_reaches_f1_of_0_85() {

@@ -124,6 +124,25 @@ enum BirthKind {
     Year(i32),
 }
 
+/// A record's blocking keys (sorted, each once) and the year of birth they are filed under; two
+/// records are compared when they share a key and their years are at most one apart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Keys {
+    pub keys: Vec<String>,
+    pub birth_year: i32,
+}
+
+/// The version of [`Keys`]: raise it whenever the keys of a record change (the words' keys and
+/// skeletons, the blocking keys). The stored keys (`person_match_keys`) are then computed again at
+/// the next start. A test pins the keys of the labelled set to this version, so a change of the
+/// keys without a new version fails.
+pub const KEYS_VERSION: u32 = 1;
+
+/// The keys of a record: the one computation behind the scan's blocks and the stored keys.
+pub fn keys(r: &Record) -> Keys {
+    prepare(r).keys()
+}
+
 /// A record with its keys computed once (a scan compares each record many times).
 #[derive(Clone, Debug)]
 pub struct Prepared {
@@ -139,10 +158,20 @@ impl Prepared {
         }
     }
 
+    /// The record's blocking keys and the year they are filed under: what a scan blocks on, and
+    /// what `person_match_keys` stores for each person (so the check at registration reads
+    /// exactly the persons a scan would compare with the new record).
+    pub fn keys(&self) -> Keys {
+        Keys {
+            keys: self.blocking_keys(),
+            birth_year: self.birth_year(),
+        }
+    }
+
     /// Blocking keys: a scan compares only records that share one (and whose years of birth are
     /// at most one apart). Each pair of word skeletons of a name; and for a record with a real
     /// date, each word's skeleton with the day and month (a typo in the other word).
-    pub fn blocking_keys(&self) -> Vec<String> {
+    fn blocking_keys(&self) -> Vec<String> {
         let mut keys = HashSet::new();
         for v in &self.variants {
             let skels: Vec<&str> = v
@@ -702,11 +731,11 @@ pub fn score(a: &Record, b: &Record) -> Option<Match> {
 /// blocking keys (not all pairs).
 pub fn scan(records: &[Prepared], threshold: u8) -> Vec<(usize, usize, Match)> {
     let mut blocks: HashMap<(String, i32), Vec<usize>> = HashMap::new();
-    let keys: Vec<Vec<String>> = records.iter().map(Prepared::blocking_keys).collect();
-    for (i, (r, ks)) in records.iter().zip(&keys).enumerate() {
-        for k in ks {
+    let keys: Vec<Keys> = records.iter().map(Prepared::keys).collect();
+    for (i, ks) in keys.iter().enumerate() {
+        for k in &ks.keys {
             blocks
-                .entry((k.clone(), r.birth_year()))
+                .entry((k.clone(), ks.birth_year))
                 .or_default()
                 .push(i);
         }
@@ -714,9 +743,9 @@ pub fn scan(records: &[Prepared], threshold: u8) -> Vec<(usize, usize, Match)> {
     let mut seen: HashSet<(usize, usize)> = HashSet::new();
     let mut out = Vec::new();
     for (i, (r, ks)) in records.iter().zip(&keys).enumerate() {
-        for k in ks {
+        for k in &ks.keys {
             for dy in -1..=1 {
-                let Some(block) = blocks.get(&(k.clone(), r.birth_year() + dy)) else {
+                let Some(block) = blocks.get(&(k.clone(), ks.birth_year + dy)) else {
                     continue;
                 };
                 for &j in block {

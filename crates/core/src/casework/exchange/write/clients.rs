@@ -13,6 +13,8 @@ use super::super::Kind;
 use super::super::parse::{Obj, Rec};
 use super::{Writer, extra_of, insert_chunks, tagged};
 use crate::Result;
+use crate::casework::duplicates;
+use crate::kernel::names::matching::Record;
 use crate::kernel::sealed::PERSON_HEALTH;
 
 impl Writer<'_> {
@@ -54,6 +56,7 @@ impl Writer<'_> {
     ) -> Result<()> {
         let (new, changed) = self.split("persons", recs).await?;
         let mut rows = Vec::new();
+        let mut written = Vec::new();
         for (is_new, (id, rec)) in tagged(&new, &changed) {
             let Obj::Person(p) = &rec.obj else { continue };
             let household_id = self.opt_id(Kind::Household, p.household.as_ref())?;
@@ -133,6 +136,7 @@ impl Writer<'_> {
             am.extra = Set(extra_of(rec));
             am.external_id = Set(Some(rec.id.clone()));
             am.updated_at = Set(self.now);
+            written.push((*id, p));
             match existing {
                 None => rows.push(am),
                 Some(e) => {
@@ -148,6 +152,20 @@ impl Writer<'_> {
             }
         }
         insert_chunks(self.tx, &mut rows).await?;
+        let records: Vec<(i64, Record)> = written
+            .iter()
+            .map(|(id, p)| {
+                let record = Record {
+                    given: &p.given_name,
+                    family: &p.family_name,
+                    original: p.name_original.as_deref(),
+                    birth_date: p.birth_date,
+                    birth_year: p.birth_year,
+                };
+                (*id, record)
+            })
+            .collect();
+        duplicates::keys::write(self.tx, &records).await?;
         self.finish_split(&new, &changed).await
     }
 
