@@ -87,6 +87,16 @@ pub enum Command {
     /// The encryption key of the special-category data
     #[command(subcommand)]
     Key(KeyCommand),
+    /// The audit log's hash chain
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Seal the events not yet sealed, check the whole chain and name the first broken link
+    /// (exit code 1 when it is broken); the outcome is shown on the data-protection officer's page
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,6 +3,7 @@
 //! Every failure ends as one line `error: …` on standard error and exit code 1.
 
 mod admin;
+mod audit;
 mod cli;
 mod config;
 mod duplicates;
@@ -19,7 +20,7 @@ use ankommen_store::connect::{Backend, ConnectError};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use crate::cli::{AdminCommand, Cli, Command, KeyCommand};
+use crate::cli::{AdminCommand, AuditCommand, Cli, Command, KeyCommand};
 use crate::config::{Config, ConfigError, DEFAULT_LOG};
 
 /// mimalloc instead of the system allocator: measured on the request path (many small allocations
@@ -103,6 +104,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Command::Export(args) => export::run(&cfg, args).await,
             Command::Bench(cmd) => bench(&cfg, cmd).await,
             Command::Key(KeyCommand::Rotate) => key::rotate(&cfg).await,
+            Command::Audit(AuditCommand::Verify) => audit::verify(&cfg).await,
         }
     })
 }

@@ -17,7 +17,7 @@ use ankommen_store::connect::{Backend, sqlite_url_for};
 use ankommen_store::{Db, DbConfig, connect};
 use ankommen_web::{AppState, router};
 use tokio::task::JoinHandle;
-use tracing::{debug, info, warn};
+use tracing::{debug, error, info, warn};
 
 use crate::Failure;
 use crate::config::{Config, ENV_ENCRYPTION_KEY, EncryptionKey};
@@ -29,6 +29,11 @@ pub const DEMO_DATABASE_FILE: &str = "demo.sqlite";
 const PRUNE_EVERY: Duration = Duration::from_secs(10 * 60);
 /// Rounds of pruning between two [`Db::optimize`]: hourly.
 const OPTIMIZE_EVERY_ROUNDS: u64 = 6;
+/// How often new audit events are sealed into the chain; every hour over the whole log, and the
+/// whole chain verified once a day.
+const SEAL_EVERY: Duration = Duration::from_secs(5);
+const SEAL_ALL_EVERY_ROUNDS: u64 = 720;
+const VERIFY_EVERY_ROUNDS: u64 = 24 * 720;
 
 /// How long in-flight requests may take to finish after a shutdown signal, beyond the request timeout.
 const SHUTDOWN_GRACE_EXTRA: Duration = Duration::from_secs(10);
@@ -280,6 +285,7 @@ async fn serve(
     let web = cfg.web_config(demo);
     let grace = web.request_timeout + SHUTDOWN_GRACE_EXTRA;
     let pruning = spawn_pruning(db.clone(), clock.clone(), web.session);
+    let sealing = spawn_sealing(db.clone(), clock.clone());
     let state = AppState {
         db,
         clock,
@@ -313,6 +319,8 @@ async fn serve(
     };
     pruning.abort();
     let _ = pruning.await;
+    sealing.abort();
+    let _ = sealing.await;
     result
 }
 
@@ -342,6 +350,41 @@ async fn shutdown_signal() {
         () = interrupt => info!("SIGINT received, shutting down"),
         () = terminate => info!("SIGTERM received, shutting down"),
     }
+}
+
+/// Seals the audit events written since the last round into the audit chain every few seconds,
+/// over the whole log every hour, and verifies the whole chain at start and once a day (the
+/// outcome is on the data-protection officer's page). See decision 0019.
+fn spawn_sealing(db: Db, clock: Arc<dyn Clock>) -> JoinHandle<()> {
+    use ankommen_core::kernel::audit::chain::{self, Reach, RunBy};
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(SEAL_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        for round in 0_u64.. {
+            tick.tick().await;
+            if round % VERIFY_EVERY_ROUNDS == 0 {
+                match chain::verify(&db, clock.now(), RunBy::Server).await {
+                    Ok(v) if v.broken.is_none() => {
+                        info!(links = v.links_checked, "audit chain verified: intact")
+                    }
+                    Ok(v) => {
+                        let b = v.broken.as_ref().map(|b| (b.seq, b.problem.describe()));
+                        error!(?b, "audit chain verified: BROKEN")
+                    }
+                    Err(e) => warn!("verifying the audit chain failed: {e}"),
+                }
+                continue;
+            }
+            let reach = if round % SEAL_ALL_EVERY_ROUNDS == 0 {
+                Reach::All
+            } else {
+                Reach::Recent
+            };
+            if let Err(e) = chain::seal(&db, clock.now(), reach).await {
+                warn!("sealing the audit log failed: {e}");
+            }
+        }
+    })
 }
 
 /// Removes expired sessions and stale login-throttle records every ten minutes; keeps SQLite's

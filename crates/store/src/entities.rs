@@ -220,6 +220,61 @@ pub mod audit_event {
     no_relations!();
 }
 
+/// One link of the audit log's hash chain (decision 0019): the event sealed at position `seq`.
+pub mod audit_link {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "audit_chain")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub seq: i64,
+        pub event_id: i64,
+        /// Hex SHA-256 of the previous link (or of the anchor; 64 zeros at the start).
+        pub prev_hash: String,
+        /// Hex SHA-256 over `prev_hash` and the event's content.
+        pub hash: String,
+        pub sealed_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// Where old audit events were cut at the end of their retention: the last removed link.
+pub mod audit_anchor {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "audit_anchors")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub seq: i64,
+        pub hash: String,
+        pub at: DateTimeUtc,
+        pub events_removed: i64,
+    }
+    no_relations!();
+}
+
+/// The outcome of one verification of the audit chain.
+pub mod audit_verification {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "audit_verifications")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub at: DateTimeUtc,
+        pub run_by: String,
+        pub intact: bool,
+        pub links_checked: i64,
+        pub sealed_now: i64,
+        pub head_seq: Option<i64>,
+        pub head_hash: Option<String>,
+        pub broken_seq: Option<i64>,
+        pub broken_event_id: Option<i64>,
+        pub problem: Option<String>,
+    }
+    no_relations!();
+}
+
 /// The old and new values of a change to an account: roles, organisation, a password reset.
 pub mod staff_change {
     use sea_orm::entity::prelude::*;

@@ -8,6 +8,7 @@ mod support;
 
 mod admin;
 mod audit;
+mod audit_chain;
 mod auth;
 mod cases;
 mod clients;

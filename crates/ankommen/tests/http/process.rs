@@ -466,3 +466,55 @@ fn the_figures_command_prints_json_and_its_progress() {
         "{err}"
     );
 }
+
+/// `ankommen audit verify` prints the intact chain's head and exits with 0; after one event was
+/// changed directly in the database it names the broken link on one line and exits with 1.
+#[test]
+fn the_audit_verify_command_names_the_first_broken_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let verify = || {
+        Command::new(BIN)
+            .args(["audit", "verify", "--data-dir"])
+            .arg(dir.path())
+            .env_remove("ANKOMMEN_DATABASE_URL")
+            .output()
+            .unwrap()
+    };
+    let first = verify();
+    assert!(first.status.success(), "{first:?}");
+    // The first verification found an empty chain and recorded itself: the second seals that.
+    let out = verify();
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with(
+            "audit chain intact: 1 link(s) checked, 1 event(s) sealed now; head link 1, hash "
+        ),
+        "{stdout}"
+    );
+    let url = ankommen_store::connect::sqlite_url_for(dir.path(), "ankommen.sqlite");
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use ankommen_store::sea_orm::ConnectionTrait;
+        let db = ankommen_store::connect(&ankommen_store::DbConfig {
+            url,
+            max_connections: 1,
+        })
+        .await
+        .unwrap();
+        db.writer()
+            .execute_unprepared(
+                "DROP TRIGGER audit_events_no_update; \
+                 UPDATE audit_events SET outcome = 'denied' WHERE id = 1",
+            )
+            .await
+            .unwrap();
+        db.close().await;
+    });
+    let out = verify();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("error: audit chain BROKEN at link 1 (event 1): the event's content or its link was changed; intact up to: the chain is empty"),
+        "{err}"
+    );
+}

@@ -4,6 +4,9 @@
 ## Actions
 
 audit-action-administration_viewed = Verwaltung angesehen
+audit-action-audit_chain_verified = Prüfkette des Protokolls geprüft
+audit-action-audit_chain_viewed = Prüfstand des Protokolls angesehen
+audit-action-audit_log_cut = Alte Protokolleinträge gelöscht (Aufbewahrungsfrist)
 audit-action-audit_log_viewed = Protokoll angesehen
 audit-action-bench_data_generated = Benchmark-Daten erzeugt
 audit-action-case_closed = Fall abgeschlossen
@@ -120,3 +123,26 @@ audit-action-figures_computed = Kennzahlen berechnet (Betrieb)
 audit-action-figures_exported = Kennzahlen heruntergeladen
 audit-action-figures_finalised = Kennzahlen eines Jahres abgeschlossen
 audit-action-figures_viewed = Kennzahlen angesehen
+
+audit-chain-title = Prüfkette des Protokolls
+audit-chain-intro = Jeder Protokolleintrag wird mit dem vorigen verkettet (ein Hashwert über seinen Inhalt und den Hashwert des vorigen). Wird ein Eintrag nachträglich geändert oder gelöscht, bricht die Kette an dieser Stelle. Hier steht das Ergebnis der letzten Prüfung.
+audit-chain-intact = Die Kette ist unversehrt
+audit-chain-broken = Die Kette ist gebrochen
+audit-chain-broken-hint = Das Protokoll wurde an der genannten Stelle verändert. Informieren Sie die Leitung und die IT; vergleichen Sie mit einer Sicherung.
+audit-chain-when = Geprüft am
+audit-chain-by = Geprüft durch
+audit-chain-by-server = den Server (beim Start und täglich)
+audit-chain-by-command-line = die Kommandozeile
+audit-chain-checked = Geprüfte Glieder
+audit-chain-head = Letztes unversehrtes Glied
+audit-chain-hash = Hashwert dieses Glieds
+audit-chain-broken-at = Erster Bruch bei Glied
+audit-chain-event = Eintrag
+audit-chain-never = Die Kette wurde noch nicht geprüft.
+audit-chain-how = Der Server prüft die Kette beim Start und einmal täglich; der Betrieb kann sie jederzeit prüfen mit
+audit-chain-problem-content_changed = Inhalt des Eintrags oder sein Glied geändert
+audit-chain-problem-event_deleted = Eintrag gelöscht
+audit-chain-problem-links_deleted = Glieder davor gelöscht
+audit-chain-problem-link_changed = Glied schließt nicht an das vorige an
+audit-chain-problem-truncated = Die Kette endet vor dem zuletzt geprüften Ende (Einträge am Ende gelöscht)
+audit-chain-problem-rewritten = Das zuletzt geprüfte Ende hat einen anderen Hashwert (die Kette wurde neu geschrieben)

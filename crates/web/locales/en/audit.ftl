@@ -4,6 +4,9 @@
 ## Actions
 
 audit-action-administration_viewed = Administration viewed
+audit-action-audit_chain_verified = Audit chain verified
+audit-action-audit_chain_viewed = Audit chain state viewed
+audit-action-audit_log_cut = Old audit events deleted (retention)
 audit-action-audit_log_viewed = Audit log viewed
 audit-action-bench_data_generated = Benchmark data generated
 audit-action-case_closed = Case closed
@@ -120,3 +123,26 @@ audit-action-figures_computed = Key figures computed (operator)
 audit-action-figures_exported = Key figures downloaded
 audit-action-figures_finalised = Key figures of a year finalised
 audit-action-figures_viewed = Key figures viewed
+
+audit-chain-title = Audit log chain
+audit-chain-intro = Every audit event is chained to the previous one (a hash over its content and the previous event's hash). If an event is changed or deleted afterwards, the chain breaks at that point. This is the outcome of the last verification.
+audit-chain-intact = The chain is intact
+audit-chain-broken = The chain is broken
+audit-chain-broken-hint = The audit log was changed at the point named. Inform the management and IT; compare with a backup.
+audit-chain-when = Verified at
+audit-chain-by = Verified by
+audit-chain-by-server = the server (at start and daily)
+audit-chain-by-command-line = the command line
+audit-chain-checked = Links checked
+audit-chain-head = Last intact link
+audit-chain-hash = Hash of that link
+audit-chain-broken-at = First break at link
+audit-chain-event = event
+audit-chain-never = The chain has not been verified yet.
+audit-chain-how = The server verifies the chain at start and once a day; operators can verify it at any time with
+audit-chain-problem-content_changed = The event's content or its link was changed
+audit-chain-problem-event_deleted = Event deleted
+audit-chain-problem-links_deleted = Links before it were deleted
+audit-chain-problem-link_changed = The link does not continue the previous one
+audit-chain-problem-truncated = The chain ends before the last verified end (events at the end deleted)
+audit-chain-problem-rewritten = The last verified end has another hash (the chain was rewritten)

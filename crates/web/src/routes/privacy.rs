@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/privacy/lookup", post(lookup))
         .route("/privacy/persons/{id}", post(open))
         .route("/privacy/staff-changes", get(staff_changes))
+        .route("/privacy/audit-chain", get(audit_chain))
 }
 
 #[derive(Template)]
@@ -171,4 +172,37 @@ async fn staff_changes(State(state): State<AppState>, a: Authed) -> AppResult<Re
     let changes = duties::changes(&state.db, &a.ctx).await?;
     let page = a.page.at("privacy").titled("staff-changes-title");
     Ok(render_status(&ChangesTpl { page, changes }, StatusCode::OK))
+}
+
+#[derive(Template)]
+#[template(path = "privacy/audit_chain.html")]
+struct ChainTpl {
+    page: Page,
+    last: Option<ankommen_store::entities::audit_verification::Model>,
+}
+
+impl ChainTpl {
+    /// Who ran the verification, in words.
+    fn run_by(&self, v: &str) -> String {
+        self.page.t(match v {
+            "server" => "audit-chain-by-server",
+            _ => "audit-chain-by-command-line",
+        })
+    }
+    /// The first broken link's fault, in words.
+    fn problem(&self, code: &Option<String>) -> String {
+        let code = code.as_deref().unwrap_or("");
+        match ankommen_core::kernel::audit::chain::Problem::from_code(code) {
+            Some(p) => self.page.t(&format!("audit-chain-problem-{}", p.code())),
+            None => "–".into(),
+        }
+    }
+}
+
+/// The state of the audit log's hash chain as last verified (decision 0019): when, by what, how
+/// many links, the head's hash, and where it broke.
+async fn audit_chain(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
+    let last = ankommen_core::kernel::audit::chain::last_verification(&state.db, &a.ctx).await?;
+    let page = a.page.at("privacy").titled("audit-chain-title");
+    Ok(render_status(&ChainTpl { page, last }, StatusCode::OK))
 }

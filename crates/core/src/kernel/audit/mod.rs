@@ -13,10 +13,15 @@ use sea_orm::{
 use crate::kernel::policy::{Action, Resource};
 use crate::{Ctx, Error, Result};
 
+pub mod chain;
+
 /// Every action the audit log records (the labels are in the web crate's `audit.ftl`). An event
 /// with another action is a programming error: debug builds (and so the tests) stop on it.
 pub const ACTIONS: &[&str] = &[
     "administration_viewed",
+    "audit_chain_verified",
+    "audit_chain_viewed",
+    "audit_log_cut",
     "audit_log_viewed",
     "bench_data_generated",
     "case_closed",
