@@ -1,5 +1,6 @@
 //! `ankommen audit verify`: seals what is not yet sealed, checks the audit log's hash chain from
 //! its anchor and names the first broken link (decision 0019). Exit code 1 when it is broken.
+//! `ankommen retention run`: the erasure at the end of the retention periods (decision 0022).
 
 use ankommen_core::Clock;
 use ankommen_core::SystemClock;
@@ -49,4 +50,23 @@ pub fn report(v: &Verification) -> String {
             b.problem.describe()
         ),
     }
+}
+
+pub async fn retention(cfg: &Config) -> Result<(), Failure> {
+    let db = open_and_migrate(cfg, cfg.database_url()).await?;
+    let started = std::time::Instant::now();
+    let result = ankommen_core::records::retention::run(&db, SystemClock.now(), true).await;
+    db.close().await;
+    let r = result
+        .map_err(|e| Failure::new(format!("cannot run the erasure: {e}")))?
+        .unwrap_or_default();
+    println!(
+        "retention run: {} case(s) and {} person(s) erased, {} audit event(s) and {} kept case fact(s) removed in {:.1} s",
+        r.cases_erased,
+        r.persons_erased,
+        r.audit_events_removed,
+        r.facts_removed,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }

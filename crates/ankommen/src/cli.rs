@@ -90,6 +90,16 @@ pub enum Command {
     /// The audit log's hash chain
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Erasure at the end of the retention periods
+    #[command(subcommand)]
+    Retention(RetentionCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// Run the erasure now (the server runs it every night): erases the due cases without a hold,
+    /// the kept facts and audit events past their time; prints what it did (counts, no content)
+    Run,
 }
 
 #[derive(Debug, Subcommand)]

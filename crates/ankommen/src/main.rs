@@ -20,7 +20,7 @@ use ankommen_store::connect::{Backend, ConnectError};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use crate::cli::{AdminCommand, AuditCommand, Cli, Command, KeyCommand};
+use crate::cli::{AdminCommand, AuditCommand, Cli, Command, KeyCommand, RetentionCommand};
 use crate::config::{Config, ConfigError, DEFAULT_LOG};
 
 /// mimalloc instead of the system allocator: measured on the request path (many small allocations
@@ -105,6 +105,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Command::Bench(cmd) => bench(&cfg, cmd).await,
             Command::Key(KeyCommand::Rotate) => key::rotate(&cfg).await,
             Command::Audit(AuditCommand::Verify) => audit::verify(&cfg).await,
+            Command::Retention(RetentionCommand::Run) => audit::retention(&cfg).await,
         }
     })
 }

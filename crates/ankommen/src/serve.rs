@@ -16,6 +16,7 @@ use ankommen_core::{Clock, SystemClock};
 use ankommen_store::connect::{Backend, sqlite_url_for};
 use ankommen_store::{Db, DbConfig, connect};
 use ankommen_web::{AppState, router};
+use chrono::Timelike;
 use tokio::task::JoinHandle;
 use tracing::{debug, error, info, warn};
 
@@ -31,6 +32,8 @@ const PRUNE_EVERY: Duration = Duration::from_secs(10 * 60);
 const OPTIMIZE_EVERY_ROUNDS: u64 = 6;
 /// How often new audit events are sealed into the chain; every hour over the whole log, and the
 /// whole chain verified once a day.
+/// The hour (UTC) from which the day's retention run starts.
+const RETENTION_FROM_HOUR: u32 = 1;
 const SEAL_EVERY: Duration = Duration::from_secs(5);
 const SEAL_ALL_EVERY_ROUNDS: u64 = 720;
 const VERIFY_EVERY_ROUNDS: u64 = 24 * 720;
@@ -387,7 +390,8 @@ fn spawn_sealing(db: Db, clock: Arc<dyn Clock>) -> JoinHandle<()> {
     })
 }
 
-/// Removes expired sessions and stale login-throttle records every ten minutes; keeps SQLite's
+/// Removes expired sessions and stale login-throttle records every ten minutes, and runs the
+/// day's erasure once a day (see [`ankommen_core::records::retention`]); keeps SQLite's
 /// query-planner statistics current at start and every hour ([`Db::optimize`]).
 fn spawn_pruning(db: Db, clock: Arc<dyn Clock>, policy: SessionPolicy) -> JoinHandle<()> {
     tokio::spawn(async move {
@@ -409,6 +413,21 @@ fn spawn_pruning(db: Db, clock: Arc<dyn Clock>, policy: SessionPolicy) -> JoinHa
             match ankommen_core::administration::auth::prune_throttle(&db, clock.now()).await {
                 Ok(n) => debug!(removed = n, "login throttle records pruned"),
                 Err(e) => warn!("pruning login throttle records failed: {e}"),
+            }
+            // The nightly erasure: the first round after 01:00 UTC of each day, on one server.
+            let now = clock.now();
+            if now.hour() >= RETENTION_FROM_HOUR {
+                match ankommen_core::records::retention::run(&db, now, false).await {
+                    Ok(Some(r)) => info!(
+                        cases = r.cases_erased,
+                        persons = r.persons_erased,
+                        audit_events = r.audit_events_removed,
+                        facts = r.facts_removed,
+                        "retention run done"
+                    ),
+                    Ok(None) => {}
+                    Err(e) => warn!("the retention run failed: {e}"),
+                }
             }
         }
     })

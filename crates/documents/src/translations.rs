@@ -178,7 +178,7 @@ pub(crate) struct AccessText {
     pub purposes_releases: String,
     pub recipients_intro: String,
     pub recipient: String,
-    pub retention_none: String,
+    pub retention_schedule: String,
     pub accesses_heading: String,
     pub accesses_intro: String,
     pub when: String,

@@ -275,6 +275,61 @@ pub mod audit_verification {
     no_relations!();
 }
 
+/// A hold on a case's erasure (an ongoing legal matter): until `until`, or until lifted.
+pub mod retention_hold {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "retention_holds")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub case_id: i64,
+        pub reason: String,
+        pub until: Date,
+        pub placed_by: i64,
+        pub placed_at: DateTimeUtc,
+        pub lifted_by: Option<i64>,
+        pub lifted_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+/// One day's retention run.
+pub mod retention_run {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "retention_runs")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub day: String,
+        pub started_at: DateTimeUtc,
+        pub finished_at: Option<DateTimeUtc>,
+        pub cases_erased: i64,
+        /// Persons erased (named so that no column about persons is mistaken for one).
+        pub clients_erased: i64,
+        pub audit_events_removed: i64,
+        pub facts_removed: i64,
+    }
+    no_relations!();
+}
+
+/// The key figures' facts of an erased case: no name, no text, no contact data.
+pub mod retained_fact {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "retained_facts")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub case_id: i64,
+        pub organisation_id: i64,
+        pub first_year: i32,
+        pub last_year: i32,
+        pub erased_on: Date,
+        pub facts: String,
+    }
+    no_relations!();
+}
+
 /// The old and new values of a change to an account: roles, organisation, a password reset.
 pub mod staff_change {
     use sea_orm::entity::prelude::*;

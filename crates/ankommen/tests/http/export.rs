@@ -21,7 +21,7 @@ const MINI: &str = include_str!("../../../core/src/casework/figures/mini-county/
 fn quiet(_: Progress) {}
 
 /// The demo county with its clients (written by the services, as the IMs).
-async fn with_clients() -> TestApp {
+pub(crate) async fn with_clients() -> TestApp {
     let t = TestApp::new().await;
     ankommen_core::demo::seed_clients(
         &t.db,
@@ -656,7 +656,7 @@ type RowTest = Box<dyn Fn(&Value) -> bool>;
 
 /// The tables of the schema with a column about a person (`person_id`, `*_person_id`, `person_id_*`,
 /// `subject`) or a case (`case_id`): (table, column).
-async fn tables_about_persons(t: &TestApp) -> Vec<(String, String)> {
+pub(crate) async fn tables_about_persons(t: &TestApp) -> Vec<(String, String)> {
     let db = t.db.reader();
     let backend = db.get_database_backend();
     let mut columns: Vec<(String, String)> = Vec::new();
@@ -717,7 +717,7 @@ async fn tables_about_persons(t: &TestApp) -> Vec<(String, String)> {
 
 /// A canary row in every table about a person or their case, written as a test writes rows
 /// itself, with a canary text in its sealed column where it has one.
-async fn canaries(t: &TestApp, person: i64, case: i64) {
+pub(crate) async fn canaries(t: &TestApp, person: i64, case: i64) {
     use ankommen_core::kernel::sealed::{
         CASE_EVENT_REASON, CONFIRMATION_REASON, CONTACT_NOTE, DOCUMENT_CONTENT, FOLLOWUP_REASON,
         GOAL_TEXT, PLAN_SNAPSHOT, REFERRAL_REASON, REVIEW_ASSESSMENT, REVIEW_SUMMARY, STEP_TEXT,
@@ -1099,6 +1099,19 @@ async fn canaries(t: &TestApp, person: i64, case: i64) {
         .await
         .unwrap();
     }
+    retention_hold::Entity::insert(retention_hold::ActiveModel {
+        id: NotSet,
+        case_id: Set(case),
+        reason: Set("CANARY-retention_holds".into()),
+        until: Set(today + chrono::Duration::days(30)),
+        placed_by: Set(by),
+        placed_at: Set(now),
+        lifted_by: Set(None),
+        lifted_at: Set(Some(now)),
+    })
+    .exec(db)
+    .await
+    .unwrap();
 }
 
 /// The Art. 15 export holds every row of every table with a column about the person or one of

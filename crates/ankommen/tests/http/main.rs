@@ -28,6 +28,7 @@ mod paths;
 mod plans;
 mod privacy_matrix;
 mod process;
+mod retention;
 mod sealed;
 mod spreadsheets;
 mod storage;

@@ -22,6 +22,20 @@ pub async fn get(db: &Db, key: &str) -> Result<Option<String>> {
         .map(|s| s.value))
 }
 
+/// Every setting whose key begins with `prefix`.
+pub async fn all_with_prefix<C: ConnectionTrait>(
+    conn: &C,
+    prefix: &str,
+) -> Result<Vec<(String, String)>> {
+    Ok(setting::Entity::find()
+        .filter(setting::Column::Key.starts_with(prefix))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|s| (s.key, s.value))
+        .collect())
+}
+
 pub async fn set<C: ConnectionTrait>(conn: &C, key: &str, value: &str) -> Result<()> {
     setting::Entity::insert(setting::ActiveModel {
         key: Set(key.to_string()),

@@ -13,7 +13,7 @@ use ankommen_store::entities::{
     case, case_assignment, case_event, case_pause, case_person, case_share, confirmation, consent,
     contact, contact_person, document, dpo_request, duplicate_decision, followup, goal, household,
     municipality, organisation, outcome, person, person_match_key, person_merge, plan,
-    plan_version, referral, release, review, review_assessment, step,
+    plan_version, referral, release, retention_hold, review, review_assessment, step,
 };
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::sea_query::ExprTrait;
@@ -65,14 +65,21 @@ pub const TABLES: &[&str] = &[
     "person_merges",
     "duplicate_decisions",
     "person_match_keys",
+    "retention_holds",
     "audit_events",
 ];
 
 /// Tables with a column about a person or a case that the export leaves out, and why.
-pub const EXCLUDED: &[(&str, &str)] = &[(
-    "notices",
-    "a staff member's start-page notice of a handover (case number, who, when): about the staff member, it holds nothing of the person",
-)];
+pub const EXCLUDED: &[(&str, &str)] = &[
+    (
+        "notices",
+        "a staff member's start-page notice of a handover (case number, who, when): about the staff member, it holds nothing of the person",
+    ),
+    (
+        "retained_facts",
+        "the key figures' facts of an erased case, without names or texts: its persons no longer exist in ankommen",
+    ),
+];
 
 /// The Art. 15 export of one person.
 #[derive(Clone)]
@@ -256,6 +263,8 @@ async fn collect<C: ConnectionTrait>(
     );
     // The keys the duplicate check finds the person by (computed from the names and birth data).
     by_person!("person_match_keys", person_match_key);
+    // Holds on the erasure of the person's cases, with their reasons.
+    by_case!("retention_holds", retention_hold);
     by_case!("plans", plan);
     by_case!("reviews", review);
     by_case!("plan_versions", plan_version);

@@ -144,6 +144,26 @@ pub(crate) async fn case_for<C: ConnectionTrait>(
     Ok((c, r))
 }
 
+/// The cases that meet `cond`, each with the policy's view of it (for a list the policy filters).
+pub(crate) async fn cases_with_refs<C: ConnectionTrait>(
+    conn: &C,
+    cond: Condition,
+) -> Result<Vec<(case::Model, CaseRef)>> {
+    let cases: Vec<CaseWithTeam> = case::Entity::find()
+        .column_as(holder_team(), "holder_team")
+        .column_as(is_shared(), "shared")
+        .filter(cond)
+        .into_model::<CaseWithTeam>()
+        .all(conn)
+        .await?;
+    let mut out = Vec::with_capacity(cases.len());
+    for c in cases {
+        let r = ref_with(conn, &c.case, c.holder_team, c.shared).await?;
+        out.push((c.case, r));
+    }
+    Ok(out)
+}
+
 /// A person's link to a case, with the policy's view of that case.
 #[derive(Clone, Debug)]
 pub(crate) struct LinkedCase {

@@ -46,6 +46,9 @@ pub enum Action {
     ManageOwnSessions,
     // The client and case actions that the next capabilities route through this policy.
     ViewCaseList,
+    /// Stop a case's erasure for a time, or lift that hold (issue 25): the IM who holds the case
+    /// and the team lead of their team.
+    HoldRetention,
     ReadClient,
     WriteClient,
     ReassignCase,
@@ -203,7 +206,7 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
             auditor && (actor.is_county() || (organisation_id.is_some() && in_org))
         }
         (ManageOwnSessions, Resource::Staff { .. }) => rel == Relation::Own,
-        (ViewCaseList, Resource::Case(_)) => {
+        (ViewCaseList | HoldRetention, Resource::Case(_)) => {
             (actor.has(Role::Im) && rel == Relation::Own)
                 || (actor.has(Role::TeamLead) && matches!(rel, Relation::Own | Relation::SameTeam))
         }

@@ -453,7 +453,7 @@ pub fn parse_text_req(s: &str, max: usize) -> Result<String, &'static str> {
 }
 
 /// A date of birth that may be known only by its year.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Birth {
     Year(i32),
     Date(chrono::NaiveDate),

@@ -5,3 +5,4 @@ pub mod consent;
 pub mod printing;
 pub mod privacy;
 pub mod releases;
+pub mod retention;

@@ -18,6 +18,7 @@ pub use import::ImportJobs;
 mod outcomes;
 mod plans;
 mod privacy;
+mod retention;
 mod rules;
 mod spreadsheets;
 mod staff;
@@ -102,6 +103,7 @@ fn pages() -> Router<AppState> {
         .merge(cases::routes())
         .merge(consent::routes())
         .merge(privacy::routes())
+        .merge(retention::routes())
         .merge(subject_access::routes())
         .merge(duties::routes())
         .merge(figures::routes())

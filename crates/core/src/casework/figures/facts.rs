@@ -3,6 +3,7 @@
 //! Ids are strings: the exchange file's ids, or database ids written out.
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 use crate::kernel::types::Birth;
 
@@ -51,7 +52,7 @@ pub struct Staff {
     pub external_id: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Person {
     pub id: String,
     pub household: Option<String>,
@@ -60,7 +61,7 @@ pub struct Person {
     pub german_level: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Case {
     pub id: String,
     pub organisation: String,
@@ -78,7 +79,7 @@ pub struct Case {
     pub closure_reason: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Goal {
     pub case: String,
     /// The exchange field of action.
@@ -89,7 +90,7 @@ pub struct Goal {
     pub closed_on: Option<NaiveDate>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Review {
     pub case: String,
     pub held_on: NaiveDate,
@@ -98,7 +99,7 @@ pub struct Review {
 /// Contacts counted together: one contact, or — as the database reads a period — all contacts of
 /// one case and kind in the period held by the same IM (the figures only count them, so a group is
 /// exact wherever a single contact would be).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Contact {
     pub case: String,
     /// The contact's day; of a group, its first day (every day of a group counts for the same IM).
@@ -136,14 +137,14 @@ impl Contact {
 /// (`near_previous` false); a reader may leave out days, provided it marks the day after a
 /// left-out stretch: `near_previous` says that the previous listed day is connected to this one by
 /// contact days closer together than any allowance, so nothing in between can be overdue.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ContactDay {
     pub case: String,
     pub date: NaiveDate,
     pub near_previous: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Outcome {
     pub person: String,
     pub date: NaiveDate,

@@ -24,9 +24,19 @@ use crate::kernel::types::Birth;
 pub(crate) struct Only {
     cases: BTreeSet<i64>,
     persons: BTreeSet<i64>,
+    /// Whether the erased cases' kept facts are added (not when reading a case to keep its facts).
+    keeps_erased: bool,
 }
 
 impl Only {
+    /// Exactly these cases and persons (one case about to be erased, with its persons).
+    pub(crate) fn exactly(cases: BTreeSet<i64>, persons: BTreeSet<i64>) -> Only {
+        Only {
+            cases,
+            persons,
+            keeps_erased: false,
+        }
+    }
     fn cases_filter(&self, backend: DbBackend, col: impl ColumnTrait) -> SimpleExpr {
         crate::kernel::query::one_of(backend, col, self.cases.iter().copied())
     }
@@ -110,7 +120,11 @@ impl Only {
                 .all(conn)
                 .await?,
         );
-        Ok(Only { cases, persons })
+        Ok(Only {
+            cases,
+            persons,
+            keeps_erased: true,
+        })
     }
 }
 
@@ -394,6 +408,10 @@ pub(crate) async fn load<C: ConnectionTrait>(
             until: o.until_date,
         })
         .collect();
+    // The facts of erased cases, kept for the figures of the years they count in.
+    if only.is_none_or(|o| o.keeps_erased) {
+        super::retained::append(conn, q, &mut f).await?;
+    }
     Ok(f)
 }
 

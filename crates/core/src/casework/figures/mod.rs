@@ -10,6 +10,7 @@ pub mod disclosure;
 pub mod facts;
 mod index;
 mod load;
+pub(crate) mod retained;
 #[cfg(test)]
 mod tests;
 pub mod view;

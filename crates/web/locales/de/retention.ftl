@@ -1,0 +1,50 @@
+retention-schedule-title = Aufbewahrungsfristen
+retention-schedule-intro = Wie lange ankommen Daten aufbewahrt, bevor der nächtliche Löschlauf sie löscht. Gelöscht wird alles über die Person: Stammdaten, Einwilligungen, Freigaben, Scans, Plan, Kontakte und Notizen. Für die Kennzahlen bleiben nur Zahlen ohne Namen, bis die Jahre abgeschlossen sind.
+retention-closed-case-months = Abgeschlossener Fall: Löschung nach Monaten
+retention-closed-case-months-hint = Ab dem Abschluss des Falls. Vorgabe 6: Die Einwilligung sagt zu, dass die Daten spätestens sechs Monate nach dem Ende der Beratung gelöscht werden.
+retention-unconsented-months = Fall ohne jede Einwilligung: Löschung nach Monaten
+retention-unconsented-months-hint = Ab dem Abschluss eines Falls, in dem niemand eingewilligt hat (nur die Mindestangaben der Beratung). Vorgabe 3: Datensparsamkeit; Zeit für Rückfragen nach dem Ende.
+retention-audit-months = Protokoll: Aufbewahrung in Monaten
+retention-audit-months-hint = Wie lange Protokolleinträge (wer hat wann was gesehen oder geändert) bleiben. Vorgabe 24: zwei Jahre, um Zugriffe auch später prüfen zu können. Die Prüfkette bleibt beim Löschen prüfbar.
+retention-statistics-months = Zahlen für die Kennzahlen: höchstens Monate
+retention-statistics-months-hint = Die Fakten eines gelöschten Falls ohne Namen und Texte bleiben, bis die Kennzahlen seiner Jahre abgeschlossen sind, höchstens so lange. Vorgabe 24.
+error-retention-months = Bitte eine ganze Zahl im angegebenen Bereich.
+retention-fixed-title = Feste Fristen
+retention-fixed-sessions = Sitzungen: werden entfernt, sobald sie abgelaufen sind (spätestens nach 10 Minuten).
+retention-fixed-throttle = Zähler der Anmeldesperre: werden nach Ablauf ihres Zeitfensters entfernt.
+retention-fixed-with-case = Kontaktnotizen, Scans, Pläne, Einwilligungen und Freigaben: solange die Daten, zu denen sie gehören, also mit dem Fall und der Person.
+retention-due-title = Anstehende Löschungen
+retention-due-intro = Abgeschlossene Fälle, die in den nächsten 30 Tagen gelöscht werden, und Fälle mit Löschsperre. Eine Löschsperre (z. B. wegen eines laufenden Verfahrens) hält die Löschung bis zum angegebenen Tag an; die Datenschutzbeauftragte sieht jede Sperre.
+retention-due-none = In den nächsten 30 Tagen wird keiner Ihrer Fälle gelöscht.
+retention-due-count = { $count ->
+    [one] Ein Fall
+   *[other] { $count } Fälle
+}
+retention-case = Fall
+retention-closed-on = Abgeschlossen am
+retention-due-on = Löschung am
+retention-hold = Löschsperre
+retention-held-until = Gesperrt bis { $date }
+retention-hold-place = Löschsperre setzen
+retention-hold-reason = Grund
+retention-hold-until = Gesperrt bis
+retention-hold-lift = Sperre aufheben
+retention-hold-save = Sperre speichern
+retention-hold-by = Gesetzt von
+retention-hold-state = Stand
+retention-hold-active = aktiv
+retention-hold-lifted-at = aufgehoben am { $date }
+error-hold-until-range = Bitte ein Datum nach heute und höchstens fünf Jahre voraus.
+flash-hold-placed = Die Löschsperre ist gesetzt.
+flash-hold-lifted = Die Löschsperre ist aufgehoben.
+retention-holds-title = Löschsperren
+retention-holds-intro = Alle Löschsperren, mit Grund, Frist und wer sie gesetzt hat, auch aufgehobene.
+retention-holds-none = Es gibt keine Löschsperren.
+retention-holds-count = { $count ->
+    [one] Eine Löschsperre
+   *[other] { $count } Löschsperren
+}
+retention-case-title = Löschung
+retention-case-due = Dieser Fall und alle Daten seiner Personen werden am { $date } gelöscht.
+retention-case-open = Nach dem Abschluss wird dieser Fall nach { $months } Monaten gelöscht.
+retention-case-held = Löschsperre bis { $date }

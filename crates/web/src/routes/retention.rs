@@ -1,0 +1,213 @@
+//! Keeping data only as long as needed (issue 25, decision 0022): the administrator's retention
+//! schedule, the list of cases due for erasure with their holds (IMs and team leads), and the
+//! data-protection officer's view of every hold.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+
+use ankommen_core::records::retention::{self, DueCase, Hold, Schedule};
+
+use super::{done, render_status, reshown, saved_or_reshown};
+use crate::AppState;
+use crate::error::AppResult;
+use crate::forms::{FormData, FormView};
+use crate::ids::Ids;
+use crate::page::{Authed, Page};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/retention", get(schedule).post(save_schedule))
+        .route("/retention", get(due))
+        .route("/retention/cases/{id}/hold", post(place_hold))
+        .route("/retention/cases/{id}/holds/{hold}/lift", post(lift_hold))
+        .route("/privacy/holds", get(holds))
+}
+
+// --- the schedule -----------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "admin/retention.html")]
+struct ScheduleTpl {
+    page: Page,
+    form: FormView,
+    /// (setting, min, max)
+    rows: Vec<(&'static str, u32, u32)>,
+}
+
+impl ScheduleTpl {
+    /// The message id of a setting's label (`retention-closed-case-months`), or of its hint.
+    fn msg(&self, key: &str, suffix: &str) -> String {
+        format!("{}{suffix}", key.replace('_', "-"))
+    }
+}
+
+fn schedule_page(a: Authed, form: FormView, status: StatusCode) -> Response {
+    let rows = Schedule::DEFAULT
+        .entries()
+        .iter()
+        .map(|(k, _, low, high)| (*k, *low, *high))
+        .collect();
+    render_status(
+        &ScheduleTpl {
+            page: a.page.at("admin").titled("retention-schedule-title"),
+            form,
+            rows,
+        },
+        status,
+    )
+}
+
+async fn schedule(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
+    let s = retention::schedule_managed(&state.db, &a.ctx).await?;
+    let pairs: Vec<(String, String)> = s
+        .entries()
+        .iter()
+        .map(|(k, v, ..)| (k.to_string(), v.to_string()))
+        .collect();
+    Ok(schedule_page(
+        a,
+        FormView::from_pairs(pairs),
+        StatusCode::OK,
+    ))
+}
+
+async fn save_schedule(
+    State(state): State<AppState>,
+    a: Authed,
+    form: FormData,
+) -> AppResult<Response> {
+    let view = FormView::from_data(&form);
+    let result = match Schedule::parse(|k| form.get(k).to_string()) {
+        Ok(s) => retention::save_schedule(&state.db, &a.ctx, &s).await,
+        Err(e) => {
+            // Refuse outsiders before telling them about their input.
+            retention::schedule_managed(&state.db, &a.ctx).await?;
+            Err(e)
+        }
+    };
+    let saved = result.map(|()| {
+        done(
+            "/admin/retention",
+            "flash-saved",
+            state.config.secure_cookies,
+        )
+    });
+    saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
+        Ok(schedule_page(a, view, status))
+    })
+    .await
+}
+
+// --- due cases and holds ----------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "retention/due.html")]
+struct DueTpl {
+    page: Page,
+    cases: Vec<DueCase>,
+    /// The case whose hold form is shown again with its errors, and what was typed.
+    failed: Option<i64>,
+    form: FormView,
+}
+
+impl DueTpl {
+    /// Whether this row's hold form is the one shown again with its errors.
+    fn failed_on(&self, c: &DueCase) -> bool {
+        self.failed == Some(c.case_id)
+    }
+    /// The suffix of a row's field ids: none for the form shown again (the error summary links to
+    /// its fields), the case's id for the others.
+    fn suffix(&self, c: &DueCase) -> String {
+        if self.failed_on(c) {
+            String::new()
+        } else {
+            format!("-{}", c.case_id)
+        }
+    }
+}
+
+async fn due_page(
+    state: &AppState,
+    a: Authed,
+    failed: Option<i64>,
+    form: FormView,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let cases = retention::due_soon(&state.db, &a.ctx).await?;
+    let page = a.page.at("retention").titled("retention-due-title");
+    Ok(render_status(
+        &DueTpl {
+            page,
+            cases,
+            failed,
+            form,
+        },
+        status,
+    ))
+}
+
+async fn due(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
+    due_page(&state, a, None, FormView::new(), StatusCode::OK).await
+}
+
+async fn place_hold(
+    State(state): State<AppState>,
+    a: Authed,
+    Ids(id): Ids<i64>,
+    form: FormData,
+) -> AppResult<Response> {
+    let view = FormView::from_data(&form);
+    match retention::place_hold(
+        &state.db,
+        &a.ctx,
+        id,
+        form.get("hold_reason"),
+        form.get("hold_until"),
+    )
+    .await
+    {
+        Ok(()) => Ok(done(
+            "/retention",
+            "flash-hold-placed",
+            state.config.secure_cookies,
+        )),
+        Err(e) => {
+            reshown(e, view, a.page.tr, |view, status| async move {
+                due_page(&state, a, Some(id), view, status).await
+            })
+            .await
+        }
+    }
+}
+
+async fn lift_hold(
+    State(state): State<AppState>,
+    a: Authed,
+    Ids((id, hold)): Ids<(i64, i64)>,
+) -> AppResult<Response> {
+    retention::lift_hold(&state.db, &a.ctx, id, hold).await?;
+    Ok(done(
+        "/retention",
+        "flash-hold-lifted",
+        state.config.secure_cookies,
+    ))
+}
+
+// --- the data-protection officer's view -------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "privacy/holds.html")]
+struct HoldsTpl {
+    page: Page,
+    holds: Vec<(Hold, String)>,
+}
+
+async fn holds(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
+    let holds = retention::holds_for_dpo(&state.db, &a.ctx).await?;
+    let page = a.page.at("privacy").titled("retention-holds-title");
+    Ok(render_status(&HoldsTpl { page, holds }, StatusCode::OK))
+}
