@@ -9,6 +9,7 @@ pub mod duplicates;
 pub mod exchange;
 pub mod figures;
 pub mod followups;
+pub mod notes;
 pub mod outcomes;
 pub mod plans;
 pub mod schedule;

@@ -14,6 +14,7 @@ mod m0008_exchange;
 mod m0009_duplicates;
 mod m0011_spreadsheet_mappings;
 mod m0012_match_keys;
+mod m0014_documents;
 
 pub use m0003_plans::DEFAULT_FIELDS;
 pub use m0006_sealed_texts::CONVERSION_PENDING;
@@ -97,6 +98,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_duplicates::Migration),
             Box::new(m0011_spreadsheet_mappings::Migration),
             Box::new(m0012_match_keys::Migration),
+            Box::new(m0014_documents::Migration),
         ]
     }
 }
