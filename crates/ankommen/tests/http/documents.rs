@@ -101,15 +101,15 @@ async fn a_document_is_uploaded_listed_opened_and_downloaded_each_audited_naming
     let id: i64 = r.location().rsplit('/').next().unwrap().parse().unwrap();
     let (doc, ct): (i64, String) = {
         let row = client_document::Entity::find_by_id(id)
-        .one(t.db.reader())
-        .await
-        .unwrap()
-        .unwrap();
+            .one(t.db.reader())
+            .await
+            .unwrap()
+            .unwrap();
         let file = document::Entity::find_by_id(row.document_id)
-        .one(t.db.reader())
-        .await
-        .unwrap()
-        .unwrap();
+            .one(t.db.reader())
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(row.person_id, c.person_id);
         assert_eq!(row.case_id, Some(case));
         assert_eq!(row.kind, "decision");
@@ -117,7 +117,14 @@ async fn a_document_is_uploaded_listed_opened_and_downloaded_each_audited_naming
     };
     assert_eq!(ct, "application/pdf");
     assert_eq!(
-        events(&t, "client_document_added", c.person_id, "awo.im1", "allowed").await,
+        events(
+            &t,
+            "client_document_added",
+            c.person_id,
+            "awo.im1",
+            "allowed"
+        )
+        .await,
         1
     );
 
@@ -136,7 +143,9 @@ async fn a_document_is_uploaded_listed_opened_and_downloaded_each_audited_naming
         .await,
         1
     );
-    im.get(&format!("/cases/{case}")).await.assert_contains(note);
+    im.get(&format!("/cases/{case}"))
+        .await
+        .assert_contains(note);
 
     // The document's page: title, kind, date, note, due date; the list shows the title.
     let page = im.get(&format!("/client-documents/{id}")).await;
@@ -309,7 +318,12 @@ async fn wrong_files_and_bad_input_are_field_errors_that_keep_what_was_typed() {
             Some(("bescheid.pdf", "application/pdf", pdf_with("ok"))),
         )
         .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{error_id}: {}", r.body);
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{error_id}: {}",
+            r.body
+        );
         r.assert_contains(&format!("id=\"{error_id}\""));
         r.assert_contains(msg);
     }
@@ -430,7 +444,15 @@ async fn only_the_im_holding_the_case_or_sharing_it_gets_at_the_documents() {
         );
     }
     assert!(
-        events(&t, "client_document_downloaded", c.person_id, "caritas.im", "denied").await > 0
+        events(
+            &t,
+            "client_document_downloaded",
+            c.person_id,
+            "caritas.im",
+            "denied"
+        )
+        .await
+            > 0
     );
     assert_eq!(t.count("case_notes").await, 0);
     assert_eq!(t.count("client_documents").await, 1);
@@ -439,7 +461,10 @@ async fn only_the_im_holding_the_case_or_sharing_it_gets_at_the_documents() {
     holder.get(&format!("/cases/{case}")).await;
     let im2 = t.id("awo.im2").to_string();
     let r = holder
-        .post(&format!("/cases/{case}/share"), &[("staff_id", im2.as_str())])
+        .post(
+            &format!("/cases/{case}/share"),
+            &[("staff_id", im2.as_str())],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let mut shared = t.login("awo.im2").await;
@@ -466,7 +491,9 @@ async fn only_the_im_holding_the_case_or_sharing_it_gets_at_the_documents() {
 
     // The holder, moved to another organisation (still named on the case): 404 everywhere.
     let caritas = t
-        .scalar("SELECT CAST(id AS BIGINT) AS n FROM organisations WHERE name = 'Caritas Neckartal'")
+        .scalar(
+            "SELECT CAST(id AS BIGINT) AS n FROM organisations WHERE name = 'Caritas Neckartal'",
+        )
         .await;
     t.db.writer()
         .execute_unprepared(&format!(
@@ -518,7 +545,9 @@ async fn a_case_note_is_written_audited_and_shown_in_the_timeline() {
     // The filter shows notes alone; without them, the note is not shown.
     let only = im.get(&format!("/cases/{case}/timeline?show=note")).await;
     only.assert_contains(text);
-    let without = im.get(&format!("/cases/{case}/timeline?show=contact")).await;
+    let without = im
+        .get(&format!("/cases/{case}/timeline?show=contact"))
+        .await;
     assert!(!without.body.contains(text));
     // Separate from contact notes: no contact was recorded.
     assert_eq!(t.count("contacts").await, 0);

@@ -118,7 +118,11 @@ fn opened(sealer: &Sealer, mut d: client_document::Model) -> client_document::Mo
         Some(b) => sealed::open(sealer, CLIENT_DOCUMENT_TITLE.at(d.id), b),
         None => ankommen_store::Opened::Unreadable,
     };
-    d.note = sealed::open_opt(sealer, CLIENT_DOCUMENT_NOTE.at(d.id), d.note_sealed.as_deref());
+    d.note = sealed::open_opt(
+        sealer,
+        CLIENT_DOCUMENT_NOTE.at(d.id),
+        d.note_sealed.as_deref(),
+    );
     d.title_sealed = None;
     d.note_sealed = None;
     d
@@ -152,7 +156,10 @@ pub async fn upload(
         consent::store_scan(&tx, ctx, &sealing, person_id, STORED_KIND, &input.file).await?;
     let followup_id = match (input.due_on, &input.note) {
         (Some(due), Some(note)) => {
-            let reason: String = note.chars().take(crate::casework::contacts::REASON_MAX).collect();
+            let reason: String = note
+                .chars()
+                .take(crate::casework::contacts::REASON_MAX)
+                .collect();
             let id = followups::insert(&tx, ctx, &sealing, case_id, due, &reason, None).await?;
             audit::record(
                 &tx,
@@ -215,8 +222,7 @@ pub async fn list(db: &Db, ctx: &Ctx, sealer: &Sealer, case_id: i64) -> Result<C
         let ev = Event::on("client_documents_listed", "case", case_id).section("documents");
         let (c, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
         let persons = crate::casework::cases::persons_of(tx, case_id).await?;
-        let coverage =
-            consent::coverages(tx, persons.iter().map(|p| p.id), ctx.today()).await?;
+        let coverage = consent::coverages(tx, persons.iter().map(|p| p.id), ctx.today()).await?;
         let covered = |p: i64| coverage.get(&p).is_some_and(|c| c.covers(Data::Documents));
         let documents = client_document::Entity::find()
             .filter(client_document::Column::CaseId.eq(case_id))
@@ -372,7 +378,9 @@ mod tests {
             title: " ".into(),
             ..form()
         };
-        let e = DocumentInput::parse(&bad, None, today()).err().unwrap_or_default();
+        let e = DocumentInput::parse(&bad, None, today())
+            .err()
+            .unwrap_or_default();
         assert_eq!(e.get("kind"), Some("error-choice"));
         assert_eq!(e.get("letter_date"), Some("error-date"));
         assert_eq!(e.get("title"), Some("error-required"));
@@ -380,7 +388,9 @@ mod tests {
         let html = Some(Upload {
             bytes: b"<html>".to_vec(),
         });
-        let e = DocumentInput::parse(&form(), html, today()).err().unwrap_or_default();
+        let e = DocumentInput::parse(&form(), html, today())
+            .err()
+            .unwrap_or_default();
         assert_eq!(e.get("scan"), Some("error-scan-type"));
     }
 
@@ -390,14 +400,18 @@ mod tests {
             due_on: "2026-12-01".into(),
             ..form()
         };
-        let e = DocumentInput::parse(&due, pdf(), today()).err().unwrap_or_default();
+        let e = DocumentInput::parse(&due, pdf(), today())
+            .err()
+            .unwrap_or_default();
         assert_eq!(e.get("note"), Some("error-document-note-for-due"));
         let past = DocumentForm {
             due_on: "2026-11-01".into(),
             note: "Widerspruch einlegen".into(),
             ..form()
         };
-        let e = DocumentInput::parse(&past, pdf(), today()).err().unwrap_or_default();
+        let e = DocumentInput::parse(&past, pdf(), today())
+            .err()
+            .unwrap_or_default();
         assert_eq!(e.get("due_on"), Some("error-followup-past"));
         let ok = DocumentForm {
             due_on: "2026-12-01".into(),
@@ -405,6 +419,9 @@ mod tests {
             ..form()
         };
         let input = DocumentInput::parse(&ok, pdf(), today()).ok();
-        assert_eq!(input.and_then(|i| i.due_on), NaiveDate::from_ymd_opt(2026, 12, 1));
+        assert_eq!(
+            input.and_then(|i| i.due_on),
+            NaiveDate::from_ymd_opt(2026, 12, 1)
+        );
     }
 }

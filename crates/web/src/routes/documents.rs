@@ -8,13 +8,13 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 
+use ankommen_core::Error;
 use ankommen_core::casework::notes;
 use ankommen_core::kernel::catalog::DocumentKind;
 use ankommen_core::records::consent::MAX_SCAN_BYTES;
 use ankommen_core::records::documents::{
     self, CaseDocuments, DocumentDetail, DocumentForm, DocumentInput,
 };
-use ankommen_core::Error;
 use ankommen_store::entities::case;
 
 use super::consent::{UploadForm, scan_of};
@@ -31,7 +31,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(
             "/cases/{id}/documents",
-            get(list).post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+            get(list)
+                .post(upload)
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
         .route("/client-documents/{id}", get(show))
         .route("/client-documents/{id}/file", get(download))
@@ -78,7 +80,12 @@ async fn list_page(
         .collect();
     let kinds = DocumentKind::ALL
         .iter()
-        .map(|k| (k.as_str().to_string(), page.label("document-kind", k.as_str())))
+        .map(|k| {
+            (
+                k.as_str().to_string(),
+                page.label("document-kind", k.as_str()),
+            )
+        })
         .collect();
     Ok(render_status(
         &ListTpl {
@@ -119,9 +126,7 @@ async fn upload(
     };
     let parsed = DocumentInput::parse(&form, file, a.ctx.today());
     let result = match (parsed, cut) {
-        (Ok(input), None) => {
-            documents::upload(&state.db, &a.ctx, &state.sealer, id, input).await
-        }
+        (Ok(input), None) => documents::upload(&state.db, &a.ctx, &state.sealer, id, input).await,
         (Ok(_), Some(e)) => Err(Error::Invalid(e)),
         (Err(mut e), cut) => {
             // A cut file is "too large", not "missing".
