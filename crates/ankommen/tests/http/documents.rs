@@ -35,6 +35,9 @@ fn fields<'a>(title: &'a str, note: &'a str, due_on: &'a str) -> Vec<(&'static s
     ]
 }
 
+/// Fields replaced in an otherwise valid form.
+type Changes = &'static [(&'static str, &'static str)];
+
 /// Uploads a document on the case as `c` (who has opened a page, so holds a CSRF token).
 async fn upload(
     c: &mut Client,
@@ -294,7 +297,7 @@ async fn wrong_files_and_bad_input_are_field_errors_that_keep_what_was_typed() {
     }
     // Missing title, a kind outside the catalogue, a date that is none, a due date without a note,
     // no file: each a field error next to its field, never a 500.
-    let cases: [(&[(&str, &str)], &str, &str); 5] = [
+    let cases: [(Changes, &str, &str); 5] = [
         (&[("title", "")], "e-title", "Bitte ausfüllen."),
         (&[("kind", "passport")], "e-kind", ""),
         (&[("letter_date", "31.02.2026")], "e-letter_date", ""),

@@ -5,6 +5,7 @@ pub mod caseload;
 pub mod cases;
 pub mod clients;
 pub mod contacts;
+pub mod documents;
 pub mod duplicates;
 pub mod exchange;
 pub mod figures;

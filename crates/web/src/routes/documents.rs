@@ -9,12 +9,12 @@ use axum::response::Response;
 use axum::routing::get;
 
 use ankommen_core::Error;
+use ankommen_core::casework::documents::{
+    self, CaseDocuments, DocumentDetail, DocumentForm, DocumentInput,
+};
 use ankommen_core::casework::notes;
 use ankommen_core::kernel::catalog::DocumentKind;
 use ankommen_core::records::consent::MAX_SCAN_BYTES;
-use ankommen_core::records::documents::{
-    self, CaseDocuments, DocumentDetail, DocumentForm, DocumentInput,
-};
 use ankommen_store::entities::case;
 
 use super::consent::{UploadForm, scan_of};
