@@ -229,6 +229,55 @@ pub mod document {
     no_relations!();
 }
 
+/// What an IM records about a document a client brought (a letter, a decision, a certificate):
+/// the file is a row of [`document`]; the title and the note are sealed, bound to the row's id.
+pub mod client_document {
+    use crate::Opened;
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "client_documents")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub person_id: i64,
+        pub case_id: Option<i64>,
+        pub document_id: i64,
+        /// A `DocumentKind` key.
+        pub kind: String,
+        pub letter_date: Date,
+        pub title_sealed: Option<Vec<u8>>,
+        #[sea_orm(ignore)]
+        pub title: Opened,
+        pub note_sealed: Option<Vec<u8>>,
+        #[sea_orm(ignore)]
+        pub note: Option<Opened>,
+        /// The follow-up set with the note's due date.
+        pub followup_id: Option<i64>,
+        pub created_by: i64,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// A general note on a case (not about a contact), sealed, bound to the row's id.
+pub mod case_note {
+    use crate::Opened;
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "case_notes")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub case_id: i64,
+        pub text_sealed: Option<Vec<u8>>,
+        #[sea_orm(ignore)]
+        pub text: Opened,
+        pub created_by: i64,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
 pub mod consent {
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -156,6 +156,7 @@ mod tests {
         list!("case-status", CaseStatus);
         list!("closure-reason", ClosureReason);
         list!("consent-form", ConsentForm);
+        list!("document-kind", DocumentKind);
         list!("data-category", DataCategory);
         list!("released-field", ReleasedField);
         list!("residence-status", ResidenceStatus);
@@ -248,6 +249,7 @@ mod tests {
             "templates/cases",
             "templates/consent",
             "templates/contacts",
+            "templates/documents",
             "templates/outcomes",
             "templates/privacy",
             "src",

@@ -719,8 +719,9 @@ pub(crate) async fn tables_about_persons(t: &TestApp) -> Vec<(String, String)> {
 /// itself, with a canary text in its sealed column where it has one.
 pub(crate) async fn canaries(t: &TestApp, person: i64, case: i64) {
     use ankommen_core::kernel::sealed::{
-        CASE_EVENT_REASON, CONFIRMATION_REASON, CONTACT_NOTE, DOCUMENT_CONTENT, FOLLOWUP_REASON,
-        GOAL_TEXT, PLAN_SNAPSHOT, REFERRAL_REASON, REVIEW_ASSESSMENT, REVIEW_SUMMARY, STEP_TEXT,
+        CASE_EVENT_REASON, CASE_NOTE_TEXT, CLIENT_DOCUMENT_TITLE, CONFIRMATION_REASON,
+        CONTACT_NOTE, DOCUMENT_CONTENT, FOLLOWUP_REASON, GOAL_TEXT, PLAN_SNAPSHOT, REFERRAL_REASON,
+        REVIEW_ASSESSMENT, REVIEW_SUMMARY, STEP_TEXT,
     };
     use ankommen_store::entities::*;
     use ankommen_store::sea_orm::{ActiveValue::NotSet, ActiveValue::Set, EntityTrait};
@@ -744,6 +745,43 @@ pub(crate) async fn canaries(t: &TestApp, person: i64, case: i64) {
     .unwrap()
     .last_insert_id;
     t.store_sealed(&DOCUMENT_CONTENT, doc, None, "CANARY-documents")
+        .await;
+    let client_doc = client_document::Entity::insert(client_document::ActiveModel {
+        id: NotSet,
+        person_id: Set(person),
+        case_id: Set(Some(case)),
+        document_id: Set(doc),
+        kind: Set("decision".into()),
+        letter_date: Set(today),
+        title_sealed: NotSet,
+        note_sealed: NotSet,
+        followup_id: Set(None),
+        created_by: Set(by),
+        created_at: Set(now),
+    })
+    .exec(db)
+    .await
+    .unwrap()
+    .last_insert_id;
+    t.store_sealed(
+        &CLIENT_DOCUMENT_TITLE,
+        client_doc,
+        None,
+        "CANARY-client_documents",
+    )
+    .await;
+    let note = case_note::Entity::insert(case_note::ActiveModel {
+        id: NotSet,
+        case_id: Set(case),
+        text_sealed: NotSet,
+        created_by: Set(by),
+        created_at: Set(now),
+    })
+    .exec(db)
+    .await
+    .unwrap()
+    .last_insert_id;
+    t.store_sealed(&CASE_NOTE_TEXT, note, None, "CANARY-case_notes")
         .await;
     consent::Entity::insert(consent::ActiveModel {
         id: NotSet,
@@ -1225,6 +1263,8 @@ async fn the_art15_export_holds_every_table_about_the_person() {
         "plan_versions",
         "followups",
         "confirmations",
+        "client_documents",
+        "case_notes",
     ] {
         assert!(
             text.contains(&format!("\"CANARY-{table}\"")),

@@ -16,6 +16,7 @@ pub(crate) mod consent;
 mod contacts;
 mod coverage;
 mod day;
+mod documents;
 mod duplicates;
 mod duties;
 mod edges;

@@ -210,6 +210,37 @@ async fn write_everything(t: &TestApp, tag: &str) -> Written {
     ok(&r);
     canaries.push((c("followup"), Shown::Page("/".into())));
 
+    // A document the client brought, with its title, its note and its file; a case note.
+    im.get(&format!("{case}/documents")).await;
+    let r = post_multipart(
+        &mut im,
+        &format!("{case}/documents"),
+        &[
+            ("kind", "decision"),
+            ("letter_date", today),
+            ("title", &c("document-title")),
+            ("note", &c("document-note")),
+            ("due_on", ""),
+        ],
+        Some((
+            "bescheid.pdf",
+            "application/pdf",
+            pdf_with(&c("document-file")),
+        )),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let document = r.location().to_string();
+    canaries.push((c("document-title"), Shown::Page(document.clone())));
+    canaries.push((c("document-note"), Shown::Page(document.clone())));
+    canaries.push((c("document-file"), Shown::File(format!("{document}/file"))));
+    im.get(&format!("{case}/notes/new")).await;
+    let r = im
+        .post(&format!("{case}/notes"), &[("note_text", &c("case-note"))])
+        .await;
+    ok(&r);
+    canaries.push((c("case-note"), Shown::Page(timeline.clone())));
+
     // The plan: two goals, a step, the second goal dropped with its reason.
     let plan = format!("{case}/plan");
     for (field, words) in [("language", c("goal-one")), ("housing", c("goal-two"))] {
@@ -491,7 +522,7 @@ async fn assert_not_stored(t: &TestApp, w: &Written) {
 async fn every_special_category_text_and_scan_is_sealed_in_the_database_and_shown_on_the_pages() {
     let t = TestApp::new().await;
     let w = write_everything(&t, "A").await;
-    assert_eq!(w.canaries.len(), 22);
+    assert_eq!(w.canaries.len(), 26);
     assert_shown(&t, &w).await;
     // A referral's reason comes in only by import so far (no referral screens yet).
     let reason = format!("{PREFIX}-A-referral");

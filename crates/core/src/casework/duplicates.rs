@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use ankommen_store::Db;
 use ankommen_store::entities::{
-    case, case_person, consent, contact_person, document, dpo_request, duplicate_decision,
-    exchange_id, goal, outcome, person, person_merge, referral, release, staff,
+    case, case_person, client_document, consent, contact_person, document, dpo_request,
+    duplicate_decision, exchange_id, goal, outcome, person, person_merge, referral, release, staff,
 };
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, Query};
@@ -412,6 +412,7 @@ pub const PERSON_COLUMNS: &[(&str, &str, &str)] = &[
         "person_id",
         "moved (a case of both keeps one link)",
     ),
+    ("client_documents", "person_id", "moved"),
     ("consents", "person_id", "moved"),
     (
         "contact_persons",
@@ -674,6 +675,7 @@ async fn move_references<C: ConnectionTrait>(conn: &C, to: i64, from: i64) -> Re
         };
     }
     repoint!(
+        client_document,
         consent,
         document,
         dpo_request,

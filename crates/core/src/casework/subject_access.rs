@@ -10,10 +10,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ankommen_store::Db;
 use ankommen_store::entities::{
-    case, case_assignment, case_event, case_pause, case_person, case_share, confirmation, consent,
-    contact, contact_person, document, dpo_request, duplicate_decision, followup, goal, household,
-    municipality, organisation, outcome, person, person_match_key, person_merge, plan,
-    plan_version, referral, release, retention_hold, review, review_assessment, step,
+    case, case_assignment, case_event, case_note, case_pause, case_person, case_share,
+    client_document, confirmation, consent, contact, contact_person, document, dpo_request,
+    duplicate_decision, followup, goal, household, municipality, organisation, outcome, person,
+    person_match_key, person_merge, plan, plan_version, referral, release, retention_hold, review,
+    review_assessment, step,
 };
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::sea_query::ExprTrait;
@@ -48,6 +49,7 @@ pub const TABLES: &[&str] = &[
     "case_shares",
     "consents",
     "documents",
+    "client_documents",
     "releases",
     "outcomes",
     "plans",
@@ -58,6 +60,7 @@ pub const TABLES: &[&str] = &[
     "plan_versions",
     "contact_persons",
     "contacts",
+    "case_notes",
     "followups",
     "referrals",
     "confirmations",
@@ -228,6 +231,8 @@ async fn collect<C: ConnectionTrait>(
     by_case!("case_shares", case_share);
     by_person!("consents", consent);
     by_person!("documents", document);
+    // What the IMs recorded about the documents the person brought (titles and notes opened).
+    by_person!("client_documents", client_document);
     by_person!("releases", release);
     by_person!("outcomes", outcome);
     by_person!("dpo_requests", dpo_request);
@@ -269,6 +274,7 @@ async fn collect<C: ConnectionTrait>(
     by_case!("reviews", review);
     by_case!("plan_versions", plan_version);
     by_case!("followups", followup);
+    by_case!("case_notes", case_note);
     // Goals of the person or of the whole case (not those of another household member), their
     // steps and their assessments.
     let goals: Vec<goal::Model> = goal::Entity::find()

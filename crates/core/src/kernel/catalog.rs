@@ -82,6 +82,17 @@ str_enum!(
 );
 
 str_enum!(
+    /// The kinds of documents a client brings (issue 26): labels in `documents.ftl`.
+    DocumentKind {
+        Decision = "decision",
+        AuthorityLetter = "authority_letter",
+        Certificate = "certificate",
+        Application = "application",
+        Other = "other",
+    }
+);
+
+str_enum!(
     /// How a consent was given.
     ConsentForm {
         Paper = "paper",

@@ -66,10 +66,12 @@ pub enum Data {
     Plan,
     /// Passing data on under a release, reminders of a release's expiry, and recording a release.
     Sharing,
+    /// The documents a client brings (letters, decisions, certificates), their titles and notes.
+    Documents,
 }
 
 impl Data {
-    pub const ALL: [Data; 7] = [
+    pub const ALL: [Data; 8] = [
         Data::Minimum,
         Data::Proof,
         Data::Intake,
@@ -77,6 +79,7 @@ impl Data {
         Data::Outcomes,
         Data::Plan,
         Data::Sharing,
+        Data::Documents,
     ];
 }
 
@@ -103,9 +106,12 @@ impl Coverage {
     pub fn covers(self, data: Data) -> bool {
         match data {
             Data::Minimum | Data::Proof => true,
-            Data::Intake | Data::Health | Data::Outcomes | Data::Plan | Data::Sharing => {
-                self.active
-            }
+            Data::Intake
+            | Data::Health
+            | Data::Outcomes
+            | Data::Plan
+            | Data::Sharing
+            | Data::Documents => self.active,
         }
     }
 
@@ -364,6 +370,15 @@ pub(crate) async fn store_scan<C: ConnectionTrait>(
     Ok(id)
 }
 
+/// The file name extension of a stored file's type (one of [`sniff`]'s).
+pub(crate) fn extension(content_type: &str) -> &'static str {
+    match content_type {
+        "application/pdf" => "pdf",
+        "image/jpeg" => "jpg",
+        _ => "png",
+    }
+}
+
 /// A stored scan for download. One that does not open is refused (a conflict), never sent.
 pub(crate) fn download(sealer: &Sealer, d: document::Model, file_name: String) -> Result<Download> {
     Ok(Download {
@@ -574,12 +589,7 @@ pub async fn document(db: &Db, ctx: &Ctx, sealer: &Sealer, document_id: i64) -> 
         let (_, _) =
             access::person_for(tx, ctx, d.person_id, Action::ReadClient, ev.clone()).await?;
         audit::record(tx, ctx, ev).await?;
-        let ext = match d.content_type.as_str() {
-            "application/pdf" => "pdf",
-            "image/jpeg" => "jpg",
-            _ => "png",
-        };
-        let file_name = format!("einwilligung-{}.{ext}", d.id);
+        let file_name = format!("einwilligung-{}.{}", d.id, extension(&d.content_type));
         download(sealer, d, file_name)
     })
     .await

@@ -657,8 +657,10 @@ async fn erase_case(
     households.sort_unstable();
     households.dedup();
 
+    let files = files_of_case(&tx, case_id, &erased).await?;
+
     keep_facts(&tx, &c, &all).await?;
-    for sql in erasure(case_id, &erased, &households) {
+    for sql in erasure(case_id, &erased, &households, &files) {
         tx.execute_unprepared(&sql).await?;
     }
     let who = retention();
@@ -682,6 +684,37 @@ async fn erase_case(
     }
     tx.commit().await?;
     Ok(Some(erased.len() as u64))
+}
+
+/// The stored files of the case's documents and signed plans (a household member's too), and of
+/// the erased persons' documents.
+async fn files_of_case<C: ConnectionTrait>(
+    conn: &C,
+    case_id: i64,
+    persons: &[i64],
+) -> Result<Vec<i64>> {
+    let p = if persons.is_empty() {
+        "NULL".to_string()
+    } else {
+        persons
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let rows = conn
+        .query_all_raw(Statement::from_string(
+            conn.get_database_backend(),
+            format!(
+                "SELECT document_id AS id FROM client_documents WHERE case_id = {case_id} OR person_id IN ({p}) \
+                 UNION SELECT signed_document_id AS id FROM plan_versions WHERE case_id = {case_id} \
+                 AND signed_document_id IS NOT NULL"
+            ),
+        ))
+        .await?;
+    rows.iter()
+        .map(|r| r.try_get::<i64>("", "id").map_err(Error::from))
+        .collect()
 }
 
 async fn persons_households<C: ConnectionTrait>(conn: &C, persons: &[i64]) -> Result<Vec<i64>> {
@@ -792,6 +825,8 @@ async fn drop_kept_facts(db: &Db, today: NaiveDate, s: &Schedule) -> Result<u64>
 /// about a person or a case and checks that nothing of the erased case is left; the audit log
 /// (ids only) leaves by its own retention.
 pub const ERASED: &[&str] = &[
+    "client_documents",
+    "case_notes",
     "review_assessments",
     "plan_versions",
     "steps",
@@ -824,9 +859,10 @@ pub const ERASED: &[&str] = &[
     "households",
 ];
 
-/// The statements that erase case `c`, the persons `p` and those of the households `h` that are
+/// The statements that erase case `c`, the persons `p`, the stored files `d` (of the case's
+/// documents and signed plans, whoever they belong to) and those of the households `h` that are
 /// left empty (ids only, so they are written out).
-fn erasure(c: i64, p: &[i64], h: &[i64]) -> Vec<String> {
+fn erasure(c: i64, p: &[i64], h: &[i64], d: &[i64]) -> Vec<String> {
     let list = |ids: &[i64]| {
         if ids.is_empty() {
             "NULL".to_string()
@@ -834,7 +870,7 @@ fn erasure(c: i64, p: &[i64], h: &[i64]) -> Vec<String> {
             ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
         }
     };
-    let (p, h) = (list(p), list(h));
+    let (p, h, d) = (list(p), list(h), list(d));
     let goals = format!("SELECT id FROM goals WHERE case_id = {c} OR person_id IN ({p})");
     let empty = format!(
         "id IN ({h}) AND NOT EXISTS (SELECT 1 FROM persons WHERE persons.household_id = households.id) \
@@ -885,6 +921,8 @@ fn erasure(c: i64, p: &[i64], h: &[i64]) -> Vec<String> {
         })
         .collect();
     out.extend([
+        format!("DELETE FROM client_documents WHERE case_id = {c} OR person_id IN ({p})"),
+        format!("DELETE FROM case_notes WHERE case_id = {c}"),
         format!(
             "DELETE FROM review_assessments WHERE review_id IN \
              (SELECT id FROM reviews WHERE case_id = {c}) OR goal_id IN ({goals})"
@@ -929,7 +967,7 @@ fn erasure(c: i64, p: &[i64], h: &[i64]) -> Vec<String> {
         format!(
             "DELETE FROM person_merges WHERE survivor_person_id IN ({p}) OR absorbed_person_id IN ({p})"
         ),
-        format!("DELETE FROM documents WHERE person_id IN ({p})"),
+        format!("DELETE FROM documents WHERE person_id IN ({p}) OR id IN ({d})"),
         format!("DELETE FROM cases WHERE id = {c}"),
         format!("DELETE FROM persons WHERE id IN ({p})"),
         format!(

@@ -15,6 +15,7 @@ mod m0009_duplicates;
 mod m0011_spreadsheet_mappings;
 mod m0012_match_keys;
 mod m0013_audit_chain;
+mod m0014_documents;
 mod m0016_retention;
 
 pub use m0003_plans::DEFAULT_FIELDS;
@@ -100,6 +101,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_spreadsheet_mappings::Migration),
             Box::new(m0012_match_keys::Migration),
             Box::new(m0013_audit_chain::Migration),
+            Box::new(m0014_documents::Migration),
             Box::new(m0016_retention::Migration),
         ]
     }

@@ -103,7 +103,7 @@ impl<S: Send + Sync> FromRequest<S> for UploadForm {
 }
 
 /// The scan of an upload form, and the error when it was cut for size.
-fn scan_of(form: &UploadForm) -> (Option<Upload>, Option<FieldErrors>) {
+pub(crate) fn scan_of(form: &UploadForm) -> (Option<Upload>, Option<FieldErrors>) {
     let scan = form.scan.clone().map(|bytes| Upload { bytes });
     let err = form.too_large.then(|| {
         let mut e = FieldErrors::new();

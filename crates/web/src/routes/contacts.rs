@@ -528,6 +528,10 @@ fn rows(page: &Page, t: &Timeline, fields: &[Field]) -> Vec<TlRow> {
                     link = Some((format!("/contacts/{}", k.id), page.t("contact-edit-link")));
                     title
                 }
+                Item::Note(n) => {
+                    lines.push(page.sealed(&n.text));
+                    page.t("timeline-case-note")
+                }
                 Item::FollowupSet(f) => {
                     lines.push(page.sealed(&f.reason));
                     page.t1("timeline-followup-set", "date", page.date(f.due_on))

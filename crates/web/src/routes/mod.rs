@@ -8,6 +8,7 @@ mod cases;
 mod clients;
 mod consent;
 mod contacts;
+mod documents;
 mod duplicates;
 mod duties;
 mod export;
@@ -102,6 +103,7 @@ fn pages() -> Router<AppState> {
         .merge(clients::routes())
         .merge(cases::routes())
         .merge(consent::routes())
+        .merge(documents::routes())
         .merge(privacy::routes())
         .merge(retention::routes())
         .merge(subject_access::routes())

@@ -188,11 +188,7 @@ pub async fn scan(
             .await?
             .ok_or(Error::NotFound)?;
         audit::record(tx, ctx, ev).await?;
-        let ext = match d.content_type.as_str() {
-            "application/pdf" => "pdf",
-            "image/jpeg" => "jpg",
-            _ => "png",
-        };
+        let ext = consent::extension(&d.content_type);
         let file_name = format!("integrationsplan-{case_id}-fassung-{number}.{ext}");
         consent::download(sealer, d, file_name)
     })

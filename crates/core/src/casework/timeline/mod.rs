@@ -1,6 +1,6 @@
-//! A case's timeline: contacts, follow-ups, plan changes and reviews, the case's own events, and the
-//! outcomes, consents and releases of its persons, newest first, filterable by kind and person, in
-//! pages.
+//! A case's timeline: contacts, case notes, follow-ups, plan changes and reviews, the case's own
+//! events, and the outcomes, consents and releases of its persons, newest first, filterable by
+//! kind and person, in pages.
 //!
 //! Built for cases with hundreds of contacts: only the newest contacts the page can reach are read,
 //! through the index on (case, date); the shown page's participants and staff names come in one
@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 
 use ankommen_store::entities::{
-    case, case_event, consent, contact, followup, outcome, person, release, review,
+    case, case_event, case_note, consent, contact, followup, outcome, person, release, review,
 };
 use ankommen_store::{Db, Opened};
 use chrono::NaiveDate;
@@ -33,6 +33,7 @@ str_enum!(
     /// The kinds of timeline entries (the filter's keys; not personal data).
     Kind {
         Contact = "contact",
+        Note = "note",
         Followup = "followup",
         Plan = "plan",
         Review = "review",
@@ -112,6 +113,8 @@ pub struct ContactEntry {
 #[derive(Clone, Debug)]
 pub enum Item {
     Contact(Box<ContactEntry>),
+    /// A general case note, its text opened.
+    Note(case_note::Model),
     FollowupSet(followup::Model),
     FollowupDone(followup::Model),
     /// A case or plan event, with the other staff member's name (handover, sharing).

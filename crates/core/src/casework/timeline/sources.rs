@@ -5,7 +5,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use ankommen_store::entities::{
-    case_event, consent, contact, contact_person, followup, outcome, release, review, staff,
+    case_event, case_note, consent, contact, contact_person, followup, outcome, release, review,
+    staff,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, IntoCondition, Query, UnionType};
@@ -36,6 +37,7 @@ struct CountedContact {
 enum Src {
     /// An index into the loaded contacts (as are the others into theirs).
     Contact(usize),
+    Note(usize),
     FollowupSet(usize),
     FollowupDone(usize),
     Event(usize),
@@ -68,6 +70,7 @@ pub(super) struct Sources {
     contacts: Vec<contact::Model>,
     /// The number of all contacts the filter matches, those not read included.
     contact_count: usize,
+    notes: Vec<case_note::Model>,
     followups: Vec<followup::Model>,
     events: Vec<case_event::Model>,
     reviews: Vec<review::Model>,
@@ -95,6 +98,11 @@ impl Sources {
         };
         if filter.shows(Kind::Contact) {
             (s.contacts, s.contact_count) = newest_contacts(conn, case_id, filter).await?;
+        }
+        if filter.shows(Kind::Note) {
+            s.notes =
+                all_where::<case_note::Entity, _>(conn, case_note::Column::CaseId.eq(case_id))
+                    .await?;
         }
         if filter.shows(Kind::Followup) {
             s.followups =
@@ -147,6 +155,9 @@ impl Sources {
         // Pushed oldest first: among entries of the same moment the later-pushed comes first.
         for (i, c) in self.contacts.iter().enumerate().rev() {
             keys.push(key(c.contact_date, c.created_at, Src::Contact(i)));
+        }
+        for (i, n) in self.notes.iter().enumerate() {
+            keys.push(key(local_date(&n.created_at), n.created_at, Src::Note(i)));
         }
         for (i, f) in self.followups.iter().enumerate() {
             keys.push(key(
@@ -204,6 +215,9 @@ impl Sources {
             match k.src {
                 Src::Contact(i) => {
                     ids.insert(self.contacts[i].created_by);
+                }
+                Src::Note(i) => {
+                    ids.insert(self.notes[i].created_by);
                 }
                 Src::FollowupSet(i) | Src::FollowupDone(i) => {
                     ids.insert(self.followups[i].created_by);
@@ -283,6 +297,15 @@ impl Sources {
     fn row(&self, src: Src, sealer: &Sealer, name: &impl Fn(i64) -> Option<String>) -> Option<Row> {
         Some(match src {
             Src::Contact(_) => return None,
+            Src::Note(i) => (
+                Kind::Note,
+                Item::Note(crate::casework::notes::opened(
+                    sealer,
+                    self.notes[i].clone(),
+                )),
+                name(self.notes[i].created_by),
+                None,
+            ),
             Src::FollowupSet(i) => (
                 Kind::Followup,
                 Item::FollowupSet(opened(sealer, self.followups[i].clone())),

@@ -140,7 +140,15 @@ pub const FOLLOWUP_REASON: Column = column("followups", "reason_sealed", Version
 pub const CONFIRMATION_REASON: Column = column("confirmations", "reason_sealed", Id, Legacy::None);
 /// Why a client was referred to a regular service (imported referrals).
 pub const REFERRAL_REASON: Column = column("referrals", "reason_sealed", Version, Legacy::None);
-/// Every stored scan (consents, signed plans).
+/// The short title of a document a client brought (it names the authority and the matter).
+pub const CLIENT_DOCUMENT_TITLE: Column =
+    column("client_documents", "title_sealed", Id, Legacy::None);
+/// What a document says and what the client must do by when.
+pub const CLIENT_DOCUMENT_NOTE: Column =
+    column("client_documents", "note_sealed", Id, Legacy::None);
+/// A general case note.
+pub const CASE_NOTE_TEXT: Column = column("case_notes", "text_sealed", Id, Legacy::None);
+/// Every stored file (consent and plan scans, documents clients bring).
 pub const DOCUMENT_CONTENT: Column = Column {
     content: Content::Bytes,
     ..column("documents", "content_sealed", Id, Plain("content"))
@@ -153,7 +161,7 @@ pub const SPREADSHEET_UPLOAD: Column = Column {
 };
 
 /// Every sealed column.
-pub const ALL: [&Column; 19] = [
+pub const ALL: [&Column; 22] = [
     &PERSON_HEALTH,
     &CONTACT_NOTE,
     &CASE_EXTENSION_REASON,
@@ -171,6 +179,9 @@ pub const ALL: [&Column; 19] = [
     &FOLLOWUP_REASON,
     &CONFIRMATION_REASON,
     &REFERRAL_REASON,
+    &CLIENT_DOCUMENT_TITLE,
+    &CLIENT_DOCUMENT_NOTE,
+    &CASE_NOTE_TEXT,
     &DOCUMENT_CONTENT,
     &SPREADSHEET_UPLOAD,
 ];
