@@ -21,6 +21,7 @@ mod edges;
 mod employment;
 mod export;
 mod figures;
+mod german;
 mod headers;
 mod import;
 mod paths;

@@ -120,3 +120,23 @@ audit-action-figures_computed = Kennzahlen berechnet (Betrieb)
 audit-action-figures_exported = Kennzahlen heruntergeladen
 audit-action-figures_finalised = Kennzahlen eines Jahres abgeschlossen
 audit-action-figures_viewed = Kennzahlen angesehen
+
+## Object kinds (`ankommen_core::audit::OBJECT_KINDS`); an object is shown by kind and number, never by name
+
+audit-object-numbered = { $kind } Nr. { $id }
+audit-kind-case = Fall
+audit-kind-contact = Beratungskontakt
+audit-kind-exchange_file = Austauschdatei
+audit-kind-field_of_action = Handlungsfeld
+audit-kind-figures = Kennzahlen
+audit-kind-followup = Wiedervorlage
+audit-kind-household = Haushalt
+audit-kind-municipality = Gemeinde
+audit-kind-organisation = Organisation
+audit-kind-outcome = Ergebnis
+audit-kind-person = Person
+audit-kind-service_area = Betreute Gemeinde
+audit-kind-spreadsheet_import = Tabellenimport
+audit-kind-spreadsheet_upload = Hochgeladene Tabelle
+audit-kind-staff = Konto
+audit-kind-team = Team

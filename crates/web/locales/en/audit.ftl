@@ -120,3 +120,23 @@ audit-action-figures_computed = Key figures computed (operator)
 audit-action-figures_exported = Key figures downloaded
 audit-action-figures_finalised = Key figures of a year finalised
 audit-action-figures_viewed = Key figures viewed
+
+## Object kinds (`ankommen_core::audit::OBJECT_KINDS`); an object is shown by kind and number, never by name
+
+audit-object-numbered = { $kind } no. { $id }
+audit-kind-case = Case
+audit-kind-contact = Counselling contact
+audit-kind-exchange_file = Exchange file
+audit-kind-field_of_action = Field of action
+audit-kind-figures = Key figures
+audit-kind-followup = Follow-up
+audit-kind-household = Household
+audit-kind-municipality = Municipality
+audit-kind-organisation = Organisation
+audit-kind-outcome = Outcome
+audit-kind-person = Person
+audit-kind-service_area = Municipality served
+audit-kind-spreadsheet_import = Spreadsheet import
+audit-kind-spreadsheet_upload = Uploaded spreadsheet
+audit-kind-staff = Account
+audit-kind-team = Team

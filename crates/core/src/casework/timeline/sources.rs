@@ -274,6 +274,7 @@ impl Sources {
                 item,
                 by,
                 person,
+                goal: None,
             });
         }
         Ok(entries)
