@@ -25,6 +25,9 @@ struct Data<'a> {
     title: &'a str,
     header_note: String,
     footer_note: String,
+    /// The translation beside German is not reviewed: the document says so, in German and (where
+    /// the translation has the notice) in the client's language.
+    unreviewed: bool,
     date: Ymd,
     columns: Vec<Column<'a>>,
     form: FormData<'a>,
@@ -56,6 +59,8 @@ struct FormData<'a> {
     client_name: &'a str,
     client_name_original: Option<&'a str>,
     birth: &'a str,
+    /// Only the year of birth is known: labelled "Geburtsjahr", not "Geburtsdatum".
+    birth_year_only: bool,
     organisation: &'a str,
     im_name: &'a str,
     municipality: Option<&'a str>,
@@ -89,11 +94,13 @@ fn consent_data<'a>(lang: &str, form: &'a ConsentForm) -> Result<Data<'a>, Docum
         title: &de.consent.title,
         header_note: format!("Einwilligung · Textfassung {CONSENT_TEXT_VERSION}"),
         footer_note: footer_note(&columns),
+        unreviewed: unreviewed(&columns),
         date: ymd(form.date),
         form: FormData {
             client_name: &form.client.name,
             client_name_original: original_name(&form.client.name_original),
             birth: &form.client.birth,
+            birth_year_only: year_only(&form.client.birth),
             organisation: &form.organisation,
             im_name: &form.im_name,
             municipality: Some(&form.municipality),
@@ -123,11 +130,13 @@ fn release_data<'a>(lang: &str, form: &'a ReleaseForm) -> Result<Data<'a>, Docum
         title: &de.release.title,
         header_note: format!("Schweigepflichtentbindung · Textfassung {CONSENT_TEXT_VERSION}"),
         footer_note: footer_note(&columns),
+        unreviewed: unreviewed(&columns),
         date: ymd(form.date),
         form: FormData {
             client_name: &form.client.name,
             client_name_original: original_name(&form.client.name_original),
             birth: &form.client.birth,
+            birth_year_only: year_only(&form.client.birth),
             organisation: &form.organisation,
             im_name: &form.im_name,
             // The release has no place: it is written by hand next to the printed date.
@@ -192,19 +201,22 @@ fn column(code: &'static str, t: &'static Translation, alone: bool) -> Column<'s
     }
 }
 
-/// The office note at the foot of each page: languages and, if not reviewed, the translation status.
+/// The office note at the foot of each page: the languages, each named in itself. The review
+/// status is not printed here (it is a note for translators, in English): an unreviewed
+/// translation carries [`unreviewed`]'s notice in the reader's languages instead.
 fn footer_note(columns: &[Column<'_>]) -> String {
     let names: Vec<&str> = columns.iter().map(|c| c.t.language_name.as_str()).collect();
-    let mut note = format!("Sprachen: {}", names.join(" | "));
-    for c in &columns[1..] {
-        if c.t.review_status != REVIEWED {
-            note.push_str(&format!(
-                " · Übersetzung ({}): {}",
-                c.lang, c.t.review_status
-            ));
-        }
-    }
-    note
+    format!("Sprachen: {}", names.join(" | "))
+}
+
+/// Whether the translation beside German is not reviewed (German alone is the source text).
+fn unreviewed(columns: &[Column<'_>]) -> bool {
+    columns[1..].iter().any(|c| c.t.review_status != REVIEWED)
+}
+
+/// Whether a formatted birth is only a year (`"1990"`, not `"12.03.1990"`).
+fn year_only(birth: &str) -> bool {
+    birth.len() == 4 && birth.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The requested categories, known keys only, each once, in the canonical order.
@@ -258,6 +270,9 @@ struct PlanData<'a> {
     title: &'a str,
     header_note: String,
     footer_note: String,
+    /// The translation beside German is not reviewed: the document says so, in German and (where
+    /// the translation has the notice) in the client's language.
+    unreviewed: bool,
     date: Ymd,
     columns: Vec<Column<'a>>,
     form: PlanFormData<'a>,
@@ -268,6 +283,8 @@ struct PlanFormData<'a> {
     client_name: &'a str,
     client_name_original: Option<&'a str>,
     birth: &'a str,
+    /// Only the year of birth is known: labelled "Geburtsjahr", not "Geburtsdatum".
+    birth_year_only: bool,
     members: Option<String>,
     organisation: &'a str,
     im_name: &'a str,
@@ -369,11 +386,13 @@ fn plan_data<'a>(lang: &str, form: &'a PlanForm) -> Result<PlanData<'a>, Documen
             None => "Integrationsplan · aktueller Stand".to_owned(),
         },
         footer_note: footer_note(&columns),
+        unreviewed: unreviewed(&columns),
         date: ymd(form.date),
         form: PlanFormData {
             client_name: &form.client.name,
             client_name_original: original_name(&form.client.name_original),
             birth: &form.client.birth,
+            birth_year_only: year_only(&form.client.birth),
             members: (!members.is_empty()).then(|| members.join(", ")),
             organisation: &form.organisation,
             im_name: &form.im_name,
@@ -398,6 +417,9 @@ struct AccessData<'a> {
     title: &'a str,
     header_note: String,
     footer_note: String,
+    /// The translation beside German is not reviewed: the document says so, in German and (where
+    /// the translation has the notice) in the client's language.
+    unreviewed: bool,
     date: Ymd,
     columns: Vec<Column<'a>>,
     form: AccessFormData<'a>,
@@ -408,6 +430,8 @@ struct AccessFormData<'a> {
     client_name: &'a str,
     client_name_original: Option<&'a str>,
     birth: &'a str,
+    /// Only the year of birth is known: labelled "Geburtsjahr", not "Geburtsdatum".
+    birth_year_only: bool,
     organisation: &'a str,
     organisations: &'a str,
     officer: &'a str,
@@ -450,11 +474,13 @@ fn access_data<'a>(lang: &str, r: &'a AccessReport) -> Result<AccessData<'a>, Do
         title: &de.access.title,
         header_note: "Auskunft nach Art. 15 DSGVO".to_owned(),
         footer_note: footer_note(&columns),
+        unreviewed: unreviewed(&columns),
         date: ymd(r.date),
         form: AccessFormData {
             client_name: &r.client.name,
             client_name_original: original_name(&r.client.name_original),
             birth: &r.client.birth,
+            birth_year_only: year_only(&r.client.birth),
             organisation: &r.organisations,
             organisations: &r.organisations,
             officer: &r.officer,

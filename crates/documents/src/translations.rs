@@ -33,6 +33,10 @@ pub(crate) struct Translation {
     pub reviewed_by: Option<String>,
     #[serde(default)]
     pub reviewed_on: Option<String>,
+    /// Printed on a document while this translation is not reviewed, in this language (German
+    /// says it for a language without one). Never English on a German/xx printout.
+    #[serde(default)]
+    pub unreviewed_notice: Option<String>,
     pub fields: Fields,
     pub consent: ConsentText,
     pub release: ReleaseText,
@@ -52,6 +56,7 @@ pub(crate) struct Fields {
     pub name: String,
     pub name_original: String,
     pub birth: String,
+    pub birth_year: String,
     pub organisation: String,
     pub integration_manager: String,
     pub municipality: String,
@@ -256,7 +261,7 @@ mod tests {
     use crate::DATA_CATEGORIES;
 
     /// Optional metadata that a file may leave out.
-    const OPTIONAL: [&str; 2] = ["reviewed_by", "reviewed_on"];
+    const OPTIONAL: [&str; 3] = ["reviewed_by", "reviewed_on", "unreviewed_notice"];
 
     fn key_paths(table: &toml::Table, prefix: &str, out: &mut BTreeSet<String>) {
         for (key, value) in table {

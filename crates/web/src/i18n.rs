@@ -179,6 +179,11 @@ mod tests {
                 .map(|a| format!("audit-action-{a}")),
         );
         wanted.extend(
+            ankommen_core::kernel::audit::OBJECT_KINDS
+                .iter()
+                .map(|k| format!("audit-kind-{k}")),
+        );
+        wanted.extend(
             ankommen_core::kernel::audit::SECTIONS
                 .iter()
                 .map(|s| format!("audit-section-{s}")),

@@ -94,6 +94,31 @@ impl Page {
     pub fn audit_section(&self, code: impl AsRef<str>) -> String {
         self.label_or_code("audit-section", code.as_ref())
     }
+    /// The object an audit event names, in words ("Person Nr. 13"): its kind labelled, never a
+    /// name (the log holds ids only).
+    pub fn audit_object(&self, kind: impl AsRef<str>, id: Option<&str>) -> String {
+        let kind = self.label_or_code("audit-kind", kind.as_ref());
+        match id {
+            Some(id) => self.tr.targs(
+                "audit-object-numbered",
+                &[("kind", kind), ("id", id.to_string())],
+            ),
+            None => kind,
+        }
+    }
+    /// Stored roles (`im,team_lead`) by their names; an unknown code as it is.
+    pub fn roles(&self, stored: &str) -> String {
+        stored
+            .split(',')
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(|r| match ankommen_core::kernel::types::Role::parse(r) {
+                Ok(role) => self.tr.role(role),
+                Err(_) => r.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
     /// [`Self::label`], or the code itself where the list has no label for it.
     fn label_or_code(&self, list: &str, code: &str) -> String {
         self.tr

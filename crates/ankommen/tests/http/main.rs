@@ -23,6 +23,7 @@ mod edges;
 mod employment;
 mod export;
 mod figures;
+mod german;
 mod headers;
 mod import;
 mod paths;

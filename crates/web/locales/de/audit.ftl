@@ -155,3 +155,26 @@ audit-chain-problem-links_deleted = Glieder davor gelöscht
 audit-chain-problem-link_changed = Glied schließt nicht an das vorige an
 audit-chain-problem-truncated = Die Kette endet vor dem zuletzt geprüften Ende (Einträge am Ende gelöscht)
 audit-chain-problem-rewritten = Das zuletzt geprüfte Ende hat einen anderen Hashwert (die Kette wurde neu geschrieben)
+
+## Object kinds (`ankommen_core::audit::OBJECT_KINDS`); an object is shown by kind and number, never by name
+
+audit-object-numbered = { $kind } Nr. { $id }
+audit-kind-audit_anchor = Anker der Prüfkette
+audit-kind-audit_verification = Prüfung der Protokollkette
+audit-kind-retention_run = Löschlauf
+audit-kind-case = Fall
+audit-kind-contact = Beratungskontakt
+audit-kind-exchange_file = Austauschdatei
+audit-kind-field_of_action = Handlungsfeld
+audit-kind-figures = Kennzahlen
+audit-kind-followup = Wiedervorlage
+audit-kind-household = Haushalt
+audit-kind-municipality = Gemeinde
+audit-kind-organisation = Organisation
+audit-kind-outcome = Ergebnis
+audit-kind-person = Person
+audit-kind-service_area = Betreute Gemeinde
+audit-kind-spreadsheet_import = Tabellenimport
+audit-kind-spreadsheet_upload = Hochgeladene Tabelle
+audit-kind-staff = Konto
+audit-kind-team = Team

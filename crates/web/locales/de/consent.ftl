@@ -130,7 +130,6 @@ privacy-record-title = Akte für eine Betroffenenanfrage
 privacy-record-notice = Geöffnet für den Anlass:
 privacy-minimum = Mindestdaten
 privacy-name-original = Name in Originalschrift
-privacy-birth = Geburtsdatum oder -jahr
 privacy-municipality = Gemeinde
 privacy-au-move-in = Einzug in die Anschlussunterbringung
 privacy-target-group = Zielgruppe

@@ -14,6 +14,10 @@ plan-months = { $months ->
    *[other] { $months } Monate
 }
 plan-interval-default = Vorgabe der Einrichtung
+plan-interval-months = { $months ->
+    [one] jeden Monat
+   *[other] alle { $months } Monate
+}
 plan-last-review = Letzte Fortschreibung
 plan-none-yet = noch keine
 plan-review-link = Fortschreibung erfassen
@@ -76,7 +80,9 @@ plan-freeze-hint = Schreibt den aktuellen Stand als neue Fassung fest, z. B. um 
 plan-freeze-submit = Fassung festschreiben
 plan-print = Drucken
 plan-print-lang = Sprache neben Deutsch
-plan-print-draft-hint = * Übersetzung noch nicht geprüft.
+plan-print-review-hint = Bei jeder Sprache steht, ob ihre Übersetzung geprüft ist. Verbindlich ist immer der deutsche Text.
+plan-print-not-reviewed = Übersetzung nicht geprüft
+plan-print-warning = Achtung: Die Übersetzung ({ $language }) ist nicht von einer qualifizierten Übersetzerin oder einem qualifizierten Übersetzer geprüft. Der Ausdruck sagt das auf Deutsch und in der Sprache der Person; erklären Sie den Plan im Zweifel mit einer Dolmetscherin oder einem Dolmetscher.
 plan-print-version = Fassung
 plan-print-submit = PDF erstellen
 plan-settings = Einstellungen des Plans

@@ -155,3 +155,26 @@ audit-chain-problem-links_deleted = Links before it were deleted
 audit-chain-problem-link_changed = The link does not continue the previous one
 audit-chain-problem-truncated = The chain ends before the last verified end (events at the end deleted)
 audit-chain-problem-rewritten = The last verified end has another hash (the chain was rewritten)
+
+## Object kinds (`ankommen_core::audit::OBJECT_KINDS`); an object is shown by kind and number, never by name
+
+audit-object-numbered = { $kind } no. { $id }
+audit-kind-audit_anchor = Audit chain anchor
+audit-kind-audit_verification = Audit chain verification
+audit-kind-retention_run = Retention run
+audit-kind-case = Case
+audit-kind-contact = Counselling contact
+audit-kind-exchange_file = Exchange file
+audit-kind-field_of_action = Field of action
+audit-kind-figures = Key figures
+audit-kind-followup = Follow-up
+audit-kind-household = Household
+audit-kind-municipality = Municipality
+audit-kind-organisation = Organisation
+audit-kind-outcome = Outcome
+audit-kind-person = Person
+audit-kind-service_area = Municipality served
+audit-kind-spreadsheet_import = Spreadsheet import
+audit-kind-spreadsheet_upload = Uploaded spreadsheet
+audit-kind-staff = Account
+audit-kind-team = Team

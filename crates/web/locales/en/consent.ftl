@@ -130,7 +130,6 @@ privacy-record-title = Record for a data-subject request
 privacy-record-notice = Opened for the reason:
 privacy-minimum = Minimum data
 privacy-name-original = Name in original script
-privacy-birth = Date or year of birth
 privacy-municipality = Municipality
 privacy-au-move-in = Moved into follow-up housing
 privacy-target-group = Target group

@@ -14,6 +14,10 @@ plan-months = { $months ->
    *[other] { $months } months
 }
 plan-interval-default = the organisation's default
+plan-interval-months = { $months ->
+    [one] every month
+   *[other] every { $months } months
+}
 plan-last-review = Last review
 plan-none-yet = none yet
 plan-review-link = Record a review
@@ -76,7 +80,9 @@ plan-freeze-hint = Freezes the current state as a new version, e.g. to print the
 plan-freeze-submit = Freeze version
 plan-print = Print
 plan-print-lang = Language next to German
-plan-print-draft-hint = * Translation not yet reviewed.
+plan-print-review-hint = Each language says whether its translation is reviewed. The German text is always binding.
+plan-print-not-reviewed = translation not reviewed
+plan-print-warning = Caution: the translation ({ $language }) has not been reviewed by a qualified translator. The printout says so in German and in the person's language; if in doubt, explain the plan with an interpreter.
 plan-print-version = Version
 plan-print-submit = Create PDF
 plan-settings = Plan settings

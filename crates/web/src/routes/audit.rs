@@ -42,6 +42,7 @@ struct AuditTpl {
     page: Page,
     result: AuditPage,
     actions: Vec<String>,
+    object_kinds: &'static [&'static str],
     filter: FormView,
     query_base: String,
 }
@@ -113,6 +114,7 @@ pub async fn page(
             page: a.page.at("audit").titled("audit-title"),
             result,
             actions,
+            object_kinds: audit::OBJECT_KINDS,
             filter,
             query_base,
         },

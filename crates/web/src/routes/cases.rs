@@ -12,6 +12,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 
+use ankommen_core::administration::fields::{self, Field};
 use ankommen_core::administration::municipalities;
 use ankommen_core::administration::service_areas;
 use ankommen_core::casework::caseload::{self, Filter, Page as Caseload};
@@ -343,29 +344,61 @@ fn date_text(s: &str) -> String {
         .unwrap_or_else(|_| s.to_string())
 }
 
-fn event_rows(view: &CaseView, page: &Page, names: &[(String, String)]) -> Vec<EventRow> {
+/// What a case or plan event's stored detail says, in words (never the stored code): a
+/// municipality by its name, a closure reason, a date, a field of action, a goal's state, a
+/// plan version. The case page and the timeline both show events with it.
+pub(super) fn event_detail(
+    page: &Page,
+    kind: &str,
+    d: &str,
+    municipalities: &[(String, String)],
+    fields: &[Field],
+) -> String {
+    match kind {
+        "closed" => page.label("closure-reason", d),
+        "moved" => municipalities
+            .iter()
+            .find(|(ags, _)| ags == d)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| d.to_string()),
+        "extended" => page.t1("case-event-extended-until", "date", date_text(d)),
+        "reopened" => {
+            let (date, reason) = d.split_once(' ').unwrap_or((d, ""));
+            let mut s = page.t1("case-event-was-closed", "date", date_text(date));
+            if !reason.is_empty() {
+                s = format!("{s} ({})", page.label("closure-reason", reason));
+            }
+            s
+        }
+        // `work`, or `work 17` (the field of action, or the goal's new state, and the goal's id).
+        "goal_added" | "goal_changed" | "step_added" | "step_changed" | "step_done" => {
+            let field = d.split_once(' ').map_or(d, |(f, _)| f);
+            fields::label(fields, field, page.lang()).to_string()
+        }
+        "goal_status" => page.label("goal-status", d.split_once(' ').map_or(d, |(s, _)| s)),
+        "plan_settings_changed" => match d.parse::<i64>() {
+            Ok(months) => page.tn("plan-interval-months", "months", months),
+            Err(_) => page.t("plan-interval-default"),
+        },
+        "plan_version_frozen" | "plan_scan_added" => page.t1("plan-version-title", "number", d),
+        _ => d.to_string(),
+    }
+}
+
+fn event_rows(
+    view: &CaseView,
+    page: &Page,
+    names: &[(String, String)],
+    fields: &[Field],
+) -> Vec<EventRow> {
     view.events
         .iter()
         .map(|e| {
             let ev = &e.event;
-            let detail = ev.detail.as_deref().map(|d| match ev.kind.as_str() {
-                "closed" => page.label("closure-reason", d),
-                "moved" => names
-                    .iter()
-                    .find(|(ags, _)| ags == d)
-                    .map(|(_, n)| n.clone())
-                    .unwrap_or_else(|| d.to_string()),
-                "extended" => page.t1("case-event-extended-until", "date", date_text(d)),
-                "reopened" => {
-                    let (date, reason) = d.split_once(' ').unwrap_or((d, ""));
-                    let mut s = page.t1("case-event-was-closed", "date", date_text(date));
-                    if !reason.is_empty() {
-                        s = format!("{s} ({})", page.label("closure-reason", reason));
-                    }
-                    s
-                }
-                _ => d.to_string(),
-            });
+            let detail = ev
+                .detail
+                .as_deref()
+                .map(|d| event_detail(page, &ev.kind, d, names, fields));
             EventRow {
                 date: page.date(ev.on_date),
                 kind: page.label("case-event", &ev.kind),
@@ -419,6 +452,7 @@ async fn case_page(
     let municipality_names: Vec<(String, String)> =
         all.into_iter().map(|m| (m.ags, m.name)).collect();
     let serving = service_areas::serving_each(&state.db, a.ctx.today()).await?;
+    let catalog = fields::all(state.db.reader()).await?;
     let mut page = a.page.at("cases");
     page.title = page.t1("case-title", "number", &view.case.case_number);
     let (snapshot, snapshot_date) = snapshot_rows(&view, &page);
@@ -444,7 +478,7 @@ async fn case_page(
         .collect();
     Ok(render_status(
         &CaseTpl {
-            events: event_rows(&view, &page, &municipality_names),
+            events: event_rows(&view, &page, &municipality_names, &catalog),
             municipalities: move_targets,
             closure_reasons: ClosureReason::ALL
                 .iter()

@@ -461,17 +461,16 @@ struct TimelineTpl {
     form: FormView,
 }
 
-fn date_text(s: &str) -> String {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map(|d| d.format("%d.%m.%Y").to_string())
-        .unwrap_or_else(|_| s.to_string())
-}
-
 fn outcome_line(page: &Page, o: &ankommen_store::entities::outcome::Model) -> String {
     super::outcomes::describe(page, o)
 }
 
-fn rows(page: &Page, t: &Timeline, fields: &[Field]) -> Vec<TlRow> {
+fn rows(
+    page: &Page,
+    t: &Timeline,
+    fields: &[Field],
+    municipalities: &[(String, String)],
+) -> Vec<TlRow> {
     let name_of = |id: i64| {
         t.persons
             .iter()
@@ -545,13 +544,17 @@ fn rows(page: &Page, t: &Timeline, fields: &[Field]) -> Vec<TlRow> {
                         lines.push(format!("→ {o}"));
                     }
                     if let Some(d) = &ev.detail {
-                        lines.push(match ev.kind.as_str() {
-                            "closed" => page.label("closure-reason", d),
-                            "extended" => {
-                                page.t1("case-event-extended-until", "date", date_text(d))
-                            }
-                            _ => d.clone(),
-                        });
+                        lines.push(super::cases::event_detail(
+                            page,
+                            &ev.kind,
+                            d,
+                            municipalities,
+                            fields,
+                        ));
+                    }
+                    // The goal in the client's words, beside its field of action.
+                    if let Some(g) = &e.goal {
+                        lines.push(page.sealed(g));
                     }
                     if let Some(r) = &ev.reason {
                         lines.push(page.sealed(r));
@@ -635,7 +638,13 @@ pub async fn show_timeline(
     let catalog = fields::all(state.db.reader()).await?;
     let mut page = a.page.at("cases");
     page.title = page.t1("timeline-title", "number", &t.case.case_number);
-    let rows = rows(&page, &t, &catalog);
+    let municipalities: Vec<(String, String)> =
+        ankommen_core::administration::municipalities::list(&state.db)
+            .await?
+            .into_iter()
+            .map(|m| (m.ags, m.name))
+            .collect();
+    let rows = rows(&page, &t, &catalog, &municipalities);
     let kinds = Kind::ALL
         .iter()
         .map(|k| {

@@ -142,6 +142,22 @@ struct LanguageRow {
     selected: bool,
 }
 
+impl LanguageRow {
+    /// A translation beside German that no qualified person has reviewed (German alone is the
+    /// source text).
+    fn unreviewed(&self) -> bool {
+        self.code != "de" && !self.reviewed
+    }
+}
+
+/// The warning under the print chooser when the language it starts at is not reviewed.
+fn print_warning(page: &Page, languages: &[LanguageRow]) -> Option<String> {
+    languages
+        .iter()
+        .find(|l| l.selected && l.unreviewed())
+        .map(|l| page.t1("plan-print-warning", "language", page.label("lang", l.code)))
+}
+
 /// The print chooser's languages, starting at the first of the client's languages that the
 /// forms exist in (German when there is none).
 fn print_languages(v: &PlanView) -> Vec<LanguageRow> {
@@ -181,6 +197,7 @@ struct PlanTpl {
     priorities: Options,
     owners: Options,
     languages: Vec<LanguageRow>,
+    print_warning: Option<String>,
     review_overdue: bool,
 }
 
@@ -225,6 +242,7 @@ async fn plan_page(
     let mut page = a.page.at("cases");
     page.title = page.t1("plan-title", "number", &v.case.case_number);
     let review_overdue = v.review_due.is_some_and(|d| d < v.today);
+    let languages = print_languages(&v);
     let blank = FormView::from_pairs([
         ("owner", StepOwner::Client.as_str().to_string()),
         (
@@ -238,7 +256,8 @@ async fn plan_page(
             persons: person_options(&v),
             priorities: priority_options(&page),
             owners: owner_options(&page),
-            languages: print_languages(&v),
+            print_warning: print_warning(&page, &languages),
+            languages,
             review_overdue,
             page,
             v,
@@ -706,6 +725,7 @@ struct VersionTpl {
     form: FormView,
     max_mb: usize,
     languages: Vec<LanguageRow>,
+    print_warning: Option<String>,
 }
 
 impl VersionTpl {
@@ -741,12 +761,14 @@ async fn version_page(
     let mut page = a.page.at("cases");
     page.title = page.t1("plan-version-title", "number", n.to_string());
     let languages = print_languages(&vv.plan);
+    let print_warning = print_warning(&page, &languages);
     Ok(render_status(
         &VersionTpl {
             page,
             vv,
             form,
             max_mb: MAX_SCAN_BYTES / (1024 * 1024),
+            print_warning,
             languages,
         },
         status,

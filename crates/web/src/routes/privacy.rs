@@ -88,8 +88,9 @@ struct RecordTpl {
     birth: String,
     municipality: String,
     reason: String,
-    /// The Art. 15 report's languages (code, name), and the one the chooser starts at.
-    languages: Vec<(String, String)>,
+    /// The Art. 15 report's languages (code, name, translation not reviewed), and the one the
+    /// chooser starts at.
+    languages: Vec<(String, String, bool)>,
     language: &'static str,
 }
 
@@ -113,7 +114,10 @@ async fn open(
             );
             let languages = ankommen_documents::languages()
                 .into_iter()
-                .map(|l| (l.code.to_string(), l.native_name))
+                .map(|l| {
+                    let unreviewed = l.code != "de" && !l.is_reviewed();
+                    (l.code.to_string(), l.native_name, unreviewed)
+                })
                 .collect();
             Ok(render_status(
                 &RecordTpl {
@@ -151,13 +155,7 @@ impl ChangesTpl {
         match (what, v) {
             (_, None) => "–".into(),
             (duties::CHANGE_ROLES, Some(v)) if v.is_empty() => "–".into(),
-            (duties::CHANGE_ROLES, Some(v)) => {
-                ankommen_core::kernel::types::RoleSet::from_stored(v.split(','))
-                    .iter()
-                    .map(|r| self.page.tr.role(r))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            }
+            (duties::CHANGE_ROLES, Some(v)) => self.page.roles(v),
             (duties::CHANGE_PASSWORD_RESET, Some(v)) => {
                 self.page.t(&format!("staff-change-password-{v}"))
             }

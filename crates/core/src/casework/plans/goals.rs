@@ -20,6 +20,12 @@ use crate::kernel::sealed::{self, GOAL_STATUS_REASON, GOAL_TEXT, STEP_TEXT, Seal
 use crate::kernel::sealing::Sealer;
 use crate::{Ctx, Error, Result};
 
+/// The detail of a goal's or step's event: the field of action (or the goal's new state) and the
+/// goal's id, `work 17` (the timeline shows the goal's text by it; events before it say `work`).
+pub(crate) fn about(what: &str, goal_id: i64) -> Option<String> {
+    Some(format!("{what} {goal_id}"))
+}
+
 /// Adds a goal (creating the plan with the first one). Returns the goal's id.
 /// The goal with its text and status reason opened.
 pub(crate) fn opened_goal(sealer: &Sealer, mut g: goal::Model) -> goal::Model {
@@ -125,7 +131,15 @@ pub async fn add_goal(
     .await?
     .last_insert_id;
     seal_new_goal(&tx, &Sealing::begin(&tx, sealer).await?, id, &input.text).await?;
-    event(&tx, ctx, case_id, "goal_added", today, Some(input.field)).await?;
+    event(
+        &tx,
+        ctx,
+        case_id,
+        "goal_added",
+        today,
+        about(&input.field, id),
+    )
+    .await?;
     audit::record(&tx, ctx, ev).await?;
     tx.commit().await?;
     Ok(id)
@@ -241,10 +255,11 @@ pub async fn update_goal(
     }
     touch_plan(&tx, ctx, case_id, None).await?;
     if other_changed {
-        event(&tx, ctx, case_id, "goal_changed", today, Some(input.field)).await?;
+        let d = about(&input.field, goal_id);
+        event(&tx, ctx, case_id, "goal_changed", today, d).await?;
     }
     if status_changed {
-        let detail = Some(input.status.as_str().to_string());
+        let detail = about(input.status.as_str(), goal_id);
         event(&tx, ctx, case_id, "goal_status", today, detail).await?;
     }
     audit::record(&tx, ctx, ev).await?;
@@ -307,11 +322,11 @@ pub async fn add_step(
         case_id,
         "step_added",
         today,
-        Some(g.field_key.clone()),
+        about(&g.field_key, g.id),
     )
     .await?;
     if let Some(d) = done {
-        event(&tx, ctx, case_id, "step_done", d, Some(g.field_key)).await?;
+        event(&tx, ctx, case_id, "step_done", d, about(&g.field_key, g.id)).await?;
     }
     audit::record(&tx, ctx, ev).await?;
     tx.commit().await?;
@@ -367,11 +382,11 @@ pub async fn update_step(
         touch_plan(&tx, ctx, case_id, None).await?;
     }
     if other_changed {
-        let d = Some(g.field_key.clone());
+        let d = about(&g.field_key, g.id);
         event(&tx, ctx, case_id, "step_changed", today, d).await?;
     }
     if let (true, Some(d)) = (done_now, input.done_on) {
-        event(&tx, ctx, case_id, "step_done", d, Some(g.field_key)).await?;
+        event(&tx, ctx, case_id, "step_done", d, about(&g.field_key, g.id)).await?;
     }
     audit::record(&tx, ctx, ev).await?;
     tx.commit().await?;

@@ -29,6 +29,7 @@ pub use self::current::{GoalView, PlanView, StepView, VersionRow, get, review_du
 pub use self::forms::{
     Bounds, GoalForm, GoalInput, ReviewForm, ReviewGoalForm, StepForm, StepInput, parse_interval,
 };
+pub(crate) use self::goals::opened_goal;
 pub use self::goals::{add_goal, add_step, closed_on_after, update_goal, update_step};
 pub use self::print::{PlanPrint, attach_scan, print_data, scan};
 pub use self::reviews::{Comparison, VersionView, compare, freeze, hold_review, version};

@@ -383,7 +383,7 @@ async fn apply_to_goals<C: ConnectionTrait>(
         )
         .await?;
         if g.status != st.as_str() {
-            let d = Some(st.as_str().to_string());
+            let d = super::goals::about(st.as_str(), g.id);
             event(conn, ctx, case_id, "goal_status", input.held_on, d).await?;
         }
     }

@@ -9,10 +9,11 @@
 use std::collections::BTreeSet;
 
 use ankommen_store::entities::{
-    case, case_event, case_note, consent, contact, followup, outcome, person, release, review,
+    case, case_event, case_note, consent, contact, followup, goal, outcome, person, release, review,
 };
 use ankommen_store::{Db, Opened};
 use chrono::NaiveDate;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::kernel::access;
 use crate::kernel::audit::{self, Event};
@@ -136,6 +137,9 @@ pub struct Entry {
     pub by: Option<String>,
     /// The person it concerns (person-bound kinds).
     pub person: Option<i64>,
+    /// The text of the goal a plan event concerns (events that name their goal, of a goal the
+    /// consent covers).
+    pub goal: Option<Opened>,
 }
 
 #[derive(Clone, Debug)]
@@ -193,7 +197,8 @@ pub async fn get(
             .skip((page - 1) * PAGE_SIZE)
             .take(PAGE_SIZE)
             .collect();
-        let entries = src.entries(tx, sealer, &shown).await?;
+        let mut entries = src.entries(tx, sealer, &shown).await?;
+        goal_texts(tx, sealer, case_id, ctx.today(), &mut entries).await?;
         audit::record(tx, ctx, ev).await?;
         Ok(Timeline {
             case: c,
@@ -208,6 +213,48 @@ pub async fn get(
         })
     })
     .await
+}
+
+/// The goal a plan event names: its detail is `<field or state> <goal id>` (events recorded before
+/// goals were named say only the field).
+fn goal_of(item: &Item) -> Option<i64> {
+    match item {
+        Item::CaseEvent(ev, _) if event_kind(&ev.kind) == Some(Kind::Plan) => ev
+            .detail
+            .as_deref()
+            .and_then(|d| d.split_once(' '))
+            .and_then(|(_, id)| id.parse().ok()),
+        _ => None,
+    }
+}
+
+/// Puts each plan event's goal text beside it: the goals of this case, opened, except those of a
+/// person whose consent does not cover the plan (as the plan page withholds them).
+async fn goal_texts<C: ConnectionTrait>(
+    conn: &C,
+    sealer: &Sealer,
+    case_id: i64,
+    today: NaiveDate,
+    entries: &mut [Entry],
+) -> crate::Result<()> {
+    let ids: BTreeSet<i64> = entries.iter().filter_map(|e| goal_of(&e.item)).collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let scope = crate::casework::plans::PlanScope::of(conn, case_id, today).await?;
+    let goals = goal::Entity::find()
+        .filter(goal::Column::CaseId.eq(case_id))
+        .filter(goal::Column::Id.is_in(ids))
+        .all(conn)
+        .await?;
+    for e in entries.iter_mut() {
+        let Some(id) = goal_of(&e.item) else { continue };
+        e.goal = goals
+            .iter()
+            .find(|g| g.id == id && g.person_id.is_none_or(|p| !scope.uncovered.contains(&p)))
+            .map(|g| crate::casework::plans::opened_goal(sealer, g.clone()).text);
+    }
+    Ok(())
 }
 
 /// The timeline kind of a `case_events` kind; None for review events (told by `reviews`).

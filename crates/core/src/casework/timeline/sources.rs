@@ -288,6 +288,7 @@ impl Sources {
                 item,
                 by,
                 person,
+                goal: None,
             });
         }
         Ok(entries)

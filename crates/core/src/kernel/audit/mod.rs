@@ -174,6 +174,29 @@ pub const SECTIONS: &[&str] = &[
     "request",
 ];
 
+/// Every kind of object an event can name (the audit views label each).
+pub const OBJECT_KINDS: &[&str] = &[
+    "audit_anchor",
+    "audit_verification",
+    "case",
+    "contact",
+    "exchange_file",
+    "field_of_action",
+    "figures",
+    "followup",
+    "household",
+    "municipality",
+    "organisation",
+    "outcome",
+    "person",
+    "retention_run",
+    "service_area",
+    "spreadsheet_import",
+    "spreadsheet_upload",
+    "staff",
+    "team",
+];
+
 /// What happened, to what. Object ids are database ids or random ids, never names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Event {
@@ -302,6 +325,11 @@ fn row(
         ACTIONS.contains(&ev.action),
         "audit action {:?} is not in audit::ACTIONS",
         ev.action
+    );
+    debug_assert!(
+        ev.object_kind.is_none_or(|k| OBJECT_KINDS.contains(&k)),
+        "audit object kind {:?} is not in audit::OBJECT_KINDS",
+        ev.object_kind
     );
     debug_assert!(
         ev.section.is_none_or(|s| SECTIONS.contains(&s)),
