@@ -55,7 +55,7 @@ pub fn report(v: &Verification) -> String {
 pub async fn retention(cfg: &Config) -> Result<(), Failure> {
     let db = open_and_migrate(cfg, cfg.database_url()).await?;
     let started = std::time::Instant::now();
-    let result = ankommen_core::records::retention::run(&db, SystemClock.now(), true).await;
+    let result = ankommen_core::casework::retention::run(&db, SystemClock.now(), true).await;
     db.close().await;
     let r = result
         .map_err(|e| Failure::new(format!("cannot run the erasure: {e}")))?

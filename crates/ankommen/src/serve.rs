@@ -391,7 +391,7 @@ fn spawn_sealing(db: Db, clock: Arc<dyn Clock>) -> JoinHandle<()> {
 }
 
 /// Removes expired sessions and stale login-throttle records every ten minutes, and runs the
-/// day's erasure once a day (see [`ankommen_core::records::retention`]); keeps SQLite's
+/// day's erasure once a day (see [`ankommen_core::casework::retention`]); keeps SQLite's
 /// query-planner statistics current at start and every hour ([`Db::optimize`]).
 fn spawn_pruning(db: Db, clock: Arc<dyn Clock>, policy: SessionPolicy) -> JoinHandle<()> {
     tokio::spawn(async move {
@@ -417,7 +417,7 @@ fn spawn_pruning(db: Db, clock: Arc<dyn Clock>, policy: SessionPolicy) -> JoinHa
             // The nightly erasure: the first round after 01:00 UTC of each day, on one server.
             let now = clock.now();
             if now.hour() >= RETENTION_FROM_HOUR {
-                match ankommen_core::records::retention::run(&db, now, false).await {
+                match ankommen_core::casework::retention::run(&db, now, false).await {
                     Ok(Some(r)) => info!(
                         cases = r.cases_erased,
                         persons = r.persons_erased,

@@ -4,7 +4,7 @@
 
 use ankommen_core::Clock;
 use ankommen_core::casework::figures::{self, Question};
-use ankommen_core::records::retention::{self, ERASED};
+use ankommen_core::casework::retention::{self, ERASED};
 use ankommen_store::Backend;
 use ankommen_store::sea_orm::ConnectionTrait;
 use axum::http::StatusCode;

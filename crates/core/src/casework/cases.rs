@@ -365,7 +365,7 @@ pub struct CaseView {
     /// What the closure snapshot says, as far as the persons' consents cover it today.
     pub closure: Option<ClosureView>,
     /// When the case is erased, and the holds that stop it (issue 25).
-    pub retention: crate::records::retention::CaseRetention,
+    pub retention: crate::casework::retention::CaseRetention,
     /// The months after the closure of a case like this one until it is erased.
     pub retention_months: u32,
 }
@@ -619,8 +619,8 @@ pub async fn get(db: &Db, ctx: &Ctx, sealer: &Sealer, case_id: i64) -> Result<Ca
             .await?
             .map(|m| m.name)
             .unwrap_or_default();
-        let retention = crate::records::retention::of_case(tx, &c, today).await?;
-        let schedule = crate::records::retention::Schedule::load(tx).await?;
+        let retention = crate::casework::retention::of_case(tx, &c, today).await?;
+        let schedule = crate::casework::retention::Schedule::load(tx).await?;
         let retention_months = if retention.consented {
             schedule.closed_case_months
         } else {

@@ -13,6 +13,7 @@ pub mod followups;
 pub mod notes;
 pub mod outcomes;
 pub mod plans;
+pub mod retention;
 pub mod schedule;
 pub mod spreadsheets;
 pub mod subject_access;

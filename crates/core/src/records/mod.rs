@@ -5,4 +5,3 @@ pub mod consent;
 pub mod printing;
 pub mod privacy;
 pub mod releases;
-pub mod retention;

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 
-use ankommen_core::records::retention::{self, DueCase, Hold, Schedule};
+use ankommen_core::casework::retention::{self, DueCase, Hold, Schedule};
 
 use super::{done, render_status, reshown, saved_or_reshown};
 use crate::AppState;
