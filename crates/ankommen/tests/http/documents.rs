@@ -636,3 +636,26 @@ async fn the_art15_export_holds_the_documents_with_their_files_and_the_case_note
     assert_eq!(notes[0]["text"], "Art15 Fallnotiz");
     assert!(of("followups").iter().any(|f| f["reason"] == "Art15 Notiz"));
 }
+
+/// The consent-scan download serves consent scans only: a client's document (checked through its
+/// case) is not reachable by its stored file's id there, not even for the IM who holds the case.
+#[tokio::test]
+async fn a_client_document_is_not_served_as_a_consent_scan() {
+    let t = TestApp::new().await;
+    let c = register_consenting(&t, "awo.im1", "Samir", "Haddad", None, "1988").await;
+    let mut im = t.login("awo.im1").await;
+    let id = upload_ok(&mut im, c.case_id, "Bescheid Familienkasse", "", "").await;
+    let file = client_document::Entity::find_by_id(id)
+        .one(t.db.reader())
+        .await
+        .unwrap()
+        .unwrap()
+        .document_id;
+    let (status, _, body) = crate::consent::get_bytes(&t, &im, &format!("/documents/{file}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!contains(&body, b"Familienkasse"));
+    let (status, _, body) =
+        crate::consent::get_bytes(&t, &im, &format!("/client-documents/{id}/file")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(contains(&body, b"Familienkasse"));
+}

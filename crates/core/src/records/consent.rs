@@ -582,7 +582,13 @@ pub struct Download {
 
 pub async fn document(db: &Db, ctx: &Ctx, sealer: &Sealer, document_id: i64) -> Result<Download> {
     audit::read(db, async |tx| {
-        let Some(d) = document::Entity::find_by_id(document_id).one(tx).await? else {
+        // Consent scans only: a client's document or a signed plan has its own route, which
+        // checks access through its case.
+        let Some(d) = document::Entity::find_by_id(document_id)
+            .filter(document::Column::Kind.eq("consent_scan"))
+            .one(tx)
+            .await?
+        else {
             return Err(Error::NotFound);
         };
         let ev = Event::on("document_downloaded", "person", d.person_id).section("consent");
