@@ -366,8 +366,6 @@ pub struct CaseView {
     pub closure: Option<ClosureView>,
     /// When the case is erased, and the holds that stop it (issue 25).
     pub retention: crate::casework::retention::CaseRetention,
-    /// The months after the closure of a case like this one until it is erased.
-    pub retention_months: u32,
 }
 
 /// A closed case's snapshot as the case page shows it.
@@ -620,16 +618,9 @@ pub async fn get(db: &Db, ctx: &Ctx, sealer: &Sealer, case_id: i64) -> Result<Ca
             .map(|m| m.name)
             .unwrap_or_default();
         let retention = crate::casework::retention::of_case(tx, &c, today).await?;
-        let schedule = crate::casework::retention::Schedule::load(tx).await?;
-        let retention_months = if retention.consented {
-            schedule.closed_case_months
-        } else {
-            schedule.unconsented_months
-        };
         audit::record(tx, ctx, ev).await?;
         Ok(CaseView {
             retention,
-            retention_months,
             clock: clock(&c, today),
             case: c,
             persons,

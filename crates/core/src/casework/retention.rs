@@ -174,6 +174,8 @@ pub struct CaseRetention {
     pub due_on: Option<NaiveDate>,
     /// Whether somebody of the case ever consented (which class it is in).
     pub consented: bool,
+    /// The months after the closure of a case of its class until it is erased.
+    pub months: u32,
     /// The active holds, newest first.
     pub holds: Vec<Hold>,
 }
@@ -258,100 +260,105 @@ pub async fn of_case<C: ConnectionTrait>(
     .await?;
     Ok(CaseRetention {
         due_on: c.closed_on.map(|d| s.due_on(d, consented)),
+        months: if consented {
+            s.closed_case_months
+        } else {
+            s.unconsented_months
+        },
         consented,
         holds,
     })
+}
+
+/// A change of a case's holds: by those who may hold the case (refused and audited like a missing
+/// case otherwise), recorded as `action` on the case, in one transaction.
+async fn change_holds(
+    db: &Db,
+    ctx: &Ctx,
+    case_id: i64,
+    action: &'static str,
+    change: impl AsyncFnOnce(&ankommen_store::Tx) -> Result<()>,
+) -> Result<()> {
+    let ev = Event::on(action, "case", case_id);
+    let (tx, ..) = case_in(
+        db.begin().await?,
+        ctx,
+        case_id,
+        Action::HoldRetention,
+        ev.clone(),
+    )
+    .await?;
+    change(&tx).await?;
+    audit::record(&tx, ctx, ev).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Stops a case's erasure until `until` (a date after today, at most five years ahead), with a
 /// reason. The IM who holds the case or the team lead of their team; audited.
 pub async fn place_hold(db: &Db, ctx: &Ctx, case_id: i64, reason: &str, until: &str) -> Result<()> {
     let today = ctx.today();
-    let (tx, ..) = case_in(
-        db.begin().await?,
-        ctx,
-        case_id,
-        Action::HoldRetention,
-        Event::on("retention_hold_placed", "case", case_id),
-    )
-    .await?;
-    let mut e = FieldErrors::new();
-    let reason = reason.trim();
-    if reason.is_empty() {
-        e.add("hold_reason", "error-required");
-    } else if reason.chars().count() > 500 {
-        e.add("hold_reason", "error-too-long");
-    }
-    let latest = today
-        .checked_add_months(Months::new(12 * HOLD_MAX_YEARS))
-        .unwrap_or(NaiveDate::MAX);
-    let until = match crate::kernel::types::parse_date(until) {
-        Ok(d) if d > today && d <= latest => Some(d),
-        Ok(_) => {
-            e.add("hold_until", "error-hold-until-range");
-            None
+    change_holds(db, ctx, case_id, "retention_hold_placed", async |tx| {
+        let mut e = FieldErrors::new();
+        let reason = reason.trim();
+        if reason.is_empty() {
+            e.add("hold_reason", "error-required");
+        } else if reason.chars().count() > 500 {
+            e.add("hold_reason", "error-too-long");
         }
-        Err(key) => {
-            e.add("hold_until", key);
-            None
-        }
-    };
-    e.into_result()?;
-    let until = until.ok_or_else(|| Error::Internal("a checked date is missing".into()))?;
-    retention_hold::Entity::insert(retention_hold::ActiveModel {
-        id: NotSet,
-        case_id: Set(case_id),
-        reason: Set(reason.to_string()),
-        until: Set(until),
-        placed_by: Set(ctx.actor.staff_id),
-        placed_at: Set(ctx.now()),
-        lifted_by: Set(None),
-        lifted_at: Set(None),
+        let latest = today
+            .checked_add_months(Months::new(12 * HOLD_MAX_YEARS))
+            .unwrap_or(NaiveDate::MAX);
+        let until = match crate::kernel::types::parse_date(until) {
+            Ok(d) if d > today && d <= latest => Some(d),
+            Ok(_) => {
+                e.add("hold_until", "error-hold-until-range");
+                None
+            }
+            Err(key) => {
+                e.add("hold_until", key);
+                None
+            }
+        };
+        e.into_result()?;
+        let until = until.ok_or_else(|| Error::Internal("a checked date is missing".into()))?;
+        retention_hold::Entity::insert(retention_hold::ActiveModel {
+            id: NotSet,
+            case_id: Set(case_id),
+            reason: Set(reason.to_string()),
+            until: Set(until),
+            placed_by: Set(ctx.actor.staff_id),
+            placed_at: Set(ctx.now()),
+            lifted_by: Set(None),
+            lifted_at: Set(None),
+        })
+        .exec_without_returning(tx)
+        .await?;
+        Ok(())
     })
-    .exec_without_returning(&tx)
-    .await?;
-    audit::record(
-        &tx,
-        ctx,
-        Event::on("retention_hold_placed", "case", case_id),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// Lifts a hold before its end (the same people who may place it). Audited.
 pub async fn lift_hold(db: &Db, ctx: &Ctx, case_id: i64, hold_id: i64) -> Result<()> {
-    let (tx, ..) = case_in(
-        db.begin().await?,
-        ctx,
-        case_id,
-        Action::HoldRetention,
-        Event::on("retention_hold_lifted", "case", case_id),
-    )
-    .await?;
-    let hold = retention_hold::Entity::find_by_id(hold_id)
-        .filter(retention_hold::Column::CaseId.eq(case_id))
-        .filter(retention_hold::Column::LiftedAt.is_null())
-        .one(&tx)
-        .await?
-        .ok_or(Error::NotFound)?;
-    retention_hold::Entity::update(retention_hold::ActiveModel {
-        id: Set(hold.id),
-        lifted_by: Set(Some(ctx.actor.staff_id)),
-        lifted_at: Set(Some(ctx.now())),
-        ..Default::default()
+    change_holds(db, ctx, case_id, "retention_hold_lifted", async |tx| {
+        let hold = retention_hold::Entity::find_by_id(hold_id)
+            .filter(retention_hold::Column::CaseId.eq(case_id))
+            .filter(retention_hold::Column::LiftedAt.is_null())
+            .one(tx)
+            .await?
+            .ok_or(Error::NotFound)?;
+        retention_hold::Entity::update(retention_hold::ActiveModel {
+            id: Set(hold.id),
+            lifted_by: Set(Some(ctx.actor.staff_id)),
+            lifted_at: Set(Some(ctx.now())),
+            ..Default::default()
+        })
+        .exec(tx)
+        .await?;
+        Ok(())
     })
-    .exec(&tx)
-    .await?;
-    audit::record(
-        &tx,
-        ctx,
-        Event::on("retention_hold_lifted", "case", case_id),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// A closed case on the due list.
