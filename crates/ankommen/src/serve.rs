@@ -289,6 +289,7 @@ async fn serve(
     let grace = web.request_timeout + SHUTDOWN_GRACE_EXTRA;
     let pruning = spawn_pruning(db.clone(), clock.clone(), web.session);
     let sealing = spawn_sealing(db.clone(), clock.clone());
+    count_contacts_if_needed(db.clone());
     let state = AppState {
         db,
         clock,
@@ -353,6 +354,26 @@ async fn shutdown_signal() {
         () = interrupt => info!("SIGINT received, shutting down"),
         () = terminate => info!("SIGTERM received, shutting down"),
     }
+}
+
+/// Counts the contacts per case, year and kind for the key figures if they are not known to be
+/// counted (after the upgrade that introduced the tallies), in the background: until then the
+/// figures read the contacts themselves. See `figures::tallies`.
+fn count_contacts_if_needed(db: Db) {
+    use ankommen_core::casework::figures::tallies;
+    tokio::spawn(async move {
+        match tallies::complete(db.reader()).await {
+            Ok(true) => {}
+            Ok(false) => {
+                info!("counting the contacts per case and year for the key figures");
+                match tallies::rebuild(&db).await {
+                    Ok(cases) => info!(cases, "contacts counted for the key figures"),
+                    Err(e) => warn!("counting the contacts for the key figures failed: {e}"),
+                }
+            }
+            Err(e) => warn!("cannot tell whether the contacts are counted: {e}"),
+        }
+    });
 }
 
 /// Seals the audit events written since the last round into the audit chain every few seconds,

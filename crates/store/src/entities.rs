@@ -330,6 +330,27 @@ pub mod retained_fact {
     no_relations!();
 }
 
+/// The contacts of a case counted per calendar year and kind (see `figures::tallies`).
+pub mod contact_tally {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "contact_tallies")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub case_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub year: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub kind: String,
+        pub contacts: i64,
+        pub minutes: i64,
+        pub first_day: Date,
+        pub topics: String,
+        pub days: String,
+    }
+    no_relations!();
+}
+
 /// The old and new values of a change to an account: roles, organisation, a password reset.
 pub mod staff_change {
     use sea_orm::entity::prelude::*;

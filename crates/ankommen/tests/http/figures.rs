@@ -524,3 +524,226 @@ async fn an_im_who_moved_shows_each_employer_only_the_work_done_there() {
         Some("3")
     );
 }
+
+// --- the contacts' tallies (issue 29, decision 0025) -------------------------------------------
+
+/// Records a contact through the form as `im`; returns its id.
+async fn contact_on(t: &TestApp, im: &str, case: i64, person: i64, fields: &[(&str, &str)]) -> i64 {
+    let mut b = t.login(im).await;
+    b.get(&format!("/cases/{case}/contacts/new")).await;
+    let p = person.to_string();
+    let mut all: Vec<(&str, &str)> = vec![("persons", p.as_str())];
+    all.extend_from_slice(fields);
+    let r = b.post(&format!("/cases/{case}/contacts/new"), &all).await;
+    assert_eq!(r.status, axum::http::StatusCode::SEE_OTHER, "{}", r.body);
+    t.db.reader()
+        .query_one_raw(sea_orm::Statement::from_string(
+            t.db.reader().get_database_backend(),
+            "SELECT MAX(id) AS n FROM contacts",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap()
+}
+
+async fn tally_rows(t: &TestApp) -> Vec<String> {
+    let rows =
+        t.db.reader()
+            .query_all_raw(sea_orm::Statement::from_string(
+                t.db.reader().get_database_backend(),
+                "SELECT case_id, year, kind, contacts, minutes, first_day, topics, days \
+             FROM contact_tallies ORDER BY case_id, year, kind",
+            ))
+            .await
+            .unwrap();
+    rows.iter()
+        .map(|r| {
+            format!(
+                "{} {} {} {} {} {} {} {}",
+                r.try_get::<i64>("", "case_id").unwrap(),
+                r.try_get::<i32>("", "year").unwrap(),
+                r.try_get::<String>("", "kind").unwrap(),
+                r.try_get::<i64>("", "contacts").unwrap(),
+                r.try_get::<i64>("", "minutes").unwrap(),
+                r.try_get::<chrono::NaiveDate>("", "first_day").unwrap(),
+                r.try_get::<String>("", "topics").unwrap(),
+                r.try_get::<String>("", "days").unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The figures of whole calendar years read the contacts' tallies; they equal the figures counted
+/// from the contacts themselves after contacts were recorded and one was moved into another year
+/// through the form, and with a case handed over inside the year (its contacts count for two IMs);
+/// a rebuild writes the same tallies.
+#[tokio::test]
+async fn the_figures_from_the_contacts_tallies_equal_those_counted_from_the_contacts() {
+    use ankommen_core::casework::figures::tallies;
+    let t = TestApp::new().await;
+    t.clock.set(in_2025());
+    let first = register_named(&t, "awo.im1", "Zähl", "Eins", None, "1990").await;
+    let second = register_named(&t, "awo.im2", "Zähl", "Zwei", None, "2012").await;
+    t.clock.set(crate::support::start_time());
+    let (one, two) = (first.case_id, second.case_id);
+    contact_on(
+        &t,
+        "awo.im1",
+        one,
+        first.person_id,
+        &[
+            ("date", "2025-03-12"),
+            ("kind", "home_visit"),
+            ("minutes", "60"),
+            ("topics", "housing"),
+            ("topics", "language"),
+        ],
+    )
+    .await;
+    let moved = contact_on(
+        &t,
+        "awo.im1",
+        one,
+        first.person_id,
+        &[
+            ("date", "2025-06-02"),
+            ("kind", "phone"),
+            ("minutes", "10"),
+            ("topics", "work"),
+        ],
+    )
+    .await;
+    contact_on(
+        &t,
+        "awo.im1",
+        one,
+        first.person_id,
+        &[("date", "2025-06-30"), ("kind", "phone"), ("minutes", "5")],
+    )
+    .await;
+    contact_on(
+        &t,
+        "awo.im1",
+        one,
+        first.person_id,
+        &[
+            ("date", "2026-01-15"),
+            ("kind", "office_appointment"),
+            ("minutes", "45"),
+            ("topics", "work"),
+        ],
+    )
+    .await;
+    contact_on(
+        &t,
+        "awo.im2",
+        two,
+        second.person_id,
+        &[
+            ("date", "2025-04-01"),
+            ("kind", "office_appointment"),
+            ("minutes", "30"),
+            ("topics", "language"),
+        ],
+    )
+    .await;
+    contact_on(
+        &t,
+        "awo.im2",
+        two,
+        second.person_id,
+        &[
+            ("date", "2025-09-15"),
+            ("kind", "office_appointment"),
+            ("minutes", "30"),
+        ],
+    )
+    .await;
+    // The second case was handed over to awo.im1 on 1 August 2025 (as an imported history would
+    // say): its contact of April counts for awo.im2, that of September for awo.im1.
+    t.db.writer()
+        .execute_unprepared(&format!(
+            "INSERT INTO case_assignments (case_id, staff_id, from_date) VALUES ({two}, {}, '2025-08-01')",
+            t.id("awo.im1")
+        ))
+        .await
+        .unwrap();
+    // A contact moved from June 2025 into February 2026 through the edit form.
+    let mut im = t.login("awo.im1").await;
+    im.get(&format!("/contacts/{moved}")).await;
+    let p = first.person_id.to_string();
+    let r = im
+        .post(
+            &format!("/contacts/{moved}"),
+            &[
+                ("version", "1"),
+                ("date", "2026-02-03"),
+                ("minutes", "10"),
+                ("kind", "phone"),
+                ("persons", p.as_str()),
+                ("topics", "work"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, axum::http::StatusCode::SEE_OTHER, "{}", r.body);
+
+    let year = |y: i32| Question::Period {
+        from: chrono::NaiveDate::from_ymd_opt(y, 1, 1).unwrap(),
+        to: chrono::NaiveDate::from_ymd_opt(y, 12, 31).unwrap(),
+    };
+    let questions = [
+        year(2025),
+        year(2026),
+        Question::Period {
+            from: "2025-01-01".parse().unwrap(),
+            to: "2026-12-31".parse().unwrap(),
+        },
+    ];
+    let compute = |q: Question| {
+        let db = t.db.clone();
+        let now = t.clock.now();
+        async move { figures::for_operator(&db, now, q, None).await.unwrap() }
+    };
+    assert!(tallies::complete(t.db.reader()).await.unwrap());
+    let mut tallied = Vec::new();
+    for q in questions {
+        tallied.push(compute(q).await);
+    }
+    // What the tallies say is what was recorded: 2025 has four contacts (the moved one is in 2026).
+    let v = &tallied[0]["period"];
+    assert_eq!(v["total"]["contacts"]["count"], 4, "{v}");
+    assert_eq!(v["total"]["contacts"]["by_kind"]["phone"], 1);
+    assert_eq!(v["total"]["contacts"]["by_topic"]["language"], 2);
+    assert_eq!(v["total"]["contact_hours"], 2.08);
+    let im1 = t.id("awo.im1").to_string();
+    let im2 = t.id("awo.im2").to_string();
+    assert_eq!(v["by_im"][im1.as_str()]["contacts"]["count"], 3);
+    assert_eq!(v["by_im"][im2.as_str()]["contacts"]["count"], 1);
+    assert_eq!(tallied[1]["period"]["total"]["contacts"]["count"], 2);
+    assert_eq!(
+        tallied[1]["period"]["total"]["contacts"]["by_topic"]["work"],
+        2
+    );
+
+    // Without the tallies (as before they were counted), the same figures.
+    let before = tally_rows(&t).await;
+    assert!(!before.is_empty());
+    t.db.writer()
+        .execute_unprepared("DELETE FROM settings WHERE key = 'contact_tallies'")
+        .await
+        .unwrap();
+    assert!(!tallies::complete(t.db.reader()).await.unwrap());
+    for (q, expected) in questions.into_iter().zip(&tallied) {
+        assert_eq!(&compute(q).await, expected, "{q:?}");
+    }
+    // A rebuild counts the same and marks the tallies complete again.
+    t.db.writer()
+        .execute_unprepared("DELETE FROM contact_tallies")
+        .await
+        .unwrap();
+    assert_eq!(tallies::rebuild(&t.db).await.unwrap(), 2);
+    assert_eq!(tally_rows(&t).await, before);
+    assert!(tallies::complete(t.db.reader()).await.unwrap());
+}

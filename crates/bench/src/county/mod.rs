@@ -202,6 +202,10 @@ pub async fn generate(
         }
     }
     g.batch.flush(db).await.map_err(db_err)?;
+    progress("counting the contacts per case, year and kind for the key figures");
+    ankommen_core::casework::figures::tallies::rebuild(db)
+        .await
+        .map_err(core_err)?;
     if let Some(e) = g.seal.failed.take() {
         return Err(Failure::new(format!(
             "writing the county dataset failed: {e}"

@@ -7,7 +7,7 @@
 
 use ankommen_store::entities::{case, contact, contact_person, followup, person};
 use ankommen_store::{Db, Opened};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -298,6 +298,7 @@ pub async fn record(
             .await?;
     }
     insert_persons(&tx, id, &i.persons).await?;
+    crate::casework::figures::tallies::refresh(&tx, case_id, &[i.date.year()]).await?;
     if let Some((due, reason)) = i.followup {
         let fid =
             crate::casework::followups::insert(&tx, ctx, &sealing, case_id, due, &reason, Some(id))
@@ -478,6 +479,8 @@ pub async fn update(
         .exec(&tx)
         .await?;
     insert_persons(&tx, contact_id, &i.persons).await?;
+    let years = [k.contact_date.year(), i.date.year()];
+    crate::casework::figures::tallies::refresh(&tx, c.id, &years).await?;
     audit::record(&tx, ctx, ev.case(c.id)).await?;
     tx.commit().await?;
     Ok(c.id)

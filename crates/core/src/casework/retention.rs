@@ -840,6 +840,7 @@ pub const ERASED: &[&str] = &[
     "followups",
     "contact_persons",
     "contacts",
+    "contact_tallies",
     "goals",
     "reviews",
     "plans",
@@ -947,6 +948,7 @@ fn erasure(c: i64, p: &[i64], h: &[i64], d: &[i64]) -> Vec<String> {
         format!("DELETE FROM referrals WHERE case_id = {c} OR person_id IN ({p})"),
     ]);
     for table in [
+        "contact_tallies",
         "case_assignments",
         "case_events",
         "case_pauses",

@@ -79,6 +79,10 @@ pub const EXCLUDED: &[(&str, &str)] = &[
         "a staff member's start-page notice of a handover (case number, who, when): about the staff member, it holds nothing of the person",
     ),
     (
+        "contact_tallies",
+        "the case's contacts counted per year and kind for the key figures (counts and days only): the contacts themselves are in the export",
+    ),
+    (
         "retained_facts",
         "the key figures' facts of an erased case, without names or texts: its persons no longer exist in ankommen",
     ),

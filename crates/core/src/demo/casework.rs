@@ -250,6 +250,7 @@ async fn seed_contacts<C: ConnectionTrait>(conn: &C, at: &Dates, s: &Seeded) -> 
         .exec_without_returning(conn)
         .await?;
     }
+    crate::casework::figures::tallies::recount(conn, &[s.case_id]).await?;
     Ok(())
 }
 

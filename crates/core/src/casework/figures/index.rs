@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
+use super::Scope;
 use super::facts::{Case, Contact, Facts, Goal, Outcome, Person};
 
 /// A contact day of a case and whether the previous listed one is near (see `ContactDay`).
@@ -29,6 +30,11 @@ pub struct Index {
     cases_of_person: Vec<Vec<usize>>,
     /// By person position.
     outcomes: Vec<Vec<usize>>,
+    /// The positions of the cases each scope may count (see [`Facts::cases_for`]).
+    all: Vec<usize>,
+    held_by: HashMap<String, Vec<usize>>,
+    of_organisation: HashMap<String, Vec<usize>>,
+    in_municipality: HashMap<String, Vec<usize>>,
 }
 
 impl Index {
@@ -79,6 +85,21 @@ impl Index {
             }
         }
         for (c, case) in f.cases.iter().enumerate() {
+            ix.all.push(c);
+            let mut holders: Vec<&String> = case.assignments.iter().map(|(who, _)| who).collect();
+            holders.sort();
+            holders.dedup();
+            for who in holders {
+                ix.held_by.entry(who.clone()).or_default().push(c);
+            }
+            ix.of_organisation
+                .entry(case.organisation.clone())
+                .or_default()
+                .push(c);
+            ix.in_municipality
+                .entry(case.municipality.clone())
+                .or_default()
+                .push(c);
             ix.reviews[c].sort();
             ix.contacts[c].sort_by_key(|k| f.contacts[*k].date);
             // One entry per day; a day listed twice is near its predecessor only if both say so.
@@ -111,6 +132,24 @@ impl Index {
 impl Facts {
     fn ix(&self) -> &Index {
         self.index.get_or_init(|| Index::build(self))
+    }
+
+    /// The cases that may count for `scope` on some day, in their order: every case for the total,
+    /// those a staff member ever held for an IM, and those of the organisation or municipality.
+    /// Each figure still tests every case exactly (`Scope::holds` and its kin); this only spares a
+    /// scope the cases it cannot count (a state has thousands of scopes' worth of them).
+    pub fn cases_for<'a>(&'a self, scope: &Scope) -> impl Iterator<Item = &'a Case> + 'a {
+        let ix = self.ix();
+        let list = match scope {
+            Scope::Total => Some(&ix.all),
+            Scope::Im(staff) | Scope::ImIn { staff, .. } => ix.held_by.get(staff),
+            Scope::Organisation(o) => ix.of_organisation.get(o),
+            Scope::Municipality(m) => ix.in_municipality.get(m),
+        };
+        list.map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|c| &self.cases[*c])
     }
 
     fn case_pos(&self, c: &Case) -> Option<usize> {

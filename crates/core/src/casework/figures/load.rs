@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use ankommen_store::entities::{
-    case, case_assignment, case_pause, case_person, contact, exchange_id, field_of_action, goal,
-    municipality, organisation, outcome, person, review, staff, staff_role,
+    case, case_assignment, case_pause, case_person, contact, contact_tally, exchange_id,
+    field_of_action, goal, municipality, organisation, outcome, person, review, staff, staff_role,
 };
 use chrono::NaiveDate;
 use sea_orm::sea_query::SimpleExpr;
@@ -446,10 +446,13 @@ struct OutcomeRow {
     until_date: Option<NaiveDate>,
 }
 
-/// The contacts dated in `from..=to`, read once (five short columns each) and counted together
-/// per case, kind and holder (the number of the case's assignments begun on or before the day
-/// tells who held it, as `figures::holder_on` reads them, so every group counts for one IM); and
-/// the contact days the clock needs of the cases active on `to` (see [`needed_days`]).
+/// The contacts dated in `from..=to`, counted together per case, kind and holder (the number of
+/// the case's assignments begun on or before the day tells who held it, as `figures::holder_on`
+/// reads them, so every group counts for one IM); and the contact days the clock needs of the
+/// cases active on `to` (see [`needed_days`]). A period of whole calendar years reads the contacts'
+/// tallies (see [`super::tallies`]) while they are complete, except for the cases handed over
+/// inside it; any other period, and those cases, read the contacts themselves (five short columns
+/// each).
 async fn contacts_in<C: ConnectionTrait>(
     conn: &C,
     from: NaiveDate,
@@ -460,27 +463,100 @@ async fn contacts_in<C: ConnectionTrait>(
     near_days: u32,
 ) -> Result<(Vec<Contact>, Vec<ContactDay>)> {
     let backend = conn.get_database_backend();
-    let rows: Vec<(i64, NaiveDate, Option<i32>, String, String)> = contact::Entity::find()
-        .select_only()
-        .column(contact::Column::CaseId)
-        .column(contact::Column::ContactDate)
-        .column(contact::Column::Minutes)
-        .column(contact::Column::ContactKind)
-        .column(contact::Column::Topics)
-        .filter(contact::Column::ContactDate.between(from, to))
-        .apply_if(
-            only.map(|o| o.cases_filter(backend, contact::Column::CaseId)),
-            QueryFilter::filter,
-        )
-        .into_tuple()
-        .all(conn)
-        .await?;
     let by_id: HashMap<i64, &Case> = cases
         .iter()
         .filter_map(|c| Some((c.id.parse().ok()?, c)))
         .collect();
+    let field = |key: &str| fields.get(key).map_or(key, String::as_str).to_string();
+    let mut listed: Vec<Contact> = Vec::new();
     let mut groups: HashMap<(i64, usize, String), Contact> = HashMap::new();
     let mut days: BTreeMap<i64, Vec<NaiveDate>> = BTreeMap::new();
+    let rows_of = |cases: Option<SimpleExpr>| {
+        contact::Entity::find()
+            .select_only()
+            .column(contact::Column::CaseId)
+            .column(contact::Column::ContactDate)
+            .column(contact::Column::Minutes)
+            .column(contact::Column::ContactKind)
+            .column(contact::Column::Topics)
+            .filter(contact::Column::ContactDate.between(from, to))
+            .apply_if(cases, QueryFilter::filter)
+            .into_tuple::<(i64, NaiveDate, Option<i32>, String, String)>()
+    };
+    let rows = match super::tallies::whole_years(from, to) {
+        Some((first, last)) if super::tallies::complete(conn).await? => {
+            let handed: BTreeSet<i64> = by_id
+                .iter()
+                // Before its first assignment a case counts for its first holder.
+                .filter(|(_, c)| {
+                    c.assignments
+                        .iter()
+                        .skip(1)
+                        .any(|(_, since)| from < *since && *since <= to)
+                })
+                .map(|(id, _)| *id)
+                .collect();
+            let tallies = contact_tally::Entity::find()
+                .filter(contact_tally::Column::Year.between(first, last))
+                .apply_if(
+                    only.map(|o| o.cases_filter(backend, contact_tally::Column::CaseId)),
+                    QueryFilter::filter,
+                )
+                .all(conn)
+                .await?;
+            for t in tallies {
+                let Some(c) = by_id
+                    .get(&t.case_id)
+                    .filter(|_| !handed.contains(&t.case_id))
+                else {
+                    continue;
+                };
+                let count = super::tallies::Count::decode(&t).ok_or_else(|| {
+                    crate::Error::Internal(format!(
+                        "the contact tally of case {} for {} is damaged",
+                        t.case_id, t.year
+                    ))
+                })?;
+                let mut topics: Vec<(String, usize)> = Vec::new();
+                for (key, n) in &count.topics {
+                    let (f, n) = (field(key), usize::try_from(*n).unwrap_or(0));
+                    match topics.iter_mut().find(|(t, _)| *t == f) {
+                        Some((_, m)) => *m += n,
+                        None => topics.push((f, n)),
+                    }
+                }
+                if super::active_at(c, to) {
+                    days.entry(t.case_id)
+                        .or_default()
+                        .extend(count.days_of(t.year));
+                }
+                listed.push(Contact {
+                    case: c.id.clone(),
+                    date: t.first_day,
+                    count: usize::try_from(t.contacts).unwrap_or(0),
+                    minutes: t.minutes,
+                    kind: t.kind,
+                    topics,
+                });
+            }
+            if handed.is_empty() {
+                Vec::new()
+            } else {
+                rows_of(Some(crate::kernel::query::one_of(
+                    backend,
+                    contact::Column::CaseId,
+                    handed.iter().copied(),
+                )))
+                .all(conn)
+                .await?
+            }
+        }
+        _ => {
+            rows_of(only.map(|o| o.cases_filter(backend, contact::Column::CaseId)))
+                .all(conn)
+                .await?
+        }
+    };
     for (case, date, minutes, kind, topics) in rows {
         let Some(c) = by_id.get(&case) else {
             continue;
@@ -510,11 +586,11 @@ async fn contacts_in<C: ConnectionTrait>(
             days.entry(case).or_default().push(date);
         }
     }
-    let mut listed = Vec::new();
+    let mut needed = Vec::new();
     for (case, mut dates) in days {
         dates.sort();
         dates.dedup();
-        listed.extend(needed_days(&dates, i64::from(near_days)).into_iter().map(
+        needed.extend(needed_days(&dates, i64::from(near_days)).into_iter().map(
             |(date, near_previous)| ContactDay {
                 case: case.to_string(),
                 date,
@@ -522,7 +598,8 @@ async fn contacts_in<C: ConnectionTrait>(
             },
         ));
     }
-    Ok((groups.into_values().collect(), listed))
+    listed.extend(groups.into_values());
+    Ok((listed, needed))
 }
 
 /// Of a case's contact days in a period (sorted, distinct), those the contact clock needs: the

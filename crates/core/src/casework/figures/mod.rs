@@ -11,6 +11,7 @@ pub mod facts;
 mod index;
 mod load;
 pub(crate) mod retained;
+pub mod tallies;
 #[cfg(test)]
 mod tests;
 pub mod view;
@@ -331,8 +332,7 @@ fn goal_open_at(g: &facts::Goal, d: NaiveDate) -> bool {
 /// The stock figures at `d` for a scope.
 pub fn stock(f: &Facts, scope: &Scope, d: NaiveDate) -> Stock {
     let cases: Vec<&Case> = f
-        .cases
-        .iter()
+        .cases_for(scope)
         .filter(|c| active_at(c, d) && scope.holds(c, d))
         .collect();
     let persons: BTreeSet<&str> = cases
@@ -380,7 +380,7 @@ pub fn ended(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate) -> Ended 
         c.closed_on
             .is_some_and(|x| from <= x && x <= to && scope.holds(c, x))
     };
-    let counted: Vec<&Case> = f.cases.iter().filter(|c| counts(c)).collect();
+    let counted: Vec<&Case> = f.cases_for(scope).filter(|c| counts(c)).collect();
     let persons: BTreeSet<&str> = counted
         .iter()
         .flat_map(|c| c.persons.iter().map(String::as_str))
@@ -411,8 +411,7 @@ pub fn ended(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate) -> Ended 
 /// The persons served in the period `from..=to` (adults and minors by their age at `to`).
 pub fn served_in(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate) -> Split {
     let persons: BTreeSet<&str> = f
-        .cases
-        .iter()
+        .cases_for(scope)
         .filter(|c| scope.holds_while_active(c, from, to))
         .flat_map(|c| c.persons.iter().map(String::as_str))
         .collect();
@@ -423,8 +422,7 @@ pub fn served_in(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate) -> Sp
 pub fn flow(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate, s: &Settings) -> Flow {
     let within = |d: NaiveDate| from <= d && d <= to;
     let served: Vec<&Case> = f
-        .cases
-        .iter()
+        .cases_for(scope)
         .filter(|c| scope.holds_while_active(c, from, to))
         .collect();
     let persons: BTreeSet<&str> = served
@@ -445,7 +443,7 @@ pub fn flow(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate, s: &Settin
         .map(|r| (r.as_str().to_string(), 0))
         .collect();
     let mut closed = 0;
-    for c in &f.cases {
+    for c in f.cases_for(scope) {
         if c.closed_on.is_some_and(|x| within(x) && scope.holds(c, x)) {
             closed += 1;
             let reason = c.closure_reason.as_deref().unwrap_or("unspecified");
@@ -454,8 +452,7 @@ pub fn flow(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate, s: &Settin
     }
 
     let contacts: Vec<&facts::Contact> = f
-        .cases
-        .iter()
+        .cases_for(scope)
         .filter(|c| scope.may_hold(c))
         .flat_map(|c| {
             f.contacts_of(c)
@@ -489,16 +486,14 @@ pub fn flow(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate, s: &Settin
     let minutes: i64 = contacts.iter().map(|k| k.minutes).sum();
 
     let plans_new = f
-        .cases
-        .iter()
+        .cases_for(scope)
         .filter(|c| {
             f.plan_start(c)
                 .is_some_and(|d| within(d) && scope.holds(c, d))
         })
         .count();
     let plans_continued = f
-        .cases
-        .iter()
+        .cases_for(scope)
         .filter(|c| {
             f.reviews_of(c)
                 .iter()
@@ -517,8 +512,7 @@ pub fn flow(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate, s: &Settin
         persons_served: split(f, &persons, to),
         households_served: households.len(),
         cases_opened: f
-            .cases
-            .iter()
+            .cases_for(scope)
             .filter(|c| within(c.opened_on) && scope.holds(c, c.opened_on))
             .count(),
         cases_closed: Closed {
@@ -553,7 +547,7 @@ fn hours(minutes: i64) -> f64 {
 /// review has no further cycle.
 fn reviews_on_time(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate, months: u32) -> Share {
     let (mut due, mut on_time) = (0, 0);
-    for c in &f.cases {
+    for c in f.cases_for(scope) {
         if !scope.may_hold(c) {
             continue;
         }
@@ -593,7 +587,10 @@ fn goal_attainment(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate) -> 
         .iter()
         .map(|t| (t.as_str().to_string(), (0, 0)))
         .collect();
-    for g in &f.goals {
+    for (c, g) in f
+        .cases_for(scope)
+        .flat_map(|c| f.goals_of(c).map(move |g| (c, g)))
+    {
         let Some(closed) = g.closed_on else { continue };
         if !matches!(g.status.as_str(), "reached" | "not_reached" | "dropped")
             || closed < from
@@ -601,9 +598,6 @@ fn goal_attainment(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate) -> 
         {
             continue;
         }
-        let Some(c) = f.case(&g.case) else {
-            continue;
-        };
         if !scope.holds(c, closed) {
             continue;
         }
@@ -633,8 +627,7 @@ fn contact_frequency(
     a: &Allowance,
 ) -> Share {
     let cases: Vec<&Case> = f
-        .cases
-        .iter()
+        .cases_for(scope)
         .filter(|c| active_at(c, to) && scope.holds(c, to))
         .collect();
     let kept = cases
@@ -767,7 +760,8 @@ pub struct Report<T> {
 /// today; every organisation and municipality with such a case.
 pub fn report<T>(f: &Facts, q: Question, compute: impl Fn(&Scope) -> T) -> Report<T> {
     let touched = touched(f, q);
-    let ims = holders(f, q);
+    let ims = holders_among(&touched, q, None);
+    let (orgs, munis) = places(&touched);
     let by_im = f
         .staff
         .iter()
@@ -787,7 +781,7 @@ pub fn report<T>(f: &Facts, q: Question, compute: impl Fn(&Scope) -> T) -> Repor
     let by_organisation = f
         .organisations
         .iter()
-        .filter(|o| touched.iter().any(|c| c.organisation == o.id))
+        .filter(|o| orgs.contains(o.id.as_str()))
         .map(|o| {
             let row = OrganisationRow {
                 external_id: o.external_id.clone(),
@@ -801,7 +795,7 @@ pub fn report<T>(f: &Facts, q: Question, compute: impl Fn(&Scope) -> T) -> Repor
     let by_municipality = f
         .municipalities
         .iter()
-        .filter(|m| touched.iter().any(|c| c.municipality == m.id))
+        .filter(|m| munis.contains(m.id.as_str()))
         .map(|m| {
             let row = MunicipalityRow {
                 name: m.name.clone(),
@@ -827,8 +821,9 @@ pub fn by_im_in_organisations(
     s: &Settings,
 ) -> crate::Result<BTreeMap<String, BTreeMap<String, ImRow<serde_json::Value>>>> {
     let mut out = BTreeMap::new();
+    let touched = touched(f, q);
     for o in &f.organisations {
-        let held = holders_in(f, q, Some(&o.id));
+        let held = holders_among(&touched, q, Some(&o.id));
         let rows: BTreeMap<String, ImRow<serde_json::Value>> = f
             .staff
             .iter()
@@ -864,10 +859,20 @@ pub fn holders(f: &Facts, q: Question) -> BTreeSet<&str> {
 
 /// [`holders`], counting only the cases of `organisation` when one is given.
 pub fn holders_in<'a>(f: &'a Facts, q: Question, organisation: Option<&str>) -> BTreeSet<&'a str> {
+    holders_among(&touched(f, q), q, organisation)
+}
+
+/// [`holders_in`] among the cases the question touches (see [`touched`]).
+fn holders_among<'a>(
+    touched: &[&'a Case],
+    q: Question,
+    organisation: Option<&str>,
+) -> BTreeSet<&'a str> {
     let (from, to) = q.span();
     let mut ims: BTreeSet<&str> = BTreeSet::new();
-    for c in touched(f, q)
-        .into_iter()
+    for c in touched
+        .iter()
+        .copied()
         .filter(|c| organisation.is_none_or(|o| c.organisation == o))
     {
         for (who, _) in &c.assignments {
@@ -890,6 +895,13 @@ pub fn scope_json(f: &Facts, q: Question, s: &Settings, scope: &Scope) -> serde_
         Question::EndedUpTo(d) => serde_json::to_value(ended(f, scope, NaiveDate::MIN, d)),
     };
     v.unwrap_or(serde_json::Value::Null)
+}
+
+/// The organisations and municipalities of the given cases.
+fn places<'a>(cases: &[&'a Case]) -> (BTreeSet<&'a str>, BTreeSet<&'a str>) {
+    let orgs = cases.iter().map(|c| c.organisation.as_str()).collect();
+    let munis = cases.iter().map(|c| c.municipality.as_str()).collect();
+    (orgs, munis)
 }
 
 /// The cases a question looks at: active on one of its days, or closed on one.
@@ -1022,17 +1034,17 @@ const ADULT_OUTCOMES: [&str; 3] = [
 
 /// The counts behind the coordinator's tables, by organisation and municipality and in total.
 pub(crate) fn coordinator_raws(f: &Facts, q: Question) -> Vec<(&'static str, disclosure::Raw)> {
-    let cases = touched(f, q);
+    let (touched_orgs, touched_munis) = places(&touched(f, q));
     let orgs: Vec<String> = f
         .organisations
         .iter()
-        .filter(|o| cases.iter().any(|c| c.organisation == o.id))
+        .filter(|o| touched_orgs.contains(o.id.as_str()))
         .map(|o| o.id.clone())
         .collect();
     let munis: Vec<String> = f
         .municipalities
         .iter()
-        .filter(|m| cases.iter().any(|c| c.municipality == m.id))
+        .filter(|m| touched_munis.contains(m.id.as_str()))
         .map(|m| m.id.clone())
         .collect();
     let raw = |columns: Vec<&'static str>,

@@ -378,6 +378,7 @@ impl Writer<'_> {
         let mut rows = Vec::new();
         let mut present = Vec::new();
         let mut changed_ids = Vec::new();
+        let mut tallied = BTreeSet::new();
         for (i, (is_new, (id, rec))) in tagged(&new, &changed).enumerate() {
             let Obj::Contact {
                 case,
@@ -395,6 +396,8 @@ impl Writer<'_> {
             let case_id = self.id(Kind::Case, case)?;
             let existing = self.existing::<contact::Entity>(is_new, *id).await?;
             let version = existing.as_ref().map_or(1, |e| e.version + 1);
+            tallied.insert(case_id);
+            tallied.extend(existing.as_ref().map(|e| e.case_id));
             let mut am = match &existing {
                 Some(e) => {
                     changed_ids.push(e.id);
@@ -449,6 +452,8 @@ impl Writer<'_> {
                 .await?;
         }
         insert_chunks(self.tx, &mut present).await?;
+        let tallied: Vec<i64> = tallied.into_iter().collect();
+        crate::casework::figures::tallies::recount(self.tx, &tallied).await?;
         self.finish_split(&new, &changed).await
     }
 
