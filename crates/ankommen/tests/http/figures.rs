@@ -738,6 +738,26 @@ async fn the_figures_from_the_contacts_tallies_equal_those_counted_from_the_cont
     for (q, expected) in questions.into_iter().zip(&tallied) {
         assert_eq!(&compute(q).await, expected, "{q:?}");
     }
+    // Contacts recorded at the same moment in one case are all counted (on PostgreSQL each
+    // transaction waits for the other's count).
+    let (app, person) = (&t, first.person_id);
+    let same = |day: &'static str| async move {
+        let fields = [("date", day), ("kind", "phone")];
+        contact_on(app, "awo.im1", one, person, &fields).await
+    };
+    tokio::join!(
+        same("2025-05-04"),
+        same("2025-05-05"),
+        same("2025-05-06"),
+        same("2025-05-07")
+    );
+    let before = tally_rows(&t).await;
+    assert!(
+        before
+            .iter()
+            .any(|r| r.starts_with(&format!("{one} 2025 phone 5 "))),
+        "{before:#?}"
+    );
     // A rebuild counts the same and marks the tallies complete again.
     t.db.writer()
         .execute_unprepared("DELETE FROM contact_tallies")

@@ -127,7 +127,9 @@ pub async fn complete<C: ConnectionTrait>(conn: &C) -> Result<bool> {
 
 /// Recounts the tallies of one case for the given years from its contacts, after a contact dated
 /// in one of them was written (in the same transaction). On PostgreSQL the case's row is locked
-/// first, so that two transactions writing contacts of one case count each other's.
+/// first, so that two transactions writing contacts of one case count each other's: `FOR NO KEY
+/// UPDATE`, which waits for the other writer's lock but not for the key-share lock its contact's
+/// foreign key holds on the case (`FOR UPDATE` would deadlock two such writers).
 pub(crate) async fn refresh<C: ConnectionTrait>(
     conn: &C,
     case_id: i64,
@@ -177,7 +179,7 @@ async fn lock<C: ConnectionTrait>(conn: &C, cases: &[i64]) -> Result<()> {
             .select_only()
             .column(case::Column::Id)
             .filter(one_of(backend, case::Column::Id, cases.iter().copied()))
-            .lock(LockType::Update)
+            .lock(LockType::NoKeyUpdate)
             .into_tuple::<i64>()
             .all(conn)
             .await?;
