@@ -423,6 +423,9 @@ pub struct Denied {
     pub count: i64,
 }
 
+/// A group of refusals as the query answers it: staff, action, object kind and id, count.
+type DeniedRow = (Option<i64>, String, Option<String>, Option<String>, i64);
+
 /// The most rows the denied report lists.
 pub const DENIED_LIMIT: u64 = 500;
 
@@ -430,30 +433,29 @@ pub const DENIED_LIMIT: u64 = 500;
 pub async fn denied(db: &Db, ctx: &Ctx, p: Period) -> Result<Vec<Denied>> {
     let scope = open_report(db, ctx, Report::Denied).await?;
     let conn = db.reader();
-    let rows: Vec<(Option<i64>, String, Option<String>, Option<String>, i64)> =
-        audit_event::Entity::find()
-            .select_only()
-            .column(audit_event::Column::ActorStaffId)
-            .column(audit_event::Column::Action)
-            .column(audit_event::Column::ObjectKind)
-            .column(audit_event::Column::ObjectId)
-            .column_as(Expr::col(audit_event::Column::Id).count(), "n")
-            .filter(
-                in_scope(scope)
-                    .add(audit_event::Column::Outcome.eq("denied"))
-                    .add(p.events()),
-            )
-            .group_by(audit_event::Column::ActorStaffId)
-            .group_by(audit_event::Column::Action)
-            .group_by(audit_event::Column::ObjectKind)
-            .group_by(audit_event::Column::ObjectId)
-            .order_by_desc(Expr::col(audit_event::Column::Id).count())
-            .order_by_asc(audit_event::Column::ActorStaffId)
-            .order_by_asc(audit_event::Column::Action)
-            .limit(DENIED_LIMIT)
-            .into_tuple()
-            .all(conn)
-            .await?;
+    let rows: Vec<DeniedRow> = audit_event::Entity::find()
+        .select_only()
+        .column(audit_event::Column::ActorStaffId)
+        .column(audit_event::Column::Action)
+        .column(audit_event::Column::ObjectKind)
+        .column(audit_event::Column::ObjectId)
+        .column_as(Expr::col(audit_event::Column::Id).count(), "n")
+        .filter(
+            in_scope(scope)
+                .add(audit_event::Column::Outcome.eq("denied"))
+                .add(p.events()),
+        )
+        .group_by(audit_event::Column::ActorStaffId)
+        .group_by(audit_event::Column::Action)
+        .group_by(audit_event::Column::ObjectKind)
+        .group_by(audit_event::Column::ObjectId)
+        .order_by_desc(Expr::col(audit_event::Column::Id).count())
+        .order_by_asc(audit_event::Column::ActorStaffId)
+        .order_by_asc(audit_event::Column::Action)
+        .limit(DENIED_LIMIT)
+        .into_tuple()
+        .all(conn)
+        .await?;
     let names = names(conn, rows.iter().filter_map(|r| r.0)).await?;
     Ok(rows
         .into_iter()
@@ -620,7 +622,7 @@ pub async fn register(db: &Db, ctx: &Ctx) -> Result<Register> {
             persons,
         })
         .collect();
-    recipients.sort_by(|a, b| b.releases.cmp(&a.releases));
+    recipients.sort_by_key(|r| std::cmp::Reverse(r.releases));
     let mut roles = staff_role::Entity::find()
         .select_only()
         .column(staff_role::Column::Role)
