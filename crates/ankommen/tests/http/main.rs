@@ -17,6 +17,7 @@ mod contacts;
 mod coverage;
 mod day;
 mod documents;
+mod dpo;
 mod duplicates;
 mod duties;
 mod edges;

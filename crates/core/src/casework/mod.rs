@@ -6,6 +6,7 @@ pub mod cases;
 pub mod clients;
 pub mod contacts;
 pub mod documents;
+pub mod dpo;
 pub mod duplicates;
 pub mod exchange;
 pub mod figures;

@@ -211,6 +211,29 @@ async fn consented<C: ConnectionTrait>(conn: &C, case_id: i64) -> Result<bool> {
         .is_some())
 }
 
+/// Which of the cases anybody ever consented in (one query for all).
+async fn consented_among<C: ConnectionTrait>(conn: &C, cases: &[i64]) -> Result<BTreeSet<i64>> {
+    if cases.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    let consenting = consent::Entity::find()
+        .select_only()
+        .column(consent::Column::PersonId);
+    Ok(case_person::Entity::find()
+        .select_only()
+        .column(case_person::Column::CaseId)
+        .distinct()
+        .filter(case_person::Column::CaseId.is_in(cases.iter().copied()))
+        .filter(
+            case_person::Column::PersonId.in_subquery(sea_orm::QueryTrait::into_query(consenting)),
+        )
+        .into_tuple::<i64>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect())
+}
+
 async fn holds_where<C: ConnectionTrait>(conn: &C, cond: sea_orm::Condition) -> Result<Vec<Hold>> {
     let rows = retention_hold::Entity::find()
         .filter(cond)
@@ -404,24 +427,32 @@ pub async fn due_soon(db: &Db, ctx: &Ctx) -> Result<Vec<DueCase>> {
             ),
     )
     .await?;
-    let mut out = Vec::new();
-    for (c, r) in candidates {
-        if !ctx.allows(Action::HoldRetention, &Resource::Case(r)) {
-            continue;
+    let candidates: Vec<case::Model> = candidates
+        .into_iter()
+        .filter(|(_, r)| ctx.allows(Action::HoldRetention, &Resource::Case(r.clone())))
+        .map(|(c, _)| c)
+        .collect();
+    let ids: Vec<i64> = candidates.iter().map(|c| c.id).collect();
+    let consenting = consented_among(conn, &ids).await?;
+    let mut holds: std::collections::HashMap<i64, Vec<Hold>> = Default::default();
+    let held_ids: Vec<i64> = ids.iter().copied().filter(|id| held.contains(id)).collect();
+    if !held_ids.is_empty() {
+        for h in holds_where(
+            conn,
+            active(today).add(retention_hold::Column::CaseId.is_in(held_ids)),
+        )
+        .await?
+        {
+            holds.entry(h.case_id).or_default().push(h);
         }
+    }
+    let mut out = Vec::new();
+    for c in candidates {
         let Some(closed_on) = c.closed_on else {
             continue;
         };
-        let due_on = s.due_on(closed_on, consented(conn, c.id).await?);
-        let holds = if held.contains(&c.id) {
-            holds_where(
-                conn,
-                active(today).add(retention_hold::Column::CaseId.eq(c.id)),
-            )
-            .await?
-        } else {
-            Vec::new()
-        };
+        let due_on = s.due_on(closed_on, consenting.contains(&c.id));
+        let holds = holds.remove(&c.id).unwrap_or_default();
         if due_on <= horizon || !holds.is_empty() {
             out.push(DueCase {
                 case_id: c.id,
@@ -440,19 +471,12 @@ pub async fn due_soon(db: &Db, ctx: &Ctx) -> Result<Vec<DueCase>> {
 /// Every hold of the actor's organisation (the county office's: of the deployment), newest first,
 /// with the lifted ones: the data-protection officer's view. Audited.
 pub async fn holds_for_dpo(db: &Db, ctx: &Ctx) -> Result<Vec<(Hold, String)>> {
-    if !ctx.actor.has(crate::kernel::types::Role::Dpo) {
-        return ctx
-            .refuse(
-                db.writer(),
-                Event::new("retention_holds_viewed").denied(),
-                Error::Forbidden,
-            )
-            .await;
-    }
+    let ev = Event::new("retention_holds_viewed");
+    let scope = crate::casework::dpo::desk_scope(db, ctx, ev.clone()).await?;
     let conn = db.reader();
     let mut cases = case::Entity::find();
-    if !ctx.actor.is_county() {
-        cases = cases.filter(case::Column::OrganisationId.eq(ctx.actor.organisation_id));
+    if let Some(org) = scope {
+        cases = cases.filter(case::Column::OrganisationId.eq(org));
     }
     let numbers: std::collections::HashMap<i64, String> = cases
         .select_only()
@@ -476,7 +500,7 @@ pub async fn holds_for_dpo(db: &Db, ctx: &Ctx) -> Result<Vec<(Hold, String)>> {
             .add(retention_hold::Column::CaseId.is_in(numbers.keys().copied())),
     )
     .await?;
-    audit::record(db.writer(), ctx, Event::new("retention_holds_viewed")).await?;
+    audit::record(db.writer(), ctx, ev).await?;
     Ok(holds
         .into_iter()
         .map(|h| {

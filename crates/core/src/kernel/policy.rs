@@ -75,6 +75,10 @@ pub enum Action {
     ExportForSubject,
     /// Register clients from a spreadsheet into a caseload: only into the importing IM's own.
     ImportSpreadsheet,
+    /// The data-protection officer's desk (issue 25, decision 0024): the register of processing
+    /// activities, the reports from the audit log, the holds. On `AuditLog`: the county office's
+    /// data-protection officer for the whole deployment, an organisation's for their own.
+    ViewPrivacyDesk,
 }
 
 /// A case as the policy needs to see it.
@@ -204,6 +208,9 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
         (ViewAuditLog, Resource::AuditLog { organisation_id }) => {
             let auditor = admin || actor.has(Role::Dpo);
             auditor && (actor.is_county() || (organisation_id.is_some() && in_org))
+        }
+        (ViewPrivacyDesk, Resource::AuditLog { organisation_id }) => {
+            actor.has(Role::Dpo) && (actor.is_county() || (organisation_id.is_some() && in_org))
         }
         (ManageOwnSessions, Resource::Staff { .. }) => rel == Relation::Own,
         (ViewCaseList | HoldRetention, Resource::Case(_)) => {
@@ -606,6 +613,30 @@ mod tests {
                     auditor && org == COUNTY,
                     "{role:?} all"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn privacy_desk_matrix() {
+        for role in Role::ALL {
+            for org in [COUNTY, PROVIDER] {
+                let a = actor(*role, org);
+                let dpo = *role == Dpo;
+                let at = |o: Option<i64>| {
+                    allows(
+                        &a,
+                        Action::ViewPrivacyDesk,
+                        &Resource::AuditLog { organisation_id: o },
+                    )
+                };
+                assert_eq!(at(Some(org)), dpo, "{role:?} own");
+                assert_eq!(
+                    at(Some(OTHER_PROVIDER)),
+                    dpo && org == COUNTY,
+                    "{role:?} other"
+                );
+                assert_eq!(at(None), dpo && org == COUNTY, "{role:?} all");
             }
         }
     }

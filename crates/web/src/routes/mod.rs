@@ -16,6 +16,7 @@ mod figures;
 mod home;
 mod import;
 pub use import::ImportJobs;
+mod dpo;
 mod outcomes;
 mod plans;
 mod privacy;
@@ -105,6 +106,7 @@ fn pages() -> Router<AppState> {
         .merge(consent::routes())
         .merge(documents::routes())
         .merge(privacy::routes())
+        .merge(dpo::routes())
         .merge(retention::routes())
         .merge(subject_access::routes())
         .merge(duties::routes())
