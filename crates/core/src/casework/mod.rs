@@ -7,6 +7,7 @@ pub mod clients;
 pub mod contacts;
 pub mod documents;
 pub mod duplicates;
+pub mod erasure_requests;
 pub mod exchange;
 pub mod figures;
 pub mod followups;

@@ -17,6 +17,7 @@ mod m0012_match_keys;
 mod m0013_audit_chain;
 mod m0014_documents;
 mod m0016_retention;
+mod m0017_erasure_requests;
 
 pub use m0003_plans::DEFAULT_FIELDS;
 pub use m0006_sealed_texts::CONVERSION_PENDING;
@@ -103,6 +104,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_audit_chain::Migration),
             Box::new(m0014_documents::Migration),
             Box::new(m0016_retention::Migration),
+            Box::new(m0017_erasure_requests::Migration),
         ]
     }
 }
