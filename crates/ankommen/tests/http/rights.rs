@@ -101,7 +101,13 @@ async fn an_erasure_request_without_exception_erases_the_case_at_once() {
     r.assert_contains("wartet bereits ein Antrag");
     assert_eq!(waiting(&t).await, 1);
 
-    // Four eyes: who recorded it does not decide it.
+    // Four eyes: who recorded it does not decide it (nor finds it among those to decide).
+    assert!(
+        !im.get("/retention")
+            .await
+            .body
+            .contains("Löschanträge zur Entscheidung")
+    );
     let decide = format!("{page}/decide");
     let r = im.get(&page).await;
     r.assert_contains("entscheiden muss eine zweite Person");

@@ -318,7 +318,10 @@ pub async fn waiting_for(db: &Db, ctx: &Ctx) -> Result<Vec<(i64, String, NaiveDa
         ) {
             continue;
         }
-        if let Some(w) = waiting.iter().find(|w| w.case_id == c.id) {
+        if let Some(w) = waiting
+            .iter()
+            .find(|w| w.case_id == c.id && w.recorded_by_id != ctx.actor.staff_id)
+        {
             out.push((c.id, c.case_number, w.received_on));
         }
     }

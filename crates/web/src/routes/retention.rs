@@ -314,7 +314,7 @@ async fn record_erasure(
                 state.config.secure_cookies,
             )
         });
-    saved_or_reshown(saved, view, a.page.tr.clone(), |view, status| async move {
+    saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
         erasure_page(&state, a, id, view, status).await
     })
     .await
@@ -347,7 +347,7 @@ async fn decide_erasure(
             state.config.secure_cookies,
         ),
     });
-    saved_or_reshown(saved, view, a.page.tr.clone(), |view, status| async move {
+    saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
         erasure_page(&state, a, id, view, status).await
     })
     .await
