@@ -294,6 +294,27 @@ pub mod retention_hold {
     no_relations!();
 }
 
+/// A client's request to erase their data before the schedule (Art. 17 GDPR), on their case:
+/// waiting for its decision, or kept under a legal exception (Art. 17(3)) with its justification.
+pub mod erasure_request {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "erasure_requests")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub case_id: i64,
+        pub received_on: Date,
+        pub recorded_by: i64,
+        pub recorded_at: DateTimeUtc,
+        pub exception: Option<String>,
+        pub justification: Option<String>,
+        pub decided_by: Option<i64>,
+        pub decided_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
 /// One day's retention run.
 pub mod retention_run {
     use sea_orm::entity::prelude::*;

@@ -1150,6 +1150,20 @@ pub(crate) async fn canaries(t: &TestApp, person: i64, case: i64) {
     .exec(db)
     .await
     .unwrap();
+    erasure_request::Entity::insert(erasure_request::ActiveModel {
+        id: NotSet,
+        case_id: Set(case),
+        received_on: Set(today),
+        recorded_by: Set(by),
+        recorded_at: Set(now),
+        exception: Set(Some("legal_claims".into())),
+        justification: Set(Some("CANARY-erasure_requests".into())),
+        decided_by: Set(Some(by)),
+        decided_at: Set(Some(now)),
+    })
+    .exec(db)
+    .await
+    .unwrap();
 }
 
 /// The Art. 15 export holds every row of every table with a column about the person or one of

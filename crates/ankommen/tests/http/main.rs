@@ -32,6 +32,7 @@ mod plans;
 mod privacy_matrix;
 mod process;
 mod retention;
+mod rights;
 mod sealed;
 mod spreadsheets;
 mod storage;

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use crate::export::{canaries, tables_about_persons, with_clients};
 use crate::support::TestApp;
 
-async fn exec(t: &TestApp, sql: &str) {
+pub(crate) async fn exec(t: &TestApp, sql: &str) {
     t.db.writer()
         .execute_unprepared(sql)
         .await
@@ -21,7 +21,7 @@ async fn exec(t: &TestApp, sql: &str) {
 }
 
 /// The case of `im` with one person who has no other case, the one with the most contacts.
-async fn single(t: &TestApp, im: &str) -> (i64, i64) {
+pub(crate) async fn single(t: &TestApp, im: &str) -> (i64, i64) {
     let id = t.id(im);
     let case = t
         .scalar(&format!(
@@ -42,7 +42,7 @@ async fn single(t: &TestApp, im: &str) -> (i64, i64) {
 }
 
 /// Closes a case on a day (as the closure form does, without its snapshot).
-async fn close(t: &TestApp, case: i64, on: &str) {
+pub(crate) async fn close(t: &TestApp, case: i64, on: &str) {
     exec(
         t,
         &format!(
@@ -59,7 +59,7 @@ async fn run(t: &TestApp) -> retention::Report {
         .unwrap()
 }
 
-async fn exists(t: &TestApp, table: &str, id: i64) -> bool {
+pub(crate) async fn exists(t: &TestApp, table: &str, id: i64) -> bool {
     t.scalar(&format!(
         "SELECT COUNT(*) AS n FROM {table} WHERE id = {id}"
     ))
@@ -330,19 +330,7 @@ async fn nothing_of_an_erased_person_is_left_in_the_files() {
     .await;
     close(&t, a, "2026-03-02").await;
     let dir = file.parent().unwrap().to_path_buf();
-    let found = |needle: &str| -> Vec<String> {
-        std::fs::read_dir(&dir)
-            .unwrap()
-            .filter_map(|e| {
-                let path = e.unwrap().path();
-                let bytes = std::fs::read(&path).ok()?;
-                bytes
-                    .windows(needle.len())
-                    .any(|w| w == needle.as_bytes())
-                    .then(|| path.display().to_string())
-            })
-            .collect()
-    };
+    let found = |needle: &str| files_holding(&dir, needle);
     for c in canary {
         assert!(!found(c).is_empty(), "{c} is written before the run");
     }
@@ -350,6 +338,21 @@ async fn nothing_of_an_erased_person_is_left_in_the_files() {
     for c in canary {
         assert_eq!(found(c), Vec::<String>::new(), "{c} left after the erasure");
     }
+}
+
+/// The files of the data directory `dir` (database, WAL, anything else) that hold `needle`.
+pub(crate) fn files_holding(dir: &std::path::Path, needle: &str) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| {
+            let path = e.unwrap().path();
+            let bytes = std::fs::read(&path).ok()?;
+            bytes
+                .windows(needle.len())
+                .any(|w| w == needle.as_bytes())
+                .then(|| path.display().to_string())
+        })
+        .collect()
 }
 
 /// IMs and team leads see what is due and place holds; a held case stays until the hold ends;

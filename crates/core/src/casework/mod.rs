@@ -8,6 +8,7 @@ pub mod contacts;
 pub mod documents;
 pub mod dpo;
 pub mod duplicates;
+pub mod erasure_requests;
 pub mod exchange;
 pub mod figures;
 pub mod followups;

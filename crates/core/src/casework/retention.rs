@@ -631,19 +631,9 @@ async fn erase_case(
 ) -> Result<Option<u64>> {
     let today = now.date_naive();
     let tx = db.begin().await?;
-    let backend = tx.get_database_backend();
-    if db.backend() == Backend::Postgres {
-        let locked = tx
-            .query_one_raw(Statement::from_sql_and_values(
-                backend,
-                "SELECT id FROM cases WHERE id = $1 FOR UPDATE SKIP LOCKED",
-                [case_id.into()],
-            ))
-            .await?;
-        if locked.is_none() {
-            tx.rollback().await?;
-            return Ok(None);
-        }
+    if !lock_for_erasure(db, &tx, case_id).await? {
+        tx.rollback().await?;
+        return Ok(None);
     }
     let Some(c) = case::Entity::find_by_id(case_id).one(&tx).await? else {
         tx.rollback().await?;
@@ -662,12 +652,48 @@ async fn erase_case(
         tx.rollback().await?;
         return Ok(None);
     }
+    let erased = erase(&tx, now, &retention(), &c).await?;
+    tx.commit().await?;
+    Ok(Some(erased.len() as u64))
+}
+
+/// Locks a case for its erasure on PostgreSQL (`FOR UPDATE SKIP LOCKED`): false when another
+/// server is erasing it. On SQLite the one writer serialises the transactions already.
+pub(crate) async fn lock_for_erasure(
+    db: &Db,
+    tx: &ankommen_store::Tx,
+    case_id: i64,
+) -> Result<bool> {
+    if db.backend() != Backend::Postgres {
+        return Ok(true);
+    }
+    Ok(tx
+        .query_one_raw(Statement::from_sql_and_values(
+            tx.get_database_backend(),
+            "SELECT id FROM cases WHERE id = $1 FOR UPDATE SKIP LOCKED",
+            [case_id.into()],
+        ))
+        .await?
+        .is_some())
+}
+
+/// The one erasure, of the nightly run and of a client's request (Art. 17): the case `c` (read
+/// and locked in `tx`) and every row about it, and each of its persons who has no other case with
+/// every row about them, in the order of [`ERASED`]; the case's facts for the figures are kept
+/// first. Audited as `who` with ids only (`case_erased`, `person_erased`). Returns the persons
+/// erased. The caller commits and then [`compact`]s.
+pub(crate) async fn erase(
+    tx: &ankommen_store::Tx,
+    now: DateTime<Utc>,
+    who: &Who,
+    c: &case::Model,
+) -> Result<Vec<i64>> {
     let all: BTreeSet<i64> = case_person::Entity::find()
         .select_only()
         .column(case_person::Column::PersonId)
-        .filter(case_person::Column::CaseId.eq(case_id))
+        .filter(case_person::Column::CaseId.eq(c.id))
         .into_tuple::<i64>()
-        .all(&tx)
+        .all(tx)
         .await?
         .into_iter()
         .collect();
@@ -675,46 +701,37 @@ async fn erase_case(
         .select_only()
         .column(case_person::Column::PersonId)
         .filter(case_person::Column::PersonId.is_in(all.iter().copied()))
-        .filter(case_person::Column::CaseId.ne(case_id))
+        .filter(case_person::Column::CaseId.ne(c.id))
         .into_tuple::<i64>()
-        .all(&tx)
+        .all(tx)
         .await?
         .into_iter()
         .collect();
     let erased: Vec<i64> = all.difference(&elsewhere).copied().collect();
 
-    let mut households: Vec<i64> = persons_households(&tx, &erased).await?;
+    let mut households: Vec<i64> = persons_households(tx, &erased).await?;
     households.extend(c.household_id);
     households.sort_unstable();
     households.dedup();
 
-    let files = files_of_case(&tx, case_id, &erased).await?;
+    let files = files_of_case(tx, c.id, &erased).await?;
 
-    keep_facts(&tx, &c, &all).await?;
-    for sql in erasure(case_id, &erased, &households, &files) {
+    keep_facts(tx, c, &all).await?;
+    for sql in erasure(c.id, &erased, &households, &files) {
         tx.execute_unprepared(&sql).await?;
     }
-    let who = retention();
-    audit::record_as(
-        &tx,
-        now,
-        &who,
-        None,
-        Event::on("case_erased", "case", case_id),
-    )
-    .await?;
+    audit::record_as(tx, now, who, None, Event::on("case_erased", "case", c.id)).await?;
     for p in &erased {
         audit::record_as(
-            &tx,
+            tx,
             now,
-            &who,
+            who,
             None,
-            Event::on("person_erased", "person", p).case(case_id),
+            Event::on("person_erased", "person", p).case(c.id),
         )
         .await?;
     }
-    tx.commit().await?;
-    Ok(Some(erased.len() as u64))
+    Ok(erased)
 }
 
 /// The stored files of the case's documents and signed plans (a household member's too), and of
@@ -876,6 +893,7 @@ pub const ERASED: &[&str] = &[
     "confirmations",
     "notices",
     "retention_holds",
+    "erasure_requests",
     "case_persons",
     "consents",
     "releases",
@@ -980,6 +998,7 @@ fn erasure(c: i64, p: &[i64], h: &[i64], d: &[i64]) -> Vec<String> {
         "confirmations",
         "notices",
         "retention_holds",
+        "erasure_requests",
         "case_persons",
     ] {
         out.push(format!("DELETE FROM {table} WHERE case_id = {c}"));
@@ -1015,7 +1034,7 @@ fn erasure(c: i64, p: &[i64], h: &[i64], d: &[i64]) -> Vec<String> {
 /// After erasing: SQLite overwrote the deleted content (`secure_delete`); the WAL, which still
 /// holds the pages as they were, is checkpointed into the database and truncated. PostgreSQL's
 /// tables are vacuumed, so the deleted rows' space is reclaimed.
-async fn compact(db: &Db) -> Result<()> {
+pub(crate) async fn compact(db: &Db) -> Result<()> {
     match db.backend() {
         Backend::Sqlite => {
             db.writer()

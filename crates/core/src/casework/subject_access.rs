@@ -12,9 +12,9 @@ use ankommen_store::Db;
 use ankommen_store::entities::{
     case, case_assignment, case_event, case_note, case_pause, case_person, case_share,
     client_document, confirmation, consent, contact, contact_person, document, dpo_request,
-    duplicate_decision, followup, goal, household, municipality, organisation, outcome, person,
-    person_match_key, person_merge, plan, plan_version, referral, release, retention_hold, review,
-    review_assessment, step,
+    duplicate_decision, erasure_request, followup, goal, household, municipality, organisation,
+    outcome, person, person_match_key, person_merge, plan, plan_version, referral, release,
+    retention_hold, review, review_assessment, step,
 };
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::sea_query::ExprTrait;
@@ -69,6 +69,7 @@ pub const TABLES: &[&str] = &[
     "duplicate_decisions",
     "person_match_keys",
     "retention_holds",
+    "erasure_requests",
     "audit_events",
 ];
 
@@ -274,6 +275,8 @@ async fn collect<C: ConnectionTrait>(
     by_person!("person_match_keys", person_match_key);
     // Holds on the erasure of the person's cases, with their reasons.
     by_case!("retention_holds", retention_hold);
+    // Requests to erase the data early (Art. 17), with the exception that keeps it.
+    by_case!("erasure_requests", erasure_request);
     by_case!("plans", plan);
     by_case!("reviews", review);
     by_case!("plan_versions", plan_version);

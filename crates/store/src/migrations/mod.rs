@@ -17,6 +17,7 @@ mod m0012_match_keys;
 mod m0013_audit_chain;
 mod m0014_documents;
 mod m0016_retention;
+mod m0017_erasure_requests;
 mod m0019_contact_tallies;
 
 pub use m0003_plans::DEFAULT_FIELDS;
@@ -104,6 +105,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_audit_chain::Migration),
             Box::new(m0014_documents::Migration),
             Box::new(m0016_retention::Migration),
+            Box::new(m0017_erasure_requests::Migration),
             Box::new(m0019_contact_tallies::Migration),
         ]
     }

@@ -48,3 +48,47 @@ retention-case-title = Löschung
 retention-case-due = Dieser Fall und alle Daten seiner Personen werden am { $date } gelöscht.
 retention-case-open = Nach dem Abschluss wird dieser Fall nach { $months } Monaten gelöscht.
 retention-case-held = Löschsperre bis { $date }
+
+## Löschantrag der Person (Art. 17 DSGVO)
+erasure-title = Löschantrag (Art. 17 DSGVO)
+erasure-link = Löschantrag der Person (Art. 17)
+erasure-intro = Verlangt eine Person, dass ihre Daten vor Ablauf der Frist gelöscht werden, wird der Antrag hier erfasst. Eine zweite Person (die Teamleitung oder die Fachkraft des Falls, nicht wer den Antrag erfasst hat) entscheidet: Gilt keine gesetzliche Ausnahme, werden der Fall und alle Daten seiner Personen sofort gelöscht, wie beim nächtlichen Löschlauf; für die Kennzahlen bleiben nur Zahlen ohne Namen. Gilt eine Ausnahme, bleiben die Daten bis zu ihrer Frist, und die Begründung ist für die Datenschutzbeauftragte sichtbar.
+erasure-case = Fall { $number }
+erasure-record-title = Antrag erfassen
+erasure-received-on = Antrag eingegangen am
+erasure-record-save = Antrag erfassen
+erasure-pending = Antrag vom { $date }, erfasst von { $name }, wartet auf die Entscheidung.
+erasure-decide-title = Über den Antrag entscheiden
+erasure-exception = Gesetzliche Ausnahme (Art. 17 Abs. 3 DSGVO)
+erasure-exception-none = Keine Ausnahme: jetzt löschen
+erasure-exception-legal_obligation = Gesetzliche Pflicht zur Aufbewahrung (Abs. 3 b), z. B. Verwendungsnachweis
+erasure-exception-statistics = Statistik im öffentlichen Interesse (Abs. 3 d), über die namenlosen Kennzahlen hinaus
+erasure-exception-legal_claims = Geltendmachung, Ausübung oder Verteidigung von Rechtsansprüchen (Abs. 3 e), z. B. laufendes Verfahren
+erasure-justification = Begründung (bei einer Ausnahme)
+erasure-decide-save = Entscheidung speichern
+erasure-decide-own = Sie haben den Antrag erfasst; entscheiden muss eine zweite Person (Vier-Augen-Prinzip).
+erasure-open-case = Der Fall ist noch offen: Ohne Ausnahme kann erst nach dem Abschluss gelöscht werden.
+erasure-history = Frühere Anträge
+error-erasure-received-future = Bitte ein Datum bis heute.
+error-erasure-pending = Für diesen Fall wartet bereits ein Antrag auf die Entscheidung.
+error-erasure-none-pending = Für diesen Fall wartet kein Antrag auf eine Entscheidung.
+error-erasure-second-person = Sie haben den Antrag erfasst; entscheiden muss eine zweite Person (Vier-Augen-Prinzip).
+error-erasure-exception = Bitte eine Ausnahme aus der Liste wählen.
+error-erasure-case-open = Bitte den Fall zuerst abschließen: Ohne Ausnahme wird ein abgeschlossener Fall gelöscht.
+error-erasure-held = Der Fall hat eine Löschsperre. Bitte die Ausnahme „Rechtsansprüche“ wählen oder die Sperre zuerst aufheben.
+error-erasure-busy = Der Fall wird gerade gelöscht. Bitte die Seite neu laden.
+flash-erasure-recorded = Der Löschantrag ist erfasst. Eine zweite Person entscheidet darüber.
+flash-erasure-kept = Die Entscheidung ist gespeichert: Die Daten bleiben, die Ausnahme ist vermerkt.
+flash-erasure-erased = Der Fall und die Daten seiner Personen sind gelöscht.
+erasure-waiting-title = Löschanträge zur Entscheidung
+erasure-requests-title = Löschanträge
+erasure-requests-intro = Offene Löschanträge und Anträge, bei denen eine gesetzliche Ausnahme gilt, mit Begründung. Ausgeführte Löschungen stehen im Protokoll (nur Kennungen).
+erasure-requests-none = Es gibt keine offenen oder abgelehnten Löschanträge.
+erasure-requests-count = { $count ->
+    [one] Ein Antrag
+   *[other] { $count } Anträge
+}
+erasure-col-received = Eingegangen
+erasure-col-recorded = Erfasst von
+erasure-col-decision = Entscheidung
+erasure-state-pending = wartet auf Entscheidung

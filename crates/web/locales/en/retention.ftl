@@ -48,3 +48,47 @@ retention-case-title = Erasure
 retention-case-due = This case and all data of its persons are erased on { $date }.
 retention-case-open = After its closure this case is erased after { $months } months.
 retention-case-held = Hold until { $date }
+
+## The person's erasure request (Art. 17 GDPR)
+erasure-title = Erasure request (Art. 17 GDPR)
+erasure-link = The person's erasure request (Art. 17)
+erasure-intro = When a person asks for their data to be erased before its time, the request is recorded here. A second person (the team lead or the case's IM, not whoever recorded it) decides: if no legal exception applies, the case and all data of its persons are erased at once, as by the nightly run; only numbers without names stay for the key figures. If an exception applies, the data stays until its time and the justification is visible to the data-protection officer.
+erasure-case = Case { $number }
+erasure-record-title = Record the request
+erasure-received-on = Request received on
+erasure-record-save = Record request
+erasure-pending = Request of { $date }, recorded by { $name }, waits for its decision.
+erasure-decide-title = Decide the request
+erasure-exception = Legal exception (Art. 17(3) GDPR)
+erasure-exception-none = No exception: erase now
+erasure-exception-legal_obligation = Legal obligation to keep the data (3)(b), e.g. the funding proof
+erasure-exception-statistics = Statistics in the public interest (3)(d), beyond the nameless key figures
+erasure-exception-legal_claims = Establishment, exercise or defence of legal claims (3)(e), e.g. an ongoing matter
+erasure-justification = Justification (with an exception)
+erasure-decide-save = Save decision
+erasure-decide-own = You recorded the request; a second person must decide it (four eyes).
+erasure-open-case = The case is still open: without an exception it can be erased only after its closure.
+erasure-history = Earlier requests
+error-erasure-received-future = Please enter a date up to today.
+error-erasure-pending = A request on this case already waits for its decision.
+error-erasure-none-pending = No request on this case waits for a decision.
+error-erasure-second-person = You recorded the request; a second person must decide it (four eyes).
+error-erasure-exception = Please choose an exception from the list.
+error-erasure-case-open = Please close the case first: without an exception a closed case is erased.
+error-erasure-held = The case has a hold. Please choose the exception "legal claims" or lift the hold first.
+error-erasure-busy = The case is being erased right now. Please reload the page.
+flash-erasure-recorded = The erasure request is recorded. A second person decides it.
+flash-erasure-kept = The decision is saved: the data stays, the exception is recorded.
+flash-erasure-erased = The case and the data of its persons are erased.
+erasure-waiting-title = Erasure requests to decide
+erasure-requests-title = Erasure requests
+erasure-requests-intro = Open erasure requests and requests under a legal exception, with their justification. Erasures carried out are in the audit log (ids only).
+erasure-requests-none = There are no open or declined erasure requests.
+erasure-requests-count = { $count ->
+    [one] One request
+   *[other] { $count } requests
+}
+erasure-col-received = Received
+erasure-col-recorded = Recorded by
+erasure-col-decision = Decision
+erasure-state-pending = waits for its decision

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 
+use ankommen_core::casework::erasure_requests::{self, CaseRequests, Decision, Request};
 use ankommen_core::casework::retention::{self, DueCase, Hold, Schedule};
 
 use super::{done, render_status, reshown, saved_or_reshown};
@@ -25,6 +26,13 @@ pub fn routes() -> Router<AppState> {
         .route("/retention/cases/{id}/hold", post(place_hold))
         .route("/retention/cases/{id}/holds/{hold}/lift", post(lift_hold))
         .route("/privacy/holds", get(holds))
+        .route("/retention/cases/{id}/erasure", get(erasure))
+        .route(
+            "/retention/cases/{id}/erasure/request",
+            post(record_erasure),
+        )
+        .route("/retention/cases/{id}/erasure/decide", post(decide_erasure))
+        .route("/privacy/erasure-requests", get(erasure_requests))
 }
 
 // --- the schedule -----------------------------------------------------------------------------
@@ -112,6 +120,8 @@ struct DueTpl {
     /// The case whose hold form is shown again with its errors, and what was typed.
     failed: Option<i64>,
     form: FormView,
+    /// Cases with an erasure request the actor may decide: (case id, number, received on).
+    waiting: Vec<(i64, String, chrono::NaiveDate)>,
 }
 
 impl DueTpl {
@@ -138,6 +148,7 @@ async fn due_page(
     status: StatusCode,
 ) -> AppResult<Response> {
     let cases = retention::due_soon(&state.db, &a.ctx).await?;
+    let waiting = erasure_requests::waiting_for(&state.db, &a.ctx).await?;
     let page = a.page.at("retention").titled("retention-due-title");
     Ok(render_status(
         &DueTpl {
@@ -145,6 +156,7 @@ async fn due_page(
             cases,
             failed,
             form,
+            waiting,
         },
         status,
     ))
@@ -210,4 +222,154 @@ async fn holds(State(state): State<AppState>, a: Authed) -> AppResult<Response> 
     let holds = retention::holds_for_dpo(&state.db, &a.ctx).await?;
     let page = a.page.at("privacy").titled("retention-holds-title");
     Ok(render_status(&HoldsTpl { page, holds }, StatusCode::OK))
+}
+
+// --- erasure on request (Art. 17) -------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "retention/erasure.html")]
+struct ErasureTpl {
+    page: Page,
+    v: CaseRequests,
+    form: FormView,
+    /// The acting staff member (who may not decide their own request).
+    me: i64,
+    /// (value, label) of the choices: none, then the exceptions.
+    exceptions: Vec<(String, String)>,
+    /// The decided requests (with the case number the shared table shows).
+    requests: Vec<(Request, String)>,
+    with_case: bool,
+}
+
+impl ErasureTpl {
+    fn pending_text(&self, r: &Request) -> String {
+        self.page.tr.targs(
+            "erasure-pending",
+            &[
+                ("date", self.page.date(r.received_on)),
+                ("name", r.recorded_by.clone()),
+            ],
+        )
+    }
+}
+
+async fn erasure_page(
+    state: &AppState,
+    a: Authed,
+    id: i64,
+    form: FormView,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let v = erasure_requests::of_case(&state.db, &a.ctx, id).await?;
+    let tr = &a.page.tr;
+    let mut exceptions = vec![(String::new(), tr.t("erasure-exception-none"))];
+    exceptions.extend(
+        erasure_requests::EXCEPTIONS
+            .iter()
+            .map(|x| (x.to_string(), tr.t(&format!("erasure-exception-{x}")))),
+    );
+    let requests: Vec<(Request, String)> = v
+        .requests
+        .iter()
+        .filter(|r| !r.pending())
+        .map(|r| (r.clone(), v.case_number.clone()))
+        .collect();
+    let me = a.ctx.actor.staff_id;
+    let page = a.page.at("retention").titled("erasure-title");
+    Ok(render_status(
+        &ErasureTpl {
+            page,
+            v,
+            form,
+            me,
+            exceptions,
+            requests,
+            with_case: false,
+        },
+        status,
+    ))
+}
+
+async fn erasure(
+    State(state): State<AppState>,
+    a: Authed,
+    Ids(id): Ids<i64>,
+) -> AppResult<Response> {
+    erasure_page(&state, a, id, FormView::new(), StatusCode::OK).await
+}
+
+async fn record_erasure(
+    State(state): State<AppState>,
+    a: Authed,
+    Ids(id): Ids<i64>,
+    form: FormData,
+) -> AppResult<Response> {
+    let view = FormView::from_data(&form);
+    let saved = erasure_requests::record(&state.db, &a.ctx, id, form.get("received_on"))
+        .await
+        .map(|()| {
+            done(
+                &format!("/retention/cases/{id}/erasure"),
+                "flash-erasure-recorded",
+                state.config.secure_cookies,
+            )
+        });
+    saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
+        erasure_page(&state, a, id, view, status).await
+    })
+    .await
+}
+
+async fn decide_erasure(
+    State(state): State<AppState>,
+    a: Authed,
+    Ids(id): Ids<i64>,
+    form: FormData,
+) -> AppResult<Response> {
+    let view = FormView::from_data(&form);
+    let saved = erasure_requests::decide(
+        &state.db,
+        &a.ctx,
+        id,
+        form.get("exception"),
+        form.get("justification"),
+    )
+    .await
+    .map(|d| match d {
+        Decision::Erased { .. } => done(
+            "/retention",
+            "flash-erasure-erased",
+            state.config.secure_cookies,
+        ),
+        Decision::Kept => done(
+            &format!("/retention/cases/{id}/erasure"),
+            "flash-erasure-kept",
+            state.config.secure_cookies,
+        ),
+    });
+    saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
+        erasure_page(&state, a, id, view, status).await
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "privacy/erasure_requests.html")]
+struct ErasureRequestsTpl {
+    page: Page,
+    requests: Vec<(Request, String)>,
+    with_case: bool,
+}
+
+async fn erasure_requests(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
+    let requests = erasure_requests::for_dpo(&state.db, &a.ctx).await?;
+    let page = a.page.at("privacy").titled("erasure-requests-title");
+    Ok(render_status(
+        &ErasureRequestsTpl {
+            page,
+            requests,
+            with_case: true,
+        },
+        StatusCode::OK,
+    ))
 }

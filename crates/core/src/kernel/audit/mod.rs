@@ -64,6 +64,9 @@ pub const ACTIONS: &[&str] = &[
     "duplicates_listed",
     "duplicates_not_same",
     "duplicates_scanned",
+    "erasure_request_decided",
+    "erasure_requested",
+    "erasure_requests_viewed",
     "exchange_exported",
     "exchange_imported",
     "field_changed",
@@ -296,7 +299,7 @@ pub async fn record<C: ConnectionTrait>(conn: &C, ctx: &Ctx, ev: Event) -> Resul
     record_as(conn, ctx.now(), &who(ctx), ctx.request_id.as_deref(), ev).await
 }
 
-fn who(ctx: &Ctx) -> Who {
+pub(crate) fn who(ctx: &Ctx) -> Who {
     Who {
         staff_id: Some(ctx.actor.staff_id),
         organisation_id: Some(ctx.actor.organisation_id),
