@@ -61,9 +61,10 @@ pub async fn retention(cfg: &Config) -> Result<(), Failure> {
         .map_err(|e| Failure::new(format!("cannot run the erasure: {e}")))?
         .unwrap_or_default();
     println!(
-        "retention run: {} case(s) and {} person(s) erased, {} audit event(s) and {} kept case fact(s) removed in {:.1} s",
+        "retention run: {} case(s) and {} person(s) erased, the voluntary data of {} person(s) who withdrew their consent erased, {} audit event(s) and {} kept case fact(s) removed in {:.1} s",
         r.cases_erased,
         r.persons_erased,
+        r.voluntary_erased,
         r.audit_events_removed,
         r.facts_removed,
         started.elapsed().as_secs_f64()

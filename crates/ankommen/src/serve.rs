@@ -442,6 +442,7 @@ fn spawn_pruning(db: Db, clock: Arc<dyn Clock>, policy: SessionPolicy) -> JoinHa
                     Ok(Some(r)) => info!(
                         cases = r.cases_erased,
                         persons = r.persons_erased,
+                        voluntary = r.voluntary_erased,
                         audit_events = r.audit_events_removed,
                         facts = r.facts_removed,
                         "retention run done"

@@ -294,6 +294,8 @@ pub mod consent {
         pub document_id: Option<i64>,
         pub withdrawn_on: Option<Date>,
         pub withdrawal_note: Option<String>,
+        /// The day the voluntary data this withdrawn consent covered was erased (retention run).
+        pub voluntary_erased_on: Option<Date>,
         pub external_id: Option<String>,
         pub created_at: DateTimeUtc,
         pub created_by: i64,

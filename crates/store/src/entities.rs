@@ -294,6 +294,27 @@ pub mod retention_hold {
     no_relations!();
 }
 
+/// A restriction of processing on a case (Art. 18 GDPR): while it is not lifted the case and its
+/// persons are read-only and left out of every list.
+pub mod restriction {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "restrictions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub case_id: i64,
+        /// `accuracy` | `unlawful` | `legal_claims` | `objection` (Art. 18(1)(a)–(d)).
+        pub ground: String,
+        pub requested_on: Date,
+        pub placed_by: i64,
+        pub placed_at: DateTimeUtc,
+        pub lifted_by: Option<i64>,
+        pub lifted_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
 /// A client's request to erase their data before the schedule (Art. 17 GDPR), on their case:
 /// waiting for its decision, or kept under a legal exception (Art. 17(3)) with its justification.
 pub mod erasure_request {

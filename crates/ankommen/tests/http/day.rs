@@ -331,6 +331,7 @@ async fn consent_for(app: &TestApp, person_id: i64, given: &str, withdrawn: Opti
         document_id: Set(None),
         withdrawn_on: Set(withdrawn.map(d)),
         withdrawal_note: Set(None),
+        voluntary_erased_on: Set(None),
         external_id: Set(None),
         created_at: Set(app.clock.now()),
         created_by: Set(1),

@@ -438,6 +438,7 @@ async fn the_register_follows_the_configuration() {
             &[
                 ("retention_closed_case_months", "9"),
                 ("retention_unconsented_months", "3"),
+                ("retention_withdrawn_months", "1"),
                 ("retention_audit_months", "36"),
                 ("retention_statistics_months", "24"),
             ],

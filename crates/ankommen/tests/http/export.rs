@@ -793,6 +793,7 @@ pub(crate) async fn canaries(t: &TestApp, person: i64, case: i64) {
         document_id: Set(Some(doc)),
         withdrawn_on: Set(None),
         withdrawal_note: Set(None),
+        voluntary_erased_on: Set(None),
         external_id: Set(None),
         created_at: Set(now),
         created_by: Set(by),
@@ -1160,6 +1161,19 @@ pub(crate) async fn canaries(t: &TestApp, person: i64, case: i64) {
         justification: Set(Some("CANARY-erasure_requests".into())),
         decided_by: Set(Some(by)),
         decided_at: Set(Some(now)),
+    })
+    .exec(db)
+    .await
+    .unwrap();
+    restriction::Entity::insert(restriction::ActiveModel {
+        id: NotSet,
+        case_id: Set(case),
+        ground: Set("accuracy".into()),
+        requested_on: Set(today),
+        placed_by: Set(by),
+        placed_at: Set(now),
+        lifted_by: Set(Some(by)),
+        lifted_at: Set(Some(now)),
     })
     .exec(db)
     .await

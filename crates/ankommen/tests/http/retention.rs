@@ -493,6 +493,7 @@ async fn the_administrator_sets_the_schedule() {
         [
             ("retention_closed_case_months", closed),
             ("retention_unconsented_months", "3"),
+            ("retention_withdrawn_months", "1"),
             ("retention_audit_months", "36"),
             ("retention_statistics_months", "24"),
         ]

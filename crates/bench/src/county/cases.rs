@@ -361,6 +361,7 @@ pub(super) fn consents_and_releases(g: &mut Gen, h: &House<'_>) {
             document_id: Set(None),
             withdrawn_on: Set(withdrawn),
             withdrawal_note: Set(withdrawn.map(|_| "Mündlich widerrufen".into())),
+            voluntary_erased_on: Set(None),
             external_id: Set(None),
             created_at: Set(at(given, 11 * 60)),
             created_by: Set(h.im.id),

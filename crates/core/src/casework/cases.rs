@@ -162,7 +162,7 @@ pub(crate) async fn seal_eligibility_note<C: ConnectionTrait>(
 type Reason<'a> = Option<(&'a Sealing<'a>, &'a str)>;
 
 #[allow(clippy::too_many_arguments)]
-async fn event<C: ConnectionTrait>(
+pub(crate) async fn event<C: ConnectionTrait>(
     conn: &C,
     ctx: &Ctx,
     case_id: i64,
@@ -366,6 +366,8 @@ pub struct CaseView {
     pub closure: Option<ClosureView>,
     /// When the case is erased, and the holds that stop it (issue 25).
     pub retention: crate::casework::retention::CaseRetention,
+    /// The restriction of processing standing on the case (Art. 18): it is read-only.
+    pub restriction: Option<crate::casework::restrictions::Restriction>,
 }
 
 /// A closed case's snapshot as the case page shows it.
@@ -618,9 +620,11 @@ pub async fn get(db: &Db, ctx: &Ctx, sealer: &Sealer, case_id: i64) -> Result<Ca
             .map(|m| m.name)
             .unwrap_or_default();
         let retention = crate::casework::retention::of_case(tx, &c, today).await?;
+        let restriction = crate::casework::restrictions::active_on(tx, c.id).await?;
         audit::record(tx, ctx, ev).await?;
         Ok(CaseView {
             retention,
+            restriction,
             clock: clock(&c, today),
             case: c,
             persons,

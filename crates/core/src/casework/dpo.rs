@@ -51,6 +51,53 @@ pub async fn desk_scope(db: &Db, ctx: &Ctx, ev: Event) -> Result<Option<i64>> {
     Ok(Some(ctx.actor.organisation_id))
 }
 
+/// The data-protection officer's list of one kind of rows about cases (holds, erasure requests,
+/// restrictions) in their scope ([`desk_scope`]), each with its case's number: the cases in scope
+/// that `entity` names by `case_col`, then `load` reads the rows of those cases. Audited as `ev`;
+/// everybody else is refused.
+pub(crate) async fn of_cases_in_scope<E, T>(
+    db: &Db,
+    ctx: &Ctx,
+    ev: Event,
+    _entity: E,
+    case_col: E::Column,
+    load: impl AsyncFnOnce(&sea_orm::DatabaseConnection, Vec<i64>) -> Result<Vec<T>>,
+    case_of: impl Fn(&T) -> i64,
+) -> Result<Vec<(T, String)>>
+where
+    E: EntityTrait,
+{
+    let scope = desk_scope(db, ctx, ev.clone()).await?;
+    let conn = db.reader();
+    let mut cases = case::Entity::find();
+    if let Some(org) = scope {
+        cases = cases.filter(case::Column::OrganisationId.eq(org));
+    }
+    let numbers: HashMap<i64, String> = cases
+        .select_only()
+        .column(case::Column::Id)
+        .column(case::Column::CaseNumber)
+        .filter(
+            case::Column::Id.in_subquery(sea_orm::QueryTrait::into_query(
+                E::find().select_only().column(case_col),
+            )),
+        )
+        .into_tuple::<(i64, String)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect();
+    let rows = load(conn, numbers.keys().copied().collect()).await?;
+    audit::record(db.writer(), ctx, ev).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let n = numbers.get(&case_of(&r)).cloned().unwrap_or_default();
+            (r, n)
+        })
+        .collect())
+}
+
 /// The desk's overview page: who may see it. Audited.
 pub async fn open_desk(db: &Db, ctx: &Ctx) -> Result<()> {
     let ev = Event::new("privacy_desk_viewed");

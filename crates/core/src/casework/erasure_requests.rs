@@ -25,7 +25,6 @@ use crate::kernel::access::case_in;
 use crate::kernel::audit::{self, Event};
 use crate::kernel::error::FieldErrors;
 use crate::kernel::policy::Action;
-use crate::kernel::types::Role;
 use crate::{Ctx, Error, Result};
 
 /// The legal exceptions of Art. 17(3) GDPR that can apply to an integration case, as stored.
@@ -282,6 +281,13 @@ pub async fn decide(
     if held {
         return Err(Error::Conflict("error-erasure-held"));
     }
+    // A restriction (Art. 18) keeps the data stored until it is lifted.
+    if !crate::kernel::access::restricted_among(&tx, &[case_id])
+        .await?
+        .is_empty()
+    {
+        return Err(Error::Conflict("error-erasure-restricted"));
+    }
     if !retention::lock_for_erasure(db, &tx, case_id).await? {
         return Err(Error::Conflict("error-erasure-busy"));
     }
@@ -334,43 +340,20 @@ pub async fn waiting_for(db: &Db, ctx: &Ctx) -> Result<Vec<(i64, String, NaiveDa
 /// officer's view. (A request decided without an exception left with the case it erased; the
 /// audit log keeps its ids.) Audited.
 pub async fn for_dpo(db: &Db, ctx: &Ctx) -> Result<Vec<(Request, String)>> {
-    let ev = Event::new("erasure_requests_viewed");
-    if !ctx.actor.has(Role::Dpo) {
-        return ctx.refuse(db.writer(), ev, Error::Forbidden).await;
-    }
-    let conn = db.reader();
-    let mut cases = case::Entity::find();
-    if !ctx.actor.is_county() {
-        cases = cases.filter(case::Column::OrganisationId.eq(ctx.actor.organisation_id));
-    }
-    let numbers: std::collections::HashMap<i64, String> = cases
-        .select_only()
-        .column(case::Column::Id)
-        .column(case::Column::CaseNumber)
-        .filter(
-            case::Column::Id.in_subquery(sea_orm::QueryTrait::into_query(
-                erasure_request::Entity::find()
-                    .select_only()
-                    .column(erasure_request::Column::CaseId),
-            )),
-        )
-        .into_tuple::<(i64, String)>()
-        .all(conn)
-        .await?
-        .into_iter()
-        .collect();
-    let requests = requests_where(
-        conn,
-        sea_orm::Condition::all()
-            .add(erasure_request::Column::CaseId.is_in(numbers.keys().copied())),
+    crate::casework::dpo::of_cases_in_scope(
+        db,
+        ctx,
+        Event::new("erasure_requests_viewed"),
+        erasure_request::Entity,
+        erasure_request::Column::CaseId,
+        async |conn, cases| {
+            requests_where(
+                conn,
+                sea_orm::Condition::all().add(erasure_request::Column::CaseId.is_in(cases)),
+            )
+            .await
+        },
+        |r: &Request| r.case_id,
     )
-    .await?;
-    audit::record(db.writer(), ctx, ev).await?;
-    Ok(requests
-        .into_iter()
-        .map(|r| {
-            let n = numbers.get(&r.case_id).cloned().unwrap_or_default();
-            (r, n)
-        })
-        .collect())
+    .await
 }

@@ -47,6 +47,8 @@ pub const UNCONSENTED_MONTHS: &str = "retention_unconsented_months";
 pub const AUDIT_MONTHS: &str = "retention_audit_months";
 /// Months after an erasure the key figures keep its facts at the latest.
 pub const STATISTICS_MONTHS: &str = "retention_statistics_months";
+/// Months after the withdrawal of a consent its voluntary data is erased (0: the next run).
+pub const WITHDRAWN_MONTHS: &str = "retention_withdrawn_months";
 
 /// How many days ahead the due list looks.
 pub const DUE_SOON_DAYS: i64 = 30;
@@ -60,6 +62,7 @@ pub struct Schedule {
     pub unconsented_months: u32,
     pub audit_months: u32,
     pub statistics_months: u32,
+    pub withdrawn_months: u32,
 }
 
 impl Schedule {
@@ -68,13 +71,15 @@ impl Schedule {
         unconsented_months: 3,
         audit_months: 24,
         statistics_months: 24,
+        withdrawn_months: 1,
     };
 
     /// The (setting, value, lowest, highest) of each class.
-    pub fn entries(&self) -> [(&'static str, u32, u32, u32); 4] {
+    pub fn entries(&self) -> [(&'static str, u32, u32, u32); 5] {
         [
             (CLOSED_CASE_MONTHS, self.closed_case_months, 1, 120),
             (UNCONSENTED_MONTHS, self.unconsented_months, 1, 120),
+            (WITHDRAWN_MONTHS, self.withdrawn_months, 0, 24),
             (AUDIT_MONTHS, self.audit_months, 6, 120),
             (STATISTICS_MONTHS, self.statistics_months, 1, 120),
         ]
@@ -92,6 +97,7 @@ impl Schedule {
                 UNCONSENTED_MONTHS => s.unconsented_months = v,
                 AUDIT_MONTHS => s.audit_months = v,
                 STATISTICS_MONTHS => s.statistics_months = v,
+                WITHDRAWN_MONTHS => s.withdrawn_months = v,
                 _ => {}
             }
         }
@@ -116,8 +122,9 @@ impl Schedule {
         e.into_result()?;
         s.closed_case_months = out[0];
         s.unconsented_months = out[1];
-        s.audit_months = out[2];
-        s.statistics_months = out[3];
+        s.withdrawn_months = out[2];
+        s.audit_months = out[3];
+        s.statistics_months = out[4];
         Ok(s)
     }
 
@@ -130,6 +137,13 @@ impl Schedule {
         };
         closed_on
             .checked_add_months(Months::new(months))
+            .unwrap_or(NaiveDate::MAX)
+    }
+
+    /// The day the voluntary data of a consent withdrawn on `withdrawn_on` is erased.
+    pub fn voluntary_due_on(&self, withdrawn_on: NaiveDate) -> NaiveDate {
+        withdrawn_on
+            .checked_add_months(Months::new(self.withdrawn_months))
             .unwrap_or(NaiveDate::MAX)
     }
 }
@@ -178,6 +192,20 @@ pub struct CaseRetention {
     pub months: u32,
     /// The active holds, newest first.
     pub holds: Vec<Hold>,
+    /// The persons of the case who withdrew their consent (and have not consented again): when
+    /// their voluntary data goes, or went.
+    pub withdrawn: Vec<Withdrawn>,
+}
+
+/// A person's withdrawn consent and the erasure of their voluntary data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Withdrawn {
+    pub person_id: i64,
+    pub withdrawn_on: NaiveDate,
+    /// The day the retention run erases the voluntary data (if not held or restricted then).
+    pub due_on: NaiveDate,
+    /// The day it was erased.
+    pub erased_on: Option<NaiveDate>,
 }
 
 impl CaseRetention {
@@ -281,7 +309,41 @@ pub async fn of_case<C: ConnectionTrait>(
         active(today).add(retention_hold::Column::CaseId.eq(c.id)),
     )
     .await?;
+    let persons = case_person::Entity::find()
+        .select_only()
+        .column(case_person::Column::PersonId)
+        .filter(case_person::Column::CaseId.eq(c.id));
+    let mut by_person: std::collections::BTreeMap<i64, Vec<consent::Model>> = Default::default();
+    for k in consent::Entity::find()
+        .filter(consent::Column::PersonId.in_subquery(sea_orm::QueryTrait::into_query(persons)))
+        .all(conn)
+        .await?
+    {
+        by_person.entry(k.person_id).or_default().push(k);
+    }
+    // Withdrawn: every consent of the person is (the last one decides the day).
+    let withdrawn = by_person
+        .into_iter()
+        .filter_map(|(person_id, ks)| {
+            let last = ks
+                .iter()
+                .map(|k| k.withdrawn_on)
+                .collect::<Option<Vec<_>>>()?;
+            let withdrawn_on = last.into_iter().max()?;
+            Some(Withdrawn {
+                person_id,
+                withdrawn_on,
+                due_on: s.voluntary_due_on(withdrawn_on),
+                erased_on: ks
+                    .iter()
+                    .filter_map(|k| k.voluntary_erased_on)
+                    .max()
+                    .filter(|d| *d >= withdrawn_on),
+            })
+        })
+        .collect();
     Ok(CaseRetention {
+        withdrawn,
         due_on: c.closed_on.map(|d| s.due_on(d, consented)),
         months: if consented {
             s.closed_case_months
@@ -471,43 +533,22 @@ pub async fn due_soon(db: &Db, ctx: &Ctx) -> Result<Vec<DueCase>> {
 /// Every hold of the actor's organisation (the county office's: of the deployment), newest first,
 /// with the lifted ones: the data-protection officer's view. Audited.
 pub async fn holds_for_dpo(db: &Db, ctx: &Ctx) -> Result<Vec<(Hold, String)>> {
-    let ev = Event::new("retention_holds_viewed");
-    let scope = crate::casework::dpo::desk_scope(db, ctx, ev.clone()).await?;
-    let conn = db.reader();
-    let mut cases = case::Entity::find();
-    if let Some(org) = scope {
-        cases = cases.filter(case::Column::OrganisationId.eq(org));
-    }
-    let numbers: std::collections::HashMap<i64, String> = cases
-        .select_only()
-        .column(case::Column::Id)
-        .column(case::Column::CaseNumber)
-        .filter(
-            case::Column::Id.in_subquery(sea_orm::QueryTrait::into_query(
-                retention_hold::Entity::find()
-                    .select_only()
-                    .column(retention_hold::Column::CaseId),
-            )),
-        )
-        .into_tuple::<(i64, String)>()
-        .all(conn)
-        .await?
-        .into_iter()
-        .collect();
-    let holds = holds_where(
-        conn,
-        sea_orm::Condition::all()
-            .add(retention_hold::Column::CaseId.is_in(numbers.keys().copied())),
+    crate::casework::dpo::of_cases_in_scope(
+        db,
+        ctx,
+        Event::new("retention_holds_viewed"),
+        retention_hold::Entity,
+        retention_hold::Column::CaseId,
+        async |conn, cases| {
+            holds_where(
+                conn,
+                sea_orm::Condition::all().add(retention_hold::Column::CaseId.is_in(cases)),
+            )
+            .await
+        },
+        |h: &Hold| h.case_id,
     )
-    .await?;
-    audit::record(db.writer(), ctx, ev).await?;
-    Ok(holds
-        .into_iter()
-        .map(|h| {
-            let n = numbers.get(&h.case_id).cloned().unwrap_or_default();
-            (h, n)
-        })
-        .collect())
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -520,6 +561,8 @@ pub struct Report {
     pub persons_erased: u64,
     pub audit_events_removed: u64,
     pub facts_removed: u64,
+    /// Persons whose voluntary data was erased after the withdrawal of their consent.
+    pub voluntary_erased: u64,
     /// Cases whose erasure failed (rolled back whole; tried again by the next run).
     pub failed: u64,
 }
@@ -589,6 +632,9 @@ pub async fn run(db: &Db, now: DateTime<Utc>, again: bool) -> Result<Option<Repo
             }
         }
     }
+    let (voluntary, failed) = erase_withdrawn(db, now, &s).await?;
+    report.voluntary_erased = voluntary;
+    report.failed += failed;
     report.facts_removed = drop_kept_facts(db, today, &s).await?;
     let before = now
         .checked_sub_months(Months::new(s.audit_months))
@@ -648,6 +694,11 @@ async fn erase_case(
         .one(&tx)
         .await?
         .is_some();
+    // A restriction of processing (Art. 18) keeps the data stored, as a hold does.
+    let held = held
+        || !crate::kernel::access::restricted_among(&tx, &[case_id])
+            .await?
+            .is_empty();
     if held || s.due_on(closed_on, consented(&tx, case_id).await?) > today {
         tx.rollback().await?;
         return Ok(None);
@@ -894,6 +945,7 @@ pub const ERASED: &[&str] = &[
     "notices",
     "retention_holds",
     "erasure_requests",
+    "restrictions",
     "case_persons",
     "consents",
     "releases",
@@ -999,6 +1051,7 @@ fn erasure(c: i64, p: &[i64], h: &[i64], d: &[i64]) -> Vec<String> {
         "notices",
         "retention_holds",
         "erasure_requests",
+        "restrictions",
         "case_persons",
     ] {
         out.push(format!("DELETE FROM {table} WHERE case_id = {c}"));
@@ -1029,6 +1082,261 @@ fn erasure(c: i64, p: &[i64], h: &[i64], d: &[i64]) -> Vec<String> {
         format!("DELETE FROM households WHERE {empty}"),
     ]);
     out
+}
+
+// ---------------------------------------------------------------------------------------------
+// The voluntary data after a withdrawal of consent (decision 0027)
+
+/// The columns of a person's record beyond the minimum (decision 0012's `Intake` and `Health`, and
+/// the imported fields the model has no column for): emptied when their consent is withdrawn.
+const VOLUNTARY_COLUMNS: &[&str] = &[
+    "sex",
+    "nationality",
+    "languages",
+    "german_level",
+    "german_certificate",
+    "school",
+    "vocational",
+    "work_experience",
+    "profession",
+    "interests",
+    "residence_status",
+    "residence_valid_until",
+    "housing",
+    "benefits",
+    "phone",
+    "email",
+    "address",
+    "interpreter_language",
+    "health_sealed",
+    "extra",
+];
+
+/// Erases the voluntary data of every person whose consent was withdrawn at least
+/// [`Schedule::withdrawn_months`] ago and who has not consented again, each in its own
+/// transaction; a person in a held or restricted case waits. Returns (persons, failures).
+async fn erase_withdrawn(db: &Db, now: DateTime<Utc>, s: &Schedule) -> Result<(u64, u64)> {
+    let today = now.date_naive();
+    let by = today
+        .checked_sub_months(Months::new(s.withdrawn_months))
+        .unwrap_or(NaiveDate::MIN);
+    let renewed = consent::Entity::find()
+        .select_only()
+        .column(consent::Column::PersonId)
+        .filter(consent::Column::WithdrawnOn.is_null());
+    let due: Vec<i64> = consent::Entity::find()
+        .select_only()
+        .column(consent::Column::PersonId)
+        .distinct()
+        .filter(consent::Column::WithdrawnOn.lte(by))
+        .filter(consent::Column::VoluntaryErasedOn.is_null())
+        .filter(consent::Column::PersonId.not_in_subquery(sea_orm::QueryTrait::into_query(renewed)))
+        .into_tuple()
+        .all(db.reader())
+        .await?;
+    let (mut erased, mut failed) = (0, 0);
+    for person_id in due {
+        match erase_voluntary(db, now, s, person_id).await {
+            Ok(true) => erased += 1,
+            Ok(false) => {}
+            Err(e) => {
+                tracing::warn!(person = person_id, "erasing voluntary data failed: {e}");
+                failed += 1;
+            }
+        }
+    }
+    Ok((erased, failed))
+}
+
+/// Erases one person's voluntary data if it is (still) due: the record's voluntary fields, their
+/// outcomes, documents and goals, and the plan of each case they are the client of (the first
+/// person, whose consent the plan follows) with its versions and signed scans; the closure
+/// snapshots keep only that they had no consent. The minimum, the contacts, the consents and
+/// releases (the proof) stay. Audited with ids (`voluntary_data_erased`).
+async fn erase_voluntary(
+    db: &Db,
+    now: DateTime<Utc>,
+    s: &Schedule,
+    person_id: i64,
+) -> Result<bool> {
+    let today = now.date_naive();
+    let tx = db.begin().await?;
+    if db.backend() == Backend::Postgres
+        && tx
+            .query_one_raw(Statement::from_sql_and_values(
+                tx.get_database_backend(),
+                "SELECT id FROM persons WHERE id = $1 FOR UPDATE SKIP LOCKED",
+                [person_id.into()],
+            ))
+            .await?
+            .is_none()
+    {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    // Checked again inside: still withdrawn long enough, not consented again, not erased yet.
+    let consents = consent::Entity::find()
+        .filter(consent::Column::PersonId.eq(person_id))
+        .all(&tx)
+        .await?;
+    let due = !consents.is_empty()
+        && consents.iter().all(|c| {
+            c.withdrawn_on
+                .is_some_and(|w| s.voluntary_due_on(w) <= today)
+        })
+        && consents.iter().any(|c| c.voluntary_erased_on.is_none());
+    let cases: Vec<i64> = case_person::Entity::find()
+        .select_only()
+        .column(case_person::Column::CaseId)
+        .filter(case_person::Column::PersonId.eq(person_id))
+        .into_tuple()
+        .all(&tx)
+        .await?;
+    let held = retention_hold::Entity::find()
+        .filter(active(today).add(retention_hold::Column::CaseId.is_in(cases.iter().copied())))
+        .one(&tx)
+        .await?
+        .is_some()
+        || !crate::kernel::access::restricted_among(&tx, &cases)
+            .await?
+            .is_empty();
+    if !due || held {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    // The cases whose client (first person) this is: their plans follow this consent.
+    let mut client_of = Vec::new();
+    for c in &cases {
+        let first: Option<i64> = case_person::Entity::find()
+            .select_only()
+            .column(case_person::Column::PersonId)
+            .filter(case_person::Column::CaseId.eq(*c))
+            .order_by_asc(case_person::Column::PersonId)
+            .into_tuple()
+            .one(&tx)
+            .await?;
+        if first == Some(person_id) {
+            client_of.push(*c);
+        }
+    }
+    let list = |ids: &[i64]| {
+        if ids.is_empty() {
+            "NULL".to_string()
+        } else {
+            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+        }
+    };
+    let (p, cc) = (person_id, list(&client_of));
+    let files: Vec<i64> = tx
+        .query_all_raw(Statement::from_string(
+            tx.get_database_backend(),
+            format!(
+                "SELECT document_id AS id FROM client_documents WHERE person_id = {p} \
+                 UNION SELECT signed_document_id AS id FROM plan_versions WHERE case_id IN ({cc}) \
+                 AND signed_document_id IS NOT NULL"
+            ),
+        ))
+        .await?
+        .iter()
+        .map(|r| r.try_get::<i64>("", "id"))
+        .collect::<std::result::Result<_, _>>()?;
+    let goals = format!("SELECT id FROM goals WHERE person_id = {p} OR case_id IN ({cc})");
+    let steps = format!("SELECT id FROM steps WHERE case_id IN ({cc}) OR goal_id IN ({goals})");
+    let reviews = format!("SELECT id FROM reviews WHERE case_id IN ({cc})");
+    let mut sql: Vec<String> = [
+        (
+            "outcome",
+            format!("SELECT id FROM outcomes WHERE person_id = {p}"),
+        ),
+        ("goal", goals.clone()),
+        ("step", steps.clone()),
+        ("review", reviews.clone()),
+    ]
+    .iter()
+    .map(|(kind, ids)| {
+        format!(
+            "DELETE FROM exchange_ids WHERE kind = '{kind}' AND local_id IN \
+             (SELECT CAST(x.id AS VARCHAR(20)) FROM ({ids}) x)"
+        )
+    })
+    .collect();
+    let empty: Vec<String> = VOLUNTARY_COLUMNS
+        .iter()
+        .map(|c| format!("{c} = NULL"))
+        .collect();
+    sql.extend([
+        format!("DELETE FROM client_documents WHERE person_id = {p}"),
+        format!(
+            "DELETE FROM review_assessments WHERE goal_id IN ({goals}) OR review_id IN ({reviews})"
+        ),
+        format!("DELETE FROM plan_versions WHERE case_id IN ({cc})"),
+        format!("DELETE FROM steps WHERE id IN ({steps})"),
+        format!("DELETE FROM goals WHERE person_id = {p} OR case_id IN ({cc})"),
+        format!("DELETE FROM reviews WHERE case_id IN ({cc})"),
+        format!("DELETE FROM plans WHERE case_id IN ({cc})"),
+        format!("DELETE FROM outcomes WHERE person_id = {p}"),
+        // The scans of consents are their proof and stay.
+        format!(
+            "DELETE FROM documents WHERE id IN ({}) \
+             AND NOT EXISTS (SELECT 1 FROM consents WHERE consents.document_id = documents.id)",
+            list(&files)
+        ),
+        format!(
+            "UPDATE persons SET {}, version = version + 1 WHERE id = {p}",
+            empty.join(", ")
+        ),
+        format!(
+            "UPDATE consents SET voluntary_erased_on = '{}' WHERE person_id = {p} \
+             AND voluntary_erased_on IS NULL",
+            today.format("%Y-%m-%d")
+        ),
+    ]);
+    for statement in sql {
+        tx.execute_unprepared(&statement).await?;
+    }
+    // The closure snapshots keep of this person only that their consent does not cover them.
+    for c in case::Entity::find()
+        .filter(case::Column::Id.is_in(cases.iter().copied()))
+        .filter(case::Column::ClosureSnapshot.is_not_null())
+        .all(&tx)
+        .await?
+    {
+        let Some(json) = c.closure_snapshot.as_deref() else {
+            continue;
+        };
+        let Ok(mut v) = serde_json::from_str::<serde_json::Value>(json) else {
+            continue;
+        };
+        let mut changed = false;
+        if let Some(ps) = v["persons"].as_array_mut() {
+            for entry in ps.iter_mut() {
+                if entry["person"].as_i64() == Some(person_id) && entry["consent"] != false {
+                    *entry = serde_json::json!({ "person": person_id, "consent": false });
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            case::Entity::update_many()
+                .col_expr(
+                    case::Column::ClosureSnapshot,
+                    sea_orm::sea_query::Expr::value(v.to_string()),
+                )
+                .filter(case::Column::Id.eq(c.id))
+                .exec(&tx)
+                .await?;
+        }
+    }
+    audit::record_as(
+        &tx,
+        now,
+        &retention(),
+        None,
+        Event::on("voluntary_data_erased", "person", person_id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// After erasing: SQLite overwrote the deleted content (`secure_delete`); the WAL, which still

@@ -14,7 +14,7 @@ use ankommen_store::entities::{
     client_document, confirmation, consent, contact, contact_person, document, dpo_request,
     duplicate_decision, erasure_request, followup, goal, household, municipality, organisation,
     outcome, person, person_match_key, person_merge, plan, plan_version, referral, release,
-    retention_hold, review, review_assessment, step,
+    restriction, retention_hold, review, review_assessment, step,
 };
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::sea_query::ExprTrait;
@@ -70,6 +70,7 @@ pub const TABLES: &[&str] = &[
     "person_match_keys",
     "retention_holds",
     "erasure_requests",
+    "restrictions",
     "audit_events",
 ];
 
@@ -277,6 +278,8 @@ async fn collect<C: ConnectionTrait>(
     by_case!("retention_holds", retention_hold);
     // Requests to erase the data early (Art. 17), with the exception that keeps it.
     by_case!("erasure_requests", erasure_request);
+    // Restrictions of processing (Art. 18), standing and lifted, with their grounds.
+    by_case!("restrictions", restriction);
     by_case!("plans", plan);
     by_case!("reviews", review);
     by_case!("plan_versions", plan_version);

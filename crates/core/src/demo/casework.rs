@@ -359,6 +359,7 @@ async fn seed_particulars<C: ConnectionTrait>(conn: &C, at: &Dates, s: &Seeded) 
                 document_id: Set(None),
                 withdrawn_on: Set(Some(at.day(-6))),
                 withdrawal_note: Set(None),
+                voluntary_erased_on: Set(None),
                 external_id: Set(None),
                 created_at: Set(at.now),
                 created_by: Set(s.staff_id),

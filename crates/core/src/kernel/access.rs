@@ -1,7 +1,9 @@
 //! Need-to-know access to persons and cases: which cases an actor may see, and the policy's view
 //! of a case. A person is reachable only through a case the actor may read.
 
-use ankommen_store::entities::{case, case_event, case_person, case_share, person, staff};
+use ankommen_store::entities::{
+    case, case_event, case_person, case_share, person, restriction, staff,
+};
 use sea_orm::sea_query::{Condition, Expr, Query, SelectStatement, UnionType};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -141,7 +143,44 @@ pub(crate) async fn case_for<C: ConnectionTrait>(
         Error::NotFound,
     )
     .await?;
+    if action.changes_client_data() && !restricted_among(conn, &[c.id]).await?.is_empty() {
+        return Err(Error::Conflict("error-restricted"));
+    }
     Ok((c, r))
+}
+
+/// Which of the cases are under a restriction of processing (Art. 18 GDPR) that is not lifted.
+/// Their data is read-only: every change through [`case_for`] or [`person_for`] whose action
+/// [`Action::changes_client_data`] is refused with `Conflict("error-restricted")`.
+pub(crate) async fn restricted_among<C: ConnectionTrait>(
+    conn: &C,
+    cases: &[i64],
+) -> Result<std::collections::BTreeSet<i64>> {
+    if cases.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(restriction::Entity::find()
+        .select_only()
+        .column(restriction::Column::CaseId)
+        .filter(restriction::Column::LiftedAt.is_null())
+        .filter(query::one_of(
+            conn.get_database_backend(),
+            restriction::Column::CaseId,
+            cases.to_vec(),
+        ))
+        .into_tuple::<i64>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// In a query on `cases`: the case is not under a restriction of processing (lists leave those out).
+pub(crate) fn not_restricted() -> Expr {
+    Expr::cust(
+        "NOT EXISTS (SELECT 1 FROM restrictions WHERE restrictions.case_id = cases.id \
+         AND restrictions.lifted_at IS NULL)",
+    )
 }
 
 /// The cases that meet `cond`, each with the policy's view of it (for a list the policy filters).
@@ -261,6 +300,19 @@ pub(crate) async fn person_for<C: ConnectionTrait>(
     if allowed.is_empty() {
         return ctx.refuse(conn, event, Error::NotFound).await;
     }
+    if action.changes_client_data() {
+        // The person's record is one across their cases: a restriction on any of them stops it.
+        let all: Vec<i64> = case_person::Entity::find()
+            .select_only()
+            .column(case_person::Column::CaseId)
+            .filter(case_person::Column::PersonId.eq(person_id))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        if !restricted_among(conn, &all).await?.is_empty() {
+            return Err(Error::Conflict("error-restricted"));
+        }
+    }
     open_first_newest(&mut allowed);
     Ok((p, allowed))
 }
@@ -286,7 +338,7 @@ pub(crate) async fn may_among<C: ConnectionTrait>(
 
 /// `SELECT id FROM cases` of the cases of the actor's current organisation the actor may list
 /// (assigned to them, shared with them, and, for team leads, assigned to a member of their team),
-/// optionally only those not closed; for `case_id IN (...)` filters. The policy is asked again for each row by the callers.
+/// never those under a restriction of processing, optionally only those not closed; for `case_id IN (...)` filters. The policy is asked again for each row by the callers.
 ///
 /// A UNION of the two ways in rather than one condition with OR: PostgreSQL plans the OR with a
 /// subquery as a sequential scan of `cases`, and then of every table filtered by it.
@@ -308,7 +360,12 @@ pub(crate) fn listable_cases(ctx: &Ctx, open_only: bool) -> SelectStatement {
             ),
         );
     }
-    let open = || Condition::all().add_option(open_only.then(|| case::Column::Status.ne("closed")));
+    // Restricted cases (Art. 18) are left out of every list until the restriction is lifted.
+    let open = || {
+        Condition::all()
+            .add(not_restricted())
+            .add_option(open_only.then(|| case::Column::Status.ne("closed")))
+    };
     Query::select()
         .column(case::Column::Id)
         .from(case::Entity)

@@ -51,6 +51,9 @@ pub enum Action {
     HoldRetention,
     ReadClient,
     WriteClient,
+    /// Record a client's withdrawal of their consent: as [`Action::WriteClient`], but the right to
+    /// withdraw holds at any time (Art. 7(3) GDPR), so a restriction of processing does not stop it.
+    WithdrawConsent,
     ReassignCase,
     /// Share a case with a colleague or end a share: only the IM who holds it.
     ShareCase,
@@ -79,6 +82,19 @@ pub enum Action {
     /// activities, the reports from the audit log, the holds. On `AuditLog`: the county office's
     /// data-protection officer for the whole deployment, an organisation's for their own.
     ViewPrivacyDesk,
+}
+
+impl Action {
+    /// Whether the action changes a client's data or passes it on: a restriction of processing
+    /// (Art. 18 GDPR) on the case stops it (see `access::case_for`). Handing a case over, holds,
+    /// erasure requests and the restriction itself are not such changes, nor is the withdrawal of
+    /// consent.
+    pub fn changes_client_data(self) -> bool {
+        matches!(
+            self,
+            Action::WriteClient | Action::ShareCase | Action::ReviewDuplicates
+        )
+    }
 }
 
 /// A case as the policy needs to see it.
@@ -218,7 +234,7 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
                 || (actor.has(Role::TeamLead) && matches!(rel, Relation::Own | Relation::SameTeam))
         }
         // Need-to-know: client data only for the IM of the case (or one it is shared with).
-        (ReadClient | WriteClient, Resource::Case(_)) => {
+        (ReadClient | WriteClient | WithdrawConsent, Resource::Case(_)) => {
             actor.has(Role::Im) && rel == Relation::Own
         }
         // The preview shows the file's persons and the duplicate hints, and every row becomes a

@@ -430,6 +430,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
         document_id: Set(document_id),
         withdrawn_on: Set(None),
         withdrawal_note: Set(None),
+        voluntary_erased_on: Set(None),
         external_id: Set(None),
         created_at: Set(ctx.now()),
         created_by: Set(ctx.actor.staff_id),
@@ -492,7 +493,9 @@ pub async fn attach_scan(
     Ok(c.person_id)
 }
 
-/// Withdraws a consent. From that day the intake data is hidden and no longer processed.
+/// Withdraws a consent. From that day the voluntary data is hidden and no longer processed; the
+/// retention run erases it some time after (`casework::retention`, decision 0027). Possible under
+/// a restriction of processing too (the right to withdraw holds at any time).
 pub async fn withdraw(
     db: &Db,
     ctx: &Ctx,
@@ -510,7 +513,7 @@ pub async fn withdraw(
         tx,
         ctx,
         consent_id,
-        Action::WriteClient,
+        Action::WithdrawConsent,
         "consent_withdrawn",
     )
     .await?;
@@ -620,6 +623,7 @@ mod tests {
             document_id: None,
             withdrawn_on: withdrawn.map(d),
             withdrawal_note: None,
+            voluntary_erased_on: None,
             external_id: None,
             created_at: chrono::DateTime::default(),
             created_by: 1,

@@ -338,6 +338,39 @@ struct CaseTpl {
     followups: Vec<super::contacts::FollowupRow>,
 }
 
+impl CaseTpl {
+    /// One line per person who withdrew their consent: when, and when their voluntary data goes
+    /// (or went).
+    fn withdrawn_lines(&self) -> Vec<String> {
+        let page = &self.page;
+        self.view
+            .retention
+            .withdrawn
+            .iter()
+            .map(|w| {
+                let name = self
+                    .view
+                    .persons
+                    .iter()
+                    .find(|p| p.id == w.person_id)
+                    .map(|p| format!("{} {}", p.given_name, p.family_name))
+                    .unwrap_or_default();
+                let args = |d: NaiveDate| {
+                    [
+                        ("name", name.clone()),
+                        ("withdrawn", page.date(w.withdrawn_on)),
+                        ("date", page.date(d)),
+                    ]
+                };
+                match w.erased_on {
+                    Some(d) => page.tr.targs("retention-voluntary-erased", &args(d)),
+                    None => page.tr.targs("retention-voluntary-due", &args(w.due_on)),
+                }
+            })
+            .collect()
+    }
+}
+
 fn date_text(s: &str) -> String {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map(|d| d.format("%d.%m.%Y").to_string())
@@ -356,6 +389,7 @@ pub(super) fn event_detail(
 ) -> String {
     match kind {
         "closed" => page.label("closure-reason", d),
+        "restricted" | "restriction_lifted" => page.label("restriction-ground", d),
         "moved" => municipalities
             .iter()
             .find(|(ags, _)| ags == d)

@@ -10,6 +10,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 
 use ankommen_core::casework::erasure_requests::{self, CaseRequests, Decision, Request};
+use ankommen_core::casework::restrictions::{self, CaseRestrictions, Restriction};
 use ankommen_core::casework::retention::{self, DueCase, Hold, Schedule};
 
 use super::{done, render_status, reshown, saved_or_reshown};
@@ -33,6 +34,15 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/retention/cases/{id}/erasure/decide", post(decide_erasure))
         .route("/privacy/erasure-requests", get(erasure_requests))
+        .route(
+            "/retention/cases/{id}/restriction",
+            get(restriction).post(place_restriction),
+        )
+        .route(
+            "/retention/cases/{id}/restriction/lift",
+            post(lift_restriction),
+        )
+        .route("/privacy/restrictions", get(restrictions_for_dpo))
 }
 
 // --- the schedule -----------------------------------------------------------------------------
@@ -122,6 +132,8 @@ struct DueTpl {
     form: FormView,
     /// Cases with an erasure request the actor may decide: (case id, number, received on).
     waiting: Vec<(i64, String, chrono::NaiveDate)>,
+    /// The restricted cases the actor may hold (no other list shows them).
+    restricted: Vec<(Restriction, String)>,
 }
 
 impl DueTpl {
@@ -149,6 +161,7 @@ async fn due_page(
 ) -> AppResult<Response> {
     let cases = retention::due_soon(&state.db, &a.ctx).await?;
     let waiting = erasure_requests::waiting_for(&state.db, &a.ctx).await?;
+    let restricted = restrictions::held_by(&state.db, &a.ctx).await?;
     let page = a.page.at("retention").titled("retention-due-title");
     Ok(render_status(
         &DueTpl {
@@ -157,6 +170,7 @@ async fn due_page(
             failed,
             form,
             waiting,
+            restricted,
         },
         status,
     ))
@@ -368,6 +382,122 @@ async fn erasure_requests(State(state): State<AppState>, a: Authed) -> AppResult
         &ErasureRequestsTpl {
             page,
             requests,
+            with_case: true,
+        },
+        StatusCode::OK,
+    ))
+}
+
+// --- restriction of processing (Art. 18) ------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "retention/restriction.html")]
+struct RestrictionTpl {
+    page: Page,
+    v: CaseRestrictions,
+    form: FormView,
+    /// (value, label) of the grounds of Art. 18(1).
+    grounds: Vec<(String, String)>,
+    /// All of the case's restrictions (with the case number the shared table shows).
+    restrictions: Vec<(Restriction, String)>,
+    with_case: bool,
+}
+
+async fn restriction_page(
+    state: &AppState,
+    a: Authed,
+    id: i64,
+    form: FormView,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let v = restrictions::of_case(&state.db, &a.ctx, id).await?;
+    let grounds = restrictions::GROUNDS
+        .iter()
+        .map(|g| (g.to_string(), a.page.label("restriction-ground", g)))
+        .collect();
+    let history = v
+        .restrictions
+        .iter()
+        .map(|r| (r.clone(), v.case_number.clone()))
+        .collect();
+    let page = a.page.at("retention").titled("restriction-title");
+    Ok(render_status(
+        &RestrictionTpl {
+            page,
+            v,
+            form,
+            grounds,
+            restrictions: history,
+            with_case: false,
+        },
+        status,
+    ))
+}
+
+async fn restriction(
+    State(state): State<AppState>,
+    a: Authed,
+    Ids(id): Ids<i64>,
+) -> AppResult<Response> {
+    restriction_page(&state, a, id, FormView::new(), StatusCode::OK).await
+}
+
+async fn place_restriction(
+    State(state): State<AppState>,
+    a: Authed,
+    Ids(id): Ids<i64>,
+    form: FormData,
+) -> AppResult<Response> {
+    let view = FormView::from_data(&form);
+    let saved = restrictions::place(
+        &state.db,
+        &a.ctx,
+        id,
+        form.get("ground"),
+        form.get("requested_on"),
+    )
+    .await
+    .map(|()| {
+        done(
+            &format!("/retention/cases/{id}/restriction"),
+            "flash-restriction-placed",
+            state.config.secure_cookies,
+        )
+    });
+    saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
+        restriction_page(&state, a, id, view, status).await
+    })
+    .await
+}
+
+async fn lift_restriction(
+    State(state): State<AppState>,
+    a: Authed,
+    Ids(id): Ids<i64>,
+) -> AppResult<Response> {
+    restrictions::lift(&state.db, &a.ctx, id).await?;
+    Ok(done(
+        &format!("/cases/{id}"),
+        "flash-restriction-lifted",
+        state.config.secure_cookies,
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "privacy/restrictions.html")]
+struct RestrictionsTpl {
+    page: Page,
+    restrictions: Vec<(Restriction, String)>,
+    with_case: bool,
+}
+
+async fn restrictions_for_dpo(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
+    let restrictions = restrictions::for_dpo(&state.db, &a.ctx).await?;
+    let page = a.page.at("privacy").titled("restrictions-title");
+    Ok(render_status(
+        &RestrictionsTpl {
+            page,
+            restrictions,
             with_case: true,
         },
         StatusCode::OK,

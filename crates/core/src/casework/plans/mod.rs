@@ -39,7 +39,7 @@ pub use self::snapshot::{
 };
 
 use ankommen_store::Db;
-use ankommen_store::entities::{case, case_event, plan};
+use ankommen_store::entities::{case, plan};
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -80,6 +80,7 @@ async fn begin(
     Ok((tx, c, ev, scope))
 }
 
+/// An entry of the case's history about its plan (no reason, no other staff member).
 async fn event<C: ConnectionTrait>(
     conn: &C,
     ctx: &Ctx,
@@ -88,20 +89,7 @@ async fn event<C: ConnectionTrait>(
     on: NaiveDate,
     detail: Option<String>,
 ) -> Result<()> {
-    case_event::Entity::insert(case_event::ActiveModel {
-        id: NotSet,
-        case_id: Set(case_id),
-        kind: Set(kind.into()),
-        on_date: Set(on),
-        reason_sealed: Set(None),
-        detail: Set(detail),
-        staff_id: Set(Some(ctx.actor.staff_id)),
-        other_staff_id: Set(None),
-        at: Set(ctx.now()),
-    })
-    .exec_without_returning(conn)
-    .await?;
-    Ok(())
+    crate::casework::cases::event(conn, ctx, case_id, kind, on, None, detail, None).await
 }
 
 /// Bumps the plan row's version (creating the plan on first use). With `expected`, the change is

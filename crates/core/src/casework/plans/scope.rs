@@ -107,6 +107,7 @@ mod tests {
                 document_id: None,
                 withdrawn_on: None,
                 withdrawal_note: None,
+                voluntary_erased_on: None,
                 external_id: None,
                 created_at: chrono::DateTime::default(),
                 created_by: 1,

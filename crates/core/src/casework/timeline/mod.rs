@@ -58,6 +58,8 @@ pub const CASE_EVENT_KINDS: &[&str] = &[
     "moved",
     "shared",
     "unshared",
+    "restricted",
+    "restriction_lifted",
 ];
 
 /// What the timeline shows.

@@ -126,6 +126,9 @@ pub const ACTIONS: &[&str] = &[
     "processing_register_viewed",
     "release_recorded",
     "release_revoked",
+    "restriction_lifted",
+    "restriction_placed",
+    "restrictions_viewed",
     "retention_due_listed",
     "retention_hold_lifted",
     "retention_hold_placed",
@@ -159,6 +162,7 @@ pub const ACTIONS: &[&str] = &[
     "team_viewed",
     "teams_listed",
     "timeline_viewed",
+    "voluntary_data_erased",
 ];
 
 /// Every section of a record an event can name.

@@ -196,6 +196,7 @@ impl Writer<'_> {
                     id: Set(*id),
                     document_id: Set(None),
                     withdrawal_note: Set(None),
+                    voluntary_erased_on: Set(None),
                     created_at: Set(self.now),
                     created_by: Set(self.by),
                     version: Set(1),
