@@ -37,12 +37,66 @@ test.describe('integration manager', () => {
   });
 });
 
+// Art. 18 (decision 0027): a colleague no other spec uses restricts a case and lifts it again.
+test.describe('integration manager restricting processing', () => {
+  test.use({ user: 'awo.im2' });
+  test('restricts a case: read-only, out of the caseload, found under due erasures; then lifts it', async ({ page }) => {
+    await page.goto('/cases');
+    const hrefs = await page
+      .locator('a[href^="/cases/"]')
+      .evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+    const casePath = hrefs.filter((h) => /^\/cases\/\d+$/.test(h)).pop();
+    expect(casePath).toBeTruthy();
+    await page.goto(casePath!);
+    await page.getByRole('link', { name: 'Einschränkung der Verarbeitung (Art. 18)', exact: true }).click();
+    await expect(
+      page.getByRole('heading', { level: 1, name: 'Einschränkung der Verarbeitung (Art. 18 DSGVO)' }),
+    ).toBeVisible();
+    await expectNoA11yViolations(page);
+
+    // No ground chosen, a date in the future: both refused, the date kept.
+    await page.getByLabel('Verlangt am').fill('2099-01-01');
+    await page.getByRole('button', { name: 'Einschränkung vermerken', exact: true }).click();
+    await expect(page.getByText('Bitte einen Grund aus der Liste wählen.').first()).toBeVisible();
+    await expect(page.getByLabel('Verlangt am')).toHaveValue('2099-01-01');
+    await expectNoA11yViolations(page);
+
+    await page.getByLabel('Die Person bestreitet die Richtigkeit der Daten', { exact: false }).check();
+    await page.getByLabel('Verlangt am').fill(today());
+    await page.getByRole('button', { name: 'Einschränkung vermerken', exact: true }).click();
+    await expect(page.getByText('Die Einschränkung ist vermerkt', { exact: false })).toBeVisible();
+    await expect(page.locator('#restriction-active')).toBeVisible();
+
+    await page.goto(casePath!);
+    await expect(page.locator('#case-restricted')).toContainText('Verarbeitung eingeschränkt');
+    await expectNoA11yViolations(page);
+    await page.goto('/cases');
+    await expect(page.locator(`a[href="${casePath}"]`)).toHaveCount(0);
+    await page.goto('/retention');
+    await expect(page.getByRole('heading', { name: 'Eingeschränkte Fälle' })).toBeVisible();
+    await expectNoA11yViolations(page);
+
+    await page.goto(`/retention${casePath}/restriction`);
+    await page.getByRole('button', { name: 'Einschränkung aufheben', exact: true }).click();
+    await expect(page.getByText('Die Einschränkung ist aufgehoben.', { exact: false })).toBeVisible();
+    await expect(page.locator('#case-restricted')).toHaveCount(0);
+    await page.goto('/cases');
+    await expect(page.locator(`a[href="${casePath}"]`).first()).toBeVisible();
+  });
+});
+
 test.describe('data-protection officer', () => {
   test.use({ user: 'datenschutz' });
   test('sees the erasure requests', async ({ page }) => {
     await page.goto('/privacy');
     await page.getByRole('link', { name: 'Löschanträge', exact: true }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Löschanträge' })).toBeVisible();
+    await expectNoA11yViolations(page);
+  });
+  test('sees the restrictions of processing', async ({ page }) => {
+    await page.goto('/privacy');
+    await page.getByRole('link', { name: 'Einschränkungen der Verarbeitung', exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Einschränkungen der Verarbeitung' })).toBeVisible();
     await expectNoA11yViolations(page);
   });
 });
