@@ -715,6 +715,11 @@ async fn a_withdrawn_consent_has_its_voluntary_data_erased_on_schedule() {
     }
     let r = im.get(&format!("/cases/{case}")).await;
     r.assert_contains("Einwilligung am 21.11.2026 widerrufen – freiwillige Angaben werden am 21.12.2026 gelöscht.");
+    // The record says it too, beside the case's own erasure date.
+    let r = im.get(&format!("/clients/{person}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    r.assert_contains("freiwillige Angaben werden am 21.12.2026 gelöscht.");
+    r.assert_contains("Nach dem Abschluss wird dieser Fall nach 6 Monaten gelöscht.");
 
     // Not due yet: nothing goes. (Other demo clients' withdrawals may come due meanwhile.)
     let erased = format!(

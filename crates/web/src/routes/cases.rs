@@ -339,10 +339,13 @@ struct CaseTpl {
 }
 
 impl CaseTpl {
+    fn erasure_line(&self) -> String {
+        super::retention::erasure_line(&self.page, &self.view.retention)
+    }
+
     /// One line per person who withdrew their consent: when, and when their voluntary data goes
     /// (or went).
     fn withdrawn_lines(&self) -> Vec<String> {
-        let page = &self.page;
         self.view
             .retention
             .withdrawn
@@ -355,17 +358,7 @@ impl CaseTpl {
                     .find(|p| p.id == w.person_id)
                     .map(|p| format!("{} {}", p.given_name, p.family_name))
                     .unwrap_or_default();
-                let args = |d: NaiveDate| {
-                    [
-                        ("name", name.clone()),
-                        ("withdrawn", page.date(w.withdrawn_on)),
-                        ("date", page.date(d)),
-                    ]
-                };
-                match w.erased_on {
-                    Some(d) => page.tr.targs("retention-voluntary-erased", &args(d)),
-                    None => page.tr.targs("retention-voluntary-due", &args(w.due_on)),
-                }
+                super::retention::withdrawn_line(&self.page, &name, w)
             })
             .collect()
     }

@@ -230,6 +230,24 @@ struct RecordTpl {
     outcomes: super::outcomes::OutcomeSection,
 }
 
+impl RecordTpl {
+    /// Beside each case: when it is erased, and when this person's voluntary data goes after a
+    /// withdrawal of consent.
+    fn erasure_lines(&self, i: &usize) -> Vec<String> {
+        let Some(r) = self.v.erasure.get(*i) else {
+            return Vec::new();
+        };
+        let name = format!("{} {}", self.v.person.given_name, self.v.person.family_name);
+        let mut lines = vec![super::retention::erasure_line(&self.page, r)];
+        lines.extend(
+            r.withdrawn
+                .iter()
+                .map(|w| super::retention::withdrawn_line(&self.page, &name, w)),
+        );
+        lines
+    }
+}
+
 async fn municipality_name(state: &AppState, ags: &str) -> String {
     municipalities::get(&state.db, ags)
         .await

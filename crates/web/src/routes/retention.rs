@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 
 use ankommen_core::casework::erasure_requests::{self, CaseRequests, Decision, Request};
 use ankommen_core::casework::restrictions::{self, CaseRestrictions, Restriction};
-use ankommen_core::casework::retention::{self, DueCase, Hold, Schedule};
+use ankommen_core::casework::retention::{self, CaseRetention, DueCase, Hold, Schedule, Withdrawn};
 
 use super::{done, render_status, reshown, saved_or_reshown};
 use crate::AppState;
@@ -43,6 +43,31 @@ pub fn routes() -> Router<AppState> {
             post(lift_restriction),
         )
         .route("/privacy/restrictions", get(restrictions_for_dpo))
+}
+
+/// A person's withdrawn consent and when their voluntary data goes (or went), in words: the case
+/// page and the record page show it.
+pub(super) fn withdrawn_line(page: &Page, name: &str, w: &Withdrawn) -> String {
+    let (key, date) = match w.erased_on {
+        Some(d) => ("retention-voluntary-erased", d),
+        None => ("retention-voluntary-due", w.due_on),
+    };
+    page.tr.targs(
+        key,
+        &[
+            ("name", name.to_string()),
+            ("withdrawn", page.date(w.withdrawn_on)),
+            ("date", page.date(date)),
+        ],
+    )
+}
+
+/// When a case is erased, in words (the record page lists it beside each case).
+pub(super) fn erasure_line(page: &Page, r: &CaseRetention) -> String {
+    match r.due_on {
+        Some(d) => page.t1("retention-case-due", "date", page.date(d)),
+        None => page.t1("retention-case-open", "months", r.months.to_string()),
+    }
 }
 
 // --- the schedule -----------------------------------------------------------------------------

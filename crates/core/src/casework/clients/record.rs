@@ -42,6 +42,9 @@ pub struct ClientView {
     pub intake: Option<Intake>,
     pub has_health: bool,
     pub cases: Vec<case::Model>,
+    /// When each of `cases` is erased (in the same order), and for this person when their voluntary
+    /// data goes after a withdrawal of consent.
+    pub erasure: Vec<crate::casework::retention::CaseRetention>,
     pub household: Vec<Member>,
     /// Household members the actor may not open.
     pub household_hidden: usize,
@@ -71,8 +74,15 @@ pub async fn get(db: &Db, ctx: &Ctx, person_id: i64) -> Result<ClientView> {
             None => (vec![], 0),
         };
         let releases = crate::records::releases::list(tx, person_id, today).await?;
+        let mut erasure = Vec::with_capacity(cases.len());
+        for c in &cases {
+            let mut r = crate::casework::retention::of_case(tx, c, today).await?;
+            r.withdrawn.retain(|w| w.person_id == person_id);
+            erasure.push(r);
+        }
         audit::record(tx, ctx, ev).await?;
         Ok(ClientView {
+            erasure,
             minor: is_minor(&p, today),
             has_health: coverage.covers(Data::Health) && p.health_sealed.is_some(),
             person: p,
