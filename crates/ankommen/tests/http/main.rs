@@ -34,5 +34,6 @@ mod process;
 mod retention;
 mod rights;
 mod sealed;
+mod search;
 mod spreadsheets;
 mod storage;

@@ -301,6 +301,8 @@ pub struct Areas {
     pub figures: bool,
     /// Possible duplicate people (IMs and team leads).
     pub duplicates: bool,
+    /// The search field in the header (IMs: it finds the clients they may read).
+    pub search: bool,
 }
 
 pub fn areas(actor: &Actor) -> Areas {
@@ -322,6 +324,7 @@ pub fn areas(actor: &Actor) -> Areas {
             || actor.has(Role::Coordinator)
             || (actor.has(Role::MunicipalOfficer) && !actor.municipalities.is_empty()),
         duplicates: actor.has(Role::Im) || actor.has(Role::TeamLead),
+        search: actor.has(Role::Im),
     }
 }
 

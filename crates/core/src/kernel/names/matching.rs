@@ -727,6 +727,96 @@ pub fn score(a: &Record, b: &Record) -> Option<Match> {
     score_prepared(&prepare(a), &prepare(b))
 }
 
+/// The words of a name in one field (any script), with the variants [`prepare`] adds (words
+/// written together or apart).
+fn name_variants(name: &str) -> Vec<Variant> {
+    prepare(&Record {
+        given: name,
+        family: "",
+        original: None,
+        birth_date: None,
+        birth_year: 0,
+    })
+    .variants
+}
+
+/// A search query prepared once: the one matcher's words and keys of what was typed. It finds
+/// people by any spelling or script — the header search, the caseload filter and the
+/// data-protection officer's look-up all ask it, as the registration's duplicate hint asks
+/// [`score`] with the same word keys.
+#[derive(Clone, Debug)]
+pub struct Query {
+    variants: Vec<Variant>,
+}
+
+impl Query {
+    pub fn new(q: &str) -> Self {
+        Query {
+            variants: name_variants(q),
+        }
+    }
+
+    /// Whether nothing searchable was typed (empty, or only particles such as "al").
+    pub fn is_empty(&self) -> bool {
+        self.variants.iter().all(|v| v.words.is_empty())
+    }
+
+    /// Does the query find a name? Every word of the query needs its own word of the name: the
+    /// same word in another spelling or script, with a typo in a longer word (as for duplicates),
+    /// or the beginning of a word (a name half typed). Articles and connectors (al-, el-, bin,
+    /// ibn) do not count, Abu/Abdul join the next word, and words written together or apart
+    /// match ("Alhassan" = "Al-Hassan", "Abdul Rahman" = "Abdulrahman").
+    pub fn finds(&self, name: &str) -> bool {
+        if self.is_empty() {
+            return false;
+        }
+        let names = name_variants(name);
+        self.variants.iter().any(|q| {
+            !q.words.is_empty()
+                && names.iter().any(|n| {
+                    let sims: Vec<Vec<Option<(f32, WordKind)>>> = q
+                        .words
+                        .iter()
+                        .map(|a| {
+                            n.words
+                                .iter()
+                                .map(|b| {
+                                    word_similarity(a, b).or_else(|| {
+                                        (b.exact.starts_with(&a.exact) || b.key.starts_with(&a.key))
+                                            .then_some((0.5, WordKind::Spelling))
+                                    })
+                                })
+                                .collect()
+                        })
+                        .collect();
+                    if q.words.len() > n.words.len() {
+                        return false;
+                    }
+                    let mut best = None;
+                    assign(
+                        &q.words,
+                        &n.words,
+                        &mut vec![false; n.words.len()],
+                        0,
+                        &sims,
+                        &mut Vec::new(),
+                        &mut best,
+                    );
+                    best.is_some()
+                })
+        })
+    }
+}
+
+/// Are two full names possibly the same person's (no birth data)? Every word of the shorter name
+/// finds its own word of the longer one, in any order, with at most two extra words: the name
+/// part of [`score`].
+pub fn same_name(a: &str, b: &str) -> bool {
+    let (va, vb) = (name_variants(a), name_variants(b));
+    va.iter()
+        .any(|x| vb.iter().any(|y| name_match(x, y).is_some()))
+}
+
 /// All pairs (i < j) of the records scoring at least `threshold`, compared only within the
 /// blocking keys (not all pairs).
 pub fn scan(records: &[Prepared], threshold: u8) -> Vec<(usize, usize, Match)> {
