@@ -740,6 +740,17 @@ fn name_variants(name: &str) -> Vec<Variant> {
     .variants
 }
 
+/// A name's variants as written and with German umlauts spelled out, so that a word typed either
+/// way is found as it begins ("Muel" and "Mul" both find "Müller").
+fn german_too(name: &str) -> Vec<Variant> {
+    let mut v = name_variants(name);
+    let spelled = super::spell_out_german(name);
+    if spelled != name {
+        v.extend(name_variants(&spelled));
+    }
+    v
+}
+
 /// A search query prepared once: the one matcher's words and keys of what was typed. It finds
 /// people by any spelling or script — the header search, the caseload filter and the
 /// data-protection officer's look-up all ask it, as the registration's duplicate hint asks
@@ -752,7 +763,7 @@ pub struct Query {
 impl Query {
     pub fn new(q: &str) -> Self {
         Query {
-            variants: name_variants(q),
+            variants: german_too(q),
         }
     }
 
@@ -770,7 +781,7 @@ impl Query {
         if self.is_empty() {
             return false;
         }
-        let names = name_variants(name);
+        let names = german_too(name);
         self.variants.iter().any(|q| {
             !q.words.is_empty()
                 && names.iter().any(|n| {
