@@ -720,6 +720,19 @@ async fn a_withdrawn_consent_has_its_voluntary_data_erased_on_schedule() {
     assert_eq!(r.status, StatusCode::OK);
     r.assert_contains("freiwillige Angaben werden am 21.12.2026 gelöscht.");
     r.assert_contains("Nach dem Abschluss wird dieser Fall nach 6 Monaten gelöscht.");
+    // The team lead (who reads no client data) sees the case number and the day on the due list.
+    let number = case_number(&t, case).await;
+    let mut lead = t.login("caritas.leitung").await;
+    let due = lead.get("/retention").await;
+    let section = &due.body[due
+        .body
+        .find("id=\"voluntary-due\"")
+        .expect("the section of voluntary data due")..];
+    let section = &section[..section.find("</section>").unwrap()];
+    assert!(
+        section.contains(&number) && section.contains("Löschung am 21.12.2026"),
+        "{section}"
+    );
 
     // Not due yet: nothing goes. (Other demo clients' withdrawals may come due meanwhile.)
     let erased = format!(

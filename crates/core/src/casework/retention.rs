@@ -530,6 +530,82 @@ pub async fn due_soon(db: &Db, ctx: &Ctx) -> Result<Vec<DueCase>> {
     Ok(out)
 }
 
+/// A case of the due list whose person's voluntary data goes after a withdrawal of consent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VoluntaryDue {
+    pub case_id: i64,
+    pub case_number: String,
+    /// The day the run erases it (for the first such person of the case).
+    pub due_on: NaiveDate,
+}
+
+/// The cases the actor may hold with a person whose voluntary data the run erases within
+/// [`DUE_SOON_DAYS`] days (or already should have: held or restricted), soonest first. Case
+/// numbers and dates only (team leads read no client data); part of the due list's audited look.
+pub async fn voluntary_due_soon(db: &Db, ctx: &Ctx) -> Result<Vec<VoluntaryDue>> {
+    let conn = db.reader();
+    let s = Schedule::load(conn).await?;
+    let horizon = ctx.today() + chrono::Duration::days(DUE_SOON_DAYS);
+    let withdrawn_by = horizon
+        .checked_sub_months(Months::new(s.withdrawn_months))
+        .unwrap_or(NaiveDate::MIN);
+    let renewed = consent::Entity::find()
+        .select_only()
+        .column(consent::Column::PersonId)
+        .filter(consent::Column::WithdrawnOn.is_null());
+    let withdrawn: Vec<(i64, NaiveDate)> = consent::Entity::find()
+        .select_only()
+        .column(consent::Column::PersonId)
+        .column_as(consent::Column::WithdrawnOn.max(), "withdrawn_on")
+        .filter(consent::Column::VoluntaryErasedOn.is_null())
+        .filter(consent::Column::PersonId.not_in_subquery(sea_orm::QueryTrait::into_query(renewed)))
+        .group_by(consent::Column::PersonId)
+        .having(sea_orm::sea_query::ExprTrait::lte(
+            consent::Column::WithdrawnOn.max(),
+            withdrawn_by,
+        ))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    if withdrawn.is_empty() {
+        return Ok(Vec::new());
+    }
+    let links: Vec<(i64, i64)> = case_person::Entity::find()
+        .select_only()
+        .column(case_person::Column::CaseId)
+        .column(case_person::Column::PersonId)
+        .filter(case_person::Column::PersonId.is_in(withdrawn.iter().map(|(p, _)| *p)))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let cases = crate::kernel::access::cases_with_refs(
+        conn,
+        sea_orm::Condition::all()
+            .add(case::Column::OrganisationId.eq(ctx.actor.organisation_id))
+            .add(case::Column::Id.is_in(links.iter().map(|(c, _)| *c))),
+    )
+    .await?;
+    let mut out: Vec<VoluntaryDue> = cases
+        .into_iter()
+        .filter(|(_, r)| ctx.allows(Action::HoldRetention, &Resource::Case(r.clone())))
+        .filter_map(|(c, _)| {
+            let due_on = links
+                .iter()
+                .filter(|(case, _)| *case == c.id)
+                .filter_map(|(_, p)| withdrawn.iter().find(|(q, _)| q == p))
+                .map(|(_, w)| s.voluntary_due_on(*w))
+                .min()?;
+            Some(VoluntaryDue {
+                case_id: c.id,
+                case_number: c.case_number,
+                due_on,
+            })
+        })
+        .collect();
+    out.sort_by_key(|v| (v.due_on, v.case_id));
+    Ok(out)
+}
+
 /// Every hold of the actor's organisation (the county office's: of the deployment), newest first,
 /// with the lifted ones: the data-protection officer's view. Audited.
 pub async fn holds_for_dpo(db: &Db, ctx: &Ctx) -> Result<Vec<(Hold, String)>> {

@@ -104,7 +104,10 @@ mod tests {
         assert_eq!(fold("  Jörg-Peter   Groß "), "joerg peter gross");
         assert!(matches("Mueller", "Müller"));
         assert!(matches("müller", "Hans Mueller"));
-        assert!(matches("muel", "Müller"), "a beginning typed with the umlaut spelled out");
+        assert!(
+            matches("muel", "Müller"),
+            "a beginning typed with the umlaut spelled out"
+        );
         assert!(matches("mül", "Hans Mueller"));
         assert!(matches("mul", "Müller"), "a beginning typed without it");
         assert!(

@@ -134,3 +134,6 @@ error-restriction-active = Für diesen Fall besteht bereits eine Einschränkung.
 error-restriction-none = Für diesen Fall besteht keine Einschränkung.
 flash-restriction-placed = Die Einschränkung ist vermerkt: Der Fall lässt sich nur noch lesen.
 flash-restriction-lifted = Die Einschränkung ist aufgehoben.
+retention-voluntary-title = Freiwillige Angaben nach Widerruf
+retention-voluntary-intro = In diesen Fällen hat eine Person ihre Einwilligung widerrufen: Der Löschlauf löscht ihre freiwilligen Angaben (Erstgespräch, Gesundheit, Ergebnisse, Dokumente, ihren Plan), sofern sie nicht erneut einwilligt. Eine Löschsperre oder Einschränkung hält das an.
+retention-voluntary-on = Löschung am { $date }

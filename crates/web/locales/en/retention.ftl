@@ -134,3 +134,6 @@ error-restriction-active = A restriction already stands for this case.
 error-restriction-none = No restriction stands for this case.
 flash-restriction-placed = The restriction is recorded: the case is read-only now.
 flash-restriction-lifted = The restriction is lifted.
+retention-voluntary-title = Voluntary data after a withdrawal
+retention-voluntary-intro = In these cases a person withdrew their consent: the erasure run removes their voluntary data (intake, health, outcomes, documents, their plan) unless they consent again. A hold or a restriction stops it.
+retention-voluntary-on = Erased on { $date }

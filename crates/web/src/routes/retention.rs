@@ -11,7 +11,9 @@ use axum::routing::{get, post};
 
 use ankommen_core::casework::erasure_requests::{self, CaseRequests, Decision, Request};
 use ankommen_core::casework::restrictions::{self, CaseRestrictions, Restriction};
-use ankommen_core::casework::retention::{self, CaseRetention, DueCase, Hold, Schedule, Withdrawn};
+use ankommen_core::casework::retention::{
+    self, CaseRetention, DueCase, Hold, Schedule, VoluntaryDue, Withdrawn,
+};
 
 use super::{done, render_status, reshown, saved_or_reshown};
 use crate::AppState;
@@ -159,6 +161,8 @@ struct DueTpl {
     waiting: Vec<(i64, String, chrono::NaiveDate)>,
     /// The restricted cases the actor may hold (no other list shows them).
     restricted: Vec<(Restriction, String)>,
+    /// Cases with a person whose voluntary data goes soon after a withdrawal of consent.
+    voluntary: Vec<VoluntaryDue>,
 }
 
 impl DueTpl {
@@ -187,6 +191,7 @@ async fn due_page(
     let cases = retention::due_soon(&state.db, &a.ctx).await?;
     let waiting = erasure_requests::waiting_for(&state.db, &a.ctx).await?;
     let restricted = restrictions::held_by(&state.db, &a.ctx).await?;
+    let voluntary = retention::voluntary_due_soon(&state.db, &a.ctx).await?;
     let page = a.page.at("retention").titled("retention-due-title");
     Ok(render_status(
         &DueTpl {
@@ -196,6 +201,7 @@ async fn due_page(
             form,
             waiting,
             restricted,
+            voluntary,
         },
         status,
     ))
