@@ -207,8 +207,10 @@ test('IM records a home visit with an interpreter and a follow-up, and sees it o
 
   // The start page: the follow-up is due today, named by the client, linking to the case.
   await page.goto('/');
-  const due = page.getByRole('region', { name: 'Wiedervorlagen' });
-  const item = due.getByRole('listitem').filter({ hasText: FULL });
+  // One line per client on the start page, the follow-up among its reasons.
+  const due = page.getByRole('region', { name: /^Heute fällig/ });
+  const item = due.locator('li.due-client').filter({ hasText: FULL });
+  await expect(item).toHaveCount(1);
   await expect(item).toContainText('Kursanmeldung nachfragen');
   await expect(item.getByRole('link').first()).toHaveAttribute('href', casePath);
   await expectNoA11yViolations(page);
@@ -217,7 +219,7 @@ test('IM records a home visit with an interpreter and a follow-up, and sees it o
   await page.goto(casePath);
   await post(page, section(page, 'Kontakte und Wiedervorlagen').getByRole('button', { name: /^Erledigt/ }).first());
   await page.goto('/');
-  await expect(page.getByRole('region', { name: 'Wiedervorlagen' }).getByRole('listitem').filter({ hasText: FULL })).toHaveCount(0);
+  await expect(page.getByRole('region', { name: /^Heute fällig/ })).not.toContainText('Kursanmeldung nachfragen');
 });
 
 test.describe('the team lead', () => {

@@ -129,6 +129,15 @@ impl Page {
     pub fn date(&self, d: impl AsDate) -> String {
         d.as_date().format("%d.%m.%Y").to_string()
     }
+    /// A date with its weekday, as the day's list shows it ("Mi., 25.11.2026"; "Wed, 25.11.2026").
+    pub fn date_wd(&self, d: impl AsDate) -> String {
+        let d = d.as_date();
+        let day = self.tr.t(&format!(
+            "weekday-{}",
+            chrono::Datelike::weekday(&d).num_days_from_monday()
+        ));
+        format!("{day} {}", d.format("%d.%m.%Y"))
+    }
     /// An optional date, or "–".
     pub fn date_opt(&self, d: impl std::borrow::Borrow<Option<chrono::NaiveDate>>) -> String {
         d.borrow()

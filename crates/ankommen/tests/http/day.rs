@@ -28,13 +28,43 @@ fn set_day(app: &TestApp, day: &str) {
     app.clock.set(t);
 }
 
-/// The HTML of one section of the day view (`followups`, `steps`, ...).
-fn section<'a>(body: &'a str, kind: &str) -> &'a str {
-    let start = body
-        .find(&format!("id=\"h-day-{kind}\""))
-        .unwrap_or_else(|| panic!("no section {kind} in:\n{body}"));
-    let rest = &body[start..];
-    &rest[..rest.find("</section>").unwrap_or(rest.len())]
+/// What the start page's list of the day says about one kind (`followups`, `steps`, ...): each
+/// client line with such an item, with only those items (the weekdays of the dates left out), or
+/// "" when nothing of that kind is due. `team`: the team lead's table.
+pub(crate) fn section(body: &str, kind: &str) -> String {
+    if kind == "team" {
+        let start = body
+            .find("id=\"h-day-team\"")
+            .unwrap_or_else(|| panic!("no team section in:\n{body}"));
+        let rest = &body[start..];
+        return rest[..rest.find("</section>").unwrap_or(rest.len())].to_string();
+    }
+    let mut out = String::new();
+    let mut rest = body;
+    while let Some(start) = rest.find("<li class=\"due-client") {
+        let line = &rest[start..];
+        let end = line
+            .find("</ul>")
+            .expect("a client line ends its list of items");
+        let (head, items) = line[..end]
+            .split_once("<ul class=\"due-tags\">")
+            .expect("a client line lists its items");
+        let mine: Vec<&str> = items
+            .split("<li data-kind=")
+            .filter(|i| i.starts_with(&format!("\"{kind}\"")))
+            .collect();
+        if !mine.is_empty() {
+            out.push_str(head);
+            out.extend(mine);
+        }
+        rest = &line[end..];
+    }
+    for day in [
+        "Mo., ", "Di., ", "Mi., ", "Do., ", "Fr., ", "Sa., ", "So., ",
+    ] {
+        out = out.replace(day, "");
+    }
+    out
 }
 
 /// The start page of a demo user, signed in afresh (moving the clock ends idle sessions).
@@ -199,9 +229,9 @@ async fn follow_ups_and_plan_steps_appear_when_due_and_disappear_when_done() {
     .await;
 
     let body = home(&app, "awo.im1").await;
-    assert!(body.contains("Ihr Arbeitstag: 21.11.2026"), "{body}");
-    assert!(section(&body, "followups").contains("Nichts fällig"));
-    assert!(section(&body, "steps").contains("Nichts fällig"));
+    assert!(body.contains("Ihr Arbeitstag: Sa., 21.11.2026"), "{body}");
+    assert!(section(&body, "followups").is_empty());
+    assert!(section(&body, "steps").is_empty());
 
     set_day(&app, "2026-11-25");
     let body = home(&app, "awo.im1").await;
@@ -211,7 +241,7 @@ async fn follow_ups_and_plan_steps_appear_when_due_and_disappear_when_done() {
     assert!(fs.contains("fällig am 25.11.2026"));
     assert!(fs.contains(&format!("href=\"/cases/{}\"", c.case_id)));
     assert!(!fs.contains("überfällig"));
-    assert!(section(&body, "steps").contains("Nichts fällig"));
+    assert!(section(&body, "steps").is_empty());
 
     set_day(&app, "2026-11-28");
     let body = home(&app, "awo.im1").await;
@@ -224,6 +254,34 @@ async fn follow_ups_and_plan_steps_appear_when_due_and_disappear_when_done() {
     assert!(ss.contains(&format!("href=\"/cases/{}/plan\"", c.case_id)));
     // A step of a dropped goal is not to be done any more.
     assert!(!ss.contains("Führerschein"));
+    // One line for the client with both reasons as tags, the overdue one first, dates with
+    // their weekday; the client's line comes before those with nothing overdue.
+    let line = format!(
+        "<li class=\"due-client overdue\" data-case=\"{}\">",
+        c.case_id
+    );
+    assert_eq!(
+        body.matches(&format!("data-case=\"{}\"", c.case_id))
+            .count(),
+        1
+    );
+    let mine = &body[body.find(&line).expect("the client's line, marked overdue")..];
+    let mine = &mine[..mine.find("</ul>").unwrap()];
+    let (at_followup, at_step) = (
+        mine.find("data-kind=\"followups\"").unwrap(),
+        mine.find("data-kind=\"steps\"").unwrap(),
+    );
+    assert!(
+        at_followup < at_step,
+        "the overdue follow-up first:\n{mine}"
+    );
+    assert!(mine.contains("fällig seit Mi., 25.11.2026"), "{mine}");
+    assert!(mine.contains("fällig am Sa., 05.12.2026"), "{mine}");
+    let first_line = body.find("<li class=\"due-client").unwrap();
+    assert!(
+        body[first_line..].starts_with("<li class=\"due-client overdue\""),
+        "overdue clients first"
+    );
 
     set_day(&app, "2026-12-06");
     let body = home(&app, "awo.im1").await;
@@ -235,8 +293,8 @@ async fn follow_ups_and_plan_steps_appear_when_due_and_disappear_when_done() {
         app.db.writer().execute_unprepared(&sql).await.unwrap();
     }
     let body = home(&app, "awo.im1").await;
-    assert!(section(&body, "followups").contains("Nichts fällig"));
-    assert!(section(&body, "steps").contains("Nichts fällig"));
+    assert!(section(&body, "followups").is_empty());
+    assert!(section(&body, "steps").is_empty());
     assert!(
         app.audit_has("day_view_viewed", "allowed", Some(app.id("awo.im1")))
             .await
@@ -251,9 +309,9 @@ async fn reviews_and_contacts_fall_due_by_the_working_rules() {
 
     // Review: 6 months after the first goal (21.05.2027), shown 30 days ahead.
     let body = home(&app, "awo.im1").await;
-    assert!(section(&body, "reviews").contains("Nichts fällig"));
+    assert!(section(&body, "reviews").is_empty());
     // Contact: opened today, weekly at first: due by 28.11.2026, listed once that day has passed.
-    assert!(section(&body, "contacts").contains("Nichts fällig"));
+    assert!(section(&body, "contacts").is_empty());
     set_day(&app, "2026-11-29");
     let body = home(&app, "awo.im1").await;
     let cs = section(&body, "contacts");
@@ -263,7 +321,7 @@ async fn reviews_and_contacts_fall_due_by_the_working_rules() {
     assert!(cs.contains(&format!("href=\"/cases/{}/contacts/new\"", c.case_id)));
     contact_for(&app, c.case_id, "2026-11-29").await;
     let body = home(&app, "awo.im1").await;
-    assert!(section(&body, "contacts").contains("Nichts fällig"));
+    assert!(section(&body, "contacts").is_empty());
     // A paused case expects no contact.
     set_day(&app, "2026-12-10");
     assert!(
@@ -275,7 +333,7 @@ async fn reviews_and_contacts_fall_due_by_the_working_rules() {
         .exec(app.db.writer())
         .await
         .unwrap();
-    assert!(section(&home(&app, "awo.im1").await, "contacts").contains("Nichts fällig"));
+    assert!(section(&home(&app, "awo.im1").await, "contacts").is_empty());
 
     set_day(&app, "2027-04-21");
     let body = home(&app, "awo.im1").await;
@@ -300,7 +358,7 @@ async fn reviews_and_contacts_fall_due_by_the_working_rules() {
     .exec(app.db.writer())
     .await
     .unwrap();
-    assert!(section(&home(&app, "awo.im1").await, "reviews").contains("Nichts fällig"));
+    assert!(section(&home(&app, "awo.im1").await, "reviews").is_empty());
     // The plan's own interval wins over the rule.
     let now = app.clock.now();
     plan::Entity::insert(plan::ActiveModel {
@@ -382,10 +440,10 @@ async fn the_30_month_mark_expiring_papers_and_withdrawn_consents_are_listed() {
     .last_insert_id;
 
     let body = home(&app, "awo.im1").await;
-    assert!(section(&body, "clock").contains("Nichts fällig"));
-    assert!(section(&body, "releases").contains("Nichts fällig"));
-    assert!(section(&body, "residence").contains("Nichts fällig"));
-    assert!(section(&body, "consent").contains("Nichts fällig"));
+    assert!(section(&body, "clock").is_empty());
+    assert!(section(&body, "releases").is_empty());
+    assert!(section(&body, "residence").is_empty());
+    assert!(section(&body, "consent").is_empty());
 
     set_day(&app, "2026-12-12");
     let body = home(&app, "awo.im1").await;
@@ -400,7 +458,7 @@ async fn the_30_month_mark_expiring_papers_and_withdrawn_consents_are_listed() {
     assert!(r.contains(&format!("href=\"/clients/{}\"", c.person_id)));
     let p = section(&body, "residence");
     assert!(p.contains("gültig bis 10.01.2027"), "{p}");
-    assert!(section(&body, "consent").contains("Nichts fällig"));
+    assert!(section(&body, "consent").is_empty());
 
     release::Entity::update_many()
         .col_expr(release::Column::RevokedOn, Expr::value(d("2026-12-12")))
@@ -408,7 +466,7 @@ async fn the_30_month_mark_expiring_papers_and_withdrawn_consents_are_listed() {
         .exec(app.db.writer())
         .await
         .unwrap();
-    assert!(section(&home(&app, "awo.im1").await, "releases").contains("Nichts fällig"));
+    assert!(section(&home(&app, "awo.im1").await, "releases").is_empty());
 
     // After the withdrawal: the withdrawal is listed, the residence permit (intake data the
     // consent no longer covers) is not.
@@ -418,7 +476,7 @@ async fn the_30_month_mark_expiring_papers_and_withdrawn_consents_are_listed() {
     assert!(cs.contains("widerrufen am 20.12.2026"), "{cs}");
     assert!(cs.contains(&format!("href=\"/clients/{}\"", c.person_id)));
     let p = section(&body, "residence");
-    assert!(p.contains("Nichts fällig"), "{p}");
+    assert!(p.is_empty(), "{p}");
 
     // A new consent: the expired permit is listed again; the old withdrawal is no longer news.
     set_day(&app, "2027-06-02");
@@ -426,7 +484,7 @@ async fn the_30_month_mark_expiring_papers_and_withdrawn_consents_are_listed() {
     let body = home(&app, "awo.im1").await;
     assert!(section(&body, "clock").contains("3 Jahre endeten am 01.06.2027"));
     assert!(section(&body, "residence").contains("abgelaufen am 10.01.2027"));
-    assert!(section(&body, "consent").contains("Nichts fällig"));
+    assert!(section(&body, "consent").is_empty());
     // Closed cases are not on the day view.
     case::Entity::update_many()
         .col_expr(case::Column::Status, Expr::value("closed"))
@@ -519,7 +577,7 @@ async fn the_team_lead_sees_counts_per_im_without_client_names() {
     // A lead who is not an IM sees only the counts.
     let body = home(&app, "caritas.leitung").await;
     assert!(section(&body, "team").contains("Amina Haddad"));
-    assert!(!body.contains("h-day-followups"));
+    assert!(!body.contains("id=\"day-due\""));
     assert!(
         app.audit_has(
             "day_view_viewed",
@@ -785,7 +843,7 @@ async fn the_demo_ims_working_day_shows_every_kind_of_item() {
         "consent",
     ] {
         let s = section(&body, kind);
-        assert!(!s.contains("Nichts fällig"), "{kind} is empty:\n{s}");
+        assert!(!s.is_empty(), "nothing of {kind} is due:\n{body}");
     }
     assert!(section(&body, "followups").contains("Mohammad Haddad"));
     // The demo's history is consistent: each case's timeline says it was opened on the day the

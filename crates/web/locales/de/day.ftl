@@ -16,6 +16,24 @@ day-count = { $count ->
    *[other] { $count } Einträge
 }
 day-overdue-count = davon { $count } überfällig
+weekday-0 = Mo.,
+weekday-1 = Di.,
+weekday-2 = Mi.,
+weekday-3 = Do.,
+weekday-4 = Fr.,
+weekday-5 = Sa.,
+weekday-6 = So.,
+day-due-title = Heute fällig
+day-due-intro = Je Klient:in eine Zeile mit allem, was fällig ist; Überfälliges zuerst.
+day-all-done = Heute ist nichts fällig.
+day-tag-followups = Wiedervorlage
+day-tag-steps = Schritt im Plan
+day-tag-reviews = Fortschreibung
+day-tag-contacts = Kontakt
+day-tag-clock = 3-Jahres-Frist
+day-tag-releases = Schweigepflichtentbindung
+day-tag-residence = Aufenthaltstitel
+day-tag-consent = Einwilligung
 day-nothing = Nichts fällig.
 day-overdue = überfällig
 day-due-on = fällig am { $date }

@@ -16,6 +16,24 @@ day-count = { $count ->
    *[other] { $count } items
 }
 day-overdue-count = { $count } overdue
+weekday-0 = Mon
+weekday-1 = Tue
+weekday-2 = Wed
+weekday-3 = Thu
+weekday-4 = Fri
+weekday-5 = Sat
+weekday-6 = Sun
+day-due-title = Due today
+day-due-intro = One line per client with everything that is due; overdue first.
+day-all-done = Nothing is due today.
+day-tag-followups = Follow-up
+day-tag-steps = Plan step
+day-tag-reviews = Review
+day-tag-contacts = Contact
+day-tag-clock = 3-year limit
+day-tag-releases = Release
+day-tag-residence = Residence permit
+day-tag-consent = Consent
 day-nothing = Nothing due.
 day-overdue = overdue
 day-due-on = due on { $date }

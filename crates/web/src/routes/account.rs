@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
+use ankommen_core::administration::overview::{self, Overview};
 use ankommen_core::administration::sessions::{self, SessionInfo};
 use ankommen_core::administration::staff;
 use ankommen_core::kernel::types::{Locale, NewPassword};
@@ -21,15 +22,36 @@ struct AccountTpl {
     page: Page,
     locale: String,
     form: FormView,
+    /// The profile: organisation, team, municipalities.
+    o: Overview,
+    roles: Vec<String>,
 }
 
-pub async fn page(a: Authed) -> Response {
+/// The account page, with `form` (the password form shown again with its errors).
+async fn account_page(
+    state: &AppState,
+    a: Authed,
+    form: FormView,
+    status: axum::http::StatusCode,
+) -> AppResult<Response> {
+    let o = overview::for_actor(&state.db, &a.ctx).await?;
     let locale = a.ctx.actor.locale.as_str().to_string();
-    render(&AccountTpl {
-        page: a.page.at("account").titled("account-title"),
-        locale,
-        form: FormView::new(),
-    })
+    let page = a.page.at("account").titled("account-title");
+    let roles = a.ctx.actor.roles.iter().map(|r| page.tr.role(r)).collect();
+    Ok(render_status(
+        &AccountTpl {
+            page,
+            locale,
+            form,
+            o,
+            roles,
+        },
+        status,
+    ))
+}
+
+pub async fn page(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
+    account_page(&state, a, FormView::new(), axum::http::StatusCode::OK).await
 }
 
 pub async fn language(
@@ -79,9 +101,7 @@ pub async fn password(
         )
     });
     saved_or_reshown(saved, FormView::new(), tr, |form, status| async move {
-        let locale = a.ctx.actor.locale.as_str().to_string();
-        let page = a.page.at("account").titled("account-title");
-        Ok(render_status(&AccountTpl { page, locale, form }, status))
+        account_page(&state, a, form, status).await
     })
     .await
 }

@@ -6,8 +6,9 @@ use axum::response::Response;
 
 use ankommen_core::administration::duties::{self, Notice};
 use ankommen_core::administration::overview::{self, Overview};
-use ankommen_core::casework::today::{self, DayView};
+use ankommen_core::casework::today::{self, DayView, Item};
 use ankommen_core::kernel::types::Role;
+use chrono::NaiveDate;
 
 use super::render;
 use crate::AppState;
@@ -19,9 +20,10 @@ use crate::page::{Authed, Page};
 struct HomeTpl {
     page: Page,
     o: Overview,
-    roles: Vec<String>,
     is_dpo: bool,
     day: Option<DayView>,
+    /// The IM's due items, one line per client (overdue first); None for a team lead who is no IM.
+    due: Option<Vec<ClientDue>>,
     notices: Vec<Notice>,
     /// Requests waiting for the actor's confirmation.
     pending: usize,
@@ -40,16 +42,58 @@ pub async fn home(State(state): State<AppState>, a: Authed) -> AppResult<Respons
         0
     };
     let page = a.page.at("home");
-    let roles = actor.roles.iter().map(|r| page.tr.role(r)).collect();
     let mut page = page;
     page.title = page.t("home-title");
+    let due = day
+        .as_ref()
+        .and_then(|d| d.sections.as_ref())
+        .map(|sections| by_client(sections.iter().flat_map(|s| s.items.iter())));
     Ok(render(&HomeTpl {
-        roles,
         is_dpo: actor.has(Role::Dpo),
         o,
         day,
+        due,
         notices,
         pending,
         page,
     }))
+}
+
+/// One client's line of the day: everything due about them, overdue first.
+struct ClientDue {
+    case_id: i64,
+    client: String,
+    overdue: bool,
+    first: NaiveDate,
+    items: Vec<Item>,
+}
+
+/// The day's items grouped by client (the case and the person they are about), the clients with
+/// something overdue first, then by the earliest date; within a line overdue items first.
+fn by_client<'a>(items: impl Iterator<Item = &'a Item>) -> Vec<ClientDue> {
+    let mut lines: Vec<ClientDue> = Vec::new();
+    for i in items {
+        match lines
+            .iter_mut()
+            .find(|l| l.case_id == i.case_id && l.client == i.client)
+        {
+            Some(l) => {
+                l.overdue |= i.overdue;
+                l.first = l.first.min(i.date);
+                l.items.push(i.clone());
+            }
+            None => lines.push(ClientDue {
+                case_id: i.case_id,
+                client: i.client.clone(),
+                overdue: i.overdue,
+                first: i.date,
+                items: vec![i.clone()],
+            }),
+        }
+    }
+    for l in &mut lines {
+        l.items.sort_by_key(|i| (!i.overdue, i.date));
+    }
+    lines.sort_by(|a, b| (!a.overdue, a.first, &a.client).cmp(&(!b.overdue, b.first, &b.client)));
+    lines
 }
