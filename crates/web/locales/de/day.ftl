@@ -25,6 +25,7 @@ weekday-5 = Sa.,
 weekday-6 = So.,
 day-due-title = Heute fällig
 day-due-intro = Je Klient:in eine Zeile mit allem, was fällig ist; Überfälliges zuerst.
+day-record-contact = Kontakt erfassen
 day-all-done = Heute ist nichts fällig.
 day-tag-followups = Wiedervorlage
 day-tag-steps = Schritt im Plan

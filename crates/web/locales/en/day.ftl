@@ -25,6 +25,7 @@ weekday-5 = Sat
 weekday-6 = Sun
 day-due-title = Due today
 day-due-intro = One line per client with everything that is due; overdue first.
+day-record-contact = Record a contact
 day-all-done = Nothing is due today.
 day-tag-followups = Follow-up
 day-tag-steps = Plan step
