@@ -126,7 +126,8 @@ async fn county_admin_sets_up_an_organisation_team_and_person_who_then_logs_in()
             .status,
         StatusCode::SEE_OTHER
     );
-    let home = person.get("/").await;
+    // The profile is under "Mein Konto".
+    let home = person.get("/account").await;
     home.assert_contains("Fatima Yilmaz");
     home.assert_contains("DRK Kreisverband Neckartal");
     home.assert_contains("Team Neudorf");

@@ -255,7 +255,10 @@ async fn an_im_moved_to_another_provider_keeps_no_access_to_the_old_providers_cl
     );
     // Logged in again, as Caritas's IM: nothing of the AWO client opens, nothing can be written.
     let mut moved = t.login("awo.im2").await;
-    moved.get("/").await.assert_contains("Caritas Neckartal");
+    moved
+        .get("/account")
+        .await
+        .assert_contains("Caritas Neckartal");
     refused_everywhere(&t, &mut moved, &c, contact).await;
     let list = moved.get("/cases?status=all").await;
     assert!(!list.body.contains("CanaryWechsel"));
