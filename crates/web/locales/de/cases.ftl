@@ -202,3 +202,4 @@ released-field-case_number = Fallnummer
 released-field-case_opened_on = Eröffnet am
 released-field-clock_start = Beginn der Begleitung
 released-field-case_closed_on = Abgeschlossen am
+case-title-named = { $name } – Fall { $number }

@@ -202,3 +202,4 @@ released-field-case_number = Case number
 released-field-case_opened_on = Opened on
 released-field-clock_start = Start of support
 released-field-case_closed_on = Closed on
+case-title-named = { $name } – case { $number }

@@ -336,6 +336,8 @@ struct CaseTpl {
     closure_reason: Option<String>,
     /// Follow-ups of the case (`contacts/_case_followups.html`).
     followups: Vec<super::contacts::FollowupRow>,
+    /// Whose case (`cases/_who.html`).
+    who: Who,
 }
 
 impl CaseTpl {
@@ -361,6 +363,44 @@ impl CaseTpl {
                 super::retention::withdrawn_line(&self.page, &name, w)
             })
             .collect()
+    }
+}
+
+/// Whose case a page is about: the header the case page, its plan and its timeline share, so
+/// nobody has to remember whose plan they are looking at.
+pub(super) struct Who {
+    pub case_id: i64,
+    pub case_number: String,
+    /// (person id, Latin name, original spelling, birth) of each person of the case, the client
+    /// first.
+    pub persons: Vec<(i64, String, Option<String>, String)>,
+}
+
+impl Who {
+    pub fn of(c: &ankommen_store::entities::case::Model, persons: &[ankommen_store::entities::person::Model]) -> Self {
+        Who {
+            case_id: c.id,
+            case_number: c.case_number.clone(),
+            persons: persons
+                .iter()
+                .map(|p| {
+                    (
+                        p.id,
+                        format!("{} {}", p.given_name, p.family_name),
+                        p.name_original.clone(),
+                        super::clients::birth_of(p),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// The client's name (the case's first person), for a page's heading.
+    pub fn client(&self) -> String {
+        self.persons
+            .first()
+            .map(|(_, n, _, _)| n.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -481,7 +521,11 @@ async fn case_page(
     let serving = service_areas::serving_each(&state.db, a.ctx.today()).await?;
     let catalog = fields::all(state.db.reader()).await?;
     let mut page = a.page.at("cases");
-    page.title = page.t1("case-title", "number", &view.case.case_number);
+    let who = Who::of(&view.case, &view.persons);
+    page.title = page.tr.targs(
+        "case-title-named",
+        &[("name", who.client()), ("number", view.case.case_number.clone())],
+    );
     let (snapshot, snapshot_date) = snapshot_rows(&view, &page);
     // Where a client may move, each with the organisations serving it: whether the case moves
     // along or is handed over is visible before the move is entered.
@@ -505,6 +549,7 @@ async fn case_page(
         .collect();
     Ok(render_status(
         &CaseTpl {
+            who,
             events: event_rows(&view, &page, &municipality_names, &catalog),
             municipalities: move_targets,
             closure_reasons: ClosureReason::ALL

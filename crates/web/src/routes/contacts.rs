@@ -450,6 +450,8 @@ struct TlRow {
 struct TimelineTpl {
     page: Page,
     t: Timeline,
+    /// Whose timeline (`cases/_who.html`).
+    who: super::cases::Who,
     rows: Vec<TlRow>,
     kinds: Vec<(&'static str, String, bool)>,
     persons: Vec<(String, String)>,
@@ -666,6 +668,7 @@ pub async fn show_timeline(
     }
     let query = serde_urlencoded::to_string(&query).unwrap_or_default();
     let tpl = TimelineTpl {
+        who: super::cases::Who::of(&t.case, &t.persons),
         page_numbers: (1..=t.pages).collect(),
         persons: t
             .persons

@@ -185,6 +185,8 @@ fn print_languages(v: &PlanView) -> Vec<LanguageRow> {
 struct PlanTpl {
     page: Page,
     v: PlanView,
+    /// Whose plan (`cases/_who.html`).
+    who: super::cases::Who,
     /// What the failed form held ("" when none failed).
     form: FormView,
     blank: FormView,
@@ -252,6 +254,7 @@ async fn plan_page(
     ]);
     Ok(render_status(
         &PlanTpl {
+            who: super::cases::Who::of(&v.case, &v.persons),
             fields: field_options(&v, &page, None),
             persons: person_options(&v),
             priorities: priority_options(&page),
