@@ -99,6 +99,8 @@ test('administrator creates an organisation, a team and a person who then logs i
   await expect(nav.getByRole('link', { name: 'Mein Konto', exact: true })).toBeVisible();
   await expect(nav.getByRole('link', { name: 'Verwaltung', exact: true })).toHaveCount(0);
   await expect(nav.getByRole('link', { name: 'Protokoll', exact: true })).toHaveCount(0);
+  // The profile is under "Mein Konto".
+  await nav.getByRole('link', { name: 'Mein Konto', exact: true }).click();
   await expect(page.getByText(orgName).first()).toBeVisible();
   await expect(page.getByText('Team Mitte').first()).toBeVisible();
   await expectNoA11yViolations(page);

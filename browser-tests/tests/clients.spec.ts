@@ -327,9 +327,10 @@ test('the case: open it from the record and close it, goals reached', async ({ p
   await page.waitForURL(/\/cases\/\d+$/);
   const casePath = new URL(page.url()).pathname;
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-  // Both people of the shared case.
-  await expect(page.getByRole('link', { name: FULL })).toBeVisible();
-  await expect(page.getByRole('link', { name: `Lina ${FAMILY}` })).toBeVisible();
+  // Both people of the shared case, in the header and in the list of persons.
+  await expect(page.locator('#who').getByRole('link', { name: FULL })).toBeVisible();
+  await expect(page.locator('#who').getByRole('link', { name: `Lina ${FAMILY}` })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(FULL);
   await expectNoA11yViolations(page);
 
   // A reason that needs a note, without one: the error is shown in the closing form.
