@@ -54,6 +54,8 @@ rules-contact-later-days = Kontakt danach alle … Tage
 rules-contact-later-days-hint = Zum Beispiel 31 für monatlichen Kontakt.
 rules-expiry-warning-days = Vorwarnzeit in Tagen
 rules-expiry-warning-days-hint = So viele Tage vorher erscheinen ablaufende Schweigepflichtentbindungen, Aufenthaltstitel und Fortschreibungen im Arbeitstag.
+rules-referral-pending-days = Offene Vermittlungen nach Tagen
+rules-referral-pending-days-hint = Eine Vermittlung, die so viele Tage nach ihrem Datum noch offen ist, erscheint im Arbeitstag.
 
 fields-title = Handlungsfelder
 fields-intro = Die Handlungsfelder, denen Ziele und Gesprächsthemen zugeordnet werden. Deaktivierte Felder werden nicht mehr angeboten; bestehende Ziele behalten ihren Namen.

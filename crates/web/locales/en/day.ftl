@@ -54,6 +54,8 @@ rules-contact-later-days = Contact afterwards every … days
 rules-contact-later-days-hint = For example 31 for monthly contact.
 rules-expiry-warning-days = Warning period in days
 rules-expiry-warning-days-hint = This many days ahead, expiring releases, residence permits and reviews appear on the working day.
+rules-referral-pending-days = Pending referrals after days
+rules-referral-pending-days-hint = A referral still pending this many days after its date appears on the working day.
 
 fields-title = Fields of action
 fields-intro = The fields of action goals and contact topics are filed under. Deactivated fields are no longer offered; existing goals keep their names.

@@ -336,6 +336,10 @@ struct CaseTpl {
     closure_reason: Option<String>,
     /// Follow-ups of the case (`contacts/_case_followups.html`).
     followups: Vec<super::contacts::FollowupRow>,
+    /// Referrals of the case (`network/_case_referrals.html`).
+    referrals: Vec<super::network::ReferralRow>,
+    result_choices: Vec<(String, String)>,
+    today: String,
 }
 
 fn date_text(s: &str) -> String {
@@ -478,6 +482,9 @@ async fn case_page(
         .collect();
     Ok(render_status(
         &CaseTpl {
+            referrals: super::network::referral_rows(&page, &view, &catalog),
+            result_choices: super::network::result_choices(&page),
+            today: a.ctx.today().to_string(),
             events: event_rows(&view, &page, &municipality_names, &catalog),
             municipalities: move_targets,
             closure_reasons: ClosureReason::ALL

@@ -15,6 +15,7 @@ mod export;
 mod figures;
 mod home;
 mod import;
+mod network;
 pub use import::ImportJobs;
 mod dpo;
 mod outcomes;
@@ -118,6 +119,7 @@ fn pages() -> Router<AppState> {
         .merge(import::routes())
         .merge(duplicates::routes())
         .merge(export::routes())
+        .merge(network::routes())
         .fallback(not_found)
 }
 
