@@ -619,6 +619,18 @@ async fn a_referral_gets_its_result_and_shows_as_pending_after_the_configured_da
     let mut im = t.login("awo.im1").await;
     let case = im.get(&format!("/cases/{}", c.case_id)).await;
     case.assert_contains(&format!("id=\"referral-overdue-{id}\""));
+    // … and listed on the IM's working day, with the service.
+    let day = im.get("/").await;
+    day.assert_contains("Vermittlungen noch offen");
+    day.assert_contains(&format!("href=\"/cases/{}#referrals\"", c.case_id));
+    day.assert_contains("Jobcenter Neckartal");
+    // The timeline shows it, with its reason.
+    let tl = im
+        .get(&format!("/cases/{}/timeline?show=referral", c.case_id))
+        .await;
+    assert_eq!(tl.status, StatusCode::OK);
+    tl.assert_contains("Vermittlung an Jobcenter Neckartal");
+    tl.assert_contains("CANARY-Res-why");
     // A result before the referral is refused; a good one is stored, the reason still opens.
     let r = im
         .post(
@@ -657,6 +669,11 @@ async fn a_referral_gets_its_result_and_shows_as_pending_after_the_configured_da
     let case = im.get(&format!("/cases/{}", c.case_id)).await;
     case.assert_contains("angenommen");
     assert!(!case.body.contains(&format!("id=\"referral-overdue-{id}\"")));
+    let day = im.get("/").await;
+    assert!(
+        !day.body
+            .contains(&format!("href=\"/cases/{}#referrals\"", c.case_id))
+    );
     // A stale result form.
     let r = im
         .post(

@@ -11,6 +11,7 @@ day-clock = Fälle ab 30 Monaten
 day-releases = Schweigepflichtentbindungen laufen ab
 day-residence = Aufenthaltstitel laufen ab
 day-consent = Einwilligung widerrufen: Aufnahmedaten ausgeblendet
+day-referrals = Vermittlungen noch offen
 day-count = { $count ->
     [one] 1 Eintrag
    *[other] { $count } Einträge
@@ -28,6 +29,7 @@ day-ended-on = 3 Jahre endeten am { $date }
 day-valid-until = gültig bis { $date }
 day-expired-on = abgelaufen am { $date }
 day-withdrawn-on = widerrufen am { $date }
+day-referred-on = vermittelt am { $date }
 day-team-title = Ihr Team heute
 day-team-intro = Zahlen je Integrationsmanager:in, ohne Namen von Klient:innen – um die Fallzahlen auszugleichen.
 day-team-empty = In Ihrem Team gibt es noch keine Integrationsmanager:innen.

@@ -80,3 +80,5 @@ error-referral-household-data = Daten können nur für eine Person weitergegeben
 error-referral-case-closed = Der Fall ist abgeschlossen; es kann keine Vermittlung mehr erfasst werden.
 error-referral-result-before = Das Ergebnis kann nicht vor der Vermittlung liegen.
 today-referrals-title = Offene Vermittlungen
+timeline-referral = Vermittlung an { $service }
+timeline-kind-referral = Vermittlung

@@ -11,6 +11,7 @@ day-clock = Cases at 30 months or more
 day-releases = Releases expiring
 day-residence = Residence permits expiring
 day-consent = Consent withdrawn: intake data hidden
+day-referrals = Referrals still pending
 day-count = { $count ->
     [one] 1 item
    *[other] { $count } items
@@ -28,6 +29,7 @@ day-ended-on = 3 years ended on { $date }
 day-valid-until = valid until { $date }
 day-expired-on = expired on { $date }
 day-withdrawn-on = withdrawn on { $date }
+day-referred-on = referred on { $date }
 day-team-title = Your team today
 day-team-intro = Counts per integration manager, without client names – to balance caseloads.
 day-team-empty = Your team has no integration managers yet.

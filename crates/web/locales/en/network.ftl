@@ -80,3 +80,5 @@ error-referral-household-data = Data can be passed on for one person only, not f
 error-referral-case-closed = The case is closed; no referral can be recorded.
 error-referral-result-before = The result cannot be before the referral.
 today-referrals-title = Pending referrals
+timeline-referral = Referral to { $service }
+timeline-kind-referral = Referral
