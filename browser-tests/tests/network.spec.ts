@@ -1,5 +1,5 @@
 import { expectNoA11yViolations } from './axe';
-import { expect, login, post, test } from './demo-fixture';
+import { expect, post, test } from './demo-fixture';
 
 // The network (issue 23, decision 0026): the coordinator adds the Jobcenter to the directory; an IM
 // finds it by category and language, refers a demo client (Zahra Ahmadi, who has consented) with
@@ -10,32 +10,37 @@ test.use({ actionTimeout: 5_000, navigationTimeout: 15_000 });
 
 const JOBCENTER = 'Jobcenter Neckartal (Test)';
 
-test('coordinator keeps the directory, an IM refers a client under a release', async ({ page, browser, demo }) => {
-  // The coordinator adds a county-wide entry.
-  const coord = await browser.newContext({ baseURL: demo.url, locale: 'de-DE' });
-  const k = await coord.newPage();
-  await login(k, 'koordination');
-  await k.goto('/services');
-  await expect(k.getByRole('heading', { level: 1, name: 'Verzeichnis der Dienste' })).toBeVisible();
-  await expectNoA11yViolations(k);
-  await k.getByRole('link', { name: 'Neuer Eintrag', exact: true }).click();
-  await expectNoA11yViolations(k);
-  // An empty name: refused by the server with the field named (the browser's check bypassed).
-  await k.locator('#service-form').evaluate((f) => f.setAttribute('novalidate', ''));
-  expect(await post(k, k.getByRole('button', { name: 'Speichern', exact: true }))).toBe(422);
-  await expect(k.getByRole('alert')).toContainText('Name');
-  await expectNoA11yViolations(k);
-  await k.getByLabel('Name', { exact: true }).fill(JOBCENTER);
-  await k.getByLabel('Art des Dienstes').selectOption({ label: 'Jobcenter' });
-  await k.getByLabel('Anschrift').fill('Bahnhofstraße 1\n74999 Bergfelden');
-  await k.getByLabel('Telefon').fill('07131 000');
-  await k.getByLabel('Tigrinya').check();
-  await k.getByLabel('Öffnungszeiten').fill('Mo–Fr 8–12 Uhr');
-  expect(await post(k, k.getByRole('button', { name: 'Speichern', exact: true }))).toBe(303);
-  await k.waitForURL(/\/services\/\d+$/);
-  await expectNoA11yViolations(k);
-  await coord.close();
+// One worker, one demo server: the IM's test finds the coordinator's entry.
+test.describe.configure({ mode: 'serial' });
 
+test.describe('coordinator', () => {
+  test.use({ user: 'koordination' });
+
+  test('adds the Jobcenter to the directory', async ({ page: k }) => {
+    // The coordinator adds a county-wide entry.
+    await k.goto('/services');
+    await expect(k.getByRole('heading', { level: 1, name: 'Verzeichnis der Dienste' })).toBeVisible();
+    await expectNoA11yViolations(k);
+    await k.getByRole('link', { name: 'Neuer Eintrag', exact: true }).click();
+    await expectNoA11yViolations(k);
+    // An empty name: refused by the server with the field named (the browser's check bypassed).
+    await k.locator('#service-form').evaluate((f) => f.setAttribute('novalidate', ''));
+    expect(await post(k, k.getByRole('button', { name: 'Speichern', exact: true }))).toBe(422);
+    await expect(k.getByRole('alert')).toContainText('Name');
+    await expectNoA11yViolations(k);
+    await k.getByLabel('Name', { exact: true }).fill(JOBCENTER);
+    await k.getByLabel('Art des Dienstes').selectOption({ label: 'Jobcenter' });
+    await k.getByLabel('Anschrift').fill('Bahnhofstraße 1\n74999 Bergfelden');
+    await k.getByLabel('Telefon').fill('07131 000');
+    await k.getByLabel('Tigrinya').check();
+    await k.getByLabel('Öffnungszeiten').fill('Mo–Fr 8–12 Uhr');
+    expect(await post(k, k.getByRole('button', { name: 'Speichern', exact: true }))).toBe(303);
+    await k.waitForURL(/\/services\/\d+$/);
+    await expectNoA11yViolations(k);
+  });
+});
+
+test('an IM finds the Jobcenter and refers a client under a release', async ({ page }) => {
   // The IM finds it by category and language.
   await page.goto('/');
   await page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name: 'Dienste' }).click();
@@ -69,7 +74,7 @@ test('coordinator keeps the directory, an IM refers a client under a release', a
   await page.getByLabel('Für', { exact: true }).selectOption({ label: 'Zahra Ahmadi' });
   await page.getByLabel('Handlungsfeld').selectOption({ label: 'Arbeit' });
   await page.getByLabel('Anlass').fill('Anmeldung zur Arbeitsvermittlung');
-  await page.getByLabel(/^Personalien/).check();
+  await page.getByRole('checkbox', { name: /^Personalien/ }).check();
   expect(await post(page, page.getByRole('button', { name: 'Speichern', exact: true }))).toBe(422);
   await expect(page.getByText('keine gültige Schweigepflichtentbindung').first()).toBeVisible();
   await expect(page.getByLabel('Anlass')).toHaveValue('Anmeldung zur Arbeitsvermittlung');
@@ -77,7 +82,7 @@ test('coordinator keeps the directory, an IM refers a client under a release', a
   await page.getByRole('link', { name: 'Erst eine Schweigepflichtentbindung erfassen' }).click();
   await expect(page.getByLabel('Name der Stelle', { exact: false })).toHaveValue(JOBCENTER);
   await expectNoA11yViolations(page);
-  await page.getByLabel(/^Personalien/).check();
+  await page.getByRole('checkbox', { name: /^Personalien/ }).check();
   await page.getByLabel('Zweck', { exact: true }).fill('Vermittlung an das Jobcenter');
   expect(await post(page, page.getByRole('button', { name: 'Schweigepflichtentbindung speichern' }))).toBe(303);
 
@@ -85,7 +90,7 @@ test('coordinator keeps the directory, an IM refers a client under a release', a
   await page.goto(`${casePath}/referrals/new`);
   await page.getByLabel('Dienst', { exact: true }).selectOption({ label: `${JOBCENTER} (Jobcenter)` });
   await page.getByLabel('Für', { exact: true }).selectOption({ label: 'Zahra Ahmadi' });
-  await page.getByLabel(/^Personalien/).check();
+  await page.getByRole('checkbox', { name: /^Personalien/ }).check();
   expect(await post(page, page.getByRole('button', { name: 'Speichern', exact: true }))).toBe(303);
   const list = page.locator('#referral-list');
   await expect(list).toContainText(JOBCENTER);
