@@ -146,6 +146,10 @@ async fn the_directory_is_kept_by_the_coordinator_and_team_leads_and_read_by_eve
     // Who may not change what: an IM (403), another organisation's team lead (404 for AWO's own).
     let r = add_service(&mut im, "Eigenmächtig", "other", &[]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(
+        t.audit_has("service_created", "denied", Some(t.id("awo.im1")))
+            .await
+    );
     let r = im
         .post(
             &format!("/services/{jc}"),
@@ -549,7 +553,8 @@ async fn a_referral_passes_data_only_under_a_release_for_that_service_on_that_da
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(
         t.scalar(&format!(
-            "SELECT COUNT(*) AS n FROM referrals WHERE service_id = {aa} AND release_id IS NULL"
+            "SELECT COUNT(*) AS n FROM referrals WHERE service_id = {aa} AND release_id IS NULL \
+             AND data_categories IS NULL"
         ))
         .await,
         1
@@ -558,7 +563,7 @@ async fn a_referral_passes_data_only_under_a_release_for_that_service_on_that_da
     // Revoked today: refused from today on.
     let v = t
         .scalar(&format!(
-            "SELECT version AS n FROM releases WHERE id = {release_id}"
+            "SELECT CAST(version AS BIGINT) AS n FROM releases WHERE id = {release_id}"
         ))
         .await
         .to_string();
@@ -792,7 +797,7 @@ async fn nobody_but_the_im_holding_the_case_refers_or_records_a_result() {
     assert_eq!(referrals(&t).await, 1);
     assert_eq!(
         t.scalar(&format!(
-            "SELECT version AS n FROM referrals WHERE id = {id}"
+            "SELECT CAST(version AS BIGINT) AS n FROM referrals WHERE id = {id}"
         ))
         .await,
         1

@@ -484,13 +484,24 @@ async fn overwrite<C: ConnectionTrait>(
     Ok(m)
 }
 
+/// Refuses (and records the refusal durably) whoever keeps no entries at all.
+async fn refuse_unless_keeper(
+    tx: ankommen_store::Tx,
+    ctx: &Ctx,
+    ev: Event,
+) -> Result<(ankommen_store::Tx, ())> {
+    let checked = if managed_scopes(ctx).is_empty() {
+        ctx.refuse(&tx, ev, Error::Forbidden).await
+    } else {
+        Ok(())
+    };
+    crate::kernel::access::in_tx(tx, checked).await
+}
+
 /// Adds an entry. Returns its id.
 pub async fn create(db: &Db, ctx: &Ctx, f: &ServiceForm) -> Result<i64> {
     let tx = db.begin().await?;
-    let ev = Event::new("service_created");
-    if managed_scopes(ctx).is_empty() {
-        ctx.refuse(&tx, ev, Error::Forbidden).await?;
-    }
+    let (tx, ()) = refuse_unless_keeper(tx, ctx, Event::new("service_created")).await?;
     let mut e = FieldErrors::new();
     let scope = e.take("scope", scope_of(ctx, &f.scope));
     let input = parse(f, &places(&tx).await?);
@@ -590,9 +601,7 @@ pub struct ImportReport {
 pub async fn import(db: &Db, ctx: &Ctx, scope: &str, rows: &[ImportRow]) -> Result<ImportReport> {
     let tx = db.begin().await?;
     let ev = Event::new("services_imported");
-    if managed_scopes(ctx).is_empty() {
-        ctx.refuse(&tx, ev.clone(), Error::Forbidden).await?;
-    }
+    let (tx, ()) = refuse_unless_keeper(tx, ctx, ev.clone()).await?;
     let scope = scope_of(ctx, scope).map_err(|k| Error::field("scope", k))?;
     let org = scope.organisation_id(ctx);
     let places = places(&tx).await?;

@@ -239,13 +239,13 @@ pub async fn record(
         service_id: Set(Some(s.id)),
         release_id: Set(release_id),
         field_of_action: Set(i.field),
-        data_categories: Set(Some(
+        data_categories: Set((!i.categories.is_empty()).then(|| {
             i.categories
                 .iter()
                 .map(|c| c.as_str())
                 .collect::<Vec<_>>()
-                .join(","),
-        )),
+                .join(",")
+        })),
     })
     .exec(&tx)
     .await?
