@@ -604,11 +604,7 @@ async fn read_own(
         .column(referral::Column::CaseId)
         .column(referral::Column::ReferralDate)
         .column(referral::Column::ServiceName)
-        .filter(query::one_of(
-            backend,
-            referral::Column::CaseId,
-            case_ids.into_iter(),
-        ))
+        .filter(query::one_of(backend, referral::Column::CaseId, case_ids))
         .filter(
             sea_orm::Condition::any()
                 .add(referral::Column::Result.is_null())

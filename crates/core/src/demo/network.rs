@@ -10,8 +10,17 @@ use ankommen_store::Db;
 use crate::administration::services::{self, ServiceForm};
 use crate::{Clock, Ctx, Error, Result};
 
-/// (name, category, address, phone, languages, opening hours).
-const SERVICES: &[(&str, &str, &str, &str, &[&str], &str)] = &[
+/// A demo entry: name, category, address, phone, languages, opening hours.
+type DemoService = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+);
+
+const SERVICES: &[DemoService] = &[
     (
         "Jobcenter Neckartal",
         "jobcenter",
