@@ -828,3 +828,78 @@ async fn bad_referral_input_is_said_next_to_its_field() {
     r.assert_contains("value=\"2099-01-01\"");
     assert_eq!(referrals(&t).await, 0);
 }
+
+#[tokio::test]
+async fn a_referral_is_in_the_exchange_export_and_in_the_art_15_export() {
+    use ankommen_core::Clock;
+    use ankommen_core::casework::exchange::export::{self, MadeFor};
+    use ankommen_core::casework::subject_access;
+    use ankommen_core::kernel::types::Role;
+
+    let t = TestApp::new().await;
+    let jc = county_service(&t, "Jobcenter Neckartal", "jobcenter", &[]).await;
+    let c = fixtures::register_with_canary(&t, "awo.im1", "Exp").await;
+    let mut im = t.login("awo.im1").await;
+    let day = today(&t).to_string();
+    release(
+        &mut im,
+        c.person_id,
+        "Jobcenter Neckartal",
+        &["identity"],
+        &day,
+        "",
+    )
+    .await;
+    let (s, p) = (jc.to_string(), c.person_id.to_string());
+    let r = refer(
+        &mut im,
+        c.case_id,
+        &[
+            ("service", &s),
+            ("person", &p),
+            ("date", &day),
+            ("reason", "CANARY-Exp-why"),
+            ("categories", "identity"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // The exchange file carries it as the format says: the service by name and category.
+    let awo = t
+        .scalar("SELECT id AS n FROM organisations WHERE name = 'AWO Kreisverband Neckartal'")
+        .await;
+    let made_for = MadeFor {
+        role: Role::Im,
+        purpose: "Umzug des Trägers".into(),
+    };
+    let out = export::export_as_operator(&t.db, t.clock.now(), &t.sealer(), awo, &made_for)
+        .await
+        .unwrap();
+    let text = String::from_utf8(out.bytes).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("\"kind\":\"referral\""))
+        .unwrap_or_else(|| panic!("no referral in {text}"));
+    assert!(line.contains("\"name\":\"Jobcenter Neckartal\""), "{line}");
+    assert!(line.contains("\"category\":\"jobcenter\""), "{line}");
+    assert!(line.contains("\"result\":\"pending\""), "{line}");
+
+    // The Art. 15 export lists it with what was passed on and under which release.
+    let ctx = t.ctx_of("datenschutz").await;
+    let sa = subject_access::export(
+        &t.db,
+        &ctx,
+        &t.sealer(),
+        c.person_id,
+        "Auskunftsersuchen vom 20.11.",
+    )
+    .await
+    .unwrap();
+    let rows = sa.rows.get("referrals").unwrap();
+    assert_eq!(rows.len(), 1);
+    let row = serde_json::Value::Object(rows[0].clone()).to_string();
+    assert!(row.contains("identity"), "{row}");
+    assert!(row.contains("CANARY-Exp-why"), "{row}");
+    assert!(row.contains("release_id"), "{row}");
+}
