@@ -636,18 +636,23 @@ async fn a_referral_gets_its_result_and_shows_as_pending_after_the_configured_da
     assert_eq!(tl.status, StatusCode::OK);
     tl.assert_contains("Vermittlung an Jobcenter Neckartal");
     tl.assert_contains("CANARY-Res-why");
-    // A result before the referral is refused; a good one is stored, the reason still opens.
+    // A result before the referral is refused (said on the case page); a good one is stored, the
+    // reason still opens.
+    let case_s = c.case_id.to_string();
     let r = im
         .post(
             &format!("/referrals/{id}/result"),
             &[
                 ("version", "1"),
+                ("case", case_s.as_str()),
                 ("result", "taken_up"),
                 ("result_on", "2020-01-01"),
             ],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    r.assert_contains("Ergebnis am: Das Ergebnis kann nicht vor der Vermittlung liegen.");
+    r.assert_contains(&format!("id=\"referral-{id}\""));
     let on = today(&t).to_string();
     let r = im
         .post(
@@ -685,12 +690,14 @@ async fn a_referral_gets_its_result_and_shows_as_pending_after_the_configured_da
             &format!("/referrals/{id}/result"),
             &[
                 ("version", "1"),
+                ("case", case_s.as_str()),
                 ("result", "completed"),
                 ("result_on", on.as_str()),
             ],
         )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
+    r.assert_contains("id=\"referral-result-error\"");
     assert!(
         t.audit_has("referral_result_recorded", "allowed", Some(t.id("awo.im1")))
             .await

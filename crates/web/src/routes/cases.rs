@@ -442,7 +442,7 @@ fn snapshot_rows(view: &CaseView, page: &Page) -> (Vec<SnapshotRow>, Option<Stri
     (rows, closure.closed_on.map(|d| page.date(d)))
 }
 
-async fn case_page(
+pub(super) async fn case_page(
     state: &AppState,
     a: Authed,
     id: i64,
@@ -514,7 +514,7 @@ async fn case_page(
 }
 
 /// The values every form of the case page starts with: the version seen, and today for dates.
-fn defaults(a: &Authed) -> Vec<(String, String)> {
+pub(super) fn defaults(a: &Authed) -> Vec<(String, String)> {
     let today = a.ctx.today().to_string();
     ["paused_from", "resumed_on", "closed_on", "moved_on"]
         .into_iter()

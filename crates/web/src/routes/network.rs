@@ -860,6 +860,33 @@ async fn referral_result(
             "referral-flash-result",
             state.config.secure_cookies,
         )),
+        // Bad input or a stale form: the case page again, the message beside its referrals (the
+        // case page reads the case with its own access check).
+        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
+            let message = match &e {
+                Error::Invalid(fe) => {
+                    fe.0.iter()
+                        .map(|x| {
+                            let label = if x.field == "result_on" {
+                                "referral-result-on"
+                            } else {
+                                "referral-result"
+                            };
+                            format!("{}: {}", a.page.t(label), a.page.t(x.key))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                }
+                Error::Conflict(key) => a.page.t(key),
+                _ => String::new(),
+            };
+            let Ok(case_id) = form.get("case").trim().parse::<i64>() else {
+                return Err(AppError(e));
+            };
+            let status = crate::error::status_of(&e);
+            let view = FormView::from_pairs(super::cases::defaults(&a)).with_general(message);
+            super::cases::case_page(&state, a, case_id, view, "referral_result", status).await
+        }
         Err(e) => Err(AppError(e)),
     }
 }
