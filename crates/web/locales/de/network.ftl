@@ -79,6 +79,5 @@ error-referral-no-release = Für diesen Dienst gibt es an diesem Tag keine gült
 error-referral-household-data = Daten können nur für eine Person weitergegeben werden, nicht für den ganzen Haushalt.
 error-referral-case-closed = Der Fall ist abgeschlossen; es kann keine Vermittlung mehr erfasst werden.
 error-referral-result-before = Das Ergebnis kann nicht vor der Vermittlung liegen.
-today-referrals-title = Offene Vermittlungen
 timeline-referral = Vermittlung an { $service }
 timeline-kind-referral = Vermittlung

@@ -79,6 +79,5 @@ error-referral-no-release = There is no valid release for this service on that d
 error-referral-household-data = Data can be passed on for one person only, not for the whole household.
 error-referral-case-closed = The case is closed; no referral can be recorded.
 error-referral-result-before = The result cannot be before the referral.
-today-referrals-title = Pending referrals
 timeline-referral = Referral to { $service }
 timeline-kind-referral = Referral

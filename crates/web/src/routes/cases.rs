@@ -337,7 +337,7 @@ struct CaseTpl {
     /// Follow-ups of the case (`contacts/_case_followups.html`).
     followups: Vec<super::contacts::FollowupRow>,
     /// Referrals of the case (`network/_case_referrals.html`).
-    referrals: Vec<super::network::ReferralRow>,
+    referrals: Vec<super::referrals::ReferralRow>,
     result_choices: Vec<(String, String)>,
     today: String,
 }
@@ -482,8 +482,8 @@ pub(super) async fn case_page(
         .collect();
     Ok(render_status(
         &CaseTpl {
-            referrals: super::network::referral_rows(&page, &view, &catalog),
-            result_choices: super::network::result_choices(&page),
+            referrals: super::referrals::referral_rows(&page, &view, &catalog),
+            result_choices: super::referrals::result_choices(&page),
             today: a.ctx.today().to_string(),
             events: event_rows(&view, &page, &municipality_names, &catalog),
             municipalities: move_targets,

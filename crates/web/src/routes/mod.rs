@@ -15,14 +15,15 @@ mod export;
 mod figures;
 mod home;
 mod import;
-mod network;
 pub use import::ImportJobs;
 mod dpo;
 mod outcomes;
 mod plans;
 mod privacy;
+mod referrals;
 mod retention;
 mod rules;
+mod services;
 mod spreadsheets;
 mod staff;
 mod subject_access;
@@ -119,7 +120,8 @@ fn pages() -> Router<AppState> {
         .merge(import::routes())
         .merge(duplicates::routes())
         .merge(export::routes())
-        .merge(network::routes())
+        .merge(services::routes())
+        .merge(referrals::routes())
         .fallback(not_found)
 }
 
