@@ -551,6 +551,44 @@ pub mod referral {
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
         pub version: i32,
+        /// The directory entry it went to (m0020); none for imported referrals not matched yet.
+        pub service_id: Option<i64>,
+        /// The release that allowed passing data on (m0020); none: no data passed.
+        pub release_id: Option<i64>,
+        /// The field of action (a key of `fields_of_action`).
+        pub field_of_action: Option<String>,
+        /// The data categories passed on, comma-separated; none or empty: no data.
+        pub data_categories: Option<String>,
+    }
+    no_relations!();
+}
+
+/// An entry of the directory of services (migration m0020).
+pub mod service {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "services")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// None: county-wide.
+        pub organisation_id: Option<i64>,
+        pub name: String,
+        pub category: String,
+        pub address: Option<String>,
+        pub phone: Option<String>,
+        pub email: Option<String>,
+        /// AGS keys, comma-separated; empty: the whole county.
+        pub municipalities: String,
+        /// Language codes, comma-separated.
+        pub languages: String,
+        pub opening_hours: Option<String>,
+        pub note: Option<String>,
+        pub active: bool,
+        pub created_by: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub version: i32,
     }
     no_relations!();
 }

@@ -163,6 +163,7 @@ mod tests {
         list!("housing", Housing);
         list!("benefit", Benefit);
         list!("recipient-category", RecipientCategory);
+        list!("referral-result", ReferralResult);
         list!("exchange-field", ExchangeField);
         list!("goal-status", GoalStatus);
         list!("step-owner", StepOwner);

@@ -613,6 +613,7 @@ async fn the_admin_edits_the_working_rules_and_the_day_view_follows_them() {
                 ("contact_first_phase_days", ""),
                 ("contact_later_days", "abc"),
                 ("expiry_warning_days", "30"),
+                ("referral_pending_days", "28"),
             ],
         )
         .await;
@@ -634,6 +635,7 @@ async fn the_admin_edits_the_working_rules_and_the_day_view_follows_them() {
         ("contact_first_phase_days", "2"),
         ("contact_later_days", "28"),
         ("expiry_warning_days", "14"),
+        ("referral_pending_days", "21"),
     ];
     let ok = admin.post("/admin/rules", &good).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);

@@ -903,6 +903,10 @@ pub(crate) async fn canaries(t: &TestApp, person: i64, case: i64) {
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
+        service_id: Set(None),
+        release_id: Set(None),
+        field_of_action: Set(None),
+        data_categories: Set(None),
     })
     .exec(db)
     .await

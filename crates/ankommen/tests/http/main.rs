@@ -27,6 +27,7 @@ mod figures;
 mod german;
 mod headers;
 mod import;
+mod network;
 mod paths;
 mod plans;
 mod privacy_matrix;

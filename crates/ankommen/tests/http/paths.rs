@@ -87,6 +87,8 @@ async fn a_malformed_id_answers_like_a_missing_record_on_every_kind_of_route() {
         "/cases/{}/timeline",
         "/cases/{}/plan",
         "/cases/{}/plan/print",
+        "/cases/{}/referrals/new",
+        "/services/{}",
     ]
     .into_iter()
     .map(String::from)
@@ -121,6 +123,10 @@ async fn a_malformed_id_answers_like_a_missing_record_on_every_kind_of_route() {
         "/cases/{}/plan/goals",
         "/cases/{}/plan/freeze",
         "/cases/filters/{}/delete",
+        "/cases/{}/referrals/new",
+        "/referrals/{}/result",
+        "/services/{}",
+        "/services/{}/delete",
     ]
     .into_iter()
     .map(String::from)

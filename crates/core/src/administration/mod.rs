@@ -8,6 +8,7 @@ pub mod municipalities;
 pub mod organisations;
 pub mod overview;
 pub mod service_areas;
+pub mod services;
 pub mod sessions;
 pub mod settings;
 pub mod setup;

@@ -61,6 +61,8 @@ pub const CONTACT_FIRST_PHASE_DAYS: &str = "contact_first_phase_days";
 pub const CONTACT_LATER_DAYS: &str = "contact_later_days";
 /// How many days ahead the day view warns of expiring releases, residence permits and reviews.
 pub const EXPIRY_WARNING_DAYS: &str = "expiry_warning_days";
+/// After how many days a referral still pending appears on the IM's start page (issue 23).
+pub const REFERRAL_PENDING_DAYS: &str = "referral_pending_days";
 
 /// The working rules an administrator configures: review interval and contact frequency per
 /// phase (`domain.md`: weekly at the start, monthly later). Read by the plan, the day view and
@@ -72,6 +74,7 @@ pub struct WorkRules {
     pub contact_first_phase_days: u32,
     pub contact_later_days: u32,
     pub expiry_warning_days: u32,
+    pub referral_pending_days: u32,
 }
 
 impl Default for WorkRules {
@@ -82,18 +85,20 @@ impl Default for WorkRules {
             contact_first_phase_days: 7,
             contact_later_days: 31,
             expiry_warning_days: 30,
+            referral_pending_days: 28,
         }
     }
 }
 
 impl WorkRules {
     /// The allowed range of each rule: (key, min, max).
-    pub const LIMITS: [(&'static str, u32, u32); 5] = [
+    pub const LIMITS: [(&'static str, u32, u32); 6] = [
         (REVIEW_INTERVAL_MONTHS, 1, 24),
         (CONTACT_FIRST_PHASE_MONTHS, 0, 36),
         (CONTACT_FIRST_PHASE_DAYS, 1, 365),
         (CONTACT_LATER_DAYS, 1, 365),
         (EXPIRY_WARNING_DAYS, 1, 180),
+        (REFERRAL_PENDING_DAYS, 1, 365),
     ];
 
     fn slot(&mut self, key: &str) -> Option<&mut u32> {
@@ -103,6 +108,7 @@ impl WorkRules {
             CONTACT_FIRST_PHASE_DAYS => &mut self.contact_first_phase_days,
             CONTACT_LATER_DAYS => &mut self.contact_later_days,
             EXPIRY_WARNING_DAYS => &mut self.expiry_warning_days,
+            REFERRAL_PENDING_DAYS => &mut self.referral_pending_days,
             _ => return None,
         })
     }
@@ -246,8 +252,10 @@ mod tests {
             (CONTACT_FIRST_PHASE_DAYS, "14"),
             (CONTACT_LATER_DAYS, "28"),
             (EXPIRY_WARNING_DAYS, "21"),
+            (REFERRAL_PENDING_DAYS, "14"),
         ])
         .unwrap();
+        assert_eq!(ok.referral_pending_days, 14);
         assert_eq!(ok.review_interval_months, 3);
         assert_eq!(ok.contact_later_days, 28);
         let bad = WorkRules::parse(&[

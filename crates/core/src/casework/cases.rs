@@ -366,6 +366,8 @@ pub struct CaseView {
     pub closure: Option<ClosureView>,
     /// When the case is erased, and the holds that stop it (issue 25).
     pub retention: crate::casework::retention::CaseRetention,
+    /// The referrals to services, newest first (issue 23).
+    pub referrals: Vec<crate::casework::referrals::ReferralView>,
     /// The restriction of processing standing on the case (Art. 18): it is read-only.
     pub restriction: Option<crate::casework::restrictions::Restriction>,
 }
@@ -620,10 +622,20 @@ pub async fn get(db: &Db, ctx: &Ctx, sealer: &Sealer, case_id: i64) -> Result<Ca
             .map(|m| m.name)
             .unwrap_or_default();
         let retention = crate::casework::retention::of_case(tx, &c, today).await?;
+        let rules = crate::administration::settings::WorkRules::load(tx).await?;
+        let referrals = crate::casework::referrals::of_case(
+            tx,
+            sealer,
+            case_id,
+            today,
+            rules.referral_pending_days,
+        )
+        .await?;
         let restriction = crate::casework::restrictions::active_on(tx, c.id).await?;
         audit::record(tx, ctx, ev).await?;
         Ok(CaseView {
             retention,
+            referrals,
             restriction,
             clock: clock(&c, today),
             case: c,

@@ -15,6 +15,7 @@ pub mod followups;
 pub mod notes;
 pub mod outcomes;
 pub mod plans;
+pub mod referrals;
 pub mod restrictions;
 pub mod retention;
 pub mod schedule;

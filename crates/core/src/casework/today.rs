@@ -17,7 +17,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ankommen_store::entities::{
-    case, case_person, consent, followup, goal, person, release, staff, staff_role, step,
+    case, case_person, consent, followup, goal, person, referral, release, staff, staff_role, step,
 };
 use ankommen_store::{Db, Opened, Tx};
 use chrono::{Duration, NaiveDate};
@@ -32,7 +32,7 @@ use crate::casework::cases::{self, ClockState};
 use crate::casework::schedule;
 use crate::kernel::access;
 use crate::kernel::audit::{self, Event};
-use crate::kernel::catalog::GoalStatus;
+use crate::kernel::catalog::{GoalStatus, ReferralResult};
 use crate::kernel::policy::{Action, Resource};
 use crate::kernel::query;
 use crate::kernel::sealed::{self, FOLLOWUP_REASON, Place, STEP_TEXT};
@@ -57,10 +57,12 @@ pub enum Kind {
     Release,
     Residence,
     ConsentWithdrawn,
+    /// Referrals still pending after the configured days (issue 23).
+    Referral,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Followup,
         Kind::Step,
         Kind::Review,
@@ -69,6 +71,7 @@ impl Kind {
         Kind::Release,
         Kind::Residence,
         Kind::ConsentWithdrawn,
+        Kind::Referral,
     ];
 
     /// A stable key (message ids `day-<key>-...`, element ids).
@@ -82,6 +85,7 @@ impl Kind {
             Kind::Release => "releases",
             Kind::Residence => "residence",
             Kind::ConsentWithdrawn => "consent",
+            Kind::Referral => "referrals",
         }
     }
 }
@@ -295,7 +299,8 @@ pub async fn for_actor(
                 .filter(|(c, _)| own_ids.contains(c))
                 .copied()
                 .collect();
-            Some(read_own(tx, own_links, &covers, today, warn).await?)
+            let pending_before = today - Duration::days(i64::from(rules.referral_pending_days));
+            Some(read_own(tx, own_links, &covers, today, warn, pending_before).await?)
         } else {
             None
         };
@@ -549,6 +554,8 @@ struct OwnRows {
     persons: Vec<(i64, String, String, Option<NaiveDate>)>,
     /// (kind, person, date, recipient): releases expiring soon and consents withdrawn recently.
     events: Vec<(String, i64, NaiveDate, Option<String>)>,
+    /// (case, referred on, service): referrals still pending after the configured days.
+    referrals: Vec<(i64, NaiveDate, String)>,
 }
 
 /// The (case, person) links of the cases `ids`, by person, then case, and the coverage of every
@@ -588,8 +595,29 @@ async fn read_own(
     cover: &impl Fn(i64, Data) -> bool,
     today: NaiveDate,
     warn: Duration,
+    pending_before: NaiveDate,
 ) -> Result<OwnRows> {
     let backend = tx.get_database_backend();
+    let case_ids: BTreeSet<i64> = links.iter().map(|(c, _)| *c).collect();
+    let sel = referral::Entity::find()
+        .select_only()
+        .column(referral::Column::CaseId)
+        .column(referral::Column::ReferralDate)
+        .column(referral::Column::ServiceName)
+        .filter(query::one_of(backend, referral::Column::CaseId, case_ids))
+        .filter(
+            sea_orm::Condition::any()
+                .add(referral::Column::Result.is_null())
+                .add(referral::Column::Result.eq(ReferralResult::Pending.as_str())),
+        )
+        .filter(referral::Column::ReferralDate.lt(pending_before))
+        .order_by_asc(referral::Column::ReferralDate);
+    let referrals: Vec<(i64, NaiveDate, String)> = query::tuples(
+        tx,
+        sel.build(backend),
+        &["case_id", "referral_date", "service_name"],
+    )
+    .await?;
     let person_ids: BTreeSet<i64> = links.iter().map(|(_, p)| *p).collect();
     let sel = person::Entity::find()
         .select_only()
@@ -670,6 +698,7 @@ async fn read_own(
         links,
         persons,
         events,
+        referrals,
     })
 }
 
@@ -686,6 +715,7 @@ fn own_sections(
         links,
         persons: person_rows,
         events,
+        referrals,
     } = rows;
     // A person's case (for sorting and the case id of person items): the first own case.
     let mut case_of: BTreeMap<i64, i64> = BTreeMap::new();
@@ -776,6 +806,15 @@ fn own_sections(
                 state == ClockState::Overdue,
                 None,
                 format!("/cases/{}", c.id),
+            ));
+        }
+        for (_, on, service) in referrals.iter().filter(|(cid, _, _)| *cid == c.id) {
+            items.push(item(
+                Kind::Referral,
+                *on,
+                true,
+                Some(Opened::Text(service.clone())),
+                format!("/cases/{}#referrals", c.id),
             ));
         }
     }

@@ -179,6 +179,7 @@ pub async fn seed_clients(
             seed_household(db, &ctx, person_id, case_id, &form, &given_on).await?;
         }
     }
+    super::network::seed_services(db, clock.clone(), ids).await?;
     let today = clock
         .now()
         .with_timezone(&chrono_tz::Europe::Berlin)

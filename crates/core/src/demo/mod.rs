@@ -16,6 +16,7 @@ use crate::{Clock, Error, Result};
 
 mod casework;
 mod clients;
+mod network;
 
 pub use self::clients::seed_clients;
 

@@ -180,13 +180,16 @@ str_enum!(
 );
 
 str_enum!(
-    /// Kinds of recipients of a release (the regular services of `domain.md`).
+    /// Kinds of recipients of a release (the regular services of `domain.md`), and the
+    /// categories of the directory of services (issue 23). Extendable: add a value here and its
+    /// labels (`recipient-category-*`) in both languages.
     RecipientCategory {
         Jobcenter = "jobcenter",
         EmploymentAgency = "employment_agency",
         MigrationCounselling = "migration_counselling",
         YouthMigrationService = "youth_migration_service",
         LanguageCourse = "language_course",
+        AdultEducation = "adult_education",
         ForeignersAuthority = "foreigners_authority",
         SocialWelfare = "social_welfare",
         YouthWelfare = "youth_welfare",
@@ -194,9 +197,21 @@ str_enum!(
         DebtCounselling = "debt_counselling",
         PsychologicalCounselling = "psychological_counselling",
         Health = "health",
+        Midwife = "midwife",
+        Association = "association",
         Volunteers = "volunteers",
         IntegrationManagement = "integration_management",
         Other = "other",
+    }
+);
+
+str_enum!(
+    /// What came of a referral (exchange `referral.result`).
+    ReferralResult {
+        Pending = "pending",
+        TakenUp = "taken_up",
+        NotTakenUp = "not_taken_up",
+        Completed = "completed",
     }
 );
 

@@ -82,6 +82,12 @@ pub enum Action {
     /// activities, the reports from the audit log, the holds. On `AuditLog`: the county office's
     /// data-protection officer for the whole deployment, an organisation's for their own.
     ViewPrivacyDesk,
+    /// Read the directory of services (issue 23): IMs, team leads and coordinators; an
+    /// organisation's own entries only its staff.
+    ReadDirectory,
+    /// Keep entries of the directory: the county-wide ones the coordinator, an organisation's
+    /// own ones its team leads.
+    ManageService,
 }
 
 impl Action {
@@ -132,6 +138,10 @@ pub enum Resource {
         organisation_id: Option<i64>,
     },
     Case(CaseRef),
+    /// An entry of the directory of services: county-wide (None) or an organisation's own.
+    Service {
+        organisation_id: Option<i64>,
+    },
 }
 
 /// How the actor relates to an object.
@@ -156,7 +166,14 @@ pub fn relation(actor: &Actor, res: &Resource) -> Relation {
         }
     };
     match res {
-        Resource::Deployment | Resource::Municipality { .. } => Relation::Unowned,
+        Resource::Deployment
+        | Resource::Municipality { .. }
+        | Resource::Service {
+            organisation_id: None,
+        } => Relation::Unowned,
+        Resource::Service {
+            organisation_id: Some(id),
+        } => by_org(*id, None),
         Resource::Organisation { id } => by_org(*id, None),
         Resource::AuditLog {
             organisation_id: None,
@@ -270,6 +287,15 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
             actor.has(Role::TeamLead) && in_org
         }
         (FinaliseFigures, Resource::Deployment) => actor.has(Role::Coordinator),
+        (ReadDirectory, Resource::Service { .. }) => {
+            let reader =
+                actor.has(Role::Im) || actor.has(Role::TeamLead) || actor.has(Role::Coordinator);
+            reader && (rel == Relation::Unowned || in_org)
+        }
+        (ManageService, Resource::Service { organisation_id }) => match organisation_id {
+            None => actor.has(Role::Coordinator),
+            Some(_) => actor.has(Role::TeamLead) && in_org,
+        },
         (ViewFiguresAggregate, Resource::Municipality { ags }) => {
             actor.has(Role::Coordinator)
                 || (actor.has(Role::MunicipalOfficer)
@@ -301,6 +327,8 @@ pub struct Areas {
     pub figures: bool,
     /// Possible duplicate people (IMs and team leads).
     pub duplicates: bool,
+    /// The directory of services (IMs, team leads, coordinators).
+    pub directory: bool,
     /// The search field in the header (IMs: it finds the clients they may read).
     pub search: bool,
 }
@@ -324,6 +352,13 @@ pub fn areas(actor: &Actor) -> Areas {
             || actor.has(Role::Coordinator)
             || (actor.has(Role::MunicipalOfficer) && !actor.municipalities.is_empty()),
         duplicates: actor.has(Role::Im) || actor.has(Role::TeamLead),
+        directory: allows(
+            actor,
+            Action::ReadDirectory,
+            &Resource::Service {
+                organisation_id: None,
+            },
+        ),
         search: actor.has(Role::Im),
     }
 }
@@ -424,6 +459,58 @@ mod tests {
     const IN_ORG: [bool; 4] = [true, true, true, false];
     const OWN: [bool; 4] = [true, false, false, false];
     const TEAM: [bool; 4] = [true, true, false, false];
+
+    fn service(rel: Relation) -> Resource {
+        Resource::Service {
+            organisation_id: Some(match rel {
+                Relation::OtherOrganisation | Relation::Unowned => OTHER_PROVIDER,
+                _ => PROVIDER,
+            }),
+        }
+    }
+
+    #[test]
+    fn directory_matrix() {
+        // An organisation's own entries: read by its IMs, team leads and coordinators, kept by its
+        // team leads; nobody else's.
+        for (role, read, manage) in [
+            (Im, true, false),
+            (TeamLead, true, true),
+            (Coordinator, true, false),
+            (MunicipalOfficer, false, false),
+            (Admin, false, false),
+            (Dpo, false, false),
+        ] {
+            let a = actor(role, PROVIDER);
+            // Own entries are SameOrganisation (no team): check the in-org and the other-org entry.
+            for (rel, in_org) in [
+                (Relation::SameOrganisation, true),
+                (Relation::OtherOrganisation, false),
+            ] {
+                let res = service(rel);
+                assert_eq!(relation(&a, &res), rel);
+                assert_eq!(
+                    allows(&a, Action::ReadDirectory, &res),
+                    read && in_org,
+                    "{role:?} read {rel:?}"
+                );
+                assert_eq!(
+                    allows(&a, Action::ManageService, &res),
+                    manage && in_org,
+                    "{role:?} manage {rel:?}"
+                );
+            }
+            let county = Resource::Service {
+                organisation_id: None,
+            };
+            assert_eq!(allows(&a, Action::ReadDirectory, &county), read, "{role:?}");
+            assert_eq!(
+                allows(&a, Action::ManageService, &county),
+                role == Coordinator,
+                "{role:?}"
+            );
+        }
+    }
 
     #[test]
     fn duplicate_review_matrix() {
@@ -954,8 +1041,10 @@ mod tests {
                 caseload: true,
                 figures: true,
                 duplicates: true,
+                directory: true,
                 ..Areas::default()
             }
         );
+        assert!(areas(&actor(Coordinator, COUNTY)).directory);
     }
 }

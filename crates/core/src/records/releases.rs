@@ -354,11 +354,26 @@ pub async fn may_share<C: ConnectionTrait>(
     recipient: &RecipientRef<'_>,
     on: NaiveDate,
 ) -> Result<bool> {
+    Ok(covering(conn, person_id, &[category], recipient, on)
+        .await?
+        .is_some())
+}
+
+/// The release under which data of all `categories` about `person_id` may go to `recipient` on
+/// `on` (the rule of [`may_share`] for several categories at once, so that the one release used
+/// can be recorded with what was passed on): the newest such release, or none.
+pub async fn covering<C: ConnectionTrait>(
+    conn: &C,
+    person_id: i64,
+    categories: &[DataCategory],
+    recipient: &RecipientRef<'_>,
+    on: NaiveDate,
+) -> Result<Option<i64>> {
     if !consent::coverage(conn, person_id, on)
         .await?
         .covers(Data::Sharing)
     {
-        return Ok(false);
+        return Ok(None);
     }
     let norm = |s: &str| {
         s.split_whitespace()
@@ -368,17 +383,25 @@ pub async fn may_share<C: ConnectionTrait>(
     };
     let all = release::Entity::find()
         .filter(release::Column::PersonId.eq(person_id))
+        .order_by_desc(release::Column::ValidFrom)
+        .order_by_desc(release::Column::Id)
         .all(conn)
         .await?;
-    Ok(all.iter().any(|r| {
-        let to_them = match recipient {
-            RecipientRef::Organisation(id) => r.recipient_organisation_id == Some(*id),
-            RecipientRef::Named(n) => {
-                r.recipient_organisation_id.is_none() && norm(&r.recipient_name) == norm(n)
-            }
-        };
-        to_them && state_on(r, on) == ReleaseState::Active && categories_of(r).contains(&category)
-    }))
+    Ok(all
+        .iter()
+        .find(|r| {
+            let to_them = match recipient {
+                RecipientRef::Organisation(id) => r.recipient_organisation_id == Some(*id),
+                RecipientRef::Named(n) => {
+                    r.recipient_organisation_id.is_none() && norm(&r.recipient_name) == norm(n)
+                }
+            };
+            let held = categories_of(r);
+            to_them
+                && state_on(r, on) == ReleaseState::Active
+                && categories.iter().all(|c| held.contains(c))
+        })
+        .map(|r| r.id))
 }
 
 /// Records a release. Needs an active consent (a release is data beyond the minimum).

@@ -19,6 +19,7 @@ mod m0014_documents;
 mod m0016_retention;
 mod m0017_erasure_requests;
 mod m0019_contact_tallies;
+mod m0020_network;
 mod m0021_restriction_and_withdrawal;
 
 pub use m0003_plans::DEFAULT_FIELDS;
@@ -108,6 +109,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_retention::Migration),
             Box::new(m0017_erasure_requests::Migration),
             Box::new(m0019_contact_tallies::Migration),
+            Box::new(m0020_network::Migration),
             Box::new(m0021_restriction_and_withdrawal::Migration),
         ]
     }

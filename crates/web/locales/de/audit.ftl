@@ -189,3 +189,17 @@ audit-kind-spreadsheet_import = Tabellenimport
 audit-kind-spreadsheet_upload = Hochgeladene Tabelle
 audit-kind-staff = Konto
 audit-kind-team = Team
+
+# The network (issue 23)
+audit-action-service_created = Dienst ins Verzeichnis aufgenommen
+audit-action-service_updated = Dienst im Verzeichnis geändert
+audit-action-service_deleted = Dienst aus dem Verzeichnis gelöscht
+audit-action-service_viewed = Dienst im Verzeichnis angesehen
+audit-action-services_listed = Verzeichnis der Dienste angesehen
+audit-action-services_imported = Verzeichnis der Dienste importiert
+audit-action-referral_recorded = Vermittlung erfasst
+audit-action-referral_result_recorded = Ergebnis einer Vermittlung erfasst
+audit-action-referral_viewed = Vermittlung angesehen
+audit-kind-service = Dienst
+audit-kind-referral = Vermittlung
+audit-section-referrals = Vermittlungen

@@ -11,6 +11,7 @@ day-clock = Fälle ab 30 Monaten
 day-releases = Schweigepflichtentbindungen laufen ab
 day-residence = Aufenthaltstitel laufen ab
 day-consent = Einwilligung widerrufen: Aufnahmedaten ausgeblendet
+day-referrals = Vermittlungen noch offen
 day-count = { $count ->
     [one] 1 Eintrag
    *[other] { $count } Einträge
@@ -34,6 +35,7 @@ day-tag-contacts = Kontakt
 day-tag-clock = 3-Jahres-Frist
 day-tag-releases = Schweigepflichtentbindung
 day-tag-residence = Aufenthaltstitel
+day-tag-referrals = Vermittlung
 day-tag-consent = Einwilligung
 day-nothing = Nichts fällig.
 day-overdue = überfällig
@@ -47,6 +49,7 @@ day-ended-on = 3 Jahre endeten am { $date }
 day-valid-until = gültig bis { $date }
 day-expired-on = abgelaufen am { $date }
 day-withdrawn-on = widerrufen am { $date }
+day-referred-on = vermittelt am { $date }
 day-team-title = Ihr Team heute
 day-team-intro = Zahlen je Integrationsmanager:in, ohne Namen von Klient:innen – um die Fallzahlen auszugleichen.
 day-team-empty = In Ihrem Team gibt es noch keine Integrationsmanager:innen.
@@ -73,6 +76,8 @@ rules-contact-later-days = Kontakt danach alle … Tage
 rules-contact-later-days-hint = Zum Beispiel 31 für monatlichen Kontakt.
 rules-expiry-warning-days = Vorwarnzeit in Tagen
 rules-expiry-warning-days-hint = So viele Tage vorher erscheinen ablaufende Schweigepflichtentbindungen, Aufenthaltstitel und Fortschreibungen im Arbeitstag.
+rules-referral-pending-days = Offene Vermittlungen nach Tagen
+rules-referral-pending-days-hint = Eine Vermittlung, die so viele Tage nach ihrem Datum noch offen ist, erscheint im Arbeitstag.
 
 fields-title = Handlungsfelder
 fields-intro = Die Handlungsfelder, denen Ziele und Gesprächsthemen zugeordnet werden. Deaktivierte Felder werden nicht mehr angeboten; bestehende Ziele behalten ihren Namen.

@@ -189,3 +189,17 @@ audit-kind-spreadsheet_import = Spreadsheet import
 audit-kind-spreadsheet_upload = Uploaded spreadsheet
 audit-kind-staff = Account
 audit-kind-team = Team
+
+# The network (issue 23)
+audit-action-service_created = Service added to the directory
+audit-action-service_updated = Service in the directory changed
+audit-action-service_deleted = Service deleted from the directory
+audit-action-service_viewed = Service in the directory viewed
+audit-action-services_listed = Directory of services viewed
+audit-action-services_imported = Directory of services imported
+audit-action-referral_recorded = Referral recorded
+audit-action-referral_result_recorded = Referral result recorded
+audit-action-referral_viewed = Referral viewed
+audit-kind-service = Service
+audit-kind-referral = Referral
+audit-section-referrals = Referrals

@@ -11,6 +11,7 @@ day-clock = Cases at 30 months or more
 day-releases = Releases expiring
 day-residence = Residence permits expiring
 day-consent = Consent withdrawn: intake data hidden
+day-referrals = Referrals still pending
 day-count = { $count ->
     [one] 1 item
    *[other] { $count } items
@@ -34,6 +35,7 @@ day-tag-contacts = Contact
 day-tag-clock = 3-year limit
 day-tag-releases = Release
 day-tag-residence = Residence permit
+day-tag-referrals = Referral
 day-tag-consent = Consent
 day-nothing = Nothing due.
 day-overdue = overdue
@@ -47,6 +49,7 @@ day-ended-on = 3 years ended on { $date }
 day-valid-until = valid until { $date }
 day-expired-on = expired on { $date }
 day-withdrawn-on = withdrawn on { $date }
+day-referred-on = referred on { $date }
 day-team-title = Your team today
 day-team-intro = Counts per integration manager, without client names – to balance caseloads.
 day-team-empty = Your team has no integration managers yet.
@@ -73,6 +76,8 @@ rules-contact-later-days = Contact afterwards every … days
 rules-contact-later-days-hint = For example 31 for monthly contact.
 rules-expiry-warning-days = Warning period in days
 rules-expiry-warning-days-hint = This many days ahead, expiring releases, residence permits and reviews appear on the working day.
+rules-referral-pending-days = Pending referrals after days
+rules-referral-pending-days-hint = A referral still pending this many days after its date appears on the working day.
 
 fields-title = Fields of action
 fields-intro = The fields of action goals and contact topics are filed under. Deactivated fields are no longer offered; existing goals keep their names.

@@ -336,6 +336,10 @@ struct CaseTpl {
     closure_reason: Option<String>,
     /// Follow-ups of the case (`contacts/_case_followups.html`).
     followups: Vec<super::contacts::FollowupRow>,
+    /// Referrals of the case (`network/_case_referrals.html`).
+    referrals: Vec<super::referrals::ReferralRow>,
+    result_choices: Vec<(String, String)>,
+    today: String,
     /// Whose case (`cases/_who.html`).
     who: Who,
 }
@@ -377,7 +381,10 @@ pub(super) struct Who {
 }
 
 impl Who {
-    pub fn of(c: &ankommen_store::entities::case::Model, persons: &[ankommen_store::entities::person::Model]) -> Self {
+    pub fn of(
+        c: &ankommen_store::entities::case::Model,
+        persons: &[ankommen_store::entities::person::Model],
+    ) -> Self {
         Who {
             case_id: c.id,
             case_number: c.case_number.clone(),
@@ -505,7 +512,7 @@ fn snapshot_rows(view: &CaseView, page: &Page) -> (Vec<SnapshotRow>, Option<Stri
     (rows, closure.closed_on.map(|d| page.date(d)))
 }
 
-async fn case_page(
+pub(super) async fn case_page(
     state: &AppState,
     a: Authed,
     id: i64,
@@ -524,7 +531,10 @@ async fn case_page(
     let who = Who::of(&view.case, &view.persons);
     page.title = page.tr.targs(
         "case-title-named",
-        &[("name", who.client()), ("number", view.case.case_number.clone())],
+        &[
+            ("name", who.client()),
+            ("number", view.case.case_number.clone()),
+        ],
     );
     let (snapshot, snapshot_date) = snapshot_rows(&view, &page);
     // Where a client may move, each with the organisations serving it: whether the case moves
@@ -550,6 +560,9 @@ async fn case_page(
     Ok(render_status(
         &CaseTpl {
             who,
+            referrals: super::referrals::referral_rows(&page, &view, &catalog),
+            result_choices: super::referrals::result_choices(&page),
+            today: a.ctx.today().to_string(),
             events: event_rows(&view, &page, &municipality_names, &catalog),
             municipalities: move_targets,
             closure_reasons: ClosureReason::ALL
@@ -579,7 +592,7 @@ async fn case_page(
 }
 
 /// The values every form of the case page starts with: the version seen, and today for dates.
-fn defaults(a: &Authed) -> Vec<(String, String)> {
+pub(super) fn defaults(a: &Authed) -> Vec<(String, String)> {
     let today = a.ctx.today().to_string();
     ["paused_from", "resumed_on", "closed_on", "moved_on"]
         .into_iter()

@@ -418,15 +418,27 @@ async fn release_new_page(
     ))
 }
 
+/// `GET /clients/{id}/releases/new`; `?service=<id>` names an entry of the directory as the
+/// recipient (the referral form links here when a release is missing).
 async fn release_form(
     State(state): State<AppState>,
     a: Authed,
     Ids(id): Ids<i64>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
 ) -> AppResult<Response> {
-    let form = FormView::from_pairs([
+    let q = FormData::parse(query.unwrap_or_default().as_bytes()).unwrap_or_default();
+    let mut pairs = vec![
         ("valid_from", a.ctx.today().to_string()),
         ("mutual", "no".to_string()),
-    ]);
+    ];
+    if let Ok(sid) = q.get("service").parse::<i64>()
+        && let Ok(s) = ankommen_core::administration::services::get(&state.db, &a.ctx, sid).await
+    {
+        pairs.push(("recipient", "other".into()));
+        pairs.push(("recipient_name", s.name));
+        pairs.push(("recipient_category", s.category));
+    }
+    let form = FormView::from_pairs(pairs);
     release_new_page(&state, a, id, form, StatusCode::OK).await
 }
 

@@ -599,6 +599,19 @@ fn rows(
                     lines.push(r.recipient_name.clone());
                     page.t("timeline-release-revoked")
                 }
+                Item::Referral(r, reason) => {
+                    let result = r.result.as_deref().unwrap_or("pending");
+                    lines.push(format!(
+                        "{}: {}",
+                        page.t("referral-result"),
+                        page.label("referral-result", result)
+                    ));
+                    note = reason.as_ref().map(|n| page.sealed(n));
+                    if r.person_id.is_none() {
+                        lines.push(page.t("referral-household"));
+                    }
+                    page.t1("timeline-referral", "service", &r.service_name)
+                }
             };
             let title = match e.person {
                 Some(p) => format!("{title} – {}", name_of(p)),

@@ -20,8 +20,10 @@ mod dpo;
 mod outcomes;
 mod plans;
 mod privacy;
+mod referrals;
 mod retention;
 mod rules;
+mod services;
 mod spreadsheets;
 mod staff;
 mod subject_access;
@@ -118,6 +120,8 @@ fn pages() -> Router<AppState> {
         .merge(import::routes())
         .merge(duplicates::routes())
         .merge(export::routes())
+        .merge(services::routes())
+        .merge(referrals::routes())
         .fallback(not_found)
 }
 

@@ -1,5 +1,5 @@
 //! A case's timeline: contacts, case notes, follow-ups, plan changes and reviews, the case's own
-//! events, and the outcomes, consents and releases of its persons, newest first, filterable by
+//! events, its referrals, and the outcomes, consents and releases of its persons, newest first, filterable by
 //! kind and person, in pages.
 //!
 //! Built for cases with hundreds of contacts: only the newest contacts the page can reach are read,
@@ -9,7 +9,8 @@
 use std::collections::BTreeSet;
 
 use ankommen_store::entities::{
-    case, case_event, case_note, consent, contact, followup, goal, outcome, person, release, review,
+    case, case_event, case_note, consent, contact, followup, goal, outcome, person, referral,
+    release, review,
 };
 use ankommen_store::{Db, Opened};
 use chrono::NaiveDate;
@@ -42,6 +43,7 @@ str_enum!(
         Outcome = "outcome",
         Consent = "consent",
         Release = "release",
+        Referral = "referral",
     }
 );
 
@@ -128,6 +130,8 @@ pub enum Item {
     ConsentWithdrawn(consent::Model),
     ReleaseCreated(release::Model),
     ReleaseRevoked(release::Model),
+    /// A referral to a service, its reason opened (issue 23).
+    Referral(referral::Model, Option<Opened>),
 }
 
 #[derive(Clone, Debug)]

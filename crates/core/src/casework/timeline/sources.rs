@@ -5,8 +5,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use ankommen_store::entities::{
-    case_event, case_note, consent, contact, contact_person, followup, outcome, release, review,
-    staff,
+    case_event, case_note, consent, contact, contact_person, followup, outcome, referral, release,
+    review, staff,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, IntoCondition, Query, UnionType};
@@ -47,6 +47,7 @@ enum Src {
     ConsentWithdrawn(usize),
     ReleaseCreated(usize),
     ReleaseRevoked(usize),
+    Referral(usize),
 }
 
 pub(super) struct Key {
@@ -77,6 +78,7 @@ pub(super) struct Sources {
     outcomes: Vec<outcome::Model>,
     consents: Vec<consent::Model>,
     releases: Vec<release::Model>,
+    referrals: Vec<referral::Model>,
     /// Whether the client's consent covers the plan (else its changes and reviews are left out).
     plan_covered: bool,
 }
@@ -135,6 +137,20 @@ impl Sources {
         }
         if filter.shows(Kind::Consent) {
             s.consents = consents;
+        }
+        if filter.shows(Kind::Referral) {
+            // A person's referrals, and the household's (case-wide entries stay).
+            s.referrals = all_where::<referral::Entity, _>(
+                conn,
+                sea_orm::Condition::all()
+                    .add(referral::Column::CaseId.eq(case_id))
+                    .add(
+                        sea_orm::Condition::any()
+                            .add(referral::Column::PersonId.is_null())
+                            .add(referral::Column::PersonId.is_in(person_ids.to_vec())),
+                    ),
+            )
+            .await?;
         }
         if filter.shows(Kind::Release) && !person_ids.is_empty() {
             s.releases = all_where::<release::Entity, _>(
@@ -198,6 +214,9 @@ impl Sources {
                 keys.push(key(d, r.created_at, Src::ReleaseRevoked(i)));
             }
         }
+        for (i, r) in self.referrals.iter().enumerate() {
+            keys.push(key(r.referral_date, r.created_at, Src::Referral(i)));
+        }
         let mut keys: Vec<(usize, Key)> = keys.into_iter().enumerate().collect();
         keys.sort_by(|(i, a), (j, b)| (b.date, b.at, j).cmp(&(a.date, a.at, i)));
         keys.into_iter().map(|(_, k)| k).collect()
@@ -237,6 +256,9 @@ impl Sources {
                 }
                 Src::ReleaseCreated(i) | Src::ReleaseRevoked(i) => {
                     ids.insert(self.releases[i].created_by);
+                }
+                Src::Referral(i) => {
+                    ids.insert(self.referrals[i].created_by);
                 }
             }
         }
@@ -367,6 +389,20 @@ impl Sources {
                 None,
                 Some(self.releases[i].person_id),
             ),
+            Src::Referral(i) => {
+                let r = &self.referrals[i];
+                let reason = crate::kernel::sealed::open_opt(
+                    sealer,
+                    crate::kernel::sealed::REFERRAL_REASON.at_version(r.id, r.version),
+                    r.reason_sealed.as_deref(),
+                );
+                (
+                    Kind::Referral,
+                    Item::Referral(r.clone(), reason),
+                    name(r.created_by),
+                    r.person_id,
+                )
+            }
         })
     }
 }
