@@ -1042,9 +1042,12 @@ mod tests {
                 figures: true,
                 duplicates: true,
                 directory: true,
+                search: true,
                 ..Areas::default()
             }
         );
         assert!(areas(&actor(Coordinator, COUNTY)).directory);
+        // The header search is for IMs: a team lead reads no client data.
+        assert!(!areas(&actor(TeamLead, PROVIDER)).search);
     }
 }
