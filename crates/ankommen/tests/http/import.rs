@@ -395,10 +395,19 @@ async fn notes_are_sealed_unknown_fields_kept_and_referrals_stored() {
         r#""id": "P12", "given_name": "l", "family_name": "x", "birth_year": 1960"#,
         r#""id": "P12", "given_name": "l", "family_name": "x", "birth_year": 1960, "shoe_size": 42"#,
     );
+    // The directory knows the service: the imported referral is linked to its entry by name.
+    let jobcenter = crate::network::county_service(&t, "Jobcenter  eins", "jobcenter", &[]).await;
     let r = import_as(&t, "admin", &text, false).await.unwrap();
     assert!(r.written, "{:?}", r.problems);
     assert_eq!(counts(&r, "referral"), (1, 0, 0, 0));
     assert_eq!(counts(&r, "team"), (1, 0, 0, 0));
+    assert_eq!(
+        t.scalar(&format!(
+            "SELECT COUNT(*) AS n FROM referrals WHERE external_id = 'R90' AND service_id = {jobcenter}"
+        ))
+        .await,
+        1
+    );
     // The note and the referral's reason are stored sealed, never in plaintext.
     let contact = t
         .scalar("SELECT id AS n FROM contacts WHERE external_id = 'K90'")

@@ -43,7 +43,12 @@ async fn add_service(c: &mut Client, name: &str, category: &str, extra: &[(&str,
 }
 
 /// A county-wide entry kept by the coordinator. Returns its id.
-async fn county_service(t: &TestApp, name: &str, category: &str, extra: &[(&str, &str)]) -> i64 {
+pub(crate) async fn county_service(
+    t: &TestApp,
+    name: &str,
+    category: &str,
+    extra: &[(&str, &str)],
+) -> i64 {
     let mut k = t.login("koordination").await;
     id_in(&add_service(&mut k, name, category, extra).await)
 }

@@ -367,6 +367,17 @@ fn normalised(name: &str) -> String {
         .to_lowercase()
 }
 
+/// Links every referral that names a directory entry only by its name to it, after an import: an
+/// organisation's own entries first (the nearer match), then the county-wide ones.
+pub(crate) async fn link_named_referrals<C: ConnectionTrait>(conn: &C) -> Result<()> {
+    let mut all = service::Entity::find().all(conn).await?;
+    all.sort_by_key(|s| (s.organisation_id.is_none(), s.id));
+    for s in &all {
+        link_referrals(conn, s).await?;
+    }
+    Ok(())
+}
+
 /// Links the referrals that name the entry only by its name (imported ones) to it: those of cases
 /// its scope covers (any case for a county-wide entry, the organisation's cases for its own).
 async fn link_referrals<C: ConnectionTrait>(conn: &C, s: &service::Model) -> Result<()> {

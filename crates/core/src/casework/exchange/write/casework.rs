@@ -553,6 +553,10 @@ impl Writer<'_> {
             self.put(existing.is_some(), am, &mut rows).await?;
         }
         insert_chunks(self.tx, &mut rows).await?;
+        // Referrals name their service: linked to the directory's entry of that name, if any.
+        if !recs.is_empty() {
+            crate::administration::services::link_named_referrals(self.tx).await?;
+        }
         self.finish_split(&new, &changed).await
     }
 
