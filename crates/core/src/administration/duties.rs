@@ -159,7 +159,8 @@ pub async fn changes(db: &Db, ctx: &Ctx) -> Result<Vec<Change>> {
     Ok(out)
 }
 
-async fn staff_names<C: ConnectionTrait>(
+/// The display names of staff members by id (each read once), for lists that name who did what.
+pub(crate) async fn staff_names<C: ConnectionTrait>(
     conn: &C,
     ids: impl IntoIterator<Item = i64>,
 ) -> Result<Vec<(i64, String)>> {

@@ -13,7 +13,7 @@
 //! only.
 
 use ankommen_store::Db;
-use ankommen_store::entities::{case, erasure_request, retention_hold, staff};
+use ankommen_store::entities::{case, erasure_request, retention_hold};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -101,13 +101,11 @@ async fn requests_where<C: sea_orm::ConnectionTrait>(
         .flat_map(|r| [Some(r.recorded_by), r.decided_by])
         .flatten()
         .collect();
-    let names: std::collections::HashMap<i64, String> = staff::Entity::find()
-        .filter(staff::Column::Id.is_in(ids))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.display_name))
-        .collect();
+    let names: std::collections::HashMap<i64, String> =
+        crate::administration::duties::staff_names(conn, ids)
+            .await?
+            .into_iter()
+            .collect();
     let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
     Ok(rows
         .into_iter()

@@ -17,7 +17,7 @@
 //! of their scope. Placing, lifting and every look are audited; the case's history records both.
 
 use ankommen_store::Db;
-use ankommen_store::entities::{case, restriction, staff};
+use ankommen_store::entities::{case, restriction};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -91,13 +91,11 @@ pub(crate) async fn restrictions_where<C: ConnectionTrait>(
         .flat_map(|r| [Some(r.placed_by), r.lifted_by])
         .flatten()
         .collect();
-    let names: std::collections::HashMap<i64, String> = staff::Entity::find()
-        .filter(staff::Column::Id.is_in(ids))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.display_name))
-        .collect();
+    let names: std::collections::HashMap<i64, String> =
+        crate::administration::duties::staff_names(conn, ids)
+            .await?
+            .into_iter()
+            .collect();
     let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
     Ok(rows
         .into_iter()

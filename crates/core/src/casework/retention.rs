@@ -22,7 +22,6 @@ use std::collections::BTreeSet;
 
 use ankommen_store::entities::{
     case, case_person, consent, figure_finalisation, retained_fact, retention_hold, retention_run,
-    staff,
 };
 use ankommen_store::{Backend, Db};
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
@@ -269,13 +268,11 @@ async fn holds_where<C: ConnectionTrait>(conn: &C, cond: sea_orm::Condition) -> 
         .all(conn)
         .await?;
     let ids: Vec<i64> = rows.iter().map(|h| h.placed_by).collect();
-    let names: std::collections::HashMap<i64, String> = staff::Entity::find()
-        .filter(staff::Column::Id.is_in(ids))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.display_name))
-        .collect();
+    let names: std::collections::HashMap<i64, String> =
+        crate::administration::duties::staff_names(conn, ids)
+            .await?
+            .into_iter()
+            .collect();
     Ok(rows
         .into_iter()
         .map(|h| Hold {
