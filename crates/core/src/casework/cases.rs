@@ -704,7 +704,8 @@ async fn finish_change(
     Ok(())
 }
 
-fn date_in_case(
+/// A date something happened in the case: not in the future, not before its opening.
+pub(crate) fn date_in_case(
     e: &mut FieldErrors,
     field: &'static str,
     s: &str,

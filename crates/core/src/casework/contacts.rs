@@ -22,7 +22,7 @@ use crate::kernel::catalog::{CaseStatus, ContactKind, InterpreterType, is_langua
 use crate::kernel::policy::Action;
 use crate::kernel::sealed::{self, CONTACT_NOTE, Sealing};
 use crate::kernel::sealing::Sealer;
-use crate::kernel::types::{parse_date, parse_text, parse_text_req};
+use crate::kernel::types::{parse_text, parse_text_req};
 use crate::{Ctx, Error, FieldErrors, Result};
 
 /// The longest confidential note.
@@ -74,17 +74,7 @@ fn parse(
     with_followup: bool,
 ) -> Result<ContactInput> {
     let mut e = FieldErrors::new();
-    let date = e.take("date", parse_date(&f.date)).and_then(|d| {
-        if d > today {
-            e.add("date", "error-date-future");
-            None
-        } else if d < c.opened_on {
-            e.add("date", "error-before-opening");
-            None
-        } else {
-            Some(d)
-        }
-    });
+    let date = crate::casework::cases::date_in_case(&mut e, "date", &f.date, c, today);
     let minutes = match f.minutes.trim() {
         "" => None,
         s => match s.parse::<i32>() {

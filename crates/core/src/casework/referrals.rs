@@ -89,17 +89,7 @@ fn parse(
             }
         },
     };
-    let date = e.take("date", parse_date(&f.date)).and_then(|d| {
-        if d > today {
-            e.add("date", "error-date-future");
-            None
-        } else if d < c.opened_on {
-            e.add("date", "error-before-opening");
-            None
-        } else {
-            Some(d)
-        }
-    });
+    let date = crate::casework::cases::date_in_case(&mut e, "date", &f.date, c, today);
     let field = match f.field.trim() {
         "" => None,
         k => e.take("field", fields::parse_key(catalog, k)),
