@@ -247,7 +247,22 @@ pub async fn for_case(db: &Db, ctx: &Ctx, sealer: &Sealer, case_id: i64) -> Resu
     audit::read(db, async |tx| {
         let ev = Event::on("case_viewed", "case", case_id).section("followups");
         let (_, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
-        let today = ctx.today();
+        let rows = rows_of(tx, sealer, case_id, ctx.today()).await?;
+        audit::record(tx, ctx, ev).await?;
+        Ok(rows)
+    })
+    .await
+}
+
+/// The follow-ups of a case the caller has checked access to (the caller records the read): the
+/// open ones first (earliest first), then the latest done ones.
+pub(crate) async fn rows_of<C: ConnectionTrait>(
+    tx: &C,
+    sealer: &Sealer,
+    case_id: i64,
+    today: NaiveDate,
+) -> Result<Vec<Row>> {
+    {
         let mut rows: Vec<Row> = followup::Entity::find()
             .filter(followup::Column::CaseId.eq(case_id))
             .filter(followup::Column::DoneOn.is_null())
@@ -278,8 +293,6 @@ pub async fn for_case(db: &Db, ctx: &Ctx, sealer: &Sealer, case_id: i64) -> Resu
                     overdue: false,
                 }),
         );
-        audit::record(tx, ctx, ev).await?;
         Ok(rows)
-    })
-    .await
+    }
 }
