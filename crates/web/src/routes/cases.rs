@@ -327,8 +327,7 @@ struct PersonRow {
     id: i64,
     name: String,
     original: Option<String>,
-    /// "Geburtsjahr 1988 (38 Jahre)" or the date of birth and the age.
-    birth: String,
+    /// The age in words (the birth is in the header line above).
     age: String,
     /// Languages spoken, in words; None where the consent does not cover the intake data.
     languages: Option<String>,
@@ -594,7 +593,6 @@ fn person_row(page: &Page, f: &PersonFacts) -> PersonRow {
         id: p.id,
         name: format!("{} {}", p.given_name, p.family_name),
         original: p.name_original.clone(),
-        birth: super::clients::birth_of(p),
         age: page.tn("case-age", "years", i64::from(f.age)),
         languages: f.languages.as_ref().map(|l| {
             l.iter()
