@@ -241,19 +241,6 @@ pub struct Row {
 /// The most done follow-ups the case page lists (the timeline has all).
 pub const DONE_SHOWN: u64 = 10;
 
-/// The follow-ups of a case for its page: the open ones first (earliest first), then the latest
-/// done ones. The read is audited.
-pub async fn for_case(db: &Db, ctx: &Ctx, sealer: &Sealer, case_id: i64) -> Result<Vec<Row>> {
-    audit::read(db, async |tx| {
-        let ev = Event::on("case_viewed", "case", case_id).section("followups");
-        let (_, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
-        let rows = rows_of(tx, sealer, case_id, ctx.today()).await?;
-        audit::record(tx, ctx, ev).await?;
-        Ok(rows)
-    })
-    .await
-}
-
 /// The follow-ups of a case the caller has checked access to (the caller records the read): the
 /// open ones first (earliest first), then the latest done ones.
 pub(crate) async fn rows_of<C: ConnectionTrait>(

@@ -423,39 +423,57 @@ impl CaseTpl {
     }
 }
 
-/// Whose case a page is about: the header the case page, its plan and its timeline share, so
-/// nobody has to remember whose plan they are looking at.
+/// Whose page this is: the header the case page, its plan, its timeline, the rare actions, the
+/// household and the client's record share, so nobody has to remember whose plan they are
+/// looking at.
 pub(super) struct Who {
-    pub case_id: i64,
-    pub case_number: String,
-    /// (person id, Latin name, original spelling, birth) of each person of the case, the client
-    /// first.
+    /// The case the page is about, or the person's open case (id, number).
+    pub case: Option<(i64, String)>,
+    /// (person id, Latin name, original spelling, birth) of each person, the client first.
     pub persons: Vec<(i64, String, Option<String>, String)>,
 }
 
+type WhoPerson = (i64, String, Option<String>, String);
+
+fn who_person(p: &ankommen_store::entities::person::Model) -> WhoPerson {
+    (
+        p.id,
+        format!("{} {}", p.given_name, p.family_name),
+        p.name_original.clone(),
+        super::clients::birth_of(p),
+    )
+}
+
 impl Who {
+    /// A case's page: its persons and the case.
     pub fn of(
         c: &ankommen_store::entities::case::Model,
         persons: &[ankommen_store::entities::person::Model],
     ) -> Self {
         Who {
-            case_id: c.id,
-            case_number: c.case_number.clone(),
-            persons: persons
-                .iter()
-                .map(|p| {
-                    (
-                        p.id,
-                        format!("{} {}", p.given_name, p.family_name),
-                        p.name_original.clone(),
-                        super::clients::birth_of(p),
-                    )
-                })
-                .collect(),
+            case: Some((c.id, c.case_number.clone())),
+            persons: persons.iter().map(who_person).collect(),
         }
     }
 
-    /// The client's name (the case's first person), for a page's heading.
+    /// Pages about people (a record, a household): the people, and the case when there is exactly
+    /// one that is not closed.
+    pub fn people<'a>(
+        persons: impl IntoIterator<Item = &'a ankommen_store::entities::person::Model>,
+        cases: &[ankommen_store::entities::case::Model],
+    ) -> Self {
+        let mut open = cases.iter().filter(|c| c.status != "closed");
+        let case = match (open.next(), open.next()) {
+            (Some(c), None) => Some((c.id, c.case_number.clone())),
+            _ => None,
+        };
+        Who {
+            case,
+            persons: persons.into_iter().map(who_person).collect(),
+        }
+    }
+
+    /// The client's name (the first person), for a page's heading.
     pub fn client(&self) -> String {
         self.persons
             .first()
