@@ -35,8 +35,8 @@ async fn contact(t: &TestApp, p: &Person, on: &str, kind: &str, topics: &str, by
 #[tokio::test]
 async fn the_case_page_shows_the_open_goals_with_next_steps_and_the_last_three_contacts() {
     let t = TestApp::new().await;
-    let p = fixtures::register_consenting(&t, "awo.im1", "Nadia", "Arbeitsplatz", None, "1990")
-        .await;
+    let p =
+        fixtures::register_consenting(&t, "awo.im1", "Nadia", "Arbeitsplatz", None, "1990").await;
     let mut im = t.login("awo.im1").await;
     let (_, housing) = crate::plans::two_goals(&t, &mut im, &p).await;
     // A third goal, reached: it leaves the workspace (the plan page keeps it).
@@ -73,8 +73,12 @@ async fn the_case_page_shows_the_open_goals_with_next_steps_and_the_last_three_c
     assert!(goals.contains("Eine eigene Wohnung finden"), "{goals}");
     assert!(!goals.contains("Einen Minijob finden"), "{goals}");
     // Each goal with its open steps, the next (the earliest due) first, in words.
-    let kurs = goals.find("Beim Integrationskurs anmelden").expect("the next step");
-    let lernen = goals.find("Jeden Tag eine Stunde lernen").expect("the other step");
+    let kurs = goals
+        .find("Beim Integrationskurs anmelden")
+        .expect("the next step");
+    let lernen = goals
+        .find("Jeden Tag eine Stunde lernen")
+        .expect("the other step");
     assert!(kurs < lernen, "{goals}");
     assert!(goals.contains("VHS Talheim"), "{goals}");
     assert!(goals.contains("bis 15.12.2026"), "{goals}");
@@ -105,7 +109,10 @@ async fn the_case_page_shows_the_open_goals_with_next_steps_and_the_last_three_c
     // The rare actions are buttons to their pages, not forms on this one.
     for action in ["pause", "extend", "close", "move", "share"] {
         r.assert_contains(&format!("href=\"/cases/{}/{action}\"", p.case_id));
-        assert!(!r.body.contains(&format!("id=\"form-{action}\"")), "{action}");
+        assert!(
+            !r.body.contains(&format!("id=\"form-{action}\"")),
+            "{action}"
+        );
     }
     assert!(!r.body.contains("/reopen\""));
     // The reads are audited: the case, its plan.
@@ -121,9 +128,15 @@ async fn without_consent_the_workspace_shows_neither_goals_nor_languages() {
     let r = im.get(&format!("/cases/{}", p.case_id)).await;
     assert_eq!(r.status, StatusCode::OK);
     let goals = section(&r.body, "ws-goals");
-    assert!(goals.contains("deckt den Integrationsplan nicht"), "{goals}");
+    assert!(
+        goals.contains("deckt den Integrationsplan nicht"),
+        "{goals}"
+    );
     let persons = section(&r.body, "ws-persons");
-    assert!(persons.contains("ohne Einwilligung nicht gezeigt"), "{persons}");
+    assert!(
+        persons.contains("ohne Einwilligung nicht gezeigt"),
+        "{persons}"
+    );
     assert!(persons.contains("keine Einwilligung"), "{persons}");
     assert!(!t.audit_has("plan_viewed", "allowed", None).await);
 }

@@ -660,8 +660,7 @@ pub(crate) async fn recent<C: ConnectionTrait>(
         .all(conn)
         .await?;
     let names =
-        crate::administration::duties::staff_names(conn, rows.iter().map(|c| c.created_by))
-            .await?;
+        crate::administration::duties::staff_names(conn, rows.iter().map(|c| c.created_by)).await?;
     let out = rows
         .into_iter()
         .map(|mut c| {

@@ -59,8 +59,11 @@ impl Workspace {
     /// The plan's open goals, each with its open steps (the next first).
     pub fn open_goals(&self) -> impl Iterator<Item = (&plans::GoalView, Vec<&plans::StepView>)> {
         self.plan.open_goals().map(|g| {
-            let mut open: Vec<&plans::StepView> =
-                g.steps.iter().filter(|s| s.step.done_on.is_none()).collect();
+            let mut open: Vec<&plans::StepView> = g
+                .steps
+                .iter()
+                .filter(|s| s.step.done_on.is_none())
+                .collect();
             // The next step: the earliest due first; steps without a date after, in plan order.
             open.sort_by_key(|s| (s.step.due_on.is_none(), s.step.due_on));
             (g, open)
@@ -105,10 +108,13 @@ pub async fn get(db: &Db, ctx: &Ctx, sealer: &Sealer, case_id: i64) -> Result<Wo
             let plan_ev = Event::on("plan_viewed", "case", case_id).section("plan");
             audit::record(tx, ctx, plan_ev).await?;
         }
-        let intake_shown = persons.iter().filter(|p| p.languages.is_some()).map(|p| Seen {
-            person_id: p.person.id,
-            case_id: Some(case_id),
-        });
+        let intake_shown = persons
+            .iter()
+            .filter(|p| p.languages.is_some())
+            .map(|p| Seen {
+                person_id: p.person.id,
+                case_id: Some(case_id),
+            });
         let intake_shown: Vec<Seen> = intake_shown.collect();
         if !intake_shown.is_empty() {
             audit::record_seen(tx, ctx, ev.section("intake"), intake_shown).await?;

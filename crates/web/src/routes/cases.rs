@@ -585,7 +585,10 @@ fn snapshot_rows(view: &CaseView, page: &Page) -> (Vec<SnapshotRow>, Option<Stri
 
 /// The rare, weighty actions of a case in its state, each behind its own button that opens its
 /// form on a page of its own (`GET /cases/{id}/<action>`).
-fn rare_actions(page: &Page, c: &ankommen_store::entities::case::Model) -> Vec<(&'static str, String)> {
+fn rare_actions(
+    page: &Page,
+    c: &ankommen_store::entities::case::Model,
+) -> Vec<(&'static str, String)> {
     let names: &[&'static str] = match c.status.as_str() {
         "active" => &["pause", "extend", "close", "move", "share"],
         "paused" => &["resume", "extend", "close", "move", "share"],
@@ -600,10 +603,17 @@ fn rare_actions(page: &Page, c: &ankommen_store::entities::case::Model) -> Vec<(
 fn person_row(page: &Page, f: &PersonFacts) -> PersonRow {
     let p = &f.person;
     let (consent_key, consent) = match &f.consent {
-        ConsentState::Active(c) => ("active", page.t1("case-consent-active", "date", page.date(c.given_on))),
+        ConsentState::Active(c) => (
+            "active",
+            page.t1("case-consent-active", "date", page.date(c.given_on)),
+        ),
         ConsentState::Withdrawn(c) => (
             "withdrawn",
-            page.t1("client-consent-withdrawn-on", "date", page.date_opt(c.withdrawn_on)),
+            page.t1(
+                "client-consent-withdrawn-on",
+                "date",
+                page.date_opt(c.withdrawn_on),
+            ),
         ),
         ConsentState::None => ("none", page.t("case-consent-none")),
     };
@@ -614,14 +624,24 @@ fn person_row(page: &Page, f: &PersonFacts) -> PersonRow {
         age: page.tn("case-age", "years", i64::from(f.age)),
         languages: f.languages.as_ref().map(|l| {
             l.iter()
-                .map(|e| format!("{} ({})", page.label("lang", &e.code), page.label("language-level", &e.level)))
+                .map(|e| {
+                    format!(
+                        "{} ({})",
+                        page.label("lang", &e.code),
+                        page.label("language-level", &e.level)
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         }),
         interpreter: f.interpreter.as_deref().map(|l| page.label("lang", l)),
         consent_key,
         consent,
-        releases: page.tn("case-releases-active", "count", i64::try_from(f.releases_active).unwrap_or(0)),
+        releases: page.tn(
+            "case-releases-active",
+            "count",
+            i64::try_from(f.releases_active).unwrap_or(0),
+        ),
     }
 }
 
@@ -643,7 +663,12 @@ fn goal_rows(page: &Page, ws: &Workspace) -> Vec<GoalRow> {
                         "third_party" => s.step.third_party.clone().unwrap_or_default(),
                         o => page.label("step-owner", o),
                     };
-                    (page.sealed(&s.step.text), who, s.step.due_on.map(|d| page.date(d)), s.overdue)
+                    (
+                        page.sealed(&s.step.text),
+                        who,
+                        s.step.due_on.map(|d| page.date(d)),
+                        s.overdue,
+                    )
                 })
                 .collect(),
         })
@@ -664,7 +689,11 @@ fn contact_rows(page: &Page, ws: &Workspace) -> Vec<ContactRow> {
                 .collect::<Vec<_>>()
                 .join(", "),
             by: c.by.clone(),
-            interpreter: c.contact.interpreter_language.as_deref().map(|l| page.label("lang", l)),
+            interpreter: c
+                .contact
+                .interpreter_language
+                .as_deref()
+                .map(|l| page.label("lang", l)),
         })
         .collect()
 }
@@ -760,10 +789,12 @@ struct ActionTpl {
 
 /// The action named by a path segment; anything else is like a missing page.
 fn rare_action(segment: &str) -> AppResult<&'static str> {
-    ["pause", "resume", "extend", "close", "reopen", "move", "share"]
-        .into_iter()
-        .find(|a| *a == segment)
-        .ok_or(AppError(Error::NotFound))
+    [
+        "pause", "resume", "extend", "close", "reopen", "move", "share",
+    ]
+    .into_iter()
+    .find(|a| *a == segment)
+    .ok_or(AppError(Error::NotFound))
 }
 
 /// The page of one rare action: its form alone, with what was typed and its errors.
