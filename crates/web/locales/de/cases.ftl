@@ -102,7 +102,6 @@ case-snapshot-date = Festgehalten am { $date }.
 case-snapshot-german = Deutsch bei Aufnahme
 case-snapshot-housing = Wohnsituation
 case-snapshot-outcomes = Erfasste Erfolge
-case-actions = Fall bearbeiten
 case-pause-title = Fall ruhen lassen
 case-pause-hint = Zum Beispiel bei einem längeren Auslandsaufenthalt. Die Frist läuft weiter.
 case-paused-from = Ruht ab

@@ -102,7 +102,6 @@ case-snapshot-date = Recorded on { $date }.
 case-snapshot-german = German at intake
 case-snapshot-housing = Housing
 case-snapshot-outcomes = Outcomes recorded
-case-actions = Work on the case
 case-pause-title = Pause the case
 case-pause-hint = For example during a longer stay abroad. The clock keeps running.
 case-paused-from = Paused from
