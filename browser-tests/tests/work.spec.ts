@@ -191,13 +191,16 @@ test('IM records a home visit with an interpreter and a follow-up, and sees it o
   await page.getByLabel('Dolmetscher:in').selectOption({ label: 'professionell' });
   await post(page, page.getByRole('button', { name: 'Speichern', exact: true }));
   await expect(page.getByRole('status').filter({ hasText: 'Der Kontakt wurde erfasst.' })).toBeVisible();
-  const followups = section(page, 'Kontakte und Wiedervorlagen');
+  const followups = section(page, 'Wiedervorlagen');
   await expect(followups).toContainText('Kursanmeldung nachfragen');
   await expect(followups).toContainText('heute fällig');
   await expectNoA11yViolations(page);
 
+  // The visit heads the last contacts of the workspace, which link to the timeline.
+  const recent = section(page, 'Letzte Kontakte');
+  await expect(recent.locator('li').first()).toContainText('Hausbesuch');
   // The timeline shows the visit and the plan's history.
-  await followups.getByRole('link', { name: 'Verlauf des Falls' }).click();
+  await recent.getByRole('link', { name: /^Verlauf des Falls/ }).click();
   await page.waitForURL((u) => u.pathname === `${casePath}/timeline`);
   const entries = page.locator('ol.timeline, ul.timeline').first();
   await expect(entries).toContainText('Hausbesuch');
@@ -217,7 +220,7 @@ test('IM records a home visit with an interpreter and a follow-up, and sees it o
 
   // Done: it leaves the day view.
   await page.goto(casePath);
-  await post(page, section(page, 'Kontakte und Wiedervorlagen').getByRole('button', { name: /^Erledigt/ }).first());
+  await post(page, section(page, 'Wiedervorlagen').getByRole('button', { name: /^Erledigt/ }).first());
   await page.goto('/');
   await expect(page.getByRole('region', { name: /^Heute fällig/ })).not.toContainText('Kursanmeldung nachfragen');
 });

@@ -1030,7 +1030,7 @@ async fn a_team_lead_hands_over_cases_and_the_new_im_reads_the_note_first() {
     assert_eq!(r.status, StatusCode::OK);
     let at_note = r.body.find(note).expect("the note");
     assert!(at_note < r.body.find("id=\"case-facts\"").unwrap());
-    assert!(at_note < r.body.find("id=\"h-persons\"").unwrap());
+    assert!(at_note < r.body.find("id=\"ws-persons\"").unwrap());
     r.assert_contains("Übergeben von <bdi>Ahmad Karimi</bdi>");
     let r = new_im
         .post(&format!("{}/handover-seen", path(&a)), &[])
@@ -1096,7 +1096,11 @@ async fn a_case_is_shared_with_a_colleague_and_unshared() {
     let c = register(&t, "awo.im1", "Tara", "Geteilt").await;
     let colleague = t.id("awo.im2").to_string();
     let mut im = t.login("awo.im1").await;
-    let r = im.get(&path(&c)).await;
+    // The case page has a button to the sharing page, which has the form.
+    im.get(&path(&c))
+        .await
+        .assert_contains(&format!("href=\"{}/share\"", path(&c)));
+    let r = im.get(&format!("{}/share", path(&c))).await;
     r.assert_contains(&format!(
         "<option value=\"{colleague}\">Olena Kovalenko</option>"
     ));
@@ -1285,10 +1289,10 @@ async fn a_stale_form_shows_the_conflict_and_keeps_what_was_typed() {
     let c = register(&t, "awo.im1", "Vera", "Version").await;
     let mut tab1 = t.login("awo.im1").await;
     let mut tab2 = t.login("awo.im1").await;
-    tab1.get(&path(&c))
+    tab1.get(&format!("{}/pause", path(&c)))
         .await
         .assert_contains("name=\"version\" value=\"1\"");
-    tab2.get(&path(&c)).await;
+    tab2.get(&format!("{}/extend", path(&c))).await;
 
     let r = tab1
         .post(
@@ -1430,8 +1434,9 @@ async fn bad_input_on_every_form_is_shown_next_to_the_field_never_a_500() {
         );
         r.assert_contains(&format!("id=\"e-{field}\""));
         r.assert_contains(msg);
-        // The error is next to the field of that form, and the page is the case page.
-        r.assert_contains("id=\"case-facts\"");
+        // The error is next to the field of that form, on the action's own page.
+        r.assert_contains("id=\"back-to-case\"");
+        r.assert_contains(&format!("id=\"form-{action}\""));
     }
     // Sharing with an IM of another organisation.
     let outsider = t.id("caritas.im").to_string();

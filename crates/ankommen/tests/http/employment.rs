@@ -135,6 +135,9 @@ async fn refused_everywhere(t: &TestApp, b: &mut Client, c: &Fixture, contact: i
         format!("/clients/{p}/intake"),
         format!("/cases/{}", c.case_id),
         format!("/cases/{}/timeline", c.case_id),
+        format!("/cases/{}/pause", c.case_id),
+        format!("/cases/{}/close", c.case_id),
+        format!("/cases/{}/share", c.case_id),
         format!("/contacts/{contact}"),
     ] {
         let r = b.get(&page).await;
@@ -569,7 +572,8 @@ async fn a_move_follows_the_service_areas() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 
     let mut im = t.login("awo.im2").await;
-    let page = im.get(&format!("/cases/{}", c.case_id)).await;
+    // The moving page lists each municipality with who serves it.
+    let page = im.get(&format!("/cases/{}/move", c.case_id)).await;
     page.assert_contains(
         "Auwiesen – betreut von Caritas Neckartal, Landratsamt Neckartal</option>",
     );

@@ -38,3 +38,4 @@ mod sealed;
 mod search;
 mod spreadsheets;
 mod storage;
+mod workspace;

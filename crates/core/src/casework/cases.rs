@@ -552,6 +552,23 @@ pub async fn get(db: &Db, ctx: &Ctx, sealer: &Sealer, case_id: i64) -> Result<Ca
     audit::read(db, async |tx| {
         let ev = Event::on("case_viewed", "case", case_id);
         let (c, r) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
+        let view = load(tx, ctx, sealer, c, &r).await?;
+        audit::record(tx, ctx, ev).await?;
+        Ok(view)
+    })
+    .await
+}
+
+/// The case view of a case the caller has checked access to (the caller records the read).
+pub(crate) async fn load<C: ConnectionTrait>(
+    tx: &C,
+    ctx: &Ctx,
+    sealer: &Sealer,
+    c: case::Model,
+    r: &crate::kernel::policy::CaseRef,
+) -> Result<CaseView> {
+    let case_id = c.id;
+    {
         let c = opened_case(sealer, c);
         let today = ctx.today();
         let persons = persons_of(tx, case_id).await?;
@@ -632,7 +649,6 @@ pub async fn get(db: &Db, ctx: &Ctx, sealer: &Sealer, case_id: i64) -> Result<Ca
         )
         .await?;
         let restriction = crate::casework::restrictions::active_on(tx, c.id).await?;
-        audit::record(tx, ctx, ev).await?;
         Ok(CaseView {
             retention,
             referrals,
@@ -651,8 +667,7 @@ pub async fn get(db: &Db, ctx: &Ctx, sealer: &Sealer, case_id: i64) -> Result<Ca
             handover_offers,
             closure,
         })
-    })
-    .await
+    }
 }
 
 /// The first half of a state change of one case: the access check (write) and the version check,

@@ -628,3 +628,53 @@ mod tests {
         );
     }
 }
+
+/// One of the newest contacts as the case page lists it: no note, and who recorded it.
+#[derive(Clone, Debug)]
+pub struct RecentContact {
+    /// The row, without its sealed note.
+    pub contact: contact::Model,
+    pub topics: Vec<String>,
+    /// The display name of the staff member who recorded it.
+    pub by: String,
+}
+
+/// The newest `n` contacts of a case (newest first) and the number of all of them, for the case
+/// page. The caller has checked access and records the read.
+pub(crate) async fn recent<C: ConnectionTrait>(
+    conn: &C,
+    case_id: i64,
+    n: u64,
+) -> Result<(Vec<RecentContact>, u64)> {
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let total = contact::Entity::find()
+        .filter(contact::Column::CaseId.eq(case_id))
+        .count(conn)
+        .await?;
+    let rows = contact::Entity::find()
+        .filter(contact::Column::CaseId.eq(case_id))
+        .order_by_desc(contact::Column::ContactDate)
+        .order_by_desc(contact::Column::CreatedAt)
+        .order_by_desc(contact::Column::Id)
+        .limit(n)
+        .all(conn)
+        .await?;
+    let names =
+        crate::administration::duties::staff_names(conn, rows.iter().map(|c| c.created_by)).await?;
+    let out = rows
+        .into_iter()
+        .map(|mut c| {
+            c.note_sealed = None;
+            RecentContact {
+                topics: topics_of(&c),
+                by: names
+                    .iter()
+                    .find(|(id, _)| *id == c.created_by)
+                    .map(|(_, n)| n.clone())
+                    .unwrap_or_default(),
+                contact: c,
+            }
+        })
+        .collect();
+    Ok((out, total))
+}

@@ -241,13 +241,15 @@ pub struct Row {
 /// The most done follow-ups the case page lists (the timeline has all).
 pub const DONE_SHOWN: u64 = 10;
 
-/// The follow-ups of a case for its page: the open ones first (earliest first), then the latest
-/// done ones. The read is audited.
-pub async fn for_case(db: &Db, ctx: &Ctx, sealer: &Sealer, case_id: i64) -> Result<Vec<Row>> {
-    audit::read(db, async |tx| {
-        let ev = Event::on("case_viewed", "case", case_id).section("followups");
-        let (_, _) = access::case_for(tx, ctx, case_id, Action::ReadClient, ev.clone()).await?;
-        let today = ctx.today();
+/// The follow-ups of a case the caller has checked access to (the caller records the read): the
+/// open ones first (earliest first), then the latest done ones.
+pub(crate) async fn rows_of<C: ConnectionTrait>(
+    tx: &C,
+    sealer: &Sealer,
+    case_id: i64,
+    today: NaiveDate,
+) -> Result<Vec<Row>> {
+    {
         let mut rows: Vec<Row> = followup::Entity::find()
             .filter(followup::Column::CaseId.eq(case_id))
             .filter(followup::Column::DoneOn.is_null())
@@ -278,8 +280,6 @@ pub async fn for_case(db: &Db, ctx: &Ctx, sealer: &Sealer, case_id: i64) -> Resu
                     overdue: false,
                 }),
         );
-        audit::record(tx, ctx, ev).await?;
         Ok(rows)
-    })
-    .await
+    }
 }

@@ -23,3 +23,4 @@ pub mod spreadsheets;
 pub mod subject_access;
 pub mod timeline;
 pub mod today;
+pub mod workspace;

@@ -102,7 +102,6 @@ case-snapshot-date = Festgehalten am { $date }.
 case-snapshot-german = Deutsch bei Aufnahme
 case-snapshot-housing = Wohnsituation
 case-snapshot-outcomes = Erfasste Erfolge
-case-actions = Fall bearbeiten
 case-pause-title = Fall ruhen lassen
 case-pause-hint = Zum Beispiel bei einem längeren Auslandsaufenthalt. Die Frist läuft weiter.
 case-paused-from = Ruht ab
@@ -203,3 +202,61 @@ released-field-case_opened_on = Eröffnet am
 released-field-clock_start = Beginn der Begleitung
 released-field-case_closed_on = Abgeschlossen am
 case-title-named = { $name } – Fall { $number }
+
+# The case workspace (decision 0029)
+case-ws-persons = Personen
+case-ws-languages = Sprachen
+case-ws-interpreter = Dolmetschung
+case-ws-consent = Einwilligung
+case-ws-no-consent = ohne Einwilligung nicht gezeigt
+case-consent-active = seit { $date }
+case-consent-none = keine Einwilligung
+case-age = { $years ->
+    [one] 1 Jahr
+   *[other] { $years } Jahre
+}
+case-releases-active = { $count ->
+    [0] keine gültige Schweigepflichtentbindung
+    [one] 1 gültige Schweigepflichtentbindung
+   *[other] { $count } gültige Schweigepflichtentbindungen
+}
+case-ws-until = Ende
+case-ws-next-review = Nächste Fortschreibung
+case-ws-open = Offen
+case-ws-followups-open = { $count ->
+    [0] keine Wiedervorlage
+    [one] 1 Wiedervorlage
+   *[other] { $count } Wiedervorlagen
+}
+case-ws-referrals-pending = { $count ->
+    [0] keine offene Vermittlung
+    [one] 1 offene Vermittlung
+   *[other] { $count } offene Vermittlungen
+}
+case-ws-goals = Offene Ziele
+case-ws-plan-no-consent = Die Einwilligung der Klientin oder des Klienten deckt den Integrationsplan nicht; seine Ziele werden nicht gezeigt.
+case-ws-no-goals = Noch kein Ziel vereinbart.
+case-ws-no-open-goals = Alle Ziele sind abgeschlossen.
+case-ws-target = Ziel bis { $date }
+case-ws-no-open-steps = Kein offener Schritt.
+case-ws-next-step = Nächster Schritt
+case-ws-due = bis { $date }
+case-ws-more-steps = { $count ->
+    [one] und 1 weiterer Schritt
+   *[other] und { $count } weitere Schritte
+}
+case-ws-contacts = Letzte Kontakte
+case-ws-no-contacts = Noch kein Kontakt erfasst.
+case-ws-with-interpreter = mit Dolmetschung { $language }
+case-ws-all-contacts = { $count ->
+    [0] Verlauf des Falls
+    [one] Verlauf des Falls (1 Kontakt)
+   *[other] Verlauf des Falls (alle { $count } Kontakte)
+}
+case-ws-everyday = Alltägliches
+case-ws-followup-new = Wiedervorlage setzen
+case-ws-goal-new = Ziel hinzufügen
+case-more-actions = Weitere Aktionen
+case-back-to-case = Zurück zum Fall
+case-action-title = { $action } – { $name }
+case-action-cancel = Abbrechen und zurück zum Fall

@@ -32,7 +32,7 @@ error-followup-past = Eine Wiedervorlage kann nicht in der Vergangenheit liegen.
 error-followup-done = Diese Wiedervorlage ist bereits erledigt.
 error-followup-case-closed = Der Fall ist abgeschlossen: Es können keine Wiedervorlagen mehr gesetzt oder verschoben werden.
 
-followup-title = Kontakte und Wiedervorlagen
+followup-title = Wiedervorlagen
 followup-none = Keine Wiedervorlagen.
 followup-new-title = Wiedervorlage setzen
 followup-move-title = Wiedervorlage verschieben

@@ -102,7 +102,6 @@ case-snapshot-date = Recorded on { $date }.
 case-snapshot-german = German at intake
 case-snapshot-housing = Housing
 case-snapshot-outcomes = Outcomes recorded
-case-actions = Work on the case
 case-pause-title = Pause the case
 case-pause-hint = For example during a longer stay abroad. The clock keeps running.
 case-paused-from = Paused from
@@ -203,3 +202,61 @@ released-field-case_opened_on = Opened on
 released-field-clock_start = Start of support
 released-field-case_closed_on = Closed on
 case-title-named = { $name } – case { $number }
+
+# The case workspace (decision 0029)
+case-ws-persons = Persons
+case-ws-languages = Languages
+case-ws-interpreter = Interpreter
+case-ws-consent = Consent
+case-ws-no-consent = not shown without consent
+case-consent-active = since { $date }
+case-consent-none = no consent
+case-age = { $years ->
+    [one] 1 year
+   *[other] { $years } years
+}
+case-releases-active = { $count ->
+    [0] no valid release
+    [one] 1 valid release
+   *[other] { $count } valid releases
+}
+case-ws-until = ends
+case-ws-next-review = Next review
+case-ws-open = Open
+case-ws-followups-open = { $count ->
+    [0] no follow-up
+    [one] 1 follow-up
+   *[other] { $count } follow-ups
+}
+case-ws-referrals-pending = { $count ->
+    [0] no pending referral
+    [one] 1 pending referral
+   *[other] { $count } pending referrals
+}
+case-ws-goals = Open goals
+case-ws-plan-no-consent = The client's consent does not cover the integration plan; its goals are not shown.
+case-ws-no-goals = No goal agreed yet.
+case-ws-no-open-goals = All goals are closed.
+case-ws-target = target { $date }
+case-ws-no-open-steps = No open step.
+case-ws-next-step = Next step
+case-ws-due = by { $date }
+case-ws-more-steps = { $count ->
+    [one] and 1 more step
+   *[other] and { $count } more steps
+}
+case-ws-contacts = Last contacts
+case-ws-no-contacts = No contact recorded yet.
+case-ws-with-interpreter = with interpreter { $language }
+case-ws-all-contacts = { $count ->
+    [0] History of the case
+    [one] History of the case (1 contact)
+   *[other] History of the case (all { $count } contacts)
+}
+case-ws-everyday = Everyday
+case-ws-followup-new = Set a follow-up
+case-ws-goal-new = Add a goal
+case-more-actions = More actions
+case-back-to-case = Back to the case
+case-action-title = { $action } – { $name }
+case-action-cancel = Cancel and back to the case

@@ -32,7 +32,7 @@ error-followup-past = A follow-up cannot be in the past.
 error-followup-done = This follow-up is already done.
 error-followup-case-closed = The case is closed: follow-ups can no longer be set or moved.
 
-followup-title = Contacts and follow-ups
+followup-title = Follow-ups
 followup-none = No follow-ups.
 followup-new-title = Set a follow-up
 followup-move-title = Move a follow-up

@@ -17,8 +17,10 @@ use ankommen_core::administration::municipalities;
 use ankommen_core::administration::service_areas;
 use ankommen_core::casework::caseload::{self, Filter, Page as Caseload};
 use ankommen_core::casework::cases::{self, CaseView, HandoverSummary, Moved};
+use ankommen_core::casework::workspace::{self, PersonFacts, Workspace};
 use ankommen_core::kernel::catalog::{ClosureReason, LanguageEntry, ReleasedField};
 use ankommen_core::kernel::types::Role;
+use ankommen_core::records::consent::ConsentState;
 use ankommen_core::records::releases::{Disclosure, Released};
 use ankommen_core::{Error, FieldErrors};
 use ankommen_store::entities::saved_filter;
@@ -39,7 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}", get(show))
         .route("/cases/{id}/handover-seen", post(handover_seen))
         .route("/cases/{id}/handover/{org}", get(summary))
-        .route("/cases/{id}/{action}", post(act))
+        .route("/cases/{id}/{action}", get(action_page).post(act))
 }
 
 /// The form fields of a POST without the CSRF token.
@@ -320,16 +322,67 @@ struct SnapshotRow {
     outcomes: i64,
 }
 
+/// One person of the case as the workspace's header shows them.
+struct PersonRow {
+    id: i64,
+    name: String,
+    original: Option<String>,
+    /// The age in words (the birth is in the header line above).
+    age: String,
+    /// Languages spoken, in words; None where the consent does not cover the intake data.
+    languages: Option<String>,
+    interpreter: Option<String>,
+    /// The consent's state ("active", "withdrawn", "none") and its words.
+    consent_key: &'static str,
+    consent: String,
+    releases: String,
+}
+
+/// An open goal of the plan with its next open steps.
+struct GoalRow {
+    id: i64,
+    field: String,
+    text: String,
+    person: Option<String>,
+    target: Option<String>,
+    /// (text, who, due, overdue) of the open steps, the next first (at most two shown).
+    steps: Vec<(String, String, Option<String>, bool)>,
+    more_steps: i64,
+}
+
+/// One of the last contacts.
+struct ContactRow {
+    id: i64,
+    date: String,
+    kind: String,
+    topics: String,
+    by: String,
+    interpreter: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "cases/case.html")]
 struct CaseTpl {
     page: Page,
     view: CaseView,
     form: FormView,
-    /// The action whose form failed ("" when none): its form shows the message about the whole form.
+    /// The section whose form failed ("" when none): it shows the message about the whole form.
     failed: &'static str,
-    municipalities: Vec<(String, String)>,
-    closure_reasons: Vec<(String, String)>,
+    persons: Vec<PersonRow>,
+    /// Whether the client's consent covers the plan (else its goals are not shown).
+    plan_covered: bool,
+    goals: Vec<GoalRow>,
+    /// How many goals the plan holds in all (open and closed).
+    goal_count: usize,
+    contacts: Vec<ContactRow>,
+    contact_count: i64,
+    /// The next review of the plan, and whether it is overdue.
+    review_due: Option<(String, bool)>,
+    /// Open follow-ups and pending referrals, for the header's counts.
+    open_followups: i64,
+    pending_referrals: i64,
+    /// The rare actions open in this state: (path segment, button text).
+    rare_actions: Vec<(&'static str, String)>,
     events: Vec<EventRow>,
     snapshot: Vec<SnapshotRow>,
     snapshot_date: Option<String>,
@@ -370,39 +423,57 @@ impl CaseTpl {
     }
 }
 
-/// Whose case a page is about: the header the case page, its plan and its timeline share, so
-/// nobody has to remember whose plan they are looking at.
+/// Whose page this is: the header the case page, its plan, its timeline, the rare actions, the
+/// household and the client's record share, so nobody has to remember whose plan they are
+/// looking at.
 pub(super) struct Who {
-    pub case_id: i64,
-    pub case_number: String,
-    /// (person id, Latin name, original spelling, birth) of each person of the case, the client
-    /// first.
+    /// The case the page is about, or the person's open case (id, number).
+    pub case: Option<(i64, String)>,
+    /// (person id, Latin name, original spelling, birth) of each person, the client first.
     pub persons: Vec<(i64, String, Option<String>, String)>,
 }
 
+type WhoPerson = (i64, String, Option<String>, String);
+
+fn who_person(p: &ankommen_store::entities::person::Model) -> WhoPerson {
+    (
+        p.id,
+        format!("{} {}", p.given_name, p.family_name),
+        p.name_original.clone(),
+        super::clients::birth_of(p),
+    )
+}
+
 impl Who {
+    /// A case's page: its persons and the case.
     pub fn of(
         c: &ankommen_store::entities::case::Model,
         persons: &[ankommen_store::entities::person::Model],
     ) -> Self {
         Who {
-            case_id: c.id,
-            case_number: c.case_number.clone(),
-            persons: persons
-                .iter()
-                .map(|p| {
-                    (
-                        p.id,
-                        format!("{} {}", p.given_name, p.family_name),
-                        p.name_original.clone(),
-                        super::clients::birth_of(p),
-                    )
-                })
-                .collect(),
+            case: Some((c.id, c.case_number.clone())),
+            persons: persons.iter().map(who_person).collect(),
         }
     }
 
-    /// The client's name (the case's first person), for a page's heading.
+    /// Pages about people (a record, a household): the people, and the case when there is exactly
+    /// one that is not closed.
+    pub fn people<'a>(
+        persons: impl IntoIterator<Item = &'a ankommen_store::entities::person::Model>,
+        cases: &[ankommen_store::entities::case::Model],
+    ) -> Self {
+        let mut open = cases.iter().filter(|c| c.status != "closed");
+        let case = match (open.next(), open.next()) {
+            (Some(c), None) => Some((c.id, c.case_number.clone())),
+            _ => None,
+        };
+        Who {
+            case,
+            persons: persons.into_iter().map(who_person).collect(),
+        }
+    }
+
+    /// The client's name (the first person), for a page's heading.
     pub fn client(&self) -> String {
         self.persons
             .first()
@@ -512,6 +583,125 @@ fn snapshot_rows(view: &CaseView, page: &Page) -> (Vec<SnapshotRow>, Option<Stri
     (rows, closure.closed_on.map(|d| page.date(d)))
 }
 
+/// The rare, weighty actions of a case in its state, each behind its own button that opens its
+/// form on a page of its own (`GET /cases/{id}/<action>`).
+fn rare_actions(
+    page: &Page,
+    c: &ankommen_store::entities::case::Model,
+) -> Vec<(&'static str, String)> {
+    let names: &[&'static str] = match c.status.as_str() {
+        "active" => &["pause", "extend", "close", "move", "share"],
+        "paused" => &["resume", "extend", "close", "move", "share"],
+        _ => &["reopen"],
+    };
+    names
+        .iter()
+        .map(|n| (*n, page.t(&format!("case-{n}-title"))))
+        .collect()
+}
+
+fn person_row(page: &Page, f: &PersonFacts) -> PersonRow {
+    let p = &f.person;
+    let (consent_key, consent) = match &f.consent {
+        ConsentState::Active(c) => (
+            "active",
+            page.t1("case-consent-active", "date", page.date(c.given_on)),
+        ),
+        ConsentState::Withdrawn(c) => (
+            "withdrawn",
+            page.t1(
+                "client-consent-withdrawn-on",
+                "date",
+                page.date_opt(c.withdrawn_on),
+            ),
+        ),
+        ConsentState::None => ("none", page.t("case-consent-none")),
+    };
+    PersonRow {
+        id: p.id,
+        name: format!("{} {}", p.given_name, p.family_name),
+        original: p.name_original.clone(),
+        age: page.tn("case-age", "years", i64::from(f.age)),
+        languages: f.languages.as_ref().map(|l| {
+            l.iter()
+                .map(|e| {
+                    format!(
+                        "{} ({})",
+                        page.label("lang", &e.code),
+                        page.label("language-level", &e.level)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        }),
+        interpreter: f.interpreter.as_deref().map(|l| page.label("lang", l)),
+        consent_key,
+        consent,
+        releases: page.tn(
+            "case-releases-active",
+            "count",
+            i64::try_from(f.releases_active).unwrap_or(0),
+        ),
+    }
+}
+
+/// The open goals with their next steps (at most two each).
+fn goal_rows(page: &Page, ws: &Workspace) -> Vec<GoalRow> {
+    ws.open_goals()
+        .map(|(g, open)| GoalRow {
+            id: g.goal.id,
+            field: ws.plan.field_label(&g.goal.field_key, page.lang()),
+            text: page.sealed(&g.goal.text),
+            person: g.person_name.clone(),
+            target: g.goal.target_date.map(|d| page.date(d)),
+            more_steps: i64::try_from(open.len().saturating_sub(2)).unwrap_or(0),
+            steps: open
+                .iter()
+                .take(2)
+                .map(|s| {
+                    let who = match s.step.owner.as_str() {
+                        "third_party" => s.step.third_party.clone().unwrap_or_default(),
+                        o => page.label("step-owner", o),
+                    };
+                    (
+                        page.sealed(&s.step.text),
+                        who,
+                        s.step.due_on.map(|d| page.date(d)),
+                        s.overdue,
+                    )
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn contact_rows(page: &Page, ws: &Workspace) -> Vec<ContactRow> {
+    ws.contacts
+        .iter()
+        .map(|c| ContactRow {
+            id: c.contact.id,
+            date: page.date(c.contact.contact_date),
+            kind: page.label("contact-kind", &c.contact.contact_kind),
+            topics: c
+                .topics
+                .iter()
+                .map(|t| ws.plan.field_label(t, page.lang()))
+                .collect::<Vec<_>>()
+                .join(", "),
+            by: c.by.clone(),
+            interpreter: c
+                .contact
+                .interpreter_language
+                .as_deref()
+                .map(|l| page.label("lang", l)),
+        })
+        .collect()
+}
+
+fn count<T>(it: impl Iterator<Item = T>) -> i64 {
+    i64::try_from(it.count()).unwrap_or(i64::MAX)
+}
+
 pub(super) async fn case_page(
     state: &AppState,
     a: Authed,
@@ -520,61 +710,51 @@ pub(super) async fn case_page(
     failed: &'static str,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let view = cases::get(&state.db, &a.ctx, &state.sealer, id).await?;
-    let followups = super::contacts::case_followups(state, &a, id).await?;
+    let ws = workspace::get(&state.db, &a.ctx, &state.sealer, id).await?;
+    let followups = super::contacts::followup_rows(&a.page, &ws.followups);
     let all = municipalities::list(&state.db).await?;
     let municipality_names: Vec<(String, String)> =
         all.into_iter().map(|m| (m.ags, m.name)).collect();
-    let serving = service_areas::serving_each(&state.db, a.ctx.today()).await?;
-    let catalog = fields::all(state.db.reader()).await?;
     let mut page = a.page.at("cases");
-    let who = Who::of(&view.case, &view.persons);
+    let who = Who::of(&ws.case.case, &ws.case.persons);
     page.title = page.tr.targs(
         "case-title-named",
         &[
             ("name", who.client()),
-            ("number", view.case.case_number.clone()),
+            ("number", ws.case.case.case_number.clone()),
         ],
     );
-    let (snapshot, snapshot_date) = snapshot_rows(&view, &page);
-    // Where a client may move, each with the organisations serving it: whether the case moves
-    // along or is handed over is visible before the move is entered.
-    let move_targets = municipality_names
-        .iter()
-        .filter(|(ags, _)| *ags != view.case.municipality_ags)
-        .map(|(ags, name)| {
-            let orgs: Vec<&str> = serving
-                .get(ags)
-                .into_iter()
-                .flatten()
-                .map(|(_, n)| n.as_str())
-                .collect();
-            let by = if orgs.is_empty() {
-                page.t("case-move-served-by-none")
-            } else {
-                page.t1("case-move-served-by", "organisations", orgs.join(", "))
-            };
-            (ags.clone(), format!("{name} – {by}"))
-        })
-        .collect();
+    let (snapshot, snapshot_date) = snapshot_rows(&ws.case, &page);
+    let review_due = ws
+        .plan
+        .review_due
+        .filter(|_| ws.plan.covered() && ws.case.case.status != "closed")
+        .map(|d| (page.date(d), d < ws.today));
+    let catalog = &ws.plan.fields;
     Ok(render_status(
         &CaseTpl {
             who,
-            referrals: super::referrals::referral_rows(&page, &view, &catalog),
+            persons: ws.persons.iter().map(|p| person_row(&page, p)).collect(),
+            plan_covered: ws.plan.covered(),
+            goals: goal_rows(&page, &ws),
+            goal_count: ws.plan.goals.len(),
+            contacts: contact_rows(&page, &ws),
+            contact_count: i64::try_from(ws.contact_count).unwrap_or(0),
+            review_due,
+            open_followups: count(ws.followups.iter().filter(|f| f.followup.done_on.is_none())),
+            pending_referrals: count(
+                ws.case
+                    .referrals
+                    .iter()
+                    .filter(|r| ankommen_core::casework::referrals::is_pending(&r.referral)),
+            ),
+            rare_actions: rare_actions(&page, &ws.case.case),
+            referrals: super::referrals::referral_rows(&page, &ws.case, catalog),
             result_choices: super::referrals::result_choices(&page),
             today: a.ctx.today().to_string(),
-            events: event_rows(&view, &page, &municipality_names, &catalog),
-            municipalities: move_targets,
-            closure_reasons: ClosureReason::ALL
-                .iter()
-                .map(|r| {
-                    (
-                        r.as_str().to_string(),
-                        page.label("closure-reason", r.as_str()),
-                    )
-                })
-                .collect(),
-            closure_reason: view
+            events: event_rows(&ws.case, &page, &municipality_names, catalog),
+            closure_reason: ws
+                .case
                 .case
                 .closure_reason
                 .as_deref()
@@ -583,12 +763,118 @@ pub(super) async fn case_page(
             snapshot_date,
             followups,
             page,
-            view,
+            view: ws.case,
             form,
             failed,
         },
         status,
     ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rare actions, each on its own page
+
+#[derive(Template)]
+#[template(path = "cases/action.html")]
+struct ActionTpl {
+    page: Page,
+    who: Who,
+    view: CaseView,
+    /// The action's path segment ("pause", "close", ...).
+    action: &'static str,
+    form: FormView,
+    municipalities: Vec<(String, String)>,
+    closure_reasons: Vec<(String, String)>,
+}
+
+/// The action named by a path segment; anything else is like a missing page.
+fn rare_action(segment: &str) -> AppResult<&'static str> {
+    [
+        "pause", "resume", "extend", "close", "reopen", "move", "share",
+    ]
+    .into_iter()
+    .find(|a| *a == segment)
+    .ok_or(AppError(Error::NotFound))
+}
+
+/// The page of one rare action: its form alone, with what was typed and its errors.
+async fn action_view(
+    state: &AppState,
+    a: Authed,
+    id: i64,
+    action: &'static str,
+    form: FormView,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let view = cases::get(&state.db, &a.ctx, &state.sealer, id).await?;
+    let mut page = a.page.at("cases");
+    let who = Who::of(&view.case, &view.persons);
+    page.title = page.tr.targs(
+        "case-action-title",
+        &[
+            ("action", page.t(&format!("case-{action}-title"))),
+            ("name", who.client()),
+        ],
+    );
+    let municipalities = if action == "move" {
+        let serving = service_areas::serving_each(&state.db, a.ctx.today()).await?;
+        // Where a client may move, each with the organisations serving it: whether the case
+        // moves along or is handed over is visible before the move is entered.
+        municipalities::list(&state.db)
+            .await?
+            .into_iter()
+            .filter(|m| m.ags != view.case.municipality_ags)
+            .map(|m| {
+                let orgs: Vec<&str> = serving
+                    .get(&m.ags)
+                    .into_iter()
+                    .flatten()
+                    .map(|(_, n)| n.as_str())
+                    .collect();
+                let by = if orgs.is_empty() {
+                    page.t("case-move-served-by-none")
+                } else {
+                    page.t1("case-move-served-by", "organisations", orgs.join(", "))
+                };
+                (m.ags, format!("{} – {by}", m.name))
+            })
+            .collect()
+    } else {
+        vec![]
+    };
+    let closure_reasons = ClosureReason::ALL
+        .iter()
+        .map(|r| {
+            (
+                r.as_str().to_string(),
+                page.label("closure-reason", r.as_str()),
+            )
+        })
+        .collect();
+    Ok(render_status(
+        &ActionTpl {
+            page,
+            who,
+            view,
+            action,
+            form,
+            municipalities,
+            closure_reasons,
+        },
+        status,
+    ))
+}
+
+/// `GET /cases/{id}/<action>`: the form of one rare action.
+pub async fn action_page(
+    State(state): State<AppState>,
+    a: Authed,
+    Ids(id): Ids<i64>,
+    Path((_, action)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let action = rare_action(&action)?;
+    let form = FormView::from_pairs(defaults(&a));
+    action_view(&state, a, id, action, form, StatusCode::OK).await
 }
 
 /// The values every form of the case page starts with: the version seen, and today for dates.
@@ -605,8 +891,7 @@ pub async fn show(
     a: Authed,
     Ids(id): Ids<i64>,
 ) -> AppResult<Response> {
-    let form = FormView::from_pairs(defaults(&a));
-    case_page(&state, a, id, form, "", StatusCode::OK).await
+    case_page(&state, a, id, FormView::new(), "", StatusCode::OK).await
 }
 
 pub async fn handover_seen(
@@ -709,11 +994,13 @@ pub async fn act(
     // What was typed comes first, so it wins over the defaults.
     let mut values = posted(&form);
     values.extend(defaults(&a));
+    // A failed form is shown again on its own page (a failed unshare on the sharing page).
+    let page_of = if failed == "unshare" { "share" } else { failed };
     saved_or_reshown(
         saved,
         FormView::from_pairs(values),
         a.page.tr,
-        |view, status| case_page(&state, a, id, view, failed, status),
+        |view, status| action_view(&state, a, id, page_of, view, status),
     )
     .await
 }

@@ -228,6 +228,8 @@ struct RecordTpl {
     sharing_covered: bool,
     /// Outcomes: the current state and the history (`outcomes/_record.html`).
     outcomes: super::outcomes::OutcomeSection,
+    /// Whose record (`cases/_who.html`).
+    who: super::cases::Who,
 }
 
 impl RecordTpl {
@@ -276,6 +278,7 @@ pub async fn record(
     let mut page = a.page.at("cases");
     page.title = format!("{} {}", v.person.given_name, v.person.family_name);
     Ok(render(&RecordTpl {
+        who: super::cases::Who::people([&v.person], &v.cases),
         outcomes,
         page,
         birth: birth_of(&v.person),
@@ -736,6 +739,8 @@ pub async fn add_member(
 struct HouseholdTpl {
     page: Page,
     h: HouseholdView,
+    /// Whose household (`cases/_who.html`).
+    who: super::cases::Who,
 }
 
 pub async fn household(
@@ -745,5 +750,6 @@ pub async fn household(
 ) -> AppResult<Response> {
     let h = clients::household(&state.db, &a.ctx, id).await?;
     let page = a.page.at("cases").titled("household-title");
-    Ok(render(&HouseholdTpl { page, h }))
+    let who = super::cases::Who::people(h.members.iter().map(|m| &m.person), &h.cases);
+    Ok(render(&HouseholdTpl { page, h, who }))
 }

@@ -404,29 +404,21 @@ pub(crate) struct FollowupRow {
     pub overdue: bool,
 }
 
-/// The follow-ups section of the case page (`contacts/_case_followups.html`).
-pub(crate) async fn case_followups(
-    state: &AppState,
-    a: &Authed,
-    case_id: i64,
-) -> AppResult<Vec<FollowupRow>> {
-    let page = &a.page;
-    Ok(
-        followups::for_case(&state.db, &a.ctx, &state.sealer, case_id)
-            .await?
-            .into_iter()
-            .map(|r| FollowupRow {
-                id: r.followup.id,
-                version: r.followup.version,
-                due_on: page.date(r.followup.due_on),
-                first_due_on: r.followup.first_due_on.map(|d| page.date(d)),
-                reason: page.sealed(&r.followup.reason),
-                done_on: r.followup.done_on.map(|d| page.date(d)),
-                due: r.due,
-                overdue: r.overdue,
-            })
-            .collect(),
-    )
+/// The follow-ups section of the case page (`contacts/_case_followups.html`), from the rows the
+/// case workspace read.
+pub(crate) fn followup_rows(page: &Page, rows: &[followups::Row]) -> Vec<FollowupRow> {
+    rows.iter()
+        .map(|r| FollowupRow {
+            id: r.followup.id,
+            version: r.followup.version,
+            due_on: page.date(r.followup.due_on),
+            first_due_on: r.followup.first_due_on.map(|d| page.date(d)),
+            reason: page.sealed(&r.followup.reason),
+            done_on: r.followup.done_on.map(|d| page.date(d)),
+            due: r.due,
+            overdue: r.overdue,
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -205,7 +205,7 @@ pub(crate) fn opened_review(sealer: &Sealer, mut r: review::Model) -> review::Mo
     r
 }
 
-pub(super) async fn load<C: ConnectionTrait>(
+pub(crate) async fn load<C: ConnectionTrait>(
     conn: &C,
     sealer: &Sealer,
     c: case::Model,

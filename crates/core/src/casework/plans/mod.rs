@@ -24,8 +24,8 @@ mod snapshot;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use self::current::opened_review;
 pub use self::current::{GoalView, PlanView, StepView, VersionRow, get, review_due, set_interval};
+pub(crate) use self::current::{load as load_plan, opened_review};
 pub use self::forms::{
     Bounds, GoalForm, GoalInput, ReviewForm, ReviewGoalForm, StepForm, StepInput, parse_interval,
 };
