@@ -22,6 +22,8 @@ pub struct Facts {
     pub outcomes: Vec<Outcome>,
     /// Look-ups, built on first use (see [`super::index`]); the facts must not change after.
     pub(crate) index: std::sync::OnceLock<super::index::Index>,
+    /// What the figures ask of each person on a day, per day (see [`super::index::PersonOn`]).
+    pub(crate) on_day: super::index::DayMemo,
 }
 
 #[derive(Clone, Debug)]

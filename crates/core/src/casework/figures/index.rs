@@ -1,8 +1,11 @@
 //! Look-ups over the facts, built once per set of facts: a case or person by id, and each case's
 //! goals, reviews and contacts and each person's cases and outcomes. Without them the figures of a
-//! county (400,000 contacts, 3,000 cases) take quadratic time per row.
+//! county (400,000 contacts, 3,000 cases) take quadratic time per row. Persons are numbered
+//! (their position) so that a scope's persons are counted as numbers, not compared as strings, and
+//! what the figures ask of a person on a day is worked out once per day (see [`PersonOn`]).
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 
@@ -30,6 +33,11 @@ pub struct Index {
     cases_of_person: Vec<Vec<usize>>,
     /// By person position.
     outcomes: Vec<Vec<usize>>,
+    /// The persons of each case by number (see [`Facts::persons_of`]), by case position.
+    case_persons: Vec<Vec<usize>>,
+    /// Each known person's household as a number (a person without one is their own), by person
+    /// position.
+    household_of: Vec<usize>,
     /// The positions of the cases each scope may count (see [`Facts::cases_for`]).
     all: Vec<usize>,
     held_by: HashMap<String, Vec<usize>>,
@@ -60,8 +68,21 @@ impl Index {
             plan_start: vec![None; n],
             cases_of_person: vec![Vec::new(); f.persons.len()],
             outcomes: vec![Vec::new(); f.persons.len()],
+            case_persons: vec![Vec::new(); n],
             ..Index::default()
         };
+        // A case may name a person the facts do not hold: numbered after the known ones, so that
+        // they count among the case's persons but are neither adult nor in any household.
+        let mut unknown: HashMap<&str, usize> = HashMap::new();
+        let mut households: HashMap<&str, usize> = HashMap::new();
+        let mut next = 0..;
+        for p in &f.persons {
+            let mut new = || next.next().unwrap_or_default();
+            ix.household_of.push(match &p.household {
+                Some(h) => *households.entry(h.as_str()).or_insert_with(new),
+                None => new(),
+            });
+        }
         for (i, g) in f.goals.iter().enumerate() {
             if let Some(c) = case_at.get(&g.case) {
                 ix.goals[*c].push(i);
@@ -113,9 +134,17 @@ impl Index {
                 same
             });
             for p in &case.persons {
-                if let Some(p) = person_at.get(p) {
-                    ix.cases_of_person[*p].push(c);
-                }
+                let number = match person_at.get(p) {
+                    Some(known) => {
+                        ix.cases_of_person[*known].push(c);
+                        *known
+                    }
+                    None => {
+                        let next = f.persons.len() + unknown.len();
+                        *unknown.entry(p.as_str()).or_insert(next)
+                    }
+                };
+                ix.case_persons[c].push(number);
             }
         }
         for (i, o) in f.outcomes.iter().enumerate() {
@@ -129,9 +158,69 @@ impl Index {
     }
 }
 
+/// What the figures ask of a known person on a day (see `figures::person_on`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PersonOn {
+    pub adult: bool,
+    pub german_b1: bool,
+    pub employed_social_insurance: bool,
+    pub training_internship_studies: bool,
+}
+
+/// [`PersonOn`] of every known person, per day asked, kept with the facts once computed.
+#[derive(Debug, Default)]
+pub struct DayMemo(Mutex<HashMap<NaiveDate, Arc<Vec<PersonOn>>>>);
+
+impl Clone for DayMemo {
+    /// A copy of the facts computes its own.
+    fn clone(&self) -> Self {
+        DayMemo::default()
+    }
+}
+
 impl Facts {
     fn ix(&self) -> &Index {
         self.index.get_or_init(|| Index::build(self))
+    }
+
+    /// The persons of a case as numbers: a known person's position in `persons`, an unknown one
+    /// numbered after them.
+    pub fn persons_of(&self, case_pos: usize) -> &[usize] {
+        &self.ix().case_persons[case_pos]
+    }
+
+    /// The household of the person numbered `p` as a number, if the person is known (a person
+    /// without a household is their own).
+    pub fn household_of(&self, p: usize) -> Option<usize> {
+        self.ix().household_of.get(p).copied()
+    }
+
+    /// [`PersonOn`] of every known person on `d`, by position, computed on first use.
+    pub fn persons_on(
+        &self,
+        d: NaiveDate,
+        compute: impl Fn(&Person) -> PersonOn,
+    ) -> Arc<Vec<PersonOn>> {
+        let mut memo = self
+            .on_day
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        memo.entry(d)
+            .or_insert_with(|| Arc::new(self.persons.iter().map(compute).collect()))
+            .clone()
+    }
+
+    /// The cases of the person numbered `p` (none for an unknown person).
+    pub fn cases_of_number<'a>(&'a self, p: usize) -> impl Iterator<Item = &'a Case> + 'a {
+        let list = self.ix().cases_of_person.get(p).map(Vec::as_slice);
+        list.unwrap_or_default().iter().map(|c| &self.cases[*c])
+    }
+
+    /// The outcomes of the person numbered `p` (none for an unknown person).
+    pub fn outcomes_of_number<'a>(&'a self, p: usize) -> impl Iterator<Item = &'a Outcome> + 'a {
+        let list = self.ix().outcomes.get(p).map(Vec::as_slice);
+        list.unwrap_or_default().iter().map(|o| &self.outcomes[*o])
     }
 
     /// The cases that may count for `scope` on some day, in their order: every case for the total,
@@ -152,7 +241,16 @@ impl Facts {
             .map(|c| &self.cases[*c])
     }
 
-    fn case_pos(&self, c: &Case) -> Option<usize> {
+    /// The position of a case in `cases`. The figures pass the facts' own cases, so its address
+    /// tells (checked, in safe code); any other copy of a case is found by its id.
+    pub fn case_pos(&self, c: &Case) -> Option<usize> {
+        let size = std::mem::size_of::<Case>();
+        let offset = (c as *const Case as usize).wrapping_sub(self.cases.as_ptr() as usize);
+        let i = offset / size;
+        if offset.is_multiple_of(size) && self.cases.get(i).is_some_and(|own| std::ptr::eq(own, c))
+        {
+            return Some(i);
+        }
         self.ix().case_at.get(&c.id).copied()
     }
 

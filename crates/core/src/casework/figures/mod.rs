@@ -23,6 +23,7 @@ use serde::Serialize;
 
 use crate::kernel::catalog::{ClosureReason, ContactKind, ExchangeField, GermanLevel};
 use facts::{Case, Facts, Person};
+use index::PersonOn;
 
 /// The working rules the quality indicators are computed with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -307,11 +308,46 @@ fn running_at(
     })
 }
 
-fn split(f: &Facts, persons: &BTreeSet<&str>, d: NaiveDate) -> Split {
+/// What the figures ask of a person on `d`.
+fn person_on(f: &Facts, p: &Person, d: NaiveDate) -> PersonOn {
+    PersonOn {
+        adult: adult(p, d),
+        german_b1: german_b1_at(f, p, d),
+        employed_social_insurance: running_at(f, p, d, &["employment"], Some("social_insurance")),
+        training_internship_studies: running_at(
+            f,
+            p,
+            d,
+            &["training", "internship", "studies"],
+            None,
+        ),
+    }
+}
+
+/// [`person_on`] of every known person on `d`, by number (computed once per set of facts and day).
+fn persons_on(f: &Facts, d: NaiveDate) -> std::sync::Arc<Vec<PersonOn>> {
+    f.persons_on(d, |p| person_on(f, p, d))
+}
+
+/// The distinct persons of the given cases (the facts' own), as numbers in ascending order.
+fn persons_of_cases<'a>(f: &Facts, cases: impl IntoIterator<Item = &'a Case>) -> Vec<usize> {
+    let mut persons: Vec<usize> = cases
+        .into_iter()
+        .filter_map(|c| f.case_pos(c))
+        .flat_map(|c| f.persons_of(c).iter().copied())
+        .collect();
+    persons.sort_unstable();
+    persons.dedup();
+    persons
+}
+
+/// The persons (distinct numbers) split into adults and minors by their age at `d`; an unknown
+/// person counts as a minor.
+fn split(f: &Facts, persons: &[usize], d: NaiveDate) -> Split {
+    let on = persons_on(f, d);
     let adults = persons
         .iter()
-        .filter_map(|id| f.person(id))
-        .filter(|p| adult(p, d))
+        .filter(|p| on.get(**p).is_some_and(|o| o.adult))
         .count();
     Split {
         total: persons.len(),
@@ -335,29 +371,27 @@ pub fn stock(f: &Facts, scope: &Scope, d: NaiveDate) -> Stock {
         .cases_for(scope)
         .filter(|c| active_at(c, d) && scope.holds(c, d))
         .collect();
-    let persons: BTreeSet<&str> = cases
+    let persons = persons_of_cases(f, cases.iter().copied());
+    let on = persons_on(f, d);
+    let adults: Vec<&PersonOn> = persons
         .iter()
-        .flat_map(|c| c.persons.iter().map(String::as_str))
+        .filter_map(|p| on.get(*p))
+        .filter(|o| o.adult)
         .collect();
-    let adults: Vec<&Person> = persons
-        .iter()
-        .filter_map(|id| f.person(id))
-        .filter(|p| adult(p, d))
-        .collect();
-    let share = |test: &dyn Fn(&Person) -> bool| {
-        Share::new(adults.iter().filter(|p| test(p)).count(), adults.len())
+    let share = |test: fn(&PersonOn) -> bool| {
+        Share::new(adults.iter().filter(|o| test(o)).count(), adults.len())
     };
     Stock {
         cases_active: cases.len(),
         cases_paused: cases.iter().filter(|c| paused_at(c, d)).count(),
-        persons_served: split(f, &persons, d),
-        adults_german_b1_or_higher: share(&|p| german_b1_at(f, p, d)),
-        adults_employed_social_insurance: share(&|p| {
-            running_at(f, p, d, &["employment"], Some("social_insurance"))
-        }),
-        adults_training_internship_studies: share(&|p| {
-            running_at(f, p, d, &["training", "internship", "studies"], None)
-        }),
+        persons_served: Split {
+            total: persons.len(),
+            adults: adults.len(),
+            minors: persons.len() - adults.len(),
+        },
+        adults_german_b1_or_higher: share(|o| o.german_b1),
+        adults_employed_social_insurance: share(|o| o.employed_social_insurance),
+        adults_training_internship_studies: share(|o| o.training_internship_studies),
         integration_plans_active: cases
             .iter()
             .filter(|c| f.goals_of(c).any(|g| goal_open_at(g, d)))
@@ -380,23 +414,22 @@ pub fn ended(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate) -> Ended 
         c.closed_on
             .is_some_and(|x| from <= x && x <= to && scope.holds(c, x))
     };
-    let counted: Vec<&Case> = f.cases_for(scope).filter(|c| counts(c)).collect();
-    let persons: BTreeSet<&str> = counted
-        .iter()
-        .flat_map(|c| c.persons.iter().map(String::as_str))
-        .filter(|p| !f.cases_of_person(p).any(|c| active_at(c, to)))
+    let counted = f.cases_for(scope).filter(|c| counts(c));
+    let persons: Vec<usize> = persons_of_cases(f, counted)
+        .into_iter()
+        .filter(|p| !f.cases_of_number(*p).any(|c| active_at(c, to)))
         .collect();
     // The latest closure of each person among the counted cases (the row's own cases).
     let with_rental = persons
         .iter()
         .filter(|p| {
             let latest = f
-                .cases_of_person(p)
+                .cases_of_number(**p)
                 .filter(|c| counts(c))
                 .filter_map(|c| c.closed_on)
                 .max();
             latest.is_some_and(|closed| {
-                f.outcomes_of(p)
+                f.outcomes_of_number(**p)
                     .any(|o| o.kind == "rental_contract" && o.date <= closed)
             })
         })
@@ -410,11 +443,11 @@ pub fn ended(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate) -> Ended 
 
 /// The persons served in the period `from..=to` (adults and minors by their age at `to`).
 pub fn served_in(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate) -> Split {
-    let persons: BTreeSet<&str> = f
-        .cases_for(scope)
-        .filter(|c| scope.holds_while_active(c, from, to))
-        .flat_map(|c| c.persons.iter().map(String::as_str))
-        .collect();
+    let persons = persons_of_cases(
+        f,
+        f.cases_for(scope)
+            .filter(|c| scope.holds_while_active(c, from, to)),
+    );
     split(f, &persons, to)
 }
 
@@ -425,18 +458,10 @@ pub fn flow(f: &Facts, scope: &Scope, from: NaiveDate, to: NaiveDate, s: &Settin
         .cases_for(scope)
         .filter(|c| scope.holds_while_active(c, from, to))
         .collect();
-    let persons: BTreeSet<&str> = served
-        .iter()
-        .flat_map(|c| c.persons.iter().map(String::as_str))
-        .collect();
-    let households: BTreeSet<String> = persons
-        .iter()
-        .filter_map(|id| f.person(id))
-        .map(|p| match &p.household {
-            Some(h) => format!("h:{h}"),
-            None => format!("p:{}", p.id),
-        })
-        .collect();
+    let persons = persons_of_cases(f, served.iter().copied());
+    let mut households: Vec<usize> = persons.iter().filter_map(|p| f.household_of(*p)).collect();
+    households.sort_unstable();
+    households.dedup();
 
     let mut by_reason: BTreeMap<String, usize> = ClosureReason::ALL
         .iter()
@@ -758,58 +783,129 @@ pub struct Report<T> {
 /// The figures of every scope the question touches: a row for every staff member who held a case
 /// on a day of the question on which it was active (or on the day it closed), whatever their role
 /// today; every organisation and municipality with such a case.
-pub fn report<T>(f: &Facts, q: Question, compute: impl Fn(&Scope) -> T) -> Report<T> {
+pub fn report<T: Send>(f: &Facts, q: Question, compute: impl Fn(&Scope) -> T + Sync) -> Report<T> {
     let touched = touched(f, q);
     let ims = holders_among(&touched, q, None);
     let (orgs, munis) = places(&touched);
-    let by_im = f
+    let ims: Vec<&facts::Staff> = f
         .staff
         .iter()
         .filter(|s| ims.contains(s.id.as_str()))
-        .map(|s| {
+        .collect();
+    let orgs: Vec<&facts::Organisation> = f
+        .organisations
+        .iter()
+        .filter(|o| orgs.contains(o.id.as_str()))
+        .collect();
+    let munis: Vec<&facts::Municipality> = f
+        .municipalities
+        .iter()
+        .filter(|m| munis.contains(m.id.as_str()))
+        .collect();
+    let scopes: Vec<Scope> = ims
+        .iter()
+        .map(|s| Scope::Im(s.id.clone()))
+        .chain(orgs.iter().map(|o| Scope::Organisation(o.id.clone())))
+        .chain(munis.iter().map(|m| Scope::Municipality(m.id.clone())))
+        .collect();
+    let (total, figures) = with_total(&scopes, &compute);
+    let mut figures = figures.into_iter();
+    let by_im = ims
+        .iter()
+        .zip(figures.by_ref())
+        .map(|(s, figures)| {
             let row = ImRow {
                 external_id: s.external_id.clone(),
                 display_name: s.display_name.clone(),
                 organisation: s.organisation.clone(),
                 roles: s.roles.clone(),
                 fte: s.fte,
-                figures: compute(&Scope::Im(s.id.clone())),
+                figures,
             };
             (s.id.clone(), row)
         })
         .collect();
-    let by_organisation = f
-        .organisations
+    let by_organisation = orgs
         .iter()
-        .filter(|o| orgs.contains(o.id.as_str()))
-        .map(|o| {
+        .zip(figures.by_ref())
+        .map(|(o, figures)| {
             let row = OrganisationRow {
                 external_id: o.external_id.clone(),
                 name: o.name.clone(),
                 kind: o.kind.clone(),
-                figures: compute(&Scope::Organisation(o.id.clone())),
+                figures,
             };
             (o.id.clone(), row)
         })
         .collect();
-    let by_municipality = f
-        .municipalities
+    let by_municipality = munis
         .iter()
-        .filter(|m| munis.contains(m.id.as_str()))
-        .map(|m| {
+        .zip(figures)
+        .map(|(m, figures)| {
             let row = MunicipalityRow {
                 name: m.name.clone(),
-                figures: compute(&Scope::Municipality(m.id.clone())),
+                figures,
             };
             (m.id.clone(), row)
         })
         .collect();
     Report {
-        total: compute(&Scope::Total),
+        total,
         by_im,
         by_organisation,
         by_municipality,
     }
+}
+
+/// `compute` of the total and, beside it, of each of the other scopes (see [`in_parallel`]).
+fn with_total<T: Send>(scopes: &[Scope], compute: &(impl Fn(&Scope) -> T + Sync)) -> (T, Vec<T>) {
+    std::thread::scope(|s| {
+        // The total takes longest: it runs on its own thread from the start.
+        let total = s.spawn(|| compute(&Scope::Total));
+        let rest = in_parallel(scopes, compute);
+        let total = total
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (total, rest)
+    })
+}
+
+/// `compute` of each item, in order, on as many threads as the machine has cores: the figures of
+/// the scopes are independent of each other (the facts are only read; what they compute once,
+/// such as a day's [`PersonOn`], is shared).
+fn in_parallel<I: Sync, T: Send>(items: &[I], compute: &(impl Fn(&I) -> T + Sync)) -> Vec<T> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(compute).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, T)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        done.push((i, compute(item)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, t)| t).collect()
 }
 
 /// Each organisation's per-IM rows for a period (its template): for every staff member who held a
@@ -1049,20 +1145,23 @@ pub(crate) fn coordinator_raws(f: &Facts, q: Question) -> Vec<(&'static str, dis
         .collect();
     let raw = |columns: Vec<&'static str>,
                row_relations: Vec<Vec<(usize, i64)>>,
-               values: &dyn Fn(&Scope) -> Vec<usize>| disclosure::Raw {
-        columns,
-        by_organisation: orgs
+               values: &(dyn Fn(&Scope) -> Vec<usize> + Sync)| {
+        let scopes: Vec<Scope> = orgs
             .iter()
-            .map(|o| (o.clone(), values(&Scope::Organisation(o.clone()))))
-            .collect(),
-        by_municipality: munis
-            .iter()
-            .map(|m| (m.clone(), values(&Scope::Municipality(m.clone()))))
-            .collect(),
-        total: values(&Scope::Total),
-        row_relations,
+            .map(|o| Scope::Organisation(o.clone()))
+            .chain(munis.iter().map(|m| Scope::Municipality(m.clone())))
+            .collect();
+        let (total, counted) = with_total(&scopes, &values);
+        let mut counted = counted.into_iter();
+        disclosure::Raw {
+            columns,
+            by_organisation: orgs.iter().cloned().zip(counted.by_ref()).collect(),
+            by_municipality: munis.iter().cloned().zip(counted).collect(),
+            total,
+            row_relations,
+        }
     };
-    let persons = |split: &dyn Fn(&Scope) -> Split| {
+    let persons = |split: &(dyn Fn(&Scope) -> Split + Sync)| {
         raw(
             vec!["adults", "minors", "total"],
             vec![vec![(0, 1), (1, 1), (2, -1)]],
