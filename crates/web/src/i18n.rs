@@ -162,6 +162,7 @@ mod tests {
         list!("residence-status", ResidenceStatus);
         list!("housing", Housing);
         list!("benefit", Benefit);
+        list!("health-insurance", HealthInsurance);
         list!("recipient-category", RecipientCategory);
         list!("referral-result", ReferralResult);
         list!("exchange-field", ExchangeField);

@@ -16,8 +16,8 @@ use ankommen_core::casework::clients::{
 };
 use ankommen_core::casework::duplicates;
 use ankommen_core::kernel::catalog::{
-    Benefit, GermanLevel, HouseholdRelation, Housing, LANGUAGES, LanguageLevel, NATIONALITIES,
-    ResidenceStatus, Sex, TargetGroup,
+    Benefit, GermanLevel, HealthInsurance, HouseholdRelation, Housing, LANGUAGES, LanguageLevel,
+    NATIONALITIES, ResidenceStatus, Sex, TargetGroup,
 };
 use ankommen_core::kernel::types::{Birth, parse_date_opt, parse_text};
 use ankommen_core::records::consent::{ConsentState, Data};
@@ -57,6 +57,7 @@ pub struct Choices {
     pub residence: Vec<(String, String)>,
     pub housing: Vec<(String, String)>,
     pub benefits: Vec<(String, String)>,
+    pub health_insurance: Vec<(String, String)>,
 }
 
 fn labelled<T: Copy + std::fmt::Display>(
@@ -89,6 +90,7 @@ async fn choices(state: &AppState, a: &Authed) -> AppResult<Choices> {
         residence: labelled(page, "residence-status", ResidenceStatus::ALL),
         housing: labelled(page, "housing", Housing::ALL),
         benefits: labelled(page, "benefit", Benefit::ALL),
+        health_insurance: labelled(page, "health-insurance", HealthInsurance::ALL),
     })
 }
 
@@ -406,10 +408,22 @@ fn intake_view(p: &ankommen_store::entities::person::Model) -> FormView {
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
         ),
+        ("residence_basis".into(), o(&i.residence_basis)),
+        (
+            "entry_date".into(),
+            i.entry_date.map(|d| d.to_string()).unwrap_or_default(),
+        ),
         (
             "housing".into(),
             i.housing.map(|s| s.to_string()).unwrap_or_default(),
         ),
+        (
+            "health_insurance".into(),
+            i.health_insurance
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+        ),
+        ("health_insurer".into(), o(&i.health_insurer)),
         ("phone".into(), o(&i.phone)),
         ("email".into(), o(&i.email)),
         ("address".into(), o(&i.address)),
@@ -515,8 +529,12 @@ fn intake_input(form: &FormData) -> IntakeForm {
         interests: form.get("interests").into(),
         residence_status: form.get("residence_status").into(),
         residence_valid_until: form.get("residence_valid_until").into(),
+        residence_basis: form.get("residence_basis").into(),
+        entry_date: form.get("entry_date").into(),
         housing: form.get("housing").into(),
         benefits: form.all("benefits"),
+        health_insurance: form.get("health_insurance").into(),
+        health_insurer: form.get("health_insurer").into(),
         phone: form.get("phone").into(),
         email: form.get("email").into(),
         address: form.get("address").into(),

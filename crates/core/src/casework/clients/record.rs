@@ -12,8 +12,8 @@ use crate::administration::organisations::expect_updated;
 use crate::kernel::access;
 use crate::kernel::audit::{self, Event};
 use crate::kernel::catalog::{
-    Benefit, GermanLevel, Housing, LanguageEntry, LanguageLevel, ResidenceStatus, Sex, is_language,
-    parse_nationality,
+    Benefit, GermanLevel, HealthInsurance, Housing, LanguageEntry, LanguageLevel, ResidenceStatus,
+    Sex, is_language, parse_nationality,
 };
 use crate::kernel::policy::Action;
 use crate::kernel::sealed::Sealing;
@@ -114,8 +114,13 @@ pub struct Intake {
     pub interests: Option<String>,
     pub residence_status: Option<ResidenceStatus>,
     pub residence_valid_until: Option<NaiveDate>,
+    /// The legal basis of a residence permit ("§ 25 Abs. 2 AufenthG"); only with a permit.
+    pub residence_basis: Option<String>,
+    pub entry_date: Option<NaiveDate>,
     pub housing: Option<Housing>,
     pub benefits: Vec<Benefit>,
+    pub health_insurance: Option<HealthInsurance>,
+    pub health_insurer: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
     pub address: Option<String>,
@@ -137,8 +142,12 @@ pub struct IntakeForm {
     pub interests: String,
     pub residence_status: String,
     pub residence_valid_until: String,
+    pub residence_basis: String,
+    pub entry_date: String,
     pub housing: String,
     pub benefits: Vec<String>,
+    pub health_insurance: String,
+    pub health_insurer: String,
     pub phone: String,
     pub email: String,
     pub address: String,
@@ -188,8 +197,24 @@ impl Intake {
                 parse_date_opt(&f.residence_valid_until),
             )
             .flatten();
+        let residence_basis = text(&mut e, "residence_basis", &f.residence_basis, 100);
+        if residence_basis.is_some()
+            && residence_status.is_some_and(|s| s != ResidenceStatus::ResidencePermit)
+        {
+            e.add("residence_basis", "error-residence-basis-permit");
+        }
+        let entry_date = e
+            .take("entry_date", parse_date_opt(&f.entry_date))
+            .flatten();
         let housing = opt_enum(&mut e, "housing", &f.housing, Housing::parse);
         let benefits = parse_benefits(&mut e, &f.benefits);
+        let health_insurance = opt_enum(
+            &mut e,
+            "health_insurance",
+            &f.health_insurance,
+            HealthInsurance::parse,
+        );
+        let health_insurer = text(&mut e, "health_insurer", &f.health_insurer, 200);
         let phone = text(&mut e, "phone", &f.phone, 50);
         if let Some(p) = &phone
             && !p
@@ -224,8 +249,12 @@ impl Intake {
             interests,
             residence_status,
             residence_valid_until,
+            residence_basis,
+            entry_date,
             housing,
             benefits,
+            health_insurance,
+            health_insurer,
             phone,
             email,
             address,
@@ -253,6 +282,13 @@ impl Intake {
                 .as_deref()
                 .and_then(|s| ResidenceStatus::parse(s).ok()),
             residence_valid_until: p.residence_valid_until,
+            residence_basis: p.residence_basis.clone(),
+            entry_date: p.entry_date,
+            health_insurance: p
+                .health_insurance
+                .as_deref()
+                .and_then(|s| HealthInsurance::parse(s).ok()),
+            health_insurer: p.health_insurer.clone(),
             housing: p.housing.as_deref().and_then(|s| Housing::parse(s).ok()),
             benefits: p
                 .benefits
@@ -271,6 +307,25 @@ impl Intake {
     /// The intake data of a person as far as their consent covers it: None without.
     pub fn covered(p: &person::Model, coverage: Coverage) -> Option<Self> {
         coverage.covers(Data::Intake).then(|| Self::from_person(p))
+    }
+
+    /// The checks that need the person and the day: the entry into Germany lies neither in the
+    /// future nor before the person's birth.
+    pub fn check_dates(&self, p: &person::Model, today: NaiveDate) -> Result<()> {
+        let Some(entry) = self.entry_date else {
+            return Ok(());
+        };
+        if entry > today {
+            return Err(Error::field("entry_date", "error-date-future"));
+        }
+        let born_later = match p.birth_date {
+            Some(b) => entry < b,
+            None => chrono::Datelike::year(&entry) < p.birth_year,
+        };
+        if born_later {
+            return Err(Error::field("entry_date", "error-entry-before-birth"));
+        }
+        Ok(())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -347,6 +402,7 @@ pub async fn update_intake(
     let ev = Event::on("client_updated", "person", person_id).section("intake");
     let (tx, p, _) = access::person_in(tx, ctx, person_id, Action::WriteClient, ev.clone()).await?;
     consent::require(&tx, person_id, Data::Intake, ctx.today()).await?;
+    i.check_dates(&p, ctx.today())?;
     // The health needs are bound to the row's version: sealed again for the next one.
     let health = resealed_health(&Sealing::begin(&tx, sealer).await?, &p, version)?;
     store_intake(&tx, ctx, person_id, version, i, health).await?;
@@ -412,6 +468,13 @@ pub(crate) async fn store_intake<C: sea_orm::ConnectionTrait>(
             s(i.housing.map(|x| x.as_str().to_string())),
         )
         .col_expr(person::Column::Benefits, s(benefits))
+        .col_expr(person::Column::ResidenceBasis, s(i.residence_basis))
+        .col_expr(person::Column::EntryDate, Expr::value(i.entry_date))
+        .col_expr(
+            person::Column::HealthInsurance,
+            s(i.health_insurance.map(|x| x.as_str().to_string())),
+        )
+        .col_expr(person::Column::HealthInsurer, s(i.health_insurer))
         .col_expr(person::Column::Phone, s(i.phone))
         .col_expr(person::Column::Email, s(i.email))
         .col_expr(person::Column::Address, s(i.address))

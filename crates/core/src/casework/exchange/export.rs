@@ -648,6 +648,8 @@ impl Data {
                 let mut r = Map::new();
                 r.insert("status".into(), json!(status));
                 opt(&mut r, "valid_until", p.residence_valid_until);
+                // An extension of the format (docs/exchange-extensions.md).
+                opt(&mut r, "basis", p.residence_basis.as_ref());
                 o.insert("residence".into(), Value::Object(r));
             }
             opt(&mut o, "au_move_in", p.au_move_in);
@@ -658,6 +660,9 @@ impl Data {
             opt(&mut o, "work_experience", p.work_experience.as_ref());
             opt(&mut o, "housing", p.housing.as_ref());
             opt(&mut o, "benefits", p.benefits.as_ref());
+            opt(&mut o, "entry_date", p.entry_date);
+            opt(&mut o, "health_insurance", p.health_insurance.as_ref());
+            opt(&mut o, "health_insurer", p.health_insurer.as_ref());
             opt(&mut o, "phone", p.phone.as_ref());
             opt(&mut o, "email", p.email.as_ref());
             opt(&mut o, "address", p.address.as_ref());
