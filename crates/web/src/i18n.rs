@@ -163,6 +163,7 @@ mod tests {
         list!("housing", Housing);
         list!("benefit", Benefit);
         list!("health-insurance", HealthInsurance);
+        list!("intake-list", IntakeList);
         list!("recipient-category", RecipientCategory);
         list!("referral-result", ReferralResult);
         list!("exchange-field", ExchangeField);

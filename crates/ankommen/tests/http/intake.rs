@@ -130,3 +130,96 @@ async fn the_intake_details_are_saved_shown_and_exported() {
     assert_eq!(p["health_insurer"], "AOK Baden-Württemberg");
     assert_eq!(p["benefits"], "child_benefit,housing_benefit");
 }
+
+#[tokio::test]
+async fn an_administrator_extends_the_residence_statuses_and_the_export_maps_them() {
+    let t = TestApp::new().await;
+    // An IM may neither see nor extend the lists.
+    let mut im = t.login("awo.im1").await;
+    assert_eq!(
+        im.get("/admin/intake-lists").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = im
+        .post(
+            "/admin/intake-lists",
+            &[
+                ("exchange", "residence_status/toleration"),
+                ("label_de", "Ausbildungsduldung"),
+                ("label_en", "Training toleration"),
+                ("position", "10"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+
+    let mut admin = t.login("admin").await;
+    let page = admin.get("/admin/intake-lists").await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains("Aufenthaltsstatus – Duldung");
+    // A value without a fixed value to be reported under is refused, and the names stay.
+    let r = admin
+        .post(
+            "/admin/intake-lists",
+            &[
+                ("exchange", ""),
+                ("label_de", "Ausbildungsduldung"),
+                ("label_en", "Training toleration"),
+                ("position", "10"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    r.assert_contains("id=\"e-exchange\"");
+    r.assert_contains("value=\"Ausbildungsduldung\"");
+    let r = admin
+        .post(
+            "/admin/intake-lists",
+            &[
+                ("exchange", "residence_status/toleration"),
+                ("label_de", "Ausbildungsduldung"),
+                ("label_en", "Training toleration"),
+                ("position", "10"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = admin.get("/admin/intake-lists").await;
+    page.assert_contains("Ausbildungsduldung");
+    page.assert_contains("<code>ausbildungsduldung</code>");
+    let actions: i64 = t
+        .scalar("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'intake_catalog_entry_created' AND object_kind = 'intake_catalog_entry'")
+        .await;
+    assert_eq!(actions, 1);
+
+    let c = register_named(&t, "awo.im1", "Amina", "Yusuf", None, "1995").await;
+    consent_for(&t, "awo.im1", c.person_id).await;
+    let path = format!("/clients/{}/intake", c.person_id);
+    let form = im.get(&path).await;
+    form.assert_contains("<option value=\"ausbildungsduldung\"");
+    // A key that is no value of the list is refused.
+    let r = im
+        .post(&path, &[("version", "1"), ("residence_status", "made_up")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    r.assert_contains("id=\"e-residence_status\"");
+    let r = im
+        .post(
+            &path,
+            &[("version", "1"), ("residence_status", "ausbildungsduldung")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let rec = im.get(&format!("/clients/{}", c.person_id)).await;
+    rec.assert_contains("Ausbildungsduldung");
+    let stored: i64 = t
+        .scalar(&format!(
+            "SELECT COUNT(*) AS n FROM persons WHERE id = {} AND residence_status = 'ausbildungsduldung'",
+            c.person_id
+        ))
+        .await;
+    assert_eq!(stored, 1);
+
+    let p = exported_person(&t, "awo.im1").await;
+    assert_eq!(p["residence"]["status"], "toleration");
+}

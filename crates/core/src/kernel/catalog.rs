@@ -175,6 +175,15 @@ str_enum!(
 );
 
 str_enum!(
+    /// The intake's value lists an administrator extends (`administration::intake_catalog`).
+    IntakeList {
+        ResidenceStatus = "residence_status",
+        Benefit = "benefit",
+        HealthInsurance = "health_insurance",
+    }
+);
+
+str_enum!(
     Housing {
         FollowUpHousing = "follow_up_housing",
         OwnFlat = "own_flat",

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use ankommen_core::Error;
+use ankommen_core::administration::intake_catalog::{IntakeCatalog, IntakeList};
 use ankommen_core::administration::municipalities;
 use ankommen_core::casework::clients::{
     self, ClientView, DuplicateHint, HouseholdView, Intake, IntakeForm, MemberCase, MinimumForm,
@@ -16,8 +17,8 @@ use ankommen_core::casework::clients::{
 };
 use ankommen_core::casework::duplicates;
 use ankommen_core::kernel::catalog::{
-    Benefit, GermanLevel, HealthInsurance, HouseholdRelation, Housing, LANGUAGES, LanguageLevel,
-    NATIONALITIES, ResidenceStatus, Sex, TargetGroup,
+    GermanLevel, HouseholdRelation, Housing, LANGUAGES, LanguageLevel, NATIONALITIES, Sex,
+    TargetGroup,
 };
 use ankommen_core::kernel::types::{Birth, parse_date_opt, parse_text};
 use ankommen_core::records::consent::{ConsentState, Data};
@@ -70,7 +71,34 @@ fn labelled<T: Copy + std::fmt::Display>(
         .collect()
 }
 
+/// The name of a key of an intake list: the administrator's name of a local value, the label
+/// file's of a fixed one.
+fn intake_label(page: &Page, c: &IntakeCatalog, list: &str, key: &str) -> String {
+    match IntakeList::parse(list) {
+        Ok(l) => c
+            .local_label(l, key, page.lang())
+            .map(str::to_string)
+            .unwrap_or_else(|| page.label(l.label_prefix(), key)),
+        Err(_) => key.to_string(),
+    }
+}
+
+/// The fixed values of an intake list with their labels, then the administrator's active ones.
+fn intake_options(page: &Page, c: &IntakeCatalog, list: IntakeList) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = list
+        .fixed()
+        .into_iter()
+        .map(|v| (v.to_string(), page.label(list.label_prefix(), v)))
+        .collect();
+    out.extend(
+        c.offered(list)
+            .map(|e| (e.key.clone(), e.label(page.lang()).to_string())),
+    );
+    out
+}
+
 async fn choices(state: &AppState, a: &Authed) -> AppResult<Choices> {
+    let intake = IntakeCatalog::load(state.db.reader()).await?;
     let page = &a.page;
     let all: Vec<municipality::Model> = municipalities::list(&state.db).await?;
     let municipalities = all
@@ -87,10 +115,10 @@ async fn choices(state: &AppState, a: &Authed) -> AppResult<Choices> {
         language_levels: labelled(page, "language-level", LanguageLevel::ALL),
         languages: labelled(page, "lang", LANGUAGES),
         nationalities: labelled(page, "country", NATIONALITIES),
-        residence: labelled(page, "residence-status", ResidenceStatus::ALL),
+        residence: intake_options(page, &intake, IntakeList::ResidenceStatus),
         housing: labelled(page, "housing", Housing::ALL),
-        benefits: labelled(page, "benefit", Benefit::ALL),
-        health_insurance: labelled(page, "health-insurance", HealthInsurance::ALL),
+        benefits: intake_options(page, &intake, IntakeList::Benefit),
+        health_insurance: intake_options(page, &intake, IntakeList::HealthInsurance),
     })
 }
 
@@ -232,9 +260,16 @@ struct RecordTpl {
     outcomes: super::outcomes::OutcomeSection,
     /// Whose record (`cases/_who.html`).
     who: super::cases::Who,
+    /// The administrator's intake values, for their names.
+    intake_catalog: IntakeCatalog,
 }
 
 impl RecordTpl {
+    /// The name of a key of an intake list (`residence_status`, `benefit`, `health_insurance`).
+    fn intake_label(&self, list: &str, key: &str) -> String {
+        intake_label(&self.page, &self.intake_catalog, list, key)
+    }
+
     /// Beside each case: when it is erased, and when this person's voluntary data goes after a
     /// withdrawal of consent.
     fn erasure_lines(&self, i: &usize) -> Vec<String> {
@@ -279,7 +314,9 @@ pub async fn record(
     let municipality = municipality_name(&state, &v.person.municipality_ags).await;
     let mut page = a.page.at("cases");
     page.title = format!("{} {}", v.person.given_name, v.person.family_name);
+    let intake_catalog = IntakeCatalog::load(state.db.reader()).await?;
     Ok(render(&RecordTpl {
+        intake_catalog,
         who: super::cases::Who::people([&v.person], &v.cases),
         outcomes,
         page,
