@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use ankommen_core::Clock;
 use ankommen_core::casework::exchange::export::{self, MadeFor};
+use ankommen_core::casework::exchange::{self, Progress};
 use ankommen_core::kernel::types::Role;
 use ankommen_core::records::consent::{self, ConsentInput};
 
@@ -24,6 +25,19 @@ async fn consent_for(t: &TestApp, im: &str, person_id: i64) {
 /// The exchange file's person object of the client named Amina Yusuf, as the operator exports
 /// the organisation of `im`.
 async fn exported_person(t: &TestApp, im: &str) -> Value {
+    let bytes = exported(t, im).await;
+    std::str::from_utf8(&bytes)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|o| {
+            o["kind"] == "person" && o["given_name"] == "Amina" && o["family_name"] == "Yusuf"
+        })
+        .expect("the person is exported")
+}
+
+/// The exchange file of the organisation of `im`, as the operator exports it.
+async fn exported(t: &TestApp, im: &str) -> Vec<u8> {
     let org: i64 = t
         .scalar(&format!(
             "SELECT organisation_id AS n FROM staff WHERE id = {}",
@@ -37,14 +51,7 @@ async fn exported_person(t: &TestApp, im: &str) -> Value {
     let out = export::export_as_operator(&t.db, t.clock.now(), &t.sealer(), org, &made_for)
         .await
         .unwrap();
-    std::str::from_utf8(&out.bytes)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .find(|o| {
-            o["kind"] == "person" && o["given_name"] == "Amina" && o["family_name"] == "Yusuf"
-        })
-        .expect("the person is exported")
+    out.bytes
 }
 
 #[tokio::test]
@@ -129,6 +136,29 @@ async fn the_intake_details_are_saved_shown_and_exported() {
     assert_eq!(p["health_insurance"], "statutory");
     assert_eq!(p["health_insurer"], "AOK Baden-Württemberg");
     assert_eq!(p["benefits"], "child_benefit,housing_benefit");
+
+    // The importer reads the additions back (docs/exchange-extensions.md).
+    let bytes = exported(&t, "awo.im1").await;
+    let fresh = TestApp::new().await;
+    let r = exchange::import_as_operator(
+        &fresh.db,
+        fresh.clock.now(),
+        &fresh.sealer(),
+        &bytes,
+        false,
+        &|_: Progress| {},
+    )
+    .await
+    .unwrap();
+    assert!(r.written, "{:?}", r.problems);
+    let stored: i64 = fresh
+        .scalar(
+            "SELECT COUNT(*) AS n FROM persons WHERE given_name = 'Amina' \
+             AND entry_date = '2023-04-17' AND residence_basis = '§ 25 Abs. 2 AufenthG' \
+             AND health_insurance = 'statutory' AND health_insurer = 'AOK Baden-Württemberg'",
+        )
+        .await;
+    assert_eq!(stored, 1);
 }
 
 #[tokio::test]
