@@ -27,6 +27,17 @@ test('administrator creates an organisation, a team and a person who then logs i
   await page.getByRole('navigation').getByRole('link', { name: 'Verwaltung', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Verwaltung' })).toBeVisible();
   await expectNoA11yViolations(page);
+  // The intake's value lists: a local residence status, reported as a toleration.
+  await page.getByRole('link', { name: 'Auswahllisten der Aufnahme', exact: true }).click();
+  await expectNoA11yViolations(page);
+  await page.getByLabel('Liste und gemeldet als').selectOption({ label: 'Aufenthaltsstatus – Duldung' });
+  await page.getByLabel('Name (Deutsch)').fill(`Ausbildungsduldung ${suffix}`);
+  await page.getByLabel('Name (Englisch)').fill(`Training toleration ${suffix}`);
+  await page.getByLabel('Reihenfolge (Zahl)').fill('10');
+  await page.getByRole('button', { name: 'Anlegen' }).click();
+  await expect(page.getByRole('cell', { name: `Ausbildungsduldung ${suffix}` })).toBeVisible();
+  await expectNoA11yViolations(page);
+  await page.getByRole('navigation').getByRole('link', { name: 'Verwaltung', exact: true }).click();
   // A failed save shows the error next to the field and keeps what was typed.
   await page.getByRole('link', { name: 'Gemeinden', exact: true }).click();
   await page.getByLabel('Amtlicher Gemeindeschlüssel (AGS, 8 Ziffern)').fill('0811');

@@ -186,6 +186,10 @@ test('intake: a wrong phone number keeps everything typed, then the data shows o
   await page.getByLabel('Deutschniveau (GER)').selectOption({ label: 'A2' });
   await page.getByLabel('Beruf', { exact: true }).fill('Schneiderin');
   await page.getByRole('checkbox', { name: 'Bürgergeld (SGB II)' }).check();
+  await page.getByRole('checkbox', { name: 'Kindergeld' }).check();
+  await page.getByLabel('Einreise nach Deutschland am').fill('2023-04-17');
+  await page.getByLabel('Krankenversicherung', { exact: true }).selectOption({ label: 'Gesetzlich versichert (GKV)' });
+  await page.getByLabel('Krankenkasse (Name, falls bekannt)').fill('AOK');
   const phone = page.getByLabel('Telefon', { exact: true });
   await phone.fill('call me');
   expect(await post(page, page.getByRole('button', { name: 'Speichern', exact: true }))).toBe(422);
@@ -202,13 +206,14 @@ test('intake: a wrong phone number keeps everything typed, then the data shows o
   await expect(page.getByLabel('Deutschniveau (GER)')).toHaveValue('A2');
   await expect(page.getByLabel('Beruf', { exact: true })).toHaveValue('Schneiderin');
   await expect(page.getByRole('checkbox', { name: 'Bürgergeld (SGB II)' })).toBeChecked();
+  await expect(page.getByLabel('Einreise nach Deutschland am')).toHaveValue('2023-04-17');
   await expectNoA11yViolations(page);
 
   await phone.fill('+49 7131 123456');
   await page.getByRole('button', { name: 'Speichern', exact: true }).click();
   await page.waitForURL((url) => url.pathname === recordPath());
   const intake = section(page, 'Freiwillige Angaben');
-  for (const shown of ['Syrien', 'Arabisch (Muttersprache)', 'A2', 'Schneiderin', 'Bürgergeld (SGB II)', '+49 7131 123456']) {
+  for (const shown of ['Syrien', 'Arabisch (Muttersprache)', 'A2', 'Schneiderin', 'Bürgergeld (SGB II), Kindergeld', '17.04.2023', 'Gesetzlich versichert (GKV) – AOK', '+49 7131 123456']) {
     await expect(intake).toContainText(shown);
   }
   await expectNoA11yViolations(page);

@@ -60,6 +60,14 @@ pub mod person {
         pub email: Option<String>,
         pub address: Option<String>,
         pub interpreter_language: Option<String>,
+        /// The day the person entered Germany.
+        pub entry_date: Option<Date>,
+        /// The legal basis of a residence permit, as written ("§ 25 Abs. 2 AufenthG").
+        pub residence_basis: Option<String>,
+        /// How the person is insured against illness (a `HealthInsurance` key).
+        pub health_insurance: Option<String>,
+        /// The insurer's name.
+        pub health_insurer: Option<String>,
         /// Health needs, sealed (XChaCha20-Poly1305, AAD bound to this row, its version and
         /// column).
         pub health_sealed: Option<Vec<u8>>,

@@ -22,6 +22,29 @@ pub mod field_of_action {
     no_relations!();
 }
 
+/// A local value of one of the intake's lists (`residence_status`, `benefit`, `health_insurance`),
+/// added by an administrator and reported under a fixed value of the list.
+pub mod intake_catalog_entry {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "intake_catalog_entries")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub list: String,
+        /// Stable key stored with the person.
+        pub key: String,
+        /// The fixed value (the exchange format's) this one is reported under.
+        pub exchange_value: String,
+        pub label_de: String,
+        pub label_en: String,
+        pub position: i32,
+        pub active: bool,
+        pub version: i32,
+    }
+    no_relations!();
+}
+
 /// The living integration plan of a case (one per case).
 pub mod plan {
     use sea_orm::entity::prelude::*;

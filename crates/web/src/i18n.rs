@@ -162,6 +162,8 @@ mod tests {
         list!("residence-status", ResidenceStatus);
         list!("housing", Housing);
         list!("benefit", Benefit);
+        list!("health-insurance", HealthInsurance);
+        list!("intake-list", IntakeList);
         list!("recipient-category", RecipientCategory);
         list!("referral-result", ReferralResult);
         list!("exchange-field", ExchangeField);

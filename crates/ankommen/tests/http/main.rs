@@ -27,6 +27,7 @@ mod figures;
 mod german;
 mod headers;
 mod import;
+mod intake;
 mod network;
 mod paths;
 mod plans;

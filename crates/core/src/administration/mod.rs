@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod duties;
 pub mod fields;
+pub mod intake_catalog;
 pub mod municipalities;
 pub mod organisations;
 pub mod overview;

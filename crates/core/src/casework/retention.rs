@@ -1181,6 +1181,10 @@ const VOLUNTARY_COLUMNS: &[&str] = &[
     "email",
     "address",
     "interpreter_language",
+    "entry_date",
+    "residence_basis",
+    "health_insurance",
+    "health_insurer",
     "health_sealed",
     "extra",
 ];

@@ -154,8 +154,32 @@ str_enum!(
         ResidencePermit = "residence_permit",
         TemporaryProtection = "temporary_protection",
         SettlementPermit = "settlement_permit",
+        // Fiktionsbescheinigung (§ 81 Abs. 5 AufenthG): the permit applied for, not yet decided.
+        ProvisionalCertificate = "provisional_certificate",
         Naturalised = "naturalised",
         Other = "other",
+    }
+);
+
+str_enum!(
+    /// How a person is insured against illness (issue 26).
+    HealthInsurance {
+        // Gesetzliche Krankenversicherung (GKV).
+        Statutory = "statutory",
+        // Through the social welfare office under the AsylbLG (Krankenschein or eGK).
+        SocialWelfareOffice = "social_welfare_office",
+        Private = "private",
+        None = "none",
+        Unknown = "unknown",
+    }
+);
+
+str_enum!(
+    /// The intake's value lists an administrator extends (`administration::intake_catalog`).
+    IntakeList {
+        ResidenceStatus = "residence_status",
+        Benefit = "benefit",
+        HealthInsurance = "health_insurance",
     }
 );
 
@@ -175,6 +199,10 @@ str_enum!(
         AsylbLg = "asylblg",
         Sgb12 = "sgb12",
         Education = "education",
+        // Kindergeld.
+        ChildBenefit = "child_benefit",
+        // Wohngeld.
+        HousingBenefit = "housing_benefit",
         None = "none",
     }
 );

@@ -56,7 +56,9 @@ pub enum Data {
     Proof,
     /// The voluntary intake data: sex, nationality, languages and their levels, German level and
     /// certificate, school, vocational training, work experience, profession, interests, residence
-    /// status and its expiry, housing, benefits, phone, e-mail, address, interpreter language.
+    /// status, its expiry and a permit's legal basis, the date of entry into Germany, housing,
+    /// benefits, health insurance and insurer (not health data: how care is paid for), phone,
+    /// e-mail, address, interpreter language.
     Intake,
     /// The health needs (a special category, Art. 9 GDPR).
     Health,

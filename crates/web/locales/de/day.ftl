@@ -79,6 +79,16 @@ rules-expiry-warning-days-hint = So viele Tage vorher erscheinen ablaufende Schw
 rules-referral-pending-days = Offene Vermittlungen nach Tagen
 rules-referral-pending-days-hint = Eine Vermittlung, die so viele Tage nach ihrem Datum noch offen ist, erscheint im Arbeitstag.
 
+intake-lists-title = Auswahllisten der Aufnahme
+intake-lists-intro = Eigene Werte für Aufenthaltsstatus, Leistungsbezug und Krankenversicherung. Jeder eigene Wert wird in Exporten unter einem der festen Werte gemeldet; die festen Werte stehen immer zur Auswahl.
+intake-lists-empty = Es gibt noch keine eigenen Werte.
+intake-lists-list = Liste
+intake-lists-new = Neuer Wert
+intake-lists-new-intro = Der Schlüssel wird aus dem deutschen Namen gebildet.
+intake-lists-exchange = Liste und gemeldet als
+intake-list-residence_status = Aufenthaltsstatus
+intake-list-benefit = Leistungsbezug
+intake-list-health_insurance = Krankenversicherung
 fields-title = Handlungsfelder
 fields-intro = Die Handlungsfelder, denen Ziele und Gesprächsthemen zugeordnet werden. Deaktivierte Felder werden nicht mehr angeboten; bestehende Ziele behalten ihren Namen.
 fields-position = Reihenfolge (Zahl)

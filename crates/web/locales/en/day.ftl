@@ -79,6 +79,16 @@ rules-expiry-warning-days-hint = This many days ahead, expiring releases, reside
 rules-referral-pending-days = Pending referrals after days
 rules-referral-pending-days-hint = A referral still pending this many days after its date appears on the working day.
 
+intake-lists-title = Intake value lists
+intake-lists-intro = Local values for residence status, benefits and health insurance. Each local value is reported in exports under one of the fixed values; the fixed values are always offered.
+intake-lists-empty = There are no local values yet.
+intake-lists-list = List
+intake-lists-new = New value
+intake-lists-new-intro = The key is made from the German name.
+intake-lists-exchange = List and reported as
+intake-list-residence_status = Residence status
+intake-list-benefit = Benefits
+intake-list-health_insurance = Health insurance
 fields-title = Fields of action
 fields-intro = The fields of action goals and contact topics are filed under. Deactivated fields are no longer offered; existing goals keep their names.
 fields-position = Order (number)

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use ankommen_core::Error;
+use ankommen_core::administration::intake_catalog::{IntakeCatalog, IntakeList};
 use ankommen_core::administration::municipalities;
 use ankommen_core::casework::clients::{
     self, ClientView, DuplicateHint, HouseholdView, Intake, IntakeForm, MemberCase, MinimumForm,
@@ -16,8 +17,8 @@ use ankommen_core::casework::clients::{
 };
 use ankommen_core::casework::duplicates;
 use ankommen_core::kernel::catalog::{
-    Benefit, GermanLevel, HouseholdRelation, Housing, LANGUAGES, LanguageLevel, NATIONALITIES,
-    ResidenceStatus, Sex, TargetGroup,
+    GermanLevel, HouseholdRelation, Housing, LANGUAGES, LanguageLevel, NATIONALITIES, Sex,
+    TargetGroup,
 };
 use ankommen_core::kernel::types::{Birth, parse_date_opt, parse_text};
 use ankommen_core::records::consent::{ConsentState, Data};
@@ -57,6 +58,7 @@ pub struct Choices {
     pub residence: Vec<(String, String)>,
     pub housing: Vec<(String, String)>,
     pub benefits: Vec<(String, String)>,
+    pub health_insurance: Vec<(String, String)>,
 }
 
 fn labelled<T: Copy + std::fmt::Display>(
@@ -69,7 +71,34 @@ fn labelled<T: Copy + std::fmt::Display>(
         .collect()
 }
 
+/// The name of a key of an intake list: the administrator's name of a local value, the label
+/// file's of a fixed one.
+fn intake_label(page: &Page, c: &IntakeCatalog, list: &str, key: &str) -> String {
+    match IntakeList::parse(list) {
+        Ok(l) => c
+            .local_label(l, key, page.lang())
+            .map(str::to_string)
+            .unwrap_or_else(|| page.label(l.label_prefix(), key)),
+        Err(_) => key.to_string(),
+    }
+}
+
+/// The fixed values of an intake list with their labels, then the administrator's active ones.
+fn intake_options(page: &Page, c: &IntakeCatalog, list: IntakeList) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = list
+        .fixed()
+        .into_iter()
+        .map(|v| (v.to_string(), page.label(list.label_prefix(), v)))
+        .collect();
+    out.extend(
+        c.offered(list)
+            .map(|e| (e.key.clone(), e.label(page.lang()).to_string())),
+    );
+    out
+}
+
 async fn choices(state: &AppState, a: &Authed) -> AppResult<Choices> {
+    let intake = IntakeCatalog::load(state.db.reader()).await?;
     let page = &a.page;
     let all: Vec<municipality::Model> = municipalities::list(&state.db).await?;
     let municipalities = all
@@ -86,9 +115,10 @@ async fn choices(state: &AppState, a: &Authed) -> AppResult<Choices> {
         language_levels: labelled(page, "language-level", LanguageLevel::ALL),
         languages: labelled(page, "lang", LANGUAGES),
         nationalities: labelled(page, "country", NATIONALITIES),
-        residence: labelled(page, "residence-status", ResidenceStatus::ALL),
+        residence: intake_options(page, &intake, IntakeList::ResidenceStatus),
         housing: labelled(page, "housing", Housing::ALL),
-        benefits: labelled(page, "benefit", Benefit::ALL),
+        benefits: intake_options(page, &intake, IntakeList::Benefit),
+        health_insurance: intake_options(page, &intake, IntakeList::HealthInsurance),
     })
 }
 
@@ -230,9 +260,16 @@ struct RecordTpl {
     outcomes: super::outcomes::OutcomeSection,
     /// Whose record (`cases/_who.html`).
     who: super::cases::Who,
+    /// The administrator's intake values, for their names.
+    intake_catalog: IntakeCatalog,
 }
 
 impl RecordTpl {
+    /// The name of a key of an intake list (`residence_status`, `benefit`, `health_insurance`).
+    fn intake_label(&self, list: &str, key: &str) -> String {
+        intake_label(&self.page, &self.intake_catalog, list, key)
+    }
+
     /// Beside each case: when it is erased, and when this person's voluntary data goes after a
     /// withdrawal of consent.
     fn erasure_lines(&self, i: &usize) -> Vec<String> {
@@ -277,7 +314,9 @@ pub async fn record(
     let municipality = municipality_name(&state, &v.person.municipality_ags).await;
     let mut page = a.page.at("cases");
     page.title = format!("{} {}", v.person.given_name, v.person.family_name);
+    let intake_catalog = IntakeCatalog::load(state.db.reader()).await?;
     Ok(render(&RecordTpl {
+        intake_catalog,
         who: super::cases::Who::people([&v.person], &v.cases),
         outcomes,
         page,
@@ -406,10 +445,22 @@ fn intake_view(p: &ankommen_store::entities::person::Model) -> FormView {
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
         ),
+        ("residence_basis".into(), o(&i.residence_basis)),
+        (
+            "entry_date".into(),
+            i.entry_date.map(|d| d.to_string()).unwrap_or_default(),
+        ),
         (
             "housing".into(),
             i.housing.map(|s| s.to_string()).unwrap_or_default(),
         ),
+        (
+            "health_insurance".into(),
+            i.health_insurance
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+        ),
+        ("health_insurer".into(), o(&i.health_insurer)),
         ("phone".into(), o(&i.phone)),
         ("email".into(), o(&i.email)),
         ("address".into(), o(&i.address)),
@@ -515,8 +566,12 @@ fn intake_input(form: &FormData) -> IntakeForm {
         interests: form.get("interests").into(),
         residence_status: form.get("residence_status").into(),
         residence_valid_until: form.get("residence_valid_until").into(),
+        residence_basis: form.get("residence_basis").into(),
+        entry_date: form.get("entry_date").into(),
         housing: form.get("housing").into(),
         benefits: form.all("benefits"),
+        health_insurance: form.get("health_insurance").into(),
+        health_insurer: form.get("health_insurer").into(),
         phone: form.get("phone").into(),
         email: form.get("email").into(),
         address: form.get("address").into(),

@@ -10,9 +10,10 @@ use axum::routing::get;
 
 use ankommen_core::Error;
 use ankommen_core::administration::fields::{self, FieldInput, NewField};
+use ankommen_core::administration::intake_catalog::{self, IntakeList, NewEntry};
 use ankommen_core::administration::settings::WorkRules;
 use ankommen_core::kernel::catalog::ExchangeField;
-use ankommen_store::entities::field_of_action;
+use ankommen_store::entities::{field_of_action, intake_catalog_entry};
 
 use super::{done, render_status, saved_or_reshown};
 use crate::AppState;
@@ -26,6 +27,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/rules", get(rules).post(save_rules))
         .route("/admin/fields", get(fields_list).post(create_field))
         .route("/admin/fields/{id}", get(field).post(update_field))
+        .route(
+            "/admin/intake-lists",
+            get(intake_lists).post(create_intake_entry),
+        )
 }
 
 // --- working rules ----------------------------------------------------------------------------
@@ -238,6 +243,105 @@ pub async fn update_field(
     saved_or_reshown(saved, view, a.page.tr, |view, status| async move {
         let item = fields::get_managed(&state.db, &a.ctx, id).await?;
         Ok(field_page(a, item, view, status))
+    })
+    .await
+}
+
+// --- the intake's value lists -----------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "admin/intake_lists.html")]
+struct IntakeListsTpl {
+    page: Page,
+    /// (list's label, the entry, the label of the value it is reported under)
+    items: Vec<(String, intake_catalog_entry::Model, String)>,
+    /// `list/value` → "List – value": the list and the value a new entry is reported under.
+    exchange: Vec<(String, String)>,
+    form: FormView,
+}
+
+fn list_title(page: &Page, list: IntakeList) -> String {
+    page.label("intake-list", list)
+}
+
+async fn intake_lists_page(
+    state: &AppState,
+    a: Authed,
+    form: FormView,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let rows = intake_catalog::list_managed(&state.db, &a.ctx).await?;
+    let page = a.page.at("admin").titled("intake-lists-title");
+    let items = rows
+        .into_iter()
+        .map(|m| {
+            let (list, value) = match IntakeList::parse(&m.list) {
+                Ok(l) => (
+                    list_title(&page, l),
+                    page.label(l.label_prefix(), &m.exchange_value),
+                ),
+                Err(_) => (m.list.clone(), m.exchange_value.clone()),
+            };
+            (list, m, value)
+        })
+        .collect();
+    let exchange = IntakeList::ALL
+        .iter()
+        .flat_map(|l| {
+            let page = &page;
+            l.fixed().into_iter().map(move |v| {
+                (
+                    format!("{l}/{v}"),
+                    format!(
+                        "{} – {}",
+                        list_title(page, *l),
+                        page.label(l.label_prefix(), v)
+                    ),
+                )
+            })
+        })
+        .collect();
+    Ok(render_status(
+        &IntakeListsTpl {
+            page,
+            items,
+            exchange,
+            form,
+        },
+        status,
+    ))
+}
+
+pub async fn intake_lists(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
+    intake_lists_page(&state, a, FormView::new(), StatusCode::OK).await
+}
+
+pub async fn create_intake_entry(
+    State(state): State<AppState>,
+    a: Authed,
+    form: FormData,
+) -> AppResult<Response> {
+    let view = FormView::from_data(&form);
+    let result = match NewEntry::parse(
+        form.get("exchange"),
+        form.get("label_de"),
+        form.get("label_en"),
+        form.get("position"),
+    ) {
+        Ok(n) => intake_catalog::create(&state.db, &a.ctx, n)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(Error::Invalid(e)),
+    };
+    let saved = result.map(|()| {
+        done(
+            "/admin/intake-lists",
+            "flash-saved",
+            state.config.secure_cookies,
+        )
+    });
+    saved_or_reshown(saved, view, a.page.tr, |view, status| {
+        intake_lists_page(&state, a, view, status)
     })
     .await
 }

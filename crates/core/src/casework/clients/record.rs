@@ -8,6 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::health::resealed_health;
 use super::households::household_members;
+use crate::administration::intake_catalog::{IntakeCatalog, IntakeList};
 use crate::administration::organisations::expect_updated;
 use crate::kernel::access;
 use crate::kernel::audit::{self, Event};
@@ -112,10 +113,16 @@ pub struct Intake {
     pub work_experience: Option<String>,
     pub profession: Option<String>,
     pub interests: Option<String>,
-    pub residence_status: Option<ResidenceStatus>,
+    /// A key of the residence status list (fixed or the administrator's, see `intake_catalog`).
+    pub residence_status: Option<String>,
     pub residence_valid_until: Option<NaiveDate>,
+    /// The legal basis of a residence permit ("§ 25 Abs. 2 AufenthG"); only with a permit.
+    pub residence_basis: Option<String>,
+    pub entry_date: Option<NaiveDate>,
     pub housing: Option<Housing>,
-    pub benefits: Vec<Benefit>,
+    pub benefits: Vec<String>,
+    pub health_insurance: Option<String>,
+    pub health_insurer: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
     pub address: Option<String>,
@@ -137,8 +144,12 @@ pub struct IntakeForm {
     pub interests: String,
     pub residence_status: String,
     pub residence_valid_until: String,
+    pub residence_basis: String,
+    pub entry_date: String,
     pub housing: String,
     pub benefits: Vec<String>,
+    pub health_insurance: String,
+    pub health_insurer: String,
     pub phone: String,
     pub email: String,
     pub address: String,
@@ -176,20 +187,29 @@ impl Intake {
         let work_experience = text(&mut e, "work_experience", &f.work_experience, 2000);
         let profession = text(&mut e, "profession", &f.profession, 200);
         let interests = text(&mut e, "interests", &f.interests, 2000);
-        let residence_status = opt_enum(
-            &mut e,
-            "residence_status",
-            &f.residence_status,
-            ResidenceStatus::parse,
-        );
+        let residence_status = opt_enum(&mut e, "residence_status", &f.residence_status, list_key);
         let residence_valid_until = e
             .take(
                 "residence_valid_until",
                 parse_date_opt(&f.residence_valid_until),
             )
             .flatten();
+        let residence_basis = text(&mut e, "residence_basis", &f.residence_basis, 100);
+        // A local status is checked against its exchange value when stored.
+        if residence_basis.is_some()
+            && residence_status.as_deref().is_some_and(|s| {
+                ResidenceStatus::parse(s).is_ok_and(|s| s != ResidenceStatus::ResidencePermit)
+            })
+        {
+            e.add("residence_basis", "error-residence-basis-permit");
+        }
+        let entry_date = e
+            .take("entry_date", parse_date_opt(&f.entry_date))
+            .flatten();
         let housing = opt_enum(&mut e, "housing", &f.housing, Housing::parse);
         let benefits = parse_benefits(&mut e, &f.benefits);
+        let health_insurance = opt_enum(&mut e, "health_insurance", &f.health_insurance, list_key);
+        let health_insurer = text(&mut e, "health_insurer", &f.health_insurer, 200);
         let phone = text(&mut e, "phone", &f.phone, 50);
         if let Some(p) = &phone
             && !p
@@ -224,8 +244,12 @@ impl Intake {
             interests,
             residence_status,
             residence_valid_until,
+            residence_basis,
+            entry_date,
             housing,
             benefits,
+            health_insurance,
+            health_insurer,
             phone,
             email,
             address,
@@ -248,18 +272,20 @@ impl Intake {
             work_experience: p.work_experience.clone(),
             profession: p.profession.clone(),
             interests: p.interests.clone(),
-            residence_status: p
-                .residence_status
-                .as_deref()
-                .and_then(|s| ResidenceStatus::parse(s).ok()),
+            residence_status: p.residence_status.clone(),
             residence_valid_until: p.residence_valid_until,
+            residence_basis: p.residence_basis.clone(),
+            entry_date: p.entry_date,
+            health_insurance: p.health_insurance.clone(),
+            health_insurer: p.health_insurer.clone(),
             housing: p.housing.as_deref().and_then(|s| Housing::parse(s).ok()),
             benefits: p
                 .benefits
                 .as_deref()
                 .unwrap_or("")
                 .split(',')
-                .filter_map(|b| Benefit::parse(b).ok())
+                .filter(|b| !b.is_empty())
+                .map(str::to_string)
                 .collect(),
             phone: p.phone.clone(),
             email: p.email.clone(),
@@ -271,6 +297,55 @@ impl Intake {
     /// The intake data of a person as far as their consent covers it: None without.
     pub fn covered(p: &person::Model, coverage: Coverage) -> Option<Self> {
         coverage.covers(Data::Intake).then(|| Self::from_person(p))
+    }
+
+    /// The checks that need the person and the day: the entry into Germany lies neither in the
+    /// future nor before the person's birth.
+    pub fn check_dates(&self, p: &person::Model, today: NaiveDate) -> Result<()> {
+        let Some(entry) = self.entry_date else {
+            return Ok(());
+        };
+        if entry > today {
+            return Err(Error::field("entry_date", "error-date-future"));
+        }
+        let born_later = match p.birth_date {
+            Some(b) => entry < b,
+            None => chrono::Datelike::year(&entry) < p.birth_year,
+        };
+        if born_later {
+            return Err(Error::field("entry_date", "error-entry-before-birth"));
+        }
+        Ok(())
+    }
+
+    /// The check against the value lists as they stand: every key a fixed value or an active
+    /// value the administrator added; a permit's legal basis only with a status reported as a
+    /// residence permit.
+    pub fn check_lists(&self, c: &IntakeCatalog) -> Result<()> {
+        let mut e = FieldErrors::new();
+        if let Some(s) = &self.residence_status {
+            if !c.accepts(IntakeList::ResidenceStatus, s) {
+                e.add("residence_status", "error-choice");
+            } else if self.residence_basis.is_some()
+                && c.exchange_value(IntakeList::ResidenceStatus, s)
+                    != ResidenceStatus::ResidencePermit.as_str()
+            {
+                e.add("residence_basis", "error-residence-basis-permit");
+            }
+        }
+        if self
+            .benefits
+            .iter()
+            .any(|b| !c.accepts(IntakeList::Benefit, b))
+        {
+            e.add("benefits", "error-choice");
+        }
+        if let Some(h) = &self.health_insurance
+            && !c.accepts(IntakeList::HealthInsurance, h)
+        {
+            e.add("health_insurance", "error-choice");
+        }
+        e.into_result()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -306,17 +381,32 @@ fn parse_languages(e: &mut FieldErrors, typed: &[(String, String)]) -> Vec<Langu
     languages
 }
 
+/// The shape of a key of an intake list (a fixed value or one the administrator added); whether
+/// the list holds it is [`Intake::check_lists`]'s question.
+fn list_key(s: &str) -> std::result::Result<String, &'static str> {
+    let s = s.trim();
+    if !s.is_empty()
+        && s.len() <= 60
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        Ok(s.to_string())
+    } else {
+        Err("error-choice")
+    }
+}
+
 /// The benefits a client receives; "none" excludes every other.
-fn parse_benefits(e: &mut FieldErrors, typed: &[String]) -> Vec<Benefit> {
-    let mut benefits = Vec::new();
+fn parse_benefits(e: &mut FieldErrors, typed: &[String]) -> Vec<String> {
+    let mut benefits: Vec<String> = Vec::new();
     for b in typed {
-        if let Some(b) = e.take("benefits", Benefit::parse(b))
+        if let Some(b) = e.take("benefits", list_key(b))
             && !benefits.contains(&b)
         {
             benefits.push(b);
         }
     }
-    if benefits.contains(&Benefit::None) && benefits.len() > 1 {
+    if benefits.iter().any(|b| b == Benefit::None.as_str()) && benefits.len() > 1 {
         e.add("benefits", "error-benefits-none");
     }
     benefits
@@ -347,6 +437,7 @@ pub async fn update_intake(
     let ev = Event::on("client_updated", "person", person_id).section("intake");
     let (tx, p, _) = access::person_in(tx, ctx, person_id, Action::WriteClient, ev.clone()).await?;
     consent::require(&tx, person_id, Data::Intake, ctx.today()).await?;
+    i.check_dates(&p, ctx.today())?;
     // The health needs are bound to the row's version: sealed again for the next one.
     let health = resealed_health(&Sealing::begin(&tx, sealer).await?, &p, version)?;
     store_intake(&tx, ctx, person_id, version, i, health).await?;
@@ -365,6 +456,7 @@ pub(crate) async fn store_intake<C: sea_orm::ConnectionTrait>(
     i: Intake,
     health: Option<Vec<u8>>,
 ) -> Result<()> {
+    i.check_lists(&IntakeCatalog::load(conn).await?)?;
     let langs = if i.languages.is_empty() {
         None
     } else {
@@ -373,13 +465,7 @@ pub(crate) async fn store_intake<C: sea_orm::ConnectionTrait>(
     let benefits = if i.benefits.is_empty() {
         None
     } else {
-        Some(
-            i.benefits
-                .iter()
-                .map(|b| b.as_str())
-                .collect::<Vec<_>>()
-                .join(","),
-        )
+        Some(i.benefits.join(","))
     };
     let s = |v: Option<String>| Expr::value(v);
     let res = person::Entity::update_many()
@@ -399,10 +485,7 @@ pub(crate) async fn store_intake<C: sea_orm::ConnectionTrait>(
         .col_expr(person::Column::WorkExperience, s(i.work_experience))
         .col_expr(person::Column::Profession, s(i.profession))
         .col_expr(person::Column::Interests, s(i.interests))
-        .col_expr(
-            person::Column::ResidenceStatus,
-            s(i.residence_status.map(|x| x.as_str().to_string())),
-        )
+        .col_expr(person::Column::ResidenceStatus, s(i.residence_status))
         .col_expr(
             person::Column::ResidenceValidUntil,
             Expr::value(i.residence_valid_until),
@@ -412,6 +495,10 @@ pub(crate) async fn store_intake<C: sea_orm::ConnectionTrait>(
             s(i.housing.map(|x| x.as_str().to_string())),
         )
         .col_expr(person::Column::Benefits, s(benefits))
+        .col_expr(person::Column::ResidenceBasis, s(i.residence_basis))
+        .col_expr(person::Column::EntryDate, Expr::value(i.entry_date))
+        .col_expr(person::Column::HealthInsurance, s(i.health_insurance))
+        .col_expr(person::Column::HealthInsurer, s(i.health_insurer))
         .col_expr(person::Column::Phone, s(i.phone))
         .col_expr(person::Column::Email, s(i.email))
         .col_expr(person::Column::Address, s(i.address))

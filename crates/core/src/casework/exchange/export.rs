@@ -19,6 +19,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde_json::{Map, Value, json};
 
 use super::Kind;
+use crate::administration::intake_catalog::{IntakeCatalog, IntakeList};
 use crate::kernel::audit::{self, Event, Seen, Who};
 use crate::kernel::policy::{self, Action, Resource};
 use crate::kernel::sealed::{
@@ -245,6 +246,8 @@ struct Data {
     referrals: Vec<referral::Model>,
     /// Field-of-action key → the format's field.
     fields: HashMap<String, String>,
+    /// The administrator's intake values, each reported under its fixed value.
+    intake: IntakeCatalog,
     /// (kind, our id) → (the file's id, unknown fields kept).
     mapping: HashMap<(Kind, String), (String, Option<String>)>,
     /// The file ids in use per kind (our own ids must not collide with them).
@@ -411,6 +414,7 @@ impl Data {
             .into_iter()
             .map(|f| (f.key, f.exchange_field))
             .collect();
+        let intake = IntakeCatalog::load(tx).await?;
         let mut mapping = HashMap::new();
         let mut taken: HashMap<Kind, HashSet<String>> = HashMap::new();
         for m in exchange_id::Entity::find().all(tx).await? {
@@ -450,6 +454,7 @@ impl Data {
             outcomes,
             referrals,
             fields,
+            intake,
             mapping,
             taken,
         })
@@ -646,8 +651,16 @@ impl Data {
             opt(&mut o, "interests", p.interests.as_ref());
             if let Some(status) = &p.residence_status {
                 let mut r = Map::new();
-                r.insert("status".into(), json!(status));
+                r.insert(
+                    "status".into(),
+                    json!(
+                        self.intake
+                            .exchange_value(IntakeList::ResidenceStatus, status)
+                    ),
+                );
                 opt(&mut r, "valid_until", p.residence_valid_until);
+                // An extension of the format (docs/exchange-extensions.md).
+                opt(&mut r, "basis", p.residence_basis.as_ref());
                 o.insert("residence".into(), Value::Object(r));
             }
             opt(&mut o, "au_move_in", p.au_move_in);
@@ -657,7 +670,20 @@ impl Data {
             opt(&mut o, "german_certificate", p.german_certificate.as_ref());
             opt(&mut o, "work_experience", p.work_experience.as_ref());
             opt(&mut o, "housing", p.housing.as_ref());
-            opt(&mut o, "benefits", p.benefits.as_ref());
+            let benefits = p.benefits.as_deref().map(|b| {
+                b.split(',')
+                    .map(|k| self.intake.exchange_value(IntakeList::Benefit, k))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            });
+            opt(&mut o, "benefits", benefits.as_ref());
+            opt(&mut o, "entry_date", p.entry_date);
+            let insurance = p
+                .health_insurance
+                .as_deref()
+                .map(|h| self.intake.exchange_value(IntakeList::HealthInsurance, h));
+            opt(&mut o, "health_insurance", insurance.as_ref());
+            opt(&mut o, "health_insurer", p.health_insurer.as_ref());
             opt(&mut o, "phone", p.phone.as_ref());
             opt(&mut o, "email", p.email.as_ref());
             opt(&mut o, "address", p.address.as_ref());

@@ -169,6 +169,11 @@ pub struct Person {
     pub interests: Option<String>,
     pub residence_status: Option<String>,
     pub residence_valid_until: Option<NaiveDate>,
+    /// Extensions of the format (docs/exchange-extensions.md).
+    pub residence_basis: Option<String>,
+    pub entry_date: Option<NaiveDate>,
+    pub health_insurance: Option<String>,
+    pub health_insurer: Option<String>,
     pub au_move_in: Option<NaiveDate>,
     pub target_group: Option<String>,
 }

@@ -8,8 +8,8 @@ use super::fields::Fields;
 use super::{Case, FIELDS, Obj, Person};
 use crate::kernel::catalog::{
     CaseStatus, ChildcarePlace, ClosureReason, ConsentForm, ContactKind, CourseType, DataCategory,
-    EmploymentType, GermanLevel, GoalStatus, HouseholdRelation, InterpreterType, LanguageLevel,
-    RecipientCategory, Sex, StepOwner, TargetGroup,
+    EmploymentType, GermanLevel, GoalStatus, HealthInsurance, HouseholdRelation, InterpreterType,
+    LanguageLevel, RecipientCategory, Sex, StepOwner, TargetGroup,
 };
 use crate::kernel::types::{OrgKind, Role};
 
@@ -209,28 +209,41 @@ impl Fields<'_> {
         let vocational = self.opt_text("vocational");
         let profession = self.opt_text("profession");
         let interests = self.opt_text("interests");
-        let (residence_status, residence_valid_until) = match self.get("residence").cloned() {
-            None => (None, None),
-            Some(Value::Object(r)) => {
-                let status = r.get("status").and_then(Value::as_str).map(str::to_string);
-                if status.is_none() {
-                    self.bad(Reason::MissingField {
-                        field: "residence.status".into(),
-                    });
+        let (residence_status, residence_valid_until, residence_basis) =
+            match self.get("residence").cloned() {
+                None => (None, None, None),
+                Some(Value::Object(r)) => {
+                    let status = r.get("status").and_then(Value::as_str).map(str::to_string);
+                    if status.is_none() {
+                        self.bad(Reason::MissingField {
+                            field: "residence.status".into(),
+                        });
+                    }
+                    let until = match r.get("valid_until") {
+                        None | Some(Value::Null) => None,
+                        Some(v) => self.date_of("residence.valid_until", v),
+                    };
+                    let basis = r
+                        .get("basis")
+                        .and_then(Value::as_str)
+                        .map(str::trim)
+                        .filter(|b| !b.is_empty())
+                        .map(str::to_string);
+                    (status, until, basis)
                 }
-                let until = match r.get("valid_until") {
-                    None | Some(Value::Null) => None,
-                    Some(v) => self.date_of("residence.valid_until", v),
-                };
-                (status, until)
-            }
-            Some(_) => {
-                self.bad(Reason::NotAnObject {
-                    field: "residence".into(),
-                });
-                (None, None)
-            }
-        };
+                Some(_) => {
+                    self.bad(Reason::NotAnObject {
+                        field: "residence".into(),
+                    });
+                    (None, None, None)
+                }
+            };
+        let entry_date = self.opt_date("entry_date");
+        let health_insurance = self.opt_one_of(
+            "health_insurance",
+            &names(HealthInsurance::ALL.iter().map(|v| v.as_str())),
+        );
+        let health_insurer = self.opt_text("health_insurer");
         let au_move_in = self.opt_date("au_move_in");
         let target_group = self.opt_one_of(
             "target_group",
@@ -254,6 +267,10 @@ impl Fields<'_> {
             interests,
             residence_status,
             residence_valid_until,
+            residence_basis,
+            entry_date,
+            health_insurance,
+            health_insurer,
             au_move_in,
             target_group,
         })))

@@ -132,6 +132,10 @@ impl Writer<'_> {
             am.interests = Set(p.interests.clone());
             am.residence_status = Set(p.residence_status.clone());
             am.residence_valid_until = Set(p.residence_valid_until);
+            am.residence_basis = Set(p.residence_basis.clone());
+            am.entry_date = Set(p.entry_date);
+            am.health_insurance = Set(p.health_insurance.clone());
+            am.health_insurer = Set(p.health_insurer.clone());
             // Unknown fields of a person are kept with the person.
             am.extra = Set(extra_of(rec));
             am.external_id = Set(Some(rec.id.clone()));
