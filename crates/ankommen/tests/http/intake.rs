@@ -7,8 +7,10 @@ use serde_json::Value;
 use ankommen_core::Clock;
 use ankommen_core::casework::exchange::export::{self, MadeFor};
 use ankommen_core::casework::exchange::{self, Progress};
+use ankommen_core::kernel::catalog::DataCategory;
 use ankommen_core::kernel::types::Role;
 use ankommen_core::records::consent::{self, ConsentInput};
+use ankommen_core::records::releases::{self, Recipient, ReleaseInput};
 
 use crate::fixtures::register_named;
 use crate::support::TestApp;
@@ -252,4 +254,39 @@ async fn an_administrator_extends_the_residence_statuses_and_the_export_maps_the
 
     let p = exported_person(&t, "awo.im1").await;
     assert_eq!(p["residence"]["status"], "toleration");
+
+    // Released to another organisation, the status reads as the fixed value it is reported under:
+    // the recipient knows the fixed lists, not this deployment's additions.
+    let caritas: i64 = t
+        .scalar(
+            "SELECT CAST(id AS BIGINT) AS n FROM organisations WHERE name = 'Caritas Neckartal'",
+        )
+        .await;
+    let ctx = t.ctx_of("awo.im1").await;
+    releases::create(
+        &t.db,
+        &ctx,
+        c.person_id,
+        ReleaseInput {
+            recipient: Recipient::Organisation(caritas),
+            categories: vec![DataCategory::CaseProgress, DataCategory::Residence],
+            purpose: "Übergabe an das Integrationsmanagement".into(),
+            valid_from: ctx.today(),
+            valid_until: None,
+            mutual: false,
+        },
+    )
+    .await
+    .unwrap();
+    let summary = im
+        .get(&format!("/cases/{}/handover/{caritas}", c.case_id))
+        .await;
+    assert_eq!(summary.status, StatusCode::OK, "{}", summary.body);
+    summary.assert_contains("<h3>Aufenthaltsstatus</h3>");
+    summary.assert_contains("Duldung");
+    assert!(
+        !summary.body.contains("ausbildungsduldung"),
+        "{}",
+        summary.body
+    );
 }

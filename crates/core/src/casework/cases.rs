@@ -1520,6 +1520,7 @@ pub async fn handover_summary(
         else {
             return Err(Error::NotFound);
         };
+        let lists = crate::administration::intake_catalog::IntakeCatalog::load(tx).await?;
         let mut persons = Vec::new();
         for p in persons_of(tx, case_id).await? {
             let mut cats = Vec::new();
@@ -1535,7 +1536,7 @@ pub async fn handover_summary(
                     person_id: p.id,
                     disclosures: cats
                         .iter()
-                        .map(|cat| releases::disclose(*cat, &p, &c))
+                        .map(|cat| releases::disclose(*cat, &p, &c, &lists))
                         .filter(|d| !d.fields.is_empty())
                         .collect(),
                 });

@@ -12,6 +12,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 
+use crate::administration::intake_catalog::{IntakeCatalog, IntakeList};
 use crate::administration::organisations::expect_updated;
 use crate::kernel::access;
 use crate::kernel::audit::{self, Event};
@@ -262,8 +263,15 @@ pub struct Disclosure {
 }
 
 /// What a release of `category` discloses of `person` in `case`: the fields of [`fields_of`] with
-/// their values. Pure: the caller has checked the release ([`may_share`]).
-pub fn disclose(category: DataCategory, p: &person::Model, c: &case::Model) -> Disclosure {
+/// their values. A value an administrator added to an intake list is disclosed as the fixed value
+/// it is reported under (the recipient knows the fixed lists, not this deployment's additions).
+/// Pure: the caller has checked the release ([`may_share`]).
+pub fn disclose(
+    category: DataCategory,
+    p: &person::Model,
+    c: &case::Model,
+    lists: &IntakeCatalog,
+) -> Disclosure {
     let text = |v: &Option<String>| {
         v.clone()
             .filter(|s| !s.trim().is_empty())
@@ -289,7 +297,14 @@ pub fn disclose(category: DataCategory, p: &person::Model, c: &case::Model) -> D
         ReleasedField::Address => text(&p.address),
         ReleasedField::Phone => text(&p.phone),
         ReleasedField::Email => text(&p.email),
-        ReleasedField::ResidenceStatus => listed("residence-status", &p.residence_status),
+        ReleasedField::ResidenceStatus => listed(
+            "residence-status",
+            &p.residence_status.as_deref().map(|k| {
+                lists
+                    .exchange_value(IntakeList::ResidenceStatus, k)
+                    .to_string()
+            }),
+        ),
         ReleasedField::ResidenceValidUntil => date(p.residence_valid_until),
         ReleasedField::Languages => match LanguageEntry::stored(p.languages.as_deref()) {
             l if l.is_empty() => Released::Missing,
@@ -310,7 +325,7 @@ pub fn disclose(category: DataCategory, p: &person::Model, c: &case::Model) -> D
                 .unwrap_or("")
                 .split(',')
                 .filter(|b| !b.is_empty())
-                .map(str::to_string)
+                .map(|b| lists.exchange_value(IntakeList::Benefit, b).to_string())
                 .collect();
             if values.is_empty() {
                 Released::Missing
