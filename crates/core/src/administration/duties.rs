@@ -177,6 +177,23 @@ pub(crate) async fn staff_names<C: ConnectionTrait>(
         .await?)
 }
 
+/// Rows that name staff members, turned into what a list shows: `ids` gives the staff ids a row
+/// mentions, `view` builds the entry with a look-up of a name by id (empty for an unknown id).
+pub(crate) async fn with_staff_names<C: ConnectionTrait, R, V>(
+    conn: &C,
+    rows: Vec<R>,
+    ids: impl Fn(&R) -> Vec<i64>,
+    view: impl Fn(R, &dyn Fn(i64) -> String) -> V,
+) -> Result<Vec<V>> {
+    let names: std::collections::HashMap<i64, String> =
+        staff_names(conn, rows.iter().flat_map(&ids))
+            .await?
+            .into_iter()
+            .collect();
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+    Ok(rows.into_iter().map(|r| view(r, &name)).collect())
+}
+
 /// What asking for a password link gave.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reset {

@@ -96,20 +96,16 @@ async fn requests_where<C: sea_orm::ConnectionTrait>(
         .order_by_desc(erasure_request::Column::Id)
         .all(conn)
         .await?;
-    let ids: Vec<i64> = rows
-        .iter()
-        .flat_map(|r| [Some(r.recorded_by), r.decided_by])
-        .flatten()
-        .collect();
-    let names: std::collections::HashMap<i64, String> =
-        crate::administration::duties::staff_names(conn, ids)
-            .await?
-            .into_iter()
-            .collect();
-    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
-    Ok(rows
-        .into_iter()
-        .map(|r| Request {
+    crate::administration::duties::with_staff_names(
+        conn,
+        rows,
+        |r| {
+            [Some(r.recorded_by), r.decided_by]
+                .into_iter()
+                .flatten()
+                .collect()
+        },
+        |r, name| Request {
             id: r.id,
             case_id: r.case_id,
             received_on: r.received_on,
@@ -120,8 +116,9 @@ async fn requests_where<C: sea_orm::ConnectionTrait>(
             justification: r.justification,
             decided_by: r.decided_by.map(name),
             decided_at: r.decided_at,
-        })
-        .collect())
+        },
+    )
+    .await
 }
 
 /// The case's requests, for those who may hold it (others are refused like a missing case).

@@ -86,20 +86,16 @@ pub(crate) async fn restrictions_where<C: ConnectionTrait>(
         .order_by_desc(restriction::Column::Id)
         .all(conn)
         .await?;
-    let ids: Vec<i64> = rows
-        .iter()
-        .flat_map(|r| [Some(r.placed_by), r.lifted_by])
-        .flatten()
-        .collect();
-    let names: std::collections::HashMap<i64, String> =
-        crate::administration::duties::staff_names(conn, ids)
-            .await?
-            .into_iter()
-            .collect();
-    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
-    Ok(rows
-        .into_iter()
-        .map(|r| Restriction {
+    crate::administration::duties::with_staff_names(
+        conn,
+        rows,
+        |r| {
+            [Some(r.placed_by), r.lifted_by]
+                .into_iter()
+                .flatten()
+                .collect()
+        },
+        |r, name| Restriction {
             id: r.id,
             case_id: r.case_id,
             ground: r.ground,
@@ -108,8 +104,9 @@ pub(crate) async fn restrictions_where<C: ConnectionTrait>(
             placed_at: r.placed_at,
             lifted_by: r.lifted_by.map(name),
             lifted_at: r.lifted_at,
-        })
-        .collect())
+        },
+    )
+    .await
 }
 
 /// The restriction standing on a case, for a page that already read the case under the policy.

@@ -267,24 +267,21 @@ async fn holds_where<C: ConnectionTrait>(conn: &C, cond: sea_orm::Condition) -> 
         .order_by_desc(retention_hold::Column::Id)
         .all(conn)
         .await?;
-    let ids: Vec<i64> = rows.iter().map(|h| h.placed_by).collect();
-    let names: std::collections::HashMap<i64, String> =
-        crate::administration::duties::staff_names(conn, ids)
-            .await?
-            .into_iter()
-            .collect();
-    Ok(rows
-        .into_iter()
-        .map(|h| Hold {
-            placed_by: names.get(&h.placed_by).cloned().unwrap_or_default(),
+    crate::administration::duties::with_staff_names(
+        conn,
+        rows,
+        |h| vec![h.placed_by],
+        |h, name| Hold {
+            placed_by: name(h.placed_by),
             id: h.id,
             case_id: h.case_id,
             reason: h.reason,
             until: h.until,
             placed_at: h.placed_at,
             lifted_at: h.lifted_at,
-        })
-        .collect())
+        },
+    )
+    .await
 }
 
 fn active(today: NaiveDate) -> sea_orm::Condition {
