@@ -30,12 +30,14 @@ pub struct Field {
 impl Field {
     /// The name in the UI language (`de` or `en`).
     pub fn label(&self, lang: &str) -> &str {
-        if lang == "en" {
-            &self.label_en
-        } else {
-            &self.label_de
-        }
+        in_language(lang, &self.label_de, &self.label_en)
     }
+}
+
+/// Of a name an administrator gave in German and English, the one in the UI language (`de` or
+/// `en`; German for any other).
+pub(crate) fn in_language<'a>(lang: &str, de: &'a str, en: &'a str) -> &'a str {
+    if lang == "en" { en } else { de }
 }
 
 impl From<field_of_action::Model> for Field {

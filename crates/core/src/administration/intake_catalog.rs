@@ -55,11 +55,7 @@ pub struct Entry {
 impl Entry {
     /// The name in the UI language (`de` or `en`).
     pub fn label(&self, lang: &str) -> &str {
-        if lang == "en" {
-            &self.label_en
-        } else {
-            &self.label_de
-        }
+        super::fields::in_language(lang, &self.label_de, &self.label_en)
     }
 }
 
