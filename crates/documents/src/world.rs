@@ -1,5 +1,6 @@
-//! A minimal typst `World`: one embedded source file, embedded fonts, data only through
-//! `sys.inputs`, no file system, no packages, no network, and a fixed "today".
+//! A minimal typst `World`: one embedded template and the shared `common.typ` it imports,
+//! embedded fonts, data only through `sys.inputs`, no file system, no packages, no network, and a
+//! fixed "today".
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Dict, Duration};
@@ -16,10 +17,13 @@ pub(crate) const TEMPLATE: &str = include_str!("form.typ");
 pub(crate) const PLAN_TEMPLATE: &str = include_str!("plan.typ");
 /// The Art. 15 report's template, read the same way.
 pub(crate) const ACCESS_TEMPLATE: &str = include_str!("access.typ");
+/// What every template imports (`#import "common.typ": *`).
+const COMMON: &str = include_str!("common.typ");
 
 pub(crate) struct FormWorld {
     library: LazyHash<Library>,
     main: Source,
+    common: Source,
     today: Datetime,
 }
 
@@ -32,11 +36,14 @@ impl FormWorld {
         inputs: Dict,
         today: Datetime,
     ) -> Result<Self, String> {
-        let path = VirtualPath::new(name).map_err(|e| format!("template path: {e:?}"))?;
-        let id = FileId::new(RootedPath::new(VirtualRoot::Project, path));
+        let id = |name: &str| -> Result<FileId, String> {
+            let path = VirtualPath::new(name).map_err(|e| format!("template path: {e:?}"))?;
+            Ok(FileId::new(RootedPath::new(VirtualRoot::Project, path)))
+        };
         Ok(Self {
             library: LazyHash::new(Library::builder().with_inputs(inputs).build()),
-            main: Source::new(id, template.to_owned()),
+            main: Source::new(id(name)?, template.to_owned()),
+            common: Source::new(id("common.typ")?, COMMON.to_owned()),
             today,
         })
     }
@@ -56,19 +63,15 @@ impl World for FormWorld {
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        if id == self.main.id() {
-            Ok(self.main.clone())
-        } else {
-            Err(FileError::AccessDenied)
-        }
+        [&self.main, &self.common]
+            .into_iter()
+            .find(|s| s.id() == id)
+            .cloned()
+            .ok_or(FileError::AccessDenied)
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if id == self.main.id() {
-            Ok(Bytes::from_string(self.main.clone()))
-        } else {
-            Err(FileError::AccessDenied)
-        }
+        self.source(id).map(Bytes::from_string)
     }
 
     fn font(&self, index: usize) -> Option<Font> {
