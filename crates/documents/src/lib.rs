@@ -33,6 +33,19 @@ pub const DATA_CATEGORIES: [&str; 10] = [
     "case_progress",
 ];
 
+/// What a referral letter can ask the client to bring, in print order (the keys of `letter_bring`
+/// in the translations).
+pub const BRING_ITEMS: [&str; 8] = [
+    "passport",
+    "residence_permit",
+    "decisions",
+    "certificates",
+    "health_card",
+    "tenancy",
+    "bank",
+    "this_letter",
+];
+
 /// Writing direction of a language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -234,6 +247,59 @@ impl fmt::Debug for PlanForm {
     }
 }
 
+/// The service a referral letter sends the client to, as the directory has it.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct LetterService {
+    pub name: String,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub opening_hours: Option<String>,
+}
+
+/// The part of a referral letter for the service: only what a release covers on the day of
+/// printing. The core decides what goes here; the letter prints exactly this.
+#[derive(Clone, PartialEq, Eq)]
+pub struct LetterReleased {
+    /// The person, when the release covers their identity.
+    pub client: Option<Party>,
+    /// Keys from [`DATA_CATEGORIES`]: what the release covers and the referral passed on.
+    pub data_categories: Vec<String>,
+    pub release_valid_from: NaiveDate,
+    /// The IM's short summary for the service.
+    pub summary: Option<String>,
+}
+
+/// The data printed on a referral letter: where to go, what to bring, whom to ask, and — only
+/// under a release — a part for the service.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ReferralLetter {
+    pub organisation: String,
+    pub im_name: String,
+    pub im_email: Option<String>,
+    pub municipality: String,
+    pub service: LetterService,
+    pub referred_on: NaiveDate,
+    /// The field of action: its key and German name (printed for a field without a translation).
+    pub field: Option<(String, String)>,
+    /// Keys from [`BRING_ITEMS`].
+    pub bring: Vec<String>,
+    /// Anything else to bring, as typed (German).
+    pub bring_other: Option<String>,
+    pub released: Option<LetterReleased>,
+    pub date: NaiveDate,
+}
+
+impl fmt::Debug for ReferralLetter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReferralLetter")
+            .field("bring", &self.bring)
+            .field("released", &self.released.is_some())
+            .field("date", &self.date)
+            .finish_non_exhaustive()
+    }
+}
+
 /// One dated line of the Art. 15 report (a contact, a consent, a recipient ...).
 #[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct AccessLine {
@@ -360,6 +426,12 @@ pub fn release_pdf(lang: &str, form: &ReleaseForm) -> Result<Vec<u8>, DocumentEr
 /// side by side (`"de"`: German only).
 pub fn plan_pdf(lang: &str, form: &PlanForm) -> Result<Vec<u8>, DocumentError> {
     render::plan(lang, form)
+}
+
+/// The referral letter as PDF: where to go, what to bring, whom to ask and — only under a release —
+/// a part for the service, German and `lang` side by side (`"de"`: German only).
+pub fn referral_letter_pdf(lang: &str, letter: &ReferralLetter) -> Result<Vec<u8>, DocumentError> {
+    render::letter(lang, letter)
 }
 
 /// The Art. 15 report as PDF: everything stored about a person, the purposes, recipients,

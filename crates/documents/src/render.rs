@@ -10,8 +10,9 @@ use typst_pdf::{PdfOptions, Timestamp};
 use crate::translations::{self, REVIEWED, Translation};
 use crate::world::FormWorld;
 use crate::{
-    ACCESS_SECTIONS, AccessEvent, AccessLine, AccessReport, AccessSection, CONSENT_TEXT_VERSION,
-    ConsentForm, DATA_CATEGORIES, Dir, DocumentError, PlanForm, ReleaseForm,
+    ACCESS_SECTIONS, AccessEvent, AccessLine, AccessReport, AccessSection, BRING_ITEMS,
+    CONSENT_TEXT_VERSION, ConsentForm, DATA_CATEGORIES, Dir, DocumentError, PlanForm,
+    ReferralLetter, ReleaseForm,
 };
 
 /// How many compilations the typst memoisation cache keeps entries for: enough to make repeated
@@ -495,6 +496,125 @@ fn access_data<'a>(lang: &str, r: &'a AccessReport) -> Result<AccessData<'a>, Do
     })
 }
 
+/// Everything the referral letter's template reads (`sys.inputs.data`).
+#[derive(Serialize)]
+struct LetterData<'a> {
+    kind: &'static str,
+    title: &'a str,
+    header_note: String,
+    footer_note: String,
+    unreviewed: bool,
+    date: Ymd,
+    columns: Vec<Column<'a>>,
+    form: LetterFormData<'a>,
+}
+
+#[derive(Serialize)]
+struct LetterFormData<'a> {
+    organisation: &'a str,
+    im_name: &'a str,
+    im_email: Option<&'a str>,
+    service: &'a str,
+    address: Option<&'a str>,
+    phone: Option<&'a str>,
+    email: Option<&'a str>,
+    opening_hours: Option<&'a str>,
+    referred_on: String,
+    /// Key and German name of the field of action.
+    field: Option<FieldData<'a>>,
+    bring: Vec<&'static str>,
+    bring_other: Option<&'a str>,
+    released: Option<ReleasedData<'a>>,
+    place_date: String,
+}
+
+#[derive(Serialize)]
+struct FieldData<'a> {
+    field: &'a str,
+    field_label_de: &'a str,
+}
+
+#[derive(Serialize)]
+struct ReleasedData<'a> {
+    client_name: Option<&'a str>,
+    client_name_original: Option<&'a str>,
+    birth: Option<&'a str>,
+    birth_year_only: bool,
+    categories: Vec<&'static str>,
+    valid_from: String,
+    summary: Option<&'a str>,
+}
+
+pub(crate) fn letter(lang: &str, l: &ReferralLetter) -> Result<Vec<u8>, DocumentError> {
+    let json = serde_json::to_string(&letter_data(lang, l)?)
+        .map_err(|e| DocumentError::Render(e.to_string()))?;
+    compile(
+        "letter.typ",
+        crate::world::LETTER_TEMPLATE,
+        json,
+        "referral_letter",
+        l.date,
+    )
+    .map(|(pdf, _warnings)| pdf)
+}
+
+fn letter_data<'a>(lang: &str, l: &'a ReferralLetter) -> Result<LetterData<'a>, DocumentError> {
+    let columns = columns(lang)?;
+    if let Some(unknown) = l.bring.iter().find(|k| !BRING_ITEMS.contains(&k.as_str())) {
+        return Err(DocumentError::Invalid(format!(
+            "unknown item to bring {unknown:?}"
+        )));
+    }
+    let bring = BRING_ITEMS
+        .into_iter()
+        .filter(|key| l.bring.iter().any(|k| k == key))
+        .collect();
+    let released = match &l.released {
+        None => None,
+        Some(r) => Some(ReleasedData {
+            client_name: r.client.as_ref().map(|c| c.name.as_str()),
+            client_name_original: r
+                .client
+                .as_ref()
+                .and_then(|c| original_name(&c.name_original)),
+            birth: r.client.as_ref().map(|c| c.birth.as_str()),
+            birth_year_only: r.client.as_ref().is_some_and(|c| year_only(&c.birth)),
+            categories: categories(&r.data_categories)?,
+            valid_from: german_date(r.release_valid_from),
+            summary: original_name(&r.summary),
+        }),
+    };
+    let de = columns[0].t;
+    Ok(LetterData {
+        kind: "referral_letter",
+        title: &de.referral_letter.title,
+        header_note: "Vermittlung".to_owned(),
+        footer_note: footer_note(&columns),
+        unreviewed: unreviewed(&columns),
+        date: ymd(l.date),
+        form: LetterFormData {
+            organisation: &l.organisation,
+            im_name: &l.im_name,
+            im_email: original_name(&l.im_email),
+            service: &l.service.name,
+            address: original_name(&l.service.address),
+            phone: original_name(&l.service.phone),
+            email: original_name(&l.service.email),
+            opening_hours: original_name(&l.service.opening_hours),
+            referred_on: german_date(l.referred_on),
+            field: l.field.as_ref().map(|(key, label)| FieldData {
+                field: key,
+                field_label_de: label,
+            }),
+            bring,
+            bring_other: original_name(&l.bring_other),
+            released,
+            place_date: format!("{}, {}", l.municipality, german_date(l.date)),
+        },
+        columns,
+    })
+}
+
 /// Compiles the template with `data` and exports the PDF; also returns typst's warnings.
 fn render(data: &Data<'_>, date: NaiveDate) -> Result<(Vec<u8>, Vec<String>), DocumentError> {
     let json = serde_json::to_string(data).map_err(|e| DocumentError::Render(e.to_string()))?;
@@ -732,6 +852,93 @@ mod tests {
         empty.goals.clear();
         empty.version = None;
         assert!(plan("ar", &empty).unwrap().starts_with(b"%PDF"));
+    }
+
+    fn letter() -> crate::ReferralLetter {
+        crate::ReferralLetter {
+            organisation: "Caritas Musterstadt".into(),
+            im_name: "Maria Muster".into(),
+            im_email: Some("maria.muster@example.org".into()),
+            municipality: "Musterstadt".into(),
+            service: crate::LetterService {
+                name: "Jobcenter Musterkreis".into(),
+                address: Some("Bahnhofstraße 1\n74999 Musterstadt".into()),
+                phone: Some("07131 000".into()),
+                email: None,
+                opening_hours: Some("Mo–Fr 8–12 Uhr".into()),
+            },
+            referred_on: date(2026, 3, 2),
+            field: Some(("work".into(), "Arbeit".into())),
+            bring: vec!["this_letter".into(), "passport".into()],
+            bring_other: Some("Lebenslauf".into()),
+            released: Some(crate::LetterReleased {
+                client: Some(Party {
+                    name: "Amina Yusuf".into(),
+                    name_original: Some("አሚና ዩሱፍ".into()),
+                    birth: "1990".into(),
+                }),
+                data_categories: vec!["language_education".into(), "identity".into()],
+                release_valid_from: date(2026, 3, 1),
+                summary: Some("Sucht Arbeit als Köchin.".into()),
+            }),
+            date: date(2026, 3, 2),
+        }
+    }
+
+    #[test]
+    fn the_referral_letter_renders_without_warnings_in_every_language() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../target/tmp/documents-previews");
+        let _ = std::fs::create_dir_all(&dir);
+        let with_data = letter();
+        let mut without = letter();
+        without.released = None;
+        without.bring.clear();
+        without.bring_other = None;
+        without.field = Some(("custom_field".into(), "Eigenes Handlungsfeld".into()));
+        for lang in translations::codes() {
+            for (l, stem) in [(&with_data, "released"), (&without, "no-data")] {
+                let data = letter_data(lang, l).unwrap();
+                // Print order, whatever order the form gave.
+                if stem == "released" {
+                    assert_eq!(data.form.bring, ["passport", "this_letter"]);
+                }
+                let json = serde_json::to_string(&data).unwrap();
+                let (pdf, warnings) = compile(
+                    "letter.typ",
+                    crate::world::LETTER_TEMPLATE,
+                    json,
+                    "referral_letter",
+                    l.date,
+                )
+                .unwrap();
+                assert!(warnings.is_empty(), "letter/{lang}/{stem}: {warnings:?}");
+                assert!(pdf.starts_with(b"%PDF"));
+                let _ = std::fs::write(dir.join(format!("letter-{stem}-{lang}.pdf")), &pdf);
+            }
+        }
+    }
+
+    #[test]
+    fn the_referral_letter_refuses_unknown_values() {
+        let mut l = letter();
+        l.bring.push("nonsense".into());
+        assert!(matches!(
+            letter_data("de", &l),
+            Err(DocumentError::Invalid(_))
+        ));
+        let mut l = letter();
+        if let Some(r) = l.released.as_mut() {
+            r.data_categories = vec!["nonsense".into()];
+        }
+        assert!(matches!(
+            letter_data("de", &l),
+            Err(DocumentError::Invalid(_))
+        ));
+        assert!(matches!(
+            letter_data("xx", &letter()),
+            Err(DocumentError::UnsupportedLanguage)
+        ));
     }
 
     #[test]

@@ -47,6 +47,9 @@ pub(crate) struct Translation {
     pub access_fields: std::collections::BTreeMap<String, String>,
     /// Names of the standard fields of action, by key (`language`, `housing`, ...).
     pub plan_fields: std::collections::BTreeMap<String, String>,
+    pub referral_letter: LetterText,
+    /// What to bring to a service, by key ([`crate::BRING_ITEMS`]).
+    pub letter_bring: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -191,6 +194,33 @@ pub(crate) struct AccessText {
     pub what: String,
 }
 
+/// The texts of the referral letter.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LetterText {
+    pub title: String,
+    pub subtitle: String,
+    pub intro: String,
+    pub where_heading: String,
+    pub service: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub opening_hours: String,
+    pub referred_on: String,
+    pub topic: String,
+    pub bring_heading: String,
+    pub bring_more: String,
+    pub questions_heading: String,
+    pub questions: String,
+    pub no_data: String,
+    pub for_service_heading: String,
+    pub for_service_intro: String,
+    pub release_valid_from: String,
+    pub released_data: String,
+    pub summary: String,
+}
+
 /// Labels of the data categories; the field names are the keys shared with the rest of the system.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -332,6 +362,16 @@ mod tests {
                 assert!(t.categories.label(key).is_some(), "{code}: {key}");
             }
             assert!(t.categories.label("nonsense").is_none());
+        }
+    }
+
+    #[test]
+    fn every_item_to_bring_has_a_label_in_every_language() {
+        for (code, t) in all().unwrap() {
+            let keys: Vec<&str> = t.letter_bring.keys().map(String::as_str).collect();
+            let mut expected = crate::BRING_ITEMS.to_vec();
+            expected.sort_unstable();
+            assert_eq!(keys, expected, "{code}");
         }
     }
 

@@ -17,6 +17,8 @@ pub(crate) const TEMPLATE: &str = include_str!("form.typ");
 pub(crate) const PLAN_TEMPLATE: &str = include_str!("plan.typ");
 /// The Art. 15 report's template, read the same way.
 pub(crate) const ACCESS_TEMPLATE: &str = include_str!("access.typ");
+/// The referral letter's template, read the same way.
+pub(crate) const LETTER_TEMPLATE: &str = include_str!("letter.typ");
 /// What every template imports (`#import "common.typ": *`).
 const COMMON: &str = include_str!("common.typ");
 

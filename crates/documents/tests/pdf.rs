@@ -12,8 +12,8 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ankommen_documents::{
-    CONSENT_TEXT_VERSION, ConsentForm, DATA_CATEGORIES, Party, ReleaseForm, consent_pdf, languages,
-    release_pdf,
+    CONSENT_TEXT_VERSION, ConsentForm, DATA_CATEGORIES, LetterReleased, LetterService, Party,
+    ReferralLetter, ReleaseForm, consent_pdf, languages, referral_letter_pdf, release_pdf,
 };
 use chrono::NaiveDate;
 use unicode_normalization::UnicodeNormalization;
@@ -57,6 +57,28 @@ fn release(client: Party) -> ReleaseForm {
         valid_until: Some(date(2026, 12, 31)),
         mutual: true,
         date: date(2026, 2, 1),
+    }
+}
+
+fn letter(released: Option<LetterReleased>) -> ReferralLetter {
+    ReferralLetter {
+        organisation: "Caritas Musterstadt".into(),
+        im_name: "Maria Muster".into(),
+        im_email: Some("maria.muster@example.org".into()),
+        municipality: "Musterstadt".into(),
+        service: LetterService {
+            name: "Jobcenter Musterkreis".into(),
+            address: Some("Bahnhofstraße 1\n74999 Musterstadt".into()),
+            phone: Some("07131 000".into()),
+            email: None,
+            opening_hours: Some("Mo–Fr 8–12 Uhr".into()),
+        },
+        referred_on: date(2026, 3, 2),
+        field: Some(("work".into(), "Arbeit".into())),
+        bring: vec!["passport".into(), "this_letter".into()],
+        bring_other: Some("Lebenslauf".into()),
+        released,
+        date: date(2026, 3, 2),
     }
 }
 
@@ -380,4 +402,93 @@ fn page_count(pdf_path: &Path) -> usize {
         .find_map(|l| l.strip_prefix("Pages:"))
         .and_then(|n| n.trim().parse().ok())
         .unwrap()
+}
+
+#[test]
+fn the_referral_letter_prints_the_released_part_only_when_there_is_one() {
+    // The letter's own text in the client's language, and in the right script.
+    let phrases = [
+        ("en", "Where to go and what to bring"),
+        ("ar", "إلى أين تذهب وماذا تحضر معك"),
+        ("fa", "کجا بروید"),
+        ("uk", "Куди йти і що взяти з собою"),
+        ("tr", "Bir kuruma yönlendirme"),
+        ("ti", "ናብ ትካል ምልኣኽ"),
+        ("fr", "Où aller et quoi apporter"),
+        ("ru", "Куда идти и что взять с собой"),
+    ];
+    let released = |categories: &[&str]| LetterReleased {
+        client: categories
+            .contains(&"identity")
+            .then(|| party("Selam Tesfay", Some("ሰላም ተስፋይ"))),
+        data_categories: categories.iter().map(|c| c.to_string()).collect(),
+        release_valid_from: date(2026, 3, 1),
+        summary: Some("Sucht eine Stelle als Köchin".into()),
+    };
+    for (code, phrase) in phrases {
+        // Without a release: where to go and what to bring, nothing about the person.
+        let text = pdf_text(&referral_letter_pdf(code, &letter(None)).unwrap());
+        assert!(
+            text.contains(&normalise(phrase)),
+            "{code}: {phrase:?} not in {text}"
+        );
+        for present in [
+            "Jobcenter Musterkreis",
+            "Bahnhofstraße 1",
+            "Mo–Fr 8–12 Uhr",
+            "Lebenslauf",
+            "Maria Muster",
+        ] {
+            assert!(text.contains(present), "{code}: {present} missing");
+        }
+        assert!(text.contains("Pass oder Personalausweis"), "{code}");
+        assert!(
+            text.contains("Auf diesem Blatt stehen keine Angaben"),
+            "{code}"
+        );
+        for absent in [
+            "Selam",
+            "Tesfay",
+            "Köchin",
+            "Für die Stelle",
+            "Freigegebene Angaben",
+        ] {
+            assert!(
+                !text.contains(absent),
+                "{code}: {absent} printed without a release"
+            );
+        }
+
+        // Under a release of the language data only: the part for the service, no name.
+        let pdf =
+            referral_letter_pdf(code, &letter(Some(released(&["language_education"])))).unwrap();
+        let text = pdf_text(&pdf);
+        assert!(text.contains("Für die Stelle"), "{code}");
+        assert!(text.contains("Sucht eine Stelle als Köchin"), "{code}");
+        assert!(text.contains("Sprachen, Deutschkenntnisse"), "{code}");
+        for absent in [
+            "Selam",
+            "Tesfay",
+            "Name, Geburtsdatum",
+            "Auf diesem Blatt stehen keine Angaben",
+        ] {
+            assert!(
+                !text.contains(absent),
+                "{code}: {absent} printed though not released"
+            );
+        }
+
+        // Under a release that covers the identity: the name, in its own script too.
+        let pdf =
+            referral_letter_pdf(code, &letter(Some(released(&["identity", "work"])))).unwrap();
+        assert_is_pdf(&pdf, code);
+        let text = pdf_text(&pdf);
+        assert!(text.contains("Selam Tesfay"), "{code}");
+        assert!(text.contains(&normalise("ሰላም ተስፋይ")), "{code}: {text}");
+        assert_eq!(
+            page_count(&write_pdf(&pdf, "letter")),
+            1,
+            "{code}: the letter is one page"
+        );
+    }
 }
