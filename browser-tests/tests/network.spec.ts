@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { expectNoA11yViolations } from './axe';
 import { expect, post, test } from './demo-fixture';
 
@@ -103,6 +104,23 @@ test('an IM finds the Jobcenter and refers a client under a release', async ({ p
   expect(await post(page, row.getByRole('button', { name: 'Ergebnis speichern' }))).toBe(303);
   await expect(page.locator('#referral-list tbody tr').first()).toContainText('angenommen');
   await expectNoA11yViolations(page);
+
+  // The letter: where to go and what to bring, in German and her language, with the part for
+  // the Jobcenter that the release covers.
+  await page.locator('#referral-list tbody tr').first().getByRole('link', { name: 'Brief drucken' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Brief zur Vermittlung' })).toBeVisible();
+  await expect(page.getByRole('group', { name: 'Teil für den Dienst' })).toBeVisible();
+  await expectNoA11yViolations(page);
+  await page.getByLabel('Sprache neben Deutsch').selectOption('fa');
+  await page.getByRole('checkbox', { name: 'Gesundheitskarte' }).check();
+  await page.getByLabel('Kurze Zusammenfassung für den Dienst').fill('Möchte sich arbeitsuchend melden.');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'PDF erstellen', exact: true }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^vermittlung-\d+-fa\.pdf$/);
+  const bytes = await readFile(await file.path());
+  expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+  await page.goto(casePath);
 
   // The directory entry's page for the IM: read only.
   await page.getByRole('link', { name: JOBCENTER }).first().click();

@@ -915,3 +915,300 @@ async fn a_referral_is_in_the_exchange_export_and_in_the_art_15_export() {
     assert!(row.contains("CANARY-Exp-why"), "{row}");
     assert!(row.contains("release_id"), "{row}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// The referral letter
+
+/// The letter as the IM asks for it: a PDF, or the form again.
+async fn print_letter(c: &mut Client, id: i64, fields: &[(&str, &str)]) -> Resp {
+    c.get(&format!("/referrals/{id}/letter")).await;
+    c.post(&format!("/referrals/{id}/letter"), fields).await
+}
+
+fn letter_text(r: &Resp) -> String {
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        r.headers.get("content-type").and_then(|v| v.to_str().ok()),
+        Some("application/pdf")
+    );
+    crate::plans::pdf_text(&r.bytes)
+}
+
+#[tokio::test]
+async fn the_referral_letter_carries_data_only_under_a_release_in_force_on_the_day_it_is_printed() {
+    let t = TestApp::new().await;
+    let jc = county_service(
+        &t,
+        "Jobcenter Neckartal",
+        "jobcenter",
+        &[
+            ("address", "Bahnhofstraße 1\n74999 Bergfelden"),
+            ("opening_hours", "Mo–Fr 8–12 Uhr"),
+        ],
+    )
+    .await;
+    let c: Person = fixtures::register_with_canary(&t, "awo.im1", "Brief").await;
+    let (jc_s, pid) = (jc.to_string(), c.person_id.to_string());
+    let day = today(&t).to_string();
+    let mut im = t.login("awo.im1").await;
+    release(
+        &mut im,
+        c.person_id,
+        "Jobcenter Neckartal",
+        &["identity", "work"],
+        &day,
+        "",
+    )
+    .await;
+    let r = refer(
+        &mut im,
+        c.case_id,
+        &[
+            ("service", jc_s.as_str()),
+            ("person", pid.as_str()),
+            ("date", day.as_str()),
+            ("field", "work"),
+            ("reason", "CANARY-Brief-reason"),
+            ("categories", "identity"),
+            ("categories", "work"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = t.scalar("SELECT MAX(id) AS n FROM referrals").await;
+
+    // The case page links the letter; the form offers the part for the service, the reason as
+    // the summary to start from, the client's language (Arabic, the interpreter's) first.
+    t.db.writer()
+        .execute_unprepared(&format!(
+            "UPDATE persons SET interpreter_language = 'ar' WHERE id = {pid}"
+        ))
+        .await
+        .unwrap();
+    let case = im.get(&format!("/cases/{}", c.case_id)).await;
+    case.assert_contains(&format!("href=\"/referrals/{id}/letter\""));
+    let form = im.get(&format!("/referrals/{id}/letter")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    form.assert_contains("Teil für den Dienst");
+    form.assert_contains("CANARY-Brief-reason");
+    form.assert_contains("<option value=\"ar\" lang=\"ar\" selected");
+
+    // With the part for the service: the name, the summary, where and when, in German and Arabic.
+    let r = print_letter(
+        &mut im,
+        id,
+        &[
+            ("lang", "ar"),
+            ("bring", "passport"),
+            ("bring", "decisions"),
+            ("bring_other", "Lebenslauf"),
+            ("with_data", "1"),
+            ("summary", "Sucht Arbeit als Koch"),
+        ],
+    )
+    .await;
+    let text = letter_text(&r);
+    for present in [
+        "Testperson CanaryBrief",
+        "Sucht Arbeit als Koch",
+        "Bahnhofstraße 1",
+        "Mo–Fr 8–12 Uhr",
+        "Pass oder Personalausweis",
+        "Lebenslauf",
+        "Für die Stelle",
+        "Berufserfahrung und Arbeit",
+        "أحالتك إدارة الاندماج",
+    ] {
+        assert!(text.contains(present), "{present} missing in {text}");
+    }
+    assert!(
+        !text.contains("CANARY-Brief-reason"),
+        "only the summary as given"
+    );
+    assert!(
+        t.audit_has("referral_letter_printed", "allowed", Some(t.id("awo.im1")))
+            .await
+    );
+    assert_eq!(
+        t.scalar(&format!(
+            "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'referral_letter_printed' AND person_id = {pid}"
+        ))
+        .await,
+        1,
+        "the print names the person"
+    );
+
+    // Without it: where to go and what to bring, nothing about the person.
+    let r = print_letter(&mut im, id, &[("lang", "de"), ("bring", "passport")]).await;
+    let text = letter_text(&r);
+    assert!(text.contains("Jobcenter Neckartal"));
+    assert!(text.contains("Auf diesem Blatt stehen keine Angaben"));
+    assert!(!text.contains("CanaryBrief"), "{text}");
+
+    // Once the release is revoked, the letter carries no data any more: asking for it is refused
+    // with the reason, and what was typed stays.
+    let rel = t.scalar("SELECT MAX(id) AS n FROM releases").await;
+    im.get(&format!("/releases/{rel}")).await;
+    let r = im
+        .post(
+            &format!("/releases/{rel}/revoke"),
+            &[("version", "1"), ("revoked_on", day.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let form = im.get(&format!("/referrals/{id}/letter")).await;
+    form.assert_contains("keine gültige Schweigepflichtentbindung");
+    assert!(!form.body.contains("CANARY-Brief-reason"));
+    let r = print_letter(
+        &mut im,
+        id,
+        &[
+            ("lang", "ar"),
+            ("bring_other", "Mietvertrag vom Mai"),
+            ("with_data", "1"),
+            ("summary", "Sucht Arbeit als Koch"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    r.assert_contains("Ohne eine heute gültige Schweigepflichtentbindung");
+    r.assert_contains("value=\"Mietvertrag vom Mai\"");
+    let text = letter_text(&print_letter(&mut im, id, &[("lang", "ar")]).await);
+    assert!(!text.contains("CanaryBrief"), "{text}");
+    assert!(!text.contains("Für die Stelle"));
+}
+
+#[tokio::test]
+async fn a_referral_without_data_or_for_the_household_prints_no_person_and_bad_letter_input_is_said()
+ {
+    let t = TestApp::new().await;
+    let jc = county_service(&t, "Jobcenter Neckartal", "jobcenter", &[]).await;
+    let c = fixtures::register_with_canary(&t, "awo.im1", "Ohne").await;
+    let (jc_s, pid) = (jc.to_string(), c.person_id.to_string());
+    let day = today(&t).to_string();
+    let mut im = t.login("awo.im1").await;
+    for person in [pid.as_str(), "household"] {
+        let r = refer(
+            &mut im,
+            c.case_id,
+            &[
+                ("service", jc_s.as_str()),
+                ("person", person),
+                ("date", day.as_str()),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let id = t.scalar("SELECT MAX(id) AS n FROM referrals").await;
+        let form = im.get(&format!("/referrals/{id}/letter")).await;
+        assert!(!form.body.contains("name=\"with_data\""), "{person}");
+        let text = letter_text(
+            &print_letter(&mut im, id, &[("lang", "ti"), ("bring", "this_letter")]).await,
+        );
+        assert!(!text.contains("CanaryOhne"), "{person}: {text}");
+        assert!(text.contains("ናብ ትካል ምልኣኽ"), "{person}: Tigrinya missing");
+        // Asking for data anyway: refused, nothing printed.
+        let r = print_letter(&mut im, id, &[("lang", "de"), ("with_data", "1")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{person}");
+    }
+    let id = t.scalar("SELECT MAX(id) AS n FROM referrals").await;
+    // Bad input: said next to its field, what was typed kept, never a PDF.
+    let long = "x".repeat(201);
+    for (fields, says) in [
+        (vec![("lang", "xx")], "f-print-lang"),
+        (vec![("lang", "de"), ("bring", "nonsense")], "f-bring"),
+        (
+            vec![("lang", "de"), ("bring_other", long.as_str())],
+            "f-bring_other",
+        ),
+    ] {
+        let r = print_letter(&mut im, id, &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
+        r.assert_contains(&format!("href=\"#{says}\""));
+    }
+    assert_eq!(
+        t.scalar(
+            "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'referral_letter_printed' AND outcome = 'allowed'"
+        )
+        .await,
+        2,
+        "failed prints are not recorded as prints"
+    );
+}
+
+#[tokio::test]
+async fn nobody_but_whoever_may_refer_on_the_case_prints_its_letter() {
+    let t = TestApp::new().await;
+    let jc = county_service(&t, "Jobcenter Neckartal", "jobcenter", &[]).await;
+    let c = fixtures::register_with_canary(&t, "awo.im1", "Wer").await;
+    let (jc_s, pid) = (jc.to_string(), c.person_id.to_string());
+    let day = today(&t).to_string();
+    let mut im = t.login("awo.im1").await;
+    let r = refer(
+        &mut im,
+        c.case_id,
+        &[
+            ("service", jc_s.as_str()),
+            ("person", pid.as_str()),
+            ("date", day.as_str()),
+            ("reason", "CANARY-Wer-reason"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = t.scalar("SELECT MAX(id) AS n FROM referrals").await;
+    let path = format!("/referrals/{id}/letter");
+    for user in [
+        "awo.im2",
+        "awo.leitung",
+        "caritas.im",
+        "admin",
+        "koordination",
+        "datenschutz",
+    ] {
+        let mut b = t.login(user).await;
+        b.get("/").await;
+        let g = b.get(&path).await;
+        assert_eq!(g.status, StatusCode::NOT_FOUND, "{user}");
+        assert!(!g.body.contains("CanaryWer"), "{user}");
+        let r = b.post(&path, &[("lang", "de")]).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{user}");
+        assert!(!r.bytes.starts_with(b"%PDF"), "{user}");
+    }
+    assert!(
+        t.audit_has(
+            "referral_letter_printed",
+            "denied",
+            Some(t.id("caritas.im"))
+        )
+        .await
+    );
+    // A colleague with a share may print it, as they may refer.
+    let im2 = t.id("awo.im2").to_string();
+    im.get(&format!("/cases/{}", c.case_id)).await;
+    let r = im
+        .post(
+            &format!("/cases/{}/share", c.case_id),
+            &[("staff_id", im2.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let mut shared = t.login("awo.im2").await;
+    assert_eq!(shared.get(&path).await.status, StatusCode::OK);
+    // A moved employee prints nothing of the old organisation's cases.
+    let caritas = t
+        .scalar("SELECT id AS n FROM organisations WHERE name = 'Caritas Neckartal'")
+        .await;
+    t.db.writer()
+        .execute_unprepared(&format!(
+            "UPDATE staff SET organisation_id = {caritas}, team_id = NULL WHERE id = {}",
+            t.id("awo.im1")
+        ))
+        .await
+        .unwrap();
+    let mut moved = t.login("awo.im1").await;
+    moved.get("/").await;
+    assert_eq!(moved.get(&path).await.status, StatusCode::NOT_FOUND);
+    let r = moved.post(&path, &[("lang", "de")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}

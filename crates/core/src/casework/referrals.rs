@@ -6,7 +6,7 @@
 //!
 //! Who may refer is who may record a contact on the case (`WriteClient` on it).
 
-use ankommen_store::entities::{case, person, referral, service};
+use ankommen_store::entities::{case, person, referral, release, service, staff};
 use ankommen_store::{Db, Opened};
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
@@ -20,11 +20,15 @@ use crate::administration::organisations::expect_updated;
 use crate::administration::services;
 use crate::kernel::access;
 use crate::kernel::audit::{self, Event};
-use crate::kernel::catalog::{CaseStatus, DataCategory, RecipientCategory, ReferralResult};
+use crate::kernel::catalog::{
+    BringItem, CaseStatus, DataCategory, LanguageEntry, RecipientCategory, ReferralResult,
+};
 use crate::kernel::policy::Action;
 use crate::kernel::sealed::{self, REFERRAL_REASON, Sealing};
 use crate::kernel::sealing::Sealer;
 use crate::kernel::types::{parse_date, parse_text};
+use crate::records::consent;
+use crate::records::printing::{self, Issuer, PrintedPerson};
 use crate::records::releases::{self, RecipientRef};
 use crate::{Ctx, Error, FieldErrors, Result};
 
@@ -381,4 +385,267 @@ pub async fn set_result(
     audit::record(&tx, ctx, ev).await?;
     tx.commit().await?;
     Ok(r.case_id)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The referral letter
+
+/// The longest summary for the service, and the longest "also bring".
+pub const SUMMARY_MAX: usize = 600;
+pub const BRING_OTHER_MAX: usize = 200;
+
+/// The letter form as typed (the print language is the web's: it knows the documents).
+#[derive(Clone, Debug, Default)]
+pub struct LetterForm {
+    /// Keys of [`BringItem`].
+    pub bring: Vec<String>,
+    pub bring_other: String,
+    /// Add the part for the service (only under a release in force today).
+    pub with_data: bool,
+    pub summary: String,
+}
+
+/// What the letter form offers for one referral.
+#[derive(Clone, Debug)]
+pub struct LetterChoices {
+    pub referral: referral::Model,
+    pub case_number: String,
+    /// The person referred (none: the household).
+    pub person: Option<person::Model>,
+    /// The referral's reason: what the summary starts from. Only when data may go with the letter.
+    pub reason: Option<Opened>,
+    /// What the referral passed on.
+    pub categories: Vec<DataCategory>,
+    /// A release for the service covers those categories today: the letter may carry a part for
+    /// the service.
+    pub may_carry_data: bool,
+    /// The person's languages, most useful first (none without a consent that covers them).
+    pub languages: Vec<String>,
+}
+
+/// The part of the letter for the service: only what the release covers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LetterReleased {
+    /// The person, when the release covers their identity.
+    pub person: Option<PrintedPerson>,
+    pub categories: Vec<DataCategory>,
+    pub release_valid_from: NaiveDate,
+    pub summary: Option<String>,
+}
+
+/// The data printed on a referral letter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LetterPrint {
+    pub issuer: Issuer,
+    pub im_email: Option<String>,
+    /// The directory entry (none for an imported referral that names no entry): its address and
+    /// opening hours are printed.
+    pub service: Option<service::Model>,
+    pub service_name: String,
+    pub referred_on: NaiveDate,
+    /// The field of action: key and German name.
+    pub field: Option<(String, String)>,
+    pub bring: Vec<BringItem>,
+    pub bring_other: Option<String>,
+    pub released: Option<LetterReleased>,
+    pub date: NaiveDate,
+}
+
+/// The release for the referral's service that covers what it passed on, today: only then may
+/// the letter carry a part for the service.
+async fn letter_release<C: ConnectionTrait>(
+    conn: &C,
+    r: &referral::Model,
+    today: NaiveDate,
+) -> Result<Option<release::Model>> {
+    let categories = categories_of(r);
+    let Some(person_id) = r.person_id else {
+        return Ok(None);
+    };
+    if categories.is_empty() {
+        return Ok(None);
+    }
+    let id = releases::covering(
+        conn,
+        person_id,
+        &categories,
+        &RecipientRef::Named(&r.service_name),
+        today,
+    )
+    .await?;
+    match id {
+        Some(id) => Ok(release::Entity::find_by_id(id).one(conn).await?),
+        None => Ok(None),
+    }
+}
+
+/// The referral and its case, checked: whoever may refer on the case may print the letter (it can
+/// pass data on, so a restriction of processing stops it).
+async fn letter_scope<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    referral_id: i64,
+    ev: &'static str,
+) -> Result<(referral::Model, case::Model, Event)> {
+    let Some(r) = referral::Entity::find_by_id(referral_id).one(conn).await? else {
+        return Err(Error::NotFound);
+    };
+    let mut ev = Event::on(ev, "referral", referral_id).case(r.case_id);
+    if let Some(p) = r.person_id {
+        ev = ev.person(p);
+    }
+    let (c, _) = access::case_for(conn, ctx, r.case_id, Action::WriteClient, ev.clone()).await?;
+    Ok((r, c, ev))
+}
+
+/// The form for a referral's letter. An audited read of the case (it shows the reason when data
+/// may go with the letter).
+pub async fn letter_form(
+    db: &Db,
+    ctx: &Ctx,
+    sealer: &Sealer,
+    referral_id: i64,
+) -> Result<LetterChoices> {
+    audit::read(db, async |tx| {
+        let (r, c, _) = letter_scope(tx, ctx, referral_id, "case_viewed").await?;
+        let person = match r.person_id {
+            Some(p) => person::Entity::find_by_id(p).one(tx).await?,
+            None => None,
+        };
+        let may_carry_data = letter_release(tx, &r, ctx.today()).await?.is_some();
+        let languages = match &person {
+            Some(p)
+                if consent::coverage(tx, p.id, ctx.today())
+                    .await?
+                    .covers(consent::Data::Intake) =>
+            {
+                LanguageEntry::for_print(p.interpreter_language.as_deref(), p.languages.as_deref())
+            }
+            _ => Vec::new(),
+        };
+        let reason = may_carry_data.then(|| {
+            sealed::open_opt(
+                sealer,
+                REFERRAL_REASON.at_version(r.id, r.version),
+                r.reason_sealed.as_deref(),
+            )
+        });
+        let mut ev = Event::on("case_viewed", "case", c.id).section("referral_letter");
+        if let Some(p) = r.person_id {
+            ev = ev.person(p);
+        }
+        audit::record(tx, ctx, ev).await?;
+        Ok(LetterChoices {
+            categories: categories_of(&r),
+            case_number: c.case_number,
+            person,
+            reason: reason.flatten(),
+            may_carry_data,
+            languages,
+            referral: r,
+        })
+    })
+    .await
+}
+
+/// The data of a referral's letter. The part for the service is printed only when the form asks
+/// for it and a release for the service covers, today, everything the referral passed on; the
+/// person's name only when that release covers their identity. Audited as a print naming the
+/// person (`referral_letter_printed`).
+pub async fn letter(
+    db: &Db,
+    ctx: &Ctx,
+    referral_id: i64,
+    form: &LetterForm,
+) -> Result<LetterPrint> {
+    audit::read(db, async |tx| {
+        let (r, c, ev) = letter_scope(tx, ctx, referral_id, "referral_letter_printed").await?;
+        let mut e = FieldErrors::new();
+        let mut bring = Vec::new();
+        for k in form.bring.iter().filter(|k| !k.trim().is_empty()) {
+            match BringItem::parse(k) {
+                Ok(b) if !bring.contains(&b) => bring.push(b),
+                Ok(_) => {}
+                Err(key) => e.add("bring", key),
+            }
+        }
+        let bring_other = e
+            .take(
+                "bring_other",
+                parse_text(&form.bring_other, BRING_OTHER_MAX),
+            )
+            .flatten();
+        let summary = e
+            .take("summary", parse_text(&form.summary, SUMMARY_MAX))
+            .flatten();
+        let release = letter_release(tx, &r, ctx.today()).await?;
+        if release.is_none() && (form.with_data || summary.is_some()) {
+            e.add("with_data", "error-letter-no-release");
+        }
+        e.into_result()?;
+        let released = match (form.with_data, release, r.person_id) {
+            (true, Some(rel), Some(person_id)) => {
+                let categories = categories_of(&r);
+                let person = if categories.contains(&DataCategory::Identity) {
+                    person::Entity::find_by_id(person_id)
+                        .one(tx)
+                        .await?
+                        .map(|p| PrintedPerson::of(&p))
+                } else {
+                    None
+                };
+                Some(LetterReleased {
+                    person,
+                    categories,
+                    release_valid_from: rel.valid_from,
+                    summary,
+                })
+            }
+            _ => None,
+        };
+        let person = match r.person_id {
+            Some(p) => person::Entity::find_by_id(p).one(tx).await?,
+            None => None,
+        };
+        let issuer = match &person {
+            Some(p) => printing::issuer(tx, ctx, p, Some(&c)).await?,
+            None => {
+                let first = crate::casework::cases::persons_of(tx, c.id).await?;
+                let Some(p) = first.first() else {
+                    return Err(Error::NotFound);
+                };
+                printing::issuer(tx, ctx, p, Some(&c)).await?
+            }
+        };
+        let im_email = staff::Entity::find_by_id(ctx.actor.staff_id)
+            .one(tx)
+            .await?
+            .and_then(|s| s.email);
+        let service = match r.service_id {
+            Some(id) => services::visible(tx, ctx)
+                .await?
+                .into_iter()
+                .find(|s| s.id == id),
+            None => None,
+        };
+        let catalog = fields::all(tx).await?;
+        let field = r
+            .field_of_action
+            .as_ref()
+            .map(|k| (k.clone(), fields::label(&catalog, k, "de").to_string()));
+        audit::record(tx, ctx, ev).await?;
+        Ok(LetterPrint {
+            issuer,
+            im_email,
+            service,
+            service_name: r.service_name.clone(),
+            referred_on: r.referral_date,
+            field,
+            bring,
+            bring_other,
+            released,
+            date: ctx.today(),
+        })
+    })
+    .await
 }

@@ -234,6 +234,20 @@ str_enum!(
 );
 
 str_enum!(
+    /// What a referral letter asks the client to bring (the documents crate's `BRING_ITEMS`).
+    BringItem {
+        Passport = "passport",
+        ResidencePermit = "residence_permit",
+        Decisions = "decisions",
+        Certificates = "certificates",
+        HealthCard = "health_card",
+        Tenancy = "tenancy",
+        Bank = "bank",
+        ThisLetter = "this_letter",
+    }
+);
+
+str_enum!(
     /// What came of a referral (exchange `referral.result`).
     ReferralResult {
         Pending = "pending",
@@ -404,5 +418,24 @@ impl LanguageEntry {
     pub fn stored(json: Option<&str>) -> Vec<Self> {
         json.and_then(|s| serde_json::from_str(s).ok())
             .unwrap_or_default()
+    }
+
+    /// The language codes of a person most useful for a printout first: the interpreter
+    /// language, then the native languages, then the others. Intake data: callers check that the
+    /// consent covers it.
+    pub fn for_print(interpreter: Option<&str>, stored: Option<&str>) -> Vec<String> {
+        let spoken = Self::stored(stored);
+        let native = LanguageLevel::Native.as_str();
+        let (native, other): (Vec<_>, Vec<_>) = spoken.iter().partition(|l| l.level == native);
+        let mut out: Vec<String> = Vec::new();
+        for code in interpreter
+            .into_iter()
+            .chain(native.into_iter().chain(other).map(|l| l.code.as_str()))
+        {
+            if !out.iter().any(|c| c == code) {
+                out.push(code.to_owned());
+            }
+        }
+        out
     }
 }

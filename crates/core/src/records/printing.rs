@@ -27,7 +27,7 @@ pub struct PrintedPerson {
 }
 
 impl PrintedPerson {
-    fn of(p: &person::Model) -> Self {
+    pub(crate) fn of(p: &person::Model) -> Self {
         Self {
             given_name: p.given_name.clone(),
             family_name: p.family_name.clone(),
@@ -92,7 +92,7 @@ pub struct Printable {
     pub releases: Vec<ReleaseView>,
 }
 
-async fn issuer<C: ConnectionTrait>(
+pub(crate) async fn issuer<C: ConnectionTrait>(
     conn: &C,
     ctx: &Ctx,
     p: &person::Model,

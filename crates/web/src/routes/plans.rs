@@ -134,35 +134,34 @@ fn owner_options(page: &Page) -> Options {
 }
 
 /// A form language as the print chooser shows it.
-struct LanguageRow {
-    code: &'static str,
-    native_name: String,
+pub(super) struct LanguageRow {
+    pub(super) code: &'static str,
+    pub(super) native_name: String,
     reviewed: bool,
     /// The chooser starts here.
-    selected: bool,
+    pub(super) selected: bool,
 }
 
 impl LanguageRow {
     /// A translation beside German that no qualified person has reviewed (German alone is the
     /// source text).
-    fn unreviewed(&self) -> bool {
+    pub(super) fn unreviewed(&self) -> bool {
         self.code != "de" && !self.reviewed
     }
 }
 
 /// The warning under the print chooser when the language it starts at is not reviewed.
-fn print_warning(page: &Page, languages: &[LanguageRow]) -> Option<String> {
+pub(super) fn print_warning(page: &Page, languages: &[LanguageRow]) -> Option<String> {
     languages
         .iter()
         .find(|l| l.selected && l.unreviewed())
         .map(|l| page.t1("plan-print-warning", "language", page.label("lang", l.code)))
 }
 
-/// The print chooser's languages, starting at the first of the client's languages that the
-/// forms exist in (German when there is none).
-fn print_languages(v: &PlanView) -> Vec<LanguageRow> {
-    let preferred = v
-        .client_languages()
+/// The print chooser's languages, starting at the first of the client's languages (most useful
+/// first) that the forms exist in (German when there is none).
+pub(super) fn print_languages(spoken: &[String]) -> Vec<LanguageRow> {
+    let preferred = spoken
         .iter()
         .find_map(|code| documents::form_language_for(code))
         .unwrap_or("de");
@@ -244,7 +243,7 @@ async fn plan_page(
     let mut page = a.page.at("cases");
     page.title = page.t1("plan-title", "number", &v.case.case_number);
     let review_overdue = v.review_due.is_some_and(|d| d < v.today);
-    let languages = print_languages(&v);
+    let languages = print_languages(&v.client_languages());
     let blank = FormView::from_pairs([
         ("owner", StepOwner::Client.as_str().to_string()),
         (
@@ -763,7 +762,7 @@ async fn version_page(
     let vv = plans::version(&state.db, &a.ctx, &state.sealer, id, n).await?;
     let mut page = a.page.at("cases");
     page.title = page.t1("plan-version-title", "number", n.to_string());
-    let languages = print_languages(&vv.plan);
+    let languages = print_languages(&vv.plan.client_languages());
     let print_warning = print_warning(&page, &languages);
     Ok(render_status(
         &VersionTpl {

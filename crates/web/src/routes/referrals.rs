@@ -10,11 +10,16 @@ use axum::response::Response;
 use axum::routing::{get, post};
 
 use ankommen_core::Error;
-use ankommen_core::casework::referrals::{self, FormChoices, ReferralForm};
-use ankommen_core::kernel::catalog::{DataCategory, ReferralResult};
+use ankommen_core::casework::referrals::{
+    self, FormChoices, LetterChoices, LetterForm, ReferralForm,
+};
+use ankommen_core::kernel::catalog::{BringItem, DataCategory, ReferralResult};
+use ankommen_documents as documents;
 
+use super::plans::{LanguageRow, print_languages, print_warning};
 use super::{done, full_name, render_status, saved_or_reshown};
 use crate::AppState;
+use crate::download::file_download;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FormData, FormView};
 use crate::ids::Ids;
@@ -27,6 +32,10 @@ pub fn routes() -> Router<AppState> {
             get(new_referral).post(create_referral),
         )
         .route("/referrals/{id}/result", post(referral_result))
+        .route(
+            "/referrals/{id}/letter",
+            get(letter_page).post(print_letter),
+        )
 }
 
 #[derive(Template)]
@@ -311,4 +320,197 @@ pub(super) fn result_choices(page: &Page) -> Vec<(String, String)> {
         .iter()
         .map(|r| (r.to_string(), page.label("referral-result", r)))
         .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The referral letter
+
+#[derive(Template)]
+#[template(path = "network/referral_letter.html")]
+struct LetterTpl {
+    page: Page,
+    form: FormView,
+    id: i64,
+    case_id: i64,
+    case_number: String,
+    service: String,
+    person: String,
+    date: String,
+    bring: Vec<(String, String)>,
+    /// The data categories the referral passed on (labels).
+    categories: String,
+    may_carry_data: bool,
+    /// Why the letter carries no part for the service (a message key), when it cannot.
+    no_data_reason: &'static str,
+    languages: Vec<LanguageRow>,
+    print_warning: Option<String>,
+}
+
+fn letter_view(a: Authed, ch: LetterChoices, form: FormView, status: StatusCode) -> Response {
+    let mut page = a.page.at("cases");
+    page.title = page.t("letter-title");
+    let r = &ch.referral;
+    let mut languages = print_languages(&ch.languages);
+    // What was chosen before a failed submission stays chosen.
+    if !form.v("lang").is_empty() && languages.iter().any(|l| l.code == form.v("lang")) {
+        for l in &mut languages {
+            l.selected = l.code == form.v("lang");
+        }
+    }
+    let print_warning = print_warning(&page, &languages);
+    let no_data_reason = if r.person_id.is_none() {
+        "letter-no-data-household"
+    } else if ch.categories.is_empty() {
+        "letter-no-data-none-passed"
+    } else {
+        "letter-no-data-no-release"
+    };
+    let tpl = LetterTpl {
+        form,
+        id: r.id,
+        case_id: r.case_id,
+        case_number: ch.case_number.clone(),
+        service: r.service_name.clone(),
+        person: match &ch.person {
+            Some(p) => full_name(p),
+            None => page.t("referral-household"),
+        },
+        date: page.date(r.referral_date),
+        bring: BringItem::ALL
+            .iter()
+            .map(|b| (b.to_string(), page.label("bring-item", b)))
+            .collect(),
+        categories: ch
+            .categories
+            .iter()
+            .map(|c| page.label("data-category", c))
+            .collect::<Vec<_>>()
+            .join(", "),
+        may_carry_data: ch.may_carry_data,
+        no_data_reason,
+        languages,
+        print_warning,
+        page,
+    };
+    render_status(&tpl, status)
+}
+
+/// `GET /referrals/{id}/letter`: the letter's language, what to bring, and — when a release
+/// covers what the referral passed on — a part for the service with a summary.
+async fn letter_page(
+    State(state): State<AppState>,
+    a: Authed,
+    Ids(id): Ids<i64>,
+) -> AppResult<Response> {
+    let ch = referrals::letter_form(&state.db, &a.ctx, &state.sealer, id).await?;
+    let mut pairs: Vec<(String, String)> = [
+        BringItem::Passport,
+        BringItem::ResidencePermit,
+        BringItem::ThisLetter,
+    ]
+    .iter()
+    .map(|b| ("bring".to_string(), b.to_string()))
+    .collect();
+    if ch.may_carry_data {
+        pairs.push(("with_data".into(), "1".into()));
+        if let Some(reason) = ch.reason.as_ref().and_then(|r| r.text()) {
+            pairs.push(("summary".into(), reason.to_string()));
+        }
+    }
+    Ok(letter_view(
+        a,
+        ch,
+        FormView::from_pairs(pairs),
+        StatusCode::OK,
+    ))
+}
+
+/// `POST /referrals/{id}/letter`: the letter as PDF; an invalid form is shown again as typed.
+async fn print_letter(
+    State(state): State<AppState>,
+    a: Authed,
+    Ids(id): Ids<i64>,
+    form: FormData,
+) -> AppResult<Response> {
+    let lang = form.get("lang").trim().to_string();
+    let printed = if documents::is_supported(&lang) {
+        let letter = LetterForm {
+            bring: form.all("bring"),
+            bring_other: form.get("bring_other").into(),
+            with_data: !form.get("with_data").is_empty(),
+            summary: form.get("summary").into(),
+        };
+        match referrals::letter(&state.db, &a.ctx, id, &letter).await {
+            Ok(p) => letter_pdf(id, lang, p).await,
+            Err(e) => Err(e),
+        }
+    } else {
+        // The chooser's id is the plan's (`f-print-lang`): the error summary links to it.
+        Err(Error::field("print-lang", "error-choice"))
+    };
+    saved_or_reshown(
+        printed,
+        FormView::from_data(&form),
+        a.page.tr,
+        |view, status| async move {
+            let ch = referrals::letter_form(&state.db, &a.ctx, &state.sealer, id).await?;
+            Ok(letter_view(a, ch, view, status))
+        },
+    )
+    .await
+}
+
+async fn letter_pdf(id: i64, lang: String, p: referrals::LetterPrint) -> Result<Response, Error> {
+    let service = match &p.service {
+        Some(s) => documents::LetterService {
+            name: s.name.clone(),
+            address: s.address.clone(),
+            phone: s.phone.clone(),
+            email: s.email.clone(),
+            opening_hours: s.opening_hours.clone(),
+        },
+        None => documents::LetterService {
+            name: p.service_name.clone(),
+            ..documents::LetterService::default()
+        },
+    };
+    let letter = documents::ReferralLetter {
+        organisation: p.issuer.organisation,
+        im_name: p.issuer.im_name,
+        im_email: p.im_email,
+        municipality: p.issuer.municipality,
+        service,
+        referred_on: p.referred_on,
+        field: p.field,
+        bring: p.bring.iter().map(|b| b.to_string()).collect(),
+        bring_other: p.bring_other,
+        released: p.released.map(|r| documents::LetterReleased {
+            client: r.person.map(|c| documents::Party {
+                name: c.full_name(),
+                name_original: c.name_original,
+                birth: c.birth,
+            }),
+            data_categories: r.categories.iter().map(|c| c.to_string()).collect(),
+            release_valid_from: r.release_valid_from,
+            summary: r.summary,
+        }),
+        date: p.date,
+    };
+    let file_name = format!("vermittlung-{id}-{lang}.pdf");
+    let bytes = tokio::task::spawn_blocking(move || documents::referral_letter_pdf(&lang, &letter))
+        .await
+        .map_err(|e| Error::Internal(format!("PDF task: {e}")))?
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(file_download(bytes, "application/pdf", &file_name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_letter_offers_exactly_what_the_documents_can_print() {
+        let offered: Vec<&str> = BringItem::ALL.iter().map(|b| b.as_str()).collect();
+        assert_eq!(offered, documents::BRING_ITEMS);
+    }
 }

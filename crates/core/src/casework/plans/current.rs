@@ -18,7 +18,7 @@ use crate::casework::cases::{self, CaseClock};
 use crate::casework::schedule;
 use crate::kernel::access;
 use crate::kernel::audit::{self, Event};
-use crate::kernel::catalog::{CaseStatus, GoalStatus, LanguageLevel};
+use crate::kernel::catalog::{CaseStatus, GoalStatus};
 use crate::kernel::policy::Action;
 use crate::kernel::sealed::{self, REVIEW_CHANGES, REVIEW_SUMMARY};
 use crate::kernel::sealing::Sealer;
@@ -133,20 +133,10 @@ impl PlanView {
         if !self.scope.client_coverage.covers(Data::Intake) {
             return Vec::new();
         }
-        let spoken = crate::kernel::catalog::LanguageEntry::stored(p.languages.as_deref());
-        let native = LanguageLevel::Native.as_str();
-        let (native, other): (Vec<_>, Vec<_>) = spoken.iter().partition(|l| l.level == native);
-        let mut out: Vec<String> = Vec::new();
-        for code in p
-            .interpreter_language
-            .iter()
-            .chain(native.into_iter().chain(other).map(|l| &l.code))
-        {
-            if !out.contains(code) {
-                out.push(code.clone());
-            }
-        }
-        out
+        crate::kernel::catalog::LanguageEntry::for_print(
+            p.interpreter_language.as_deref(),
+            p.languages.as_deref(),
+        )
     }
 }
 

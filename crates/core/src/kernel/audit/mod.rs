@@ -128,6 +128,7 @@ pub const ACTIONS: &[&str] = &[
     "processing_register_viewed",
     "referral_recorded",
     "referral_result_recorded",
+    "referral_letter_printed",
     "referral_viewed",
     "release_recorded",
     "release_revoked",
@@ -192,6 +193,7 @@ pub const SECTIONS: &[&str] = &[
     "plan",
     "record",
     "referrals",
+    "referral_letter",
     "releases",
     "request",
 ];
