@@ -300,6 +300,46 @@ impl fmt::Debug for ReferralLetter {
     }
 }
 
+/// What a volunteer's sheet shows of the client: only what a release for the volunteer covers.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SheetReleased {
+    /// The person, when the release covers their identity.
+    pub client: Option<Party>,
+    /// Further released data: (key, value), keys of [`ACCESS_FIELDS`] (`phone`, `address`,
+    /// `languages`, ...), values as they are to be printed.
+    pub record: Vec<(String, String)>,
+    /// Keys from [`DATA_CATEGORIES`]: what the release covers.
+    pub data_categories: Vec<String>,
+    pub release_valid_from: NaiveDate,
+}
+
+/// The one-page sheet for a volunteer matched with a client: the match, whom to ask, and only the
+/// released data.
+#[derive(Clone, PartialEq, Eq)]
+pub struct VolunteerSheet {
+    pub organisation: String,
+    pub im_name: String,
+    pub im_email: Option<String>,
+    pub municipality: String,
+    pub volunteer: String,
+    pub purpose: String,
+    pub from: NaiveDate,
+    pub until: Option<NaiveDate>,
+    pub released: Option<SheetReleased>,
+    pub date: NaiveDate,
+}
+
+impl fmt::Debug for VolunteerSheet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VolunteerSheet")
+            .field("from", &self.from)
+            .field("until", &self.until)
+            .field("released", &self.released.is_some())
+            .field("date", &self.date)
+            .finish_non_exhaustive()
+    }
+}
+
 /// One dated line of the Art. 15 report (a contact, a consent, a recipient ...).
 #[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct AccessLine {
@@ -432,6 +472,12 @@ pub fn plan_pdf(lang: &str, form: &PlanForm) -> Result<Vec<u8>, DocumentError> {
 /// a part for the service, German and `lang` side by side (`"de"`: German only).
 pub fn referral_letter_pdf(lang: &str, letter: &ReferralLetter) -> Result<Vec<u8>, DocumentError> {
     render::letter(lang, letter)
+}
+
+/// The sheet for a volunteer as PDF: the match, whom to ask and only the data released for the
+/// volunteer, German and `lang` side by side (`"de"`: German only).
+pub fn volunteer_sheet_pdf(lang: &str, sheet: &VolunteerSheet) -> Result<Vec<u8>, DocumentError> {
+    render::sheet(lang, sheet)
 }
 
 /// The Art. 15 report as PDF: everything stored about a person, the purposes, recipients,

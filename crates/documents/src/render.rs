@@ -10,9 +10,9 @@ use typst_pdf::{PdfOptions, Timestamp};
 use crate::translations::{self, REVIEWED, Translation};
 use crate::world::FormWorld;
 use crate::{
-    ACCESS_SECTIONS, AccessEvent, AccessLine, AccessReport, AccessSection, BRING_ITEMS,
-    CONSENT_TEXT_VERSION, ConsentForm, DATA_CATEGORIES, Dir, DocumentError, PlanForm,
-    ReferralLetter, ReleaseForm,
+    ACCESS_FIELDS, ACCESS_SECTIONS, AccessEvent, AccessLine, AccessReport, AccessSection,
+    BRING_ITEMS, CONSENT_TEXT_VERSION, ConsentForm, DATA_CATEGORIES, Dir, DocumentError, PlanForm,
+    ReferralLetter, ReleaseForm, VolunteerSheet,
 };
 
 /// How many compilations the typst memoisation cache keeps entries for: enough to make repeated
@@ -615,6 +615,110 @@ fn letter_data<'a>(lang: &str, l: &'a ReferralLetter) -> Result<LetterData<'a>, 
     })
 }
 
+/// Everything the volunteer's sheet reads (`sys.inputs.data`).
+#[derive(Serialize)]
+struct SheetData<'a> {
+    kind: &'static str,
+    title: &'a str,
+    header_note: String,
+    footer_note: String,
+    unreviewed: bool,
+    date: Ymd,
+    columns: Vec<Column<'a>>,
+    form: SheetFormData<'a>,
+}
+
+#[derive(Serialize)]
+struct SheetFormData<'a> {
+    organisation: &'a str,
+    im_name: &'a str,
+    im_email: Option<&'a str>,
+    volunteer: &'a str,
+    purpose: &'a str,
+    from: String,
+    until: Option<String>,
+    released: Option<SheetReleasedData<'a>>,
+    place_date: String,
+}
+
+#[derive(Serialize)]
+struct SheetReleasedData<'a> {
+    client_name: Option<&'a str>,
+    client_name_original: Option<&'a str>,
+    birth: Option<&'a str>,
+    birth_year_only: bool,
+    record: &'a [(String, String)],
+    categories: Vec<&'static str>,
+    valid_from: String,
+}
+
+pub(crate) fn sheet(lang: &str, s: &VolunteerSheet) -> Result<Vec<u8>, DocumentError> {
+    let json = serde_json::to_string(&sheet_data(lang, s)?)
+        .map_err(|e| DocumentError::Render(e.to_string()))?;
+    compile(
+        "sheet.typ",
+        crate::world::SHEET_TEMPLATE,
+        json,
+        "volunteer_sheet",
+        s.date,
+    )
+    .map(|(pdf, _warnings)| pdf)
+}
+
+fn sheet_data<'a>(lang: &str, s: &'a VolunteerSheet) -> Result<SheetData<'a>, DocumentError> {
+    let columns = columns(lang)?;
+    if s.until.is_some_and(|u| u < s.from) {
+        return Err(DocumentError::Invalid(
+            "a match cannot end before it starts".to_owned(),
+        ));
+    }
+    let released = match &s.released {
+        None => None,
+        Some(r) => {
+            if let Some((key, _)) = r
+                .record
+                .iter()
+                .find(|(k, _)| !ACCESS_FIELDS.contains(&k.as_str()))
+            {
+                return Err(DocumentError::Invalid(format!("unknown field {key:?}")));
+            }
+            Some(SheetReleasedData {
+                client_name: r.client.as_ref().map(|c| c.name.as_str()),
+                client_name_original: r
+                    .client
+                    .as_ref()
+                    .and_then(|c| original_name(&c.name_original)),
+                birth: r.client.as_ref().map(|c| c.birth.as_str()),
+                birth_year_only: r.client.as_ref().is_some_and(|c| year_only(&c.birth)),
+                record: &r.record,
+                categories: categories(&r.data_categories)?,
+                valid_from: german_date(r.release_valid_from),
+            })
+        }
+    };
+    let de = columns[0].t;
+    Ok(SheetData {
+        kind: "volunteer_sheet",
+        title: &de.volunteer_sheet.title,
+        header_note: "Ehrenamtliche Begleitung".to_owned(),
+        footer_note: footer_note(&columns),
+        unreviewed: unreviewed(&columns),
+        date: ymd(s.date),
+        form: SheetFormData {
+            organisation: &s.organisation,
+            im_name: &s.im_name,
+            im_email: original_name(&s.im_email),
+            volunteer: &s.volunteer,
+            purpose: &s.purpose,
+            from: german_date(s.from),
+            until: s.until.map(german_date),
+            released,
+            place_date: format!("{}, {}", s.municipality, german_date(s.date)),
+        },
+        columns,
+    })
+}
+
 /// Compiles the template with `data` and exports the PDF; also returns typst's warnings.
 fn render(data: &Data<'_>, date: NaiveDate) -> Result<(Vec<u8>, Vec<String>), DocumentError> {
     let json = serde_json::to_string(data).map_err(|e| DocumentError::Render(e.to_string()))?;
@@ -937,6 +1041,82 @@ mod tests {
         ));
         assert!(matches!(
             letter_data("xx", &letter()),
+            Err(DocumentError::UnsupportedLanguage)
+        ));
+    }
+
+    fn sheet() -> crate::VolunteerSheet {
+        crate::VolunteerSheet {
+            organisation: "Caritas Musterstadt".into(),
+            im_name: "Maria Muster".into(),
+            im_email: Some("maria.muster@example.org".into()),
+            municipality: "Musterstadt".into(),
+            volunteer: "Erika Ehrenamt".into(),
+            purpose: "Begleitung zu Behörden".into(),
+            from: date(2026, 3, 2),
+            until: None,
+            released: Some(crate::SheetReleased {
+                client: Some(Party {
+                    name: "Amina Yusuf".into(),
+                    name_original: Some("አሚና ዩሱፍ".into()),
+                    birth: "1990".into(),
+                }),
+                record: vec![
+                    ("phone".into(), "0170 000".into()),
+                    ("languages".into(), "Tigrinya, Arabisch".into()),
+                ],
+                data_categories: vec!["identity".into(), "contact".into()],
+                release_valid_from: date(2026, 3, 1),
+            }),
+            date: date(2026, 3, 2),
+        }
+    }
+
+    #[test]
+    fn the_volunteer_sheet_renders_without_warnings_in_every_language() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../target/tmp/documents-previews");
+        let _ = std::fs::create_dir_all(&dir);
+        let with_data = sheet();
+        let mut without = sheet();
+        without.released = None;
+        without.until = Some(date(2026, 9, 30));
+        for lang in translations::codes() {
+            for (s, stem) in [(&with_data, "released"), (&without, "no-data")] {
+                let json = serde_json::to_string(&sheet_data(lang, s).unwrap()).unwrap();
+                let (pdf, warnings) = compile(
+                    "sheet.typ",
+                    crate::world::SHEET_TEMPLATE,
+                    json,
+                    "volunteer_sheet",
+                    s.date,
+                )
+                .unwrap();
+                assert!(warnings.is_empty(), "sheet/{lang}/{stem}: {warnings:?}");
+                assert!(pdf.starts_with(b"%PDF"));
+                let _ = std::fs::write(dir.join(format!("sheet-{stem}-{lang}.pdf")), &pdf);
+            }
+        }
+    }
+
+    #[test]
+    fn the_volunteer_sheet_refuses_unknown_values() {
+        let mut s = sheet();
+        if let Some(r) = s.released.as_mut() {
+            r.record.push(("nonsense".into(), "x".into()));
+        }
+        assert!(matches!(
+            sheet_data("de", &s),
+            Err(DocumentError::Invalid(_))
+        ));
+        let mut s = sheet();
+        s.until = Some(date(2026, 1, 1));
+        assert!(matches!(
+            sheet_data("de", &s),
+            Err(DocumentError::Invalid(_))
+        ));
+        assert!(matches!(
+            sheet_data("xx", &sheet()),
             Err(DocumentError::UnsupportedLanguage)
         ));
     }

@@ -48,6 +48,7 @@ pub(crate) struct Translation {
     /// Names of the standard fields of action, by key (`language`, `housing`, ...).
     pub plan_fields: std::collections::BTreeMap<String, String>,
     pub referral_letter: LetterText,
+    pub volunteer_sheet: SheetText,
     /// What to bring to a service, by key ([`crate::BRING_ITEMS`]).
     pub letter_bring: std::collections::BTreeMap<String, String>,
 }
@@ -219,6 +220,28 @@ pub(crate) struct LetterText {
     pub release_valid_from: String,
     pub released_data: String,
     pub summary: String,
+}
+
+/// The texts of the sheet for a volunteer.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SheetText {
+    pub title: String,
+    pub subtitle: String,
+    pub intro: String,
+    pub match_heading: String,
+    pub volunteer: String,
+    pub purpose: String,
+    pub from: String,
+    pub until: String,
+    pub until_open: String,
+    pub contact_heading: String,
+    pub released_heading: String,
+    pub released_intro: String,
+    pub release_valid_from: String,
+    pub released_data: String,
+    pub no_data: String,
+    pub confidentiality: String,
 }
 
 /// Labels of the data categories; the field names are the keys shared with the rest of the system.

@@ -19,6 +19,8 @@ pub(crate) const PLAN_TEMPLATE: &str = include_str!("plan.typ");
 pub(crate) const ACCESS_TEMPLATE: &str = include_str!("access.typ");
 /// The referral letter's template, read the same way.
 pub(crate) const LETTER_TEMPLATE: &str = include_str!("letter.typ");
+/// The volunteer's sheet's template, read the same way.
+pub(crate) const SHEET_TEMPLATE: &str = include_str!("sheet.typ");
 /// What every template imports (`#import "common.typ": *`).
 const COMMON: &str = include_str!("common.typ");
 

@@ -13,7 +13,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ankommen_documents::{
     CONSENT_TEXT_VERSION, ConsentForm, DATA_CATEGORIES, LetterReleased, LetterService, Party,
-    ReferralLetter, ReleaseForm, consent_pdf, languages, referral_letter_pdf, release_pdf,
+    ReferralLetter, ReleaseForm, SheetReleased, VolunteerSheet, consent_pdf, languages,
+    referral_letter_pdf, release_pdf, volunteer_sheet_pdf,
 };
 use chrono::NaiveDate;
 use unicode_normalization::UnicodeNormalization;
@@ -490,5 +491,76 @@ fn the_referral_letter_prints_the_released_part_only_when_there_is_one() {
             1,
             "{code}: the letter is one page"
         );
+    }
+}
+
+#[test]
+fn the_volunteer_sheet_prints_only_what_is_released_for_the_volunteer() {
+    let sheet = |released: Option<SheetReleased>| VolunteerSheet {
+        organisation: "Caritas Musterstadt".into(),
+        im_name: "Maria Muster".into(),
+        im_email: None,
+        municipality: "Musterstadt".into(),
+        volunteer: "Erika Ehrenamt".into(),
+        purpose: "Begleitung zu Behörden".into(),
+        from: date(2026, 3, 2),
+        until: None,
+        released,
+        date: date(2026, 3, 2),
+    };
+    let phrases = [
+        ("en", "Sheet for the volunteer"),
+        ("ar", "ورقة للشخص المتطوع"),
+        ("fa", "برگه برای فرد داوطلب"),
+        ("uk", "Аркуш для волонтера"),
+        ("tr", "Gönüllü için sayfa"),
+        ("ti", "ወረቐት ንወለንተኛ"),
+        ("fr", "Feuille pour la personne bénévole"),
+        ("ru", "Лист для волонтёра"),
+    ];
+    for (code, phrase) in phrases {
+        let text = pdf_text(&volunteer_sheet_pdf(code, &sheet(None)).unwrap());
+        assert!(
+            text.contains(&normalise(phrase)),
+            "{code}: {phrase:?} not in {text}"
+        );
+        for present in [
+            "Erika Ehrenamt",
+            "Begleitung zu Behörden",
+            "Maria Muster",
+            "Verschwiegenheit",
+        ] {
+            assert!(text.contains(present), "{code}: {present} missing");
+        }
+        assert!(
+            text.contains("Auf diesem Blatt stehen keine Angaben"),
+            "{code}"
+        );
+        assert!(!text.contains("Selam"), "{code}");
+
+        // Contact data only: the phone, no name.
+        let contact_only = SheetReleased {
+            client: None,
+            record: vec![("phone".into(), "0170 123456".into())],
+            data_categories: vec!["contact".into()],
+            release_valid_from: date(2026, 3, 1),
+        };
+        let text = pdf_text(&volunteer_sheet_pdf(code, &sheet(Some(contact_only))).unwrap());
+        assert!(text.contains("0170 123456"), "{code}");
+        assert!(!text.contains("Selam"), "{code}");
+        assert!(!text.contains("Name, Geburtsdatum"), "{code}");
+
+        let with_name = SheetReleased {
+            client: Some(party("Selam Tesfay", Some("ሰላም ተስፋይ"))),
+            record: vec![],
+            data_categories: vec!["identity".into()],
+            release_valid_from: date(2026, 3, 1),
+        };
+        let pdf = volunteer_sheet_pdf(code, &sheet(Some(with_name))).unwrap();
+        assert_is_pdf(&pdf, code);
+        let text = pdf_text(&pdf);
+        assert!(text.contains("Selam Tesfay"), "{code}");
+        assert!(text.contains(&normalise("ሰላም ተስፋይ")), "{code}");
+        assert_eq!(page_count(&write_pdf(&pdf, "sheet")), 1, "{code}: one page");
     }
 }
