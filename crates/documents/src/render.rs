@@ -810,6 +810,25 @@ mod tests {
         }
     }
 
+    /// Renders `data` with the embedded template `name`, asserts that typst warns of nothing, and
+    /// leaves the PDF as target/tmp/documents-previews/{stem}.pdf for looking at it.
+    fn renders_cleanly<T: Serialize>(
+        (name, template): (&str, &'static str),
+        kind: &str,
+        data: &T,
+        date: NaiveDate,
+        stem: &str,
+    ) {
+        let json = serde_json::to_string(data).unwrap();
+        let (pdf, warnings) = compile(name, template, json, kind, date).unwrap();
+        assert!(warnings.is_empty(), "{stem}: {warnings:?}");
+        assert!(pdf.starts_with(b"%PDF"));
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../target/tmp/documents-previews");
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(dir.join(format!("{stem}.pdf")), &pdf);
+    }
+
     #[test]
     fn no_typst_warnings_in_any_language() {
         let (consent_form, release_form) = (consent_form(), release_form());
@@ -935,22 +954,14 @@ mod tests {
     #[test]
     fn the_plan_renders_without_warnings_in_every_language() {
         let form = plan_form();
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../target/tmp/documents-previews");
-        let _ = std::fs::create_dir_all(&dir);
         for lang in translations::codes() {
-            let json = serde_json::to_string(&plan_data(lang, &form).unwrap()).unwrap();
-            let (pdf, warnings) = compile(
-                "plan.typ",
-                crate::world::PLAN_TEMPLATE,
-                json,
+            renders_cleanly(
+                ("plan.typ", crate::world::PLAN_TEMPLATE),
                 "plan",
+                &plan_data(lang, &form).unwrap(),
                 form.date,
-            )
-            .unwrap();
-            assert!(warnings.is_empty(), "plan/{lang}: {warnings:?}");
-            assert!(pdf.starts_with(b"%PDF"));
-            let _ = std::fs::write(dir.join(format!("plan-{lang}.pdf")), &pdf);
+                &format!("plan-{lang}"),
+            );
         }
         let mut empty = form.clone();
         empty.goals.clear();
@@ -991,9 +1002,6 @@ mod tests {
 
     #[test]
     fn the_referral_letter_renders_without_warnings_in_every_language() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../target/tmp/documents-previews");
-        let _ = std::fs::create_dir_all(&dir);
         let with_data = letter();
         let mut without = letter();
         without.released = None;
@@ -1007,18 +1015,13 @@ mod tests {
                 if stem == "released" {
                     assert_eq!(data.form.bring, ["passport", "this_letter"]);
                 }
-                let json = serde_json::to_string(&data).unwrap();
-                let (pdf, warnings) = compile(
-                    "letter.typ",
-                    crate::world::LETTER_TEMPLATE,
-                    json,
+                renders_cleanly(
+                    ("letter.typ", crate::world::LETTER_TEMPLATE),
                     "referral_letter",
+                    &data,
                     l.date,
-                )
-                .unwrap();
-                assert!(warnings.is_empty(), "letter/{lang}/{stem}: {warnings:?}");
-                assert!(pdf.starts_with(b"%PDF"));
-                let _ = std::fs::write(dir.join(format!("letter-{stem}-{lang}.pdf")), &pdf);
+                    &format!("letter-{stem}-{lang}"),
+                );
             }
         }
     }
@@ -1074,27 +1077,19 @@ mod tests {
 
     #[test]
     fn the_volunteer_sheet_renders_without_warnings_in_every_language() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../target/tmp/documents-previews");
-        let _ = std::fs::create_dir_all(&dir);
         let with_data = sheet();
         let mut without = sheet();
         without.released = None;
         without.until = Some(date(2026, 9, 30));
         for lang in translations::codes() {
             for (s, stem) in [(&with_data, "released"), (&without, "no-data")] {
-                let json = serde_json::to_string(&sheet_data(lang, s).unwrap()).unwrap();
-                let (pdf, warnings) = compile(
-                    "sheet.typ",
-                    crate::world::SHEET_TEMPLATE,
-                    json,
+                renders_cleanly(
+                    ("sheet.typ", crate::world::SHEET_TEMPLATE),
                     "volunteer_sheet",
+                    &sheet_data(lang, s).unwrap(),
                     s.date,
-                )
-                .unwrap();
-                assert!(warnings.is_empty(), "sheet/{lang}/{stem}: {warnings:?}");
-                assert!(pdf.starts_with(b"%PDF"));
-                let _ = std::fs::write(dir.join(format!("sheet-{stem}-{lang}.pdf")), &pdf);
+                    &format!("sheet-{stem}-{lang}"),
+                );
             }
         }
     }
@@ -1176,22 +1171,14 @@ mod tests {
     #[test]
     fn the_access_report_renders_without_warnings_in_every_language() {
         let report = access_report();
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../target/tmp/documents-previews");
-        let _ = std::fs::create_dir_all(&dir);
         for lang in translations::codes() {
-            let json = serde_json::to_string(&access_data(lang, &report).unwrap()).unwrap();
-            let (pdf, warnings) = compile(
-                "access.typ",
-                crate::world::ACCESS_TEMPLATE,
-                json,
+            renders_cleanly(
+                ("access.typ", crate::world::ACCESS_TEMPLATE),
                 "access",
+                &access_data(lang, &report).unwrap(),
                 report.date,
-            )
-            .unwrap();
-            assert!(warnings.is_empty(), "access/{lang}: {warnings:?}");
-            assert!(pdf.starts_with(b"%PDF"));
-            let _ = std::fs::write(dir.join(format!("access-{lang}.pdf")), &pdf);
+                &format!("access-{lang}"),
+            );
         }
         let mut bad = report.clone();
         bad.sections[0].key = "nonsense";

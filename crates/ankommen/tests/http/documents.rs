@@ -493,18 +493,7 @@ async fn only_the_im_holding_the_case_or_sharing_it_gets_at_the_documents() {
     }
 
     // The holder, moved to another organisation (still named on the case): 404 everywhere.
-    let caritas = t
-        .scalar(
-            "SELECT CAST(id AS BIGINT) AS n FROM organisations WHERE name = 'Caritas Neckartal'",
-        )
-        .await;
-    t.db.writer()
-        .execute_unprepared(&format!(
-            "UPDATE staff SET organisation_id = {caritas}, team_id = NULL WHERE id = {}",
-            t.id("awo.im1")
-        ))
-        .await
-        .unwrap();
+    t.move_to("awo.im1", "Caritas").await;
     let mut moved = t.login("awo.im1").await;
     refused(&t, &mut moved, case, id, "moved awo.im1").await;
     assert_eq!(t.count("case_notes").await, 0);

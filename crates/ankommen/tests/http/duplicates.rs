@@ -258,17 +258,8 @@ async fn outsiders_cannot_see_or_merge_a_pair() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     // The IM moves to another provider: the pair is out of reach.
-    let caritas = t
-        .scalar("SELECT id AS n FROM organisations WHERE name = 'Caritas Neckartal'")
-        .await;
     let mut im = t.login("awo.im1").await;
-    t.db.writer()
-        .execute_unprepared(&format!(
-            "UPDATE staff SET organisation_id = {caritas}, team_id = NULL WHERE id = {}",
-            t.id("awo.im1")
-        ))
-        .await
-        .unwrap();
+    t.move_to("awo.im1", "Caritas").await;
     let r = im.get(&path(&a, &b)).await;
     assert_ne!(r.status, StatusCode::OK);
     let mut moved = t.login("awo.im1").await;

@@ -779,16 +779,7 @@ async fn nobody_but_the_im_holding_the_case_refers_or_records_a_result() {
             .await
     );
     // A moved employee keeps nothing of the old organisation's cases.
-    let caritas = t
-        .scalar("SELECT id AS n FROM organisations WHERE name = 'Caritas Neckartal'")
-        .await;
-    t.db.writer()
-        .execute_unprepared(&format!(
-            "UPDATE staff SET organisation_id = {caritas}, team_id = NULL WHERE id = {}",
-            t.id("awo.im1")
-        ))
-        .await
-        .unwrap();
+    t.move_to("awo.im1", "Caritas").await;
     let mut moved = t.login("awo.im1").await;
     moved.get("/").await;
     let r = moved
@@ -1196,16 +1187,7 @@ async fn nobody_but_whoever_may_refer_on_the_case_prints_its_letter() {
     let mut shared = t.login("awo.im2").await;
     assert_eq!(shared.get(&path).await.status, StatusCode::OK);
     // A moved employee prints nothing of the old organisation's cases.
-    let caritas = t
-        .scalar("SELECT id AS n FROM organisations WHERE name = 'Caritas Neckartal'")
-        .await;
-    t.db.writer()
-        .execute_unprepared(&format!(
-            "UPDATE staff SET organisation_id = {caritas}, team_id = NULL WHERE id = {}",
-            t.id("awo.im1")
-        ))
-        .await
-        .unwrap();
+    t.move_to("awo.im1", "Caritas").await;
     let mut moved = t.login("awo.im1").await;
     moved.get("/").await;
     assert_eq!(moved.get(&path).await.status, StatusCode::NOT_FOUND);

@@ -320,17 +320,7 @@ async fn outsiders_cannot_request_or_decide_an_erasure() {
 
     // The team lead, moved to another organisation: refused like a stranger.
     let mut lead = t.login("caritas.leitung").await;
-    let awo = t
-        .scalar("SELECT CAST(id AS BIGINT) AS n FROM organisations WHERE name LIKE 'AWO%'")
-        .await;
-    exec(
-        &t,
-        &format!(
-            "UPDATE staff SET organisation_id = {awo}, team_id = NULL WHERE id = {}",
-            t.id("caritas.leitung")
-        ),
-    )
-    .await;
+    t.move_to("caritas.leitung", "AWO").await;
     let r = lead
         .post(&format!("{page}/decide"), &[("exception", "")])
         .await;
@@ -616,17 +606,7 @@ async fn outsiders_cannot_restrict_or_lift() {
     }
     // The team lead, moved to another organisation: refused like a stranger.
     let mut lead = t.login("caritas.leitung").await;
-    let awo = t
-        .scalar("SELECT CAST(id AS BIGINT) AS n FROM organisations WHERE name LIKE 'AWO%'")
-        .await;
-    exec(
-        &t,
-        &format!(
-            "UPDATE staff SET organisation_id = {awo}, team_id = NULL WHERE id = {}",
-            t.id("caritas.leitung")
-        ),
-    )
-    .await;
+    t.move_to("caritas.leitung", "AWO").await;
     let r = lead.post(&format!("{page}/lift"), &[]).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(

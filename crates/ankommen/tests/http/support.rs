@@ -465,6 +465,25 @@ impl TestApp {
             .collect()
     }
 
+    /// Moves `user` to the organisation whose name starts with `organisation` behind the
+    /// application's back (no team, nothing handed over): the insider who changed employer.
+    pub async fn move_to(&self, user: &str, organisation: &str) {
+        let org = self
+            .scalar(&format!(
+                "SELECT CAST(id AS BIGINT) AS n FROM organisations WHERE name LIKE '{organisation}%'"
+            ))
+            .await;
+        use ankommen_store::sea_orm::ConnectionTrait;
+        self.db
+            .writer()
+            .execute_unprepared(&format!(
+                "UPDATE staff SET organisation_id = {org}, team_id = NULL WHERE id = {}",
+                self.id(user)
+            ))
+            .await
+            .unwrap();
+    }
+
     pub async fn audit_has(&self, action: &str, outcome: &str, actor: Option<i64>) -> bool {
         self.audit().await.iter().any(|(a, o, who, _, _)| {
             a == action && o == outcome && (actor.is_none() || *who == actor)
