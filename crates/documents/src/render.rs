@@ -35,6 +35,22 @@ struct Data<'a> {
     categories: Vec<&'static str>,
 }
 
+/// What every template but the consent and release forms reads (`sys.inputs.data`): the envelope
+/// the documents share (see `common.typ`) and the document's own `form`.
+#[derive(Serialize)]
+struct Doc<'a, F> {
+    kind: &'static str,
+    title: &'a str,
+    header_note: String,
+    footer_note: String,
+    /// The translation beside German is not reviewed: the document says so, in German and (where
+    /// the translation has the notice) in the client's language.
+    unreviewed: bool,
+    date: Ymd,
+    columns: Vec<Column<'a>>,
+    form: F,
+}
+
 #[derive(Serialize)]
 struct Ymd {
     year: i32,
@@ -265,19 +281,7 @@ fn typst_date(date: NaiveDate) -> Result<Datetime, DocumentError> {
 }
 
 /// Everything the plan template reads (`sys.inputs.data`).
-#[derive(Serialize)]
-struct PlanData<'a> {
-    kind: &'static str,
-    title: &'a str,
-    header_note: String,
-    footer_note: String,
-    /// The translation beside German is not reviewed: the document says so, in German and (where
-    /// the translation has the notice) in the client's language.
-    unreviewed: bool,
-    date: Ymd,
-    columns: Vec<Column<'a>>,
-    form: PlanFormData<'a>,
-}
+type PlanData<'a> = Doc<'a, PlanFormData<'a>>;
 
 #[derive(Serialize)]
 struct PlanFormData<'a> {
@@ -324,16 +328,11 @@ const GOAL_STATUSES: [&str; 5] = ["open", "in_progress", "reached", "not_reached
 const STEP_OWNERS: [&str; 3] = ["client", "im", "third_party"];
 
 pub(crate) fn plan(lang: &str, form: &PlanForm) -> Result<Vec<u8>, DocumentError> {
-    let data = plan_data(lang, form)?;
-    let json = serde_json::to_string(&data).map_err(|e| DocumentError::Render(e.to_string()))?;
-    compile(
-        "plan.typ",
-        crate::world::PLAN_TEMPLATE,
-        json,
-        "plan",
+    pdf(
+        ("plan.typ", crate::world::PLAN_TEMPLATE),
+        &plan_data(lang, form)?,
         form.date,
     )
-    .map(|(pdf, _warnings)| pdf)
 }
 
 fn plan_data<'a>(lang: &str, form: &'a PlanForm) -> Result<PlanData<'a>, DocumentError> {
@@ -412,19 +411,7 @@ fn plan_data<'a>(lang: &str, form: &'a PlanForm) -> Result<PlanData<'a>, Documen
 }
 
 /// Everything the Art. 15 template reads (`sys.inputs.data`).
-#[derive(Serialize)]
-struct AccessData<'a> {
-    kind: &'static str,
-    title: &'a str,
-    header_note: String,
-    footer_note: String,
-    /// The translation beside German is not reviewed: the document says so, in German and (where
-    /// the translation has the notice) in the client's language.
-    unreviewed: bool,
-    date: Ymd,
-    columns: Vec<Column<'a>>,
-    form: AccessFormData<'a>,
-}
+type AccessData<'a> = Doc<'a, AccessFormData<'a>>;
 
 #[derive(Serialize)]
 struct AccessFormData<'a> {
@@ -445,16 +432,11 @@ struct AccessFormData<'a> {
 }
 
 pub(crate) fn access(lang: &str, r: &AccessReport) -> Result<Vec<u8>, DocumentError> {
-    let json = serde_json::to_string(&access_data(lang, r)?)
-        .map_err(|e| DocumentError::Render(e.to_string()))?;
-    compile(
-        "access.typ",
-        crate::world::ACCESS_TEMPLATE,
-        json,
-        "access",
+    pdf(
+        ("access.typ", crate::world::ACCESS_TEMPLATE),
+        &access_data(lang, r)?,
         r.date,
     )
-    .map(|(pdf, _warnings)| pdf)
 }
 
 fn access_data<'a>(lang: &str, r: &'a AccessReport) -> Result<AccessData<'a>, DocumentError> {
@@ -497,17 +479,7 @@ fn access_data<'a>(lang: &str, r: &'a AccessReport) -> Result<AccessData<'a>, Do
 }
 
 /// Everything the referral letter's template reads (`sys.inputs.data`).
-#[derive(Serialize)]
-struct LetterData<'a> {
-    kind: &'static str,
-    title: &'a str,
-    header_note: String,
-    footer_note: String,
-    unreviewed: bool,
-    date: Ymd,
-    columns: Vec<Column<'a>>,
-    form: LetterFormData<'a>,
-}
+type LetterData<'a> = Doc<'a, LetterFormData<'a>>;
 
 #[derive(Serialize)]
 struct LetterFormData<'a> {
@@ -546,16 +518,11 @@ struct ReleasedData<'a> {
 }
 
 pub(crate) fn letter(lang: &str, l: &ReferralLetter) -> Result<Vec<u8>, DocumentError> {
-    let json = serde_json::to_string(&letter_data(lang, l)?)
-        .map_err(|e| DocumentError::Render(e.to_string()))?;
-    compile(
-        "letter.typ",
-        crate::world::LETTER_TEMPLATE,
-        json,
-        "referral_letter",
+    pdf(
+        ("letter.typ", crate::world::LETTER_TEMPLATE),
+        &letter_data(lang, l)?,
         l.date,
     )
-    .map(|(pdf, _warnings)| pdf)
 }
 
 fn letter_data<'a>(lang: &str, l: &'a ReferralLetter) -> Result<LetterData<'a>, DocumentError> {
@@ -616,17 +583,7 @@ fn letter_data<'a>(lang: &str, l: &'a ReferralLetter) -> Result<LetterData<'a>, 
 }
 
 /// Everything the volunteer's sheet reads (`sys.inputs.data`).
-#[derive(Serialize)]
-struct SheetData<'a> {
-    kind: &'static str,
-    title: &'a str,
-    header_note: String,
-    footer_note: String,
-    unreviewed: bool,
-    date: Ymd,
-    columns: Vec<Column<'a>>,
-    form: SheetFormData<'a>,
-}
+type SheetData<'a> = Doc<'a, SheetFormData<'a>>;
 
 #[derive(Serialize)]
 struct SheetFormData<'a> {
@@ -653,16 +610,11 @@ struct SheetReleasedData<'a> {
 }
 
 pub(crate) fn sheet(lang: &str, s: &VolunteerSheet) -> Result<Vec<u8>, DocumentError> {
-    let json = serde_json::to_string(&sheet_data(lang, s)?)
-        .map_err(|e| DocumentError::Render(e.to_string()))?;
-    compile(
-        "sheet.typ",
-        crate::world::SHEET_TEMPLATE,
-        json,
-        "volunteer_sheet",
+    pdf(
+        ("sheet.typ", crate::world::SHEET_TEMPLATE),
+        &sheet_data(lang, s)?,
         s.date,
     )
-    .map(|(pdf, _warnings)| pdf)
 }
 
 fn sheet_data<'a>(lang: &str, s: &'a VolunteerSheet) -> Result<SheetData<'a>, DocumentError> {
@@ -723,6 +675,16 @@ fn sheet_data<'a>(lang: &str, s: &'a VolunteerSheet) -> Result<SheetData<'a>, Do
 fn render(data: &Data<'_>, date: NaiveDate) -> Result<(Vec<u8>, Vec<String>), DocumentError> {
     let json = serde_json::to_string(data).map_err(|e| DocumentError::Render(e.to_string()))?;
     compile("form.typ", crate::world::TEMPLATE, json, data.kind, date)
+}
+
+/// The document `data` as PDF, through the embedded template `name`.
+fn pdf<F: Serialize>(
+    (name, template): (&str, &'static str),
+    data: &Doc<'_, F>,
+    date: NaiveDate,
+) -> Result<Vec<u8>, DocumentError> {
+    let json = serde_json::to_string(data).map_err(|e| DocumentError::Render(e.to_string()))?;
+    compile(name, template, json, data.kind, date).map(|(pdf, _warnings)| pdf)
 }
 
 /// Compiles one of the embedded templates with the JSON `json` as `sys.inputs.data`.
