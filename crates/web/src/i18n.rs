@@ -39,6 +39,11 @@ impl Tr {
         }
     }
 
+    /// The label of a value of one of the core's value lists (`catalog.ftl`: `<list>-<value>`).
+    pub fn label(&self, list: &str, value: impl std::fmt::Display) -> String {
+        self.t(&format!("{list}-{value}"))
+    }
+
     /// The text for `key`, if there is one.
     pub fn try_t(&self, key: &str) -> Option<String> {
         LOCALES.try_lookup(self.id(), key)

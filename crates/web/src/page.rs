@@ -84,7 +84,7 @@ impl Page {
     }
     /// The label of a value of one of the core's value lists (`catalog.ftl`: `<list>-<value>`).
     pub fn label(&self, list: &str, value: impl std::fmt::Display) -> String {
-        self.tr.t(&format!("{list}-{value}"))
+        self.tr.label(list, value)
     }
     /// An audit log action in words (`client_viewed`: "Akte angesehen"); an unknown code as it is.
     pub fn audit_action(&self, code: impl AsRef<str>) -> String {

@@ -1032,13 +1032,13 @@ struct SummaryTpl {
     prepared_on: String,
 }
 
-/// A released value as text. Which fields a category holds is decided in the core
-/// (`releases::fields_of`); this only labels and formats.
-fn released_text(page: &Page, v: &Released) -> String {
+/// A released value as text, labelled in `tr`'s language (German on a printout). Which fields a
+/// category holds is decided in the core (`releases::fields_of`); this only labels and formats.
+pub(super) fn released_text(page: &crate::i18n::Tr, v: &Released) -> String {
     match v {
         Released::Missing => "–".into(),
         Released::Text(t) => t.clone(),
-        Released::Date(d) => page.date(*d),
+        Released::Date(d) => d.format("%d.%m.%Y").to_string(),
         Released::Year(y) => y.to_string(),
         Released::Name { latin, original } => match original {
             Some(o) => format!("{latin} ({o})"),
@@ -1074,7 +1074,7 @@ fn section(page: &Page, d: &Disclosure) -> Section {
             .map(|(f, v)| {
                 (
                     page.label("released-field", f.as_str()),
-                    released_text(page, v),
+                    released_text(&page.tr, v),
                 )
             })
             .collect(),
