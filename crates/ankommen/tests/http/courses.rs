@@ -450,9 +450,15 @@ async fn a_registration_is_in_the_art_15_export_and_is_erased_and_merged_with_it
         .await
         .unwrap();
     let ctx = t.ctx_of("datenschutz").await;
-    let export = subject_access::export(&t.db, &ctx, &t.sealer(), p.person_id, "Auskunftsersuchen nach Art. 15")
-        .await
-        .unwrap();
+    let export = subject_access::export(
+        &t.db,
+        &ctx,
+        &t.sealer(),
+        p.person_id,
+        "Auskunftsersuchen nach Art. 15",
+    )
+    .await
+    .unwrap();
     let rows = export.of("course_registrations");
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["wish"], "CANARY-course-wish");
@@ -558,7 +564,13 @@ async fn the_coordinator_plans_a_meeting_and_the_invited_see_it_and_ask_question
     );
 
     // Not invited: like a missing meeting, and not on the start page.
-    for user in ["awo.im2", "awo.leitung", "caritas.im", "admin", "datenschutz"] {
+    for user in [
+        "awo.im2",
+        "awo.leitung",
+        "caritas.im",
+        "admin",
+        "datenschutz",
+    ] {
         let mut b = t.login(user).await;
         let home = b.get("/").await;
         assert!(!home.body.contains("Wartezeiten"), "{user}");

@@ -119,7 +119,9 @@ fn parse(f: &MeetingForm, choices: &Choices) -> Result<MeetingInput> {
     if !all_ims && invitees.is_empty() && e.get("invitees").is_none() {
         e.add("invitees", "error-meeting-no-invitees");
     }
-    let minutes = e.take("minutes", parse_text(&f.minutes, MINUTES_MAX)).flatten();
+    let minutes = e
+        .take("minutes", parse_text(&f.minutes, MINUTES_MAX))
+        .flatten();
     e.into_result()?;
     let (Some(date), Some(time), Some(place), Some(topic)) = (date, time, place, topic) else {
         return Err(Error::field("form", "error-form"));
@@ -497,7 +499,11 @@ pub fn form_of(v: &MeetingView) -> MeetingForm {
         place: v.meeting.place.clone(),
         topic: v.meeting.topic.clone(),
         guests: v.guests.iter().map(|g| g.id.to_string()).collect(),
-        all_ims: if v.meeting.all_ims { "yes".into() } else { String::new() },
+        all_ims: if v.meeting.all_ims {
+            "yes".into()
+        } else {
+            String::new()
+        },
         invitees: v.invitees.iter().map(|(i, _)| i.to_string()).collect(),
         minutes: v.meeting.minutes.clone().unwrap_or_default(),
     }

@@ -582,7 +582,9 @@ pub async fn delete(db: &Db, ctx: &Ctx, id: i64) -> Result<()> {
         )
         .await;
     let (tx, ()) = crate::kernel::access::in_tx(tx, checked).await?;
-    if referral_count(&tx, id).await? > 0 || crate::casework::courses::registered_with(&tx, id).await? {
+    if referral_count(&tx, id).await? > 0
+        || crate::casework::courses::registered_with(&tx, id).await?
+    {
         return Err(Error::Conflict("error-service-referred"));
     }
     service::Entity::delete_by_id(id).exec(&tx).await?;

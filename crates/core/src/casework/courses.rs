@@ -374,7 +374,10 @@ pub async fn set_status(
         CourseStatus::Dropped => course_registration::Column::DroppedOn,
     };
     let res = course_registration::Entity::update_many()
-        .col_expr(course_registration::Column::Status, Expr::value(status.as_str()))
+        .col_expr(
+            course_registration::Column::Status,
+            Expr::value(status.as_str()),
+        )
         .col_expr(column, Expr::value(on))
         .col_expr(
             course_registration::Column::LevelAchieved,
@@ -384,8 +387,14 @@ pub async fn set_status(
                 r.level_achieved.clone()
             }),
         )
-        .col_expr(course_registration::Column::UpdatedAt, Expr::value(ctx.now()))
-        .col_expr(course_registration::Column::Version, Expr::value(version + 1))
+        .col_expr(
+            course_registration::Column::UpdatedAt,
+            Expr::value(ctx.now()),
+        )
+        .col_expr(
+            course_registration::Column::Version,
+            Expr::value(version + 1),
+        )
         .filter(course_registration::Column::Id.eq(id))
         .filter(course_registration::Column::Version.eq(version))
         .exec(&tx)
@@ -513,7 +522,9 @@ pub async fn waiting_list(db: &Db, ctx: &Ctx) -> Result<WaitingList> {
             let Some(ags) = cases.get(&r.case_id) else {
                 continue;
             };
-            let Some(col) = CourseType::ALL.iter().position(|t| t.as_str() == r.course_type)
+            let Some(col) = CourseType::ALL
+                .iter()
+                .position(|t| t.as_str() == r.course_type)
             else {
                 continue;
             };

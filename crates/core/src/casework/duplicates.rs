@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use ankommen_store::Db;
 use ankommen_store::entities::{
-    case, case_person, client_document, consent, contact_person, document, dpo_request,
-    course_registration, duplicate_decision, exchange_id, goal, outcome, person, person_merge, referral,
+    case, case_person, client_document, consent, contact_person, course_registration, document,
+    dpo_request, duplicate_decision, exchange_id, goal, outcome, person, person_merge, referral,
     release, staff,
 };
 use chrono::NaiveDate;

@@ -11,11 +11,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use ankommen_store::Db;
 use ankommen_store::entities::{
     case, case_assignment, case_event, case_note, case_pause, case_person, case_share,
-    client_document, confirmation, consent, contact, contact_person, document, dpo_request,
-    duplicate_decision, erasure_request, followup, goal, household, municipality, organisation,
-    course_registration, outcome, person, person_match_key, person_merge, plan, plan_version,
-    referral, release,
-    restriction, retention_hold, review, review_assessment, step,
+    client_document, confirmation, consent, contact, contact_person, course_registration, document,
+    dpo_request, duplicate_decision, erasure_request, followup, goal, household, municipality,
+    organisation, outcome, person, person_match_key, person_merge, plan, plan_version, referral,
+    release, restriction, retention_hold, review, review_assessment, step,
 };
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::sea_query::ExprTrait;

@@ -552,7 +552,14 @@ mod tests {
             (Admin, false, false, false),
             (Dpo, false, false, false),
         ] {
-            let a = actor(role, if role == Coordinator { COUNTY } else { PROVIDER });
+            let a = actor(
+                role,
+                if role == Coordinator {
+                    COUNTY
+                } else {
+                    PROVIDER
+                },
+            );
             for action in [Action::ViewCourseWaitingList, Action::PlanMeetings] {
                 assert_eq!(allows(&a, action, &Resource::Deployment), plan, "{role:?}");
             }

@@ -297,7 +297,11 @@ fn typed(form: &FormView, id: i64, status: &str, today: chrono::NaiveDate) -> Co
         level_achieved: String::new(),
         f_status: if failed { v("status") } else { status.into() },
         f_on: if failed { v("on") } else { today.to_string() },
-        f_level: if failed { v("level_achieved") } else { String::new() },
+        f_level: if failed {
+            v("level_achieved")
+        } else {
+            String::new()
+        },
         f_outcome: failed && v("record_outcome") == "yes",
     }
 }
@@ -336,7 +340,12 @@ async fn waiting_list(State(state): State<AppState>, a: Authed) -> AppResult<Res
     let mut page = a.page.at("courses");
     page.title = page.t("course-waiting-title");
     let keys: Vec<&str> = CourseType::ALL.iter().map(|t| t.as_str()).collect();
-    let name_of = |ags: &str| w.municipalities.get(ags).cloned().unwrap_or(ags.to_string());
+    let name_of = |ags: &str| {
+        w.municipalities
+            .get(ags)
+            .cloned()
+            .unwrap_or(ags.to_string())
+    };
     let rows = w
         .table
         .by_municipality

@@ -23,7 +23,10 @@ pub fn routes() -> Router<AppState> {
         .route("/meetings", get(list))
         .route("/meetings/new", get(new_meeting).post(create_meeting))
         .route("/meetings/{id}", get(show))
-        .route("/meetings/{id}/edit", get(edit_meeting).post(update_meeting))
+        .route(
+            "/meetings/{id}/edit",
+            get(edit_meeting).post(update_meeting),
+        )
         .route("/meetings/{id}/questions", post(ask))
 }
 
@@ -180,7 +183,11 @@ fn view_of(f: &MeetingForm) -> FormView {
         ("minutes".into(), f.minutes.clone()),
     ];
     pairs.extend(f.guests.iter().map(|g| ("guests".to_string(), g.clone())));
-    pairs.extend(f.invitees.iter().map(|g| ("invitees".to_string(), g.clone())));
+    pairs.extend(
+        f.invitees
+            .iter()
+            .map(|g| ("invitees".to_string(), g.clone())),
+    );
     FormView::from_pairs(pairs)
 }
 

@@ -10,8 +10,7 @@ use std::collections::BTreeSet;
 
 use ankommen_store::entities::{
     case, case_event, case_note, consent, contact, course_registration, followup, goal, outcome,
-    person, referral,
-    release, review,
+    person, referral, release, review,
 };
 use ankommen_store::{Db, Opened};
 use chrono::NaiveDate;
@@ -135,7 +134,10 @@ pub enum Item {
     /// A referral to a service, its reason opened (issue 23).
     Referral(referral::Model, Option<Opened>),
     /// A language-course registration reaching a status (issue 23, decision 0032).
-    Course(course_registration::Model, crate::kernel::catalog::CourseStatus),
+    Course(
+        course_registration::Model,
+        crate::kernel::catalog::CourseStatus,
+    ),
 }
 
 #[derive(Clone, Debug)]
