@@ -273,15 +273,6 @@ pub(crate) async fn of_case<C: ConnectionTrait>(
         .collect())
 }
 
-/// Whether any registration names the directory entry (it is then marked inactive, not deleted).
-pub(crate) async fn registered_with<C: ConnectionTrait>(conn: &C, service_id: i64) -> Result<bool> {
-    Ok(course_registration::Entity::find()
-        .filter(course_registration::Column::ServiceId.eq(service_id))
-        .one(conn)
-        .await?
-        .is_some())
-}
-
 /// The days of each status a registration went through, in the order of the statuses.
 pub fn history(r: &course_registration::Model) -> Vec<(CourseStatus, NaiveDate)> {
     [
