@@ -682,3 +682,35 @@ async fn bad_meeting_input_is_said_next_to_its_field_and_what_was_typed_is_kept(
     r.assert_contains("mindestens eine Person wählen");
     assert_eq!(t.count("meetings").await, 0);
 }
+
+#[tokio::test]
+async fn a_merge_of_duplicate_persons_keeps_the_registration_with_the_survivor() {
+    use ankommen_core::casework::duplicates::{self, MergeInput};
+    let t = TestApp::new().await;
+    let vhs = office(&t).await;
+    let s = fixtures::register_named(&t, "awo.im1", "Mohammad", "Karimi", None, "1990").await;
+    let x = fixtures::register_named(&t, "awo.im1", "Mohammad", "Karimi", None, "12.05.1990").await;
+    let mut im = t.login("awo.im1").await;
+    let id = registered(&t, &mut im, &x, vhs).await;
+    let ctx = t.ctx_of("awo.im1").await;
+    duplicates::merge(
+        &t.db,
+        &ctx,
+        &t.sealer(),
+        MergeInput {
+            survivor: s.person_id,
+            survivor_version: 1,
+            absorbed: x.person_id,
+            absorbed_version: 1,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        t.scalar(&format!(
+            "SELECT person_id AS n FROM course_registrations WHERE id = {id}"
+        ))
+        .await,
+        s.person_id
+    );
+}
