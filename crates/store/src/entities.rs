@@ -683,3 +683,108 @@ pub mod spreadsheet_upload {
 
 pub use crate::client_entities::*;
 pub use crate::plan_entities::*;
+
+/// A person registered for a language course with the coordination office or a course provider
+/// (migration m0024).
+pub mod course_registration {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "course_registrations")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub case_id: i64,
+        pub person_id: i64,
+        /// The directory entry registered with.
+        pub service_id: i64,
+        /// A `CourseType` key.
+        pub course_type: String,
+        /// A CEFR level, A1..C2.
+        pub level_aimed: String,
+        pub wish: Option<String>,
+        pub childcare_needed: bool,
+        pub preferred_times: Option<String>,
+        /// `registered` | `waiting` | `started` | `finished` | `dropped`
+        pub status: String,
+        pub registered_on: Date,
+        pub waiting_on: Option<Date>,
+        pub started_on: Option<Date>,
+        pub finished_on: Option<Date>,
+        pub dropped_on: Option<Date>,
+        /// The level a certificate states for a finished course (none: no certificate).
+        pub level_achieved: Option<String>,
+        pub created_by: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub version: i32,
+    }
+    no_relations!();
+}
+
+/// A network meeting the county coordinator plans (migration m0024). Holds no client data.
+pub mod meeting {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meetings")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub meeting_date: Date,
+        /// HH:MM
+        pub starts_at: String,
+        pub place: String,
+        pub topic: String,
+        /// All IMs are invited (else the staff in `meeting_invitees`).
+        pub all_ims: bool,
+        pub minutes: Option<String>,
+        pub created_by: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub version: i32,
+    }
+    no_relations!();
+}
+
+/// A guest of a meeting: a directory entry (migration m0024).
+pub mod meeting_guest {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meeting_guests")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub meeting_id: i64,
+        pub service_id: i64,
+    }
+    no_relations!();
+}
+
+/// A staff member invited to a meeting (migration m0024).
+pub mod meeting_invitee {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meeting_invitees")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub meeting_id: i64,
+        pub staff_id: i64,
+    }
+    no_relations!();
+}
+
+/// A question for a meeting's agenda, with the staff member who asked (migration m0024).
+pub mod meeting_question {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meeting_questions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub meeting_id: i64,
+        pub staff_id: i64,
+        pub question: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}

@@ -138,6 +138,7 @@ async fn refused_everywhere(t: &TestApp, b: &mut Client, c: &Fixture, contact: i
         format!("/cases/{}/pause", c.case_id),
         format!("/cases/{}/close", c.case_id),
         format!("/cases/{}/share", c.case_id),
+        format!("/cases/{}/courses/new", c.case_id),
         format!("/contacts/{contact}"),
     ] {
         let r = b.get(&page).await;
@@ -176,6 +177,10 @@ async fn refused_everywhere(t: &TestApp, b: &mut Client, c: &Fixture, contact: i
         (
             format!("/contacts/{contact}"),
             vec![("version", "1"), ("note", "geändert")],
+        ),
+        (
+            format!("/cases/{}/courses/new", c.case_id),
+            vec![("course_type", "integration"), ("level", "B1")],
         ),
     ];
     for (path, fields) in writes {

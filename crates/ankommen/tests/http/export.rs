@@ -914,6 +914,53 @@ pub(crate) async fn canaries(t: &TestApp, person: i64, case: i64) {
     .last_insert_id;
     t.store_sealed(&REFERRAL_REASON, referral, Some(1), "CANARY-referrals")
         .await;
+    let office = service::Entity::insert(service::ActiveModel {
+        id: NotSet,
+        organisation_id: Set(None),
+        name: Set("Sprachkurs-Koordinierungsstelle".into()),
+        category: Set("language_course".into()),
+        address: Set(None),
+        phone: Set(None),
+        email: Set(None),
+        municipalities: Set(String::new()),
+        languages: Set(String::new()),
+        opening_hours: Set(None),
+        note: Set(None),
+        active: Set(true),
+        created_by: Set(by),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    })
+    .exec(db)
+    .await
+    .unwrap()
+    .last_insert_id;
+    course_registration::Entity::insert(course_registration::ActiveModel {
+        id: NotSet,
+        case_id: Set(case),
+        person_id: Set(person),
+        service_id: Set(office),
+        course_type: Set("integration".into()),
+        level_aimed: Set("B1".into()),
+        wish: Set(Some("CANARY-course_registrations".into())),
+        childcare_needed: Set(true),
+        preferred_times: Set(None),
+        status: Set("waiting".into()),
+        registered_on: Set(today),
+        waiting_on: Set(Some(today)),
+        started_on: Set(None),
+        finished_on: Set(None),
+        dropped_on: Set(None),
+        level_achieved: Set(None),
+        created_by: Set(by),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    })
+    .exec(db)
+    .await
+    .unwrap();
     let contact = contact::Entity::insert(contact::ActiveModel {
         id: NotSet,
         case_id: Set(case),
@@ -1312,5 +1359,6 @@ async fn the_art15_export_holds_every_table_about_the_person() {
         text.contains("CANARY-releases")
             && text.contains("CANARY-consents")
             && text.contains("CANARY-outcomes")
+            && text.contains("CANARY-course_registrations")
     );
 }

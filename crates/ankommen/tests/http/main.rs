@@ -14,6 +14,7 @@ mod cases;
 mod clients;
 pub(crate) mod consent;
 mod contacts;
+mod courses;
 mod coverage;
 mod day;
 mod documents;

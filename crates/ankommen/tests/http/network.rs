@@ -54,7 +54,7 @@ pub(crate) async fn county_service(
 }
 
 /// Records a release for a named recipient through the page.
-async fn release(
+pub(crate) async fn release(
     c: &mut Client,
     person: i64,
     recipient: &str,

@@ -88,7 +88,10 @@ async fn a_malformed_id_answers_like_a_missing_record_on_every_kind_of_route() {
         "/cases/{}/plan",
         "/cases/{}/plan/print",
         "/cases/{}/referrals/new",
+        "/cases/{}/courses/new",
         "/services/{}",
+        "/meetings/{}",
+        "/meetings/{}/edit",
     ]
     .into_iter()
     .map(String::from)
@@ -125,6 +128,10 @@ async fn a_malformed_id_answers_like_a_missing_record_on_every_kind_of_route() {
         "/cases/filters/{}/delete",
         "/cases/{}/referrals/new",
         "/referrals/{}/result",
+        "/cases/{}/courses/new",
+        "/courses/{}/status",
+        "/meetings/{}/edit",
+        "/meetings/{}/questions",
         "/services/{}",
         "/services/{}/delete",
     ]

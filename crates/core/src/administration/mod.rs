@@ -5,6 +5,7 @@ pub mod auth;
 pub mod duties;
 pub mod fields;
 pub mod intake_catalog;
+pub mod meetings;
 pub mod municipalities;
 pub mod organisations;
 pub mod overview;

@@ -5,7 +5,7 @@
 //! referral names is never deleted, only marked inactive.
 
 use ankommen_store::Db;
-use ankommen_store::entities::{case, municipality, referral, service};
+use ankommen_store::entities::{case, course_registration, municipality, referral, service};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -228,6 +228,15 @@ pub async fn referral_count<C: ConnectionTrait>(conn: &C, id: i64) -> Result<u64
         .filter(referral::Column::ServiceId.eq(id))
         .count(conn)
         .await?)
+}
+
+/// Whether a language-course registration names the entry (decision 0032).
+async fn registered_with<C: ConnectionTrait>(conn: &C, id: i64) -> Result<bool> {
+    Ok(course_registration::Entity::find()
+        .filter(course_registration::Column::ServiceId.eq(id))
+        .one(conn)
+        .await?
+        .is_some())
 }
 
 /// The entry form as typed.
@@ -582,7 +591,7 @@ pub async fn delete(db: &Db, ctx: &Ctx, id: i64) -> Result<()> {
         )
         .await;
     let (tx, ()) = crate::kernel::access::in_tx(tx, checked).await?;
-    if referral_count(&tx, id).await? > 0 {
+    if referral_count(&tx, id).await? > 0 || registered_with(&tx, id).await? {
         return Err(Error::Conflict("error-service-referred"));
     }
     service::Entity::delete_by_id(id).exec(&tx).await?;

@@ -368,6 +368,8 @@ pub struct CaseView {
     pub retention: crate::casework::retention::CaseRetention,
     /// The referrals to services, newest first (issue 23).
     pub referrals: Vec<crate::casework::referrals::ReferralView>,
+    /// The language-course registrations, newest first (issue 23, decision 0032).
+    pub courses: Vec<crate::casework::courses::Registration>,
     /// The restriction of processing standing on the case (Art. 18): it is read-only.
     pub restriction: Option<crate::casework::restrictions::Restriction>,
 }
@@ -649,9 +651,11 @@ pub(crate) async fn load<C: ConnectionTrait>(
         )
         .await?;
         let restriction = crate::casework::restrictions::active_on(tx, c.id).await?;
+        let courses = crate::casework::courses::of_case(tx, case_id).await?;
         Ok(CaseView {
             retention,
             referrals,
+            courses,
             restriction,
             clock: clock(&c, today),
             case: c,

@@ -11,8 +11,9 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use ankommen_store::Db;
 use ankommen_store::entities::{
-    case, case_person, client_document, consent, contact_person, document, dpo_request,
-    duplicate_decision, exchange_id, goal, outcome, person, person_merge, referral, release, staff,
+    case, case_person, client_document, consent, contact_person, course_registration, document,
+    dpo_request, duplicate_decision, exchange_id, goal, outcome, person, person_merge, referral,
+    release, staff,
 };
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, Query};
@@ -449,6 +450,7 @@ pub const PERSON_COLUMNS: &[(&str, &str, &str)] = &[
         "the survivor's computed again from its merged record, the absorbed's deleted",
     ),
     ("referrals", "person_id", "moved"),
+    ("course_registrations", "person_id", "moved"),
     ("releases", "person_id", "moved"),
     (
         "audit_events",
@@ -681,6 +683,7 @@ async fn move_references<C: ConnectionTrait>(conn: &C, to: i64, from: i64) -> Re
     repoint!(
         client_document,
         consent,
+        course_registration,
         document,
         dpo_request,
         goal,

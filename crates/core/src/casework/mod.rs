@@ -5,6 +5,7 @@ pub mod caseload;
 pub mod cases;
 pub mod clients;
 pub mod contacts;
+pub mod courses;
 pub mod documents;
 pub mod dpo;
 pub mod duplicates;

@@ -247,7 +247,20 @@ async fn require_consent<C: ConnectionTrait>(conn: &C, ctx: &Ctx, person_id: i64
 
 /// Records an outcome for a person. Returns its id.
 pub async fn record(db: &Db, ctx: &Ctx, person_id: i64, form: &OutcomeForm) -> Result<i64> {
-    let tx = db.begin().await?;
+    let (tx, id) = record_in(db.begin().await?, ctx, person_id, form).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`record`] inside a change already begun (a finished language course records its German level
+/// in the same transaction): the same policy, consent check and audit. Returns the transaction
+/// (not committed) and the outcome's id.
+pub(crate) async fn record_in(
+    tx: ankommen_store::Tx,
+    ctx: &Ctx,
+    person_id: i64,
+    form: &OutcomeForm,
+) -> Result<(ankommen_store::Tx, i64)> {
     let ev = Event::on("outcome_recorded", "person", person_id);
     let (tx, _, _) = access::person_in(tx, ctx, person_id, Action::WriteClient, ev.clone()).await?;
     require_consent(&tx, ctx, person_id).await?;
@@ -278,8 +291,7 @@ pub async fn record(db: &Db, ctx: &Ctx, person_id: i64, form: &OutcomeForm) -> R
         Event::on("outcome_recorded", "outcome", id).person(person_id),
     )
     .await?;
-    tx.commit().await?;
-    Ok(id)
+    Ok((tx, id))
 }
 
 async fn outcome_for<C: ConnectionTrait>(

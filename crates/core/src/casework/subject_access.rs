@@ -11,10 +11,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use ankommen_store::Db;
 use ankommen_store::entities::{
     case, case_assignment, case_event, case_note, case_pause, case_person, case_share,
-    client_document, confirmation, consent, contact, contact_person, document, dpo_request,
-    duplicate_decision, erasure_request, followup, goal, household, municipality, organisation,
-    outcome, person, person_match_key, person_merge, plan, plan_version, referral, release,
-    restriction, retention_hold, review, review_assessment, step,
+    client_document, confirmation, consent, contact, contact_person, course_registration, document,
+    dpo_request, duplicate_decision, erasure_request, followup, goal, household, municipality,
+    organisation, outcome, person, person_match_key, person_merge, plan, plan_version, referral,
+    release, restriction, retention_hold, review, review_assessment, step,
 };
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::sea_query::ExprTrait;
@@ -63,6 +63,7 @@ pub const TABLES: &[&str] = &[
     "case_notes",
     "followups",
     "referrals",
+    "course_registrations",
     "confirmations",
     "dpo_requests",
     "person_merges",
@@ -341,6 +342,12 @@ async fn collect<C: ConnectionTrait>(
         .filter(|r| r.person_id.is_none_or(|x| x == pid))
         .collect();
     put("referrals", dump(sealer, &referrals));
+    let courses: Vec<course_registration::Model> = course_registration::Entity::find()
+        .filter(course_registration::Column::CaseId.is_in(case_ids.to_vec()))
+        .filter(course_registration::Column::PersonId.eq(pid))
+        .all(conn)
+        .await?;
+    put("course_registrations", dump(sealer, &courses));
     by_case!("confirmations", confirmation);
     // The access record: every event naming the person or one of their cases.
     let events = privacy::access_events(conn, pid, case_ids).await?;

@@ -353,6 +353,17 @@ str_enum!(
 );
 
 str_enum!(
+    /// Where a language-course registration stands (issue 23, decision 0032).
+    CourseStatus {
+        Registered = "registered",
+        Waiting = "waiting",
+        Started = "started",
+        Finished = "finished",
+        Dropped = "dropped",
+    }
+);
+
+str_enum!(
     /// The kind of employment.
     EmploymentType {
         SocialInsurance = "social_insurance",

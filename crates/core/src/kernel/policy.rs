@@ -88,6 +88,16 @@ pub enum Action {
     /// Keep entries of the directory: the county-wide ones the coordinator, an organisation's
     /// own ones its team leads.
     ManageService,
+    /// The language-course waiting list per municipality and course type (issue 23, decision
+    /// 0032): the county's coordinator; counts under disclosure control, names only where a
+    /// release covers the office registered with.
+    ViewCourseWaitingList,
+    /// Plan network meetings, invite, keep the minutes: the county's coordinator.
+    PlanMeetings,
+    /// See a network meeting and its agenda: the coordinator, and the staff invited to it.
+    ReadMeeting,
+    /// Add a question to a meeting's agenda: an IM invited to it.
+    AskMeeting,
 }
 
 impl Action {
@@ -142,6 +152,10 @@ pub enum Resource {
     Service {
         organisation_id: Option<i64>,
     },
+    /// A network meeting (county-wide; it holds no client data): whether the actor is invited.
+    Meeting {
+        invited: bool,
+    },
 }
 
 /// How the actor relates to an object.
@@ -168,6 +182,7 @@ pub fn relation(actor: &Actor, res: &Resource) -> Relation {
     match res {
         Resource::Deployment
         | Resource::Municipality { .. }
+        | Resource::Meeting { .. }
         | Resource::Service {
             organisation_id: None,
         } => Relation::Unowned,
@@ -296,6 +311,13 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
             None => actor.has(Role::Coordinator),
             Some(_) => actor.has(Role::TeamLead) && in_org,
         },
+        (ViewCourseWaitingList | PlanMeetings, Resource::Deployment) => {
+            actor.has(Role::Coordinator)
+        }
+        (ReadMeeting, Resource::Meeting { invited }) => {
+            actor.has(Role::Coordinator) || (*invited && actor.has(Role::Im))
+        }
+        (AskMeeting, Resource::Meeting { invited }) => *invited && actor.has(Role::Im),
         (ViewFiguresAggregate, Resource::Municipality { ags }) => {
             actor.has(Role::Coordinator)
                 || (actor.has(Role::MunicipalOfficer)
@@ -331,6 +353,10 @@ pub struct Areas {
     pub directory: bool,
     /// The search field in the header (IMs: it finds the clients they may read).
     pub search: bool,
+    /// Network meetings (the coordinator plans them, IMs see those they are invited to).
+    pub meetings: bool,
+    /// The language-course waiting list (the coordinator).
+    pub courses: bool,
 }
 
 pub fn areas(actor: &Actor) -> Areas {
@@ -360,6 +386,8 @@ pub fn areas(actor: &Actor) -> Areas {
             },
         ),
         search: actor.has(Role::Im),
+        meetings: actor.has(Role::Im) || actor.has(Role::Coordinator),
+        courses: allows(actor, Action::ViewCourseWaitingList, &Resource::Deployment),
     }
 }
 
@@ -509,6 +537,38 @@ mod tests {
                 role == Coordinator,
                 "{role:?}"
             );
+        }
+    }
+
+    #[test]
+    fn courses_and_meetings_matrix() {
+        // The waiting list and planning: the coordinator only. A meeting: the coordinator, and the
+        // IMs invited to it; agenda questions: invited IMs.
+        for (role, plan, read_invited, ask_invited) in [
+            (Im, false, true, true),
+            (TeamLead, false, false, false),
+            (Coordinator, true, true, false),
+            (MunicipalOfficer, false, false, false),
+            (Admin, false, false, false),
+            (Dpo, false, false, false),
+        ] {
+            let a = actor(
+                role,
+                if role == Coordinator {
+                    COUNTY
+                } else {
+                    PROVIDER
+                },
+            );
+            for action in [Action::ViewCourseWaitingList, Action::PlanMeetings] {
+                assert_eq!(allows(&a, action, &Resource::Deployment), plan, "{role:?}");
+            }
+            let invited = Resource::Meeting { invited: true };
+            let not_invited = Resource::Meeting { invited: false };
+            assert_eq!(allows(&a, Action::ReadMeeting, &invited), read_invited);
+            assert_eq!(allows(&a, Action::ReadMeeting, &not_invited), plan);
+            assert_eq!(allows(&a, Action::AskMeeting, &invited), ask_invited);
+            assert!(!allows(&a, Action::AskMeeting, &not_invited));
         }
     }
 
@@ -1043,6 +1103,7 @@ mod tests {
                 duplicates: true,
                 directory: true,
                 search: true,
+                meetings: true,
                 ..Areas::default()
             }
         );

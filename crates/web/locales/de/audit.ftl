@@ -208,3 +208,17 @@ audit-kind-service = Dienst
 audit-kind-referral = Vermittlung
 audit-section-referrals = Vermittlungen
 audit-section-referral_letter = Brief zur Vermittlung
+
+# Sprachkurse und Netzwerktreffen (Entscheidung 0032)
+audit-action-course_registered = Zum Sprachkurs angemeldet
+audit-action-course_status_changed = Stand einer Sprachkurs-Anmeldung geändert
+audit-action-course_waiting_list_viewed = Sprachkurs-Warteliste angesehen
+audit-action-meeting_form_viewed = Planung eines Netzwerktreffens geöffnet
+audit-action-meeting_planned = Netzwerktreffen geplant
+audit-action-meeting_updated = Netzwerktreffen geändert
+audit-action-meeting_viewed = Netzwerktreffen angesehen
+audit-action-meetings_listed = Netzwerktreffen aufgelistet
+audit-action-meeting_question_added = Frage für ein Netzwerktreffen hinzugefügt
+audit-kind-course_registration = Sprachkurs-Anmeldung
+audit-kind-meeting = Netzwerktreffen
+audit-section-courses = Sprachkurse

@@ -208,3 +208,17 @@ audit-kind-service = Service
 audit-kind-referral = Referral
 audit-section-referrals = Referrals
 audit-section-referral_letter = Referral letter
+
+# Language courses and network meetings (decision 0032)
+audit-action-course_registered = Registered for a language course
+audit-action-course_status_changed = Language-course registration status changed
+audit-action-course_waiting_list_viewed = Language-course waiting list viewed
+audit-action-meeting_form_viewed = Network meeting planning opened
+audit-action-meeting_planned = Network meeting planned
+audit-action-meeting_updated = Network meeting changed
+audit-action-meeting_viewed = Network meeting viewed
+audit-action-meetings_listed = Network meetings listed
+audit-action-meeting_question_added = Question added to a network meeting
+audit-kind-course_registration = Language-course registration
+audit-kind-meeting = Network meeting
+audit-section-courses = Language courses

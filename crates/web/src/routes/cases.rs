@@ -392,6 +392,10 @@ struct CaseTpl {
     /// Referrals of the case (`network/_case_referrals.html`).
     referrals: Vec<super::referrals::ReferralRow>,
     result_choices: Vec<(String, String)>,
+    /// Language-course registrations (`network/_case_courses.html`).
+    courses: Vec<super::courses::CourseRow>,
+    course_statuses: Vec<(String, String)>,
+    levels: Vec<(String, String)>,
     today: String,
     /// Whose case (`cases/_who.html`).
     who: Who,
@@ -751,6 +755,9 @@ pub(super) async fn case_page(
             rare_actions: rare_actions(&page, &ws.case.case),
             referrals: super::referrals::referral_rows(&page, &ws.case, catalog),
             result_choices: super::referrals::result_choices(&page),
+            courses: super::courses::course_rows(&page, &ws.case, &form, a.ctx.today()),
+            course_statuses: super::courses::status_choices(&page),
+            levels: super::courses::levels(),
             today: a.ctx.today().to_string(),
             events: event_rows(&ws.case, &page, &municipality_names, catalog),
             closure_reason: ws

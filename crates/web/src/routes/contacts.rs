@@ -604,6 +604,24 @@ fn rows(
                     }
                     page.t1("timeline-referral", "service", &r.service_name)
                 }
+                Item::Course(r, status) => {
+                    lines.push(format!(
+                        "{} ({}: {})",
+                        page.label("course-type", &r.course_type),
+                        page.t("course-level-aimed"),
+                        r.level_aimed
+                    ));
+                    if *status == ankommen_core::kernel::catalog::CourseStatus::Finished
+                        && let Some(l) = &r.level_achieved
+                    {
+                        lines.push(format!("{}: {l}", page.t("course-level-achieved")));
+                    }
+                    page.t1(
+                        "timeline-course",
+                        "status",
+                        page.label("course-status", status),
+                    )
+                }
             };
             let title = match e.person {
                 Some(p) => format!("{title} – {}", name_of(p)),

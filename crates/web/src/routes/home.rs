@@ -27,6 +27,8 @@ struct HomeTpl {
     notices: Vec<Notice>,
     /// Requests waiting for the actor's confirmation.
     pending: usize,
+    /// Upcoming network meetings the IM is invited to.
+    meetings: Vec<super::meetings::MeetingRow>,
 }
 
 pub async fn home(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
@@ -41,9 +43,14 @@ pub async fn home(State(state): State<AppState>, a: Authed) -> AppResult<Respons
     } else {
         0
     };
+    let upcoming = ankommen_core::administration::meetings::upcoming(&state.db, &a.ctx).await?;
     let page = a.page.at("home");
     let mut page = page;
     page.title = page.t("home-title");
+    let meetings = upcoming
+        .iter()
+        .map(|m| super::meetings::meeting_row(&page, m))
+        .collect();
     let due = day
         .as_ref()
         .and_then(|d| d.sections.as_ref())
@@ -55,6 +62,7 @@ pub async fn home(State(state): State<AppState>, a: Authed) -> AppResult<Respons
         due,
         notices,
         pending,
+        meetings,
         page,
     }))
 }

@@ -8,6 +8,7 @@ mod cases;
 mod clients;
 mod consent;
 mod contacts;
+mod courses;
 mod documents;
 mod duplicates;
 mod duties;
@@ -15,6 +16,7 @@ mod export;
 mod figures;
 mod home;
 mod import;
+mod meetings;
 pub use import::ImportJobs;
 mod dpo;
 mod outcomes;
@@ -122,6 +124,8 @@ fn pages() -> Router<AppState> {
         .merge(export::routes())
         .merge(services::routes())
         .merge(referrals::routes())
+        .merge(courses::routes())
+        .merge(meetings::routes())
         .fallback(not_found)
 }
 

@@ -9,8 +9,8 @@
 use std::collections::BTreeSet;
 
 use ankommen_store::entities::{
-    case, case_event, case_note, consent, contact, followup, goal, outcome, person, referral,
-    release, review,
+    case, case_event, case_note, consent, contact, course_registration, followup, goal, outcome,
+    person, referral, release, review,
 };
 use ankommen_store::{Db, Opened};
 use chrono::NaiveDate;
@@ -44,6 +44,7 @@ str_enum!(
         Consent = "consent",
         Release = "release",
         Referral = "referral",
+        Course = "course",
     }
 );
 
@@ -132,6 +133,11 @@ pub enum Item {
     ReleaseRevoked(release::Model),
     /// A referral to a service, its reason opened (issue 23).
     Referral(referral::Model, Option<Opened>),
+    /// A language-course registration reaching a status (issue 23, decision 0032).
+    Course(
+        course_registration::Model,
+        crate::kernel::catalog::CourseStatus,
+    ),
 }
 
 #[derive(Clone, Debug)]

@@ -5,8 +5,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use ankommen_store::entities::{
-    case_event, case_note, consent, contact, contact_person, followup, outcome, referral, release,
-    review, staff,
+    case_event, case_note, consent, contact, contact_person, course_registration, followup,
+    outcome, referral, release, review, staff,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, IntoCondition, Query, UnionType};
@@ -20,6 +20,7 @@ use crate::casework::cases::opened_event;
 use crate::casework::contacts::{open_note, topics_of};
 use crate::casework::followups::opened;
 use crate::casework::plans::opened_review;
+use crate::kernel::catalog::CourseStatus;
 use crate::kernel::query;
 use crate::kernel::sealing::Sealer;
 use crate::records::consent::{Data, covers, state_of};
@@ -48,6 +49,7 @@ enum Src {
     ReleaseCreated(usize),
     ReleaseRevoked(usize),
     Referral(usize),
+    Course(usize, CourseStatus),
 }
 
 pub(super) struct Key {
@@ -79,6 +81,7 @@ pub(super) struct Sources {
     consents: Vec<consent::Model>,
     releases: Vec<release::Model>,
     referrals: Vec<referral::Model>,
+    courses: Vec<course_registration::Model>,
     /// Whether the client's consent covers the plan (else its changes and reviews are left out).
     plan_covered: bool,
 }
@@ -152,6 +155,15 @@ impl Sources {
             )
             .await?;
         }
+        if filter.shows(Kind::Course) && !person_ids.is_empty() {
+            s.courses = all_where::<course_registration::Entity, _>(
+                conn,
+                sea_orm::Condition::all()
+                    .add(course_registration::Column::CaseId.eq(case_id))
+                    .add(course_registration::Column::PersonId.is_in(person_ids.to_vec())),
+            )
+            .await?;
+        }
         if filter.shows(Kind::Release) && !person_ids.is_empty() {
             s.releases = all_where::<release::Entity, _>(
                 conn,
@@ -217,6 +229,11 @@ impl Sources {
         for (i, r) in self.referrals.iter().enumerate() {
             keys.push(key(r.referral_date, r.created_at, Src::Referral(i)));
         }
+        for (i, r) in self.courses.iter().enumerate() {
+            for (status, on) in crate::casework::courses::history(r) {
+                keys.push(key(on, r.created_at, Src::Course(i, status)));
+            }
+        }
         let mut keys: Vec<(usize, Key)> = keys.into_iter().enumerate().collect();
         keys.sort_by(|(i, a), (j, b)| (b.date, b.at, j).cmp(&(a.date, a.at, i)));
         keys.into_iter().map(|(_, k)| k).collect()
@@ -259,6 +276,9 @@ impl Sources {
                 }
                 Src::Referral(i) => {
                     ids.insert(self.referrals[i].created_by);
+                }
+                Src::Course(i, _) => {
+                    ids.insert(self.courses[i].created_by);
                 }
             }
         }
@@ -401,6 +421,15 @@ impl Sources {
                     Item::Referral(r.clone(), reason),
                     name(r.created_by),
                     r.person_id,
+                )
+            }
+            Src::Course(i, status) => {
+                let r = &self.courses[i];
+                (
+                    Kind::Course,
+                    Item::Course(r.clone(), status),
+                    name(r.created_by),
+                    Some(r.person_id),
                 )
             }
         })
