@@ -368,6 +368,8 @@ pub struct CaseView {
     pub retention: crate::casework::retention::CaseRetention,
     /// The referrals to services, newest first (issue 23).
     pub referrals: Vec<crate::casework::referrals::ReferralView>,
+    /// The volunteers matched with its persons, newest first (issue 23).
+    pub volunteer_matches: Vec<crate::casework::volunteers::MatchView>,
     /// The restriction of processing standing on the case (Art. 18): it is read-only.
     pub restriction: Option<crate::casework::restrictions::Restriction>,
 }
@@ -648,10 +650,13 @@ pub(crate) async fn load<C: ConnectionTrait>(
             rules.referral_pending_days,
         )
         .await?;
+        let volunteer_matches =
+            crate::casework::volunteers::of_case(tx, sealer, case_id, today).await?;
         let restriction = crate::casework::restrictions::active_on(tx, c.id).await?;
         Ok(CaseView {
             retention,
             referrals,
+            volunteer_matches,
             restriction,
             clock: clock(&c, today),
             case: c,

@@ -1007,6 +1007,7 @@ pub const ERASED: &[&str] = &[
     "reviews",
     "plans",
     "referrals",
+    "volunteer_matches",
     "case_assignments",
     "case_events",
     "case_pauses",
@@ -1110,6 +1111,7 @@ fn erasure(c: i64, p: &[i64], h: &[i64], d: &[i64]) -> Vec<String> {
         format!("DELETE FROM reviews WHERE case_id = {c}"),
         format!("DELETE FROM plans WHERE case_id = {c}"),
         format!("DELETE FROM referrals WHERE case_id = {c} OR person_id IN ({p})"),
+        format!("DELETE FROM volunteer_matches WHERE case_id = {c} OR person_id IN ({p})"),
     ]);
     for table in [
         "contact_tallies",

@@ -88,6 +88,11 @@ pub enum Action {
     /// Keep entries of the directory: the county-wide ones the coordinator, an organisation's
     /// own ones its team leads.
     ManageService,
+    /// Read an organisation's register of volunteers and find volunteers for a match (issue 23):
+    /// its IMs and team leads.
+    ReadVolunteers,
+    /// Keep the register: add, change, deactivate volunteers (its IMs and team leads).
+    ManageVolunteers,
 }
 
 impl Action {
@@ -142,6 +147,10 @@ pub enum Resource {
     Service {
         organisation_id: Option<i64>,
     },
+    /// A volunteer of an organisation's register (issue 23).
+    Volunteer {
+        organisation_id: i64,
+    },
 }
 
 /// How the actor relates to an object.
@@ -175,6 +184,7 @@ pub fn relation(actor: &Actor, res: &Resource) -> Relation {
             organisation_id: Some(id),
         } => by_org(*id, None),
         Resource::Organisation { id } => by_org(*id, None),
+        Resource::Volunteer { organisation_id } => by_org(*organisation_id, None),
         Resource::AuditLog {
             organisation_id: None,
         } => Relation::Unowned,
@@ -296,6 +306,11 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
             None => actor.has(Role::Coordinator),
             Some(_) => actor.has(Role::TeamLead) && in_org,
         },
+        // A volunteer's data is the organisation's: only its IMs and team leads, never the
+        // coordinator or an administrator (they see the figures, not the names).
+        (ReadVolunteers | ManageVolunteers, Resource::Volunteer { .. }) => {
+            (actor.has(Role::Im) || actor.has(Role::TeamLead)) && in_org
+        }
         (ViewFiguresAggregate, Resource::Municipality { ags }) => {
             actor.has(Role::Coordinator)
                 || (actor.has(Role::MunicipalOfficer)
@@ -329,6 +344,8 @@ pub struct Areas {
     pub duplicates: bool,
     /// The directory of services (IMs, team leads, coordinators).
     pub directory: bool,
+    /// The organisation's register of volunteers (IMs and team leads).
+    pub volunteers: bool,
     /// The search field in the header (IMs: it finds the clients they may read).
     pub search: bool,
 }
@@ -357,6 +374,13 @@ pub fn areas(actor: &Actor) -> Areas {
             Action::ReadDirectory,
             &Resource::Service {
                 organisation_id: None,
+            },
+        ),
+        volunteers: allows(
+            actor,
+            Action::ReadVolunteers,
+            &Resource::Volunteer {
+                organisation_id: actor.organisation_id,
             },
         ),
         search: actor.has(Role::Im),

@@ -27,6 +27,7 @@ mod services;
 mod spreadsheets;
 mod staff;
 mod subject_access;
+mod volunteers;
 
 use askama::Template;
 use axum::Router;
@@ -122,6 +123,7 @@ fn pages() -> Router<AppState> {
         .merge(export::routes())
         .merge(services::routes())
         .merge(referrals::routes())
+        .merge(volunteers::routes())
         .fallback(not_found)
 }
 

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use ankommen_store::entities::{
     case, case_event, case_note, consent, contact, followup, goal, outcome, person, referral,
-    release, review,
+    release, review, volunteer_match,
 };
 use ankommen_store::{Db, Opened};
 use chrono::NaiveDate;
@@ -44,6 +44,7 @@ str_enum!(
         Consent = "consent",
         Release = "release",
         Referral = "referral",
+        Volunteer = "volunteer",
     }
 );
 
@@ -132,6 +133,9 @@ pub enum Item {
     ReleaseRevoked(release::Model),
     /// A referral to a service, its reason opened (issue 23).
     Referral(referral::Model, Option<Opened>),
+    /// A volunteer matched with a person: the match, the volunteer's name, the purpose opened
+    /// (issue 23).
+    VolunteerMatch(volunteer_match::Model, String, Option<Opened>),
 }
 
 #[derive(Clone, Debug)]

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use ankommen_store::entities::{
     case_event, case_note, consent, contact, contact_person, followup, outcome, referral, release,
-    review, staff,
+    review, staff, volunteer_match,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, IntoCondition, Query, UnionType};
@@ -48,6 +48,7 @@ enum Src {
     ReleaseCreated(usize),
     ReleaseRevoked(usize),
     Referral(usize),
+    Volunteer(usize),
 }
 
 pub(super) struct Key {
@@ -79,6 +80,9 @@ pub(super) struct Sources {
     consents: Vec<consent::Model>,
     releases: Vec<release::Model>,
     referrals: Vec<referral::Model>,
+    /// The volunteer matches of the persons, with the volunteers' names.
+    matches: Vec<volunteer_match::Model>,
+    volunteer_names: std::collections::BTreeMap<i64, String>,
     /// Whether the client's consent covers the plan (else its changes and reviews are left out).
     plan_covered: bool,
 }
@@ -152,6 +156,18 @@ impl Sources {
             )
             .await?;
         }
+        if filter.shows(Kind::Volunteer) && !person_ids.is_empty() {
+            s.matches = all_where::<volunteer_match::Entity, _>(
+                conn,
+                sea_orm::Condition::all()
+                    .add(volunteer_match::Column::CaseId.eq(case_id))
+                    .add(volunteer_match::Column::PersonId.is_in(person_ids.to_vec())),
+            )
+            .await?;
+            s.volunteer_names =
+                crate::casework::volunteers::names(conn, s.matches.iter().map(|m| m.volunteer_id))
+                    .await?;
+        }
         if filter.shows(Kind::Release) && !person_ids.is_empty() {
             s.releases = all_where::<release::Entity, _>(
                 conn,
@@ -217,6 +233,9 @@ impl Sources {
         for (i, r) in self.referrals.iter().enumerate() {
             keys.push(key(r.referral_date, r.created_at, Src::Referral(i)));
         }
+        for (i, m) in self.matches.iter().enumerate() {
+            keys.push(key(m.from_date, m.created_at, Src::Volunteer(i)));
+        }
         let mut keys: Vec<(usize, Key)> = keys.into_iter().enumerate().collect();
         keys.sort_by(|(i, a), (j, b)| (b.date, b.at, j).cmp(&(a.date, a.at, i)));
         keys.into_iter().map(|(_, k)| k).collect()
@@ -259,6 +278,9 @@ impl Sources {
                 }
                 Src::Referral(i) => {
                     ids.insert(self.referrals[i].created_by);
+                }
+                Src::Volunteer(i) => {
+                    ids.insert(self.matches[i].created_by);
                 }
             }
         }
@@ -401,6 +423,22 @@ impl Sources {
                     Item::Referral(r.clone(), reason),
                     name(r.created_by),
                     r.person_id,
+                )
+            }
+            Src::Volunteer(i) => {
+                let m = &self.matches[i];
+                (
+                    Kind::Volunteer,
+                    Item::VolunteerMatch(
+                        m.clone(),
+                        self.volunteer_names
+                            .get(&m.volunteer_id)
+                            .cloned()
+                            .unwrap_or_default(),
+                        crate::casework::volunteers::purpose_of(sealer, m),
+                    ),
+                    name(m.created_by),
+                    Some(m.person_id),
                 )
             }
         })
