@@ -39,4 +39,5 @@ mod sealed;
 mod search;
 mod spreadsheets;
 mod storage;
+mod volunteers;
 mod workspace;
