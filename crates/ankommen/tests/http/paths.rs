@@ -89,6 +89,8 @@ async fn a_malformed_id_answers_like_a_missing_record_on_every_kind_of_route() {
         "/cases/{}/plan/print",
         "/cases/{}/referrals/new",
         "/services/{}",
+        "/cases/{}/volunteers/new",
+        "/volunteers/{}",
     ]
     .into_iter()
     .map(String::from)
@@ -127,6 +129,10 @@ async fn a_malformed_id_answers_like_a_missing_record_on_every_kind_of_route() {
         "/referrals/{}/result",
         "/services/{}",
         "/services/{}/delete",
+        "/cases/{}/volunteers/new",
+        "/volunteers/{}",
+        "/volunteers/{}/delete",
+        "/volunteer-matches/{}/end",
     ]
     .into_iter()
     .map(String::from)
