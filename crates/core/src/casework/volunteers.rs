@@ -1139,3 +1139,74 @@ pub async fn figures(db: &Db, ctx: &Ctx) -> Result<Table> {
     };
     Ok(disclosure::protect(&raw))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn volunteer(pledge: Option<&str>, minors: bool, cert: Option<&str>) -> volunteer::Model {
+        let now = chrono::Utc::now();
+        volunteer::Model {
+            id: 1,
+            organisation_id: 1,
+            name: "V".into(),
+            phone: None,
+            email: None,
+            languages: String::new(),
+            offers: String::new(),
+            municipalities: String::new(),
+            availability: None,
+            pledge_on: pledge.map(d),
+            works_with_minors: minors,
+            police_certificate_on: cert.map(d),
+            note: None,
+            active: true,
+            created_by: 1,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    }
+
+    fn kinds(v: &volunteer::Model, today: &str) -> Vec<(ReminderKind, Option<NaiveDate>)> {
+        reminders_of(v, &WorkRules::default(), d(today))
+            .into_iter()
+            .map(|r| (r.kind, r.date))
+            .collect()
+    }
+
+    #[test]
+    fn a_certificate_is_reminded_ahead_and_after_it_lapses_only_for_work_with_minors() {
+        let today = "2026-11-21";
+        // Five years: lapses on 2027-01-01, 41 days ahead (within the 56 days).
+        let lapsing = volunteer(Some("2026-01-01"), true, Some("2022-01-01"));
+        assert_eq!(
+            kinds(&lapsing, today),
+            vec![(ReminderKind::CertificateLapsing, Some(d("2027-01-01")))]
+        );
+        let fresh = volunteer(Some("2026-01-01"), true, Some("2024-01-01"));
+        assert!(kinds(&fresh, today).is_empty());
+        let lapsed = volunteer(Some("2026-01-01"), true, Some("2021-11-21"));
+        assert_eq!(
+            kinds(&lapsed, today),
+            vec![(ReminderKind::CertificateLapsed, Some(d("2026-11-21")))]
+        );
+        let adults_only = volunteer(None, false, None);
+        assert_eq!(
+            kinds(&adults_only, today),
+            vec![(ReminderKind::PledgeMissing, None)]
+        );
+        let missing = volunteer(Some("2026-01-01"), true, None);
+        assert_eq!(
+            kinds(&missing, today),
+            vec![(ReminderKind::CertificateMissing, None)]
+        );
+        let mut inactive = volunteer(None, true, None);
+        inactive.active = false;
+        assert!(kinds(&inactive, today).is_empty());
+    }
+}

@@ -1030,6 +1030,31 @@ mod tests {
     }
 
     #[test]
+    fn the_volunteer_register_is_its_organisations_ims_and_team_leads_only() {
+        let own = Resource::Volunteer {
+            organisation_id: PROVIDER,
+        };
+        let other = Resource::Volunteer {
+            organisation_id: OTHER_PROVIDER,
+        };
+        for action in [Action::ReadVolunteers, Action::ManageVolunteers] {
+            for role in [Role::Im, Role::TeamLead] {
+                assert!(allows(&actor(role, PROVIDER), action, &own), "{role:?}");
+                assert!(!allows(&actor(role, PROVIDER), action, &other), "{role:?}");
+            }
+            for role in [
+                Role::Coordinator,
+                Role::Admin,
+                Role::Dpo,
+                Role::MunicipalOfficer,
+            ] {
+                assert!(!allows(&actor(role, PROVIDER), action, &own), "{role:?}");
+                assert!(!allows(&actor(role, COUNTY), action, &own), "{role:?}");
+            }
+        }
+    }
+
+    #[test]
     fn areas_follow_roles() {
         assert_eq!(
             areas(&actor(Admin, COUNTY)),
@@ -1066,11 +1091,13 @@ mod tests {
                 figures: true,
                 duplicates: true,
                 directory: true,
+                volunteers: true,
                 search: true,
                 ..Areas::default()
             }
         );
         assert!(areas(&actor(Coordinator, COUNTY)).directory);
+        assert!(!areas(&actor(Coordinator, COUNTY)).volunteers);
         // The header search is for IMs: a team lead reads no client data.
         assert!(!areas(&actor(TeamLead, PROVIDER)).search);
     }
