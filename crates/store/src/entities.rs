@@ -593,6 +593,63 @@ pub mod service {
     no_relations!();
 }
 
+/// A volunteer of an organisation's register (migration m0023).
+pub mod volunteer {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "volunteers")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub organisation_id: i64,
+        pub name: String,
+        pub phone: Option<String>,
+        pub email: Option<String>,
+        /// Language codes, comma-separated.
+        pub languages: String,
+        /// Offer keys, comma-separated.
+        pub offers: String,
+        /// AGS keys, comma-separated.
+        pub municipalities: String,
+        pub availability: Option<String>,
+        pub pledge_on: Option<Date>,
+        pub works_with_minors: bool,
+        pub police_certificate_on: Option<Date>,
+        pub note: Option<String>,
+        pub active: bool,
+        pub created_by: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub version: i32,
+    }
+    no_relations!();
+}
+
+/// A volunteer matched with a person of a case (migration m0023).
+pub mod volunteer_match {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "volunteer_matches")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub volunteer_id: i64,
+        pub case_id: i64,
+        pub person_id: i64,
+        pub purpose_sealed: Option<Vec<u8>>,
+        pub from_date: Date,
+        pub until_date: Option<Date>,
+        /// The data categories handed over, comma-separated; none: no data.
+        pub data_categories: Option<String>,
+        pub release_id: Option<i64>,
+        pub created_by: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub version: i32,
+    }
+    no_relations!();
+}
+
 /// A pair of persons a reviewer marked "not the same person" (migration m0009).
 pub mod duplicate_decision {
     use sea_orm::entity::prelude::*;

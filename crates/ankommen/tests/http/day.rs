@@ -614,6 +614,8 @@ async fn the_admin_edits_the_working_rules_and_the_day_view_follows_them() {
                 ("contact_later_days", "abc"),
                 ("expiry_warning_days", "30"),
                 ("referral_pending_days", "28"),
+                ("police_certificate_years", "5"),
+                ("volunteer_reminder_days", "56"),
             ],
         )
         .await;
@@ -636,6 +638,8 @@ async fn the_admin_edits_the_working_rules_and_the_day_view_follows_them() {
         ("contact_later_days", "28"),
         ("expiry_warning_days", "14"),
         ("referral_pending_days", "21"),
+        ("police_certificate_years", "5"),
+        ("volunteer_reminder_days", "56"),
     ];
     let ok = admin.post("/admin/rules", &good).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);

@@ -961,6 +961,61 @@ pub(crate) async fn canaries(t: &TestApp, person: i64, case: i64) {
     .exec(db)
     .await
     .unwrap();
+    let org = t
+        .scalar(&format!(
+            "SELECT organisation_id AS n FROM cases WHERE id = {case}"
+        ))
+        .await;
+    let volunteer = volunteer::Entity::insert(volunteer::ActiveModel {
+        id: NotSet,
+        organisation_id: Set(org),
+        name: Set("CANARY-volunteer".into()),
+        phone: Set(None),
+        email: Set(None),
+        languages: Set(String::new()),
+        offers: Set(String::new()),
+        municipalities: Set(String::new()),
+        availability: Set(None),
+        pledge_on: Set(None),
+        works_with_minors: Set(false),
+        police_certificate_on: Set(None),
+        note: Set(None),
+        active: Set(true),
+        created_by: Set(by),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    })
+    .exec(db)
+    .await
+    .unwrap()
+    .last_insert_id;
+    let volunteer_match = volunteer_match::Entity::insert(volunteer_match::ActiveModel {
+        id: NotSet,
+        volunteer_id: Set(volunteer),
+        case_id: Set(case),
+        person_id: Set(person),
+        purpose_sealed: Set(None),
+        from_date: Set(today),
+        until_date: Set(None),
+        data_categories: Set(None),
+        release_id: Set(None),
+        created_by: Set(by),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    })
+    .exec(db)
+    .await
+    .unwrap()
+    .last_insert_id;
+    t.store_sealed(
+        &ankommen_core::kernel::sealed::VOLUNTEER_PURPOSE,
+        volunteer_match,
+        None,
+        "CANARY-volunteer_matches",
+    )
+    .await;
     let contact = contact::Entity::insert(contact::ActiveModel {
         id: NotSet,
         case_id: Set(case),
@@ -1336,6 +1391,7 @@ async fn the_art15_export_holds_every_table_about_the_person() {
         "goals",
         "steps",
         "referrals",
+        "volunteer_matches",
         "case_events",
         "reviews",
         "review_assessments",

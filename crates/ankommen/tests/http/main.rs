@@ -40,4 +40,5 @@ mod sealed;
 mod search;
 mod spreadsheets;
 mod storage;
+mod volunteers;
 mod workspace;

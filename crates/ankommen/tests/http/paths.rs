@@ -92,6 +92,8 @@ async fn a_malformed_id_answers_like_a_missing_record_on_every_kind_of_route() {
         "/services/{}",
         "/meetings/{}",
         "/meetings/{}/edit",
+        "/cases/{}/volunteers/new",
+        "/volunteers/{}",
     ]
     .into_iter()
     .map(String::from)
@@ -134,6 +136,10 @@ async fn a_malformed_id_answers_like_a_missing_record_on_every_kind_of_route() {
         "/meetings/{}/questions",
         "/services/{}",
         "/services/{}/delete",
+        "/cases/{}/volunteers/new",
+        "/volunteers/{}",
+        "/volunteers/{}/delete",
+        "/volunteer-matches/{}/end",
     ]
     .into_iter()
     .map(String::from)

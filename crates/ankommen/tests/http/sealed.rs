@@ -565,6 +565,40 @@ async fn every_special_category_text_and_scan_is_sealed_in_the_database_and_show
     )
     .await
     .unwrap();
+    // A volunteer matched with a person, for a purpose (issue 23).
+    {
+        use ankommen_core::casework::volunteers::{self, MatchForm, VolunteerForm};
+        let im = t.ctx_of("awo.im1").await;
+        let c =
+            crate::fixtures::register_named(&t, "awo.im1", "Siegel", "Helfer", None, "1990").await;
+        let v = volunteers::create(
+            &t.db,
+            &im,
+            &VolunteerForm {
+                name: "Siegel Freiwillig".into(),
+                works_with_minors: "no".into(),
+                active: "yes".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        volunteers::record_match(
+            &t.db,
+            &im,
+            &t.sealer(),
+            c.case_id,
+            &MatchForm {
+                volunteer: v.to_string(),
+                person: c.person_id.to_string(),
+                from: im.today().to_string(),
+                purpose: format!("{PREFIX}-volunteer-purpose"),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
     assert_not_stored(&t, &w).await;
     // Every sealed column holds a value now, and every value opens.
     let all = sealed::plaintexts(&t.db, &t.sealer()).await.unwrap();

@@ -63,6 +63,10 @@ pub const CONTACT_LATER_DAYS: &str = "contact_later_days";
 pub const EXPIRY_WARNING_DAYS: &str = "expiry_warning_days";
 /// After how many days a referral still pending appears on the IM's start page (issue 23).
 pub const REFERRAL_PENDING_DAYS: &str = "referral_pending_days";
+/// How many years a volunteer's extended police certificate counts (issue 23).
+pub const POLICE_CERTIFICATE_YEARS: &str = "police_certificate_years";
+/// How many days before a volunteer's police certificate lapses the reminder appears.
+pub const VOLUNTEER_REMINDER_DAYS: &str = "volunteer_reminder_days";
 
 /// The working rules an administrator configures: review interval and contact frequency per
 /// phase (`domain.md`: weekly at the start, monthly later). Read by the plan, the day view and
@@ -75,6 +79,8 @@ pub struct WorkRules {
     pub contact_later_days: u32,
     pub expiry_warning_days: u32,
     pub referral_pending_days: u32,
+    pub police_certificate_years: u32,
+    pub volunteer_reminder_days: u32,
 }
 
 impl Default for WorkRules {
@@ -86,19 +92,23 @@ impl Default for WorkRules {
             contact_later_days: 31,
             expiry_warning_days: 30,
             referral_pending_days: 28,
+            police_certificate_years: 5,
+            volunteer_reminder_days: 56,
         }
     }
 }
 
 impl WorkRules {
     /// The allowed range of each rule: (key, min, max).
-    pub const LIMITS: [(&'static str, u32, u32); 6] = [
+    pub const LIMITS: [(&'static str, u32, u32); 8] = [
         (REVIEW_INTERVAL_MONTHS, 1, 24),
         (CONTACT_FIRST_PHASE_MONTHS, 0, 36),
         (CONTACT_FIRST_PHASE_DAYS, 1, 365),
         (CONTACT_LATER_DAYS, 1, 365),
         (EXPIRY_WARNING_DAYS, 1, 180),
         (REFERRAL_PENDING_DAYS, 1, 365),
+        (POLICE_CERTIFICATE_YEARS, 1, 10),
+        (VOLUNTEER_REMINDER_DAYS, 1, 365),
     ];
 
     fn slot(&mut self, key: &str) -> Option<&mut u32> {
@@ -109,6 +119,8 @@ impl WorkRules {
             CONTACT_LATER_DAYS => &mut self.contact_later_days,
             EXPIRY_WARNING_DAYS => &mut self.expiry_warning_days,
             REFERRAL_PENDING_DAYS => &mut self.referral_pending_days,
+            POLICE_CERTIFICATE_YEARS => &mut self.police_certificate_years,
+            VOLUNTEER_REMINDER_DAYS => &mut self.volunteer_reminder_days,
             _ => return None,
         })
     }
@@ -253,6 +265,8 @@ mod tests {
             (CONTACT_LATER_DAYS, "28"),
             (EXPIRY_WARNING_DAYS, "21"),
             (REFERRAL_PENDING_DAYS, "14"),
+            (POLICE_CERTIFICATE_YEARS, "5"),
+            (VOLUNTEER_REMINDER_DAYS, "42"),
         ])
         .unwrap();
         assert_eq!(ok.referral_pending_days, 14);

@@ -370,6 +370,8 @@ pub struct CaseView {
     pub referrals: Vec<crate::casework::referrals::ReferralView>,
     /// The language-course registrations, newest first (issue 23, decision 0032).
     pub courses: Vec<crate::casework::courses::Registration>,
+    /// The volunteers matched with its persons, newest first (issue 23).
+    pub volunteer_matches: Vec<crate::casework::volunteers::MatchView>,
     /// The restriction of processing standing on the case (Art. 18): it is read-only.
     pub restriction: Option<crate::casework::restrictions::Restriction>,
 }
@@ -650,12 +652,15 @@ pub(crate) async fn load<C: ConnectionTrait>(
             rules.referral_pending_days,
         )
         .await?;
+        let volunteer_matches =
+            crate::casework::volunteers::of_case(tx, sealer, case_id, today).await?;
         let restriction = crate::casework::restrictions::active_on(tx, c.id).await?;
         let courses = crate::casework::courses::of_case(tx, case_id).await?;
         Ok(CaseView {
             retention,
             referrals,
             courses,
+            volunteer_matches,
             restriction,
             clock: clock(&c, today),
             case: c,

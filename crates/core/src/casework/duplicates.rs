@@ -13,7 +13,7 @@ use ankommen_store::Db;
 use ankommen_store::entities::{
     case, case_person, client_document, consent, contact_person, course_registration, document,
     dpo_request, duplicate_decision, exchange_id, goal, outcome, person, person_merge, referral,
-    release, staff,
+    release, staff, volunteer_match,
 };
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, Query};
@@ -452,6 +452,7 @@ pub const PERSON_COLUMNS: &[(&str, &str, &str)] = &[
     ("referrals", "person_id", "moved"),
     ("course_registrations", "person_id", "moved"),
     ("releases", "person_id", "moved"),
+    ("volunteer_matches", "person_id", "moved"),
     (
         "audit_events",
         "person_id",
@@ -689,7 +690,8 @@ async fn move_references<C: ConnectionTrait>(conn: &C, to: i64, from: i64) -> Re
         goal,
         outcome,
         referral,
-        release
+        release,
+        volunteer_match
     );
     // Decisions: the one on this very pair goes; the others name the survivor (unless it has one
     // on the same other person already).

@@ -24,4 +24,5 @@ pub mod spreadsheets;
 pub mod subject_access;
 pub mod timeline;
 pub mod today;
+pub mod volunteers;
 pub mod workspace;

@@ -1008,6 +1008,7 @@ pub const ERASED: &[&str] = &[
     "plans",
     "referrals",
     "course_registrations",
+    "volunteer_matches",
     "case_assignments",
     "case_events",
     "case_pauses",
@@ -1112,6 +1113,7 @@ fn erasure(c: i64, p: &[i64], h: &[i64], d: &[i64]) -> Vec<String> {
         format!("DELETE FROM plans WHERE case_id = {c}"),
         format!("DELETE FROM referrals WHERE case_id = {c} OR person_id IN ({p})"),
         format!("DELETE FROM course_registrations WHERE case_id = {c} OR person_id IN ({p})"),
+        format!("DELETE FROM volunteer_matches WHERE case_id = {c} OR person_id IN ({p})"),
     ]);
     for table in [
         "contact_tallies",

@@ -14,7 +14,7 @@ use ankommen_store::entities::{
     client_document, confirmation, consent, contact, contact_person, course_registration, document,
     dpo_request, duplicate_decision, erasure_request, followup, goal, household, municipality,
     organisation, outcome, person, person_match_key, person_merge, plan, plan_version, referral,
-    release, restriction, retention_hold, review, review_assessment, step,
+    release, restriction, retention_hold, review, review_assessment, step, volunteer_match,
 };
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::sea_query::ExprTrait;
@@ -64,6 +64,7 @@ pub const TABLES: &[&str] = &[
     "followups",
     "referrals",
     "course_registrations",
+    "volunteer_matches",
     "confirmations",
     "dpo_requests",
     "person_merges",
@@ -348,6 +349,11 @@ async fn collect<C: ConnectionTrait>(
         .all(conn)
         .await?;
     put("course_registrations", dump(sealer, &courses));
+    let matches: Vec<volunteer_match::Model> = volunteer_match::Entity::find()
+        .filter(volunteer_match::Column::PersonId.eq(pid))
+        .all(conn)
+        .await?;
+    put("volunteer_matches", dump(sealer, &matches));
     by_case!("confirmations", confirmation);
     // The access record: every event naming the person or one of their cases.
     let events = privacy::access_events(conn, pid, case_ids).await?;

@@ -248,6 +248,18 @@ str_enum!(
 );
 
 str_enum!(
+    /// What a volunteer offers (issue 23): labels `volunteer-offer-*` in both languages.
+    VolunteerOffer {
+        Accompaniment = "accompaniment",
+        Homework = "homework",
+        GermanPractice = "german_practice",
+        FlatSearch = "flat_search",
+        Leisure = "leisure",
+        Other = "other",
+    }
+);
+
+str_enum!(
     /// What came of a referral (exchange `referral.result`).
     ReferralResult {
         Pending = "pending",

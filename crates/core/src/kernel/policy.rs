@@ -98,6 +98,11 @@ pub enum Action {
     ReadMeeting,
     /// Add a question to a meeting's agenda: an IM invited to it.
     AskMeeting,
+    /// Read an organisation's register of volunteers and find volunteers for a match (issue 23):
+    /// its IMs and team leads.
+    ReadVolunteers,
+    /// Keep the register: add, change, deactivate volunteers (its IMs and team leads).
+    ManageVolunteers,
 }
 
 impl Action {
@@ -156,6 +161,10 @@ pub enum Resource {
     Meeting {
         invited: bool,
     },
+    /// A volunteer of an organisation's register (issue 23).
+    Volunteer {
+        organisation_id: i64,
+    },
 }
 
 /// How the actor relates to an object.
@@ -190,6 +199,7 @@ pub fn relation(actor: &Actor, res: &Resource) -> Relation {
             organisation_id: Some(id),
         } => by_org(*id, None),
         Resource::Organisation { id } => by_org(*id, None),
+        Resource::Volunteer { organisation_id } => by_org(*organisation_id, None),
         Resource::AuditLog {
             organisation_id: None,
         } => Relation::Unowned,
@@ -318,6 +328,11 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
             actor.has(Role::Coordinator) || (*invited && actor.has(Role::Im))
         }
         (AskMeeting, Resource::Meeting { invited }) => *invited && actor.has(Role::Im),
+        // A volunteer's data is the organisation's: only its IMs and team leads, never the
+        // coordinator or an administrator (they see the figures, not the names).
+        (ReadVolunteers | ManageVolunteers, Resource::Volunteer { .. }) => {
+            (actor.has(Role::Im) || actor.has(Role::TeamLead)) && in_org
+        }
         (ViewFiguresAggregate, Resource::Municipality { ags }) => {
             actor.has(Role::Coordinator)
                 || (actor.has(Role::MunicipalOfficer)
@@ -351,6 +366,8 @@ pub struct Areas {
     pub duplicates: bool,
     /// The directory of services (IMs, team leads, coordinators).
     pub directory: bool,
+    /// The organisation's register of volunteers (IMs and team leads).
+    pub volunteers: bool,
     /// The search field in the header (IMs: it finds the clients they may read).
     pub search: bool,
     /// Network meetings (the coordinator plans them, IMs see those they are invited to).
@@ -383,6 +400,13 @@ pub fn areas(actor: &Actor) -> Areas {
             Action::ReadDirectory,
             &Resource::Service {
                 organisation_id: None,
+            },
+        ),
+        volunteers: allows(
+            actor,
+            Action::ReadVolunteers,
+            &Resource::Volunteer {
+                organisation_id: actor.organisation_id,
             },
         ),
         search: actor.has(Role::Im),
@@ -1066,6 +1090,31 @@ mod tests {
     }
 
     #[test]
+    fn the_volunteer_register_is_its_organisations_ims_and_team_leads_only() {
+        let own = Resource::Volunteer {
+            organisation_id: PROVIDER,
+        };
+        let other = Resource::Volunteer {
+            organisation_id: OTHER_PROVIDER,
+        };
+        for action in [Action::ReadVolunteers, Action::ManageVolunteers] {
+            for role in [Role::Im, Role::TeamLead] {
+                assert!(allows(&actor(role, PROVIDER), action, &own), "{role:?}");
+                assert!(!allows(&actor(role, PROVIDER), action, &other), "{role:?}");
+            }
+            for role in [
+                Role::Coordinator,
+                Role::Admin,
+                Role::Dpo,
+                Role::MunicipalOfficer,
+            ] {
+                assert!(!allows(&actor(role, PROVIDER), action, &own), "{role:?}");
+                assert!(!allows(&actor(role, COUNTY), action, &own), "{role:?}");
+            }
+        }
+    }
+
+    #[test]
     fn areas_follow_roles() {
         assert_eq!(
             areas(&actor(Admin, COUNTY)),
@@ -1102,12 +1151,14 @@ mod tests {
                 figures: true,
                 duplicates: true,
                 directory: true,
+                volunteers: true,
                 search: true,
                 meetings: true,
                 ..Areas::default()
             }
         );
         assert!(areas(&actor(Coordinator, COUNTY)).directory);
+        assert!(!areas(&actor(Coordinator, COUNTY)).volunteers);
         // The header search is for IMs: a team lead reads no client data.
         assert!(!areas(&actor(TeamLead, PROVIDER)).search);
     }

@@ -22,6 +22,7 @@ mod m0019_contact_tallies;
 mod m0020_network;
 mod m0021_restriction_and_withdrawal;
 mod m0022_intake_details;
+mod m0023_volunteers;
 mod m0024_courses_meetings;
 
 pub use m0003_plans::DEFAULT_FIELDS;
@@ -114,6 +115,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0020_network::Migration),
             Box::new(m0021_restriction_and_withdrawal::Migration),
             Box::new(m0022_intake_details::Migration),
+            Box::new(m0023_volunteers::Migration),
             Box::new(m0024_courses_meetings::Migration),
         ]
     }

@@ -222,3 +222,16 @@ audit-action-meeting_question_added = Frage für ein Netzwerktreffen hinzugefüg
 audit-kind-course_registration = Sprachkurs-Anmeldung
 audit-kind-meeting = Netzwerktreffen
 audit-section-courses = Sprachkurse
+
+audit-action-volunteer_created = Ehrenamtliche:n aufgenommen
+audit-action-volunteer_updated = Angaben einer oder eines Ehrenamtlichen geändert
+audit-action-volunteer_deleted = Ehrenamtliche:n gelöscht
+audit-action-volunteer_viewed = Ehrenamtliche:n angesehen
+audit-action-volunteers_listed = Ehrenamtliche angesehen
+audit-action-volunteer_matched = Ehrenamtliche:n vermittelt
+audit-action-volunteer_match_ended = Ehrenamtliche Begleitung beendet
+audit-action-volunteer_sheet_printed = Blatt für Ehrenamtliche gedruckt
+audit-action-volunteer_figures_viewed = Kennzahlen zu Ehrenamtlichen angesehen
+audit-kind-volunteer = Ehrenamtliche:r
+audit-kind-volunteer_match = Ehrenamtliche Begleitung
+audit-section-volunteers = Ehrenamtliche

@@ -78,6 +78,10 @@ rules-expiry-warning-days = Vorwarnzeit in Tagen
 rules-expiry-warning-days-hint = So viele Tage vorher erscheinen ablaufende Schweigepflichtentbindungen, Aufenthaltstitel und Fortschreibungen im Arbeitstag.
 rules-referral-pending-days = Offene Vermittlungen nach Tagen
 rules-referral-pending-days-hint = Eine Vermittlung, die so viele Tage nach ihrem Datum noch offen ist, erscheint im Arbeitstag.
+rules-police-certificate-years = Gültigkeit des erweiterten Führungszeugnisses in Jahren
+rules-police-certificate-years-hint = So viele Jahre nach seinem Datum ist das erweiterte Führungszeugnis einer oder eines Ehrenamtlichen zu erneuern.
+rules-volunteer-reminder-days = Erinnerung an Führungszeugnisse nach Tagen vorher
+rules-volunteer-reminder-days-hint = So viele Tage bevor ein Führungszeugnis abläuft, erscheint es auf der Startseite der Teamleitung und der begleitenden Integrationsmanager:innen.
 
 intake-lists-title = Auswahllisten der Aufnahme
 intake-lists-intro = Eigene Werte für Aufenthaltsstatus, Leistungsbezug und Krankenversicherung. Jeder eigene Wert wird in Exporten unter einem der festen Werte gemeldet; die festen Werte stehen immer zur Auswahl.

@@ -222,3 +222,16 @@ audit-action-meeting_question_added = Question added to a network meeting
 audit-kind-course_registration = Language-course registration
 audit-kind-meeting = Network meeting
 audit-section-courses = Language courses
+
+audit-action-volunteer_created = Volunteer added
+audit-action-volunteer_updated = Volunteer's details changed
+audit-action-volunteer_deleted = Volunteer deleted
+audit-action-volunteer_viewed = Volunteer viewed
+audit-action-volunteers_listed = Volunteers viewed
+audit-action-volunteer_matched = Volunteer matched
+audit-action-volunteer_match_ended = Volunteer support ended
+audit-action-volunteer_sheet_printed = Volunteer sheet printed
+audit-action-volunteer_figures_viewed = Volunteer figures viewed
+audit-kind-volunteer = Volunteer
+audit-kind-volunteer_match = Volunteer match
+audit-section-volunteers = Volunteers

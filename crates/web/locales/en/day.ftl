@@ -78,6 +78,10 @@ rules-expiry-warning-days = Warning period in days
 rules-expiry-warning-days-hint = This many days ahead, expiring releases, residence permits and reviews appear on the working day.
 rules-referral-pending-days = Pending referrals after days
 rules-referral-pending-days-hint = A referral still pending this many days after its date appears on the working day.
+rules-police-certificate-years = Validity of the extended police certificate in years
+rules-police-certificate-years-hint = A volunteer's extended police certificate is to be renewed this many years after its date.
+rules-volunteer-reminder-days = Police certificate reminder, days ahead
+rules-volunteer-reminder-days-hint = This many days before a police certificate lapses it appears on the start page of the team leads and of the IMs with a match.
 
 intake-lists-title = Intake value lists
 intake-lists-intro = Local values for residence status, benefits and health insurance. Each local value is reported in exports under one of the fixed values; the fixed values are always offered.

@@ -391,6 +391,8 @@ struct CaseTpl {
     followups: Vec<super::contacts::FollowupRow>,
     /// Referrals of the case (`network/_case_referrals.html`).
     referrals: Vec<super::referrals::ReferralRow>,
+    /// Volunteer matches of the case (`network/_case_volunteers.html`).
+    volunteer_matches: Vec<super::volunteers::MatchRow>,
     result_choices: Vec<(String, String)>,
     /// Language-course registrations (`network/_case_courses.html`).
     courses: Vec<super::courses::CourseRow>,
@@ -754,6 +756,7 @@ pub(super) async fn case_page(
             ),
             rare_actions: rare_actions(&page, &ws.case.case),
             referrals: super::referrals::referral_rows(&page, &ws.case, catalog),
+            volunteer_matches: super::volunteers::match_rows(&page, &ws.case),
             result_choices: super::referrals::result_choices(&page),
             courses: super::courses::course_rows(&page, &ws.case, &form, a.ctx.today()),
             course_statuses: super::courses::status_choices(&page),

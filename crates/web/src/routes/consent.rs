@@ -419,7 +419,8 @@ async fn release_new_page(
 }
 
 /// `GET /clients/{id}/releases/new`; `?service=<id>` names an entry of the directory as the
-/// recipient (the referral form links here when a release is missing).
+/// recipient (the referral form links here when a release is missing); `?volunteer=<id>` names
+/// a volunteer of the organisation's register (the match form does).
 async fn release_form(
     State(state): State<AppState>,
     a: Authed,
@@ -437,6 +438,18 @@ async fn release_form(
         pairs.push(("recipient", "other".into()));
         pairs.push(("recipient_name", s.name));
         pairs.push(("recipient_category", s.category));
+    } else if let Ok(vid) = q.get("volunteer").parse::<i64>()
+        && let Ok(v) = ankommen_core::casework::volunteers::get(&state.db, &a.ctx, vid).await
+    {
+        // A volunteer is named as releases name recipients outside the deployment.
+        pairs.push(("recipient", "other".into()));
+        pairs.push(("recipient_name", v.name));
+        pairs.push((
+            "recipient_category",
+            ankommen_core::kernel::catalog::RecipientCategory::Volunteers
+                .as_str()
+                .into(),
+        ));
     }
     let form = FormView::from_pairs(pairs);
     release_new_page(&state, a, id, form, StatusCode::OK).await

@@ -622,6 +622,17 @@ fn rows(
                         page.label("course-status", status),
                     )
                 }
+                Item::VolunteerMatch(m, volunteer, purpose) => {
+                    if let Some(u) = m.until_date {
+                        lines.push(format!(
+                            "{}: {}",
+                            page.t("volunteer-match-until"),
+                            page.date(u)
+                        ));
+                    }
+                    note = purpose.as_ref().map(|n| page.sealed(n));
+                    page.t1("timeline-volunteer", "volunteer", volunteer)
+                }
             };
             let title = match e.person {
                 Some(p) => format!("{title} – {}", name_of(p)),

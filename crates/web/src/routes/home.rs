@@ -29,6 +29,8 @@ struct HomeTpl {
     pending: usize,
     /// Upcoming network meetings the IM is invited to.
     meetings: Vec<super::meetings::MeetingRow>,
+    /// Volunteers whose pledge or police certificate is missing or lapses (issue 23).
+    volunteer_reminders: Vec<super::volunteers::ReminderRow>,
 }
 
 pub async fn home(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
@@ -36,6 +38,7 @@ pub async fn home(State(state): State<AppState>, a: Authed) -> AppResult<Respons
     let day = today::for_actor(&state.db, &a.ctx, &state.sealer, o.rules).await?;
     let actor = &a.ctx.actor;
     let notices = duties::notices(&state.db, &a.ctx).await?;
+    let volunteer_reminders = super::volunteers::reminder_rows(&state, &a, &o.rules).await?;
     let pending = if actor.has(Role::Admin) || actor.has(Role::TeamLead) {
         duties::pending(&state.db, &a.ctx, &state.sealer)
             .await?
@@ -63,6 +66,7 @@ pub async fn home(State(state): State<AppState>, a: Authed) -> AppResult<Respons
         notices,
         pending,
         meetings,
+        volunteer_reminders,
         page,
     }))
 }

@@ -29,6 +29,7 @@ mod services;
 mod spreadsheets;
 mod staff;
 mod subject_access;
+mod volunteers;
 
 use askama::Template;
 use axum::Router;
@@ -126,6 +127,7 @@ fn pages() -> Router<AppState> {
         .merge(referrals::routes())
         .merge(courses::routes())
         .merge(meetings::routes())
+        .merge(volunteers::routes())
         .fallback(not_found)
 }
 

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use ankommen_store::entities::{
     case, case_event, case_note, consent, contact, course_registration, followup, goal, outcome,
-    person, referral, release, review,
+    person, referral, release, review, volunteer_match,
 };
 use ankommen_store::{Db, Opened};
 use chrono::NaiveDate;
@@ -45,6 +45,7 @@ str_enum!(
         Release = "release",
         Referral = "referral",
         Course = "course",
+        Volunteer = "volunteer",
     }
 );
 
@@ -138,6 +139,9 @@ pub enum Item {
         course_registration::Model,
         crate::kernel::catalog::CourseStatus,
     ),
+    /// A volunteer matched with a person: the match, the volunteer's name, the purpose opened
+    /// (issue 23).
+    VolunteerMatch(volunteer_match::Model, String, Option<Opened>),
 }
 
 #[derive(Clone, Debug)]

@@ -5,8 +5,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use ankommen_store::entities::{
-    case_event, case_note, consent, contact, contact_person, course_registration, followup,
-    outcome, referral, release, review, staff,
+    case_event, case_note, consent, contact, contact_person, course_registration, followup, outcome,
+    referral, release, review, staff, volunteer_match,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, IntoCondition, Query, UnionType};
@@ -50,6 +50,7 @@ enum Src {
     ReleaseRevoked(usize),
     Referral(usize),
     Course(usize, CourseStatus),
+    Volunteer(usize),
 }
 
 pub(super) struct Key {
@@ -82,6 +83,9 @@ pub(super) struct Sources {
     releases: Vec<release::Model>,
     referrals: Vec<referral::Model>,
     courses: Vec<course_registration::Model>,
+    /// The volunteer matches of the persons, with the volunteers' names.
+    matches: Vec<volunteer_match::Model>,
+    volunteer_names: std::collections::BTreeMap<i64, String>,
     /// Whether the client's consent covers the plan (else its changes and reviews are left out).
     plan_covered: bool,
 }
@@ -164,6 +168,18 @@ impl Sources {
             )
             .await?;
         }
+        if filter.shows(Kind::Volunteer) && !person_ids.is_empty() {
+            s.matches = all_where::<volunteer_match::Entity, _>(
+                conn,
+                sea_orm::Condition::all()
+                    .add(volunteer_match::Column::CaseId.eq(case_id))
+                    .add(volunteer_match::Column::PersonId.is_in(person_ids.to_vec())),
+            )
+            .await?;
+            s.volunteer_names =
+                crate::casework::volunteers::names(conn, s.matches.iter().map(|m| m.volunteer_id))
+                    .await?;
+        }
         if filter.shows(Kind::Release) && !person_ids.is_empty() {
             s.releases = all_where::<release::Entity, _>(
                 conn,
@@ -234,6 +250,9 @@ impl Sources {
                 keys.push(key(on, r.created_at, Src::Course(i, status)));
             }
         }
+        for (i, m) in self.matches.iter().enumerate() {
+            keys.push(key(m.from_date, m.created_at, Src::Volunteer(i)));
+        }
         let mut keys: Vec<(usize, Key)> = keys.into_iter().enumerate().collect();
         keys.sort_by(|(i, a), (j, b)| (b.date, b.at, j).cmp(&(a.date, a.at, i)));
         keys.into_iter().map(|(_, k)| k).collect()
@@ -279,6 +298,9 @@ impl Sources {
                 }
                 Src::Course(i, _) => {
                     ids.insert(self.courses[i].created_by);
+                }
+                Src::Volunteer(i) => {
+                    ids.insert(self.matches[i].created_by);
                 }
             }
         }
@@ -430,6 +452,22 @@ impl Sources {
                     Item::Course(r.clone(), status),
                     name(r.created_by),
                     Some(r.person_id),
+                )
+            }
+            Src::Volunteer(i) => {
+                let m = &self.matches[i];
+                (
+                    Kind::Volunteer,
+                    Item::VolunteerMatch(
+                        m.clone(),
+                        self.volunteer_names
+                            .get(&m.volunteer_id)
+                            .cloned()
+                            .unwrap_or_default(),
+                        crate::casework::volunteers::purpose_of(sealer, m),
+                    ),
+                    name(m.created_by),
+                    Some(m.person_id),
                 )
             }
         })

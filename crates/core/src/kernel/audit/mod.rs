@@ -184,6 +184,15 @@ pub const ACTIONS: &[&str] = &[
     "teams_listed",
     "timeline_viewed",
     "voluntary_data_erased",
+    "volunteer_created",
+    "volunteer_deleted",
+    "volunteer_figures_viewed",
+    "volunteer_match_ended",
+    "volunteer_matched",
+    "volunteer_sheet_printed",
+    "volunteer_updated",
+    "volunteer_viewed",
+    "volunteers_listed",
 ];
 
 /// Every section of a record an event can name.
@@ -206,6 +215,7 @@ pub const SECTIONS: &[&str] = &[
     "referral_letter",
     "releases",
     "request",
+    "volunteers",
 ];
 
 /// Every kind of object an event can name (the audit views label each).
@@ -235,6 +245,8 @@ pub const OBJECT_KINDS: &[&str] = &[
     "spreadsheet_upload",
     "staff",
     "team",
+    "volunteer",
+    "volunteer_match",
 ];
 
 /// What happened, to what. Object ids are database ids or random ids, never names.

@@ -140,6 +140,9 @@ pub const FOLLOWUP_REASON: Column = column("followups", "reason_sealed", Version
 pub const CONFIRMATION_REASON: Column = column("confirmations", "reason_sealed", Id, Legacy::None);
 /// Why a client was referred to a regular service (imported referrals).
 pub const REFERRAL_REASON: Column = column("referrals", "reason_sealed", Version, Legacy::None);
+/// What a volunteer does with the person they are matched with (issue 23).
+pub const VOLUNTEER_PURPOSE: Column =
+    column("volunteer_matches", "purpose_sealed", Id, Legacy::None);
 /// The short title of a document a client brought (it names the authority and the matter).
 pub const CLIENT_DOCUMENT_TITLE: Column =
     column("client_documents", "title_sealed", Id, Legacy::None);
@@ -161,7 +164,7 @@ pub const SPREADSHEET_UPLOAD: Column = Column {
 };
 
 /// Every sealed column.
-pub const ALL: [&Column; 22] = [
+pub const ALL: [&Column; 23] = [
     &PERSON_HEALTH,
     &CONTACT_NOTE,
     &CASE_EXTENSION_REASON,
@@ -179,6 +182,7 @@ pub const ALL: [&Column; 22] = [
     &FOLLOWUP_REASON,
     &CONFIRMATION_REASON,
     &REFERRAL_REASON,
+    &VOLUNTEER_PURPOSE,
     &CLIENT_DOCUMENT_TITLE,
     &CLIENT_DOCUMENT_NOTE,
     &CASE_NOTE_TEXT,
