@@ -310,7 +310,6 @@ pub struct SheetReleased {
     pub record: Vec<(String, String)>,
     /// Keys from [`DATA_CATEGORIES`]: what the release covers.
     pub data_categories: Vec<String>,
-    pub release_valid_from: NaiveDate,
 }
 
 /// The one-page sheet for a volunteer matched with a client: the match, whom to ask, and only the

@@ -606,7 +606,6 @@ struct SheetReleasedData<'a> {
     birth_year_only: bool,
     record: &'a [(String, String)],
     categories: Vec<&'static str>,
-    valid_from: String,
 }
 
 pub(crate) fn sheet(lang: &str, s: &VolunteerSheet) -> Result<Vec<u8>, DocumentError> {
@@ -644,7 +643,6 @@ fn sheet_data<'a>(lang: &str, s: &'a VolunteerSheet) -> Result<SheetData<'a>, Do
                 birth_year_only: r.client.as_ref().is_some_and(|c| year_only(&c.birth)),
                 record: &r.record,
                 categories: categories(&r.data_categories)?,
-                valid_from: german_date(r.release_valid_from),
             })
         }
     };
@@ -1031,7 +1029,6 @@ mod tests {
                     ("languages".into(), "Tigrinya, Arabisch".into()),
                 ],
                 data_categories: vec!["identity".into(), "contact".into()],
-                release_valid_from: date(2026, 3, 1),
             }),
             date: date(2026, 3, 2),
         }

@@ -238,7 +238,6 @@ pub(crate) struct SheetText {
     pub contact_heading: String,
     pub released_heading: String,
     pub released_intro: String,
-    pub release_valid_from: String,
     pub released_data: String,
     pub no_data: String,
     pub confidentiality: String,

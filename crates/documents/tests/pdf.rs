@@ -543,7 +543,6 @@ fn the_volunteer_sheet_prints_only_what_is_released_for_the_volunteer() {
             client: None,
             record: vec![("phone".into(), "0170 123456".into())],
             data_categories: vec!["contact".into()],
-            release_valid_from: date(2026, 3, 1),
         };
         let text = pdf_text(&volunteer_sheet_pdf(code, &sheet(Some(contact_only))).unwrap());
         assert!(text.contains("0170 123456"), "{code}");
@@ -554,7 +553,6 @@ fn the_volunteer_sheet_prints_only_what_is_released_for_the_volunteer() {
             client: Some(party("Selam Tesfay", Some("ሰላም ተስፋይ"))),
             record: vec![],
             data_categories: vec!["identity".into()],
-            release_valid_from: date(2026, 3, 1),
         };
         let pdf = volunteer_sheet_pdf(code, &sheet(Some(with_name))).unwrap();
         assert_is_pdf(&pdf, code);

@@ -94,6 +94,8 @@ async fn a_malformed_id_answers_like_a_missing_record_on_every_kind_of_route() {
         "/meetings/{}/edit",
         "/cases/{}/volunteers/new",
         "/volunteers/{}",
+        "/volunteer-matches/{}/sheet",
+        "/referrals/{}/letter",
     ]
     .into_iter()
     .map(String::from)

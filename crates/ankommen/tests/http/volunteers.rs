@@ -645,6 +645,43 @@ async fn the_volunteer_sheet_holds_only_the_released_data() {
             .iter()
             .any(|(a, who)| a == "volunteer_sheet_printed" && *who == Some(t.id("awo.im1")))
     );
+    // The printed sheet, from the case page, in Tigrinya beside German: the phone, not the name.
+    let sheet_path = format!("/volunteer-matches/{mid}/sheet?lang=ti");
+    im.get(&format!("/cases/{}", c.case_id))
+        .await
+        .assert_contains(&format!("action=\"/volunteer-matches/{mid}/sheet\""));
+    let pdf = im.get(&sheet_path).await;
+    assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.body);
+    let text = crate::plans::pdf_text(&pdf.bytes);
+    for present in [
+        "Hanna Weiss",
+        "Begleitung zum Arzt",
+        "CANARY-Sheet-phone",
+        "ወረቐት ንወለንተኛ",
+    ] {
+        assert!(text.contains(present), "{present} missing in {text}");
+    }
+    for absent in ["CanarySheet", "CANARY-Sheet-address", "Tigrinya"] {
+        assert!(!text.contains(absent), "{absent} on the sheet: {text}");
+    }
+    assert_eq!(
+        im.get(&format!("/volunteer-matches/{mid}/sheet?lang=xx"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    for user in [
+        "awo.im2",
+        "awo.leitung",
+        "caritas.im",
+        "koordination",
+        "admin",
+    ] {
+        let mut b = t.login(user).await;
+        let r = b.get(&sheet_path).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{user}");
+        assert!(!r.bytes.starts_with(b"%PDF"), "{user}");
+    }
     // Once the release is revoked, nothing of the person is on the sheet.
     let rid = t.scalar("SELECT MAX(id) AS n FROM releases").await;
     let version = t
@@ -666,6 +703,12 @@ async fn the_volunteer_sheet_holds_only_the_released_data() {
         .await
         .unwrap();
     assert!(s.released.is_empty(), "{s:?}");
+    let text = crate::plans::pdf_text(&im.get(&sheet_path).await.bytes);
+    assert!(!text.contains("CANARY-Sheet-phone"), "{text}");
+    assert!(
+        text.contains("Auf diesem Blatt stehen keine Angaben"),
+        "{text}"
+    );
     assert!(!format!("{s:?}").contains("CANARY-Sheet"));
 }
 

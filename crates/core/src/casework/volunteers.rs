@@ -1008,6 +1008,8 @@ pub struct VolunteerSheet {
     pub im_name: String,
     pub im_organisation: String,
     pub im_email: Option<String>,
+    /// The municipality of the case (the place line of the sheet).
+    pub municipality: String,
     /// Only the categories a release for the volunteer covers on the day of printing, and of
     /// them only [`SHEET_FIELDS`]; every other field of the person is absent.
     pub released: Vec<Disclosure>,
@@ -1053,6 +1055,11 @@ pub async fn sheet(db: &Db, ctx: &Ctx, sealer: &Sealer, match_id: i64) -> Result
     let org = organisation::Entity::find_by_id(c.organisation_id)
         .one(&tx)
         .await?;
+    let municipality = municipality::Entity::find_by_id(c.municipality_ags.clone())
+        .one(&tx)
+        .await?
+        .map(|m| m.name)
+        .unwrap_or_default();
     audit::record(&tx, ctx, ev).await?;
     tx.commit().await?;
     Ok(VolunteerSheet {
@@ -1067,6 +1074,7 @@ pub async fn sheet(db: &Db, ctx: &Ctx, sealer: &Sealer, match_id: i64) -> Result
             .unwrap_or_default(),
         im_email: im.and_then(|s| s.email),
         im_organisation: org.map(|o| o.name).unwrap_or_default(),
+        municipality,
         released,
         printed_on: today,
     })

@@ -404,6 +404,14 @@ struct CaseTpl {
 }
 
 impl CaseTpl {
+    /// The languages a volunteer's sheet can be printed in beside German.
+    fn sheet_languages(&self) -> Vec<(&'static str, String)> {
+        ankommen_documents::languages()
+            .into_iter()
+            .map(|l| (l.code, l.native_name))
+            .collect()
+    }
+
     fn erasure_line(&self) -> String {
         super::retention::erasure_line(&self.page, &self.view.retention)
     }

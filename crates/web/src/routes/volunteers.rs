@@ -17,13 +17,19 @@ use ankommen_core::casework::volunteers::{
     self, CATEGORIES, Filter, MatchChoices, MatchForm, VolunteerForm, languages_of,
     municipalities_of, offers_of,
 };
+use ankommen_core::kernel::catalog::ReleasedField;
 use ankommen_core::kernel::catalog::{LANGUAGES, VolunteerOffer};
+use ankommen_core::kernel::types::Locale;
+use ankommen_core::records::releases::Released;
+use ankommen_documents as documents;
 use ankommen_store::entities::volunteer;
 
 use super::{done, full_name, render_status, saved_or_reshown};
 use crate::AppState;
+use crate::download::file_download;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FormData, FormView};
+use crate::i18n::Tr;
 use crate::ids::Ids;
 use crate::page::{Authed, Page};
 
@@ -39,6 +45,7 @@ pub fn routes() -> Router<AppState> {
             get(new_match).post(create_match),
         )
         .route("/volunteer-matches/{id}/end", post(end_match))
+        .route("/volunteer-matches/{id}/sheet", get(sheet))
 }
 
 fn choices(page: &Page, list: &str, values: &[&str]) -> Vec<(String, String)> {
@@ -644,4 +651,90 @@ async fn figures(State(state): State<AppState>, a: Authed) -> AppResult<Response
         &FiguresTpl { page, rows, total },
         StatusCode::OK,
     ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The sheet for the volunteer
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct SheetQuery {
+    #[serde(default)]
+    lang: String,
+}
+
+/// The released data as the sheet prints it: the name and birth head it, the other fields by
+/// their keys of the Art. 15 report, labelled in German.
+fn sheet_released(
+    released: &[ankommen_core::records::releases::Disclosure],
+) -> Option<documents::SheetReleased> {
+    if released.is_empty() {
+        return None;
+    }
+    let de = Tr::new(Locale::De);
+    let (mut name, mut original, mut birth) = (None, None, None);
+    let mut record = Vec::new();
+    for d in released {
+        for (field, value) in &d.fields {
+            match (field, value) {
+                (ReleasedField::Name, Released::Name { latin, original: o }) => {
+                    name = Some(latin.clone());
+                    original = o.clone();
+                }
+                (ReleasedField::Birth, v) => birth = Some(super::cases::released_text(&de, v)),
+                (f, v) => {
+                    let key = match f {
+                        ReleasedField::Address => "address",
+                        ReleasedField::Phone => "phone",
+                        ReleasedField::Email => "email",
+                        ReleasedField::Languages => "languages",
+                        // The core hands the sheet no other field (`volunteers::SHEET_FIELDS`).
+                        _ => continue,
+                    };
+                    record.push((key.to_string(), super::cases::released_text(&de, v)));
+                }
+            }
+        }
+    }
+    Some(documents::SheetReleased {
+        client: name.map(|name| documents::Party {
+            name,
+            name_original: original,
+            birth: birth.unwrap_or_default(),
+        }),
+        record,
+        data_categories: released.iter().map(|d| d.category.to_string()).collect(),
+    })
+}
+
+/// `GET /volunteer-matches/{id}/sheet?lang=xx`: the one-page sheet for the volunteer as PDF.
+async fn sheet(
+    State(state): State<AppState>,
+    a: Authed,
+    Ids(id): Ids<i64>,
+    axum::extract::Query(q): axum::extract::Query<SheetQuery>,
+) -> AppResult<Response> {
+    let lang = match q.lang.trim() {
+        "" => "de".to_string(),
+        l if documents::is_supported(l) => l.to_string(),
+        _ => return Err(AppError(Error::NotFound)),
+    };
+    let s = volunteers::sheet(&state.db, &a.ctx, &state.sealer, id).await?;
+    let doc = documents::VolunteerSheet {
+        organisation: s.im_organisation,
+        im_name: s.im_name,
+        im_email: s.im_email,
+        municipality: s.municipality,
+        volunteer: s.volunteer,
+        purpose: s.purpose.unwrap_or_default(),
+        from: s.from,
+        until: s.until,
+        released: sheet_released(&s.released),
+        date: s.printed_on,
+    };
+    let file_name = format!("ehrenamt-{id}-{lang}.pdf");
+    let bytes = tokio::task::spawn_blocking(move || documents::volunteer_sheet_pdf(&lang, &doc))
+        .await
+        .map_err(|e| Error::Internal(format!("PDF task: {e}")))?
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(file_download(bytes, "application/pdf", &file_name))
 }

@@ -5,8 +5,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use ankommen_store::entities::{
-    case_event, case_note, consent, contact, contact_person, course_registration, followup, outcome,
-    referral, release, review, staff, volunteer_match,
+    case_event, case_note, consent, contact, contact_person, course_registration, followup,
+    outcome, referral, release, review, staff, volunteer_match,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, IntoCondition, Query, UnionType};
