@@ -214,6 +214,7 @@ async fn a_failed_pause_or_close_keeps_what_was_typed_on_its_page() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     r.assert_contains("id=\"form-close\"");
     r.assert_contains("<option value=\"no_cooperation\" selected>");
+    r.assert_contains("id=\"f-closure_reason\" name=\"closure_reason\" required");
     r.assert_contains("value=\"2026-11-20\"");
     r.assert_contains("id=\"e-closure_note\"");
     assert!(!r.body.contains("id=\"form-pause\""));
