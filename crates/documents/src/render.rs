@@ -506,12 +506,29 @@ struct FieldData<'a> {
     field_label_de: &'a str,
 }
 
+/// The person on a part of a document that only a release puts there: nothing when the release
+/// does not cover their identity.
 #[derive(Serialize)]
-struct ReleasedData<'a> {
+struct ReleasedParty<'a> {
     client_name: Option<&'a str>,
     client_name_original: Option<&'a str>,
     birth: Option<&'a str>,
     birth_year_only: bool,
+}
+
+fn released_party(client: Option<&crate::Party>) -> ReleasedParty<'_> {
+    ReleasedParty {
+        client_name: client.map(|c| c.name.as_str()),
+        client_name_original: client.and_then(|c| original_name(&c.name_original)),
+        birth: client.map(|c| c.birth.as_str()),
+        birth_year_only: client.is_some_and(|c| year_only(&c.birth)),
+    }
+}
+
+#[derive(Serialize)]
+struct ReleasedData<'a> {
+    #[serde(flatten)]
+    client: ReleasedParty<'a>,
     categories: Vec<&'static str>,
     valid_from: String,
     summary: Option<&'a str>,
@@ -539,13 +556,7 @@ fn letter_data<'a>(lang: &str, l: &'a ReferralLetter) -> Result<LetterData<'a>, 
     let released = match &l.released {
         None => None,
         Some(r) => Some(ReleasedData {
-            client_name: r.client.as_ref().map(|c| c.name.as_str()),
-            client_name_original: r
-                .client
-                .as_ref()
-                .and_then(|c| original_name(&c.name_original)),
-            birth: r.client.as_ref().map(|c| c.birth.as_str()),
-            birth_year_only: r.client.as_ref().is_some_and(|c| year_only(&c.birth)),
+            client: released_party(r.client.as_ref()),
             categories: categories(&r.data_categories)?,
             valid_from: german_date(r.release_valid_from),
             summary: original_name(&r.summary),
@@ -600,10 +611,8 @@ struct SheetFormData<'a> {
 
 #[derive(Serialize)]
 struct SheetReleasedData<'a> {
-    client_name: Option<&'a str>,
-    client_name_original: Option<&'a str>,
-    birth: Option<&'a str>,
-    birth_year_only: bool,
+    #[serde(flatten)]
+    client: ReleasedParty<'a>,
     record: &'a [(String, String)],
     categories: Vec<&'static str>,
 }
@@ -634,13 +643,7 @@ fn sheet_data<'a>(lang: &str, s: &'a VolunteerSheet) -> Result<SheetData<'a>, Do
                 return Err(DocumentError::Invalid(format!("unknown field {key:?}")));
             }
             Some(SheetReleasedData {
-                client_name: r.client.as_ref().map(|c| c.name.as_str()),
-                client_name_original: r
-                    .client
-                    .as_ref()
-                    .and_then(|c| original_name(&c.name_original)),
-                birth: r.client.as_ref().map(|c| c.birth.as_str()),
-                birth_year_only: r.client.as_ref().is_some_and(|c| year_only(&c.birth)),
+                client: released_party(r.client.as_ref()),
                 record: &r.record,
                 categories: categories(&r.data_categories)?,
             })
