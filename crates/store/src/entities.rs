@@ -738,6 +738,7 @@ pub mod spreadsheet_upload {
     no_relations!();
 }
 
+pub use crate::calendar_entities::*;
 pub use crate::client_entities::*;
 pub use crate::plan_entities::*;
 

@@ -4,6 +4,7 @@
 
 #[macro_use]
 mod macros;
+mod calendar_entities;
 mod client_entities;
 pub mod connect;
 pub mod entities;

@@ -1045,6 +1045,50 @@ pub(crate) async fn canaries(t: &TestApp, person: i64, case: i64) {
     .exec_without_returning(db)
     .await
     .unwrap();
+    let appointment = appointment::Entity::insert(appointment::ActiveModel {
+        id: NotSet,
+        case_id: Set(case),
+        person_id: Set(Some(person)),
+        staff_id: Set(by),
+        appointment_date: Set(today),
+        starts_at: Set("09:00".into()),
+        minutes: Set(30),
+        place_kind: Set("office".into()),
+        office_hour_id: Set(None),
+        room_id: Set(None),
+        service_id: Set(None),
+        place_note: Set(None),
+        interpreter_language: Set(None),
+        field_of_action: Set(None),
+        purpose: Set("CANARY-appointments".into()),
+        bring_items: Set(String::new()),
+        bring_other: Set(None),
+        status: Set("planned".into()),
+        contact_id: Set(Some(contact)),
+        created_by: Set(by),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    })
+    .exec(db)
+    .await
+    .unwrap()
+    .last_insert_id;
+    appointment_change::Entity::insert(appointment_change::ActiveModel {
+        id: NotSet,
+        appointment_id: Set(appointment),
+        change: Set("booked".into()),
+        old_date: Set(None),
+        old_starts_at: Set(None),
+        new_date: Set(Some(today)),
+        new_starts_at: Set(Some("09:00".into())),
+        reason: Set(None),
+        changed_by: Set(by),
+        changed_at: Set(now),
+    })
+    .exec(db)
+    .await
+    .unwrap();
     case_assignment::Entity::insert(case_assignment::ActiveModel {
         id: NotSet,
         case_id: Set(case),
@@ -1416,5 +1460,6 @@ async fn the_art15_export_holds_every_table_about_the_person() {
             && text.contains("CANARY-consents")
             && text.contains("CANARY-outcomes")
             && text.contains("CANARY-course_registrations")
+            && text.contains("CANARY-appointments")
     );
 }

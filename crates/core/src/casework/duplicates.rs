@@ -11,9 +11,9 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use ankommen_store::Db;
 use ankommen_store::entities::{
-    case, case_person, client_document, consent, contact_person, course_registration, document,
-    dpo_request, duplicate_decision, exchange_id, goal, outcome, person, person_merge, referral,
-    release, staff, volunteer_match,
+    appointment, case, case_person, client_document, consent, contact_person, course_registration,
+    document, dpo_request, duplicate_decision, exchange_id, goal, outcome, person, person_merge,
+    referral, release, staff, volunteer_match,
 };
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, Query};
@@ -408,6 +408,7 @@ pub struct MergeInput {
 /// Every table with a column that names a person, and how a merge treats it. A test compares this
 /// list with the schema, so a new table with a person column cannot be forgotten.
 pub const PERSON_COLUMNS: &[(&str, &str, &str)] = &[
+    ("appointments", "person_id", "moved"),
     (
         "case_persons",
         "person_id",
@@ -682,6 +683,7 @@ async fn move_references<C: ConnectionTrait>(conn: &C, to: i64, from: i64) -> Re
         };
     }
     repoint!(
+        appointment,
         client_document,
         consent,
         course_registration,

@@ -995,6 +995,8 @@ async fn drop_kept_facts(db: &Db, today: NaiveDate, s: &Schedule) -> Result<u64>
 /// (ids only) leaves by its own retention.
 pub const ERASED: &[&str] = &[
     "client_documents",
+    "appointment_changes",
+    "appointments",
     "case_notes",
     "review_assessments",
     "plan_versions",
@@ -1096,6 +1098,11 @@ fn erasure(c: i64, p: &[i64], h: &[i64], d: &[i64]) -> Vec<String> {
         .collect();
     out.extend([
         format!("DELETE FROM client_documents WHERE case_id = {c} OR person_id IN ({p})"),
+        format!(
+            "DELETE FROM appointment_changes WHERE appointment_id IN \
+             (SELECT id FROM appointments WHERE case_id = {c} OR person_id IN ({p}))"
+        ),
+        format!("DELETE FROM appointments WHERE case_id = {c} OR person_id IN ({p})"),
         format!("DELETE FROM case_notes WHERE case_id = {c}"),
         format!(
             "DELETE FROM review_assessments WHERE review_id IN \

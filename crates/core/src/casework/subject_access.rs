@@ -10,11 +10,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ankommen_store::Db;
 use ankommen_store::entities::{
-    case, case_assignment, case_event, case_note, case_pause, case_person, case_share,
-    client_document, confirmation, consent, contact, contact_person, course_registration, document,
-    dpo_request, duplicate_decision, erasure_request, followup, goal, household, municipality,
-    organisation, outcome, person, person_match_key, person_merge, plan, plan_version, referral,
-    release, restriction, retention_hold, review, review_assessment, step, volunteer_match,
+    appointment, appointment_change, case, case_assignment, case_event, case_note, case_pause,
+    case_person, case_share, client_document, confirmation, consent, contact, contact_person,
+    course_registration, document, dpo_request, duplicate_decision, erasure_request, followup,
+    goal, household, municipality, organisation, outcome, person, person_match_key, person_merge,
+    plan, plan_version, referral, release, restriction, retention_hold, review, review_assessment,
+    step, volunteer_match,
 };
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::sea_query::ExprTrait;
@@ -65,6 +66,8 @@ pub const TABLES: &[&str] = &[
     "referrals",
     "course_registrations",
     "volunteer_matches",
+    "appointments",
+    "appointment_changes",
     "confirmations",
     "dpo_requests",
     "person_merges",
@@ -354,6 +357,28 @@ async fn collect<C: ConnectionTrait>(
         .all(conn)
         .await?;
     put("volunteer_matches", dump(sealer, &matches));
+    // Appointments with the person or with their household.
+    let appointments: Vec<appointment::Model> = appointment::Entity::find()
+        .filter(appointment::Column::CaseId.is_in(case_ids.to_vec()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter(|a| a.person_id.is_none_or(|x| x == pid))
+        .collect();
+    put(
+        "appointment_changes",
+        dump(
+            sealer,
+            &appointment_change::Entity::find()
+                .filter(
+                    appointment_change::Column::AppointmentId
+                        .is_in(appointments.iter().map(|a| a.id)),
+                )
+                .all(conn)
+                .await?,
+        ),
+    );
+    put("appointments", dump(sealer, &appointments));
     by_case!("confirmations", confirmation);
     // The access record: every event naming the person or one of their cases.
     let events = privacy::access_events(conn, pid, case_ids).await?;

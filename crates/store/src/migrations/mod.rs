@@ -24,6 +24,7 @@ mod m0021_restriction_and_withdrawal;
 mod m0022_intake_details;
 mod m0023_volunteers;
 mod m0024_courses_meetings;
+mod m0025_appointments;
 
 pub use m0003_plans::DEFAULT_FIELDS;
 pub use m0006_sealed_texts::CONVERSION_PENDING;
@@ -117,6 +118,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0022_intake_details::Migration),
             Box::new(m0023_volunteers::Migration),
             Box::new(m0024_courses_meetings::Migration),
+            Box::new(m0025_appointments::Migration),
         ]
     }
 }
