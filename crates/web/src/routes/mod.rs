@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod appointments;
 mod audit;
 mod auth;
 mod cases;
@@ -128,6 +129,7 @@ fn pages() -> Router<AppState> {
         .merge(courses::routes())
         .merge(meetings::routes())
         .merge(volunteers::routes())
+        .merge(appointments::routes())
         .fallback(not_found)
 }
 
