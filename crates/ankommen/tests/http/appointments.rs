@@ -158,6 +158,10 @@ async fn an_im_books_office_hours_prints_the_letter_and_turns_the_appointment_in
     assert!(!page.body.contains("id=\"appointment-held\""));
     let case_page = im.get(&format!("/cases/{}", p.case_id)).await;
     case_page.assert_contains(&format!("href=\"/appointments/{id}\""));
+    // Two days ahead: on the start page among the next days.
+    im.get("/")
+        .await
+        .assert_contains(&format!("id=\"upcoming-appointment-{id}\""));
 
     // The conflict is shown before saving, and nothing is saved until it is confirmed.
     let mut overlapping = monday.to_vec();

@@ -797,7 +797,13 @@ pub async fn mark_missed(db: &Db, ctx: &Ctx, id: i64, version: i32) -> Result<i6
     Ok(a.case_id)
 }
 
-/// The appointment's start has come (it can be held or missed).
+/// The appointment's day has come: it can be recorded as held (a visit may be brought forward
+/// within the day).
+fn is_due(ctx: &Ctx, a: &appointment::Model) -> bool {
+    a.appointment_date <= ctx.today()
+}
+
+/// The appointment's start has come: it can be recorded as missed.
 fn has_begun(ctx: &Ctx, a: &appointment::Model) -> bool {
     let now = ctx
         .now()
@@ -848,7 +854,7 @@ pub async fn record_held(
 ) -> Result<i64> {
     let (tx, a, c) = scoped(db, ctx, id, "appointment_held").await?;
     expect_planned(&a)?;
-    if !has_begun(ctx, &a) {
+    if !is_due(ctx, &a) {
         return Err(Error::Conflict("error-appointment-not-yet"));
     }
     let contact_id = contacts::record_in(&tx, ctx, sealer, &c, form).await?;
@@ -934,7 +940,9 @@ pub struct AppointmentView {
     pub fields: Vec<Field>,
     /// The actor may change it (move, cancel, record).
     pub may_change: bool,
-    /// It has begun: it can be held or missed.
+    /// Its day has come: it can be recorded as held.
+    pub due: bool,
+    /// It has begun: it can be recorded as missed.
     pub begun: bool,
 }
 
@@ -976,6 +984,7 @@ pub async fn get(db: &Db, ctx: &Ctx, id: i64) -> Result<AppointmentView> {
         audit::record(tx, ctx, ev).await?;
         Ok(AppointmentView {
             fields: fields::all(tx).await?,
+            due: is_due(ctx, &a),
             begun: has_begun(ctx, &a),
             case_number: c.case_number,
             person,
@@ -1023,22 +1032,24 @@ pub struct DayAppointment {
     pub home_address: Option<String>,
 }
 
-/// The actor's appointments of a day in time order (cancelled ones left out), on cases the actor
-/// may still read. Names the persons shown: callers audit them (see [`day`]).
+/// The actor's appointments from one day to another in time order (cancelled ones left out), on
+/// cases the actor may still read. Names the persons shown: callers audit them (see [`days`]).
 async fn day_rows<C: ConnectionTrait>(
     conn: &C,
     ctx: &Ctx,
-    on: NaiveDate,
+    (from, to): (NaiveDate, NaiveDate),
     only: Option<PlaceKind>,
 ) -> Result<(Vec<DayAppointment>, Vec<Seen>)> {
     let mut q = appointment::Entity::find()
         .filter(appointment::Column::StaffId.eq(ctx.actor.staff_id))
-        .filter(appointment::Column::AppointmentDate.eq(on))
+        .filter(appointment::Column::AppointmentDate.gte(from))
+        .filter(appointment::Column::AppointmentDate.lte(to))
         .filter(appointment::Column::Status.ne(AppointmentStatus::Cancelled.as_str()));
     if let Some(k) = only {
         q = q.filter(appointment::Column::PlaceKind.eq(k.as_str()));
     }
     let rows = q
+        .order_by_asc(appointment::Column::AppointmentDate)
         .order_by_asc(appointment::Column::StartsAt)
         .order_by_asc(appointment::Column::Id)
         .all(conn)
@@ -1097,16 +1108,18 @@ async fn day_rows<C: ConnectionTrait>(
     Ok((out, seen))
 }
 
-/// The actor's appointments of a day (the start page: today; the home-visit day: only home
-/// visits). One audited read naming every person shown (`appointments_viewed`).
-pub async fn day(
+/// The actor's appointments from one day to another, both included (the start page: today and the
+/// next days; the home-visit day: only home visits of one day). One audited read naming every
+/// person shown (`appointments_viewed`).
+pub async fn days(
     db: &Db,
     ctx: &Ctx,
-    on: NaiveDate,
+    from: NaiveDate,
+    to: NaiveDate,
     only: Option<PlaceKind>,
 ) -> Result<Vec<DayAppointment>> {
     audit::read(db, async |tx| {
-        let (rows, seen) = day_rows(tx, ctx, on, only).await?;
+        let (rows, seen) = day_rows(tx, ctx, (from, to), only).await?;
         audit::record_seen(tx, ctx, Event::new("appointments_viewed"), seen).await?;
         Ok(rows)
     })

@@ -92,3 +92,4 @@ error-appointment-case-closed = Der Fall ist abgeschlossen; es lassen sich keine
 error-appointment-not-planned = Der Termin ist nicht mehr geplant (abgesagt, stattgefunden oder nicht wahrgenommen).
 error-appointment-not-yet = Der Termin hat noch nicht begonnen.
 error-appointment-same-time = Das ist der bisherige Zeitpunkt.
+appointments-upcoming = In den nächsten sieben Tagen

@@ -92,3 +92,4 @@ error-appointment-case-closed = The case is closed; no more appointments can be 
 error-appointment-not-planned = The appointment is no longer planned (cancelled, held or missed).
 error-appointment-not-yet = The appointment has not begun yet.
 error-appointment-same-time = That is its current time.
+appointments-upcoming = In the next seven days

@@ -702,8 +702,10 @@ async fn letter_pdf(
 // Lists of a day: the start page and the home visits
 
 /// One appointment of a day list.
+#[derive(Clone)]
 pub(crate) struct DayRow {
     pub id: i64,
+    pub date: chrono::NaiveDate,
     pub time: String,
     pub case_id: i64,
     pub case_number: String,
@@ -720,6 +722,7 @@ pub(crate) fn day_rows(page: &Page, rows: &[DayAppointment]) -> Vec<DayRow> {
             let a = &d.appointment;
             DayRow {
                 id: a.id,
+                date: a.appointment_date,
                 time: format!(
                     "{}–{}",
                     a.starts_at,
@@ -764,7 +767,7 @@ async fn home_visits(
         d => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
             .map_err(|_| AppError(Error::field("date", "error-date")))?,
     };
-    let rows = appointments::day(&state.db, &a.ctx, on, Some(PlaceKind::HomeVisit)).await?;
+    let rows = appointments::days(&state.db, &a.ctx, on, on, Some(PlaceKind::HomeVisit)).await?;
     let mut page = a.page.at("home-visits");
     page.title = page.t("home-visits-title");
     let tpl = VisitsTpl {

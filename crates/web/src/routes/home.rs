@@ -31,8 +31,9 @@ struct HomeTpl {
     meetings: Vec<super::meetings::MeetingRow>,
     /// Volunteers whose pledge or police certificate is missing or lapses (issue 23).
     volunteer_reminders: Vec<super::volunteers::ReminderRow>,
-    /// The IM's appointments today in time order (None: not an IM).
+    /// The IM's appointments today in time order (None: not an IM), and of the next days.
     appointments: Option<Vec<super::appointments::DayRow>>,
+    upcoming: Vec<super::appointments::DayRow>,
 }
 
 pub async fn home(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
@@ -48,11 +49,18 @@ pub async fn home(State(state): State<AppState>, a: Authed) -> AppResult<Respons
     } else {
         0
     };
-    let upcoming = ankommen_core::administration::meetings::upcoming(&state.db, &a.ctx).await?;
+    let meetings_ahead =
+        ankommen_core::administration::meetings::upcoming(&state.db, &a.ctx).await?;
     let todays = if actor.has(Role::Im) {
         Some(
-            ankommen_core::casework::appointments::day(&state.db, &a.ctx, a.ctx.today(), None)
-                .await?,
+            ankommen_core::casework::appointments::days(
+                &state.db,
+                &a.ctx,
+                a.ctx.today(),
+                a.ctx.today() + chrono::Duration::days(UPCOMING_DAYS),
+                None,
+            )
+            .await?,
         )
     } else {
         None
@@ -60,8 +68,19 @@ pub async fn home(State(state): State<AppState>, a: Authed) -> AppResult<Respons
     let page = a.page.at("home");
     let mut page = page;
     page.title = page.t("home-title");
-    let appointments = todays.map(|rows| super::appointments::day_rows(&page, &rows));
-    let meetings = upcoming
+    let rows = todays.map(|rows| super::appointments::day_rows(&page, &rows));
+    let today = a.ctx.today();
+    let next_days: Vec<super::appointments::DayRow> = rows
+        .iter()
+        .flatten()
+        .filter(|r| r.date > today)
+        .map(|r| super::appointments::DayRow {
+            time: format!("{} {}", page.date_wd(r.date), r.time),
+            ..r.clone()
+        })
+        .collect();
+    let appointments = rows.map(|r| r.into_iter().filter(|r| r.date == today).collect());
+    let meetings = meetings_ahead
         .iter()
         .map(|m| super::meetings::meeting_row(&page, m))
         .collect();
@@ -79,9 +98,13 @@ pub async fn home(State(state): State<AppState>, a: Authed) -> AppResult<Respons
         meetings,
         volunteer_reminders,
         appointments,
+        upcoming: next_days,
         page,
     }))
 }
+
+/// The start page also lists the appointments of this many days after today.
+const UPCOMING_DAYS: i64 = 7;
 
 /// One client's line of the day: everything due about them, overdue first.
 struct ClientDue {
