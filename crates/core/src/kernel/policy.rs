@@ -103,6 +103,12 @@ pub enum Action {
     ReadVolunteers,
     /// Keep the register: add, change, deactivate volunteers (its IMs and team leads).
     ManageVolunteers,
+    /// Keep a municipality's rooms for office hours (issue 24, decision 0033): its municipal
+    /// integration officer, or the county's administrator.
+    ManageRooms,
+    /// Keep recurring office hours and their days off: the IM their own, a team lead their
+    /// team's, an administrator those of their organisation (the county's: all).
+    ManageOfficeHours,
 }
 
 impl Action {
@@ -165,6 +171,12 @@ pub enum Resource {
     Volunteer {
         organisation_id: i64,
     },
+    /// Office hours held by `staff_id` for `organisation_id`; `team_id` is the holder's team.
+    OfficeHours {
+        organisation_id: i64,
+        team_id: Option<i64>,
+        staff_id: i64,
+    },
 }
 
 /// How the actor relates to an object.
@@ -216,6 +228,18 @@ pub fn relation(actor: &Actor, res: &Resource) -> Relation {
             staff_id,
         } => {
             if *staff_id == actor.staff_id {
+                Relation::Own
+            } else {
+                by_org(*organisation_id, *team_id)
+            }
+        }
+        Resource::OfficeHours {
+            organisation_id,
+            team_id,
+            staff_id,
+        } => {
+            // Only office hours held for the actor's current organisation are their own.
+            if *staff_id == actor.staff_id && *organisation_id == actor.organisation_id {
                 Relation::Own
             } else {
                 by_org(*organisation_id, *team_id)
@@ -333,6 +357,22 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
         (ReadVolunteers | ManageVolunteers, Resource::Volunteer { .. }) => {
             (actor.has(Role::Im) || actor.has(Role::TeamLead)) && in_org
         }
+        (ManageRooms, Resource::Deployment) => {
+            county_admin
+                || (actor.has(Role::MunicipalOfficer) && !actor.municipalities.is_empty())
+        }
+        (ManageRooms, Resource::Municipality { ags }) => {
+            county_admin
+                || (actor.has(Role::MunicipalOfficer)
+                    && actor.municipalities.iter().any(|m| m == ags))
+        }
+        // Organisational data (no client in it): the holder, their team lead, an administrator.
+        (ManageOfficeHours, Resource::OfficeHours { .. }) => {
+            (actor.has(Role::Im) && rel == Relation::Own)
+                || (actor.has(Role::TeamLead) && matches!(rel, Relation::Own | Relation::SameTeam))
+                || county_admin
+                || (admin && in_org)
+        }
         (ViewFiguresAggregate, Resource::Municipality { ags }) => {
             actor.has(Role::Coordinator)
                 || (actor.has(Role::MunicipalOfficer)
@@ -374,6 +414,10 @@ pub struct Areas {
     pub meetings: bool,
     /// The language-course waiting list (the coordinator).
     pub courses: bool,
+    /// Rooms for office hours (municipal officers, the county's administrator).
+    pub rooms: bool,
+    /// Office hours ("Meine Sprechstunden": IMs, team leads, administrators).
+    pub office_hours: bool,
 }
 
 pub fn areas(actor: &Actor) -> Areas {
@@ -412,6 +456,8 @@ pub fn areas(actor: &Actor) -> Areas {
         search: actor.has(Role::Im),
         meetings: actor.has(Role::Im) || actor.has(Role::Coordinator),
         courses: allows(actor, Action::ViewCourseWaitingList, &Resource::Deployment),
+        rooms: allows(actor, Action::ManageRooms, &Resource::Deployment),
+        office_hours: actor.has(Role::Im) || actor.has(Role::TeamLead) || actor.has(Role::Admin),
     }
 }
 

@@ -235,3 +235,17 @@ audit-action-volunteer_figures_viewed = Kennzahlen zu Ehrenamtlichen angesehen
 audit-kind-volunteer = Ehrenamtliche:r
 audit-kind-volunteer_match = Ehrenamtliche Begleitung
 audit-section-volunteers = Ehrenamtliche
+
+# Räume und Sprechstunden (Entscheidung 0033)
+audit-action-room_created = Raum angelegt
+audit-action-room_updated = Raum geändert
+audit-action-room_viewed = Raum angesehen
+audit-action-rooms_listed = Räume aufgelistet
+audit-action-room_form_viewed = Raumformular geöffnet
+audit-action-office_hours_created = Sprechstunde angelegt
+audit-action-office_hours_updated = Sprechstunde geändert
+audit-action-office_hours_viewed = Sprechstunde angesehen
+audit-action-office_hours_day_off_added = Ausfall einer Sprechstunde eingetragen
+audit-action-office_hours_day_off_removed = Ausfall einer Sprechstunde zurückgenommen
+audit-kind-room = Raum
+audit-kind-office_hours = Sprechstunde
