@@ -21,6 +21,8 @@ pub(crate) const ACCESS_TEMPLATE: &str = include_str!("access.typ");
 pub(crate) const LETTER_TEMPLATE: &str = include_str!("letter.typ");
 /// The volunteer's sheet's template, read the same way.
 pub(crate) const SHEET_TEMPLATE: &str = include_str!("sheet.typ");
+/// The office-hours poster's template, read the same way.
+pub(crate) const POSTER_TEMPLATE: &str = include_str!("poster.typ");
 /// What every template imports (`#import "common.typ": *`).
 const COMMON: &str = include_str!("common.typ");
 

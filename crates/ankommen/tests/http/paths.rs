@@ -96,6 +96,8 @@ async fn a_malformed_id_answers_like_a_missing_record_on_every_kind_of_route() {
         "/volunteers/{}",
         "/volunteer-matches/{}/sheet",
         "/referrals/{}/letter",
+        "/rooms/{}",
+        "/office-hours/{}",
     ]
     .into_iter()
     .map(String::from)
@@ -142,6 +144,11 @@ async fn a_malformed_id_answers_like_a_missing_record_on_every_kind_of_route() {
         "/volunteers/{}",
         "/volunteers/{}/delete",
         "/volunteer-matches/{}/end",
+        "/rooms/{}",
+        "/office-hours/{}",
+        "/office-hours/{}/days-off",
+        "/office-hours/{}/days-off/1/remove",
+        "/office-hours/1/days-off/{}/remove",
     ]
     .into_iter()
     .map(String::from)

@@ -723,6 +723,34 @@ pub fn form_of(o: &office_hour::Model) -> OfficeHoursForm {
     }
 }
 
+/// A language's name in itself (in its own script), for the public page and the poster, where a
+/// reader looks for their language without reading German.
+pub fn own_name(code: &str) -> &str {
+    match code {
+        "ar" => "العربية",
+        "fa" => "فارسی",
+        "prs" => "دری",
+        "ps" => "پښتو",
+        "ku" => "Kurdî",
+        "tr" => "Türkçe",
+        "uk" => "Українська",
+        "ru" => "Русский",
+        "ti" => "ትግርኛ",
+        "am" => "አማርኛ",
+        "so" => "Soomaali",
+        "ur" => "اردو",
+        "sq" => "Shqip",
+        "sr" => "Српски",
+        "ro" => "Română",
+        "en" => "English",
+        "fr" => "Français",
+        "es" => "Español",
+        "it" => "Italiano",
+        "de" => "Deutsch",
+        other => other,
+    }
+}
+
 /// The language keys offered (besides German).
 pub fn languages_of(o: &office_hour::Model) -> Vec<&str> {
     o.languages.split(',').filter(|l| !l.is_empty()).collect()
