@@ -11,8 +11,8 @@ use crate::translations::{self, REVIEWED, Translation};
 use crate::world::FormWorld;
 use crate::{
     ACCESS_FIELDS, ACCESS_SECTIONS, AccessEvent, AccessLine, AccessReport, AccessSection,
-    BRING_ITEMS, CONSENT_TEXT_VERSION, ConsentForm, DATA_CATEGORIES, Dir, DocumentError, PlanForm,
-    OfficeHoursPoster, ReferralLetter, ReleaseForm, VolunteerSheet,
+    BRING_ITEMS, CONSENT_TEXT_VERSION, ConsentForm, DATA_CATEGORIES, Dir, DocumentError,
+    OfficeHoursPoster, PlanForm, ReferralLetter, ReleaseForm, VolunteerSheet,
 };
 
 /// How many compilations the typst memoisation cache keeps entries for: enough to make repeated
@@ -627,10 +627,7 @@ pub(crate) fn poster(lang: &str, p: &OfficeHoursPoster) -> Result<Vec<u8>, Docum
     )
 }
 
-fn poster_data<'a>(
-    lang: &str,
-    p: &'a OfficeHoursPoster,
-) -> Result<PosterData<'a>, DocumentError> {
+fn poster_data<'a>(lang: &str, p: &'a OfficeHoursPoster) -> Result<PosterData<'a>, DocumentError> {
     let columns = columns(lang)?;
     if p.to < p.from {
         return Err(DocumentError::Invalid(

@@ -100,7 +100,10 @@ async fn rooms_are_kept_by_their_municipalitys_officer_and_the_county_administra
     let r = add_room(&mut officer, TALHEIM, "Rathaus Talheim, Raum 2", &[]).await;
     assert_eq!(r.location(), "/rooms");
     let talheim = room_named(&t, "Rathaus Talheim, Raum 2").await;
-    assert!(t.audit_has("room_created", "allowed", Some(t.id("talheim.beauftragte"))).await);
+    assert!(
+        t.audit_has("room_created", "allowed", Some(t.id("talheim.beauftragte")))
+            .await
+    );
     officer
         .get("/rooms")
         .await
@@ -146,13 +149,26 @@ async fn rooms_are_kept_by_their_municipalitys_officer_and_the_county_administra
         )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert!(t.audit_has("room_updated", "denied", Some(t.id("talheim.beauftragte"))).await);
+    assert!(
+        t.audit_has("room_updated", "denied", Some(t.id("talheim.beauftragte")))
+            .await
+    );
     assert_eq!(room_named(&t, "Gekapert").await, 0);
 
     // Nobody else keeps rooms: IMs, team leads, the coordinator, an organisation's administrator.
-    for user in ["awo.im1", "awo.leitung", "koordination", "awo.admin", "datenschutz"] {
+    for user in [
+        "awo.im1",
+        "awo.leitung",
+        "koordination",
+        "awo.admin",
+        "datenschutz",
+    ] {
         let mut c = t.login(user).await;
-        assert_eq!(c.get("/rooms").await.status, StatusCode::FORBIDDEN, "{user}");
+        assert_eq!(
+            c.get("/rooms").await.status,
+            StatusCode::FORBIDDEN,
+            "{user}"
+        );
         assert!(!c.get("/").await.body.contains("href=\"/rooms\""), "{user}");
         assert_eq!(
             c.get(&format!("/rooms/{talheim}")).await.status,
@@ -162,7 +178,10 @@ async fn rooms_are_kept_by_their_municipalitys_officer_and_the_county_administra
         let r = add_room(&mut c, TALHEIM, &format!("Raum von {user}"), &[]).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{user}");
     }
-    assert!(t.audit_has("room_created", "denied", Some(t.id("awo.im1"))).await);
+    assert!(
+        t.audit_has("room_created", "denied", Some(t.id("awo.im1")))
+            .await
+    );
     assert_eq!(t.count("rooms").await, 2);
 
     // Changing a room keeps the version; the officer closes it for all but AWO.
@@ -253,9 +272,11 @@ async fn office_hours_are_kept_by_the_im_their_team_lead_and_an_administrator() 
         "Nur Caritas",
         &[(
             "organisations",
-            &t.scalar("SELECT CAST(id AS BIGINT) AS n FROM organisations WHERE name LIKE 'Caritas%'")
-                .await
-                .to_string(),
+            &t.scalar(
+                "SELECT CAST(id AS BIGINT) AS n FROM organisations WHERE name LIKE 'Caritas%'",
+            )
+            .await
+            .to_string(),
         )],
     )
     .await;
@@ -266,7 +287,10 @@ async fn office_hours_are_kept_by_the_im_their_team_lead_and_an_administrator() 
     let page = im.get("/office-hours/new").await;
     assert_eq!(page.status, StatusCode::OK);
     page.assert_contains("Rathaus Talheim");
-    assert!(!page.body.contains("Nur Caritas"), "a room AWO may not book");
+    assert!(
+        !page.body.contains("Nur Caritas"),
+        "a room AWO may not book"
+    );
     page.assert_contains("العربية");
     // A room the organisation may not book is refused even when sent.
     let r = add_slot(&mut im, caritas_room, &[]).await;
@@ -278,7 +302,10 @@ async fn office_hours_are_kept_by_the_im_their_team_lead_and_an_administrator() 
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let r = add_slot(&mut im, room, &[]).await;
     let id = id_after(&r, "/office-hours/");
-    assert!(t.audit_has("office_hours_created", "allowed", Some(t.id("awo.im1"))).await);
+    assert!(
+        t.audit_has("office_hours_created", "allowed", Some(t.id("awo.im1")))
+            .await
+    );
     let stored = t
         .scalar(&format!(
             "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM office_hours WHERE id = {id} AND staff_id = {} \
@@ -314,11 +341,18 @@ async fn office_hours_are_kept_by_the_im_their_team_lead_and_an_administrator() 
             StatusCode::NOT_FOUND,
             "{user}"
         );
-        assert!(!c.get("/office-hours").await.body.contains("Ohne Termin"), "{user}");
+        assert!(
+            !c.get("/office-hours").await.body.contains("Ohne Termin"),
+            "{user}"
+        );
         let r = c
             .post(
                 &format!("/office-hours/{id}"),
-                &[("version", "1"), ("room", &room.to_string()), ("weekday", "1")],
+                &[
+                    ("version", "1"),
+                    ("room", &room.to_string()),
+                    ("weekday", "1"),
+                ],
             )
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{user}");
@@ -330,8 +364,14 @@ async fn office_hours_are_kept_by_the_im_their_team_lead_and_an_administrator() 
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{user}");
     }
-    assert!(t.audit_has("office_hours_viewed", "denied", Some(t.id("awo.im2"))).await);
-    assert!(t.audit_has("office_hours_updated", "denied", Some(t.id("caritas.im"))).await);
+    assert!(
+        t.audit_has("office_hours_viewed", "denied", Some(t.id("awo.im2")))
+            .await
+    );
+    assert!(
+        t.audit_has("office_hours_updated", "denied", Some(t.id("caritas.im")))
+            .await
+    );
     assert_eq!(t.count("office_hour_exceptions").await, 0);
 
     // The team lead changes them (to Tuesdays, with Tigrinya): stored, audited.
@@ -355,7 +395,10 @@ async fn office_hours_are_kept_by_the_im_their_team_lead_and_an_administrator() 
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert!(t.audit_has("office_hours_updated", "allowed", Some(t.id("awo.leitung"))).await);
+    assert!(
+        t.audit_has("office_hours_updated", "allowed", Some(t.id("awo.leitung")))
+            .await
+    );
     im.get("/office-hours")
         .await
         .assert_contains("Dienstag 14:00–16:30 (alle zwei Wochen)");
@@ -413,14 +456,25 @@ async fn office_hours_with_bad_input_are_shown_again_with_what_was_typed() {
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    for field in ["weekday", "starts_at", "every_weeks", "ends_on", "languages"] {
+    for field in [
+        "weekday",
+        "starts_at",
+        "every_weeks",
+        "ends_on",
+        "languages",
+    ] {
         r.assert_contains(&format!("id=\"e-{field}\""));
         r.assert_contains(&format!("href=\"#f-{field}\""));
     }
     r.assert_contains("Bitte klingeln");
     r.assert_contains("value=\"25:00\"");
     // The end before the start on one day.
-    let r = add_slot(&mut im, room, &[("starts_at", "12:00"), ("ends_at", "11:00")]).await;
+    let r = add_slot(
+        &mut im,
+        room,
+        &[("starts_at", "12:00"), ("ends_at", "11:00")],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     r.assert_contains("Das Ende liegt vor dem Anfang.");
     assert_eq!(t.count("office_hours").await, 0);
@@ -521,8 +575,8 @@ async fn recurrence_skips_days_off_and_public_holidays() {
 async fn the_public_page_needs_no_login_sets_no_cookie_and_names_nobody() {
     let t = TestApp::new().await;
     // A client of the same municipality, and the IM who holds the office hours.
-    let p = fixtures::register_named(&t, "talheim.im", "Yusra", "Haddadin", Some("يسرى"), "1991")
-        .await;
+    let p =
+        fixtures::register_named(&t, "talheim.im", "Yusra", "Haddadin", Some("يسرى"), "1991").await;
     let room = talheim_room(&t, "Rathaus Talheim, Raum 2").await;
     let mut im = t.login("talheim.im").await;
     add_slot(&mut im, room, &[("languages", "ti")]).await;
@@ -542,7 +596,10 @@ async fn the_public_page_needs_no_login_sets_no_cookie_and_names_nobody() {
     for r in [&list, &page] {
         assert!(r.headers.get("set-cookie").is_none(), "{:?}", r.headers);
         assert_eq!(r.header("cache-control"), "no-store");
-        assert!(r.header("content-security-policy").contains("default-src 'none'"));
+        assert!(
+            r.header("content-security-policy")
+                .contains("default-src 'none'")
+        );
         assert!(!r.body.contains("name=\"_csrf\""));
         assert!(!r.body.contains("action=\"/logout\""));
     }

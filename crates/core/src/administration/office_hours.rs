@@ -268,7 +268,12 @@ fn parse(f: &OfficeHoursForm, ch: &Choices, actor_id: i64) -> Result<Input> {
         e.add("ends_on", "error-office-hours-ends-before-starts");
     }
     let mut languages: Vec<String> = Vec::new();
-    for l in f.languages.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
+    for l in f
+        .languages
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+    {
         if !language_choices().any(|c| c == l) {
             e.add("languages", "error-choice");
         } else if !languages.iter().any(|x| x == l) {
@@ -355,7 +360,12 @@ async fn choices_in<C: ConnectionTrait>(conn: &C, ctx: &Ctx) -> Result<Choices> 
         .all(conn)
         .await?
         .into_iter()
-        .filter(|s| ctx.allows(Action::ManageOfficeHours, &resource_of(s, s.organisation_id)))
+        .filter(|s| {
+            ctx.allows(
+                Action::ManageOfficeHours,
+                &resource_of(s, s.organisation_id),
+            )
+        })
         .map(|s| (s.id, s.display_name))
         .collect();
     Ok(Choices {
@@ -430,7 +440,12 @@ pub async fn create(db: &Db, ctx: &Ctx, f: &OfficeHoursForm) -> Result<i64> {
     .exec(&tx)
     .await?
     .last_insert_id;
-    audit::record(&tx, ctx, Event::on("office_hours_created", "office_hours", id)).await?;
+    audit::record(
+        &tx,
+        ctx,
+        Event::on("office_hours_created", "office_hours", id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -463,13 +478,7 @@ async fn kept_in(
 }
 
 /// Changes office hours, if nobody changed them since `version`. The holder stays who they were.
-pub async fn update(
-    db: &Db,
-    ctx: &Ctx,
-    id: i64,
-    version: i32,
-    f: &OfficeHoursForm,
-) -> Result<()> {
+pub async fn update(db: &Db, ctx: &Ctx, id: i64, version: i32, f: &OfficeHoursForm) -> Result<()> {
     let tx = db.begin().await?;
     let ev = Event::on("office_hours_updated", "office_hours", id);
     let (tx, oh) = kept_in(tx, ctx, id, ev.clone()).await?;
@@ -502,7 +511,10 @@ pub async fn update(
         )
         .col_expr(office_hour::Column::RoomId, Expr::value(r.id))
         .col_expr(office_hour::Column::Weekday, Expr::value(i.weekday))
-        .col_expr(office_hour::Column::StartsAt, Expr::value(i.starts_at.clone()))
+        .col_expr(
+            office_hour::Column::StartsAt,
+            Expr::value(i.starts_at.clone()),
+        )
         .col_expr(office_hour::Column::EndsAt, Expr::value(i.ends_at.clone()))
         .col_expr(office_hour::Column::EveryWeeks, Expr::value(i.every_weeks))
         .col_expr(office_hour::Column::StartsOn, Expr::value(i.starts_on))
@@ -601,10 +613,7 @@ pub struct Slot {
     pub staff_name: String,
 }
 
-async fn slots_of<C: ConnectionTrait>(
-    conn: &C,
-    all: Vec<office_hour::Model>,
-) -> Result<Vec<Slot>> {
+async fn slots_of<C: ConnectionTrait>(conn: &C, all: Vec<office_hour::Model>) -> Result<Vec<Slot>> {
     let rooms: BTreeMap<i64, room::Model> = room::Entity::find()
         .filter(room::Column::Id.is_in(all.iter().map(|o| o.room_id).collect::<BTreeSet<_>>()))
         .all(conn)
@@ -613,9 +622,7 @@ async fn slots_of<C: ConnectionTrait>(
         .map(|r| (r.id, r))
         .collect();
     let names: BTreeMap<i64, String> = staff::Entity::find()
-        .filter(
-            staff::Column::Id.is_in(all.iter().map(|o| o.staff_id).collect::<BTreeSet<_>>()),
-        )
+        .filter(staff::Column::Id.is_in(all.iter().map(|o| o.staff_id).collect::<BTreeSet<_>>()))
         .all(conn)
         .await?
         .into_iter()
@@ -643,9 +650,7 @@ pub async fn list(db: &Db, ctx: &Ctx) -> Result<Vec<Slot>> {
         .all(conn)
         .await?;
     let holders: BTreeMap<i64, staff::Model> = staff::Entity::find()
-        .filter(
-            staff::Column::Id.is_in(all.iter().map(|o| o.staff_id).collect::<BTreeSet<_>>()),
-        )
+        .filter(staff::Column::Id.is_in(all.iter().map(|o| o.staff_id).collect::<BTreeSet<_>>()))
         .all(conn)
         .await?
         .into_iter()
@@ -655,7 +660,10 @@ pub async fn list(db: &Db, ctx: &Ctx) -> Result<Vec<Slot>> {
         .into_iter()
         .filter(|o| {
             holders.get(&o.staff_id).is_some_and(|s| {
-                ctx.allows(Action::ManageOfficeHours, &resource_of(s, o.organisation_id))
+                ctx.allows(
+                    Action::ManageOfficeHours,
+                    &resource_of(s, o.organisation_id),
+                )
             })
         })
         .collect();
@@ -719,7 +727,11 @@ pub fn form_of(o: &office_hour::Model) -> OfficeHoursForm {
         ends_on: o.ends_on.map(|d| d.to_string()).unwrap_or_default(),
         languages: languages_of(o).into_iter().map(str::to_owned).collect(),
         public_note: o.public_note.clone().unwrap_or_default(),
-        active: if o.active { "yes".into() } else { String::new() },
+        active: if o.active {
+            "yes".into()
+        } else {
+            String::new()
+        },
     }
 }
 
@@ -800,7 +812,9 @@ pub async fn between<C: ConnectionTrait>(
         .filter(office_hour::Column::StartsOn.lte(to));
     q = match filter {
         Filter::Staff(id) => q.filter(office_hour::Column::StaffId.eq(*id)),
-        Filter::Municipality(ags) => q.filter(office_hour::Column::MunicipalityAgs.eq(ags.as_str())),
+        Filter::Municipality(ags) => {
+            q.filter(office_hour::Column::MunicipalityAgs.eq(ags.as_str()))
+        }
         Filter::All => q,
     };
     let slots: Vec<office_hour::Model> = q
@@ -822,18 +836,14 @@ pub async fn between<C: ConnectionTrait>(
         days.entry(e.office_hour_id).or_default().push(e.on_date);
     }
     let holders: BTreeMap<i64, staff::Model> = staff::Entity::find()
-        .filter(
-            staff::Column::Id.is_in(slots.iter().map(|o| o.staff_id).collect::<BTreeSet<_>>()),
-        )
+        .filter(staff::Column::Id.is_in(slots.iter().map(|o| o.staff_id).collect::<BTreeSet<_>>()))
         .all(conn)
         .await?
         .into_iter()
         .map(|s| (s.id, s))
         .collect();
     let rooms: BTreeMap<i64, room::Model> = room::Entity::find()
-        .filter(
-            room::Column::Id.is_in(slots.iter().map(|o| o.room_id).collect::<BTreeSet<_>>()),
-        )
+        .filter(room::Column::Id.is_in(slots.iter().map(|o| o.room_id).collect::<BTreeSet<_>>()))
         .all(conn)
         .await?
         .into_iter()
@@ -908,10 +918,12 @@ pub async fn public_municipalities(db: &Db, today: NaiveDate) -> Result<Vec<(Str
 
 /// A municipality's name, if it exists.
 pub async fn municipality_name(db: &Db, ags: &str) -> Result<Option<String>> {
-    Ok(ankommen_store::entities::municipality::Entity::find_by_id(ags.to_string())
-        .one(db.reader())
-        .await?
-        .map(|m| m.name))
+    Ok(
+        ankommen_store::entities::municipality::Entity::find_by_id(ags.to_string())
+            .one(db.reader())
+            .await?
+            .map(|m| m.name),
+    )
 }
 
 #[cfg(test)]

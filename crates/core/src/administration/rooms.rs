@@ -101,7 +101,12 @@ fn parse(f: &RoomForm, choices: &Choices) -> Result<RoomInput> {
     let active = yes(&mut e, "active", &f.active);
     let allowed: BTreeSet<i64> = choices.organisations.iter().map(|(i, _)| *i).collect();
     let mut organisations = Vec::new();
-    for v in f.organisations.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
+    for v in f
+        .organisations
+        .iter()
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+    {
         match v.parse::<i64>() {
             Ok(id) if allowed.contains(&id) => {
                 if !organisations.contains(&id) {

@@ -358,8 +358,7 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
             (actor.has(Role::Im) || actor.has(Role::TeamLead)) && in_org
         }
         (ManageRooms, Resource::Deployment) => {
-            county_admin
-                || (actor.has(Role::MunicipalOfficer) && !actor.municipalities.is_empty())
+            county_admin || (actor.has(Role::MunicipalOfficer) && !actor.municipalities.is_empty())
         }
         (ManageRooms, Resource::Municipality { ags }) => {
             county_admin

@@ -149,7 +149,10 @@ fn with_middleware(pages: Router<AppState>, state: AppState) -> Router {
         ))
         // The public office-hours page: outside the session layer (no session, no cookies).
         .route("/sprechstunden", get(officehours::public::list))
-        .route("/sprechstunden/{ags}", get(officehours::public::municipality))
+        .route(
+            "/sprechstunden/{ags}",
+            get(officehours::public::municipality),
+        )
         .route(
             "/sprechstunden/{ags}/aushang.pdf",
             get(officehours::public::poster),

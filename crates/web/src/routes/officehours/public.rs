@@ -217,9 +217,8 @@ pub async fn poster(
                 })
                 .collect(),
         };
-        let pdf = ankommen_documents::office_hours_poster_pdf(&lang, &poster).map_err(|e| {
-            AppError(ankommen_core::Error::Internal(format!("poster: {e}")))
-        })?;
+        let pdf = ankommen_documents::office_hours_poster_pdf(&lang, &poster)
+            .map_err(|e| AppError(ankommen_core::Error::Internal(format!("poster: {e}"))))?;
         Ok((ags, lang, pdf))
     }
     .await;
