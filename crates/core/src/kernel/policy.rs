@@ -1168,6 +1168,8 @@ mod tests {
                 organisations: true,
                 municipalities: true,
                 audit: true,
+                rooms: true,
+                office_hours: true,
                 ..Areas::default()
             }
         );
@@ -1178,6 +1180,7 @@ mod tests {
                 organisations: false,
                 municipalities: false,
                 audit: true,
+                office_hours: true,
                 ..Areas::default()
             }
         );
@@ -1199,6 +1202,7 @@ mod tests {
                 volunteers: true,
                 search: true,
                 meetings: true,
+                office_hours: true,
                 ..Areas::default()
             }
         );
@@ -1206,5 +1210,60 @@ mod tests {
         assert!(!areas(&actor(Coordinator, COUNTY)).volunteers);
         // The header search is for IMs: a team lead reads no client data.
         assert!(!areas(&actor(TeamLead, PROVIDER)).search);
+        let officer = actor(MunicipalOfficer, PROVIDER);
+        assert!(areas(&officer).rooms && !areas(&officer).office_hours);
+    }
+
+    #[test]
+    fn rooms_are_the_municipal_officers_and_office_hours_follow_employment() {
+        let mine = Resource::Municipality {
+            ags: "08118048".into(),
+        };
+        let other = Resource::Municipality {
+            ags: "08118049".into(),
+        };
+        let officer = actor(MunicipalOfficer, PROVIDER);
+        assert!(allows(&officer, Action::ManageRooms, &mine));
+        assert!(!allows(&officer, Action::ManageRooms, &other));
+        assert!(allows(&actor(Admin, COUNTY), Action::ManageRooms, &other));
+        for role in [Admin, Im, TeamLead, Coordinator, Dpo] {
+            assert!(
+                !allows(&actor(role, PROVIDER), Action::ManageRooms, &mine),
+                "{role:?}"
+            );
+        }
+        let slot = |org, team, staff| Resource::OfficeHours {
+            organisation_id: org,
+            team_id: team,
+            staff_id: staff,
+        };
+        let own = slot(PROVIDER, Some(TEAM_A), ME);
+        let team = slot(PROVIDER, Some(TEAM_A), COLLEAGUE_SAME_TEAM);
+        let other_team = slot(PROVIDER, Some(TEAM_B), COLLEAGUE_OTHER_TEAM);
+        let other_org = slot(OTHER_PROVIDER, None, STRANGER);
+        // Held for the old organisation: not the actor's own after a move.
+        let before_move = slot(OTHER_PROVIDER, None, ME);
+        let im = actor(Im, PROVIDER);
+        assert!(allows(&im, Action::ManageOfficeHours, &own));
+        for r in [&team, &other_team, &other_org, &before_move] {
+            assert!(!allows(&im, Action::ManageOfficeHours, r), "{r:?}");
+        }
+        let lead = actor(TeamLead, PROVIDER);
+        assert!(allows(&lead, Action::ManageOfficeHours, &team));
+        assert!(!allows(&lead, Action::ManageOfficeHours, &other_team));
+        let admin = actor(Admin, PROVIDER);
+        assert!(allows(&admin, Action::ManageOfficeHours, &other_team));
+        assert!(!allows(&admin, Action::ManageOfficeHours, &other_org));
+        assert!(allows(
+            &actor(Admin, COUNTY),
+            Action::ManageOfficeHours,
+            &other_org
+        ));
+        for role in [Coordinator, MunicipalOfficer, Dpo] {
+            assert!(
+                !allows(&actor(role, PROVIDER), Action::ManageOfficeHours, &own),
+                "{role:?}"
+            );
+        }
     }
 }
