@@ -518,6 +518,42 @@ pub fn volunteer_sheet_pdf(lang: &str, sheet: &VolunteerSheet) -> Result<Vec<u8>
     render::sheet(lang, sheet)
 }
 
+/// A municipality's office hours for its poster (no person's data: office hours hold none).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OfficeHoursPoster {
+    pub municipality: String,
+    /// The period shown (both days included).
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// The occurrences in date and time order.
+    pub rows: Vec<PosterRow>,
+}
+
+/// One day of office hours on the poster.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PosterRow {
+    pub date: NaiveDate,
+    /// HH:MM
+    pub starts_at: String,
+    pub ends_at: String,
+    pub room: String,
+    pub address: String,
+    pub accessibility: Option<String>,
+    /// The languages offered besides German, each named in itself.
+    pub languages: Vec<String>,
+    pub note: Option<String>,
+    pub organisation: String,
+}
+
+/// The poster of a municipality's office hours as PDF (one A4 page for a few weeks' office
+/// hours), German and `lang` side by side (`"de"`: German only).
+pub fn office_hours_poster_pdf(
+    lang: &str,
+    poster: &OfficeHoursPoster,
+) -> Result<Vec<u8>, DocumentError> {
+    render::poster(lang, poster)
+}
+
 /// The Art. 15 report as PDF: everything stored about a person, the purposes, recipients,
 /// retention and who accessed the record, German and `lang` side by side (`"de"`: German only).
 pub fn access_pdf(lang: &str, report: &AccessReport) -> Result<Vec<u8>, DocumentError> {

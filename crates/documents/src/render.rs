@@ -12,7 +12,8 @@ use crate::world::FormWorld;
 use crate::{
     ACCESS_FIELDS, ACCESS_SECTIONS, AccessEvent, AccessLine, AccessReport, AccessSection,
     AppointmentLetter, BRING_ITEMS, CONSENT_TEXT_VERSION, ConsentForm, DATA_CATEGORIES, Dir,
-    DocumentError, PLACE_KINDS, PlanForm, ReferralLetter, ReleaseForm, VolunteerSheet,
+    DocumentError, OfficeHoursPoster, PLACE_KINDS, PlanForm, ReferralLetter, ReleaseForm,
+    VolunteerSheet,
 };
 
 /// How many compilations the typst memoisation cache keeps entries for: enough to make repeated
@@ -685,6 +686,79 @@ fn appointment_data<'a>(
     })
 }
 
+/// Everything the office-hours poster reads (`sys.inputs.data`).
+type PosterData<'a> = Doc<'a, PosterFormData<'a>>;
+
+#[derive(Serialize)]
+struct PosterFormData<'a> {
+    /// The header's first line (the municipality).
+    organisation: &'a str,
+    municipality: &'a str,
+    period: String,
+    rows: Vec<PosterRowData<'a>>,
+}
+
+#[derive(Serialize)]
+struct PosterRowData<'a> {
+    /// 0 = Monday.
+    weekday: u32,
+    date: String,
+    time: String,
+    room: &'a str,
+    address: &'a str,
+    accessibility: Option<&'a str>,
+    languages: &'a [String],
+    note: Option<&'a str>,
+    organisation: &'a str,
+}
+
+pub(crate) fn poster(lang: &str, p: &OfficeHoursPoster) -> Result<Vec<u8>, DocumentError> {
+    pdf(
+        ("poster.typ", crate::world::POSTER_TEMPLATE),
+        &poster_data(lang, p)?,
+        p.from,
+    )
+}
+
+fn poster_data<'a>(lang: &str, p: &'a OfficeHoursPoster) -> Result<PosterData<'a>, DocumentError> {
+    let columns = columns(lang)?;
+    if p.to < p.from {
+        return Err(DocumentError::Invalid(
+            "a poster's period cannot end before it starts".to_owned(),
+        ));
+    }
+    let de = columns[0].t;
+    Ok(PosterData {
+        kind: "office_hours_poster",
+        title: &de.office_hours_poster.title,
+        header_note: "Sprechstunden".to_owned(),
+        footer_note: footer_note(&columns),
+        unreviewed: unreviewed(&columns),
+        date: ymd(p.from),
+        form: PosterFormData {
+            organisation: &p.municipality,
+            municipality: &p.municipality,
+            period: format!("{} – {}", german_date(p.from), german_date(p.to)),
+            rows: p
+                .rows
+                .iter()
+                .map(|r| PosterRowData {
+                    weekday: r.date.weekday().num_days_from_monday(),
+                    date: german_date(r.date),
+                    time: format!("{}–{}", r.starts_at, r.ends_at),
+                    room: &r.room,
+                    address: &r.address,
+                    accessibility: original_name(&r.accessibility),
+                    languages: &r.languages,
+                    note: original_name(&r.note),
+                    organisation: &r.organisation,
+                })
+                .collect(),
+        },
+        columns,
+    })
+}
+
 /// Everything the volunteer's sheet reads (`sys.inputs.data`).
 type SheetData<'a> = Doc<'a, SheetFormData<'a>>;
 
@@ -1127,6 +1201,52 @@ mod tests {
             }),
             date: date(2026, 3, 2),
         }
+    }
+
+    fn poster() -> crate::OfficeHoursPoster {
+        let row = |d: u32, room: &str, langs: &[&str]| crate::PosterRow {
+            date: date(2026, 3, d),
+            starts_at: "09:00".into(),
+            ends_at: "12:00".into(),
+            room: room.into(),
+            address: "Marktplatz 1, 74999 Musterstadt".into(),
+            accessibility: Some("Stufenloser Zugang, Aufzug".into()),
+            languages: langs.iter().map(|l| l.to_string()).collect(),
+            note: Some("Ohne Termin".into()),
+            organisation: "Caritas Musterstadt".into(),
+        };
+        crate::OfficeHoursPoster {
+            municipality: "Musterstadt".into(),
+            from: date(2026, 3, 2),
+            to: date(2026, 4, 13),
+            rows: vec![
+                row(2, "Rathaus, Raum 2", &["العربية", "English"]),
+                row(4, "Bürgerhaus", &["ትግርኛ"]),
+                row(9, "Rathaus, Raum 2", &["العربية", "English"]),
+                row(16, "Rathaus, Raum 2", &[]),
+            ],
+        }
+    }
+
+    #[test]
+    fn the_poster_renders_without_warnings_in_every_language() {
+        let with_rows = poster();
+        let mut empty = poster();
+        empty.rows.clear();
+        for lang in translations::codes() {
+            for (p, stem) in [(&with_rows, "rows"), (&empty, "empty")] {
+                renders_cleanly(
+                    ("poster.typ", crate::world::POSTER_TEMPLATE),
+                    "office_hours_poster",
+                    &poster_data(lang, p).unwrap(),
+                    p.from,
+                    &format!("poster-{stem}-{lang}"),
+                );
+            }
+        }
+        let mut backwards = poster();
+        backwards.to = date(2026, 1, 1);
+        assert!(poster_data("de", &backwards).is_err());
     }
 
     #[test]

@@ -50,8 +50,30 @@ pub(crate) struct Translation {
     pub referral_letter: LetterText,
     pub volunteer_sheet: SheetText,
     pub appointment_letter: AppointmentText,
+    pub office_hours_poster: PosterText,
     /// What to bring to a service, by key ([`crate::BRING_ITEMS`]).
     pub letter_bring: std::collections::BTreeMap<String, String>,
+}
+
+/// The texts of a municipality's office-hours poster.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PosterText {
+    pub title: String,
+    pub subtitle: String,
+    pub intro: String,
+    pub when: String,
+    pub place: String,
+    pub languages: String,
+    pub accessibility: String,
+    pub note: String,
+    pub organisation: String,
+    pub period: String,
+    pub none: String,
+    pub holidays: String,
+    pub german: String,
+    /// Monday first.
+    pub weekdays: [String; 7],
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -23,6 +23,8 @@ pub(crate) const LETTER_TEMPLATE: &str = include_str!("letter.typ");
 pub(crate) const SHEET_TEMPLATE: &str = include_str!("sheet.typ");
 /// The appointment letter's template, read the same way.
 pub(crate) const APPOINTMENT_TEMPLATE: &str = include_str!("appointment.typ");
+/// The office-hours poster's template, read the same way.
+pub(crate) const POSTER_TEMPLATE: &str = include_str!("poster.typ");
 /// What every template imports (`#import "common.typ": *`).
 const COMMON: &str = include_str!("common.typ");
 

@@ -32,6 +32,16 @@ impl PathId for i64 {
     }
 }
 
+/// A municipality's official key (eight digits, leading zeros kept).
+impl PathId for ankommen_core::kernel::types::Ags {
+    fn parse_id(s: &str) -> Option<Self> {
+        if s.len() != 8 {
+            return None;
+        }
+        Self::parse(s).ok()
+    }
+}
+
 impl PathId for i32 {
     fn parse_id(s: &str) -> Option<Self> {
         i64::parse_id(s).and_then(|n| i32::try_from(n).ok())

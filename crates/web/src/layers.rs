@@ -409,6 +409,16 @@ async fn render_error(e: &ErrorPage, rs: &RequestState, state: &AppState) -> Res
     }
 }
 
+/// An error of a page outside the session layer (the public office-hours page) as the error page
+/// in the language asked for.
+pub(crate) async fn public_error(
+    e: crate::error::AppError,
+    rs: &RequestState,
+    state: &AppState,
+) -> Response {
+    e.into_response_with(rs, state).await
+}
+
 impl crate::error::AppError {
     async fn into_response_with(self, rs: &RequestState, state: &AppState) -> Response {
         let r = self.into_response();

@@ -31,6 +31,7 @@ mod headers;
 mod import;
 mod intake;
 mod network;
+mod office_hours;
 mod paths;
 mod plans;
 mod privacy_matrix;

@@ -100,6 +100,8 @@ async fn a_malformed_id_answers_like_a_missing_record_on_every_kind_of_route() {
         "/appointments/{}",
         "/appointments/{}/contact",
         "/appointments/{}/letter",
+        "/rooms/{}",
+        "/office-hours/{}",
     ]
     .into_iter()
     .map(String::from)
@@ -152,6 +154,11 @@ async fn a_malformed_id_answers_like_a_missing_record_on_every_kind_of_route() {
         "/appointments/{}/missed",
         "/appointments/{}/contact",
         "/appointments/{}/letter",
+        "/rooms/{}",
+        "/office-hours/{}",
+        "/office-hours/{}/days-off",
+        "/office-hours/{}/days-off/1/remove",
+        "/office-hours/1/days-off/{}/remove",
     ]
     .into_iter()
     .map(String::from)

@@ -14,10 +14,10 @@ use std::collections::BTreeSet;
 
 use ankommen_store::entities::{
     appointment, appointment_change, case, office_hour, office_hour_exception, person, room,
-    room_organisation, service, staff,
+    service, staff,
 };
 use ankommen_store::{Db, Tx};
-use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
+use chrono::{Duration, NaiveDate, NaiveTime};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -25,6 +25,7 @@ use sea_orm::{
 };
 
 use crate::administration::fields::{self, Field};
+use crate::administration::{office_hours, rooms};
 use crate::administration::organisations::expect_updated;
 use crate::administration::services;
 use crate::casework::contacts::{self, ContactForm};
@@ -240,7 +241,7 @@ async fn parse<C: ConnectionTrait>(
             if !f.room.trim().is_empty()
                 && let Some(id) = id_of(&mut e, "room", &f.room)
             {
-                match bookable_rooms(conn, ctx)
+                match rooms::bookable(conn, ctx, None)
                     .await?
                     .into_iter()
                     .find(|r| r.id == id)
@@ -339,52 +340,33 @@ async fn own_office_hours<C: ConnectionTrait>(
         .await?)
 }
 
-/// Why a slot is not within the office hours on its day (a message key), or None.
+/// Why a slot is not within the office hours on its day (a message key), or None: the day must be
+/// an occurrence (weekday, every other week, first and last day, no day off, no public holiday —
+/// [`office_hours::occurrences`]) and the slot within its times.
 async fn outside_office_hour<C: ConnectionTrait>(
     conn: &C,
     oh: &office_hour::Model,
     s: &Slot,
 ) -> Result<Option<&'static str>> {
-    let weeks = (s.date - oh.starts_on).num_days().div_euclid(7);
-    let on_day = i64::from(s.date.weekday().number_from_monday()) == i64::from(oh.weekday)
-        && s.date >= oh.starts_on
-        && oh.ends_on.is_none_or(|e| s.date <= e)
-        && weeks % i64::from(oh.every_weeks.max(1)) == 0;
-    let off = office_hour_exception::Entity::find()
+    let days_off: Vec<NaiveDate> = office_hour_exception::Entity::find()
         .filter(office_hour_exception::Column::OfficeHourId.eq(oh.id))
         .filter(office_hour_exception::Column::OnDate.eq(s.date))
-        .one(conn)
-        .await?
-        .is_some();
-    if !on_day || off {
-        return Ok(Some("error-appointment-not-office-hours-day"));
-    }
-    let from = NaiveTime::parse_from_str(&oh.starts_at, "%H:%M").ok();
-    let to = NaiveTime::parse_from_str(&oh.ends_at, "%H:%M").ok();
-    match (from, to) {
-        (Some(f), Some(t)) if s.start >= f && s.end() <= t => Ok(None),
-        _ => Ok(Some("error-appointment-not-office-hours-time")),
-    }
-}
-
-/// The active rooms the actor's organisation may book.
-async fn bookable_rooms<C: ConnectionTrait>(conn: &C, ctx: &Ctx) -> Result<Vec<room::Model>> {
-    let granted: BTreeSet<i64> = room_organisation::Entity::find()
-        .filter(room_organisation::Column::OrganisationId.eq(ctx.actor.organisation_id))
         .all(conn)
         .await?
         .into_iter()
-        .map(|r| r.room_id)
+        .map(|x| x.on_date)
         .collect();
-    Ok(room::Entity::find()
-        .filter(room::Column::Active.eq(true))
-        .order_by_asc(room::Column::City)
-        .order_by_asc(room::Column::Name)
-        .all(conn)
-        .await?
+    let Some(o) = office_hours::occurrences(oh, &days_off, s.date, s.date)
         .into_iter()
-        .filter(|r| r.open_to_all || granted.contains(&r.id))
-        .collect())
+        .next()
+    else {
+        return Ok(Some("error-appointment-not-office-hours-day"));
+    };
+    if s.start >= o.starts_at && s.end() <= o.ends_at && s.end() > s.start {
+        Ok(None)
+    } else {
+        Ok(Some("error-appointment-not-office-hours-time"))
+    }
 }
 
 /// Another appointment at the same time: the IM's own, or another booking of the room (shown as
@@ -529,7 +511,7 @@ pub async fn new_form(db: &Db, ctx: &Ctx, case_id: i64) -> Result<FormChoices> {
                 break;
             }
         }
-        let rooms = bookable_rooms(tx, ctx).await?;
+        let rooms = rooms::bookable(tx, ctx, None).await?;
         let mut office_hours = Vec::new();
         for oh in own_office_hours(tx, ctx).await? {
             let r = room::Entity::find_by_id(oh.room_id).one(tx).await?;

@@ -103,6 +103,12 @@ pub enum Action {
     ReadVolunteers,
     /// Keep the register: add, change, deactivate volunteers (its IMs and team leads).
     ManageVolunteers,
+    /// Keep a municipality's rooms for office hours (issue 24, decision 0033): its municipal
+    /// integration officer, or the county's administrator.
+    ManageRooms,
+    /// Keep recurring office hours and their days off: the IM their own, a team lead their
+    /// team's, an administrator those of their organisation (the county's: all).
+    ManageOfficeHours,
 }
 
 impl Action {
@@ -165,6 +171,12 @@ pub enum Resource {
     Volunteer {
         organisation_id: i64,
     },
+    /// Office hours held by `staff_id` for `organisation_id`; `team_id` is the holder's team.
+    OfficeHours {
+        organisation_id: i64,
+        team_id: Option<i64>,
+        staff_id: i64,
+    },
 }
 
 /// How the actor relates to an object.
@@ -216,6 +228,18 @@ pub fn relation(actor: &Actor, res: &Resource) -> Relation {
             staff_id,
         } => {
             if *staff_id == actor.staff_id {
+                Relation::Own
+            } else {
+                by_org(*organisation_id, *team_id)
+            }
+        }
+        Resource::OfficeHours {
+            organisation_id,
+            team_id,
+            staff_id,
+        } => {
+            // Only office hours held for the actor's current organisation are their own.
+            if *staff_id == actor.staff_id && *organisation_id == actor.organisation_id {
                 Relation::Own
             } else {
                 by_org(*organisation_id, *team_id)
@@ -333,6 +357,21 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
         (ReadVolunteers | ManageVolunteers, Resource::Volunteer { .. }) => {
             (actor.has(Role::Im) || actor.has(Role::TeamLead)) && in_org
         }
+        (ManageRooms, Resource::Deployment) => {
+            county_admin || (actor.has(Role::MunicipalOfficer) && !actor.municipalities.is_empty())
+        }
+        (ManageRooms, Resource::Municipality { ags }) => {
+            county_admin
+                || (actor.has(Role::MunicipalOfficer)
+                    && actor.municipalities.iter().any(|m| m == ags))
+        }
+        // Organisational data (no client in it): the holder, their team lead, an administrator.
+        (ManageOfficeHours, Resource::OfficeHours { .. }) => {
+            (actor.has(Role::Im) && rel == Relation::Own)
+                || (actor.has(Role::TeamLead) && matches!(rel, Relation::Own | Relation::SameTeam))
+                || county_admin
+                || (admin && in_org)
+        }
         (ViewFiguresAggregate, Resource::Municipality { ags }) => {
             actor.has(Role::Coordinator)
                 || (actor.has(Role::MunicipalOfficer)
@@ -374,6 +413,10 @@ pub struct Areas {
     pub meetings: bool,
     /// The language-course waiting list (the coordinator).
     pub courses: bool,
+    /// Rooms for office hours (municipal officers, the county's administrator).
+    pub rooms: bool,
+    /// Office hours ("Meine Sprechstunden": IMs, team leads, administrators).
+    pub office_hours: bool,
 }
 
 pub fn areas(actor: &Actor) -> Areas {
@@ -412,6 +455,8 @@ pub fn areas(actor: &Actor) -> Areas {
         search: actor.has(Role::Im),
         meetings: actor.has(Role::Im) || actor.has(Role::Coordinator),
         courses: allows(actor, Action::ViewCourseWaitingList, &Resource::Deployment),
+        rooms: allows(actor, Action::ManageRooms, &Resource::Deployment),
+        office_hours: actor.has(Role::Im) || actor.has(Role::TeamLead) || actor.has(Role::Admin),
     }
 }
 
@@ -1123,6 +1168,8 @@ mod tests {
                 organisations: true,
                 municipalities: true,
                 audit: true,
+                rooms: true,
+                office_hours: true,
                 ..Areas::default()
             }
         );
@@ -1133,6 +1180,7 @@ mod tests {
                 organisations: false,
                 municipalities: false,
                 audit: true,
+                office_hours: true,
                 ..Areas::default()
             }
         );
@@ -1154,6 +1202,7 @@ mod tests {
                 volunteers: true,
                 search: true,
                 meetings: true,
+                office_hours: true,
                 ..Areas::default()
             }
         );
@@ -1161,5 +1210,60 @@ mod tests {
         assert!(!areas(&actor(Coordinator, COUNTY)).volunteers);
         // The header search is for IMs: a team lead reads no client data.
         assert!(!areas(&actor(TeamLead, PROVIDER)).search);
+        let officer = actor(MunicipalOfficer, PROVIDER);
+        assert!(areas(&officer).rooms && !areas(&officer).office_hours);
+    }
+
+    #[test]
+    fn rooms_are_the_municipal_officers_and_office_hours_follow_employment() {
+        let mine = Resource::Municipality {
+            ags: "08118048".into(),
+        };
+        let other = Resource::Municipality {
+            ags: "08118049".into(),
+        };
+        let officer = actor(MunicipalOfficer, PROVIDER);
+        assert!(allows(&officer, Action::ManageRooms, &mine));
+        assert!(!allows(&officer, Action::ManageRooms, &other));
+        assert!(allows(&actor(Admin, COUNTY), Action::ManageRooms, &other));
+        for role in [Admin, Im, TeamLead, Coordinator, Dpo] {
+            assert!(
+                !allows(&actor(role, PROVIDER), Action::ManageRooms, &mine),
+                "{role:?}"
+            );
+        }
+        let slot = |org, team, staff| Resource::OfficeHours {
+            organisation_id: org,
+            team_id: team,
+            staff_id: staff,
+        };
+        let own = slot(PROVIDER, Some(TEAM_A), ME);
+        let team = slot(PROVIDER, Some(TEAM_A), COLLEAGUE_SAME_TEAM);
+        let other_team = slot(PROVIDER, Some(TEAM_B), COLLEAGUE_OTHER_TEAM);
+        let other_org = slot(OTHER_PROVIDER, None, STRANGER);
+        // Held for the old organisation: not the actor's own after a move.
+        let before_move = slot(OTHER_PROVIDER, None, ME);
+        let im = actor(Im, PROVIDER);
+        assert!(allows(&im, Action::ManageOfficeHours, &own));
+        for r in [&team, &other_team, &other_org, &before_move] {
+            assert!(!allows(&im, Action::ManageOfficeHours, r), "{r:?}");
+        }
+        let lead = actor(TeamLead, PROVIDER);
+        assert!(allows(&lead, Action::ManageOfficeHours, &team));
+        assert!(!allows(&lead, Action::ManageOfficeHours, &other_team));
+        let admin = actor(Admin, PROVIDER);
+        assert!(allows(&admin, Action::ManageOfficeHours, &other_team));
+        assert!(!allows(&admin, Action::ManageOfficeHours, &other_org));
+        assert!(allows(
+            &actor(Admin, COUNTY),
+            Action::ManageOfficeHours,
+            &other_org
+        ));
+        for role in [Coordinator, MunicipalOfficer, Dpo] {
+            assert!(
+                !allows(&actor(role, PROVIDER), Action::ManageOfficeHours, &own),
+                "{role:?}"
+            );
+        }
     }
 }

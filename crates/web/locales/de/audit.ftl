@@ -248,3 +248,16 @@ audit-section-appointment = Termin
 audit-section-appointment_letter = Terminbrief
 audit-section-appointment_new = Terminvereinbarung
 audit-kind-appointment = Termin
+# Räume und Sprechstunden (Entscheidung 0033)
+audit-action-room_created = Raum angelegt
+audit-action-room_updated = Raum geändert
+audit-action-room_viewed = Raum angesehen
+audit-action-rooms_listed = Räume aufgelistet
+audit-action-room_form_viewed = Raumformular geöffnet
+audit-action-office_hours_created = Sprechstunde angelegt
+audit-action-office_hours_updated = Sprechstunde geändert
+audit-action-office_hours_viewed = Sprechstunde angesehen
+audit-action-office_hours_day_off_added = Ausfall einer Sprechstunde eingetragen
+audit-action-office_hours_day_off_removed = Ausfall einer Sprechstunde zurückgenommen
+audit-kind-room = Raum
+audit-kind-office_hours = Sprechstunde

@@ -248,3 +248,16 @@ audit-section-appointment = Appointment
 audit-section-appointment_letter = Appointment letter
 audit-section-appointment_new = Booking an appointment
 audit-kind-appointment = Appointment
+# Rooms and office hours (decision 0033)
+audit-action-room_created = Room added
+audit-action-room_updated = Room changed
+audit-action-room_viewed = Room viewed
+audit-action-rooms_listed = Rooms listed
+audit-action-room_form_viewed = Room form opened
+audit-action-office_hours_created = Office hours added
+audit-action-office_hours_updated = Office hours changed
+audit-action-office_hours_viewed = Office hours viewed
+audit-action-office_hours_day_off_added = Day off of office hours added
+audit-action-office_hours_day_off_removed = Day off of office hours taken back
+audit-kind-room = Room
+audit-kind-office_hours = Office hours

@@ -18,6 +18,7 @@ mod figures;
 mod home;
 mod import;
 mod meetings;
+mod officehours;
 pub use import::ImportJobs;
 mod dpo;
 mod outcomes;
@@ -130,6 +131,7 @@ fn pages() -> Router<AppState> {
         .merge(meetings::routes())
         .merge(volunteers::routes())
         .merge(appointments::routes())
+        .merge(officehours::routes())
         .fallback(not_found)
 }
 
@@ -147,6 +149,16 @@ fn with_middleware(pages: Router<AppState>, state: AppState) -> Router {
             state.clone(),
             layers::session_layer,
         ))
+        // The public office-hours page: outside the session layer (no session, no cookies).
+        .route("/sprechstunden", get(officehours::public::list))
+        .route(
+            "/sprechstunden/{ags}",
+            get(officehours::public::municipality),
+        )
+        .route(
+            "/sprechstunden/{ags}/aushang.pdf",
+            get(officehours::public::poster),
+        )
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/static/{file}", get(crate::assets::serve))
