@@ -10,6 +10,7 @@ mod admin;
 mod audit;
 mod audit_chain;
 mod auth;
+mod calendar;
 mod cases;
 mod clients;
 pub(crate) mod consent;

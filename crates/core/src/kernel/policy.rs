@@ -103,6 +103,9 @@ pub enum Action {
     ReadVolunteers,
     /// Keep the register: add, change, deactivate volunteers (its IMs and team leads).
     ManageVolunteers,
+    /// See a staff member's calendar (issue 24, decision 0035): their own (IMs), and a team lead
+    /// their team's members'. Which appointments it shows, the case decides (`ViewCaseList`).
+    ViewCalendar,
 }
 
 impl Action {
@@ -332,6 +335,10 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
         // coordinator or an administrator (they see the figures, not the names).
         (ReadVolunteers | ManageVolunteers, Resource::Volunteer { .. }) => {
             (actor.has(Role::Im) || actor.has(Role::TeamLead)) && in_org
+        }
+        (ViewCalendar, Resource::Staff { .. }) => {
+            (actor.has(Role::Im) && rel == Relation::Own)
+                || (actor.has(Role::TeamLead) && rel == Relation::SameTeam)
         }
         (ViewFiguresAggregate, Resource::Municipality { ags }) => {
             actor.has(Role::Coordinator)

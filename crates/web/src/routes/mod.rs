@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod audit;
 mod auth;
+mod calendar;
 mod cases;
 mod clients;
 mod consent;
@@ -128,6 +129,7 @@ fn pages() -> Router<AppState> {
         .merge(courses::routes())
         .merge(meetings::routes())
         .merge(volunteers::routes())
+        .merge(calendar::routes())
         .fallback(not_found)
 }
 

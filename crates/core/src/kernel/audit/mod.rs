@@ -19,11 +19,16 @@ pub mod chain;
 /// with another action is a programming error: debug builds (and so the tests) stop on it.
 pub const ACTIONS: &[&str] = &[
     "administration_viewed",
+    "appointment_ics_downloaded",
     "audit_chain_verified",
     "audit_chain_viewed",
     "audit_log_cut",
     "audit_log_viewed",
     "bench_data_generated",
+    "calendar_feed_created",
+    "calendar_feed_fetched",
+    "calendar_feed_revoked",
+    "calendar_viewed",
     "case_closed",
     "case_erased",
     "case_extended",
