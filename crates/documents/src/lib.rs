@@ -473,6 +473,45 @@ pub fn referral_letter_pdf(lang: &str, letter: &ReferralLetter) -> Result<Vec<u8
     render::letter(lang, letter)
 }
 
+/// The data printed on an appointment letter: when, where, the interpreter, what to bring and whom
+/// to ask. It names no client (the core decides; the letter prints exactly this).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppointmentLetter {
+    pub organisation: String,
+    pub im_name: String,
+    pub im_email: Option<String>,
+    pub municipality: String,
+    pub on: NaiveDate,
+    /// HH:MM
+    pub starts_at: String,
+    pub minutes: i32,
+    /// One of [`PLACE_KINDS`].
+    pub place_kind: String,
+    /// The address as one line (room, service); none for a home visit.
+    pub address: Option<String>,
+    /// Where exactly (a room number), as typed (German).
+    pub place_note: Option<String>,
+    /// The room's accessibility notes, as typed (German).
+    pub accessibility: Option<String>,
+    /// The interpreter's language: its code and German name.
+    pub interpreter: Option<(String, String)>,
+    /// Keys from [`BRING_ITEMS`].
+    pub bring: Vec<String>,
+    pub bring_other: Option<String>,
+    pub date: NaiveDate,
+}
+
+/// Where an appointment can take place (the core's `PlaceKind`).
+pub const PLACE_KINDS: [&str; 4] = ["office_hours", "office", "home_visit", "accompaniment"];
+
+/// The appointment letter as PDF, German and `lang` side by side (`"de"`: German only).
+pub fn appointment_letter_pdf(
+    lang: &str,
+    letter: &AppointmentLetter,
+) -> Result<Vec<u8>, DocumentError> {
+    render::appointment(lang, letter)
+}
+
 /// The sheet for a volunteer as PDF: the match, whom to ask and only the data released for the
 /// volunteer, German and `lang` side by side (`"de"`: German only).
 pub fn volunteer_sheet_pdf(lang: &str, sheet: &VolunteerSheet) -> Result<Vec<u8>, DocumentError> {

@@ -11,8 +11,8 @@ use crate::translations::{self, REVIEWED, Translation};
 use crate::world::FormWorld;
 use crate::{
     ACCESS_FIELDS, ACCESS_SECTIONS, AccessEvent, AccessLine, AccessReport, AccessSection,
-    BRING_ITEMS, CONSENT_TEXT_VERSION, ConsentForm, DATA_CATEGORIES, Dir, DocumentError, PlanForm,
-    ReferralLetter, ReleaseForm, VolunteerSheet,
+    AppointmentLetter, BRING_ITEMS, CONSENT_TEXT_VERSION, ConsentForm, DATA_CATEGORIES, Dir,
+    DocumentError, PLACE_KINDS, PlanForm, ReferralLetter, ReleaseForm, VolunteerSheet,
 };
 
 /// How many compilations the typst memoisation cache keeps entries for: enough to make repeated
@@ -593,6 +593,98 @@ fn letter_data<'a>(lang: &str, l: &'a ReferralLetter) -> Result<LetterData<'a>, 
     })
 }
 
+/// Everything the appointment letter's template reads (`sys.inputs.data`).
+type AppointmentData<'a> = Doc<'a, AppointmentFormData<'a>>;
+
+#[derive(Serialize)]
+struct AppointmentFormData<'a> {
+    organisation: &'a str,
+    im_name: &'a str,
+    im_email: Option<&'a str>,
+    /// 0 = Monday … 6 = Sunday.
+    weekday: u32,
+    date: String,
+    time: &'a str,
+    minutes: String,
+    place_kind: &'a str,
+    address: Option<&'a str>,
+    place_note: Option<&'a str>,
+    accessibility: Option<&'a str>,
+    /// The German name, with the language's own name where the documents know it.
+    interpreter: Option<String>,
+    bring: Vec<&'static str>,
+    bring_other: Option<&'a str>,
+    place_date: String,
+}
+
+pub(crate) fn appointment(lang: &str, l: &AppointmentLetter) -> Result<Vec<u8>, DocumentError> {
+    pdf(
+        ("appointment.typ", crate::world::APPOINTMENT_TEMPLATE),
+        &appointment_data(lang, l)?,
+        l.date,
+    )
+}
+
+fn appointment_data<'a>(
+    lang: &str,
+    l: &'a AppointmentLetter,
+) -> Result<AppointmentData<'a>, DocumentError> {
+    let columns = columns(lang)?;
+    if !PLACE_KINDS.contains(&l.place_kind.as_str()) {
+        return Err(DocumentError::Invalid(format!(
+            "unknown place {:?}",
+            l.place_kind
+        )));
+    }
+    if let Some(unknown) = l.bring.iter().find(|k| !BRING_ITEMS.contains(&k.as_str())) {
+        return Err(DocumentError::Invalid(format!(
+            "unknown item to bring {unknown:?}"
+        )));
+    }
+    let bring = BRING_ITEMS
+        .into_iter()
+        .filter(|key| l.bring.iter().any(|k| k == key))
+        .collect();
+    let interpreter = l.interpreter.as_ref().map(|(code, german)| {
+        match crate::languages()
+            .into_iter()
+            .find(|x| x.code == code.as_str())
+        {
+            Some(x) if x.code != "de" && x.native_name != *german => {
+                format!("{german} ({})", x.native_name)
+            }
+            _ => german.clone(),
+        }
+    });
+    let de = columns[0].t;
+    Ok(AppointmentData {
+        kind: "appointment_letter",
+        title: &de.appointment_letter.title,
+        header_note: "Termin".to_owned(),
+        footer_note: footer_note(&columns),
+        unreviewed: unreviewed(&columns),
+        date: ymd(l.date),
+        form: AppointmentFormData {
+            organisation: &l.organisation,
+            im_name: &l.im_name,
+            im_email: original_name(&l.im_email),
+            weekday: l.on.weekday().num_days_from_monday(),
+            date: german_date(l.on),
+            time: &l.starts_at,
+            minutes: l.minutes.to_string(),
+            place_kind: &l.place_kind,
+            address: original_name(&l.address),
+            place_note: original_name(&l.place_note),
+            accessibility: original_name(&l.accessibility),
+            interpreter,
+            bring,
+            bring_other: original_name(&l.bring_other),
+            place_date: format!("{}, {}", l.municipality, german_date(l.date)),
+        },
+        columns,
+    })
+}
+
 /// Everything the volunteer's sheet reads (`sys.inputs.data`).
 type SheetData<'a> = Doc<'a, SheetFormData<'a>>;
 
@@ -1053,6 +1145,78 @@ mod tests {
                     &format!("sheet-{stem}-{lang}"),
                 );
             }
+        }
+    }
+
+    fn appointment() -> crate::AppointmentLetter {
+        crate::AppointmentLetter {
+            organisation: "Caritas Musterstadt".into(),
+            im_name: "Maria Muster".into(),
+            im_email: Some("maria.muster@example.org".into()),
+            municipality: "Musterstadt".into(),
+            on: date(2026, 12, 10),
+            starts_at: "09:30".into(),
+            minutes: 45,
+            place_kind: "office_hours".into(),
+            address: Some("Rathaus, Raum 2, Marktplatz 1, 74999 Musterstadt".into()),
+            place_note: Some("2. Stock".into()),
+            accessibility: Some("Aufzug am Hintereingang".into()),
+            interpreter: Some(("ar".into(), "Arabisch".into())),
+            bring: vec!["this_letter".into(), "decisions".into()],
+            bring_other: Some("Brief vom Jobcenter".into()),
+            date: date(2026, 12, 3),
+        }
+    }
+
+    #[test]
+    fn the_appointment_letter_renders_without_warnings_in_every_language() {
+        let full = appointment();
+        let mut visit = appointment();
+        visit.place_kind = "home_visit".into();
+        visit.address = None;
+        visit.place_note = None;
+        visit.accessibility = None;
+        visit.interpreter = None;
+        visit.bring.clear();
+        visit.bring_other = None;
+        for lang in translations::codes() {
+            for (l, stem) in [(&full, "office-hours"), (&visit, "home-visit")] {
+                let data = appointment_data(lang, l).unwrap();
+                renders_cleanly(
+                    ("appointment.typ", crate::world::APPOINTMENT_TEMPLATE),
+                    "appointment_letter",
+                    &data,
+                    l.date,
+                    &format!("appointment-{stem}-{lang}"),
+                );
+            }
+        }
+        // Thursday; the interpreter's language with its own name.
+        let data = appointment_data("ar", &full).unwrap();
+        assert_eq!(data.form.weekday, 3);
+        assert_eq!(data.form.interpreter.as_deref(), Some("Arabisch (العربية)"));
+    }
+
+    #[test]
+    fn the_appointment_letter_refuses_unknown_values() {
+        let mut l = appointment();
+        l.place_kind = "moon".into();
+        assert!(matches!(
+            appointment_data("de", &l),
+            Err(DocumentError::Invalid(_))
+        ));
+        let mut l = appointment();
+        l.bring.push("nonsense".into());
+        assert!(matches!(
+            appointment_data("de", &l),
+            Err(DocumentError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn every_translation_names_seven_weekdays() {
+        for (code, t) in translations::all().unwrap().iter() {
+            assert_eq!(t.appointment_letter.weekdays.len(), 7, "{code}");
         }
     }
 

@@ -49,6 +49,7 @@ pub(crate) struct Translation {
     pub plan_fields: std::collections::BTreeMap<String, String>,
     pub referral_letter: LetterText,
     pub volunteer_sheet: SheetText,
+    pub appointment_letter: AppointmentText,
     /// What to bring to a service, by key ([`crate::BRING_ITEMS`]).
     pub letter_bring: std::collections::BTreeMap<String, String>,
 }
@@ -220,6 +221,33 @@ pub(crate) struct LetterText {
     pub release_valid_from: String,
     pub released_data: String,
     pub summary: String,
+}
+
+/// The texts of the appointment letter.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AppointmentText {
+    pub title: String,
+    pub subtitle: String,
+    pub intro: String,
+    pub when_heading: String,
+    pub date: String,
+    pub time: String,
+    pub duration: String,
+    pub minutes: String,
+    /// Monday to Sunday.
+    pub weekdays: Vec<String>,
+    pub where_heading: String,
+    pub place: String,
+    pub address: String,
+    pub room_note: String,
+    pub accessibility: String,
+    pub kind_office_hours: String,
+    pub kind_office: String,
+    pub kind_home_visit: String,
+    pub kind_accompaniment: String,
+    pub interpreter: String,
+    pub cannot_come: String,
 }
 
 /// The texts of the sheet for a volunteer.

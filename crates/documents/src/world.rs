@@ -21,6 +21,8 @@ pub(crate) const ACCESS_TEMPLATE: &str = include_str!("access.typ");
 pub(crate) const LETTER_TEMPLATE: &str = include_str!("letter.typ");
 /// The volunteer's sheet's template, read the same way.
 pub(crate) const SHEET_TEMPLATE: &str = include_str!("sheet.typ");
+/// The appointment letter's template, read the same way.
+pub(crate) const APPOINTMENT_TEMPLATE: &str = include_str!("appointment.typ");
 /// What every template imports (`#import "common.typ": *`).
 const COMMON: &str = include_str!("common.typ");
 

@@ -180,6 +180,9 @@ mod tests {
         list!("course-type", CourseType);
         list!("employment-type", EmploymentType);
         list!("childcare-place", ChildcarePlace);
+        list!("place-kind", PlaceKind);
+        list!("appointment-status", AppointmentStatus);
+        list!("appointment-reason", ChangeReason);
         wanted.extend(LANGUAGES.iter().map(|l| format!("lang-{l}")));
         wanted.extend(
             ankommen_core::kernel::audit::ACTIONS

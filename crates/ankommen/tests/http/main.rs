@@ -7,6 +7,7 @@ mod fixtures;
 mod support;
 
 mod admin;
+mod appointments;
 mod audit;
 mod audit_chain;
 mod auth;

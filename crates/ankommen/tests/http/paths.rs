@@ -96,6 +96,10 @@ async fn a_malformed_id_answers_like_a_missing_record_on_every_kind_of_route() {
         "/volunteers/{}",
         "/volunteer-matches/{}/sheet",
         "/referrals/{}/letter",
+        "/cases/{}/appointments/new",
+        "/appointments/{}",
+        "/appointments/{}/contact",
+        "/appointments/{}/letter",
         "/appointments/{}/ics",
     ]
     .into_iter()
@@ -143,6 +147,12 @@ async fn a_malformed_id_answers_like_a_missing_record_on_every_kind_of_route() {
         "/volunteers/{}",
         "/volunteers/{}/delete",
         "/volunteer-matches/{}/end",
+        "/cases/{}/appointments/new",
+        "/appointments/{}/move",
+        "/appointments/{}/cancel",
+        "/appointments/{}/missed",
+        "/appointments/{}/contact",
+        "/appointments/{}/letter",
     ]
     .into_iter()
     .map(String::from)

@@ -21,7 +21,7 @@ use crate::administration::organisations::expect_updated;
 use crate::administration::services;
 use crate::kernel::audit::{self, Event};
 use crate::kernel::policy::{Action, Resource};
-use crate::kernel::types::{Role, parse_date, parse_text, parse_text_req};
+use crate::kernel::types::{Role, parse_date, parse_text, parse_text_req, parse_time};
 use crate::{Ctx, Error, FieldErrors, Result};
 
 /// The longest place or topic.
@@ -58,16 +58,6 @@ struct MeetingInput {
     all_ims: bool,
     invitees: Vec<i64>,
     minutes: Option<String>,
-}
-
-fn parse_time(s: &str) -> std::result::Result<String, &'static str> {
-    let t = s.trim();
-    if t.is_empty() {
-        return Err("error-required");
-    }
-    chrono::NaiveTime::parse_from_str(t, "%H:%M")
-        .map(|x| x.format("%H:%M").to_string())
-        .map_err(|_| "error-time")
 }
 
 fn ids(

@@ -372,6 +372,8 @@ pub struct CaseView {
     pub courses: Vec<crate::casework::courses::Registration>,
     /// The volunteers matched with its persons, newest first (issue 23).
     pub volunteer_matches: Vec<crate::casework::volunteers::MatchView>,
+    /// The appointments, coming ones first (issue 24).
+    pub appointments: Vec<ankommen_store::entities::appointment::Model>,
     /// The restriction of processing standing on the case (Art. 18): it is read-only.
     pub restriction: Option<crate::casework::restrictions::Restriction>,
 }
@@ -656,7 +658,9 @@ pub(crate) async fn load<C: ConnectionTrait>(
             crate::casework::volunteers::of_case(tx, sealer, case_id, today).await?;
         let restriction = crate::casework::restrictions::active_on(tx, c.id).await?;
         let courses = crate::casework::courses::of_case(tx, case_id).await?;
+        let appointments = crate::casework::appointments::of_case(tx, case_id, today).await?;
         Ok(CaseView {
+            appointments,
             retention,
             referrals,
             courses,

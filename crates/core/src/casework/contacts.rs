@@ -243,7 +243,6 @@ pub async fn record(
     case_id: i64,
     form: &ContactForm,
 ) -> Result<i64> {
-    let today = ctx.today();
     let tx = db.begin().await?;
     let ev = Event::on("contact_recorded", "case", case_id);
     let (tx, c, _) = access::case_in(tx, ctx, case_id, Action::WriteClient, ev.clone()).await?;
@@ -251,13 +250,32 @@ pub async fn record(
         tx.commit().await?;
         return Err(Error::Conflict("error-contact-case-closed"));
     }
-    let case_persons: Vec<i64> = crate::casework::cases::persons_of(&tx, case_id)
+    let id = record_in(&tx, ctx, sealer, &c, form).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Records a contact of a case the caller has checked (`WriteClient`), in the caller's
+/// transaction: its checks, tallies, follow-up and audit. A closed case takes no contact.
+pub(crate) async fn record_in(
+    tx: &ankommen_store::Tx,
+    ctx: &Ctx,
+    sealer: &Sealer,
+    c: &case::Model,
+    form: &ContactForm,
+) -> Result<i64> {
+    let today = ctx.today();
+    let case_id = c.id;
+    if c.status == CaseStatus::Closed.as_str() {
+        return Err(Error::Conflict("error-contact-case-closed"));
+    }
+    let case_persons: Vec<i64> = crate::casework::cases::persons_of(tx, case_id)
         .await?
         .iter()
         .map(|p| p.id)
         .collect();
-    let catalog = fields::active(&tx).await?;
-    let i = parse(form, &c, &case_persons, &catalog, &[], today, true)?;
+    let catalog = fields::active(tx).await?;
+    let i = parse(form, c, &case_persons, &catalog, &[], today, true)?;
     let now = ctx.now();
     let id = contact::Entity::insert(contact::ActiveModel {
         id: NotSet,
@@ -275,30 +293,29 @@ pub async fn record(
         updated_at: Set(now),
         version: Set(1),
     })
-    .exec(&tx)
+    .exec(tx)
     .await?
     .last_insert_id;
     // The note is sealed for this row, so it is written once the row has its id.
-    let sealing = Sealing::begin(&tx, sealer).await?;
+    let sealing = Sealing::begin(tx, sealer).await?;
     if let Some(sealed) = sealing.seal_opt(CONTACT_NOTE.at_version(id, 1), i.note.as_deref())? {
         contact::Entity::update_many()
             .col_expr(contact::Column::NoteSealed, Expr::value(sealed))
             .filter(contact::Column::Id.eq(id))
-            .exec(&tx)
+            .exec(tx)
             .await?;
     }
-    insert_persons(&tx, id, &i.persons).await?;
-    crate::casework::figures::tallies::refresh(&tx, case_id, &[i.date.year()]).await?;
+    insert_persons(tx, id, &i.persons).await?;
+    crate::casework::figures::tallies::refresh(tx, case_id, &[i.date.year()]).await?;
     if let Some((due, reason)) = i.followup {
         let fid =
-            crate::casework::followups::insert(&tx, ctx, &sealing, case_id, due, &reason, Some(id))
+            crate::casework::followups::insert(tx, ctx, &sealing, case_id, due, &reason, Some(id))
                 .await?;
         let ev = Event::on("followup_created", "followup", fid).case(case_id);
-        audit::record(&tx, ctx, ev).await?;
+        audit::record(tx, ctx, ev).await?;
     }
     let ev = Event::on("contact_recorded", "contact", id).case(case_id);
-    audit::record(&tx, ctx, ev).await?;
-    tx.commit().await?;
+    audit::record(tx, ctx, ev).await?;
     Ok(id)
 }
 

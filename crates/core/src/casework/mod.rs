@@ -1,6 +1,7 @@
 //! Casework: registration, cases and the caseload, integration plans, contacts, follow-ups,
 //! outcomes, the timeline and the working day. It imports every layer below it.
 
+pub mod appointments;
 pub mod calendar;
 pub mod caseload;
 pub mod cases;

@@ -234,6 +234,47 @@ str_enum!(
 );
 
 str_enum!(
+    /// Where an appointment takes place (issue 24): labels `place-kind-*`.
+    PlaceKind {
+        OfficeHours = "office_hours",
+        Office = "office",
+        HomeVisit = "home_visit",
+        Accompaniment = "accompaniment",
+    }
+);
+
+impl PlaceKind {
+    /// The kind of counselling contact a held appointment becomes.
+    pub fn contact_kind(self) -> ContactKind {
+        match self {
+            PlaceKind::OfficeHours => ContactKind::OfficeHours,
+            PlaceKind::Office => ContactKind::OfficeAppointment,
+            PlaceKind::HomeVisit => ContactKind::HomeVisit,
+            PlaceKind::Accompaniment => ContactKind::Accompaniment,
+        }
+    }
+}
+
+str_enum!(
+    /// An appointment's state (issue 24): labels `appointment-status-*`.
+    AppointmentStatus {
+        Planned = "planned",
+        Held = "held",
+        Missed = "missed",
+        Cancelled = "cancelled",
+    }
+);
+
+str_enum!(
+    /// Who asked to move or cancel an appointment: labels `appointment-reason-*`.
+    ChangeReason {
+        Client = "client",
+        Staff = "staff",
+        Other = "other",
+    }
+);
+
+str_enum!(
     /// What a referral letter asks the client to bring (the documents crate's `BRING_ITEMS`).
     BringItem {
         Passport = "passport",

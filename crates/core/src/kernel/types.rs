@@ -420,6 +420,17 @@ pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, &'static str> {
         })
 }
 
+/// A time of day typed as `HH:MM`, normalised (`9:05` → `09:05`).
+pub fn parse_time(s: &str) -> Result<String, &'static str> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err("error-required");
+    }
+    chrono::NaiveTime::parse_from_str(t, "%H:%M")
+        .map(|x| x.format("%H:%M").to_string())
+        .map_err(|_| "error-time")
+}
+
 /// An optional date: empty means none.
 pub fn parse_date_opt(s: &str) -> Result<Option<chrono::NaiveDate>, &'static str> {
     if s.trim().is_empty() {

@@ -240,3 +240,16 @@ audit-action-volunteer_figures_viewed = Kennzahlen zu Ehrenamtlichen angesehen
 audit-kind-volunteer = Ehrenamtliche:r
 audit-kind-volunteer_match = Ehrenamtliche Begleitung
 audit-section-volunteers = Ehrenamtliche
+
+# Appointments (issue 24)
+audit-action-appointment_booked = Termin vereinbart
+audit-action-appointment_cancelled = Termin abgesagt
+audit-action-appointment_held = Termin als stattgefunden vermerkt
+audit-action-appointment_letter_printed = Terminbrief gedruckt
+audit-action-appointment_missed = Termin als nicht wahrgenommen vermerkt
+audit-action-appointment_moved = Termin verlegt
+audit-action-appointments_viewed = Termine des Tages angesehen
+audit-section-appointment = Termin
+audit-section-appointment_letter = Terminbrief
+audit-section-appointment_new = Terminvereinbarung
+audit-kind-appointment = Termin

@@ -240,3 +240,16 @@ audit-action-volunteer_figures_viewed = Volunteer figures viewed
 audit-kind-volunteer = Volunteer
 audit-kind-volunteer_match = Volunteer match
 audit-section-volunteers = Volunteers
+
+# Appointments (issue 24)
+audit-action-appointment_booked = Appointment booked
+audit-action-appointment_cancelled = Appointment cancelled
+audit-action-appointment_held = Appointment marked as held
+audit-action-appointment_letter_printed = Appointment letter printed
+audit-action-appointment_missed = Appointment marked as missed
+audit-action-appointment_moved = Appointment moved
+audit-action-appointments_viewed = Appointments of the day viewed
+audit-section-appointment = Appointment
+audit-section-appointment_letter = Appointment letter
+audit-section-appointment_new = Booking an appointment
+audit-kind-appointment = Appointment

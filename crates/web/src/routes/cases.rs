@@ -396,6 +396,8 @@ struct CaseTpl {
     result_choices: Vec<(String, String)>,
     /// Language-course registrations (`network/_case_courses.html`).
     courses: Vec<super::courses::CourseRow>,
+    /// Appointments (`appointments/_case_appointments.html`).
+    appointments: Vec<super::appointments::CaseAppointmentRow>,
     course_statuses: Vec<(String, String)>,
     levels: Vec<(String, String)>,
     today: String,
@@ -767,6 +769,7 @@ pub(super) async fn case_page(
             volunteer_matches: super::volunteers::match_rows(&page, &ws.case),
             result_choices: super::referrals::result_choices(&page),
             courses: super::courses::course_rows(&page, &ws.case, &form, a.ctx.today()),
+            appointments: super::appointments::case_rows(&page, &ws.case),
             course_statuses: super::courses::status_choices(&page),
             levels: super::courses::levels(),
             today: a.ctx.today().to_string(),

@@ -53,7 +53,7 @@ struct FormTpl {
     today: String,
 }
 
-fn form_of(f: &FormData) -> ContactForm {
+pub(super) fn form_of(f: &FormData) -> ContactForm {
     ContactForm {
         date: f.get("date").into(),
         minutes: f.get("minutes").into(),
@@ -75,7 +75,7 @@ fn topic_choices(fields: &[Field], lang: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn form_page(
+pub(super) fn form_page(
     a: Authed,
     ch: FormChoices,
     action: String,

@@ -31,6 +31,8 @@ struct HomeTpl {
     meetings: Vec<super::meetings::MeetingRow>,
     /// Volunteers whose pledge or police certificate is missing or lapses (issue 23).
     volunteer_reminders: Vec<super::volunteers::ReminderRow>,
+    /// The IM's appointments today in time order (None: not an IM).
+    appointments: Option<Vec<super::appointments::DayRow>>,
 }
 
 pub async fn home(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
@@ -47,9 +49,18 @@ pub async fn home(State(state): State<AppState>, a: Authed) -> AppResult<Respons
         0
     };
     let upcoming = ankommen_core::administration::meetings::upcoming(&state.db, &a.ctx).await?;
+    let todays = if actor.has(Role::Im) {
+        Some(
+            ankommen_core::casework::appointments::day(&state.db, &a.ctx, a.ctx.today(), None)
+                .await?,
+        )
+    } else {
+        None
+    };
     let page = a.page.at("home");
     let mut page = page;
     page.title = page.t("home-title");
+    let appointments = todays.map(|rows| super::appointments::day_rows(&page, &rows));
     let meetings = upcoming
         .iter()
         .map(|m| super::meetings::meeting_row(&page, m))
@@ -67,6 +78,7 @@ pub async fn home(State(state): State<AppState>, a: Authed) -> AppResult<Respons
         pending,
         meetings,
         volunteer_reminders,
+        appointments,
         page,
     }))
 }

@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod appointments;
 mod audit;
 mod auth;
 mod calendar;
@@ -129,6 +130,7 @@ fn pages() -> Router<AppState> {
         .merge(courses::routes())
         .merge(meetings::routes())
         .merge(volunteers::routes())
+        .merge(appointments::routes())
         .merge(calendar::routes())
         .fallback(not_found)
 }

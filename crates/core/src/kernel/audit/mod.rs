@@ -19,6 +19,13 @@ pub mod chain;
 /// with another action is a programming error: debug builds (and so the tests) stop on it.
 pub const ACTIONS: &[&str] = &[
     "administration_viewed",
+    "appointment_booked",
+    "appointment_cancelled",
+    "appointment_held",
+    "appointment_letter_printed",
+    "appointment_missed",
+    "appointment_moved",
+    "appointments_viewed",
     "appointment_ics_downloaded",
     "audit_chain_verified",
     "audit_chain_viewed",
@@ -202,6 +209,9 @@ pub const ACTIONS: &[&str] = &[
 
 /// Every section of a record an event can name.
 pub const SECTIONS: &[&str] = &[
+    "appointment",
+    "appointment_letter",
+    "appointment_new",
     "consent",
     "contact_new",
     "courses",
@@ -225,6 +235,7 @@ pub const SECTIONS: &[&str] = &[
 
 /// Every kind of object an event can name (the audit views label each).
 pub const OBJECT_KINDS: &[&str] = &[
+    "appointment",
     "audit_anchor",
     "audit_verification",
     "case",
