@@ -489,7 +489,12 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
             HeaderValue::from_static("max-age=31536000"),
         );
     }
-    if !is_static {
+    // A handler may be stricter (the calendar feed: `no-store, private`), never laxer.
+    let strict = h
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("no-store"));
+    if !is_static && !strict {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res

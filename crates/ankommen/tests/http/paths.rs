@@ -102,6 +102,7 @@ async fn a_malformed_id_answers_like_a_missing_record_on_every_kind_of_route() {
         "/appointments/{}/letter",
         "/rooms/{}",
         "/office-hours/{}",
+        "/appointments/{}/ics",
     ]
     .into_iter()
     .map(String::from)

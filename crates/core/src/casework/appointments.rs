@@ -25,9 +25,9 @@ use sea_orm::{
 };
 
 use crate::administration::fields::{self, Field};
-use crate::administration::{office_hours, rooms};
 use crate::administration::organisations::expect_updated;
 use crate::administration::services;
+use crate::administration::{office_hours, rooms};
 use crate::casework::contacts::{self, ContactForm};
 use crate::kernel::access;
 use crate::kernel::audit::{self, Event, Seen};

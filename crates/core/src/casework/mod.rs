@@ -2,6 +2,7 @@
 //! outcomes, the timeline and the working day. It imports every layer below it.
 
 pub mod appointments;
+pub mod calendar;
 pub mod caseload;
 pub mod cases;
 pub mod clients;

@@ -109,6 +109,9 @@ pub enum Action {
     /// Keep recurring office hours and their days off: the IM their own, a team lead their
     /// team's, an administrator those of their organisation (the county's: all).
     ManageOfficeHours,
+    /// See a staff member's calendar (issue 24, decision 0035): their own (IMs), and a team lead
+    /// their team's members'. Which appointments it shows, the case decides (`ViewCaseList`).
+    ViewCalendar,
 }
 
 impl Action {
@@ -371,6 +374,10 @@ pub fn allows(actor: &Actor, action: Action, res: &Resource) -> bool {
                 || (actor.has(Role::TeamLead) && matches!(rel, Relation::Own | Relation::SameTeam))
                 || county_admin
                 || (admin && in_org)
+        }
+        (ViewCalendar, Resource::Staff { .. }) => {
+            (actor.has(Role::Im) && rel == Relation::Own)
+                || (actor.has(Role::TeamLead) && rel == Relation::SameTeam)
         }
         (ViewFiguresAggregate, Resource::Municipality { ags }) => {
             actor.has(Role::Coordinator)

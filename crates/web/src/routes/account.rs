@@ -7,6 +7,7 @@ use axum::response::Response;
 use ankommen_core::administration::overview::{self, Overview};
 use ankommen_core::administration::sessions::{self, SessionInfo};
 use ankommen_core::administration::staff;
+use ankommen_core::casework::calendar::{self, FeedInfo};
 use ankommen_core::kernel::types::{Locale, NewPassword};
 use ankommen_core::{Error, FieldErrors};
 
@@ -25,6 +26,12 @@ struct AccountTpl {
     /// The profile: organisation, team, municipalities.
     o: Overview,
     roles: Vec<String>,
+    /// The calendar subscription in force (None: none, or no calendar of one's own).
+    feed: Option<FeedInfo>,
+    /// Whether the person has a calendar of their own to subscribe to.
+    may_subscribe: bool,
+    /// The subscription's URL, shown once right after it was created.
+    feed_url: Option<String>,
 }
 
 /// The account page, with `form` (the password form shown again with its errors).
@@ -34,7 +41,29 @@ async fn account_page(
     form: FormView,
     status: axum::http::StatusCode,
 ) -> AppResult<Response> {
+    account_page_with(state, a, form, None, status).await
+}
+
+/// The account page right after the calendar subscription was created: its URL shown once.
+pub(super) async fn page_with_feed_url(
+    state: &AppState,
+    a: Authed,
+    url: String,
+    status: axum::http::StatusCode,
+) -> AppResult<Response> {
+    account_page_with(state, a, FormView::new(), Some(url), status).await
+}
+
+async fn account_page_with(
+    state: &AppState,
+    a: Authed,
+    form: FormView,
+    feed_url: Option<String>,
+    status: axum::http::StatusCode,
+) -> AppResult<Response> {
     let o = overview::for_actor(&state.db, &a.ctx).await?;
+    let feed = calendar::feed_info(&state.db, &a.ctx).await?;
+    let may_subscribe = calendar::may_subscribe(&a.ctx);
     let locale = a.ctx.actor.locale.as_str().to_string();
     let page = a.page.at("account").titled("account-title");
     let roles = a.ctx.actor.roles.iter().map(|r| page.tr.role(r)).collect();
@@ -45,6 +74,9 @@ async fn account_page(
             form,
             o,
             roles,
+            feed,
+            may_subscribe,
+            feed_url,
         },
         status,
     ))

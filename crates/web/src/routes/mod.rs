@@ -5,6 +5,7 @@ mod admin;
 mod appointments;
 mod audit;
 mod auth;
+mod calendar;
 mod cases;
 mod clients;
 mod consent;
@@ -132,6 +133,7 @@ fn pages() -> Router<AppState> {
         .merge(volunteers::routes())
         .merge(appointments::routes())
         .merge(officehours::routes())
+        .merge(calendar::routes())
         .fallback(not_found)
 }
 
