@@ -23,7 +23,7 @@ use crate::administration::rooms;
 use crate::kernel::audit::{self, Event};
 use crate::kernel::catalog::LANGUAGES;
 use crate::kernel::policy::{Action, Resource};
-use crate::kernel::types::{Role, parse_date, parse_date_opt, parse_text};
+use crate::kernel::types::{Role, parse_date, parse_date_opt, parse_text, parse_time};
 use crate::{Ctx, Error, FieldErrors, Result};
 
 /// The longest public note.
@@ -188,16 +188,6 @@ struct Input {
     languages: Vec<String>,
     public_note: Option<String>,
     active: bool,
-}
-
-fn parse_time(s: &str) -> std::result::Result<String, &'static str> {
-    let t = s.trim();
-    if t.is_empty() {
-        return Err("error-required");
-    }
-    NaiveTime::parse_from_str(t, "%H:%M")
-        .map(|x| x.format("%H:%M").to_string())
-        .map_err(|_| "error-time")
 }
 
 /// The languages office hours may offer besides German.

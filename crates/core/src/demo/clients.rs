@@ -180,6 +180,7 @@ pub async fn seed_clients(
         }
     }
     super::network::seed_services(db, clock.clone(), ids).await?;
+    super::network::seed_office_hours(db, clock.clone(), ids).await?;
     let today = clock
         .now()
         .with_timezone(&chrono_tz::Europe::Berlin)

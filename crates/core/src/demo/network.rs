@@ -96,3 +96,71 @@ pub(super) async fn seed_services(
     }
     Ok(())
 }
+
+/// A room in the town hall of the first municipality of `awo.im1` (kept by the county's
+/// administrator) and that IM's office hours there: Mondays and Thursdays, 9 to 12, in Arabic
+/// and Farsi, from the start of the demo's year.
+pub(super) async fn seed_office_hours(
+    db: &Db,
+    clock: Arc<dyn Clock>,
+    ids: &HashMap<&'static str, i64>,
+) -> Result<()> {
+    let ctx_of = async |user: &'static str| -> Result<Ctx> {
+        let id = *ids
+            .get(user)
+            .ok_or_else(|| Error::Internal(format!("demo: no {user}")))?;
+        let actor = crate::administration::sessions::load_actor(db.writer(), id)
+            .await?
+            .ok_or_else(|| Error::Internal(format!("demo: no {user}")))?;
+        Ok(Ctx {
+            actor,
+            clock: clock.clone(),
+            request_id: None,
+        })
+    };
+    let admin = ctx_of("admin").await?;
+    let im = ctx_of("awo.im1").await?;
+    let Some(ags) = im.actor.municipalities.first().cloned() else {
+        return Ok(());
+    };
+    let city = crate::administration::office_hours::municipality_name(db, &ags)
+        .await?
+        .unwrap_or_default();
+    let room = crate::administration::rooms::create(
+        db,
+        &admin,
+        &crate::administration::rooms::RoomForm {
+            municipality: ags,
+            name: "Rathaus, Raum 2".into(),
+            street: "Marktplatz 1".into(),
+            postcode: "74000".into(),
+            city,
+            accessibility: "Stufenloser Zugang über den Hof, Aufzug".into(),
+            open_to_all: "yes".into(),
+            active: "yes".into(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let first = chrono::Datelike::with_ordinal(&im.today(), 1).unwrap_or(im.today());
+    for weekday in ["1", "4"] {
+        crate::administration::office_hours::create(
+            db,
+            &im,
+            &crate::administration::office_hours::OfficeHoursForm {
+                room: room.to_string(),
+                weekday: weekday.into(),
+                starts_at: "09:00".into(),
+                ends_at: "12:00".into(),
+                every_weeks: "1".into(),
+                starts_on: first.to_string(),
+                languages: vec!["ar".into(), "fa".into()],
+                public_note: "Ohne Termin; mit Dolmetscherin für Arabisch".into(),
+                active: "yes".into(),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}

@@ -93,3 +93,4 @@ error-appointment-not-planned = Der Termin ist nicht mehr geplant (abgesagt, sta
 error-appointment-not-yet = Der Termin hat noch nicht begonnen.
 error-appointment-same-time = Das ist der bisherige Zeitpunkt.
 appointments-upcoming = In den nächsten sieben Tagen
+appointments-team-week = Die Termine des Teams in dieser Woche

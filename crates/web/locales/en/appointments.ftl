@@ -93,3 +93,4 @@ error-appointment-not-planned = The appointment is no longer planned (cancelled,
 error-appointment-not-yet = The appointment has not begun yet.
 error-appointment-same-time = That is its current time.
 appointments-upcoming = In the next seven days
+appointments-team-week = The team's appointments this week
