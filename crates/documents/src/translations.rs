@@ -420,6 +420,16 @@ mod tests {
                         toml::Value::String(s) => {
                             assert!(!s.trim().is_empty(), "{code}.toml: {key} is empty")
                         }
+                        // Lists of texts (the weekdays): each a text, none empty.
+                        toml::Value::Array(items) => {
+                            for item in items {
+                                let s = item.as_str().unwrap_or("");
+                                assert!(
+                                    !s.trim().is_empty(),
+                                    "{code}.toml: {key} has an empty text"
+                                );
+                            }
+                        }
                         other => panic!("{code}.toml: {key} is not a string: {other:?}"),
                     }
                 }
