@@ -30,7 +30,7 @@ test('an IM reviews a possible duplicate side by side and merges it', async ({ p
   expect(second).not.toBe(first);
 
   await page.goto('/');
-  await nav(page).getByRole('link', { name: 'Mögliche Doppelungen', exact: true }).click();
+  await nav(page).getByRole('link', { name: 'Doppelungen', exact: true }).click();
   await page.waitForURL((url) => url.pathname === '/duplicates');
   await expect(page.getByRole('heading', { level: 1, name: 'Mögliche Doppelungen' })).toBeVisible();
   const row = page.getByRole('row').filter({ hasText: 'Samira Jussuf' });

@@ -1,4 +1,4 @@
-nav-duplicates = Mögliche Doppelungen
+nav-duplicates = Doppelungen
 duplicates-title = Mögliche Doppelungen
 duplicates-intro = Personen Ihrer Fälle, die vermutlich doppelt erfasst sind: gleicher Name in anderer Schreibweise oder Schrift, vertauschte Vor- und Nachnamen, nur Geburtsjahr oder 01.01., ein Tippfehler. Prüfen Sie jedes Paar und führen Sie es zusammen oder markieren Sie es als „nicht dieselbe Person“.
 duplicates-none = Keine möglichen Doppelungen gefunden.

@@ -1,4 +1,4 @@
-nav-duplicates = Possible duplicates
+nav-duplicates = Duplicates
 duplicates-title = Possible duplicates
 duplicates-intro = Persons of your cases who are probably recorded twice: the same name in another spelling or script, given and family name swapped, a year of birth only or 01.01., a typo. Review each pair and merge it or mark it "not the same person".
 duplicates-none = No possible duplicates found.

@@ -4,7 +4,9 @@ import { expect, post, test } from './demo-fixture';
 // Appointments (issue 24, decisions 0033–0035): the IM adds office hours for today in the demo's
 // town-hall room, books an office-hours appointment there with Mohammad Haddad (Arabic), prints the
 // letter in Arabic beside German, finds it on the start page and turns it into a counselling
-// contact in one step. axe runs on every page visited.
+// contact in one step. axe runs on every page visited. The specs share one demo server in file
+// order: this one adds a contact to Mohammad Haddad's case, so it runs after usability.spec.ts,
+// which counts that case's contacts and measures its workspace.
 
 test.use({ actionTimeout: 5_000, navigationTimeout: 15_000, user: 'awo.im1' });
 test.describe.configure({ mode: 'serial' });
