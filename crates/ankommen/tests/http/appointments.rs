@@ -288,6 +288,61 @@ async fn an_im_books_office_hours_prints_the_letter_and_turns_the_appointment_in
 }
 
 #[tokio::test]
+async fn office_hours_take_their_time_a_colleagues_in_the_room_and_the_ims_own() {
+    let t = TestApp::new().await;
+    let town_hall = room(&t, "Rathaus Musterstadt, Raum 2").await;
+    let library = room(&t, "Stadtbücherei, Gruppenraum").await;
+    // A colleague holds office hours in the town hall on Mondays 09:00–12:00, the IM in the library.
+    office_hours(&t, "awo.im2", town_hall).await;
+    office_hours(&t, "awo.im1", library).await;
+    let p = client(&t, "awo.im1").await;
+    let (pid, hall) = (p.person_id.to_string(), town_hall.to_string());
+    let mut im = t.login("awo.im1").await;
+
+    // An office appointment in the town hall on a Monday morning: the room is taken.
+    let office = [
+        ("person", pid.as_str()),
+        ("date", "2026-11-30"),
+        ("starts_at", "11:30"),
+        ("minutes", "60"),
+        ("place_kind", "office"),
+        ("room", hall.as_str()),
+        ("purpose", "Antrag Wohngeld"),
+    ];
+    let r = book(&mut im, p.case_id, &office).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    r.assert_contains("30.11.2026, 09:00–12:00: Der Raum ist für eine Sprechstunde belegt.");
+    // The IM's own office hours in the library take their time too.
+    r.assert_contains("30.11.2026, 09:00–12:00: Ihre Sprechstunde");
+    assert_eq!(t.count("appointments").await, 0);
+    // In the afternoon the room is free, and a home visit on Tuesday clashes with nothing.
+    let mut afternoon = office.to_vec();
+    afternoon[2] = ("starts_at", "13:00");
+    booked(&t, &mut im, p.case_id, &afternoon).await;
+    booked(&t, &mut im, p.case_id, &home_visit(&pid, "2026-12-01", "10:00")).await;
+
+    // Moving the afternoon appointment into the morning shows the room's office hours.
+    let id = t.scalar("SELECT MIN(id) AS n FROM appointments").await;
+    let moved = im
+        .post(
+            &format!("/appointments/{id}/move"),
+            &[
+                ("version", "1"),
+                ("date", "2026-11-30"),
+                ("starts_at", "10:00"),
+                ("minutes", "60"),
+                ("reason", "staff"),
+            ],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", moved.body);
+    moved.assert_contains("Der Raum ist für eine Sprechstunde belegt.");
+    // The colleague is not named.
+    let colleague = "Olena Kovalenko";
+    assert!(!moved.body.contains(colleague) && !r.body.contains(colleague));
+}
+
+#[tokio::test]
 async fn moving_and_cancelling_keep_a_history_and_a_missed_appointment_is_recorded() {
     let t = TestApp::new().await;
     let p = client(&t, "awo.im1").await;
@@ -432,6 +487,12 @@ async fn moving_and_cancelling_keep_a_history_and_a_missed_appointment_is_record
     );
     let case_page = im.get(&format!("/cases/{}", p.case_id)).await;
     case_page.assert_contains("nicht wahrgenommen");
+    // Once the contact is overdue, the working day names the missed appointment beside it.
+    t.clock.advance(Duration::days(5));
+    let mut im = t.login("awo.im1").await;
+    let day = im.get("/").await;
+    day.assert_contains("Kontakt fällig seit");
+    day.assert_contains("noch kein Kontakt, Termin am 26.11.2026 versäumt");
     for action in [
         "appointment_moved",
         "appointment_cancelled",
@@ -642,6 +703,39 @@ async fn only_who_holds_the_case_sees_and_changes_its_appointments() {
     let visits = moved.get("/home-visits").await;
     assert_eq!(visits.status, StatusCode::OK);
     assert!(!visits.body.contains("Haddad"));
+
+    // A colleague deactivated while logged in: the open session reaches no appointment.
+    let mut colleague = t.login("awo.im2").await;
+    t.db.writer()
+        .execute_unprepared(&format!(
+            "UPDATE staff SET active = FALSE WHERE id = {}",
+            t.id("awo.im2")
+        ))
+        .await
+        .unwrap();
+    for g in &gets {
+        let r = colleague.get(g).await;
+        assert_ne!(r.status, StatusCode::OK, "deactivated GET {g}");
+        assert!(!r.body.contains("Haddad"), "deactivated GET {g}");
+    }
+    let r = colleague
+        .post(
+            &format!("/appointments/{id}/cancel"),
+            &[("version", "1"), ("reason", "staff")],
+        )
+        .await;
+    assert!(
+        r.status != StatusCode::SEE_OTHER || r.location() == "/login",
+        "{}",
+        r.status
+    );
+    assert_eq!(
+        t.scalar(&format!(
+            "SELECT COUNT(*) AS n FROM appointments WHERE id = {id} AND status = 'planned'"
+        ))
+        .await,
+        1
+    );
 }
 
 #[tokio::test]

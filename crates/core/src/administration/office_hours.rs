@@ -765,6 +765,8 @@ pub enum Filter {
     Staff(i64),
     /// One municipality's, by AGS (the public page, the poster).
     Municipality(String),
+    /// One room's (the conflicts of a booking in it).
+    Room(i64),
     /// Every municipality's (the public list of municipalities).
     All,
 }
@@ -805,6 +807,7 @@ pub async fn between<C: ConnectionTrait>(
         Filter::Municipality(ags) => {
             q.filter(office_hour::Column::MunicipalityAgs.eq(ags.as_str()))
         }
+        Filter::Room(id) => q.filter(office_hour::Column::RoomId.eq(*id)),
         Filter::All => q,
     };
     let slots: Vec<office_hour::Model> = q

@@ -100,12 +100,22 @@ impl Slot {
         self.date == other.date && self.start < other.end() && other.start < self.end()
     }
 
-    fn of(a: &appointment::Model) -> Option<Slot> {
+    /// A stored appointment's slot (day, `HH:MM`, minutes).
+    pub fn parse(date: NaiveDate, starts_at: &str, minutes: i32) -> Option<Slot> {
         Some(Slot {
-            date: a.appointment_date,
-            start: NaiveTime::parse_from_str(&a.starts_at, "%H:%M").ok()?,
-            minutes: a.minutes,
+            date,
+            start: NaiveTime::parse_from_str(starts_at, "%H:%M").ok()?,
+            minutes,
         })
+    }
+
+    fn of(a: &appointment::Model) -> Option<Slot> {
+        Slot::parse(a.appointment_date, &a.starts_at, a.minutes)
+    }
+
+    /// `HH:MM–HH:MM`, as every page shows an appointment's time.
+    pub fn times(&self) -> String {
+        format!("{}–{}", self.start.format("%H:%M"), self.end().format("%H:%M"))
     }
 }
 
@@ -369,33 +379,66 @@ async fn outside_office_hour<C: ConnectionTrait>(
     }
 }
 
-/// Another appointment at the same time: the IM's own, or another booking of the room (shown as
-/// a time only: it may be a colleague's client).
+/// What else takes the time of a booking or a move.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Conflict {
-    pub slot: Slot,
-    /// The IM's own appointment (else the room is booked).
-    pub own: bool,
-    /// The case number of the IM's own appointment.
-    pub case_number: Option<String>,
+pub enum Clash {
+    /// The IM's own appointment, with its case number.
+    Own(String),
+    /// The IM's own office hours (other than the ones booked into).
+    OwnOfficeHours,
+    /// Another booking of the room: shown as a time only (it may be a colleague's client).
+    Room,
+    /// A colleague's office hours in the room.
+    RoomOfficeHours,
 }
 
-async fn conflicts_with<C: ConnectionTrait>(
-    conn: &C,
+/// Something else at the same time as a booking or a move.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    pub date: NaiveDate,
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+    pub clash: Clash,
+}
+
+/// Whose time and which room a booking or a move takes.
+#[derive(Clone, Copy, Debug)]
+struct Takes {
     staff_id: i64,
     room_id: Option<i64>,
-    slot: &Slot,
+    /// The office hours the appointment is booked into: their own occurrence is no conflict.
+    office_hour_id: Option<i64>,
+    /// The appointment being moved (not a conflict with itself).
     except: Option<i64>,
+}
+
+impl Takes {
+    fn of(a: &appointment::Model) -> Takes {
+        Takes {
+            staff_id: a.staff_id,
+            room_id: a.room_id,
+            office_hour_id: a.office_hour_id,
+            except: Some(a.id),
+        }
+    }
+}
+
+/// The planned appointments of the IM and of the room, and the office hours of the IM and of the
+/// room, that overlap `slot`, in time order.
+async fn conflicts_with<C: ConnectionTrait>(
+    conn: &C,
+    takes: Takes,
+    slot: &Slot,
 ) -> Result<Vec<Conflict>> {
-    let mut by = sea_orm::Condition::any().add(appointment::Column::StaffId.eq(staff_id));
-    if let Some(r) = room_id {
+    let mut by = sea_orm::Condition::any().add(appointment::Column::StaffId.eq(takes.staff_id));
+    if let Some(r) = takes.room_id {
         by = by.add(appointment::Column::RoomId.eq(r));
     }
     let mut q = appointment::Entity::find()
         .filter(appointment::Column::AppointmentDate.eq(slot.date))
         .filter(appointment::Column::Status.eq(AppointmentStatus::Planned.as_str()))
         .filter(by);
-    if let Some(id) = except {
+    if let Some(id) = takes.except {
         q = q.filter(appointment::Column::Id.ne(id));
     }
     let rows = q
@@ -408,72 +451,104 @@ async fn conflicts_with<C: ConnectionTrait>(
         if !s.overlaps(slot) {
             continue;
         }
-        let own = a.staff_id == staff_id;
-        let case_number = if own {
-            case::Entity::find_by_id(a.case_id)
+        let clash = if a.staff_id == takes.staff_id {
+            let number = case::Entity::find_by_id(a.case_id)
                 .one(conn)
                 .await?
                 .map(|c| c.case_number)
+                .unwrap_or_default();
+            Clash::Own(number)
         } else {
-            None
+            Clash::Room
         };
         out.push(Conflict {
-            slot: s,
-            own,
-            case_number,
+            date: s.date,
+            start: s.start,
+            end: s.end(),
+            clash,
         });
     }
+    let mut held = office_hours::between(
+        conn,
+        &office_hours::Filter::Staff(takes.staff_id),
+        slot.date,
+        slot.date,
+    )
+    .await?;
+    if let Some(r) = takes.room_id {
+        held.extend(
+            office_hours::between(conn, &office_hours::Filter::Room(r), slot.date, slot.date)
+                .await?
+                .into_iter()
+                .filter(|h| h.staff_id != takes.staff_id),
+        );
+    }
+    for h in held {
+        let o = h.occurrence;
+        if Some(h.office_hour_id) == takes.office_hour_id
+            || !(slot.start < o.ends_at && o.starts_at < slot.end())
+        {
+            continue;
+        }
+        out.push(Conflict {
+            date: o.date,
+            start: o.starts_at,
+            end: o.ends_at,
+            clash: if h.staff_id == takes.staff_id {
+                Clash::OwnOfficeHours
+            } else {
+                Clash::RoomOfficeHours
+            },
+        });
+    }
+    out.sort_by_key(|c| (c.start, c.end));
     Ok(out)
 }
 
-/// The conflicts of a typed booking or move (what the form shows before saving): an empty list
-/// while day, time or length are not valid yet. Shows only the actor's own appointments and the
-/// times a room is booked, so it reads no client data.
-pub async fn conflicts(
+/// The conflicts of a typed booking (what the form shows before saving): an empty list while day,
+/// time or length are not valid yet. Shows only the actor's own appointments and office hours and
+/// the times a room is taken, so it reads no client data.
+pub async fn form_conflicts(db: &Db, ctx: &Ctx, f: &AppointmentForm) -> Result<Vec<Conflict>> {
+    let conn = db.reader();
+    let (room_id, office_hour_id) = match PlaceKind::parse(&f.place_kind) {
+        Ok(PlaceKind::OfficeHours) => match f.office_hour.trim().parse::<i64>() {
+            Ok(id) => match own_office_hour(conn, ctx, id).await? {
+                Some(o) => (Some(o.room_id), Some(o.id)),
+                None => (None, None),
+            },
+            Err(_) => (None, None),
+        },
+        Ok(PlaceKind::Office) => (f.room.trim().parse::<i64>().ok(), None),
+        _ => (None, None),
+    };
+    let takes = Takes {
+        staff_id: ctx.actor.staff_id,
+        room_id,
+        office_hour_id,
+        except: None,
+    };
+    typed_conflicts(db, ctx, (&f.date, &f.starts_at, &f.minutes), takes).await
+}
+
+/// The conflicts of a typed move of an appointment (its room and office hours, itself left out).
+pub async fn move_conflicts(db: &Db, ctx: &Ctx, id: i64, f: &MoveForm) -> Result<Vec<Conflict>> {
+    let Some(a) = appointment::Entity::find_by_id(id).one(db.reader()).await? else {
+        return Ok(Vec::new());
+    };
+    typed_conflicts(db, ctx, (&f.date, &f.starts_at, &f.minutes), Takes::of(&a)).await
+}
+
+async fn typed_conflicts(
     db: &Db,
     ctx: &Ctx,
-    date: &str,
-    starts_at: &str,
-    minutes: &str,
-    room: Option<i64>,
-    except: Option<i64>,
+    (date, starts_at, minutes): (&str, &str, &str),
+    takes: Takes,
 ) -> Result<Vec<Conflict>> {
     let mut e = FieldErrors::new();
     let Some(slot) = parse_slot(&mut e, date, starts_at, minutes, ctx) else {
         return Ok(Vec::new());
     };
-    conflicts_with(db.reader(), ctx.actor.staff_id, room, &slot, except).await
-}
-
-/// The conflicts of a typed move of an appointment (its room, itself left out).
-pub async fn move_conflicts(db: &Db, ctx: &Ctx, id: i64, f: &MoveForm) -> Result<Vec<Conflict>> {
-    let Some(a) = appointment::Entity::find_by_id(id).one(db.reader()).await? else {
-        return Ok(Vec::new());
-    };
-    conflicts(
-        db,
-        ctx,
-        &f.date,
-        &f.starts_at,
-        &f.minutes,
-        a.room_id,
-        Some(id),
-    )
-    .await
-}
-
-/// The room a typed booking would take (for [`conflicts`]): the office hours' room or the room
-/// chosen for the office.
-pub async fn room_of_form(db: &Db, ctx: &Ctx, f: &AppointmentForm) -> Result<Option<i64>> {
-    let conn = db.reader();
-    match PlaceKind::parse(&f.place_kind) {
-        Ok(PlaceKind::OfficeHours) => match f.office_hour.trim().parse::<i64>() {
-            Ok(id) => Ok(own_office_hour(conn, ctx, id).await?.map(|o| o.room_id)),
-            Err(_) => Ok(None),
-        },
-        Ok(PlaceKind::Office) => Ok(f.room.trim().parse::<i64>().ok()),
-        _ => Ok(None),
-    }
+    conflicts_with(db.reader(), takes, &slot).await
 }
 
 /// What the booking form offers for one case.
@@ -588,8 +663,17 @@ pub async fn book(db: &Db, ctx: &Ctx, case_id: i64, form: &AppointmentForm) -> R
     let i = parse(&tx, ctx, form, &case_persons, &catalog).await?;
     let room_id = i.room.as_ref().map(|r| r.id);
     if !form.confirm_conflicts
-        && !conflicts_with(&tx, ctx.actor.staff_id, room_id, &i.slot, None)
-            .await?
+        && !conflicts_with(
+            &tx,
+            Takes {
+                staff_id: ctx.actor.staff_id,
+                room_id,
+                office_hour_id: i.office_hour.as_ref().map(|o| o.id),
+                except: None,
+            },
+            &i.slot,
+        )
+        .await?
             .is_empty()
     {
         return Err(Error::field(
@@ -719,7 +803,7 @@ pub async fn reschedule(db: &Db, ctx: &Ctx, id: i64, version: i32, f: &MoveForm)
         return Err(Error::field("date", "error-appointment-same-time"));
     }
     if !f.confirm_conflicts
-        && !conflicts_with(&tx, a.staff_id, a.room_id, &slot, Some(a.id))
+        && !conflicts_with(&tx, Takes::of(&a), &slot)
             .await?
             .is_empty()
     {

@@ -32,7 +32,7 @@ use crate::casework::cases::{self, ClockState};
 use crate::casework::schedule;
 use crate::kernel::access;
 use crate::kernel::audit::{self, Event};
-use crate::kernel::catalog::{GoalStatus, ReferralResult};
+use crate::kernel::catalog::{AppointmentStatus, GoalStatus, ReferralResult};
 use crate::kernel::policy::{Action, Resource};
 use crate::kernel::query;
 use crate::kernel::sealed::{self, FOLLOWUP_REASON, Place, STEP_TEXT};
@@ -107,6 +107,9 @@ pub struct Item {
     /// their sealed columns), the release's recipient.
     pub detail: Option<Opened>,
     pub last_contact: Option<NaiveDate>,
+    /// For a contact overdue: the day of the last appointment recorded as missed after the last
+    /// contact (a missed appointment is no contact, but the IM tried; decision 0034).
+    pub missed: Option<NaiveDate>,
     /// Where to act.
     pub href: String,
 }
@@ -164,6 +167,7 @@ struct CaseRow {
     extended_until: Option<NaiveDate>,
     holder_team: Option<i64>,
     last_contact: Option<NaiveDate>,
+    last_missed: Option<NaiveDate>,
     plan_start: Option<NaiveDate>,
     last_review: Option<NaiveDate>,
     review_interval: Option<i32>,
@@ -187,6 +191,8 @@ struct CaseFacts {
     review_due: Option<NaiveDate>,
     contact_due: Option<NaiveDate>,
     last_contact: Option<NaiveDate>,
+    /// The last missed appointment after the last contact.
+    missed: Option<NaiveDate>,
     clock: Option<(ClockState, NaiveDate)>,
 }
 
@@ -344,6 +350,9 @@ pub async fn for_actor(
                     .then(|| schedule::next_contact_due(c.opened_on, c.last_contact, &rules))
                     .filter(|d| *d < today),
                 last_contact: c.last_contact,
+                missed: c
+                    .last_missed
+                    .filter(|m| c.last_contact.is_none_or(|l| *m > l)),
                 clock: matches!(k.state, ClockState::Warning | ClockState::Overdue)
                     .then_some((k.state, k.end)),
             }
@@ -418,6 +427,14 @@ fn cases_query(ctx: &Ctx) -> sea_orm::Select<case::Entity> {
                 "(SELECT MAX(contact_date) FROM contacts WHERE contacts.case_id = cases.id)",
             ),
             "last_contact",
+        )
+        .column_as(
+            Expr::cust(format!(
+                "(SELECT MAX(appointment_date) FROM appointments \
+                 WHERE appointments.case_id = cases.id AND appointments.status = '{}')",
+                AppointmentStatus::Missed.as_str()
+            )),
+            "last_missed",
         )
         .column_as(
             Expr::cust("(SELECT MIN(created_on) FROM goals WHERE goals.case_id = cases.id)"),
@@ -761,6 +778,7 @@ fn own_sections(
             overdue,
             detail,
             last_contact: f.last_contact,
+            missed: None,
             href,
         };
         for (d, due) in &f.followups {
@@ -791,13 +809,16 @@ fn own_sections(
             ));
         }
         if let Some(d) = f.contact_due {
-            items.push(item(
-                Kind::Contact,
-                d,
-                true,
-                None,
-                format!("/cases/{}/contacts/new", c.id),
-            ));
+            items.push(Item {
+                missed: f.missed,
+                ..item(
+                    Kind::Contact,
+                    d,
+                    true,
+                    None,
+                    format!("/cases/{}/contacts/new", c.id),
+                )
+            });
         }
         if let Some((state, end)) = f.clock {
             items.push(item(
@@ -831,6 +852,7 @@ fn own_sections(
             overdue,
             detail,
             last_contact: None,
+            missed: None,
             href: format!("/clients/{pid}"),
         })
     };

@@ -44,6 +44,7 @@ day-overdue-since = fällig seit { $date }
 day-contact-due-since = Kontakt fällig seit { $date }
 day-last-contact = letzter Kontakt am { $date }
 day-no-contact = noch kein Kontakt
+day-missed-on = Termin am { $date } versäumt
 day-ends-on = 3 Jahre enden am { $date }
 day-ended-on = 3 Jahre endeten am { $date }
 day-valid-until = gültig bis { $date }

@@ -44,6 +44,7 @@ day-overdue-since = due since { $date }
 day-contact-due-since = contact due since { $date }
 day-last-contact = last contact on { $date }
 day-no-contact = no contact yet
+day-missed-on = appointment missed on { $date }
 day-ends-on = 3 years end on { $date }
 day-ended-on = 3 years ended on { $date }
 day-valid-until = valid until { $date }

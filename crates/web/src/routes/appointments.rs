@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 
 use ankommen_core::Error;
 use ankommen_core::casework::appointments::{
-    self, AppointmentForm, AppointmentView, Conflict, DayAppointment, FormChoices, LetterChoices,
+    self, AppointmentForm, AppointmentView, Clash, Conflict, DayAppointment, Slot, FormChoices, LetterChoices,
     MoveForm,
 };
 use ankommen_core::kernel::catalog::{BringItem, ChangeReason, LANGUAGES, PlaceKind};
@@ -59,13 +59,15 @@ fn conflict_rows(page: &Page, list: &[Conflict]) -> Vec<ConflictRow> {
         .map(|c| ConflictRow {
             when: format!(
                 "{}, {}–{}",
-                page.date(c.slot.date),
-                c.slot.start.format("%H:%M"),
-                c.slot.end().format("%H:%M")
+                page.date(c.date),
+                c.start.format("%H:%M"),
+                c.end.format("%H:%M")
             ),
-            what: match &c.case_number {
-                Some(n) if c.own => page.t1("appointment-conflict-own", "number", n),
-                _ => page.t("appointment-conflict-room"),
+            what: match &c.clash {
+                Clash::Own(n) => page.t1("appointment-conflict-own", "number", n),
+                Clash::OwnOfficeHours => page.t("appointment-conflict-own-office-hours"),
+                Clash::Room => page.t("appointment-conflict-room"),
+                Clash::RoomOfficeHours => page.t("appointment-conflict-room-office-hours"),
             },
         })
         .collect()
@@ -253,17 +255,7 @@ async fn create(
         FormView::from_data(&form),
         a.page.tr,
         |view, status| async move {
-            let room = appointments::room_of_form(&state.db, &a.ctx, &typed).await?;
-            let conflicts = appointments::conflicts(
-                &state.db,
-                &a.ctx,
-                &typed.date,
-                &typed.starts_at,
-                &typed.minutes,
-                room,
-                None,
-            )
-            .await?;
+            let conflicts = appointments::form_conflicts(&state.db, &a.ctx, &typed).await?;
             let ch = appointments::new_form(&state.db, &a.ctx, id).await?;
             Ok(form_page(a, ch, view, &conflicts, status))
         },
@@ -303,19 +295,18 @@ struct ShowTpl {
 }
 
 pub(crate) fn when_of(page: &Page, a: &appointment::Model) -> String {
-    let end = chrono::NaiveTime::parse_from_str(&a.starts_at, "%H:%M")
-        .map(|t| {
-            (t + chrono::Duration::minutes(i64::from(a.minutes)))
-                .format("%H:%M")
-                .to_string()
-        })
-        .unwrap_or_default();
     format!(
-        "{}, {}–{}",
+        "{}, {}",
         page.date_wd(a.appointment_date),
-        a.starts_at,
-        end
+        times_of(a)
     )
+}
+
+/// `HH:MM–HH:MM` of a stored appointment.
+fn times_of(a: &appointment::Model) -> String {
+    Slot::parse(a.appointment_date, &a.starts_at, a.minutes)
+        .map(|s| s.times())
+        .unwrap_or_else(|| a.starts_at.clone())
 }
 
 /// The place in one line: its kind, and the room, service or note.
@@ -723,15 +714,7 @@ pub(crate) fn day_rows(page: &Page, rows: &[DayAppointment]) -> Vec<DayRow> {
             DayRow {
                 id: a.id,
                 date: a.appointment_date,
-                time: format!(
-                    "{}–{}",
-                    a.starts_at,
-                    chrono::NaiveTime::parse_from_str(&a.starts_at, "%H:%M")
-                        .map(|t| (t + chrono::Duration::minutes(i64::from(a.minutes)))
-                            .format("%H:%M")
-                            .to_string())
-                        .unwrap_or_default()
-                ),
+                time: times_of(a),
                 case_id: a.case_id,
                 case_number: d.case_number.clone(),
                 client: d.client.clone(),

@@ -13,6 +13,7 @@ use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
 use serde::Deserialize;
 
 use ankommen_core::Error;
+use ankommen_core::casework::appointments::Slot;
 use ankommen_core::casework::calendar::{self, Entry, View, Whose};
 
 use super::{done, render};
@@ -111,12 +112,8 @@ struct WeekTpl {
 }
 
 fn end_of(e: &Entry) -> String {
-    chrono::NaiveTime::parse_from_str(&e.starts_at, "%H:%M")
-        .map(|t| {
-            (t + Duration::minutes(i64::from(e.minutes)))
-                .format("%H:%M")
-                .to_string()
-        })
+    Slot::parse(e.date, &e.starts_at, e.minutes)
+        .map(|s| s.end().format("%H:%M").to_string())
         .unwrap_or_default()
 }
 
