@@ -171,6 +171,69 @@ pub mod login_throttle {
     no_relations!();
 }
 
+/// A staff member's TOTP second factor (decision 0038).
+pub mod second_factor {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "second_factors")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub staff_id: i64,
+        pub secret_sealed: Vec<u8>,
+        pub confirmed_at: Option<DateTimeUtc>,
+        pub last_step: Option<i64>,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// An organisation whose staff must log in with a second factor (a row: required).
+pub mod second_factor_required {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "second_factor_required")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub organisation_id: i64,
+        pub since: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// A one-time recovery code of a second factor, hashed.
+pub mod recovery_code {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "recovery_codes")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub staff_id: i64,
+        pub code_hash: String,
+        pub used_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+/// The second step of a login, pending after the password (its token is a cookie, stored hashed).
+pub mod login_challenge {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "login_challenges")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub token_hash: String,
+        pub staff_id: i64,
+        /// `verify` | `enrol`
+        pub purpose: String,
+        pub created_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+        pub attempts: i32,
+    }
+    no_relations!();
+}
+
 /// One-time links: set up the first administrator, or let a person set their password.
 pub mod setup_token {
     use sea_orm::entity::prelude::*;

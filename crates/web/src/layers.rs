@@ -67,6 +67,14 @@ pub fn cookies(headers: &HeaderMap) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The cookie of a login's pending second step (decision 0038): the challenge's token.
+pub const CHALLENGE_COOKIE: &str = "ankommen_challenge";
+
+/// One cookie's value from the request's headers.
+pub fn cookie_of(headers: &HeaderMap, name: &str) -> Option<String> {
+    cookie(&cookies(headers), name).map(str::to_string)
+}
+
 fn cookie<'a>(all: &'a [(String, String)], name: &str) -> Option<&'a str> {
     all.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }

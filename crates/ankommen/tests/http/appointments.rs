@@ -319,7 +319,13 @@ async fn office_hours_take_their_time_a_colleagues_in_the_room_and_the_ims_own()
     let mut afternoon = office.to_vec();
     afternoon[2] = ("starts_at", "13:00");
     booked(&t, &mut im, p.case_id, &afternoon).await;
-    booked(&t, &mut im, p.case_id, &home_visit(&pid, "2026-12-01", "10:00")).await;
+    booked(
+        &t,
+        &mut im,
+        p.case_id,
+        &home_visit(&pid, "2026-12-01", "10:00"),
+    )
+    .await;
 
     // Moving the afternoon appointment into the morning shows the room's office hours.
     let id = t.scalar("SELECT MIN(id) AS n FROM appointments").await;
@@ -335,7 +341,12 @@ async fn office_hours_take_their_time_a_colleagues_in_the_room_and_the_ims_own()
             ],
         )
         .await;
-    assert_eq!(moved.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", moved.body);
+    assert_eq!(
+        moved.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        moved.body
+    );
     moved.assert_contains("Der Raum ist für eine Sprechstunde belegt.");
     // The colleague is not named.
     let colleague = "Olena Kovalenko";

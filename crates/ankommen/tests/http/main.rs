@@ -41,6 +41,7 @@ mod retention;
 mod rights;
 mod sealed;
 mod search;
+mod second_factor;
 mod spreadsheets;
 mod storage;
 mod volunteers;

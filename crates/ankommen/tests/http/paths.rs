@@ -196,7 +196,9 @@ async fn a_malformed_id_answers_like_a_missing_record_on_every_kind_of_route() {
     let posts: Vec<String> = [
         "/admin/staff/{}",
         "/admin/staff/{}/setup-link",
+        "/admin/staff/{}/second-factor/reset",
         "/admin/organisations/{}",
+        "/admin/organisations/{}/second-factor",
         "/admin/organisations/{}/teams",
         "/admin/teams/{}",
         "/admin/fields/{}",

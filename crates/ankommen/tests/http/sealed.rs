@@ -599,6 +599,14 @@ async fn every_special_category_text_and_scan_is_sealed_in_the_database_and_show
         .await
         .unwrap();
     }
+    // A second factor being set up (its secret is not a text anyone typed: checked by opening).
+    ankommen_core::administration::second_factor::begin(
+        &t.db,
+        &t.ctx_of("awo.im2").await,
+        &t.sealer(),
+    )
+    .await
+    .unwrap();
     assert_not_stored(&t, &w).await;
     // Every sealed column holds a value now, and every value opens.
     let all = sealed::plaintexts(&t.db, &t.sealer()).await.unwrap();

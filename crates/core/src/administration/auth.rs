@@ -26,6 +26,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, Statement};
 
+use crate::administration::second_factor;
 use crate::administration::sessions::{self, NewSession, SessionPolicy};
 use crate::kernel::audit::{self, Event, Who};
 use crate::kernel::tokens::hash_token;
@@ -176,6 +177,12 @@ pub enum LoginOutcome {
     },
     /// Too many logins at once for the machine's hashing slots: try again in a few seconds.
     Busy,
+    /// The password was right; the second factor is asked next (or set up first, when the
+    /// organisation requires one): the challenge's token (decision 0038).
+    SecondStep {
+        token: String,
+        purpose: second_factor::Purpose,
+    },
 }
 
 /// The network an address is counted by: an IPv6 address by its /64 (one host may use all of
@@ -298,6 +305,12 @@ pub async fn login(
     // A successful login gives back its attempt: the pair and the account start afresh, and the
     // address (an office behind one gateway) is charged only for failures.
     give_back(&txn, &keys).await?;
+    if let Some(purpose) = second_factor::second_step_for(&txn, &account).await? {
+        // No session yet: the second step opens it (and records the login).
+        let token = second_factor::open_challenge(&txn, account.id, purpose, now).await?;
+        txn.commit().await?;
+        return Ok(LoginOutcome::SecondStep { token, purpose });
+    }
     if let Some(prev) = previous_session_token {
         sessions::delete_by_token(&txn, prev).await?;
     }
@@ -411,16 +424,28 @@ async fn give_back<C: ConnectionTrait>(conn: &C, keys: &Keys) -> Result<()> {
     Ok(())
 }
 
-/// Counts an attempt to prove who one is (changing one's password), like a login attempt of the
-/// account from that address: over [`PAIR_LIMIT`], refused until the time returned.
+/// Counts an attempt to prove who one is (`what`: changing one's password, a second factor's
+/// code), like a login attempt of the account from that address: over [`PAIR_LIMIT`], refused
+/// until the time returned.
 pub(crate) async fn count_proof(
     db: &Db,
+    what: &str,
     username: &str,
     address: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>> {
-    let keys = keys(&format!("password-change\u{0}{username}"), address);
+    let keys = keys(&format!("{what}\u{0}{username}"), address);
     Ok(count_attempt(db, &keys, now).await?.refused_until)
+}
+
+/// A proof counted by [`count_proof`] that succeeded gives back its attempt, like a login.
+pub(crate) async fn give_back_proof<C: ConnectionTrait>(
+    conn: &C,
+    what: &str,
+    username: &str,
+    address: &str,
+) -> Result<()> {
+    give_back(conn, &keys(&format!("{what}\u{0}{username}"), address)).await
 }
 
 /// Removes throttle rows whose window has passed (run periodically).

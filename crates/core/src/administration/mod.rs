@@ -11,6 +11,7 @@ pub mod office_hours;
 pub mod organisations;
 pub mod overview;
 pub mod rooms;
+pub mod second_factor;
 pub mod service_areas;
 pub mod services;
 pub mod sessions;

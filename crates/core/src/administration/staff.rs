@@ -663,8 +663,14 @@ pub async fn change_own_password(
         .one(db.reader())
         .await?
         .ok_or(Error::NotFound)?;
-    let refused =
-        crate::administration::auth::count_proof(db, &person.username, address, ctx.now()).await?;
+    let refused = crate::administration::auth::count_proof(
+        db,
+        "password-change",
+        &person.username,
+        address,
+        ctx.now(),
+    )
+    .await?;
     if refused.is_some() {
         return ctx
             .refuse(

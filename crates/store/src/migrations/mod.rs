@@ -25,6 +25,7 @@ mod m0022_intake_details;
 mod m0023_volunteers;
 mod m0024_courses_meetings;
 mod m0025_appointments;
+mod m0026_second_factor;
 
 pub use m0003_plans::DEFAULT_FIELDS;
 pub use m0006_sealed_texts::CONVERSION_PENDING;
@@ -119,6 +120,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0023_volunteers::Migration),
             Box::new(m0024_courses_meetings::Migration),
             Box::new(m0025_appointments::Migration),
+            Box::new(m0026_second_factor::Migration),
         ]
     }
 }

@@ -273,6 +273,9 @@ struct OrganisationTpl {
     /// A period without an end exists (the form to end one is shown).
     can_end: bool,
     can_edit: bool,
+    /// May require a second factor of the organisation's staff (decision 0038).
+    may_require: bool,
+    second_factor_required: bool,
 }
 
 /// The forms of an organisation's page, each with what was typed and its errors when it failed.
@@ -323,6 +326,11 @@ async fn organisation_page(
     let can_edit = a
         .ctx
         .allows(Action::ManageOrganisations, &Resource::Organisation { id });
+    let may_require = a
+        .ctx
+        .allows(Action::ManageStaff, &Resource::Organisation { id });
+    let second_factor_required =
+        ankommen_core::administration::second_factor::required(state.db.reader(), id).await?;
     let page = a.page.at("admin");
     let mut page = page;
     page.title = item.name.clone();
@@ -340,6 +348,8 @@ async fn organisation_page(
             area_form,
             end_form,
             can_edit,
+            may_require,
+            second_factor_required,
         },
         status,
     ))

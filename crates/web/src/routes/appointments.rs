@@ -12,8 +12,8 @@ use axum::routing::{get, post};
 
 use ankommen_core::Error;
 use ankommen_core::casework::appointments::{
-    self, AppointmentForm, AppointmentView, Clash, Conflict, DayAppointment, Slot, FormChoices, LetterChoices,
-    MoveForm,
+    self, AppointmentForm, AppointmentView, Clash, Conflict, DayAppointment, FormChoices,
+    LetterChoices, MoveForm, Slot,
 };
 use ankommen_core::kernel::catalog::{BringItem, ChangeReason, LANGUAGES, PlaceKind};
 use ankommen_core::kernel::types::Locale;
@@ -295,11 +295,7 @@ struct ShowTpl {
 }
 
 pub(crate) fn when_of(page: &Page, a: &appointment::Model) -> String {
-    format!(
-        "{}, {}",
-        page.date_wd(a.appointment_date),
-        times_of(a)
-    )
+    format!("{}, {}", page.date_wd(a.appointment_date), times_of(a))
 }
 
 /// `HH:MM–HH:MM` of a stored appointment.

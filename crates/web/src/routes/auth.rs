@@ -74,6 +74,10 @@ pub async fn login(
             );
             Ok(r)
         }
+        LoginOutcome::SecondStep { token, .. } => Ok(super::second_factor::to_second_step(
+            &token,
+            state.config.secure_cookies,
+        )),
         LoginOutcome::Failed => {
             let form = view.with_general(page.t("login-failed"));
             Ok(render_status(

@@ -28,6 +28,7 @@ mod privacy;
 mod referrals;
 mod retention;
 mod rules;
+mod second_factor;
 mod services;
 mod spreadsheets;
 mod staff;
@@ -108,6 +109,7 @@ fn pages() -> Router<AppState> {
         )
         .route("/admin/staff/{id}/setup-link", post(staff::setup_link))
         .route("/audit", get(audit::page))
+        .merge(second_factor::routes())
         .merge(spreadsheets::routes())
         .merge(clients::routes())
         .merge(cases::routes())

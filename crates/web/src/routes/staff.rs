@@ -180,6 +180,8 @@ struct FormTpl {
     municipalities: Vec<municipality::Model>,
     roles: Vec<(String, String)>,
     setup_link: Option<String>,
+    /// The person has a confirmed second factor (decision 0038).
+    second_factor: bool,
 }
 
 async fn form_page(
@@ -210,6 +212,12 @@ async fn form_page(
             (t.id, label, t.organisation_id)
         })
         .collect();
+    let second_factor = match &person {
+        Some(p) => {
+            ankommen_core::administration::second_factor::has_factor(&state.db, p.person.id).await?
+        }
+        None => false,
+    };
     let mut page = a.page.at("admin");
     page.title = match &person {
         Some(p) => p.person.display_name.clone(),
@@ -225,6 +233,7 @@ async fn form_page(
             teams,
             municipalities: municipalities::list(&state.db).await?,
             setup_link,
+            second_factor,
         },
         status,
     ))

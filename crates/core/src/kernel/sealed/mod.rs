@@ -163,8 +163,11 @@ pub const SPREADSHEET_UPLOAD: Column = Column {
     ..column("spreadsheet_uploads", "content_sealed", Id, Legacy::None)
 };
 
+/// A staff member's TOTP secret (decision 0038).
+pub const STAFF_SECOND_FACTOR: Column = column("second_factors", "secret_sealed", Id, Legacy::None);
+
 /// Every sealed column.
-pub const ALL: [&Column; 23] = [
+pub const ALL: [&Column; 24] = [
     &PERSON_HEALTH,
     &CONTACT_NOTE,
     &CASE_EXTENSION_REASON,
@@ -188,6 +191,7 @@ pub const ALL: [&Column; 23] = [
     &CASE_NOTE_TEXT,
     &DOCUMENT_CONTENT,
     &SPREADSHEET_UPLOAD,
+    &STAFF_SECOND_FACTOR,
 ];
 
 /// Where one value lives: its column and the associated data of its row.

@@ -1,0 +1,60 @@
+# The second factor of a login (decision 0038).
+
+second-factor-title = Zwei-Faktor-Anmeldung
+second-factor-intro = Mit einem zweiten Faktor braucht die Anmeldung außer dem Passwort einen sechsstelligen Code aus einer Authenticator-App auf Ihrem Telefon (zum Beispiel FreeOTP, Aegis, Google oder Microsoft Authenticator). Wer Ihr Passwort kennt, kommt ohne Ihr Telefon nicht hinein.
+second-factor-account-link = Zwei-Faktor-Anmeldung
+second-factor-on-since = Eingerichtet seit { $date }.
+second-factor-recovery-left = { $count ->
+    [one] Noch 1 Wiederherstellungscode.
+   *[other] Noch { $count } Wiederherstellungscodes.
+}
+second-factor-off = Nicht eingerichtet.
+second-factor-off-required = Nicht eingerichtet. Ihre Organisation verlangt einen zweiten Faktor: bei der nächsten Anmeldung werden Sie ihn einrichten.
+second-factor-setup = Zweiten Faktor einrichten
+second-factor-setup-title = Einrichten
+second-factor-step-app = Öffnen Sie Ihre Authenticator-App und fügen Sie ein Konto hinzu.
+second-factor-step-scan = Scannen Sie diesen QR-Code.
+second-factor-qr-label = QR-Code zum Einrichten in der Authenticator-App
+second-factor-or-type = Oder geben Sie diesen Schlüssel ein:
+second-factor-step-enter = Geben Sie den sechsstelligen Code ein, den die App nun anzeigt.
+second-factor-first-code = Code aus der App
+second-factor-first-code-hint = Sechs Ziffern; sie wechseln alle 30 Sekunden.
+second-factor-confirm = Bestätigen
+second-factor-code = Code aus der App
+second-factor-code-hint = Sechs Ziffern aus Ihrer Authenticator-App – oder einer Ihrer Wiederherstellungscodes, wenn Sie Ihr Telefon nicht haben.
+second-factor-code-or-recovery = Code aus der App oder Wiederherstellungscode
+second-factor-submit = Anmelden
+second-factor-step-title = Bestätigungscode
+second-factor-step-intro = Ihr Passwort ist richtig. Bitte geben Sie nun den Code aus Ihrer Authenticator-App ein.
+second-factor-enrol-title = Zweiten Faktor einrichten
+second-factor-enrol-intro = Ihre Organisation verlangt für die Anmeldung einen zweiten Faktor. Richten Sie ihn jetzt ein; es dauert eine Minute.
+second-factor-back-to-login = Zurück zur Anmeldung
+second-factor-codes-title = Ihre Wiederherstellungscodes
+second-factor-codes-intro = Mit jedem dieser Codes können Sie sich einmal ohne Telefon anmelden. Drucken Sie sie aus oder schreiben Sie sie ab und bewahren Sie sie sicher auf – nicht auf dem Telefon.
+second-factor-codes-once = Die Codes werden nur jetzt angezeigt. Neue Codes erhalten Sie unter „Mein Konto“ → Zwei-Faktor-Anmeldung.
+second-factor-codes-continue = Weiter
+second-factor-renew-title = Neue Wiederherstellungscodes
+second-factor-renew-intro = Die bisherigen Codes gelten danach nicht mehr.
+second-factor-renew = Neue Codes erzeugen
+second-factor-remove-title = Zweiten Faktor entfernen
+second-factor-remove-intro = Danach genügt wieder das Passwort.
+second-factor-remove = Entfernen
+second-factor-required-note = Ihre Organisation verlangt einen zweiten Faktor; er kann nicht entfernt werden. Bei Verlust des Telefons setzt die Administration ihn zurück.
+second-factor-back = Zurück zu „Mein Konto“
+second-factor-admin-title = Zwei-Faktor-Anmeldung
+second-factor-admin-on = Eingerichtet.
+second-factor-admin-off = Nicht eingerichtet.
+second-factor-admin-reset = Zweiten Faktor zurücksetzen
+second-factor-admin-reset-hint = Bei Verlust des Telefons: Der zweite Faktor und die Wiederherstellungscodes werden gelöscht, alle Sitzungen beendet. Die Person richtet ihn bei der nächsten Anmeldung neu ein, wenn die Organisation ihn verlangt.
+second-factor-org-title = Zwei-Faktor-Anmeldung
+second-factor-org-required = Zweiten Faktor für alle Beschäftigten verlangen
+second-factor-org-hint = Wer noch keinen hat, richtet ihn bei der nächsten Anmeldung ein.
+flash-second-factor-expired = Die Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an.
+flash-second-factor-removed = Der zweite Faktor ist entfernt.
+flash-second-factor-reset = Der zweite Faktor ist zurückgesetzt; alle Sitzungen der Person sind beendet.
+error-second-factor-code = Der Code stimmt nicht. Bitte geben Sie den aktuellen Code aus der App ein.
+error-second-factor-attempts = Zu viele Versuche. Bitte versuchen Sie es in einer Viertelstunde noch einmal.
+error-second-factor-exists = Ein zweiter Faktor ist schon eingerichtet. Entfernen Sie ihn zuerst, um ein neues Telefon einzurichten.
+error-second-factor-not-started = Es wird gerade kein zweiter Faktor eingerichtet.
+error-second-factor-required = Ihre Organisation verlangt einen zweiten Faktor; er kann nicht entfernt werden.
+error-second-factor-own-reset = Den eigenen zweiten Faktor entfernen Sie unter „Mein Konto“ mit einem Code.

@@ -1,0 +1,60 @@
+# The second factor of a login (decision 0038).
+
+second-factor-title = Two-factor login
+second-factor-intro = With a second factor, logging in needs a six-digit code from an authenticator app on your phone (for example FreeOTP, Aegis, Google or Microsoft Authenticator) besides your password. Whoever knows your password cannot get in without your phone.
+second-factor-account-link = Two-factor login
+second-factor-on-since = Set up since { $date }.
+second-factor-recovery-left = { $count ->
+    [one] 1 recovery code left.
+   *[other] { $count } recovery codes left.
+}
+second-factor-off = Not set up.
+second-factor-off-required = Not set up. Your organisation requires a second factor: you will set it up at your next login.
+second-factor-setup = Set up a second factor
+second-factor-setup-title = Set up
+second-factor-step-app = Open your authenticator app and add an account.
+second-factor-step-scan = Scan this QR code.
+second-factor-qr-label = QR code to set up the authenticator app
+second-factor-or-type = Or type this key:
+second-factor-step-enter = Enter the six-digit code the app now shows.
+second-factor-first-code = Code from the app
+second-factor-first-code-hint = Six digits; they change every 30 seconds.
+second-factor-confirm = Confirm
+second-factor-code = Code from the app
+second-factor-code-hint = Six digits from your authenticator app – or one of your recovery codes if you do not have your phone.
+second-factor-code-or-recovery = Code from the app or recovery code
+second-factor-submit = Log in
+second-factor-step-title = Verification code
+second-factor-step-intro = Your password is correct. Please enter the code from your authenticator app.
+second-factor-enrol-title = Set up a second factor
+second-factor-enrol-intro = Your organisation requires a second factor to log in. Set it up now; it takes a minute.
+second-factor-back-to-login = Back to the login
+second-factor-codes-title = Your recovery codes
+second-factor-codes-intro = Each of these codes lets you log in once without your phone. Print or copy them and keep them safe – not on the phone.
+second-factor-codes-once = The codes are shown only now. New codes are under "My account" → Two-factor login.
+second-factor-codes-continue = Continue
+second-factor-renew-title = New recovery codes
+second-factor-renew-intro = The previous codes stop working.
+second-factor-renew = Create new codes
+second-factor-remove-title = Remove the second factor
+second-factor-remove-intro = Afterwards the password alone logs you in again.
+second-factor-remove = Remove
+second-factor-required-note = Your organisation requires a second factor; it cannot be removed. If you lose your phone, the administration resets it.
+second-factor-back = Back to "My account"
+second-factor-admin-title = Two-factor login
+second-factor-admin-on = Set up.
+second-factor-admin-off = Not set up.
+second-factor-admin-reset = Reset the second factor
+second-factor-admin-reset-hint = For a lost phone: the second factor and the recovery codes are deleted and all sessions end. The person sets it up again at the next login if the organisation requires it.
+second-factor-org-title = Two-factor login
+second-factor-org-required = Require a second factor of all staff
+second-factor-org-hint = Who has none yet sets it up at the next login.
+flash-second-factor-expired = The login has expired. Please log in again.
+flash-second-factor-removed = The second factor is removed.
+flash-second-factor-reset = The second factor is reset; all the person's sessions have ended.
+error-second-factor-code = The code is not right. Please enter the current code from the app.
+error-second-factor-attempts = Too many attempts. Please try again in a quarter of an hour.
+error-second-factor-exists = A second factor is already set up. Remove it first to set up a new phone.
+error-second-factor-not-started = No second factor is being set up.
+error-second-factor-required = Your organisation requires a second factor; it cannot be removed.
+error-second-factor-own-reset = You remove your own second factor under "My account" with a code.
