@@ -10,8 +10,6 @@
 //! short organisational text (like a step's third party, decision 0032): the form says that
 //! personal details belong in the sealed contact note.
 
-use std::collections::BTreeSet;
-
 use ankommen_store::entities::{
     appointment, appointment_change, case, office_hour, office_hour_exception, person, room,
     service, staff,
@@ -115,7 +113,11 @@ impl Slot {
 
     /// `HH:MM–HH:MM`, as every page shows an appointment's time.
     pub fn times(&self) -> String {
-        format!("{}–{}", self.start.format("%H:%M"), self.end().format("%H:%M"))
+        format!(
+            "{}–{}",
+            self.start.format("%H:%M"),
+            self.end().format("%H:%M")
+        )
     }
 }
 
@@ -674,7 +676,7 @@ pub async fn book(db: &Db, ctx: &Ctx, case_id: i64, form: &AppointmentForm) -> R
             &i.slot,
         )
         .await?
-            .is_empty()
+        .is_empty()
     {
         return Err(Error::field(
             "confirm_conflicts",
@@ -802,11 +804,7 @@ pub async fn reschedule(db: &Db, ctx: &Ctx, id: i64, version: i32, f: &MoveForm)
     if Slot::of(&a) == Some(slot) {
         return Err(Error::field("date", "error-appointment-same-time"));
     }
-    if !f.confirm_conflicts
-        && !conflicts_with(&tx, Takes::of(&a), &slot)
-            .await?
-            .is_empty()
-    {
+    if !f.confirm_conflicts && !conflicts_with(&tx, Takes::of(&a), &slot).await?.is_empty() {
         return Err(Error::field(
             "confirm_conflicts",
             "error-appointment-conflicts",
@@ -1120,22 +1118,9 @@ async fn day_rows<C: ConnectionTrait>(
         .order_by_asc(appointment::Column::Id)
         .all(conn)
         .await?;
-    let case_ids: BTreeSet<i64> = rows.iter().map(|a| a.case_id).collect();
-    let allowed: std::collections::BTreeMap<i64, case::Model> = access::cases_with_refs(
-        conn,
-        sea_orm::Condition::all().add(case::Column::Id.is_in(case_ids)),
-    )
-    .await?
-    .into_iter()
-    .filter(|(_, r)| ctx.allows(Action::ReadClient, &Resource::Case(r.clone())))
-    .map(|(c, _)| (c.id, c))
-    .collect();
     let mut out = Vec::new();
     let mut seen = Vec::new();
-    for a in rows {
-        let Some(c) = allowed.get(&a.case_id).cloned() else {
-            continue;
-        };
+    for (a, c) in crate::casework::calendar::visible(conn, ctx, rows).await? {
         let persons = crate::casework::cases::persons_of(conn, a.case_id).await?;
         let shown: Vec<&person::Model> = match a.person_id {
             Some(p) => persons.iter().filter(|x| x.id == p).collect(),

@@ -3,10 +3,11 @@
 //! appointment as an event. Booking, moving and cancelling belong to the appointments themselves.
 //!
 //! What a calendar shows is decided twice: whose calendar it is (`Action::ViewCalendar` on the
-//! staff member: their own, or a team lead over their team's members) and, per appointment, whether
-//! the actor may list its case (`Action::ViewCaseList`), so a moved employee keeps no appointment
-//! of a case they may no longer reach. Pages name clients and are audited once per view naming
-//! them (`calendar_viewed`); the feed carries no names, at most initials when its holder opted in.
+//! staff member: their own, or a team lead over their team's members) and, per appointment, the
+//! one rule of [`visible`] (the holder reads the client, a team lead lists the case), which the
+//! start page's and the home visits' lists use too; so a moved employee keeps no appointment of a
+//! case they may no longer reach. Pages name clients and are audited once per view naming them
+//! (`calendar_viewed`); the feed carries no names, at most initials when its holder opted in.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -196,7 +197,7 @@ pub async fn view(
                 entries: Vec::new(),
             });
         }
-        let entries = entries_of(tx, ctx, &staff_ids, from, to, Action::ViewCaseList).await?;
+        let entries = entries_of(tx, ctx, &staff_ids, from, to).await?;
         let seen: BTreeSet<Seen> = entries
             .iter()
             .flat_map(|e| {
@@ -223,15 +224,14 @@ pub async fn view(
     .await
 }
 
-/// The appointments of the staff members `staff_ids` on the days `from`..=`to` whose case the
-/// actor may do `action` to, in time order, with their places and persons.
+/// The appointments of the staff members `staff_ids` on the days `from`..=`to` the actor may see
+/// ([`visible`]), in time order, with their places and persons.
 async fn entries_of<C: ConnectionTrait>(
     conn: &C,
     ctx: &Ctx,
     staff_ids: &[i64],
     from: NaiveDate,
     to: NaiveDate,
-    action: Action,
 ) -> Result<Vec<Entry>> {
     if staff_ids.is_empty() {
         return Ok(Vec::new());
@@ -245,35 +245,63 @@ async fn entries_of<C: ConnectionTrait>(
         .order_by_asc(appointment::Column::Id)
         .all(conn)
         .await?;
-    complete(conn, ctx, rows, action).await
+    complete(conn, ctx, rows).await
 }
 
-/// Keeps the appointments whose case the actor may do `action` to and adds what the calendar
-/// shows: the case number, the place, the persons.
-async fn complete<C: ConnectionTrait>(
+/// The one rule of who sees an appointment in a list (calendar, feed, start page, home visits):
+/// its holder needs `ReadClient` on its case (they act on it: names, addresses, letters); a team
+/// lead looking at a member's calendar needs `ViewCaseList` (the names the team's case list
+/// shows). Both are computed against the actor's current organisation, so a moved employee keeps
+/// none of the old organisation's.
+fn action_on(ctx: &Ctx, a: &appointment::Model) -> Action {
+    if a.staff_id == ctx.actor.staff_id {
+        Action::ReadClient
+    } else {
+        Action::ViewCaseList
+    }
+}
+
+/// The appointments of `rows` the actor may see ([`action_on`]), each with its case, in their
+/// order.
+pub(crate) async fn visible<C: ConnectionTrait>(
     conn: &C,
     ctx: &Ctx,
     rows: Vec<appointment::Model>,
-    action: Action,
-) -> Result<Vec<Entry>> {
+) -> Result<Vec<(appointment::Model, case::Model)>> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
     let case_ids: BTreeSet<i64> = rows.iter().map(|r| r.case_id).collect();
-    let cases = access::cases_with_refs(
+    let cases: BTreeMap<i64, (case::Model, Resource)> = access::cases_with_refs(
         conn,
         sea_orm::Condition::all().add(case::Column::Id.is_in(case_ids)),
     )
-    .await?;
-    let allowed: BTreeMap<i64, String> = cases
+    .await?
+    .into_iter()
+    .map(|(c, r)| (c.id, (c, Resource::Case(r))))
+    .collect();
+    Ok(rows
         .into_iter()
-        .filter(|(_, r)| ctx.allows(action, &Resource::Case(r.clone())))
-        .map(|(c, _)| (c.id, c.case_number))
+        .filter_map(|a| {
+            let (c, res) = cases.get(&a.case_id)?;
+            ctx.allows(action_on(ctx, &a), res).then(|| (a, c.clone()))
+        })
+        .collect())
+}
+
+/// Keeps the appointments the actor may see and adds what the calendar shows: the case number,
+/// the place, the persons.
+async fn complete<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    rows: Vec<appointment::Model>,
+) -> Result<Vec<Entry>> {
+    let shown = visible(conn, ctx, rows).await?;
+    let allowed: BTreeMap<i64, String> = shown
+        .iter()
+        .map(|(_, c)| (c.id, c.case_number.clone()))
         .collect();
-    let rows: Vec<appointment::Model> = rows
-        .into_iter()
-        .filter(|r| allowed.contains_key(&r.case_id))
-        .collect();
+    let rows: Vec<appointment::Model> = shown.into_iter().map(|(a, _)| a).collect();
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -569,7 +597,6 @@ pub async fn feed(db: &Db, clock: Arc<dyn Clock>, token: &str) -> Result<Feed> {
         &[ctx.actor.staff_id],
         today - Duration::days(FEED_DAYS_BACK),
         today + Duration::days(FEED_DAYS_AHEAD),
-        Action::ReadClient,
     )
     .await?;
     calendar_feed::Entity::update_many()
@@ -622,7 +649,7 @@ pub async fn appointment_event(db: &Db, ctx: &Ctx, id: i64) -> Result<(Entry, bo
             ev().case(row.case_id),
         )
         .await?;
-        let mut entries = complete(tx, ctx, vec![row], Action::ReadClient).await?;
+        let mut entries = complete(tx, ctx, vec![row]).await?;
         let Some(entry) = entries.pop() else {
             return ctx.refuse(tx, ev(), Error::NotFound).await;
         };
