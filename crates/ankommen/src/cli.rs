@@ -11,7 +11,11 @@ Settings come from (later wins): built-in defaults, the TOML config file (--conf
 ANKOMMEN_CONFIG), environment variables (ANKOMMEN_LISTEN, ANKOMMEN_DATA_DIR, ANKOMMEN_DATABASE_URL, \
 ANKOMMEN_PUBLIC_URL, ANKOMMEN_SECURE_COOKIES, ANKOMMEN_IDLE_TIMEOUT_MINUTES, \
 ANKOMMEN_ABSOLUTE_TIMEOUT_HOURS, ANKOMMEN_TRUSTED_PROXIES, ANKOMMEN_LOG, ANKOMMEN_MAX_CONNECTIONS, \
-ANKOMMEN_REQUEST_TIMEOUT_SECONDS; each also as NAME_FILE holding the value in a file), and flags. \
+ANKOMMEN_REQUEST_TIMEOUT_SECONDS, ANKOMMEN_METRICS_LISTEN, ANKOMMEN_METRICS_TOKEN; each also as NAME_FILE \
+holding the value in a file), and flags. Metrics (/metrics, Prometheus text format) are off by default: \
+ANKOMMEN_METRICS_LISTEN (metrics_listen) serves them on a second address of their own; \
+ANKOMMEN_METRICS_TOKEN_FILE (metrics_token_file) serves them on the main address to requests with \
+`Authorization: Bearer <token>` (at least 32 characters); without it /metrics answers 404. \
 The key of encryption at rest: ANKOMMEN_ENCRYPTION_KEY_FILE (or encryption_key_file, \
 --encryption-key-file) names the key file, created if missing [default: DIR/ankommen.key]; or \
 ANKOMMEN_ENCRYPTION_KEY holds the key itself (64 hex digits, environment only; not together with \

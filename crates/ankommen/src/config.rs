@@ -16,6 +16,7 @@ use ankommen_core::administration::sessions::SessionPolicy;
 use ankommen_core::kernel::sealing::Sealer;
 use ankommen_store::connect::{Backend, backend_of, sqlite_url_for};
 use ankommen_web::WebConfig;
+use ankommen_web::metrics::MetricsToken;
 use serde::Deserialize;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -44,6 +45,11 @@ pub const ENV_TRUSTED_PROXIES: &str = "ANKOMMEN_TRUSTED_PROXIES";
 pub const ENV_LOG: &str = "ANKOMMEN_LOG";
 pub const ENV_MAX_CONNECTIONS: &str = "ANKOMMEN_MAX_CONNECTIONS";
 pub const ENV_REQUEST_TIMEOUT_SECONDS: &str = "ANKOMMEN_REQUEST_TIMEOUT_SECONDS";
+/// A second listen address that serves only `/metrics`, without a token (decision 0037).
+pub const ENV_METRICS_LISTEN: &str = "ANKOMMEN_METRICS_LISTEN";
+/// The bearer token that opens `/metrics` on the main listener; usually given as
+/// `ANKOMMEN_METRICS_TOKEN_FILE` (a file holding it).
+pub const ENV_METRICS_TOKEN: &str = "ANKOMMEN_METRICS_TOKEN";
 /// The key file of encryption at rest. By the `NAME_FILE` convention this is also "the file that
 /// holds `ANKOMMEN_ENCRYPTION_KEY`", so the two are one setting and exclude each other.
 pub const ENV_ENCRYPTION_KEY_FILE: &str = "ANKOMMEN_ENCRYPTION_KEY_FILE";
@@ -118,6 +124,10 @@ pub struct Config {
     /// The master key of encryption at rest: a key file (default `<data_dir>/ankommen.key`) or the
     /// key itself from the environment.
     pub encryption_key: EncryptionKey,
+    /// The address of the separate metrics listener, if any.
+    pub metrics_listen: Option<SocketAddr>,
+    /// The bearer token of `/metrics` on the main listener, if any (its `Debug` hides it).
+    pub metrics_token: Option<MetricsToken>,
     /// The config file that was read, if any.
     pub config_file: Option<PathBuf>,
 }
@@ -141,6 +151,8 @@ impl fmt::Debug for Config {
             .field("max_connections", &self.max_connections)
             .field("request_timeout_seconds", &self.request_timeout_seconds)
             .field("encryption_key", &self.encryption_key)
+            .field("metrics_listen", &self.metrics_listen)
+            .field("metrics_token", &self.metrics_token)
             .field("config_file", &self.config_file)
             .finish()
     }
@@ -175,6 +187,7 @@ impl Config {
             demo,
             trusted_proxies: self.trusted_proxies.clone(),
             request_timeout: StdDuration::from_secs(self.request_timeout_seconds),
+            metrics_token: self.metrics_token.clone(),
         }
     }
 }
@@ -238,7 +251,7 @@ pub fn resolve(
                 path: path.display().to_string(),
                 reason: e.to_string(),
             })?;
-            file_layer(path, &text)?
+            file_layer(path, &text, read)?
         }
         None => Layer::default(),
     };
@@ -264,6 +277,8 @@ struct Layer {
     max_connections: Option<u32>,
     request_timeout_seconds: Option<u64>,
     encryption_key: Option<EncryptionKey>,
+    metrics_listen: Option<SocketAddr>,
+    metrics_token: Option<MetricsToken>,
 }
 
 impl Layer {
@@ -284,6 +299,8 @@ impl Layer {
                 .request_timeout_seconds
                 .or(lower.request_timeout_seconds),
             encryption_key: self.encryption_key.or(lower.encryption_key),
+            metrics_listen: self.metrics_listen.or(lower.metrics_listen),
+            metrics_token: self.metrics_token.or(lower.metrics_token),
         }
     }
 }
@@ -311,6 +328,14 @@ fn finish(m: Layer, config_file: Option<PathBuf>) -> Result<Config, ConfigError>
         Some(l) => l,
         None => parse_listen("default", DEFAULT_LISTEN)?,
     };
+    if m.metrics_listen == Some(listen) {
+        return Err(invalid(
+            "metrics_listen",
+            format!(
+                "{listen} is the main listen address; give the metrics listener an address of its own, or use a metrics token on the main listener"
+            ),
+        ));
+    }
     let encryption_key = m
         .encryption_key
         .unwrap_or_else(|| EncryptionKey::File(data_dir.join(KEY_FILE)));
@@ -334,6 +359,8 @@ fn finish(m: Layer, config_file: Option<PathBuf>) -> Result<Config, ConfigError>
             .request_timeout_seconds
             .unwrap_or(DEFAULT_REQUEST_TIMEOUT_SECONDS),
         encryption_key,
+        metrics_listen: m.metrics_listen,
+        metrics_token: m.metrics_token,
         config_file,
     })
 }
@@ -358,12 +385,15 @@ struct FileConfig {
     max_connections: Option<i64>,
     request_timeout_seconds: Option<i64>,
     encryption_key_file: Option<PathBuf>,
+    metrics_listen: Option<String>,
+    /// A file holding the bearer token of `/metrics` (the token itself is not accepted here).
+    metrics_token_file: Option<PathBuf>,
     /// Not allowed: present only to refuse it with a clear message (a config file is often
     /// readable by many and copied around; the key belongs in a 0600 key file or the environment).
     encryption_key: Option<toml::Value>,
 }
 
-fn file_layer(path: &Path, text: &str) -> Result<Layer, ConfigError> {
+fn file_layer(path: &Path, text: &str, read: ReadFile<'_>) -> Result<Layer, ConfigError> {
     let shown = path.display().to_string();
     let f: FileConfig = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start));
@@ -453,6 +483,19 @@ fn file_layer(path: &Path, text: &str) -> Result<Layer, ConfigError> {
             .encryption_key_file
             .map(|v| parse_key_file(&origin("encryption_key_file"), v))
             .transpose()?,
+        metrics_listen: f
+            .metrics_listen
+            .map(|v| parse_listen(&origin("metrics_listen"), &v))
+            .transpose()?,
+        metrics_token: f
+            .metrics_token_file
+            .map(|file| {
+                let key = origin("metrics_token_file");
+                let text = read(&file)
+                    .map_err(|e| invalid(&key, format!("cannot read {}: {e}", file.display())))?;
+                parse_metrics_token(&key, trim_one_newline(&text))
+            })
+            .transpose()?,
     })
 }
 
@@ -527,6 +570,12 @@ fn env_layer(env: &HashMap<String, String>, read: ReadFile<'_>) -> Result<Layer,
             .map(|(v, o)| parse_u32(&o, &v, MAX_REQUEST_TIMEOUT_SECONDS).map(u64::from))
             .transpose()?,
         encryption_key: env_encryption_key(env)?,
+        metrics_listen: get(ENV_METRICS_LISTEN)?
+            .map(|(v, o)| parse_listen(&o, &v))
+            .transpose()?,
+        metrics_token: get(ENV_METRICS_TOKEN)?
+            .map(|(v, o)| parse_metrics_token(&o, &v))
+            .transpose()?,
     })
 }
 
@@ -602,6 +651,11 @@ fn parse_listen(origin: &str, v: &str) -> Result<SocketAddr, ConfigError> {
             ),
         )
     })
+}
+
+/// The token's problem, never the token itself.
+fn parse_metrics_token(origin: &str, v: &str) -> Result<MetricsToken, ConfigError> {
+    MetricsToken::new(v).map_err(|problem| invalid(origin, problem))
 }
 
 fn parse_data_dir(origin: &str, v: PathBuf) -> Result<PathBuf, ConfigError> {
@@ -1133,6 +1187,98 @@ encryption_key_file = "/file/ankommen.key"
         )
         .unwrap();
         assert_eq!(c.log.as_deref(), Some("debug\n"));
+    }
+
+    #[test]
+    fn metrics_are_off_by_default_and_come_from_file_or_environment() {
+        let c = run(&Flags::default(), &[], &[]).unwrap();
+        assert_eq!(
+            (c.metrics_listen, c.web_config(false).metrics_token),
+            (None, None)
+        );
+        let token = "f".repeat(64);
+        let c = run(
+            &Flags::default(),
+            &[("ANKOMMEN_CONFIG", "/c.toml")],
+            &[
+                (
+                    "/c.toml",
+                    "metrics_listen = \"127.0.0.1:9464\"\nmetrics_token_file = \"/etc/m.token\"\n",
+                ),
+                ("/etc/m.token", &format!("{token}\n")),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.metrics_listen, Some(addr("127.0.0.1:9464")));
+        let expected = MetricsToken::new(&token).unwrap();
+        assert_eq!(c.web_config(false).metrics_token.as_ref(), Some(&expected));
+        // Never shown.
+        assert!(!format!("{c:?}").contains(&token));
+        let c = run(
+            &Flags::default(),
+            &[
+                ("ANKOMMEN_METRICS_LISTEN", "[::1]:9465"),
+                ("ANKOMMEN_METRICS_TOKEN_FILE", "/run/secrets/m"),
+            ],
+            &[("/run/secrets/m", &token)],
+        )
+        .unwrap();
+        assert_eq!(c.metrics_listen, Some(addr("[::1]:9465")));
+        assert_eq!(c.metrics_token, Some(expected));
+    }
+
+    #[test]
+    fn bad_metrics_settings_are_named() {
+        let e = run(
+            &Flags::default(),
+            &[("ANKOMMEN_METRICS_TOKEN_FILE", "/m")],
+            &[("/m", "short-secret\n")],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("ANKOMMEN_METRICS_TOKEN_FILE: the metrics token must have at least 32"),
+            "{e}"
+        );
+        assert!(!e.contains("short-secret"), "{e}");
+        let e = run(
+            &Flags::default(),
+            &[("ANKOMMEN_METRICS_TOKEN", &format!("{} x", "a".repeat(40)))],
+            &[],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("only visible ASCII"), "{e}");
+        let e = run(
+            &Flags::default(),
+            &[("ANKOMMEN_CONFIG", "/c.toml")],
+            &[("/c.toml", "metrics_token_file = \"/nope\"\n")],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("config file /c.toml: metrics_token_file: cannot read /nope"),
+            "{e}"
+        );
+        let e = run(
+            &Flags::default(),
+            &[("ANKOMMEN_METRICS_LISTEN", "127.0.0.1:8080")],
+            &[],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("is the main listen address"), "{e}");
+        let e = run(
+            &Flags::default(),
+            &[("ANKOMMEN_METRICS_LISTEN", "9464")],
+            &[],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("ANKOMMEN_METRICS_LISTEN: invalid listen address"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@ use ankommen_core::kernel::sealing::{KeyFile, Sealer};
 use ankommen_core::{Clock, SystemClock};
 use ankommen_store::connect::{Backend, sqlite_url_for};
 use ankommen_store::{Db, DbConfig, connect};
+use ankommen_web::metrics::{Metrics, metrics_router};
 use ankommen_web::{AppState, router};
 use chrono::Timelike;
 use tokio::task::JoinHandle;
@@ -285,21 +286,52 @@ async fn serve(
         }
     }
 
+    let metrics_listener = match cfg.metrics_listen {
+        Some(addr) => Some(
+            tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|e| Failure::new(format!("cannot listen for metrics on {addr}: {e}")))?,
+        ),
+        None => None,
+    };
+
     let web = cfg.web_config(demo);
     let grace = web.request_timeout + SHUTDOWN_GRACE_EXTRA;
-    let pruning = spawn_pruning(db.clone(), clock.clone(), web.session);
-    let sealing = spawn_sealing(db.clone(), clock.clone());
-    count_contacts_if_needed(db.clone());
+    let metrics = Arc::new(Metrics::new(&db));
+    let pruning = spawn_pruning(db.clone(), clock.clone(), web.session, metrics.clone());
+    let sealing = spawn_sealing(db.clone(), clock.clone(), metrics.clone());
+    count_contacts_if_needed(db.clone(), metrics.clone());
     let state = AppState {
         db,
         clock,
         config: Arc::new(web),
         sealer,
         imports: Default::default(),
+        metrics,
     };
+    let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
+    let metrics_server = metrics_listener.map(|listener| {
+        let local = listener.local_addr().ok();
+        let mut stopping = stopping_rx.clone();
+        let app = metrics_router(state.clone());
+        info!(
+            "serving /metrics on {}",
+            local.map_or_else(|| "the metrics address".to_string(), |a| a.to_string())
+        );
+        tokio::spawn(async move {
+            let stopped = async move {
+                let _ = stopping.wait_for(|stopping| *stopping).await;
+            };
+            if let Err(e) = axum::serve(listener, app)
+                .with_graceful_shutdown(stopped)
+                .await
+            {
+                error!("the metrics listener failed: {e}");
+            }
+        })
+    });
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
 
-    let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
     let server = axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
@@ -325,6 +357,10 @@ async fn serve(
     let _ = pruning.await;
     sealing.abort();
     let _ = sealing.await;
+    if let Some(m) = metrics_server {
+        m.abort();
+        let _ = m.await;
+    }
     result
 }
 
@@ -359,14 +395,14 @@ async fn shutdown_signal() {
 /// Counts the contacts per case, year and kind for the key figures if they are not known to be
 /// counted (after the upgrade that introduced the tallies), in the background: until then the
 /// figures read the contacts themselves. See `figures::tallies`.
-fn count_contacts_if_needed(db: Db) {
+fn count_contacts_if_needed(db: Db, metrics: Arc<Metrics>) {
     use ankommen_core::casework::figures::tallies;
     tokio::spawn(async move {
         match tallies::complete(db.reader()).await {
             Ok(true) => {}
             Ok(false) => {
                 info!("counting the contacts per case and year for the key figures");
-                match tallies::rebuild(&db).await {
+                match metrics.job("count_contacts", tallies::rebuild(&db)).await {
                     Ok(cases) => info!(cases, "contacts counted for the key figures"),
                     Err(e) => warn!("counting the contacts for the key figures failed: {e}"),
                 }
@@ -379,7 +415,7 @@ fn count_contacts_if_needed(db: Db) {
 /// Seals the audit events written since the last round into the audit chain every few seconds,
 /// over the whole log every hour, and verifies the whole chain at start and once a day (the
 /// outcome is on the data-protection officer's page). See decision 0019.
-fn spawn_sealing(db: Db, clock: Arc<dyn Clock>) -> JoinHandle<()> {
+fn spawn_sealing(db: Db, clock: Arc<dyn Clock>, metrics: Arc<Metrics>) -> JoinHandle<()> {
     use ankommen_core::kernel::audit::chain::{self, Reach, RunBy};
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(SEAL_EVERY);
@@ -387,7 +423,13 @@ fn spawn_sealing(db: Db, clock: Arc<dyn Clock>) -> JoinHandle<()> {
         for round in 0_u64.. {
             tick.tick().await;
             if round % VERIFY_EVERY_ROUNDS == 0 {
-                match chain::verify(&db, clock.now(), RunBy::Server).await {
+                match metrics
+                    .job(
+                        "verify_audit_chain",
+                        chain::verify(&db, clock.now(), RunBy::Server),
+                    )
+                    .await
+                {
                     Ok(v) if v.broken.is_none() => {
                         info!(links = v.links_checked, "audit chain verified: intact")
                     }
@@ -404,7 +446,10 @@ fn spawn_sealing(db: Db, clock: Arc<dyn Clock>) -> JoinHandle<()> {
             } else {
                 Reach::Recent
             };
-            if let Err(e) = chain::seal(&db, clock.now(), reach).await {
+            if let Err(e) = metrics
+                .job("seal_audit_log", chain::seal(&db, clock.now(), reach))
+                .await
+            {
                 warn!("sealing the audit log failed: {e}");
             }
         }
@@ -414,31 +459,39 @@ fn spawn_sealing(db: Db, clock: Arc<dyn Clock>) -> JoinHandle<()> {
 /// Removes expired sessions and stale login-throttle records every ten minutes, and runs the
 /// day's erasure once a day (see [`ankommen_core::casework::retention`]); keeps SQLite's
 /// query-planner statistics current at start and every hour ([`Db::optimize`]).
-fn spawn_pruning(db: Db, clock: Arc<dyn Clock>, policy: SessionPolicy) -> JoinHandle<()> {
+fn spawn_pruning(
+    db: Db,
+    clock: Arc<dyn Clock>,
+    policy: SessionPolicy,
+    metrics: Arc<Metrics>,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(PRUNE_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         for round in 0_u64.. {
             tick.tick().await;
             if round % OPTIMIZE_EVERY_ROUNDS == 0 {
-                match db.optimize().await {
+                match metrics.job("optimize", db.optimize()).await {
                     Ok(()) => debug!("query planner statistics checked"),
                     Err(e) => warn!("updating the query planner's statistics failed: {e}"),
                 }
             }
-            match ankommen_core::administration::sessions::prune(&db, clock.as_ref(), &policy).await
-            {
+            let sessions =
+                ankommen_core::administration::sessions::prune(&db, clock.as_ref(), &policy);
+            match metrics.job("prune_sessions", sessions).await {
                 Ok(n) => debug!(removed = n, "expired sessions pruned"),
                 Err(e) => warn!("pruning expired sessions failed: {e}"),
             }
-            match ankommen_core::administration::auth::prune_throttle(&db, clock.now()).await {
+            let throttle = ankommen_core::administration::auth::prune_throttle(&db, clock.now());
+            match metrics.job("prune_login_throttle", throttle).await {
                 Ok(n) => debug!(removed = n, "login throttle records pruned"),
                 Err(e) => warn!("pruning login throttle records failed: {e}"),
             }
             // The nightly erasure: the first round after 01:00 UTC of each day, on one server.
             let now = clock.now();
             if now.hour() >= RETENTION_FROM_HOUR {
-                match ankommen_core::casework::retention::run(&db, now, false).await {
+                let retention = ankommen_core::casework::retention::run(&db, now, false);
+                match metrics.job("retention", retention).await {
                     Ok(Some(r)) => info!(
                         cases = r.cases_erased,
                         persons = r.persons_erased,

@@ -12,8 +12,11 @@ use sea_orm::{
 };
 use sea_orm_migration::MigratorTrait;
 
+use tokio::time::Instant;
+
 use crate::Migrator;
-use crate::tx::{GroupQueue, Groups, Tx};
+use crate::metrics::{DbMetrics, PoolStats, Pools};
+use crate::tx::{GroupQueue, Tx};
 
 /// Rows of each index SQLite's `ANALYZE` reads when [`Db::optimize`] runs it (SQLite suggests
 /// a few hundred to a thousand; the statistics stay approximate, which is all the planner needs).
@@ -79,6 +82,9 @@ pub struct Db {
     reader: DatabaseConnection,
     /// SQLite: the writer's queue and its open group.
     pub(crate) groups: Option<GroupQueue>,
+    /// The pools behind the handles, for monitoring.
+    pools: Pools,
+    metrics: DbMetrics,
 }
 
 impl Db {
@@ -93,10 +99,13 @@ impl Db {
     /// Begins a change: committed durably, with its audit event, when [`Tx::commit`] returns;
     /// rolled back when dropped (see [`crate::tx`]).
     pub async fn begin(&self) -> Result<Tx, DbErr> {
-        match &self.groups {
+        let started = Instant::now();
+        let tx = match &self.groups {
             Some(queue) => Tx::grouped(queue, &self.writer).await,
             None => Tx::plain(&self.writer).await,
-        }
+        };
+        self.metrics.change_wait.observe(started.elapsed());
+        tx
     }
     /// Begins an audited read: it reads a person's data and writes nothing but the audit events
     /// recording it (any other write is refused), which are durable when [`Tx::commit`] returns.
@@ -107,7 +116,10 @@ impl Db {
             .groups
             .as_ref()
             .map(|queue| (queue.clone(), self.writer.clone()));
-        Tx::audited_read(&self.reader, writer).await
+        let started = Instant::now();
+        let tx = Tx::audited_read(&self.reader, writer).await;
+        self.metrics.audited_read_wait.observe(started.elapsed());
+        tx
     }
     /// The connection for plain reads that record nothing.
     pub fn reader(&self) -> &DatabaseConnection {
@@ -140,9 +152,29 @@ impl Db {
         Ok(())
     }
 
-    /// True when the database answers a trivial query.
-    pub async fn ping(&self) -> bool {
-        self.reader.execute_unprepared("SELECT 1").await.is_ok()
+    /// True when the database answers a trivial query within `timeout` (a connection included).
+    pub async fn ping(&self, timeout: Duration) -> bool {
+        matches!(
+            tokio::time::timeout(timeout, self.reader.execute_unprepared("SELECT 1")).await,
+            Ok(Ok(_))
+        )
+    }
+
+    /// Registers this database's metrics in `registry` (decision 0037): transaction waits, the
+    /// pools' connections, and on SQLite the writer's queue. The registry reads the live values;
+    /// clones of this `Db` share them.
+    pub fn register_metrics(&self, registry: &mut prometheus_client::registry::Registry) {
+        crate::metrics::register(
+            registry,
+            &self.metrics,
+            self.groups.as_ref().map(|q| &q.stats),
+            &self.pools,
+        );
+    }
+
+    /// The pools' connections now.
+    pub fn pool_stats(&self) -> Vec<PoolStats> {
+        self.pools.stats()
     }
 
     /// Closes the pools (used at shutdown so SQLite checkpoints its WAL).
@@ -198,9 +230,11 @@ pub async fn connect(cfg: &DbConfig) -> Result<Db, ConnectError> {
                 .map_err(|e| ConnectError::Unreachable(short_db_error(&e)))?;
             Ok(Db {
                 backend: Backend::Postgres,
+                pools: Pools::Postgres(conn.get_postgres_connection_pool().clone()),
                 writer: conn.clone(),
                 reader: conn,
                 groups: None,
+                metrics: DbMetrics::default(),
             })
         }
     }
@@ -242,9 +276,14 @@ async fn connect_sqlite(cfg: &DbConfig) -> Result<Db, ConnectError> {
         .map_err(|e| ConnectError::Unreachable(short_sqlx_error(&e)))?;
     Ok(Db {
         backend: Backend::Sqlite,
-        groups: Some(Groups::queue()),
+        groups: Some(GroupQueue::default()),
+        pools: Pools::Sqlite {
+            writer: writer.clone(),
+            readers: reader.clone(),
+        },
         writer: SqlxSqliteConnector::from_sqlx_sqlite_pool(writer),
         reader: SqlxSqliteConnector::from_sqlx_sqlite_pool(reader),
+        metrics: DbMetrics::default(),
     })
 }
 

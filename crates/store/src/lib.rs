@@ -8,6 +8,7 @@ mod calendar_entities;
 mod client_entities;
 pub mod connect;
 pub mod entities;
+pub mod metrics;
 pub mod migrations;
 mod opened;
 mod plan_entities;

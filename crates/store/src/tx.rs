@@ -45,6 +45,9 @@ use sea_orm::{
     IsolationLevel, QueryResult, Statement, TransactionTrait,
 };
 use tokio::sync::{Mutex, OwnedMutexGuard, watch};
+use tokio::time::Instant;
+
+use crate::metrics::WriterStats;
 
 /// The outcome of a group's `COMMIT`, as seen by its members (`None` until it is known).
 type Outcome = Option<Result<(), String>>;
@@ -53,8 +56,6 @@ type Outcome = Option<Result<(), String>>;
 #[derive(Default)]
 pub(crate) struct Groups {
     open: Option<OpenGroup>,
-    /// Groups committed so far (for tests and diagnostics).
-    committed: u64,
 }
 
 struct OpenGroup {
@@ -70,11 +71,30 @@ impl std::fmt::Debug for Groups {
     }
 }
 
-pub(crate) type GroupQueue = Arc<Mutex<Groups>>;
+/// The writer's queue and what it reports to monitoring (its length, the waits, the group commits).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct GroupQueue {
+    turn: Arc<Mutex<Groups>>,
+    pub(crate) stats: WriterStats,
+}
 
-impl Groups {
-    pub(crate) fn queue() -> GroupQueue {
-        Arc::new(Mutex::new(Self::default()))
+impl GroupQueue {
+    /// Waits for the writer's turn, counted in the queue while waiting.
+    async fn turn(&self) -> OwnedMutexGuard<Groups> {
+        /// Leaves the queue's count also when the waiting request is cancelled (a timeout).
+        struct Waiting<'a>(&'a WriterStats);
+        impl Drop for Waiting<'_> {
+            fn drop(&mut self) {
+                self.0.waiting.dec();
+            }
+        }
+        let started = Instant::now();
+        self.stats.waiting.inc();
+        let waiting = Waiting(&self.stats);
+        let turn = Arc::clone(&self.turn).lock_owned().await;
+        drop(waiting);
+        self.stats.wait.observe(started.elapsed());
+        turn
     }
 }
 
@@ -153,18 +173,18 @@ impl Tx {
         queue: &GroupQueue,
         writer: &DatabaseConnection,
     ) -> Result<Self, DbErr> {
-        let mut turn = Arc::clone(queue).lock_owned().await;
+        let mut turn = queue.turn().await;
         let group = match turn.open.take() {
             Some(group) => group,
             None => {
                 let tx = writer.begin().await?;
                 // The committer queues now: everyone already waiting for the writer joins this
                 // group. It cannot run before this turn ends.
-                let queue = Arc::clone(queue);
+                let queue = queue.clone();
                 tokio::spawn(async move {
-                    let mut turn = queue.lock_owned().await;
+                    let mut turn = Arc::clone(&queue.turn).lock_owned().await;
                     if let Some(group) = turn.open.take() {
-                        turn.committed += 1;
+                        queue.stats.groups.inc();
                         let result = group.tx.commit().await.map_err(|e| e.to_string());
                         if let Err(e) = &result {
                             tracing::error!(error = %e, "group commit failed");
@@ -405,7 +425,7 @@ mod tests {
     }
 
     async fn committed(db: &Db) -> u64 {
-        db.groups.as_ref().expect("sqlite").lock().await.committed
+        db.groups.as_ref().expect("sqlite").stats.groups.get()
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -9,6 +9,7 @@ pub mod forms;
 pub mod i18n;
 pub mod ids;
 pub mod layers;
+pub mod metrics;
 pub mod page;
 pub mod routes;
 
@@ -33,6 +34,9 @@ pub struct WebConfig {
     pub trusted_proxies: Vec<IpAddr>,
     /// Longest a request may take before it is answered with 408.
     pub request_timeout: Duration,
+    /// The bearer token that opens `/metrics` on the main listener; without it, `/metrics` is
+    /// not found there.
+    pub metrics_token: Option<metrics::MetricsToken>,
 }
 
 impl Default for WebConfig {
@@ -43,6 +47,7 @@ impl Default for WebConfig {
             demo: false,
             trusted_proxies: Vec::new(),
             request_timeout: Duration::from_secs(30),
+            metrics_token: None,
         }
     }
 }
@@ -58,6 +63,8 @@ pub struct AppState {
     pub sealer: Arc<Sealer>,
     /// The administrators' running imports (upload page) of this instance.
     pub imports: Arc<routes::ImportJobs>,
+    /// This application's metrics (`Metrics::new(&db)`).
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 pub use routes::router;

@@ -13,7 +13,8 @@ use serde_json::Value;
 
 use crate::support::TestApp;
 
-const MINI: &str = include_str!("../../../core/src/casework/figures/mini-county/mini-county.jsonl");
+pub(crate) const MINI: &str =
+    include_str!("../../../core/src/casework/figures/mini-county/mini-county.jsonl");
 
 fn quiet(_: Progress) {}
 
@@ -785,7 +786,7 @@ async fn an_administrator_does_not_change_their_own_account_by_import() {
 
 /// The upload page's answer once the import is done: while it runs, the page shows its progress and
 /// is asked again (each request waits up to a second for the end, so this loop never spins).
-async fn report_of(
+pub(crate) async fn report_of(
     c: &mut crate::support::Client,
     mut r: crate::support::Resp,
 ) -> crate::support::Resp {

@@ -106,6 +106,7 @@ fn app_router(db: &Db, clock: &ManualClock, sealer: Sealer) -> Router {
         config: Arc::new(WebConfig::default()),
         sealer: Arc::new(sealer),
         imports: Default::default(),
+        metrics: Arc::new(ankommen_web::metrics::Metrics::new(db)),
     })
 }
 
@@ -423,6 +424,29 @@ impl TestApp {
         let addr: SocketAddr = format!("{ip}:40000").parse().unwrap();
         Client {
             app: self.app.clone().layer(MockConnectInfo(addr)),
+            cookies: HashMap::new(),
+            csrf: None,
+        }
+    }
+
+    /// The state `ankommen serve` builds over this app's database and clock, with other web
+    /// settings (e.g. a metrics token) and metrics of its own.
+    pub fn state_with(&self, config: WebConfig) -> AppState {
+        AppState {
+            db: self.db.clone(),
+            clock: Arc::new(self.clock.clone()) as Arc<dyn Clock>,
+            config: Arc::new(config),
+            sealer: Arc::new(self.sealer()),
+            imports: Default::default(),
+            metrics: Arc::new(ankommen_web::metrics::Metrics::new(&self.db)),
+        }
+    }
+
+    /// A client of another router (e.g. one over [`Self::state_with`]).
+    pub fn client_of(&self, app: Router) -> Client {
+        let addr: SocketAddr = "192.0.2.10:40000".parse().unwrap();
+        Client {
+            app: app.layer(MockConnectInfo(addr)),
             cookies: HashMap::new(),
             csrf: None,
         }

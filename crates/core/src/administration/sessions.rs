@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, JoinType, Query, UnionType};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, FromQueryResult,
-    QueryFilter, QueryOrder, QuerySelect,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::kernel::audit::{self, Event};
@@ -396,6 +396,18 @@ pub async fn prune(db: &Db, clock: &dyn Clock, policy: &SessionPolicy) -> Result
         .exec(db.writer())
         .await?
         .rows_affected)
+}
+
+/// How many sessions are valid now (neither timed out nor past their absolute end): one count,
+/// for monitoring (decision 0037). Sessions end early only by being deleted, so this is exact up
+/// to [`TOUCH_EVERY_SECONDS`] of idle time.
+pub async fn active(db: &Db, clock: &dyn Clock, policy: &SessionPolicy) -> Result<u64> {
+    let now = clock.now();
+    Ok(session::Entity::find()
+        .filter(session::Column::ExpiresAt.gt(now))
+        .filter(session::Column::LastSeenAt.gt(now - policy.idle))
+        .count(db.reader())
+        .await?)
 }
 
 /// A short, non-identifying description of a browser, e.g. "Firefox · Windows".

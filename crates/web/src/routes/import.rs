@@ -244,17 +244,20 @@ pub async fn upload(
     }
     let (tx, rx) = watch::channel(Stage::Running(Progress { done: 0, total: 0 }));
     state.imports.insert(a.ctx.actor.staff_id, rx.clone());
-    let (db, ctx, sealer, bytes) = (
+    let (db, ctx, sealer, bytes, metrics) = (
         state.db.clone(),
         a.ctx.clone(),
         state.sealer.clone(),
         bytes.to_vec(),
+        state.metrics.clone(),
     );
     tokio::spawn(async move {
-        let report = exchange::import(&db, &ctx, &sealer, &bytes, dry_run, &|p| {
+        let progress = |p| {
             tx.send_replace(Stage::Running(p));
-        })
-        .await;
+        };
+        let run = exchange::import(&db, &ctx, &sealer, &bytes, dry_run, &progress);
+        let job = if dry_run { "import_check" } else { "import" };
+        let report = metrics.job(job, run).await;
         tx.send_replace(Stage::Finished {
             report: Arc::new(report),
             digest,

@@ -136,6 +136,7 @@ fn pages() -> Router<AppState> {
         .merge(appointments::routes())
         .merge(officehours::routes())
         .merge(calendar::routes())
+        .route("/metrics", get(crate::metrics::guarded))
         .fallback(not_found)
 }
 
@@ -180,6 +181,11 @@ fn with_middleware(pages: Router<AppState>, state: AppState) -> Router {
             tracing::error!("a request handler panicked");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
         }))
+        // Outermost, so that every answer is counted, timeouts and panics included.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::track,
+        ))
         .with_state(state)
 }
 
@@ -187,9 +193,14 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Ready when the database answers.
+/// How long `/readyz` waits for the database: well below a probe's usual timeout, so that a
+/// database that hangs (rather than refusing) reads as "not ready" instead of as a dead process.
+const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Ready when the database answers a trivial query within [`READY_TIMEOUT`] (`/healthz`, the
+/// liveness probe, touches nothing).
 async fn readyz(State(state): State<AppState>) -> Response {
-    if state.db.ping().await {
+    if state.db.ping(READY_TIMEOUT).await {
         "ready".into_response()
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
@@ -333,11 +344,12 @@ mod tests {
         .await
         .unwrap();
         let state = AppState {
-            db,
             clock: Arc::new(SystemClock),
             config: Arc::new(WebConfig::default()),
             sealer: Arc::new(Sealer::from_key([7; 32])),
             imports: Default::default(),
+            metrics: Arc::new(crate::metrics::Metrics::new(&db)),
+            db,
         };
         let app = with_middleware(
             Router::new()
