@@ -65,6 +65,11 @@ fn one_line(s: &str) -> String {
 /// Everything after the settings themselves; a setting whose value was broken is not looked at
 /// further (its problem is already reported).
 fn check(r: &Resolution, f: &mut Findings) {
+    if r.broken("config") {
+        // Without the file the settings are not the ones serve would use: looking further
+        // would report on values nobody configured.
+        return;
+    }
     let cfg = &r.config;
     if !r.broken("log") {
         check_log(cfg, f);

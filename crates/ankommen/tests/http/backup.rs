@@ -176,11 +176,12 @@ async fn a_backup_under_write_load_restores_to_the_backups_moment() {
         .await
         .unwrap();
 
-    // Four IMs' browsers (two per case), logged in before the load starts.
+    // Four browsers of two IMs (two per case), logged in before the load starts.
     let stop = Arc::new(AtomicBool::new(false));
     let (acked_tx, mut acked_rx) = tokio::sync::mpsc::unbounded_channel::<()>();
     let mut writers = Vec::new();
     let mut tasks = Vec::new();
+    let mut session = t.client();
     for (k, (user, case, person)) in [
         ("awo.im1", a.case_id, a.person_id),
         ("awo.im1", a.case_id, a.person_id),
@@ -195,7 +196,14 @@ async fn a_backup_under_write_load_restores_to_the_backups_moment() {
             marks: (k * 150 + 1)..=(k * 150 + 150),
             acknowledged: Arc::default(),
         };
-        let mut browser = t.login(user).await;
+        // Two browsers share each IM's session (a login is an Argon2 verification: slow in a
+        // debug build).
+        let mut browser = t.client();
+        if k % 2 == 0 {
+            let first = t.login(user).await;
+            (session.cookies, session.csrf) = (first.cookies.clone(), first.csrf.clone());
+        }
+        (browser.cookies, browser.csrf) = (session.cookies.clone(), session.csrf.clone());
         let (marks, acknowledged) = (w.marks.clone(), w.acknowledged.clone());
         let (stop, acked_tx, today) = (stop.clone(), acked_tx.clone(), today.clone());
         writers.push(w);
@@ -241,7 +249,7 @@ async fn a_backup_under_write_load_restores_to_the_backups_moment() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("ankommen.backup");
     let before = acknowledged(&writers);
-    let args = vec![
+    let args = [
         "backup".to_string(),
         file.display().to_string(),
         "--database-url".into(),
@@ -689,6 +697,22 @@ async fn check_config_passes_a_good_configuration_and_names_every_problem() {
     );
     assert!(
         problems.iter().any(|p| p.contains("secure_cookies is off")),
+        "{problems:?}"
+    );
+    // A config file with two bad values: both named, with the file and key.
+    let toml = dir.path().join("ankommen.toml");
+    std::fs::write(&toml, "listen = \"x\"\nmax_connections = 0\n").unwrap();
+    let mut args = good(&[]);
+    args.retain(|a| a != "--listen" && *a != listen);
+    let (code, _, problems) = run(&args, &[("ANKOMMEN_CONFIG", toml.to_str().unwrap())]);
+    assert_eq!(code, 1);
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(
+        problems[0].contains("ankommen.toml: listen: invalid listen address 'x'"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[1].contains("ankommen.toml: max_connections: 0 is out of range"),
         "{problems:?}"
     );
     // Never the database URL (it may hold a password).
