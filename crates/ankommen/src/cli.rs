@@ -97,6 +97,29 @@ pub enum Command {
     /// Erasure at the end of the retention periods
     #[command(subcommand)]
     Retention(RetentionCommand),
+    /// A consistent copy of the database while the server runs (SQLite: VACUUM INTO, checked;
+    /// PostgreSQL: pg_dump --format=custom); never overwrites FILE
+    Backup(BackupArgs),
+    /// Restore a backup into an empty data directory (SQLite) or an empty database (PostgreSQL:
+    /// pg_restore), then migrate it
+    Restore(RestoreArgs),
+    /// Load the configuration as serve would and report every problem found, without starting
+    /// (exit code 1 with one line per problem)
+    CheckConfig,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The backup file to write (must not exist)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup file to restore (made by `ankommen backup`)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

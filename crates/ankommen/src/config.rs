@@ -234,31 +234,95 @@ pub fn process_env() -> HashMap<String, String> {
         .collect()
 }
 
-/// Resolves the settings from flags, environment and config file over the defaults.
+/// Resolves the settings from flags, environment and config file over the defaults; the first
+/// problem stops it.
 pub fn resolve(
     flags: &Flags,
     env: &HashMap<String, String>,
     read: ReadFile<'_>,
 ) -> Result<Config, ConfigError> {
+    let r = resolve_all(flags, env, read);
+    match r.problems.into_iter().next() {
+        Some(p) => Err(p.error),
+        None => Ok(r.config),
+    }
+}
+
+/// A problem found while resolving, with the setting it concerns: its TOML key, or `config` for
+/// the config file itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub setting: &'static str,
+    pub error: ConfigError,
+}
+
+/// Every problem of the configuration (in the order [`resolve`] meets them, so its error is the
+/// first), and the settings resolved around them: a broken value counts as not given.
+#[derive(Debug)]
+pub struct Resolution {
+    pub config: Config,
+    pub problems: Vec<Problem>,
+}
+
+impl Resolution {
+    /// Whether the setting (its TOML key) had a value that did not parse.
+    pub fn broken(&self, setting: &str) -> bool {
+        self.problems.iter().any(|p| p.setting == setting)
+    }
+}
+
+/// The problems met so far.
+#[derive(Default)]
+struct Problems(Vec<Problem>);
+
+impl Problems {
+    fn keep<T>(&mut self, setting: &'static str, r: Result<T, ConfigError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(error) => {
+                self.0.push(Problem { setting, error });
+                None
+            }
+        }
+    }
+
+    fn opt<T>(&mut self, setting: &'static str, r: Option<Result<T, ConfigError>>) -> Option<T> {
+        r.and_then(|r| self.keep(setting, r))
+    }
+}
+
+/// [`resolve`], going on past problems to find all of them (`ankommen check-config`).
+pub fn resolve_all(flags: &Flags, env: &HashMap<String, String>, read: ReadFile<'_>) -> Resolution {
+    let mut p = Problems::default();
     let config_file = flags.config.clone().or_else(|| {
         env.get(ENV_CONFIG)
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
     });
     let file_layer = match &config_file {
-        Some(path) => {
-            let text = read(path).map_err(|e| ConfigError::ReadConfigFile {
-                path: path.display().to_string(),
-                reason: e.to_string(),
-            })?;
-            file_layer(path, &text, read)?
-        }
+        Some(path) => match read(path) {
+            Ok(text) => file_layer(path, &text, read, &mut p),
+            Err(e) => {
+                p.keep::<()>(
+                    "config",
+                    Err(ConfigError::ReadConfigFile {
+                        path: path.display().to_string(),
+                        reason: e.to_string(),
+                    }),
+                );
+                Layer::default()
+            }
+        },
         None => Layer::default(),
     };
-    let env_layer = env_layer(env, read)?;
-    let flag_layer = flag_layer(flags)?;
+    let env_layer = env_layer(env, read, &mut p);
+    let flag_layer = flag_layer(flags, &mut p);
     let merged = flag_layer.over(env_layer).over(file_layer);
-    finish(merged, config_file)
+    let config = finish(merged, config_file, &mut p);
+    Resolution {
+        config,
+        problems: p.0,
+    }
 }
 
 /// One source's settings; `None` where the source says nothing.
@@ -305,14 +369,19 @@ impl Layer {
     }
 }
 
-fn finish(m: Layer, config_file: Option<PathBuf>) -> Result<Config, ConfigError> {
+fn finish(m: Layer, config_file: Option<PathBuf>, p: &mut Problems) -> Config {
     let data_dir = m
         .data_dir
         .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
     let (database_url, backend) = match m.database_url {
         Some((url, origin)) => {
-            let backend = backend_of(&url).map_err(|e| invalid(&origin, e.to_string()))?;
-            (Some(url), backend)
+            match p.keep(
+                "database_url",
+                backend_of(&url).map_err(|e| invalid(&origin, e.to_string())),
+            ) {
+                Some(backend) => (Some(url), backend),
+                None => (None, Backend::Sqlite),
+            }
         }
         None => (None, Backend::Sqlite),
     };
@@ -324,22 +393,24 @@ fn finish(m: Layer, config_file: Option<PathBuf>) -> Result<Config, ConfigError>
             .as_deref()
             .is_some_and(|u| u.starts_with("https://")),
     };
-    let listen = match m.listen {
-        Some(l) => l,
-        None => parse_listen("default", DEFAULT_LISTEN)?,
-    };
+    let listen = m.listen.unwrap_or_else(|| {
+        parse_listen("default", DEFAULT_LISTEN).unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080)))
+    });
     if m.metrics_listen == Some(listen) {
-        return Err(invalid(
+        p.keep::<()>(
             "metrics_listen",
-            format!(
-                "{listen} is the main listen address; give the metrics listener an address of its own, or use a metrics token on the main listener"
-            ),
-        ));
+            Err(invalid(
+                "metrics_listen",
+                format!(
+                    "{listen} is the main listen address; give the metrics listener an address of its own, or use a metrics token on the main listener"
+                ),
+            )),
+        );
     }
     let encryption_key = m
         .encryption_key
         .unwrap_or_else(|| EncryptionKey::File(data_dir.join(KEY_FILE)));
-    Ok(Config {
+    Config {
         listen,
         data_dir,
         database_url,
@@ -362,7 +433,7 @@ fn finish(m: Layer, config_file: Option<PathBuf>) -> Result<Config, ConfigError>
         metrics_listen: m.metrics_listen,
         metrics_token: m.metrics_token,
         config_file,
-    })
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -393,9 +464,9 @@ struct FileConfig {
     encryption_key: Option<toml::Value>,
 }
 
-fn file_layer(path: &Path, text: &str, read: ReadFile<'_>) -> Result<Layer, ConfigError> {
+fn file_layer(path: &Path, text: &str, read: ReadFile<'_>, p: &mut Problems) -> Layer {
     let shown = path.display().to_string();
-    let f: FileConfig = toml::from_str(text).map_err(|e| {
+    let parsed = toml::from_str::<FileConfig>(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start));
         let message = one_line(e.message());
         ConfigError::ConfigFileSyntax {
@@ -405,98 +476,90 @@ fn file_layer(path: &Path, text: &str, read: ReadFile<'_>) -> Result<Layer, Conf
                 None => message,
             },
         }
-    })?;
+    });
+    let Some(f) = p.keep("config", parsed) else {
+        return Layer::default();
+    };
     let origin = |key: &str| format!("config file {shown}: {key}");
     if f.encryption_key.is_some() {
-        return Err(invalid(
-            &origin("encryption_key"),
-            format!(
-                "the key itself is not accepted in the config file; name a key file with encryption_key_file, or set {ENV_ENCRYPTION_KEY}"
-            ),
-        ));
+        p.keep::<()>(
+            "encryption_key_file",
+            Err(invalid(
+                &origin("encryption_key"),
+                format!(
+                    "the key itself is not accepted in the config file; name a key file with encryption_key_file, or set {ENV_ENCRYPTION_KEY}"
+                ),
+            )),
+        );
     }
-    Ok(Layer {
-        listen: f
-            .listen
-            .map(|v| parse_listen(&origin("listen"), &v))
-            .transpose()?,
-        data_dir: f
-            .data_dir
-            .map(|v| parse_data_dir(&origin("data_dir"), v))
-            .transpose()?,
+    let listen = f.listen.map(|v| parse_listen(&origin("listen"), &v));
+    let data_dir = f.data_dir.map(|v| parse_data_dir(&origin("data_dir"), v));
+    let public_url = f
+        .public_url
+        .map(|v| parse_public_url(&origin("public_url"), &v));
+    let secure_cookies = f.secure_cookies.map(|v| match v {
+        toml::Value::Boolean(true) => Ok(SecureCookies::On),
+        toml::Value::Boolean(false) => Ok(SecureCookies::Off),
+        toml::Value::String(s) => parse_secure_cookies(&origin("secure_cookies"), &s),
+        _ => Err(invalid(
+            &origin("secure_cookies"),
+            "must be true, false or \"auto\"",
+        )),
+    });
+    let idle_timeout_minutes = f
+        .idle_timeout_minutes
+        .map(|v| in_range_u32(&origin("idle_timeout_minutes"), v, MAX_IDLE_TIMEOUT_MINUTES));
+    let absolute_timeout_hours = f.absolute_timeout_hours.map(|v| {
+        in_range_u32(
+            &origin("absolute_timeout_hours"),
+            v,
+            MAX_ABSOLUTE_TIMEOUT_HOURS,
+        )
+    });
+    let trusted_proxies = f.trusted_proxies.map(|list| {
+        list.iter()
+            .map(|a| parse_ip(&origin("trusted_proxies"), a))
+            .collect::<Result<Vec<_>, _>>()
+    });
+    let max_connections = f
+        .max_connections
+        .map(|v| in_range_u32(&origin("max_connections"), v, MAX_MAX_CONNECTIONS));
+    let request_timeout_seconds = f.request_timeout_seconds.map(|v| {
+        in_range_u32(
+            &origin("request_timeout_seconds"),
+            v,
+            MAX_REQUEST_TIMEOUT_SECONDS,
+        )
+        .map(u64::from)
+    });
+    let encryption_key = f
+        .encryption_key_file
+        .map(|v| parse_key_file(&origin("encryption_key_file"), v));
+    let metrics_listen = f
+        .metrics_listen
+        .map(|v| parse_listen(&origin("metrics_listen"), &v));
+    let metrics_token = f.metrics_token_file.map(|file| {
+        let key = origin("metrics_token_file");
+        let text = read(&file)
+            .map_err(|e| invalid(&key, format!("cannot read {}: {e}", file.display())))?;
+        parse_metrics_token(&key, trim_one_newline(&text))
+    });
+    Layer {
+        listen: p.opt("listen", listen),
+        data_dir: p.opt("data_dir", data_dir),
         database_url: f.database_url.map(|v| (v, origin("database_url"))),
-        public_url: f
-            .public_url
-            .map(|v| parse_public_url(&origin("public_url"), &v))
-            .transpose()?,
-        secure_cookies: f
-            .secure_cookies
-            .map(|v| match v {
-                toml::Value::Boolean(true) => Ok(SecureCookies::On),
-                toml::Value::Boolean(false) => Ok(SecureCookies::Off),
-                toml::Value::String(s) => parse_secure_cookies(&origin("secure_cookies"), &s),
-                _ => Err(invalid(
-                    &origin("secure_cookies"),
-                    "must be true, false or \"auto\"",
-                )),
-            })
-            .transpose()?,
-        idle_timeout_minutes: f
-            .idle_timeout_minutes
-            .map(|v| in_range_u32(&origin("idle_timeout_minutes"), v, MAX_IDLE_TIMEOUT_MINUTES))
-            .transpose()?,
-        absolute_timeout_hours: f
-            .absolute_timeout_hours
-            .map(|v| {
-                in_range_u32(
-                    &origin("absolute_timeout_hours"),
-                    v,
-                    MAX_ABSOLUTE_TIMEOUT_HOURS,
-                )
-            })
-            .transpose()?,
-        trusted_proxies: f
-            .trusted_proxies
-            .map(|list| {
-                list.iter()
-                    .map(|a| parse_ip(&origin("trusted_proxies"), a))
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .transpose()?,
+        public_url: p.opt("public_url", public_url),
+        secure_cookies: p.opt("secure_cookies", secure_cookies),
+        idle_timeout_minutes: p.opt("idle_timeout_minutes", idle_timeout_minutes),
+        absolute_timeout_hours: p.opt("absolute_timeout_hours", absolute_timeout_hours),
+        trusted_proxies: p.opt("trusted_proxies", trusted_proxies),
         log: f.log,
-        max_connections: f
-            .max_connections
-            .map(|v| in_range_u32(&origin("max_connections"), v, MAX_MAX_CONNECTIONS))
-            .transpose()?,
-        request_timeout_seconds: f
-            .request_timeout_seconds
-            .map(|v| {
-                in_range_u32(
-                    &origin("request_timeout_seconds"),
-                    v,
-                    MAX_REQUEST_TIMEOUT_SECONDS,
-                )
-                .map(u64::from)
-            })
-            .transpose()?,
-        encryption_key: f
-            .encryption_key_file
-            .map(|v| parse_key_file(&origin("encryption_key_file"), v))
-            .transpose()?,
-        metrics_listen: f
-            .metrics_listen
-            .map(|v| parse_listen(&origin("metrics_listen"), &v))
-            .transpose()?,
-        metrics_token: f
-            .metrics_token_file
-            .map(|file| {
-                let key = origin("metrics_token_file");
-                let text = read(&file)
-                    .map_err(|e| invalid(&key, format!("cannot read {}: {e}", file.display())))?;
-                parse_metrics_token(&key, trim_one_newline(&text))
-            })
-            .transpose()?,
-    })
+        max_connections: p.opt("max_connections", max_connections),
+        request_timeout_seconds: p.opt("request_timeout_seconds", request_timeout_seconds),
+        encryption_key: p.opt("encryption_key_file", encryption_key),
+        metrics_listen: p.opt("metrics_listen", metrics_listen),
+        metrics_token: p.opt("metrics_token_file", metrics_token),
+    }
 }
 
 /// An environment variable's value, from `NAME` or from the file named by `NAME_FILE`, with the
@@ -531,52 +594,99 @@ fn env_value(
     }
 }
 
-fn env_layer(env: &HashMap<String, String>, read: ReadFile<'_>) -> Result<Layer, ConfigError> {
-    let get = |name: &'static str| env_value(env, name, read);
-    Ok(Layer {
-        listen: get(ENV_LISTEN)?
-            .map(|(v, o)| parse_listen(&o, &v))
-            .transpose()?,
-        data_dir: get(ENV_DATA_DIR)?
-            .map(|(v, o)| parse_data_dir(&o, PathBuf::from(v)))
-            .transpose()?,
-        database_url: get(ENV_DATABASE_URL)?,
-        public_url: get(ENV_PUBLIC_URL)?
-            .map(|(v, o)| parse_public_url(&o, &v))
-            .transpose()?,
-        secure_cookies: get(ENV_SECURE_COOKIES)?
-            .map(|(v, o)| parse_secure_cookies(&o, &v))
-            .transpose()?,
-        idle_timeout_minutes: get(ENV_IDLE_TIMEOUT_MINUTES)?
-            .map(|(v, o)| parse_u32(&o, &v, MAX_IDLE_TIMEOUT_MINUTES))
-            .transpose()?,
-        absolute_timeout_hours: get(ENV_ABSOLUTE_TIMEOUT_HOURS)?
-            .map(|(v, o)| parse_u32(&o, &v, MAX_ABSOLUTE_TIMEOUT_HOURS))
-            .transpose()?,
-        trusted_proxies: get(ENV_TRUSTED_PROXIES)?
-            .map(|(v, o)| {
+fn env_layer(env: &HashMap<String, String>, read: ReadFile<'_>, p: &mut Problems) -> Layer {
+    // One variable: its value (or its file's), parsed; a problem with either is kept.
+    fn var<T>(
+        p: &mut Problems,
+        env: &HashMap<String, String>,
+        read: ReadFile<'_>,
+        (name, setting): (&'static str, &'static str),
+        parse: impl FnOnce(&str, String) -> Result<T, ConfigError>,
+    ) -> Option<T> {
+        let value = p.keep(setting, env_value(env, name, read)).flatten()?;
+        let (v, origin) = value;
+        p.keep(setting, parse(&origin, v))
+    }
+    Layer {
+        listen: var(p, env, read, (ENV_LISTEN, "listen"), |o, v| {
+            parse_listen(o, &v)
+        }),
+        data_dir: var(p, env, read, (ENV_DATA_DIR, "data_dir"), |o, v| {
+            parse_data_dir(o, PathBuf::from(v))
+        }),
+        database_url: var(p, env, read, (ENV_DATABASE_URL, "database_url"), |o, v| {
+            Ok((v, o.to_string()))
+        }),
+        public_url: var(p, env, read, (ENV_PUBLIC_URL, "public_url"), |o, v| {
+            parse_public_url(o, &v)
+        }),
+        secure_cookies: var(
+            p,
+            env,
+            read,
+            (ENV_SECURE_COOKIES, "secure_cookies"),
+            |o, v| parse_secure_cookies(o, &v),
+        ),
+        idle_timeout_minutes: var(
+            p,
+            env,
+            read,
+            (ENV_IDLE_TIMEOUT_MINUTES, "idle_timeout_minutes"),
+            |o, v| parse_u32(o, &v, MAX_IDLE_TIMEOUT_MINUTES),
+        ),
+        absolute_timeout_hours: var(
+            p,
+            env,
+            read,
+            (ENV_ABSOLUTE_TIMEOUT_HOURS, "absolute_timeout_hours"),
+            |o, v| parse_u32(o, &v, MAX_ABSOLUTE_TIMEOUT_HOURS),
+        ),
+        trusted_proxies: var(
+            p,
+            env,
+            read,
+            (ENV_TRUSTED_PROXIES, "trusted_proxies"),
+            |o, v| {
                 v.split(',')
                     .map(str::trim)
                     .filter(|s| !s.is_empty())
-                    .map(|a| parse_ip(&o, a))
+                    .map(|a| parse_ip(o, a))
                     .collect::<Result<Vec<_>, _>>()
-            })
-            .transpose()?,
-        log: get(ENV_LOG)?.map(|(v, _)| v),
-        max_connections: get(ENV_MAX_CONNECTIONS)?
-            .map(|(v, o)| parse_u32(&o, &v, MAX_MAX_CONNECTIONS))
-            .transpose()?,
-        request_timeout_seconds: get(ENV_REQUEST_TIMEOUT_SECONDS)?
-            .map(|(v, o)| parse_u32(&o, &v, MAX_REQUEST_TIMEOUT_SECONDS).map(u64::from))
-            .transpose()?,
-        encryption_key: env_encryption_key(env)?,
-        metrics_listen: get(ENV_METRICS_LISTEN)?
-            .map(|(v, o)| parse_listen(&o, &v))
-            .transpose()?,
-        metrics_token: get(ENV_METRICS_TOKEN)?
-            .map(|(v, o)| parse_metrics_token(&o, &v))
-            .transpose()?,
-    })
+            },
+        ),
+        log: var(p, env, read, (ENV_LOG, "log"), |_, v| Ok(v)),
+        max_connections: var(
+            p,
+            env,
+            read,
+            (ENV_MAX_CONNECTIONS, "max_connections"),
+            |o, v| parse_u32(o, &v, MAX_MAX_CONNECTIONS),
+        ),
+        request_timeout_seconds: var(
+            p,
+            env,
+            read,
+            (ENV_REQUEST_TIMEOUT_SECONDS, "request_timeout_seconds"),
+            |o, v| parse_u32(o, &v, MAX_REQUEST_TIMEOUT_SECONDS).map(u64::from),
+        ),
+        encryption_key: p
+            .keep("encryption_key_file", env_encryption_key(env))
+            .flatten(),
+        metrics_listen: var(
+            p,
+            env,
+            read,
+            (ENV_METRICS_LISTEN, "metrics_listen"),
+            |o, v| parse_listen(o, &v),
+        ),
+        metrics_token: var(
+            p,
+            env,
+            read,
+            (ENV_METRICS_TOKEN, "metrics_token"),
+            |o, v| parse_metrics_token(o, &v),
+        ),
+    }
 }
 
 /// `ANKOMMEN_ENCRYPTION_KEY` (the key) or `ANKOMMEN_ENCRYPTION_KEY_FILE` (a key file). The latter
@@ -602,34 +712,31 @@ fn env_encryption_key(env: &HashMap<String, String>) -> Result<Option<Encryption
     }
 }
 
-fn flag_layer(flags: &Flags) -> Result<Layer, ConfigError> {
-    Ok(Layer {
-        listen: flags
-            .listen
-            .as_deref()
-            .map(|v| parse_listen("--listen", v))
-            .transpose()?,
-        data_dir: flags
-            .data_dir
-            .clone()
-            .map(|v| parse_data_dir("--data-dir", v))
-            .transpose()?,
+fn flag_layer(flags: &Flags, p: &mut Problems) -> Layer {
+    let listen = flags.listen.as_deref().map(|v| parse_listen("--listen", v));
+    let data_dir = flags
+        .data_dir
+        .clone()
+        .map(|v| parse_data_dir("--data-dir", v));
+    let public_url = flags
+        .public_url
+        .as_deref()
+        .map(|v| parse_public_url("--public-url", v));
+    let encryption_key = flags
+        .encryption_key_file
+        .clone()
+        .map(|v| parse_key_file("--encryption-key-file", v));
+    Layer {
+        listen: p.opt("listen", listen),
+        data_dir: p.opt("data_dir", data_dir),
         database_url: flags
             .database_url
             .clone()
             .map(|v| (v, "--database-url".to_string())),
-        public_url: flags
-            .public_url
-            .as_deref()
-            .map(|v| parse_public_url("--public-url", v))
-            .transpose()?,
-        encryption_key: flags
-            .encryption_key_file
-            .clone()
-            .map(|v| parse_key_file("--encryption-key-file", v))
-            .transpose()?,
+        public_url: p.opt("public_url", public_url),
+        encryption_key: p.opt("encryption_key_file", encryption_key),
         ..Layer::default()
-    })
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@
 
 mod admin;
 mod audit;
+mod backup;
+mod check_config;
 mod cli;
 mod config;
 mod duplicates;
@@ -68,6 +70,11 @@ impl From<ConfigError> for Failure {
 fn main() -> ExitCode {
     // Usage errors, --help and --version are handled (and exit) here, with clap's own exit codes.
     let cli = Cli::parse();
+    if matches!(cli.command, Command::CheckConfig) {
+        // Reports every problem itself, one line each, instead of stopping at the first.
+        restrict_new_files();
+        return check_config::run(&cli.global.flags());
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -106,6 +113,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Command::Key(KeyCommand::Rotate) => key::rotate(&cfg).await,
             Command::Audit(AuditCommand::Verify) => audit::verify(&cfg).await,
             Command::Retention(RetentionCommand::Run) => audit::retention(&cfg).await,
+            Command::Backup(args) => backup::backup(&cfg, &args.file).await,
+            Command::Restore(args) => backup::restore(&cfg, &args.file).await,
+            // Handled in `main` before the configuration is resolved.
+            Command::CheckConfig => Ok(()),
         }
     })
 }

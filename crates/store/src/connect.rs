@@ -240,7 +240,8 @@ pub async fn connect(cfg: &DbConfig) -> Result<Db, ConnectError> {
     }
 }
 
-fn sqlite_path(url: &str) -> &str {
+/// The file a `sqlite:` URL names (without its query).
+pub fn sqlite_path(url: &str) -> &str {
     let rest = url.trim_start_matches("sqlite:");
     let rest = rest.trim_start_matches("//");
     rest.split('?').next().unwrap_or(rest)

@@ -4,6 +4,7 @@
 
 #[macro_use]
 mod macros;
+pub mod backup;
 mod calendar_entities;
 mod client_entities;
 pub mod connect;

@@ -11,6 +11,7 @@ mod appointments;
 mod audit;
 mod audit_chain;
 mod auth;
+mod backup;
 mod calendar;
 mod cases;
 mod clients;

@@ -135,6 +135,14 @@ async fn head<C: ConnectionTrait>(conn: &C) -> Result<Head> {
     })
 }
 
+/// The chain's sealed end as it is stored: the last link's position and hash (None while the
+/// chain is empty). A plain read that checks nothing (for `ankommen backup` and `restore`, which
+/// print the head of the copy so that it can be noted outside the database).
+pub async fn stored_head(db: &Db) -> Result<Option<(i64, String)>> {
+    let h = head(db.reader()).await?;
+    Ok((h.seq > 0).then_some((h.seq, h.hash)))
+}
+
 /// Appends the events not yet in the chain, oldest id first. Returns how many it sealed.
 pub async fn seal(db: &Db, now: DateTime<Utc>, reach: Reach) -> Result<u64> {
     let mut sealed = 0;
