@@ -27,6 +27,7 @@ function totp(base32: string, at: number = Date.now()): string {
 test.use({ user: 'datenschutz' });
 
 test('sets up a second factor, logs in with a recovery code after a wrong code, and removes it', async ({ page, browser, baseURL }) => {
+  test.setTimeout(120_000);
   await page.goto('/account');
   await page.getByRole('link', { name: 'Zwei-Faktor-Anmeldung', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Zwei-Faktor-Anmeldung' })).toBeVisible();

@@ -197,11 +197,20 @@ async fn an_im_sets_up_a_second_factor_and_logs_in_with_a_code_or_a_recovery_cod
 
     // Removing it needs a code; afterwards the password alone logs in again.
     let refused = lost
-        .post("/account/second-factor/remove", &[("code", "123456")])
+        .post(
+            "/account/second-factor/remove",
+            &[("remove_code", "123456")],
+        )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The error stands by the removal's own field (the renewal's field is another).
+    refused.assert_contains("id=\"e-remove_code\"");
+    assert_eq!(refused.body.matches("id=\"f-code\"").count(), 1);
     let removed = lost
-        .post("/account/second-factor/remove", &[("code", &fresh[0])])
+        .post(
+            "/account/second-factor/remove",
+            &[("remove_code", &fresh[0])],
+        )
         .await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
     assert_eq!(t.count("second_factors").await, 0);
@@ -339,7 +348,10 @@ async fn an_organisation_requires_it_and_an_administrator_resets_a_lost_phone() 
     );
     // Required: it cannot be removed by its holder.
     let r = im
-        .post("/account/second-factor/remove", &[("code", "000000")])
+        .post(
+            "/account/second-factor/remove",
+            &[("remove_code", "000000")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
 

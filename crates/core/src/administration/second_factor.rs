@@ -596,8 +596,16 @@ pub async fn begin(db: &Db, ctx: &Ctx, sealer: &Sealer) -> Result<()> {
     Ok(())
 }
 
+/// The form field of the code that removes a factor (its own, beside the renewal's `code`).
+pub const REMOVE_FIELD: &str = "remove_code";
+
 /// Counts a proof of the actor's factor by the throttle: `field` carries the refusal.
-async fn counted_proof(db: &Db, ctx: &Ctx, address: &str, event: &Event) -> Result<()> {
+async fn counted_proof(
+    db: &Db,
+    ctx: &Ctx,
+    (address, field): (&str, &'static str),
+    event: &Event,
+) -> Result<()> {
     let me = own(db.reader(), ctx).await?;
     if auth::count_proof(db, PROOF, &me.username, address, ctx.now())
         .await?
@@ -607,7 +615,7 @@ async fn counted_proof(db: &Db, ctx: &Ctx, address: &str, event: &Event) -> Resu
             .refuse(
                 db.writer(),
                 event.clone(),
-                Error::field("code", "error-second-factor-attempts"),
+                Error::field(field, "error-second-factor-attempts"),
             )
             .await;
     }
@@ -623,7 +631,7 @@ pub async fn confirm(
     code: &str,
 ) -> Result<Vec<String>> {
     let ev = Event::on("second_factor_enrolled", "staff", ctx.actor.staff_id);
-    counted_proof(db, ctx, address, &ev).await?;
+    counted_proof(db, ctx, (address, "code"), &ev).await?;
     let me = own(db.reader(), ctx).await?;
     let txn = db.begin().await?;
     let Some(f) = factor_of(&txn, me.id)
@@ -691,7 +699,7 @@ pub async fn renew_recovery_codes(
     code: &str,
 ) -> Result<Vec<String>> {
     let ev = Event::on("recovery_codes_renewed", "staff", ctx.actor.staff_id);
-    counted_proof(db, ctx, address, &ev).await?;
+    counted_proof(db, ctx, (address, "code"), &ev).await?;
     let txn = db.begin().await?;
     if !prove(&txn, ctx, sealer, (address, code), false).await? {
         drop(txn);
@@ -722,7 +730,7 @@ pub async fn remove(db: &Db, ctx: &Ctx, sealer: &Sealer, address: &str, code: &s
             )
             .await;
     }
-    counted_proof(db, ctx, address, &ev).await?;
+    counted_proof(db, ctx, (address, REMOVE_FIELD), &ev).await?;
     let txn = db.begin().await?;
     if !prove(&txn, ctx, sealer, (address, code), true).await? {
         drop(txn);
@@ -730,7 +738,7 @@ pub async fn remove(db: &Db, ctx: &Ctx, sealer: &Sealer, address: &str, code: &s
             .refuse(
                 db.writer(),
                 ev,
-                Error::field("code", "error-second-factor-code"),
+                Error::field(REMOVE_FIELD, "error-second-factor-code"),
             )
             .await;
     }

@@ -333,7 +333,7 @@ async fn remove(State(state): State<AppState>, a: Authed, form: FormData) -> App
         &a.ctx,
         &state.sealer,
         &a.address,
-        form.get("code"),
+        form.get(second_factor::REMOVE_FIELD),
     )
     .await
     .map(|()| {
