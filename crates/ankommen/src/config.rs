@@ -188,6 +188,7 @@ impl Config {
             trusted_proxies: self.trusted_proxies.clone(),
             request_timeout: StdDuration::from_secs(self.request_timeout_seconds),
             metrics_token: self.metrics_token.clone(),
+            public_url: self.public_url.clone(),
         }
     }
 }

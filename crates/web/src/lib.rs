@@ -37,6 +37,9 @@ pub struct WebConfig {
     /// The bearer token that opens `/metrics` on the main listener; without it, `/metrics` is
     /// not found there.
     pub metrics_token: Option<metrics::MetricsToken>,
+    /// The address people reach ankommen at (`public_url`), for links shown to be copied elsewhere
+    /// (the calendar subscription); None: taken from the request's `Host`.
+    pub public_url: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -48,6 +51,7 @@ impl Default for WebConfig {
             trusted_proxies: Vec::new(),
             request_timeout: Duration::from_secs(30),
             metrics_token: None,
+            public_url: None,
         }
     }
 }

@@ -565,3 +565,27 @@ async fn a_single_appointment_downloads_as_ics_for_whoever_may_read_the_case() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn the_subscription_address_uses_the_configured_public_url() {
+    let t = TestApp::new().await;
+    let app = ankommen_web::router(t.state_with(ankommen_web::WebConfig {
+        public_url: Some("https://ankommen.kreis-neckartal.de".into()),
+        ..ankommen_web::WebConfig::default()
+    }));
+    let mut im = t.client_of(app);
+    let r = im.login("awo.im1", crate::support::PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = im.post("/account/calendar-feed", &[]).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    page.assert_contains("value=\"https://ankommen.kreis-neckartal.de/calendar/feed/");
+    let token = token_in(&page.body);
+    // The address works (the token is the one stored).
+    let mut anon = t.client();
+    assert_eq!(
+        anon.get(&format!("/calendar/feed/{token}.ics"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+}

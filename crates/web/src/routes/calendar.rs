@@ -404,16 +404,23 @@ async fn create_feed(
 ) -> AppResult<Response> {
     let with_initials = form.flag("initials", "yes")?;
     let token = calendar::create_feed(&state.db, &a.ctx, with_initials).await?;
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = if state.config.secure_cookies {
-        "https"
-    } else {
-        "http"
+    // The configured public address; without one, the address the request came to.
+    let base = match &state.config.public_url {
+        Some(u) => u.trim_end_matches('/').to_string(),
+        None => {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("localhost");
+            let scheme = if state.config.secure_cookies {
+                "https"
+            } else {
+                "http"
+            };
+            format!("{scheme}://{host}")
+        }
     };
-    let url = format!("{scheme}://{host}/calendar/feed/{token}.ics");
+    let url = format!("{base}/calendar/feed/{token}.ics");
     super::account::page_with_feed_url(&state, a, url, StatusCode::OK).await
 }
 
