@@ -54,7 +54,8 @@ test('sets up a second factor, logs in with a recovery code after a wrong code, 
   await expect(page.getByText(/Eingerichtet seit/)).toBeVisible();
 
   // Another browser: the password, then the second step.
-  const other = await browser.newContext({ baseURL, locale: 'de-DE' });
+  // A fresh browser: no session (a new context would inherit the fixture's signed-in state).
+  const other = await browser.newContext({ baseURL, locale: 'de-DE', storageState: { cookies: [], origins: [] } });
   const second = await other.newPage();
   await second.goto('/login');
   await second.getByLabel('Benutzername', { exact: true }).fill('datenschutz');
