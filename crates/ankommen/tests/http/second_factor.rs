@@ -283,6 +283,8 @@ async fn an_organisation_requires_it_and_an_administrator_resets_a_lost_phone() 
             t.id("awo.im2")
         ))
         .await;
+    // A session from before the requirement.
+    let mut early = t.login("awo.im1").await;
     // A team lead may not require it, nor reset anyone's.
     let mut lead = t.login("awo.leitung").await;
     let r = lead
@@ -391,6 +393,35 @@ async fn an_organisation_requires_it_and_an_administrator_resets_a_lost_phone() 
         )
         .await;
     assert_eq!(own.status, StatusCode::CONFLICT);
+    // Set up in the old session while a setup at login is pending: the password alone never
+    // replaces it; the pending login starts again.
+    let mut pending = password_step(&t, "awo.im1").await;
+    pending
+        .get("/login/second-factor")
+        .await
+        .assert_contains("Zweiten Faktor einrichten");
+    let r = early.post("/account/second-factor/setup", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let secret = secret_of(&early.get("/account/second-factor").await);
+    let r = early
+        .post(
+            "/account/second-factor/confirm",
+            &[("code", &now_code(&t, &secret))],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = pending.get("/login/second-factor").await;
+    assert_eq!(r.location(), "/login");
+    assert_eq!(
+        t.scalar(&format!(
+            "SELECT COUNT(*) AS n FROM second_factors WHERE staff_id = {} AND confirmed_at IS NOT \
+             NULL",
+            t.id("awo.im1")
+        ))
+        .await,
+        1
+    );
+
     // Not required any more: the password alone logs in those without a factor.
     let r = admin
         .post(&format!("/admin/organisations/{org}/second-factor"), &[])

@@ -145,6 +145,19 @@ fn recovery_hash(code: &str) -> String {
     hash_token(&format!("recovery\u{0}{norm}"))
 }
 
+/// Deletes the rows of `E` whose `column` names the person.
+async fn delete_of<C: ConnectionTrait, E: EntityTrait>(
+    conn: &C,
+    column: E::Column,
+    staff_id: i64,
+) -> Result<()> {
+    E::delete_many()
+        .filter(column.eq(staff_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 fn secret_place(id: i64) -> sealed::Place {
     sealed::STAFF_SECOND_FACTOR.at(id)
 }
@@ -175,10 +188,7 @@ async fn start<C: ConnectionTrait>(
     staff_id: i64,
     now: DateTime<Utc>,
 ) -> Result<String> {
-    second_factor::Entity::delete_many()
-        .filter(second_factor::Column::StaffId.eq(staff_id))
-        .exec(conn)
-        .await?;
+    delete_of::<_, second_factor::Entity>(conn, second_factor::Column::StaffId, staff_id).await?;
     let secret = new_secret()?;
     let id = second_factor::Entity::insert(second_factor::ActiveModel {
         id: NotSet,
@@ -205,10 +215,7 @@ async fn start<C: ConnectionTrait>(
 
 /// New recovery codes for the person (the old ones no longer work); the codes as shown once.
 async fn new_recovery_codes<C: ConnectionTrait>(conn: &C, staff_id: i64) -> Result<Vec<String>> {
-    recovery_code::Entity::delete_many()
-        .filter(recovery_code::Column::StaffId.eq(staff_id))
-        .exec(conn)
-        .await?;
+    delete_of::<_, recovery_code::Entity>(conn, recovery_code::Column::StaffId, staff_id).await?;
     let mut codes = Vec::with_capacity(RECOVERY_CODES);
     for _ in 0..RECOVERY_CODES {
         let code = new_recovery_code()?;
@@ -297,9 +304,7 @@ pub(crate) async fn open_challenge<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<String> {
     // One pending second step per person.
-    login_challenge::Entity::delete_many()
-        .filter(login_challenge::Column::StaffId.eq(staff_id))
-        .exec(conn)
+    delete_of::<_, login_challenge::Entity>(conn, login_challenge::Column::StaffId, staff_id)
         .await?;
     let token = random_token()?;
     login_challenge::Entity::insert(login_challenge::ActiveModel {
@@ -368,7 +373,10 @@ pub async fn pending(
     let out = if c.purpose == Purpose::Enrol.as_str() {
         let secret = match factor_of(&txn, s.id).await? {
             Some(f) if f.confirmed_at.is_none() => open_secret(sealer, &f)?,
-            _ => start(&txn, sealer, s.id, now).await?,
+            // Set up meanwhile (in a session from before the requirement): never replaced by a
+            // password alone; the login starts again and asks for a code.
+            Some(_) => return Ok(None),
+            None => start(&txn, sealer, s.id, now).await?,
         };
         Pending::Enrol(enrolment(&secret, &s.username)?)
     } else {
@@ -506,10 +514,7 @@ pub async fn answer(
         .await?;
     }
     auth::give_back_proof(&txn, PROOF, &s.username, &a.address).await?;
-    login_challenge::Entity::delete_many()
-        .filter(login_challenge::Column::StaffId.eq(s.id))
-        .exec(&txn)
-        .await?;
+    delete_of::<_, login_challenge::Entity>(&txn, login_challenge::Column::StaffId, s.id).await?;
     let session = sessions::create(&txn, now, policy, s.id, &a.user_agent).await?;
     audit::record_as(&txn, now, &who, rid, Event::on("login", "staff", s.id)).await?;
     txn.commit().await?;
@@ -749,17 +754,9 @@ pub async fn remove(db: &Db, ctx: &Ctx, sealer: &Sealer, address: &str, code: &s
 }
 
 async fn forget<C: ConnectionTrait>(conn: &C, staff_id: i64) -> Result<()> {
-    second_factor::Entity::delete_many()
-        .filter(second_factor::Column::StaffId.eq(staff_id))
-        .exec(conn)
-        .await?;
-    recovery_code::Entity::delete_many()
-        .filter(recovery_code::Column::StaffId.eq(staff_id))
-        .exec(conn)
-        .await?;
-    login_challenge::Entity::delete_many()
-        .filter(login_challenge::Column::StaffId.eq(staff_id))
-        .exec(conn)
+    delete_of::<_, second_factor::Entity>(conn, second_factor::Column::StaffId, staff_id).await?;
+    delete_of::<_, recovery_code::Entity>(conn, recovery_code::Column::StaffId, staff_id).await?;
+    delete_of::<_, login_challenge::Entity>(conn, login_challenge::Column::StaffId, staff_id)
         .await?;
     Ok(())
 }

@@ -14,7 +14,7 @@ use ankommen_core::administration::second_factor::{
     self, Answer, Answered, Enrolment, Pending, Status,
 };
 
-use super::{done, render, render_status, reshown};
+use super::{done, render, render_status, saved_or_reshown};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FormData, FormView};
@@ -262,17 +262,26 @@ async fn own_page(State(state): State<AppState>, a: Authed) -> AppResult<Respons
     own_view(&state, a, FormView::new(), "", StatusCode::OK).await
 }
 
-async fn setup(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
+/// The outcome of one of the page's forms: its response, or the page again with that form's
+/// errors (`failed`).
+async fn answered(
+    state: AppState,
+    a: Authed,
+    r: Result<Response, Error>,
+    failed: &'static str,
+) -> AppResult<Response> {
     let tr = a.page.tr;
-    match second_factor::begin(&state.db, &a.ctx, &state.sealer).await {
-        Ok(()) => Ok(Redirect::to("/account/second-factor").into_response()),
-        Err(e) => {
-            reshown(e, FormView::new(), tr, |form, status| async move {
-                own_view(&state, a, form, "setup", status).await
-            })
-            .await
-        }
-    }
+    saved_or_reshown(r, FormView::new(), tr, |form, status| async move {
+        own_view(&state, a, form, failed, status).await
+    })
+    .await
+}
+
+async fn setup(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
+    let r = second_factor::begin(&state.db, &a.ctx, &state.sealer)
+        .await
+        .map(|()| Redirect::to("/account/second-factor").into_response());
+    answered(state, a, r, "setup").await
 }
 
 /// A page showing new recovery codes once, back to "Mein Konto" after.
@@ -285,7 +294,6 @@ fn codes_page(page: Page, codes: Vec<String>) -> Response {
 }
 
 async fn confirm(State(state): State<AppState>, a: Authed, form: FormData) -> AppResult<Response> {
-    let tr = a.page.tr;
     let r = second_factor::confirm(
         &state.db,
         &a.ctx,
@@ -293,20 +301,12 @@ async fn confirm(State(state): State<AppState>, a: Authed, form: FormData) -> Ap
         &a.address,
         form.get("code"),
     )
-    .await;
-    match r {
-        Ok(codes) => Ok(codes_page(a.page.clone(), codes)),
-        Err(e) => {
-            reshown(e, FormView::new(), tr, |form, status| async move {
-                own_view(&state, a, form, "confirm", status).await
-            })
-            .await
-        }
-    }
+    .await
+    .map(|codes| codes_page(a.page.clone(), codes));
+    answered(state, a, r, "confirm").await
 }
 
 async fn renew(State(state): State<AppState>, a: Authed, form: FormData) -> AppResult<Response> {
-    let tr = a.page.tr;
     let r = second_factor::renew_recovery_codes(
         &state.db,
         &a.ctx,
@@ -314,20 +314,12 @@ async fn renew(State(state): State<AppState>, a: Authed, form: FormData) -> AppR
         &a.address,
         form.get("code"),
     )
-    .await;
-    match r {
-        Ok(codes) => Ok(codes_page(a.page.clone(), codes)),
-        Err(e) => {
-            reshown(e, FormView::new(), tr, |form, status| async move {
-                own_view(&state, a, form, "renew", status).await
-            })
-            .await
-        }
-    }
+    .await
+    .map(|codes| codes_page(a.page.clone(), codes));
+    answered(state, a, r, "renew").await
 }
 
 async fn remove(State(state): State<AppState>, a: Authed, form: FormData) -> AppResult<Response> {
-    let tr = a.page.tr;
     let r = second_factor::remove(
         &state.db,
         &a.ctx,
@@ -343,15 +335,7 @@ async fn remove(State(state): State<AppState>, a: Authed, form: FormData) -> App
             state.config.secure_cookies,
         )
     });
-    match r {
-        Ok(resp) => Ok(resp),
-        Err(e) => {
-            reshown(e, FormView::new(), tr, |form, status| async move {
-                own_view(&state, a, form, "remove", status).await
-            })
-            .await
-        }
-    }
+    answered(state, a, r, "remove").await
 }
 
 // ---------------------------------------------------------------------------------------------
